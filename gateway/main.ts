@@ -1,0 +1,25 @@
+import { pino } from 'pino';
+import { loadGatewayConfig } from './config.js';
+import { createGateway } from './gateway.js';
+
+const config = loadGatewayConfig();
+const logger = pino({
+  name: 'gateway',
+  level: config.logLevel,
+  ...(config.prettyLogs
+    ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } }
+    : {}),
+});
+const running = await createGateway(config, logger).listen();
+logger.info({ url: running.url }, `gateway ready: GraphQL endpoint at ${running.url}`);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  await running.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

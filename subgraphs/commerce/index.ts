@@ -1,0 +1,16 @@
+import type { SubgraphDefinition } from '../shared/subgraph.js';
+import { createCommerceContext, type CommerceContext } from './context.js';
+import { migrations } from './migrations/index.js';
+import { buildCommerceSchema } from './schema.js';
+import { seedCommerce } from './seed/commerce.seed.js';
+import { OnlineStore } from './store/store.entity.js';
+
+/** The commerce subgraph: rural e-commerce stores, enterprises, parks, jobs and revenue. */
+export const commerceSubgraph: SubgraphDefinition<CommerceContext> = {
+  name: 'commerce',
+  entities: [OnlineStore],
+  migrations,
+  buildSchema: buildCommerceSchema,
+  createContext: (em, log, req) => createCommerceContext(em, log, req.requestId),
+  seed: seedCommerce,
+};

@@ -1,0 +1,84 @@
+import { Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Provenance } from '../../shared/provenance.js';
+
+export enum AuditoriumService {
+  BOOK_LENDING = 'BOOK_LENDING',
+  DIALECT_LEARNING = 'DIALECT_LEARNING',
+  TRADITIONAL_CULTURE_COURSES = 'TRADITIONAL_CULTURE_COURSES',
+  DIGITAL_LIBRARY_TERMINAL = 'DIGITAL_LIBRARY_TERMINAL',
+  ONLINE_PUBLIC_SERVICE_HELP = 'ONLINE_PUBLIC_SERVICE_HELP',
+  MEDICAL_APPOINTMENT_HELP = 'MEDICAL_APPOINTMENT_HELP',
+  SOCIAL_INSURANCE_HELP = 'SOCIAL_INSURANCE_HELP',
+  E_GOVERNMENT_HELP = 'E_GOVERNMENT_HELP',
+  DIGITAL_SKILLS_TRAINING = 'DIGITAL_SKILLS_TRAINING',
+  E_COMMERCE_TRAINING = 'E_COMMERCE_TRAINING',
+  PERFORMANCES = 'PERFORMANCES',
+}
+
+registerEnumType(AuditoriumService, {
+  name: 'AuditoriumService',
+  description: 'A service a village culture auditorium offers.',
+  valuesConfig: {
+    BOOK_LENDING: { description: 'Lends books.' },
+    DIALECT_LEARNING: { description: 'Local dialect lessons, often with digital audio resources.' },
+    TRADITIONAL_CULTURE_COURSES: { description: 'Courses on traditional culture.' },
+    DIGITAL_LIBRARY_TERMINAL: { description: 'A terminal to read the digital library.' },
+    ONLINE_PUBLIC_SERVICE_HELP: { description: 'Staff help residents use online public services.' },
+    MEDICAL_APPOINTMENT_HELP: {
+      description: 'Staff help residents book doctor appointments online.',
+    },
+    SOCIAL_INSURANCE_HELP: { description: 'Staff help with online social-insurance services.' },
+    E_GOVERNMENT_HELP: { description: 'Staff help with e-government services.' },
+    DIGITAL_SKILLS_TRAINING: { description: 'Digital-skills training.' },
+    E_COMMERCE_TRAINING: { description: 'E-commerce training.' },
+    PERFORMANCES: { description: 'Performances and shows.' },
+  },
+});
+
+/** Services that make an auditorium a hub of digital public services. */
+export const DIGITAL_HUB_SERVICES: readonly AuditoriumService[] = [
+  AuditoriumService.ONLINE_PUBLIC_SERVICE_HELP,
+  AuditoriumService.MEDICAL_APPOINTMENT_HELP,
+  AuditoriumService.SOCIAL_INSURANCE_HELP,
+  AuditoriumService.E_GOVERNMENT_HELP,
+];
+
+@Directive('@key(fields: "id")')
+@ObjectType({
+  description:
+    'A village culture auditorium (文化礼堂): a hub of culture and digital public services.',
+})
+@Entity({ tableName: 'auditorium' })
+export class Auditorium {
+  @Field(() => ID, { description: 'Stable identifier of the auditorium.' })
+  @PrimaryKey({ type: 'string', length: 40 })
+  id!: string;
+
+  @Field(() => String, { description: 'Name of the auditorium.' })
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Field(() => ID, { description: 'Code of the village the auditorium serves.' })
+  @Index()
+  @Property({ type: 'string', length: 12 })
+  villageCode!: string;
+
+  @Field(() => [AuditoriumService], { description: 'Services offered.' })
+  @Property({ type: 'json' })
+  services!: AuditoriumService[];
+
+  @Field(() => Boolean, {
+    description: 'Whether it also acts as a hub of digital public services.',
+  })
+  @Property({ type: 'boolean' })
+  digitalServiceHub!: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'Year it opened.' })
+  @Property({ type: 'integer', nullable: true })
+  yearOpened?: number | null;
+
+  @Field(() => Provenance, { description: 'Where this record comes from.' })
+  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  provenance!: Provenance;
+}

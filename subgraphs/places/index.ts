@@ -1,0 +1,17 @@
+import type { SubgraphDefinition } from '../shared/subgraph.js';
+import { createPlacesContext, type PlacesContext } from './context.js';
+import { migrations } from './migrations/index.js';
+import { Region } from './region/region.entity.js';
+import { buildPlacesSchema } from './schema.js';
+import { seedPlaces } from './seed/places.seed.js';
+import { Village } from './village/village.entity.js';
+
+/** The places subgraph: the administrative hierarchy of China down to each village. */
+export const placesSubgraph: SubgraphDefinition<PlacesContext> = {
+  name: 'places',
+  entities: [Region, Village],
+  migrations,
+  buildSchema: buildPlacesSchema,
+  createContext: (em, log, req) => createPlacesContext(em, log, req.requestId),
+  seed: seedPlaces,
+};

@@ -1,0 +1,67 @@
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum RegionLevel {
+  PROVINCE = 'PROVINCE',
+  CITY = 'CITY',
+  COUNTY = 'COUNTY',
+  TOWNSHIP = 'TOWNSHIP',
+}
+
+registerEnumType(RegionLevel, {
+  name: 'RegionLevel',
+  description: 'Level of an administrative division above the village level.',
+  valuesConfig: {
+    PROVINCE: { description: 'Province, autonomous region or municipality (2-digit code).' },
+    CITY: { description: 'Prefecture-level city (4-digit code); some are named 市辖区.' },
+    COUNTY: { description: 'County, county-level city or district (6-digit code).' },
+    TOWNSHIP: { description: 'Township, town or street (9-digit code).' },
+  },
+});
+
+/** Number of digits of a region code at each level; codes nest by prefix. */
+export const CODE_LENGTH: Record<RegionLevel, number> = {
+  PROVINCE: 2,
+  CITY: 4,
+  COUNTY: 6,
+  TOWNSHIP: 9,
+};
+
+export function levelOfCode(code: string): RegionLevel | null {
+  const entry = Object.entries(CODE_LENGTH).find(([, len]) => len === code.length);
+  return entry && /^\d+$/.test(code) ? (entry[0] as RegionLevel) : null;
+}
+
+@Directive('@key(fields: "code")')
+@ObjectType({
+  description: 'An administrative division above the village level, keyed by its official code.',
+})
+@Entity({ tableName: 'region' })
+export class Region {
+  @Field(() => ID, { description: 'Official statistical division code (2, 4, 6 or 9 digits).' })
+  @PrimaryKey({ type: 'string', length: 12 })
+  code!: string;
+
+  @Field(() => String, { description: 'Official name, as in the division data.' })
+  @Property({ type: 'string', length: 100 })
+  name!: string;
+
+  @Field(() => RegionLevel, { description: 'Level in the hierarchy.' })
+  @Enum({ items: () => RegionLevel })
+  level!: RegionLevel;
+
+  /** Code of the enclosing region; null for provinces. */
+  @Index()
+  @Property({ type: 'string', length: 12, nullable: true })
+  parentCode!: string | null;
+
+  @Field(() => Int, {
+    description: 'Village-level units (villages and communities) in this region.',
+  })
+  @Property({ type: 'integer' })
+  villageCount!: number;
+
+  @Field(() => Int, { description: 'Rural villages (村委会 / 村民委员会) in this region.' })
+  @Property({ type: 'integer' })
+  ruralVillageCount!: number;
+}

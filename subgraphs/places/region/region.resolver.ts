@@ -1,0 +1,99 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import { DIVISION_DATASET } from '../../shared/divisions.js';
+import { Provenance, ProvenanceKind, provenance } from '../../shared/provenance.js';
+import type { PlacesContext } from '../context.js';
+import { VillageKind } from '../village/village.entity.js';
+import { VillageConnection } from '../village/village.inputs.js';
+import { assertRegionCode } from '../village/village.resolver.js';
+import { Region, levelOfCode } from './region.entity.js';
+
+const DIVISION_PROVENANCE = provenance(ProvenanceKind.OFFICIAL, DIVISION_DATASET, '2023');
+
+@Resolver(() => Region)
+export class RegionResolver {
+  @Query(() => Region, {
+    nullable: true,
+    description: 'A region (province, city, county or township) by its code.',
+  })
+  region(
+    @Arg('code', () => ID, { description: 'Official code of 2, 4, 6 or 9 digits.' }) code: string,
+    @Ctx() ctx: PlacesContext,
+  ): Promise<Region | null> {
+    assertRegionCode(code);
+    return ctx.loaders.regionByCode.load(code);
+  }
+
+  @Query(() => [Region], {
+    description: 'All provinces, autonomous regions and municipalities, by code.',
+  })
+  provinces(@Ctx() ctx: PlacesContext): Promise<Region[]> {
+    return ctx.em.find(Region, { parentCode: null }, { orderBy: { code: 'asc' } });
+  }
+
+  @FieldResolver(() => Region, {
+    nullable: true,
+    description: 'The enclosing region; null for a province.',
+  })
+  parent(@Root() r: Region, @Ctx() ctx: PlacesContext) {
+    return r.parentCode ? ctx.loaders.regionByCode.load(r.parentCode) : null;
+  }
+
+  @FieldResolver(() => [Region], {
+    description: 'The regions one level down, by code (empty for a township).',
+  })
+  children(@Root() r: Region, @Ctx() ctx: PlacesContext) {
+    return ctx.loaders.regionChildren.load(r.code);
+  }
+
+  @FieldResolver(() => Provenance, {
+    description: 'Source of the region, its name and its village counts.',
+  })
+  provenance(): Provenance {
+    return DIVISION_PROVENANCE;
+  }
+
+  @FieldResolver(() => VillageConnection, {
+    description: 'Village-level units in this region, ordered by code.',
+  })
+  async villages(
+    @Root() r: Region,
+    @Ctx() ctx: PlacesContext,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'Page size (default 20, at most 100).',
+    })
+    first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
+    after?: string,
+    @Arg('kind', () => VillageKind, { nullable: true, description: 'Only villages of this kind.' })
+    kind?: VillageKind,
+  ): Promise<VillageConnection> {
+    const limit = pageSize(first);
+    const afterCode = decodeCursor(after);
+    const rows =
+      limit === 0
+        ? []
+        : await ctx.loaders.villagePages.load({
+            regionCode: r.code,
+            limit,
+            after: afterCode,
+            kind: kind ?? null,
+          });
+    const total =
+      kind === VillageKind.RURAL_VILLAGE ? r.ruralVillageCount : kind ? null : r.villageCount;
+    return Object.assign(new VillageConnection(), {
+      ...toConnection(rows, limit, afterCode !== null, (v) => v.code),
+      count: async () =>
+        total ??
+        ctx.em.count('Village', { [`${levelOfCode(r.code)!.toLowerCase()}Code`]: r.code, kind }),
+    });
+  }
+}
+
+export function resolveRegionReference(
+  ref: { code: string },
+  ctx: PlacesContext,
+): Promise<Region | null> | null {
+  return levelOfCode(ref.code) ? ctx.loaders.regionByCode.load(ref.code) : null;
+}

@@ -1,0 +1,17 @@
+import { buildFederatedSchema } from '../shared/schema.js';
+import { RegionResolver, resolveRegionReference } from './region/region.resolver.js';
+import {
+  VillageConnectionResolver,
+  VillageResolver,
+  resolveVillageReference,
+} from './village/village.resolver.js';
+
+export function buildPlacesSchema() {
+  return buildFederatedSchema(
+    { resolvers: [VillageResolver, VillageConnectionResolver, RegionResolver] },
+    {
+      Village: { __resolveReference: resolveVillageReference },
+      Region: { __resolveReference: resolveRegionReference },
+    },
+  );
+}

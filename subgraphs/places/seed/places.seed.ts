@@ -1,0 +1,85 @@
+import { bulkUpsert } from '../../shared/bulk.js';
+import type { Orm, EntityManager } from '../../shared/database.js';
+import {
+  isRuralVillageName,
+  isUrbanCommunityName,
+  readDivisions,
+  scopePrefix,
+  type DivisionFile,
+} from '../../shared/divisions.js';
+import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
+import { RegionLevel } from '../region/region.entity.js';
+import { VillageKind } from '../village/village.entity.js';
+
+const VILLAGE_BATCH = 5_000;
+
+const REGION_FILES: [DivisionFile, RegionLevel, string | null][] = [
+  ['provinces', RegionLevel.PROVINCE, null],
+  ['cities', RegionLevel.CITY, 'provinceCode'],
+  ['areas', RegionLevel.COUNTY, 'cityCode'],
+  ['streets', RegionLevel.TOWNSHIP, 'areaCode'],
+];
+
+export function villageKind(name: string): VillageKind {
+  if (isRuralVillageName(name)) return VillageKind.RURAL_VILLAGE;
+  if (isUrbanCommunityName(name)) return VillageKind.URBAN_COMMUNITY;
+  return VillageKind.OTHER;
+}
+
+/**
+ * Loads the real division hierarchy for a scope from the public dataset: every region in the
+ * scope and its ancestors, every village-level unit in the scope, and per-region village counts.
+ */
+export async function seedPlaces(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
+  const em = orm.em.fork() as EntityManager;
+  const prefix = scopePrefix(opts.scope);
+  const counts = new Map<string, { all: number; rural: number }>();
+  const bump = (code: string, rural: boolean) => {
+    const c = counts.get(code) ?? { all: 0, rural: 0 };
+    c.all++;
+    if (rural) c.rural++;
+    counts.set(code, c);
+  };
+
+  let villages = 0;
+  let batch: Record<string, unknown>[] = [];
+  for await (const v of readDivisions('villages')) {
+    if (!v.code.startsWith(prefix)) continue;
+    const kind = villageKind(v.name);
+    batch.push({
+      code: v.code,
+      name: v.name,
+      kind,
+      township_code: v.streetCode,
+      county_code: v.areaCode,
+      city_code: v.cityCode,
+      province_code: v.provinceCode,
+    });
+    const rural = kind === VillageKind.RURAL_VILLAGE;
+    for (const code of [v.provinceCode, v.cityCode, v.areaCode, v.streetCode]) bump(code, rural);
+    if (batch.length >= VILLAGE_BATCH) {
+      villages += await bulkUpsert(em, 'village', batch, ['code']);
+      opts.progress?.('village', villages);
+      batch = [];
+    }
+  }
+  villages += await bulkUpsert(em, 'village', batch, ['code']);
+
+  const regions: Record<string, unknown>[] = [];
+  for (const [file, level, parentColumn] of REGION_FILES) {
+    for await (const r of readDivisions(file)) {
+      if (!r.code.startsWith(prefix) && !prefix.startsWith(r.code)) continue;
+      const c = counts.get(r.code) ?? { all: 0, rural: 0 };
+      regions.push({
+        code: r.code,
+        name: r.name,
+        level,
+        parent_code: parentColumn ? r[parentColumn] : null,
+        village_count: c.all,
+        rural_village_count: c.rural,
+      });
+    }
+  }
+  await bulkUpsert(em, 'region', regions, ['code']);
+  return { rows: { region: regions.length, village: villages } };
+}

@@ -1,0 +1,131 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { badUserInput } from '../../shared/errors.js';
+import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import type { PlacesContext } from '../context.js';
+import { Region, levelOfCode } from '../region/region.entity.js';
+import { Village } from './village.entity.js';
+import { TOTAL_COUNT_DESCRIPTION, VillageConnection, VillageFilter } from './village.inputs.js';
+
+const VILLAGE_CODE = /^\d{12}$/;
+
+const REGION_PROPERTY = {
+  2: 'provinceCode',
+  4: 'cityCode',
+  6: 'countyCode',
+  9: 'townshipCode',
+} as const;
+
+export function assertVillageCode(code: string, argName = 'code'): void {
+  if (!VILLAGE_CODE.test(code)) {
+    throw badUserInput(`\`${argName}\` must be a 12-digit village code.`, argName);
+  }
+}
+
+export function assertRegionCode(code: string, argName = 'code'): void {
+  if (!levelOfCode(code)) {
+    throw badUserInput(`\`${argName}\` must be a region code of 2, 4, 6 or 9 digits.`, argName);
+  }
+}
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+@Resolver(() => Village)
+export class VillageResolver {
+  @Query(() => Village, {
+    nullable: true,
+    description: 'A village-level unit by its 12-digit code.',
+  })
+  async village(
+    @Arg('code', () => ID, { description: '12-digit official code.' }) code: string,
+    @Ctx() ctx: PlacesContext,
+  ): Promise<Village | null> {
+    assertVillageCode(code);
+    return ctx.loaders.villageByCode.load(code);
+  }
+
+  @Query(() => VillageConnection, {
+    description: 'Villages matching a filter, a page at a time, ordered by code.',
+  })
+  async villages(
+    @Ctx() ctx: PlacesContext,
+    @Arg('filter', () => VillageFilter, { nullable: true }) filter?: VillageFilter,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'Page size (default 20, at most 100).',
+    })
+    first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
+    after?: string,
+  ): Promise<VillageConnection> {
+    const limit = pageSize(first);
+    const afterCode = decodeCursor(after);
+    const where: Record<string, unknown> = {};
+    if (filter?.regionCode) {
+      assertRegionCode(filter.regionCode, 'filter.regionCode');
+      where[REGION_PROPERTY[filter.regionCode.length as keyof typeof REGION_PROPERTY]] =
+        filter.regionCode;
+    }
+    if (filter?.nameContains) {
+      if (filter.nameContains.length > 50)
+        throw badUserInput('`filter.nameContains` is too long.', 'filter.nameContains');
+      where.name = { $like: likePattern(filter.nameContains) };
+    }
+    if (filter?.kind) where.kind = filter.kind;
+    const rows =
+      limit === 0
+        ? []
+        : await ctx.em.find(
+            Village,
+            {
+              ...where,
+              ...(afterCode ? { code: { $gt: afterCode } } : {}),
+            } as FilterQuery<Village>,
+            { orderBy: { code: 'asc' }, limit: limit + 1 },
+          );
+    return Object.assign(new VillageConnection(), {
+      ...toConnection(rows, limit, afterCode !== null, (v) => v.code),
+      count: () => ctx.em.count(Village, where as FilterQuery<Village>),
+    });
+  }
+
+  @FieldResolver(() => Region, {
+    nullable: true,
+    description: 'The township or street the village belongs to.',
+  })
+  township(@Root() v: Village, @Ctx() ctx: PlacesContext) {
+    return ctx.loaders.regionByCode.load(v.townshipCode);
+  }
+
+  @FieldResolver(() => Region, { nullable: true, description: 'The county or district.' })
+  county(@Root() v: Village, @Ctx() ctx: PlacesContext) {
+    return ctx.loaders.regionByCode.load(v.countyCode);
+  }
+
+  @FieldResolver(() => Region, { nullable: true, description: 'The prefecture-level city.' })
+  city(@Root() v: Village, @Ctx() ctx: PlacesContext) {
+    return ctx.loaders.regionByCode.load(v.cityCode);
+  }
+
+  @FieldResolver(() => Region, { nullable: true, description: 'The province.' })
+  province(@Root() v: Village, @Ctx() ctx: PlacesContext) {
+    return ctx.loaders.regionByCode.load(v.provinceCode);
+  }
+}
+
+@Resolver(() => VillageConnection)
+export class VillageConnectionResolver {
+  @FieldResolver(() => Int, { description: TOTAL_COUNT_DESCRIPTION })
+  totalCount(@Root() conn: VillageConnection): Promise<number> {
+    return conn.count();
+  }
+}
+
+export async function resolveVillageReference(
+  ref: { code: string },
+  ctx: PlacesContext,
+): Promise<Village | null> {
+  return VILLAGE_CODE.test(ref.code) ? ctx.loaders.villageByCode.load(ref.code) : null;
+}

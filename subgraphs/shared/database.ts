@@ -1,0 +1,83 @@
+import { MikroORM, type MigrationObject, type Options } from '@mikro-orm/core';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** The two engines a subgraph runs on: SQLite (embedded default) and PostgreSQL (production). */
+export type DatabaseDialect = 'sqlite' | 'postgresql';
+
+export type Orm = MikroORM;
+export type EntityManager = SqlEntityManager;
+
+/** Per-driver migration lists; a subgraph's `migrations/index.ts` exports one of these. */
+export interface MigrationSets {
+  sqlite: MigrationObject[];
+  postgresql: MigrationObject[];
+}
+
+export interface DatabaseOptions {
+  /** `sqlite:<file>` (or `sqlite::memory:`) or `postgres://…` / `postgresql://…`. */
+  url: string;
+  // MikroORM takes entity classes of any shape.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: Function[];
+  migrations: MigrationSets;
+  /** Called with every SQL statement the ORM sends (statement counters, metrics). */
+  onQuery?: (sql: string) => void;
+  poolMax?: number;
+}
+
+export function dialectOf(url: string): DatabaseDialect {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgresql';
+  throw new Error(`Unsupported database URL "${url}": use sqlite:<file> or postgresql://…`);
+}
+
+export function ormOptions(opts: DatabaseOptions): Options {
+  const dialect = dialectOf(opts.url);
+  const common: Options = {
+    entities: opts.entities,
+    extensions: [Migrator],
+    discovery: { warnWhenNoEntities: false },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    migrations: {
+      migrationsList: opts.migrations[dialect],
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+    onQuery: (sql: string) => {
+      opts.onQuery?.(sql);
+      return sql;
+    },
+  };
+  if (dialect === 'sqlite') {
+    const file = opts.url.slice('sqlite:'.length);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    return { ...common, driver: BetterSqliteDriver, dbName: file };
+  }
+  return {
+    ...common,
+    driver: PostgreSqlDriver,
+    clientUrl: opts.url,
+    pool: { min: 0, max: opts.poolMax ?? 10 },
+  };
+}
+
+/** Opens the database and brings its schema up to date with the subgraph's migrations. */
+export async function openDatabase(opts: DatabaseOptions & { migrate?: boolean }): Promise<Orm> {
+  const orm = await MikroORM.init(ormOptions(opts));
+  if (dialectOf(opts.url) === 'sqlite') {
+    // WAL lets readers proceed while the seeder writes; NORMAL sync is safe with WAL.
+    const knex = (orm.em as EntityManager).getKnex();
+    await knex.raw('pragma journal_mode = wal');
+    await knex.raw('pragma synchronous = normal');
+  }
+  if (opts.migrate !== false) await orm.getMigrator().up();
+  return orm;
+}

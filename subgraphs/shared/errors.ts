@@ -1,0 +1,68 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * Stable error codes shared by every subgraph and the gateway. Clients branch on these,
+ * never on messages.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+/** Codes whose message is written for clients and may pass through unchanged. */
+export const CLIENT_SAFE_CODES = new Set<string>([
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.NOT_FOUND,
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.FORBIDDEN,
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** Invalid argument or input field; `field` names the offending argument path. */
+export function badUserInput(message: string, field: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, field } });
+}
+
+export function notFound(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.NOT_FOUND } });
+}
+
+/**
+ * Masks everything that is not an expected, client-safe error: the client sees a generic
+ * INTERNAL_SERVER_ERROR (with the request id to quote), the log keeps the original.
+ */
+export function maskError(
+  formatted: GraphQLFormattedError,
+  requestId: string | undefined,
+): { error: GraphQLFormattedError; masked: boolean } {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_SAFE_CODES.has(code)) {
+    const extensions: Record<string, unknown> = { code };
+    if (formatted.extensions?.field !== undefined) extensions.field = formatted.extensions.field;
+    return {
+      error: {
+        message: formatted.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions,
+      },
+      masked: false,
+    };
+  }
+  return {
+    error: {
+      message: 'Internal server error',
+      path: formatted.path,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(requestId ? { requestId } : {}) },
+    },
+    masked: true,
+  };
+}

@@ -1,0 +1,92 @@
+import { Directive, Field, ObjectType, type ClassType } from 'type-graphql';
+import { badUserInput } from './errors.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+@Directive('@shareable')
+@ObjectType({ description: 'Relay pagination state of a connection.' })
+export class PageInfo {
+  @Field(() => Boolean, { description: 'Whether more items follow `endCursor`.' })
+  hasNextPage!: boolean;
+
+  @Field(() => Boolean, { description: 'Whether items precede `startCursor`.' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first item of this page.' })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item of this page.' })
+  endCursor!: string | null;
+}
+
+/** A Relay connection type for `node`: `<Name>Connection` with `<Name>Edge`s. */
+export function Connection<T extends object>(name: string, node: ClassType<T>) {
+  @ObjectType(`${name}Edge`, { description: `An edge to a ${name}.` })
+  class Edge {
+    @Field(() => String, { description: 'Opaque cursor of this edge.' })
+    cursor!: string;
+
+    @Field(() => node, { description: `The ${name}.` })
+    node!: T;
+  }
+
+  // Never emitted itself (nothing returns it); the concrete `<Name>Connection` subclass is.
+  @ObjectType(`${name}ConnectionBase`)
+  abstract class ConnectionType {
+    @Field(() => [Edge], { description: 'The page of edges.' })
+    edges!: Edge[];
+
+    @Field(() => PageInfo, { description: 'Pagination state.' })
+    pageInfo!: PageInfo;
+  }
+  return ConnectionType;
+}
+
+/** Validates `first` against the bounded page size. */
+export function pageSize(first: number | null | undefined, argName = 'first'): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw badUserInput(`\`${argName}\` must be between 0 and ${MAX_PAGE_SIZE}.`, argName);
+  }
+  return first;
+}
+
+const CURSOR_PREFIX = 'k:';
+
+/** Cursors are opaque to clients; inside they carry the sort key of the last item seen. */
+export function encodeCursor(key: string): string {
+  return Buffer.from(CURSOR_PREFIX + key, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string | null | undefined, argName = 'after'): string | null {
+  if (cursor === null || cursor === undefined) return null;
+  const raw = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!raw.startsWith(CURSOR_PREFIX) || raw.length === CURSOR_PREFIX.length) {
+    throw badUserInput(`\`${argName}\` is not a cursor returned by this API.`, argName);
+  }
+  return raw.slice(CURSOR_PREFIX.length);
+}
+
+/**
+ * Builds a page from rows fetched with `limit + 1` (the extra row tells whether a next page
+ * exists) ordered by `keyOf`.
+ */
+export function toConnection<T>(
+  rows: T[],
+  limit: number,
+  hadCursor: boolean,
+  keyOf: (row: T) => string,
+): { edges: { cursor: string; node: T }[]; pageInfo: PageInfo } {
+  const page = rows.slice(0, limit);
+  const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      hasPreviousPage: hadCursor,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { parse, type GraphQLSchema } from 'graphql';
+import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
+
+/** The Federation 2 features every subgraph may use. */
+const FEDERATION_LINK = `extend schema
+  @link(
+    url: "https://specs.apollo.dev/federation/v2.7"
+    import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@authenticated", "@requiresScopes"]
+  )
+`;
+
+// Resolver maps are plain objects of functions keyed by type and field name.
+type ReferenceResolvers = Record<string, { __resolveReference: (...args: never[]) => unknown }>;
+
+/**
+ * type-graphql builds the types; @apollo/subgraph adds `_entities`/`_service` and reads the
+ * `@key`s that type-graphql keeps on AST nodes (printSchemaWithDirectives preserves them).
+ */
+export async function buildFederatedSchema(
+  options: Omit<BuildSchemaOptions, 'skipCheck'>,
+  references: ReferenceResolvers = {},
+): Promise<GraphQLSchema> {
+  const schema = await buildSchema({ ...options, skipCheck: true, validate: false });
+  const typeDefs = parse(FEDERATION_LINK + printSchemaWithDirectives(schema));
+  const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
+  for (const [typeName, ref] of Object.entries(references)) {
+    resolvers[typeName] = { ...(resolvers[typeName] ?? {}), ...ref };
+  }
+  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
+}
+
+/** The subgraph SDL as the composition sees it (federation directives kept). */
+export function printFederatedSdl(schema: GraphQLSchema): string {
+  return printSubgraphSchema(schema);
+}

@@ -1,0 +1,171 @@
+import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { maskError } from './errors.js';
+import type { Logger } from './logger.js';
+
+export interface RequestInfo {
+  requestId: string;
+  headers: IncomingMessage['headers'];
+}
+
+export interface SubgraphServerDeps<TContext extends BaseContext> {
+  name: string;
+  schema: GraphQLSchema;
+  logger: Logger;
+  /** Builds everything request-scoped: forked EntityManager, DataLoaders, identity. */
+  createContext: (req: RequestInfo) => TContext | Promise<TContext>;
+  /** Answers `/readyz`: resolves when the database answers. */
+  ready: () => Promise<void>;
+  /** Largest accepted request body. The gateway sends small documents and key lists. */
+  maxBodyBytes?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close: () => Promise<void>;
+}
+
+export class BodyTooLargeError extends Error {}
+
+/** Reads a request body up to `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLargeError(`body over ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(text);
+}
+
+/**
+ * A subgraph's HTTP server: `/graphql` (Apollo Server), `/healthz`, `/readyz`. Unexpected
+ * errors are logged with the request id and masked before they leave the process.
+ */
+export function createSubgraphServer<TContext extends BaseContext>(
+  deps: SubgraphServerDeps<TContext>,
+) {
+  const { logger } = deps;
+  const maxBody = deps.maxBodyBytes ?? 1024 * 1024;
+  const apollo = new ApolloServer<TContext>({
+    schema: deps.schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    formatError: (formatted, error) => {
+      const { error: out, masked } = maskError(formatted, undefined);
+      if (masked) logger.error({ err: error, path: formatted.path }, 'unexpected resolver error');
+      return out;
+    },
+  });
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string) {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const url = new URL(req.url ?? '/', 'http://subgraph');
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      const text = await readBody(req, maxBody);
+      try {
+        body = text.length > 0 ? JSON.parse(text) : undefined;
+      } catch {
+        sendJson(res, 400, {
+          errors: [{ message: 'Malformed JSON body', extensions: { code: 'BAD_REQUEST' } }],
+        });
+        return;
+      }
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => deps.createContext({ requestId, headers: req.headers }),
+    });
+    for (const [key, value] of result.headers) res.setHeader(key, value);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (path === '/readyz') {
+        try {
+          await deps.ready();
+          return sendJson(res, 200, { status: 'ready' });
+        } catch (err) {
+          logger.warn({ err }, 'readiness check failed');
+          return sendJson(res, 503, { status: 'unavailable' });
+        }
+      }
+      if (path === '/graphql' || path === '/') return await handleGraphQL(req, res, requestId);
+      sendJson(res, 404, { error: 'not found' });
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) {
+        return sendJson(res, 413, {
+          errors: [
+            { message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } },
+          ],
+        });
+      }
+      logger.error({ err, requestId }, 'request failed');
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          errors: [
+            {
+              message: 'Internal server error',
+              extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+            },
+          ],
+        });
+      else res.end();
+    }
+  }
+
+  let server: Server | undefined;
+  return {
+    apollo,
+    /** Starts Apollo Server and listens; port 0 picks a free port (tests). */
+    async listen(port: number, host = '127.0.0.1'): Promise<RunningServer> {
+      await apollo.start();
+      server = createServer((req, res) => void handle(req, res));
+      server.keepAliveTimeout = 65_000;
+      await new Promise<void>((resolve) => server!.listen(port, host, resolve));
+      const actual = (server.address() as AddressInfo).port;
+      const url = `http://${host}:${actual}/graphql`;
+      logger.info({ url }, `${deps.name} subgraph listening`);
+      return {
+        url,
+        port: actual,
+        close: async () => {
+          await new Promise<void>((resolve) => {
+            server!.close(() => resolve());
+            server!.closeIdleConnections();
+          });
+          await apollo.stop();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { BaseContext } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { EntityManager, MigrationSets, Orm } from './database.js';
+import type { Logger } from './logger.js';
+import type { RequestInfo } from './server.js';
+
+export interface SeedOptions {
+  /** `national`, `zhejiang` or a region code. */
+  scope: string;
+  /** Seed of the synthetic data generator; the same seed reproduces the same data. */
+  seed: number;
+  progress?: (table: string, rowsDone: number) => void;
+}
+
+export interface SeedResult {
+  rows: Record<string, number>;
+}
+
+/** Everything the shared bootstrap, the schema tools and the seeder need from one subgraph. */
+export interface SubgraphDefinition<TContext extends BaseContext = BaseContext> {
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: Function[];
+  migrations: MigrationSets;
+  buildSchema: () => Promise<GraphQLSchema>;
+  createContext: (em: EntityManager, log: Logger, req: RequestInfo) => TContext;
+  seed: (orm: Orm, opts: SeedOptions) => Promise<SeedResult>;
+}
