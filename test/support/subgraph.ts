@@ -1,0 +1,87 @@
+import type { BaseContext } from '@apollo/server';
+import { pino } from 'pino';
+import { startSubgraph, type StartedSubgraph } from '../../subgraphs/shared/bootstrap.js';
+import type { SubgraphDefinition } from '../../subgraphs/shared/subgraph.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  body: {
+    data?: T | null;
+    errors?: {
+      message: string;
+      path?: (string | number)[];
+      extensions?: Record<string, unknown>;
+    }[];
+  };
+}
+
+/** POSTs a GraphQL operation over real HTTP. */
+export async function postGraphQL<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, body: (await res.json()) as GraphQLResponse<T>['body'] };
+}
+
+/** Counts the SQL statements a subgraph sends to its database. */
+export class SqlCounter {
+  statements: string[] = [];
+  readonly onQuery = (sql: string) => {
+    this.statements.push(sql);
+  };
+  reset() {
+    this.statements = [];
+  }
+  get count() {
+    return this.statements.length;
+  }
+}
+
+export interface BootedSubgraph {
+  url: string;
+  sql: SqlCounter;
+  started: StartedSubgraph;
+  query: <T = Record<string, unknown>>(
+    q: string,
+    variables?: Record<string, unknown>,
+  ) => Promise<GraphQLResponse<T>>;
+  close: () => Promise<void>;
+}
+
+/**
+ * One subgraph on its own fresh database (SQLite or PostgreSQL), migrated, seeded with the given
+ * scopes of the real division data, listening on a free port.
+ */
+export async function bootSubgraph(
+  def: SubgraphDefinition<BaseContext>,
+  opts: { scopes: string[]; seed?: number },
+): Promise<BootedSubgraph> {
+  const db: TestDatabase = await createTestDatabase(def.name);
+  const sql = new SqlCounter();
+  const started = await startSubgraph(def, {
+    databaseUrl: db.url,
+    port: 0,
+    logger: pino({ level: 'silent' }),
+    onQuery: sql.onQuery,
+  });
+  for (const scope of opts.scopes) await def.seed(started.orm, { scope, seed: opts.seed ?? 1 });
+  sql.reset();
+  return {
+    url: started.server.url,
+    sql,
+    started,
+    query: (q, variables) => postGraphQL(started.server.url, q, variables),
+    close: async () => {
+      await started.close();
+      await db.drop();
+    },
+  };
+}
