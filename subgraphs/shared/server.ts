@@ -155,16 +155,19 @@ export function createSubgraphServer<TContext extends BaseContext>(
       const actual = (server.address() as AddressInfo).port;
       const url = `http://${host}:${actual}/graphql`;
       logger.info({ url }, `${deps.name} subgraph listening`);
+      let closing: Promise<void> | undefined;
       return {
         url,
         port: actual,
-        close: async () => {
-          await new Promise<void>((resolve) => {
-            server!.close(() => resolve());
-            server!.closeIdleConnections();
-          });
-          await apollo.stop();
-        },
+        // Idempotent: tests stop a subgraph mid-run to watch the gateway degrade.
+        close: () =>
+          (closing ??= (async () => {
+            await new Promise<void>((resolve) => {
+              server!.close(() => resolve());
+              server!.closeIdleConnections();
+            });
+            await apollo.stop();
+          })()),
       };
     },
   };
