@@ -1,6 +1,7 @@
-import { bulkUpsert } from '../../shared/bulk.js';
+import { BatchWriter, bulkUpsert, withDeferredIndexes } from '../../shared/bulk.js';
 import type { Orm, EntityManager } from '../../shared/database.js';
 import {
+  countVillages,
   isRuralVillageName,
   isUrbanCommunityName,
   readDivisions,
@@ -11,7 +12,7 @@ import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { RegionLevel } from '../region/region.entity.js';
 import { VillageKind } from '../village/village.entity.js';
 
-const VILLAGE_BATCH = 5_000;
+const VILLAGE_BATCH = 20_000;
 
 const REGION_FILES: [DivisionFile, RegionLevel, string | null][] = [
   ['provinces', RegionLevel.PROVINCE, null],
@@ -41,29 +42,27 @@ export async function seedPlaces(orm: Orm, opts: SeedOptions): Promise<SeedResul
     counts.set(code, c);
   };
 
-  let villages = 0;
-  let batch: Record<string, unknown>[] = [];
-  for await (const v of readDivisions('villages')) {
-    if (!v.code.startsWith(prefix)) continue;
-    const kind = villageKind(v.name);
-    batch.push({
-      code: v.code,
-      name: v.name,
-      kind,
-      township_code: v.streetCode,
-      county_code: v.areaCode,
-      city_code: v.cityCode,
-      province_code: v.provinceCode,
-    });
-    const rural = kind === VillageKind.RURAL_VILLAGE;
-    for (const code of [v.provinceCode, v.cityCode, v.areaCode, v.streetCode]) bump(code, rural);
-    if (batch.length >= VILLAGE_BATCH) {
-      villages += await bulkUpsert(em, 'village', batch, ['code']);
-      opts.progress?.('village', villages);
-      batch = [];
+  const total = opts.progress ? await countVillages(prefix) : undefined;
+  const villages = new BatchWriter(em, 'village', ['code'], VILLAGE_BATCH, (n) =>
+    opts.progress?.('village', n, total),
+  );
+  await withDeferredIndexes(em, 'village', async () => {
+    for await (const v of readDivisions('villages', prefix)) {
+      const kind = villageKind(v.name);
+      await villages.push({
+        code: v.code,
+        name: v.name,
+        kind,
+        township_code: v.streetCode,
+        county_code: v.areaCode,
+        city_code: v.cityCode,
+        province_code: v.provinceCode,
+      });
+      const rural = kind === VillageKind.RURAL_VILLAGE;
+      for (const code of [v.provinceCode, v.cityCode, v.areaCode, v.streetCode]) bump(code, rural);
     }
-  }
-  villages += await bulkUpsert(em, 'village', batch, ['code']);
+    await villages.flush();
+  });
 
   const regions: Record<string, unknown>[] = [];
   for (const [file, level, parentColumn] of REGION_FILES) {
@@ -81,5 +80,5 @@ export async function seedPlaces(orm: Orm, opts: SeedOptions): Promise<SeedResul
     }
   }
   await bulkUpsert(em, 'region', regions, ['code']);
-  return { rows: { region: regions.length, village: villages } };
+  return { rows: { region: regions.length, village: villages.written } };
 }
