@@ -27,6 +27,25 @@ export function villageKind(name: string): VillageKind {
   return VillageKind.OTHER;
 }
 
+/** Village-level units and rural villages per region code, at every level, from the table. */
+async function villageCounts(
+  em: EntityManager,
+): Promise<Map<string, { all: number; rural: number }>> {
+  const knex = em.getKnex();
+  const counts = new Map<string, { all: number; rural: number }>();
+  for (const column of ['province_code', 'city_code', 'county_code', 'township_code']) {
+    const rows: { code: string; all: number | string; rural: number | string }[] = await knex(
+      'village',
+    )
+      .select({ code: column })
+      .count({ all: '*' })
+      .sum({ rural: knex.raw('case when kind = ? then 1 else 0 end', [VillageKind.RURAL_VILLAGE]) })
+      .groupBy(column);
+    for (const r of rows) counts.set(r.code, { all: Number(r.all), rural: Number(r.rural) });
+  }
+  return counts;
+}
+
 /**
  * Loads the real division hierarchy for a scope from the public dataset: every region in the
  * scope and its ancestors, every village-level unit in the scope, and per-region village counts.
@@ -34,36 +53,28 @@ export function villageKind(name: string): VillageKind {
 export async function seedPlaces(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
   const em = orm.em.fork() as EntityManager;
   const prefix = scopePrefix(opts.scope);
-  const counts = new Map<string, { all: number; rural: number }>();
-  const bump = (code: string, rural: boolean) => {
-    const c = counts.get(code) ?? { all: 0, rural: 0 };
-    c.all++;
-    if (rural) c.rural++;
-    counts.set(code, c);
-  };
-
   const total = opts.progress ? await countVillages(prefix) : undefined;
   const villages = new BatchWriter(em, 'village', ['code'], VILLAGE_BATCH, (n) =>
     opts.progress?.('village', n, total),
   );
   await withDeferredIndexes(em, 'village', async () => {
     for await (const v of readDivisions('villages', prefix)) {
-      const kind = villageKind(v.name);
       await villages.push({
         code: v.code,
         name: v.name,
-        kind,
+        kind: villageKind(v.name),
         township_code: v.streetCode,
         county_code: v.areaCode,
         city_code: v.cityCode,
         province_code: v.provinceCode,
       });
-      const rural = kind === VillageKind.RURAL_VILLAGE;
-      for (const code of [v.provinceCode, v.cityCode, v.areaCode, v.streetCode]) bump(code, rural);
     }
     await villages.flush();
   });
 
+  // Counted from the table, not from this load alone: an ancestor region (Zhejiang when loading
+  // one county) must count the villages of every scope loaded so far.
+  const counts = await villageCounts(em);
   const regions: Record<string, unknown>[] = [];
   for (const [file, level, parentColumn] of REGION_FILES) {
     for await (const r of readDivisions(file)) {
