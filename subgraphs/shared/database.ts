@@ -51,10 +51,6 @@ export function ormOptions(opts: DatabaseOptions): Options {
       snapshot: false,
       silent: true,
     },
-    onQuery: (sql: string) => {
-      opts.onQuery?.(sql);
-      return sql;
-    },
   };
   if (dialect === 'sqlite') {
     const file = opts.url.slice('sqlite:'.length);
@@ -72,6 +68,11 @@ export function ormOptions(opts: DatabaseOptions): Options {
 /** Opens the database and brings its schema up to date with the subgraph's migrations. */
 export async function openDatabase(opts: DatabaseOptions & { migrate?: boolean }): Promise<Orm> {
   const orm = await MikroORM.init(ormOptions(opts));
+  // Counted at the knex level so that statements a loader sends through knex directly count too.
+  if (opts.onQuery) {
+    const onQuery = opts.onQuery;
+    (orm.em as EntityManager).getKnex().on('query', (q: { sql: string }) => onQuery(q.sql));
+  }
   if (dialectOf(opts.url) === 'sqlite') {
     // WAL lets readers proceed while the seeder writes; NORMAL sync is safe with WAL.
     const knex = (orm.em as EntityManager).getKnex();
