@@ -6,10 +6,12 @@ import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from './database.js';
 
 /**
- * The bulk write path of the seeders: one transaction per call, a prepared statement run per row
- * on SQLite, COPY into a temporary table then one INSERT … SELECT on PostgreSQL. Rows already
- * present (by `conflictKeys`) are updated, so a reload leaves the same row count and a reseed
- * replaces synthetic values. Rows use snake_case column names; all rows have the same columns.
+ * The bulk write path of the seeders: a prepared statement run per row on SQLite, COPY into a
+ * temporary table then one INSERT … SELECT on PostgreSQL. Rows already present (by
+ * `conflictKeys`) are updated, so a reload leaves the same row count and a reseed replaces
+ * synthetic values. Rows use snake_case column names; all rows have the same columns. Called
+ * with the EntityManager of `em.transactional(...)`, it joins that transaction; otherwise each
+ * call is a transaction of its own.
  */
 export async function bulkUpsert(
   em: EntityManager,
@@ -20,8 +22,11 @@ export async function bulkUpsert(
   if (rows.length === 0) return 0;
   const columns = Object.keys(rows[0]);
   const knex = em.getKnex();
-  if (isSqlite(knex)) sqliteUpsert(await sqliteHandle(knex), table, columns, rows, conflictKeys);
-  else await postgresUpsert(knex, table, columns, rows, conflictKeys);
+  const trx = em.getTransactionContext<Knex.Transaction>();
+  // Inside a transaction its own connection is used (better-sqlite3 then nests a savepoint).
+  if (isSqlite(knex))
+    sqliteUpsert(await sqliteHandle(trx ?? knex), table, columns, rows, conflictKeys);
+  else await postgresUpsert(trx ?? knex, !trx, table, columns, rows, conflictKeys);
   return rows.length;
 }
 
@@ -157,18 +162,22 @@ function* copyLines(columns: string[], rows: Record<string, unknown>[]): Generat
   if (chunk.length) yield chunk.join('');
 }
 
+let stagingCount = 0;
+
 async function postgresUpsert(
   knex: Knex,
+  ownTransaction: boolean,
   table: string,
   columns: string[],
   rows: Record<string, unknown>[],
   conflictKeys: string[],
 ): Promise<void> {
   const client = (await knex.client.acquireConnection()) as pg.Client;
-  const staging = `bulk_${table}`;
+  // Unique per call: a caller's transaction may load the same table more than once.
+  const staging = `bulk_${table}_${++stagingCount}`;
   const cols = columns.map(q).join(', ');
   try {
-    await client.query('begin');
+    if (ownTransaction) await client.query('begin');
     await client.query(
       `create temp table ${q(staging)} (like ${q(table)} including defaults) on commit drop`,
     );
@@ -180,9 +189,10 @@ async function postgresUpsert(
       `insert into ${q(table)} (${cols}) select ${cols} from ${q(staging)} ` +
         `on conflict (${conflictKeys.map(q).join(', ')}) ${updateClause(columns, conflictKeys)}`,
     );
-    await client.query('commit');
+    if (ownTransaction) await client.query('commit');
+    else await client.query(`drop table ${q(staging)}`);
   } catch (err) {
-    await client.query('rollback').catch(() => undefined);
+    if (ownTransaction) await client.query('rollback').catch(() => undefined);
     throw err;
   } finally {
     await knex.client.releaseConnection(client);
