@@ -129,6 +129,7 @@ export interface AuthorizedOperation {
   /** Removing a non-null root field nulls the whole `data`. */
   nullData: boolean;
   operation: OperationDefinitionNode['operation'];
+  operationName: string | undefined;
   /** Coordinates (`Type.field`) of sensitive fields the operation touches, for the audit log. */
   sensitive: string[];
   introspection: boolean;
@@ -278,6 +279,7 @@ export function authorizeOperation(
     nullTargets: r.propagate ? [] : r.targets,
     nullData: r.propagate,
     operation: op.operation,
+    operationName: op.name?.value,
     sensitive: [...sensitive],
     introspection,
   };

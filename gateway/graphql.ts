@@ -101,6 +101,7 @@ export function createPipeline(deps: PipelineDeps) {
     );
     if (!auth) throw new RequestRejection(400, 'BAD_REQUEST', 'Name the operation to run.');
     audit.operationType = auth.operation;
+    audit.operationName = auth.operationName;
     audit.sensitiveFields = auth.sensitive;
     if (auth.introspection && !(config.introspection || privileged)) {
       throw new RequestRejection(400, 'INTROSPECTION_DISABLED', 'Introspection is disabled.');

@@ -12,6 +12,19 @@ export function subgraphsOf(supergraphSdl: string): { name: string; url: string 
 }
 
 /**
+ * @apollo/gateway refuses supergraphs whose `for: SECURITY` features it does not enforce itself,
+ * which includes @authenticated and @requiresScopes. This gateway enforces those two (authz.ts),
+ * so their links are handed over as plain features; any other security feature (e.g. @policy)
+ * still makes the supergraph fail to load rather than go unenforced.
+ */
+export function asEnforcedSupergraph(sdl: string): string {
+  return sdl.replace(
+    /(@link\(\s*url:\s*"https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[\d.]+"[^)]*?),\s*for:\s*SECURITY/g,
+    '$1',
+  );
+}
+
+/**
  * The supergraph from a file, reloaded when the file changes. Polling (`watchFile`) survives the
  * rename that atomic writers and deploy tools do. A new file that does not build is refused by
  * the gateway's `update`; the previous schema keeps serving and the reason is logged.
@@ -35,7 +48,7 @@ export function supergraphFromFile(
         }
         if (next === current) return;
         try {
-          update(next);
+          update(asEnforcedSupergraph(next));
           current = next;
           logger.info({ path }, 'supergraph reloaded');
         } catch (err) {
@@ -44,7 +57,7 @@ export function supergraphFromFile(
       });
     }
     return {
-      supergraphSdl: current,
+      supergraphSdl: asEnforcedSupergraph(current),
       cleanup: async () => {
         if (watch) unwatchFile(path);
       },
