@@ -31,10 +31,7 @@ export const INTROSPECT_SCOPE = 'schema:introspect';
 export class AuthError extends Error {
   constructor(
     readonly code:
-      | 'UNAUTHENTICATED'
-      | 'INVALID_CREDENTIALS'
-      | 'CREDENTIALS_REVOKED'
-      | 'CREDENTIALS_EXPIRED',
+      'UNAUTHENTICATED' | 'INVALID_CREDENTIALS' | 'CREDENTIALS_REVOKED' | 'CREDENTIALS_EXPIRED',
     message: string,
   ) {
     super(message);
@@ -67,7 +64,8 @@ export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
   else if (jwt?.jwksUrl) jwks = createRemoteJWKSet(new URL(jwt.jwksUrl));
 
   async function fromJwt(token: string): Promise<Identity> {
-    if (!jwt || !jwks) throw new AuthError('INVALID_CREDENTIALS', 'Bearer tokens are not accepted.');
+    if (!jwt || !jwks)
+      throw new AuthError('INVALID_CREDENTIALS', 'Bearer tokens are not accepted.');
     try {
       const options = {
         issuer: jwt.issuer,

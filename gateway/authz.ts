@@ -308,9 +308,7 @@ export function authorizeOperation(
     definitions: [
       {
         ...operation,
-        variableDefinitions: op.variableDefinitions?.filter((v) =>
-          used.has(v.variable.name.value),
-        ),
+        variableDefinitions: op.variableDefinitions?.filter((v) => used.has(v.variable.name.value)),
       },
     ],
   };

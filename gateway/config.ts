@@ -180,7 +180,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     trustProxy: c.TRUST_PROXY,
     redisUrl: c.REDIS_URL,
     quota: { perMinute: c.RATE_LIMIT_PER_MINUTE, perDay: c.DAILY_QUOTA },
-    anonymousQuota: { perMinute: c.ANONYMOUS_RATE_LIMIT_PER_MINUTE, perDay: c.ANONYMOUS_DAILY_QUOTA },
+    anonymousQuota: {
+      perMinute: c.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
+      perDay: c.ANONYMOUS_DAILY_QUOTA,
+    },
     limits: {
       maxBodyBytes: c.MAX_BODY_BYTES,
       maxDepth: c.MAX_DEPTH,

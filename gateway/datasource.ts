@@ -132,7 +132,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
  * affected field gets its error and the rest of the response is kept.
  */
 function unavailable(
-  options: Extract<GraphQLDataSourceProcessOptions<GatewayContext>, { incomingRequestContext: unknown }>,
+  options: Extract<
+    GraphQLDataSourceProcessOptions<GatewayContext>,
+    { incomingRequestContext: unknown }
+  >,
 ): GatewayGraphQLResponse {
   const err = (path?: (string | number)[]) => ({
     message: MESSAGE,

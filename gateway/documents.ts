@@ -16,12 +16,17 @@ export function loadTrustedDocuments(path: string | undefined): Map<string, stri
   if (!path) return out;
   const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
   const entries: [string, string][] = [];
-  if (raw && typeof raw === 'object' && Array.isArray((raw as { operations?: unknown }).operations)) {
+  if (
+    raw &&
+    typeof raw === 'object' &&
+    Array.isArray((raw as { operations?: unknown }).operations)
+  ) {
     for (const op of (raw as { operations: { id: string; body: string }[] }).operations) {
       entries.push([op.id, op.body]);
     }
   } else if (raw && typeof raw === 'object') {
-    for (const [id, body] of Object.entries(raw)) if (typeof body === 'string') entries.push([id, body]);
+    for (const [id, body] of Object.entries(raw))
+      if (typeof body === 'string') entries.push([id, body]);
   }
   for (const [id, body] of entries) {
     if (sha256(body) !== id.replace(/^sha256:/, '')) {

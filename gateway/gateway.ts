@@ -157,8 +157,8 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       res.end(reply.body);
       entry.result =
         status >= 400
-          ? (JSON.parse(reply.body) as { errors?: { extensions?: { code?: string } }[] })
-              .errors?.[0]?.extensions?.code ?? `HTTP_${status}`
+          ? ((JSON.parse(reply.body) as { errors?: { extensions?: { code?: string } }[] })
+              .errors?.[0]?.extensions?.code ?? `HTTP_${status}`)
           : entry.errorCodes?.length
             ? 'partial'
             : 'ok';
@@ -208,7 +208,11 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       }
       logger.error({ err, requestId }, 'request failed');
       if (!res.headersSent)
-        sendJson(res, 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR', { requestId }));
+        sendJson(
+          res,
+          500,
+          errorBody('Internal server error', 'INTERNAL_SERVER_ERROR', { requestId }),
+        );
       else res.end();
     } finally {
       inFlight -= 1;

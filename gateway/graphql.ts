@@ -174,7 +174,9 @@ export function createPipeline(deps: PipelineDeps) {
     const method = req.method ?? 'GET';
     try {
       if (method !== 'GET' && method !== 'POST') {
-        return json(405, errorBody('Use GET or POST.', 'METHOD_NOT_ALLOWED'), { allow: 'GET, POST' });
+        return json(405, errorBody('Use GET or POST.', 'METHOD_NOT_ALLOWED'), {
+          allow: 'GET, POST',
+        });
       }
       const identity = await deps.authenticate(req);
       Object.assign(audit, {
@@ -210,7 +212,8 @@ export function createPipeline(deps: PipelineDeps) {
           extensions: parseJsonParam(params.get('extensions'), 'extensions'),
         };
       }
-      if (!Array.isArray(raw)) return await executeOne(raw, method, req, requestId, identity, audit);
+      if (!Array.isArray(raw))
+        return await executeOne(raw, method, req, requestId, identity, audit);
       const max = config.limits.maxBatchSize;
       if (max === 0) throw new RequestRejection(400, 'BATCHING_NOT_ALLOWED', 'Batching is off.');
       if (raw.length === 0 || raw.length > max) {
@@ -228,7 +231,9 @@ export function createPipeline(deps: PipelineDeps) {
       const replies: unknown[] = [];
       for (const op of raw) {
         try {
-          replies.push(JSON.parse((await executeOne(op, method, req, requestId, identity, audit)).body));
+          replies.push(
+            JSON.parse((await executeOne(op, method, req, requestId, identity, audit)).body),
+          );
         } catch (err) {
           if (!(err instanceof RequestRejection || err instanceof AuthError)) throw err;
           replies.push(errorBody(err.message, err.code));

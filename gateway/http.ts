@@ -44,8 +44,7 @@ const ALLOWED_HEADERS = [
  */
 export function applyCors(req: IncomingMessage, res: ServerResponse, origins: string[]): boolean {
   const origin = req.headers.origin;
-  const allowed =
-    typeof origin === 'string' && (origins.includes('*') || origins.includes(origin));
+  const allowed = typeof origin === 'string' && (origins.includes('*') || origins.includes(origin));
   res.setHeader('vary', 'Origin');
   if (allowed) {
     res.setHeader('access-control-allow-origin', origin);

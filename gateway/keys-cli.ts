@@ -65,7 +65,15 @@ async function main(argv: string[]): Promise<number> {
         const quota = `rate=${r.rateLimitPerMinute ?? 'default'}/min daily=${r.dailyQuota ?? 'default'}`;
         const state = r.revokedAt ? `revoked ${r.revokedAt}` : 'active';
         out(
-          [r.id, r.name, r.owner, r.scopes.join(',') || '-', quota, r.trustedDocumentsOnly ? 'trusted-only' : '', state]
+          [
+            r.id,
+            r.name,
+            r.owner,
+            r.scopes.join(',') || '-',
+            quota,
+            r.trustedDocumentsOnly ? 'trusted-only' : '',
+            state,
+          ]
             .filter(Boolean)
             .join('\t'),
         );
@@ -80,7 +88,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`no key with id ${rest[0]}\n`);
       return 1;
     }
-    process.stderr.write('usage: keys create --name N --owner O [--scopes a,b] [--rate N] [--daily N] [--trusted-only] | list | revoke <id>\n');
+    process.stderr.write(
+      'usage: keys create --name N --owner O [--scopes a,b] [--rate N] [--daily N] [--trusted-only] | list | revoke <id>\n',
+    );
     return 2;
   } finally {
     await store.close();

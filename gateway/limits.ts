@@ -79,7 +79,11 @@ export function createLimits(limits: Limits) {
     } catch (err) {
       const message = err instanceof GraphQLError ? err.message : 'Syntax error.';
       if (/tokens/.test(message) && /Parsing aborted/.test(message)) {
-        throw new RequestRejection(400, 'TOKEN_LIMIT_EXCEEDED', 'The document has too many tokens.');
+        throw new RequestRejection(
+          400,
+          'TOKEN_LIMIT_EXCEEDED',
+          'The document has too many tokens.',
+        );
       }
       throw new RequestRejection(400, 'GRAPHQL_PARSE_FAILED', message);
     }
@@ -122,7 +126,10 @@ export function createLimits(limits: Limits) {
 
 const SIZE_ARGS = new Set(['first', 'last', 'limit']);
 
-function intArg(value: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
+function intArg(
+  value: ValueNode | undefined,
+  variables: Record<string, unknown>,
+): number | undefined {
   if (!value) return undefined;
   if (value.kind === Kind.INT) return Number(value.value);
   if (value.kind === Kind.VARIABLE) {
@@ -188,7 +195,8 @@ export function costOf(
         const inner = sel.kind === Kind.INLINE_FRAGMENT ? sel : fragments.get(sel.name.value);
         if (!inner) continue;
         const tc = inner.typeCondition ? schema.getType(inner.typeCondition.name.value) : parent;
-        if (tc && isCompositeType(tc)) total += cost(inner.selectionSet, tc, depth + 1, inConnection);
+        if (tc && isCompositeType(tc))
+          total += cost(inner.selectionSet, tc, depth + 1, inConnection);
       }
     }
     return total;

@@ -67,7 +67,13 @@ export function createQuotas(redis: Redis | undefined, logger: Logger, prefix = 
   const counter: Counter = redis ? new RedisCounter(redis) : new MemoryCounter();
   return async function consume(callerId: string, quota: Quota): Promise<QuotaDecision> {
     const now = Date.now();
-    const windows: { key: string; ttlMs: number; limit: number; end: number; code: QuotaDecision['code'] }[] = [];
+    const windows: {
+      key: string;
+      ttlMs: number;
+      limit: number;
+      end: number;
+      code: QuotaDecision['code'];
+    }[] = [];
     if (quota.perMinute > 0) {
       const start = Math.floor(now / MINUTE) * MINUTE;
       windows.push({
@@ -100,7 +106,11 @@ export function createQuotas(redis: Redis | undefined, logger: Logger, prefix = 
     for (const i of [...windows.keys()].reverse()) {
       const w = windows[i];
       if (counts[i] > w.limit) {
-        return { allowed: false, code: w.code, retryAfter: Math.max(1, Math.ceil((w.end - now) / 1000)) };
+        return {
+          allowed: false,
+          code: w.code,
+          retryAfter: Math.max(1, Math.ceil((w.end - now) / 1000)),
+        };
       }
     }
     return { allowed: true };

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../gateway/keys.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
-import { startNotesSubgraph, writeSupergraph, NOTES_SDL, type NotesSubgraph } from './support/notes-subgraph.js';
+import {
+  startNotesSubgraph,
+  writeSupergraph,
+  NOTES_SDL,
+  type NotesSubgraph,
+} from './support/notes-subgraph.js';
 import { postGraphQL } from './support/subgraph.js';
 
 const JWT_SECRET = 'a-test-only-hs256-secret-of-at-least-32-chars';
@@ -64,7 +69,10 @@ describe('credentials', () => {
     const cases: [Record<string, string>, string][] = [
       [{ 'x-api-key': 'rdsg_not-a-real-key' }, 'INVALID_CREDENTIALS'],
       [{ 'x-api-key': revoked }, 'CREDENTIALS_REVOKED'],
-      [{ authorization: `Bearer ${await jwt({}, Math.floor(Date.now() / 1000) - 60)}` }, 'CREDENTIALS_EXPIRED'],
+      [
+        { authorization: `Bearer ${await jwt({}, Math.floor(Date.now() / 1000) - 60)}` },
+        'CREDENTIALS_EXPIRED',
+      ],
       [{ authorization: 'Bearer not.a.jwt' }, 'INVALID_CREDENTIALS'],
       [{ authorization: 'Basic dXNlcjpwYXNz' }, 'INVALID_CREDENTIALS'],
     ];
@@ -162,18 +170,29 @@ describe('@authenticated and @requiresScopes, enforced at the gateway', () => {
 
   it('runs the mutation for a key with the write scope, signed for the subgraph', async () => {
     const res = await gw.query(ADD, { text: 'allowed' }, { 'x-api-key': writer });
-    expect(res.body).toEqual({ data: { addNote: { id: String(notes.notes.length), text: 'allowed' } } });
+    expect(res.body).toEqual({
+      data: { addNote: { id: String(notes.notes.length), text: 'allowed' } },
+    });
     const record = (await store.list()).find((r) => r.name === 'writer')!;
-    expect(notes.notes.at(-1)).toEqual({ id: String(notes.notes.length), text: 'allowed', author: `key:${record.id}` });
+    expect(notes.notes.at(-1)).toEqual({
+      id: String(notes.notes.length),
+      text: 'allowed',
+      author: `key:${record.id}`,
+    });
   });
 
   it('is not an open door when the subgraph is called directly', async () => {
     const before = notes.notes.length;
     const direct = await postGraphQL(notes.url, ADD, { text: 'bypass' });
     expect(direct.body.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
-    const forged = await postGraphQL(notes.url, ADD, { text: 'forged' }, {
-      'x-gateway-identity': `v1.${Buffer.from(JSON.stringify({ sub: 'x', kind: 'api-key', scopes: ['notes:write'], iat: Date.now() })).toString('base64url')}.AAAA`,
-    });
+    const forged = await postGraphQL(
+      notes.url,
+      ADD,
+      { text: 'forged' },
+      {
+        'x-gateway-identity': `v1.${Buffer.from(JSON.stringify({ sub: 'x', kind: 'api-key', scopes: ['notes:write'], iat: Date.now() })).toString('base64url')}.AAAA`,
+      },
+    );
     expect(forged.body.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     expect(notes.notes).toHaveLength(before);
   });
@@ -181,14 +200,22 @@ describe('@authenticated and @requiresScopes, enforced at the gateway', () => {
 
 describe('schema exposure', () => {
   it('allows introspection and field suggestions only to keys with schema:introspect', async () => {
-    const analyst = (await store.create({ name: 'analyst', owner: 'lab', scopes: ['schema:introspect'] })).key;
-    const denied = await gw.query('{ __schema { queryType { name } } }', undefined, { 'x-api-key': reader });
+    const analyst = (
+      await store.create({ name: 'analyst', owner: 'lab', scopes: ['schema:introspect'] })
+    ).key;
+    const denied = await gw.query('{ __schema { queryType { name } } }', undefined, {
+      'x-api-key': reader,
+    });
     expect(denied.status).toBe(400);
     expect(denied.body.errors?.[0].extensions?.code).toBe('INTROSPECTION_DISABLED');
-    const allowed = await gw.query('{ __schema { queryType { name } } }', undefined, { 'x-api-key': analyst });
+    const allowed = await gw.query('{ __schema { queryType { name } } }', undefined, {
+      'x-api-key': analyst,
+    });
     expect(allowed.body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
     const typo = await gw.query('{ helo }', undefined, { 'x-api-key': reader });
-    expect(typo.body.errors?.[0]).toMatchObject({ message: 'Cannot query field "helo" on type "Query".' });
+    expect(typo.body.errors?.[0]).toMatchObject({
+      message: 'Cannot query field "helo" on type "Query".',
+    });
     const hinted = await gw.query('{ helo }', undefined, { 'x-api-key': analyst });
     expect(hinted.body.errors?.[0].message).toMatch(/Did you mean "hello"\?/);
   });
@@ -199,7 +226,10 @@ describe('the audit log', () => {
     const secretText = 'variable-value-that-must-not-be-logged';
     await gw.query(ADD, { text: secretText }, { 'x-api-key': writer });
     await gw.running.close().catch(() => {}); // flushes; the gateway is restarted below
-    const lines = readFileSync(auditPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(auditPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const last = lines.at(-1);
     expect(last).toMatchObject({
       stream: 'audit',

@@ -43,7 +43,11 @@ afterAll(async () => {
 });
 
 const post = (body: string, headers: Record<string, string> = {}) =>
-  fetch(base, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  fetch(base, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
 const codeOf = async (res: Response) =>
   ((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code;
 
@@ -57,18 +61,42 @@ describe('operation limits', () => {
       ['depth 20', JSON.stringify({ query: deep }), 400, 'DEPTH_LIMIT_EXCEEDED'],
       ['500 aliases', JSON.stringify({ query: aliases }), 400, 'ALIAS_LIMIT_EXCEEDED'],
       ['cost', JSON.stringify({ query: costly }), 400, 'COST_LIMIT_EXCEEDED'],
-      ['directives', JSON.stringify({ query: `{ provinces ${'@include(if: true) '.repeat(60)}{ name } }` }), 400, 'DIRECTIVE_LIMIT_EXCEEDED'],
-      ['tokens', JSON.stringify({ query: `{ provinces { ${'name '.repeat(6000)} } }` }), 400, 'TOKEN_LIMIT_EXCEEDED'],
-      ['5 MB body', JSON.stringify({ query: '{ provinces { name } }', pad: 'x'.repeat(5_000_000) }), 413, 'PAYLOAD_TOO_LARGE'],
+      [
+        'directives',
+        JSON.stringify({ query: `{ provinces ${'@include(if: true) '.repeat(60)}{ name } }` }),
+        400,
+        'DIRECTIVE_LIMIT_EXCEEDED',
+      ],
+      [
+        'tokens',
+        JSON.stringify({ query: `{ provinces { ${'name '.repeat(6000)} } }` }),
+        400,
+        'TOKEN_LIMIT_EXCEEDED',
+      ],
+      [
+        '5 MB body',
+        JSON.stringify({ query: '{ provinces { name } }', pad: 'x'.repeat(5_000_000) }),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      ],
       ['malformed JSON', '{"query": "{ provinces { name } }"', 400, 'BAD_REQUEST'],
-      ['syntax error', JSON.stringify({ query: '{ provinces { name }' }), 400, 'GRAPHQL_PARSE_FAILED'],
+      [
+        'syntax error',
+        JSON.stringify({ query: '{ provinces { name }' }),
+        400,
+        'GRAPHQL_PARSE_FAILED',
+      ],
       ['not an object', '"just a string"', 400, 'BAD_REQUEST'],
       ['batch', JSON.stringify([{ query: '{ provinces { name } }' }]), 400, 'BATCHING_NOT_ALLOWED'],
       ['unknown field', JSON.stringify({ query: '{ nope }' }), 400, 'GRAPHQL_VALIDATION_FAILED'],
     ];
     for (const [label, body, status, code] of cases) {
       const res = await post(body as string);
-      expect({ label, status: res.status, code: await codeOf(res) }).toEqual({ label, status, code });
+      expect({ label, status: res.status, code: await codeOf(res) }).toEqual({
+        label,
+        status,
+        code,
+      });
     }
     const ok = await stack.query(PROFILE, { code: HOUCANG });
     expect(ok.status).toBe(200);
@@ -77,7 +105,10 @@ describe('operation limits', () => {
 
   it('answers CORS preflights for allowed origins only', async () => {
     const preflight = (origin: string) =>
-      fetch(base, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      fetch(base, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
     // The test stack allows no origin: nothing is granted.
     const res = await preflight('https://evil.example');
     expect(res.status).toBe(204);
@@ -98,18 +129,65 @@ describe('operation limits', () => {
 describe('fuzzing', () => {
   it('never answers a 5xx or leaks internals for random input (seeded)', async () => {
     const rng = rngFor(20261128, 'gateway-fuzz');
-    const pick = <T,>(xs: T[]) => xs[Math.floor(rng() * xs.length)];
-    const words = ['village', 'villages', 'region', 'provinces', 'code', 'name', 'county', 'culture',
-      'auditorium', 'edges', 'node', 'first', '__schema', '__typename', 'query', 'mutation', 'fragment',
-      'on', '...', '{', '}', '(', ')', ':', '$', '"', '@include', 'if', '!', '[', ']', '100', '-1',
-      '1e309', 'null', 'true', '\\u0000', '#', ',', '=', '"""'];
-    const randomDoc = () => Array.from({ length: 1 + Math.floor(rng() * 40) }, () => pick(words)).join(pick([' ', '', '\n']));
+    const pick = <T>(xs: T[]) => xs[Math.floor(rng() * xs.length)];
+    const words = [
+      'village',
+      'villages',
+      'region',
+      'provinces',
+      'code',
+      'name',
+      'county',
+      'culture',
+      'auditorium',
+      'edges',
+      'node',
+      'first',
+      '__schema',
+      '__typename',
+      'query',
+      'mutation',
+      'fragment',
+      'on',
+      '...',
+      '{',
+      '}',
+      '(',
+      ')',
+      ':',
+      '$',
+      '"',
+      '@include',
+      'if',
+      '!',
+      '[',
+      ']',
+      '100',
+      '-1',
+      '1e309',
+      'null',
+      'true',
+      '\\u0000',
+      '#',
+      ',',
+      '=',
+      '"""',
+    ];
+    const randomDoc = () =>
+      Array.from({ length: 1 + Math.floor(rng() * 40) }, () => pick(words)).join(
+        pick([' ', '', '\n']),
+      );
     const generated = () => {
       const field = (d: number): string =>
-        d > 3 ? pick(['name', 'code', '__typename', 'nope']) :
-        pick([`village(code: "${pick([HOUCANG, 'x', '', '330203999999'])}") { ${field(d + 1)} }`,
-          `villages(first: ${pick([0, 1, 5, 100, 101, -1])}) { edges { node { ${field(d + 1)} } } }`,
-          `provinces { ${field(d + 1)} children { name } }`, `culture { auditorium { name } }`, 'name']);
+        d > 3
+          ? pick(['name', 'code', '__typename', 'nope'])
+          : pick([
+              `village(code: "${pick([HOUCANG, 'x', '', '330203999999'])}") { ${field(d + 1)} }`,
+              `villages(first: ${pick([0, 1, 5, 100, 101, -1])}) { edges { node { ${field(d + 1)} } } }`,
+              `provinces { ${field(d + 1)} children { name } }`,
+              `culture { auditorium { name } }`,
+              'name',
+            ]);
       return `{ ${Array.from({ length: 1 + Math.floor(rng() * 3) }, () => field(0)).join(' ')} }`;
     };
     const randomBody = () =>
@@ -117,8 +195,14 @@ describe('fuzzing', () => {
         () => JSON.stringify({ query: randomDoc() }),
         () => JSON.stringify({ query: generated() }),
         () => JSON.stringify({ query: generated(), variables: pick([null, [], 'x', { code: 1 }]) }),
-        () => JSON.stringify({ query: pick([1, null, [], {}]), operationName: pick([1, 'X', null]) }),
-        () => JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: pick(['', 'zz', '0'.repeat(64)]) } } }),
+        () =>
+          JSON.stringify({ query: pick([1, null, [], {}]), operationName: pick([1, 'X', null]) }),
+        () =>
+          JSON.stringify({
+            extensions: {
+              persistedQuery: { version: 1, sha256Hash: pick(['', 'zz', '0'.repeat(64)]) },
+            },
+          }),
         () => randomDoc(),
         () => String.fromCharCode(...Array.from({ length: 30 }, () => Math.floor(rng() * 256))),
       ])();
@@ -127,13 +211,15 @@ describe('fuzzing', () => {
       const res = await post(body);
       const text = await res.text();
       expect({ body, status: res.status < 500 }).toEqual({ body, status: true });
-      expect(text).not.toMatch(/\bat .*\.(ts|js):\d+|127\.0\.0\.1|localhost|SELECT |Internal server error/);
+      expect(text).not.toMatch(
+        /\bat .*\.(ts|js):\d+|127\.0\.0\.1|localhost|SELECT |Internal server error/,
+      );
     }
   });
 });
 
 describe('a failing subgraph', () => {
-  it('keeps the other subgraphs\' data when one is killed, and recovers when it returns', async () => {
+  it("keeps the other subgraphs' data when one is killed, and recovers when it returns", async () => {
     culture.mode = 'down';
     const res = await stack.query(PROFILE, { code: HOUCANG });
     expect(res.status).toBe(200);
@@ -180,6 +266,8 @@ describe('a failing subgraph', () => {
       recovered = await stack.query(PROFILE, { code: HOUCANG });
     } while (recovered.body.errors && Date.now() < deadline);
     expect(recovered.body.errors).toBeUndefined();
-    expect(recovered.body.data?.village).toMatchObject({ culture: { auditorium: expect.anything() } });
+    expect(recovered.body.data?.village).toMatchObject({
+      culture: { auditorium: expect.anything() },
+    });
   });
 });

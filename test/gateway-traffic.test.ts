@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../gateway/keys.js';
 import { startFaultProxy, type FaultProxy } from './support/faults.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
-import { NOTES_SDL, startNotesSubgraph, writeSupergraph, type NotesSubgraph } from './support/notes-subgraph.js';
+import {
+  NOTES_SDL,
+  startNotesSubgraph,
+  writeSupergraph,
+  type NotesSubgraph,
+} from './support/notes-subgraph.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rdsg-traffic-'));
 const keysPath = join(dir, 'keys.json');
@@ -19,7 +24,12 @@ let proxy: FaultProxy;
 let supergraph: string;
 const gateways: TestGateway[] = [];
 const start = async (env: NodeJS.ProcessEnv) => {
-  const gw = await startGateway({ SUPERGRAPH_PATH: supergraph, KEYS_PATH: keysPath, KEYS_RELOAD_MS: '0', ...env });
+  const gw = await startGateway({
+    SUPERGRAPH_PATH: supergraph,
+    KEYS_PATH: keysPath,
+    KEYS_RELOAD_MS: '0',
+    ...env,
+  });
   gateways.push(gw);
   return gw;
 };
@@ -52,7 +62,12 @@ describe('quotas', () => {
   it('answers the (N+1)-th request of a key in the minute with 429 and Retry-After', async () => {
     const gw = await start({});
     await inOneMinute(async () => {
-      const { key } = await store.create({ name: 'small', owner: 'acme', scopes: [], rateLimitPerMinute: 3 });
+      const { key } = await store.create({
+        name: 'small',
+        owner: 'acme',
+        scopes: [],
+        rateLimitPerMinute: 3,
+      });
       for (let i = 0; i < 3; i++) {
         expect((await gw.query('{ hello }', undefined, { 'x-api-key': key })).status).toBe(200);
       }
@@ -60,7 +75,9 @@ describe('quotas', () => {
       expect(res.status).toBe(429);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(await res.json()).toEqual({
-        errors: [{ message: 'Too many requests; slow down.', extensions: { code: 'RATE_LIMITED' } }],
+        errors: [
+          { message: 'Too many requests; slow down.', extensions: { code: 'RATE_LIMITED' } },
+        ],
       });
     });
   });
@@ -80,10 +97,16 @@ describe('quotas', () => {
     const env = { REDIS_URL: 'redis://127.0.0.1:6379', KEY_STORE: 'file' };
     const [a, b] = [await start(env), await start(env)];
     await inOneMinute(async () => {
-      const { key } = await store.create({ name: 'shared', owner: 'acme', scopes: [], rateLimitPerMinute: 4 });
+      const { key } = await store.create({
+        name: 'shared',
+        owner: 'acme',
+        scopes: [],
+        rateLimitPerMinute: 4,
+      });
       const h = { 'x-api-key': key };
       const statuses = [];
-      for (const gw of [a, b, a, b, a, b]) statuses.push((await gw.query('{ hello }', undefined, h)).status);
+      for (const gw of [a, b, a, b, a, b])
+        statuses.push((await gw.query('{ hello }', undefined, h)).status);
       expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     });
   });
@@ -103,14 +126,23 @@ describe('trusted documents and persisted queries', () => {
       }),
     );
     const gw = await start({ TRUSTED_DOCUMENTS_PATH: manifest });
-    const { key } = await store.create({ name: 'partner', owner: 'p', scopes: [], trustedDocumentsOnly: true });
+    const { key } = await store.create({
+      name: 'partner',
+      owner: 'p',
+      scopes: [],
+      trustedDocumentsOnly: true,
+    });
     const h = { 'x-api-key': key };
     const byHash = await gw.post(
-      JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(REGISTERED) } } }),
+      JSON.stringify({
+        extensions: { persistedQuery: { version: 1, sha256Hash: sha256(REGISTERED) } },
+      }),
       h,
     );
     expect(await byHash.json()).toEqual({ data: { notes: [{ id: '1', text: 'first' }] } });
-    expect((await gw.query(REGISTERED, undefined, h)).body.data).toEqual({ notes: [{ id: '1', text: 'first' }] });
+    expect((await gw.query(REGISTERED, undefined, h)).body.data).toEqual({
+      notes: [{ id: '1', text: 'first' }],
+    });
     const other = await gw.query('{ hello }', undefined, h);
     expect(other.status).toBe(400);
     expect(other.body.errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
@@ -126,24 +158,38 @@ describe('trusted documents and persisted queries', () => {
       errors: { extensions: { code: string } }[];
     };
     expect(miss.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-    expect(await (await gw.post(JSON.stringify({ query: q, extensions: ext }))).json()).toEqual({ data: { hello: 'hello' } });
-    expect(await (await gw.post(JSON.stringify({ extensions: ext }))).json()).toEqual({ data: { hello: 'hello' } });
+    expect(await (await gw.post(JSON.stringify({ query: q, extensions: ext }))).json()).toEqual({
+      data: { hello: 'hello' },
+    });
+    expect(await (await gw.post(JSON.stringify({ extensions: ext }))).json()).toEqual({
+      data: { hello: 'hello' },
+    });
   });
 });
 
 describe('retries', () => {
   it('retries a failed query but never a mutation', async () => {
-    const gw = await start({ SUBGRAPH_RETRIES: '2', SUBGRAPH_RETRY_BACKOFF_MS: '5', BREAKER_FAILURE_THRESHOLD: '100' });
+    const gw = await start({
+      SUBGRAPH_RETRIES: '2',
+      SUBGRAPH_RETRY_BACKOFF_MS: '5',
+      BREAKER_FAILURE_THRESHOLD: '100',
+    });
     const { key } = await store.create({ name: 'w', owner: 'acme', scopes: ['notes:write'] });
     proxy.mode = 'error500';
     proxy.requests = { query: 0, mutation: 0 };
     try {
       const before = notes.notes.length;
-      const m = await gw.query('mutation { addNote(text: "once") { id } }', undefined, { 'x-api-key': key });
+      const m = await gw.query('mutation { addNote(text: "once") { id } }', undefined, {
+        'x-api-key': key,
+      });
       expect(m.body).toEqual({
         data: { addNote: null },
         errors: [
-          { message: 'A part of the graph is unavailable right now.', path: ['addNote'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } },
+          {
+            message: 'A part of the graph is unavailable right now.',
+            path: ['addNote'],
+            extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+          },
         ],
       });
       expect(proxy.requests.mutation).toBe(1);
@@ -165,7 +211,13 @@ describe('retries', () => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         data: null,
-        errors: [{ message: 'A part of the graph is unavailable right now.', path: ['hello'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }],
+        errors: [
+          {
+            message: 'A part of the graph is unavailable right now.',
+            path: ['hello'],
+            extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+          },
+        ],
       });
     } finally {
       proxy.mode = 'pass';
@@ -179,7 +231,9 @@ describe('operations', () => {
     const withoutHello = NOTES_SDL.replace(/"A public greeting\."\s*hello: String!/, '');
     writeFileSync(path, readComposed(withoutHello));
     const gw = await start({ SUPERGRAPH_PATH: path, SUPERGRAPH_WATCH: 'true' });
-    expect((await gw.query('{ hello }')).body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await gw.query('{ hello }')).body.errors?.[0].extensions?.code).toBe(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
     writeFileSync(path, readComposed(NOTES_SDL));
     await until(async () => (await gw.query('{ hello }')).body.data?.hello === 'hello');
     writeFileSync(path, 'this is not a supergraph');
@@ -188,7 +242,11 @@ describe('operations', () => {
   });
 
   it('finishes in-flight requests on shutdown and then stops accepting', async () => {
-    const gw = await startGateway({ SUPERGRAPH_PATH: supergraph, SUBGRAPH_TIMEOUT_MS: '500', SUBGRAPH_RETRIES: '0' });
+    const gw = await startGateway({
+      SUPERGRAPH_PATH: supergraph,
+      SUBGRAPH_TIMEOUT_MS: '500',
+      SUBGRAPH_RETRIES: '0',
+    });
     proxy.mode = 'hang';
     proxy.requests = { query: 0, mutation: 0 };
     try {

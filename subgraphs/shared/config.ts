@@ -73,6 +73,7 @@ export function loadSubgraphConfig(
     logLevel: c.LOG_LEVEL as string,
     prettyLogs:
       c.LOG_FORMAT === 'pretty' || (c.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
-    gatewaySharedSecret: (c.GATEWAY_SHARED_SECRET as string | undefined) ?? DEV_GATEWAY_SHARED_SECRET,
+    gatewaySharedSecret:
+      (c.GATEWAY_SHARED_SECRET as string | undefined) ?? DEV_GATEWAY_SHARED_SECRET,
   };
 }

@@ -57,10 +57,7 @@ export function verifyGatewayIdentity(
  * identity signed by the gateway, and FORBIDDEN unless that identity holds `scope`. The
  * subgraph's context exposes the verified identity as `identity` (from RequestInfo.identity).
  */
-export function requireWriter(
-  ctx: { identity?: GatewayIdentity },
-  scope: string,
-): GatewayIdentity {
+export function requireWriter(ctx: { identity?: GatewayIdentity }, scope: string): GatewayIdentity {
   const id = ctx.identity;
   if (!id || id.kind === 'anonymous') {
     throw new GraphQLError('Writes must come through the gateway with credentials.', {

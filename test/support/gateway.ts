@@ -36,7 +36,11 @@ export async function startGateway(env: NodeJS.ProcessEnv): Promise<TestGateway>
     url,
     query: (q, variables, headers) => postGraphQL(url, q, variables, headers),
     post: (body, headers = {}) =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }),
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      }),
     close: () => running.close(),
   };
 }

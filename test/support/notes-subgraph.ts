@@ -53,13 +53,18 @@ export interface NotesSubgraph {
   close: () => Promise<void>;
 }
 
-export async function startNotesSubgraph(gatewaySharedSecret = DEV_GATEWAY_SHARED_SECRET): Promise<NotesSubgraph> {
+export async function startNotesSubgraph(
+  gatewaySharedSecret = DEV_GATEWAY_SHARED_SECRET,
+): Promise<NotesSubgraph> {
   const notes: NotesSubgraph['notes'] = [{ id: '1', text: 'first', author: 'alice' }];
   const schema = buildSubgraphSchema({
     typeDefs: parse(NOTES_SDL),
     resolvers: {
       Query: { notes: () => notes, hello: () => 'hello' },
-      Note: { remark: () => 'fine', __resolveReference: (ref: { id: string }) => notes.find((n) => n.id === ref.id) },
+      Note: {
+        remark: () => 'fine',
+        __resolveReference: (ref: { id: string }) => notes.find((n) => n.id === ref.id),
+      },
       Mutation: {
         addNote: (_: unknown, args: { text: string }, ctx: { identity?: GatewayIdentity }) => {
           const writer = requireWriter(ctx, 'notes:write');

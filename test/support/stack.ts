@@ -58,7 +58,10 @@ export async function bootStack(opts: {
     SUPERGRAPH_WATCH: 'false',
     ...opts.env,
   });
-  const gateway = await createGateway(config, pino({ level: process.env.TEST_GATEWAY_LOG ?? 'silent' })).listen();
+  const gateway = await createGateway(
+    config,
+    pino({ level: process.env.TEST_GATEWAY_LOG ?? 'silent' }),
+  ).listen();
   const gatewayUrl = `http://127.0.0.1:${gateway.port}/graphql`;
   return {
     gateway,
