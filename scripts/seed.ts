@@ -27,6 +27,25 @@ if (!Number.isInteger(seed)) {
 }
 const only = values.only?.split(',');
 
+/** Prints rows done, rate and time left at most once a second (to stderr, so logs stay clean). */
+function progressPrinter(subgraph: string, started: number) {
+  let last = 0;
+  return (table: string, done: number, total?: number) => {
+    const now = Date.now();
+    if (now - last < 1000 && done !== total) return;
+    last = now;
+    const rate = done / Math.max(0.001, (now - started) / 1000);
+    const left = total
+      ? ` of ${total.toLocaleString('en')}, ${Math.ceil((total - done) / rate)} s left`
+      : '';
+    process.stderr.write(
+      `  ${subgraph}.${table}: ${done.toLocaleString('en')} rows${left} (${Math.round(rate).toLocaleString('en')} rows/s)\n`,
+    );
+  };
+}
+
+let totalRows = 0;
+const begun = Date.now();
 for (const def of SUBGRAPHS) {
   if (only && !only.includes(def.name)) continue;
   const config = loadSubgraphConfig(def.name as SubgraphName);
@@ -44,12 +63,21 @@ for (const def of SUBGRAPHS) {
       }
     }
     const started = Date.now();
-    const result = await def.seed(orm, { scope: values.scope!, seed });
+    const result = await def.seed(orm, {
+      scope: values.scope!,
+      seed,
+      progress: progressPrinter(def.name, started),
+    });
     const rows = Object.entries(result.rows)
       .map(([t, n]) => `${n} ${t}`)
       .join(', ');
     console.log(`${def.name}: ${rows} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    totalRows += Object.values(result.rows).reduce((a, b) => a + b, 0);
   } finally {
     await orm.close();
   }
 }
+console.log(
+  `done: ${totalRows.toLocaleString('en')} rows in ${((Date.now() - begun) / 1000).toFixed(1)} s, ` +
+    `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+);

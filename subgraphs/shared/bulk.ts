@@ -1,13 +1,15 @@
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from './database.js';
 
-/** SQLite allows 32,766 bound variables per statement; stay well below it. */
-const MAX_VARIABLES = 30_000;
-/** Knex writes SQLite multi-row inserts as a compound SELECT, capped at 500 terms. */
-const MAX_ROWS = 500;
-
 /**
- * Multi-row upsert in one transaction: rows already present (by `conflictKeys`) are updated, so
- * a reload leaves the same row count and a reseed replaces synthetic values.
+ * The bulk write path of the seeders: one transaction per call, a prepared statement run per row
+ * on SQLite, COPY into a temporary table then one INSERT … SELECT on PostgreSQL. Rows already
+ * present (by `conflictKeys`) are updated, so a reload leaves the same row count and a reseed
+ * replaces synthetic values. Rows use snake_case column names; all rows have the same columns.
  */
 export async function bulkUpsert(
   em: EntityManager,
@@ -16,16 +18,173 @@ export async function bulkUpsert(
   conflictKeys: string[],
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const columns = Object.keys(rows[0]).length;
-  const batch = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_VARIABLES / columns)));
+  const columns = Object.keys(rows[0]);
   const knex = em.getKnex();
-  await knex.transaction(async (trx) => {
-    for (let i = 0; i < rows.length; i += batch) {
-      await trx(table)
-        .insert(rows.slice(i, i + batch))
-        .onConflict(conflictKeys)
-        .merge();
-    }
-  });
+  if (isSqlite(knex)) sqliteUpsert(await sqliteHandle(knex), table, columns, rows, conflictKeys);
+  else await postgresUpsert(knex, table, columns, rows, conflictKeys);
   return rows.length;
+}
+
+/**
+ * Collects rows and writes them `batchSize` at a time, so a national load never holds more than
+ * one batch in memory.
+ */
+export class BatchWriter {
+  private rows: Record<string, unknown>[] = [];
+  written = 0;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly table: string,
+    private readonly conflictKeys: string[],
+    private readonly batchSize = 10_000,
+    private readonly onFlush?: (written: number) => void,
+  ) {}
+
+  async push(row: Record<string, unknown>): Promise<void> {
+    this.rows.push(row);
+    if (this.rows.length >= this.batchSize) await this.flush();
+  }
+
+  async flush(): Promise<number> {
+    const batch = this.rows;
+    this.rows = [];
+    this.written += await bulkUpsert(this.em, this.table, batch, this.conflictKeys);
+    if (batch.length > 0) this.onFlush?.(this.written);
+    return this.written;
+  }
+}
+
+/**
+ * Runs an initial bulk load with the table's secondary indexes dropped and rebuilds them after,
+ * which is faster than maintaining them row by row. A table that already has rows keeps its
+ * indexes (an incremental load), and so does a load that fails.
+ */
+export async function withDeferredIndexes<T>(
+  em: EntityManager,
+  table: string,
+  load: () => Promise<T>,
+): Promise<T> {
+  const knex = em.getKnex();
+  const existing = await knex(table).first();
+  if (existing) return load();
+  const sqlite = isSqlite(knex);
+  const indexes: { name: string; sql: string }[] = sqlite
+    ? await knex.raw(
+        "select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null",
+        [table],
+      )
+    : (
+        await knex.raw(
+          `select i.indexname as name, i.indexdef as sql from pg_indexes i
+           join pg_class c on c.relname = i.indexname join pg_index x on x.indexrelid = c.oid
+           where i.tablename = ? and i.schemaname = current_schema() and not x.indisprimary and not x.indisunique`,
+          [table],
+        )
+      ).rows;
+  for (const index of indexes) await knex.raw(`drop index ${q(index.name)}`);
+  try {
+    return await load();
+  } finally {
+    for (const index of indexes) await knex.raw(index.sql);
+  }
+}
+
+export function isSqlite(knex: Knex): boolean {
+  return String(knex.client.config.client).includes('sqlite');
+}
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+function updateClause(columns: string[], conflictKeys: string[]): string {
+  const updates = columns.filter((c) => !conflictKeys.includes(c));
+  return updates.length === 0
+    ? 'do nothing'
+    : `do update set ${updates.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
+}
+
+interface SqliteDatabase {
+  prepare(sql: string): { run(...values: unknown[]): unknown };
+  transaction<T extends unknown[]>(fn: (...args: T) => void): (...args: T) => void;
+}
+
+/** The better-sqlite3 handle under MikroORM's knex (SQLite keeps a single connection). */
+async function sqliteHandle(knex: Knex): Promise<SqliteDatabase> {
+  const conn = (await knex.client.acquireConnection()) as SqliteDatabase;
+  await knex.client.releaseConnection(conn);
+  return conn;
+}
+
+function sqliteValue(v: unknown): unknown {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof Date) return v.getTime();
+  return v ?? null;
+}
+
+function sqliteUpsert(
+  db: SqliteDatabase,
+  table: string,
+  columns: string[],
+  rows: Record<string, unknown>[],
+  conflictKeys: string[],
+): void {
+  const stmt = db.prepare(
+    `insert into ${q(table)} (${columns.map(q).join(', ')}) values (${columns.map(() => '?').join(', ')}) ` +
+      `on conflict (${conflictKeys.map(q).join(', ')}) ${updateClause(columns, conflictKeys)}`,
+  );
+  db.transaction(() => {
+    for (const row of rows) stmt.run(...columns.map((c) => sqliteValue(row[c])));
+  })();
+}
+
+/** PostgreSQL COPY text format: tab-separated, `\N` for null, backslash escapes. */
+function copyValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (v instanceof Date) return v.toISOString();
+  return String(v).replace(
+    /[\\\t\n\r]/g,
+    (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!,
+  );
+}
+
+function* copyLines(columns: string[], rows: Record<string, unknown>[]): Generator<string> {
+  const chunk: string[] = [];
+  for (const row of rows) {
+    chunk.push(columns.map((c) => copyValue(row[c])).join('\t') + '\n');
+    if (chunk.length === 1000) yield chunk.splice(0).join('');
+  }
+  if (chunk.length) yield chunk.join('');
+}
+
+async function postgresUpsert(
+  knex: Knex,
+  table: string,
+  columns: string[],
+  rows: Record<string, unknown>[],
+  conflictKeys: string[],
+): Promise<void> {
+  const client = (await knex.client.acquireConnection()) as pg.Client;
+  const staging = `bulk_${table}`;
+  const cols = columns.map(q).join(', ');
+  try {
+    await client.query('begin');
+    await client.query(
+      `create temp table ${q(staging)} (like ${q(table)} including defaults) on commit drop`,
+    );
+    await pipeline(
+      Readable.from(copyLines(columns, rows)),
+      client.query(copyFrom(`copy ${q(staging)} (${cols}) from stdin`)),
+    );
+    await client.query(
+      `insert into ${q(table)} (${cols}) select ${cols} from ${q(staging)} ` +
+        `on conflict (${conflictKeys.map(q).join(', ')}) ${updateClause(columns, conflictKeys)}`,
+    );
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    await knex.client.releaseConnection(client);
+  }
 }

@@ -44,15 +44,21 @@ export function parseCsvLine(line: string): string[] {
   return out;
 }
 
-/** Streams the rows of one dataset file as objects keyed by its header, one line in memory. */
-export async function* readDivisions(file: DivisionFile): AsyncGenerator<Record<string, string>> {
+/**
+ * Streams the rows of one dataset file as objects keyed by its header, one line in memory. With
+ * `prefix`, lines whose code (the first column) does not start with it are skipped unparsed.
+ */
+export async function* readDivisions(
+  file: DivisionFile,
+  prefix = '',
+): AsyncGenerator<Record<string, string>> {
   const lines = createInterface({
     input: createReadStream(join(DATA_DIR, `${file}.csv`), 'utf8'),
     crlfDelay: Infinity,
   });
   let header: string[] | undefined;
   for await (const line of lines) {
-    if (line.length === 0) continue;
+    if (line.length === 0 || (header && !line.startsWith(prefix))) continue;
     const fields = parseCsvLine(line);
     if (!header) {
       header = fields;
@@ -62,6 +68,17 @@ export async function* readDivisions(file: DivisionFile): AsyncGenerator<Record<
     for (let i = 0; i < header.length; i++) row[header[i]] = fields[i] ?? '';
     yield row;
   }
+}
+
+/** Number of village-level units whose code starts with `prefix` (a quick pass, no parsing). */
+export async function countVillages(prefix: string): Promise<number> {
+  const lines = createInterface({
+    input: createReadStream(join(DATA_DIR, 'villages.csv'), 'utf8'),
+    crlfDelay: Infinity,
+  });
+  let n = -1; // header
+  for await (const line of lines) if (line.startsWith(prefix) || n === -1) n++;
+  return n;
 }
 
 /**

@@ -9,7 +9,8 @@ export interface SeedOptions {
   scope: string;
   /** Seed of the synthetic data generator; the same seed reproduces the same data. */
   seed: number;
-  progress?: (table: string, rowsDone: number) => void;
+  /** Called as rows are written; `total` when the seeder knows it in advance. */
+  progress?: (table: string, rowsDone: number, total?: number) => void;
 }
 
 export interface SeedResult {

@@ -1,6 +1,7 @@
-import { bulkUpsert } from '../../shared/bulk.js';
+import { BatchWriter, bulkUpsert, withDeferredIndexes } from '../../shared/bulk.js';
 import type { Orm, EntityManager } from '../../shared/database.js';
 import {
+  countVillages,
   isRuralVillageName,
   isUrbanCommunityName,
   readDivisions,
@@ -11,7 +12,7 @@ import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { RegionLevel } from '../region/region.entity.js';
 import { VillageKind } from '../village/village.entity.js';
 
-const VILLAGE_BATCH = 5_000;
+const VILLAGE_BATCH = 20_000;
 
 const REGION_FILES: [DivisionFile, RegionLevel, string | null][] = [
   ['provinces', RegionLevel.PROVINCE, null],
@@ -26,6 +27,25 @@ export function villageKind(name: string): VillageKind {
   return VillageKind.OTHER;
 }
 
+/** Village-level units and rural villages per region code, at every level, from the table. */
+async function villageCounts(
+  em: EntityManager,
+): Promise<Map<string, { all: number; rural: number }>> {
+  const knex = em.getKnex();
+  const counts = new Map<string, { all: number; rural: number }>();
+  for (const column of ['province_code', 'city_code', 'county_code', 'township_code']) {
+    const rows: { code: string; all: number | string; rural: number | string }[] = await knex(
+      'village',
+    )
+      .select({ code: column })
+      .count({ all: '*' })
+      .sum({ rural: knex.raw('case when kind = ? then 1 else 0 end', [VillageKind.RURAL_VILLAGE]) })
+      .groupBy(column);
+    for (const r of rows) counts.set(r.code, { all: Number(r.all), rural: Number(r.rural) });
+  }
+  return counts;
+}
+
 /**
  * Loads the real division hierarchy for a scope from the public dataset: every region in the
  * scope and its ancestors, every village-level unit in the scope, and per-region village counts.
@@ -33,38 +53,28 @@ export function villageKind(name: string): VillageKind {
 export async function seedPlaces(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
   const em = orm.em.fork() as EntityManager;
   const prefix = scopePrefix(opts.scope);
-  const counts = new Map<string, { all: number; rural: number }>();
-  const bump = (code: string, rural: boolean) => {
-    const c = counts.get(code) ?? { all: 0, rural: 0 };
-    c.all++;
-    if (rural) c.rural++;
-    counts.set(code, c);
-  };
-
-  let villages = 0;
-  let batch: Record<string, unknown>[] = [];
-  for await (const v of readDivisions('villages')) {
-    if (!v.code.startsWith(prefix)) continue;
-    const kind = villageKind(v.name);
-    batch.push({
-      code: v.code,
-      name: v.name,
-      kind,
-      township_code: v.streetCode,
-      county_code: v.areaCode,
-      city_code: v.cityCode,
-      province_code: v.provinceCode,
-    });
-    const rural = kind === VillageKind.RURAL_VILLAGE;
-    for (const code of [v.provinceCode, v.cityCode, v.areaCode, v.streetCode]) bump(code, rural);
-    if (batch.length >= VILLAGE_BATCH) {
-      villages += await bulkUpsert(em, 'village', batch, ['code']);
-      opts.progress?.('village', villages);
-      batch = [];
+  const total = opts.progress ? await countVillages(prefix) : undefined;
+  const villages = new BatchWriter(em, 'village', ['code'], VILLAGE_BATCH, (n) =>
+    opts.progress?.('village', n, total),
+  );
+  await withDeferredIndexes(em, 'village', async () => {
+    for await (const v of readDivisions('villages', prefix)) {
+      await villages.push({
+        code: v.code,
+        name: v.name,
+        kind: villageKind(v.name),
+        township_code: v.streetCode,
+        county_code: v.areaCode,
+        city_code: v.cityCode,
+        province_code: v.provinceCode,
+      });
     }
-  }
-  villages += await bulkUpsert(em, 'village', batch, ['code']);
+    await villages.flush();
+  });
 
+  // Counted from the table, not from this load alone: an ancestor region (Zhejiang when loading
+  // one county) must count the villages of every scope loaded so far.
+  const counts = await villageCounts(em);
   const regions: Record<string, unknown>[] = [];
   for (const [file, level, parentColumn] of REGION_FILES) {
     for await (const r of readDivisions(file)) {
@@ -81,5 +91,5 @@ export async function seedPlaces(orm: Orm, opts: SeedOptions): Promise<SeedResul
     }
   }
   await bulkUpsert(em, 'region', regions, ['code']);
-  return { rows: { region: regions.length, village: villages } };
+  return { rows: { region: regions.length, village: villages.written } };
 }

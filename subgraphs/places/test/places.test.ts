@@ -103,6 +103,22 @@ describe('places subgraph', () => {
     });
   });
 
+  it('counts the villages of every loaded scope in an enclosing region', async () => {
+    const res = await places.query(
+      '{ region(code: "33") { villageCount children { code villageCount } } }',
+    );
+    const expected =
+      (await datasetVillages('331124')).length + (await datasetVillages('330203')).length;
+    const region = (
+      res.body.data as {
+        region: { villageCount: number; children: { code: string; villageCount: number }[] };
+      }
+    ).region;
+    expect(region.villageCount).toBe(expected);
+    expect(region.children.map((c) => c.code).sort()).toEqual(['3302', '3311']);
+    expect(region.children.reduce((a, c) => a + c.villageCount, 0)).toBe(expected);
+  });
+
   it('resolves entity references as the gateway asks for them', async () => {
     const res = await places.query(
       `query($r: [_Any!]!) { _entities(representations: $r) {
