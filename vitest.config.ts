@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Resolve `graphql` as Node does (its CommonJS build): one graphql realm shared with the
+  // CommonJS Apollo packages, as in production. Vite would otherwise pick the `.mjs` build.
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**'],

@@ -2,48 +2,145 @@ import { z } from 'zod';
 
 /**
  * The only reader of process.env for the gateway process. Validates every variable, gives safe
- * local defaults, and fails fast naming the variable.
+ * local defaults, and fails fast naming the variable. Every variable is listed in .env.example
+ * and explained in gateway/README.md.
  */
 const SUBGRAPHS = ['places', 'culture', 'healthcare', 'commerce'] as const;
 
+/** Used only outside production when GATEWAY_SHARED_SECRET is unset (the subgraphs agree on it). */
+export const DEV_SHARED_SECRET = 'development-only-gateway-shared-secret-change-me';
+
 const optionalUrl = z.string().url().optional();
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (d: number) => z.coerce.number().int().min(0).default(d);
+const csv = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().optional(),
+  NODE_ENV: z.string().default('development'),
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
+  SUPERGRAPH_WATCH: bool.default(true),
   PLACES_URL: optionalUrl,
   CULTURE_URL: optionalUrl,
   HEALTHCARE_URL: optionalUrl,
   COMMERCE_URL: optionalUrl,
-  INTROSPECTION: z.enum(['true', 'false']).default('true'),
+  // Identity
+  KEY_STORE: z.enum(['file', 'redis']).optional(),
+  KEYS_PATH: z.string().default('data/api-keys.json'),
+  KEYS_RELOAD_MS: int(1000),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_JWKS_URL: optionalUrl,
+  JWT_JWKS_PATH: z.string().optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  ANONYMOUS_ACCESS: z.enum(['read', 'off']).default('read'),
+  GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TRUST_PROXY: bool.default(false),
+  // Quotas
+  REDIS_URL: z.string().optional(),
+  RATE_LIMIT_PER_MINUTE: int(600),
+  DAILY_QUOTA: int(100_000),
+  ANONYMOUS_RATE_LIMIT_PER_MINUTE: int(60),
+  ANONYMOUS_DAILY_QUOTA: int(5_000),
+  // Operation limits
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  MAX_DEPTH: int(12),
+  MAX_ALIASES: int(30),
+  MAX_DIRECTIVES: int(50),
+  MAX_TOKENS: int(5_000),
+  MAX_COST: int(20_000),
+  DEFAULT_LIST_SIZE: int(20),
+  MAX_BATCH_SIZE: int(0),
+  TRUSTED_DOCUMENTS_PATH: z.string().optional(),
+  APQ_CACHE_SIZE: int(1_000),
+  // Browser and schema exposure
+  CORS_ORIGINS: csv,
+  INTROSPECTION: bool.optional(),
+  FIELD_SUGGESTIONS: bool.optional(),
+  // Reliability
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  NODE_ENV: z.string().default('development'),
+  SUBGRAPH_RETRIES: int(2),
+  SUBGRAPH_RETRY_BACKOFF_MS: int(50),
+  BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().positive().default(5),
+  BREAKER_RESET_MS: z.coerce.number().int().positive().default(10_000),
+  SHUTDOWN_TIMEOUT_MS: int(10_000),
+  // Logs
+  AUDIT_LOG_PATH: z.string().optional(),
+  AUDIT_SENSITIVE_TYPES: csv,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
 });
 
+export interface Quota {
+  /** Requests per rolling minute window; 0 = unlimited. */
+  perMinute: number;
+  /** Requests per UTC day; 0 = unlimited. */
+  perDay: number;
+}
+
 export interface GatewayConfig {
   port: number;
   host: string | undefined;
+  development: boolean;
   supergraphPath: string;
+  watchSupergraph: boolean;
   /** Overrides of the subgraph URLs recorded in the supergraph, by subgraph name. */
   subgraphUrls: Partial<Record<(typeof SUBGRAPHS)[number], string>>;
+  keys: { store: 'file' | 'redis'; path: string; reloadMs: number };
+  jwt:
+    | { secret?: string; jwksUrl?: string; jwksPath?: string; issuer: string; audience: string }
+    | undefined;
+  anonymous: 'read' | 'off';
+  sharedSecret: string;
+  trustProxy: boolean;
+  redisUrl: string | undefined;
+  quota: Quota;
+  anonymousQuota: Quota;
+  limits: {
+    maxBodyBytes: number;
+    maxDepth: number;
+    maxAliases: number;
+    maxDirectives: number;
+    maxTokens: number;
+    maxCost: number;
+    defaultListSize: number;
+    maxBatchSize: number;
+  };
+  trustedDocumentsPath: string | undefined;
+  apqCacheSize: number;
+  corsOrigins: string[];
   introspection: boolean;
-  maxBodyBytes: number;
+  fieldSuggestions: boolean;
   subgraphTimeoutMs: number;
+  retries: number;
+  retryBackoffMs: number;
+  breaker: { failureThreshold: number; resetMs: number };
+  shutdownTimeoutMs: number;
+  audit: { path: string | undefined; sensitiveTypes: string[] };
   logLevel: string;
   prettyLogs: boolean;
+}
+
+function fail(lines: string[]): never {
+  throw new Error(`Invalid gateway configuration:\n${lines.join('\n')}`);
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid gateway configuration:\n${lines.join('\n')}`);
+    fail(parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`));
   }
   const c = parsed.data;
+  const development = c.NODE_ENV === 'development' || c.NODE_ENV === 'test';
   // No telemetry or cloud-metadata probes from Apollo libraries, whatever the environment says.
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   process.env.METADATA_SERVER_DETECTION = 'none';
@@ -52,14 +149,62 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     const url = c[`${name.toUpperCase()}_URL` as 'PLACES_URL'];
     if (url) subgraphUrls[name] = url;
   }
+  const jwtEnabled = Boolean(c.JWT_SECRET || c.JWT_JWKS_URL || c.JWT_JWKS_PATH);
+  if (jwtEnabled && (!c.JWT_ISSUER || !c.JWT_AUDIENCE)) {
+    fail(['  JWT_ISSUER, JWT_AUDIENCE: required when JWT_SECRET or a JWKS is configured']);
+  }
+  if (!c.GATEWAY_SHARED_SECRET && !development) {
+    fail(['  GATEWAY_SHARED_SECRET: required outside development (at least 32 characters)']);
+  }
+  const keyStore = c.KEY_STORE ?? (c.REDIS_URL ? 'redis' : 'file');
+  if (keyStore === 'redis' && !c.REDIS_URL) fail(['  REDIS_URL: required when KEY_STORE=redis']);
   return {
     port: c.PORT,
     host: c.HOST,
+    development,
     supergraphPath: c.SUPERGRAPH_PATH,
+    watchSupergraph: c.SUPERGRAPH_WATCH,
     subgraphUrls,
-    introspection: c.INTROSPECTION === 'true',
-    maxBodyBytes: c.MAX_BODY_BYTES,
+    keys: { store: keyStore, path: c.KEYS_PATH, reloadMs: c.KEYS_RELOAD_MS },
+    jwt: jwtEnabled
+      ? {
+          secret: c.JWT_SECRET,
+          jwksUrl: c.JWT_JWKS_URL,
+          jwksPath: c.JWT_JWKS_PATH,
+          issuer: c.JWT_ISSUER!,
+          audience: c.JWT_AUDIENCE!,
+        }
+      : undefined,
+    anonymous: c.ANONYMOUS_ACCESS,
+    sharedSecret: c.GATEWAY_SHARED_SECRET ?? DEV_SHARED_SECRET,
+    trustProxy: c.TRUST_PROXY,
+    redisUrl: c.REDIS_URL,
+    quota: { perMinute: c.RATE_LIMIT_PER_MINUTE, perDay: c.DAILY_QUOTA },
+    anonymousQuota: {
+      perMinute: c.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
+      perDay: c.ANONYMOUS_DAILY_QUOTA,
+    },
+    limits: {
+      maxBodyBytes: c.MAX_BODY_BYTES,
+      maxDepth: c.MAX_DEPTH,
+      maxAliases: c.MAX_ALIASES,
+      maxDirectives: c.MAX_DIRECTIVES,
+      maxTokens: c.MAX_TOKENS,
+      maxCost: c.MAX_COST,
+      defaultListSize: c.DEFAULT_LIST_SIZE,
+      maxBatchSize: c.MAX_BATCH_SIZE,
+    },
+    trustedDocumentsPath: c.TRUSTED_DOCUMENTS_PATH,
+    apqCacheSize: c.APQ_CACHE_SIZE,
+    corsOrigins: c.CORS_ORIGINS,
+    introspection: c.INTROSPECTION ?? development,
+    fieldSuggestions: c.FIELD_SUGGESTIONS ?? development,
     subgraphTimeoutMs: c.SUBGRAPH_TIMEOUT_MS,
+    retries: c.SUBGRAPH_RETRIES,
+    retryBackoffMs: c.SUBGRAPH_RETRY_BACKOFF_MS,
+    breaker: { failureThreshold: c.BREAKER_FAILURE_THRESHOLD, resetMs: c.BREAKER_RESET_MS },
+    shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    audit: { path: c.AUDIT_LOG_PATH, sensitiveTypes: c.AUDIT_SENSITIVE_TYPES },
     logLevel: c.LOG_LEVEL,
     prettyLogs:
       c.LOG_FORMAT === 'pretty' || (c.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),

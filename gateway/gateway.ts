@@ -1,84 +1,127 @@
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { createAuditLog, type AuditEntry } from './audit.js';
+import { createAuthenticator } from './auth.js';
+import { AuthDirectives } from './authz.js';
 import type { GatewayConfig } from './config.js';
-import { SubgraphDataSource, type GatewayContext } from './datasource.js';
+import { SubgraphDataSource } from './datasource.js';
+import { createDocumentResolver, loadTrustedDocuments } from './documents.js';
 import { formatGatewayError } from './errors.js';
+import { createPipeline, type RequestContext } from './graphql.js';
+import { applyCors, BodyTooLargeError, errorBody, sendJson } from './http.js';
+import { FileKeyStore, RedisKeyStore, type KeyStore } from './keys.js';
+import { createLimits } from './limits.js';
+import { createQuotas } from './quota.js';
+import { subgraphsOf, supergraphFromFile } from './supergraph.js';
+
+export { subgraphsOf };
 
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Stops accepting, lets in-flight requests finish (bounded), then releases everything. */
   close: () => Promise<void>;
 }
 
-class BodyTooLargeError extends Error {}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new BodyTooLargeError();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLargeError();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
-
-function errorBody(message: string, code: string) {
-  return { errors: [{ message, extensions: { code } }] };
-}
-
-/** Subgraph names and URLs as recorded in the supergraph's join__Graph enum. */
-export function subgraphsOf(supergraphSdl: string): { name: string; url: string }[] {
-  const out: { name: string; url: string }[] = [];
-  for (const m of supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)) {
-    out.push({ name: m[1], url: m[2] });
-  }
-  return out;
-}
-
 /**
- * The gateway: Apollo Server running @apollo/gateway over the committed supergraph, served at
- * `/graphql` with `/healthz` and `/readyz`. No I/O happens until `listen`.
+ * The gateway: Apollo Server running @apollo/gateway over the supergraph file (hot-reloaded),
+ * behind the request pipeline of graphql.ts, served at `/graphql` with `/healthz` and `/readyz`.
+ * No I/O happens until `listen`.
  */
 export function createGateway(config: GatewayConfig, logger: Logger) {
-  const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
-  const subgraphs = subgraphsOf(supergraphSdl).map((s) => ({
+  const urlFor = (name: string, url: string | undefined) =>
+    config.subgraphUrls[name as keyof GatewayConfig['subgraphUrls']] ?? url!;
+  const subgraphs = subgraphsOf(readFileSync(config.supergraphPath, 'utf8')).map((s) => ({
     name: s.name,
-    url: config.subgraphUrls[s.name as keyof GatewayConfig['subgraphUrls']] ?? s.url,
+    url: urlFor(s.name, s.url),
   }));
-  const urlOf = new Map(subgraphs.map((s) => [s.name, s.url]));
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
+    : undefined;
+  const keys: KeyStore =
+    config.keys.store === 'redis'
+      ? new RedisKeyStore(redis!)
+      : new FileKeyStore(config.keys.path, config.keys.reloadMs);
+  const audit = createAuditLog(config.audit.path, logger);
+  const dataSources = new Map<string, SubgraphDataSource>();
 
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: supergraphFromFile(config.supergraphPath, config.watchSupergraph, logger),
     logger,
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, urlOf.get(name) ?? url!, config.subgraphTimeoutMs, logger),
+    buildService: ({ name, url }) => {
+      const source = new SubgraphDataSource(
+        name,
+        urlFor(name, url),
+        {
+          timeoutMs: config.subgraphTimeoutMs,
+          retries: config.retries,
+          backoffMs: config.retryBackoffMs,
+          breaker: config.breaker,
+          sharedSecret: config.sharedSecret,
+        },
+        logger,
+      );
+      dataSources.set(name, source);
+      return source;
+    },
   });
 
-  const apollo = new ApolloServer<GatewayContext>({
+  let served: { schema: GraphQLSchema; directives: AuthDirectives } | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    served = { schema: apiSchema, directives: AuthDirectives.fromSupergraph(coreSupergraphSdl) };
+  });
+
+  const apollo = new ApolloServer<RequestContext>({
     gateway,
-    introspection: config.introspection,
+    // Introspection and suggestions are decided per caller by the pipeline (graphql.ts).
+    introspection: true,
+    hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    persistedQueries: false,
+    allowBatchedHttpRequests: false,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response, contextValue }) {
+              if (response.body.kind !== 'single') return;
+              contextValue.errorCodes = (response.body.singleResult.errors ?? []).map((e) =>
+                String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+              );
+            },
+          };
+        },
+      },
+    ],
     formatError: (formatted, error) => {
       const { error: out, masked } = formatGatewayError(formatted, undefined);
       if (masked) logger.error({ err: error, path: formatted.path }, 'masked error');
       return out;
     },
+  });
+
+  const pipeline = createPipeline({
+    config,
+    apollo,
+    authenticate: createAuthenticator(config, keys),
+    consumeQuota: createQuotas(redis, logger),
+    limits: createLimits(config.limits),
+    resolveDocument: createDocumentResolver({
+      trusted: loadTrustedDocuments(config.trustedDocumentsPath),
+      apqCacheSize: config.apqCacheSize,
+    }),
+    current: () => served,
+    sensitiveTypes: new Set(config.audit.sensitiveTypes),
   });
 
   async function subgraphsReady(): Promise<string[]> {
@@ -103,68 +146,92 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   }
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string) {
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    const startedAt = performance.now();
+    const entry: Partial<AuditEntry> = { requestId, caller: 'unknown', callerKind: 'unknown' };
+    let status = 500;
+    try {
+      const reply = await pipeline(req, requestId, entry);
+      status = reply.status;
+      for (const [key, value] of Object.entries(reply.headers)) res.setHeader(key, value);
+      res.statusCode = reply.status;
+      res.end(reply.body);
+      entry.result =
+        status >= 400
+          ? ((JSON.parse(reply.body) as { errors?: { extensions?: { code?: string } }[] })
+              .errors?.[0]?.extensions?.code ?? `HTTP_${status}`)
+          : entry.errorCodes?.length
+            ? 'partial'
+            : 'ok';
+    } catch (err) {
+      status = err instanceof BodyTooLargeError ? 413 : 500;
+      entry.result = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL_SERVER_ERROR';
+      throw err;
+    } finally {
+      audit.write({
+        ...entry,
+        status,
+        durationMs: Math.round(performance.now() - startedAt),
+      } as AuditEntry);
     }
-    const url = new URL(req.url ?? '/', 'http://gateway');
-    let body: unknown = undefined;
-    if (req.method === 'POST') {
-      const text = await readBody(req, config.maxBodyBytes);
-      try {
-        body = text.length > 0 ? JSON.parse(text) : undefined;
-      } catch {
-        return sendJson(res, 400, errorBody('Malformed JSON body.', 'BAD_REQUEST'));
-      }
-    }
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => ({ requestId }),
-    });
-    for (const [key, value] of result.headers) res.setHeader(key, value);
-    res.statusCode = result.status ?? 200;
-    if (result.body.kind === 'complete') return void res.end(result.body.string);
-    for await (const chunk of result.body.asyncIterator) res.write(chunk);
-    res.end();
   }
 
   let started = false;
+  let draining = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    inFlight += 1;
     const incoming = req.headers['x-request-id'];
     const requestId =
       typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', requestId);
     const path = (req.url ?? '/').split('?')[0];
     try {
+      if (draining) res.setHeader('connection', 'close');
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/readyz') {
-        const down = started ? await subgraphsReady() : ['supergraph'];
+        const down = draining ? ['gateway'] : started ? await subgraphsReady() : ['supergraph'];
         return sendJson(res, down.length ? 503 : 200, {
           status: down.length ? 'unavailable' : 'ready',
           ...(down.length ? { unavailable: down } : {}),
         });
       }
-      if (path === '/graphql') return await handleGraphQL(req, res, requestId);
+      if (path === '/graphql') {
+        if (applyCors(req, res, config.corsOrigins)) return;
+        return await handleGraphQL(req, res, requestId);
+      }
       sendJson(res, 404, errorBody('Not found. The GraphQL endpoint is /graphql.', 'NOT_FOUND'));
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
+        res.setHeader('connection', 'close'); // do not read the rest of a huge body
         return sendJson(res, 413, errorBody('Request body too large.', 'PAYLOAD_TOO_LARGE'));
       }
       logger.error({ err, requestId }, 'request failed');
       if (!res.headersSent)
-        sendJson(res, 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
+        sendJson(
+          res,
+          500,
+          errorBody('Internal server error', 'INTERNAL_SERVER_ERROR', { requestId }),
+        );
       else res.end();
+    } finally {
+      inFlight -= 1;
+      if (draining && inFlight === 0) drained?.();
     }
   }
 
   let server: Server | undefined;
   return {
     subgraphs,
+    /** The data source of each subgraph (circuit breaker state), once the schema is loaded. */
+    dataSources,
     async listen(): Promise<RunningGateway> {
+      if (redis) await redis.connect();
       await apollo.start();
       started = true;
       server = createServer((req, res) => void handle(req, res));
       server.keepAliveTimeout = 65_000;
+      server.requestTimeout = 60_000;
       await new Promise<void>((resolve) => server!.listen(config.port, config.host, resolve));
       const port = (server.address() as AddressInfo).port;
       const url = `http://localhost:${port}/graphql`;
@@ -172,11 +239,21 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
         url,
         port,
         close: async () => {
-          await new Promise<void>((resolve) => {
-            server!.close(() => resolve());
-            server!.closeIdleConnections();
-          });
+          draining = true;
+          const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+          server!.closeIdleConnections();
+          if (inFlight > 0) {
+            await Promise.race([
+              new Promise<void>((resolve) => (drained = resolve)),
+              new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref()),
+            ]);
+          }
+          server!.closeAllConnections();
+          await closed;
           await apollo.stop();
+          await keys.close();
+          audit.close();
+          if (redis) redis.disconnect();
         },
       };
     },

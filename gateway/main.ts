@@ -17,9 +17,16 @@ let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'shutting down');
-  await running.close();
-  process.exit(0);
+  // close() stops accepting, lets in-flight requests finish for up to SHUTDOWN_TIMEOUT_MS,
+  // then drops what is left.
+  logger.info({ signal, graceMs: config.shutdownTimeoutMs }, 'shutting down');
+  try {
+    await running.close();
+    process.exit(0);
+  } catch (err) {
+    logger.error({ err }, 'shutdown failed');
+    process.exit(1);
+  }
 }
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));

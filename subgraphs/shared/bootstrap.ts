@@ -2,6 +2,7 @@ import type { BaseContext } from '@apollo/server';
 import type { SubgraphConfig } from './config.js';
 import { openDatabase, type EntityManager, type Orm } from './database.js';
 import { createLogger, type Logger } from './logger.js';
+import { DEV_GATEWAY_SHARED_SECRET } from './identity.js';
 import { createSubgraphServer, type RunningServer } from './server.js';
 import type { SubgraphDefinition } from './subgraph.js';
 
@@ -21,6 +22,8 @@ export async function startSubgraph<T extends BaseContext>(
     logger: Logger;
     migrate?: boolean;
     onQuery?: (sql: string) => void;
+    /** Key of the gateway's signed identity header; the development one by default. */
+    gatewaySharedSecret?: string;
   },
 ): Promise<StartedSubgraph> {
   const orm = await openDatabase({
@@ -37,6 +40,7 @@ export async function startSubgraph<T extends BaseContext>(
       schema,
       logger: opts.logger,
       createContext: (req) => def.createContext(orm.em.fork() as EntityManager, opts.logger, req),
+      gatewaySharedSecret: opts.gatewaySharedSecret ?? DEV_GATEWAY_SHARED_SECRET,
       ready: async () => {
         await (orm.em.fork() as EntityManager).getConnection().execute('select 1');
       },
@@ -72,6 +76,7 @@ export async function runSubgraph<T extends BaseContext>(
     host: config.host,
     logger,
     migrate: config.migrate,
+    gatewaySharedSecret: config.gatewaySharedSecret,
   });
   let stopping = false;
   const stop = async (signal: string) => {

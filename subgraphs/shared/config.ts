@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEV_GATEWAY_SHARED_SECRET } from './identity.js';
 
 /**
  * The only reader of process.env for a subgraph process. Validates every variable, gives safe
@@ -22,6 +23,8 @@ export interface SubgraphConfig {
   migrate: boolean;
   logLevel: string;
   prettyLogs: boolean;
+  /** Key of the gateway's signed identity header (see identity.ts). */
+  gatewaySharedSecret: string;
 }
 
 export function formatConfigError(error: z.ZodError): Error {
@@ -46,10 +49,18 @@ export function loadSubgraphConfig(
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+    NODE_ENV: z.string().default('development'),
+    GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   });
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw formatConfigError(parsed.error);
   const c = parsed.data as Record<string, unknown>;
+  const development = c.NODE_ENV === 'development' || c.NODE_ENV === 'test';
+  if (!c.GATEWAY_SHARED_SECRET && !development) {
+    throw new Error(
+      'Invalid configuration:\n  GATEWAY_SHARED_SECRET: required outside development (at least 32 characters)',
+    );
+  }
   // No telemetry or cloud-metadata probes from Apollo libraries, whatever the environment says.
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   process.env.METADATA_SERVER_DETECTION = 'none';
@@ -62,5 +73,7 @@ export function loadSubgraphConfig(
     logLevel: c.LOG_LEVEL as string,
     prettyLogs:
       c.LOG_FORMAT === 'pretty' || (c.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
+    gatewaySharedSecret:
+      (c.GATEWAY_SHARED_SECRET as string | undefined) ?? DEV_GATEWAY_SHARED_SECRET,
   };
 }

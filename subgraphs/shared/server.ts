@@ -5,11 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { maskError } from './errors.js';
+import { IDENTITY_HEADER, verifyGatewayIdentity, type GatewayIdentity } from './identity.js';
 import type { Logger } from './logger.js';
 
 export interface RequestInfo {
   requestId: string;
   headers: IncomingMessage['headers'];
+  /** The caller as signed by the gateway; undefined when the request did not come through it. */
+  identity?: GatewayIdentity;
 }
 
 export interface SubgraphServerDeps<TContext extends BaseContext> {
@@ -22,6 +25,8 @@ export interface SubgraphServerDeps<TContext extends BaseContext> {
   ready: () => Promise<void>;
   /** Largest accepted request body. The gateway sends small documents and key lists. */
   maxBodyBytes?: number;
+  /** Verifies the gateway's signed identity header; unset = no request has an identity. */
+  gatewaySharedSecret?: string;
 }
 
 export interface RunningServer {
@@ -92,7 +97,12 @@ export function createSubgraphServer<TContext extends BaseContext>(
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => deps.createContext({ requestId, headers: req.headers }),
+      context: async () =>
+        deps.createContext({
+          requestId,
+          headers: req.headers,
+          identity: verifyGatewayIdentity(req.headers[IDENTITY_HEADER], deps.gatewaySharedSecret),
+        }),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;

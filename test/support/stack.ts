@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadGatewayConfig } from '../../gateway/config.js';
 import { createGateway, type RunningGateway } from '../../gateway/gateway.js';
@@ -29,7 +31,10 @@ export interface Stack {
  */
 export async function bootStack(opts: {
   scopes: string[];
+  /** Gateway configuration on top of the test defaults (see gateway/config.ts). */
   env?: NodeJS.ProcessEnv;
+  /** Lets a test put something (a fault-injecting proxy) between the gateway and a subgraph. */
+  subgraphUrl?: (name: string, url: string) => string | Promise<string>;
 }): Promise<Stack> {
   const [places, culture, healthcare, commerce] = await Promise.all(
     [placesSubgraph, cultureSubgraph, healthcareSubgraph, commerceSubgraph].map((def) =>
@@ -37,22 +42,31 @@ export async function bootStack(opts: {
     ),
   );
   const subgraphs = { places, culture, healthcare, commerce };
+  const url = async (name: string, u: string) => (opts.subgraphUrl ? opts.subgraphUrl(name, u) : u);
   const config = loadGatewayConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
-    PLACES_URL: places.url,
-    CULTURE_URL: culture.url,
-    HEALTHCARE_URL: healthcare.url,
-    COMMERCE_URL: commerce.url,
+    PLACES_URL: await url('places', places.url),
+    CULTURE_URL: await url('culture', culture.url),
+    HEALTHCARE_URL: await url('healthcare', healthcare.url),
+    COMMERCE_URL: await url('commerce', commerce.url),
+    // Tests share one address: no anonymous quota unless a test sets one; no key file.
+    ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
+    ANONYMOUS_DAILY_QUOTA: '0',
+    KEYS_PATH: join(tmpdir(), `rdsg-no-keys-${process.pid}.json`),
+    SUPERGRAPH_WATCH: 'false',
     ...opts.env,
   });
-  const gateway = await createGateway(config, pino({ level: 'silent' })).listen();
-  const url = `http://127.0.0.1:${gateway.port}/graphql`;
+  const gateway = await createGateway(
+    config,
+    pino({ level: process.env.TEST_GATEWAY_LOG ?? 'silent' }),
+  ).listen();
+  const gatewayUrl = `http://127.0.0.1:${gateway.port}/graphql`;
   return {
     gateway,
     subgraphs,
-    query: (q, variables, headers) => postGraphQL(url, q, variables, headers),
+    query: (q, variables, headers) => postGraphQL(gatewayUrl, q, variables, headers),
     close: async () => {
       await gateway.close();
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import type { GatewayConfig, Quota } from './config.js';
+import type { KeyStore } from './keys.js';
+
+/** Who is calling. `id` is what quotas and the audit log are keyed by; never a secret. */
+export interface Identity {
+  kind: 'anonymous' | 'api-key' | 'jwt';
+  id: string;
+  /** Key name or JWT subject, for the audit trail. */
+  name?: string;
+  owner?: string;
+  authenticated: boolean;
+  scopes: string[];
+  quota: Quota;
+  trustedDocumentsOnly: boolean;
+}
+
+/** Scope that lets a caller introspect the schema and see field suggestions. */
+export const INTROSPECT_SCOPE = 'schema:introspect';
+
+/** A credential problem: answered with HTTP 401 and a stable code. */
+export class AuthError extends Error {
+  constructor(
+    readonly code:
+      'UNAUTHENTICATED' | 'INVALID_CREDENTIALS' | 'CREDENTIALS_REVOKED' | 'CREDENTIALS_EXPIRED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string' && forwarded.length > 0) {
+    return forwarded.split(',')[0].trim();
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+function scopesOf(payload: JWTPayload): string[] {
+  const { scope, scopes, scp } = payload as Record<string, unknown>;
+  if (typeof scope === 'string') return scope.split(' ').filter(Boolean);
+  for (const list of [scopes, scp]) {
+    if (Array.isArray(list)) return list.filter((s): s is string => typeof s === 'string');
+  }
+  return [];
+}
+
+/** Turns the request's credentials into an Identity, or throws AuthError. */
+export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
+  let jwks: JWTVerifyGetKey | Uint8Array | undefined;
+  const jwt = config.jwt;
+  if (jwt?.secret) jwks = new TextEncoder().encode(jwt.secret);
+  else if (jwt?.jwksPath) jwks = createLocalJWKSet(JSON.parse(readFileSync(jwt.jwksPath, 'utf8')));
+  else if (jwt?.jwksUrl) jwks = createRemoteJWKSet(new URL(jwt.jwksUrl));
+
+  async function fromJwt(token: string): Promise<Identity> {
+    if (!jwt || !jwks)
+      throw new AuthError('INVALID_CREDENTIALS', 'Bearer tokens are not accepted.');
+    try {
+      const options = {
+        issuer: jwt.issuer,
+        audience: jwt.audience,
+        algorithms: jwt.secret ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'],
+      };
+      const { payload } =
+        jwks instanceof Uint8Array
+          ? await jwtVerify(token, jwks, options)
+          : await jwtVerify(token, jwks, options);
+      if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
+        throw new AuthError('INVALID_CREDENTIALS', 'The token has no subject.');
+      }
+      return {
+        kind: 'jwt',
+        id: `jwt:${payload.sub}`,
+        name: payload.sub,
+        authenticated: true,
+        scopes: scopesOf(payload),
+        quota: config.quota,
+        trustedDocumentsOnly: false,
+      };
+    } catch (err) {
+      if (err instanceof AuthError) throw err;
+      if (err instanceof joseErrors.JWTExpired) {
+        throw new AuthError('CREDENTIALS_EXPIRED', 'The token has expired.');
+      }
+      throw new AuthError('INVALID_CREDENTIALS', 'The token is not valid.');
+    }
+  }
+
+  async function fromKey(key: string): Promise<Identity> {
+    const record = key.length <= 200 ? await keys.lookup(key) : undefined;
+    if (!record) throw new AuthError('INVALID_CREDENTIALS', 'The API key is not valid.');
+    if (record.revokedAt) throw new AuthError('CREDENTIALS_REVOKED', 'The API key was revoked.');
+    return {
+      kind: 'api-key',
+      id: `key:${record.id}`,
+      name: record.name,
+      owner: record.owner,
+      authenticated: true,
+      scopes: record.scopes,
+      quota: {
+        perMinute: record.rateLimitPerMinute ?? config.quota.perMinute,
+        perDay: record.dailyQuota ?? config.quota.perDay,
+      },
+      trustedDocumentsOnly: record.trustedDocumentsOnly === true,
+    };
+  }
+
+  return async function authenticate(req: IncomingMessage): Promise<Identity> {
+    const apiKey = req.headers['x-api-key'];
+    const authorization = req.headers.authorization;
+    if (typeof apiKey === 'string' && apiKey.length > 0) return fromKey(apiKey);
+    if (typeof authorization === 'string' && authorization.length > 0) {
+      const m = /^Bearer\s+(\S+)$/i.exec(authorization);
+      if (!m) throw new AuthError('INVALID_CREDENTIALS', 'Use `Authorization: Bearer <token>`.');
+      return fromJwt(m[1]);
+    }
+    if (config.anonymous === 'off') {
+      throw new AuthError('UNAUTHENTICATED', 'Credentials are required: an API key or a token.');
+    }
+    return {
+      kind: 'anonymous',
+      id: `anon:${clientAddress(req, config.trustProxy)}`,
+      authenticated: false,
+      scopes: [],
+      quota: config.anonymousQuota,
+      trustedDocumentsOnly: false,
+    };
+  };
+}

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { RequestRejection } from './limits.js';
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * The trusted-documents manifest: operations registered ahead of time, by the SHA-256 of their
+ * text. Accepts Apollo's persisted-query manifest (`{ format, operations: [{ id, body }] }`) or a
+ * plain `{ "<sha256>": "<document>" }` map. Hashes are checked against the bodies on load.
+ */
+export function loadTrustedDocuments(path: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!path) return out;
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  const entries: [string, string][] = [];
+  if (
+    raw &&
+    typeof raw === 'object' &&
+    Array.isArray((raw as { operations?: unknown }).operations)
+  ) {
+    for (const op of (raw as { operations: { id: string; body: string }[] }).operations) {
+      entries.push([op.id, op.body]);
+    }
+  } else if (raw && typeof raw === 'object') {
+    for (const [id, body] of Object.entries(raw))
+      if (typeof body === 'string') entries.push([id, body]);
+  }
+  for (const [id, body] of entries) {
+    if (sha256(body) !== id.replace(/^sha256:/, '')) {
+      throw new Error(`Trusted documents manifest ${path}: ${id} is not the SHA-256 of its body`);
+    }
+    out.set(sha256(body), body);
+  }
+  return out;
+}
+
+interface PersistedQueryExtension {
+  version?: number;
+  sha256Hash?: string;
+}
+
+/**
+ * Resolves the document text of a request: plain `query`, automatic persisted queries (APQ,
+ * for frontends: hash first, text on a miss), or a trusted document by hash. Callers restricted
+ * to trusted documents may only run operations whose hash is in the manifest.
+ */
+export function createDocumentResolver(opts: {
+  trusted: Map<string, string>;
+  apqCacheSize: number;
+}) {
+  // A small LRU (Map keeps insertion order; a hit is re-inserted at the end).
+  const apq = new Map<string, string>();
+  const remember = (hash: string, query: string) => {
+    apq.delete(hash);
+    apq.set(hash, query);
+    while (apq.size > opts.apqCacheSize) apq.delete(apq.keys().next().value as string);
+  };
+
+  return function resolve(
+    body: { query?: unknown; extensions?: unknown; documentId?: unknown },
+    trustedOnly: boolean,
+  ): { query: string; hash: string } {
+    const ext = (body.extensions ?? {}) as { persistedQuery?: PersistedQueryExtension };
+    const pq = ext.persistedQuery;
+    const byId =
+      typeof body.documentId === 'string' ? body.documentId.replace(/^sha256:/, '') : undefined;
+    const requestedHash = byId ?? (typeof pq?.sha256Hash === 'string' ? pq.sha256Hash : undefined);
+    if (body.query !== undefined && typeof body.query !== 'string') {
+      throw new RequestRejection(400, 'BAD_REQUEST', '`query` must be a string.');
+    }
+    let query = body.query as string | undefined;
+    if (query === undefined && requestedHash) {
+      query = opts.trusted.get(requestedHash) ?? (trustedOnly ? undefined : apq.get(requestedHash));
+      if (query === undefined) {
+        if (trustedOnly) {
+          throw new RequestRejection(
+            400,
+            'PERSISTED_QUERY_NOT_IN_LIST',
+            'This key may only run registered operations.',
+          );
+        }
+        // APQ protocol: the client retries with the text. 200, as clients expect it.
+        throw new RequestRejection(200, 'PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound');
+      }
+    }
+    if (query === undefined || query.length === 0) {
+      throw new RequestRejection(400, 'BAD_REQUEST', 'The request has no GraphQL document.');
+    }
+    const hash = sha256(query);
+    if (requestedHash && requestedHash !== hash) {
+      throw new RequestRejection(400, 'BAD_REQUEST', 'The persisted query hash does not match.');
+    }
+    if (trustedOnly && !opts.trusted.has(hash)) {
+      throw new RequestRejection(
+        400,
+        'PERSISTED_QUERY_NOT_IN_LIST',
+        'This key may only run registered operations.',
+      );
+    }
+    if (pq && body.query !== undefined && !opts.trusted.has(hash)) remember(hash, query);
+    return { query, hash };
+  };
+}

@@ -1,0 +1,262 @@
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { print, type GraphQLSchema } from 'graphql';
+import type { IncomingMessage } from 'node:http';
+import type { AuditEntry } from './audit.js';
+import { AuthError, INTROSPECT_SCOPE, type Identity } from './auth.js';
+import { applyDenials, authorizeOperation, type AuthDirectives } from './authz.js';
+import type { GatewayConfig } from './config.js';
+import type { GatewayContext } from './datasource.js';
+import type { createDocumentResolver } from './documents.js';
+import { errorBody, readBody } from './http.js';
+import { RequestRejection, type createLimits } from './limits.js';
+import type { createQuotas } from './quota.js';
+
+/** What the HTTP layer sends back. */
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Apollo's context for one request; the response plugin fills in the error codes. */
+export interface RequestContext extends GatewayContext {
+  errorCodes?: string[];
+}
+
+export interface PipelineDeps {
+  config: GatewayConfig;
+  apollo: ApolloServer<RequestContext>;
+  authenticate: (req: IncomingMessage) => Promise<Identity>;
+  consumeQuota: ReturnType<typeof createQuotas>;
+  limits: ReturnType<typeof createLimits>;
+  resolveDocument: ReturnType<typeof createDocumentResolver>;
+  /** The schema and auth directives currently served (they change on supergraph reload). */
+  current: () => { schema: GraphQLSchema; directives: AuthDirectives } | undefined;
+  sensitiveTypes: ReadonlySet<string>;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  body: JSON.stringify(body),
+});
+
+function parseJsonParam(value: string | null, name: string): unknown {
+  if (value === null || value === '') return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new RequestRejection(400, 'BAD_REQUEST', `\`${name}\` is not valid JSON.`);
+  }
+}
+
+/**
+ * The request pipeline in front of Apollo Server, in order: credentials (401), quota (429),
+ * body (413/400), document (APQ, trusted documents), parse (400), limits and validation (400),
+ * authorization (fields removed with FORBIDDEN at their paths), then execution.
+ */
+export function createPipeline(deps: PipelineDeps) {
+  const { config, limits } = deps;
+
+  async function executeOne(
+    raw: unknown,
+    method: string,
+    req: IncomingMessage,
+    requestId: string,
+    identity: Identity,
+    audit: Partial<AuditEntry>,
+  ): Promise<Reply> {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new RequestRejection(400, 'BAD_REQUEST', 'The body must be a JSON object.');
+    }
+    const body = raw as Record<string, unknown>;
+    const { operationName, variables } = body;
+    if (operationName != null && typeof operationName !== 'string') {
+      throw new RequestRejection(400, 'BAD_REQUEST', '`operationName` must be a string.');
+    }
+    if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) {
+      throw new RequestRejection(400, 'BAD_REQUEST', '`variables` must be an object.');
+    }
+    const { query, hash } = deps.resolveDocument(body, identity.trustedDocumentsOnly);
+    audit.documentHash = hash;
+    audit.operationName = operationName ?? undefined;
+    const served = deps.current();
+    if (!served) throw new RequestRejection(503, 'SERVICE_UNAVAILABLE', 'Starting up.');
+    const privileged = identity.scopes.includes(INTROSPECT_SCOPE);
+    const doc = limits.parseDocument(query);
+    limits.check(
+      served.schema,
+      doc,
+      operationName ?? undefined,
+      (variables as Record<string, unknown>) ?? undefined,
+      config.fieldSuggestions || privileged,
+    );
+    const auth = authorizeOperation(
+      served.schema,
+      served.directives,
+      deps.sensitiveTypes,
+      doc,
+      operationName ?? undefined,
+      identity,
+    );
+    if (!auth) throw new RequestRejection(400, 'BAD_REQUEST', 'Name the operation to run.');
+    audit.operationType = auth.operation;
+    audit.operationName = auth.operationName;
+    audit.sensitiveFields = auth.sensitive;
+    if (auth.introspection && !(config.introspection || privileged)) {
+      throw new RequestRejection(400, 'INTROSPECTION_DISABLED', 'Introspection is disabled.');
+    }
+    if (auth.operation !== 'query' && !identity.authenticated) {
+      throw new AuthError('UNAUTHENTICATED', 'Writes need credentials: an API key or a token.');
+    }
+    if (!auth.document) {
+      const out: { data?: Record<string, unknown> | null; errors?: unknown[] } = {};
+      applyDenials(out, auth);
+      audit.errorCodes = ['FORBIDDEN'];
+      return json(200, out);
+    }
+    const text = auth.changed ? print(auth.document) : query;
+    const extensions = { ...((body.extensions as Record<string, unknown>) ?? {}) };
+    delete extensions.persistedQuery; // resolved above; Apollo's own APQ is off
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let search = '';
+    if (method === 'GET') {
+      const params = new URLSearchParams({ query: text });
+      if (operationName) params.set('operationName', operationName);
+      if (variables) params.set('variables', JSON.stringify(variables));
+      if (Object.keys(extensions).length) params.set('extensions', JSON.stringify(extensions));
+      search = `?${params}`;
+    }
+    const context: RequestContext = { requestId, identity };
+    const result = await deps.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method,
+        headers,
+        search,
+        body:
+          method === 'POST'
+            ? {
+                query: text,
+                ...(operationName != null ? { operationName } : {}),
+                ...(variables != null ? { variables } : {}),
+                extensions,
+              }
+            : undefined,
+      },
+      context: async () => context,
+    });
+    let bodyText = '';
+    if (result.body.kind === 'complete') bodyText = result.body.string;
+    else for await (const chunk of result.body.asyncIterator) bodyText += chunk;
+    if (auth.denied.length > 0) {
+      const parsed = JSON.parse(bodyText) as Parameters<typeof applyDenials>[0];
+      applyDenials(parsed, auth);
+      bodyText = JSON.stringify(parsed);
+    }
+    audit.errorCodes = [
+      ...(auth.denied.length ? ['FORBIDDEN'] : []),
+      ...(context.errorCodes ?? []),
+    ];
+    const outHeaders: Record<string, string> = {};
+    for (const [key, value] of result.headers) outHeaders[key] = value;
+    return { status: result.status ?? 200, headers: outHeaders, body: bodyText };
+  }
+
+  /** Runs a request; fills `audit` with what it learns on the way. Never throws. */
+  return async function run(
+    req: IncomingMessage,
+    requestId: string,
+    audit: Partial<AuditEntry>,
+  ): Promise<Reply> {
+    const method = req.method ?? 'GET';
+    try {
+      if (method !== 'GET' && method !== 'POST') {
+        return json(405, errorBody('Use GET or POST.', 'METHOD_NOT_ALLOWED'), {
+          allow: 'GET, POST',
+        });
+      }
+      const identity = await deps.authenticate(req);
+      Object.assign(audit, {
+        caller: identity.id,
+        callerKind: identity.kind,
+        callerName: identity.name,
+        owner: identity.owner,
+      });
+      const decision = await deps.consumeQuota(identity.id, identity.quota);
+      if (!decision.allowed) {
+        const message =
+          decision.code === 'QUOTA_EXCEEDED'
+            ? 'The daily quota of these credentials is used up.'
+            : 'Too many requests; slow down.';
+        return json(429, errorBody(message, decision.code!), {
+          'retry-after': String(decision.retryAfter),
+        });
+      }
+      let raw: unknown;
+      if (method === 'POST') {
+        const text = await readBody(req, config.limits.maxBodyBytes);
+        try {
+          raw = JSON.parse(text);
+        } catch {
+          throw new RequestRejection(400, 'BAD_REQUEST', 'Malformed JSON body.');
+        }
+      } else {
+        const params = new URL(req.url ?? '/', 'http://gateway').searchParams;
+        raw = {
+          query: params.get('query') ?? undefined,
+          operationName: params.get('operationName') ?? undefined,
+          variables: parseJsonParam(params.get('variables'), 'variables'),
+          extensions: parseJsonParam(params.get('extensions'), 'extensions'),
+        };
+      }
+      if (!Array.isArray(raw))
+        return await executeOne(raw, method, req, requestId, identity, audit);
+      const max = config.limits.maxBatchSize;
+      if (max === 0) throw new RequestRejection(400, 'BATCHING_NOT_ALLOWED', 'Batching is off.');
+      if (raw.length === 0 || raw.length > max) {
+        throw new RequestRejection(400, 'BATCH_TOO_LARGE', `A batch holds 1 to ${max} operations.`);
+      }
+      // Each operation of a batch counts against the quota.
+      for (let i = 1; i < raw.length; i++) {
+        const d = await deps.consumeQuota(identity.id, identity.quota);
+        if (!d.allowed) {
+          return json(429, errorBody('Too many requests; slow down.', d.code!), {
+            'retry-after': String(d.retryAfter),
+          });
+        }
+      }
+      const replies: unknown[] = [];
+      for (const op of raw) {
+        try {
+          replies.push(
+            JSON.parse((await executeOne(op, method, req, requestId, identity, audit)).body),
+          );
+        } catch (err) {
+          if (!(err instanceof RequestRejection || err instanceof AuthError)) throw err;
+          replies.push(errorBody(err.message, err.code));
+        }
+      }
+      return json(200, replies);
+    } catch (err) {
+      if (err instanceof AuthError) {
+        return json(401, errorBody(err.message, err.code), {
+          'www-authenticate': 'Bearer, ApiKey header="x-api-key"',
+        });
+      }
+      if (err instanceof RequestRejection) {
+        const errors = err.errors?.length
+          ? err.errors.map((e) => ({
+              message: e.message,
+              locations: e.locations,
+              extensions: { code: err.code },
+            }))
+          : errorBody(err.message, err.code).errors;
+        return json(err.status, { errors });
+      }
+      throw err;
+    }
+  };
+}

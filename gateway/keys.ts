@@ -1,0 +1,178 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Redis } from 'ioredis';
+
+/**
+ * API keys. A key is 32 random bytes shown once at creation; only its SHA-256 is stored (a
+ * high-entropy secret needs no slow hash), so a leaked store does not leak usable keys.
+ */
+export interface ApiKeyRecord {
+  /** Public identifier (appears in logs and the audit trail). */
+  id: string;
+  /** SHA-256 (hex) of the secret key. */
+  hash: string;
+  name: string;
+  owner: string;
+  scopes: string[];
+  /** Per-key quota; undefined = the gateway's default. 0 = unlimited. */
+  rateLimitPerMinute?: number;
+  dailyQuota?: number;
+  /** Only operations of the trusted-documents manifest may be run with this key. */
+  trustedDocumentsOnly?: boolean;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export const KEY_PREFIX = 'rdsg_';
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export interface NewKey {
+  name: string;
+  owner: string;
+  scopes: string[];
+  rateLimitPerMinute?: number;
+  dailyQuota?: number;
+  trustedDocumentsOnly?: boolean;
+}
+
+function newRecord(input: NewKey): { key: string; record: ApiKeyRecord } {
+  const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+  const record: ApiKeyRecord = {
+    id: randomBytes(6).toString('hex'),
+    hash: hashKey(key),
+    ...input,
+    createdAt: new Date().toISOString(),
+  };
+  return { key, record };
+}
+
+export interface KeyStore {
+  /** The record of a presented key (revoked ones included), or undefined. */
+  lookup(key: string): Promise<ApiKeyRecord | undefined>;
+  create(input: NewKey): Promise<{ key: string; record: ApiKeyRecord }>;
+  list(): Promise<ApiKeyRecord[]>;
+  /** Revokes by id; false when no such key. */
+  revoke(id: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+interface KeyFile {
+  version: 1;
+  keys: ApiKeyRecord[];
+}
+
+/**
+ * Keys in one JSON file, rewritten atomically (temp file + rename) so a reader never sees half
+ * a file. The gateway re-reads it when its mtime changes (checked at most every `reloadMs`), so
+ * a key revoked with the CLI stops working without a restart.
+ */
+export class FileKeyStore implements KeyStore {
+  private byHash = new Map<string, ApiKeyRecord>();
+  private records: ApiKeyRecord[] = [];
+  private version = '';
+  private checkedAt = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly reloadMs = 1000,
+  ) {}
+
+  private refresh(force = false): void {
+    const now = Date.now();
+    if (!force && now - this.checkedAt < this.reloadMs) return;
+    this.checkedAt = now;
+    let version: string;
+    try {
+      const st = statSync(this.path);
+      version = `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch {
+      this.records = [];
+      this.byHash = new Map();
+      this.version = '';
+      return;
+    }
+    if (version === this.version && !force) return;
+    const file = JSON.parse(readFileSync(this.path, 'utf8')) as KeyFile;
+    this.records = file.keys ?? [];
+    this.byHash = new Map(this.records.map((r) => [r.hash, r]));
+    this.version = version;
+  }
+
+  private write(): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const body: KeyFile = { version: 1, keys: this.records };
+    writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
+    renameSync(tmp, this.path);
+    this.refresh(true);
+  }
+
+  async lookup(key: string) {
+    this.refresh();
+    return this.byHash.get(hashKey(key));
+  }
+
+  async create(input: NewKey) {
+    this.refresh(true);
+    const created = newRecord(input);
+    this.records = [...this.records, created.record];
+    this.write();
+    return created;
+  }
+
+  async list() {
+    this.refresh(true);
+    return [...this.records];
+  }
+
+  async revoke(id: string) {
+    this.refresh(true);
+    const record = this.records.find((r) => r.id === id);
+    if (!record) return false;
+    this.records = this.records.map((r) =>
+      r.id === id ? { ...r, revokedAt: r.revokedAt ?? new Date().toISOString() } : r,
+    );
+    this.write();
+    return true;
+  }
+
+  async close() {}
+}
+
+/** Keys in one Redis hash (field = key hash), shared by every gateway replica. */
+export class RedisKeyStore implements KeyStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly hashName = 'rdsg:api-keys',
+  ) {}
+
+  async lookup(key: string) {
+    const raw = await this.redis.hget(this.hashName, hashKey(key));
+    return raw ? (JSON.parse(raw) as ApiKeyRecord) : undefined;
+  }
+
+  async create(input: NewKey) {
+    const created = newRecord(input);
+    await this.redis.hset(this.hashName, created.record.hash, JSON.stringify(created.record));
+    return created;
+  }
+
+  async list() {
+    const all = await this.redis.hvals(this.hashName);
+    return all.map((v) => JSON.parse(v) as ApiKeyRecord);
+  }
+
+  async revoke(id: string) {
+    const record = (await this.list()).find((r) => r.id === id);
+    if (!record) return false;
+    const revoked = { ...record, revokedAt: record.revokedAt ?? new Date().toISOString() };
+    await this.redis.hset(this.hashName, record.hash, JSON.stringify(revoked));
+    return true;
+  }
+
+  async close() {}
+}
