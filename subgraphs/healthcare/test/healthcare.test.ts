@@ -5,7 +5,7 @@ import { readDivisions } from '../../shared/divisions.js';
 import { ProvenanceKind, XINHUA_2021 } from '../../shared/provenance.js';
 import { healthcareSubgraph } from '../index.js';
 import { BAOSHANQIAO_CODE, BAOSHANQIAO_NOTE } from '../seed/baoshanqiao.js';
-import { BAOSHANQIAO_TOWNSHIP, gatewaySupergraphCopy } from './fixtures.js';
+import { BAOSHANQIAO_TOWNSHIP, gatewaySupergraphCopy, ruralVillages } from './fixtures.js';
 
 let healthcare: BootedSubgraph;
 beforeAll(async () => {
@@ -159,11 +159,14 @@ describe('village healthcare profile', () => {
   });
 });
 
+const STACK_SCOPES = [BAOSHANQIAO_TOWNSHIP, '330603006', '330603008'];
+
 describe('through the gateway', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await bootStack({
-      scopes: [BAOSHANQIAO_TOWNSHIP],
+      // With two more Keqiao townships, where culture lacks an auditorium in a few villages.
+      scopes: STACK_SCOPES,
       env: { SUPERGRAPH_PATH: gatewaySupergraphCopy() },
     });
   });
@@ -182,11 +185,12 @@ describe('through the gateway', () => {
           };
         }[];
       };
-    }>(`{ villages(filter: { regionCode: "${BAOSHANQIAO_TOWNSHIP}", kind: RURAL_VILLAGE }, first: 50) {
+    }>(`{ villages(filter: { regionCode: "330603", kind: RURAL_VILLAGE }, first: 100) {
       edges { node { code culture { auditorium { id name } }
         healthcare { assistancePoints { kind auditorium { id name } } } } } } }`);
     const villages = res.body.data!.villages.edges.map((e) => e.node);
     let resolved = 0;
+    let missing = 0;
     for (const v of villages) {
       for (const point of v.healthcare!.assistancePoints.filter(
         (a) => a.kind === 'CULTURE_AUDITORIUM',
@@ -194,24 +198,26 @@ describe('through the gateway', () => {
         // The auditorium's name comes from culture; where culture has none, the field is null.
         expect(point.auditorium).toEqual(v.culture?.auditorium ?? null);
         if (point.auditorium?.name) resolved++;
+        else missing++;
       }
     }
+    expect(res.body.errors).toBeUndefined();
+    expect(villages).toHaveLength(53);
     expect(resolved).toBeGreaterThan(0);
+    expect(missing).toBeGreaterThan(0);
   });
 
   it('serves the Shaoxing region figures next to the places subgraph’s own', async () => {
-    const res = await stack.query(`{ region(code: "3306") { name ruralVillageCount healthcare {
+    const res = await stack.query(`{ region(code: "3306") { name healthcare {
       ruralVillageCount facilities { townshipHealthCentres countyHospitals }
       doctorsPer1000Residents } } }`);
     expect(res.body).toEqual({
       data: {
         region: {
           name: '绍兴市',
-          // Places counts the villages of the loaded township; healthcare's rollup agrees.
-          ruralVillageCount: 11,
           healthcare: {
-            ruralVillageCount: 11,
-            facilities: { townshipHealthCentres: 1, countyHospitals: 2 },
+            ruralVillageCount: (await ruralVillages(STACK_SCOPES)).length,
+            facilities: { townshipHealthCentres: 3, countyHospitals: 2 },
             doctorsPer1000Residents: null,
           },
         },
