@@ -139,6 +139,18 @@ describe('updateFacilityOpeningHours', () => {
         },
       },
     });
+    // A reseed keeps what a steward reported.
+    const reported = await healthcare.query(
+      `{ facility(id: "${facilityId}") { openingHours { weekday } openingHoursProvenance { kind } } }`,
+    );
+    await healthcareSubgraph.seed(healthcare.started.orm, { scope: BAOSHANQIAO_TOWNSHIP, seed: 1 });
+    const after = await healthcare.query(
+      `{ facility(id: "${facilityId}") { openingHours { weekday } openingHoursProvenance { kind } } }`,
+    );
+    expect(after.body).toEqual(reported.body);
+    expect(reported.body.data).toMatchObject({
+      facility: { openingHoursProvenance: { kind: 'REPORTED' } },
+    });
   });
 
   it('rejects malformed hours and unknown facilities, leaving the hours unchanged', async () => {

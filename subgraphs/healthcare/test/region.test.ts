@@ -107,6 +107,40 @@ describe('region figures', () => {
     expect(none.map((r) => r.healthcare)).toEqual([null, null]);
   });
 
+  it('pages the facilities of a township and rejects a malformed region code', async () => {
+    const township = CITY_TOWNSHIPS[5];
+    const page = (after: string | null) =>
+      healthcare.query<{
+        facilities: {
+          edges: { node: { id: string; level: string } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+        };
+      }>(
+        `query($after: String) { facilities(regionCode: "${township}", first: 5, after: $after) {
+          edges { node { id level } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const res: Awaited<ReturnType<typeof page>> = await page(after);
+      const conn = res.body.data!.facilities;
+      ids.push(...conn.edges.map((e) => e.node.id));
+      if (!conn.pageInfo.hasNextPage) break;
+      after = conn.pageInfo.endCursor;
+    }
+    expect(ids).toEqual([...ids].sort());
+    expect(ids).toContain(`thc-${township}`);
+    const clinics = ids.filter((id) => id.startsWith('clinic-'));
+    const [region] = await regions([township]);
+    expect(clinics).toHaveLength(region.healthcare.facilities.villageClinics);
+    const bad = await healthcare.query('{ facilities(regionCode: "33x") { edges { cursor } } }');
+    expect(bad.body.errors?.[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'regionCode',
+    });
+  });
+
   it('rejects a bad month range with BAD_USER_INPUT naming the argument', async () => {
     const res = await healthcare.query(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { healthcare {
