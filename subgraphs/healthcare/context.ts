@@ -1,18 +1,35 @@
 import type { EntityManager } from '../shared/database.js';
 import type { Logger } from '../shared/logger.js';
+import type { RequestInfo } from '../shared/server.js';
+import { createAssistanceLoaders } from './assistance/assistance.loaders.js';
 import { createFacilityLoaders } from './facility/facility.loaders.js';
+import { createRegionLoaders } from './region/region.loaders.js';
 
 export interface HealthcareContext {
   requestId: string;
   em: EntityManager;
   log: Logger;
-  loaders: ReturnType<typeof createFacilityLoaders>;
+  /** Request headers: where the signed caller identity will be read from (see auth.ts). */
+  headers: RequestInfo['headers'];
+  loaders: ReturnType<typeof createFacilityLoaders> &
+    ReturnType<typeof createAssistanceLoaders> &
+    ReturnType<typeof createRegionLoaders>;
 }
 
 export function createHealthcareContext(
   em: EntityManager,
   log: Logger,
-  requestId: string,
+  req: RequestInfo,
 ): HealthcareContext {
-  return { requestId, em, log: log.child({ requestId }), loaders: createFacilityLoaders(em) };
+  return {
+    requestId: req.requestId,
+    em,
+    log: log.child({ requestId: req.requestId }),
+    headers: req.headers,
+    loaders: {
+      ...createFacilityLoaders(em),
+      ...createAssistanceLoaders(em),
+      ...createRegionLoaders(em),
+    },
+  };
 }

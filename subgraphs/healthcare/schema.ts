@@ -1,6 +1,20 @@
 import { buildFederatedSchema } from '../shared/schema.js';
+import { AssistanceMutationResolver } from './assistance/assistance.mutation.js';
+import {
+  AssistancePointResolver,
+  AssistedBookingMonthResolver,
+} from './assistance/assistance.resolver.js';
+import { Auditorium } from './assistance/auditorium.reference.js';
+import { FacilityMutationResolver } from './facility/facility.mutation.js';
 import { FacilityResolver, resolveFacilityReference } from './facility/facility.resolver.js';
 import {
+  RegionHealthcareFieldResolver,
+  RegionHealthcareResolver,
+} from './region/region-healthcare.resolver.js';
+import { Region, resolveRegionReference } from './region/region.reference.js';
+import { TelemedicineLinkResolver } from './telemedicine/telemedicine.resolver.js';
+import {
+  VillageAccessResolver,
   VillageHealthcareFieldResolver,
   VillageHealthcareResolver,
 } from './village/village-healthcare.resolver.js';
@@ -9,12 +23,25 @@ import { Village, resolveVillageReference } from './village/village.reference.js
 export function buildHealthcareSchema() {
   return buildFederatedSchema(
     {
-      resolvers: [FacilityResolver, VillageHealthcareFieldResolver, VillageHealthcareResolver],
+      resolvers: [
+        FacilityResolver,
+        FacilityMutationResolver,
+        TelemedicineLinkResolver,
+        AssistancePointResolver,
+        AssistedBookingMonthResolver,
+        AssistanceMutationResolver,
+        VillageHealthcareFieldResolver,
+        VillageHealthcareResolver,
+        VillageAccessResolver,
+        RegionHealthcareFieldResolver,
+        RegionHealthcareResolver,
+      ],
       // Reachable only through `_entities`, so listed explicitly.
-      orphanedTypes: [Village],
+      orphanedTypes: [Village, Region, Auditorium],
     },
     {
       Village: { __resolveReference: resolveVillageReference },
+      Region: { __resolveReference: resolveRegionReference },
       Facility: { __resolveReference: resolveFacilityReference },
     },
   );

@@ -1,6 +1,7 @@
 import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import { FacilityService, OpeningPeriod } from './facility.types.js';
 
 export enum FacilityLevel {
   VILLAGE_CLINIC = 'VILLAGE_CLINIC',
@@ -13,10 +14,19 @@ registerEnumType(FacilityLevel, {
   description: 'Level of a health facility in the rural three-tier system.',
   valuesConfig: {
     VILLAGE_CLINIC: { description: 'Village clinic (村卫生室).' },
-    TOWNSHIP_HEALTH_CENTRE: { description: 'Township health centre (乡镇卫生院).' },
-    COUNTY_HOSPITAL: { description: 'County hospital.' },
+    TOWNSHIP_HEALTH_CENTRE: {
+      description: 'Township health centre (乡镇卫生院) or, in a street, community health centre.',
+    },
+    COUNTY_HOSPITAL: { description: 'County hospital (county-level general or TCM hospital).' },
   },
 });
+
+/** Rank of a level: telemedicine links always go to a higher rank. */
+export const LEVEL_RANK: Record<FacilityLevel, number> = {
+  VILLAGE_CLINIC: 1,
+  TOWNSHIP_HEALTH_CENTRE: 2,
+  COUNTY_HOSPITAL: 3,
+};
 
 @Directive('@key(fields: "id")')
 @ObjectType({
@@ -44,12 +54,51 @@ export class Facility {
   @Property({ type: 'string', length: 12, nullable: true })
   villageCode!: string | null;
 
-  @Field(() => ID, { description: 'Code of the region it serves (township or county).' })
+  @Field(() => ID, {
+    description:
+      'Code of the region it serves: the township (9 digits) for clinics and health centres, ' +
+      'the county (6 digits) for county hospitals.',
+  })
   @Index()
   @Property({ type: 'string', length: 12 })
   regionCode!: string;
 
-  @Field(() => Provenance, { description: 'Where this record comes from.' })
+  /** Most specific code of where it stands (village, township or county): for prefix scans. */
+  @Index()
+  @Property({ type: 'string', length: 12 })
+  locationCode!: string;
+
+  @Field(() => [OpeningPeriod], {
+    description: 'Regular opening periods, by weekday; empty when closed all week.',
+  })
+  @Property({ type: 'json' })
+  openingHours!: OpeningPeriod[];
+
+  @Field(() => Provenance, {
+    description: 'Where the opening hours come from (a data steward may have updated them).',
+  })
+  @Embedded(() => Provenance, { prefix: 'hours_provenance_' })
+  openingHoursProvenance!: Provenance;
+
+  @Field(() => Int, { description: 'Number of doctors working at the facility.' })
+  @Property({ type: 'integer' })
+  doctorCount!: number;
+
+  @Field(() => [FacilityService], { description: 'Kinds of care offered.' })
+  @Property({ type: 'json' })
+  services!: FacilityService[];
+
+  @Field(() => Boolean, { description: 'Whether appointments can be booked online.' })
+  @Property({ type: 'boolean' })
+  acceptsOnlineAppointments!: boolean;
+
+  @Field(() => Boolean, {
+    description: 'Whether it offers telemedicine consultations with a higher-level hospital.',
+  })
+  @Property({ type: 'boolean' })
+  offersTelemedicine!: boolean;
+
+  @Field(() => Provenance, { description: 'Where this record and its figures come from.' })
   @Embedded(() => Provenance, { prefix: 'provenance_' })
   provenance!: Provenance;
 }

@@ -1,12 +1,60 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { badUserInput } from '../../shared/errors.js';
+import { Connection, decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
-import { Facility } from './facility.entity.js';
+import { TelemedicineLink } from '../telemedicine/telemedicine-link.entity.js';
+import { Facility, FacilityLevel } from './facility.entity.js';
+
+@ObjectType({ description: 'A page of facilities.' })
+export class FacilityConnection extends Connection('Facility', Facility) {}
+
+const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/;
 
 @Resolver(() => Facility)
 export class FacilityResolver {
   @Query(() => Facility, { nullable: true, description: 'A health facility by id.' })
   facility(@Arg('id', () => ID) id: string, @Ctx() ctx: HealthcareContext) {
     return ctx.loaders.facilityById.load(id);
+  }
+
+  @Query(() => FacilityConnection, {
+    description: 'Facilities standing in a region (by division code prefix), ordered by id.',
+  })
+  async facilities(
+    @Arg('regionCode', () => ID, {
+      description: 'Province, city, county, township or village code.',
+    })
+    regionCode: string,
+    @Arg('level', () => FacilityLevel, { nullable: true, description: 'Only this level.' })
+    level: FacilityLevel | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (at most 100).' })
+    first: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' })
+    after: string | null,
+    @Ctx() ctx: HealthcareContext,
+  ) {
+    if (!REGION_CODE.test(regionCode)) {
+      throw badUserInput('`regionCode` must be a 2, 4, 6, 9 or 12-digit code.', 'regionCode');
+    }
+    const limit = pageSize(first);
+    const cursor = decodeCursor(after);
+    const rows = await ctx.em.find(
+      Facility,
+      {
+        locationCode: { $like: `${regionCode}%` },
+        ...(level ? { level } : {}),
+        ...(cursor ? { id: { $gt: cursor } } : {}),
+      },
+      { orderBy: { id: 1 }, limit: limit + 1 },
+    );
+    return toConnection(rows, limit, cursor !== null, (f) => f.id);
+  }
+
+  @FieldResolver(() => [TelemedicineLink], {
+    description: 'Higher-level hospitals this facility holds remote consultations with.',
+  })
+  telemedicine(@Root() facility: Facility, @Ctx() ctx: HealthcareContext) {
+    return ctx.loaders.telemedicineByFacility.load(facility.id);
   }
 }
 

@@ -1,0 +1,36 @@
+import { Embedded, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Provenance } from '../../shared/provenance.js';
+
+/**
+ * Access measures of one rural village: nearest facility of each level and travel minutes to
+ * it (by the usual means: on foot to a clinic in the village, by road otherwise).
+ */
+@Entity({ tableName: 'village_access' })
+export class VillageAccess {
+  @PrimaryKey({ type: 'string', length: 12 })
+  villageCode!: string;
+
+  @Property({ type: 'string', length: 40, nullable: true })
+  nearestClinicId!: string | null;
+
+  @Property({ type: 'integer', nullable: true })
+  clinicMinutes!: number | null;
+
+  @Property({ type: 'string', length: 40 })
+  nearestTownshipCentreId!: string;
+
+  @Property({ type: 'integer' })
+  townshipCentreMinutes!: number;
+
+  @Property({ type: 'string', length: 40 })
+  nearestCountyHospitalId!: string;
+
+  @Property({ type: 'integer' })
+  countyHospitalMinutes!: number;
+
+  @Property({ type: 'boolean' })
+  familyDoctorCovered!: boolean;
+
+  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  provenance!: Provenance;
+}

@@ -1,0 +1,70 @@
+import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Provenance } from '../../shared/provenance.js';
+
+export enum AssistancePointKind {
+  CULTURE_AUDITORIUM = 'CULTURE_AUDITORIUM',
+  VILLAGE_CLINIC = 'VILLAGE_CLINIC',
+}
+
+registerEnumType(AssistancePointKind, {
+  name: 'AssistancePointKind',
+  description: 'Where in the village the help is given.',
+  valuesConfig: {
+    CULTURE_AUDITORIUM: { description: 'At the village culture auditorium (文化礼堂).' },
+    VILLAGE_CLINIC: { description: 'At the village clinic.' },
+  },
+});
+
+export enum AssistedBookingKind {
+  DOCTOR_APPOINTMENT = 'DOCTOR_APPOINTMENT',
+  TEST_RESULTS = 'TEST_RESULTS',
+  INSURANCE = 'INSURANCE',
+}
+
+registerEnumType(AssistedBookingKind, {
+  name: 'AssistedBookingKind',
+  description: 'What residents were helped to do online.',
+  valuesConfig: {
+    DOCTOR_APPOINTMENT: { description: 'Book a doctor appointment online.' },
+    TEST_RESULTS: { description: 'Look up test or examination results online.' },
+    INSURANCE: { description: 'Medical-insurance services online (enrolment, reimbursement).' },
+  },
+});
+
+@ObjectType({
+  description:
+    'A place in a village where staff help residents use online healthcare services ' +
+    '(book appointments, fetch results, insurance). Holds aggregated counts only.',
+})
+@Entity({ tableName: 'assistance_point' })
+export class AssistancePoint {
+  @Field(() => ID, { description: 'Stable identifier of the assistance point.' })
+  @PrimaryKey({ type: 'string', length: 40 })
+  id!: string;
+
+  @Field(() => ID, { description: 'Code of the village where the help is given.' })
+  @Index()
+  @Property({ type: 'string', length: 12 })
+  villageCode!: string;
+
+  @Field(() => AssistancePointKind, { description: 'Where in the village the help is given.' })
+  @Enum({ items: () => AssistancePointKind })
+  kind!: AssistancePointKind;
+
+  /** Key of the culture subgraph's auditorium (kind CULTURE_AUDITORIUM). */
+  @Property({ type: 'string', length: 40, nullable: true })
+  auditoriumId!: string | null;
+
+  /** This subgraph's facility (kind VILLAGE_CLINIC). */
+  @Property({ type: 'string', length: 40, nullable: true })
+  facilityId!: string | null;
+
+  @Field(() => [AssistedBookingKind], { description: 'What residents can get help with here.' })
+  @Property({ type: 'json' })
+  helpsWith!: AssistedBookingKind[];
+
+  @Field(() => Provenance, { description: 'Where the fact that help is given here comes from.' })
+  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  provenance!: Provenance;
+}

@@ -1,0 +1,43 @@
+import type DataLoader from 'dataloader';
+import type { EntityManager } from '../../shared/database.js';
+import { groupLoader, rowLoader } from '../../shared/loaders.js';
+import { AssistancePoint } from './assistance-point.entity.js';
+import { AssistedBookingMonth } from './assisted-booking.entity.js';
+
+export interface MonthRange {
+  from: string;
+  to: string;
+}
+
+export function createAssistanceLoaders(em: EntityManager) {
+  // One loader per month range asked for in the request: each batches all its points.
+  const byRange = new Map<string, DataLoader<string, AssistedBookingMonth[]>>();
+  return {
+    pointById: rowLoader<string, AssistancePoint>(
+      (ids) => em.find(AssistancePoint, { id: { $in: [...ids] } }),
+      (p) => p.id,
+    ),
+    pointsByVillage: groupLoader<string, AssistancePoint>(
+      (codes) =>
+        em.find(AssistancePoint, { villageCode: { $in: [...codes] } }, { orderBy: { id: 1 } }),
+      (p) => p.villageCode,
+    ),
+    bookingsByPoint(range: MonthRange): DataLoader<string, AssistedBookingMonth[]> {
+      const key = `${range.from}|${range.to}`;
+      let loader = byRange.get(key);
+      if (!loader) {
+        loader = groupLoader<string, AssistedBookingMonth>(
+          (ids) =>
+            em.find(
+              AssistedBookingMonth,
+              { pointId: { $in: [...ids] }, month: { $gte: range.from, $lte: range.to } },
+              { orderBy: { pointId: 1, month: 1 } },
+            ),
+          (b) => b.pointId,
+        );
+        byRange.set(key, loader);
+      }
+      return loader;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
+import { badUserInput } from '../../shared/errors.js';
+import { ProvenanceKind } from '../../shared/provenance.js';
+import { requireWriter } from '../auth.js';
+import type { HealthcareContext } from '../context.js';
+import { rebuildBookingRollups } from '../region/rollup.js';
+import { parseCount, parseMonth, parseText } from '../validation.js';
+import { AssistancePoint } from './assistance-point.entity.js';
+import { AssistedBookingMonth } from './assisted-booking.entity.js';
+import { ReportAssistedBookingsInput } from './assistance.inputs.js';
+
+@Resolver()
+export class AssistanceMutationResolver {
+  @Directive('@requiresScopes(scopes: [["healthcare:write"]])')
+  @Mutation(() => AssistedBookingMonth, {
+    description:
+      "Records a month's assisted bookings at an assistance point (data stewards). A repeated " +
+      'report for the same point and month replaces the earlier one; region rollups are ' +
+      'updated in the same transaction.',
+  })
+  async reportAssistedBookings(
+    @Arg('input', () => ReportAssistedBookingsInput) input: ReportAssistedBookingsInput,
+    @Ctx() ctx: HealthcareContext,
+  ): Promise<AssistedBookingMonth> {
+    requireWriter(ctx);
+    const month = parseMonth(input.month, 'input.month');
+    const counts = {
+      doctor_appointments: parseCount(input.doctorAppointments, 'input.doctorAppointments'),
+      test_results: parseCount(input.testResults, 'input.testResults'),
+      insurance: parseCount(input.insurance, 'input.insurance'),
+    };
+    const source = parseText(input.source, 'input.source', 500);
+    const point = await ctx.em.findOne(AssistancePoint, { id: input.pointId });
+    if (!point) throw badUserInput('No assistance point has this id.', 'input.pointId');
+    await ctx.em.getKnex().transaction(async (trx) => {
+      await trx('assisted_booking_month')
+        .insert({
+          point_id: point.id,
+          month,
+          village_code: point.villageCode,
+          ...counts,
+          provenance_kind: ProvenanceKind.REPORTED,
+          provenance_source: source,
+          provenance_as_of: month,
+          provenance_note: 'Reported by a data steward.',
+        })
+        .onConflict(['point_id', 'month'])
+        .merge();
+      await rebuildBookingRollups(trx, { villageCode: point.villageCode, month });
+    });
+    const saved = await ctx.em.findOne(
+      AssistedBookingMonth,
+      { pointId: point.id, month },
+      { refresh: true },
+    );
+    return saved!;
+  }
+}

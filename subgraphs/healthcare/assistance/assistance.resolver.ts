@@ -1,0 +1,73 @@
+import { Arg, Ctx, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Connection, decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import type { HealthcareContext } from '../context.js';
+import { Facility } from '../facility/facility.entity.js';
+import { EARLIEST_MONTH, currentMonth, parseMonthRange } from '../validation.js';
+import { AssistancePoint, AssistancePointKind } from './assistance-point.entity.js';
+import { AssistedBookingMonth } from './assisted-booking.entity.js';
+import { Auditorium } from './auditorium.reference.js';
+
+@ObjectType({ description: 'A page of monthly assisted-booking counts, oldest month first.' })
+export class AssistedBookingMonthConnection extends Connection(
+  'AssistedBookingMonth',
+  AssistedBookingMonth,
+) {}
+
+@Resolver(() => AssistancePoint)
+export class AssistancePointResolver {
+  @Query(() => AssistancePoint, { nullable: true, description: 'An assistance point by id.' })
+  assistancePoint(@Arg('id', () => ID) id: string, @Ctx() ctx: HealthcareContext) {
+    return ctx.loaders.pointById.load(id);
+  }
+
+  @FieldResolver(() => Auditorium, {
+    nullable: true,
+    description:
+      'The culture auditorium where help is given (kind CULTURE_AUDITORIUM), resolved by the ' +
+      'culture subgraph; null when that subgraph has no auditorium for the village.',
+  })
+  auditorium(@Root() point: AssistancePoint): Auditorium | null {
+    if (point.kind !== AssistancePointKind.CULTURE_AUDITORIUM || !point.auditoriumId) return null;
+    return Object.assign(new Auditorium(), { id: point.auditoriumId });
+  }
+
+  @FieldResolver(() => Facility, {
+    nullable: true,
+    description: 'The clinic where help is given (kind VILLAGE_CLINIC).',
+  })
+  facility(@Root() point: AssistancePoint, @Ctx() ctx: HealthcareContext) {
+    return point.facilityId ? ctx.loaders.facilityById.load(point.facilityId) : null;
+  }
+
+  @FieldResolver(() => AssistedBookingMonthConnection, {
+    description: 'Monthly counts of assisted bookings in a month range, oldest first.',
+  })
+  async assistedBookings(
+    @Root() point: AssistancePoint,
+    @Arg('from', () => String, { nullable: true, description: 'First month, `YYYY-MM`.' })
+    from: string | null,
+    @Arg('to', () => String, { nullable: true, description: 'Last month, `YYYY-MM`.' })
+    to: string | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (at most 100).' })
+    first: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' })
+    after: string | null,
+    @Ctx() ctx: HealthcareContext,
+  ) {
+    const limit = pageSize(first);
+    const cursor = decodeCursor(after);
+    const range = parseMonthRange(from ?? EARLIEST_MONTH, to ?? currentMonth(), false);
+    // Per point the months are few (one row a month), so the page is cut in memory.
+    const months = await ctx.loaders.bookingsByPoint(range).load(point.id);
+    const rest = cursor ? months.filter((m) => m.month > cursor) : months;
+    return toConnection(rest, limit, cursor !== null, (m) => m.month);
+  }
+}
+
+@Resolver(() => AssistedBookingMonth)
+export class AssistedBookingMonthResolver {
+  @FieldResolver(() => Int, { description: 'All assisted bookings of the month.' })
+  total(@Root() m: AssistedBookingMonth): number {
+    return m.doctorAppointments + m.testResults + m.insurance;
+  }
+}

@@ -1,0 +1,41 @@
+import { Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Provenance } from '../../shared/provenance.js';
+
+/** One month of assisted online bookings at one point: counts only, never who was helped. */
+@ObjectType({
+  description:
+    'Counts of residents helped online at an assistance point in one month, by kind. ' +
+    'Aggregates only: no information about any person.',
+})
+@Entity({ tableName: 'assisted_booking_month' })
+export class AssistedBookingMonth {
+  @Field(() => ID, { description: 'The assistance point.' })
+  @PrimaryKey({ type: 'string', length: 40 })
+  pointId!: string;
+
+  @Field(() => String, { description: 'Calendar month, `YYYY-MM`.' })
+  @PrimaryKey({ type: 'string', length: 7 })
+  month!: string;
+
+  /** Denormalised village code: region rollups group by its prefixes. */
+  @Index()
+  @Property({ type: 'string', length: 12 })
+  villageCode!: string;
+
+  @Field(() => Int, { description: 'Doctor appointments booked online with help.' })
+  @Property({ type: 'integer' })
+  doctorAppointments!: number;
+
+  @Field(() => Int, { description: 'Test results looked up online with help.' })
+  @Property({ type: 'integer' })
+  testResults!: number;
+
+  @Field(() => Int, { description: 'Medical-insurance services done online with help.' })
+  @Property({ type: 'integer' })
+  insurance!: number;
+
+  @Field(() => Provenance, { description: 'Where these counts come from.' })
+  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  provenance!: Provenance;
+}

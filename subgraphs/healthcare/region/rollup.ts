@@ -1,0 +1,116 @@
+import type { Knex } from '@mikro-orm/knex';
+
+/** Region levels by code length: province, city, county, township. */
+export const REGION_CODE_LENGTHS = [2, 4, 6, 9] as const;
+
+/** The codes of every region enclosing a village (or township) code. */
+export function enclosingRegions(code: string): string[] {
+  return REGION_CODE_LENGTHS.filter((n) => n < code.length).map((n) => code.slice(0, n));
+}
+
+/**
+ * One row per contributing record, with its share of each figure; grouping by a code prefix of
+ * length n gives the level-n rollup. Facilities stand at a village, township or county code,
+ * so a county hospital counts for its county and above, never for a township.
+ */
+function contributions(n: number): string {
+  const zeros = (k: number) => Array.from({ length: k }, () => '0').join(', ');
+  return `
+    select substr(a.village_code, 1, ${n}) as region_code, 1 as village_count,
+      case when a.clinic_minutes <= 15 then 1 else 0 end as villages_clinic_15,
+      case when a.clinic_minutes <= 30 then 1 else 0 end as villages_clinic_30,
+      case when a.family_doctor_covered then 1 else 0 end as family_doctor_villages,
+      case when c.offers_telemedicine or t.offers_telemedicine then 1 else 0 end
+        as telemedicine_villages,
+      0 as village_clinics, 0 as township_centres, 0 as county_hospitals, 0 as doctors,
+      0 as online_appointment_facilities, 0 as telemedicine_facilities,
+      0 as assistance_points, 0 as reported_assistance_points
+    from village_access a
+    left join facility c on c.id = a.nearest_clinic_id
+    left join facility t on t.id = a.nearest_township_centre_id
+    union all
+    select substr(f.location_code, 1, ${n}), ${zeros(5)},
+      case when f.level = 'VILLAGE_CLINIC' then 1 else 0 end,
+      case when f.level = 'TOWNSHIP_HEALTH_CENTRE' then 1 else 0 end,
+      case when f.level = 'COUNTY_HOSPITAL' then 1 else 0 end,
+      f.doctor_count,
+      case when f.accepts_online_appointments then 1 else 0 end,
+      case when f.offers_telemedicine then 1 else 0 end,
+      0, 0
+    from facility f where length(f.location_code) >= ${n}
+    union all
+    select substr(p.village_code, 1, ${n}), ${zeros(11)}, 1,
+      case when p.provenance_kind = 'SYNTHETIC' then 0 else 1 end
+    from assistance_point p`;
+}
+
+const ROLLUP_COLUMNS = [
+  'village_count',
+  'villages_clinic_15',
+  'villages_clinic_30',
+  'family_doctor_villages',
+  'telemedicine_villages',
+  'village_clinics',
+  'township_centres',
+  'county_hospitals',
+  'doctors',
+  'online_appointment_facilities',
+  'telemedicine_facilities',
+  'assistance_points',
+  'reported_assistance_points',
+];
+
+/**
+ * Rebuilds both rollup tables from the base tables, inside the caller's transaction: one
+ * grouped INSERT … SELECT per level, so its cost does not depend on how many regions exist.
+ */
+export async function rebuildRegionRollups(trx: Knex.Transaction): Promise<void> {
+  await trx.raw('delete from region_healthcare_rollup');
+  for (const n of REGION_CODE_LENGTHS) {
+    const sums = ROLLUP_COLUMNS.map((c) => `sum(${c})`).join(', ');
+    await trx.raw(
+      `insert into region_healthcare_rollup (region_code, ${ROLLUP_COLUMNS.join(', ')})
+       select region_code, ${sums} from (${contributions(n)}) x group by region_code`,
+    );
+  }
+  await rebuildBookingRollups(trx);
+}
+
+const BOOKING_SUMS = `sum(doctor_appointments), sum(test_results), sum(insurance), count(*),
+  sum(case when provenance_kind = 'SYNTHETIC' then 0 else 1 end)`;
+const BOOKING_COLUMNS =
+  'region_code, month, doctor_appointments, test_results, insurance, point_months, reported_point_months';
+
+/**
+ * Rebuilds the monthly booking rollup: entirely, or (after a report) only the regions
+ * enclosing one village for one month.
+ */
+export async function rebuildBookingRollups(
+  trx: Knex.Transaction,
+  only?: { villageCode: string; month: string },
+): Promise<void> {
+  if (!only) {
+    await trx.raw('delete from region_booking_rollup');
+    for (const n of REGION_CODE_LENGTHS) {
+      await trx.raw(
+        `insert into region_booking_rollup (${BOOKING_COLUMNS})
+         select substr(village_code, 1, ${n}), month, ${BOOKING_SUMS}
+         from assisted_booking_month group by substr(village_code, 1, ${n}), month`,
+      );
+    }
+    return;
+  }
+  const regions = enclosingRegions(only.villageCode);
+  await trx('region_booking_rollup')
+    .whereIn('region_code', regions)
+    .andWhere('month', only.month)
+    .delete();
+  for (const region of regions) {
+    await trx.raw(
+      `insert into region_booking_rollup (${BOOKING_COLUMNS})
+       select ?, month, ${BOOKING_SUMS} from assisted_booking_month
+       where village_code like ? and month = ? group by month`,
+      [region, `${region}%`, only.month],
+    );
+  }
+}

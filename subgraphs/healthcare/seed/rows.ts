@@ -1,0 +1,245 @@
+/** The rows the seeder writes for one scope (see README: Synthetic assumptions). */
+import { isRuralVillageName, readDivisions, villageShortName } from '../../shared/divisions.js';
+import { ProvenanceKind, SYNTHETIC_SOURCE } from '../../shared/provenance.js';
+import { rngFor } from '../../shared/synthetic.js';
+import { AssistancePointKind, AssistedBookingKind } from '../assistance/assistance-point.entity.js';
+import { auditoriumIdOf } from '../assistance/auditorium.reference.js';
+import { FacilityLevel } from '../facility/facility.entity.js';
+import { BAOSHANQIAO_CODE, BAOSHANQIAO_PROVENANCE } from './baoshanqiao.js';
+import {
+  AUDITORIUM_POINT_SHARE,
+  CLINIC_POINT_SHARE,
+  CLINIC_SHARE,
+  SYNTHETIC_AS_OF,
+  accessFigures,
+  facilityFigures,
+  monthlyCounts,
+} from './model.js';
+
+const SYNTHETIC = {
+  provenance_kind: ProvenanceKind.SYNTHETIC,
+  provenance_source: SYNTHETIC_SOURCE,
+  provenance_as_of: SYNTHETIC_AS_OF,
+  provenance_note: null,
+};
+const ALL_KINDS = Object.values(AssistedBookingKind);
+
+export type Row = Record<string, unknown>;
+
+export interface Rows {
+  facility: Row[];
+  telemedicine_link: Row[];
+  village_access: Row[];
+  assistance_point: Row[];
+  assisted_booking_month: Row[];
+}
+
+function facilityRow(
+  seed: number,
+  id: string,
+  name: string,
+  level: FacilityLevel,
+  at: { village: string | null; region: string; location: string },
+  rows: Rows,
+  partnerId: string | null,
+) {
+  const f = facilityFigures(seed, id, level);
+  const telemedicine = f.offersTelemedicine && partnerId !== null;
+  rows.facility.push({
+    id,
+    name,
+    level,
+    village_code: at.village,
+    region_code: at.region,
+    location_code: at.location,
+    opening_hours: JSON.stringify(f.openingHours),
+    doctor_count: f.doctorCount,
+    services: JSON.stringify(f.services),
+    accepts_online_appointments: f.acceptsOnlineAppointments,
+    offers_telemedicine: telemedicine,
+    ...SYNTHETIC,
+    ...hoursProvenance(),
+  });
+  if (telemedicine) {
+    rows.telemedicine_link.push({
+      facility_id: id,
+      partner_id: partnerId,
+      location_code: at.location,
+      since_year: f.sinceYear,
+      ...SYNTHETIC,
+    });
+  }
+  return f;
+}
+
+function hoursProvenance() {
+  return {
+    hours_provenance_kind: ProvenanceKind.SYNTHETIC,
+    hours_provenance_source: SYNTHETIC_SOURCE,
+    hours_provenance_as_of: SYNTHETIC_AS_OF,
+    hours_provenance_note: null,
+  };
+}
+
+/** Two hospitals per county (general and TCM): the set does not depend on the seed. */
+const hospitalId = (county: string, n: 1 | 2) => `hosp-${county}-${n}`;
+const centreId = (township: string) => `thc-${township}`;
+
+/** Every row of one scope, generated from the division data and the synthetic model. */
+export async function buildRows(seed: number, prefix: string): Promise<Rows> {
+  const rows: Rows = {
+    facility: [],
+    telemedicine_link: [],
+    village_access: [],
+    assistance_point: [],
+    assisted_booking_month: [],
+  };
+  const inScope = (code: string) => code.startsWith(prefix) || prefix.startsWith(code);
+  for await (const a of readDivisions('areas')) {
+    if (!inScope(a.code)) continue;
+    const at = { village: null, region: a.code, location: a.code };
+    facilityRow(
+      seed,
+      hospitalId(a.code, 1),
+      `${a.name}人民医院`,
+      FacilityLevel.COUNTY_HOSPITAL,
+      at,
+      rows,
+      null,
+    );
+    facilityRow(
+      seed,
+      hospitalId(a.code, 2),
+      `${a.name}中医院`,
+      FacilityLevel.COUNTY_HOSPITAL,
+      at,
+      rows,
+      null,
+    );
+  }
+  for await (const s of readDivisions('streets')) {
+    if (!s.code.startsWith(prefix)) continue;
+    const name = s.name.endsWith('街道') ? `${s.name}社区卫生服务中心` : `${s.name}卫生院`;
+    const at = { village: null, region: s.code, location: s.code };
+    facilityRow(
+      seed,
+      centreId(s.code),
+      name,
+      FacilityLevel.TOWNSHIP_HEALTH_CENTRE,
+      at,
+      rows,
+      hospitalId(s.areaCode, 1),
+    );
+  }
+  const villages: Record<string, string>[] = [];
+  const clinicsByTownship = new Map<string, string[]>();
+  for await (const v of readDivisions('villages')) {
+    if (!v.code.startsWith(prefix) || !isRuralVillageName(v.name)) continue;
+    villages.push(v);
+    if (rngFor(seed, `clinic:${v.code}`)() >= CLINIC_SHARE) continue;
+    const id = `clinic-${v.code}`;
+    const partner =
+      rngFor(seed, `telemedicine:${id}`)() < 0.75
+        ? centreId(v.streetCode)
+        : hospitalId(v.areaCode, 1);
+    const at = { village: v.code, region: v.streetCode, location: v.code };
+    const f = facilityRow(
+      seed,
+      id,
+      `${villageShortName(v.name)}卫生室`,
+      FacilityLevel.VILLAGE_CLINIC,
+      at,
+      rows,
+      partner,
+    );
+    const list = clinicsByTownship.get(v.streetCode) ?? [];
+    list.push(id);
+    clinicsByTownship.set(v.streetCode, list);
+    if (
+      f.acceptsOnlineAppointments &&
+      rngFor(seed, `point:clinic:${v.code}`)() < CLINIC_POINT_SHARE
+    ) {
+      addPoint(
+        seed,
+        rows,
+        v.code,
+        `ap-clinic-${v.code}`,
+        AssistancePointKind.VILLAGE_CLINIC,
+        { facility_id: id },
+        0.5,
+      );
+    }
+  }
+  for (const v of villages) {
+    const own = `clinic-${v.code}`;
+    const neighbours = clinicsByTownship.get(v.streetCode) ?? [];
+    const hasOwn = neighbours.includes(own);
+    const a = accessFigures(seed, v.code, hasOwn);
+    const clinic = hasOwn
+      ? own
+      : (neighbours[Math.floor(a.neighbourPick * neighbours.length)] ?? null);
+    rows.village_access.push({
+      village_code: v.code,
+      nearest_clinic_id: clinic,
+      clinic_minutes: clinic ? a.clinicMinutes : null,
+      nearest_township_centre_id: centreId(v.streetCode),
+      township_centre_minutes: a.townshipCentreMinutes,
+      nearest_county_hospital_id: hospitalId(v.areaCode, 1),
+      county_hospital_minutes: a.countyHospitalMinutes,
+      family_doctor_covered: a.familyDoctorCovered,
+      ...SYNTHETIC,
+    });
+    const reported = v.code === BAOSHANQIAO_CODE;
+    if (reported || rngFor(seed, `point:aud:${v.code}`)() < AUDITORIUM_POINT_SHARE) {
+      addPoint(
+        seed,
+        rows,
+        v.code,
+        `ap-aud-${v.code}`,
+        AssistancePointKind.CULTURE_AUDITORIUM,
+        { auditorium_id: auditoriumIdOf(v.code) },
+        1,
+        reported,
+      );
+    }
+  }
+  return rows;
+}
+
+function addPoint(
+  seed: number,
+  rows: Rows,
+  village: string,
+  id: string,
+  kind: AssistancePointKind,
+  ref: { auditorium_id?: string; facility_id?: string },
+  scale: number,
+  reported = false,
+) {
+  const r = rngFor(seed, `point:${id}`);
+  // The reported example names doctor appointments only; generated points vary.
+  const helpsWith = reported
+    ? [AssistedBookingKind.DOCTOR_APPOINTMENT]
+    : ALL_KINDS.filter((k) => k === AssistedBookingKind.DOCTOR_APPOINTMENT || r() < 0.7);
+  rows.assistance_point.push({
+    id,
+    village_code: village,
+    kind,
+    auditorium_id: ref.auditorium_id ?? null,
+    facility_id: ref.facility_id ?? null,
+    helps_with: JSON.stringify(helpsWith),
+    ...(reported ? BAOSHANQIAO_PROVENANCE : SYNTHETIC),
+  });
+  for (const m of monthlyCounts(seed, id, helpsWith, scale)) {
+    rows.assisted_booking_month.push({
+      point_id: id,
+      month: m.month,
+      village_code: village,
+      doctor_appointments: m.doctorAppointments,
+      test_results: m.testResults,
+      insurance: m.insurance,
+      ...SYNTHETIC,
+      provenance_as_of: m.month,
+    });
+  }
+}
