@@ -9,8 +9,8 @@ export interface HealthcareContext {
   requestId: string;
   em: EntityManager;
   log: Logger;
-  /** Request headers: where the signed caller identity will be read from (see auth.ts). */
-  headers: RequestInfo['headers'];
+  /** The caller identity the gateway signed for this request, if any (see shared/identity.ts). */
+  identity: RequestInfo['identity'];
   loaders: ReturnType<typeof createFacilityLoaders> &
     ReturnType<typeof createAssistanceLoaders> &
     ReturnType<typeof createRegionLoaders>;
@@ -25,7 +25,7 @@ export function createHealthcareContext(
     requestId: req.requestId,
     em,
     log: log.child({ requestId: req.requestId }),
-    headers: req.headers,
+    identity: req.identity,
     loaders: {
       ...createFacilityLoaders(em),
       ...createAssistanceLoaders(em),

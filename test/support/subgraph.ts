@@ -1,5 +1,8 @@
 import type { BaseContext } from '@apollo/server';
 import { pino } from 'pino';
+import type { Identity } from '../../gateway/auth.js';
+import { IDENTITY_HEADER, signIdentity } from '../../gateway/identity-header.js';
+import { DEV_GATEWAY_SHARED_SECRET } from '../../subgraphs/shared/identity.js';
 import { startSubgraph, type StartedSubgraph } from '../../subgraphs/shared/bootstrap.js';
 import type { SubgraphDefinition } from '../../subgraphs/shared/subgraph.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
@@ -53,7 +56,26 @@ export interface BootedSubgraph {
     q: string,
     variables?: Record<string, unknown>,
   ) => Promise<GraphQLResponse<T>>;
+  /** Sends an operation as the gateway would for a caller holding `scopes` (signed identity). */
+  write: <T = Record<string, unknown>>(
+    q: string,
+    variables?: Record<string, unknown>,
+    scopes?: string[],
+  ) => Promise<GraphQLResponse<T>>;
   close: () => Promise<void>;
+}
+
+/** The signed identity header of a test data steward holding `scopes`. */
+export function stewardHeaders(scopes: string[]): Record<string, string> {
+  return {
+    [IDENTITY_HEADER]: signIdentity(
+      { id: 'key:test-steward', kind: 'api-key', scopes } as Pick<
+        Identity,
+        'id' | 'kind' | 'scopes'
+      > as Identity,
+      DEV_GATEWAY_SHARED_SECRET,
+    ),
+  };
 }
 
 /**
@@ -79,6 +101,8 @@ export async function bootSubgraph(
     sql,
     started,
     query: (q, variables) => postGraphQL(started.server.url, q, variables),
+    write: (q, variables, scopes = [`${def.name}:write`]) =>
+      postGraphQL(started.server.url, q, variables, stewardHeaders(scopes)),
     close: async () => {
       await started.close();
       await db.drop();

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import { requireWriter } from '../auth.js';
+import { requireWriter } from '../../shared/identity.js';
 import type { HealthcareContext } from '../context.js';
 import { rebuildBookingRollups } from '../region/rollup.js';
 import { parseCount, parseMonth, parseText } from '../validation.js';
@@ -22,7 +22,7 @@ export class AssistanceMutationResolver {
     @Arg('input', () => ReportAssistedBookingsInput) input: ReportAssistedBookingsInput,
     @Ctx() ctx: HealthcareContext,
   ): Promise<AssistedBookingMonth> {
-    requireWriter(ctx);
+    requireWriter(ctx, 'healthcare:write');
     const month = parseMonth(input.month, 'input.month');
     const counts = {
       doctor_appointments: parseCount(input.doctorAppointments, 'input.doctorAppointments'),

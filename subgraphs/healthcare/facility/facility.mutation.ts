@@ -1,7 +1,7 @@
 import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import { requireWriter } from '../auth.js';
+import { requireWriter } from '../../shared/identity.js';
 import type { HealthcareContext } from '../context.js';
 import { parseText } from '../validation.js';
 import { Facility } from './facility.entity.js';
@@ -20,7 +20,7 @@ export class FacilityMutationResolver {
     @Arg('input', () => UpdateFacilityOpeningHoursInput) input: UpdateFacilityOpeningHoursInput,
     @Ctx() ctx: HealthcareContext,
   ): Promise<Facility> {
-    requireWriter(ctx);
+    requireWriter(ctx, 'healthcare:write');
     const hours = parseOpeningHours(input.openingHours, 'input.openingHours');
     const source = parseText(input.source, 'input.source', 500);
     const knex = ctx.em.getKnex();

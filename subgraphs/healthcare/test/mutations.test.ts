@@ -14,7 +14,7 @@ const POINT = `ap-aud-${BAOSHANQIAO_CODE}`;
 const REPORT = `mutation($input: ReportAssistedBookingsInput!) { reportAssistedBookings(input: $input) {
   pointId month doctorAppointments testResults insurance total provenance { kind source asOf } } }`;
 const report = (input: Record<string, unknown>) =>
-  healthcare.query(REPORT, {
+  healthcare.write(REPORT, {
     input: {
       pointId: POINT,
       month: '2022-03',
@@ -116,7 +116,7 @@ const HOURS = `mutation($input: UpdateFacilityOpeningHoursInput!) { updateFacili
 describe('updateFacilityOpeningHours', () => {
   const facilityId = `thc-${BAOSHANQIAO_TOWNSHIP}`;
   const update = (openingHours: unknown[], id = facilityId) =>
-    healthcare.query(HOURS, {
+    healthcare.write(HOURS, {
       input: { facilityId: id, openingHours, source: 'Keqiao health bureau' },
     });
 
@@ -177,6 +177,23 @@ describe('updateFacilityOpeningHours', () => {
       expect(res.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
     }
     expect((await read()).body).toEqual(before);
+  });
+
+  it('refuses writes that do not carry a gateway-signed identity with the write scope', async () => {
+    const input = {
+      pointId: POINT,
+      month: '2022-05',
+      doctorAppointments: 1,
+      testResults: 0,
+      insurance: 0,
+      source: 'direct call',
+    };
+    const before = await snapshot('2022-05');
+    const direct = await healthcare.query(REPORT, { input });
+    expect(direct.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const wrongScope = await healthcare.write(REPORT, { input }, ['culture:write']);
+    expect(wrongScope.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await snapshot('2022-05')).toEqual(before);
   });
 
   it('marks both mutations as needing the healthcare:write scope', async () => {
