@@ -65,6 +65,7 @@ export function villageStores(seed: number, v: Village): Row[] {
  * shared out by weight, the remainder to the first stores).
  */
 export function songyangStores(seed: number, villages: string[]): Row[] {
+  if (villages.length === 0) return [];
   const weights = villages.map((code) => 1 + (hash32(`${seed}:tea:${code}`) % 9));
   const total = weights.reduce((a, b) => a + b, 0);
   const rows: Row[] = [];
