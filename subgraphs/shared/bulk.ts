@@ -1,4 +1,3 @@
-import type { Knex } from '@mikro-orm/knex';
 import type { EntityManager } from './database.js';
 
 /** SQLite allows 32,766 bound variables per statement; stay well below it. */
@@ -8,8 +7,7 @@ const MAX_ROWS = 500;
 
 /**
  * Multi-row upsert in one transaction: rows already present (by `conflictKeys`) are updated, so
- * a reload leaves the same row count and a reseed replaces synthetic values. Inside
- * `em.transactional` it joins the caller's transaction (as a savepoint).
+ * a reload leaves the same row count and a reseed replaces synthetic values.
  */
 export async function bulkUpsert(
   em: EntityManager,
@@ -20,7 +18,7 @@ export async function bulkUpsert(
   if (rows.length === 0) return 0;
   const columns = Object.keys(rows[0]).length;
   const batch = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_VARIABLES / columns)));
-  const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getKnex();
+  const knex = em.getKnex();
   await knex.transaction(async (trx) => {
     for (let i = 0; i < rows.length; i += batch) {
       await trx(table)

@@ -1,5 +1,4 @@
 import type { Knex } from '@mikro-orm/knex';
-import { bulkUpsert } from '../../shared/bulk.js';
 import type { EntityManager, Orm } from '../../shared/database.js';
 import { isRuralVillageName, readDivisions, scopePrefix } from '../../shared/divisions.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
@@ -17,6 +16,7 @@ import {
   villageServicePoints,
 } from './enterprises.seed.js';
 import { storeSales, yearTotals } from './sales.seed.js';
+import { upsertRows } from './upsert.js';
 import { songyangStores, villageStores, type Row, type Village } from './stores.seed.js';
 
 /**
@@ -100,15 +100,16 @@ export async function seedCommerce(orm: Orm, opts: SeedOptions): Promise<SeedRes
   }
 
   const em = orm.em.fork() as EntityManager;
-  await em.transactional(async (tem) => {
-    const trx = tem.getTransactionContext() as Knex.Transaction;
+  await em.getKnex().transaction(async (trx) => {
     await deleteSyntheticRows(trx, prefix);
-    await bulkUpsert(tem, 'online_store', stores, ['id']);
-    await bulkUpsert(tem, 'store_monthly_sales', sales, ['store_id', 'month']);
-    await bulkUpsert(tem, 'ecommerce_park', parks, ['id']);
-    await bulkUpsert(tem, 'enterprise', enterprises, ['id']);
-    await bulkUpsert(tem, 'enterprise_year', years, ['enterprise_id', 'year']);
-    await bulkUpsert(tem, 'service_point', servicePoints, ['id']);
+    await upsertRows(trx, 'online_store', stores, ['id']);
+    opts.progress?.('online_store', stores.length);
+    await upsertRows(trx, 'store_monthly_sales', sales, ['store_id', 'month']);
+    opts.progress?.('store_monthly_sales', sales.length);
+    await upsertRows(trx, 'ecommerce_park', parks, ['id']);
+    await upsertRows(trx, 'enterprise', enterprises, ['id']);
+    await upsertRows(trx, 'enterprise_year', years, ['enterprise_id', 'year']);
+    await upsertRows(trx, 'service_point', servicePoints, ['id']);
     await rebuildRollups(trx);
   });
   return {

@@ -303,5 +303,5 @@ describe('commerce subgraph', () => {
       `{ enterprise(id: "ent-331124-huang-jiefei") { years { onlineRevenue { amount } } } }`,
     );
     expect(hj.enterprise.years).toEqual([{ onlineRevenue: { amount: '160000000.00' } }]);
-  });
+  }, 150_000);
 });
