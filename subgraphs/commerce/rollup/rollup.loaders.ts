@@ -35,7 +35,10 @@ export interface ChildrenKey {
 const big = (v: unknown) => BigInt(String(v ?? 0));
 const periodFilterKey = (k: ChildrenKey) => [k.from, k.to, k.platform, k.category].join('|');
 
-/** Request-scoped loaders over the rollup tables: one statement per batch (and per period). */
+/**
+ * Request-scoped loaders over the rollup tables: one statement per batch (and per period). Knex
+ * queries run through `em.execute` so the ORM sees (logs and counts) every statement.
+ */
 export function createRollupLoaders(em: EntityManager) {
   const knex = em.getKnex();
   return {
@@ -60,16 +63,18 @@ export function createRollupLoaders(em: EntityManager) {
           ranges.set(`${k.from}|${k.to}`, [...(ranges.get(`${k.from}|${k.to}`) ?? []), k]);
         for (const group of ranges.values()) {
           const { from, to } = group[0];
-          const rows: Record<string, unknown>[] = await knex('commerce_region_month')
-            .select('region_code')
-            .sum({ orders: 'orders', revenue: 'revenue_fen' })
-            .whereIn(
-              'region_code',
-              group.map((k) => k.code),
-            )
-            .andWhere('month', '>=', from)
-            .andWhere('month', '<=', to)
-            .groupBy('region_code');
+          const rows = await em.execute<Record<string, unknown>[]>(
+            knex('commerce_region_month')
+              .select('region_code')
+              .sum({ orders: 'orders', revenue: 'revenue_fen' })
+              .whereIn(
+                'region_code',
+                group.map((k) => k.code),
+              )
+              .andWhere('month', '>=', from)
+              .andWhere('month', '<=', to)
+              .groupBy('region_code'),
+          );
           for (const r of rows) {
             out.set(`${String(r.region_code)}|${from}|${to}`, {
               orders: big(r.orders),
@@ -132,7 +137,7 @@ export function createRollupLoaders(em: EntityManager) {
               .leftJoin(filtered, 'f.region_code', 'r.region_code')
               .select('f.f_stores', 'f.f_jobs');
           }
-          const rows: Record<string, unknown>[] = await query.orderBy('r.region_code');
+          const rows = await em.execute<Record<string, unknown>[]>(query.orderBy('r.region_code'));
           for (const row of rows) {
             const region = em.map(CommerceRegion, row);
             const child: ChildRow = {

@@ -17,6 +17,7 @@ export interface StorePage {
 }
 
 /**
+ * Queries run through `em.execute` so the ORM sees (logs and counts) every statement.
  * Pages of stores for many owners in one statement per distinct (limit, after): a window
  * function numbers each owner's stores and counts them, so the page and its total come together.
  */
@@ -47,12 +48,14 @@ function storePages(em: EntityManager, column: 'village_code' | 'enterprise_id')
             column,
             group.map((k) => k.owner),
           );
-        const rows: Record<string, unknown>[] = await knex
-          .select('*')
-          .from(inner.as('t'))
-          .where('id', '>', after ?? '')
-          .andWhere(knex.raw('rn <= skipped + ?', [limit + 1]))
-          .orderBy([column, 'id']);
+        const rows = await em.execute<Record<string, unknown>[]>(
+          knex
+            .select('*')
+            .from(inner.as('t'))
+            .where('id', '>', after ?? '')
+            .andWhere(knex.raw('rn <= skipped + ?', [limit + 1]))
+            .orderBy([column, 'id']),
+        );
         for (const row of rows) {
           const owner = row[column] as string;
           const page = pages.get(owner) ?? { rows: [], total: Number(row.total) };
@@ -61,14 +64,16 @@ function storePages(em: EntityManager, column: 'village_code' | 'enterprise_id')
         }
         // Owners whose stores all precede the cursor still have a total.
         if (after) {
-          const counts: { owner: string; n: number | string }[] = await knex('online_store')
-            .select(`${column} as owner`)
-            .count('* as n')
-            .whereIn(
-              column,
-              group.filter((k) => !pages.has(k.owner)).map((k) => k.owner),
-            )
-            .groupBy(column);
+          const counts = await em.execute<{ owner: string; n: number | string }[]>(
+            knex('online_store')
+              .select(`${column} as owner`)
+              .count('* as n')
+              .whereIn(
+                column,
+                group.filter((k) => !pages.has(k.owner)).map((k) => k.owner),
+              )
+              .groupBy(column),
+          );
           for (const c of counts) pages.set(c.owner, { rows: [], total: Number(c.n) });
         }
       }
