@@ -36,7 +36,7 @@ export class SalesMutationResolver {
       const storeQuery = trx('online_store')
         .select('village_code', 'opened_on')
         .where('id', input.storeId);
-      if (trx.client.config.client !== 'better-sqlite3') storeQuery.forUpdate();
+      if (!String(trx.client.config.client).includes('sqlite')) storeQuery.forUpdate();
       const store = (await storeQuery.first()) as
         { village_code: string; opened_on: string } | undefined;
       if (!store) throw badUserInput('input.storeId is not a known store.', 'input.storeId');
