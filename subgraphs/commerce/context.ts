@@ -1,12 +1,22 @@
 import type { EntityManager } from '../shared/database.js';
 import type { Logger } from '../shared/logger.js';
+import { createEnterpriseLoaders } from './enterprise/enterprise.loaders.js';
+import { createRollupLoaders } from './rollup/rollup.loaders.js';
 import { createStoreLoaders } from './store/store.loaders.js';
+
+function createLoaders(em: EntityManager) {
+  return {
+    stores: createStoreLoaders(em),
+    enterprises: createEnterpriseLoaders(em),
+    rollups: createRollupLoaders(em),
+  };
+}
 
 export interface CommerceContext {
   requestId: string;
   em: EntityManager;
   log: Logger;
-  loaders: ReturnType<typeof createStoreLoaders>;
+  loaders: ReturnType<typeof createLoaders>;
 }
 
 export function createCommerceContext(
@@ -14,5 +24,5 @@ export function createCommerceContext(
   log: Logger,
   requestId: string,
 ): CommerceContext {
-  return { requestId, em, log: log.child({ requestId }), loaders: createStoreLoaders(em) };
+  return { requestId, em, log: log.child({ requestId }), loaders: createLoaders(em) };
 }

@@ -3,12 +3,31 @@ import { createCommerceContext, type CommerceContext } from './context.js';
 import { migrations } from './migrations/index.js';
 import { buildCommerceSchema } from './schema.js';
 import { seedCommerce } from './seed/commerce.seed.js';
+import { Enterprise, EnterpriseYear } from './enterprise/enterprise.entity.js';
+import { EcommercePark } from './park/park.entity.js';
+import {
+  CommerceRegion,
+  CommerceRegionMonth,
+  CommerceRegionStore,
+} from './rollup/rollup.entity.js';
+import { StoreMonthlySales } from './sales/sales.entity.js';
+import { ServicePoint } from './service-point/service-point.entity.js';
 import { OnlineStore } from './store/store.entity.js';
 
 /** The commerce subgraph: rural e-commerce stores, enterprises, parks, jobs and revenue. */
 export const commerceSubgraph: SubgraphDefinition<CommerceContext> = {
   name: 'commerce',
-  entities: [OnlineStore],
+  entities: [
+    OnlineStore,
+    StoreMonthlySales,
+    Enterprise,
+    EnterpriseYear,
+    EcommercePark,
+    ServicePoint,
+    CommerceRegion,
+    CommerceRegionStore,
+    CommerceRegionMonth,
+  ],
   migrations,
   buildSchema: buildCommerceSchema,
   createContext: (em, log, req) => createCommerceContext(em, log, req.requestId),

@@ -1,5 +1,22 @@
 import { buildFederatedSchema } from '../shared/schema.js';
-import { StoreResolver, resolveStoreReference } from './store/store.resolver.js';
+import {
+  EnterpriseResolver,
+  EnterpriseYearResolver,
+  resolveEnterpriseReference,
+} from './enterprise/enterprise.resolver.js';
+import { ParkResolver } from './park/park.resolver.js';
+import {
+  RegionCommerceFieldResolver,
+  RegionCommerceResolver,
+} from './region/region-commerce.resolver.js';
+import { Region, resolveRegionReference } from './region/region.reference.js';
+import { SalesMutationResolver } from './sales/sales.mutations.js';
+import { StoreMutationResolver } from './store/store.mutations.js';
+import {
+  MonthlySalesResolver,
+  StoreResolver,
+  resolveStoreReference,
+} from './store/store.resolver.js';
 import {
   VillageCommerceFieldResolver,
   VillageCommerceResolver,
@@ -9,13 +26,27 @@ import { Village, resolveVillageReference } from './village/village.reference.js
 export function buildCommerceSchema() {
   return buildFederatedSchema(
     {
-      resolvers: [StoreResolver, VillageCommerceFieldResolver, VillageCommerceResolver],
+      resolvers: [
+        StoreResolver,
+        MonthlySalesResolver,
+        StoreMutationResolver,
+        SalesMutationResolver,
+        EnterpriseResolver,
+        EnterpriseYearResolver,
+        ParkResolver,
+        VillageCommerceFieldResolver,
+        VillageCommerceResolver,
+        RegionCommerceFieldResolver,
+        RegionCommerceResolver,
+      ],
       // Reachable only through `_entities`, so listed explicitly.
-      orphanedTypes: [Village],
+      orphanedTypes: [Village, Region],
     },
     {
       Village: { __resolveReference: resolveVillageReference },
+      Region: { __resolveReference: resolveRegionReference },
       OnlineStore: { __resolveReference: resolveStoreReference },
+      Enterprise: { __resolveReference: resolveEnterpriseReference },
     },
   );
 }

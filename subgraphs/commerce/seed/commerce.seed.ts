@@ -1,75 +1,163 @@
-import { bulkUpsert } from '../../shared/bulk.js';
+import type { Knex } from '@mikro-orm/knex';
 import type { EntityManager, Orm } from '../../shared/database.js';
-import {
-  isRuralVillageName,
-  readDivisions,
-  scopePrefix,
-  villageShortName,
-} from '../../shared/divisions.js';
-import { ProvenanceKind, SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
+import { isRuralVillageName, readDivisions, scopePrefix } from '../../shared/divisions.js';
+import { ProvenanceKind } from '../../shared/provenance.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
-import { hash32, pick, rngFor } from '../../shared/synthetic.js';
-import { Platform, ProductCategory } from '../store/store.entity.js';
+import { SONGYANG, rebuildRollups } from '../rollup/rollup.rebuild.js';
+import { Platform } from '../store/store.entity.js';
+import {
+  HUANG_JIEFEI_ENTERPRISE,
+  assignPark,
+  countyParks,
+  enterpriseYears,
+  huangJiefeiEnterprise,
+  huangJiefeiSales,
+  villageEnterprise,
+  villageServicePoints,
+} from './enterprises.seed.js';
+import { storeSales, yearTotals } from './sales.seed.js';
+import { upsertRows } from './upsert.js';
+import { songyangStores, villageStores, type Row, type Village } from './stores.seed.js';
 
-/** Reported: Songyang county has about 1,500 online tea stores (2021). */
-export const SONGYANG = '331124';
-export const SONGYANG_TEA_STORES = 1_500;
-
-const PLATFORMS = Object.values(Platform);
-const OTHER_CATEGORIES = Object.values(ProductCategory).filter((c) => c !== ProductCategory.TEA);
-
+/**
+ * Seeds one scope in one transaction: deletes the scope's synthetic rows (a reseed with another
+ * seed must not leave stale ones), upserts the generated rows and rebuilds the rollups.
+ */
 export async function seedCommerce(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
-  const em = orm.em.fork() as EntityManager;
   const prefix = scopePrefix(opts.scope);
-  const songyang: string[] = [];
-  const rows: Record<string, unknown>[] = [];
+  const inScope = (code: string) => code.startsWith(prefix);
+  // Songyang's totals are spread over the whole county, so its villages are read even when the
+  // scope is one of its townships; only the rows in scope are kept.
+  const withSongyang = SONGYANG.startsWith(prefix) || prefix.startsWith(SONGYANG);
+  const villages: Village[] = [];
+  const songyang: Village[] = [];
   for await (const v of readDivisions('villages')) {
-    if (!v.code.startsWith(prefix) || !isRuralVillageName(v.name)) continue;
+    if (!isRuralVillageName(v.name)) continue;
+    const village = { code: v.code, name: v.name, areaCode: v.areaCode };
     if (v.areaCode === SONGYANG) {
-      songyang.push(v.code);
-      continue;
-    }
-    const random = rngFor(opts.seed, `stores:${v.code}`);
-    const count = random() < 0.3 ? 1 + Math.floor(random() * 3) : 0;
-    for (let i = 1; i <= count; i++) {
-      rows.push({
-        id: `store-${v.code}-${i}`,
-        name: `${villageShortName(v.name)}网店${i}`,
-        village_code: v.code,
-        platform: pick(random, PLATFORMS),
-        category: pick(random, OTHER_CATEGORIES),
-        provenance_kind: ProvenanceKind.SYNTHETIC,
-        provenance_source: SYNTHETIC_SOURCE,
-        provenance_as_of: '2021-12-31',
-        provenance_note: null,
-      });
-    }
+      if (withSongyang) songyang.push(village);
+    } else if (inScope(v.code)) villages.push(village);
   }
-  // Songyang's reported total is spread over its rural villages by a seeded weight per village.
-  const weights = songyang.map((code) => 1 + (hash32(`${opts.seed}:tea:${code}`) % 9));
-  const total = weights.reduce((a, b) => a + b, 0);
-  let assigned = 0;
-  songyang.forEach((code, idx) => {
-    const share =
-      idx === songyang.length - 1
-        ? SONGYANG_TEA_STORES - assigned
-        : Math.floor((SONGYANG_TEA_STORES * weights[idx]) / total);
-    assigned += share;
-    const random = rngFor(opts.seed, `tea:${code}`);
-    for (let i = 1; i <= share; i++) {
-      rows.push({
-        id: `store-${code}-${i}`,
-        name: `${code.slice(-3)}号茶叶网店${i}`,
-        village_code: code,
-        platform: pick(random, PLATFORMS),
-        category: ProductCategory.TEA,
-        provenance_kind: ProvenanceKind.SYNTHETIC,
-        provenance_source: SYNTHETIC_SOURCE,
-        provenance_as_of: '2021',
-        provenance_note: `Store records are synthetic; their county total is calibrated to the reported figure of about 1,500 online tea stores in Songyang (${XINHUA_2021}).`,
-      });
-    }
+
+  const byVillage = new Map<string, Row[]>();
+  for (const v of villages) byVillage.set(v.code, villageStores(opts.seed, v));
+  const teaStores = songyangStores(
+    opts.seed,
+    songyang.map((v) => v.code),
+  );
+  for (const s of teaStores) {
+    const list = byVillage.get(s.village_code as string) ?? [];
+    byVillage.set(s.village_code as string, [...list, s]);
+  }
+  // The reported enterprise runs two of the (synthetic) Songyang stores, both on Pinduoduo.
+  const hjStores = withSongyang
+    ? [teaStores[0], teaStores.find((s) => s.village_code !== teaStores[0].village_code)!]
+    : [];
+  hjStores.forEach((s, i) => {
+    Object.assign(s, {
+      enterprise_id: HUANG_JIEFEI_ENTERPRISE,
+      platform: Platform.PINDUODUO,
+      name: `Songyang tea enterprise of Huang Jiefei, Pinduoduo store ${i + 1}`,
+    });
   });
-  await bulkUpsert(em, 'online_store', rows, ['id']);
-  return { rows: { online_store: rows.length } };
+  const hjVillages = new Set(hjStores.map((s) => s.village_code));
+
+  const allVillages = [...villages, ...songyang].filter((v) => inScope(v.code));
+  const enterprises: Row[] = [];
+  const servicePoints: Row[] = [];
+  const counties = new Set<string>();
+  for (const v of allVillages) {
+    counties.add(v.areaCode);
+    servicePoints.push(...villageServicePoints(opts.seed, v));
+    if (hjVillages.has(v.code)) continue;
+    const e = villageEnterprise(opts.seed, v, byVillage.get(v.code) ?? []);
+    if (e) enterprises.push(e);
+  }
+  const parks = [...counties].sort().flatMap((c) => countyParks(opts.seed, c));
+  for (const e of enterprises) {
+    assignPark(
+      opts.seed,
+      e,
+      parks.filter((p) => p.county_code === e.county_code),
+    );
+  }
+
+  const stores = [...byVillage.values()].flat().filter((s) => inScope(s.village_code as string));
+  const hjIds = new Set(hjStores.map((s) => s.id as string));
+  const sales = stores.flatMap((s) => (hjIds.has(s.id as string) ? [] : storeSales(opts.seed, s)));
+  if (hjStores.length > 0) {
+    const inScopeIds = hjStores.filter((s) => inScope(s.village_code as string)).map((s) => s.id);
+    sales.push(
+      ...huangJiefeiSales(opts.seed, [...hjIds]).filter((r) => inScopeIds.includes(r.store_id)),
+    );
+  }
+  const totals = yearTotals(sales);
+  const years = enterprises.flatMap((e) => enterpriseYears(opts.seed, e, totals, stores));
+  if (withSongyang) {
+    const hj = huangJiefeiEnterprise();
+    enterprises.push(hj.enterprise);
+    years.push(hj.year);
+  }
+
+  const em = orm.em.fork() as EntityManager;
+  await em.getKnex().transaction(async (trx) => {
+    await deleteSyntheticRows(trx, prefix);
+    await upsertRows(trx, 'online_store', stores, ['id']);
+    opts.progress?.('online_store', stores.length);
+    await upsertRows(trx, 'store_monthly_sales', sales, ['store_id', 'month']);
+    opts.progress?.('store_monthly_sales', sales.length);
+    await upsertRows(trx, 'ecommerce_park', parks, ['id']);
+    await upsertRows(trx, 'enterprise', enterprises, ['id']);
+    await upsertRows(trx, 'enterprise_year', years, ['enterprise_id', 'year']);
+    await upsertRows(trx, 'service_point', servicePoints, ['id']);
+    await rebuildRollups(trx);
+  });
+  return {
+    rows: {
+      online_store: stores.length,
+      store_monthly_sales: sales.length,
+      enterprise: enterprises.length,
+      enterprise_year: years.length,
+      ecommerce_park: parks.length,
+      service_point: servicePoints.length,
+    },
+  };
+}
+
+async function deleteSyntheticRows(trx: Knex.Transaction, prefix: string): Promise<void> {
+  const synthetic = ProvenanceKind.SYNTHETIC;
+  const like = `${prefix}%`;
+  const stores = trx('online_store')
+    .select('id')
+    .where('village_code', 'like', like)
+    .andWhere('provenance_kind', synthetic);
+  await trx('store_monthly_sales')
+    .whereIn('store_id', stores)
+    .andWhere('provenance_kind', synthetic)
+    .delete();
+  await trx('online_store')
+    .where('village_code', 'like', like)
+    .andWhere('provenance_kind', synthetic)
+    .delete();
+  const enterprises = trx('enterprise')
+    .select('id')
+    .where('village_code', 'like', like)
+    .andWhere('provenance_kind', synthetic);
+  await trx('enterprise_year')
+    .whereIn('enterprise_id', enterprises)
+    .andWhere('provenance_kind', synthetic)
+    .delete();
+  await trx('enterprise')
+    .where('village_code', 'like', like)
+    .andWhere('provenance_kind', synthetic)
+    .delete();
+  // Parks are generated per county, so a township scope regenerates its whole county's parks.
+  await trx('ecommerce_park')
+    .where('county_code', 'like', `${prefix.slice(0, 6)}%`)
+    .andWhere('provenance_kind', synthetic)
+    .delete();
+  await trx('service_point')
+    .where('village_code', 'like', like)
+    .andWhere('provenance_kind', synthetic)
+    .delete();
 }

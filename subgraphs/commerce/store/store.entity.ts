@@ -1,5 +1,6 @@
 import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLLocalDate } from 'graphql-scalars';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 
 export enum Platform {
@@ -46,6 +47,22 @@ registerEnumType(ProductCategory, {
   },
 });
 
+export enum StoreStatus {
+  ACTIVE = 'ACTIVE',
+  SUSPENDED = 'SUSPENDED',
+  CLOSED = 'CLOSED',
+}
+
+registerEnumType(StoreStatus, {
+  name: 'StoreStatus',
+  description: 'Whether a store is trading.',
+  valuesConfig: {
+    ACTIVE: { description: 'Open and selling; counted in region store counts and jobs.' },
+    SUSPENDED: { description: 'Temporarily not selling.' },
+    CLOSED: { description: 'Closed for good; its past sales still count in revenue.' },
+  },
+});
+
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'An online store run from a village.' })
 @Entity({ tableName: 'online_store' })
@@ -70,6 +87,24 @@ export class OnlineStore {
   @Field(() => ProductCategory, { description: 'Main product category.' })
   @Enum({ items: () => ProductCategory })
   category!: ProductCategory;
+
+  @Field(() => GraphQLLocalDate, { description: 'Date the store opened (YYYY-MM-DD).' })
+  @Property({ type: 'string', length: 10, default: '2020-01-01' })
+  openedOn!: string;
+
+  @Field(() => StoreStatus, { description: 'Whether the store is trading.' })
+  @Enum({ items: () => StoreStatus, default: StoreStatus.ACTIVE })
+  status!: StoreStatus;
+
+  @Field(() => Int, { description: 'People the store employs (jobs it provides).' })
+  @Property({ type: 'integer', default: 0 })
+  jobs!: number;
+
+  /** Enterprise running the store, if any (same subgraph, plain indexed key). */
+  @Field(() => ID, { nullable: true, description: 'Id of the enterprise running the store.' })
+  @Index()
+  @Property({ type: 'string', length: 40, nullable: true })
+  enterpriseId!: string | null;
 
   @Field(() => Provenance, { description: 'Where this record comes from.' })
   @Embedded(() => Provenance, { prefix: 'provenance_' })

@@ -1,6 +1,93 @@
+import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { groupLoader, rowLoader } from '../../shared/loaders.js';
+import { rowLoader } from '../../shared/loaders.js';
+import { StoreMonthlySales } from '../sales/sales.entity.js';
 import { OnlineStore } from './store.entity.js';
+
+export interface StorePageKey {
+  /** Village code or enterprise id, depending on the loader. */
+  owner: string;
+  limit: number;
+  after: string | null;
+}
+
+export interface StorePage {
+  rows: OnlineStore[];
+  total: number;
+}
+
+/**
+ * Queries run through `em.execute` so the ORM sees (logs and counts) every statement.
+ * Pages of stores for many owners in one statement per distinct (limit, after): a window
+ * function numbers each owner's stores and counts them, so the page and its total come together.
+ */
+function storePages(em: EntityManager, column: 'village_code' | 'enterprise_id') {
+  const knex = em.getKnex();
+  return new DataLoader<StorePageKey, StorePage, string>(
+    async (keys) => {
+      const groups = new Map<string, StorePageKey[]>();
+      for (const k of keys) {
+        const g = `${k.limit}|${k.after ?? ''}`;
+        groups.set(g, [...(groups.get(g) ?? []), k]);
+      }
+      const pages = new Map<string, StorePage>();
+      for (const group of groups.values()) {
+        const { limit, after } = group[0];
+        // `skipped` counts an owner's stores up to the cursor, so `rn` bounds the page in SQL.
+        const inner = knex('online_store')
+          .select('*')
+          .select(knex.raw(`row_number() over (partition by ${column} order by id) as rn`))
+          .select(knex.raw(`count(*) over (partition by ${column}) as total`))
+          .select(
+            knex.raw(
+              `sum(case when id <= ? then 1 else 0 end) over (partition by ${column}) as skipped`,
+              [after ?? ''],
+            ),
+          )
+          .whereIn(
+            column,
+            group.map((k) => k.owner),
+          );
+        const rows = await em.execute<Record<string, unknown>[]>(
+          knex
+            .select('*')
+            .from(inner.as('t'))
+            .where('id', '>', after ?? '')
+            .andWhere(knex.raw('rn <= skipped + ?', [limit + 1]))
+            .orderBy([column, 'id']),
+        );
+        for (const row of rows) {
+          const owner = row[column] as string;
+          const page = pages.get(owner) ?? { rows: [], total: Number(row.total) };
+          page.rows.push(em.map(OnlineStore, row));
+          pages.set(owner, page);
+        }
+        // Owners whose stores all precede the cursor still have a total.
+        if (after) {
+          const counts = await em.execute<{ owner: string; n: number | string }[]>(
+            knex('online_store')
+              .select(`${column} as owner`)
+              .count('* as n')
+              .whereIn(
+                column,
+                group.filter((k) => !pages.has(k.owner)).map((k) => k.owner),
+              )
+              .groupBy(column),
+          );
+          for (const c of counts) pages.set(c.owner, { rows: [], total: Number(c.n) });
+        }
+      }
+      return keys.map((k) => pages.get(k.owner) ?? { rows: [], total: 0 });
+    },
+    { cacheKeyFn: (k) => JSON.stringify(k) },
+  );
+}
+
+export interface SalesKey {
+  storeId: string;
+  from: string;
+  to: string;
+}
 
 export function createStoreLoaders(em: EntityManager) {
   return {
@@ -8,10 +95,30 @@ export function createStoreLoaders(em: EntityManager) {
       (ids) => em.find(OnlineStore, { id: { $in: [...ids] } }),
       (s) => s.id,
     ),
-    storesByVillage: groupLoader<string, OnlineStore>(
-      (codes) =>
-        em.find(OnlineStore, { villageCode: { $in: [...codes] } }, { orderBy: { id: 'asc' } }),
-      (s) => s.villageCode,
+    storePagesByVillage: storePages(em, 'village_code'),
+    storePagesByEnterprise: storePages(em, 'enterprise_id'),
+    /** Monthly sales of many stores, one statement per distinct month range. */
+    salesByStore: new DataLoader<SalesKey, StoreMonthlySales[], string>(
+      async (keys) => {
+        const ranges = new Map<string, SalesKey[]>();
+        for (const k of keys)
+          ranges.set(`${k.from}|${k.to}`, [...(ranges.get(`${k.from}|${k.to}`) ?? []), k]);
+        const out = new Map<string, StoreMonthlySales[]>();
+        for (const group of ranges.values()) {
+          const { from, to } = group[0];
+          const rows = await em.find(
+            StoreMonthlySales,
+            { storeId: { $in: group.map((k) => k.storeId) }, month: { $gte: from, $lte: to } },
+            { orderBy: { storeId: 'asc', month: 'asc' } },
+          );
+          for (const r of rows) {
+            const key = `${r.storeId}|${from}|${to}`;
+            out.set(key, [...(out.get(key) ?? []), r]);
+          }
+        }
+        return keys.map((k) => out.get(`${k.storeId}|${k.from}|${k.to}`) ?? []);
+      },
+      { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
   };
 }

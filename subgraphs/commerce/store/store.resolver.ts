@@ -1,15 +1,73 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type DataLoader from 'dataloader';
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
+import { Enterprise } from '../enterprise/enterprise.entity.js';
+import { OnlineStoreConnection } from '../enterprise/enterprise.inputs.js';
+import { Money, money } from '../money/money.js';
+import { monthRange } from '../sales/month.js';
+import { StoreMonthlySales } from '../sales/sales.entity.js';
+import { Village } from '../village/village.reference.js';
 import { OnlineStore } from './store.entity.js';
+import type { StorePage, StorePageKey } from './store.loaders.js';
+
+/** A page of an owner's stores (village or enterprise) through a page loader. */
+export async function storeConnection(
+  loader: DataLoader<StorePageKey, StorePage, string>,
+  owner: string,
+  first: number | undefined,
+  after: string | undefined,
+): Promise<OnlineStoreConnection> {
+  const limit = pageSize(first);
+  const cursor = decodeCursor(after);
+  const page = await loader.load({ owner, limit, after: cursor });
+  return Object.assign(new OnlineStoreConnection(), {
+    ...toConnection(page.rows, limit, cursor !== null, (s) => s.id),
+    totalCount: page.total,
+  });
+}
 
 @Resolver(() => OnlineStore)
 export class StoreResolver {
   @Query(() => OnlineStore, { nullable: true, description: 'An online store by id.' })
   onlineStore(@Arg('id', () => ID) id: string, @Ctx() ctx: CommerceContext) {
-    return ctx.loaders.storeById.load(id);
+    return ctx.loaders.stores.storeById.load(id);
+  }
+
+  @FieldResolver(() => Village, { description: 'The village the store is run from.' })
+  village(@Root() store: OnlineStore): Village {
+    return Object.assign(new Village(), { code: store.villageCode });
+  }
+
+  @FieldResolver(() => Enterprise, { nullable: true, description: 'Enterprise running it.' })
+  enterprise(@Root() store: OnlineStore, @Ctx() ctx: CommerceContext) {
+    return store.enterpriseId
+      ? ctx.loaders.enterprises.enterpriseById.load(store.enterpriseId)
+      : null;
+  }
+
+  @FieldResolver(() => [StoreMonthlySales], {
+    description:
+      'Monthly sales in an inclusive month range, by month (months without a report are absent).',
+  })
+  monthlySales(
+    @Root() store: OnlineStore,
+    @Ctx() ctx: CommerceContext,
+    @Arg('from', () => String, { description: 'First month, "YYYY-MM".' }) from: string,
+    @Arg('to', () => String, { description: 'Last month, "YYYY-MM" (inclusive).' }) to: string,
+  ) {
+    return ctx.loaders.stores.salesByStore.load({ storeId: store.id, ...monthRange(from, to) });
+  }
+}
+
+@Resolver(() => StoreMonthlySales)
+export class MonthlySalesResolver {
+  @FieldResolver(() => Money, { description: 'Revenue of the month.' })
+  revenue(@Root() sales: StoreMonthlySales): Money {
+    return money(sales.revenueFen);
   }
 }
 
 export function resolveStoreReference(ref: { id: string }, ctx: CommerceContext) {
-  return ctx.loaders.storeById.load(ref.id);
+  return ctx.loaders.stores.storeById.load(ref.id);
 }

@@ -1,10 +1,21 @@
-import { Ctx, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, ObjectType, Field, Resolver, Root } from 'type-graphql';
 import type { CommerceContext } from '../context.js';
-import { OnlineStore } from '../store/store.entity.js';
+import { Enterprise } from '../enterprise/enterprise.entity.js';
+import { OnlineStoreConnection } from '../enterprise/enterprise.inputs.js';
+import { money } from '../money/money.js';
+import {
+  COMPUTED_PROVENANCE,
+  CommerceCount,
+  SalesFigure,
+} from '../region/region-commerce.types.js';
+import { monthRange } from '../sales/month.js';
+import { ServicePoint } from '../service-point/service-point.entity.js';
+import { storeConnection } from '../store/store.resolver.js';
 import { Village } from './village.reference.js';
 
 @ObjectType({ description: "The commerce subgraph's view of a village." })
 export class VillageCommerce {
+  @Field(() => ID, { description: 'Code of the village.' })
   villageCode!: string;
 }
 
@@ -12,7 +23,7 @@ export class VillageCommerce {
 export class VillageCommerceFieldResolver {
   @FieldResolver(() => VillageCommerce, {
     nullable: true,
-    description: 'Rural e-commerce in the village: online stores and what they sell.',
+    description: 'Rural e-commerce in the village: stores, enterprises, service points, sales.',
   })
   commerce(@Root() village: Village): VillageCommerce {
     return Object.assign(new VillageCommerce(), { villageCode: village.code });
@@ -21,13 +32,60 @@ export class VillageCommerceFieldResolver {
 
 @Resolver(() => VillageCommerce)
 export class VillageCommerceResolver {
-  @FieldResolver(() => [OnlineStore], { description: 'Online stores run from the village.' })
-  stores(@Root() view: VillageCommerce, @Ctx() ctx: CommerceContext) {
-    return ctx.loaders.storesByVillage.load(view.villageCode);
+  @FieldResolver(() => OnlineStoreConnection, {
+    description: 'Online stores run from the village (all statuses), ordered by id.',
+  })
+  stores(
+    @Root() view: VillageCommerce,
+    @Ctx() ctx: CommerceContext,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20, max 100).' })
+    first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
+    after?: string,
+  ) {
+    return storeConnection(ctx.loaders.stores.storePagesByVillage, view.villageCode, first, after);
   }
 
-  @FieldResolver(() => Int, { description: 'Number of online stores run from the village.' })
+  @FieldResolver(() => Int, { description: 'Number of active online stores in the village.' })
   async storeCount(@Root() view: VillageCommerce, @Ctx() ctx: CommerceContext) {
-    return (await ctx.loaders.storesByVillage.load(view.villageCode)).length;
+    return (await ctx.loaders.rollups.region.load(view.villageCode))?.storeCount ?? 0;
+  }
+
+  @FieldResolver(() => CommerceCount, { description: 'Jobs provided by its active stores.' })
+  async jobs(@Root() view: VillageCommerce, @Ctx() ctx: CommerceContext) {
+    const row = await ctx.loaders.rollups.region.load(view.villageCode);
+    return Object.assign(new CommerceCount(), {
+      count: row?.jobs ?? 0,
+      provenance: row?.provenance ?? COMPUTED_PROVENANCE,
+    });
+  }
+
+  @FieldResolver(() => [Enterprise], { description: 'Enterprises located in the village.' })
+  enterprises(@Root() view: VillageCommerce, @Ctx() ctx: CommerceContext) {
+    return ctx.loaders.enterprises.enterprisesByVillage.load(view.villageCode);
+  }
+
+  @FieldResolver(() => [ServicePoint], {
+    description: 'E-commerce service points (logistics, express pick-up, training).',
+  })
+  servicePoints(@Root() view: VillageCommerce, @Ctx() ctx: CommerceContext) {
+    return ctx.loaders.enterprises.servicePointsByVillage.load(view.villageCode);
+  }
+
+  @FieldResolver(() => SalesFigure, { description: 'Online sales over an inclusive month range.' })
+  async onlineSales(
+    @Root() view: VillageCommerce,
+    @Ctx() ctx: CommerceContext,
+    @Arg('from', () => String, { description: 'First month, "YYYY-MM".' }) from: string,
+    @Arg('to', () => String, { description: 'Last month, "YYYY-MM" (inclusive).' }) to: string,
+  ) {
+    const range = monthRange(from, to);
+    const total = await ctx.loaders.rollups.regionSales.load({ code: view.villageCode, ...range });
+    return Object.assign(new SalesFigure(), {
+      ...range,
+      orders: Number(total.orders),
+      revenue: money(total.revenueFen),
+      provenance: COMPUTED_PROVENANCE,
+    });
   }
 }

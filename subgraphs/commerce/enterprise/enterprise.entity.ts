@@ -1,0 +1,83 @@
+import { BigIntType, Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Provenance } from '../../shared/provenance.js';
+import { ProductCategory } from '../store/store.entity.js';
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'An enterprise selling rural products online.' })
+@Entity({ tableName: 'enterprise' })
+export class Enterprise {
+  @Field(() => ID, { description: 'Stable identifier of the enterprise.' })
+  @PrimaryKey({ type: 'string', length: 40 })
+  id!: string;
+
+  @Field(() => String, { description: 'Name (descriptive when the real name is not public).' })
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'Owner, where publicly reported.' })
+  @Property({ type: 'string', length: 100, nullable: true })
+  ownerName!: string | null;
+
+  @Field(() => ID, { description: 'Code of the county or district the enterprise is in.' })
+  @Index()
+  @Property({ type: 'string', length: 6 })
+  countyCode!: string;
+
+  @Field(() => ID, { nullable: true, description: 'Code of its village, where known.' })
+  @Index()
+  @Property({ type: 'string', length: 12, nullable: true })
+  villageCode!: string | null;
+
+  @Field(() => ProductCategory, { description: 'Main industry (product category).' })
+  @Enum({ items: () => ProductCategory })
+  industry!: ProductCategory;
+
+  /** Comma-separated Platform values; exposed as a list. */
+  @Property({ type: 'string', length: 200 })
+  platforms!: string;
+
+  @Field(() => ID, { nullable: true, description: 'Id of the e-commerce park hosting it.' })
+  @Index()
+  @Property({ type: 'string', length: 40, nullable: true })
+  parkId!: string | null;
+
+  @Field(() => Provenance, { description: 'Where this record comes from.' })
+  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  provenance!: Provenance;
+}
+
+/** An enterprise's figures for one year; unknown figures stay null rather than invented. */
+@ObjectType({ description: "An enterprise's figures for one calendar year." })
+@Entity({ tableName: 'enterprise_year' })
+export class EnterpriseYear {
+  @PrimaryKey({ type: 'string', length: 40 })
+  enterpriseId!: string;
+
+  @Field(() => Int, { description: 'Calendar year.' })
+  @PrimaryKey({ type: 'integer' })
+  year!: number;
+
+  /** Integer fen; exposed as `onlineRevenue: Money`. */
+  @Property({ type: new BigIntType('string') })
+  onlineRevenueFen!: string;
+
+  /** Integer fen or null when not known; exposed as `offlineRevenue: Money`. */
+  @Property({ type: new BigIntType('string'), nullable: true })
+  offlineRevenueFen!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Employees, where known.' })
+  @Property({ type: 'integer', nullable: true })
+  employees!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Farmers given sales channels (a lower bound when the source says "over").',
+  })
+  @Property({ type: 'integer', nullable: true })
+  farmersConnected!: number | null;
+
+  @Field(() => Provenance, { description: "Where this year's figures come from." })
+  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  provenance!: Provenance;
+}

@@ -1,0 +1,86 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import type { CommerceContext } from '../context.js';
+import { Money, money } from '../money/money.js';
+import { EcommercePark } from '../park/park.entity.js';
+import { assertRegionCode } from '../park/park.resolver.js';
+import { Platform } from '../store/store.entity.js';
+import { storeConnection } from '../store/store.resolver.js';
+import { Enterprise, EnterpriseYear } from './enterprise.entity.js';
+import { EnterpriseConnection, OnlineStoreConnection } from './enterprise.inputs.js';
+
+@Resolver(() => Enterprise)
+export class EnterpriseResolver {
+  @Query(() => Enterprise, { nullable: true, description: 'An enterprise by id.' })
+  enterprise(@Arg('id', () => ID) id: string, @Ctx() ctx: CommerceContext) {
+    return ctx.loaders.enterprises.enterpriseById.load(id);
+  }
+
+  @Query(() => EnterpriseConnection, {
+    description: 'Enterprises located in a region (by code prefix), ordered by id.',
+  })
+  async enterprises(
+    @Ctx() ctx: CommerceContext,
+    @Arg('regionCode', () => ID, { description: 'Region or village code (2-12 digits).' })
+    regionCode: string,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20, max 100).' })
+    first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
+    after?: string,
+  ): Promise<EnterpriseConnection> {
+    assertRegionCode(regionCode, 'regionCode', true);
+    const limit = pageSize(first);
+    const cursor = decodeCursor(after);
+    const column = regionCode.length > 6 ? 'villageCode' : 'countyCode';
+    const rows = await ctx.em.find(
+      Enterprise,
+      { [column]: { $like: `${regionCode}%` }, ...(cursor ? { id: { $gt: cursor } } : {}) },
+      { orderBy: { id: 'asc' }, limit: limit + 1 },
+    );
+    return toConnection(rows, limit, cursor !== null, (e) => e.id);
+  }
+
+  @FieldResolver(() => [Platform], { description: 'Platforms it sells on.' })
+  platforms(@Root() e: Enterprise): Platform[] {
+    return e.platforms.split(',').filter(Boolean) as Platform[];
+  }
+
+  @FieldResolver(() => EcommercePark, { nullable: true, description: 'Park hosting it.' })
+  park(@Root() e: Enterprise, @Ctx() ctx: CommerceContext) {
+    return e.parkId ? ctx.loaders.enterprises.parkById.load(e.parkId) : null;
+  }
+
+  @FieldResolver(() => [EnterpriseYear], { description: 'Yearly figures, by year.' })
+  years(@Root() e: Enterprise, @Ctx() ctx: CommerceContext) {
+    return ctx.loaders.enterprises.enterpriseYears.load(e.id);
+  }
+
+  @FieldResolver(() => OnlineStoreConnection, { description: 'Online stores it runs, by id.' })
+  stores(
+    @Root() e: Enterprise,
+    @Ctx() ctx: CommerceContext,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20, max 100).' })
+    first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
+    after?: string,
+  ) {
+    return storeConnection(ctx.loaders.stores.storePagesByEnterprise, e.id, first, after);
+  }
+}
+
+@Resolver(() => EnterpriseYear)
+export class EnterpriseYearResolver {
+  @FieldResolver(() => Money, { description: 'Revenue from online sales in the year.' })
+  onlineRevenue(@Root() y: EnterpriseYear): Money {
+    return money(y.onlineRevenueFen);
+  }
+
+  @FieldResolver(() => Money, { nullable: true, description: 'Offline revenue, where known.' })
+  offlineRevenue(@Root() y: EnterpriseYear): Money | null {
+    return y.offlineRevenueFen === null ? null : money(y.offlineRevenueFen);
+  }
+}
+
+export function resolveEnterpriseReference(ref: { id: string }, ctx: CommerceContext) {
+  return ctx.loaders.enterprises.enterpriseById.load(ref.id);
+}

@@ -1,0 +1,54 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { badUserInput } from '../../shared/errors.js';
+import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import type { CommerceContext } from '../context.js';
+import { Enterprise } from '../enterprise/enterprise.entity.js';
+import { EcommerceParkConnection } from '../enterprise/enterprise.inputs.js';
+import { EcommercePark } from './park.entity.js';
+
+/** Region codes have 2, 4, 6 or 9 digits (12 for a village where allowed). */
+export function assertRegionCode(code: string, field: string, allowVillage = false): void {
+  const lengths = allowVillage ? [2, 4, 6, 9, 12] : [2, 4, 6, 9];
+  if (!/^\d+$/.test(code) || !lengths.includes(code.length)) {
+    throw badUserInput(`${field} must be a division code of ${lengths.join(', ')} digits.`, field);
+  }
+}
+
+@Resolver(() => EcommercePark)
+export class ParkResolver {
+  @Query(() => EcommercePark, { nullable: true, description: 'An e-commerce park by id.' })
+  ecommercePark(@Arg('id', () => ID) id: string, @Ctx() ctx: CommerceContext) {
+    return ctx.loaders.enterprises.parkById.load(id);
+  }
+
+  @Query(() => EcommerceParkConnection, {
+    description: 'E-commerce industrial parks in a region (2, 4 or 6 digits), ordered by id.',
+  })
+  async ecommerceParks(
+    @Ctx() ctx: CommerceContext,
+    @Arg('regionCode', () => ID, { description: 'Province, city or county code.' })
+    regionCode: string,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20, max 100).' })
+    first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
+    after?: string,
+  ): Promise<EcommerceParkConnection> {
+    assertRegionCode(regionCode, 'regionCode');
+    const limit = pageSize(first);
+    const cursor = decodeCursor(after);
+    const rows = await ctx.em.find(
+      EcommercePark,
+      {
+        countyCode: { $like: `${regionCode.slice(0, 6)}%` },
+        ...(cursor ? { id: { $gt: cursor } } : {}),
+      },
+      { orderBy: { id: 'asc' }, limit: limit + 1 },
+    );
+    return toConnection(rows, limit, cursor !== null, (p) => p.id);
+  }
+
+  @FieldResolver(() => [Enterprise], { description: 'Enterprises hosted in the park.' })
+  enterprises(@Root() park: EcommercePark, @Ctx() ctx: CommerceContext) {
+    return ctx.loaders.enterprises.enterprisesByPark.load(park.id);
+  }
+}

@@ -1,0 +1,79 @@
+import { BigIntType, Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Provenance } from '../../shared/provenance.js';
+import type { Platform, ProductCategory } from '../store/store.entity.js';
+
+/**
+ * Precomputed per-region figures, one row per region code (2, 4, 6, 9 or 12 digits), rebuilt by
+ * the seeder and kept current by the mutations in the same transaction as the change.
+ * `parent_code` (the code one level up) makes child rankings an indexed lookup.
+ */
+@Entity({ tableName: 'commerce_region' })
+export class CommerceRegion {
+  @PrimaryKey({ type: 'string', length: 12 })
+  regionCode!: string;
+
+  @Index()
+  @Property({ type: 'string', length: 12, nullable: true })
+  parentCode!: string | null;
+
+  @Property({ type: 'integer' })
+  storeCount!: number;
+
+  @Property({ type: 'integer' })
+  jobs!: number;
+
+  @Property({ type: 'integer' })
+  enterpriseCount!: number;
+
+  @Property({ type: 'integer' })
+  parkCount!: number;
+
+  @Property({ type: 'integer' })
+  parkJobs!: number;
+
+  @Property({ type: 'integer' })
+  servicePointCount!: number;
+
+  /** Provenance of the store count and jobs (REPORTED where calibrated to a publication). */
+  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  provenance!: Provenance;
+}
+
+/** Active stores and their jobs per region, platform and category. */
+@Entity({ tableName: 'commerce_region_store' })
+export class CommerceRegionStore {
+  @PrimaryKey({ type: 'string', length: 12 })
+  regionCode!: string;
+
+  @PrimaryKey({ type: 'string', length: 20 })
+  platform!: Platform;
+
+  @PrimaryKey({ type: 'string', length: 20 })
+  category!: ProductCategory;
+
+  @Property({ type: 'integer' })
+  storeCount!: number;
+
+  @Property({ type: 'integer' })
+  jobs!: number;
+}
+
+/** Online sales per region and month (all stores, whatever their status now). */
+@Entity({ tableName: 'commerce_region_month' })
+@Index({ properties: ['parentCode', 'month'] })
+export class CommerceRegionMonth {
+  @PrimaryKey({ type: 'string', length: 12 })
+  regionCode!: string;
+
+  @PrimaryKey({ type: 'string', length: 7 })
+  month!: string;
+
+  @Property({ type: 'string', length: 12, nullable: true })
+  parentCode!: string | null;
+
+  @Property({ type: new BigIntType('string') })
+  orders!: string;
+
+  @Property({ type: new BigIntType('string') })
+  revenueFen!: string;
+}

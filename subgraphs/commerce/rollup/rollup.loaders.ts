@@ -1,0 +1,162 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '../../shared/database.js';
+import { groupLoader, rowLoader } from '../../shared/loaders.js';
+import { CommerceRegion, CommerceRegionStore } from './rollup.entity.js';
+
+export interface RegionSalesKey {
+  code: string;
+  from: string;
+  to: string;
+}
+
+export interface SalesTotal {
+  orders: bigint;
+  revenueFen: bigint;
+}
+
+export interface ChildRow {
+  regionCode: string;
+  parentCode: string;
+  region: CommerceRegion;
+  /** Store count and jobs restricted to a platform/category filter, when one is given. */
+  filtered: { storeCount: number; jobs: number } | null;
+  sales: SalesTotal | null;
+}
+
+export interface ChildrenKey {
+  parent: string;
+  /** Month range for sales figures, or null when the metric needs none. */
+  from: string | null;
+  to: string | null;
+  platform: string | null;
+  category: string | null;
+}
+
+const big = (v: unknown) => BigInt(String(v ?? 0));
+const periodFilterKey = (k: ChildrenKey) => [k.from, k.to, k.platform, k.category].join('|');
+
+/**
+ * Request-scoped loaders over the rollup tables: one statement per batch (and per period). Knex
+ * queries run through `em.execute` so the ORM sees (logs and counts) every statement.
+ */
+export function createRollupLoaders(em: EntityManager) {
+  const knex = em.getKnex();
+  return {
+    region: rowLoader<string, CommerceRegion>(
+      (codes) => em.find(CommerceRegion, { regionCode: { $in: [...codes] } }),
+      (r) => r.regionCode,
+    ),
+    regionStores: groupLoader<string, CommerceRegionStore>(
+      (codes) =>
+        em.find(
+          CommerceRegionStore,
+          { regionCode: { $in: [...codes] } },
+          { orderBy: { platform: 'asc', category: 'asc' } },
+        ),
+      (r) => r.regionCode,
+    ),
+    regionSales: new DataLoader<RegionSalesKey, SalesTotal, string>(
+      async (keys) => {
+        const out = new Map<string, SalesTotal>();
+        const ranges = new Map<string, RegionSalesKey[]>();
+        for (const k of keys)
+          ranges.set(`${k.from}|${k.to}`, [...(ranges.get(`${k.from}|${k.to}`) ?? []), k]);
+        for (const group of ranges.values()) {
+          const { from, to } = group[0];
+          const rows = await em.execute<Record<string, unknown>[]>(
+            knex('commerce_region_month')
+              .select('region_code')
+              .sum({ orders: 'orders', revenue: 'revenue_fen' })
+              .whereIn(
+                'region_code',
+                group.map((k) => k.code),
+              )
+              .andWhere('month', '>=', from)
+              .andWhere('month', '<=', to)
+              .groupBy('region_code'),
+          );
+          for (const r of rows) {
+            out.set(`${String(r.region_code)}|${from}|${to}`, {
+              orders: big(r.orders),
+              revenueFen: big(r.revenue),
+            });
+          }
+        }
+        return keys.map(
+          (k) => out.get(`${k.code}|${k.from}|${k.to}`) ?? { orders: 0n, revenueFen: 0n },
+        );
+      },
+      { cacheKeyFn: (k) => JSON.stringify(k) },
+    ),
+    /**
+     * The child regions of many parents with their figures, in one statement per distinct
+     * (period, filter): children are the rollup rows whose parent_code is the parent.
+     */
+    children: new DataLoader<ChildrenKey, ChildRow[], string>(
+      async (keys) => {
+        const groups = new Map<string, ChildrenKey[]>();
+        for (const k of keys) {
+          const g = periodFilterKey(k);
+          groups.set(g, [...(groups.get(g) ?? []), k]);
+        }
+        const out = new Map<string, ChildRow[]>();
+        for (const group of groups.values()) {
+          const { from, to, platform, category } = group[0];
+          const parents = group.map((k) => k.parent);
+          const query = knex('commerce_region as r')
+            .select('r.*')
+            .whereIn('r.parent_code', parents);
+          if (from && to) {
+            const sales = knex('commerce_region_month')
+              .select('region_code')
+              .sum({ s_orders: 'orders', s_revenue: 'revenue_fen' })
+              .whereIn('parent_code', parents)
+              .andWhere('month', '>=', from)
+              .andWhere('month', '<=', to)
+              .groupBy('region_code')
+              .as('m');
+            query
+              .leftJoin(sales, 'm.region_code', 'r.region_code')
+              .select('m.s_orders', 'm.s_revenue');
+          }
+          if (platform || category) {
+            const filtered = knex('commerce_region_store')
+              .select('region_code')
+              .sum({ f_stores: 'store_count', f_jobs: 'jobs' })
+              .whereIn(
+                'region_code',
+                knex('commerce_region').select('region_code').whereIn('parent_code', parents),
+              )
+              .modify((q) => {
+                if (platform) q.where('platform', platform);
+                if (category) q.where('category', category);
+              })
+              .groupBy('region_code')
+              .as('f');
+            query
+              .leftJoin(filtered, 'f.region_code', 'r.region_code')
+              .select('f.f_stores', 'f.f_jobs');
+          }
+          const rows = await em.execute<Record<string, unknown>[]>(query.orderBy('r.region_code'));
+          for (const row of rows) {
+            const region = em.map(CommerceRegion, row);
+            const child: ChildRow = {
+              regionCode: region.regionCode,
+              parentCode: region.parentCode!,
+              region,
+              filtered:
+                platform || category
+                  ? { storeCount: Number(row.f_stores ?? 0), jobs: Number(row.f_jobs ?? 0) }
+                  : null,
+              sales: from ? { orders: big(row.s_orders), revenueFen: big(row.s_revenue) } : null,
+            };
+            const key = `${child.parentCode}|${periodFilterKey(group[0])}`;
+            out.set(key, [...(out.get(key) ?? []), child]);
+          }
+        }
+        return keys.map((k) => out.get(`${k.parent}|${periodFilterKey(k)}`) ?? []);
+      },
+      { cacheKeyFn: (k) => JSON.stringify(k) },
+    ),
+  };
+}

@@ -1,0 +1,31 @@
+import { BigIntType, Embedded, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Provenance } from '../../shared/provenance.js';
+
+/**
+ * One store's sales in one calendar month. (store_id, month) is the primary key, so a repeated
+ * report for the same store and month replaces the earlier one.
+ */
+@ObjectType({ description: "A store's online sales in one calendar month." })
+@Entity({ tableName: 'store_monthly_sales' })
+export class StoreMonthlySales {
+  @Field(() => ID, { description: 'Id of the store.' })
+  @PrimaryKey({ type: 'string', length: 40 })
+  storeId!: string;
+
+  @Field(() => String, { description: 'Calendar month, "YYYY-MM".' })
+  @PrimaryKey({ type: 'string', length: 7 })
+  month!: string;
+
+  @Field(() => Int, { description: 'Orders placed in the month.' })
+  @Property({ type: 'integer' })
+  orders!: number;
+
+  /** Revenue in integer fen; exposed as `revenue: Money`. */
+  @Property({ type: new BigIntType('string') })
+  revenueFen!: string;
+
+  @Field(() => Provenance, { description: 'Where this figure comes from.' })
+  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  provenance!: Provenance;
+}

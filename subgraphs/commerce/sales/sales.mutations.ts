@@ -1,0 +1,76 @@
+import type { Knex } from '@mikro-orm/knex';
+import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
+import { badUserInput } from '../../shared/errors.js';
+import { ProvenanceKind } from '../../shared/provenance.js';
+import { requireWriter } from '../auth/require-writer.js';
+import type { CommerceContext } from '../context.js';
+import { yuanToFen } from '../money/money.js';
+import { addSalesDelta } from '../rollup/rollup.rebuild.js';
+import { reportSource } from '../store/store.mutations.js';
+import { assertMonth, currentMonth } from './month.js';
+import { StoreMonthlySales } from './sales.entity.js';
+import { ReportStoreSalesInput } from './sales.inputs.js';
+
+@Resolver(() => StoreMonthlySales)
+export class SalesMutationResolver {
+  @Directive('@requiresScopes(scopes: [["commerce:write"]])')
+  @Mutation(() => StoreMonthlySales, {
+    description:
+      "Reports a store's sales for one month. A repeated report for the same store and month replaces the earlier one (safe to retry); rollups change by the difference, in the same transaction.",
+  })
+  async reportStoreSales(
+    @Arg('input', () => ReportStoreSalesInput) input: ReportStoreSalesInput,
+    @Ctx() ctx: CommerceContext,
+  ): Promise<StoreMonthlySales> {
+    requireWriter(ctx);
+    const month = assertMonth(input.month, 'input.month');
+    if (month > currentMonth()) {
+      throw badUserInput('input.month must not be in the future.', 'input.month');
+    }
+    if (input.orders < 0) throw badUserInput('input.orders must not be negative.', 'input.orders');
+    const fen = yuanToFen(input.revenue, 'input.revenue');
+    const source = reportSource(input.source);
+    await ctx.em.transactional(async (tem) => {
+      const trx = tem.getTransactionContext<Knex.Transaction>()!;
+      // Locking the store row serialises reports for one store, so deltas never interleave.
+      const storeQuery = trx('online_store')
+        .select('village_code', 'opened_on')
+        .where('id', input.storeId);
+      if (!String(trx.client.config.client).includes('sqlite')) storeQuery.forUpdate();
+      const store = (await storeQuery.first()) as
+        { village_code: string; opened_on: string } | undefined;
+      if (!store) throw badUserInput('input.storeId is not a known store.', 'input.storeId');
+      if (month < store.opened_on.slice(0, 7)) {
+        throw badUserInput('input.month is before the store opened.', 'input.month');
+      }
+      const previous = (await trx('store_monthly_sales')
+        .select('orders', 'revenue_fen')
+        .where({ store_id: input.storeId, month })
+        .first()) as { orders: number | string; revenue_fen: number | string } | undefined;
+      await trx('store_monthly_sales')
+        .insert({
+          store_id: input.storeId,
+          month,
+          orders: input.orders,
+          revenue_fen: fen.toString(),
+          provenance_kind: ProvenanceKind.REPORTED,
+          provenance_source: source,
+          provenance_as_of: month,
+          provenance_note: null,
+        })
+        .onConflict(['store_id', 'month'])
+        .merge();
+      const oldFen = BigInt(String(previous?.revenue_fen ?? 0));
+      await addSalesDelta(
+        trx,
+        store.village_code,
+        month,
+        input.orders - Number(previous?.orders ?? 0),
+        Number(fen - oldFen),
+      );
+    });
+    return (await ctx.em
+      .fork()
+      .findOneOrFail(StoreMonthlySales, { storeId: input.storeId, month })) as StoreMonthlySales;
+  }
+}

@@ -1,0 +1,310 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootSubgraph, type BootedSubgraph } from '../../../test/support/subgraph.js';
+import { XINHUA_2021 } from '../../shared/provenance.js';
+import { commerceSubgraph } from '../index.js';
+
+// Songyang county (Lishui) and Haishu district (Ningbo).
+const SCOPES = ['331124', '330203'];
+let commerce: BootedSubgraph;
+
+beforeAll(async () => {
+  commerce = await bootSubgraph(commerceSubgraph as never, { scopes: SCOPES });
+});
+afterAll(() => commerce?.close());
+
+const REGION = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { code commerce {
+  stores { total byCategory { category count jobs } provenance { kind source asOf } }
+  jobs { count provenance { kind source asOf } } } } } }`;
+
+type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function data(q: string, vars?: Record<string, unknown>): Promise<Data> {
+  const res = await commerce.query(q, vars);
+  expect(res.body.errors).toBeUndefined();
+  return res.body.data as Data;
+}
+
+async function regionSales(code: string, month: string) {
+  const d = await data(
+    `query($r: [_Any!]!, $m: String!) { _entities(representations: $r) { ... on Region {
+      commerce { onlineSales(from: $m, to: $m) { orders revenue { amount } } } } } }`,
+    { r: [{ __typename: 'Region', code }], m: month },
+  );
+  return d._entities[0].commerce.onlineSales;
+}
+
+describe('commerce subgraph', () => {
+  it('shows Songyang with about 1,500 tea stores and over 7,000 jobs, as reported', async () => {
+    const reported = { kind: 'REPORTED', source: XINHUA_2021, asOf: '2021' };
+    const d = await data(REGION, { r: [{ __typename: 'Region', code: '331124' }] });
+    expect(d).toEqual({
+      _entities: [
+        {
+          code: '331124',
+          commerce: {
+            stores: {
+              total: 1500,
+              byCategory: [{ category: 'TEA', count: 1500, jobs: 7000 }],
+              provenance: reported,
+            },
+            jobs: { count: 7000, provenance: reported },
+          },
+        },
+      ],
+    });
+  });
+
+  it("holds Huang Jiefei's enterprise with its reported 2020 figures", async () => {
+    const d = await data(`{ enterprise(id: "ent-331124-huang-jiefei") {
+      name ownerName countyCode industry platforms
+      years { year onlineRevenue { amount currency } offlineRevenue { amount } employees farmersConnected
+        provenance { kind source asOf } }
+      stores { totalCount edges { node { platform category } } } } }`);
+    expect(d.enterprise).toEqual({
+      name: 'Songyang tea enterprise of Huang Jiefei',
+      ownerName: 'Huang Jiefei',
+      countyCode: '331124',
+      industry: 'TEA',
+      platforms: ['PINDUODUO'],
+      years: [
+        {
+          year: 2020,
+          onlineRevenue: { amount: '160000000.00', currency: 'CNY' },
+          offlineRevenue: null,
+          employees: null,
+          farmersConnected: 1000,
+          provenance: { kind: 'REPORTED', source: XINHUA_2021, asOf: '2020' },
+        },
+      ],
+      stores: {
+        totalCount: 2,
+        edges: [
+          { node: { platform: 'PINDUODUO', category: 'TEA' } },
+          { node: { platform: 'PINDUODUO', category: 'TEA' } },
+        ],
+      },
+    });
+    // Its synthetic store sales are calibrated to the reported year exactly.
+    const sales = await data(`{ enterprise(id: "ent-331124-huang-jiefei") { stores { edges { node {
+      monthlySales(from: "2020-01", to: "2020-12") { revenue { amount } provenance { kind } } } } } } }`);
+    let fen = 0n;
+    for (const e of sales.enterprise.stores.edges) {
+      expect(e.node.monthlySales).toHaveLength(12);
+      for (const m of e.node.monthlySales) fen += BigInt(m.revenue.amount.replace('.', ''));
+    }
+    expect(fen).toBe(16_000_000_000n);
+  });
+
+  it('replaces a repeated monthly report instead of adding it again', async () => {
+    const village = '331124001200';
+    const levels = ['33', '3311', '331124', '331124001'];
+    const snapshot = async () => {
+      const d = await data(
+        `query($r: [_Any!]!) { _entities(representations: $r) {
+          ... on Region { commerce { onlineSales(from: "2021-03", to: "2021-03") { orders revenue { amount } } } }
+          ... on Village { commerce { onlineSales(from: "2021-03", to: "2021-03") { orders revenue { amount } }
+            stores(first: 1) { edges { node { id
+              monthlySales(from: "2021-03", to: "2021-03") { orders revenue { amount } } } } } } } } }`,
+        {
+          r: [
+            ...levels.map((code) => ({ __typename: 'Region', code })),
+            { __typename: 'Village', code: village },
+          ],
+        },
+      );
+      return d._entities.map((e: Data) => e.commerce);
+    };
+    const fen = (a: string) => BigInt(a.replace('.', ''));
+    const before = await snapshot();
+    const node = before[levels.length].stores.edges[0].node;
+    const old = node.monthlySales[0];
+    const report = `mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) {
+      storeId month orders revenue { amount } provenance { kind source } } }`;
+    const input = {
+      storeId: node.id,
+      month: '2021-03',
+      orders: 10,
+      revenue: '1234.5',
+      source: 'Pinduoduo partner feed',
+    };
+    const first = await data(report, { i: input });
+    const again = await data(report, { i: input });
+    expect(again).toEqual(first);
+    expect(first.reportStoreSales).toEqual({
+      storeId: node.id,
+      month: '2021-03',
+      orders: 10,
+      revenue: { amount: '1234.50' },
+      provenance: { kind: 'REPORTED', source: 'Pinduoduo partner feed' },
+    });
+    // Every level (village to province) changed by new minus old, once.
+    const after = await snapshot();
+    after.forEach((a: Data, i: number) => {
+      expect(a.onlineSales.orders).toBe(before[i].onlineSales.orders - old.orders + 10);
+      expect(fen(a.onlineSales.revenue.amount)).toBe(
+        fen(before[i].onlineSales.revenue.amount) - fen(old.revenue.amount) + 123450n,
+      );
+    });
+    expect(after[levels.length].stores.edges[0].node.monthlySales).toEqual([
+      { orders: 10, revenue: { amount: '1234.50' } },
+    ]);
+  });
+
+  it('rejects bad reports with BAD_USER_INPUT naming the field and writes nothing', async () => {
+    const before = await regionSales('331124', '2021-04');
+    const report = `mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { month } }`;
+    const base = { storeId: 'store-331124001200-2', month: '2021-04', orders: 5, revenue: '10.00' };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ revenue: '-5.00' }, 'input.revenue'],
+      [{ revenue: '1.234' }, 'input.revenue'],
+      [{ revenue: '1e5' }, 'input.revenue'],
+      [{ orders: -1 }, 'input.orders'],
+      [{ month: '2999-01' }, 'input.month'],
+      [{ month: '2021-13' }, 'input.month'],
+      [{ storeId: 'store-unknown' }, 'input.storeId'],
+    ];
+    for (const [change, field] of cases) {
+      const res = await commerce.query(report, { i: { ...base, ...change } });
+      expect(res.body.data).toBeNull();
+      expect(res.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(await regionSales('331124', '2021-04')).toEqual(before);
+  });
+
+  it('registers a store and counts it at every level in the same transaction', async () => {
+    const region = async (code: string) =>
+      (await data(REGION, { r: [{ __typename: 'Region', code }] }))._entities[0].commerce;
+    const before = await region('330203');
+    const res = await data(
+      `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) {
+        name villageCode platform category openedOn status jobs provenance { kind source asOf } } }`,
+      {
+        i: {
+          name: '后仓村茶叶网店',
+          villageCode: '330203009205',
+          platform: 'DOUYIN',
+          category: 'TEA',
+          openedOn: '2024-05-01',
+          jobs: 3,
+        },
+      },
+    );
+    expect(res.registerOnlineStore).toEqual({
+      name: '后仓村茶叶网店',
+      villageCode: '330203009205',
+      platform: 'DOUYIN',
+      category: 'TEA',
+      openedOn: '2024-05-01',
+      status: 'ACTIVE',
+      jobs: 3,
+      provenance: {
+        kind: 'REPORTED',
+        source: 'Data steward report (commerce:write)',
+        asOf: '2024-05-01',
+      },
+    });
+    const after = await region('330203');
+    expect(after.stores.total).toBe(before.stores.total + 1);
+    expect(after.jobs.count).toBe(before.jobs.count + 3);
+    const bad = await commerce.query(
+      `mutation { registerOnlineStore(input: { name: "x", villageCode: "3302", platform: JD,
+        category: TEA, openedOn: "2024-01-01", jobs: 1 }) { id } }`,
+    );
+    expect(bad.body.errors?.[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.villageCode',
+    });
+    expect((await region('330203')).stores.total).toBe(after.stores.total);
+  });
+
+  it('pages village stores and serves many villages with a constant number of statements', async () => {
+    const q = (n: number) =>
+      commerce.query(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Village { code commerce {
+          storeCount jobs { count } servicePoints { kind } enterprises { id }
+          onlineSales(from: "2021-01", to: "2021-12") { orders }
+          stores(first: ${n}) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } } } } }`,
+        {
+          r: ['331124001200', '331124001201', '331124100200', '330203009205'].map((code) => ({
+            __typename: 'Village',
+            code,
+          })),
+        },
+      );
+    commerce.sql.reset();
+    const small = await q(1);
+    const smallCount = commerce.sql.count;
+    commerce.sql.reset();
+    const large = await q(50);
+    expect(commerce.sql.count).toBe(smallCount);
+    // Store pages with totals, rollup rows, enterprises, service points, period sums.
+    expect(smallCount).toBe(5);
+    const villages = (large.body.data as Data)._entities;
+    for (const v of villages) {
+      expect(v.commerce.stores.edges.length).toBe(v.commerce.stores.totalCount);
+      expect(v.commerce.stores.pageInfo.hasNextPage).toBe(false);
+    }
+    // The next page after the first store continues in id order.
+    const first = (small.body.data as Data)._entities[0].commerce.stores;
+    const next = await data(
+      `query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Village {
+        commerce { stores(first: 100, after: $after) { totalCount edges { node { id } } } } } } }`,
+      { r: [{ __typename: 'Village', code: '331124001200' }], after: first.pageInfo.endCursor },
+    );
+    expect(next._entities[0].commerce.stores).toEqual({
+      totalCount: first.totalCount,
+      edges: villages[0].commerce.stores.edges.slice(1),
+    });
+  });
+
+  it('ranks child regions with a constant number of statements', async () => {
+    const rank = (code: string, first: number) =>
+      commerce.query(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { commerce {
+          childRanking(by: ONLINE_REVENUE, from: "2021-01", to: "2021-12", first: ${first}) {
+            rank region { code } revenue { amount } count } } } } }`,
+        { r: [{ __typename: 'Region', code }] },
+      );
+    commerce.sql.reset();
+    await rank('331124', 2);
+    const smallCount = commerce.sql.count;
+    // The rollup row and the children with their period sums.
+    expect(smallCount).toBe(2);
+    commerce.sql.reset();
+    const large = await rank('331124', 100);
+    expect(commerce.sql.count).toBe(smallCount);
+    const ranking = (large.body.data as Data)._entities[0].commerce.childRanking;
+    expect(ranking.length).toBeGreaterThan(10);
+    const amounts = ranking.map((r: Data) => BigInt(r.revenue.amount.replace('.', '')));
+    expect([...amounts].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))).toEqual(amounts);
+    const bad = await commerce.query(
+      `{ _entities(representations: [{ __typename: "Region", code: "331124" }]) { ... on Region {
+        commerce { childRanking(by: ORDERS) { rank } } } } }`,
+    );
+    expect(bad.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'from' });
+  });
+
+  it('reseeds idempotently, and another seed changes synthetic values only', async () => {
+    const snapshot = () =>
+      data(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { code commerce {
+          stores { total } jobs { count } enterprises { count } servicePoints { count }
+          onlineSales(from: "2020-01", to: "2021-12") { orders revenue { amount } } } } } }`,
+        { r: ['330203', '331124'].map((code) => ({ __typename: 'Region', code })) },
+      );
+    const before = await snapshot();
+    await commerceSubgraph.seed(commerce.started.orm, { scope: '330203', seed: 1 });
+    expect(await snapshot()).toEqual(before);
+    await commerceSubgraph.seed(commerce.started.orm, { scope: '331124', seed: 2 });
+    const other = await snapshot();
+    expect(other._entities[1].commerce.stores.total).toBe(1500);
+    expect(other._entities[1].commerce.jobs.count).toBe(7000);
+    expect(other._entities[1].commerce.onlineSales).not.toEqual(
+      before._entities[1].commerce.onlineSales,
+    );
+    const hj = await data(
+      `{ enterprise(id: "ent-331124-huang-jiefei") { years { onlineRevenue { amount } } } }`,
+    );
+    expect(hj.enterprise.years).toEqual([{ onlineRevenue: { amount: '160000000.00' } }]);
+  }, 150_000);
+});
