@@ -125,7 +125,7 @@ export async function seedCulture(orm: Orm, opts: SeedOptions): Promise<SeedResu
     counts.digital_resource = await upsertIn(trx, 'digital_resource', catalogueRows(opts.seed), [
       'id',
     ]);
-    const auditoriums = new RowSink(trx, 'auditorium', ['id']);
+    const auditoriums = new RowSink(trx, 'auditorium', ['id'], { services: 'jsonb' });
     const links = new RowSink(trx, 'auditorium_resource', ['auditorium_id', 'resource_id']);
     const usage = new RowSink(trx, 'auditorium_usage', ['auditorium_id', 'month']);
     const events = new RowSink(trx, 'auditorium_event', ['id']);
