@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
 import { groupLoader, rowLoader } from '../../shared/loaders.js';
+import { groupKeys } from '../common/group-keys.js';
 import { AuditoriumEvent } from '../event/auditorium-event.entity.js';
 import { DigitalResource } from '../resource/digital-resource.entity.js';
 import { AuditoriumMonthlyUsage } from '../usage/auditorium-usage.entity.js';
@@ -17,13 +18,6 @@ export interface UsageRangeKey {
   auditoriumId: string;
   from: string;
   to: string;
-}
-
-/** Groups keys that share everything but the parent id, so each group is one query. */
-export function groupKeys<K>(keys: readonly K[], groupOf: (k: K) => string): K[][] {
-  const groups = new Map<string, K[]>();
-  for (const k of keys) groups.set(groupOf(k), [...(groups.get(groupOf(k)) ?? []), k]);
-  return [...groups.values()];
 }
 
 export function createAuditoriumLoaders(em: EntityManager) {

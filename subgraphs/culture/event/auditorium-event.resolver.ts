@@ -5,7 +5,7 @@ import { requireWriter } from '../common/require-writer.js';
 import { assertCount, assertNotFutureDate, assertText } from '../common/validate.js';
 import type { CultureContext } from '../context.js';
 import { ZERO_DELTA, applyUsageDelta } from '../region/rollups.js';
-import { STEWARD_SOURCE, lockAuditorium } from '../usage/auditorium-usage.resolver.js';
+import { STEWARD_SOURCE, lockAuditorium } from '../common/steward.js';
 import { AuditoriumEvent } from './auditorium-event.entity.js';
 import { RecordAuditoriumEventInput } from './auditorium-event.inputs.js';
 

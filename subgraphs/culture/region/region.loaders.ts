@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
 import { rowLoader } from '../../shared/loaders.js';
-import { groupKeys } from '../auditorium/auditorium.loaders.js';
+import { groupKeys } from '../common/group-keys.js';
 import { RegionCultureRollup } from './region-rollup.entity.js';
 
 export interface RegionUsageKey {

@@ -130,6 +130,10 @@ export async function applyUsageDelta(
   month: string,
   delta: UsageDelta,
 ): Promise<void> {
+  // Codes and months are validated digits; deltas are integers: safe to inline.
+  if (!/^\d{12}$/.test(villageCode) || !/^\d{4}-\d{2}$/.test(month)) {
+    throw new Error('invalid rollup key');
+  }
   const columns = DELTA_COLUMNS.map(([, c]) => c);
   const rows = REGION_LEVELS.map(
     (level) =>
@@ -137,10 +141,6 @@ export async function applyUsageDelta(
       DELTA_COLUMNS.map(([k]) => Math.trunc(delta[k])).join(', ') +
       ')',
   );
-  // Codes and months are validated digits; deltas are integers: safe to inline.
-  if (!/^\d{12}$/.test(villageCode) || !/^\d{4}-\d{2}$/.test(month)) {
-    throw new Error('invalid rollup key');
-  }
   await em.execute(
     `insert into region_usage_rollup (region_code, month, level, ${columns.join(', ')})
      values ${rows.join(', ')}

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
 import { rowLoader } from '../../shared/loaders.js';
 import { Auditorium } from '../auditorium/auditorium.entity.js';
-import { groupKeys } from '../auditorium/auditorium.loaders.js';
+import { groupKeys } from '../common/group-keys.js';
 import { DigitalResource } from './digital-resource.entity.js';
 
 export interface OfferedByPageKey {

@@ -65,12 +65,6 @@ const E_BOOKS: [string, ResourceTopic][] = [
   ['传统节日读本', ResourceTopic.FESTIVALS],
 ];
 
-export interface CatalogueItem {
-  id: string;
-  kind: ResourceKind;
-  dialect: Dialect | null;
-}
-
 /**
  * The synthetic catalogue: four audio lessons per dialect, video courses and e-books. Titles and
  * ids are fixed; lengths and page counts come from the seed.
@@ -132,7 +126,6 @@ export function catalogueRows(seed: number): Record<string, unknown>[] {
   return rows;
 }
 
-export const DIALECT_LESSONS_PER_DIALECT = DIALECT_UNITS.length;
 export const COURSE_IDS = COURSES.map((_, i) => `res-course-${i + 1}`);
 export const E_BOOK_IDS = E_BOOKS.map((_, i) => `res-ebook-${i + 1}`);
 

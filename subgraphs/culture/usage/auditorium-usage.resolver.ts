@@ -1,31 +1,12 @@
 import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
-import type { EntityManager } from '../../shared/database.js';
-import { badUserInput } from '../../shared/errors.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
-import { isPostgres } from '../common/dialect.js';
 import { requireWriter } from '../common/require-writer.js';
 import { assertCount, assertMonth, assertText } from '../common/validate.js';
 import type { CultureContext } from '../context.js';
 import { ZERO_DELTA, applyUsageDelta } from '../region/rollups.js';
 import { AuditoriumMonthlyUsage } from './auditorium-usage.entity.js';
 import { ReportAuditoriumUsageInput } from './auditorium-usage.inputs.js';
-
-export const STEWARD_SOURCE = 'Data steward report';
-
-/**
- * Finds the auditorium a mutation writes to, locking its row on PostgreSQL so that two reports
- * for the same auditorium apply their rollup changes one after the other.
- */
-export async function lockAuditorium(
-  em: EntityManager,
-  id: string,
-): Promise<{ id: string; village_code: string }> {
-  const query = em.getKnex()('auditorium').select('id', 'village_code').where('id', id);
-  if (isPostgres(em)) query.forUpdate();
-  const [row] = (await em.execute(query)) as { id: string; village_code: string }[];
-  if (!row) throw badUserInput(`No auditorium has id "${id}".`, 'input.auditoriumId');
-  return row;
-}
+import { STEWARD_SOURCE, lockAuditorium } from '../common/steward.js';
 
 function validate(input: ReportAuditoriumUsageInput): void {
   assertMonth(input.month, 'input.month');
