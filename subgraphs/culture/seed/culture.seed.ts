@@ -18,6 +18,15 @@ import { catalogueRows } from './catalogue.js';
 export const ZHEJIANG_COVERAGE = 0.913;
 /** Houcang village, Haishu district, Ningbo: the reported example of a digital-resource auditorium. */
 export const HOUCANG = '330203009205';
+/**
+ * "Baoshanqiao village, Shaoxing", where the auditorium helps residents book doctor appointments
+ * online. No unit of that name exists in the division data; 宝善桥村委会 (Bǎoshànqiáo, 柯桥区) is
+ * the only Shaoxing village whose name romanises to it. The healthcare subgraph makes the same
+ * match and refers to this auditorium as `aud-330603011258`.
+ */
+export const BAOSHANQIAO = '330603011258';
+/** Villages whose auditorium is reported, so always present whatever the seed. */
+const REPORTED_VILLAGES = new Set([HOUCANG, BAOSHANQIAO]);
 
 const OPTIONAL_SERVICES = Object.values(AuditoriumService).filter(
   (s) => s !== AuditoriumService.BOOK_LENDING,
@@ -41,16 +50,33 @@ async function zhejiangCalibration(seed: number): Promise<{ threshold: number; t
   for await (const v of readDivisions('villages')) {
     if (v.provinceCode !== '33' || !isRuralVillageName(v.name)) continue;
     rural++;
-    if (v.code !== HOUCANG) hashes.push(hash32(`${seed}:auditorium:${v.code}`));
+    if (!REPORTED_VILLAGES.has(v.code)) hashes.push(hash32(`${seed}:auditorium:${v.code}`));
   }
   hashes.sort((a, b) => a - b);
   const target = Math.round(rural * ZHEJIANG_COVERAGE);
-  return { threshold: hashes[target - 2], target }; // target - 1 villages besides Houcang
+  // target villages in all: the reported ones plus the lowest hashes.
+  return { threshold: hashes[target - REPORTED_VILLAGES.size - 1], target };
 }
 
 /** Elsewhere coverage is synthetic: a per-province share between 55 % and 90 %. */
 function provinceCoverage(seed: number, provinceCode: string): number {
   return 0.55 + 0.35 * rngFor(seed, `coverage:${provinceCode}`)();
+}
+
+function baoshanqiaoRow(v: Record<string, string>): Record<string, unknown> {
+  return {
+    ...houcangRow(v),
+    services: JSON.stringify([
+      AuditoriumService.BOOK_LENDING,
+      AuditoriumService.ONLINE_PUBLIC_SERVICE_HELP,
+      AuditoriumService.MEDICAL_APPOINTMENT_HELP,
+    ]),
+    provenance_note:
+      'Reported for "Baoshanqiao village, Shaoxing": staff help residents book doctor ' +
+      'appointments online. Matched to 宝善桥村委会 (330603011258, 柯桥区) by romanisation; the ' +
+      'article gives no Chinese name or code. Other services, name, usage and events are ' +
+      'derived or synthetic.',
+  };
 }
 
 function houcangRow(v: Record<string, string>): Record<string, unknown> {
@@ -133,12 +159,17 @@ export async function seedCulture(orm: Orm, opts: SeedOptions): Promise<SeedResu
       if (!v.code.startsWith(prefix) || !isRuralVillageName(v.name)) continue;
       const h = hash32(`${opts.seed}:auditorium:${v.code}`);
       const covered =
-        v.code === HOUCANG ||
+        REPORTED_VILLAGES.has(v.code) ||
         (v.provinceCode === '33'
           ? h <= calibration!.threshold
           : h / 2 ** 32 < provinceCoverage(opts.seed, v.provinceCode));
       if (!covered) continue;
-      const row = v.code === HOUCANG ? houcangRow(v) : syntheticRow(opts.seed, v);
+      const row =
+        v.code === HOUCANG
+          ? houcangRow(v)
+          : v.code === BAOSHANQIAO
+            ? baoshanqiaoRow(v)
+            : syntheticRow(opts.seed, v);
       await auditoriums.push([row]);
       const seeded: SeededAuditorium = {
         id: row.id as string,

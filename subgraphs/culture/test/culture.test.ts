@@ -69,6 +69,22 @@ describe('culture subgraph', () => {
     );
   });
 
+  it("serves Baoshanqiao's reported auditorium, where staff help book doctor appointments", async () => {
+    const res = await culture.query(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Auditorium {
+          id villageCode digitalServiceHub services provenance { kind source } } } }`,
+      { r: [{ __typename: 'Auditorium', id: 'aud-330603011258' }] },
+    );
+    const auditorium = (res.body.data as { _entities: Record<string, unknown>[] })._entities[0];
+    expect(auditorium).toMatchObject({
+      id: 'aud-330603011258',
+      villageCode: '330603011258',
+      digitalServiceHub: true,
+      provenance: { kind: 'REPORTED', source: XINHUA_2021 },
+    });
+    expect(auditorium.services).toContain('MEDICAL_APPOINTMENT_HELP');
+  });
+
   it('reports over 17,000 auditoriums and 91.3 % coverage for Zhejiang, as published', async () => {
     expect(rural.get('33')).toBe(19_429);
     const res = await culture.query(REGION_CULTURE, { r: regionRefs(['33', '331124']) });
