@@ -1,8 +1,20 @@
 import { buildFederatedSchema } from '../shared/schema.js';
 import {
+  AuditoriumConnectionResolver,
   AuditoriumResolver,
   resolveAuditoriumReference,
 } from './auditorium/auditorium.resolver.js';
+import { AuditoriumEventMutationResolver } from './event/auditorium-event.resolver.js';
+import {
+  RegionCultureFieldResolver,
+  RegionCultureResolver,
+} from './region/region-culture.resolver.js';
+import { Region, resolveRegionReference } from './region/region.reference.js';
+import {
+  DigitalResourceConnectionResolver,
+  DigitalResourceResolver,
+} from './resource/digital-resource.resolver.js';
+import { AuditoriumUsageMutationResolver } from './usage/auditorium-usage.resolver.js';
 import {
   VillageCultureFieldResolver,
   VillageCultureResolver,
@@ -12,12 +24,24 @@ import { Village, resolveVillageReference } from './village/village.reference.js
 export function buildCultureSchema() {
   return buildFederatedSchema(
     {
-      resolvers: [AuditoriumResolver, VillageCultureFieldResolver, VillageCultureResolver],
+      resolvers: [
+        AuditoriumResolver,
+        AuditoriumConnectionResolver,
+        DigitalResourceResolver,
+        DigitalResourceConnectionResolver,
+        AuditoriumEventMutationResolver,
+        AuditoriumUsageMutationResolver,
+        VillageCultureFieldResolver,
+        VillageCultureResolver,
+        RegionCultureFieldResolver,
+        RegionCultureResolver,
+      ],
       // Reachable only through `_entities`, so listed explicitly.
-      orphanedTypes: [Village],
+      orphanedTypes: [Village, Region],
     },
     {
       Village: { __resolveReference: resolveVillageReference },
+      Region: { __resolveReference: resolveRegionReference },
       Auditorium: { __resolveReference: resolveAuditoriumReference },
     },
   );

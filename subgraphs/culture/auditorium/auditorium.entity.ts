@@ -74,6 +74,21 @@ export class Auditorium {
   @Property({ type: 'boolean' })
   digitalServiceHub!: boolean;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Opening hours as posted, e.g. "Tue-Sun 08:30-11:30, 13:30-20:30".',
+  })
+  @Property({ type: 'string', length: 200, nullable: true })
+  openingHours?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Floor area in square metres.' })
+  @Property({ type: 'integer', nullable: true })
+  floorArea?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Seats in the main hall.' })
+  @Property({ type: 'integer', nullable: true })
+  seats?: number | null;
+
   @Field(() => Int, { nullable: true, description: 'Year it opened.' })
   @Property({ type: 'integer', nullable: true })
   yearOpened?: number | null;

@@ -1,8 +1,27 @@
+import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { rowLoader } from '../../shared/loaders.js';
+import { groupLoader, rowLoader } from '../../shared/loaders.js';
+import { groupKeys } from '../common/group-keys.js';
+import { AuditoriumEvent } from '../event/auditorium-event.entity.js';
+import { DigitalResource } from '../resource/digital-resource.entity.js';
+import { AuditoriumMonthlyUsage } from '../usage/auditorium-usage.entity.js';
 import { Auditorium } from './auditorium.entity.js';
 
+export interface EventPageKey {
+  auditoriumId: string;
+  limit: number;
+  /** `date|id` of the last event seen (events run newest first). */
+  after: string | null;
+}
+
+export interface UsageRangeKey {
+  auditoriumId: string;
+  from: string;
+  to: string;
+}
+
 export function createAuditoriumLoaders(em: EntityManager) {
+  const knex = em.getKnex();
   return {
     auditoriumById: rowLoader<string, Auditorium>(
       (ids) => em.find(Auditorium, { id: { $in: [...ids] } }),
@@ -12,6 +31,97 @@ export function createAuditoriumLoaders(em: EntityManager) {
     auditoriumByVillage: rowLoader<string, Auditorium>(
       (codes) => em.find(Auditorium, { villageCode: { $in: [...codes] } }),
       (a) => a.villageCode,
+    ),
+    /** The catalogue items each auditorium offers: one join query for all auditoriums asked. */
+    resourcesOfAuditorium: groupLoader<string, { auditoriumId: string; resource: DigitalResource }>(
+      async (ids) => {
+        const rows: Record<string, unknown>[] = await em.execute(
+          knex('auditorium_resource as l')
+            .join('digital_resource as r', 'r.id', 'l.resource_id')
+            .select('r.*', 'l.auditorium_id as link_auditorium_id')
+            .whereIn('l.auditorium_id', [...ids])
+            .orderBy(['l.auditorium_id', 'r.id']),
+        );
+        // The same resource may serve many auditoriums: pair it with the link, not mutate it.
+        return rows.map(({ link_auditorium_id, ...row }) => ({
+          auditoriumId: link_auditorium_id as string,
+          resource: em.map(DigitalResource, row),
+        }));
+      },
+      (pair) => pair.auditoriumId,
+    ),
+    /** Monthly usage of many auditoriums over the same month range: one query per range. */
+    usageOfAuditorium: new DataLoader<UsageRangeKey, AuditoriumMonthlyUsage[], string>(
+      async (keys) => {
+        const byId = new Map<string, AuditoriumMonthlyUsage[]>();
+        for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
+          const rows = await em.find(
+            AuditoriumMonthlyUsage,
+            {
+              auditoriumId: { $in: group.map((k) => k.auditoriumId) },
+              month: { $gte: group[0].from, $lte: group[0].to },
+            },
+            { orderBy: { auditoriumId: 'asc', month: 'asc' } },
+          );
+          for (const row of rows) {
+            const key = `${row.auditoriumId}|${group[0].from}|${group[0].to}`;
+            byId.set(key, [...(byId.get(key) ?? []), row]);
+          }
+        }
+        return keys.map((k) => byId.get(`${k.auditoriumId}|${k.from}|${k.to}`) ?? []);
+      },
+      { cacheKeyFn: (k) => `${k.auditoriumId}|${k.from}|${k.to}` },
+    ),
+    /**
+     * Pages of events for many auditoriums at once: one windowed query per distinct page size
+     * and cursor, whatever the auditorium count; limit + 1 rows tell whether a page follows.
+     */
+    eventPages: new DataLoader<EventPageKey, AuditoriumEvent[], string>(
+      async (keys) => {
+        const pages = new Map<string, AuditoriumEvent[]>();
+        for (const group of groupKeys(keys, (k) => `${k.limit}|${k.after ?? ''}`)) {
+          const { limit, after } = group[0];
+          const inner = knex('auditorium_event')
+            .select('*')
+            .select(
+              knex.raw(
+                'row_number() over (partition by auditorium_id order by date desc, id desc) as rn',
+              ),
+            )
+            .whereIn(
+              'auditorium_id',
+              group.map((k) => k.auditoriumId),
+            );
+          if (after) {
+            const [date, id] = [after.slice(0, 10), after.slice(11)];
+            inner.where((q) =>
+              q
+                .where('date', '<', date)
+                .orWhere((q2) => q2.where('date', date).where('id', '<', id)),
+            );
+          }
+          const rows: Record<string, unknown>[] = await em.execute(
+            knex
+              .select('*')
+              .from(inner.as('t'))
+              .where('rn', '<=', limit + 1)
+              .orderBy([
+                { column: 'auditorium_id' },
+                { column: 'date', order: 'desc' },
+                { column: 'id', order: 'desc' },
+              ]),
+          );
+          for (const row of rows) {
+            const { rn, ...columns } = row;
+            void rn;
+            const event = em.map(AuditoriumEvent, columns);
+            const key = `${event.auditoriumId}|${limit}|${after ?? ''}`;
+            pages.set(key, [...(pages.get(key) ?? []), event]);
+          }
+        }
+        return keys.map((k) => pages.get(`${k.auditoriumId}|${k.limit}|${k.after ?? ''}`) ?? []);
+      },
+      { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
   };
 }

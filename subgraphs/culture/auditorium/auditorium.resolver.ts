@@ -1,6 +1,42 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { raw, type FilterQuery } from '@mikro-orm/core';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { badUserInput } from '../../shared/errors.js';
+import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import { assertMonth } from '../common/validate.js';
 import type { CultureContext } from '../context.js';
+import { DigitalResource } from '../resource/digital-resource.entity.js';
+import { AuditoriumMonthlyUsage } from '../usage/auditorium-usage.entity.js';
+import { Village } from '../village/village.reference.js';
 import { Auditorium } from './auditorium.entity.js';
+import {
+  AuditoriumConnection,
+  AuditoriumEventConnection,
+  AuditoriumFilter,
+} from './auditorium.inputs.js';
+
+const CODE = /^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/;
+
+function auditoriumWhere(filter?: AuditoriumFilter): FilterQuery<Auditorium> {
+  const and: FilterQuery<Auditorium>[] = [];
+  if (filter?.regionCode) {
+    if (!CODE.test(filter.regionCode)) {
+      throw badUserInput(
+        '`filter.regionCode` must be a code of 2, 4, 6, 9 or 12 digits.',
+        'filter.regionCode',
+      );
+    }
+    and.push({ villageCode: { $like: `${filter.regionCode}%` } });
+  }
+  // Services are a JSON array; its text form holds each value in quotes on both engines.
+  if (filter?.service) {
+    const text = raw((alias) => `cast(${alias}.services as text)`);
+    and.push({ [text]: { $like: `%"${filter.service}"%` } } as FilterQuery<Auditorium>);
+  }
+  if (filter?.digitalServiceHub !== undefined && filter.digitalServiceHub !== null) {
+    and.push({ digitalServiceHub: filter.digitalServiceHub });
+  }
+  return and.length ? { $and: and } : {};
+}
 
 @Resolver(() => Auditorium)
 export class AuditoriumResolver {
@@ -8,8 +44,109 @@ export class AuditoriumResolver {
   auditorium(@Arg('id', () => ID) id: string, @Ctx() ctx: CultureContext) {
     return ctx.loaders.auditoriumById.load(id);
   }
+
+  @Query(() => AuditoriumConnection, {
+    description: 'Culture auditoriums matching a filter, a page at a time, ordered by id.',
+  })
+  async auditoriums(
+    @Ctx() ctx: CultureContext,
+    @Arg('filter', () => AuditoriumFilter, { nullable: true }) filter?: AuditoriumFilter,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'Page size (default 20, at most 100).',
+    })
+    first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
+    after?: string,
+  ): Promise<AuditoriumConnection> {
+    const limit = pageSize(first);
+    const afterId = decodeCursor(after);
+    const where = auditoriumWhere(filter);
+    const rows =
+      limit === 0
+        ? []
+        : await ctx.em.find(
+            Auditorium,
+            { $and: [where, afterId ? { id: { $gt: afterId } } : {}] },
+            { orderBy: { id: 'asc' }, limit: limit + 1 },
+          );
+    return Object.assign(new AuditoriumConnection(), {
+      ...toConnection(rows, limit, afterId !== null, (a) => a.id),
+      count: () => ctx.em.count(Auditorium, where),
+    });
+  }
+
+  @FieldResolver(() => Village, { description: 'The village the auditorium serves.' })
+  village(@Root() a: Auditorium): Village {
+    return Object.assign(new Village(), { code: a.villageCode });
+  }
+
+  @FieldResolver(() => [DigitalResource], {
+    description: 'Digital resources offered here (a dozen at most), by id.',
+  })
+  async resources(@Root() a: Auditorium, @Ctx() ctx: CultureContext) {
+    return (await ctx.loaders.resourcesOfAuditorium.load(a.id)).map((p) => p.resource);
+  }
+
+  @FieldResolver(() => AuditoriumEventConnection, {
+    description: 'Events held here, newest first.',
+  })
+  async events(
+    @Root() a: Auditorium,
+    @Ctx() ctx: CultureContext,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'Page size (default 20, at most 100).',
+    })
+    first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
+    after?: string,
+  ): Promise<AuditoriumEventConnection> {
+    const limit = pageSize(first);
+    const cursor = decodeCursor(after);
+    if (cursor !== null && !/^\d{4}-\d{2}-\d{2}\|.+$/.test(cursor)) {
+      throw badUserInput('`after` is not a cursor returned by this API.', 'after');
+    }
+    const rows =
+      limit === 0
+        ? []
+        : await ctx.loaders.eventPages.load({ auditoriumId: a.id, limit, after: cursor });
+    const page = toConnection(rows, limit, cursor !== null, (e) => `${e.date}|${e.id}`);
+    return Object.assign(new AuditoriumEventConnection(), page);
+  }
+
+  @FieldResolver(() => [AuditoriumMonthlyUsage], {
+    description: 'Monthly usage figures from `from` to `to` (YYYY-MM, at most 120 months).',
+  })
+  usage(
+    @Root() a: Auditorium,
+    @Ctx() ctx: CultureContext,
+    @Arg('from', () => String, { description: 'First month, YYYY-MM.' }) from: string,
+    @Arg('to', () => String, { description: 'Last month, YYYY-MM.' }) to: string,
+  ): Promise<AuditoriumMonthlyUsage[]> {
+    assertMonthRange(from, to);
+    return ctx.loaders.usageOfAuditorium.load({ auditoriumId: a.id, from, to });
+  }
+}
+
+/** A month range of at most ten years, `from` not after `to`. */
+export function assertMonthRange(from: string, to: string): void {
+  assertMonth(from, 'from', false);
+  assertMonth(to, 'to', false);
+  const months = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5)) - 1;
+  if (months(to) < months(from) || months(to) - months(from) >= 120) {
+    throw badUserInput('`to` must be within 120 months after `from`.', 'to');
+  }
 }
 
 export function resolveAuditoriumReference(ref: { id: string }, ctx: CultureContext) {
   return ctx.loaders.auditoriumById.load(ref.id);
+}
+
+@Resolver(() => AuditoriumConnection)
+export class AuditoriumConnectionResolver {
+  @FieldResolver(() => Int, { description: 'Number of auditoriums matching, over all pages.' })
+  totalCount(@Root() conn: AuditoriumConnection): Promise<number> {
+    return conn.count();
+  }
 }

@@ -1,4 +1,3 @@
-import { bulkUpsert } from '../../shared/bulk.js';
 import type { EntityManager, Orm } from '../../shared/database.js';
 import {
   isRuralVillageName,
@@ -8,34 +7,55 @@ import {
 } from '../../shared/divisions.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
-import { hash32, intBetween, rngFor } from '../../shared/synthetic.js';
+import { hash32, intBetween, pick, rngFor } from '../../shared/synthetic.js';
 import { AuditoriumService, DIGITAL_HUB_SERVICES } from '../auditorium/auditorium.entity.js';
+import { rebuildRollups } from '../region/rollups.js';
+import { eventRows, resourceLinks, usageRows, type SeededAuditorium } from './activity.js';
+import { RowSink, upsertIn } from './batch.js';
+import { catalogueRows } from './catalogue.js';
 
 /** Reported: 91.3 % of Zhejiang's rural villages had a culture auditorium at the end of 2020. */
 export const ZHEJIANG_COVERAGE = 0.913;
 /** Houcang village, Haishu district, Ningbo: the reported example of a digital-resource auditorium. */
 export const HOUCANG = '330203009205';
+/**
+ * "Baoshanqiao village, Shaoxing", where the auditorium helps residents book doctor appointments
+ * online. No unit of that name exists in the division data; 宝善桥村委会 (Bǎoshànqiáo, 柯桥区) is
+ * the only Shaoxing village whose name romanises to it. The healthcare subgraph makes the same
+ * match and refers to this auditorium as `aud-330603011258`.
+ */
+export const BAOSHANQIAO = '330603011258';
+/** Villages whose auditorium is reported, so always present whatever the seed. */
+const REPORTED_VILLAGES = new Set([HOUCANG, BAOSHANQIAO]);
 
 const OPTIONAL_SERVICES = Object.values(AuditoriumService).filter(
   (s) => s !== AuditoriumService.BOOK_LENDING,
 );
 
+const OPENING_HOURS = [
+  'Tue-Sun 08:30-11:30, 13:30-20:30',
+  'Daily 09:00-21:00',
+  'Mon-Sat 08:00-17:00; evenings for events',
+  'Wed-Mon 13:30-21:00',
+];
+
 /**
  * Which Zhejiang rural villages have an auditorium: Houcang, plus the villages with the lowest
  * hash under this seed, so that exactly round(91.3 % of all rural villages) are covered whatever
- * part of the province is loaded.
+ * part of the province is loaded. Returns that hash threshold and the covered count.
  */
-async function zhejiangThreshold(seed: number): Promise<number> {
+async function zhejiangCalibration(seed: number): Promise<{ threshold: number; target: number }> {
   const hashes: number[] = [];
   let rural = 0;
   for await (const v of readDivisions('villages')) {
     if (v.provinceCode !== '33' || !isRuralVillageName(v.name)) continue;
     rural++;
-    if (v.code !== HOUCANG) hashes.push(hash32(`${seed}:auditorium:${v.code}`));
+    if (!REPORTED_VILLAGES.has(v.code)) hashes.push(hash32(`${seed}:auditorium:${v.code}`));
   }
   hashes.sort((a, b) => a - b);
   const target = Math.round(rural * ZHEJIANG_COVERAGE);
-  return hashes[target - 2]; // target - 1 villages besides Houcang
+  // target villages in all: the reported ones plus the lowest hashes.
+  return { threshold: hashes[target - REPORTED_VILLAGES.size - 1], target };
 }
 
 /** Elsewhere coverage is synthetic: a per-province share between 55 % and 90 %. */
@@ -43,60 +63,133 @@ function provinceCoverage(seed: number, provinceCode: string): number {
   return 0.55 + 0.35 * rngFor(seed, `coverage:${provinceCode}`)();
 }
 
+function baoshanqiaoRow(v: Record<string, string>): Record<string, unknown> {
+  return {
+    ...houcangRow(v),
+    services: JSON.stringify([
+      AuditoriumService.BOOK_LENDING,
+      AuditoriumService.ONLINE_PUBLIC_SERVICE_HELP,
+      AuditoriumService.MEDICAL_APPOINTMENT_HELP,
+    ]),
+    provenance_note:
+      'Reported for "Baoshanqiao village, Shaoxing": staff help residents book doctor ' +
+      'appointments online. Matched to 宝善桥村委会 (330603011258, 柯桥区) by romanisation; the ' +
+      'article gives no Chinese name or code. Other services, name, usage and events are ' +
+      'derived or synthetic.',
+  };
+}
+
+function houcangRow(v: Record<string, string>): Record<string, unknown> {
+  return {
+    id: `aud-${v.code}`,
+    name: `${villageShortName(v.name)}文化礼堂`,
+    village_code: v.code,
+    services: JSON.stringify([
+      AuditoriumService.BOOK_LENDING,
+      AuditoriumService.DIALECT_LEARNING,
+      AuditoriumService.TRADITIONAL_CULTURE_COURSES,
+      AuditoriumService.DIGITAL_LIBRARY_TERMINAL,
+    ]),
+    digital_service_hub: true,
+    opening_hours: null,
+    floor_area: null,
+    seats: null,
+    year_opened: null,
+    provenance_kind: ProvenanceKind.REPORTED,
+    provenance_source: XINHUA_2021,
+    provenance_as_of: '2021',
+    provenance_note:
+      'Reported: books, dialect learning and traditional-culture knowledge through digital ' +
+      'resources. The name is derived from the village name; its usage and events are synthetic.',
+  };
+}
+
+function syntheticRow(seed: number, v: Record<string, string>): Record<string, unknown> {
+  const random = rngFor(seed, `auditorium:${v.code}`);
+  const services = [
+    AuditoriumService.BOOK_LENDING,
+    ...OPTIONAL_SERVICES.filter(() => random() < 0.45),
+  ];
+  const floorArea = intBetween(random, 200, 1500);
+  return {
+    id: `aud-${v.code}`,
+    name: `${villageShortName(v.name)}文化礼堂`,
+    village_code: v.code,
+    services: JSON.stringify(services),
+    digital_service_hub: services.some((s) => DIGITAL_HUB_SERVICES.includes(s)),
+    opening_hours: pick(random, OPENING_HOURS),
+    floor_area: floorArea,
+    seats: Math.max(60, Math.round((floorArea * intBetween(random, 20, 35)) / 100)),
+    year_opened: intBetween(random, 2013, 2020),
+    provenance_kind: ProvenanceKind.SYNTHETIC,
+    provenance_source: SYNTHETIC_SOURCE,
+    provenance_as_of: '2020-12-31',
+    provenance_note: null,
+  };
+}
+
+/**
+ * Loads a scope in one transaction: removes the scope's synthetic rows (a different seed picks
+ * other villages), writes auditoriums, resource links, 24 months of usage and events, then
+ * rebuilds the region rollups the scope touches.
+ */
 export async function seedCulture(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
   const em = orm.em.fork() as EntityManager;
   const prefix = scopePrefix(opts.scope);
-  const threshold =
-    '33'.startsWith(prefix) || prefix.startsWith('33') ? await zhejiangThreshold(opts.seed) : 0;
-  const rows: Record<string, unknown>[] = [];
-  for await (const v of readDivisions('villages')) {
-    if (!v.code.startsWith(prefix) || !isRuralVillageName(v.name)) continue;
-    const h = hash32(`${opts.seed}:auditorium:${v.code}`);
-    const covered =
-      v.code === HOUCANG ||
-      (v.provinceCode === '33'
-        ? h <= threshold
-        : h / 2 ** 32 < provinceCoverage(opts.seed, v.provinceCode));
-    if (!covered) continue;
-    if (v.code === HOUCANG) {
-      rows.push({
-        id: `aud-${v.code}`,
-        name: `${villageShortName(v.name)}文化礼堂`,
-        village_code: v.code,
-        services: JSON.stringify([
-          AuditoriumService.BOOK_LENDING,
-          AuditoriumService.DIALECT_LEARNING,
-          AuditoriumService.TRADITIONAL_CULTURE_COURSES,
-          AuditoriumService.DIGITAL_LIBRARY_TERMINAL,
-        ]),
-        digital_service_hub: true,
-        year_opened: null,
-        provenance_kind: ProvenanceKind.REPORTED,
-        provenance_source: XINHUA_2021,
-        provenance_as_of: '2021',
-        provenance_note:
-          'Reported: books, dialect learning and traditional-culture knowledge through digital resources. The name is derived from the village name.',
-      });
-      continue;
+  const inZhejiang = '33'.startsWith(prefix) || prefix.startsWith('33');
+  const calibration = inZhejiang ? await zhejiangCalibration(opts.seed) : null;
+  const like = `${prefix}%`;
+  const counts: Record<string, number> = {};
+  await em.getKnex().transaction(async (trx) => {
+    await trx.raw('delete from auditorium_resource where village_code like ?', [like]);
+    for (const table of ['auditorium_usage', 'auditorium_event', 'auditorium']) {
+      await trx.raw(`delete from ${table} where village_code like ? and provenance_kind = ?`, [
+        like,
+        ProvenanceKind.SYNTHETIC,
+      ]);
     }
-    const random = rngFor(opts.seed, `auditorium:${v.code}`);
-    const services = [
-      AuditoriumService.BOOK_LENDING,
-      ...OPTIONAL_SERVICES.filter(() => random() < 0.45),
-    ];
-    rows.push({
-      id: `aud-${v.code}`,
-      name: `${villageShortName(v.name)}文化礼堂`,
-      village_code: v.code,
-      services: JSON.stringify(services),
-      digital_service_hub: services.some((s) => DIGITAL_HUB_SERVICES.includes(s)),
-      year_opened: intBetween(random, 2013, 2020),
-      provenance_kind: ProvenanceKind.SYNTHETIC,
-      provenance_source: SYNTHETIC_SOURCE,
-      provenance_as_of: '2020-12-31',
-      provenance_note: null,
-    });
-  }
-  await bulkUpsert(em, 'auditorium', rows, ['id']);
-  return { rows: { auditorium: rows.length } };
+    counts.digital_resource = await upsertIn(trx, 'digital_resource', catalogueRows(opts.seed), [
+      'id',
+    ]);
+    const auditoriums = new RowSink(trx, 'auditorium', ['id'], { services: 'jsonb' });
+    const links = new RowSink(trx, 'auditorium_resource', ['auditorium_id', 'resource_id']);
+    const usage = new RowSink(trx, 'auditorium_usage', ['auditorium_id', 'month']);
+    const events = new RowSink(trx, 'auditorium_event', ['id']);
+    for await (const v of readDivisions('villages')) {
+      if (!v.code.startsWith(prefix) || !isRuralVillageName(v.name)) continue;
+      const h = hash32(`${opts.seed}:auditorium:${v.code}`);
+      const covered =
+        REPORTED_VILLAGES.has(v.code) ||
+        (v.provinceCode === '33'
+          ? h <= calibration!.threshold
+          : h / 2 ** 32 < provinceCoverage(opts.seed, v.provinceCode));
+      if (!covered) continue;
+      const row =
+        v.code === HOUCANG
+          ? houcangRow(v)
+          : v.code === BAOSHANQIAO
+            ? baoshanqiaoRow(v)
+            : syntheticRow(opts.seed, v);
+      await auditoriums.push([row]);
+      const seeded: SeededAuditorium = {
+        id: row.id as string,
+        villageCode: v.code,
+        villageName: villageShortName(v.name),
+        services: JSON.parse(row.services as string) as AuditoriumService[],
+        yearOpened: row.year_opened as number | null,
+        seats: (row.seats as number | null) ?? 200,
+      };
+      await links.push(resourceLinks(opts.seed, seeded));
+      await usage.push(usageRows(opts.seed, seeded));
+      await events.push(eventRows(opts.seed, seeded));
+    }
+    for (const sink of [auditoriums, links, usage, events]) await sink.flush();
+    counts.auditorium = auditoriums.written;
+    counts.auditorium_resource = links.written;
+    counts.auditorium_usage = usage.written;
+    counts.auditorium_event = events.written;
+    opts.progress?.('auditorium', auditoriums.written);
+    await rebuildRollups(trx, prefix, calibration?.target ?? null);
+  });
+  return { rows: counts };
 }

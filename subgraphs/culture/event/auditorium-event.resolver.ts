@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
+import { ProvenanceKind, provenance } from '../../shared/provenance.js';
+import { requireWriter } from '../common/require-writer.js';
+import { assertCount, assertNotFutureDate, assertText } from '../common/validate.js';
+import type { CultureContext } from '../context.js';
+import { ZERO_DELTA, applyUsageDelta } from '../region/rollups.js';
+import { STEWARD_SOURCE, lockAuditorium } from '../common/steward.js';
+import { AuditoriumEvent } from './auditorium-event.entity.js';
+import { RecordAuditoriumEventInput } from './auditorium-event.inputs.js';
+
+@Resolver()
+export class AuditoriumEventMutationResolver {
+  @Directive('@requiresScopes(scopes: [["culture:write"]])')
+  @Mutation(() => AuditoriumEvent, {
+    description:
+      'Records an event held at an auditorium; the month rollups of its regions change in the ' +
+      'same transaction.',
+  })
+  async recordAuditoriumEvent(
+    @Arg('input', () => RecordAuditoriumEventInput) input: RecordAuditoriumEventInput,
+    @Ctx() ctx: CultureContext,
+  ): Promise<AuditoriumEvent> {
+    requireWriter(ctx);
+    assertNotFutureDate(input.date, 'input.date');
+    assertText(input.title, 'input.title', 200);
+    assertCount(input.attendance, 'input.attendance', 100_000);
+    if (input.source !== undefined && input.source !== null) {
+      assertText(input.source, 'input.source', 200);
+    }
+    return ctx.em.transactional(async (tem) => {
+      const auditorium = await lockAuditorium(tem, input.auditoriumId);
+      const event = Object.assign(new AuditoriumEvent(), {
+        id: `evt-${randomUUID()}`,
+        auditoriumId: auditorium.id,
+        villageCode: auditorium.village_code,
+        date: input.date,
+        title: input.title.trim(),
+        type: input.type,
+        attendance: input.attendance,
+        provenance: provenance(ProvenanceKind.REPORTED, input.source ?? STEWARD_SOURCE, input.date),
+      });
+      await tem.execute(
+        tem.getKnex()('auditorium_event').insert({
+          id: event.id,
+          auditorium_id: event.auditoriumId,
+          village_code: event.villageCode,
+          date: event.date,
+          title: event.title,
+          type: event.type,
+          attendance: event.attendance,
+          provenance_kind: event.provenance.kind,
+          provenance_source: event.provenance.source,
+          provenance_as_of: event.provenance.asOf,
+          provenance_note: null,
+        }),
+      );
+      await applyUsageDelta(tem, event.villageCode, event.date.slice(0, 7), {
+        ...ZERO_DELTA,
+        events: 1,
+        eventAttendance: event.attendance,
+      });
+      return event;
+    });
+  }
+}

@@ -1,0 +1,172 @@
+import { SafeIntResolver } from 'graphql-scalars';
+import {
+  Arg,
+  Ctx,
+  Directive,
+  Field,
+  Float,
+  Int,
+  ObjectType,
+  FieldResolver,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import {
+  Provenance,
+  ProvenanceKind,
+  SYNTHETIC_SOURCE,
+  provenance,
+} from '../../shared/provenance.js';
+import { assertMonthRange } from '../auditorium/auditorium.resolver.js';
+import type { CultureContext } from '../context.js';
+import { AssistedSessions, assistedSessions } from '../usage/auditorium-usage.entity.js';
+import { Region } from './region.reference.js';
+import { ROLLUP_AS_OF, SYNTHETIC_ROLLUP_NOTE } from './rollups.js';
+
+const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
+
+@ObjectType({ description: 'Usage totals of the auditoriums of a region over a month range.' })
+export class RegionUsageTotals {
+  @Field(() => String, { description: 'First month of the range (YYYY-MM).' })
+  from!: string;
+
+  @Field(() => String, { description: 'Last month of the range (YYYY-MM).' })
+  to!: string;
+
+  @Field(() => SafeIntResolver, { description: 'Auditorium-months with a usage report.' })
+  reports!: number;
+
+  @Field(() => SafeIntResolver, { description: 'Visits to auditoriums.' })
+  visits!: number;
+
+  @Field(() => SafeIntResolver, { description: 'Views or plays of digital resources.' })
+  resourceViews!: number;
+
+  @Field(() => AssistedSessions, { description: 'Assisted online-service sessions by kind.' })
+  assistedSessions!: AssistedSessions;
+
+  @Field(() => SafeIntResolver, { description: 'Events held.' })
+  events!: number;
+
+  @Field(() => SafeIntResolver, { description: 'People attending those events.' })
+  eventAttendance!: number;
+
+  @Field(() => Provenance, { description: 'Where these totals come from.' })
+  provenance!: Provenance;
+}
+
+@ObjectType({
+  description: "The culture subgraph's figures for a region, read from precomputed rollups.",
+})
+export class RegionCulture {
+  regionCode!: string;
+
+  @Field(() => Int, { description: 'Village culture auditoriums in the region.' })
+  auditoriumCount!: number;
+
+  @Field(() => Int, { description: 'Rural villages served by an auditorium.' })
+  ruralVillagesCovered!: number;
+
+  @Field(() => Int, {
+    description: 'Auditoriums that also act as hubs of digital public services.',
+  })
+  digitalServiceHubCount!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Rural villages in the region (from the places subgraph).',
+  })
+  ruralVillageCount!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Share of rural villages served by an auditorium (0 to 1); null when the region has none.',
+  })
+  coverage!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'The coverage share as a percentage rounded to one decimal (e.g. 91.3).',
+  })
+  coveragePercent!: number | null;
+
+  @Field(() => Provenance, {
+    description: 'Where the auditorium count and coverage come from.',
+  })
+  provenance!: Provenance;
+}
+
+const EMPTY_PROVENANCE = provenance(
+  ProvenanceKind.SYNTHETIC,
+  SYNTHETIC_SOURCE,
+  ROLLUP_AS_OF,
+  SYNTHETIC_ROLLUP_NOTE,
+);
+
+const USAGE_PROVENANCE = provenance(
+  ProvenanceKind.SYNTHETIC,
+  SYNTHETIC_SOURCE,
+  null,
+  'Sums of monthly usage reports and events: the seeded figures are synthetic; reports made ' +
+    'through reportAuditoriumUsage and recordAuditoriumEvent are included as reported.',
+);
+
+@Resolver(() => Region)
+export class RegionCultureFieldResolver {
+  @Directive('@requires(fields: "ruralVillageCount")')
+  @FieldResolver(() => RegionCulture, {
+    nullable: true,
+    description:
+      'Village culture auditoriums of the region: count, rural-village coverage and usage.',
+  })
+  async culture(@Root() region: Region, @Ctx() ctx: CultureContext): Promise<RegionCulture | null> {
+    if (!REGION_CODE.test(region.code)) return null;
+    const rollup = await ctx.loaders.regionRollup.load(region.code);
+    const covered = rollup?.ruralVillagesCovered ?? 0;
+    const rural = region.ruralVillageCount ?? null;
+    const coverage = rural ? covered / rural : null;
+    return Object.assign(new RegionCulture(), {
+      regionCode: region.code,
+      auditoriumCount: rollup?.auditoriumCount ?? 0,
+      ruralVillagesCovered: covered,
+      digitalServiceHubCount: rollup?.digitalServiceHubCount ?? 0,
+      ruralVillageCount: rural,
+      coverage,
+      coveragePercent: coverage === null ? null : Math.round(coverage * 1000) / 10,
+      provenance: rollup?.provenance ?? EMPTY_PROVENANCE,
+    });
+  }
+}
+
+@Resolver(() => RegionCulture)
+export class RegionCultureResolver {
+  @FieldResolver(() => RegionUsageTotals, {
+    description: 'Usage totals from `from` to `to` (YYYY-MM, at most 120 months).',
+  })
+  async usage(
+    @Root() view: RegionCulture,
+    @Ctx() ctx: CultureContext,
+    @Arg('from', () => String, { description: 'First month, YYYY-MM.' }) from: string,
+    @Arg('to', () => String, { description: 'Last month, YYYY-MM.' }) to: string,
+  ): Promise<RegionUsageTotals> {
+    assertMonthRange(from, to);
+    const s = await ctx.loaders.regionUsage.load({ regionCode: view.regionCode, from, to });
+    return Object.assign(new RegionUsageTotals(), {
+      from,
+      to,
+      reports: s.reports,
+      visits: s.visits,
+      resourceViews: s.resourceViews,
+      assistedSessions: assistedSessions({
+        medicalAppointment: s.medicalAppointmentSessions,
+        socialInsurance: s.socialInsuranceSessions,
+        eGovernment: s.eGovernmentSessions,
+        other: s.otherAssistedSessions,
+      }),
+      events: s.events,
+      eventAttendance: s.eventAttendance,
+      provenance: USAGE_PROVENANCE,
+    });
+  }
+}

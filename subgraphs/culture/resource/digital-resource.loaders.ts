@@ -1,0 +1,73 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '../../shared/database.js';
+import { rowLoader } from '../../shared/loaders.js';
+import { Auditorium } from '../auditorium/auditorium.entity.js';
+import { groupKeys } from '../common/group-keys.js';
+import { DigitalResource } from './digital-resource.entity.js';
+
+export interface OfferedByPageKey {
+  resourceId: string;
+  limit: number;
+  /** Id of the last auditorium seen. */
+  after: string | null;
+}
+
+export function createResourceLoaders(em: EntityManager) {
+  const knex = em.getKnex();
+  return {
+    resourceById: rowLoader<string, DigitalResource>(
+      (ids) => em.find(DigitalResource, { id: { $in: [...ids] } }),
+      (r) => r.id,
+    ),
+    /** How many auditoriums offer each resource: one grouped count for all resources asked. */
+    offeredByCount: new DataLoader<string, number>(async (ids) => {
+      const rows: { resource_id: string; n: number | string }[] = await em.execute(
+        knex('auditorium_resource')
+          .select('resource_id')
+          .count('* as n')
+          .whereIn('resource_id', [...ids])
+          .groupBy('resource_id'),
+      );
+      const byId = new Map(rows.map((r) => [r.resource_id, Number(r.n)]));
+      return ids.map((id) => byId.get(id) ?? 0);
+    }),
+    /** Pages of offering auditoriums for many resources: one windowed query per page shape. */
+    offeredByPages: new DataLoader<OfferedByPageKey, Auditorium[], string>(
+      async (keys) => {
+        const pages = new Map<string, Auditorium[]>();
+        for (const group of groupKeys(keys, (k) => `${k.limit}|${k.after ?? ''}`)) {
+          const { limit, after } = group[0];
+          const inner = knex('auditorium_resource')
+            .select('resource_id', 'auditorium_id')
+            .select(
+              knex.raw('row_number() over (partition by resource_id order by auditorium_id) as rn'),
+            )
+            .whereIn(
+              'resource_id',
+              group.map((k) => k.resourceId),
+            );
+          if (after) inner.where('auditorium_id', '>', after);
+          const links: { resource_id: string; auditorium_id: string }[] = await em.execute(
+            knex
+              .select('resource_id', 'auditorium_id')
+              .from(inner.as('t'))
+              .where('rn', '<=', limit + 1),
+          );
+          const auditoriums = links.length
+            ? await em.find(Auditorium, {
+                id: { $in: [...new Set(links.map((l) => l.auditorium_id))] },
+              })
+            : [];
+          const byId = new Map(auditoriums.map((a) => [a.id, a]));
+          links.sort((a, b) => (a.auditorium_id < b.auditorium_id ? -1 : 1));
+          for (const link of links) {
+            const key = `${link.resource_id}|${limit}|${after ?? ''}`;
+            pages.set(key, [...(pages.get(key) ?? []), byId.get(link.auditorium_id)!]);
+          }
+        }
+        return keys.map((k) => pages.get(`${k.resourceId}|${k.limit}|${k.after ?? ''}`) ?? []);
+      },
+      { cacheKeyFn: (k) => JSON.stringify(k) },
+    ),
+  };
+}

@@ -1,0 +1,112 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { badUserInput } from '../../shared/errors.js';
+import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import { AuditoriumConnection } from '../auditorium/auditorium.inputs.js';
+import type { CultureContext } from '../context.js';
+import { AuditoriumResource, DigitalResource } from './digital-resource.entity.js';
+import { DigitalResourceConnection, DigitalResourceFilter } from './digital-resource.inputs.js';
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The catalogue filter as a MikroORM condition (an auditorium offers a dozen items at most). */
+async function resourceWhere(filter: DigitalResourceFilter | undefined, ctx: CultureContext) {
+  const where: Record<string, unknown> = {};
+  for (const key of ['kind', 'topic', 'dialect', 'language', 'format'] as const) {
+    if (filter?.[key]) where[key] = filter[key];
+  }
+  if (filter?.titleContains) {
+    if (filter.titleContains.length > 50)
+      throw badUserInput('`filter.titleContains` is too long.', 'filter.titleContains');
+    where.title = { $like: likePattern(filter.titleContains) };
+  }
+  if (filter?.auditoriumId) {
+    const links = await ctx.em.find(AuditoriumResource, { auditoriumId: filter.auditoriumId });
+    where.id = { $in: links.map((l) => l.resourceId) };
+  }
+  return where as FilterQuery<DigitalResource>;
+}
+
+@Resolver(() => DigitalResource)
+export class DigitalResourceResolver {
+  @Query(() => DigitalResource, { nullable: true, description: 'A catalogue item by id.' })
+  digitalResource(@Arg('id', () => ID) id: string, @Ctx() ctx: CultureContext) {
+    return ctx.loaders.resourceById.load(id);
+  }
+
+  @Query(() => DigitalResourceConnection, {
+    description:
+      'The digital resource catalogue (e-books, dialect lessons, traditional-culture courses), ' +
+      'filtered, a page at a time, ordered by id.',
+  })
+  async digitalResources(
+    @Ctx() ctx: CultureContext,
+    @Arg('filter', () => DigitalResourceFilter, { nullable: true }) filter?: DigitalResourceFilter,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'Page size (default 20, at most 100).',
+    })
+    first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
+    after?: string,
+  ): Promise<DigitalResourceConnection> {
+    const limit = pageSize(first);
+    const afterId = decodeCursor(after);
+    const where = await resourceWhere(filter, ctx);
+    const rows =
+      limit === 0
+        ? []
+        : await ctx.em.find(
+            DigitalResource,
+            {
+              $and: [where, afterId ? { id: { $gt: afterId } } : {}],
+            } as FilterQuery<DigitalResource>,
+            { orderBy: { id: 'asc' }, limit: limit + 1 },
+          );
+    return Object.assign(new DigitalResourceConnection(), {
+      ...toConnection(rows, limit, afterId !== null, (r) => r.id),
+      count: () => ctx.em.count(DigitalResource, where),
+    });
+  }
+
+  @FieldResolver(() => Int, { description: 'Number of auditoriums offering this resource.' })
+  offeredByCount(@Root() r: DigitalResource, @Ctx() ctx: CultureContext): Promise<number> {
+    return ctx.loaders.offeredByCount.load(r.id);
+  }
+
+  @FieldResolver(() => AuditoriumConnection, {
+    description: 'Auditoriums offering this resource, ordered by id.',
+  })
+  async offeredBy(
+    @Root() r: DigitalResource,
+    @Ctx() ctx: CultureContext,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'Page size (default 20, at most 100).',
+    })
+    first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
+    after?: string,
+  ): Promise<AuditoriumConnection> {
+    const limit = pageSize(first);
+    const afterId = decodeCursor(after);
+    const rows =
+      limit === 0
+        ? []
+        : await ctx.loaders.offeredByPages.load({ resourceId: r.id, limit, after: afterId });
+    return Object.assign(new AuditoriumConnection(), {
+      ...toConnection(rows, limit, afterId !== null, (a) => a.id),
+      count: () => ctx.loaders.offeredByCount.load(r.id),
+    });
+  }
+}
+
+@Resolver(() => DigitalResourceConnection)
+export class DigitalResourceConnectionResolver {
+  @FieldResolver(() => Int, { description: 'Number of resources matching the filter.' })
+  totalCount(@Root() conn: DigitalResourceConnection): Promise<number> {
+    return conn.count();
+  }
+}

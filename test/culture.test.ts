@@ -1,0 +1,122 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { XINHUA_2021 } from '../subgraphs/shared/provenance.js';
+import { bootStack, type Stack } from './support/stack.js';
+
+// Province-wide: the 91.3 % is calibrated over all of Zhejiang, and places must hold the same
+// scope so that the gateway can send each region's rural village count to culture.
+let stack: Stack;
+let dir: string | undefined;
+
+/**
+ * @apollo/gateway refuses a supergraph that links requiresScopes `for: SECURITY` (only the Router
+ * enforces it). Until the gateway loads such a supergraph itself, this test runs it on a copy
+ * without that purpose; scope enforcement is not what this file tests (it only reads).
+ */
+function gatewaySupergraph(): string {
+  dir = mkdtempSync(join(tmpdir(), 'culture-supergraph-'));
+  const path = join(dir, 'supergraph.graphql');
+  const sdl = readFileSync('schema/supergraph.graphql', 'utf8').replace(
+    /(@link\(url: "https:\/\/specs\.apollo\.dev\/requiresScopes\/v[\d.]+"), for: SECURITY\)/,
+    '$1)',
+  );
+  writeFileSync(path, sdl);
+  return path;
+}
+
+beforeAll(async () => {
+  stack = await bootStack({ scopes: ['zhejiang'], env: { SUPERGRAPH_PATH: gatewaySupergraph() } });
+});
+afterAll(async () => {
+  await stack?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+interface CountyRow {
+  code: string;
+  ruralVillageCount: number;
+  culture: { ruralVillagesCovered: number; coverage: number | null } | null;
+}
+
+describe('culture through the gateway', () => {
+  it("gives Zhejiang's published auditorium count and coverage with their source", async () => {
+    const res = await stack.query(`{ region(code: "33") { name ruralVillageCount culture {
+        auditoriumCount ruralVillagesCovered coveragePercent
+        provenance { kind source asOf }
+        usage(from: "2020-01", to: "2020-12") { reports provenance { kind } } } } }`);
+    expect(res.body.errors).toBeUndefined();
+    const region = (res.body.data as { region: Record<string, unknown> }).region;
+    expect(region).toMatchObject({
+      name: '浙江省',
+      ruralVillageCount: 19_429,
+      culture: {
+        auditoriumCount: 17_739,
+        ruralVillagesCovered: 17_739,
+        coveragePercent: 91.3,
+        provenance: { kind: 'REPORTED', source: XINHUA_2021, asOf: '2020-12-31' },
+        usage: { provenance: { kind: 'SYNTHETIC' } },
+      },
+    });
+    const culture = region.culture as { auditoriumCount: number; usage: { reports: number } };
+    expect(culture.auditoriumCount).toBeGreaterThan(17_000);
+    // Every auditorium open in 2020 reported twelve months.
+    expect(culture.usage.reports).toBeGreaterThan(17_000 * 12 * 0.8);
+  });
+
+  it('lists all 90 counties with their coverage in as many culture statements as one city', async () => {
+    const counties = (code: string) =>
+      stack.query<{ region: { children: { children: CountyRow[] }[] } }>(
+        `{ region(code: "${code}") { children { children {
+            code ruralVillageCount culture { ruralVillagesCovered coverage } } } } }`,
+      );
+    const cultureSql = stack.subgraphs.culture.sql;
+    cultureSql.reset();
+    const province = await counties('33');
+    const provinceStatements = cultureSql.count;
+    const rows = province.body.data!.region.children.flatMap((c) => c.children);
+    expect(rows).toHaveLength(90);
+    for (const row of rows) {
+      expect(row.culture).not.toBeNull();
+      if (row.ruralVillageCount === 0) expect(row.culture!.coverage).toBeNull();
+      else
+        expect(row.culture!.coverage).toBeCloseTo(
+          row.culture!.ruralVillagesCovered / row.ruralVillageCount,
+          10,
+        );
+    }
+    cultureSql.reset();
+    const city = await stack.query<{ region: { children: CountyRow[] } }>(
+      `{ region(code: "3311") { children { code ruralVillageCount culture { coverage } } } }`,
+    );
+    expect(city.body.data!.region.children.length).toBeLessThan(90);
+    expect(cultureSql.count).toBe(provinceStatements);
+    expect(provinceStatements).toBe(1);
+  });
+
+  it("joins Houcang's auditorium to the village data of the places subgraph", async () => {
+    const res = await stack.query(`{ village(code: "330203009205") { name culture { auditorium {
+        name services provenance { kind } village { code name county { name } } } } } }`);
+    expect(res.body).toEqual({
+      data: {
+        village: {
+          name: '后仓村村委会',
+          culture: {
+            auditorium: {
+              name: '后仓村文化礼堂',
+              services: [
+                'BOOK_LENDING',
+                'DIALECT_LEARNING',
+                'TRADITIONAL_CULTURE_COURSES',
+                'DIGITAL_LIBRARY_TERMINAL',
+              ],
+              provenance: { kind: 'REPORTED' },
+              village: { code: '330203009205', name: '后仓村村委会', county: { name: '海曙区' } },
+            },
+          },
+        },
+      },
+    });
+  });
+});
