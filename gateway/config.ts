@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tracingConfigFrom, tracingEnv, type TracingConfig } from './tracing.js';
 
 /**
  * The only reader of process.env for the gateway process. Validates every variable, gives safe
@@ -22,6 +23,8 @@ const schema = z.object({
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+  // Observability: OpenTelemetry traces (off unless configured).
+  ...tracingEnv,
 });
 
 export interface GatewayConfig {
@@ -35,6 +38,7 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   logLevel: string;
   prettyLogs: boolean;
+  tracing: TracingConfig;
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -63,5 +67,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     logLevel: c.LOG_LEVEL,
     prettyLogs:
       c.LOG_FORMAT === 'pretty' || (c.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
+    tracing: tracingConfigFrom(c),
   };
 }

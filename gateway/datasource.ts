@@ -2,6 +2,8 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
+import type { FetchObserver, FetchOutcome } from './metrics.js';
+import { injectTraceContext } from './tracing.js';
 
 export interface GatewayContext {
   requestId: string;
@@ -18,6 +20,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     url: string,
     timeoutMs: number,
     private readonly log: Logger,
+    private readonly observeFetch?: FetchObserver,
   ) {
     super({
       url,
@@ -30,19 +33,28 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const requestId = 'context' in options ? options.context?.requestId : undefined;
     if (requestId) options.request.http?.headers.set('x-request-id', requestId);
+    // Observability: continue the trace (the active span is @apollo/gateway's fetch span).
+    if (options.request.http) injectTraceContext(options.request.http.headers);
   }
 
   override async process(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): Promise<GatewayGraphQLResponse> {
+    // Observability: fetch count, latency and errors per subgraph.
+    const done = this.observeFetch?.(this.subgraph);
+    let outcome: FetchOutcome = 'unavailable';
     try {
-      return await super.process(options);
+      const response = await super.process(options);
+      outcome = response.errors?.length ? 'graphql_error' : 'success';
+      return response;
     } catch (err) {
       const requestId = 'context' in options ? options.context?.requestId : undefined;
       this.log.warn({ err, subgraph: this.subgraph, requestId }, 'subgraph fetch failed');
       throw new GraphQLError('A part of the graph is unavailable right now.', {
         extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
       });
+    } finally {
+      done?.(outcome);
     }
   }
 }

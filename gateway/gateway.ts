@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { SubgraphDataSource, type GatewayContext } from './datasource.js';
 import { formatGatewayError } from './errors.js';
+import { createGatewayMetrics } from './metrics.js';
+import { traceRequests } from './tracing.js';
 
 export interface RunningGateway {
   url: string;
@@ -60,12 +62,20 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     url: config.subgraphUrls[s.name as keyof GatewayConfig['subgraphUrls']] ?? s.url,
   }));
   const urlOf = new Map(subgraphs.map((s) => [s.name, s.url]));
+  // Observability: Prometheus metrics at /metrics (see metrics.ts for what other parts report).
+  const metrics = createGatewayMetrics(subgraphs.map((s) => s.name));
 
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, urlOf.get(name) ?? url!, config.subgraphTimeoutMs, logger),
+      new SubgraphDataSource(
+        name,
+        urlOf.get(name) ?? url!,
+        config.subgraphTimeoutMs,
+        logger,
+        metrics.observeFetch,
+      ),
   });
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -73,7 +83,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin],
     formatError: (formatted, error) => {
       const { error: out, masked } = formatGatewayError(formatted, undefined);
       if (masked) logger.error({ err: error, path: formatted.path }, 'masked error');
@@ -144,6 +154,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           ...(down.length ? { unavailable: down } : {}),
         });
       }
+      if (path === '/metrics') return await metrics.serve(res);
       if (path === '/graphql') return await handleGraphQL(req, res, requestId);
       sendJson(res, 404, errorBody('Not found. The GraphQL endpoint is /graphql.', 'NOT_FOUND'));
     } catch (err) {
@@ -160,10 +171,11 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   let server: Server | undefined;
   return {
     subgraphs,
+    metrics,
     async listen(): Promise<RunningGateway> {
       await apollo.start();
       started = true;
-      server = createServer((req, res) => void handle(req, res));
+      server = createServer(traceRequests((req, res) => void handle(req, res)));
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve) => server!.listen(config.port, config.host, resolve));
       const port = (server.address() as AddressInfo).port;

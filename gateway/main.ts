@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { loadGatewayConfig } from './config.js';
 import { createGateway } from './gateway.js';
+import { startTracing } from './tracing.js';
 
 const config = loadGatewayConfig();
 const logger = pino({
@@ -10,6 +11,7 @@ const logger = pino({
     ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } }
     : {}),
 });
+const tracing = startTracing(config.tracing);
 const running = await createGateway(config, logger).listen();
 logger.info({ url: running.url }, `gateway ready: GraphQL endpoint at ${running.url}`);
 
@@ -19,6 +21,7 @@ async function stop(signal: string) {
   stopping = true;
   logger.info({ signal }, 'shutting down');
   await running.close();
+  await tracing.shutdown();
   process.exit(0);
 }
 process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tracingConfigFrom, tracingEnv, type TracingConfig } from './tracing.js';
 
 /**
  * The only reader of process.env for a subgraph process. Validates every variable, gives safe
@@ -19,9 +20,12 @@ export interface SubgraphConfig {
   host: string;
   port: number;
   databaseUrl: string;
+  /** PostgreSQL read replicas (reads outside transactions); empty for none. */
+  databaseReplicaUrls: string[];
   migrate: boolean;
   logLevel: string;
   prettyLogs: boolean;
+  tracing: TracingConfig;
 }
 
 export function formatConfigError(error: z.ZodError): Error {
@@ -41,11 +45,22 @@ export function loadSubgraphConfig(
       .string()
       .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgresql://')
       .default(`sqlite:data/${name}.sqlite`),
+    [`${P}_DATABASE_REPLICA_URLS`]: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((u) => u.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, 'must be postgresql:// URLs'))),
     DB_MIGRATE: boolish.default(true),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+    ...tracingEnv,
   });
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw formatConfigError(parsed.error);
@@ -58,9 +73,11 @@ export function loadSubgraphConfig(
     host: c[`${P}_HOST`] as string,
     port: c[`${P}_PORT`] as number,
     databaseUrl: c[`${P}_DATABASE_URL`] as string,
+    databaseReplicaUrls: c[`${P}_DATABASE_REPLICA_URLS`] as string[],
     migrate: c.DB_MIGRATE as boolean,
     logLevel: c.LOG_LEVEL as string,
     prettyLogs:
       c.LOG_FORMAT === 'pretty' || (c.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
+    tracing: tracingConfigFrom(c, `${name}-subgraph`),
   };
 }
