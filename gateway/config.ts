@@ -27,6 +27,9 @@ const schema = z.object({
   ...tracingEnv,
 });
 
+/** Every variable the gateway reads (checked against .env.example and docker-compose.yml). */
+export const GATEWAY_ENV_VARS = Object.keys(schema.shape);
+
 export interface GatewayConfig {
   port: number;
   host: string | undefined;

@@ -33,12 +33,9 @@ export function formatConfigError(error: z.ZodError): Error {
   return new Error(`Invalid configuration:\n${lines.join('\n')}`);
 }
 
-export function loadSubgraphConfig(
-  name: SubgraphName,
-  env: NodeJS.ProcessEnv = process.env,
-): SubgraphConfig {
+function envSchema(name: SubgraphName) {
   const P = name.toUpperCase();
-  const schema = z.object({
+  return z.object({
     [`${P}_HOST`]: z.string().default('127.0.0.1'),
     [`${P}_PORT`]: z.coerce.number().int().min(0).max(65535).default(SUBGRAPH_PORTS[name]),
     [`${P}_DATABASE_URL`]: z
@@ -62,6 +59,19 @@ export function loadSubgraphConfig(
     LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
     ...tracingEnv,
   });
+}
+
+/** Every variable a subgraph reads (checked against .env.example and docker-compose.yml). */
+export function subgraphEnvVars(name: SubgraphName): string[] {
+  return Object.keys(envSchema(name).shape);
+}
+
+export function loadSubgraphConfig(
+  name: SubgraphName,
+  env: NodeJS.ProcessEnv = process.env,
+): SubgraphConfig {
+  const P = name.toUpperCase();
+  const schema = envSchema(name);
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw formatConfigError(parsed.error);
   const c = parsed.data as Record<string, unknown>;

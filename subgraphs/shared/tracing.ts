@@ -24,12 +24,17 @@ import type { QueryObserver } from './database.js';
  * the other OTEL_EXPORTER_OTLP_* ones: headers, timeout, compression).
  */
 export const tracingEnv = {
-  OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
-  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
-  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  OTEL_SDK_DISABLED: unsetIfEmpty(z.enum(['true', 'false']).default('false')),
+  OTEL_TRACES_EXPORTER: unsetIfEmpty(z.enum(['otlp', 'console', 'none']).optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetIfEmpty(z.string().url().optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: unsetIfEmpty(z.string().url().optional()),
+  OTEL_SERVICE_NAME: unsetIfEmpty(z.string().min(1).optional()),
 };
+
+/** `VAR=` (as compose files and .env files often write it) means unset. */
+function unsetIfEmpty<T extends z.ZodType>(type: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), type);
+}
 
 export interface TracingConfig {
   /** Off unless an exporter or an OTLP endpoint is configured: no outbound connection by default. */
