@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tracingConfigFrom, tracingEnv, type TracingConfig } from './tracing.js';
 
 /**
  * The only reader of process.env for the gateway process. Validates every variable, gives safe
@@ -78,6 +79,8 @@ const schema = z.object({
   AUDIT_SENSITIVE_TYPES: csv,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+  // Observability: OpenTelemetry traces (off unless configured).
+  ...tracingEnv,
 });
 
 export interface Quota {
@@ -86,6 +89,8 @@ export interface Quota {
   /** Requests per UTC day; 0 = unlimited. */
   perDay: number;
 }
+/** Every variable the gateway reads (checked against .env.example and docker-compose.yml). */
+export const GATEWAY_ENV_VARS = Object.keys(schema.shape);
 
 export interface GatewayConfig {
   port: number;
@@ -128,6 +133,7 @@ export interface GatewayConfig {
   audit: { path: string | undefined; sensitiveTypes: string[] };
   logLevel: string;
   prettyLogs: boolean;
+  tracing: TracingConfig;
 }
 
 function fail(lines: string[]): never {
@@ -135,7 +141,10 @@ function fail(lines: string[]): never {
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const parsed = schema.safeParse(env);
+  // An empty variable means unset (compose files and .env.example write unset ones as `X=`).
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')),
+  );
   if (!parsed.success) {
     fail(parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`));
   }
@@ -208,5 +217,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     logLevel: c.LOG_LEVEL,
     prettyLogs:
       c.LOG_FORMAT === 'pretty' || (c.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
+    tracing: tracingConfigFrom(c),
   };
 }

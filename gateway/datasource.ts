@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { Identity } from './auth.js';
 import { CircuitBreaker } from './breaker.js';
 import { IDENTITY_HEADER, signIdentity } from './identity-header.js';
+import type { BreakerState, FetchObserver, FetchOutcome } from './metrics.js';
+import { injectTraceContext } from './tracing.js';
 
 export interface GatewayContext {
   requestId: string;
@@ -49,6 +51,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     url: string,
     private readonly policy: SubgraphPolicy,
     private readonly log: Logger,
+    private readonly observeFetch?: FetchObserver,
+    onBreakerChange?: (state: BreakerState) => void,
   ) {
     super({
       url,
@@ -64,7 +68,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.breaker = new CircuitBreaker(
       policy.breaker.failureThreshold,
       policy.breaker.resetMs,
-      (state) => log.warn({ subgraph, state }, `circuit breaker of ${subgraph} is ${state}`),
+      (state) => {
+        log.warn({ subgraph, state }, `circuit breaker of ${subgraph} is ${state}`);
+        onBreakerChange?.(state === 'half-open' ? 'half_open' : state);
+      },
     );
   }
 
@@ -78,6 +85,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     }
     const deadline = deadlines.get(options);
     if (deadline) headers.set(DEADLINE_HEADER, String(deadline));
+    // Observability: continue the trace (the active span is @apollo/gateway's fetch span).
+    injectTraceContext(headers);
   }
 
   override async process(
@@ -87,6 +96,25 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (!('incomingRequestContext' in options)) return super.process(options);
     const requestId = options.context?.requestId;
     if (!this.breaker.allow()) return unavailable(options);
+    // Observability: fetch count, latency and errors per subgraph.
+    const done = this.observeFetch?.(this.subgraph);
+    let outcome: FetchOutcome = 'unavailable';
+    try {
+      return await this.attempt(options, requestId, (o) => (outcome = o));
+    } finally {
+      done?.(outcome);
+    }
+  }
+
+  /** One guarded fetch: retries queries with backoff inside the deadline, never mutations. */
+  private async attempt(
+    options: Extract<
+      GraphQLDataSourceProcessOptions<GatewayContext>,
+      { incomingRequestContext: unknown }
+    >,
+    requestId: string | undefined,
+    setOutcome: (o: FetchOutcome) => void,
+  ): Promise<GatewayGraphQLResponse> {
     const isMutation = /^\s*mutation\b/.test(options.request.query ?? '');
     const deadline = Date.now() + this.policy.timeoutMs;
     deadlines.set(options, deadline);
@@ -97,6 +125,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
           throw new SubgraphFailure('response is not a GraphQL result', true);
         }
         this.breaker.success();
+        setOutcome(res.errors?.length ? 'graphql_error' : 'success');
         return res;
       } catch (err) {
         const status = (err as { extensions?: { response?: { status?: number } } }).extensions

@@ -23,6 +23,8 @@ import { createQuotas } from './quota.js';
 import { subgraphsOf, supergraphFromFile } from './supergraph.js';
 
 export { subgraphsOf };
+import { createGatewayMetrics } from './metrics.js';
+import { traceRequests } from './tracing.js';
 
 export interface RunningGateway {
   url: string;
@@ -52,6 +54,8 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       : new FileKeyStore(config.keys.path, config.keys.reloadMs);
   const audit = createAuditLog(config.audit.path, logger);
   const dataSources = new Map<string, SubgraphDataSource>();
+  // Observability: Prometheus metrics at /metrics (see metrics.ts for what other parts report).
+  const metrics = createGatewayMetrics(subgraphs.map((s) => s.name));
 
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.supergraphPath, config.watchSupergraph, logger),
@@ -68,6 +72,8 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           sharedSecret: config.sharedSecret,
         },
         logger,
+        metrics.observeFetch,
+        (state) => metrics.setBreakerState(name, state),
       );
       dataSources.set(name, source);
       return source;
@@ -90,6 +96,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     allowBatchedHttpRequests: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      metrics.plugin,
       {
         async requestDidStart() {
           return {
@@ -196,6 +203,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           ...(down.length ? { unavailable: down } : {}),
         });
       }
+      if (path === '/metrics') return await metrics.serve(res);
       if (path === '/graphql') {
         if (applyCors(req, res, config.corsOrigins)) return;
         return await handleGraphQL(req, res, requestId);
@@ -225,11 +233,12 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     subgraphs,
     /** The data source of each subgraph (circuit breaker state), once the schema is loaded. */
     dataSources,
+    metrics,
     async listen(): Promise<RunningGateway> {
       if (redis) await redis.connect();
       await apollo.start();
       started = true;
-      server = createServer((req, res) => void handle(req, res));
+      server = createServer(traceRequests((req, res) => void handle(req, res)));
       server.keepAliveTimeout = 65_000;
       server.requestTimeout = 60_000;
       await new Promise<void>((resolve) => server!.listen(config.port, config.host, resolve));

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { loadGatewayConfig } from './config.js';
 import { createGateway } from './gateway.js';
+import { startTracing } from './tracing.js';
 
 const config = loadGatewayConfig();
 const logger = pino({
@@ -10,6 +11,7 @@ const logger = pino({
     ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } }
     : {}),
 });
+const tracing = startTracing(config.tracing);
 const running = await createGateway(config, logger).listen();
 logger.info({ url: running.url }, `gateway ready: GraphQL endpoint at ${running.url}`);
 
@@ -22,6 +24,7 @@ async function stop(signal: string) {
   logger.info({ signal, graceMs: config.shutdownTimeoutMs }, 'shutting down');
   try {
     await running.close();
+    await tracing.shutdown();
     process.exit(0);
   } catch (err) {
     logger.error({ err }, 'shutdown failed');

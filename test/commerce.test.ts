@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XINHUA_2021 } from '../subgraphs/shared/provenance.js';
 import { bootStack, type Stack } from './support/stack.js';
@@ -9,34 +6,20 @@ type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 // Lishui city: Songyang county and its eight sibling counties.
 let stack: Stack;
-let dir: string;
-
-/**
- * @apollo/gateway refuses a supergraph that links requiresScopes `for: SECURITY` (only the Router
- * enforces it). Until the gateway loads such a supergraph itself, this test runs it on a copy
- * without that purpose; scope enforcement is not what this file tests.
- */
-function gatewaySupergraph(): string {
-  dir = mkdtempSync(join(tmpdir(), 'commerce-supergraph-'));
-  const path = join(dir, 'supergraph.graphql');
-  const sdl = readFileSync('schema/supergraph.graphql', 'utf8').replace(
-    /(@link\(url: "https:\/\/specs\.apollo\.dev\/requiresScopes\/v[\d.]+"), for: SECURITY\)/,
-    '$1)',
-  );
-  writeFileSync(path, sdl);
-  return path;
-}
 
 beforeAll(async () => {
-  stack = await bootStack({ scopes: ['3311'], env: { SUPERGRAPH_PATH: gatewaySupergraph() } });
+  stack = await bootStack({ scopes: ['3311'] });
 });
 afterAll(async () => {
   await stack?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function data(q: string, vars?: Record<string, unknown>): Promise<Data> {
-  const res = await stack.query(q, vars);
+async function data(
+  q: string,
+  vars?: Record<string, unknown>,
+  headers?: Record<string, string>,
+): Promise<Data> {
+  const res = await stack.query(q, vars, headers);
   expect(res.body.errors).toBeUndefined();
   return res.body.data as Data;
 }
@@ -147,8 +130,8 @@ describe('commerce through the gateway', () => {
       orders: 7,
       revenue: '700.00',
     };
-    await data(report, { i: input });
-    await data(report, { i: input });
+    await data(report, { i: input }, stack.steward);
+    await data(report, { i: input }, stack.steward);
     const after = await sales();
     const fen = (a: string) => BigInt(a.replace('.', ''));
     expect(after.onlineStore.monthlySales).toEqual([{ orders: 7, revenue: { amount: '700.00' } }]);
@@ -158,7 +141,11 @@ describe('commerce through the gateway', () => {
     expect(fen(after.region.commerce.onlineSales.revenue.amount)).toBe(
       fen(before.region.commerce.onlineSales.revenue.amount) - fen(old.revenue.amount) + 70000n,
     );
-    const negative = await stack.query(report, { i: { ...input, revenue: '-1.00' } });
+    const negative = await stack.query(
+      report,
+      { i: { ...input, revenue: '-1.00' } },
+      stack.steward,
+    );
     expect(negative.body.data).toBeNull();
     expect(negative.body.errors?.map((e) => e.extensions)).toEqual([
       { code: 'BAD_USER_INPUT', field: 'input.revenue' },

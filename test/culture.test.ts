@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XINHUA_2021 } from '../subgraphs/shared/provenance.js';
 import { bootStack, type Stack } from './support/stack.js';
@@ -8,30 +5,12 @@ import { bootStack, type Stack } from './support/stack.js';
 // Province-wide: the 91.3 % is calibrated over all of Zhejiang, and places must hold the same
 // scope so that the gateway can send each region's rural village count to culture.
 let stack: Stack;
-let dir: string | undefined;
-
-/**
- * @apollo/gateway refuses a supergraph that links requiresScopes `for: SECURITY` (only the Router
- * enforces it). Until the gateway loads such a supergraph itself, this test runs it on a copy
- * without that purpose; scope enforcement is not what this file tests (it only reads).
- */
-function gatewaySupergraph(): string {
-  dir = mkdtempSync(join(tmpdir(), 'culture-supergraph-'));
-  const path = join(dir, 'supergraph.graphql');
-  const sdl = readFileSync('schema/supergraph.graphql', 'utf8').replace(
-    /(@link\(url: "https:\/\/specs\.apollo\.dev\/requiresScopes\/v[\d.]+"), for: SECURITY\)/,
-    '$1)',
-  );
-  writeFileSync(path, sdl);
-  return path;
-}
 
 beforeAll(async () => {
-  stack = await bootStack({ scopes: ['zhejiang'], env: { SUPERGRAPH_PATH: gatewaySupergraph() } });
+  stack = await bootStack({ scopes: ['zhejiang'] });
 });
 afterAll(async () => {
   await stack?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 interface CountyRow {

@@ -60,9 +60,9 @@ describe('the federated village graph through the gateway', () => {
   it('issues a number of SQL statements per subgraph that does not grow with the page size', async () => {
     const page = (first: number) =>
       stack.query(
-        `query($first: Int) { villages(filter: { regionCode: "331124" }, first: $first) {
+        `query($first: Int) { villages(filter: { regionCode: "331124", kind: RURAL_VILLAGE }, first: $first) {
           edges { node { code name culture { auditorium { name } } healthcare { clinic { name } }
-            commerce { storeCount stores { name } } } } } }`,
+            commerce { storeCount stores(first: 5) { edges { node { name } } } } } } } }`,
         { first },
       );
     const counts = async (first: number) => {

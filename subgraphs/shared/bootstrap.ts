@@ -1,14 +1,23 @@
 import type { BaseContext } from '@apollo/server';
 import type { SubgraphConfig } from './config.js';
-import { openDatabase, type EntityManager, type Orm } from './database.js';
+import {
+  dialectOf,
+  openDatabase,
+  type EntityManager,
+  type Orm,
+  type QueryObserver,
+} from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import { DEV_GATEWAY_SHARED_SECRET } from './identity.js';
+import { createSubgraphMetrics, type SubgraphMetrics } from './metrics.js';
 import { createSubgraphServer, type RunningServer } from './server.js';
 import type { SubgraphDefinition } from './subgraph.js';
+import { sqlSpanObserver, startTracing } from './tracing.js';
 
 export interface StartedSubgraph {
   orm: Orm;
   server: RunningServer;
+  metrics: SubgraphMetrics;
   close: () => Promise<void>;
 }
 
@@ -17,6 +26,7 @@ export async function startSubgraph<T extends BaseContext>(
   def: SubgraphDefinition<T>,
   opts: {
     databaseUrl: string;
+    databaseReplicaUrls?: string[];
     port: number;
     host?: string;
     logger: Logger;
@@ -26,19 +36,24 @@ export async function startSubgraph<T extends BaseContext>(
     gatewaySharedSecret?: string;
   },
 ): Promise<StartedSubgraph> {
+  const metrics = createSubgraphMetrics(def.name);
   const orm = await openDatabase({
     url: opts.databaseUrl,
+    replicaUrls: opts.databaseReplicaUrls,
     entities: def.entities,
     migrations: def.migrations,
     migrate: opts.migrate,
     onQuery: opts.onQuery,
+    observeQuery: observeSql(metrics, dialectOf(opts.databaseUrl)),
   });
+  metrics.watchPool(orm);
   try {
     const schema = await def.buildSchema();
     const http = createSubgraphServer<T>({
       name: def.name,
       schema,
       logger: opts.logger,
+      metrics,
       createContext: (req) => def.createContext(orm.em.fork() as EntityManager, opts.logger, req),
       gatewaySharedSecret: opts.gatewaySharedSecret ?? DEV_GATEWAY_SHARED_SECRET,
       ready: async () => {
@@ -49,6 +64,7 @@ export async function startSubgraph<T extends BaseContext>(
     return {
       orm,
       server,
+      metrics,
       close: async () => {
         await server.close();
         await orm.close();
@@ -70,8 +86,10 @@ export async function runSubgraph<T extends BaseContext>(
     level: config.logLevel,
     pretty: config.prettyLogs,
   });
+  const tracing = startTracing(config.tracing);
   const started = await startSubgraph(def, {
     databaseUrl: config.databaseUrl,
+    databaseReplicaUrls: config.databaseReplicaUrls,
     port: config.port,
     host: config.host,
     logger,
@@ -84,8 +102,22 @@ export async function runSubgraph<T extends BaseContext>(
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await started.close();
+    await tracing.shutdown();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Times each SQL statement for the metrics and traces it as a span of the current request. */
+function observeSql(metrics: SubgraphMetrics, system: string): QueryObserver {
+  const span = sqlSpanObserver(system);
+  return (sql) => {
+    const started = process.hrtime.bigint();
+    const endSpan = span(sql);
+    return (error) => {
+      metrics.observeSql(sql, Number(process.hrtime.bigint() - started) / 1e9, error !== undefined);
+      endSpan(error);
+    };
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEV_GATEWAY_SHARED_SECRET } from './identity.js';
+import { tracingConfigFrom, tracingEnv, type TracingConfig } from './tracing.js';
 
 /**
  * The only reader of process.env for a subgraph process. Validates every variable, gives safe
@@ -20,11 +21,14 @@ export interface SubgraphConfig {
   host: string;
   port: number;
   databaseUrl: string;
+  /** PostgreSQL read replicas (reads outside transactions); empty for none. */
+  databaseReplicaUrls: string[];
   migrate: boolean;
   logLevel: string;
   prettyLogs: boolean;
   /** Key of the gateway's signed identity header (see identity.ts). */
   gatewaySharedSecret: string;
+  tracing: TracingConfig;
 }
 
 export function formatConfigError(error: z.ZodError): Error {
@@ -32,18 +36,25 @@ export function formatConfigError(error: z.ZodError): Error {
   return new Error(`Invalid configuration:\n${lines.join('\n')}`);
 }
 
-export function loadSubgraphConfig(
-  name: SubgraphName,
-  env: NodeJS.ProcessEnv = process.env,
-): SubgraphConfig {
+function envSchema(name: SubgraphName) {
   const P = name.toUpperCase();
-  const schema = z.object({
+  return z.object({
     [`${P}_HOST`]: z.string().default('127.0.0.1'),
     [`${P}_PORT`]: z.coerce.number().int().min(0).max(65535).default(SUBGRAPH_PORTS[name]),
     [`${P}_DATABASE_URL`]: z
       .string()
       .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgresql://')
       .default(`sqlite:data/${name}.sqlite`),
+    [`${P}_DATABASE_REPLICA_URLS`]: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((u) => u.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, 'must be postgresql:// URLs'))),
     DB_MIGRATE: boolish.default(true),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -51,8 +62,25 @@ export function loadSubgraphConfig(
     LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
     NODE_ENV: z.string().default('development'),
     GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ...tracingEnv,
   });
-  const parsed = schema.safeParse(env);
+}
+
+/** Every variable a subgraph reads (checked against .env.example and docker-compose.yml). */
+export function subgraphEnvVars(name: SubgraphName): string[] {
+  return Object.keys(envSchema(name).shape);
+}
+
+export function loadSubgraphConfig(
+  name: SubgraphName,
+  env: NodeJS.ProcessEnv = process.env,
+): SubgraphConfig {
+  const P = name.toUpperCase();
+  const schema = envSchema(name);
+  // An empty variable means unset (compose files and .env.example write unset ones as `X=`).
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')),
+  );
   if (!parsed.success) throw formatConfigError(parsed.error);
   const c = parsed.data as Record<string, unknown>;
   const development = c.NODE_ENV === 'development' || c.NODE_ENV === 'test';
@@ -69,11 +97,13 @@ export function loadSubgraphConfig(
     host: c[`${P}_HOST`] as string,
     port: c[`${P}_PORT`] as number,
     databaseUrl: c[`${P}_DATABASE_URL`] as string,
+    databaseReplicaUrls: c[`${P}_DATABASE_REPLICA_URLS`] as string[],
     migrate: c.DB_MIGRATE as boolean,
     logLevel: c.LOG_LEVEL as string,
     prettyLogs:
       c.LOG_FORMAT === 'pretty' || (c.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
     gatewaySharedSecret:
       (c.GATEWAY_SHARED_SECRET as string | undefined) ?? DEV_GATEWAY_SHARED_SECRET,
+    tracing: tracingConfigFrom(c, `${name}-subgraph`),
   };
 }

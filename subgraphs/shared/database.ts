@@ -1,4 +1,5 @@
 import { MikroORM, type MigrationObject, type Options } from '@mikro-orm/core';
+import type { AbstractSqlConnection, AbstractSqlDriver } from '@mikro-orm/knex';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
@@ -27,8 +28,23 @@ export interface DatabaseOptions {
   migrations: MigrationSets;
   /** Called with every SQL statement the ORM sends (statement counters, metrics). */
   onQuery?: (sql: string) => void;
+  /**
+   * Called when a statement is sent; the returned function is called when its result (or error)
+   * arrives. Metrics and trace spans of SQL statements hang on this.
+   */
+  observeQuery?: QueryObserver;
+  /** PostgreSQL read replicas: reads outside transactions go to one of them. */
+  replicaUrls?: string[];
   poolMax?: number;
 }
+
+type ExecuteQuery = (
+  query: string,
+  cb: () => Promise<unknown>,
+  context?: unknown,
+) => Promise<unknown>;
+
+export type QueryObserver = (sql: string) => (error?: unknown) => void;
 
 export function dialectOf(url: string): DatabaseDialect {
   if (url.startsWith('sqlite:')) return 'sqlite';
@@ -62,17 +78,56 @@ export function ormOptions(opts: DatabaseOptions): Options {
     driver: PostgreSqlDriver,
     clientUrl: opts.url,
     pool: { min: 0, max: opts.poolMax ?? 10 },
+    // MikroORM sends reads outside transactions to a replica, writes and transactions to the
+    // primary; each replica gets a pool of the same size.
+    replicas: (opts.replicaUrls ?? []).map((clientUrl, i) => ({
+      name: `replica-${i + 1}`,
+      clientUrl,
+    })),
   };
+}
+
+/** The primary connection and each read replica's, with a label for metrics. */
+export function connectionsOf(orm: Orm): { role: string; connection: AbstractSqlConnection }[] {
+  const driver = orm.em.getDriver() as AbstractSqlDriver & { replicas?: AbstractSqlConnection[] };
+  return [
+    { role: 'primary', connection: driver.getConnection('write') },
+    ...(driver.replicas ?? []).map((connection, i) => ({ role: `replica-${i + 1}`, connection })),
+  ];
+}
+
+/** Wraps each connection's statement execution so `observe` sees its start and its end. */
+function observeConnections(orm: Orm, observe: QueryObserver): void {
+  for (const { connection } of connectionsOf(orm)) {
+    // executeQuery is where MikroORM times every statement it sends (protected in its types).
+    const target = connection as unknown as { executeQuery: ExecuteQuery };
+    const execute = target.executeQuery.bind(connection);
+    target.executeQuery = async (query, cb, context) => {
+      const done = observe(query);
+      try {
+        const result = await execute(query, cb, context);
+        done();
+        return result;
+      } catch (err) {
+        done(err);
+        throw err;
+      }
+    };
+  }
 }
 
 /** Opens the database and brings its schema up to date with the subgraph's migrations. */
 export async function openDatabase(opts: DatabaseOptions & { migrate?: boolean }): Promise<Orm> {
+  if (opts.replicaUrls?.length && dialectOf(opts.url) !== 'postgresql') {
+    throw new Error('Read replicas need a postgresql:// primary.');
+  }
   const orm = await MikroORM.init(ormOptions(opts));
   // Counted at the knex level so that statements a loader sends through knex directly count too.
   if (opts.onQuery) {
     const onQuery = opts.onQuery;
     (orm.em as EntityManager).getKnex().on('query', (q: { sql: string }) => onQuery(q.sql));
   }
+  if (opts.observeQuery) observeConnections(orm, opts.observeQuery);
   if (dialectOf(opts.url) === 'sqlite') {
     // WAL lets readers proceed while the seeder writes; NORMAL sync is safe with WAL.
     const knex = (orm.em as EntityManager).getKnex();

@@ -1,12 +1,15 @@
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { maskError } from './errors.js';
 import { IDENTITY_HEADER, verifyGatewayIdentity, type GatewayIdentity } from './identity.js';
 import type { Logger } from './logger.js';
+import type { SubgraphMetrics } from './metrics.js';
+import { withServerSpan } from './tracing.js';
 
 export interface RequestInfo {
   requestId: string;
@@ -27,7 +30,17 @@ export interface SubgraphServerDeps<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Verifies the gateway's signed identity header; unset = no request has an identity. */
   gatewaySharedSecret?: string;
+  /** Prometheus metrics of this server, served at `/metrics`. */
+  metrics?: SubgraphMetrics;
 }
+
+/** What every log line written while answering one request carries. */
+interface RequestScope {
+  requestId: string;
+  log: Logger;
+}
+
+const REQUEST_ID = /^[\w-]{1,64}$/;
 
 export interface RunningServer {
   url: string;
@@ -64,15 +77,26 @@ export function createSubgraphServer<TContext extends BaseContext>(
 ) {
   const { logger } = deps;
   const maxBody = deps.maxBodyBytes ?? 1024 * 1024;
+  // Lets code without the GraphQL context (formatError) log with the request's id.
+  const requestScope = new AsyncLocalStorage<RequestScope>();
   const apollo = new ApolloServer<TContext>({
     schema: deps.schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(deps.metrics ? [deps.metrics.plugin] : []),
+    ],
     formatError: (formatted, error) => {
-      const { error: out, masked } = maskError(formatted, undefined);
-      if (masked) logger.error({ err: error, path: formatted.path }, 'unexpected resolver error');
+      const scope = requestScope.getStore();
+      const { error: out, masked } = maskError(formatted, scope?.requestId);
+      if (masked) {
+        (scope?.log ?? logger).error(
+          { err: error, path: formatted.path },
+          'unexpected resolver error',
+        );
+      }
       return out;
     },
   });
@@ -115,7 +139,9 @@ export function createSubgraphServer<TContext extends BaseContext>(
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    const incoming = req.headers['x-request-id'];
+    const requestId =
+      typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', requestId);
     const path = (req.url ?? '/').split('?')[0];
     try {
@@ -129,7 +155,16 @@ export function createSubgraphServer<TContext extends BaseContext>(
           return sendJson(res, 503, { status: 'unavailable' });
         }
       }
-      if (path === '/graphql' || path === '/') return await handleGraphQL(req, res, requestId);
+      if (path === '/metrics' && deps.metrics) return await deps.metrics.serve(res);
+      if (path === '/graphql' || path === '/') {
+        const scope = { requestId, log: logger.child({ requestId }) };
+        return await withServerSpan(
+          req,
+          res,
+          { 'service.subgraph': deps.name, 'request.id': requestId },
+          () => requestScope.run(scope, () => handleGraphQL(req, res, requestId)),
+        );
+      }
       sendJson(res, 404, { error: 'not found' });
     } catch (err) {
       if (err instanceof BodyTooLargeError) {

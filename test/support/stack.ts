@@ -1,8 +1,10 @@
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadGatewayConfig } from '../../gateway/config.js';
 import { createGateway, type RunningGateway } from '../../gateway/gateway.js';
+import { FileKeyStore } from '../../gateway/keys.js';
 import { commerceSubgraph } from '../../subgraphs/commerce/index.js';
 import { cultureSubgraph } from '../../subgraphs/culture/index.js';
 import { healthcareSubgraph } from '../../subgraphs/healthcare/index.js';
@@ -22,8 +24,12 @@ export interface Stack {
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ) => Promise<GraphQLResponse<T>>;
+  /** Headers of a data steward's API key holding every domain's write scope. */
+  steward: Record<string, string>;
   close: () => Promise<void>;
 }
+
+export const STEWARD_SCOPES = ['culture:write', 'healthcare:write', 'commerce:write'];
 
 /**
  * The whole product in-process: four subgraphs on their own fresh databases and the gateway
@@ -42,6 +48,12 @@ export async function bootStack(opts: {
     ),
   );
   const subgraphs = { places, culture, healthcare, commerce };
+  const keysPath = join(mkdtempSync(join(tmpdir(), 'rdsg-keys-')), 'keys.json');
+  const steward = await new FileKeyStore(keysPath, 0).create({
+    name: 'test steward',
+    owner: 'tests',
+    scopes: STEWARD_SCOPES,
+  });
   const url = async (name: string, u: string) => (opts.subgraphUrl ? opts.subgraphUrl(name, u) : u);
   const config = loadGatewayConfig({
     PORT: '0',
@@ -54,7 +66,7 @@ export async function bootStack(opts: {
     // Tests share one address: no anonymous quota unless a test sets one; no key file.
     ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
     ANONYMOUS_DAILY_QUOTA: '0',
-    KEYS_PATH: join(tmpdir(), `rdsg-no-keys-${process.pid}.json`),
+    KEYS_PATH: keysPath,
     SUPERGRAPH_WATCH: 'false',
     ...opts.env,
   });
@@ -67,6 +79,7 @@ export async function bootStack(opts: {
     gateway,
     subgraphs,
     query: (q, variables, headers) => postGraphQL(gatewayUrl, q, variables, headers),
+    steward: { 'x-api-key': steward.key },
     close: async () => {
       await gateway.close();
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));

@@ -1,0 +1,141 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ServerResponse } from 'node:http';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Seconds; a gateway request spans one or more subgraph fetches. */
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** Operation names are chosen by clients: past this many distinct names, the rest share one. */
+const MAX_OPERATION_NAMES = 200;
+const NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
+
+/** Values of gateway_subgraph_breaker_state. */
+export const BREAKER_STATES = { closed: 0, half_open: 1, open: 2 } as const;
+export type BreakerState = keyof typeof BREAKER_STATES;
+
+/** How one subgraph fetch ended. */
+export type FetchOutcome = 'success' | 'graphql_error' | 'unavailable';
+
+/** Called when a subgraph fetch starts; the returned function when it ends. */
+export type FetchObserver = (subgraph: string) => (outcome: FetchOutcome) => void;
+
+function operationLabeller(max = MAX_OPERATION_NAMES) {
+  const seen = new Set<string>();
+  return (name: string | null | undefined): string => {
+    if (!name) return '(anonymous)';
+    if (!NAME.test(name)) return '(other)';
+    if (seen.has(name)) return name;
+    if (seen.size >= max) return '(other)';
+    seen.add(name);
+    return name;
+  };
+}
+
+function outcomeOf(body: { data?: unknown; errors?: readonly unknown[] }): string {
+  if (!body.errors?.length) return 'success';
+  return body.data ? 'partial' : 'error';
+}
+
+/**
+ * The gateway's Prometheus metrics in a Registry of its own (tests boot several gateways in one
+ * process). Other parts of the gateway report through `setBreakerState` and `recordCache`.
+ */
+export function createGatewayMetrics(subgraphs: string[]) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const labelOperation = operationLabeller();
+  const counter = (name: string, help: string, labelNames: string[]) =>
+    new Counter({ name, help, labelNames, registers: [registry] });
+  const histogram = (name: string, help: string, labelNames: string[]) =>
+    new Histogram({ name, help, labelNames, buckets: BUCKETS, registers: [registry] });
+
+  const requests = counter(
+    'gateway_graphql_requests_total',
+    'GraphQL requests answered, by operation name, type and outcome.',
+    ['operation', 'type', 'outcome'],
+  );
+  const requestDuration = histogram(
+    'gateway_graphql_request_duration_seconds',
+    'Time to answer a GraphQL request, by operation name, type and outcome.',
+    ['operation', 'type', 'outcome'],
+  );
+  const fetches = counter(
+    'gateway_subgraph_fetches_total',
+    'Fetches from subgraphs, by subgraph and outcome (success, graphql_error, unavailable).',
+    ['subgraph', 'outcome'],
+  );
+  const fetchDuration = histogram(
+    'gateway_subgraph_fetch_duration_seconds',
+    'Time of one fetch from a subgraph, by subgraph and outcome.',
+    ['subgraph', 'outcome'],
+  );
+  const fetchErrors = counter(
+    'gateway_subgraph_fetch_errors_total',
+    'Subgraph fetches that failed (unavailable) or answered with GraphQL errors.',
+    ['subgraph', 'outcome'],
+  );
+  const breaker = new Gauge({
+    name: 'gateway_subgraph_breaker_state',
+    help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['subgraph'],
+    registers: [registry],
+  });
+  for (const subgraph of subgraphs) breaker.set({ subgraph }, BREAKER_STATES.closed);
+  const cacheHits = counter('gateway_cache_hits_total', 'Cache lookups that hit, by cache.', [
+    'cache',
+  ]);
+  const cacheMisses = counter(
+    'gateway_cache_misses_total',
+    'Cache lookups that missed, by cache.',
+    ['cache'],
+  );
+
+  const plugin: ApolloServerPlugin<BaseContext> = {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ operationName, operation, response }) {
+          const body = response.body.kind === 'single' ? response.body.singleResult : {};
+          const labels = {
+            operation: labelOperation(operationName),
+            type: operation?.operation ?? 'unknown',
+            outcome: outcomeOf(body),
+          };
+          requests.inc(labels);
+          requestDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+        },
+      };
+    },
+  };
+
+  const observeFetch: FetchObserver = (subgraph) => {
+    const started = process.hrtime.bigint();
+    return (outcome) => {
+      fetches.inc({ subgraph, outcome });
+      fetchDuration.observe({ subgraph, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+      if (outcome !== 'success') fetchErrors.inc({ subgraph, outcome });
+    };
+  };
+
+  return {
+    registry,
+    /** Apollo Server plugin counting and timing requests. */
+    plugin,
+    observeFetch,
+    /** For the circuit breaker: report a subgraph's breaker state. */
+    setBreakerState(subgraph: string, state: BreakerState) {
+      breaker.set({ subgraph }, BREAKER_STATES[state]);
+    },
+    /** For any cache in the gateway (responses, query plans, persisted documents…). */
+    recordCache(cache: string, hit: boolean) {
+      (hit ? cacheHits : cacheMisses).inc({ cache });
+    },
+    async serve(res: ServerResponse) {
+      const text = await registry.metrics();
+      res.writeHead(200, { 'content-type': registry.contentType });
+      res.end(text);
+    },
+  };
+}
+
+export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;

@@ -1,0 +1,192 @@
+/**
+ * The docker-compose topology without Docker: the four subgraphs and N gateway replicas as
+ * separate processes on their own ports, on SQLite files or on PostgreSQL (one database per
+ * subgraph), with REDIS_URL passed to every gateway. Runs the compiled code in dist/.
+ *
+ *   npm run build && node dist/scripts/topology.js [--scope 331124] [--gateways 2]
+ *     [--postgres-url postgresql://…/postgres] [--redis-url redis://127.0.0.1:6379]
+ *     [--base-port 4100]
+ *
+ * Tests import startTopology() (after building) to exercise several gateway processes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureDatabase } from '../subgraphs/shared/pg-admin.js';
+
+const SUBGRAPHS = ['places', 'culture', 'healthcare', 'commerce'] as const;
+type Name = (typeof SUBGRAPHS)[number];
+
+export interface TopologyOptions {
+  /** Seed scope loaded (when empty) before the subgraphs start. */
+  scope: string;
+  gateways?: number;
+  /** PostgreSQL server URL: databases `<prefix><subgraph>` are created on it. Else SQLite. */
+  postgresUrl?: string;
+  databasePrefix?: string;
+  /** SQLite files go here (default data/topology). */
+  dataDir?: string;
+  redisUrl?: string;
+  /** Gateways on basePort, basePort+1…, subgraphs after them; 0 (default) picks free ports. */
+  basePort?: number;
+  /** Extra environment for every process (LOG_LEVEL, OTEL_*, gateway security settings…). */
+  env?: NodeJS.ProcessEnv;
+  /** 'inherit' shows the processes' logs; tests pass 'ignore'. */
+  stdio?: 'inherit' | 'ignore';
+}
+
+export interface Topology {
+  gateways: { url: string; port: number }[];
+  subgraphs: Record<Name, { url: string; port: number; databaseUrl: string }>;
+  stop: () => Promise<void>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+// Compiled: dist/scripts → dist; imported from the TypeScript sources: scripts → ./dist.
+const dist = here.endsWith(join('dist', 'scripts')) ? dirname(here) : join(dirname(here), 'dist');
+const root = dirname(dist);
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited (${child.exitCode})`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+export async function startTopology(opts: TopologyOptions): Promise<Topology> {
+  const children: ChildProcess[] = [];
+  const baseEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    APOLLO_TELEMETRY_DISABLED: '1',
+    METADATA_SERVER_DETECTION: 'none',
+    LOG_FORMAT: 'json',
+    ...opts.env,
+  };
+  const run = (script: string, env: NodeJS.ProcessEnv, args: string[] = []) => {
+    const child = spawn(process.execPath, [join(dist, script), ...args], {
+      cwd: root,
+      env: { ...baseEnv, ...env },
+      stdio: ['ignore', opts.stdio ?? 'inherit', opts.stdio ?? 'inherit'],
+    });
+    children.push(child);
+    return child;
+  };
+  const stop = async () => {
+    const alive = children.filter((c) => c.exitCode === null && c.signalCode === null);
+    for (const c of alive) c.kill('SIGTERM');
+    await Promise.all(alive.map((c) => new Promise((r) => c.once('exit', r))));
+  };
+
+  try {
+    const gatewayCount = opts.gateways ?? 2;
+    const port = async (i: number) => (opts.basePort ? opts.basePort + i : freePort());
+    const subgraphs = {} as Topology['subgraphs'];
+    const dbEnv: NodeJS.ProcessEnv = {};
+    for (const [i, name] of SUBGRAPHS.entries()) {
+      let databaseUrl: string;
+      if (opts.postgresUrl) {
+        databaseUrl = await ensureDatabase(
+          opts.postgresUrl,
+          `${opts.databasePrefix ?? 'topology_'}${name}`,
+        );
+      } else {
+        const dir = resolve(root, opts.dataDir ?? 'data/topology');
+        mkdirSync(dir, { recursive: true });
+        databaseUrl = `sqlite:${join(dir, `${name}.sqlite`)}`;
+      }
+      const p = await port(gatewayCount + i);
+      subgraphs[name] = { port: p, url: `http://127.0.0.1:${p}/graphql`, databaseUrl };
+      dbEnv[`${name.toUpperCase()}_DATABASE_URL`] = databaseUrl;
+    }
+
+    const seed = run('scripts/seed.js', dbEnv, ['--scope', opts.scope, '--if-empty']);
+    const code = await new Promise<number | null>((r) => seed.once('exit', r));
+    if (code !== 0) throw new Error(`loading data failed (exit ${code})`);
+
+    await Promise.all(
+      SUBGRAPHS.map((name) => {
+        const P = name.toUpperCase();
+        const s = subgraphs[name];
+        const child = run(`subgraphs/${name}/main.js`, {
+          [`${P}_HOST`]: '127.0.0.1',
+          [`${P}_PORT`]: String(s.port),
+          [`${P}_DATABASE_URL`]: s.databaseUrl,
+          DB_MIGRATE: 'false',
+          OTEL_SERVICE_NAME: `${name}-subgraph`,
+        });
+        return waitReady(s.url.replace('/graphql', '/readyz'), child);
+      }),
+    );
+
+    const gateways: Topology['gateways'] = [];
+    for (let i = 0; i < gatewayCount; i++) {
+      const p = await port(i);
+      gateways.push({ port: p, url: `http://127.0.0.1:${p}/graphql` });
+    }
+    await Promise.all(
+      gateways.map((g, i) => {
+        const env: NodeJS.ProcessEnv = {
+          HOST: '127.0.0.1',
+          PORT: String(g.port),
+          OTEL_SERVICE_NAME: `gateway-${i + 1}`,
+          ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
+        };
+        for (const name of SUBGRAPHS) env[`${name.toUpperCase()}_URL`] = subgraphs[name].url;
+        return waitReady(g.url.replace('/graphql', '/readyz'), run('gateway/main.js', env));
+      }),
+    );
+    return { gateways, subgraphs, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+// Run as a script: start, print the endpoints, stop on Ctrl-C / SIGTERM.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({
+    options: {
+      scope: { type: 'string', default: '331124' },
+      gateways: { type: 'string', default: '2' },
+      'postgres-url': { type: 'string' },
+      'redis-url': { type: 'string' },
+      'base-port': { type: 'string', default: '4100' },
+    },
+  });
+  const topology = await startTopology({
+    scope: values.scope!,
+    gateways: Number(values.gateways),
+    postgresUrl: values['postgres-url'],
+    redisUrl: values['redis-url'],
+    basePort: Number(values['base-port']),
+  });
+  for (const g of topology.gateways) console.log(`gateway  ${g.url}`);
+  for (const [name, s] of Object.entries(topology.subgraphs))
+    console.log(`${name.padEnd(8)} ${s.url}`);
+  const shutdown = () => void topology.stop().then(() => process.exit(0));
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}

@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTopology, type Topology } from '../scripts/topology.js';
+import { dropDatabase } from '../subgraphs/shared/pg-admin.js';
+import { TEST_POSTGRES_URL } from './support/databases.js';
+import { postGraphQL } from './support/subgraph.js';
+
+// The topology runs the compiled processes, as docker-compose.yml does: build them first.
+const prefix = `t_topo_${randomBytes(3).toString('hex')}_`;
+const dataDir = mkdtempSync(join(tmpdir(), 'rdsg-topology-'));
+let topology: Topology;
+
+beforeAll(async () => {
+  await promisify(execFile)(process.execPath, [
+    'node_modules/typescript/bin/tsc',
+    '-p',
+    'tsconfig.json',
+  ]);
+  topology = await startTopology({
+    scope: '331124',
+    gateways: 2,
+    postgresUrl: TEST_POSTGRES_URL,
+    databasePrefix: prefix,
+    dataDir,
+    redisUrl: 'redis://127.0.0.1:6379',
+    env: { LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  // Compiling and loading data in child processes takes a while on two cores.
+}, 300_000);
+afterAll(async () => {
+  await topology?.stop();
+  if (TEST_POSTGRES_URL) {
+    for (const name of ['places', 'culture', 'healthcare', 'commerce'])
+      await dropDatabase(TEST_POSTGRES_URL, `${prefix}${name}`);
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('scripts/topology.ts', () => {
+  it('runs two gateway processes over four subgraph processes that answer alike', async () => {
+    expect(topology.gateways).toHaveLength(2);
+    expect(new Set(topology.gateways.map((g) => g.port)).size).toBe(2);
+    const query = `{ village(code: "331124001201") { name culture { auditorium { name } } commerce { storeCount } } }`;
+    const [a, b] = await Promise.all(topology.gateways.map((g) => postGraphQL(g.url, query)));
+    expect(a.body.errors).toBeUndefined();
+    expect((a.body.data as { village: { name: string } }).village.name).toBe('二村村委会');
+    expect(b.body).toEqual(a.body);
+  });
+
+  it('returns the request id and serves metrics on every gateway', async () => {
+    for (const g of topology.gateways) {
+      const res = await fetch(g.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': `topology-${g.port}` },
+        body: JSON.stringify({ query: 'query Provinces { provinces { code } }' }),
+      });
+      expect(res.headers.get('x-request-id')).toBe(`topology-${g.port}`);
+      const metrics = await (await fetch(new URL('/metrics', g.url))).text();
+      expect(metrics).toMatch(
+        /^gateway_graphql_requests_total\{operation="Provinces",type="query",outcome="success"\} 1$/m,
+      );
+    }
+  });
+});
