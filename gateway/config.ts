@@ -22,6 +22,9 @@ const schema = z.object({
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+  // Analyst and frontend routes (gateway/graphiql.ts, gateway/csv.ts).
+  GRAPHIQL: z.enum(['true', 'false']).default('true'),
+  CSV_MAX_ROWS: z.coerce.number().int().positive().default(10_000),
 });
 
 export interface GatewayConfig {
@@ -35,6 +38,10 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   logLevel: string;
   prettyLogs: boolean;
+  /** Serve GraphiQL at GET /graphql to browsers (Accept: text/html). */
+  graphiql: boolean;
+  /** Largest CSV download (rows) at GET /csv/<operation>. */
+  csvMaxRows: number;
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -63,5 +70,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     logLevel: c.LOG_LEVEL,
     prettyLogs:
       c.LOG_FORMAT === 'pretty' || (c.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
+    graphiql: c.GRAPHIQL === 'true',
+    csvMaxRows: c.CSV_MAX_ROWS,
   };
 }

@@ -7,8 +7,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
+import { CSV_OPERATIONS } from './csv-operations.js';
+import { createCsvExport, loopbackGraphqlUrl } from './csv.js';
 import { SubgraphDataSource, type GatewayContext } from './datasource.js';
 import { formatGatewayError } from './errors.js';
+import { readyExamples } from './examples.js';
+import { createGraphiQL } from './graphiql.js';
 
 export interface RunningGateway {
   url: string;
@@ -81,6 +85,15 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     },
   });
 
+  // Analyst and frontend routes: GraphiQL (gateway/graphiql.ts) and CSV downloads (gateway/csv.ts).
+  const graphiql = config.graphiql ? createGraphiQL({ examples: readyExamples() }) : undefined;
+  let selfGraphqlUrl = '';
+  const csv = createCsvExport({
+    operations: CSV_OPERATIONS,
+    graphqlUrl: () => selfGraphqlUrl,
+    maxRows: config.csvMaxRows,
+  });
+
   async function subgraphsReady(): Promise<string[]> {
     const down: string[] = [];
     await Promise.all(
@@ -144,6 +157,10 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           ...(down.length ? { unavailable: down } : {}),
         });
       }
+      if (path === '/graphql' && graphiql?.wantsPage(req))
+        return await graphiql.servePage(req, res);
+      if (graphiql?.isAsset(path)) return await graphiql.serveAsset(req, res, path);
+      if (csv.matches(path)) return await csv.handle(req, res, path, requestId);
       if (path === '/graphql') return await handleGraphQL(req, res, requestId);
       sendJson(res, 404, errorBody('Not found. The GraphQL endpoint is /graphql.', 'NOT_FOUND'));
     } catch (err) {
@@ -167,6 +184,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve) => server!.listen(config.port, config.host, resolve));
       const port = (server.address() as AddressInfo).port;
+      selfGraphqlUrl = loopbackGraphqlUrl(server.address() as AddressInfo);
       const url = `http://localhost:${port}/graphql`;
       return {
         url,
