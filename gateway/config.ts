@@ -81,6 +81,9 @@ const schema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
   // Observability: OpenTelemetry traces (off unless configured).
   ...tracingEnv,
+  // Analyst and frontend routes (gateway/graphiql.ts, gateway/csv.ts).
+  GRAPHIQL: z.enum(['true', 'false']).default('true'),
+  CSV_MAX_ROWS: z.coerce.number().int().positive().default(10_000),
 });
 
 export interface Quota {
@@ -134,6 +137,10 @@ export interface GatewayConfig {
   logLevel: string;
   prettyLogs: boolean;
   tracing: TracingConfig;
+  /** Serve GraphiQL at GET /graphql to browsers (Accept: text/html). */
+  graphiql: boolean;
+  /** Largest CSV download (rows) at GET /csv/<operation>. */
+  csvMaxRows: number;
 }
 
 function fail(lines: string[]): never {
@@ -218,5 +225,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     prettyLogs:
       c.LOG_FORMAT === 'pretty' || (c.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
     tracing: tracingConfigFrom(c),
+    graphiql: c.GRAPHIQL === 'true',
+    csvMaxRows: c.CSV_MAX_ROWS,
   };
 }

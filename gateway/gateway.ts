@@ -25,6 +25,10 @@ import { subgraphsOf, supergraphFromFile } from './supergraph.js';
 export { subgraphsOf };
 import { createGatewayMetrics } from './metrics.js';
 import { traceRequests } from './tracing.js';
+import { CSV_OPERATIONS } from './csv-operations.js';
+import { createCsvExport, loopbackGraphqlUrl } from './csv.js';
+import { readyExamples } from './examples.js';
+import { createGraphiQL } from './graphiql.js';
 
 export interface RunningGateway {
   url: string;
@@ -117,6 +121,15 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     },
   });
 
+  // Analyst and frontend routes: GraphiQL (gateway/graphiql.ts) and CSV downloads (gateway/csv.ts).
+  const graphiql = config.graphiql ? createGraphiQL({ examples: readyExamples() }) : undefined;
+  let selfGraphqlUrl = '';
+  const csv = createCsvExport({
+    operations: CSV_OPERATIONS,
+    graphqlUrl: () => selfGraphqlUrl,
+    maxRows: config.csvMaxRows,
+  });
+
   const pipeline = createPipeline({
     config,
     apollo,
@@ -204,6 +217,10 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
         });
       }
       if (path === '/metrics') return await metrics.serve(res);
+      if (path === '/graphql' && graphiql?.wantsPage(req))
+        return await graphiql.servePage(req, res);
+      if (graphiql?.isAsset(path)) return await graphiql.serveAsset(req, res, path);
+      if (csv.matches(path)) return await csv.handle(req, res, path, requestId);
       if (path === '/graphql') {
         if (applyCors(req, res, config.corsOrigins)) return;
         return await handleGraphQL(req, res, requestId);
@@ -243,6 +260,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       server.requestTimeout = 60_000;
       await new Promise<void>((resolve) => server!.listen(config.port, config.host, resolve));
       const port = (server.address() as AddressInfo).port;
+      selfGraphqlUrl = loopbackGraphqlUrl(server.address() as AddressInfo);
       const url = `http://localhost:${port}/graphql`;
       return {
         url,

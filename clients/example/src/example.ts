@@ -1,0 +1,49 @@
+import { createClient } from './client.js';
+import {
+  RegionOverviewDocument,
+  RegionVillagesDocument,
+  VillageProfileDocument,
+  type RegionVillagesQuery,
+  type VillageKind,
+} from './generated/graphql.js';
+
+const request = createClient('http://localhost:4000/graphql');
+
+/** A village card: every field access below is checked against the schema at compile time. */
+export async function villageCard(code: string): Promise<string> {
+  const { village } = await request(VillageProfileDocument, { code });
+  if (!village) return `${code}: no such village`;
+  const auditorium = village.culture?.auditorium;
+  const services = auditorium ? auditorium.services.join(', ') : 'no auditorium';
+  const clinic = village.healthcare?.clinic?.name ?? 'no clinic';
+  const township = village.township?.name ?? '?';
+  return `${village.name.trim()} (${township}): ${services}; ${clinic}; ${village.commerce?.storeCount ?? 0} stores`;
+}
+
+/** Share of rural villages per child region, highest first. */
+export async function ruralShares(code: string): Promise<{ name: string; share: number }[]> {
+  const { region } = await request(RegionOverviewDocument, { code });
+  return (region?.children ?? [])
+    .map((c) => ({
+      name: c.name,
+      share: c.villageCount ? c.ruralVillageCount / c.villageCount : 0,
+    }))
+    .sort((a, b) => b.share - a.share);
+}
+
+/** All villages of a region, following the connection page by page. */
+export async function allVillages(regionCode: string, kind?: VillageKind): Promise<string[]> {
+  const codes: string[] = [];
+  let after: string | null | undefined = null;
+  do {
+    const { villages }: RegionVillagesQuery = await request(RegionVillagesDocument, {
+      regionCode,
+      kind,
+      first: 100,
+      after,
+    });
+    codes.push(...villages.edges.map((e) => e.node.code));
+    after = villages.pageInfo.hasNextPage ? villages.pageInfo.endCursor : undefined;
+  } while (after);
+  return codes;
+}

@@ -1,0 +1,252 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { print } from 'graphql';
+import type { CsvOperation } from './csv-operations.js';
+import {
+  collect,
+  csvShape,
+  CsvInputError,
+  toCsv,
+  variablesFromQuery,
+  type CsvShape,
+} from './csv-format.js';
+
+/**
+ * `GET /csv/<name>?<variables>`: runs a registered operation and answers RFC 4180 CSV with a
+ * header row. `GET /csv` lists the operations. The operation is sent to the gateway's own
+ * /graphql over loopback HTTP with the caller's headers, so authentication, scopes, limits,
+ * quotas, logging and metrics are those of a GraphQL request — whatever /graphql applies.
+ */
+export interface CsvExport {
+  matches(path: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): Promise<void>;
+}
+
+export const CSV_PREFIX = '/csv';
+
+// Headers that describe the caller's own connection or body, not the caller.
+const NOT_FORWARDED = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'expect',
+  'content-length',
+  'content-type',
+  'content-encoding',
+  'accept',
+  'accept-encoding',
+  'x-request-id',
+]);
+
+const STATUS_OF_CODE: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  BAD_REQUEST: 400,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  SUBGRAPH_UNAVAILABLE: 503,
+};
+
+interface GraphQLBody {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+class CsvFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super('csv failure');
+  }
+}
+
+function failure(status: number, message: string, code: string, extra: object = {}) {
+  return new CsvFailure(status, { errors: [{ message, extensions: { code, ...extra } }] });
+}
+
+/** The URL at which this process reaches its own server (loopback when bound to all interfaces). */
+export function loopbackGraphqlUrl(address: AddressInfo): string {
+  const any = address.address === '::' || address.address === '0.0.0.0' || address.address === '';
+  const host =
+    address.family === 'IPv6'
+      ? `[${any ? '::1' : address.address}]`
+      : any
+        ? '127.0.0.1'
+        : address.address;
+  return `http://${host}:${address.port}/graphql`;
+}
+
+export function createCsvExport(opts: {
+  operations: Record<string, CsvOperation>;
+  /** The gateway's own GraphQL URL, known once it listens. */
+  graphqlUrl: () => string;
+  maxRows: number;
+}): CsvExport {
+  const shapes = new Map<string, CsvShape & { description: string }>();
+  for (const [name, op] of Object.entries(opts.operations)) {
+    shapes.set(name, {
+      description: op.description,
+      ...csvShape(op.document, op.rows, op.paginate),
+    });
+  }
+
+  function index() {
+    return {
+      operations: [...shapes].map(([name, s]) => ({
+        name,
+        url: `${CSV_PREFIX}/${name}`,
+        description: s.description,
+        parameters: (s.operation.variableDefinitions ?? [])
+          .filter((v) => v.variable.name.value !== 'after')
+          .map((v) => ({ name: v.variable.name.value, type: print(v.type) })),
+        columns: s.columns,
+      })),
+    };
+  }
+
+  async function execute(
+    req: IncomingMessage,
+    requestId: string,
+    shape: CsvShape,
+    variables: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'x-request-id': requestId,
+    };
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined && !NOT_FORWARDED.has(key)) {
+        headers[key] = Array.isArray(value) ? value.join(', ') : value;
+      }
+    }
+    const res = await fetch(opts.graphqlUrl(), {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        query: print(shape.document),
+        operationName: shape.operation.name?.value,
+        variables,
+      }),
+    });
+    const text = await res.text();
+    let body: GraphQLBody;
+    try {
+      body = JSON.parse(text) as GraphQLBody;
+    } catch {
+      throw failure(
+        502,
+        'The GraphQL endpoint gave an unreadable answer.',
+        'INTERNAL_SERVER_ERROR',
+      );
+    }
+    // A CSV cannot carry errors beside its rows: any error fails the whole download.
+    if (!res.ok || body.errors?.length || !body.data) {
+      const code = body.errors?.[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+      const status = res.ok ? (STATUS_OF_CODE[code] ?? 500) : res.status;
+      const passOn: Record<string, string> = {};
+      for (const name of ['retry-after', 'www-authenticate']) {
+        const value = res.headers.get(name);
+        if (value) passOn[name] = value;
+      }
+      throw Object.assign(new CsvFailure(status, { errors: body.errors ?? [] }), { passOn });
+    }
+    return body.data;
+  }
+
+  async function rowsOf(
+    req: IncomingMessage,
+    requestId: string,
+    shape: CsvShape,
+    variables: Record<string, unknown>,
+  ): Promise<unknown[]> {
+    const rows: unknown[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const data = await execute(
+        req,
+        requestId,
+        shape,
+        shape.paginate ? { ...variables, after } : variables,
+      );
+      const page = collect(data, shape.rows);
+      if (!page) throw failure(404, 'Nothing was found for these parameters.', 'NOT_FOUND');
+      rows.push(...page);
+      if (rows.length > opts.maxRows) {
+        throw failure(
+          400,
+          `The result has more than ${opts.maxRows} rows; narrow it down (a smaller region, a kind).`,
+          'BAD_REQUEST',
+        );
+      }
+      if (!shape.paginate) return rows;
+      const info = (collect(data, [...shape.paginate, 'pageInfo'])?.[0] ?? {}) as {
+        hasNextPage?: boolean;
+        endCursor?: string | null;
+      };
+      if (!info.hasNextPage || !info.endCursor) return rows;
+      after = info.endCursor;
+    }
+  }
+
+  return {
+    matches(path) {
+      return path === CSV_PREFIX || path.startsWith(`${CSV_PREFIX}/`);
+    },
+    async handle(req, res, path, requestId) {
+      const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+        res.end(JSON.stringify(body));
+      };
+      if (req.method !== 'GET') {
+        return json(405, failure(405, 'Use GET.', 'BAD_REQUEST').body, { allow: 'GET' });
+      }
+      if (path === CSV_PREFIX || path === `${CSV_PREFIX}/`) return json(200, index());
+      const name = decodeURIComponent(path.slice(CSV_PREFIX.length + 1)).replace(/\.csv$/, '');
+      const shape = shapes.get(name);
+      try {
+        if (!shape) {
+          throw failure(
+            404,
+            `No CSV operation "${name}"; GET ${CSV_PREFIX} lists them.`,
+            'NOT_FOUND',
+          );
+        }
+        const params = new URL(req.url ?? '/', 'http://gateway').searchParams;
+        let variables: Record<string, unknown>;
+        try {
+          variables = variablesFromQuery(shape.operation, params);
+        } catch (err) {
+          if (!(err instanceof CsvInputError)) throw err;
+          throw failure(400, err.message, 'BAD_USER_INPUT', { field: err.field });
+        }
+        const csv = toCsv(shape.columns, await rowsOf(req, requestId, shape, variables));
+        const suffix = Object.values(variables)
+          .flat()
+          .join('-')
+          .replace(/[^\w.-]/g, '_');
+        res.writeHead(200, {
+          'content-type': 'text/csv; charset=utf-8; header=present',
+          'content-disposition': `attachment; filename="${name}${suffix ? `-${suffix}` : ''}.csv"`,
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+        });
+        res.end(csv);
+      } catch (err) {
+        if (!(err instanceof CsvFailure)) throw err;
+        json(
+          err.status,
+          err.body,
+          (err as CsvFailure & { passOn?: Record<string, string> }).passOn,
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRuralVillageName, parseCsvLine, readDivisions } from '../subgraphs/shared/divisions.js';
+import { bootStack, type Stack } from './support/stack.js';
+
+// Songyang county (Lishui): a few hundred villages, so a download spans several pages.
+let stack: Stack;
+let base: string;
+
+beforeAll(async () => {
+  stack = await bootStack({ scopes: ['331124'] });
+  base = `http://127.0.0.1:${stack.gateway.port}`;
+});
+afterAll(() => stack?.close());
+
+async function download(path: string, headers: Record<string, string> = {}) {
+  const res = await fetch(`${base}${path}`, { headers });
+  return { res, text: await res.text() };
+}
+
+function records(text: string): string[][] {
+  expect(text.endsWith('\r\n')).toBe(true);
+  return text.slice(0, -2).split('\r\n').map(parseCsvLine);
+}
+
+describe('CSV downloads through the gateway', () => {
+  it('lists the registered operations with their parameters and columns', async () => {
+    const { res, text } = await download('/csv');
+    expect(res.status).toBe(200);
+    const index = JSON.parse(text) as { operations: { name: string; parameters: unknown }[] };
+    expect(index.operations.map((o) => o.name)).toEqual([
+      'region-villages',
+      'region-children',
+      'provinces',
+    ]);
+    expect(index.operations[0].parameters).toEqual([
+      { name: 'regionCode', type: 'ID!' },
+      { name: 'kind', type: 'VillageKind' },
+    ]);
+  });
+
+  it('gives every rural village of a county, all pages, one row each', async () => {
+    const expected: string[] = [];
+    for await (const v of readDivisions('villages')) {
+      if (v.code.startsWith('331124') && isRuralVillageName(v.name)) expected.push(v.code);
+    }
+    expected.sort();
+    expect(expected.length).toBeGreaterThan(100);
+    const { res, text } = await download(
+      '/csv/region-villages?regionCode=331124&kind=RURAL_VILLAGE',
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    expect(res.headers.get('content-disposition')).toBe(
+      'attachment; filename="region-villages-331124-RURAL_VILLAGE.csv"',
+    );
+    const [header, ...rows] = records(text);
+    expect(header).toEqual([
+      'code',
+      'name',
+      'kind',
+      'township.code',
+      'township.name',
+      'county.code',
+      'county.name',
+    ]);
+    expect(rows.map((r) => r[0])).toEqual(expected);
+    for (const r of rows) {
+      expect(r[2]).toBe('RURAL_VILLAGE');
+      expect(r[3]).toBe(r[0].slice(0, 9));
+      expect(r.slice(5)).toEqual(['331124', '松阳县']);
+    }
+  });
+
+  it('gives the townships of a county with their village counts', async () => {
+    const streets: string[] = [];
+    for await (const s of readDivisions('streets'))
+      if (s.code.startsWith('331124')) streets.push(s.code);
+    const { res, text } = await download('/csv/region-children.csv?code=331124');
+    expect(res.status).toBe(200);
+    const [header, ...rows] = records(text);
+    expect(header).toEqual(['code', 'name', 'level', 'villageCount', 'ruralVillageCount']);
+    expect(rows.map((r) => r[0])).toEqual(streets.sort());
+    // The CSV holds what GraphQL answers, figure for figure.
+    const gql = await stack.query<{ region: { children: Record<string, unknown>[] } }>(
+      '{ region(code: "331124") { children { code name level villageCount ruralVillageCount } } }',
+    );
+    expect(rows).toEqual(
+      gql.body.data!.region.children.map((c) => Object.values(c).map((v) => String(v))),
+    );
+  });
+
+  it('answers errors as JSON with the GraphQL path’s codes, never a partial CSV', async () => {
+    const unknownOp = await download('/csv/nope');
+    expect(unknownOp.res.status).toBe(404);
+    expect(JSON.parse(unknownOp.text).errors[0].extensions).toEqual({ code: 'NOT_FOUND' });
+
+    const missing = await download('/csv/region-villages');
+    expect(missing.res.status).toBe(400);
+    expect(JSON.parse(missing.text).errors[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'regionCode',
+    });
+    // Checked by GraphQL itself (variable coercion at the gateway).
+    const badEnum = await download('/csv/region-villages?regionCode=331124&kind=CASTLE');
+    expect(badEnum.res.status).toBe(400);
+    expect(JSON.parse(badEnum.text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    // Checked by the places subgraph, reached through the gateway.
+    const badCode = await download('/csv/region-children?code=abc');
+    expect(badCode.res.status).toBe(400);
+    expect(JSON.parse(badCode.text).errors[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'code',
+    });
+    const noRegion = await download('/csv/region-children?code=339999');
+    expect(noRegion.res.status).toBe(404);
+    expect(JSON.parse(noRegion.text).errors[0].extensions).toEqual({ code: 'NOT_FOUND' });
+  });
+
+  it('keeps the caller’s request id', async () => {
+    const { res } = await download('/csv/provinces', { 'x-request-id': 'csv-req-42' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('csv-req-42');
+  });
+});
