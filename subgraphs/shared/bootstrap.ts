@@ -21,14 +21,22 @@ export async function startSubgraph<T extends BaseContext>(
     logger: Logger;
     migrate?: boolean;
     onQuery?: (sql: string) => void;
+    /** Counts SQL statements and GraphQL requests, served at GET /debug/sql-count (benchmarks). */
+    statementCounter?: boolean;
   },
 ): Promise<StartedSubgraph> {
+  const counts = opts.statementCounter ? { statements: 0, requests: 0 } : undefined;
   const orm = await openDatabase({
     url: opts.databaseUrl,
     entities: def.entities,
     migrations: def.migrations,
     migrate: opts.migrate,
-    onQuery: opts.onQuery,
+    onQuery: counts
+      ? (sql) => {
+          counts.statements++;
+          opts.onQuery?.(sql);
+        }
+      : opts.onQuery,
   });
   try {
     const schema = await def.buildSchema();
@@ -36,7 +44,11 @@ export async function startSubgraph<T extends BaseContext>(
       name: def.name,
       schema,
       logger: opts.logger,
-      createContext: (req) => def.createContext(orm.em.fork() as EntityManager, opts.logger, req),
+      createContext: (req) => {
+        if (counts) counts.requests++;
+        return def.createContext(orm.em.fork() as EntityManager, opts.logger, req);
+      },
+      debugRoutes: counts ? { '/debug/sql-count': () => ({ ...counts }) } : undefined,
       ready: async () => {
         await (orm.em.fork() as EntityManager).getConnection().execute('select 1');
       },
@@ -72,6 +84,7 @@ export async function runSubgraph<T extends BaseContext>(
     host: config.host,
     logger,
     migrate: config.migrate,
+    statementCounter: config.sqlStatementCounter,
   });
   let stopping = false;
   const stop = async (signal: string) => {

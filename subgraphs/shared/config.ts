@@ -22,6 +22,8 @@ export interface SubgraphConfig {
   migrate: boolean;
   logLevel: string;
   prettyLogs: boolean;
+  /** Opt-in (benchmarks): count SQL statements and serve them at GET /debug/sql-count. */
+  sqlStatementCounter: boolean;
 }
 
 export function formatConfigError(error: z.ZodError): Error {
@@ -46,6 +48,7 @@ export function loadSubgraphConfig(
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+    SQL_STATEMENT_COUNTER: boolish.default(false),
   });
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw formatConfigError(parsed.error);
@@ -62,5 +65,6 @@ export function loadSubgraphConfig(
     logLevel: c.LOG_LEVEL as string,
     prettyLogs:
       c.LOG_FORMAT === 'pretty' || (c.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
+    sqlStatementCounter: c.SQL_STATEMENT_COUNTER as boolean,
   };
 }

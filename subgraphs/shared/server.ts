@@ -22,6 +22,8 @@ export interface SubgraphServerDeps<TContext extends BaseContext> {
   ready: () => Promise<void>;
   /** Largest accepted request body. The gateway sends small documents and key lists. */
   maxBodyBytes?: number;
+  /** Extra GET routes answering JSON (opt-in diagnostics such as `/debug/sql-count`). */
+  debugRoutes?: Record<string, () => unknown>;
 }
 
 export interface RunningServer {
@@ -119,6 +121,8 @@ export function createSubgraphServer<TContext extends BaseContext>(
           return sendJson(res, 503, { status: 'unavailable' });
         }
       }
+      const debugRoute = req.method === 'GET' ? deps.debugRoutes?.[path] : undefined;
+      if (debugRoute) return sendJson(res, 200, debugRoute());
       if (path === '/graphql' || path === '/') return await handleGraphQL(req, res, requestId);
       sendJson(res, 404, { error: 'not found' });
     } catch (err) {
