@@ -124,6 +124,11 @@ export const GATEWAYS: GatewaySpec[] = [
     ['--hive-router-runtime'],
   ),
   hive('hive-jit', `Hive Gateway ${packageVersion('@graphql-hive/gateway')} --jit`, ['--jit']),
+  hive(
+    'hive-rust-jit',
+    `Hive Gateway ${packageVersion('@graphql-hive/gateway')} --hive-router-runtime --jit`,
+    ['--hive-router-runtime', '--jit'],
+  ),
 ];
 
 /** Not a gateway: the places subgraph called directly, the floor under any gateway. */

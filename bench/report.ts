@@ -16,6 +16,8 @@ export interface Measurement {
   /** Which side ran out of CPU ("gateway", "subgraphs+load", "machine" or "–"). */
   boundBy?: string;
   error?: string;
+  /** Set when the gateway's answer differs from the reference gateway's. */
+  mismatch?: string;
 }
 
 export interface SoakResult {
@@ -72,7 +74,9 @@ export function workloadTable(workload: string, rows: Measurement[]): string {
       fixed(l.p50, 1),
       fixed(l.p95, 1),
       fixed(l.p99, 1),
-      errorCount(l) ? `${errorCount(l)} of ${l.requests}` : '0',
+      [errorCount(l) ? `${errorCount(l)} of ${l.requests}` : '0', m.mismatch ? 'WRONG ANSWER' : '']
+        .filter(Boolean)
+        .join(', '),
       fixed(m.peakRssMb, 0),
       m.gatewayCpu === undefined ? '–' : `${(m.gatewayCpu * 100).toFixed(0)}%`,
       m.otherCpu === undefined ? '–' : `${(m.otherCpu * 100).toFixed(0)}%`,
@@ -97,7 +101,10 @@ export function workloadTable(workload: string, rows: Measurement[]): string {
   const lines = [`### ${workload}`, '', table, ''];
   const ours = rows.find((m) => m.gateway === 'ours')?.load;
   const stock = rows.find((m) => m.gateway === 'stock')?.load;
-  const hives = rows.filter((m) => m.gateway.startsWith('hive') && m.load);
+  // A configuration that answers wrongly or with errors is not a contender.
+  const hives = rows.filter(
+    (m) => m.gateway.startsWith('hive') && m.load && !m.mismatch && errorCount(m.load) === 0,
+  );
   const bestHive = hives.sort((a, b) => b.load!.rps - a.load!.rps)[0];
   if (ours) {
     const parts = [`ours/stock ${ratio(ours.rps, stock?.rps)}`];
@@ -122,8 +129,12 @@ export function workloadTable(workload: string, rows: Measurement[]): string {
       );
     lines.push('');
   }
-  const failing = rows.filter((m) => m.load?.firstError);
-  for (const m of failing) lines.push(`- ${m.gateway}: first error: \`${m.load!.firstError}\``);
+  const failing = rows.filter((m) => m.load?.firstError || m.mismatch);
+  for (const m of failing) {
+    if (m.mismatch)
+      lines.push(`- ${m.gateway}: ${m.mismatch} (answer-${workload}-*.json in the run folder)`);
+    if (m.load?.firstError) lines.push(`- ${m.gateway}: first error: \`${m.load.firstError}\``);
+  }
   if (failing.length) lines.push('');
   return lines.join('\n');
 }

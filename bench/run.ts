@@ -6,7 +6,7 @@
  *                    [--gateways ours,stock,hive,hive-rust,direct] [--memory-soak 60] [--profile]
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DIRECT, GATEWAYS, packageVersion } from './gateways.js';
@@ -102,7 +102,23 @@ log(
   `pinning: ${pinning.enabled ? `gateway on CPU ${pinning.gatewayCpus}, load generator and subgraphs on CPU ${pinning.otherCpus}` : `off (${pinning.reason})`}`,
 );
 log(`run folder: ${runDir}`);
+const warnings: string[] = [];
+const busy = loadavg()[0];
+if (busy > 0.25 * availableParallelism()) {
+  warnings.push(
+    `load average ${busy.toFixed(1)} on ${availableParallelism()} cores at the start: other processes were running, so these figures are indicative only.`,
+  );
+  log(`WARNING: ${warnings[0]}`);
+}
 
+const perRun = warmupSec + durationSec + 1;
+const expectedSec =
+  gatewayNames.filter((g) => g !== DIRECT).length * (workloads.length * perRun + 5) +
+  (gatewayNames.includes(DIRECT) ? workloads.filter((w) => w.floor).length * perRun : 0) +
+  soakSec * list(flags['soak-gateways']!).filter((g) => gatewayNames.includes(g)).length +
+  (flags.profile ? perRun + 5 : 0) +
+  30;
+log(`expected duration on a quiet machine: about ${Math.ceil(expectedSec / 60)} min`);
 log(`seeding the ${flags.scope} data set…`);
 const seeded = seed(join(dataDir, 'db'), flags.scope!, flags['reuse-data']!);
 log(`  ${seeded}`);
@@ -141,6 +157,7 @@ try {
     extraEnv,
     sql: sqlOn,
     log,
+    reference: new Map(),
   };
   const measurements: Measurement[] = [];
   const sqlRows: SqlRow[] = [];
@@ -242,6 +259,7 @@ try {
     runDir,
     startedAt,
     label: flags.label!,
+    warnings,
     machine,
     versions,
     options: {

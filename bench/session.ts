@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { summarizeProfile, type CpuProfile } from './cpuprofile.js';
@@ -25,6 +25,8 @@ export interface SessionOptions {
   extraEnv: Record<string, string>;
   sql: boolean;
   log: (line: string) => void;
+  /** Per workload: the first gateway's answer to the first operation, to compare the rest to. */
+  reference: Map<string, { gateway: string; json: string }>;
 }
 
 export interface SqlRow {
@@ -75,11 +77,38 @@ export async function startGateway(
   return { child, url, problem };
 }
 
-/** Sends a workload's first operation once; returns why it fails, if it does. */
-async function validate(url: string, op: Operation): Promise<string | undefined> {
+/** JSON with object keys sorted, so answers compare regardless of key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/**
+ * Sends a workload's first operation once. Returns why it fails, if it does, and whether its
+ * answer differs from the reference gateway's: a fast wrong answer must not count as fast.
+ */
+async function validate(
+  o: SessionOptions,
+  gateway: string,
+  url: string,
+  workload: string,
+  op: Operation,
+): Promise<{ error?: string; mismatch?: string }> {
   const res = await postGraphQL(url, op.query, op.variables, op.headers);
-  if (res.status === 200 && !res.body.errors) return undefined;
-  return `HTTP ${res.status} ${JSON.stringify(res.body.errors ?? '').slice(0, 300)}`;
+  writeFileSync(
+    join(o.runDir, `answer-${workload}-${gateway}.json`),
+    JSON.stringify(res.body, null, 1),
+  );
+  if (res.status !== 200 || res.body.errors)
+    return { error: `HTTP ${res.status} ${JSON.stringify(res.body.errors ?? '').slice(0, 300)}` };
+  const json = canonicalJson(res.body);
+  const ref = o.reference.get(workload);
+  if (!ref) o.reference.set(workload, { gateway, json });
+  else if (ref.json !== json) return { mismatch: `answer differs from ${ref.gateway}'s` };
+  return {};
 }
 
 /** One measured load run with the gateway's RSS and everyone's CPU sampled. */
@@ -150,12 +179,13 @@ export async function runWorkloads(
   const sql: SqlRow[] = [];
   const endpoints = o.stack.subgraphs.map(({ name, origin }) => ({ name, origin }));
   for (const w of o.workloads) {
-    const invalid = await validate(url, w.operation(o.ctx, 0));
-    if (invalid) {
-      o.log(`  ${w.name}: skipped, the operation fails: ${invalid}`);
-      measurements.push({ gateway, workload: w.name, error: invalid });
+    const check = await validate(o, gateway, url, w.name, w.operation(o.ctx, 0));
+    if (check.error) {
+      o.log(`  ${w.name}: skipped, the operation fails: ${check.error}`);
+      measurements.push({ gateway, workload: w.name, error: check.error });
       continue;
     }
+    if (check.mismatch) o.log(`  ${w.name}: WARNING: ${check.mismatch} (see ${o.runDir})`);
     if (o.sql && w.sqlProbe) {
       const row: SqlRow = {
         gateway,
@@ -174,6 +204,7 @@ export async function runWorkloads(
       sql.push(row);
     }
     const m = await measure(o, gateway, pid, url, w);
+    m.mismatch = check.mismatch;
     o.log(`  ${w.name}: ${describe(m)}`);
     measurements.push(m);
   }
