@@ -243,7 +243,8 @@ export async function soak(
   } finally {
     clearInterval(timer);
   }
-  take();
+  // A last sample at the end, unless the interval just took one.
+  if ((Date.now() - t0) / 1000 - (samples.at(-1)?.atSec ?? 0) > 1) take();
   const { slope } = linearRegression(samples.map((s) => ({ x: s.atSec / 60, y: s.rssMb })));
   return { gateway, workload: workload.name, samples, slopeMbPerMin: slope, load };
 }
