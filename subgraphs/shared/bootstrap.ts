@@ -34,8 +34,11 @@ export async function startSubgraph<T extends BaseContext>(
     onQuery?: (sql: string) => void;
     /** Key of the gateway's signed identity header; the development one by default. */
     gatewaySharedSecret?: string;
+    /** Counts SQL statements and GraphQL requests, served at GET /debug/sql-count (benchmarks). */
+    statementCounter?: boolean;
   },
 ): Promise<StartedSubgraph> {
+  const counts = opts.statementCounter ? { statements: 0, requests: 0 } : undefined;
   const metrics = createSubgraphMetrics(def.name);
   const orm = await openDatabase({
     url: opts.databaseUrl,
@@ -43,7 +46,12 @@ export async function startSubgraph<T extends BaseContext>(
     entities: def.entities,
     migrations: def.migrations,
     migrate: opts.migrate,
-    onQuery: opts.onQuery,
+    onQuery: counts
+      ? (sql) => {
+          counts.statements++;
+          opts.onQuery?.(sql);
+        }
+      : opts.onQuery,
     observeQuery: observeSql(metrics, dialectOf(opts.databaseUrl)),
   });
   metrics.watchPool(orm);
@@ -54,7 +62,11 @@ export async function startSubgraph<T extends BaseContext>(
       schema,
       logger: opts.logger,
       metrics,
-      createContext: (req) => def.createContext(orm.em.fork() as EntityManager, opts.logger, req),
+      createContext: (req) => {
+        if (counts) counts.requests++;
+        return def.createContext(orm.em.fork() as EntityManager, opts.logger, req);
+      },
+      debugRoutes: counts ? { '/debug/sql-count': () => ({ ...counts }) } : undefined,
       gatewaySharedSecret: opts.gatewaySharedSecret ?? DEV_GATEWAY_SHARED_SECRET,
       ready: async () => {
         await (orm.em.fork() as EntityManager).getConnection().execute('select 1');
@@ -95,6 +107,7 @@ export async function runSubgraph<T extends BaseContext>(
     logger,
     migrate: config.migrate,
     gatewaySharedSecret: config.gatewaySharedSecret,
+    statementCounter: config.sqlStatementCounter,
   });
   let stopping = false;
   const stop = async (signal: string) => {

@@ -29,6 +29,8 @@ export interface SubgraphConfig {
   /** Key of the gateway's signed identity header (see identity.ts). */
   gatewaySharedSecret: string;
   tracing: TracingConfig;
+  /** Opt-in (benchmarks): count SQL statements and serve them at GET /debug/sql-count. */
+  sqlStatementCounter: boolean;
 }
 
 export function formatConfigError(error: z.ZodError): Error {
@@ -63,6 +65,7 @@ function envSchema(name: SubgraphName) {
     NODE_ENV: z.string().default('development'),
     GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     ...tracingEnv,
+    SQL_STATEMENT_COUNTER: boolish.default(false),
   });
 }
 
@@ -105,5 +108,6 @@ export function loadSubgraphConfig(
     gatewaySharedSecret:
       (c.GATEWAY_SHARED_SECRET as string | undefined) ?? DEV_GATEWAY_SHARED_SECRET,
     tracing: tracingConfigFrom(c, `${name}-subgraph`),
+    sqlStatementCounter: c.SQL_STATEMENT_COUNTER as boolean,
   };
 }

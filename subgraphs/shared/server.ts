@@ -32,6 +32,8 @@ export interface SubgraphServerDeps<TContext extends BaseContext> {
   gatewaySharedSecret?: string;
   /** Prometheus metrics of this server, served at `/metrics`. */
   metrics?: SubgraphMetrics;
+  /** Extra GET routes answering JSON (opt-in diagnostics such as `/debug/sql-count`). */
+  debugRoutes?: Record<string, () => unknown>;
 }
 
 /** What every log line written while answering one request carries. */
@@ -155,6 +157,8 @@ export function createSubgraphServer<TContext extends BaseContext>(
           return sendJson(res, 503, { status: 'unavailable' });
         }
       }
+      const debugRoute = req.method === 'GET' ? deps.debugRoutes?.[path] : undefined;
+      if (debugRoute) return sendJson(res, 200, debugRoute());
       if (path === '/metrics' && deps.metrics) return await deps.metrics.serve(res);
       if (path === '/graphql' || path === '/') {
         const scope = { requestId, log: logger.child({ requestId }) };

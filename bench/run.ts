@@ -1,0 +1,293 @@
+/**
+ * The performance benchmark: our gateway against stock @apollo/gateway and Hive Gateway, side
+ * by side on one machine, over the same subgraphs and data. See bench/README.md.
+ *
+ *   npm run bench -- [--duration 10] [--connections 20] [--workloads profile,page]
+ *                    [--gateways ours,stock,hive,hive-rust,direct] [--memory-soak 60] [--profile]
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DIRECT, GATEWAYS, packageVersion } from './gateways.js';
+import { runLoad } from './load.js';
+import { detectPinning, freePort, pinSelf } from './processes.js';
+import type { Measurement, ProfileSummary, SoakResult } from './report.js';
+import { machineInfo, profileSection, soakSection, workloadTable } from './report.js';
+import { writeResults, sqlSection } from './results.js';
+import { SupergraphInfo } from './selection.js';
+import { fixed } from './stats.js';
+import {
+  measure,
+  profileRun,
+  runWorkloads,
+  soak,
+  startGateway,
+  type SessionOptions,
+  type SqlRow,
+} from './session.js';
+import { counterAvailable } from './sql.js';
+import { seed, startStack } from './stack.js';
+import { WORKLOADS, type WorkloadContext } from './workloads.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '20' },
+    workloads: { type: 'string', default: WORKLOADS.map((w) => w.name).join(',') },
+    gateways: { type: 'string', default: `ours,stock,hive,hive-rust,${DIRECT}` },
+    'memory-soak': { type: 'string', default: '60' },
+    'soak-gateways': { type: 'string', default: 'ours' },
+    'soak-workload': { type: 'string', default: 'mix' },
+    profile: { type: 'boolean', default: false },
+    'profile-workload': { type: 'string', default: 'profile' },
+    'no-pin': { type: 'boolean', default: false },
+    'no-sql': { type: 'boolean', default: false },
+    'reuse-data': { type: 'boolean', default: false },
+    scope: { type: 'string', default: 'zhejiang' },
+    'data-dir': { type: 'string', default: 'bench/data' },
+    out: { type: 'string', default: 'bench/results.md' },
+    'auth-header': { type: 'string' },
+    'gateway-env': { type: 'string', multiple: true, default: [] },
+    label: { type: 'string', default: '' },
+  },
+});
+
+const num = (name: keyof typeof flags) => {
+  const n = Number(flags[name]);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number ≥ 0`);
+  return n;
+};
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+const durationSec = num('duration');
+const warmupSec = num('warmup');
+const connections = num('connections');
+const soakSec = num('memory-soak');
+const workloads = list(flags.workloads!).map((n) => {
+  const w = WORKLOADS.find((x) => x.name === n);
+  if (!w)
+    throw new Error(`unknown workload "${n}" (known: ${WORKLOADS.map((x) => x.name).join(', ')})`);
+  return w;
+});
+const gatewayNames = list(flags.gateways!);
+for (const g of gatewayNames)
+  if (g !== DIRECT && !GATEWAYS.some((s) => s.name === g))
+    throw new Error(
+      `unknown gateway "${g}" (known: ${[...GATEWAYS.map((s) => s.name), DIRECT].join(', ')})`,
+    );
+const extraEnv = Object.fromEntries(
+  flags['gateway-env']!.map((kv) => {
+    const at = kv.indexOf('=');
+    if (at < 1) throw new Error(`--gateway-env expects KEY=VALUE, got "${kv}"`);
+    return [kv.slice(0, at), kv.slice(at + 1)];
+  }),
+);
+
+const startedAt = new Date();
+const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+const dataDir = resolve(flags['data-dir']!);
+const runDir = join(dataDir, 'runs', stamp);
+mkdirSync(runDir, { recursive: true });
+const log = (line: string) => console.log(line);
+
+const machine = machineInfo();
+const pinning = detectPinning(!flags['no-pin'], availableParallelism());
+log(`bench: ${machine.cores} cores, ${machine.cpu}, ${machine.memory}, Node ${machine.node}`);
+log(
+  `pinning: ${pinning.enabled ? `gateway on CPU ${pinning.gatewayCpus}, load generator and subgraphs on CPU ${pinning.otherCpus}` : `off (${pinning.reason})`}`,
+);
+log(`run folder: ${runDir}`);
+const warnings: string[] = [];
+const busy = loadavg()[0];
+if (busy > 0.25 * availableParallelism()) {
+  warnings.push(
+    `load average ${busy.toFixed(1)} on ${availableParallelism()} cores at the start: other processes were running, so these figures are indicative only.`,
+  );
+  log(`WARNING: ${warnings[0]}`);
+}
+
+const perRun = warmupSec + durationSec + 1;
+const expectedSec =
+  gatewayNames.filter((g) => g !== DIRECT).length * (workloads.length * perRun + 5) +
+  (gatewayNames.includes(DIRECT) ? workloads.filter((w) => w.floor).length * perRun : 0) +
+  soakSec * list(flags['soak-gateways']!).filter((g) => gatewayNames.includes(g)).length +
+  (flags.profile ? perRun + 5 : 0) +
+  30;
+log(`expected duration on a quiet machine: about ${Math.ceil(expectedSec / 60)} min`);
+log(`seeding the ${flags.scope} data set…`);
+const seeded = seed(join(dataDir, 'db'), flags.scope!, flags['reuse-data']!);
+log(`  ${seeded}`);
+// Pinned after seeding, which may use every core; children inherit the load generator's CPU.
+pinSelf(pinning);
+const stack = await startStack({ dbDir: join(dataDir, 'db'), runDir, pinning });
+const stopAll: (() => Promise<void>)[] = [stack.stop];
+const shutdown = async (code: number) => {
+  for (const stop of stopAll.reverse()) await stop().catch(() => undefined);
+  process.exit(code);
+};
+process.on('SIGINT', () => void shutdown(130));
+process.on('SIGTERM', () => void shutdown(143));
+
+try {
+  const info = new SupergraphInfo(readFileSync(stack.supergraphPath, 'utf8'));
+  const ctx: WorkloadContext = { info, data: stack.data, authHeader: flags['auth-header'] };
+  log(
+    `data: ${stack.data.villageCodes.length} village codes, ${stack.data.countyCodes.length} counties, ` +
+      `${stack.data.cityCodes.length} cities; region rollups: ${info.regionRollupSelection() || 'none yet (village samples instead)'}`,
+  );
+  const sqlOn = !flags['no-sql'] && (await counterAvailable(stack.subgraphs));
+  if (!flags['no-sql'] && !sqlOn)
+    log('SQL counts: subgraphs do not serve /debug/sql-count; skipped');
+
+  const o: SessionOptions = {
+    stack,
+    ctx,
+    workloads,
+    pinning,
+    port: await freePort(),
+    runDir,
+    connections,
+    durationSec,
+    warmupSec,
+    extraEnv,
+    sql: sqlOn,
+    log,
+    reference: new Map(),
+  };
+  const measurements: Measurement[] = [];
+  const sqlRows: SqlRow[] = [];
+  const soaks: SoakResult[] = [];
+  const problems: Record<string, string> = {};
+  let profile: ProfileSummary | undefined;
+
+  for (const name of gatewayNames.filter((g) => g !== DIRECT)) {
+    const spec = GATEWAYS.find((s) => s.name === name)!;
+    log(`\n== ${spec.label}`);
+    let started;
+    try {
+      started = await startGateway(spec, o);
+    } catch (err) {
+      problems[name] = `did not start: ${(err as Error).message}`;
+      log(`  ${problems[name]}`);
+      continue;
+    }
+    const { child, url, problem } = started;
+    stopAll.push(child.stop);
+    if (problem) {
+      problems[name] = problem;
+      log(`  WARNING: ${problem}`);
+    }
+    const r = await runWorkloads(o, name, child.pid, url);
+    measurements.push(...r.measurements);
+    sqlRows.push(...r.sql);
+    if (soakSec > 0 && list(flags['soak-gateways']!).includes(name)) {
+      const w = WORKLOADS.find((x) => x.name === flags['soak-workload'])!;
+      log(`  memory over ${soakSec} s of ${w.name}:`);
+      soaks.push(await soak(o, name, child.pid, url, w, soakSec));
+    }
+    await child.stop();
+    if (flags.profile && name === 'ours') {
+      const w = WORKLOADS.find((x) => x.name === flags['profile-workload'])!;
+      log(`  CPU profile of ${w.name}:`);
+      profile = await profileRun(o, spec, w);
+      log(profileSection(profile));
+    }
+  }
+
+  if (gatewayNames.includes(DIRECT)) {
+    log(`\n== subgraphs called directly (the floor)`);
+    for (const w of workloads.filter((x) => x.floor)) {
+      const sub = stack.subgraphs.find((s) => s.name === w.floor!.subgraph)!;
+      const fixedOp = w.floor!.operation(ctx);
+      if (warmupSec > 0)
+        await runLoad({
+          url: sub.url,
+          connections,
+          durationSec: warmupSec,
+          workload: w,
+          ctx,
+          fixed: fixedOp,
+        });
+      const m = await measure(
+        { ...o, warmupSec: 0 },
+        `direct (${sub.name})`,
+        sub.child.pid,
+        sub.url,
+        w,
+        fixedOp,
+      );
+      log(
+        `  ${w.name} → ${sub.name}: ${fixed(m.load!.rps)} req/s, p99 ${fixed(m.load!.p99, 1)} ms`,
+      );
+      measurements.push(m);
+    }
+  }
+
+  const sections = workloads.map((w) =>
+    workloadTable(
+      w.name,
+      measurements.filter((m) => m.workload === w.name),
+    ),
+  );
+  log(`\n${sections.join('\n')}`);
+  if (sqlRows.length)
+    log(
+      sqlSection(
+        sqlRows,
+        stack.subgraphs.map((s) => s.name),
+      ),
+    );
+  for (const s of soaks) log(soakSection(s));
+
+  const versions = Object.fromEntries(
+    [
+      '@apollo/gateway',
+      '@apollo/server',
+      '@graphql-hive/gateway',
+      '@graphql-hive/router-runtime',
+      'graphql',
+      'autocannon',
+    ].map((p) => [p, packageVersion(p)]),
+  );
+  const out = writeResults({
+    file: flags.out!,
+    runDir,
+    startedAt,
+    label: flags.label!,
+    warnings,
+    machine,
+    versions,
+    options: {
+      duration: `${durationSec} s after ${warmupSec} s warm-up`,
+      connections: String(connections),
+      pinning: pinning.enabled
+        ? `gateway CPU ${pinning.gatewayCpus}; rest CPU ${pinning.otherCpus}`
+        : `off (${pinning.reason})`,
+      data: `${flags.scope}: ${seeded}`,
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    },
+    gateways: GATEWAYS.filter((g) => gatewayNames.includes(g.name)).map((g) => ({
+      name: g.name,
+      label: g.label,
+      problem: problems[g.name],
+    })),
+    workloads,
+    ctx,
+    measurements,
+    sections,
+    sqlRows,
+    subgraphNames: stack.subgraphs.map((s) => s.name),
+    soaks,
+    profile,
+  });
+  log(`\nwrote ${out.join(' and ')}`);
+  await shutdown(0);
+} catch (err) {
+  console.error(err);
+  await shutdown(1);
+}

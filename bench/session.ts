@@ -1,0 +1,291 @@
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { summarizeProfile, type CpuProfile } from './cpuprofile.js';
+import type { GatewaySpec } from './gateways.js';
+import { runLoad, errorCount, type LoadResult } from './load.js';
+import { cpuOf, readCpuSeconds, readMemory, RssSampler } from './monitor.js';
+import { postGraphQL, startNode, waitFor, type Child, type Pinning } from './processes.js';
+import type { Measurement, ProfileSummary, SoakResult } from './report.js';
+import { probe, type ProbeResult } from './sql.js';
+import type { BenchStack } from './stack.js';
+import { boundBy, fixed, linearRegression } from './stats.js';
+import type { Operation, Workload, WorkloadContext } from './workloads.js';
+
+export interface SessionOptions {
+  stack: BenchStack;
+  ctx: WorkloadContext;
+  workloads: Workload[];
+  pinning: Pinning;
+  port: number;
+  runDir: string;
+  connections: number;
+  durationSec: number;
+  warmupSec: number;
+  extraEnv: Record<string, string>;
+  sql: boolean;
+  log: (line: string) => void;
+  /** Per workload: the first gateway's answer to the first operation, to compare the rest to. */
+  reference: Map<string, { gateway: string; json: string }>;
+}
+
+export interface SqlRow {
+  gateway: string;
+  workload: string;
+  probe: ProbeResult | { error: string };
+  pageSizes?: { size: number; total: number | undefined }[];
+}
+
+/** A clean environment, so nothing from the shell changes a gateway's configuration. */
+function baseEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
+  return Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
+}
+
+export async function startGateway(
+  spec: GatewaySpec,
+  o: SessionOptions,
+  nodeArgs: string[] = [],
+  tag = '',
+): Promise<{ child: Child; url: string; problem?: string }> {
+  const gctx = {
+    port: o.port,
+    supergraphPath: o.stack.supergraphPath,
+    subgraphUrls: Object.fromEntries(o.stack.subgraphs.map((s) => [s.name, s.url])),
+    extraEnv: o.extraEnv,
+  };
+  const child = startNode({
+    name: spec.name,
+    args: [...nodeArgs, ...spec.args(gctx)],
+    env: { ...baseEnv(), ...spec.env(gctx) },
+    cpus: o.pinning.enabled ? o.pinning.gatewayCpus : undefined,
+    logFile: join(o.runDir, `gateway-${spec.name}${tag}.log`),
+  });
+  const url = `http://127.0.0.1:${o.port}/graphql`;
+  try {
+    await waitFor(
+      spec.name,
+      async () => (await postGraphQL(url, '{ __typename }')).status === 200,
+      { timeoutMs: 90_000, child },
+    );
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
+  await new Promise((r) => setTimeout(r, 300)); // let startup logs reach the file
+  const problem = spec.logProblem?.(readFileSync(child.logFile, 'utf8'));
+  return { child, url, problem };
+}
+
+/** JSON with object keys sorted, so answers compare regardless of key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/**
+ * Sends a workload's first operation once. Returns why it fails, if it does, and whether its
+ * answer differs from the reference gateway's: a fast wrong answer must not count as fast.
+ */
+async function validate(
+  o: SessionOptions,
+  gateway: string,
+  url: string,
+  workload: string,
+  op: Operation,
+): Promise<{ error?: string; mismatch?: string }> {
+  const res = await postGraphQL(url, op.query, op.variables, op.headers);
+  writeFileSync(
+    join(o.runDir, `answer-${workload}-${gateway}.json`),
+    JSON.stringify(res.body, null, 1),
+  );
+  if (res.status !== 200 || res.body.errors)
+    return { error: `HTTP ${res.status} ${JSON.stringify(res.body.errors ?? '').slice(0, 300)}` };
+  const json = canonicalJson(res.body);
+  const ref = o.reference.get(workload);
+  if (!ref) o.reference.set(workload, { gateway, json });
+  else if (ref.json !== json) return { mismatch: `answer differs from ${ref.gateway}'s` };
+  return {};
+}
+
+/** One measured load run with the gateway's RSS and everyone's CPU sampled. */
+export async function measure(
+  o: SessionOptions,
+  gateway: string,
+  pid: number | undefined,
+  url: string,
+  workload: Workload,
+  fixed?: Operation,
+): Promise<Measurement> {
+  if (o.warmupSec > 0)
+    await runLoad({
+      url,
+      connections: o.connections,
+      durationSec: o.warmupSec,
+      workload,
+      ctx: o.ctx,
+      fixed,
+    });
+  const others = o.stack.subgraphs.map((s) => s.child.pid);
+  const sampler = pid ? new RssSampler(pid, 500) : undefined;
+  const gw0 = pid ? readCpuSeconds(pid) : undefined;
+  const ot0 = cpuOf(others) + process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+  const t0 = Date.now();
+  const load = await runLoad({
+    url,
+    connections: o.connections,
+    durationSec: o.durationSec,
+    workload,
+    ctx: o.ctx,
+    fixed,
+  });
+  const secs = (Date.now() - t0) / 1000;
+  const ot1 = cpuOf(others) + process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+  const gw1 = pid ? readCpuSeconds(pid) : undefined;
+  const gatewayCpu = gw0 !== undefined && gw1 !== undefined ? (gw1 - gw0) / secs : undefined;
+  const otherCpu = (ot1 - ot0) / secs;
+  return {
+    gateway,
+    workload: workload.name,
+    load,
+    peakRssMb: sampler?.stop(),
+    gatewayCpu,
+    otherCpu,
+    boundBy: boundBy(o.pinning, gatewayCpu, otherCpu, availableParallelism()),
+  };
+}
+
+function describe(m: Measurement): string {
+  const l = m.load!;
+  const cpu = (c: number | undefined) => (c === undefined ? '–' : `${(c * 100).toFixed(0)}%`);
+  return (
+    `${fixed(l.rps)} req/s, p50 ${fixed(l.p50, 1)} p95 ${fixed(l.p95, 1)} p99 ${fixed(l.p99, 1)} ms, ` +
+    `errors ${errorCount(l)}, RSS ${fixed(m.peakRssMb)} MB, CPU gw ${cpu(m.gatewayCpu)} ` +
+    `rest ${cpu(m.otherCpu)}, bound by ${m.boundBy}`
+  );
+}
+
+/** Probes SQL counts, then measures every workload, against one running gateway. */
+export async function runWorkloads(
+  o: SessionOptions,
+  gateway: string,
+  pid: number,
+  url: string,
+): Promise<{ measurements: Measurement[]; sql: SqlRow[] }> {
+  const measurements: Measurement[] = [];
+  const sql: SqlRow[] = [];
+  const endpoints = o.stack.subgraphs.map(({ name, origin }) => ({ name, origin }));
+  for (const w of o.workloads) {
+    const check = await validate(o, gateway, url, w.name, w.operation(o.ctx, 0));
+    if (check.error) {
+      o.log(`  ${w.name}: skipped, the operation fails: ${check.error}`);
+      measurements.push({ gateway, workload: w.name, error: check.error });
+      continue;
+    }
+    if (check.mismatch) o.log(`  ${w.name}: WARNING: ${check.mismatch} (see ${o.runDir})`);
+    if (o.sql && w.sqlProbe) {
+      const row: SqlRow = {
+        gateway,
+        workload: w.name,
+        probe: await probe(url, w.sqlProbe(o.ctx), endpoints),
+      };
+      if (w.pageSizeProbe) {
+        row.pageSizes = [];
+        for (const size of w.pageSizeProbe.sizes) {
+          const r = await probe(url, w.pageSizeProbe.operation(o.ctx, size), endpoints, 1);
+          const total =
+            'error' in r ? undefined : [...r.values()].reduce((s, c) => s + c.statements[1], 0);
+          row.pageSizes.push({ size, total });
+        }
+      }
+      sql.push(row);
+    }
+    const m = await measure(o, gateway, pid, url, w);
+    m.mismatch = check.mismatch;
+    o.log(`  ${w.name}: ${describe(m)}`);
+    measurements.push(m);
+  }
+  return { measurements, sql };
+}
+
+/** Runs a workload for `seconds`, printing the gateway's RSS every 5 s; fits a slope. */
+export async function soak(
+  o: SessionOptions,
+  gateway: string,
+  pid: number,
+  url: string,
+  workload: Workload,
+  seconds: number,
+): Promise<SoakResult> {
+  const samples: SoakResult['samples'] = [];
+  const t0 = Date.now();
+  const take = () => {
+    const m = readMemory(pid);
+    if (!m) return;
+    const atSec = (Date.now() - t0) / 1000;
+    samples.push({ atSec, rssMb: m.rssMb });
+    o.log(`  ${atSec.toFixed(0).padStart(4)} s  RSS ${m.rssMb.toFixed(1)} MB`);
+  };
+  take();
+  const timer = setInterval(take, 5_000);
+  let load: LoadResult | undefined;
+  try {
+    load = await runLoad({
+      url,
+      connections: o.connections,
+      durationSec: seconds,
+      workload,
+      ctx: o.ctx,
+    });
+  } finally {
+    clearInterval(timer);
+  }
+  // A last sample at the end, unless the interval just took one.
+  if ((Date.now() - t0) / 1000 - (samples.at(-1)?.atSec ?? 0) > 1) take();
+  const { slope } = linearRegression(samples.map((s) => ({ x: s.atSec / 60, y: s.rssMb })));
+  return { gateway, workload: workload.name, samples, slopeMbPerMin: slope, load };
+}
+
+/** Runs one workload against a gateway started under --cpu-prof and ranks its self time. */
+export async function profileRun(
+  o: SessionOptions,
+  spec: GatewaySpec,
+  workload: Workload,
+): Promise<ProfileSummary> {
+  const dir = join(o.runDir, 'cpuprofile');
+  mkdirSync(dir, { recursive: true });
+  const { child, url } = await startGateway(
+    spec,
+    o,
+    ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+    '-profile',
+  );
+  let window: { fromUs: number; toUs: number };
+  try {
+    await runLoad({
+      url,
+      connections: o.connections,
+      durationSec: Math.max(1, o.warmupSec),
+      workload,
+      ctx: o.ctx,
+    });
+    const fromUs = Number(process.hrtime.bigint() / 1000n);
+    const m = await measure({ ...o, warmupSec: 0 }, spec.name, child.pid, url, workload);
+    window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
+    o.log(`  profiled run: ${describe(m)}`);
+  } finally {
+    await child.stop();
+  }
+  const file = readdirSync(dir).find(
+    (f) => f.endsWith('.cpuprofile') && f.includes(`.${child.pid}.`),
+  );
+  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+  let summary = summarizeProfile(profile, window);
+  // Both clocks are CLOCK_MONOTONIC on Linux; if they are not, rank the whole profile.
+  if (summary.busyMs === 0) summary = summarizeProfile(profile);
+  return { file: join(dir, file), ...summary };
+}
