@@ -1,5 +1,6 @@
 import type { EntityManager } from '../shared/database.js';
 import type { Logger } from '../shared/logger.js';
+import type { RequestInfo } from '../shared/server.js';
 import { createEnterpriseLoaders } from './enterprise/enterprise.loaders.js';
 import { createRollupLoaders } from './rollup/rollup.loaders.js';
 import { createStoreLoaders } from './store/store.loaders.js';
@@ -17,12 +18,20 @@ export interface CommerceContext {
   em: EntityManager;
   log: Logger;
   loaders: ReturnType<typeof createLoaders>;
+  /** The caller identity the gateway signed for this request, if any (see shared/identity.ts). */
+  identity: RequestInfo['identity'];
 }
 
 export function createCommerceContext(
   em: EntityManager,
   log: Logger,
-  requestId: string,
+  req: RequestInfo,
 ): CommerceContext {
-  return { requestId, em, log: log.child({ requestId }), loaders: createLoaders(em) };
+  return {
+    requestId: req.requestId,
+    em,
+    log: log.child({ requestId: req.requestId }),
+    loaders: createLoaders(em),
+    identity: req.identity,
+  };
 }

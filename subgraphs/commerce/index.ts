@@ -30,6 +30,6 @@ export const commerceSubgraph: SubgraphDefinition<CommerceContext> = {
   ],
   migrations,
   buildSchema: buildCommerceSchema,
-  createContext: (em, log, req) => createCommerceContext(em, log, req.requestId),
+  createContext: (em, log, req) => createCommerceContext(em, log, req),
   seed: seedCommerce,
 };

@@ -9,8 +9,8 @@ export interface CultureContext {
   requestId: string;
   em: EntityManager;
   log: Logger;
-  /** Request headers, for the identity check `requireWriter` will make. */
-  headers: RequestInfo['headers'];
+  /** The caller identity the gateway signed for this request, if any (see shared/identity.ts). */
+  identity: RequestInfo['identity'];
   loaders: ReturnType<typeof createAuditoriumLoaders> &
     ReturnType<typeof createResourceLoaders> &
     ReturnType<typeof createRegionLoaders>;
@@ -25,7 +25,7 @@ export function createCultureContext(
     requestId: req.requestId,
     em,
     log: log.child({ requestId: req.requestId }),
-    headers: req.headers,
+    identity: req.identity,
     loaders: {
       ...createAuditoriumLoaders(em),
       ...createResourceLoaders(em),

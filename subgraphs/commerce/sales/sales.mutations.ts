@@ -2,7 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import { requireWriter } from '../auth/require-writer.js';
+import { requireWriter } from '../../shared/identity.js';
 import type { CommerceContext } from '../context.js';
 import { yuanToFen } from '../money/money.js';
 import { addSalesDelta } from '../rollup/rollup.rebuild.js';
@@ -22,7 +22,7 @@ export class SalesMutationResolver {
     @Arg('input', () => ReportStoreSalesInput) input: ReportStoreSalesInput,
     @Ctx() ctx: CommerceContext,
   ): Promise<StoreMonthlySales> {
-    requireWriter(ctx);
+    requireWriter(ctx, 'commerce:write');
     const month = assertMonth(input.month, 'input.month');
     if (month > currentMonth()) {
       throw badUserInput('input.month must not be in the future.', 'input.month');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import { requireWriter } from '../auth/require-writer.js';
+import { requireWriter } from '../../shared/identity.js';
 import type { CommerceContext } from '../context.js';
 import { addStoreToRollups } from '../rollup/rollup.rebuild.js';
 import { OnlineStore, StoreStatus } from './store.entity.js';
@@ -30,7 +30,7 @@ export class StoreMutationResolver {
     @Arg('input', () => RegisterOnlineStoreInput) input: RegisterOnlineStoreInput,
     @Ctx() ctx: CommerceContext,
   ): Promise<OnlineStore> {
-    requireWriter(ctx);
+    requireWriter(ctx, 'commerce:write');
     const name = input.name.trim();
     if (name.length === 0 || name.length > 200) {
       throw badUserInput('input.name must have 1 to 200 characters.', 'input.name');

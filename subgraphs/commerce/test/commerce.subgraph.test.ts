@@ -19,7 +19,7 @@ const REGION = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Re
 type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 async function data(q: string, vars?: Record<string, unknown>): Promise<Data> {
-  const res = await commerce.query(q, vars);
+  const res = await commerce.write(q, vars);
   expect(res.body.errors).toBeUndefined();
   return res.body.data as Data;
 }
@@ -164,10 +164,21 @@ describe('commerce subgraph', () => {
       [{ storeId: 'store-unknown' }, 'input.storeId'],
     ];
     for (const [change, field] of cases) {
-      const res = await commerce.query(report, { i: { ...base, ...change } });
+      const res = await commerce.write(report, { i: { ...base, ...change } });
       expect(res.body.data).toBeNull();
       expect(res.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
     }
+    expect(await regionSales('331124', '2021-04')).toEqual(before);
+  });
+
+  it('refuses writes without a gateway-signed identity holding commerce:write', async () => {
+    const before = await regionSales('331124', '2021-04');
+    const report = `mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { month } }`;
+    const i = { storeId: 'store-331124001200-2', month: '2021-04', orders: 5, revenue: '10.00' };
+    const direct = await commerce.query(report, { i });
+    expect(direct.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const wrong = await commerce.write(report, { i }, ['culture:write']);
+    expect(wrong.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(await regionSales('331124', '2021-04')).toEqual(before);
   });
 
@@ -206,7 +217,7 @@ describe('commerce subgraph', () => {
     const after = await region('330203');
     expect(after.stores.total).toBe(before.stores.total + 1);
     expect(after.jobs.count).toBe(before.jobs.count + 3);
-    const bad = await commerce.query(
+    const bad = await commerce.write(
       `mutation { registerOnlineStore(input: { name: "x", villageCode: "3302", platform: JD,
         category: TEA, openedOn: "2024-01-01", jobs: 1 }) { id } }`,
     );
@@ -219,7 +230,7 @@ describe('commerce subgraph', () => {
 
   it('pages village stores and serves many villages with a constant number of statements', async () => {
     const q = (n: number) =>
-      commerce.query(
+      commerce.write(
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Village { code commerce {
           storeCount jobs { count } servicePoints { kind } enterprises { id }
           onlineSales(from: "2021-01", to: "2021-12") { orders }
@@ -259,7 +270,7 @@ describe('commerce subgraph', () => {
 
   it('ranks child regions with a constant number of statements', async () => {
     const rank = (code: string, first: number) =>
-      commerce.query(
+      commerce.write(
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { commerce {
           childRanking(by: ONLINE_REVENUE, from: "2021-01", to: "2021-12", first: ${first}) {
             rank region { code } revenue { amount } count } } } } }`,
@@ -277,7 +288,7 @@ describe('commerce subgraph', () => {
     expect(ranking.length).toBeGreaterThan(10);
     const amounts = ranking.map((r: Data) => BigInt(r.revenue.amount.replace('.', '')));
     expect([...amounts].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))).toEqual(amounts);
-    const bad = await commerce.query(
+    const bad = await commerce.write(
       `{ _entities(representations: [{ __typename: "Region", code: "331124" }]) { ... on Region {
         commerce { childRanking(by: ORDERS) { rank } } } } }`,
     );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
-import { requireWriter } from '../common/require-writer.js';
+import { requireWriter } from '../../shared/identity.js';
 import { assertCount, assertNotFutureDate, assertText } from '../common/validate.js';
 import type { CultureContext } from '../context.js';
 import { ZERO_DELTA, applyUsageDelta } from '../region/rollups.js';
@@ -21,7 +21,7 @@ export class AuditoriumEventMutationResolver {
     @Arg('input', () => RecordAuditoriumEventInput) input: RecordAuditoriumEventInput,
     @Ctx() ctx: CultureContext,
   ): Promise<AuditoriumEvent> {
-    requireWriter(ctx);
+    requireWriter(ctx, 'culture:write');
     assertNotFutureDate(input.date, 'input.date');
     assertText(input.title, 'input.title', 200);
     assertCount(input.attendance, 'input.attendance', 100_000);

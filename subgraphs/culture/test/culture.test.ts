@@ -256,15 +256,26 @@ describe('culture subgraph', () => {
       [RECORD, eventInput({ auditoriumId: 'aud-nowhere' }), 'input.auditoriumId'],
     ];
     for (const [mutation, input, field] of cases) {
-      const res = await culture.query(mutation, { input });
+      const res = await culture.write(mutation, { input });
       expect(res.body.data).toBeNull();
       expect(res.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
     }
     expect(await tableCounts()).toEqual(before);
   });
 
+  it('refuses writes without a gateway-signed identity holding culture:write', async () => {
+    const before = await tableCounts();
+    const direct = await culture.query(REPORT, { input: usageInput({ month: '2020-02' }) });
+    expect(direct.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const wrong = await culture.write(REPORT, { input: usageInput({ month: '2020-02' }) }, [
+      'commerce:write',
+    ]);
+    expect(wrong.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await tableCounts()).toEqual(before);
+  });
+
   it('replaces a repeated monthly report instead of adding it, in every rollup level', async () => {
-    const first = await culture.query(REPORT, { input: usageInput() });
+    const first = await culture.write(REPORT, { input: usageInput() });
     expect(first.body).toEqual({
       data: {
         reportAuditoriumUsage: {
@@ -276,7 +287,7 @@ describe('culture subgraph', () => {
         },
       },
     });
-    const again = await culture.query(REPORT, {
+    const again = await culture.write(REPORT, {
       input: usageInput({
         visits: 40,
         resourceViews: 10,
@@ -318,8 +329,8 @@ describe('culture subgraph', () => {
     const old = await scalar(
       "select visits from auditorium_usage where auditorium_id = 'aud-330203009205' and month = '2020-06'",
     );
-    await culture.query(REPORT, { input: usageInput({ month: '2020-06', visits: old + 250 }) });
-    await culture.query(REPORT, { input: usageInput({ month: '2020-06', visits: old + 7 }) });
+    await culture.write(REPORT, { input: usageInput({ month: '2020-06', visits: old + 250 }) });
+    await culture.write(REPORT, { input: usageInput({ month: '2020-06', visits: old + 7 }) });
     const [after] = await regionUsage(['33'], '2020-06');
     expect(after.visits).toBe((before.visits as number) + 7);
     expect(after.reports).toBe(before.reports);
@@ -332,7 +343,7 @@ describe('culture subgraph', () => {
   });
 
   it('records an event and counts it in the month rollups', async () => {
-    const res = await culture.query(RECORD, { input: eventInput() });
+    const res = await culture.write(RECORD, { input: eventInput() });
     expect(res.body).toEqual({
       data: {
         recordAuditoriumEvent: {

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
-import { requireWriter } from '../common/require-writer.js';
+import { requireWriter } from '../../shared/identity.js';
 import { assertCount, assertMonth, assertText } from '../common/validate.js';
 import type { CultureContext } from '../context.js';
 import { ZERO_DELTA, applyUsageDelta } from '../region/rollups.js';
@@ -32,7 +32,7 @@ export class AuditoriumUsageMutationResolver {
     @Arg('input', () => ReportAuditoriumUsageInput) input: ReportAuditoriumUsageInput,
     @Ctx() ctx: CultureContext,
   ): Promise<AuditoriumMonthlyUsage> {
-    requireWriter(ctx);
+    requireWriter(ctx, 'culture:write');
     validate(input);
     return ctx.em.transactional(async (tem) => {
       const auditorium = await lockAuditorium(tem, input.auditoriumId);
