@@ -95,6 +95,8 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     introspection: true,
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts handles SIGTERM/SIGINT (drain, then exit); Apollo's own handler would race it.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     persistedQueries: false,
     allowBatchedHttpRequests: false,

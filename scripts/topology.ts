@@ -41,7 +41,7 @@ export interface TopologyOptions {
 export interface Topology {
   gateways: { url: string; port: number }[];
   subgraphs: Record<Name, { url: string; port: number; databaseUrl: string }>;
-  stop: () => Promise<void>;
+  stop: () => Promise<(number | null)[]>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -94,10 +94,17 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
     children.push(child);
     return child;
   };
-  const stop = async () => {
+  /** SIGTERM to every process; resolves with each one's exit code once all have exited. */
+  const stop = async (): Promise<(number | null)[]> => {
     const alive = children.filter((c) => c.exitCode === null && c.signalCode === null);
     for (const c of alive) c.kill('SIGTERM');
-    await Promise.all(alive.map((c) => new Promise((r) => c.once('exit', r))));
+    return Promise.all(
+      children.map((c) =>
+        c.exitCode !== null || c.signalCode !== null
+          ? c.exitCode
+          : new Promise<number | null>((r) => c.once('exit', (code) => r(code))),
+      ),
+    );
   };
 
   try {

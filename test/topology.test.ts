@@ -30,7 +30,13 @@ beforeAll(async () => {
     databasePrefix: prefix,
     dataDir,
     redisUrl: 'redis://127.0.0.1:6379',
-    env: { LOG_LEVEL: 'warn' },
+    // Production mode, as deployed: Apollo Server installs its own signal handlers there.
+    env: {
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      GATEWAY_SHARED_SECRET: randomBytes(24).toString('hex'),
+      INTROSPECTION: 'true',
+    },
     stdio: 'ignore',
   });
   // Compiling and loading data in child processes takes a while on two cores.
@@ -99,5 +105,12 @@ describe('scripts/topology.ts', () => {
       await redis.hdel('rdsg:api-keys', hashKey(key));
       redis.disconnect();
     }
+  });
+
+  it('stops every process cleanly on SIGTERM', async () => {
+    const codes = await topology.stop();
+    expect(codes).toEqual(codes.map(() => 0));
+    // The seed job, four subgraphs and two gateways.
+    expect(codes).toHaveLength(7);
   });
 });

@@ -85,6 +85,8 @@ export function createSubgraphServer<TContext extends BaseContext>(
     schema: deps.schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // runSubgraph handles SIGTERM/SIGINT itself; Apollo's own handler would race it and hang.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
