@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_OPERATIONS } from '../gateway/examples.js';
 import { bootStack, type Stack } from './support/stack.js';
 
 // Province-wide, so that the cities' figures and the calibrated coverage are complete.
@@ -355,4 +356,16 @@ describe('region analytics through the gateway', () => {
       { month: '2021-01', visits: 0 },
     ]);
   });
+});
+
+describe('GraphiQL examples of the analysts', () => {
+  it.each(['ProvinceOverview', 'CountiesByIndex', 'VillagesByIndex', 'RegionTrends', 'SalesTrend'])(
+    '%s runs without errors',
+    async (name) => {
+      const example = EXAMPLE_OPERATIONS.find((e) => e.name === name)!;
+      const res = await stack.query(example.document, example.variables);
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data).toBeTruthy();
+    },
+  );
 });
