@@ -34,7 +34,11 @@ interface Index {
 /** The weights as README.md documents them (section "Digital-village index"). */
 function documentedWeights(): Components {
   const readme = readFileSync('README.md', 'utf8');
-  const section = readme.slice(readme.indexOf('## Digital-village index'));
+  // The weights table: between the section title and the worked example.
+  const section = readme.slice(
+    readme.indexOf('## Digital-village index'),
+    readme.indexOf('**Worked example**'),
+  );
   const weights = Object.fromEntries(
     [...section.matchAll(/^\| `(\w+)` \| ([01]\.\d+) \|/gm)].map((m) => [m[1], Number(m[2])]),
   );
