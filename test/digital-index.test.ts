@@ -308,6 +308,22 @@ describe('region analytics through the gateway', () => {
     ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
   });
 
+  it("answers README's region analytics query (figures, rankings, trends, index) in one request", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Region analytics'));
+    const document = /```graphql\n([\s\S]*?)```/.exec(section)![1];
+    const res = await stack.query<{ region: Record<string, unknown> }>(document);
+    expect(res.body.errors).toBeUndefined();
+    expect(Object.keys(res.body.data!.region)).toEqual([
+      'name',
+      'culture',
+      'healthcare',
+      'commerce',
+      'childrenByIndex',
+    ]);
+    expect(res.body.data!.region.childrenByIndex).toHaveLength(11);
+  });
+
   it('returns a month-by-month trend from each domain in one query', async () => {
     const res = await stack.query<{ region: Record<string, never> }>(`{ region(code: "3311") {
         culture { usage(from: "2020-01", to: "2020-12") { visits months { month visits
