@@ -53,8 +53,10 @@ query VillageProfile($code: ID!) {
   },
   {
     name: 'ProvinceOverview',
-    description: 'Zhejiang and its cities with their village and rural-village counts.',
-    document: `# Zhejiang province and its cities, with village counts from the official division data.
+    description:
+      'Zhejiang and its cities: village counts, one figure of each domain and the digital-village index.',
+    document: `# Zhejiang province and its cities: village counts from the official division data, one
+# figure from each domain subgraph, and the digital-village index (formula in README.md).
 query ProvinceOverview($code: ID!) {
   region(code: $code) {
     code
@@ -63,11 +65,21 @@ query ProvinceOverview($code: ID!) {
     villageCount
     ruralVillageCount
     provenance { kind source asOf }
+    digitalIndex {
+      score
+      components { cultureCoverage cultureUsage clinicAccess assistedBookings onlineStores onlineRevenue }
+      weights { cultureCoverage cultureUsage clinicAccess assistedBookings onlineStores onlineRevenue }
+      provenance { kind note }
+    }
     children {
       code
       name
       villageCount
       ruralVillageCount
+      culture { coveragePercent }
+      healthcare { clinicAccess { shareWithin30Minutes } }
+      commerce { stores { total } }
+      digitalIndex { score }
     }
   }
 }
@@ -115,6 +127,70 @@ query CountyRanking($code: ID!) {
     variables: { code: '3311' },
   },
   {
+    name: 'CountiesByIndex',
+    description:
+      'The counties of Lishui city ranked by digital-village index, with the components and a figure of each domain.',
+    document: `# The counties of Lishui city (丽水市) ranked by digital-village index (0-100).
+query CountiesByIndex($code: ID!) {
+  region(code: $code) {
+    name
+    digitalIndex { score }
+    childrenByIndex(first: 20) {
+      rank
+      region {
+        code
+        name
+        culture { coveragePercent }
+        healthcare { clinicAccess { shareWithin30Minutes } }
+        commerce { stores { total } }
+      }
+      index {
+        score
+        components { cultureCoverage cultureUsage clinicAccess assistedBookings onlineStores onlineRevenue }
+        provenance { kind note }
+      }
+    }
+  }
+}
+`,
+    variables: { code: '3311' },
+  },
+  {
+    name: 'VillagesByIndex',
+    description: 'The rural villages of Songyang county ranked by digital-village index.',
+    document: `# The rural villages of Songyang county (松阳县) ranked by digital-village index.
+query VillagesByIndex($code: ID!, $first: Int) {
+  region(code: $code) {
+    name
+    villagesByIndex(first: $first) {
+      rank
+      village { code name township { name } }
+      index {
+        score
+        components { cultureCoverage cultureUsage clinicAccess assistedBookings onlineStores onlineRevenue }
+      }
+    }
+  }
+}
+`,
+    variables: { code: '331124', first: 20 },
+  },
+  {
+    name: 'RegionTrends',
+    description: 'Month-by-month culture usage, assisted bookings and online sales of a region.',
+    document: `# Month-by-month trends of Lishui city in 2020 from the three domain subgraphs.
+query RegionTrends($code: ID!, $from: String!, $to: String!) {
+  region(code: $code) {
+    name
+    culture { usage(from: $from, to: $to) { visits months { month visits assistedSessions { total } } } }
+    healthcare { assistedBookings(from: $from, to: $to) { total months { month total } } }
+    commerce { onlineSales(from: $from, to: $to) { orders months { month orders revenue { amount } } } }
+  }
+}
+`,
+    variables: { code: '3311', from: '2020-01', to: '2020-12' },
+  },
+  {
     name: 'SalesTrend',
     description: "Songyang county's online sales over a month range.",
     document: `# Online sales of Songyang county over a month range (inclusive).
@@ -127,6 +203,7 @@ query SalesTrend($code: ID!, $from: String!, $to: String!) {
         to
         orders
         revenue { amount currency }
+        months { month orders revenue { amount } }
         provenance { kind source note }
       }
     }

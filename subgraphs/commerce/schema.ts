@@ -4,12 +4,17 @@ import {
   EnterpriseYearResolver,
   resolveEnterpriseReference,
 } from './enterprise/enterprise.resolver.js';
+import {
+  RegionCommerceIndexResolver,
+  VillageCommerceIndexResolver,
+} from './index-components/commerce-index.resolver.js';
 import { ParkResolver } from './park/park.resolver.js';
 import {
   RegionCommerceFieldResolver,
   RegionCommerceResolver,
 } from './region/region-commerce.resolver.js';
 import { Region, resolveRegionReference } from './region/region.reference.js';
+import { SalesTrendResolver } from './sales/sales-trend.resolver.js';
 import { SalesMutationResolver } from './sales/sales.mutations.js';
 import { StoreMutationResolver } from './store/store.mutations.js';
 import {
@@ -38,6 +43,9 @@ export function buildCommerceSchema() {
         VillageCommerceResolver,
         RegionCommerceFieldResolver,
         RegionCommerceResolver,
+        SalesTrendResolver,
+        RegionCommerceIndexResolver,
+        VillageCommerceIndexResolver,
       ],
       // Reachable only through `_entities`, so listed explicitly.
       orphanedTypes: [Village, Region],

@@ -6,9 +6,15 @@ import {
 } from './auditorium/auditorium.resolver.js';
 import { AuditoriumEventMutationResolver } from './event/auditorium-event.resolver.js';
 import {
+  RegionCultureIndexResolver,
+  VillageCultureIndexResolver,
+} from './index-components/culture-index.resolver.js';
+import {
   RegionCultureFieldResolver,
   RegionCultureResolver,
 } from './region/region-culture.resolver.js';
+import { RegionCultureRankingResolver } from './region/region-ranking.resolver.js';
+import { RegionUsageTrendResolver } from './region/region-trend.resolver.js';
 import { Region, resolveRegionReference } from './region/region.reference.js';
 import {
   DigitalResourceConnectionResolver,
@@ -35,6 +41,10 @@ export function buildCultureSchema() {
         VillageCultureResolver,
         RegionCultureFieldResolver,
         RegionCultureResolver,
+        RegionCultureRankingResolver,
+        RegionUsageTrendResolver,
+        RegionCultureIndexResolver,
+        VillageCultureIndexResolver,
       ],
       // Reachable only through `_entities`, so listed explicitly.
       orphanedTypes: [Village, Region],

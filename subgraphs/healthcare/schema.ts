@@ -8,6 +8,11 @@ import { Auditorium } from './assistance/auditorium.reference.js';
 import { FacilityMutationResolver } from './facility/facility.mutation.js';
 import { FacilityResolver, resolveFacilityReference } from './facility/facility.resolver.js';
 import {
+  RegionHealthcareIndexResolver,
+  VillageHealthcareIndexResolver,
+} from './index-components/healthcare-index.resolver.js';
+import { RegionHealthcareRankingResolver } from './region/region-ranking.resolver.js';
+import {
   RegionHealthcareFieldResolver,
   RegionHealthcareResolver,
 } from './region/region-healthcare.resolver.js';
@@ -35,6 +40,9 @@ export function buildHealthcareSchema() {
         VillageAccessResolver,
         RegionHealthcareFieldResolver,
         RegionHealthcareResolver,
+        RegionHealthcareRankingResolver,
+        RegionHealthcareIndexResolver,
+        VillageHealthcareIndexResolver,
       ],
       // Reachable only through `_entities`, so listed explicitly.
       orphanedTypes: [Village, Region, Auditorium],

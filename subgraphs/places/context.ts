@@ -1,5 +1,6 @@
 import type { EntityManager } from '../shared/database.js';
 import type { Logger } from '../shared/logger.js';
+import { IndexReferences, createIndexLoaders } from './digital-index/index.loaders.js';
 import { createRegionLoaders } from './region/region.loaders.js';
 import { createVillageLoaders } from './village/village.loaders.js';
 
@@ -7,7 +8,11 @@ export interface PlacesContext {
   requestId: string;
   em: EntityManager;
   log: Logger;
-  loaders: ReturnType<typeof createRegionLoaders> & ReturnType<typeof createVillageLoaders>;
+  loaders: ReturnType<typeof createRegionLoaders> &
+    ReturnType<typeof createVillageLoaders> &
+    ReturnType<typeof createIndexLoaders>;
+  /** Domain figures the gateway sent in `_entities` representations for the index fields. */
+  indexRefs: IndexReferences;
 }
 
 export function createPlacesContext(
@@ -19,6 +24,7 @@ export function createPlacesContext(
     requestId,
     em,
     log: log.child({ requestId }),
-    loaders: { ...createRegionLoaders(em), ...createVillageLoaders(em) },
+    loaders: { ...createRegionLoaders(em), ...createVillageLoaders(em), ...createIndexLoaders(em) },
+    indexRefs: new IndexReferences(),
   };
 }

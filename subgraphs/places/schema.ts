@@ -1,4 +1,5 @@
 import { buildFederatedSchema } from '../shared/schema.js';
+import { RegionIndexResolver, VillageIndexResolver } from './digital-index/index.resolver.js';
 import { RegionResolver, resolveRegionReference } from './region/region.resolver.js';
 import {
   VillageConnectionResolver,
@@ -8,7 +9,15 @@ import {
 
 export function buildPlacesSchema() {
   return buildFederatedSchema(
-    { resolvers: [VillageResolver, VillageConnectionResolver, RegionResolver] },
+    {
+      resolvers: [
+        VillageResolver,
+        VillageConnectionResolver,
+        RegionResolver,
+        RegionIndexResolver,
+        VillageIndexResolver,
+      ],
+    },
     {
       Village: { __resolveReference: resolveVillageReference },
       Region: { __resolveReference: resolveRegionReference },

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { pageSize } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
@@ -26,6 +26,7 @@ function count(value: number, provenance = COMPUTED_PROVENANCE): CommerceCount {
 /** Adds `Region.commerce`; null when no commerce data is loaded for the region. */
 @Resolver(() => Region)
 export class RegionCommerceFieldResolver {
+  @Directive('@requires(fields: "ruralVillageCount")')
   @FieldResolver(() => RegionCommerce, {
     nullable: true,
     description:
@@ -33,7 +34,11 @@ export class RegionCommerceFieldResolver {
   })
   async commerce(@Root() region: Region, @Ctx() ctx: CommerceContext) {
     const row = await ctx.loaders.rollups.region.load(region.code);
-    return row ? Object.assign(new RegionCommerce(), { code: region.code }) : null;
+    if (!row) return null;
+    return Object.assign(new RegionCommerce(), {
+      code: region.code,
+      ruralVillageCount: region.ruralVillageCount ?? null,
+    });
   }
 }
 
@@ -104,6 +109,7 @@ export class RegionCommerceResolver {
     const range = monthRange(from, to);
     const total = await ctx.loaders.rollups.regionSales.load({ code: view.code, ...range });
     return Object.assign(new SalesFigure(), {
+      code: view.code,
       ...range,
       orders: Number(total.orders),
       revenue: money(total.revenueFen),

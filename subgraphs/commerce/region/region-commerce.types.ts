@@ -52,6 +52,9 @@ export class CommerceCount {
 
 @ObjectType({ description: 'Online sales over an inclusive month range.' })
 export class SalesFigure {
+  /** Village or region code, for the month-by-month series. */
+  code!: string;
+
   @Field(() => String, { description: 'First month, "YYYY-MM".' })
   from!: string;
 
@@ -132,4 +135,7 @@ export class CommerceRankEntry {
 export class RegionCommerce {
   @Field(() => ID, { description: 'Code of the region.' })
   code!: string;
+
+  /** Rural villages of the region (from places), the denominator of the index components. */
+  ruralVillageCount!: number | null;
 }

@@ -88,6 +88,38 @@ export function createRollupLoaders(em: EntityManager) {
       },
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
+    /** Orders and revenue month by month for many codes over one range: one query per range. */
+    regionSalesMonths: new DataLoader<RegionSalesKey, (SalesTotal & { month: string })[], string>(
+      async (keys) => {
+        const out = new Map<string, (SalesTotal & { month: string })[]>();
+        const ranges = new Map<string, RegionSalesKey[]>();
+        for (const k of keys)
+          ranges.set(`${k.from}|${k.to}`, [...(ranges.get(`${k.from}|${k.to}`) ?? []), k]);
+        for (const group of ranges.values()) {
+          const { from, to } = group[0];
+          const rows = await em.execute<Record<string, unknown>[]>(
+            knex('commerce_region_month')
+              .select('region_code', 'month', 'orders', 'revenue_fen')
+              .whereIn(
+                'region_code',
+                group.map((k) => k.code),
+              )
+              .andWhere('month', '>=', from)
+              .andWhere('month', '<=', to)
+              .orderBy(['region_code', 'month']),
+          );
+          for (const r of rows) {
+            const key = `${String(r.region_code)}|${from}|${to}`;
+            out.set(key, [
+              ...(out.get(key) ?? []),
+              { month: String(r.month), orders: big(r.orders), revenueFen: big(r.revenue_fen) },
+            ]);
+          }
+        }
+        return keys.map((k) => out.get(`${k.code}|${k.from}|${k.to}`) ?? []);
+      },
+      { cacheKeyFn: (k) => JSON.stringify(k) },
+    ),
     /**
      * The child regions of many parents with their figures, in one statement per distinct
      * (period, filter): children are the rollup rows whose parent_code is the parent.

@@ -82,6 +82,7 @@ export class VillageCommerceResolver {
     const range = monthRange(from, to);
     const total = await ctx.loaders.rollups.regionSales.load({ code: view.villageCode, ...range });
     return Object.assign(new SalesFigure(), {
+      code: view.villageCode,
       ...range,
       orders: Number(total.orders),
       revenue: money(total.revenueFen),

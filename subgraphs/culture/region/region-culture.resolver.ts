@@ -20,13 +20,15 @@ import {
 import { assertMonthRange } from '../auditorium/auditorium.resolver.js';
 import type { CultureContext } from '../context.js';
 import { AssistedSessions, assistedSessions } from '../usage/auditorium-usage.entity.js';
-import { Region } from './region.reference.js';
+import { Region, type ChildCount } from './region.reference.js';
 import { ROLLUP_AS_OF, SYNTHETIC_ROLLUP_NOTE } from './rollups.js';
 
 const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
 
 @ObjectType({ description: 'Usage totals of the auditoriums of a region over a month range.' })
 export class RegionUsageTotals {
+  regionCode!: string;
+
   @Field(() => String, { description: 'First month of the range (YYYY-MM).' })
   from!: string;
 
@@ -60,6 +62,9 @@ export class RegionUsageTotals {
 })
 export class RegionCulture {
   regionCode!: string;
+
+  /** The child regions with their rural village counts (from places), for rankings. */
+  children!: ChildCount[];
 
   @Field(() => Int, { description: 'Village culture auditoriums in the region.' })
   auditoriumCount!: number;
@@ -97,14 +102,14 @@ export class RegionCulture {
   provenance!: Provenance;
 }
 
-const EMPTY_PROVENANCE = provenance(
+export const EMPTY_PROVENANCE = provenance(
   ProvenanceKind.SYNTHETIC,
   SYNTHETIC_SOURCE,
   ROLLUP_AS_OF,
   SYNTHETIC_ROLLUP_NOTE,
 );
 
-const USAGE_PROVENANCE = provenance(
+export const USAGE_PROVENANCE = provenance(
   ProvenanceKind.SYNTHETIC,
   SYNTHETIC_SOURCE,
   null,
@@ -112,9 +117,19 @@ const USAGE_PROVENANCE = provenance(
     'through reportAuditoriumUsage and recordAuditoriumEvent are included as reported.',
 );
 
+/** Share of rural villages served by an auditorium; null when the region has none. */
+export function coverageShare(covered: number, rural: number | null | undefined): number | null {
+  return rural ? covered / rural : null;
+}
+
+export function coveragePercent(coverage: number | null): number | null {
+  return coverage === null ? null : Math.round(coverage * 1000) / 10;
+}
+
 @Resolver(() => Region)
 export class RegionCultureFieldResolver {
-  @Directive('@requires(fields: "ruralVillageCount")')
+  // The children's counts serve `childRanking(by: COVERAGE)`: culture has no division table.
+  @Directive('@requires(fields: "ruralVillageCount children { code ruralVillageCount }")')
   @FieldResolver(() => RegionCulture, {
     nullable: true,
     description:
@@ -125,15 +140,16 @@ export class RegionCultureFieldResolver {
     const rollup = await ctx.loaders.regionRollup.load(region.code);
     const covered = rollup?.ruralVillagesCovered ?? 0;
     const rural = region.ruralVillageCount ?? null;
-    const coverage = rural ? covered / rural : null;
+    const coverage = coverageShare(covered, rural);
     return Object.assign(new RegionCulture(), {
       regionCode: region.code,
+      children: region.children ?? [],
       auditoriumCount: rollup?.auditoriumCount ?? 0,
       ruralVillagesCovered: covered,
       digitalServiceHubCount: rollup?.digitalServiceHubCount ?? 0,
       ruralVillageCount: rural,
       coverage,
-      coveragePercent: coverage === null ? null : Math.round(coverage * 1000) / 10,
+      coveragePercent: coveragePercent(coverage),
       provenance: rollup?.provenance ?? EMPTY_PROVENANCE,
     });
   }
@@ -153,6 +169,7 @@ export class RegionCultureResolver {
     assertMonthRange(from, to);
     const s = await ctx.loaders.regionUsage.load({ regionCode: view.regionCode, from, to });
     return Object.assign(new RegionUsageTotals(), {
+      regionCode: view.regionCode,
       from,
       to,
       reports: s.reports,

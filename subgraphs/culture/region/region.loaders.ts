@@ -35,6 +35,22 @@ const SUMS: [keyof RegionUsageSums, string][] = [
   ['eventAttendance', 'event_attendance'],
 ];
 
+/** Usage sums of one region (or village) in one month. */
+export interface UsageMonthSums extends RegionUsageSums {
+  month: string;
+}
+
+const toSums = (row: Record<string, string | number | null>) =>
+  Object.fromEntries(
+    SUMS.map(([key, column]) => [key, Number(row[column] ?? 0)]),
+  ) as unknown as RegionUsageSums;
+
+export const ZERO_SUMS = Object.fromEntries(
+  SUMS.map(([k]) => [k, 0]),
+) as unknown as RegionUsageSums;
+
+const rangeKey = (k: RegionUsageKey) => `${k.regionCode}|${k.from}|${k.to}`;
+
 export function createRegionLoaders(em: EntityManager) {
   const knex = em.getKnex();
   return {
@@ -61,17 +77,68 @@ export function createRegionLoaders(em: EntityManager) {
               .where('month', '<=', to)
               .groupBy('region_code'),
           );
+          for (const row of rows) sums.set(`${row.region_code}|${from}|${to}`, toSums(row));
+        }
+        return keys.map((k) => sums.get(rangeKey(k)) ?? ZERO_SUMS);
+      },
+      { cacheKeyFn: rangeKey },
+    ),
+    /** Month-by-month usage of many regions over one range: one grouped query per range. */
+    regionUsageMonths: new DataLoader<RegionUsageKey, UsageMonthSums[], string>(
+      async (keys) => {
+        const months = new Map<string, UsageMonthSums[]>();
+        for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
+          const { from, to } = group[0];
+          const rows: Record<string, string | number | null>[] = await em.execute(
+            knex('region_usage_rollup')
+              .select('region_code', 'month', ...SUMS.map(([, column]) => column))
+              .whereIn(
+                'region_code',
+                group.map((k) => k.regionCode),
+              )
+              .where('month', '>=', from)
+              .where('month', '<=', to)
+              .orderBy(['region_code', 'month']),
+          );
           for (const row of rows) {
-            const value = Object.fromEntries(
-              SUMS.map(([key, column]) => [key, Number(row[column] ?? 0)]),
-            ) as unknown as RegionUsageSums;
-            sums.set(`${row.region_code}|${from}|${to}`, value);
+            const key = `${row.region_code}|${from}|${to}`;
+            months.set(key, [
+              ...(months.get(key) ?? []),
+              { month: String(row.month), ...toSums(row) },
+            ]);
           }
         }
-        const zero = Object.fromEntries(SUMS.map(([k]) => [k, 0])) as unknown as RegionUsageSums;
-        return keys.map((k) => sums.get(`${k.regionCode}|${k.from}|${k.to}`) ?? zero);
+        return keys.map((k) => months.get(rangeKey(k)) ?? []);
       },
-      { cacheKeyFn: (k) => `${k.regionCode}|${k.from}|${k.to}` },
+      { cacheKeyFn: rangeKey },
+    ),
+    /**
+     * Usage sums of many villages over one range, from the auditorium table (village figures
+     * are not region rollups): one grouped query per range. `regionCode` is the village code.
+     */
+    villageUsage: new DataLoader<RegionUsageKey, RegionUsageSums, string>(
+      async (keys) => {
+        const sums = new Map<string, RegionUsageSums>();
+        for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
+          const { from, to } = group[0];
+          const rows: Record<string, string | number | null>[] = await em.execute(
+            knex('auditorium_usage')
+              .select('village_code')
+              .select(knex.raw('count(*) as reports'))
+              .select(SUMS.slice(1, 7).map(([, column]) => knex.raw(`sum(${column}) as ${column}`)))
+              .whereIn(
+                'village_code',
+                group.map((k) => k.regionCode),
+              )
+              .where('month', '>=', from)
+              .where('month', '<=', to)
+              .groupBy('village_code'),
+          );
+          for (const row of rows) sums.set(`${row.village_code}|${from}|${to}`, toSums(row));
+        }
+        return keys.map((k) => sums.get(rangeKey(k)) ?? ZERO_SUMS);
+      },
+      { cacheKeyFn: rangeKey },
     ),
   };
 }

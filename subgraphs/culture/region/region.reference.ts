@@ -1,8 +1,15 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 
+/** A child region as the gateway sends it for `Region.culture`: its code and rural villages. */
+export interface ChildCount {
+  code: string;
+  ruralVillageCount?: number | null;
+}
+
 /**
  * The places subgraph owns regions; culture contributes `Region.culture` by code and asks the
- * gateway for the region's rural village count (owned by places) to compute coverage.
+ * gateway for the region's rural village count (owned by places) to compute coverage, and for
+ * its children's counts to rank them by coverage.
  */
 @Directive('@key(fields: "code")')
 @ObjectType({
@@ -18,15 +25,23 @@ export class Region {
     description: 'Rural villages (村委会 / 村民委员会) in this region, from the places subgraph.',
   })
   ruralVillageCount?: number | null;
+
+  @Directive('@external')
+  @Field(() => [Region], {
+    description: 'The regions one level down, from the places subgraph.',
+  })
+  children?: ChildCount[] | null;
 }
 
-/** The gateway sends `{ code, ruralVillageCount }` when `culture` is selected. */
+/** The gateway sends `{ code, ruralVillageCount, children }` when `culture` is selected. */
 export function resolveRegionReference(ref: {
   code: string;
   ruralVillageCount?: number | null;
+  children?: ChildCount[] | null;
 }): Region {
   return Object.assign(new Region(), {
     code: ref.code,
     ruralVillageCount: ref.ruralVillageCount ?? null,
+    children: ref.children ?? null,
   });
 }

@@ -3,6 +3,7 @@ import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js
 import { DIVISION_DATASET } from '../../shared/divisions.js';
 import { Provenance, ProvenanceKind, provenance } from '../../shared/provenance.js';
 import type { PlacesContext } from '../context.js';
+import type { IndexReference } from '../digital-index/index.loaders.js';
 import { VillageKind } from '../village/village.entity.js';
 import { VillageConnection } from '../village/village.inputs.js';
 import { assertRegionCode } from '../village/village.resolver.js';
@@ -92,8 +93,10 @@ export class RegionResolver {
 }
 
 export function resolveRegionReference(
-  ref: { code: string },
+  ref: IndexReference,
   ctx: PlacesContext,
 ): Promise<Region | null> | null {
-  return levelOfCode(ref.code) ? ctx.loaders.regionByCode.load(ref.code) : null;
+  if (!levelOfCode(ref.code)) return null;
+  ctx.indexRefs.keep('Region', ref);
+  return ctx.loaders.regionByCode.load(ref.code);
 }

@@ -3,6 +3,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-gr
 import { badUserInput } from '../../shared/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import type { PlacesContext } from '../context.js';
+import type { IndexReference } from '../digital-index/index.loaders.js';
 import { Region, levelOfCode } from '../region/region.entity.js';
 import { Village } from './village.entity.js';
 import { TOTAL_COUNT_DESCRIPTION, VillageConnection, VillageFilter } from './village.inputs.js';
@@ -124,8 +125,10 @@ export class VillageConnectionResolver {
 }
 
 export async function resolveVillageReference(
-  ref: { code: string },
+  ref: IndexReference,
   ctx: PlacesContext,
 ): Promise<Village | null> {
-  return VILLAGE_CODE.test(ref.code) ? ctx.loaders.villageByCode.load(ref.code) : null;
+  if (!VILLAGE_CODE.test(ref.code)) return null;
+  ctx.indexRefs.keep('Village', ref);
+  return ctx.loaders.villageByCode.load(ref.code);
 }

@@ -1,0 +1,173 @@
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  Float,
+  Int,
+  ObjectType,
+  Resolver,
+  Root,
+  registerEnumType,
+} from 'type-graphql';
+import { badUserInput } from '../../shared/errors.js';
+import { pageSize } from '../../shared/pagination.js';
+import { Provenance } from '../../shared/provenance.js';
+import { assertMonthRange } from '../auditorium/auditorium.resolver.js';
+import type { CultureContext } from '../context.js';
+import {
+  EMPTY_PROVENANCE,
+  RegionCulture,
+  USAGE_PROVENANCE,
+  coverageShare,
+} from './region-culture.resolver.js';
+import type { RegionUsageSums } from './region.loaders.js';
+import { Region } from './region.reference.js';
+
+export enum CultureMetric {
+  COVERAGE = 'COVERAGE',
+  AUDITORIUM_COUNT = 'AUDITORIUM_COUNT',
+  RURAL_VILLAGES_COVERED = 'RURAL_VILLAGES_COVERED',
+  DIGITAL_SERVICE_HUB_COUNT = 'DIGITAL_SERVICE_HUB_COUNT',
+  VISITS = 'VISITS',
+  RESOURCE_VIEWS = 'RESOURCE_VIEWS',
+  ASSISTED_SESSIONS = 'ASSISTED_SESSIONS',
+  EVENTS = 'EVENTS',
+  EVENT_ATTENDANCE = 'EVENT_ATTENDANCE',
+}
+
+registerEnumType(CultureMetric, {
+  name: 'CultureMetric',
+  description: 'A culture figure child regions can be ranked by.',
+  valuesConfig: {
+    COVERAGE: { description: 'Share of rural villages served by an auditorium.' },
+    AUDITORIUM_COUNT: { description: 'Village culture auditoriums.' },
+    RURAL_VILLAGES_COVERED: { description: 'Rural villages served by an auditorium.' },
+    DIGITAL_SERVICE_HUB_COUNT: { description: 'Auditoriums acting as digital service hubs.' },
+    VISITS: { description: 'Visits to auditoriums over a month range.' },
+    RESOURCE_VIEWS: { description: 'Views of digital resources over a month range.' },
+    ASSISTED_SESSIONS: { description: 'Assisted online-service sessions over a month range.' },
+    EVENTS: { description: 'Events held over a month range.' },
+    EVENT_ATTENDANCE: { description: 'People attending events over a month range.' },
+  },
+});
+
+/** Metrics read from the monthly usage rollup, which need a month range. */
+const USAGE_METRICS: Partial<Record<CultureMetric, (s: RegionUsageSums) => number>> = {
+  VISITS: (s) => s.visits,
+  RESOURCE_VIEWS: (s) => s.resourceViews,
+  ASSISTED_SESSIONS: (s) =>
+    s.medicalAppointmentSessions +
+    s.socialInsuranceSessions +
+    s.eGovernmentSessions +
+    s.otherAssistedSessions,
+  EVENTS: (s) => s.events,
+  EVENT_ATTENDANCE: (s) => s.eventAttendance,
+};
+
+@ObjectType({ description: 'A child region ranked by a culture figure.' })
+export class CultureRankEntry {
+  @Field(() => Int, { description: 'Rank, 1 = highest; ties (and null values, last) by code.' })
+  rank!: number;
+
+  @Field(() => Region, { description: 'The child region.' })
+  region!: Region;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'The figure ranked by: a share from 0 to 1 for COVERAGE (null when the region has no ' +
+      'rural village), a count otherwise.',
+  })
+  value!: number | null;
+
+  @Field(() => Int, { description: 'Auditoriums in the child region.' })
+  auditoriumCount!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Its coverage share (0 to 1); null when it has no rural village.',
+  })
+  coverage!: number | null;
+
+  @Field(() => Provenance, { description: 'Where the value comes from.' })
+  provenance!: Provenance;
+}
+
+@Resolver(() => RegionCulture)
+export class RegionCultureRankingResolver {
+  @FieldResolver(() => [CultureRankEntry], {
+    description:
+      'Child regions (one level down) ranked by a culture figure, highest first, from the ' +
+      'rollup tables. Empty for a township: villages are not regions.',
+  })
+  async childRanking(
+    @Root() view: RegionCulture,
+    @Ctx() ctx: CultureContext,
+    @Arg('by', () => CultureMetric, { description: 'The figure to rank by.' }) by: CultureMetric,
+    @Arg('from', () => String, {
+      nullable: true,
+      description: 'First month (YYYY-MM) for usage figures (visits, views, sessions, events).',
+    })
+    from?: string,
+    @Arg('to', () => String, { nullable: true, description: 'Last month (YYYY-MM), inclusive.' })
+    to?: string,
+    @Arg('first', () => Int, { nullable: true, description: 'How many (default 20, at most 100).' })
+    first?: number,
+  ): Promise<CultureRankEntry[]> {
+    const limit = pageSize(first);
+    const usageOf = USAGE_METRICS[by];
+    if (usageOf) {
+      if (!from || !to) throw badUserInput(`${by} needs \`from\` and \`to\`.`, 'from');
+      assertMonthRange(from, to);
+    }
+    const codes = view.children.map((c) => c.code);
+    // One IN query on each rollup table for every ranking of the request (DataLoaders).
+    const [rollups, usage] = await Promise.all([
+      ctx.loaders.regionRollup.loadMany(codes),
+      usageOf
+        ? ctx.loaders.regionUsage.loadMany(
+            codes.map((regionCode) => ({ regionCode, from: from!, to: to! })),
+          )
+        : Promise.resolve([]),
+    ]);
+    const rows = view.children.map((child, i) => {
+      const r = rollups[i] instanceof Error ? null : rollups[i];
+      const covered = r?.ruralVillagesCovered ?? 0;
+      const coverage = coverageShare(covered, child.ruralVillageCount);
+      const sums = usage[i];
+      let value: number | null;
+      if (usageOf) value = sums instanceof Error || !sums ? 0 : usageOf(sums);
+      else if (by === CultureMetric.COVERAGE) value = coverage;
+      else if (by === CultureMetric.AUDITORIUM_COUNT) value = r?.auditoriumCount ?? 0;
+      else if (by === CultureMetric.RURAL_VILLAGES_COVERED) value = covered;
+      else value = r?.digitalServiceHubCount ?? 0;
+      return {
+        code: child.code,
+        value,
+        auditoriumCount: r?.auditoriumCount ?? 0,
+        coverage,
+        provenance: usageOf ? USAGE_PROVENANCE : (r?.provenance ?? EMPTY_PROVENANCE),
+      };
+    });
+    rows.sort((a, b) =>
+      a.value === b.value
+        ? a.code.localeCompare(b.code)
+        : b.value === null
+          ? -1
+          : a.value === null
+            ? 1
+            : b.value - a.value,
+    );
+    return rows.slice(0, limit).map((row, i) =>
+      Object.assign(new CultureRankEntry(), {
+        rank: i + 1,
+        region: Object.assign(new Region(), { code: row.code }),
+        value: row.value,
+        auditoriumCount: row.auditoriumCount,
+        coverage: row.coverage,
+        provenance: row.provenance,
+      }),
+    );
+  }
+}

@@ -1,0 +1,165 @@
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  Float,
+  Int,
+  ObjectType,
+  Resolver,
+  Root,
+  registerEnumType,
+} from 'type-graphql';
+import { badUserInput } from '../../shared/errors.js';
+import { pageSize } from '../../shared/pagination.js';
+import {
+  Provenance,
+  ProvenanceKind,
+  SYNTHETIC_SOURCE,
+  provenance,
+} from '../../shared/provenance.js';
+import type { HealthcareContext } from '../context.js';
+import { SYNTHETIC_AS_OF } from '../seed/model.js';
+import { parseMonthRange } from '../validation.js';
+import { RegionHealthcare } from './region-healthcare.resolver.js';
+import type { RegionHealthcareRollup } from './region-rollup.entity.js';
+import { Region } from './region.reference.js';
+
+export enum HealthcareMetric {
+  CLINIC_WITHIN_30_MINUTES_SHARE = 'CLINIC_WITHIN_30_MINUTES_SHARE',
+  CLINIC_WITHIN_15_MINUTES_SHARE = 'CLINIC_WITHIN_15_MINUTES_SHARE',
+  FAMILY_DOCTOR_SHARE = 'FAMILY_DOCTOR_SHARE',
+  TELEMEDICINE_SHARE = 'TELEMEDICINE_SHARE',
+  ASSISTANCE_POINTS = 'ASSISTANCE_POINTS',
+  DOCTORS = 'DOCTORS',
+  ASSISTED_BOOKINGS = 'ASSISTED_BOOKINGS',
+}
+
+registerEnumType(HealthcareMetric, {
+  name: 'HealthcareMetric',
+  description: 'A healthcare-access figure child regions can be ranked by.',
+  valuesConfig: {
+    CLINIC_WITHIN_30_MINUTES_SHARE: {
+      description: 'Share of rural villages with a clinic within 30 minutes.',
+    },
+    CLINIC_WITHIN_15_MINUTES_SHARE: {
+      description: 'Share of rural villages with a clinic within 15 minutes.',
+    },
+    FAMILY_DOCTOR_SHARE: { description: 'Share of rural villages with family-doctor contracting.' },
+    TELEMEDICINE_SHARE: {
+      description: 'Share of rural villages whose first facilities offer telemedicine.',
+    },
+    ASSISTANCE_POINTS: { description: 'Places where staff help residents book care online.' },
+    DOCTORS: { description: 'Doctors in the facilities of the region.' },
+    ASSISTED_BOOKINGS: { description: 'Assisted bookings (all kinds) over a month range.' },
+  },
+});
+
+const shareOf = (part: number, whole: number) =>
+  whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null;
+
+const ROLLUP_VALUE: Record<
+  Exclude<HealthcareMetric, HealthcareMetric.ASSISTED_BOOKINGS>,
+  (r: RegionHealthcareRollup) => number | null
+> = {
+  CLINIC_WITHIN_30_MINUTES_SHARE: (r) => shareOf(r.villagesClinic30, r.villageCount),
+  CLINIC_WITHIN_15_MINUTES_SHARE: (r) => shareOf(r.villagesClinic15, r.villageCount),
+  FAMILY_DOCTOR_SHARE: (r) => shareOf(r.familyDoctorVillages, r.villageCount),
+  TELEMEDICINE_SHARE: (r) => shareOf(r.telemedicineVillages, r.villageCount),
+  ASSISTANCE_POINTS: (r) => r.assistancePoints,
+  DOCTORS: (r) => r.doctors,
+};
+
+const RANKING_PROVENANCE = provenance(
+  ProvenanceKind.SYNTHETIC,
+  SYNTHETIC_SOURCE,
+  SYNTHETIC_AS_OF,
+  'Ranked from precomputed rollups of synthetic records (reported monthly counts included).',
+);
+
+@ObjectType({ description: 'A child region ranked by a healthcare-access figure.' })
+export class HealthcareRankEntry {
+  @Field(() => Int, { description: 'Rank, 1 = highest; ties (and null values, last) by code.' })
+  rank!: number;
+
+  @Field(() => Region, { description: 'The child region.' })
+  region!: Region;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'The figure ranked by: a share from 0 to 1 (4 decimals; null without rural villages) ' +
+      'for the *_SHARE metrics, a count otherwise.',
+  })
+  value!: number | null;
+
+  @Field(() => Int, { description: 'Rural villages of the child region with access measures.' })
+  ruralVillageCount!: number;
+
+  @Field(() => Provenance, { description: 'Where the value comes from.' })
+  provenance!: Provenance;
+}
+
+@Resolver(() => RegionHealthcare)
+export class RegionHealthcareRankingResolver {
+  @FieldResolver(() => [HealthcareRankEntry], {
+    description:
+      'Child regions (one level down) ranked by a figure, highest first, from the rollup ' +
+      'tables. Empty for a township: villages are not regions.',
+  })
+  async childRanking(
+    @Root() view: RegionHealthcare,
+    @Ctx() ctx: HealthcareContext,
+    @Arg('by', () => HealthcareMetric, { description: 'The figure to rank by.' })
+    by: HealthcareMetric,
+    @Arg('from', () => String, {
+      nullable: true,
+      description: 'First month (`YYYY-MM`) for ASSISTED_BOOKINGS.',
+    })
+    from?: string,
+    @Arg('to', () => String, {
+      nullable: true,
+      description: 'Last month (`YYYY-MM`) for ASSISTED_BOOKINGS, inclusive.',
+    })
+    to?: string,
+    @Arg('first', () => Int, { nullable: true, description: 'How many (default 20, at most 100).' })
+    first?: number,
+  ): Promise<HealthcareRankEntry[]> {
+    const limit = pageSize(first);
+    const bookings = by === HealthcareMetric.ASSISTED_BOOKINGS;
+    if (bookings && (!from || !to)) throw badUserInput(`${by} needs \`from\` and \`to\`.`, 'from');
+    const range = bookings ? parseMonthRange(from!, to!) : null;
+    const children = await ctx.loaders.childRollups.load(view.rollup.regionCode);
+    // One query for the month rows of all children (of all parents) of the request.
+    const months = range
+      ? await ctx.loaders.bookingsByRegion(range).loadMany(children.map((c) => c.regionCode))
+      : [];
+    const rows = children.map((c, i) => {
+      const m = months[i];
+      const value = range
+        ? Array.isArray(m)
+          ? m.reduce((acc, x) => acc + x.doctorAppointments + x.testResults + x.insurance, 0)
+          : 0
+        : ROLLUP_VALUE[by as keyof typeof ROLLUP_VALUE](c);
+      return { code: c.regionCode, value, ruralVillageCount: c.villageCount };
+    });
+    rows.sort((a, b) =>
+      a.value === b.value
+        ? a.code.localeCompare(b.code)
+        : b.value === null
+          ? -1
+          : a.value === null
+            ? 1
+            : b.value - a.value,
+    );
+    return rows.slice(0, limit).map((row, i) =>
+      Object.assign(new HealthcareRankEntry(), {
+        rank: i + 1,
+        region: Object.assign(new Region(), { code: row.code }),
+        value: row.value,
+        ruralVillageCount: row.ruralVillageCount,
+        provenance: RANKING_PROVENANCE,
+      }),
+    );
+  }
+}

@@ -1,0 +1,203 @@
+import {
+  Arg,
+  Ctx,
+  Directive,
+  Field,
+  FieldResolver,
+  Int,
+  ObjectType,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { badUserInput } from '../../shared/errors.js';
+import { pageSize } from '../../shared/pagination.js';
+import type { PlacesContext } from '../context.js';
+import { Region } from '../region/region.entity.js';
+import { Village, VillageKind } from '../village/village.entity.js';
+import {
+  INDEX_INPUTS,
+  RegionCommerceView,
+  RegionCultureView,
+  RegionHealthcareView,
+  VillageCommerceView,
+  VillageCultureView,
+  VillageHealthcareView,
+  type IndexInputs,
+} from './index.externals.js';
+import { DigitalVillageIndex, byScore, digitalIndex } from './index.formula.js';
+import { inputsCode } from './index.loaders.js';
+
+@ObjectType({ description: 'A child region ranked by its digital-village index.' })
+export class RegionIndexRank {
+  @Field(() => Int, { description: 'Rank, 1 = highest score; ties by code.' })
+  rank!: number;
+
+  @Field(() => Region, { description: 'The child region.' })
+  region!: Region;
+
+  @Field(() => DigitalVillageIndex, { description: 'Its index, with the components.' })
+  index!: DigitalVillageIndex;
+}
+
+@ObjectType({ description: 'A rural village ranked by its digital-village index.' })
+export class VillageIndexRank {
+  @Field(() => Int, { description: 'Rank, 1 = highest score; ties by code.' })
+  rank!: number;
+
+  @Field(() => Village, { description: 'The village.' })
+  village!: Village;
+
+  @Field(() => DigitalVillageIndex, { description: 'Its index, with the components.' })
+  index!: DigitalVillageIndex;
+}
+
+/** Scores a list of places from the views the gateway sent along, matched by code. */
+function rank<T extends { code: string }>(places: T[], sent: IndexInputs[], first: number) {
+  const byCode = new Map<string, IndexInputs>();
+  for (const inputs of sent) {
+    const code = inputsCode(inputs);
+    if (code) byCode.set(code, inputs);
+  }
+  return places
+    .map((place) => ({ place, index: digitalIndex(place.code, byCode.get(place.code) ?? {}) }))
+    .sort((a, b) => byScore(a.index, b.index))
+    .slice(0, first);
+}
+
+const EXTERNAL = (owner: string) =>
+  `Owned by the ${owner} subgraph; declared here only as an input of the index.`;
+
+/**
+ * The digital-village index is computed here, where Region and Village live, from the
+ * components the domain subgraphs publish: every index field `@requires` them, so the
+ * gateway fetches them first and sends them in the representation.
+ */
+@Resolver(() => Region)
+export class RegionIndexResolver {
+  @Directive('@external')
+  @FieldResolver(() => RegionCultureView, { nullable: true, description: EXTERNAL('culture') })
+  culture(@Root() r: Region, @Ctx() ctx: PlacesContext) {
+    return ctx.indexRefs.get('Region', r.code)?.culture ?? null;
+  }
+
+  @Directive('@external')
+  @FieldResolver(() => RegionHealthcareView, {
+    nullable: true,
+    description: EXTERNAL('healthcare'),
+  })
+  healthcare(@Root() r: Region, @Ctx() ctx: PlacesContext) {
+    return ctx.indexRefs.get('Region', r.code)?.healthcare ?? null;
+  }
+
+  @Directive('@external')
+  @FieldResolver(() => RegionCommerceView, { nullable: true, description: EXTERNAL('commerce') })
+  commerce(@Root() r: Region, @Ctx() ctx: PlacesContext) {
+    return ctx.indexRefs.get('Region', r.code)?.commerce ?? null;
+  }
+
+  // Hidden from clients: a bounded list (one county's rural villages) that only feeds
+  // `villagesByIndex`'s @requires; clients page through `villages`.
+  @Directive('@inaccessible')
+  @FieldResolver(() => [Village], {
+    description: 'The rural villages of a county or township (empty above): input of the index.',
+  })
+  indexVillages(@Root() r: Region, @Ctx() ctx: PlacesContext): Promise<Village[]> {
+    return ctx.loaders.ruralVillagesOf.load(r.code);
+  }
+
+  @Directive(`@requires(fields: "${INDEX_INPUTS}")`)
+  @FieldResolver(() => DigitalVillageIndex, {
+    nullable: true,
+    description:
+      'The digital-village index of the region (0-100) with its components; null when a ' +
+      'subgraph could not supply them.',
+  })
+  digitalIndex(@Root() r: Region, @Ctx() ctx: PlacesContext): DigitalVillageIndex | null {
+    const ref = ctx.indexRefs.get('Region', r.code);
+    return ref ? digitalIndex(r.code, ref) : null;
+  }
+
+  @Directive(`@requires(fields: "children { ${INDEX_INPUTS} }")`)
+  @FieldResolver(() => [RegionIndexRank], {
+    nullable: true,
+    description:
+      'The child regions (one level down) ranked by their digital-village index, highest ' +
+      'first; empty for a township. Null when a subgraph could not supply the components.',
+  })
+  async childrenByIndex(
+    @Root() r: Region,
+    @Ctx() ctx: PlacesContext,
+    @Arg('first', () => Int, { nullable: true, description: 'How many (default 20, at most 100).' })
+    first?: number,
+  ): Promise<RegionIndexRank[] | null> {
+    const limit = pageSize(first);
+    const sent = ctx.indexRefs.get('Region', r.code)?.children;
+    if (!sent) return null;
+    const children = await ctx.loaders.regionChildren.load(r.code);
+    return rank(children, sent, limit).map(({ place, index }, i) =>
+      Object.assign(new RegionIndexRank(), { rank: i + 1, region: place, index }),
+    );
+  }
+
+  @Directive(`@requires(fields: "indexVillages { ${INDEX_INPUTS} }")`)
+  @FieldResolver(() => [VillageIndexRank], {
+    nullable: true,
+    description:
+      'The rural villages of a county or township ranked by their digital-village index, ' +
+      'highest first (BAD_USER_INPUT for a province or city). Null when a subgraph could not ' +
+      'supply the components.',
+  })
+  async villagesByIndex(
+    @Root() r: Region,
+    @Ctx() ctx: PlacesContext,
+    @Arg('first', () => Int, { nullable: true, description: 'How many (default 20, at most 100).' })
+    first?: number,
+  ): Promise<VillageIndexRank[] | null> {
+    const limit = pageSize(first);
+    if (r.code.length < 6) {
+      throw badUserInput('Villages are ranked within a county or a township.', 'villagesByIndex');
+    }
+    const sent = ctx.indexRefs.get('Region', r.code)?.indexVillages;
+    if (!sent) return null;
+    const villages = await ctx.loaders.ruralVillagesOf.load(r.code);
+    return rank(villages, sent, limit).map(({ place, index }, i) =>
+      Object.assign(new VillageIndexRank(), { rank: i + 1, village: place, index }),
+    );
+  }
+}
+
+@Resolver(() => Village)
+export class VillageIndexResolver {
+  @Directive('@external')
+  @FieldResolver(() => VillageCultureView, { nullable: true, description: EXTERNAL('culture') })
+  culture(@Root() v: Village, @Ctx() ctx: PlacesContext) {
+    return ctx.indexRefs.get('Village', v.code)?.culture ?? null;
+  }
+
+  @Directive('@external')
+  @FieldResolver(() => VillageHealthcareView, {
+    nullable: true,
+    description: EXTERNAL('healthcare'),
+  })
+  healthcare(@Root() v: Village, @Ctx() ctx: PlacesContext) {
+    return ctx.indexRefs.get('Village', v.code)?.healthcare ?? null;
+  }
+
+  @Directive('@external')
+  @FieldResolver(() => VillageCommerceView, { nullable: true, description: EXTERNAL('commerce') })
+  commerce(@Root() v: Village, @Ctx() ctx: PlacesContext) {
+    return ctx.indexRefs.get('Village', v.code)?.commerce ?? null;
+  }
+
+  @Directive(`@requires(fields: "${INDEX_INPUTS}")`)
+  @FieldResolver(() => DigitalVillageIndex, {
+    nullable: true,
+    description:
+      'The digital-village index of the village (0-100) with its components; null for urban ' +
+      'communities and other units, and when a subgraph could not supply the components.',
+  })
+  digitalIndex(@Root() v: Village, @Ctx() ctx: PlacesContext): DigitalVillageIndex | null {
+    const ref = ctx.indexRefs.get('Village', v.code);
+    return ref && v.kind === VillageKind.RURAL_VILLAGE ? digitalIndex(v.code, ref) : null;
+  }
+}
