@@ -1,0 +1,85 @@
+import type { Knex } from 'knex';
+import { BatchWriter } from './bulk.js';
+import type { EntityManager, Orm } from './database.js';
+import { countVillages } from './divisions.js';
+import type { SeedOptions } from './subgraph.js';
+
+/** Rows per bulk write: large enough to amortise a COPY round trip, small enough for memory. */
+export const SEED_BATCH = 20_000;
+
+/**
+ * Runs a domain seeder's load in one transaction: `em` is the transaction's EntityManager (the
+ * shared bulk writers join it), `trx` its knex transaction for deletes and rollup rebuilds.
+ * Anything thrown rolls the whole load back.
+ */
+export async function seedTransaction<T>(
+  orm: Orm,
+  load: (em: EntityManager, trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
+  return (orm.em.fork() as EntityManager).transactional(async (em) => {
+    const trx = em.getTransactionContext<Knex.Transaction>();
+    if (!trx) throw new Error('no transaction context');
+    return load(em as EntityManager, trx);
+  });
+}
+
+/** One BatchWriter per table of a load, created on first use; `written` per table at the end. */
+export class SeedWriters {
+  private readonly writers = new Map<string, BatchWriter>();
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly keys: Record<string, string[]>,
+    private readonly batchSize = SEED_BATCH,
+  ) {}
+
+  private writer(table: string): BatchWriter {
+    let w = this.writers.get(table);
+    if (!w) {
+      const keys = this.keys[table];
+      if (!keys) throw new Error(`no conflict keys for ${table}`);
+      w = new BatchWriter(this.em, table, keys, this.batchSize);
+      this.writers.set(table, w);
+    }
+    return w;
+  }
+
+  async push(table: string, row: Record<string, unknown>): Promise<void> {
+    await this.writer(table).push(row);
+  }
+
+  async pushAll(table: string, rows: Record<string, unknown>[]): Promise<void> {
+    const w = this.writer(table);
+    for (const row of rows) await w.push(row);
+  }
+
+  /** Writes what is left and returns the rows written per table (every table in `keys`). */
+  async finish(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const table of Object.keys(this.keys)) {
+      const w = this.writers.get(table);
+      out[table] = w ? await w.flush() : 0;
+    }
+    return out;
+  }
+}
+
+/**
+ * Progress of a load measured in village-level units of the scope (known in advance, so the
+ * printer can tell the time left): call `tick()` once per unit read.
+ */
+export async function villageProgress(
+  opts: SeedOptions,
+  prefix: string,
+  every = 5_000,
+): Promise<{ tick: () => void; done: () => void }> {
+  if (!opts.progress) return { tick: () => undefined, done: () => undefined };
+  const total = await countVillages(prefix);
+  let n = 0;
+  return {
+    tick: () => {
+      if (++n % every === 0) opts.progress!('village-level units', n, total);
+    },
+    done: () => opts.progress!('village-level units', total, total),
+  };
+}
