@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { BatchWriter } from './bulk.js';
+import { BatchWriter, withDeferredIndexes } from './bulk.js';
 import type { EntityManager, Orm } from './database.js';
 import { countVillages } from './divisions.js';
 import type { SeedOptions } from './subgraph.js';
@@ -62,6 +62,34 @@ export class SeedWriters {
     }
     return out;
   }
+}
+
+/**
+ * Writes a load's tables through one SeedWriters. A table that is empty when the load starts
+ * (after the caller's delete of stale rows) is filled with plain inserts — COPY straight into
+ * it on PostgreSQL — with its secondary indexes dropped and rebuilt after; the others get
+ * upserts. Call inside `seedTransaction`, before rebuilding rollups (which then have indexes).
+ */
+export async function loadTables(
+  em: EntityManager,
+  trx: Knex.Transaction,
+  keys: Record<string, string[]>,
+  load: (out: SeedWriters) => Promise<void>,
+): Promise<Record<string, number>> {
+  const fresh: string[] = [];
+  for (const table of Object.keys(keys)) if (!(await trx(table).first())) fresh.push(table);
+  const out = new SeedWriters(
+    em,
+    Object.fromEntries(Object.entries(keys).map(([t, k]) => [t, fresh.includes(t) ? [] : k])),
+  );
+  const run = async (tables: string[]): Promise<Record<string, number>> => {
+    if (tables.length === 0) {
+      await load(out);
+      return out.finish();
+    }
+    return withDeferredIndexes(em, tables[0], () => run(tables.slice(1)));
+  };
+  return run(fresh);
 }
 
 /**

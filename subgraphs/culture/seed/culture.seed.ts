@@ -6,7 +6,7 @@ import {
   villageShortName,
 } from '../../shared/divisions.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
-import { SeedWriters, seedTransaction, villageProgress } from '../../shared/seed-load.js';
+import { loadTables, seedTransaction, villageProgress } from '../../shared/seed-load.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { hash32, intBetween, pick, rngFor } from '../../shared/synthetic.js';
 import { AuditoriumService, DIGITAL_HUB_SERVICES } from '../auditorium/auditorium.entity.js';
@@ -157,38 +157,38 @@ export async function seedCulture(orm: Orm, opts: SeedOptions): Promise<SeedResu
         ProvenanceKind.SYNTHETIC,
       ]);
     }
-    const out = new SeedWriters(em, TABLE_KEYS);
-    await out.pushAll('digital_resource', catalogueRows(opts.seed));
-    for await (const v of readDivisions('villages', prefix)) {
-      progress.tick();
-      if (!isRuralVillageName(v.name)) continue;
-      const h = hash32(`${opts.seed}:auditorium:${v.code}`);
-      const covered =
-        REPORTED_VILLAGES.has(v.code) ||
-        (v.provinceCode === '33'
-          ? h <= calibration!.threshold
-          : h / 2 ** 32 < provinceCoverage(opts.seed, v.provinceCode));
-      if (!covered) continue;
-      const row =
-        v.code === HOUCANG
-          ? houcangRow(v)
-          : v.code === BAOSHANQIAO
-            ? baoshanqiaoRow(v)
-            : syntheticRow(opts.seed, v);
-      await out.push('auditorium', row);
-      const seeded: SeededAuditorium = {
-        id: row.id as string,
-        villageCode: v.code,
-        villageName: villageShortName(v.name),
-        services: JSON.parse(row.services as string) as AuditoriumService[],
-        yearOpened: row.year_opened as number | null,
-        seats: (row.seats as number | null) ?? 200,
-      };
-      await out.pushAll('auditorium_resource', resourceLinks(opts.seed, seeded));
-      await out.pushAll('auditorium_usage', usageRows(opts.seed, seeded));
-      await out.pushAll('auditorium_event', eventRows(opts.seed, seeded));
-    }
-    const written = await out.finish();
+    const written = await loadTables(em, trx, TABLE_KEYS, async (out) => {
+      await out.pushAll('digital_resource', catalogueRows(opts.seed));
+      for await (const v of readDivisions('villages', prefix)) {
+        progress.tick();
+        if (!isRuralVillageName(v.name)) continue;
+        const h = hash32(`${opts.seed}:auditorium:${v.code}`);
+        const covered =
+          REPORTED_VILLAGES.has(v.code) ||
+          (v.provinceCode === '33'
+            ? h <= calibration!.threshold
+            : h / 2 ** 32 < provinceCoverage(opts.seed, v.provinceCode));
+        if (!covered) continue;
+        const row =
+          v.code === HOUCANG
+            ? houcangRow(v)
+            : v.code === BAOSHANQIAO
+              ? baoshanqiaoRow(v)
+              : syntheticRow(opts.seed, v);
+        await out.push('auditorium', row);
+        const seeded: SeededAuditorium = {
+          id: row.id as string,
+          villageCode: v.code,
+          villageName: villageShortName(v.name),
+          services: JSON.parse(row.services as string) as AuditoriumService[],
+          yearOpened: row.year_opened as number | null,
+          seats: (row.seats as number | null) ?? 200,
+        };
+        await out.pushAll('auditorium_resource', resourceLinks(opts.seed, seeded));
+        await out.pushAll('auditorium_usage', usageRows(opts.seed, seeded));
+        await out.pushAll('auditorium_event', eventRows(opts.seed, seeded));
+      }
+    });
     progress.done();
     await rebuildRollups(trx, prefix, calibration?.target ?? null);
     return written;
