@@ -9,6 +9,7 @@ import {
   RegionCommerceFieldResolver,
   RegionCommerceResolver,
 } from './region/region-commerce.resolver.js';
+import { RegionCommerceFactsResolver } from './region/region-facts.resolver.js';
 import { Region, resolveRegionReference } from './region/region.reference.js';
 import { SalesMutationResolver } from './sales/sales.mutations.js';
 import { StoreMutationResolver } from './store/store.mutations.js';
@@ -22,6 +23,7 @@ import {
   VillageCommerceResolver,
 } from './village/village-commerce.resolver.js';
 import { Village, resolveVillageReference } from './village/village.reference.js';
+import { WorkshopResolver } from './workshop/workshop.resolver.js';
 
 export function buildCommerceSchema() {
   return buildFederatedSchema(
@@ -38,6 +40,8 @@ export function buildCommerceSchema() {
         VillageCommerceResolver,
         RegionCommerceFieldResolver,
         RegionCommerceResolver,
+        RegionCommerceFactsResolver,
+        WorkshopResolver,
       ],
       // Reachable only through `_entities`, so listed explicitly.
       orphanedTypes: [Village, Region],

@@ -9,6 +9,7 @@ import {
   RegionCultureFieldResolver,
   RegionCultureResolver,
 } from './region/region-culture.resolver.js';
+import { RegionCultureFactsResolver } from './region/region-facts.resolver.js';
 import { Region, resolveRegionReference } from './region/region.reference.js';
 import {
   DigitalResourceConnectionResolver,
@@ -35,6 +36,7 @@ export function buildCultureSchema() {
         VillageCultureResolver,
         RegionCultureFieldResolver,
         RegionCultureResolver,
+        RegionCultureFactsResolver,
       ],
       // Reachable only through `_entities`, so listed explicitly.
       orphanedTypes: [Village, Region],

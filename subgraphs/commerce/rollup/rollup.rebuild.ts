@@ -40,21 +40,23 @@ export async function rebuildRollups(trx: Knex): Promise<void> {
   for (const n of CODE_LEVELS) {
     await trx.raw(
       `insert into commerce_region (region_code, parent_code, store_count, jobs, enterprise_count,
-         park_count, park_jobs, service_point_count, provenance_kind, provenance_source,
-         provenance_as_of, provenance_note)
+         park_count, park_jobs, service_point_count, workshop_count, provenance_kind,
+         provenance_source, provenance_as_of, provenance_note)
        select code, ${parentExpr(n, 'code')}, sum(sc), sum(j), sum(ec), sum(pc), sum(pj), sum(spc),
-         ?, ?, ?, ?
+         sum(wc), ?, ?, ?, ?
        from (
          select substr(village_code, 1, ${n}) as code, 1 as sc, jobs as j, 0 as ec, 0 as pc,
-           0 as pj, 0 as spc from online_store where status = 'ACTIVE'
+           0 as pj, 0 as spc, 0 as wc from online_store where status = 'ACTIVE'
          union all
-         select substr(coalesce(village_code, county_code), 1, ${n}), 0, 0, 1, 0, 0, 0
+         select substr(coalesce(village_code, county_code), 1, ${n}), 0, 0, 1, 0, 0, 0, 0
            from enterprise where length(coalesce(village_code, county_code)) >= ${n}
          union all
-         select substr(county_code, 1, ${n}), 0, 0, 0, 1, jobs, 0
+         select substr(county_code, 1, ${n}), 0, 0, 0, 1, jobs, 0, 0
            from ecommerce_park where length(county_code) >= ${n}
          union all
-         select substr(village_code, 1, ${n}), 0, 0, 0, 0, 0, 1 from service_point
+         select substr(village_code, 1, ${n}), 0, 0, 0, 0, 0, 1, 0 from service_point
+         union all
+         select substr(village_code, 1, ${n}), 0, 0, 0, 0, 0, 0, 1 from processing_workshop
        ) u group by code`,
       [ProvenanceKind.SYNTHETIC, SYNTHETIC_SOURCE, null, ROLLUP_NOTE],
     );

@@ -17,6 +17,7 @@ import {
   villageServicePoints,
 } from './enterprises.seed.js';
 import { storeSales, yearTotals } from './sales.seed.js';
+import { villageWorkshops } from './workshops.seed.js';
 import { songyangStores, villageStores, type Row, type Village } from './stores.seed.js';
 
 /** Conflict keys of the tables the seeder writes, in the order of the summary. */
@@ -27,6 +28,7 @@ const TABLE_KEYS: Record<string, string[]> = {
   enterprise_year: ['enterprise_id', 'year'],
   ecommerce_park: ['id'],
   service_point: ['id'],
+  processing_workshop: ['id'],
 };
 
 /** Songyang's reported totals are spread over its whole county: its stores, made up front. */
@@ -88,6 +90,7 @@ export async function seedCommerce(orm: Orm, opts: SeedOptions): Promise<SeedRes
             ? (songyang!.byVillage.get(v.code) ?? [])
             : villageStores(opts.seed, v);
         await out.pushAll('service_point', villageServicePoints(opts.seed, v));
+        await out.pushAll('processing_workshop', villageWorkshops(opts.seed, v));
         const enterprise = hjVillages.has(v.code) ? null : villageEnterprise(opts.seed, v, stores);
         await out.pushAll('online_store', stores);
         const sales = stores.flatMap((s) =>
@@ -151,6 +154,10 @@ async function deleteSyntheticRows(trx: Knex.Transaction, prefix: string): Promi
     .andWhere('provenance_kind', synthetic)
     .delete();
   await trx('service_point')
+    .where('village_code', 'like', like)
+    .andWhere('provenance_kind', synthetic)
+    .delete();
+  await trx('processing_workshop')
     .where('village_code', 'like', like)
     .andWhere('provenance_kind', synthetic)
     .delete();

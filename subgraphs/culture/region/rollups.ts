@@ -10,7 +10,8 @@ export const SYNTHETIC_ROLLUP_NOTE =
 export const ZHEJIANG_ROLLUP_NOTE =
   'Reported: over 17,000 village culture auditoriums covering 91.3% of rural villages at the end ' +
   'of 2020. The underlying auditorium records are synthetic, calibrated so that their count ' +
-  'and coverage match the reported figures.';
+  'and coverage match the reported figures. The digital-service hub count is counted from those ' +
+  'records: the source reports that auditoriums act as hubs, not how many.';
 export const ROLLUP_AS_OF = '2020-12-31';
 
 /**
