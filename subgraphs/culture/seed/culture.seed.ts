@@ -6,7 +6,13 @@ import {
   villageShortName,
 } from '../../shared/divisions.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
-import { loadTables, seedTransaction, villageProgress } from '../../shared/seed-load.js';
+import {
+  SeedClock,
+  SeedWriters,
+  loadTables,
+  seedTransaction,
+  villageProgress,
+} from '../../shared/seed-load.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { hash32, intBetween, pick, rngFor } from '../../shared/synthetic.js';
 import { AuditoriumService, DIGITAL_HUB_SERVICES } from '../auditorium/auditorium.entity.js';
@@ -149,6 +155,7 @@ export async function seedCulture(orm: Orm, opts: SeedOptions): Promise<SeedResu
   const calibration = inZhejiang ? await zhejiangCalibration(opts.seed) : null;
   const progress = await villageProgress(opts, prefix);
   const like = `${prefix}%`;
+  const clock = new SeedClock();
   const rows = await seedTransaction(orm, async (em, trx) => {
     await trx.raw('delete from auditorium_resource where village_code like ?', [like]);
     for (const table of ['auditorium_usage', 'auditorium_event', 'auditorium']) {
@@ -157,41 +164,59 @@ export async function seedCulture(orm: Orm, opts: SeedOptions): Promise<SeedResu
         ProvenanceKind.SYNTHETIC,
       ]);
     }
-    const written = await loadTables(em, trx, TABLE_KEYS, async (out) => {
-      await out.pushAll('digital_resource', catalogueRows(opts.seed));
-      for await (const v of readDivisions('villages', prefix)) {
-        progress.tick();
-        if (!isRuralVillageName(v.name)) continue;
-        const h = hash32(`${opts.seed}:auditorium:${v.code}`);
-        const covered =
-          REPORTED_VILLAGES.has(v.code) ||
-          (v.provinceCode === '33'
-            ? h <= calibration!.threshold
-            : h / 2 ** 32 < provinceCoverage(opts.seed, v.provinceCode));
-        if (!covered) continue;
-        const row =
-          v.code === HOUCANG
-            ? houcangRow(v)
-            : v.code === BAOSHANQIAO
-              ? baoshanqiaoRow(v)
-              : syntheticRow(opts.seed, v);
-        await out.push('auditorium', row);
-        const seeded: SeededAuditorium = {
-          id: row.id as string,
-          villageCode: v.code,
-          villageName: villageShortName(v.name),
-          services: JSON.parse(row.services as string) as AuditoriumService[],
-          yearOpened: row.year_opened as number | null,
-          seats: (row.seats as number | null) ?? 200,
-        };
-        await out.pushAll('auditorium_resource', resourceLinks(opts.seed, seeded));
-        await out.pushAll('auditorium_usage', usageRows(opts.seed, seeded));
-        await out.pushAll('auditorium_event', eventRows(opts.seed, seeded));
-      }
-    });
+    clock.lap('delete');
+    const written = await loadTables(
+      em,
+      trx,
+      TABLE_KEYS,
+      (out) => writeScope(out, opts.seed, prefix, calibration, progress.tick),
+      clock,
+    );
     progress.done();
     await rebuildRollups(trx, prefix, calibration?.target ?? null);
+    clock.lap('rollups');
     return written;
   });
-  return { rows };
+  clock.lap('commit');
+  return { rows, seconds: clock.seconds };
+}
+
+/** Streams the scope's rural villages, writing each covered one's auditorium and activity. */
+async function writeScope(
+  out: SeedWriters,
+  seed: number,
+  prefix: string,
+  calibration: { threshold: number } | null,
+  tick: () => void,
+): Promise<void> {
+  await out.pushAll('digital_resource', catalogueRows(seed));
+  for await (const v of readDivisions('villages', prefix)) {
+    tick();
+    if (!isRuralVillageName(v.name)) continue;
+    const h = hash32(`${seed}:auditorium:${v.code}`);
+    const covered =
+      REPORTED_VILLAGES.has(v.code) ||
+      (v.provinceCode === '33'
+        ? h <= calibration!.threshold
+        : h / 2 ** 32 < provinceCoverage(seed, v.provinceCode));
+    if (!covered) continue;
+    const row =
+      v.code === HOUCANG
+        ? houcangRow(v)
+        : v.code === BAOSHANQIAO
+          ? baoshanqiaoRow(v)
+          : syntheticRow(seed, v);
+    await out.push('auditorium', row);
+    const seeded: SeededAuditorium = {
+      id: row.id as string,
+      villageCode: v.code,
+      villageName: villageShortName(v.name),
+      services: JSON.parse(row.services as string) as AuditoriumService[],
+      yearOpened: row.year_opened as number | null,
+      seats: (row.seats as number | null) ?? 200,
+    };
+    await out.pushAll('auditorium_resource', resourceLinks(seed, seeded));
+    await out.pushAll('auditorium_usage', usageRows(seed, seeded));
+    await out.pushAll('auditorium_event', eventRows(seed, seeded));
+  }
 }

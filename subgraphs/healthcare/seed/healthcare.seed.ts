@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Orm } from '../../shared/database.js';
 import { scopePrefix } from '../../shared/divisions.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import { loadTables, seedTransaction, villageProgress } from '../../shared/seed-load.js';
+import { SeedClock, loadTables, seedTransaction, villageProgress } from '../../shared/seed-load.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { FacilityLevel } from '../facility/facility.entity.js';
 import { rebuildRegionRollups } from '../region/rollup.js';
@@ -25,40 +25,50 @@ const TABLE_KEYS: Record<Table, string[]> = {
 export async function seedHealthcare(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
   const prefix = scopePrefix(opts.scope);
   const progress = await villageProgress(opts, prefix);
+  const clock = new SeedClock();
   const rows = await seedTransaction(orm, async (em, trx) => {
     const { keptHours, reportedMonths } = await deleteSyntheticRows(trx, prefix);
-    const written = await loadTables(em, trx, TABLE_KEYS, async (out) => {
-      await generateRows(
-        opts.seed,
-        prefix,
-        async (table, row) => {
-          if (table === 'facility') {
-            // Opening hours set by a data steward survive a reseed.
-            const k = keptHours.get(row.id as string);
-            if (k)
-              Object.assign(row, k, {
-                opening_hours:
-                  typeof k.opening_hours === 'string'
-                    ? k.opening_hours
-                    : JSON.stringify(k.opening_hours),
-              });
-          }
-          // Months a steward reported are not overwritten by generated ones.
-          if (
-            table === 'assisted_booking_month' &&
-            reportedMonths.has(`${String(row.point_id)}|${String(row.month)}`)
-          )
-            return;
-          await out.push(table, row);
-        },
-        progress.tick,
-      );
-    });
+    clock.lap('delete');
+    const written = await loadTables(
+      em,
+      trx,
+      TABLE_KEYS,
+      async (out) => {
+        await generateRows(
+          opts.seed,
+          prefix,
+          async (table, row) => {
+            if (table === 'facility') {
+              // Opening hours set by a data steward survive a reseed.
+              const k = keptHours.get(row.id as string);
+              if (k)
+                Object.assign(row, k, {
+                  opening_hours:
+                    typeof k.opening_hours === 'string'
+                      ? k.opening_hours
+                      : JSON.stringify(k.opening_hours),
+                });
+            }
+            // Months a steward reported are not overwritten by generated ones.
+            if (
+              table === 'assisted_booking_month' &&
+              reportedMonths.has(`${String(row.point_id)}|${String(row.month)}`)
+            )
+              return;
+            await out.push(table, row);
+          },
+          progress.tick,
+        );
+      },
+      clock,
+    );
     progress.done();
     await rebuildRegionRollups(trx);
+    clock.lap('rollups');
     return written;
   });
-  return { rows };
+  clock.lap('commit');
+  return { rows, seconds: clock.seconds };
 }
 
 /**
