@@ -92,11 +92,20 @@ export async function withDeferredIndexes<T>(
         )
       ).rows;
   for (const index of indexes) await knex.raw(`drop index ${q(index.name)}`);
-  try {
-    return await load();
-  } finally {
+  const restore = async () => {
     for (const index of indexes) await knex.raw(index.sql);
+  };
+  let result: T;
+  try {
+    result = await load();
+  } catch (err) {
+    // In a transaction the rollback restores the dropped indexes (and PostgreSQL would refuse
+    // any statement in the failed transaction, hiding the original error).
+    if (!em.getTransactionContext()) await restore();
+    throw err;
   }
+  await restore();
+  return result;
 }
 
 export function isSqlite(knex: Knex): boolean {
