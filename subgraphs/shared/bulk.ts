@@ -74,7 +74,25 @@ export async function withDeferredIndexes<T>(
 ): Promise<T> {
   // Inside a transaction, DDL and the emptiness check go through it (both engines have
   // transactional DDL), so a failed load also restores the indexes.
-  const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getKnex();
+  const trx = em.getTransactionContext<Knex.Transaction>();
+  return deferIndexes(trx ?? em.getKnex(), !!trx, table, load);
+}
+
+/** withDeferredIndexes on a knex transaction (e.g. a rollup rebuild that empties its table). */
+export function withDeferredIndexesIn<T>(
+  trx: Knex.Transaction,
+  table: string,
+  load: () => Promise<T>,
+): Promise<T> {
+  return deferIndexes(trx, true, table, load);
+}
+
+async function deferIndexes<T>(
+  knex: Knex,
+  inTransaction: boolean,
+  table: string,
+  load: () => Promise<T>,
+): Promise<T> {
   const existing = await knex(table).first();
   if (existing) return load();
   const sqlite = isSqlite(knex);
@@ -101,7 +119,7 @@ export async function withDeferredIndexes<T>(
   } catch (err) {
     // In a transaction the rollback restores the dropped indexes (and PostgreSQL would refuse
     // any statement in the failed transaction, hiding the original error).
-    if (!em.getTransactionContext()) await restore();
+    if (!inTransaction) await restore();
     throw err;
   }
   await restore();

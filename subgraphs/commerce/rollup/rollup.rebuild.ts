@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
+import { withDeferredIndexesIn } from '../../shared/bulk.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
 
 /** Digits of a region code per level: province, city, county, township, village. */
@@ -33,7 +34,7 @@ function parentExpr(n: number, column: string): string {
  * Rebuilds every rollup row from the base tables with set-based SQL (three statements per level),
  * inside the caller's transaction. Levels are integer constants, never user input.
  */
-export async function rebuildRollups(trx: Knex): Promise<void> {
+export async function rebuildRollups(trx: Knex.Transaction): Promise<void> {
   await trx('commerce_region').delete();
   await trx('commerce_region_store').delete();
   await trx('commerce_region_month').delete();
@@ -67,22 +68,26 @@ export async function rebuildRollups(trx: Knex): Promise<void> {
        group by substr(village_code, 1, ${n}), platform, category`,
     );
   }
-  // Villages from the sales rows, then each coarser level from the level below it.
-  await trx.raw(
-    `insert into commerce_region_month (region_code, month, parent_code, orders, revenue_fen)
-     select s.village_code, m.month, ${parentExpr(12, 's.village_code')}, sum(m.orders),
-       sum(m.revenue_fen)
-     from store_monthly_sales m join online_store s on s.id = m.store_id
-     group by s.village_code, m.month`,
-  );
-  for (const n of [...CODE_LEVELS].reverse().slice(1)) {
+  // Villages from the sales rows, then each coarser level from the level below it. The table
+  // is empty here: its secondary index is rebuilt once at the end, and rows go in key order
+  // (millions of village-months nationally).
+  await withDeferredIndexesIn(trx, 'commerce_region_month', async () => {
     await trx.raw(
       `insert into commerce_region_month (region_code, month, parent_code, orders, revenue_fen)
-       select parent_code, month, ${parentExpr(n, 'parent_code')}, sum(orders), sum(revenue_fen)
-       from commerce_region_month where length(region_code) = ${CODE_LEVELS[CODE_LEVELS.indexOf(n as 12) + 1]}
-       group by parent_code, month`,
+       select s.village_code, m.month, ${parentExpr(12, 's.village_code')}, sum(m.orders),
+         sum(m.revenue_fen)
+       from store_monthly_sales m join online_store s on s.id = m.store_id
+       group by s.village_code, m.month order by 1, 2`,
     );
-  }
+    for (const n of [...CODE_LEVELS].reverse().slice(1)) {
+      await trx.raw(
+        `insert into commerce_region_month (region_code, month, parent_code, orders, revenue_fen)
+         select parent_code, month, ${parentExpr(n, 'parent_code')}, sum(orders), sum(revenue_fen)
+         from commerce_region_month where length(region_code) = ${CODE_LEVELS[CODE_LEVELS.indexOf(n as 12) + 1]}
+         group by parent_code, month order by 1, 2`,
+      );
+    }
+  });
   await trx('commerce_region').where('region_code', SONGYANG).update({
     provenance_kind: ProvenanceKind.REPORTED,
     provenance_source: XINHUA_2021,
