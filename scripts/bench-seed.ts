@@ -12,7 +12,7 @@
 import 'reflect-metadata';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -108,6 +108,29 @@ const rowCount = await countVillages(scopePrefix(scope));
 console.log(
   `bulk-load benchmark: scope ${scope} (${fmt(rowCount)} village-level units), ${new Date().toISOString()}`,
 );
+console.log(await machine());
+
+/** What the figures were measured on: CPUs, memory, load, engine versions. */
+async function machine(): Promise<string> {
+  const sqlite = new Database(':memory:');
+  const sqliteVersion = (sqlite.prepare('select sqlite_version() as v').get() as { v: string }).v;
+  sqlite.close();
+  let postgres = 'not used';
+  if (engines.includes('postgresql')) {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    postgres = (await client.query<{ v: string }>("select current_setting('server_version') as v"))
+      .rows[0].v;
+    await client.end();
+  }
+  return [
+    `machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ` +
+      `${Math.round(totalmem() / 2 ** 30)} GiB memory, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    `versions: Node.js ${process.versions.node}, SQLite ${sqliteVersion} (better-sqlite3), PostgreSQL ${postgres}`,
+  ].join('\n');
+}
 
 for (const engine of engines) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-seed-'));
@@ -127,7 +150,7 @@ for (const engine of engines) {
       `\n${engine}: raw insert ceiling ${fmt(ceiling)} rows/s (${fmt(rowCount)} rows, one plain table, no index)`,
     );
     console.log(
-      'subgraph    | rows                                   | seconds | rows/s   | ratio to ceiling | peak RSS',
+      'subgraph    | rows                                   | seconds | rows/s   | ratio to ceiling | write rows/s (ratio) | phases (s)                | peak RSS',
     );
     for (const def of SUBGRAPHS) {
       if (only && !only.includes(def.name)) continue;
@@ -145,8 +168,16 @@ for (const engine of engines) {
         const tables = Object.entries(result.rows)
           .map(([t, n]) => `${t} ${fmt(n)}`)
           .join(', ');
+        // The phase that streams rows into the tables, comparable with the raw insert ceiling.
+        const write = result.seconds?.write ?? result.seconds?.villages;
+        const writeRate = write
+          ? `${fmt(total / write)} (${(total / write / ceiling).toFixed(2)})`
+          : '-';
+        const phases = Object.entries(result.seconds ?? {})
+          .map(([p, s]) => `${p} ${s.toFixed(1)}`)
+          .join(', ');
         console.log(
-          `${def.name.padEnd(11)} | ${tables.padEnd(38)} | ${seconds.toFixed(1).padStart(7)} | ${fmt(rate).padStart(8)} | ${(rate / ceiling).toFixed(2).padStart(16)} | ${peakMb} MB`,
+          `${def.name.padEnd(11)} | ${tables.padEnd(38)} | ${seconds.toFixed(1).padStart(7)} | ${fmt(rate).padStart(8)} | ${(rate / ceiling).toFixed(2).padStart(16)} | ${writeRate.padStart(20)} | ${phases.padEnd(25)} | ${peakMb} MB`,
         );
       } finally {
         await orm.close();

@@ -71,7 +71,13 @@ for (const def of SUBGRAPHS) {
     const rows = Object.entries(result.rows)
       .map(([t, n]) => `${n} ${t}`)
       .join(', ');
-    console.log(`${def.name}: ${rows} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const phases = Object.entries(result.seconds ?? {})
+      .map(([phase, s]) => `${phase} ${s.toFixed(1)}`)
+      .join(', ');
+    console.log(
+      `${def.name}: ${rows} in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+        (phases ? ` (${phases})` : ''),
+    );
     totalRows += Object.values(result.rows).reduce((a, b) => a + b, 0);
   } finally {
     await orm.close();

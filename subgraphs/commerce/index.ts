@@ -13,6 +13,7 @@ import {
 import { StoreMonthlySales } from './sales/sales.entity.js';
 import { ServicePoint } from './service-point/service-point.entity.js';
 import { OnlineStore } from './store/store.entity.js';
+import { ProcessingWorkshop } from './workshop/workshop.entity.js';
 
 /** The commerce subgraph: rural e-commerce stores, enterprises, parks, jobs and revenue. */
 export const commerceSubgraph: SubgraphDefinition<CommerceContext> = {
@@ -24,6 +25,7 @@ export const commerceSubgraph: SubgraphDefinition<CommerceContext> = {
     EnterpriseYear,
     EcommercePark,
     ServicePoint,
+    ProcessingWorkshop,
     CommerceRegion,
     CommerceRegionStore,
     CommerceRegionMonth,

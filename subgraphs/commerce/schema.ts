@@ -13,6 +13,7 @@ import {
   RegionCommerceFieldResolver,
   RegionCommerceResolver,
 } from './region/region-commerce.resolver.js';
+import { RegionCommerceFactsResolver } from './region/region-facts.resolver.js';
 import { Region, resolveRegionReference } from './region/region.reference.js';
 import { SalesTrendResolver } from './sales/sales-trend.resolver.js';
 import { SalesMutationResolver } from './sales/sales.mutations.js';
@@ -27,6 +28,7 @@ import {
   VillageCommerceResolver,
 } from './village/village-commerce.resolver.js';
 import { Village, resolveVillageReference } from './village/village.reference.js';
+import { WorkshopResolver } from './workshop/workshop.resolver.js';
 
 export function buildCommerceSchema() {
   return buildFederatedSchema(
@@ -46,6 +48,8 @@ export function buildCommerceSchema() {
         SalesTrendResolver,
         RegionCommerceIndexResolver,
         VillageCommerceIndexResolver,
+        RegionCommerceFactsResolver,
+        WorkshopResolver,
       ],
       // Reachable only through `_entities`, so listed explicitly.
       orphanedTypes: [Village, Region],

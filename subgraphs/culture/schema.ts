@@ -15,6 +15,7 @@ import {
 } from './region/region-culture.resolver.js';
 import { RegionCultureRankingResolver } from './region/region-ranking.resolver.js';
 import { RegionUsageTrendResolver } from './region/region-trend.resolver.js';
+import { RegionCultureFactsResolver } from './region/region-facts.resolver.js';
 import { Region, resolveRegionReference } from './region/region.reference.js';
 import {
   DigitalResourceConnectionResolver,
@@ -45,6 +46,7 @@ export function buildCultureSchema() {
         RegionUsageTrendResolver,
         RegionCultureIndexResolver,
         VillageCultureIndexResolver,
+        RegionCultureFactsResolver,
       ],
       // Reachable only through `_entities`, so listed explicitly.
       orphanedTypes: [Village, Region],

@@ -1,7 +1,8 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/databases.js';
-import { BatchWriter, bulkUpsert } from './bulk.js';
+import { BatchWriter, bulkUpsert, isSqlite, withDeferredIndexes } from './bulk.js';
 import { openDatabase, type EntityManager, type Orm } from './database.js';
 
 @Entity({ tableName: 'bulk_probe' })
@@ -16,13 +17,26 @@ class BulkProbe {
   flag!: boolean;
 }
 
+@Entity({ tableName: 'bulk_indexed' })
+class BulkIndexed {
+  @PrimaryKey({ type: 'string', length: 20 })
+  code!: string;
+
+  @Index({ name: 'bulk_indexed_label_index' })
+  @Property({ type: 'string', length: 200, nullable: true })
+  label!: string | null;
+
+  @Property({ type: 'boolean' })
+  flag!: boolean;
+}
+
 let db: TestDatabase;
 let orm: Orm;
 beforeAll(async () => {
   db = await createTestDatabase('bulk');
   orm = await openDatabase({
     url: db.url,
-    entities: [BulkProbe],
+    entities: [BulkProbe, BulkIndexed],
     migrations: { sqlite: [], postgresql: [] },
   });
   await orm.getSchemaGenerator().createSchema();
@@ -80,5 +94,47 @@ describe('bulkUpsert', () => {
     await writer.flush();
     expect(flushed).toEqual([500, 1000, 1300]);
     expect((await all()).filter((r) => r.label?.startsWith('third'))).toHaveLength(1300);
+  });
+
+  it('loads an empty table with its indexes deferred inside a transaction, or leaves it untouched', async () => {
+    const knex = (orm.em as EntityManager).getKnex();
+    const indexNames = async (k: Knex = knex): Promise<string[]> =>
+      isSqlite(knex)
+        ? (
+            (await k.raw(
+              "select name from sqlite_master where type = 'index' and tbl_name = 'bulk_indexed' and sql is not null",
+            )) as { name: string }[]
+          ).map((r) => r.name)
+        : (
+            (
+              await k.raw(
+                "select indexname as name from pg_indexes where tablename = 'bulk_indexed'",
+              )
+            ).rows as { name: string }[]
+          )
+            .map((r) => r.name)
+            .filter((n) => n !== 'bulk_indexed_pkey');
+    expect(await indexNames()).toEqual(['bulk_indexed_label_index']);
+
+    await expect(
+      orm.em.fork().transactional(async (em) => {
+        await withDeferredIndexes(em as EntityManager, 'bulk_indexed', async () => {
+          // Seen from inside the transaction: dropped until the load is done.
+          expect(await indexNames(em.getTransactionContext<Knex.Transaction>())).toEqual([]);
+          await bulkUpsert(em as EntityManager, 'bulk_indexed', rows(10, 'x'), []);
+          throw new Error('load failed');
+        });
+      }),
+    ).rejects.toThrow('load failed');
+    expect(await indexNames()).toEqual(['bulk_indexed_label_index']);
+    expect(Number((await knex('bulk_indexed').count({ n: '*' }).first())!.n)).toBe(0);
+
+    await orm.em.fork().transactional(async (em) => {
+      await withDeferredIndexes(em as EntityManager, 'bulk_indexed', () =>
+        bulkUpsert(em as EntityManager, 'bulk_indexed', rows(10, 'y'), []),
+      );
+    });
+    expect(await indexNames()).toEqual(['bulk_indexed_label_index']);
+    expect(Number((await knex('bulk_indexed').count({ n: '*' }).first())!.n)).toBe(10);
   });
 });

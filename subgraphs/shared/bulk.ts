@@ -11,7 +11,9 @@ import type { EntityManager } from './database.js';
  * `conflictKeys`) are updated, so a reload leaves the same row count and a reseed replaces
  * synthetic values. Rows use snake_case column names; all rows have the same columns. Called
  * with the EntityManager of `em.transactional(...)`, it joins that transaction; otherwise each
- * call is a transaction of its own.
+ * call is a transaction of its own. With no `conflictKeys` the rows are plainly inserted (COPY
+ * straight into the table on PostgreSQL): for a table known to be empty at the start of a load
+ * whose keys are unique, where a duplicate must fail rather than be merged.
  */
 export async function bulkUpsert(
   em: EntityManager,
@@ -70,13 +72,33 @@ export async function withDeferredIndexes<T>(
   table: string,
   load: () => Promise<T>,
 ): Promise<T> {
-  const knex = em.getKnex();
+  // Inside a transaction, DDL and the emptiness check go through it (both engines have
+  // transactional DDL), so a failed load also restores the indexes.
+  const trx = em.getTransactionContext<Knex.Transaction>();
+  return deferIndexes(trx ?? em.getKnex(), !!trx, table, load);
+}
+
+/** withDeferredIndexes on a knex transaction (e.g. a rollup rebuild that empties its table). */
+export function withDeferredIndexesIn<T>(
+  trx: Knex.Transaction,
+  table: string,
+  load: () => Promise<T>,
+): Promise<T> {
+  return deferIndexes(trx, true, table, load);
+}
+
+async function deferIndexes<T>(
+  knex: Knex,
+  inTransaction: boolean,
+  table: string,
+  load: () => Promise<T>,
+): Promise<T> {
   const existing = await knex(table).first();
   if (existing) return load();
   const sqlite = isSqlite(knex);
   const indexes: { name: string; sql: string }[] = sqlite
     ? await knex.raw(
-        "select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null",
+        "select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null and sql not like 'create unique%'",
         [table],
       )
     : (
@@ -88,11 +110,20 @@ export async function withDeferredIndexes<T>(
         )
       ).rows;
   for (const index of indexes) await knex.raw(`drop index ${q(index.name)}`);
-  try {
-    return await load();
-  } finally {
+  const restore = async () => {
     for (const index of indexes) await knex.raw(index.sql);
+  };
+  let result: T;
+  try {
+    result = await load();
+  } catch (err) {
+    // In a transaction the rollback restores the dropped indexes (and PostgreSQL would refuse
+    // any statement in the failed transaction, hiding the original error).
+    if (!inTransaction) await restore();
+    throw err;
   }
+  await restore();
+  return result;
 }
 
 export function isSqlite(knex: Knex): boolean {
@@ -100,6 +131,13 @@ export function isSqlite(knex: Knex): boolean {
 }
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** The statement tail after `insert … values/select …`: nothing for a plain insert. */
+function conflictClause(columns: string[], conflictKeys: string[]): string {
+  return conflictKeys.length === 0
+    ? ''
+    : ` on conflict (${conflictKeys.map(q).join(', ')}) ${updateClause(columns, conflictKeys)}`;
+}
 
 function updateClause(columns: string[], conflictKeys: string[]): string {
   const updates = columns.filter((c) => !conflictKeys.includes(c));
@@ -134,8 +172,8 @@ function sqliteUpsert(
   conflictKeys: string[],
 ): void {
   const stmt = db.prepare(
-    `insert into ${q(table)} (${columns.map(q).join(', ')}) values (${columns.map(() => '?').join(', ')}) ` +
-      `on conflict (${conflictKeys.map(q).join(', ')}) ${updateClause(columns, conflictKeys)}`,
+    `insert into ${q(table)} (${columns.map(q).join(', ')}) values (${columns.map(() => '?').join(', ')})` +
+      conflictClause(columns, conflictKeys),
   );
   db.transaction(() => {
     for (const row of rows) stmt.run(...columns.map((c) => sqliteValue(row[c])));
@@ -176,18 +214,25 @@ async function postgresUpsert(
   // Unique per call: a caller's transaction may load the same table more than once.
   const staging = `bulk_${table}_${++stagingCount}`;
   const cols = columns.map(q).join(', ');
+  const copy = (target: string) =>
+    pipeline(
+      Readable.from(copyLines(columns, rows)),
+      client.query(copyFrom(`copy ${q(target)} (${cols}) from stdin`)),
+    );
   try {
     if (ownTransaction) await client.query('begin');
+    if (conflictKeys.length === 0) {
+      await copy(table);
+      if (ownTransaction) await client.query('commit');
+      return;
+    }
     await client.query(
       `create temp table ${q(staging)} (like ${q(table)} including defaults) on commit drop`,
     );
-    await pipeline(
-      Readable.from(copyLines(columns, rows)),
-      client.query(copyFrom(`copy ${q(staging)} (${cols}) from stdin`)),
-    );
+    await copy(staging);
     await client.query(
-      `insert into ${q(table)} (${cols}) select ${cols} from ${q(staging)} ` +
-        `on conflict (${conflictKeys.map(q).join(', ')}) ${updateClause(columns, conflictKeys)}`,
+      `insert into ${q(table)} (${cols}) select ${cols} from ${q(staging)}` +
+        conflictClause(columns, conflictKeys),
     );
     if (ownTransaction) await client.query('commit');
     else await client.query(`drop table ${q(staging)}`);

@@ -15,6 +15,8 @@ export interface SeedOptions {
 
 export interface SeedResult {
   rows: Record<string, number>;
+  /** Seconds spent per phase (e.g. delete, write, indexes, rollups), where the seeder measures. */
+  seconds?: Record<string, number>;
 }
 
 /** Everything the shared bootstrap, the schema tools and the seeder need from one subgraph. */

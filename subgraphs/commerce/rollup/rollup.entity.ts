@@ -34,6 +34,10 @@ export class CommerceRegion {
   @Property({ type: 'integer' })
   servicePointCount!: number;
 
+  /** Processing workshops (only modelled where a source reports them: see docs/data.md). */
+  @Property({ type: 'integer', default: 0 })
+  workshopCount!: number;
+
   /** Provenance of the store count and jobs (REPORTED where calibrated to a publication). */
   @Embedded(() => Provenance, { prefix: 'provenance_' })
   provenance!: Provenance;

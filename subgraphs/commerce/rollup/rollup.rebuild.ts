@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
+import { withDeferredIndexesIn } from '../../shared/bulk.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
 
 /** Digits of a region code per level: province, city, county, township, village. */
@@ -33,28 +34,30 @@ function parentExpr(n: number, column: string): string {
  * Rebuilds every rollup row from the base tables with set-based SQL (three statements per level),
  * inside the caller's transaction. Levels are integer constants, never user input.
  */
-export async function rebuildRollups(trx: Knex): Promise<void> {
+export async function rebuildRollups(trx: Knex.Transaction): Promise<void> {
   await trx('commerce_region').delete();
   await trx('commerce_region_store').delete();
   await trx('commerce_region_month').delete();
   for (const n of CODE_LEVELS) {
     await trx.raw(
       `insert into commerce_region (region_code, parent_code, store_count, jobs, enterprise_count,
-         park_count, park_jobs, service_point_count, provenance_kind, provenance_source,
-         provenance_as_of, provenance_note)
+         park_count, park_jobs, service_point_count, workshop_count, provenance_kind,
+         provenance_source, provenance_as_of, provenance_note)
        select code, ${parentExpr(n, 'code')}, sum(sc), sum(j), sum(ec), sum(pc), sum(pj), sum(spc),
-         ?, ?, ?, ?
+         sum(wc), ?, ?, ?, ?
        from (
          select substr(village_code, 1, ${n}) as code, 1 as sc, jobs as j, 0 as ec, 0 as pc,
-           0 as pj, 0 as spc from online_store where status = 'ACTIVE'
+           0 as pj, 0 as spc, 0 as wc from online_store where status = 'ACTIVE'
          union all
-         select substr(coalesce(village_code, county_code), 1, ${n}), 0, 0, 1, 0, 0, 0
+         select substr(coalesce(village_code, county_code), 1, ${n}), 0, 0, 1, 0, 0, 0, 0
            from enterprise where length(coalesce(village_code, county_code)) >= ${n}
          union all
-         select substr(county_code, 1, ${n}), 0, 0, 0, 1, jobs, 0
+         select substr(county_code, 1, ${n}), 0, 0, 0, 1, jobs, 0, 0
            from ecommerce_park where length(county_code) >= ${n}
          union all
-         select substr(village_code, 1, ${n}), 0, 0, 0, 0, 0, 1 from service_point
+         select substr(village_code, 1, ${n}), 0, 0, 0, 0, 0, 1, 0 from service_point
+         union all
+         select substr(village_code, 1, ${n}), 0, 0, 0, 0, 0, 0, 1 from processing_workshop
        ) u group by code`,
       [ProvenanceKind.SYNTHETIC, SYNTHETIC_SOURCE, null, ROLLUP_NOTE],
     );
@@ -65,22 +68,26 @@ export async function rebuildRollups(trx: Knex): Promise<void> {
        group by substr(village_code, 1, ${n}), platform, category`,
     );
   }
-  // Villages from the sales rows, then each coarser level from the level below it.
-  await trx.raw(
-    `insert into commerce_region_month (region_code, month, parent_code, orders, revenue_fen)
-     select s.village_code, m.month, ${parentExpr(12, 's.village_code')}, sum(m.orders),
-       sum(m.revenue_fen)
-     from store_monthly_sales m join online_store s on s.id = m.store_id
-     group by s.village_code, m.month`,
-  );
-  for (const n of [...CODE_LEVELS].reverse().slice(1)) {
+  // Villages from the sales rows, then each coarser level from the level below it. The table
+  // is empty here: its secondary index is rebuilt once at the end, and rows go in key order
+  // (millions of village-months nationally).
+  await withDeferredIndexesIn(trx, 'commerce_region_month', async () => {
     await trx.raw(
       `insert into commerce_region_month (region_code, month, parent_code, orders, revenue_fen)
-       select parent_code, month, ${parentExpr(n, 'parent_code')}, sum(orders), sum(revenue_fen)
-       from commerce_region_month where length(region_code) = ${CODE_LEVELS[CODE_LEVELS.indexOf(n as 12) + 1]}
-       group by parent_code, month`,
+       select s.village_code, m.month, ${parentExpr(12, 's.village_code')}, sum(m.orders),
+         sum(m.revenue_fen)
+       from store_monthly_sales m join online_store s on s.id = m.store_id
+       group by s.village_code, m.month order by 1, 2`,
     );
-  }
+    for (const n of [...CODE_LEVELS].reverse().slice(1)) {
+      await trx.raw(
+        `insert into commerce_region_month (region_code, month, parent_code, orders, revenue_fen)
+         select parent_code, month, ${parentExpr(n, 'parent_code')}, sum(orders), sum(revenue_fen)
+         from commerce_region_month where length(region_code) = ${CODE_LEVELS[CODE_LEVELS.indexOf(n as 12) + 1]}
+         group by parent_code, month order by 1, 2`,
+      );
+    }
+  });
   await trx('commerce_region').where('region_code', SONGYANG).update({
     provenance_kind: ProvenanceKind.REPORTED,
     provenance_source: XINHUA_2021,

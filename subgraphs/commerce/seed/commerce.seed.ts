@@ -1,7 +1,8 @@
 import type { Knex } from '@mikro-orm/knex';
-import type { EntityManager, Orm } from '../../shared/database.js';
+import type { Orm } from '../../shared/database.js';
 import { isRuralVillageName, readDivisions, scopePrefix } from '../../shared/divisions.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
+import { SeedClock, loadTables, seedTransaction, villageProgress } from '../../shared/seed-load.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { SONGYANG, rebuildRollups } from '../rollup/rollup.rebuild.js';
 import { Platform } from '../store/store.entity.js';
@@ -16,112 +17,120 @@ import {
   villageServicePoints,
 } from './enterprises.seed.js';
 import { storeSales, yearTotals } from './sales.seed.js';
-import { upsertRows } from './upsert.js';
+import { villageWorkshops } from './workshops.seed.js';
 import { songyangStores, villageStores, type Row, type Village } from './stores.seed.js';
 
-/**
- * Seeds one scope in one transaction: deletes the scope's synthetic rows (a reseed with another
- * seed must not leave stale ones), upserts the generated rows and rebuilds the rollups.
- */
-export async function seedCommerce(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
-  const prefix = scopePrefix(opts.scope);
-  const inScope = (code: string) => code.startsWith(prefix);
-  // Songyang's totals are spread over the whole county, so its villages are read even when the
-  // scope is one of its townships; only the rows in scope are kept.
-  const withSongyang = SONGYANG.startsWith(prefix) || prefix.startsWith(SONGYANG);
-  const villages: Village[] = [];
-  const songyang: Village[] = [];
-  for await (const v of readDivisions('villages')) {
-    if (!isRuralVillageName(v.name)) continue;
-    const village = { code: v.code, name: v.name, areaCode: v.areaCode };
-    if (v.areaCode === SONGYANG) {
-      if (withSongyang) songyang.push(village);
-    } else if (inScope(v.code)) villages.push(village);
-  }
+/** Conflict keys of the tables the seeder writes, in the order of the summary. */
+const TABLE_KEYS: Record<string, string[]> = {
+  online_store: ['id'],
+  store_monthly_sales: ['store_id', 'month'],
+  enterprise: ['id'],
+  enterprise_year: ['enterprise_id', 'year'],
+  ecommerce_park: ['id'],
+  service_point: ['id'],
+  processing_workshop: ['id'],
+};
 
+/** Songyang's reported totals are spread over its whole county: its stores, made up front. */
+async function songyangTeaStores(
+  seed: number,
+): Promise<{ byVillage: Map<string, Row[]>; hj: Row[] }> {
+  const codes: string[] = [];
+  for await (const v of readDivisions('villages', SONGYANG))
+    if (isRuralVillageName(v.name)) codes.push(v.code);
+  const teaStores = songyangStores(seed, codes);
   const byVillage = new Map<string, Row[]>();
-  for (const v of villages) byVillage.set(v.code, villageStores(opts.seed, v));
-  const teaStores = songyangStores(
-    opts.seed,
-    songyang.map((v) => v.code),
-  );
   for (const s of teaStores) {
     const list = byVillage.get(s.village_code as string) ?? [];
-    byVillage.set(s.village_code as string, [...list, s]);
+    list.push(s);
+    byVillage.set(s.village_code as string, list);
   }
   // The reported enterprise runs two of the (synthetic) Songyang stores, both on Pinduoduo.
-  const hjStores = withSongyang
-    ? [teaStores[0], teaStores.find((s) => s.village_code !== teaStores[0].village_code)!]
-    : [];
-  hjStores.forEach((s, i) => {
+  const hj = [teaStores[0], teaStores.find((s) => s.village_code !== teaStores[0].village_code)!];
+  hj.forEach((s, i) => {
     Object.assign(s, {
       enterprise_id: HUANG_JIEFEI_ENTERPRISE,
       platform: Platform.PINDUODUO,
       name: `Songyang tea enterprise of Huang Jiefei, Pinduoduo store ${i + 1}`,
     });
   });
-  const hjVillages = new Set(hjStores.map((s) => s.village_code));
+  return { byVillage, hj };
+}
 
-  const allVillages = [...villages, ...songyang].filter((v) => inScope(v.code));
-  const enterprises: Row[] = [];
-  const servicePoints: Row[] = [];
-  const counties = new Set<string>();
-  for (const v of allVillages) {
-    counties.add(v.areaCode);
-    servicePoints.push(...villageServicePoints(opts.seed, v));
-    if (hjVillages.has(v.code)) continue;
-    const e = villageEnterprise(opts.seed, v, byVillage.get(v.code) ?? []);
-    if (e) enterprises.push(e);
-  }
-  const parks = [...counties].sort().flatMap((c) => countyParks(opts.seed, c));
-  for (const e of enterprises) {
-    assignPark(
-      opts.seed,
-      e,
-      parks.filter((p) => p.county_code === e.county_code),
-    );
-  }
-
-  const stores = [...byVillage.values()].flat().filter((s) => inScope(s.village_code as string));
-  const hjIds = new Set(hjStores.map((s) => s.id as string));
-  const sales = stores.flatMap((s) => (hjIds.has(s.id as string) ? [] : storeSales(opts.seed, s)));
-  if (hjStores.length > 0) {
-    const inScopeIds = hjStores.filter((s) => inScope(s.village_code as string)).map((s) => s.id);
-    sales.push(
-      ...huangJiefeiSales(opts.seed, [...hjIds]).filter((r) => inScopeIds.includes(r.store_id)),
-    );
-  }
-  const totals = yearTotals(sales);
-  const years = enterprises.flatMap((e) => enterpriseYears(opts.seed, e, totals, stores));
-  if (withSongyang) {
-    const hj = huangJiefeiEnterprise();
-    enterprises.push(hj.enterprise);
-    years.push(hj.year);
-  }
-
-  const em = orm.em.fork() as EntityManager;
-  await em.getKnex().transaction(async (trx) => {
+/**
+ * Seeds one scope in one transaction: deletes the scope's synthetic rows (a reseed with another
+ * seed must not leave stale ones), streams the scope's rural villages generating each one's
+ * stores, sales, enterprise and service points into the shared bulk writers, then rebuilds the
+ * rollups. Only Songyang's stores (calibrated over the whole county) are made up front.
+ */
+export async function seedCommerce(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
+  const prefix = scopePrefix(opts.scope);
+  const withSongyang = SONGYANG.startsWith(prefix) || prefix.startsWith(SONGYANG);
+  const songyang = withSongyang ? await songyangTeaStores(opts.seed) : null;
+  const hjIds = new Set((songyang?.hj ?? []).map((s) => s.id as string));
+  const hjVillages = new Set((songyang?.hj ?? []).map((s) => s.village_code as string));
+  const hjSales = songyang ? huangJiefeiSales(opts.seed, [...hjIds]) : [];
+  const progress = await villageProgress(opts, prefix);
+  const clock = new SeedClock();
+  const rows = await seedTransaction(orm, async (em, trx) => {
     await deleteSyntheticRows(trx, prefix);
-    await upsertRows(trx, 'online_store', stores, ['id']);
-    opts.progress?.('online_store', stores.length);
-    await upsertRows(trx, 'store_monthly_sales', sales, ['store_id', 'month']);
-    opts.progress?.('store_monthly_sales', sales.length);
-    await upsertRows(trx, 'ecommerce_park', parks, ['id']);
-    await upsertRows(trx, 'enterprise', enterprises, ['id']);
-    await upsertRows(trx, 'enterprise_year', years, ['enterprise_id', 'year']);
-    await upsertRows(trx, 'service_point', servicePoints, ['id']);
+    clock.lap('delete');
+    const written = await loadTables(
+      em,
+      trx,
+      TABLE_KEYS,
+      async (out) => {
+        const parksByCounty = new Map<string, Row[]>();
+        for await (const d of readDivisions('villages', prefix)) {
+          progress.tick();
+          if (!isRuralVillageName(d.name)) continue;
+          const v: Village = { code: d.code, name: d.name, areaCode: d.areaCode };
+          let parks = parksByCounty.get(v.areaCode);
+          if (!parks) {
+            parks = countyParks(opts.seed, v.areaCode);
+            parksByCounty.set(v.areaCode, parks);
+            await out.pushAll('ecommerce_park', parks);
+          }
+          const stores =
+            v.areaCode === SONGYANG
+              ? (songyang!.byVillage.get(v.code) ?? [])
+              : villageStores(opts.seed, v);
+          await out.pushAll('service_point', villageServicePoints(opts.seed, v));
+          await out.pushAll('processing_workshop', villageWorkshops(opts.seed, v));
+          const enterprise = hjVillages.has(v.code)
+            ? null
+            : villageEnterprise(opts.seed, v, stores);
+          await out.pushAll('online_store', stores);
+          const sales = stores.flatMap((s) =>
+            hjIds.has(s.id as string)
+              ? hjSales.filter((r) => r.store_id === s.id)
+              : storeSales(opts.seed, s),
+          );
+          await out.pushAll('store_monthly_sales', sales);
+          if (enterprise) {
+            assignPark(opts.seed, enterprise, parks);
+            await out.push('enterprise', enterprise);
+            await out.pushAll(
+              'enterprise_year',
+              enterpriseYears(opts.seed, enterprise, yearTotals(sales), stores),
+            );
+          }
+        }
+        if (withSongyang) {
+          const hj = huangJiefeiEnterprise();
+          await out.push('enterprise', hj.enterprise);
+          await out.push('enterprise_year', hj.year);
+        }
+      },
+      clock,
+    );
+    progress.done();
     await rebuildRollups(trx);
+    clock.lap('rollups');
+    return written;
   });
-  return {
-    rows: {
-      online_store: stores.length,
-      store_monthly_sales: sales.length,
-      enterprise: enterprises.length,
-      enterprise_year: years.length,
-      ecommerce_park: parks.length,
-      service_point: servicePoints.length,
-    },
-  };
+  clock.lap('commit');
+  return { rows, seconds: clock.seconds };
 }
 
 async function deleteSyntheticRows(trx: Knex.Transaction, prefix: string): Promise<void> {
@@ -157,6 +166,10 @@ async function deleteSyntheticRows(trx: Knex.Transaction, prefix: string): Promi
     .andWhere('provenance_kind', synthetic)
     .delete();
   await trx('service_point')
+    .where('village_code', 'like', like)
+    .andWhere('provenance_kind', synthetic)
+    .delete();
+  await trx('processing_workshop')
     .where('village_code', 'like', like)
     .andWhere('provenance_kind', synthetic)
     .delete();

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, ObjectType, Field, Resolver, Root } from 'type-graphql';
+import { Provenance } from '../../shared/provenance.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { OnlineStoreConnection } from '../enterprise/enterprise.inputs.js';
@@ -49,6 +50,15 @@ export class VillageCommerceResolver {
   @FieldResolver(() => Int, { description: 'Number of active online stores in the village.' })
   async storeCount(@Root() view: VillageCommerce, @Ctx() ctx: CommerceContext) {
     return (await ctx.loaders.rollups.region.load(view.villageCode))?.storeCount ?? 0;
+  }
+
+  @FieldResolver(() => Provenance, {
+    description: 'Where storeCount comes from (the other figures carry their own).',
+  })
+  async provenance(@Root() view: VillageCommerce, @Ctx() ctx: CommerceContext) {
+    return (
+      (await ctx.loaders.rollups.region.load(view.villageCode))?.provenance ?? COMPUTED_PROVENANCE
+    );
   }
 
   @FieldResolver(() => CommerceCount, { description: 'Jobs provided by its active stores.' })

@@ -73,7 +73,8 @@ export class RegionCulture {
   ruralVillagesCovered!: number;
 
   @Field(() => Int, {
-    description: 'Auditoriums that also act as hubs of digital public services.',
+    description:
+      'Auditoriums that also act as hubs of digital public services, counted from the auditorium records (see the provenance note).',
   })
   digitalServiceHubCount!: number;
 

@@ -10,7 +10,8 @@ export const SYNTHETIC_ROLLUP_NOTE =
 export const ZHEJIANG_ROLLUP_NOTE =
   'Reported: over 17,000 village culture auditoriums covering 91.3% of rural villages at the end ' +
   'of 2020. The underlying auditorium records are synthetic, calibrated so that their count ' +
-  'and coverage match the reported figures.';
+  'and coverage match the reported figures. The digital-service hub count is counted from those ' +
+  'records: the source reports that auditoriums act as hubs, not how many.';
 export const ROLLUP_AS_OF = '2020-12-31';
 
 /**
@@ -23,7 +24,8 @@ function levelPattern(prefix: string, level: number): string {
 
 /**
  * Recomputes every rollup row that data loaded under `prefix` contributes to (its ancestors
- * and every region below it), from the base tables, with two statements per level and table.
+ * and every region below it), with two statements per level and table: auditorium figures
+ * from the base table, usage for townships from the base tables and above from the level below.
  * Runs inside the caller's transaction, so readers never see half-built rollups.
  */
 export async function rebuildRollups(
@@ -46,14 +48,33 @@ export async function rebuildRollups(
        from auditorium where village_code like ? group by substr(village_code, 1, ${level})`,
       [ProvenanceKind.SYNTHETIC, SYNTHETIC_SOURCE, ROLLUP_AS_OF, SYNTHETIC_ROLLUP_NOTE, pattern],
     );
+  }
+  // Usage: townships from the base tables, each coarser level from the level below (a few
+  // thousand rows instead of every auditorium-month again).
+  const usageColumns = `region_code, month, level, reports, visits, resource_views,
+    medical_appointment_sessions, social_insurance_sessions, e_government_sessions,
+    other_assisted_sessions, events, event_attendance`;
+  const finestFirst = [...REGION_LEVELS].reverse();
+  for (const [i, level] of finestFirst.entries()) {
+    const pattern = levelPattern(prefix, level);
     await trx.raw('delete from region_usage_rollup where level = ? and region_code like ?', [
       level,
       pattern,
     ]);
+    if (i > 0) {
+      await trx.raw(
+        `insert into region_usage_rollup (${usageColumns})
+         select substr(region_code, 1, ${level}), month, ${level}, sum(reports), sum(visits),
+           sum(resource_views), sum(medical_appointment_sessions),
+           sum(social_insurance_sessions), sum(e_government_sessions),
+           sum(other_assisted_sessions), sum(events), sum(event_attendance)
+         from region_usage_rollup where level = ? and region_code like ? group by 1, 2`,
+        [finestFirst[i - 1], pattern],
+      );
+      continue;
+    }
     await trx.raw(
-      `insert into region_usage_rollup (region_code, month, level, reports, visits,
-         resource_views, medical_appointment_sessions, social_insurance_sessions,
-         e_government_sessions, other_assisted_sessions, events, event_attendance)
+      `insert into region_usage_rollup (${usageColumns})
        select substr(village_code, 1, ${level}), month, ${level}, count(*), sum(visits),
          sum(resource_views), sum(medical_appointment_sessions), sum(social_insurance_sessions),
          sum(e_government_sessions), sum(other_assisted_sessions), 0, 0
@@ -61,9 +82,7 @@ export async function rebuildRollups(
       [pattern],
     );
     await trx.raw(
-      `insert into region_usage_rollup (region_code, month, level, reports, visits,
-         resource_views, medical_appointment_sessions, social_insurance_sessions,
-         e_government_sessions, other_assisted_sessions, events, event_attendance)
+      `insert into region_usage_rollup (${usageColumns})
        select substr(village_code, 1, ${level}), substr(date, 1, 7), ${level}, 0, 0, 0, 0, 0, 0,
          0, count(*), sum(attendance)
        from auditorium_event where village_code like ? group by 1, 2

@@ -1,4 +1,4 @@
-import type { EntityManager, Orm } from '../../shared/database.js';
+import type { Orm } from '../../shared/database.js';
 import {
   isRuralVillageName,
   readDivisions,
@@ -6,12 +6,18 @@ import {
   villageShortName,
 } from '../../shared/divisions.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
+import {
+  SeedClock,
+  SeedWriters,
+  loadTables,
+  seedTransaction,
+  villageProgress,
+} from '../../shared/seed-load.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { hash32, intBetween, pick, rngFor } from '../../shared/synthetic.js';
 import { AuditoriumService, DIGITAL_HUB_SERVICES } from '../auditorium/auditorium.entity.js';
 import { rebuildRollups } from '../region/rollups.js';
 import { eventRows, resourceLinks, usageRows, type SeededAuditorium } from './activity.js';
-import { RowSink, upsertIn } from './batch.js';
 import { catalogueRows } from './catalogue.js';
 
 /** Reported: 91.3 % of Zhejiang's rural villages had a culture auditorium at the end of 2020. */
@@ -47,8 +53,8 @@ const OPENING_HOURS = [
 async function zhejiangCalibration(seed: number): Promise<{ threshold: number; target: number }> {
   const hashes: number[] = [];
   let rural = 0;
-  for await (const v of readDivisions('villages')) {
-    if (v.provinceCode !== '33' || !isRuralVillageName(v.name)) continue;
+  for await (const v of readDivisions('villages', '33')) {
+    if (!isRuralVillageName(v.name)) continue;
     rural++;
     if (!REPORTED_VILLAGES.has(v.code)) hashes.push(hash32(`${seed}:auditorium:${v.code}`));
   }
@@ -128,19 +134,29 @@ function syntheticRow(seed: number, v: Record<string, string>): Record<string, u
   };
 }
 
+/** Conflict keys of the tables the seeder writes. */
+const TABLE_KEYS: Record<string, string[]> = {
+  digital_resource: ['id'],
+  auditorium: ['id'],
+  auditorium_resource: ['auditorium_id', 'resource_id'],
+  auditorium_usage: ['auditorium_id', 'month'],
+  auditorium_event: ['id'],
+};
+
 /**
  * Loads a scope in one transaction: removes the scope's synthetic rows (a different seed picks
- * other villages), writes auditoriums, resource links, 24 months of usage and events, then
+ * other villages), writes auditoriums, resource links, 24 months of usage and events through the
+ * shared bulk writers (streaming the scope's villages, one batch per table in memory), then
  * rebuilds the region rollups the scope touches.
  */
 export async function seedCulture(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
-  const em = orm.em.fork() as EntityManager;
   const prefix = scopePrefix(opts.scope);
   const inZhejiang = '33'.startsWith(prefix) || prefix.startsWith('33');
   const calibration = inZhejiang ? await zhejiangCalibration(opts.seed) : null;
+  const progress = await villageProgress(opts, prefix);
   const like = `${prefix}%`;
-  const counts: Record<string, number> = {};
-  await em.getKnex().transaction(async (trx) => {
+  const clock = new SeedClock();
+  const rows = await seedTransaction(orm, async (em, trx) => {
     await trx.raw('delete from auditorium_resource where village_code like ?', [like]);
     for (const table of ['auditorium_usage', 'auditorium_event', 'auditorium']) {
       await trx.raw(`delete from ${table} where village_code like ? and provenance_kind = ?`, [
@@ -148,48 +164,59 @@ export async function seedCulture(orm: Orm, opts: SeedOptions): Promise<SeedResu
         ProvenanceKind.SYNTHETIC,
       ]);
     }
-    counts.digital_resource = await upsertIn(trx, 'digital_resource', catalogueRows(opts.seed), [
-      'id',
-    ]);
-    const auditoriums = new RowSink(trx, 'auditorium', ['id'], { services: 'jsonb' });
-    const links = new RowSink(trx, 'auditorium_resource', ['auditorium_id', 'resource_id']);
-    const usage = new RowSink(trx, 'auditorium_usage', ['auditorium_id', 'month']);
-    const events = new RowSink(trx, 'auditorium_event', ['id']);
-    for await (const v of readDivisions('villages')) {
-      if (!v.code.startsWith(prefix) || !isRuralVillageName(v.name)) continue;
-      const h = hash32(`${opts.seed}:auditorium:${v.code}`);
-      const covered =
-        REPORTED_VILLAGES.has(v.code) ||
-        (v.provinceCode === '33'
-          ? h <= calibration!.threshold
-          : h / 2 ** 32 < provinceCoverage(opts.seed, v.provinceCode));
-      if (!covered) continue;
-      const row =
-        v.code === HOUCANG
-          ? houcangRow(v)
-          : v.code === BAOSHANQIAO
-            ? baoshanqiaoRow(v)
-            : syntheticRow(opts.seed, v);
-      await auditoriums.push([row]);
-      const seeded: SeededAuditorium = {
-        id: row.id as string,
-        villageCode: v.code,
-        villageName: villageShortName(v.name),
-        services: JSON.parse(row.services as string) as AuditoriumService[],
-        yearOpened: row.year_opened as number | null,
-        seats: (row.seats as number | null) ?? 200,
-      };
-      await links.push(resourceLinks(opts.seed, seeded));
-      await usage.push(usageRows(opts.seed, seeded));
-      await events.push(eventRows(opts.seed, seeded));
-    }
-    for (const sink of [auditoriums, links, usage, events]) await sink.flush();
-    counts.auditorium = auditoriums.written;
-    counts.auditorium_resource = links.written;
-    counts.auditorium_usage = usage.written;
-    counts.auditorium_event = events.written;
-    opts.progress?.('auditorium', auditoriums.written);
+    clock.lap('delete');
+    const written = await loadTables(
+      em,
+      trx,
+      TABLE_KEYS,
+      (out) => writeScope(out, opts.seed, prefix, calibration, progress.tick),
+      clock,
+    );
+    progress.done();
     await rebuildRollups(trx, prefix, calibration?.target ?? null);
+    clock.lap('rollups');
+    return written;
   });
-  return { rows: counts };
+  clock.lap('commit');
+  return { rows, seconds: clock.seconds };
+}
+
+/** Streams the scope's rural villages, writing each covered one's auditorium and activity. */
+async function writeScope(
+  out: SeedWriters,
+  seed: number,
+  prefix: string,
+  calibration: { threshold: number } | null,
+  tick: () => void,
+): Promise<void> {
+  await out.pushAll('digital_resource', catalogueRows(seed));
+  for await (const v of readDivisions('villages', prefix)) {
+    tick();
+    if (!isRuralVillageName(v.name)) continue;
+    const h = hash32(`${seed}:auditorium:${v.code}`);
+    const covered =
+      REPORTED_VILLAGES.has(v.code) ||
+      (v.provinceCode === '33'
+        ? h <= calibration!.threshold
+        : h / 2 ** 32 < provinceCoverage(seed, v.provinceCode));
+    if (!covered) continue;
+    const row =
+      v.code === HOUCANG
+        ? houcangRow(v)
+        : v.code === BAOSHANQIAO
+          ? baoshanqiaoRow(v)
+          : syntheticRow(seed, v);
+    await out.push('auditorium', row);
+    const seeded: SeededAuditorium = {
+      id: row.id as string,
+      villageCode: v.code,
+      villageName: villageShortName(v.name),
+      services: JSON.parse(row.services as string) as AuditoriumService[],
+      yearOpened: row.year_opened as number | null,
+      seats: (row.seats as number | null) ?? 200,
+    };
+    await out.pushAll('auditorium_resource', resourceLinks(seed, seeded));
+    await out.pushAll('auditorium_usage', usageRows(seed, seeded));
+    await out.pushAll('auditorium_event', eventRows(seed, seeded));
+  }
 }

@@ -91,11 +91,19 @@ export async function rebuildBookingRollups(
 ): Promise<void> {
   if (!only) {
     await trx.raw('delete from region_booking_rollup');
-    for (const n of REGION_CODE_LENGTHS) {
+    // Townships from the monthly rows, each coarser level from the level below it.
+    await trx.raw(
+      `insert into region_booking_rollup (${BOOKING_COLUMNS})
+       select substr(village_code, 1, 9), month, ${BOOKING_SUMS}
+       from assisted_booking_month group by substr(village_code, 1, 9), month`,
+    );
+    for (const [i, n] of [6, 4, 2].entries()) {
       await trx.raw(
         `insert into region_booking_rollup (${BOOKING_COLUMNS})
-         select substr(village_code, 1, ${n}), month, ${BOOKING_SUMS}
-         from assisted_booking_month group by substr(village_code, 1, ${n}), month`,
+         select substr(region_code, 1, ${n}), month, sum(doctor_appointments), sum(test_results),
+           sum(insurance), sum(point_months), sum(reported_point_months)
+         from region_booking_rollup where length(region_code) = ${[9, 6, 4][i]}
+         group by substr(region_code, 1, ${n}), month`,
       );
     }
     return;

@@ -1,88 +1,125 @@
-import type { EntityManager, Orm } from '../../shared/database.js';
+import type { Knex } from 'knex';
+import type { Orm } from '../../shared/database.js';
 import { scopePrefix } from '../../shared/divisions.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
+import { SeedClock, loadTables, seedTransaction, villageProgress } from '../../shared/seed-load.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { FacilityLevel } from '../facility/facility.entity.js';
 import { rebuildRegionRollups } from '../region/rollup.js';
-import { buildRows, type Row } from './rows.js';
-import { upsertRows } from './upsert.js';
+import { generateRows, type Row, type Table } from './rows.js';
+
+/** Conflict keys of the tables the seeder writes, in the order of the summary. */
+const TABLE_KEYS: Record<Table, string[]> = {
+  facility: ['id'],
+  telemedicine_link: ['facility_id', 'partner_id'],
+  village_access: ['village_code'],
+  assistance_point: ['id'],
+  assisted_booking_month: ['point_id', 'month'],
+};
 
 /**
  * Loads one scope all-or-nothing: deletes the scope's synthetic rows (a reseed with another
- * seed may pick other villages), upserts the new ones, keeps what data stewards reported, and
- * rebuilds the region rollups, in one transaction.
+ * seed may pick other villages), streams the new ones through the shared bulk writers, keeps
+ * what data stewards reported, and rebuilds the region rollups, in one transaction.
  */
 export async function seedHealthcare(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
-  const em = orm.em.fork() as EntityManager;
   const prefix = scopePrefix(opts.scope);
-  const rows = await buildRows(opts.seed, prefix);
-  const like = `${prefix}%`;
-  await em.getKnex().transaction(async (trx) => {
-    const synthetic = ProvenanceKind.SYNTHETIC;
-    // Opening hours set by a data steward survive a reseed (few rows: steward updates only;
-    // not filtered by scope, since a township's county hospital stands outside it).
-    const kept = await trx('facility')
-      .whereNot('hours_provenance_kind', synthetic)
-      .select(
-        'id',
-        'opening_hours',
-        'hours_provenance_kind',
-        'hours_provenance_source',
-        'hours_provenance_as_of',
-        'hours_provenance_note',
-      );
-    const keptById = new Map(kept.map((k: Row) => [k.id as string, k]));
-    for (const f of rows.facility) {
-      const k = keptById.get(f.id as string);
-      if (k)
-        Object.assign(f, k, {
-          opening_hours:
-            typeof k.opening_hours === 'string' ? k.opening_hours : JSON.stringify(k.opening_hours),
-        });
-    }
-    await trx('telemedicine_link')
-      .where('location_code', 'like', like)
-      .andWhere('provenance_kind', synthetic)
-      .delete();
-    await trx('assisted_booking_month')
-      .where('village_code', 'like', like)
-      .andWhere('provenance_kind', synthetic)
-      .delete();
-    await trx('assistance_point')
-      .where('village_code', 'like', like)
-      .andWhere('provenance_kind', synthetic)
-      .whereNotIn('id', trx('assisted_booking_month').select('point_id'))
-      .delete();
-    await trx('village_access').where('village_code', 'like', like).delete();
-    await trx('facility')
-      .where('location_code', 'like', like)
-      .andWhere('level', FacilityLevel.VILLAGE_CLINIC)
-      .andWhere('provenance_kind', synthetic)
-      .delete();
-    await upsertRows(trx, 'facility', rows.facility, ['id']);
-    await upsertRows(trx, 'telemedicine_link', rows.telemedicine_link, [
-      'facility_id',
-      'partner_id',
-    ]);
-    await upsertRows(trx, 'village_access', rows.village_access, ['village_code']);
-    await upsertRows(trx, 'assistance_point', rows.assistance_point, ['id']);
-    // Months a steward reported are not overwritten by generated ones.
-    const reportedMonths = new Set(
-      (
-        await trx('assisted_booking_month')
-          .where('village_code', 'like', like)
-          .select('point_id', 'month')
-      ).map((r: Row) => `${r.point_id}|${r.month}`),
-    );
-    await upsertRows(
+  const progress = await villageProgress(opts, prefix);
+  const clock = new SeedClock();
+  const rows = await seedTransaction(orm, async (em, trx) => {
+    const { keptHours, reportedMonths } = await deleteSyntheticRows(trx, prefix);
+    clock.lap('delete');
+    const written = await loadTables(
+      em,
       trx,
-      'assisted_booking_month',
-      rows.assisted_booking_month.filter((r) => !reportedMonths.has(`${r.point_id}|${r.month}`)),
-      ['point_id', 'month'],
+      TABLE_KEYS,
+      async (out) => {
+        await generateRows(
+          opts.seed,
+          prefix,
+          async (table, row) => {
+            if (table === 'facility') {
+              // Opening hours set by a data steward survive a reseed.
+              const k = keptHours.get(row.id as string);
+              if (k)
+                Object.assign(row, k, {
+                  opening_hours:
+                    typeof k.opening_hours === 'string'
+                      ? k.opening_hours
+                      : JSON.stringify(k.opening_hours),
+                });
+            }
+            // Months a steward reported are not overwritten by generated ones.
+            if (
+              table === 'assisted_booking_month' &&
+              reportedMonths.has(`${String(row.point_id)}|${String(row.month)}`)
+            )
+              return;
+            await out.push(table, row);
+          },
+          progress.tick,
+        );
+      },
+      clock,
     );
+    progress.done();
     await rebuildRegionRollups(trx);
+    clock.lap('rollups');
+    return written;
   });
+  clock.lap('commit');
+  return { rows, seconds: clock.seconds };
+}
+
+/**
+ * Removes the scope's synthetic rows and returns what stewards reported that the new rows must
+ * not overwrite: opening hours (few rows; not filtered by scope, since a township's county
+ * hospital stands outside it) and reported months of the scope.
+ */
+async function deleteSyntheticRows(
+  trx: Knex.Transaction,
+  prefix: string,
+): Promise<{ keptHours: Map<string, Row>; reportedMonths: Set<string> }> {
+  const synthetic = ProvenanceKind.SYNTHETIC;
+  const like = `${prefix}%`;
+  const kept: Row[] = await trx('facility')
+    .whereNot('hours_provenance_kind', synthetic)
+    .select(
+      'id',
+      'opening_hours',
+      'hours_provenance_kind',
+      'hours_provenance_source',
+      'hours_provenance_as_of',
+      'hours_provenance_note',
+    );
+  await trx('telemedicine_link')
+    .where('location_code', 'like', like)
+    .andWhere('provenance_kind', synthetic)
+    .delete();
+  await trx('assisted_booking_month')
+    .where('village_code', 'like', like)
+    .andWhere('provenance_kind', synthetic)
+    .delete();
+  // What is left of the scope's months after that delete is what stewards reported.
+  const reported: Row[] = await trx('assisted_booking_month')
+    .where('village_code', 'like', like)
+    .select('point_id', 'month');
+  await trx('assistance_point')
+    .where('village_code', 'like', like)
+    .andWhere('provenance_kind', synthetic)
+    .whereNotIn(
+      'id',
+      reported.map((r) => r.point_id as string),
+    )
+    .delete();
+  await trx('village_access').where('village_code', 'like', like).delete();
+  await trx('facility')
+    .where('location_code', 'like', like)
+    .andWhere('level', FacilityLevel.VILLAGE_CLINIC)
+    .andWhere('provenance_kind', synthetic)
+    .delete();
   return {
-    rows: Object.fromEntries(Object.entries(rows).map(([t, list]) => [t, (list as Row[]).length])),
+    keptHours: new Map(kept.map((k) => [k.id as string, k])),
+    reportedMonths: new Set(reported.map((r) => `${String(r.point_id)}|${String(r.month)}`)),
   };
 }

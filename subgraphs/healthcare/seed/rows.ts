@@ -26,26 +26,29 @@ const ALL_KINDS = Object.values(AssistedBookingKind);
 
 export type Row = Record<string, unknown>;
 
-export interface Rows {
-  facility: Row[];
-  telemedicine_link: Row[];
-  village_access: Row[];
-  assistance_point: Row[];
-  assisted_booking_month: Row[];
-}
+/** The tables the seeder writes, in the order their rows are generated. */
+export type Table =
+  | 'facility'
+  | 'telemedicine_link'
+  | 'village_access'
+  | 'assistance_point'
+  | 'assisted_booking_month';
 
-function facilityRow(
+/** Where generated rows go (the load's bulk writers). */
+export type Emit = (table: Table, row: Row) => Promise<void>;
+
+async function facilityRow(
   seed: number,
   id: string,
   name: string,
   level: FacilityLevel,
   at: { village: string | null; region: string; location: string },
-  rows: Rows,
+  emit: Emit,
   partnerId: string | null,
 ) {
   const f = facilityFigures(seed, id, level);
   const telemedicine = f.offersTelemedicine && partnerId !== null;
-  rows.facility.push({
+  await emit('facility', {
     id,
     name,
     level,
@@ -61,7 +64,7 @@ function facilityRow(
     ...hoursProvenance(),
   });
   if (telemedicine) {
-    rows.telemedicine_link.push({
+    await emit('telemedicine_link', {
       facility_id: id,
       partner_id: partnerId,
       location_code: at.location,
@@ -85,57 +88,50 @@ function hoursProvenance() {
 const hospitalId = (county: string, n: 1 | 2) => `hosp-${county}-${n}`;
 const centreId = (township: string) => `thc-${township}`;
 
-/** Every row of one scope, generated from the division data and the synthetic model. */
-export async function buildRows(seed: number, prefix: string): Promise<Rows> {
-  const rows: Rows = {
-    facility: [],
-    telemedicine_link: [],
-    village_access: [],
-    assistance_point: [],
-    assisted_booking_month: [],
-  };
+/**
+ * Generates every row of one scope from the division data and the synthetic model, streaming:
+ * villages arrive sorted by code, so a township's villages are held only until the next
+ * township starts (a village without a clinic is served by one of its own township's).
+ */
+export async function generateRows(
+  seed: number,
+  prefix: string,
+  emit: Emit,
+  tick: () => void = () => undefined,
+): Promise<void> {
   const inScope = (code: string) => code.startsWith(prefix) || prefix.startsWith(code);
   for await (const a of readDivisions('areas')) {
     if (!inScope(a.code)) continue;
     const at = { village: null, region: a.code, location: a.code };
-    facilityRow(
-      seed,
-      hospitalId(a.code, 1),
-      `${a.name}人民医院`,
-      FacilityLevel.COUNTY_HOSPITAL,
-      at,
-      rows,
-      null,
-    );
-    facilityRow(
-      seed,
-      hospitalId(a.code, 2),
-      `${a.name}中医院`,
-      FacilityLevel.COUNTY_HOSPITAL,
-      at,
-      rows,
-      null,
-    );
+    const hospital = (n: 1 | 2, name: string) =>
+      facilityRow(seed, hospitalId(a.code, n), name, FacilityLevel.COUNTY_HOSPITAL, at, emit, null);
+    await hospital(1, `${a.name}人民医院`);
+    await hospital(2, `${a.name}中医院`);
   }
-  for await (const s of readDivisions('streets')) {
-    if (!s.code.startsWith(prefix)) continue;
+  for await (const s of readDivisions('streets', prefix)) {
     const name = s.name.endsWith('街道') ? `${s.name}社区卫生服务中心` : `${s.name}卫生院`;
     const at = { village: null, region: s.code, location: s.code };
-    facilityRow(
+    await facilityRow(
       seed,
       centreId(s.code),
       name,
       FacilityLevel.TOWNSHIP_HEALTH_CENTRE,
       at,
-      rows,
+      emit,
       hospitalId(s.areaCode, 1),
     );
   }
-  const villages: Record<string, string>[] = [];
-  const clinicsByTownship = new Map<string, string[]>();
-  for await (const v of readDivisions('villages')) {
-    if (!v.code.startsWith(prefix) || !isRuralVillageName(v.name)) continue;
-    villages.push(v);
+  let township: Record<string, string>[] = [];
+  let clinics: string[] = [];
+  for await (const v of readDivisions('villages', prefix)) {
+    tick();
+    if (!isRuralVillageName(v.name)) continue;
+    if (township.length > 0 && township[0].streetCode !== v.streetCode) {
+      await townshipAccess(seed, township, clinics, emit);
+      township = [];
+      clinics = [];
+    }
+    township.push(v);
     if (rngFor(seed, `clinic:${v.code}`)() >= CLINIC_SHARE) continue;
     const id = `clinic-${v.code}`;
     const partner =
@@ -143,25 +139,23 @@ export async function buildRows(seed: number, prefix: string): Promise<Rows> {
         ? centreId(v.streetCode)
         : hospitalId(v.areaCode, 1);
     const at = { village: v.code, region: v.streetCode, location: v.code };
-    const f = facilityRow(
+    const f = await facilityRow(
       seed,
       id,
       `${villageShortName(v.name)}卫生室`,
       FacilityLevel.VILLAGE_CLINIC,
       at,
-      rows,
+      emit,
       partner,
     );
-    const list = clinicsByTownship.get(v.streetCode) ?? [];
-    list.push(id);
-    clinicsByTownship.set(v.streetCode, list);
+    clinics.push(id);
     if (
       f.acceptsOnlineAppointments &&
       rngFor(seed, `point:clinic:${v.code}`)() < CLINIC_POINT_SHARE
     ) {
-      addPoint(
+      await addPoint(
         seed,
-        rows,
+        emit,
         v.code,
         `ap-clinic-${v.code}`,
         AssistancePointKind.VILLAGE_CLINIC,
@@ -170,15 +164,24 @@ export async function buildRows(seed: number, prefix: string): Promise<Rows> {
       );
     }
   }
+  if (township.length > 0) await townshipAccess(seed, township, clinics, emit);
+}
+
+/** Access rows and auditorium assistance points of one township's rural villages. */
+async function townshipAccess(
+  seed: number,
+  villages: Record<string, string>[],
+  neighbours: string[],
+  emit: Emit,
+): Promise<void> {
   for (const v of villages) {
     const own = `clinic-${v.code}`;
-    const neighbours = clinicsByTownship.get(v.streetCode) ?? [];
     const hasOwn = neighbours.includes(own);
     const a = accessFigures(seed, v.code, hasOwn);
     const clinic = hasOwn
       ? own
       : (neighbours[Math.floor(a.neighbourPick * neighbours.length)] ?? null);
-    rows.village_access.push({
+    await emit('village_access', {
       village_code: v.code,
       nearest_clinic_id: clinic,
       clinic_minutes: clinic ? a.clinicMinutes : null,
@@ -191,9 +194,9 @@ export async function buildRows(seed: number, prefix: string): Promise<Rows> {
     });
     const reported = v.code === BAOSHANQIAO_CODE;
     if (reported || rngFor(seed, `point:aud:${v.code}`)() < AUDITORIUM_POINT_SHARE) {
-      addPoint(
+      await addPoint(
         seed,
-        rows,
+        emit,
         v.code,
         `ap-aud-${v.code}`,
         AssistancePointKind.CULTURE_AUDITORIUM,
@@ -203,12 +206,11 @@ export async function buildRows(seed: number, prefix: string): Promise<Rows> {
       );
     }
   }
-  return rows;
 }
 
-function addPoint(
+async function addPoint(
   seed: number,
-  rows: Rows,
+  emit: Emit,
   village: string,
   id: string,
   kind: AssistancePointKind,
@@ -221,7 +223,7 @@ function addPoint(
   const helpsWith = reported
     ? [AssistedBookingKind.DOCTOR_APPOINTMENT]
     : ALL_KINDS.filter((k) => k === AssistedBookingKind.DOCTOR_APPOINTMENT || r() < 0.7);
-  rows.assistance_point.push({
+  await emit('assistance_point', {
     id,
     village_code: village,
     kind,
@@ -231,7 +233,7 @@ function addPoint(
     ...(reported ? BAOSHANQIAO_PROVENANCE : SYNTHETIC),
   });
   for (const m of monthlyCounts(seed, id, helpsWith, scale)) {
-    rows.assisted_booking_month.push({
+    await emit('assisted_booking_month', {
       point_id: id,
       month: m.month,
       village_code: village,

@@ -8,6 +8,7 @@ import {
   scopePrefix,
   type DivisionFile,
 } from '../../shared/divisions.js';
+import { SeedClock } from '../../shared/seed-load.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { RegionLevel } from '../region/region.entity.js';
 import { VillageKind } from '../village/village.entity.js';
@@ -52,6 +53,7 @@ async function villageCounts(
  */
 export async function seedPlaces(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
   const em = orm.em.fork() as EntityManager;
+  const clock = new SeedClock();
   const prefix = scopePrefix(opts.scope);
   const total = opts.progress ? await countVillages(prefix) : undefined;
   const villages = new BatchWriter(em, 'village', ['code'], VILLAGE_BATCH, (n) =>
@@ -71,6 +73,7 @@ export async function seedPlaces(orm: Orm, opts: SeedOptions): Promise<SeedResul
     }
     await villages.flush();
   });
+  clock.lap('villages');
 
   // Counted from the table, not from this load alone: an ancestor region (Zhejiang when loading
   // one county) must count the villages of every scope loaded so far.
@@ -91,5 +94,6 @@ export async function seedPlaces(orm: Orm, opts: SeedOptions): Promise<SeedResul
     }
   }
   await bulkUpsert(em, 'region', regions, ['code']);
-  return { rows: { region: regions.length, village: villages.written } };
+  clock.lap('regions');
+  return { rows: { region: regions.length, village: villages.written }, seconds: clock.seconds };
 }

@@ -1,0 +1,43 @@
+import { FieldResolver, Resolver, Root } from 'type-graphql';
+import { ReportedFact, xinhuaFact } from '../../shared/reported-fact.js';
+import { RegionCulture } from './region-culture.resolver.js';
+import { ROLLUP_AS_OF } from './rollups.js';
+
+/**
+ * What the Xinhua (2021) article states about auditoriums, by region code, worded as stated.
+ * The figures next to these statements (counts, coverage) say in their own provenance whether
+ * they are the reported ones or counted from synthetic records.
+ */
+const FACTS: Record<string, ReportedFact[]> = {
+  '33': [
+    xinhuaFact(
+      'zhejiang-auditorium-count',
+      'Zhejiang has over 17,000 village culture auditoriums.',
+      ROLLUP_AS_OF,
+    ),
+    xinhuaFact(
+      'zhejiang-auditorium-coverage',
+      'Village culture auditoriums cover 91.3 % of villages in Zhejiang.',
+      ROLLUP_AS_OF,
+    ),
+    xinhuaFact(
+      'zhejiang-auditoriums-digital-hubs',
+      'The auditoriums also act as hubs of digital public services.',
+      ROLLUP_AS_OF,
+      "Reported of the province's auditoriums in general, without a count: digitalServiceHubCount " +
+        'is counted from the synthetic auditorium records (those offering help with online ' +
+        'public services).',
+    ),
+  ],
+};
+
+@Resolver(() => RegionCulture)
+export class RegionCultureFactsResolver {
+  @FieldResolver(() => [ReportedFact], {
+    description:
+      "Statements a named source reports about the region's auditoriums (empty when none).",
+  })
+  reportedFacts(@Root() view: RegionCulture): ReportedFact[] {
+    return FACTS[view.regionCode] ?? [];
+  }
+}

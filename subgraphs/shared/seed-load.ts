@@ -1,0 +1,156 @@
+import type { Knex } from 'knex';
+import { BatchWriter, isSqlite, withDeferredIndexes } from './bulk.js';
+import type { EntityManager, Orm } from './database.js';
+import { countVillages } from './divisions.js';
+import type { SeedOptions } from './subgraph.js';
+
+/** Rows per bulk write: large enough to amortise a COPY round trip, small enough for memory. */
+export const SEED_BATCH = 20_000;
+
+/**
+ * Runs a domain seeder's load in one transaction: `em` is the transaction's EntityManager (the
+ * shared bulk writers join it), `trx` its knex transaction for deletes and rollup rebuilds.
+ * Anything thrown rolls the whole load back.
+ */
+export async function seedTransaction<T>(
+  orm: Orm,
+  load: (em: EntityManager, trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
+  const root = orm.em.fork() as EntityManager;
+  const knex = root.getKnex();
+  const sqlite = isSqlite(knex);
+  // SQLite's default page cache (2 MB) spills a large transaction's dirty pages to the WAL and
+  // reads them back; a bigger cache for the load halves a province's load time.
+  const cache = sqlite ? await pragmaValue(knex, 'cache_size') : null;
+  if (sqlite) await knex.raw(`pragma cache_size = ${SQLITE_LOAD_CACHE_KIB}`);
+  try {
+    return await root.transactional(async (em) => {
+      const trx = em.getTransactionContext<Knex.Transaction>();
+      if (!trx) throw new Error('no transaction context');
+      if (!sqlite) {
+        // For this transaction only: memory for the index rebuilds and the rollups' group-bys.
+        await trx.raw(`set local maintenance_work_mem = '256MB'`);
+        await trx.raw(`set local work_mem = '64MB'`);
+      }
+      return load(em as EntityManager, trx);
+    });
+  } finally {
+    if (cache !== null) await knex.raw(`pragma cache_size = ${Number(cache)}`);
+  }
+}
+
+/** SQLite page cache during a load, in KiB (negative: a size rather than a page count). */
+const SQLITE_LOAD_CACHE_KIB = -262_144;
+
+async function pragmaValue(knex: Knex, name: string): Promise<unknown> {
+  const rows = (await knex.raw(`pragma ${name}`)) as Record<string, unknown>[];
+  return rows[0]?.[name] ?? null;
+}
+
+/** One BatchWriter per table of a load, created on first use; `written` per table at the end. */
+export class SeedWriters {
+  private readonly writers = new Map<string, BatchWriter>();
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly keys: Record<string, string[]>,
+    private readonly batchSize = SEED_BATCH,
+  ) {}
+
+  private writer(table: string): BatchWriter {
+    let w = this.writers.get(table);
+    if (!w) {
+      const keys = this.keys[table];
+      if (!keys) throw new Error(`no conflict keys for ${table}`);
+      w = new BatchWriter(this.em, table, keys, this.batchSize);
+      this.writers.set(table, w);
+    }
+    return w;
+  }
+
+  async push(table: string, row: Record<string, unknown>): Promise<void> {
+    await this.writer(table).push(row);
+  }
+
+  async pushAll(table: string, rows: Record<string, unknown>[]): Promise<void> {
+    const w = this.writer(table);
+    for (const row of rows) await w.push(row);
+  }
+
+  /** Writes what is left and returns the rows written per table (every table in `keys`). */
+  async finish(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const table of Object.keys(this.keys)) {
+      const w = this.writers.get(table);
+      out[table] = w ? await w.flush() : 0;
+    }
+    return out;
+  }
+}
+
+/**
+ * Writes a load's tables through one SeedWriters. A table that is empty when the load starts
+ * (after the caller's delete of stale rows) is filled with plain inserts — COPY straight into
+ * it on PostgreSQL — with its secondary indexes dropped and rebuilt after; the others get
+ * upserts. Call inside `seedTransaction`, before rebuilding rollups (which then have indexes).
+ */
+export async function loadTables(
+  em: EntityManager,
+  trx: Knex.Transaction,
+  keys: Record<string, string[]>,
+  load: (out: SeedWriters) => Promise<void>,
+  clock?: SeedClock,
+): Promise<Record<string, number>> {
+  const fresh: string[] = [];
+  for (const table of Object.keys(keys)) if (!(await trx(table).first())) fresh.push(table);
+  const out = new SeedWriters(
+    em,
+    Object.fromEntries(Object.entries(keys).map(([t, k]) => [t, fresh.includes(t) ? [] : k])),
+  );
+  const run = async (tables: string[]): Promise<Record<string, number>> => {
+    if (tables.length === 0) {
+      await load(out);
+      const written = await out.finish();
+      clock?.lap('write');
+      return written;
+    }
+    return withDeferredIndexes(em, tables[0], () => run(tables.slice(1)));
+  };
+  const written = await run(fresh);
+  // The planner has no statistics on freshly filled tables yet; the rollups that follow need them.
+  if (!isSqlite(trx)) for (const table of fresh) await trx.raw(`analyze "${table}"`);
+  clock?.lap('indexes');
+  return written;
+}
+
+/** Seconds per phase of a load, for the summary and the benchmark. */
+export class SeedClock {
+  readonly seconds: Record<string, number> = {};
+  private last = performance.now();
+
+  lap(phase: string): void {
+    const now = performance.now();
+    this.seconds[phase] = (this.seconds[phase] ?? 0) + (now - this.last) / 1000;
+    this.last = now;
+  }
+}
+
+/**
+ * Progress of a load measured in village-level units of the scope (known in advance, so the
+ * printer can tell the time left): call `tick()` once per unit read.
+ */
+export async function villageProgress(
+  opts: SeedOptions,
+  prefix: string,
+  every = 5_000,
+): Promise<{ tick: () => void; done: () => void }> {
+  if (!opts.progress) return { tick: () => undefined, done: () => undefined };
+  const total = await countVillages(prefix);
+  let n = 0;
+  return {
+    tick: () => {
+      if (++n % every === 0) opts.progress!('village-level units', n, total);
+    },
+    done: () => opts.progress!('village-level units', total, total),
+  };
+}
