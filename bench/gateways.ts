@@ -54,6 +54,9 @@ const HIVE_BIN = (() => {
   }
 })();
 
+/** The HMAC key of the signed identity header, shared by our gateway and the subgraphs. */
+export const BENCH_SHARED_SECRET = 'benchmark-only-gateway-shared-secret-0123456789';
+
 const COMMON_ENV = {
   NODE_ENV: 'production',
   APOLLO_TELEMETRY_DISABLED: '1',
@@ -101,6 +104,10 @@ export const GATEWAYS: GatewaySpec[] = [
       INTROSPECTION: 'false',
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
+      GATEWAY_SHARED_SECRET: BENCH_SHARED_SECRET,
+      // Quotas stay on (counted per request) but high enough for one load generator's address.
+      ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000000',
+      ANONYMOUS_DAILY_QUOTA: '1000000000',
       ...Object.fromEntries(
         Object.entries(ctx.subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]),
       ),

@@ -74,6 +74,10 @@ const schema = z.object({
   BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().positive().default(5),
   BREAKER_RESET_MS: z.coerce.number().int().positive().default(10_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
+  // Performance
+  SUBGRAPH_DEDUPE: bool.default(true),
+  DOCUMENT_CACHE_SIZE: int(1_000),
+  SUBGRAPH_MAX_SOCKETS: z.coerce.number().int().positive().default(128),
   // Logs
   AUDIT_LOG_PATH: z.string().optional(),
   AUDIT_SENSITIVE_TYPES: csv,
@@ -133,6 +137,12 @@ export interface GatewayConfig {
   retryBackoffMs: number;
   breaker: { failureThreshold: number; resetMs: number };
   shutdownTimeoutMs: number;
+  /** Share one subgraph fetch between identical concurrent queries of callers with the same scopes. */
+  dedupeSubgraphFetches: boolean;
+  /** Documents whose parse, validation and authorization results are kept. */
+  documentCacheSize: number;
+  /** Most pooled keep-alive connections per subgraph. */
+  subgraphMaxSockets: number;
   audit: { path: string | undefined; sensitiveTypes: string[] };
   logLevel: string;
   prettyLogs: boolean;
@@ -220,6 +230,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     retryBackoffMs: c.SUBGRAPH_RETRY_BACKOFF_MS,
     breaker: { failureThreshold: c.BREAKER_FAILURE_THRESHOLD, resetMs: c.BREAKER_RESET_MS },
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    dedupeSubgraphFetches: c.SUBGRAPH_DEDUPE,
+    documentCacheSize: c.DOCUMENT_CACHE_SIZE,
+    subgraphMaxSockets: c.SUBGRAPH_MAX_SOCKETS,
     audit: { path: c.AUDIT_LOG_PATH, sensitiveTypes: c.AUDIT_SENSITIVE_TYPES },
     logLevel: c.LOG_LEVEL,
     prettyLogs:

@@ -19,6 +19,7 @@ import { createPipeline, type RequestContext } from './graphql.js';
 import { applyCors, BodyTooLargeError, errorBody, sendJson } from './http.js';
 import { FileKeyStore, RedisKeyStore, type KeyStore } from './keys.js';
 import { createLimits } from './limits.js';
+import { createOperationCache } from './operation-cache.js';
 import { createQuotas } from './quota.js';
 import { subgraphsOf, supergraphFromFile } from './supergraph.js';
 
@@ -74,11 +75,15 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           backoffMs: config.retryBackoffMs,
           breaker: config.breaker,
           sharedSecret: config.sharedSecret,
+          dedupe: config.dedupeSubgraphFetches,
+          maxSockets: config.subgraphMaxSockets,
         },
         logger,
         metrics.observeFetch,
         (state) => metrics.setBreakerState(name, state),
+        metrics.recordCache,
       );
+      dataSources.get(name)?.close(); // a reloaded supergraph builds new sources
       dataSources.set(name, source);
       return source;
     },
@@ -130,12 +135,18 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     maxRows: config.csvMaxRows,
   });
 
+  const limits = createLimits(config.limits);
   const pipeline = createPipeline({
     config,
     apollo,
     authenticate: createAuthenticator(config, keys),
     consumeQuota: createQuotas(redis, logger),
-    limits: createLimits(config.limits),
+    limits,
+    operations: createOperationCache({
+      size: config.documentCacheSize,
+      limits,
+      recordCache: metrics.recordCache,
+    }),
     resolveDocument: createDocumentResolver({
       trusted: loadTrustedDocuments(config.trustedDocumentsPath),
       apqCacheSize: config.apqCacheSize,
@@ -278,6 +289,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           server!.closeAllConnections();
           await closed;
           await apollo.stop();
+          for (const source of dataSources.values()) source.close();
           await keys.close();
           audit.close();
           if (redis) redis.disconnect();

@@ -1,14 +1,15 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { print, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { AuditEntry } from './audit.js';
 import { AuthError, INTROSPECT_SCOPE, type Identity } from './auth.js';
-import { applyDenials, authorizeOperation, type AuthDirectives } from './authz.js';
+import { applyDenials, type AuthDirectives } from './authz.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './datasource.js';
 import type { createDocumentResolver } from './documents.js';
 import { errorBody, readBody } from './http.js';
 import { RequestRejection, type createLimits } from './limits.js';
+import type { createOperationCache } from './operation-cache.js';
 import type { createQuotas } from './quota.js';
 
 /** What the HTTP layer sends back. */
@@ -29,6 +30,8 @@ export interface PipelineDeps {
   authenticate: (req: IncomingMessage) => Promise<Identity>;
   consumeQuota: ReturnType<typeof createQuotas>;
   limits: ReturnType<typeof createLimits>;
+  /** Parse, validation and authorization, cached per document (operation-cache.ts). */
+  operations: ReturnType<typeof createOperationCache>;
   resolveDocument: ReturnType<typeof createDocumentResolver>;
   /** The schema and auth directives currently served (they change on supergraph reload). */
   current: () => { schema: GraphQLSchema; directives: AuthDirectives } | undefined;
@@ -83,23 +86,30 @@ export function createPipeline(deps: PipelineDeps) {
     const served = deps.current();
     if (!served) throw new RequestRejection(503, 'SERVICE_UNAVAILABLE', 'Starting up.');
     const privileged = identity.scopes.includes(INTROSPECT_SCOPE);
-    const doc = limits.parseDocument(query);
-    limits.check(
+    const opName = operationName ?? undefined;
+    const doc = deps.operations.document(
       served.schema,
-      doc,
-      operationName ?? undefined,
-      (variables as Record<string, unknown>) ?? undefined,
+      hash,
+      query,
       config.fieldSuggestions || privileged,
     );
-    const auth = authorizeOperation(
+    limits.checkCost(
       served.schema,
-      served.directives,
-      deps.sensitiveTypes,
       doc,
-      operationName ?? undefined,
-      identity,
+      opName,
+      (variables as Record<string, unknown>) ?? undefined,
     );
-    if (!auth) throw new RequestRejection(400, 'BAD_REQUEST', 'Name the operation to run.');
+    const prepared = deps.operations.authorize({
+      schema: served.schema,
+      directives: served.directives,
+      sensitiveTypes: deps.sensitiveTypes,
+      hash,
+      query,
+      operationName: opName,
+      identity,
+    });
+    if (!prepared) throw new RequestRejection(400, 'BAD_REQUEST', 'Name the operation to run.');
+    const { auth } = prepared;
     audit.operationType = auth.operation;
     audit.operationName = auth.operationName;
     audit.sensitiveFields = auth.sensitive;
@@ -115,7 +125,7 @@ export function createPipeline(deps: PipelineDeps) {
       audit.errorCodes = ['FORBIDDEN'];
       return json(200, out);
     }
-    const text = auth.changed ? print(auth.document) : query;
+    const text = prepared.text;
     const extensions = { ...((body.extensions as Record<string, unknown>) ?? {}) };
     delete extensions.persistedQuery; // resolved above; Apollo's own APQ is off
     const headers = new HeaderMap();
