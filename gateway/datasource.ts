@@ -16,6 +16,8 @@ import { injectTraceContext } from './tracing.js';
 export interface GatewayContext {
   requestId: string;
   identity?: Identity;
+  /** Filled in with the subgraphs the request fetched from (response cache invalidation). */
+  subgraphs?: Set<string>;
 }
 
 export interface SubgraphPolicy {
@@ -109,6 +111,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       return parseResult(res);
     }
     const context = options.context;
+    context?.subgraphs?.add(this.subgraph);
     const isMutation = /^\s*mutation\b/.test(query);
     let settled: Settled;
     if (isMutation || !this.policy.dedupe) {

@@ -3,7 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,11 +16,12 @@ import { SubgraphDataSource } from './datasource.js';
 import { createDocumentResolver, loadTrustedDocuments } from './documents.js';
 import { formatGatewayError } from './errors.js';
 import { createPipeline, type RequestContext } from './graphql.js';
-import { applyCors, BodyTooLargeError, errorBody, sendJson } from './http.js';
+import { applyCors, BodyTooLargeError, encodeBody, errorBody, sendJson } from './http.js';
 import { FileKeyStore, RedisKeyStore, type KeyStore } from './keys.js';
 import { createLimits } from './limits.js';
 import { createOperationCache } from './operation-cache.js';
 import { createQuotas } from './quota.js';
+import { createResponseCache } from './response-cache.js';
 import { subgraphsOf, supergraphFromFile } from './supergraph.js';
 
 export { subgraphsOf };
@@ -55,7 +56,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     : undefined;
   const keys: KeyStore =
     config.keys.store === 'redis'
-      ? new RedisKeyStore(redis!)
+      ? new RedisKeyStore(redis!, undefined, config.keys.reloadMs)
       : new FileKeyStore(config.keys.path, config.keys.reloadMs);
   const audit = createAuditLog(config.audit.path, logger);
   const dataSources = new Map<string, SubgraphDataSource>();
@@ -89,9 +90,14 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     },
   });
 
-  let served: { schema: GraphQLSchema; directives: AuthDirectives } | undefined;
+  let served: { schema: GraphQLSchema; directives: AuthDirectives; version: string } | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    served = { schema: apiSchema, directives: AuthDirectives.fromSupergraph(coreSupergraphSdl) };
+    served = {
+      schema: apiSchema,
+      directives: AuthDirectives.fromSupergraph(coreSupergraphSdl),
+      // Cached answers of one supergraph are never served under another.
+      version: createHash('sha256').update(coreSupergraphSdl).digest('hex').slice(0, 16),
+    };
   });
 
   const apollo = new ApolloServer<RequestContext>({
@@ -152,6 +158,13 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       apqCacheSize: config.apqCacheSize,
     }),
     current: () => served,
+    responseCache: createResponseCache({
+      mode: config.responseCache.mode,
+      redis,
+      maxBytes: config.responseCache.maxBytes,
+      logger,
+      recordCache: metrics.recordCache,
+    }),
     sensitiveTypes: new Set(config.audit.sensitiveTypes),
   });
 
@@ -185,7 +198,14 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       status = reply.status;
       for (const [key, value] of Object.entries(reply.headers)) res.setHeader(key, value);
       res.statusCode = reply.status;
-      res.end(reply.body);
+      const out = encodeBody(
+        reply.body,
+        req.headers['accept-encoding'],
+        config.compressionMinBytes,
+      );
+      if (config.compressionMinBytes > 0) res.appendHeader('vary', 'Accept-Encoding');
+      if (out.encoding) res.setHeader('content-encoding', out.encoding);
+      res.end(out.body);
       entry.result =
         status >= 400
           ? ((JSON.parse(reply.body) as { errors?: { extensions?: { code?: string } }[] })

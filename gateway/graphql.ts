@@ -11,6 +11,7 @@ import { errorBody, readBody } from './http.js';
 import { RequestRejection, type createLimits } from './limits.js';
 import type { createOperationCache } from './operation-cache.js';
 import type { createQuotas } from './quota.js';
+import type { ResponseCache } from './response-cache.js';
 
 /** What the HTTP layer sends back. */
 export interface Reply {
@@ -34,7 +35,9 @@ export interface PipelineDeps {
   operations: ReturnType<typeof createOperationCache>;
   resolveDocument: ReturnType<typeof createDocumentResolver>;
   /** The schema and auth directives currently served (they change on supergraph reload). */
-  current: () => { schema: GraphQLSchema; directives: AuthDirectives } | undefined;
+  current: () => { schema: GraphQLSchema; directives: AuthDirectives; version: string } | undefined;
+  /** Whole answers of queries (off: undefined). */
+  responseCache?: ResponseCache;
   sensitiveTypes: ReadonlySet<string>;
 }
 
@@ -52,6 +55,23 @@ function parseJsonParam(value: string | null, name: string): unknown {
     throw new RequestRejection(400, 'BAD_REQUEST', `\`${name}\` is not valid JSON.`);
   }
 }
+
+/**
+ * A shared HTTP cache must not hand an answer computed for one caller's credentials to another:
+ * answers to authenticated callers are marked private.
+ */
+function forCaller(cacheControl: string, identity: Identity): string {
+  return identity.authenticated ? cacheControl.replace(/\bpublic\b/, 'private') : cacheControl;
+}
+
+const json200 = (body: string, cacheControl: string, identity: Identity): Reply => ({
+  status: 200,
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': forCaller(cacheControl, identity),
+  },
+  body,
+});
 
 /**
  * The request pipeline in front of Apollo Server, in order: credentials (401), quota (429),
@@ -125,6 +145,23 @@ export function createPipeline(deps: PipelineDeps) {
       audit.errorCodes = ['FORBIDDEN'];
       return json(200, out);
     }
+    // Whole answers of queries, as the subgraphs' cache hints allow (response-cache.ts).
+    const cache =
+      auth.operation === 'query' && auth.denied.length === 0 && !auth.introspection
+        ? deps.responseCache
+        : undefined;
+    const cacheQuery = {
+      schemaVersion: served.version,
+      documentHash: hash,
+      operationName: opName,
+      variables,
+      identity,
+    };
+    const cached = cache ? await cache.lookup(cacheQuery) : undefined;
+    if (cached?.hit) {
+      audit.errorCodes = [];
+      return json200(cached.hit.body, cached.hit.cacheControl, identity);
+    }
     const text = prepared.text;
     const extensions = { ...((body.extensions as Record<string, unknown>) ?? {}) };
     delete extensions.persistedQuery; // resolved above; Apollo's own APQ is off
@@ -140,7 +177,7 @@ export function createPipeline(deps: PipelineDeps) {
       if (Object.keys(extensions).length) params.set('extensions', JSON.stringify(extensions));
       search = `?${params}`;
     }
-    const context: RequestContext = { requestId, identity };
+    const context: RequestContext = { requestId, identity, subgraphs: new Set() };
     const result = await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method,
@@ -170,9 +207,16 @@ export function createPipeline(deps: PipelineDeps) {
       ...(auth.denied.length ? ['FORBIDDEN'] : []),
       ...(context.errorCodes ?? []),
     ];
+    const status = result.status ?? 200;
+    const cacheControl = result.headers.get('cache-control');
+    if (auth.operation === 'mutation') await deps.responseCache?.invalidate(context.subgraphs!);
+    else if (cache && status === 200 && !context.errorCodes?.length) {
+      void cache.store(cacheQuery, bodyText, cacheControl, context.subgraphs!, cached?.gens);
+    }
     const outHeaders: Record<string, string> = {};
     for (const [key, value] of result.headers) outHeaders[key] = value;
-    return { status: result.status ?? 200, headers: outHeaders, body: bodyText };
+    if (cacheControl) outHeaders['cache-control'] = forCaller(cacheControl, identity);
+    return { status, headers: outHeaders, body: bodyText };
   }
 
   /** Runs a request; fills `audit` with what it learns on the way. Never throws. */

@@ -15,6 +15,16 @@ export class Lru<K, V> {
     return value;
   }
 
+  /** The value without marking it as recently used. */
+  peek(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
+  /** The least recently used key. */
+  oldestKey(): K | undefined {
+    return this.map.keys().next().value;
+  }
+
   set(key: K, value: V): void {
     if (this.capacity <= 0) return;
     this.map.delete(key);
