@@ -165,6 +165,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       logger,
       recordCache: metrics.recordCache,
     }),
+    observeCachedAnswer: metrics.observeCachedAnswer,
     sensitiveTypes: new Set(config.audit.sensitiveTypes),
   });
 
