@@ -22,6 +22,8 @@ export interface GatewaySpec {
   env: (ctx: GatewayStartContext) => Record<string, string>;
   /** Names a problem found in the gateway's own log (e.g. a silently disabled feature). */
   logProblem?: (log: string) => string | undefined;
+  /** Only these workloads (all when unset). */
+  workloads?: string[];
 }
 
 const require = createRequire(import.meta.url);
@@ -53,6 +55,9 @@ const HIVE_BIN = (() => {
     return 'node_modules/@graphql-hive/gateway/dist/bin.js';
   }
 })();
+
+/** The HMAC key of the signed identity header, shared by our gateway and the subgraphs. */
+export const BENCH_SHARED_SECRET = 'benchmark-only-gateway-shared-secret-0123456789';
 
 const COMMON_ENV = {
   NODE_ENV: 'production',
@@ -87,12 +92,12 @@ function hive(name: string, label: string, flags: string[]): GatewaySpec {
   };
 }
 
-export const GATEWAYS: GatewaySpec[] = [
-  {
-    name: 'ours',
-    label: 'ours (dist/gateway/main.js, production config)',
+/** Our gateway with the production settings it supports (gateway/config.ts). */
+function ours(name: string, label: string, env: Record<string, string>): GatewaySpec {
+  return {
+    name,
+    label,
     args: () => ['dist/gateway/main.js'],
-    // Production settings the gateway supports (gateway/config.ts); extend with --gateway-env.
     env: (ctx) => ({
       ...COMMON_ENV,
       PORT: String(ctx.port),
@@ -101,11 +106,29 @@ export const GATEWAYS: GatewaySpec[] = [
       INTROSPECTION: 'false',
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
+      GATEWAY_SHARED_SECRET: BENCH_SHARED_SECRET,
+      // Quotas stay on (counted per request) but high enough for one load generator's address.
+      ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000000',
+      ANONYMOUS_DAILY_QUOTA: '1000000000',
+      ...env,
       ...Object.fromEntries(
         Object.entries(ctx.subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]),
       ),
       ...ctx.extraEnv,
     }),
+  };
+}
+
+export const GATEWAYS: GatewaySpec[] = [
+  // The headline: every request answered by the subgraphs (no response cache).
+  ours('ours', 'ours (dist/gateway/main.js, production config, response cache off)', {
+    RESPONSE_CACHE: 'off',
+  }),
+  {
+    ...ours('ours-cached', 'ours with its in-memory response cache (subgraph cache hints)', {
+      RESPONSE_CACHE: 'memory',
+    }),
+    workloads: ['profile', 'page', 'mix'],
   },
   {
     name: 'stock',

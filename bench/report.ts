@@ -63,11 +63,17 @@ export function machineInfo(): Record<string, string> {
   };
 }
 
+/** Milliseconds of gateway CPU per answered request. */
+export function cpuMsPerRequest(m: Measurement): number | undefined {
+  if (m.gatewayCpu === undefined || !m.load || m.load.rps <= 0) return undefined;
+  return (m.gatewayCpu * 1000) / m.load.rps;
+}
+
 /** One table per workload: a row per gateway, then the ratios the goal is about. */
 export function workloadTable(workload: string, rows: Measurement[]): string {
   const body = rows.map((m) => {
     const l = m.load;
-    if (!l) return [m.gateway, `failed: ${m.error ?? '?'}`, '', '', '', '', '', '', '', ''];
+    if (!l) return [m.gateway, `failed: ${m.error ?? '?'}`, '', '', '', '', '', '', '', '', ''];
     return [
       m.gateway,
       fixed(l.rps, 0),
@@ -79,6 +85,7 @@ export function workloadTable(workload: string, rows: Measurement[]): string {
         .join(', '),
       fixed(m.peakRssMb, 0),
       m.gatewayCpu === undefined ? '–' : `${(m.gatewayCpu * 100).toFixed(0)}%`,
+      fixed(cpuMsPerRequest(m), 2),
       m.otherCpu === undefined ? '–' : `${(m.otherCpu * 100).toFixed(0)}%`,
       m.boundBy ?? '–',
     ];
@@ -93,6 +100,7 @@ export function workloadTable(workload: string, rows: Measurement[]): string {
       'errors',
       'peak RSS MB',
       'gw CPU',
+      'gw CPU ms/req',
       'rest CPU',
       'bound by',
     ],
@@ -116,6 +124,24 @@ export function workloadTable(workload: string, rows: Measurement[]): string {
     if (stock) p99.push(`stock ${fixed(stock.p99, 1)}`);
     if (bestHive) p99.push(`${bestHive.gateway} ${fixed(bestHive.load!.p99, 1)}`);
     lines.push(`Ratios (req/s): ${parts.join(', ')}. ${p99.join(', ')}.`);
+    const cached = rows.find((m) => m.gateway === 'ours-cached')?.load;
+    if (cached)
+      lines.push(
+        `With the response cache (not the headline): ours-cached/ours ${ratio(cached.rps, ours.rps)}` +
+          `${stock ? `, ours-cached/stock ${ratio(cached.rps, stock.rps)}` : ''}` +
+          `${bestHive ? `, ours-cached/best Hive ${ratio(cached.rps, bestHive.load!.rps)}` : ''}; p99 ${fixed(cached.p99, 1)} ms.`,
+      );
+    // CPU time per request barely depends on what else the machine runs: a steadier measure.
+    const cpu = rows
+      .filter((m) => m.gateway !== 'ours' && cpuMsPerRequest(m) !== undefined && !m.mismatch)
+      .map(
+        (m) =>
+          `${m.gateway} ${ratio(cpuMsPerRequest(m)!, cpuMsPerRequest(rows.find((r) => r.gateway === 'ours')!))}`,
+      );
+    if (cpu.length)
+      lines.push(
+        `Gateway CPU per request, theirs/ours (higher = ours cheaper): ${cpu.join(', ')}.`,
+      );
     const goal = [
       stock ? ours.rps >= 3 * stock.rps : undefined,
       bestHive ? ours.rps >= bestHive.load!.rps : undefined,

@@ -36,7 +36,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '20' },
     workloads: { type: 'string', default: WORKLOADS.map((w) => w.name).join(',') },
-    gateways: { type: 'string', default: `ours,stock,hive,hive-rust,${DIRECT}` },
+    gateways: { type: 'string', default: `ours,ours-cached,stock,hive,hive-rust,${DIRECT}` },
     'memory-soak': { type: 'string', default: '60' },
     'soak-gateways': { type: 'string', default: 'ours' },
     'soak-workload': { type: 'string', default: 'mix' },
@@ -113,7 +113,16 @@ if (busy > 0.25 * availableParallelism()) {
 
 const perRun = warmupSec + durationSec + 1;
 const expectedSec =
-  gatewayNames.filter((g) => g !== DIRECT).length * (workloads.length * perRun + 5) +
+  gatewayNames
+    .filter((g) => g !== DIRECT)
+    .map((g) => GATEWAYS.find((s) => s.name === g)!)
+    .reduce(
+      (sum, g) =>
+        sum +
+        workloads.filter((w) => !g.workloads || g.workloads.includes(w.name)).length * perRun +
+        5,
+      0,
+    ) +
   (gatewayNames.includes(DIRECT) ? workloads.filter((w) => w.floor).length * perRun : 0) +
   soakSec * list(flags['soak-gateways']!).filter((g) => gatewayNames.includes(g)).length +
   (flags.profile ? perRun + 5 : 0) +
@@ -158,6 +167,7 @@ try {
     sql: sqlOn,
     log,
     reference: new Map(),
+    specs: new Map(GATEWAYS.map((g) => [g.name, g])),
   };
   const measurements: Measurement[] = [];
   const sqlRows: SqlRow[] = [];

@@ -6,7 +6,12 @@ import type { GatewaySpec } from './gateways.js';
 import { runLoad, errorCount, type LoadResult } from './load.js';
 import { cpuOf, readCpuSeconds, readMemory, RssSampler } from './monitor.js';
 import { postGraphQL, startNode, waitFor, type Child, type Pinning } from './processes.js';
-import type { Measurement, ProfileSummary, SoakResult } from './report.js';
+import {
+  cpuMsPerRequest,
+  type Measurement,
+  type ProfileSummary,
+  type SoakResult,
+} from './report.js';
 import { probe, type ProbeResult } from './sql.js';
 import type { BenchStack } from './stack.js';
 import { boundBy, fixed, linearRegression } from './stats.js';
@@ -25,6 +30,8 @@ export interface SessionOptions {
   extraEnv: Record<string, string>;
   sql: boolean;
   log: (line: string) => void;
+  /** The gateways of the run, by name (their workload filters). */
+  specs?: Map<string, GatewaySpec>;
   /** Per workload: the first gateway's answer to the first operation, to compare the rest to. */
   reference: Map<string, { gateway: string; json: string }>;
 }
@@ -164,6 +171,7 @@ function describe(m: Measurement): string {
   return (
     `${fixed(l.rps)} req/s, p50 ${fixed(l.p50, 1)} p95 ${fixed(l.p95, 1)} p99 ${fixed(l.p99, 1)} ms, ` +
     `errors ${errorCount(l)}, RSS ${fixed(m.peakRssMb)} MB, CPU gw ${cpu(m.gatewayCpu)} ` +
+    `(${fixed(cpuMsPerRequest(m), 2)} ms/req) ` +
     `rest ${cpu(m.otherCpu)}, bound by ${m.boundBy}`
   );
 }
@@ -178,7 +186,8 @@ export async function runWorkloads(
   const measurements: Measurement[] = [];
   const sql: SqlRow[] = [];
   const endpoints = o.stack.subgraphs.map(({ name, origin }) => ({ name, origin }));
-  for (const w of o.workloads) {
+  const spec = o.specs?.get(gateway);
+  for (const w of o.workloads.filter((x) => !spec?.workloads || spec.workloads.includes(x.name))) {
     const check = await validate(o, gateway, url, w.name, w.operation(o.ctx, 0));
     if (check.error) {
       o.log(`  ${w.name}: skipped, the operation fails: ${check.error}`);

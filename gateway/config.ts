@@ -74,11 +74,19 @@ const schema = z.object({
   BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().positive().default(5),
   BREAKER_RESET_MS: z.coerce.number().int().positive().default(10_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
+  // Performance
+  SUBGRAPH_DEDUPE: bool.default(true),
+  DOCUMENT_CACHE_SIZE: int(1_000),
+  RESPONSE_CACHE: z.enum(['off', 'memory', 'redis']).optional(),
+  RESPONSE_CACHE_MAX_MB: z.coerce.number().int().positive().default(64),
+  COMPRESSION_MIN_BYTES: int(1024),
+  SUBGRAPH_MAX_SOCKETS: z.coerce.number().int().positive().default(128),
   // Logs
   AUDIT_LOG_PATH: z.string().optional(),
   AUDIT_SENSITIVE_TYPES: csv,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+  LOG_SYNC: bool.default(false),
   // Observability: OpenTelemetry traces (off unless configured).
   ...tracingEnv,
   // Analyst and frontend routes (gateway/graphiql.ts, gateway/csv.ts).
@@ -133,9 +141,21 @@ export interface GatewayConfig {
   retryBackoffMs: number;
   breaker: { failureThreshold: number; resetMs: number };
   shutdownTimeoutMs: number;
+  /** Share one subgraph fetch between identical concurrent queries of callers with the same scopes. */
+  dedupeSubgraphFetches: boolean;
+  /** Documents whose parse, validation and authorization results are kept. */
+  documentCacheSize: number;
+  /** Whole query answers, as the subgraphs' cache hints allow (response-cache.ts). */
+  responseCache: { mode: 'off' | 'memory' | 'redis'; maxBytes: number };
+  /** Answers at least this long are gzip/br-compressed when the client accepts it; 0 = never. */
+  compressionMinBytes: number;
+  /** Most pooled keep-alive connections per subgraph. */
+  subgraphMaxSockets: number;
   audit: { path: string | undefined; sensitiveTypes: string[] };
   logLevel: string;
   prettyLogs: boolean;
+  /** Write each log line at once (true) or in 4 KB chunks, flushed at exit (false). */
+  logSync: boolean;
   tracing: TracingConfig;
   /** Serve GraphiQL at GET /graphql to browsers (Accept: text/html). */
   graphiql: boolean;
@@ -174,6 +194,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   }
   const keyStore = c.KEY_STORE ?? (c.REDIS_URL ? 'redis' : 'file');
   if (keyStore === 'redis' && !c.REDIS_URL) fail(['  REDIS_URL: required when KEY_STORE=redis']);
+  if (c.RESPONSE_CACHE === 'redis' && !c.REDIS_URL) {
+    fail(['  REDIS_URL: required when RESPONSE_CACHE=redis']);
+  }
   return {
     port: c.PORT,
     host: c.HOST,
@@ -220,10 +243,19 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     retryBackoffMs: c.SUBGRAPH_RETRY_BACKOFF_MS,
     breaker: { failureThreshold: c.BREAKER_FAILURE_THRESHOLD, resetMs: c.BREAKER_RESET_MS },
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    dedupeSubgraphFetches: c.SUBGRAPH_DEDUPE,
+    documentCacheSize: c.DOCUMENT_CACHE_SIZE,
+    compressionMinBytes: c.COMPRESSION_MIN_BYTES,
+    responseCache: {
+      mode: c.RESPONSE_CACHE ?? (c.REDIS_URL ? 'redis' : 'memory'),
+      maxBytes: c.RESPONSE_CACHE_MAX_MB * 1024 * 1024,
+    },
+    subgraphMaxSockets: c.SUBGRAPH_MAX_SOCKETS,
     audit: { path: c.AUDIT_LOG_PATH, sensitiveTypes: c.AUDIT_SENSITIVE_TYPES },
     logLevel: c.LOG_LEVEL,
     prettyLogs:
       c.LOG_FORMAT === 'pretty' || (c.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
+    logSync: c.LOG_SYNC,
     tracing: tracingConfigFrom(c),
     graphiql: c.GRAPHIQL === 'true',
     csvMaxRows: c.CSV_MAX_ROWS,

@@ -1,16 +1,23 @@
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { Kind, parse, type DocumentNode, type FieldNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Identity } from './auth.js';
 import { CircuitBreaker } from './breaker.js';
 import { IDENTITY_HEADER, signIdentity } from './identity-header.js';
 import type { BreakerState, FetchObserver, FetchOutcome } from './metrics.js';
+import {
+  createSubgraphHttpClient,
+  type SubgraphHttpClient,
+  type SubgraphHttpResponse,
+} from './subgraph-http.js';
+import { cacheHintOf, unavailable } from './subgraph-response.js';
 import { injectTraceContext } from './tracing.js';
 
 export interface GatewayContext {
   requestId: string;
   identity?: Identity;
+  /** Filled in with the subgraphs the request fetched from (response cache invalidation). */
+  subgraphs?: Set<string>;
 }
 
 export interface SubgraphPolicy {
@@ -19,52 +26,64 @@ export interface SubgraphPolicy {
   backoffMs: number;
   breaker: { failureThreshold: number; resetMs: number };
   sharedSecret: string;
+  /** Share one subgraph fetch between identical concurrent queries (same caller scopes). */
+  dedupe: boolean;
+  /** Most open connections to this subgraph. */
+  maxSockets: number;
 }
 
-const DEADLINE_HEADER = 'x-gateway-deadline';
-const deadlines = new WeakMap<object, number>();
-const MAX_PATH_ERRORS = 100;
-const MESSAGE = 'A part of the graph is unavailable right now.';
+type OperationOptions = Extract<
+  GraphQLDataSourceProcessOptions<GatewayContext>,
+  { incomingRequestContext: unknown }
+>;
 
 class SubgraphFailure extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    readonly status?: number,
   ) {
     super(message);
   }
 }
 
+/**
+ * A fetch that ended: the subgraph's answer or unavailable. The parsed result goes to the first
+ * consumer; others sharing the fetch parse the text again (the gateway merges response objects
+ * into its own result tree, so two requests must never share them).
+ */
+type Settled =
+  { ok: true; res: SubgraphHttpResponse; parsed?: GatewayGraphQLResponse } | { ok: false };
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const JSON_TYPE = /^application\/(graphql-response\+)?json/;
+/** Identity headers are re-signed after this long (subgraphs accept them for 5 minutes). */
+const SIGNATURE_TTL_MS = 30_000;
 
 /**
- * Fetches from one subgraph. Passes the request id and the signed caller identity on; bounds
- * the whole fetch (retries included) by the timeout; retries queries — never mutations — with
- * exponential backoff; trips a circuit breaker after repeated failures. Any failure becomes a
- * SUBGRAPH_UNAVAILABLE error at each affected response path, without the subgraph's address.
+ * Fetches from one subgraph over pooled keep-alive connections (subgraph-http.ts). Passes the
+ * request id, the signed caller identity and the trace context on; bounds the whole fetch
+ * (retries included) by the timeout; retries queries — never mutations — with exponential
+ * backoff; trips a circuit breaker after repeated failures; shares one fetch between identical
+ * concurrent queries of callers with the same scopes. Any failure becomes a SUBGRAPH_UNAVAILABLE
+ * error at each affected response path, without the subgraph's address.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   readonly breaker: CircuitBreaker;
+  private readonly http: SubgraphHttpClient;
+  private readonly inFlight = new Map<string, Promise<Settled>>();
+  private readonly signatures = new Map<string, { value: string; until: number }>();
 
   constructor(
     private readonly subgraph: string,
-    url: string,
+    readonly url: string,
     private readonly policy: SubgraphPolicy,
     private readonly log: Logger,
     private readonly observeFetch?: FetchObserver,
     onBreakerChange?: (state: BreakerState) => void,
+    private readonly recordCache?: (cache: string, hit: boolean) => void,
   ) {
-    super({
-      url,
-      // Node's own fetch (undici: pooled keep-alive connections), bounded by what is left of
-      // the fetch's time budget.
-      fetcher: ((input: string, init: RequestInit & { headers: Record<string, string> }) => {
-        const deadline = Number(init.headers[DEADLINE_HEADER]);
-        delete init.headers[DEADLINE_HEADER];
-        const left = Number.isFinite(deadline) ? deadline - Date.now() : policy.timeoutMs;
-        return fetch(input, { ...init, signal: AbortSignal.timeout(Math.max(1, left)) });
-      }) as never,
-    });
+    this.http = createSubgraphHttpClient(url, { maxSockets: policy.maxSockets });
     this.breaker = new CircuitBreaker(
       policy.breaker.failureThreshold,
       policy.breaker.resetMs,
@@ -75,61 +94,86 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     );
   }
 
-  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const headers = options.request.http?.headers;
-    if (!headers) return;
-    const context = 'context' in options ? options.context : undefined;
-    if (context?.requestId) headers.set('x-request-id', context.requestId);
-    if (context?.identity) {
-      headers.set(IDENTITY_HEADER, signIdentity(context.identity, this.policy.sharedSecret));
-    }
-    const deadline = deadlines.get(options);
-    if (deadline) headers.set(DEADLINE_HEADER, String(deadline));
-    // Observability: continue the trace (the active span is @apollo/gateway's fetch span).
-    injectTraceContext(headers);
+  /** Closes the pooled connections. */
+  close(): void {
+    this.http.close();
   }
 
-  override async process(
+  async process(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): Promise<GatewayGraphQLResponse> {
+    const { query, variables, operationName } = options.request;
+    if (!query) throw new Error('Missing query');
+    const body = JSON.stringify({ query, variables, operationName });
     // Health checks and schema loading go straight through; only operations are guarded.
-    if (!('incomingRequestContext' in options)) return super.process(options);
-    const requestId = options.context?.requestId;
-    if (!this.breaker.allow()) return unavailable(options);
+    if (!('incomingRequestContext' in options)) {
+      const res = await this.http.post(body, this.headersFor(undefined), this.policy.timeoutMs);
+      return parseResult(res);
+    }
+    const context = options.context;
+    context?.subgraphs?.add(this.subgraph);
+    const isMutation = /^\s*mutation\b/.test(query);
+    let settled: Settled;
+    if (isMutation || !this.policy.dedupe) {
+      settled = await this.guarded(body, context, isMutation);
+    } else {
+      const key = `${scopeKey(context?.identity)}\n${body}`;
+      const shared = this.inFlight.get(key);
+      this.recordCache?.('subgraph_fetch_dedup', shared !== undefined);
+      if (shared) settled = await shared;
+      else {
+        const started = this.guarded(body, context, false);
+        this.inFlight.set(key, started);
+        try {
+          settled = await started;
+        } finally {
+          this.inFlight.delete(key);
+        }
+      }
+    }
+    if (!settled.ok) return unavailable(options);
+    const result = settled.parsed ?? parseResult(settled.res);
+    settled.parsed = undefined;
+    restrictCachePolicy(options, settled.res);
+    return result;
+  }
+
+  /** The breaker, metrics and retries around one logical fetch. */
+  private async guarded(
+    body: string,
+    context: GatewayContext | undefined,
+    isMutation: boolean,
+  ): Promise<Settled> {
+    if (!this.breaker.allow()) return { ok: false };
     // Observability: fetch count, latency and errors per subgraph.
     const done = this.observeFetch?.(this.subgraph);
     let outcome: FetchOutcome = 'unavailable';
     try {
-      return await this.attempt(options, requestId, (o) => (outcome = o));
+      const settled = await this.attempt(body, context, isMutation);
+      if (settled.ok) outcome = settled.parsed?.errors?.length ? 'graphql_error' : 'success';
+      return settled;
     } finally {
       done?.(outcome);
     }
   }
 
-  /** One guarded fetch: retries queries with backoff inside the deadline, never mutations. */
+  /** Retries queries with backoff inside the deadline, never mutations. */
   private async attempt(
-    options: Extract<
-      GraphQLDataSourceProcessOptions<GatewayContext>,
-      { incomingRequestContext: unknown }
-    >,
-    requestId: string | undefined,
-    setOutcome: (o: FetchOutcome) => void,
-  ): Promise<GatewayGraphQLResponse> {
-    const isMutation = /^\s*mutation\b/.test(options.request.query ?? '');
+    body: string,
+    context: GatewayContext | undefined,
+    isMutation: boolean,
+  ): Promise<Settled> {
+    const requestId = context?.requestId;
     const deadline = Date.now() + this.policy.timeoutMs;
-    deadlines.set(options, deadline);
+    const headers = this.headersFor(context);
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await super.process(options);
-        if (!res || typeof res !== 'object' || (!('data' in res) && !('errors' in res))) {
-          throw new SubgraphFailure('response is not a GraphQL result', true);
-        }
+        const res = await this.http.post(body, headers, deadline - Date.now());
+        const parsed = checkResponse(res);
         this.breaker.success();
-        setOutcome(res.errors?.length ? 'graphql_error' : 'success');
-        return res;
+        return { ok: true, res, parsed };
       } catch (err) {
-        const status = (err as { extensions?: { response?: { status?: number } } }).extensions
-          ?.response?.status;
+        const status = err instanceof SubgraphFailure ? err.status : undefined;
         const timedOut = (err as Error).name === 'TimeoutError' || Date.now() >= deadline;
         // A 4xx is our request's fault: neither retried nor counted against the subgraph.
         const clientError = typeof status === 'number' && status >= 400 && status < 500;
@@ -149,57 +193,68 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
           continue;
         }
         if (!clientError) this.breaker.failure();
-        return unavailable(options);
+        return { ok: false };
       }
     }
+  }
+
+  private headersFor(context: GatewayContext | undefined): Record<string, string> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
+    if (context?.requestId) headers['x-request-id'] = context.requestId;
+    if (context?.identity) headers[IDENTITY_HEADER] = this.signed(context.identity);
+    // Observability: continue the trace (the active span is @apollo/gateway's fetch span).
+    injectTraceContext({ set: (name, value) => (headers[name] = value) });
+    return headers;
+  }
+
+  /** The identity header, re-used for a while per caller: one HMAC per caller, not per fetch. */
+  private signed(identity: Identity): string {
+    const key = `${identity.kind}\n${identity.id}\n${identity.scopes.join(' ')}`;
+    const now = Date.now();
+    const known = this.signatures.get(key);
+    if (known && known.until > now) return known.value;
+    if (this.signatures.size >= 10_000) this.signatures.clear();
+    const value = signIdentity(identity, this.policy.sharedSecret, now);
+    this.signatures.set(key, { value, until: now + SIGNATURE_TTL_MS });
+    return value;
   }
 }
 
-/**
- * A GraphQL response carrying one SUBGRAPH_UNAVAILABLE error per field this fetch was to
- * provide: the gateway maps `_entities` indexes and root fields to response paths, so each
- * affected field gets its error and the rest of the response is kept.
- */
-function unavailable(
-  options: Extract<
-    GraphQLDataSourceProcessOptions<GatewayContext>,
-    { incomingRequestContext: unknown }
-  >,
-): GatewayGraphQLResponse {
-  const err = (path?: (string | number)[]) => ({
-    message: MESSAGE,
-    ...(path ? { path } : {}),
-    extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
-  });
-  let doc: DocumentNode;
+/** What two callers must share for one subgraph answer to serve both. */
+function scopeKey(identity: Identity | undefined): string {
+  if (!identity) return '-';
+  return `${identity.authenticated ? 'auth' : 'anon'}:${[...identity.scopes].sort().join(' ')}`;
+}
+
+/** The parsed answer; throws a SubgraphFailure unless it is a 2xx GraphQL JSON result. */
+function checkResponse(res: SubgraphHttpResponse): GatewayGraphQLResponse {
+  if (res.status < 200 || res.status >= 300) {
+    throw new SubgraphFailure(`HTTP ${res.status}`, res.status >= 500, res.status);
+  }
+  const type = String(res.headers['content-type'] ?? '');
+  if (!JSON_TYPE.test(type)) throw new SubgraphFailure('response is not JSON', true);
+  let parsed: unknown;
   try {
-    doc = options.document ?? parse(options.request.query ?? '');
+    parsed = JSON.parse(res.body);
   } catch {
-    return { errors: [err()] };
+    throw new SubgraphFailure('response is not valid JSON', true);
   }
-  const op = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-  const roots = (op?.selectionSet.selections ?? []).filter(
-    (s): s is FieldNode => s.kind === Kind.FIELD,
-  );
-  const errors: ReturnType<typeof err>[] = [];
-  const reps = options.request.variables?.representations;
-  const entities = roots.find((f) => f.name.value === '_entities');
-  if (entities && Array.isArray(reps)) {
-    const fieldsOf = new Map<string, string[]>();
-    for (const s of entities.selectionSet?.selections ?? []) {
-      if (s.kind !== Kind.INLINE_FRAGMENT || !s.typeCondition) continue;
-      const names = s.selectionSet.selections
-        .filter((f): f is FieldNode => f.kind === Kind.FIELD && f.name.value !== '__typename')
-        .map((f) => f.alias?.value ?? f.name.value);
-      fieldsOf.set(s.typeCondition.name.value, names);
-    }
-    reps.forEach((rep: { __typename?: string }, i: number) => {
-      for (const f of fieldsOf.get(rep?.__typename ?? '') ?? []) {
-        if (errors.length < MAX_PATH_ERRORS) errors.push(err(['_entities', i, f]));
-      }
-    });
-  } else {
-    for (const f of roots) errors.push(err([f.alias?.value ?? f.name.value]));
+  if (!parsed || typeof parsed !== 'object' || (!('data' in parsed) && !('errors' in parsed))) {
+    throw new SubgraphFailure('response is not a GraphQL result', true);
   }
-  return { errors: errors.length ? errors : [err()] };
+  return parsed as GatewayGraphQLResponse;
+}
+
+function parseResult(res: SubgraphHttpResponse): GatewayGraphQLResponse {
+  return JSON.parse(res.body) as GatewayGraphQLResponse;
+}
+
+/** As @apollo/gateway's own data source: the subgraph's Cache-Control restricts the response's. */
+function restrictCachePolicy(options: OperationOptions, res: SubgraphHttpResponse): void {
+  const policy = options.incomingRequestContext.overallCachePolicy;
+  if (!policy || !('restrict' in policy)) return;
+  policy.restrict(cacheHintOf(res.headers['cache-control']));
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RequestRejection } from './limits.js';
+import { Lru } from './lru.js';
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -59,6 +60,17 @@ export function createDocumentResolver(opts: {
     while (apq.size > opts.apqCacheSize) apq.delete(apq.keys().next().value as string);
   };
 
+  // The SHA-256 of recently seen texts: a Map lookup is cheaper than hashing again.
+  const hashes = new Lru<string, string>(opts.apqCacheSize);
+  const hashOf = (query: string) => {
+    let hash = hashes.get(query);
+    if (hash === undefined) {
+      hash = sha256(query);
+      if (query.length <= 100_000) hashes.set(query, hash);
+    }
+    return hash;
+  };
+
   return function resolve(
     body: { query?: unknown; extensions?: unknown; documentId?: unknown },
     trustedOnly: boolean,
@@ -89,7 +101,7 @@ export function createDocumentResolver(opts: {
     if (query === undefined || query.length === 0) {
       throw new RequestRejection(400, 'BAD_REQUEST', 'The request has no GraphQL document.');
     }
-    const hash = sha256(query);
+    const hash = hashOf(query);
     if (requestedHash && requestedHash !== hash) {
       throw new RequestRejection(400, 'BAD_REQUEST', 'The persisted query hash does not match.');
     }

@@ -3,7 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,10 +16,12 @@ import { SubgraphDataSource } from './datasource.js';
 import { createDocumentResolver, loadTrustedDocuments } from './documents.js';
 import { formatGatewayError } from './errors.js';
 import { createPipeline, type RequestContext } from './graphql.js';
-import { applyCors, BodyTooLargeError, errorBody, sendJson } from './http.js';
+import { applyCors, BodyTooLargeError, encodeBody, errorBody, sendJson } from './http.js';
 import { FileKeyStore, RedisKeyStore, type KeyStore } from './keys.js';
 import { createLimits } from './limits.js';
+import { createOperationCache } from './operation-cache.js';
 import { createQuotas } from './quota.js';
+import { createResponseCache } from './response-cache.js';
 import { subgraphsOf, supergraphFromFile } from './supergraph.js';
 
 export { subgraphsOf };
@@ -54,7 +56,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     : undefined;
   const keys: KeyStore =
     config.keys.store === 'redis'
-      ? new RedisKeyStore(redis!)
+      ? new RedisKeyStore(redis!, undefined, config.keys.reloadMs)
       : new FileKeyStore(config.keys.path, config.keys.reloadMs);
   const audit = createAuditLog(config.audit.path, logger);
   const dataSources = new Map<string, SubgraphDataSource>();
@@ -74,19 +76,28 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           backoffMs: config.retryBackoffMs,
           breaker: config.breaker,
           sharedSecret: config.sharedSecret,
+          dedupe: config.dedupeSubgraphFetches,
+          maxSockets: config.subgraphMaxSockets,
         },
         logger,
         metrics.observeFetch,
         (state) => metrics.setBreakerState(name, state),
+        metrics.recordCache,
       );
+      dataSources.get(name)?.close(); // a reloaded supergraph builds new sources
       dataSources.set(name, source);
       return source;
     },
   });
 
-  let served: { schema: GraphQLSchema; directives: AuthDirectives } | undefined;
+  let served: { schema: GraphQLSchema; directives: AuthDirectives; version: string } | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    served = { schema: apiSchema, directives: AuthDirectives.fromSupergraph(coreSupergraphSdl) };
+    served = {
+      schema: apiSchema,
+      directives: AuthDirectives.fromSupergraph(coreSupergraphSdl),
+      // Cached answers of one supergraph are never served under another.
+      version: createHash('sha256').update(coreSupergraphSdl).digest('hex').slice(0, 16),
+    };
   });
 
   const apollo = new ApolloServer<RequestContext>({
@@ -132,17 +143,31 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     maxRows: config.csvMaxRows,
   });
 
+  const limits = createLimits(config.limits);
   const pipeline = createPipeline({
     config,
     apollo,
     authenticate: createAuthenticator(config, keys),
     consumeQuota: createQuotas(redis, logger),
-    limits: createLimits(config.limits),
+    limits,
+    operations: createOperationCache({
+      size: config.documentCacheSize,
+      limits,
+      recordCache: metrics.recordCache,
+    }),
     resolveDocument: createDocumentResolver({
       trusted: loadTrustedDocuments(config.trustedDocumentsPath),
       apqCacheSize: config.apqCacheSize,
     }),
     current: () => served,
+    responseCache: createResponseCache({
+      mode: config.responseCache.mode,
+      redis,
+      maxBytes: config.responseCache.maxBytes,
+      logger,
+      recordCache: metrics.recordCache,
+    }),
+    observeCachedAnswer: metrics.observeCachedAnswer,
     sensitiveTypes: new Set(config.audit.sensitiveTypes),
   });
 
@@ -176,7 +201,14 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       status = reply.status;
       for (const [key, value] of Object.entries(reply.headers)) res.setHeader(key, value);
       res.statusCode = reply.status;
-      res.end(reply.body);
+      const out = encodeBody(
+        reply.body,
+        req.headers['accept-encoding'],
+        config.compressionMinBytes,
+      );
+      if (config.compressionMinBytes > 0) res.appendHeader('vary', 'Accept-Encoding');
+      if (out.encoding) res.setHeader('content-encoding', out.encoding);
+      res.end(out.body);
       entry.result =
         status >= 400
           ? ((JSON.parse(reply.body) as { errors?: { extensions?: { code?: string } }[] })
@@ -280,6 +312,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           server!.closeAllConnections();
           await closed;
           await apollo.stop();
+          for (const source of dataSources.values()) source.close();
           await keys.close();
           audit.close();
           if (redis) redis.disconnect();

@@ -1,15 +1,17 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { print, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { AuditEntry } from './audit.js';
 import { AuthError, INTROSPECT_SCOPE, type Identity } from './auth.js';
-import { applyDenials, authorizeOperation, type AuthDirectives } from './authz.js';
+import { applyDenials, type AuthDirectives } from './authz.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './datasource.js';
 import type { createDocumentResolver } from './documents.js';
 import { errorBody, readBody } from './http.js';
 import { RequestRejection, type createLimits } from './limits.js';
+import type { createOperationCache } from './operation-cache.js';
 import type { createQuotas } from './quota.js';
+import type { ResponseCache } from './response-cache.js';
 
 /** What the HTTP layer sends back. */
 export interface Reply {
@@ -29,9 +31,15 @@ export interface PipelineDeps {
   authenticate: (req: IncomingMessage) => Promise<Identity>;
   consumeQuota: ReturnType<typeof createQuotas>;
   limits: ReturnType<typeof createLimits>;
+  /** Parse, validation and authorization, cached per document (operation-cache.ts). */
+  operations: ReturnType<typeof createOperationCache>;
   resolveDocument: ReturnType<typeof createDocumentResolver>;
   /** The schema and auth directives currently served (they change on supergraph reload). */
-  current: () => { schema: GraphQLSchema; directives: AuthDirectives } | undefined;
+  current: () => { schema: GraphQLSchema; directives: AuthDirectives; version: string } | undefined;
+  /** Whole answers of queries (off: undefined). */
+  responseCache?: ResponseCache;
+  /** Counts an answer served from the response cache in the request metrics. */
+  observeCachedAnswer?: (operationName: string | undefined, type: string, seconds: number) => void;
   sensitiveTypes: ReadonlySet<string>;
 }
 
@@ -51,6 +59,23 @@ function parseJsonParam(value: string | null, name: string): unknown {
 }
 
 /**
+ * A shared HTTP cache must not hand an answer computed for one caller's credentials to another:
+ * answers to authenticated callers are marked private.
+ */
+function forCaller(cacheControl: string, identity: Identity): string {
+  return identity.authenticated ? cacheControl.replace(/\bpublic\b/, 'private') : cacheControl;
+}
+
+const json200 = (body: string, cacheControl: string, identity: Identity): Reply => ({
+  status: 200,
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': forCaller(cacheControl, identity),
+  },
+  body,
+});
+
+/**
  * The request pipeline in front of Apollo Server, in order: credentials (401), quota (429),
  * body (413/400), document (APQ, trusted documents), parse (400), limits and validation (400),
  * authorization (fields removed with FORBIDDEN at their paths), then execution.
@@ -66,6 +91,7 @@ export function createPipeline(deps: PipelineDeps) {
     identity: Identity,
     audit: Partial<AuditEntry>,
   ): Promise<Reply> {
+    const startedAt = performance.now();
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
       throw new RequestRejection(400, 'BAD_REQUEST', 'The body must be a JSON object.');
     }
@@ -83,23 +109,30 @@ export function createPipeline(deps: PipelineDeps) {
     const served = deps.current();
     if (!served) throw new RequestRejection(503, 'SERVICE_UNAVAILABLE', 'Starting up.');
     const privileged = identity.scopes.includes(INTROSPECT_SCOPE);
-    const doc = limits.parseDocument(query);
-    limits.check(
+    const opName = operationName ?? undefined;
+    const doc = deps.operations.document(
       served.schema,
-      doc,
-      operationName ?? undefined,
-      (variables as Record<string, unknown>) ?? undefined,
+      hash,
+      query,
       config.fieldSuggestions || privileged,
     );
-    const auth = authorizeOperation(
+    limits.checkCost(
       served.schema,
-      served.directives,
-      deps.sensitiveTypes,
       doc,
-      operationName ?? undefined,
-      identity,
+      opName,
+      (variables as Record<string, unknown>) ?? undefined,
     );
-    if (!auth) throw new RequestRejection(400, 'BAD_REQUEST', 'Name the operation to run.');
+    const prepared = deps.operations.authorize({
+      schema: served.schema,
+      directives: served.directives,
+      sensitiveTypes: deps.sensitiveTypes,
+      hash,
+      query,
+      operationName: opName,
+      identity,
+    });
+    if (!prepared) throw new RequestRejection(400, 'BAD_REQUEST', 'Name the operation to run.');
+    const { auth } = prepared;
     audit.operationType = auth.operation;
     audit.operationName = auth.operationName;
     audit.sensitiveFields = auth.sensitive;
@@ -115,7 +148,29 @@ export function createPipeline(deps: PipelineDeps) {
       audit.errorCodes = ['FORBIDDEN'];
       return json(200, out);
     }
-    const text = auth.changed ? print(auth.document) : query;
+    // Whole answers of queries, as the subgraphs' cache hints allow (response-cache.ts).
+    const cache =
+      auth.operation === 'query' && auth.denied.length === 0 && !auth.introspection
+        ? deps.responseCache
+        : undefined;
+    const cacheQuery = {
+      schemaVersion: served.version,
+      documentHash: hash,
+      operationName: opName,
+      variables,
+      identity,
+    };
+    const cached = cache ? await cache.lookup(cacheQuery) : undefined;
+    if (cached?.hit) {
+      audit.errorCodes = [];
+      deps.observeCachedAnswer?.(
+        auth.operationName,
+        auth.operation,
+        (performance.now() - startedAt) / 1000,
+      );
+      return json200(cached.hit.body, cached.hit.cacheControl, identity);
+    }
+    const text = prepared.text;
     const extensions = { ...((body.extensions as Record<string, unknown>) ?? {}) };
     delete extensions.persistedQuery; // resolved above; Apollo's own APQ is off
     const headers = new HeaderMap();
@@ -130,7 +185,7 @@ export function createPipeline(deps: PipelineDeps) {
       if (Object.keys(extensions).length) params.set('extensions', JSON.stringify(extensions));
       search = `?${params}`;
     }
-    const context: RequestContext = { requestId, identity };
+    const context: RequestContext = { requestId, identity, subgraphs: new Set() };
     const result = await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method,
@@ -160,9 +215,16 @@ export function createPipeline(deps: PipelineDeps) {
       ...(auth.denied.length ? ['FORBIDDEN'] : []),
       ...(context.errorCodes ?? []),
     ];
+    const status = result.status ?? 200;
+    const cacheControl = result.headers.get('cache-control');
+    if (auth.operation === 'mutation') await deps.responseCache?.invalidate(context.subgraphs!);
+    else if (cache && status === 200 && !context.errorCodes?.length) {
+      void cache.store(cacheQuery, bodyText, cacheControl, context.subgraphs!, cached?.gens);
+    }
     const outHeaders: Record<string, string> = {};
     for (const [key, value] of result.headers) outHeaders[key] = value;
-    return { status: result.status ?? 200, headers: outHeaders, body: bodyText };
+    if (cacheControl) outHeaders['cache-control'] = forCaller(cacheControl, identity);
+    return { status, headers: outHeaders, body: bodyText };
   }
 
   /** Runs a request; fills `audit` with what it learns on the way. Never throws. */

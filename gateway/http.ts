@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 
 export class BodyTooLargeError extends Error {}
 
@@ -59,4 +60,37 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, origins: st
   res.statusCode = 204;
   res.end();
   return true;
+}
+
+/** Encodings the client accepts (`q=0` excluded), lower-cased. */
+function accepted(header: string | string[] | undefined): Set<string> {
+  const out = new Set<string>();
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  for (const part of value.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name || params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p))) continue;
+    out.add(name);
+  }
+  return out;
+}
+
+/**
+ * The response body, compressed when it is at least `minBytes` long and the client accepts
+ * gzip or br. Fastest settings (gzip level 1, brotli quality 1): JSON answers shrink about ten
+ * times for a fraction of a millisecond; small answers are sent as they are.
+ */
+export function encodeBody(
+  body: string,
+  acceptEncoding: string | string[] | undefined,
+  minBytes: number,
+): { body: string | Buffer; encoding?: 'gzip' | 'br' } {
+  if (minBytes <= 0 || body.length < minBytes || !acceptEncoding) return { body };
+  const ok = accepted(acceptEncoding);
+  if (ok.has('gzip') || ok.has('*'))
+    return { body: gzipSync(body, { level: 1 }), encoding: 'gzip' };
+  if (ok.has('br')) {
+    const params = { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 };
+    return { body: brotliCompressSync(body, { params }), encoding: 'br' };
+  }
+  return { body };
 }

@@ -20,7 +20,9 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const config = loadGatewayConfig();
   const redis = config.keys.store === 'redis' ? new Redis(config.redisUrl!) : undefined;
-  const store: KeyStore = redis ? new RedisKeyStore(redis) : new FileKeyStore(config.keys.path, 0);
+  const store: KeyStore = redis
+    ? new RedisKeyStore(redis, undefined, 0)
+    : new FileKeyStore(config.keys.path, 0);
   try {
     if (command === 'create') {
       const { values } = parseArgs({

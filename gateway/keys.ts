@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Redis } from 'ioredis';
+import { Lru } from './lru.js';
 
 /**
  * API keys. A key is 32 random bytes shown once at creation; only its SHA-256 is stored (a
@@ -143,16 +144,31 @@ export class FileKeyStore implements KeyStore {
   async close() {}
 }
 
-/** Keys in one Redis hash (field = key hash), shared by every gateway replica. */
+/**
+ * Keys in one Redis hash (field = key hash), shared by every gateway replica. A looked-up
+ * record (or its absence) is kept for `reloadMs`, so a busy key costs one Redis round trip per
+ * interval, and a revocation takes effect within that interval, as with the file store.
+ */
 export class RedisKeyStore implements KeyStore {
+  private readonly cache = new Lru<string, { record: ApiKeyRecord | undefined; until: number }>(
+    10_000,
+  );
+
   constructor(
     private readonly redis: Redis,
     private readonly hashName = 'rdsg:api-keys',
+    private readonly reloadMs = 1000,
   ) {}
 
   async lookup(key: string) {
-    const raw = await this.redis.hget(this.hashName, hashKey(key));
-    return raw ? (JSON.parse(raw) as ApiKeyRecord) : undefined;
+    const hash = hashKey(key);
+    const now = Date.now();
+    const known = this.cache.get(hash);
+    if (known && known.until > now) return known.record;
+    const raw = await this.redis.hget(this.hashName, hash);
+    const record = raw ? (JSON.parse(raw) as ApiKeyRecord) : undefined;
+    if (this.reloadMs > 0) this.cache.set(hash, { record, until: now + this.reloadMs });
+    return record;
   }
 
   async create(input: NewKey) {
@@ -171,6 +187,7 @@ export class RedisKeyStore implements KeyStore {
     if (!record) return false;
     const revoked = { ...record, revokedAt: record.revokedAt ?? new Date().toISOString() };
     await this.redis.hset(this.hashName, record.hash, JSON.stringify(revoked));
+    this.cache.delete(record.hash);
     return true;
   }
 

@@ -89,14 +89,11 @@ export function createLimits(limits: Limits) {
     }
   }
 
-  /** Spec validation plus the armor limits; throws a RequestRejection with the first code hit. */
-  function check(
-    schema: GraphQLSchema,
-    doc: DocumentNode,
-    operationName: string | undefined,
-    variables: Record<string, unknown> | undefined,
-    suggestions: boolean,
-  ): void {
+  /**
+   * Spec validation plus the armor limits; throws a RequestRejection with the first code hit.
+   * Depends only on the schema and the document (callers cache it per document).
+   */
+  function validateDocument(schema: GraphQLSchema, doc: DocumentNode, suggestions: boolean): void {
     for (const { code, rules } of armor) {
       if (rules.length === 0) continue;
       const errors = validate(schema, doc, rules);
@@ -109,6 +106,15 @@ export function createLimits(limits: Limits) {
       );
       throw new RequestRejection(400, 'GRAPHQL_VALIDATION_FAILED', shown[0].message, shown);
     }
+  }
+
+  /** The cost limit: depends on the variables (list sizes), so it runs on every request. */
+  function checkCost(
+    schema: GraphQLSchema,
+    doc: DocumentNode,
+    operationName: string | undefined,
+    variables: Record<string, unknown> | undefined,
+  ): void {
     if (limits.maxCost > 0) {
       const cost = costOf(schema, doc, operationName, variables ?? {}, limits.defaultListSize);
       if (cost > limits.maxCost) {
@@ -121,7 +127,19 @@ export function createLimits(limits: Limits) {
     }
   }
 
-  return { parseDocument, check };
+  /** Validation, limits and cost in one call. */
+  function check(
+    schema: GraphQLSchema,
+    doc: DocumentNode,
+    operationName: string | undefined,
+    variables: Record<string, unknown> | undefined,
+    suggestions: boolean,
+  ): void {
+    validateDocument(schema, doc, suggestions);
+    checkCost(schema, doc, operationName, variables);
+  }
+
+  return { parseDocument, validateDocument, checkCost, check };
 }
 
 const SIZE_ARGS = new Set(['first', 'last', 'limit']);

@@ -108,6 +108,17 @@ export function createGatewayMetrics(subgraphs: string[]) {
     },
   };
 
+  /** A request answered without executing it (the response cache): counted like the others. */
+  const observeCachedAnswer = (
+    operationName: string | undefined,
+    type: string,
+    seconds: number,
+  ) => {
+    const labels = { operation: labelOperation(operationName), type, outcome: 'success' };
+    requests.inc(labels);
+    requestDuration.observe(labels, seconds);
+  };
+
   const observeFetch: FetchObserver = (subgraph) => {
     const started = process.hrtime.bigint();
     return (outcome) => {
@@ -122,6 +133,7 @@ export function createGatewayMetrics(subgraphs: string[]) {
     /** Apollo Server plugin counting and timing requests. */
     plugin,
     observeFetch,
+    observeCachedAnswer,
     /** For the circuit breaker: report a subgraph's breaker state. */
     setBreakerState(subgraph: string, state: BreakerState) {
       breaker.set({ subgraph }, BREAKER_STATES[state]);

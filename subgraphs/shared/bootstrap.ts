@@ -1,5 +1,5 @@
 import type { BaseContext } from '@apollo/server';
-import type { SubgraphConfig } from './config.js';
+import { DEFAULT_CACHE_MAX_AGE, type SubgraphConfig } from './config.js';
 import {
   dialectOf,
   openDatabase,
@@ -36,6 +36,8 @@ export async function startSubgraph<T extends BaseContext>(
     gatewaySharedSecret?: string;
     /** Counts SQL statements and GraphQL requests, served at GET /debug/sql-count (benchmarks). */
     statementCounter?: boolean;
+    /** Cache hint of read fields without one; the subgraph's default (config.ts) when unset. */
+    cacheMaxAge?: number;
   },
 ): Promise<StartedSubgraph> {
   const counts = opts.statementCounter ? { statements: 0, requests: 0 } : undefined;
@@ -68,6 +70,8 @@ export async function startSubgraph<T extends BaseContext>(
       },
       debugRoutes: counts ? { '/debug/sql-count': () => ({ ...counts }) } : undefined,
       gatewaySharedSecret: opts.gatewaySharedSecret ?? DEV_GATEWAY_SHARED_SECRET,
+      cacheMaxAge:
+        opts.cacheMaxAge ?? DEFAULT_CACHE_MAX_AGE[def.name as keyof typeof DEFAULT_CACHE_MAX_AGE],
       ready: async () => {
         await (orm.em.fork() as EntityManager).getConnection().execute('select 1');
       },
@@ -108,6 +112,7 @@ export async function runSubgraph<T extends BaseContext>(
     migrate: config.migrate,
     gatewaySharedSecret: config.gatewaySharedSecret,
     statementCounter: config.sqlStatementCounter,
+    cacheMaxAge: config.cacheMaxAge,
   });
   let stopping = false;
   const stop = async (signal: string) => {

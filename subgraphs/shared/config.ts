@@ -14,6 +14,18 @@ export const SUBGRAPH_PORTS = {
 } as const;
 export type SubgraphName = keyof typeof SUBGRAPH_PORTS;
 
+/**
+ * Default cache hint (seconds) of every read field without one of its own: the division
+ * hierarchy changes with a new statistics release, the service figures with each report.
+ * The gateway's response cache and HTTP caches honour it; mutations are never cacheable.
+ */
+export const DEFAULT_CACHE_MAX_AGE: Record<SubgraphName, number> = {
+  places: 3600,
+  culture: 60,
+  healthcare: 60,
+  commerce: 60,
+};
+
 const boolish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export interface SubgraphConfig {
@@ -31,6 +43,8 @@ export interface SubgraphConfig {
   tracing: TracingConfig;
   /** Opt-in (benchmarks): count SQL statements and serve them at GET /debug/sql-count. */
   sqlStatementCounter: boolean;
+  /** Cache hint (seconds) of read fields without their own; 0 = answers are not cacheable. */
+  cacheMaxAge: number;
 }
 
 export function formatConfigError(error: z.ZodError): Error {
@@ -66,6 +80,7 @@ function envSchema(name: SubgraphName) {
     GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     ...tracingEnv,
     SQL_STATEMENT_COUNTER: boolish.default(false),
+    CACHE_MAX_AGE: z.coerce.number().int().min(0).default(DEFAULT_CACHE_MAX_AGE[name]),
   });
 }
 
@@ -109,5 +124,6 @@ export function loadSubgraphConfig(
       (c.GATEWAY_SHARED_SECRET as string | undefined) ?? DEV_GATEWAY_SHARED_SECRET,
     tracing: tracingConfigFrom(c, `${name}-subgraph`),
     sqlStatementCounter: c.SQL_STATEMENT_COUNTER as boolean,
+    cacheMaxAge: c.CACHE_MAX_AGE as number,
   };
 }

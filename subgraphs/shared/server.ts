@@ -1,4 +1,5 @@
-import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -34,7 +35,23 @@ export interface SubgraphServerDeps<TContext extends BaseContext> {
   metrics?: SubgraphMetrics;
   /** Extra GET routes answering JSON (opt-in diagnostics such as `/debug/sql-count`). */
   debugRoutes?: Record<string, () => unknown>;
+  /**
+   * Cache hint (seconds) of root and object fields without one of their own: the answer's
+   * `Cache-Control`, which the gateway's response cache honours. 0 or unset: not cacheable.
+   */
+  cacheMaxAge?: number;
 }
+
+/** Mutation answers are never cacheable, whatever the hints of the fields they return. */
+const mutationsUncacheable: ApolloServerPlugin<BaseContext> = {
+  async requestDidStart() {
+    return {
+      async executionDidStart({ operation, overallCachePolicy }) {
+        if (operation.operation !== 'query') overallCachePolicy.restrict({ maxAge: 0 });
+      },
+    };
+  },
+};
 
 /** What every log line written while answering one request carries. */
 interface RequestScope {
@@ -90,6 +107,8 @@ export function createSubgraphServer<TContext extends BaseContext>(
     csrfPrevention: true,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControl({ defaultMaxAge: deps.cacheMaxAge ?? 0 }),
+      mutationsUncacheable,
       ...(deps.metrics ? [deps.metrics.plugin] : []),
     ],
     formatError: (formatted, error) => {

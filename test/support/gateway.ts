@@ -26,6 +26,8 @@ export async function startGateway(env: NodeJS.ProcessEnv): Promise<TestGateway>
     LOG_LEVEL: 'silent',
     KEYS_PATH: join(tmpdir(), `rdsg-no-keys-${process.pid}.json`),
     SUPERGRAPH_WATCH: 'false',
+    // Every request reaches the subgraphs unless a test turns the response cache on.
+    RESPONSE_CACHE: 'off',
     ...env,
   });
   const logger = pino({ level: process.env.TEST_GATEWAY_LOG ?? 'silent' });

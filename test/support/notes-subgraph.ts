@@ -36,6 +36,8 @@ type Note @key(fields: "id") {
 type Query {
   "Every note."
   notes: [Note!]!
+  "One note by id."
+  note(id: ID!): Note
   "A public greeting."
   hello: String!
 }
@@ -55,14 +57,30 @@ export interface NotesSubgraph {
 
 export async function startNotesSubgraph(
   gatewaySharedSecret = DEV_GATEWAY_SHARED_SECRET,
+  /** Cache hint of read fields (seconds); `author` is always PRIVATE. 0: nothing cacheable. */
+  cacheMaxAge = 0,
 ): Promise<NotesSubgraph> {
   const notes: NotesSubgraph['notes'] = [{ id: '1', text: 'first', author: 'alice' }];
   const schema = buildSubgraphSchema({
     typeDefs: parse(NOTES_SDL),
     resolvers: {
-      Query: { notes: () => notes, hello: () => 'hello' },
+      Query: {
+        notes: () => notes,
+        note: (_: unknown, args: { id: string }) => notes.find((n) => n.id === args.id),
+        hello: () => 'hello',
+      },
       Note: {
         remark: () => 'fine',
+        // Whose note it is differs per caller in a real service: a per-caller answer.
+        author: (
+          note: { author: string },
+          _: unknown,
+          __: unknown,
+          info: { cacheControl: { setCacheHint: (hint: { scope: 'PRIVATE' }) => void } },
+        ) => {
+          info.cacheControl.setCacheHint({ scope: 'PRIVATE' });
+          return note.author;
+        },
         __resolveReference: (ref: { id: string }) => notes.find((n) => n.id === ref.id),
       },
       Mutation: {
@@ -82,6 +100,7 @@ export async function startNotesSubgraph(
     createContext: (req) => ({ requestId: req.requestId, identity: req.identity }),
     ready: async () => {},
     gatewaySharedSecret,
+    cacheMaxAge,
   });
   const server = await http.listen(0);
   return { url: server.url, notes, server, close: () => server.close() };

@@ -68,6 +68,8 @@ export async function bootStack(opts: {
     ANONYMOUS_DAILY_QUOTA: '0',
     KEYS_PATH: keysPath,
     SUPERGRAPH_WATCH: 'false',
+    // Every request reaches the subgraphs unless a test turns the response cache on.
+    RESPONSE_CACHE: 'off',
     ...opts.env,
   });
   const gateway = await createGateway(

@@ -1,0 +1,120 @@
+import { print, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { Identity } from './auth.js';
+import { authorizeOperation, type AuthDirectives, type AuthorizedOperation } from './authz.js';
+import { RequestRejection, type createLimits } from './limits.js';
+import { Lru } from './lru.js';
+
+/** An operation ready to execute for one kind of caller: what may run, and its text. */
+export interface PreparedOperation {
+  auth: AuthorizedOperation;
+  /** The text Apollo Server executes (re-printed when fields were removed or inlined). */
+  text: string;
+}
+
+interface DocumentEntry {
+  doc?: DocumentNode;
+  parseError?: unknown;
+  /** Validation outcome by "suggestions shown" (errors differ only in their hints). */
+  validation: Map<boolean, RequestRejection | null>;
+  /** By operation name and the caller's authorization (authenticated, scopes). */
+  prepared: Map<string, PreparedOperation | undefined>;
+}
+
+/** Callers with the same answer here see the same operation: authenticated flag and scopes. */
+export function authorizationKey(identity: Identity): string {
+  return `${identity.authenticated ? 1 : 0}:${[...identity.scopes].sort().join(' ')}`;
+}
+
+/**
+ * The per-document work of the pipeline, done once per document (by its SHA-256) instead of
+ * once per request: parse, graphql-armor limits and spec validation (per schema), and the
+ * authorization rewrite per kind of caller. Only the cost limit, which depends on variables,
+ * runs per request. Cleared when the served schema changes.
+ */
+export function createOperationCache(opts: {
+  size: number;
+  limits: ReturnType<typeof createLimits>;
+  recordCache?: (cache: string, hit: boolean) => void;
+}) {
+  const entries = new Lru<string, DocumentEntry>(opts.size);
+  let schemaOf: GraphQLSchema | undefined;
+
+  function entryFor(
+    schema: GraphQLSchema,
+    hash: string,
+    query: string,
+    record = false,
+  ): DocumentEntry {
+    if (schema !== schemaOf) {
+      entries.clear();
+      schemaOf = schema;
+    }
+    let entry = entries.get(hash);
+    if (record) opts.recordCache?.('document', entry !== undefined);
+    if (entry) return entry;
+    entry = { validation: new Map(), prepared: new Map() };
+    try {
+      entry.doc = opts.limits.parseDocument(query);
+    } catch (err) {
+      entry.parseError = err;
+    }
+    entries.set(hash, entry);
+    return entry;
+  }
+
+  /** The parsed, validated document; throws the request's rejection (cached too). */
+  function document(
+    schema: GraphQLSchema,
+    hash: string,
+    query: string,
+    suggestions: boolean,
+  ): DocumentNode {
+    const entry = entryFor(schema, hash, query, true);
+    if (entry.parseError !== undefined) throw entry.parseError;
+    const doc = entry.doc!;
+    let rejection = entry.validation.get(suggestions);
+    if (rejection === undefined) {
+      try {
+        opts.limits.validateDocument(schema, doc, suggestions);
+        rejection = null;
+      } catch (err) {
+        if (!(err instanceof RequestRejection)) throw err;
+        rejection = err;
+      }
+      entry.validation.set(suggestions, rejection);
+    }
+    if (rejection) throw rejection;
+    return doc;
+  }
+
+  /** The operation as this caller may run it; undefined when no operation can be chosen. */
+  function authorize(input: {
+    schema: GraphQLSchema;
+    directives: AuthDirectives;
+    sensitiveTypes: ReadonlySet<string>;
+    hash: string;
+    query: string;
+    operationName: string | undefined;
+    identity: Identity;
+  }): PreparedOperation | undefined {
+    const entry = entryFor(input.schema, input.hash, input.query);
+    const key = `${input.operationName ?? ''}\n${authorizationKey(input.identity)}`;
+    if (entry.prepared.has(key)) return entry.prepared.get(key);
+    const auth = authorizeOperation(
+      input.schema,
+      input.directives,
+      input.sensitiveTypes,
+      entry.doc!,
+      input.operationName,
+      input.identity,
+    );
+    const prepared = auth
+      ? { auth, text: auth.changed && auth.document ? print(auth.document) : input.query }
+      : undefined;
+    // Bounded: a document has few operations, and callers fall into few scope sets.
+    if (entry.prepared.size < 64) entry.prepared.set(key, prepared);
+    return prepared;
+  }
+
+  return { document, authorize };
+}

@@ -1,0 +1,75 @@
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { Kind, parse, type DocumentNode, type FieldNode } from 'graphql';
+
+/** A cache hint as Apollo Server's cache policy takes it. */
+export interface CacheHint {
+  maxAge?: number;
+  scope?: 'PUBLIC' | 'PRIVATE';
+}
+
+const MAX_PATH_ERRORS = 100;
+const MESSAGE = 'A part of the graph is unavailable right now.';
+
+/**
+ * A GraphQL response carrying one SUBGRAPH_UNAVAILABLE error per field this fetch was to
+ * provide: the gateway maps `_entities` indexes and root fields to response paths, so each
+ * affected field gets its error and the rest of the response is kept.
+ */
+export function unavailable(
+  options: Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>,
+): GatewayGraphQLResponse {
+  const err = (path?: (string | number)[]) => ({
+    message: MESSAGE,
+    ...(path ? { path } : {}),
+    extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+  });
+  let doc: DocumentNode;
+  try {
+    doc = options.document ?? parse(options.request.query ?? '');
+  } catch {
+    return { errors: [err()] };
+  }
+  const op = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const roots = (op?.selectionSet.selections ?? []).filter(
+    (s): s is FieldNode => s.kind === Kind.FIELD,
+  );
+  const errors: ReturnType<typeof err>[] = [];
+  const reps = options.request.variables?.representations;
+  const entities = roots.find((f) => f.name.value === '_entities');
+  if (entities && Array.isArray(reps)) {
+    const fieldsOf = new Map<string, string[]>();
+    for (const s of entities.selectionSet?.selections ?? []) {
+      if (s.kind !== Kind.INLINE_FRAGMENT || !s.typeCondition) continue;
+      const names = s.selectionSet.selections
+        .filter((f): f is FieldNode => f.kind === Kind.FIELD && f.name.value !== '__typename')
+        .map((f) => f.alias?.value ?? f.name.value);
+      fieldsOf.set(s.typeCondition.name.value, names);
+    }
+    reps.forEach((rep: { __typename?: string }, i: number) => {
+      for (const f of fieldsOf.get(rep?.__typename ?? '') ?? []) {
+        if (errors.length < MAX_PATH_ERRORS) errors.push(err(['_entities', i, f]));
+      }
+    });
+  } else {
+    for (const f of roots) errors.push(err([f.alias?.value ?? f.name.value]));
+  }
+  return { errors: errors.length ? errors : [err()] };
+}
+
+/**
+ * A subgraph's `Cache-Control` header as a cache hint, read the way @apollo/gateway's own data
+ * source reads it: no header or no `max-age` means not cacheable (maxAge 0).
+ */
+export function cacheHintOf(header: string | string[] | undefined): CacheHint {
+  const hint: CacheHint = { maxAge: 0 };
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return hint;
+  for (const part of value.split(',')) {
+    const [name, arg] = part.trim().toLowerCase().split('=');
+    if (name === 'max-age' && arg && /^[0-9]+$/.test(arg)) hint.maxAge = Number(arg);
+    else if (name === 'private') hint.scope = 'PRIVATE';
+    else if (name === 'public') hint.scope = 'PUBLIC';
+  }
+  return hint;
+}
