@@ -24,7 +24,10 @@ export interface SoakResult {
   gateway: string;
   workload: string;
   samples: { atSec: number; rssMb: number }[];
+  /** Fitted to the lowest RSS of each 10-second window (the floor after collections). */
   slopeMbPerMin: number;
+  /** Fitted to every sample. */
+  rawSlopeMbPerMin?: number;
   load?: LoadResult;
 }
 
@@ -174,7 +177,8 @@ export function soakSection(soak: SoakResult): string {
     '',
     markdownTable(['time', 'RSS MB'], rows),
     '',
-    `Slope (least squares): ${soak.slopeMbPerMin.toFixed(2)} MB/min (${verdict}); ` +
+    `Slope (least squares over the lowest RSS of each 10 s): ${soak.slopeMbPerMin.toFixed(2)} MB/min (${verdict})` +
+      `${soak.rawSlopeMbPerMin !== undefined ? `; over every sample ${soak.rawSlopeMbPerMin.toFixed(2)} MB/min` : ''}; ` +
       `${soak.load ? `${fixed(soak.load.rps, 0)} req/s, ${errorCount(soak.load)} errors` : ''}.`,
     '',
   ].join('\n');

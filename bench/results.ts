@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Measurement, ProfileSummary, SoakResult } from './report.js';
 import { profileSection, soakSection } from './report.js';
@@ -38,6 +38,9 @@ export function sqlSection(rows: SqlRow[], subgraphs: string[]): string {
     ...(pages.length ? ['Page size:', '', ...pages, ''] : []),
   ].join('\n');
 }
+
+/** Hand-written notes kept across runs (where the time goes, what stands in the way). */
+export const NOTES_FILE = 'bench/notes.md';
 
 export interface ResultsInput {
   file: string;
@@ -96,6 +99,16 @@ export function writeResults(r: ResultsInput): string[] {
     'Latencies in ms over every response of the measured window; errors = non-200 responses, bodies with `errors`, and transport errors. Peak RSS = highest gateway RSS sampled every 500 ms. CPU = cores used (100% = one core busy): "gw" the gateway, "rest" the subgraphs and the load generator together.',
     '',
     ...r.sections,
+    ...(existsSync(NOTES_FILE)
+      ? [
+          `## Notes`,
+          '',
+          `Kept in [notes.md](notes.md) (not regenerated); they refer to the run they name.`,
+          '',
+          readFileSync(NOTES_FILE, 'utf8').replace(/^# .*\n+/, ''),
+          '',
+        ]
+      : []),
     r.sqlRows.length ? sqlSection(r.sqlRows, r.subgraphNames) : '',
     ...(r.soaks.length ? ['## Memory', '', ...r.soaks.map(soakSection)] : []),
     ...(r.profile ? ['## Where our gateway spends its time', '', profileSection(r.profile)] : []),

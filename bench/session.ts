@@ -220,7 +220,12 @@ export async function runWorkloads(
   return { measurements, sql };
 }
 
-/** Runs a workload for `seconds`, printing the gateway's RSS every 5 s; fits a slope. */
+/**
+ * Runs a workload for `seconds`, sampling the gateway's RSS every second (printed every 5 s).
+ * The slope is fitted to the lowest sample of each 10-second window: RSS rises and falls with
+ * garbage collection, and a leak shows as a rising floor, not as a high point between two
+ * collections. The slope over every sample is kept too.
+ */
 export async function soak(
   o: SessionOptions,
   gateway: string,
@@ -230,16 +235,20 @@ export async function soak(
   seconds: number,
 ): Promise<SoakResult> {
   const samples: SoakResult['samples'] = [];
+  const all: SoakResult['samples'] = [];
   const t0 = Date.now();
-  const take = () => {
+  const take = (print: boolean) => {
     const m = readMemory(pid);
     if (!m) return;
-    const atSec = (Date.now() - t0) / 1000;
-    samples.push({ atSec, rssMb: m.rssMb });
-    o.log(`  ${atSec.toFixed(0).padStart(4)} s  RSS ${m.rssMb.toFixed(1)} MB`);
+    const sample = { atSec: (Date.now() - t0) / 1000, rssMb: m.rssMb };
+    all.push(sample);
+    if (!print) return;
+    samples.push(sample);
+    o.log(`  ${sample.atSec.toFixed(0).padStart(4)} s  RSS ${sample.rssMb.toFixed(1)} MB`);
   };
-  take();
-  const timer = setInterval(take, 5_000);
+  take(true);
+  let tick = 0;
+  const timer = setInterval(() => take(++tick % 5 === 0), 1_000);
   let load: LoadResult | undefined;
   try {
     load = await runLoad({
@@ -253,9 +262,23 @@ export async function soak(
     clearInterval(timer);
   }
   // A last sample at the end, unless the interval just took one.
-  if ((Date.now() - t0) / 1000 - (samples.at(-1)?.atSec ?? 0) > 1) take();
-  const { slope } = linearRegression(samples.map((s) => ({ x: s.atSec / 60, y: s.rssMb })));
-  return { gateway, workload: workload.name, samples, slopeMbPerMin: slope, load };
+  if ((Date.now() - t0) / 1000 - (samples.at(-1)?.atSec ?? 0) > 1) take(true);
+  const floors = new Map<number, { x: number; y: number }>();
+  for (const s of all) {
+    const w = Math.floor(s.atSec / 10);
+    const known = floors.get(w);
+    if (!known || s.rssMb < known.y) floors.set(w, { x: s.atSec / 60, y: s.rssMb });
+  }
+  const { slope } = linearRegression([...floors.values()]);
+  const raw = linearRegression(all.map((s) => ({ x: s.atSec / 60, y: s.rssMb }))).slope;
+  return {
+    gateway,
+    workload: workload.name,
+    samples,
+    slopeMbPerMin: slope,
+    rawSlopeMbPerMin: raw,
+    load,
+  };
 }
 
 /** Runs one workload against a gateway started under --cpu-prof and ranks its self time. */
