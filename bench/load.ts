@@ -44,6 +44,8 @@ export async function runLoad(opts: {
   ctx: WorkloadContext;
   /** Replaces the workload's operation (the floor runs). */
   fixed?: Operation;
+  /** Stop after this many requests instead of after `durationSec` (priming). */
+  amount?: number;
 }): Promise<LoadResult> {
   const url = new URL(opts.url);
   const latencies: number[] = [];
@@ -78,7 +80,7 @@ export async function runLoad(opts: {
       {
         url: url.origin,
         connections: opts.connections,
-        duration: opts.durationSec,
+        ...(opts.amount ? { amount: opts.amount } : { duration: opts.durationSec }),
         timeout: 30,
         requests: [request],
       },
