@@ -121,9 +121,25 @@ function ours(name: string, label: string, env: Record<string, string>): Gateway
 
 export const GATEWAYS: GatewaySpec[] = [
   // The headline: every request answered by the subgraphs (no response cache).
-  ours('ours', 'ours (dist/gateway/main.js, production config, response cache off)', {
-    RESPONSE_CACHE: 'off',
-  }),
+  ours(
+    'ours',
+    'ours (dist/gateway/main.js, production config: hive-router engine, response cache off)',
+    {
+      RESPONSE_CACHE: 'off',
+    },
+  ),
+  // The same with the other engine (gateway/engine.ts): what the engine alone changes.
+  {
+    ...ours(
+      'ours-apollo',
+      'ours with GATEWAY_ENGINE=apollo (@apollo/gateway behind Apollo Server)',
+      {
+        RESPONSE_CACHE: 'off',
+        GATEWAY_ENGINE: 'apollo',
+      },
+    ),
+    workloads: ['profile', 'page', 'ranking', 'province'],
+  },
   {
     ...ours('ours-cached', 'ours with its in-memory response cache (subgraph cache hints)', {
       RESPONSE_CACHE: 'memory',

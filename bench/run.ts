@@ -34,10 +34,13 @@ const { values: flags } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
-    prime: { type: 'string', default: '1200' },
+    prime: { type: 'string', default: '1000' },
     connections: { type: 'string', default: '20' },
     workloads: { type: 'string', default: WORKLOADS.map((w) => w.name).join(',') },
-    gateways: { type: 'string', default: `ours,ours-cached,stock,hive,hive-rust,${DIRECT}` },
+    gateways: {
+      type: 'string',
+      default: `ours,ours-apollo,ours-cached,stock,hive,hive-rust,${DIRECT}`,
+    },
     'memory-soak': { type: 'string', default: '60' },
     'soak-gateways': { type: 'string', default: 'ours' },
     'soak-workload': { type: 'string', default: 'mix' },

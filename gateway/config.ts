@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tracingConfigFrom, tracingEnv, type TracingConfig } from './tracing.js';
+import type { EngineKind } from './engine.js';
 
 /**
  * The only reader of process.env for the gateway process. Validates every variable, gives safe
@@ -75,6 +76,7 @@ const schema = z.object({
   BREAKER_RESET_MS: z.coerce.number().int().positive().default(10_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
   // Performance
+  GATEWAY_ENGINE: z.enum(['hive-router', 'apollo']).default('hive-router'),
   SUBGRAPH_DEDUPE: bool.default(true),
   DOCUMENT_CACHE_SIZE: int(1_000),
   RESPONSE_CACHE: z.enum(['off', 'memory', 'redis']).optional(),
@@ -143,6 +145,8 @@ export interface GatewayConfig {
   shutdownTimeoutMs: number;
   /** Share one subgraph fetch between identical concurrent queries of callers with the same scopes. */
   dedupeSubgraphFetches: boolean;
+  /** The query planner and executor behind Apollo Server (engine.ts). */
+  engine: EngineKind;
   /** Documents whose parse, validation and authorization results are kept. */
   documentCacheSize: number;
   /** Whole query answers, as the subgraphs' cache hints allow (response-cache.ts). */
@@ -244,6 +248,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     breaker: { failureThreshold: c.BREAKER_FAILURE_THRESHOLD, resetMs: c.BREAKER_RESET_MS },
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     dedupeSubgraphFetches: c.SUBGRAPH_DEDUPE,
+    engine: c.GATEWAY_ENGINE,
     documentCacheSize: c.DOCUMENT_CACHE_SIZE,
     compressionMinBytes: c.COMPRESSION_MIN_BYTES,
     responseCache: {

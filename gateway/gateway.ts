@@ -1,4 +1,3 @@
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
@@ -14,6 +13,7 @@ import { AuthDirectives } from './authz.js';
 import type { GatewayConfig } from './config.js';
 import { SubgraphDataSource } from './datasource.js';
 import { createDocumentResolver, loadTrustedDocuments } from './documents.js';
+import { createEngine } from './engine.js';
 import { formatGatewayError } from './errors.js';
 import { createPipeline, type RequestContext } from './graphql.js';
 import { applyCors, BodyTooLargeError, encodeBody, errorBody, sendJson } from './http.js';
@@ -22,7 +22,7 @@ import { createLimits } from './limits.js';
 import { createOperationCache } from './operation-cache.js';
 import { createQuotas } from './quota.js';
 import { createResponseCache } from './response-cache.js';
-import { subgraphsOf, supergraphFromFile } from './supergraph.js';
+import { subgraphsOf } from './supergraph.js';
 
 export { subgraphsOf };
 import { createGatewayMetrics } from './metrics.js';
@@ -40,7 +40,8 @@ export interface RunningGateway {
 }
 
 /**
- * The gateway: Apollo Server running @apollo/gateway over the supergraph file (hot-reloaded),
+ * The gateway: Apollo Server running the configured engine (engine.ts: @apollo/gateway or the
+ * Hive router runtime) over the supergraph file (hot-reloaded),
  * behind the request pipeline of graphql.ts, served at `/graphql` with `/healthz` and `/readyz`.
  * No I/O happens until `listen`.
  */
@@ -63,10 +64,11 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   // Observability: Prometheus metrics at /metrics (see metrics.ts for what other parts report).
   const metrics = createGatewayMetrics(subgraphs.map((s) => s.name));
 
-  const gateway = new ApolloGateway({
-    supergraphSdl: supergraphFromFile(config.supergraphPath, config.watchSupergraph, logger),
+  const gateway = createEngine(config.engine, {
+    supergraphPath: config.supergraphPath,
+    watch: config.watchSupergraph,
     logger,
-    buildService: ({ name, url }) => {
+    buildSource: ({ name, url }) => {
       const source = new SubgraphDataSource(
         name,
         urlFor(name, url),

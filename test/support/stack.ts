@@ -18,7 +18,7 @@ import {
 
 export interface Stack {
   gateway: RunningGateway;
-  subgraphs: Record<'places' | 'culture' | 'healthcare' | 'commerce', BootedSubgraph>;
+  subgraphs: Record<SubgraphName, BootedSubgraph>;
   query: <T = Record<string, unknown>>(
     q: string,
     variables?: Record<string, unknown>,
@@ -26,7 +26,49 @@ export interface Stack {
   ) => Promise<GraphQLResponse<T>>;
   /** Headers of a data steward's API key holding every domain's write scope. */
   steward: Record<string, string>;
+  /**
+   * Another gateway over the same subgraphs and keys, with other settings (and, optionally,
+   * other subgraph URLs).
+   */
+  extraGateway: (
+    env: NodeJS.ProcessEnv,
+    urls?: Partial<Record<SubgraphName, string>>,
+  ) => Promise<ExtraGateway>;
   close: () => Promise<void>;
+}
+
+type SubgraphName = 'places' | 'culture' | 'healthcare' | 'commerce';
+
+export interface ExtraGateway {
+  url: string;
+  query: Stack['query'];
+  close: () => Promise<void>;
+}
+
+/** The gateway with the test defaults over the given subgraph URLs. */
+async function startGateway(
+  urls: Record<SubgraphName, string>,
+  keysPath: string,
+  env: NodeJS.ProcessEnv | undefined,
+): Promise<RunningGateway> {
+  const config = loadGatewayConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    PLACES_URL: urls.places,
+    CULTURE_URL: urls.culture,
+    HEALTHCARE_URL: urls.healthcare,
+    COMMERCE_URL: urls.commerce,
+    // Tests share one address: no anonymous quota unless a test sets one; no key file.
+    ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
+    ANONYMOUS_DAILY_QUOTA: '0',
+    KEYS_PATH: keysPath,
+    SUPERGRAPH_WATCH: 'false',
+    // Every request reaches the subgraphs unless a test turns the response cache on.
+    RESPONSE_CACHE: 'off',
+    ...env,
+  });
+  return createGateway(config, pino({ level: process.env.TEST_GATEWAY_LOG ?? 'silent' })).listen();
 }
 
 export const STEWARD_SCOPES = ['culture:write', 'healthcare:write', 'commerce:write'];
@@ -55,33 +97,28 @@ export async function bootStack(opts: {
     scopes: STEWARD_SCOPES,
   });
   const url = async (name: string, u: string) => (opts.subgraphUrl ? opts.subgraphUrl(name, u) : u);
-  const config = loadGatewayConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    PLACES_URL: await url('places', places.url),
-    CULTURE_URL: await url('culture', culture.url),
-    HEALTHCARE_URL: await url('healthcare', healthcare.url),
-    COMMERCE_URL: await url('commerce', commerce.url),
-    // Tests share one address: no anonymous quota unless a test sets one; no key file.
-    ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
-    ANONYMOUS_DAILY_QUOTA: '0',
-    KEYS_PATH: keysPath,
-    SUPERGRAPH_WATCH: 'false',
-    // Every request reaches the subgraphs unless a test turns the response cache on.
-    RESPONSE_CACHE: 'off',
-    ...opts.env,
-  });
-  const gateway = await createGateway(
-    config,
-    pino({ level: process.env.TEST_GATEWAY_LOG ?? 'silent' }),
-  ).listen();
+  const urls = {
+    places: await url('places', places.url),
+    culture: await url('culture', culture.url),
+    healthcare: await url('healthcare', healthcare.url),
+    commerce: await url('commerce', commerce.url),
+  };
+  const gateway = await startGateway(urls, keysPath, opts.env);
   const gatewayUrl = `http://127.0.0.1:${gateway.port}/graphql`;
   return {
     gateway,
     subgraphs,
     query: (q, variables, headers) => postGraphQL(gatewayUrl, q, variables, headers),
     steward: { 'x-api-key': steward.key },
+    extraGateway: async (env, overrides) => {
+      const extra = await startGateway({ ...urls, ...overrides }, keysPath, env);
+      const extraUrl = `http://127.0.0.1:${extra.port}/graphql`;
+      return {
+        url: extraUrl,
+        query: (q, variables, headers) => postGraphQL(extraUrl, q, variables, headers),
+        close: () => extra.close(),
+      };
+    },
     close: async () => {
       await gateway.close();
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));

@@ -1,0 +1,296 @@
+import {
+  ApolloGateway,
+  type GraphQLDataSource,
+  type GraphQLDataSourceProcessOptions,
+} from '@apollo/gateway';
+import { Supergraph } from '@apollo/federation-internals';
+import type {
+  GatewayExecutionResult,
+  GatewayGraphQLRequestContext,
+  GatewayInterface,
+  GatewayLoadResult,
+  GatewaySchemaLoadOrUpdateCallback,
+} from '@apollo/server-gateway-interface';
+import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  buildSchema,
+  getVariableValues,
+  GraphQLError,
+  isNonNullType,
+  Kind,
+  print,
+  type SelectionNode,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+} from 'graphql';
+import type { Logger } from 'pino';
+import type { GatewayContext } from './datasource.js';
+import { subgraphsOf, supergraphFromFile } from './supergraph.js';
+
+/**
+ * The query planner and executor behind Apollo Server:
+ * - `apollo`: @apollo/gateway (its JavaScript planner and executor);
+ * - `hive-router`: the Rust query planner and plan executor of `@graphql-hive/router-runtime`
+ *   (the engine Hive Gateway runs with `--hive-router-runtime`), measured faster on this graph
+ *   (bench/results.md).
+ * Both run the same supergraph file, the same API schema (built by @apollo/federation-internals,
+ * as @apollo/gateway builds it), the same request pipeline in front and the same data sources
+ * behind (pooling, retries, breaker, signed identity); test/engines.test.ts checks that they
+ * answer alike.
+ */
+export type EngineKind = 'apollo' | 'hive-router';
+
+export interface EngineOptions {
+  supergraphPath: string;
+  watch: boolean;
+  logger: Logger;
+  /** The data source of a subgraph; called again for every subgraph when the supergraph changes. */
+  buildSource: (subgraph: { name: string; url: string }) => GraphQLDataSource<GatewayContext>;
+}
+
+export function createEngine(kind: EngineKind, opts: EngineOptions): GatewayInterface {
+  if (kind === 'hive-router') return new HiveRouterEngine(opts);
+  return new ApolloGateway({
+    supergraphSdl: supergraphFromFile(opts.supergraphPath, opts.watch, opts.logger),
+    logger: opts.logger,
+    buildService: ({ name, url }) => opts.buildSource({ name, url: url! }),
+  });
+}
+
+type IncomingOperation = Extract<
+  GraphQLDataSourceProcessOptions<GatewayContext>,
+  { incomingRequestContext: unknown }
+>;
+type Handler = Awaited<ReturnType<typeof unifiedGraphHandler>>;
+
+/** What the executor hands each subgraph fetch: our context and Apollo's request context. */
+interface FetchContext {
+  gateway: GatewayContext;
+  request: GatewayGraphQLRequestContext<GatewayContext>;
+}
+
+const tracer = trace.getTracer('gateway.engine');
+
+/**
+ * Apollo Server's gateway interface over @graphql-hive/router-runtime. Plans are cached by the
+ * runtime per parsed document (Apollo Server hands the same document object for the same text);
+ * subgraph operations are printed once per planned fetch.
+ */
+class HiveRouterEngine implements GatewayInterface {
+  private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
+  private handler: Handler | undefined;
+  private sources = new Map<string, GraphQLDataSource<GatewayContext>>();
+  private readonly texts = new WeakMap<DocumentNode, { query: string; operationName?: string }>();
+  private readonly fetchIndexes = new WeakMap<DocumentNode, number>();
+  private cleanup: (() => Promise<void>) | undefined;
+  private generation = 0;
+
+  constructor(private readonly opts: EngineOptions) {}
+
+  onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback) {
+    this.listeners.add(callback);
+    return () => void this.listeners.delete(callback);
+  }
+
+  async load(): Promise<GatewayLoadResult> {
+    const hook = supergraphFromFile(this.opts.supergraphPath, this.opts.watch, this.opts.logger);
+    const { supergraphSdl, cleanup } = await hook({
+      // Called by the file watcher with a changed supergraph: a file that does not build throws
+      // here (the watcher logs it and keeps the current schema).
+      update: (sdl: string) => {
+        const prepared = this.prepare(sdl);
+        void this.activate(sdl, prepared).catch((err: unknown) =>
+          this.opts.logger.error({ err }, 'new supergraph rejected; keeping the current schema'),
+        );
+      },
+      healthCheck: async () => {},
+      getDataSource: () => {
+        throw new Error('not used');
+      },
+    });
+    this.cleanup = cleanup;
+    await this.activate(supergraphSdl, this.prepare(supergraphSdl));
+    return {
+      executor: (request) => this.execute(request as GatewayGraphQLRequestContext<GatewayContext>),
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.cleanup?.();
+    this.handler = undefined;
+  }
+
+  /** Validates a supergraph the way @apollo/gateway does and builds its API schema (sync). */
+  private prepare(sdl: string) {
+    const apiSchema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
+    return {
+      apiSchema,
+      unifiedGraph: buildSchema(sdl, { assumeValid: true, assumeValidSDL: true }),
+    };
+  }
+
+  private async activate(sdl: string, prepared: ReturnType<HiveRouterEngine['prepare']>) {
+    const generation = ++this.generation;
+    const sources = new Map(
+      subgraphsOf(sdl).map((s) => [s.name, this.opts.buildSource(s)] as const),
+    );
+    const handler = await unifiedGraphHandler({
+      unifiedGraph: prepared.unifiedGraph,
+      getUnifiedGraphSDL: () => sdl,
+      onSubgraphExecute: (subgraph, request) =>
+        this.fetch(sources, subgraph, request as Parameters<HiveRouterEngine['fetch']>[2]),
+    });
+    if (generation !== this.generation) return; // a newer file won the race
+    this.handler = handler;
+    this.sources = sources;
+    for (const listener of this.listeners)
+      listener({ apiSchema: prepared.apiSchema, coreSupergraphSdl: sdl });
+  }
+
+  private async execute(
+    request: GatewayGraphQLRequestContext<GatewayContext>,
+  ): Promise<GatewayExecutionResult> {
+    const handler = this.handler;
+    if (!handler?.executor) throw new Error('The supergraph is not loaded.');
+    // As @apollo/gateway: variables are coerced against the API schema first; a bad value is
+    // the caller's error (Apollo Server answers 400 BAD_USER_INPUT), not the engine's.
+    const variables = request.request.variables ?? {};
+    const coerced = getVariableValues(
+      request.schema,
+      request.operation.variableDefinitions ?? [],
+      variables,
+    );
+    if (coerced.errors) return { errors: coerced.errors };
+    const context: FetchContext = { gateway: request.context, request };
+    const result = (await handler.executor({
+      document: request.document,
+      variables,
+      operationName: request.operationName ?? undefined,
+      context,
+    })) as GatewayExecutionResult;
+    // An executed operation always has `data` (the engine leaves it out when no fetch returned
+    // any): each nullable root field null, or null as a whole when a non-null one failed.
+    if (result.data === undefined) return { ...result, data: emptyRoot(request) };
+    return result;
+  }
+
+  private async fetch(
+    sources: Map<string, GraphQLDataSource<GatewayContext>>,
+    subgraph: string,
+    request: {
+      document: DocumentNode;
+      variables?: Record<string, unknown>;
+      operationName?: string;
+      context?: FetchContext;
+    },
+  ): Promise<ExecutionResult> {
+    const source = sources.get(subgraph);
+    const fetchContext = request.context;
+    if (!source || !fetchContext) throw new Error(`Unknown subgraph ${subgraph}`);
+    let named = this.texts.get(request.document);
+    if (named === undefined) {
+      named = nameFetch(request.document, fetchContext.request, subgraph, this.fetchIndexes);
+      this.texts.set(request.document, named);
+    }
+    const { query, operationName } = named;
+    // Observability: one span per subgraph fetch, named as @apollo/gateway names its own
+    // (a no-op without tracing).
+    return tracer.startActiveSpan(
+      'gateway.fetch',
+      { kind: SpanKind.CLIENT, attributes: { 'graphql.subgraph': subgraph } },
+      async (span) => {
+        try {
+          const result = await source.process({
+            // GraphQLDataSourceRequestKind.INCOMING_OPERATION (the enum is not exported).
+            kind: 'incoming operation' as IncomingOperation['kind'],
+            request: { query, variables: request.variables, operationName },
+            incomingRequestContext: fetchContext.request,
+            context: fetchContext.gateway,
+            document: request.document,
+          });
+          if (!result.errors?.length) return result as ExecutionResult;
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          return {
+            ...result,
+            errors: result.errors.map((e) => downstreamError(e, subgraph)),
+          } as ExecutionResult;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+}
+
+/**
+ * The text of a planned subgraph operation, named as @apollo/gateway names them
+ * (`<Operation>__<subgraph>__<n>`, n counting the fetches of the incoming document) so that
+ * subgraph metrics, logs and traces tell operations apart. Printed once per planned fetch.
+ */
+function nameFetch(
+  fetch: DocumentNode,
+  incoming: GatewayGraphQLRequestContext,
+  subgraph: string,
+  indexes: WeakMap<DocumentNode, number>,
+): { query: string; operationName?: string } {
+  const base = incoming.operationName;
+  const operation = fetch.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (!base || !operation || operation.name) return { query: print(fetch) };
+  const n = indexes.get(incoming.document) ?? 0;
+  indexes.set(incoming.document, n + 1);
+  const operationName = `${base}__${subgraph.replace(/\W/g, '_')}__${n}`;
+  const renamed: DocumentNode = {
+    ...fetch,
+    definitions: fetch.definitions.map((d) =>
+      d === operation ? { ...operation, name: { kind: Kind.NAME, value: operationName } } : d,
+    ),
+  };
+  return { query: print(renamed), operationName };
+}
+
+/** `data` for an operation none of whose root fields was fetched: as GraphQL execution nulls it. */
+function emptyRoot(request: GatewayGraphQLRequestContext): Record<string, null> | null {
+  const root = request.schema.getRootType(request.operation.operation);
+  if (!root) return null;
+  const data: Record<string, null> = {};
+  const visit = (selections: readonly SelectionNode[]): boolean => {
+    for (const s of selections) {
+      if (s.kind === Kind.FIELD) {
+        if (s.name.value === '__typename') return false;
+        const field = root.getFields()[s.name.value];
+        if (!field || isNonNullType(field.type)) return false;
+        data[s.alias?.value ?? s.name.value] = null;
+      } else if (s.kind === Kind.INLINE_FRAGMENT) {
+        if (!visit(s.selectionSet.selections)) return false;
+      } else {
+        const fragment = request.document.definitions.find(
+          (d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === s.name.value,
+        );
+        if (fragment?.kind !== Kind.FRAGMENT_DEFINITION) return false;
+        if (!visit(fragment.selectionSet.selections)) return false;
+      }
+    }
+    return true;
+  };
+  return visit(request.operation.selectionSet.selections) ? data : null;
+}
+
+/**
+ * A subgraph's error as @apollo/gateway passes it on: its message, path and extensions, the
+ * subgraph's name (removed from answers by errors.ts), DOWNSTREAM_SERVICE_ERROR without a code.
+ */
+function downstreamError(error: GraphQLFormattedError, subgraph: string): GraphQLError {
+  return new GraphQLError(
+    error.message || `Error while fetching subquery from service "${subgraph}"`,
+    {
+      path: error.path,
+      extensions: {
+        ...error.extensions,
+        code: error.extensions?.code ?? 'DOWNSTREAM_SERVICE_ERROR',
+        serviceName: subgraph,
+      },
+    },
+  );
+}

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SupergraphInfo } from '../bench/selection.js';
+import { WORKLOADS, type WorkloadContext } from '../bench/workloads.js';
+import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
+
+/**
+ * The two engines behind Apollo Server (gateway/engine.ts) answer alike: the default
+ * (`hive-router`, the Rust query planner of @graphql-hive/router-runtime) and `apollo`
+ * (@apollo/gateway), each over the same subgraphs, keys and pipeline. Compared: status, `data`,
+ * error codes and paths, and the Cache-Control header the response cache relies on — for the
+ * benchmark's operations, region figures, partial failures, refused writes and a write.
+ */
+let stack: Stack;
+let apollo: ExtraGateway;
+let hiveUrl: string;
+
+beforeAll(async () => {
+  stack = await bootStack({ scopes: ['331124'] });
+  hiveUrl = `http://127.0.0.1:${stack.gateway.port}/graphql`;
+  apollo = await stack.extraGateway({ GATEWAY_ENGINE: 'apollo' });
+});
+afterAll(async () => {
+  await apollo?.close();
+  await stack?.close();
+});
+
+async function post(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as {
+    data?: unknown;
+    errors?: { path?: unknown; extensions?: { code?: unknown } }[];
+  };
+  return {
+    status: res.status,
+    cacheControl: res.headers.get('cache-control'),
+    data: body.data,
+    errors: body.errors?.map((e) => ({ code: e.extensions?.code, path: e.path })),
+  };
+}
+
+async function both(
+  query: string,
+  variables?: Record<string, unknown>,
+  headers?: Record<string, string>,
+  urls: [string, string] = [hiveUrl, apollo.url],
+) {
+  const [hive, theirs] = await Promise.all(urls.map((u) => post(u, query, variables, headers)));
+  return { hive, apollo: theirs };
+}
+
+const VILLAGE = '331124001201';
+
+describe('the hive-router engine answers as @apollo/gateway does', () => {
+  it('on every operation of the benchmark mix (profile, page of 20, ranking, overview)', async () => {
+    const villages = await stack.query<{ villages: { edges: { node: { code: string } }[] } }>(
+      '{ villages(filter: { regionCode: "331124" }, first: 20) { edges { node { code } } } }',
+    );
+    const ctx: WorkloadContext = {
+      info: new SupergraphInfo(readFileSync('schema/supergraph.graphql', 'utf8')),
+      data: {
+        villageCodes: villages.body.data!.villages.edges.map((e) => e.node.code),
+        countyCodes: ['331124'],
+        cityCodes: ['3311'],
+      },
+    };
+    const mix = WORKLOADS.find((w) => w.name === 'mix')!;
+    for (let i = 0; i < 20; i++) {
+      const op = mix.operation(ctx, i);
+      const { hive, apollo: theirs } = await both(op.query, op.variables);
+      expect(hive.errors, op.query.slice(0, 60)).toBeUndefined();
+      expect(hive.data).toBeTruthy();
+      expect(hive).toEqual(theirs);
+    }
+  });
+
+  it('on region figures from three subgraphs at every level', async () => {
+    for (const code of ['33', '3311', '331124', '331124001']) {
+      const { hive, apollo: theirs } = await both(
+        `query($code: ID!) { region(code: $code) { code name level villageCount
+            children { code name culture { auditoriumCount coverage } }
+            culture { auditoriumCount ruralVillagesCovered coverage provenance { kind source } }
+            healthcare { facilities { villageClinics total } clinicAccess { shareWithin15Minutes } }
+            commerce { stores { total } jobs { count } } } }`,
+        { code },
+      );
+      expect(hive.errors).toBeUndefined();
+      expect(hive).toEqual(theirs);
+    }
+  });
+
+  it('on errors: bad input, unknown fields, nulls and an unknown entity', async () => {
+    for (const query of [
+      '{ village(code: "not-a-code") { code name } }',
+      '{ village(code: "339999999999") { code culture { auditorium { name } } } }',
+      `{ village(code: "${VILLAGE}") { code doesNotExist } }`,
+      '{ a: village(code: "331124001201") { name } b: region(code: "12345") { name } }',
+      '{ auditorium(id: "no-such-auditorium") { id name } }',
+    ]) {
+      const { hive, apollo: theirs } = await both(query);
+      expect(hive.data ?? hive.errors).toBeTruthy();
+      expect(hive).toEqual(theirs);
+    }
+  });
+
+  it('when a subgraph is down: the same SUBGRAPH_UNAVAILABLE paths and the same data', async () => {
+    const down = 'http://127.0.0.1:9/graphql'; // nothing listens on the discard port
+    const [hiveDown, apolloDown] = await Promise.all([
+      stack.extraGateway({ SUBGRAPH_RETRIES: '0' }, { culture: down }),
+      stack.extraGateway({ GATEWAY_ENGINE: 'apollo', SUBGRAPH_RETRIES: '0' }, { culture: down }),
+    ]);
+    try {
+      for (const query of [
+        `{ village(code: "${VILLAGE}") { name culture { auditorium { name } } healthcare { clinic { name } } } }`,
+        '{ villages(filter: { regionCode: "331124" }, first: 3) { edges { node { code culture { auditorium { name } } } } } }',
+        '{ region(code: "331124") { name culture { auditoriumCount } commerce { stores { total } } } }',
+      ]) {
+        const { hive, apollo: theirs } = await both(query, undefined, undefined, [
+          hiveDown.url,
+          apolloDown.url,
+        ]);
+        expect(hive.errors?.[0]?.code).toBe('SUBGRAPH_UNAVAILABLE');
+        expect(hive).toEqual(theirs);
+      }
+    } finally {
+      await Promise.all([hiveDown.close(), apolloDown.close()]);
+    }
+  });
+
+  it('on writes: the same refusal without the scope, and the same answer with it', async () => {
+    const report = `mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { storeId month orders revenue { amount currency } } }`;
+    const input = {
+      storeId: 'store-331124001200-2',
+      month: '2021-07',
+      orders: 3,
+      revenue: '30.00',
+    };
+    const refused = await both(report, { i: input });
+    expect(refused.hive.status).toBeGreaterThanOrEqual(400);
+    expect(refused.hive).toEqual(refused.apollo);
+    // Reporting the same month again replaces it, so both engines may write the same report.
+    const written = await both(report, { i: input }, stack.steward);
+    expect(written.hive.errors).toBeUndefined();
+    expect(written.hive).toEqual(written.apollo);
+  });
+});
