@@ -141,6 +141,13 @@ class HiveRouterEngine implements GatewayInterface {
       getUnifiedGraphSDL: () => sdl,
       onSubgraphExecute: (subgraph, request) =>
         this.fetch(sources, subgraph, request as Parameters<HiveRouterEngine['fetch']>[2]),
+    }).catch((err: unknown) => {
+      // The planner is a native module, built for Linux (glibc) and macOS on x64 and arm64.
+      if ((err as { code?: string }).code === 'ERR_DLOPEN_FAILED' || /\.node\b/.test(String(err)))
+        throw new Error(
+          `GATEWAY_ENGINE=hive-router: the Rust query planner cannot load on ${process.platform}-${process.arch} (${(err as Error).message}); set GATEWAY_ENGINE=apollo`,
+        );
+      throw err;
     });
     if (generation !== this.generation) return; // a newer file won the race
     this.handler = handler;
