@@ -138,7 +138,7 @@ export const GATEWAYS: GatewaySpec[] = [
         GATEWAY_ENGINE: 'apollo',
       },
     ),
-    workloads: ['profile', 'page', 'ranking', 'province'],
+    workloads: ['profile', 'page'],
   },
   {
     ...ours('ours-cached', 'ours with its in-memory response cache (subgraph cache hints)', {

@@ -33,8 +33,8 @@ import { WORKLOADS, type WorkloadContext } from './workloads.js';
 const { values: flags } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
-    prime: { type: 'string', default: '1000' },
+    warmup: { type: 'string', default: '2' },
+    prime: { type: 'string', default: '800' },
     connections: { type: 'string', default: '20' },
     workloads: { type: 'string', default: WORKLOADS.map((w) => w.name).join(',') },
     gateways: {
