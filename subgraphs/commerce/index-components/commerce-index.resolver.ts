@@ -15,6 +15,7 @@ import {
   SYNTHETIC_SOURCE,
   provenance,
 } from '../../shared/provenance.js';
+import { capped } from '../../shared/ranking.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
 import { RegionCommerce } from '../region/region-commerce.types.js';
@@ -33,9 +34,6 @@ export const COMMERCE_INDEX = {
   storesPerVillageCap: 2,
   revenueFenPerVillageCap: 100_000_000n,
 } as const;
-
-const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
-const capped = (x: number) => round4(Math.min(1, Math.max(0, x)));
 
 @ObjectType({
   description:

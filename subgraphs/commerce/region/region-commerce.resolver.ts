@@ -1,6 +1,7 @@
 import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { pageSize } from '../../shared/pagination.js';
+import { byValueDesc } from '../../shared/ranking.js';
 import type { CommerceContext } from '../context.js';
 import { money } from '../money/money.js';
 import type { ChildRow } from '../rollup/rollup.loaders.js';
@@ -163,14 +164,8 @@ export class RegionCommerceResolver {
       platform: platform ?? null,
       category: category ?? null,
     });
-    const valued = children.map((c) => ({ c, value: metricValue(by, c) }));
-    valued.sort((a, b) =>
-      a.value === b.value
-        ? a.c.regionCode.localeCompare(b.c.regionCode)
-        : a.value > b.value
-          ? -1
-          : 1,
-    );
+    const valued = children.map((c) => ({ c, code: c.regionCode, value: metricValue(by, c) }));
+    valued.sort(byValueDesc);
     return valued.slice(0, limit).map(({ c, value }, i) =>
       Object.assign(new CommerceRankEntry(), {
         rank: i + 1,

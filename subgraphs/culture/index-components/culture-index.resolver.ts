@@ -15,6 +15,7 @@ import {
   SYNTHETIC_SOURCE,
   provenance,
 } from '../../shared/provenance.js';
+import { capped } from '../../shared/ranking.js';
 import type { CultureContext } from '../context.js';
 import { RegionCulture } from '../region/region-culture.resolver.js';
 import type { RegionUsageSums } from '../region/region.loaders.js';
@@ -31,9 +32,6 @@ export const CULTURE_INDEX = {
   to: '2020-12',
   referenceVisitsPerAuditoriumMonth: 600,
 } as const;
-
-const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
-const capped = (x: number) => round4(Math.min(1, Math.max(0, x)));
 
 @ObjectType({
   description:

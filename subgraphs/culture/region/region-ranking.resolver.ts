@@ -12,6 +12,7 @@ import {
 } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { pageSize } from '../../shared/pagination.js';
+import { byValueDesc } from '../../shared/ranking.js';
 import { Provenance } from '../../shared/provenance.js';
 import { assertMonthRange } from '../auditorium/auditorium.resolver.js';
 import type { CultureContext } from '../context.js';
@@ -150,15 +151,7 @@ export class RegionCultureRankingResolver {
         provenance: usageOf ? USAGE_PROVENANCE : (r?.provenance ?? EMPTY_PROVENANCE),
       };
     });
-    rows.sort((a, b) =>
-      a.value === b.value
-        ? a.code.localeCompare(b.code)
-        : b.value === null
-          ? -1
-          : a.value === null
-            ? 1
-            : b.value - a.value,
-    );
+    rows.sort(byValueDesc);
     return rows.slice(0, limit).map((row, i) =>
       Object.assign(new CultureRankEntry(), {
         rank: i + 1,

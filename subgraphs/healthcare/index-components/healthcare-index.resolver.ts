@@ -15,6 +15,7 @@ import {
   SYNTHETIC_SOURCE,
   provenance,
 } from '../../shared/provenance.js';
+import { capped } from '../../shared/ranking.js';
 import type { HealthcareContext } from '../context.js';
 import { RegionHealthcare } from '../region/region-healthcare.resolver.js';
 import { VillageHealthcare } from '../village/village-healthcare.resolver.js';
@@ -32,9 +33,6 @@ export const HEALTHCARE_INDEX = {
   accessMinutes: 30,
   referenceBookingsPerVillageMonth: 30,
 } as const;
-
-const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
-const capped = (x: number) => round4(Math.min(1, Math.max(0, x)));
 
 @ObjectType({
   description:

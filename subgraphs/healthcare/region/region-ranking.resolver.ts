@@ -12,6 +12,7 @@ import {
 } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { pageSize } from '../../shared/pagination.js';
+import { byValueDesc } from '../../shared/ranking.js';
 import {
   Provenance,
   ProvenanceKind,
@@ -143,15 +144,7 @@ export class RegionHealthcareRankingResolver {
         : ROLLUP_VALUE[by as keyof typeof ROLLUP_VALUE](c);
       return { code: c.regionCode, value, ruralVillageCount: c.villageCount };
     });
-    rows.sort((a, b) =>
-      a.value === b.value
-        ? a.code.localeCompare(b.code)
-        : b.value === null
-          ? -1
-          : a.value === null
-            ? 1
-            : b.value - a.value,
-    );
+    rows.sort(byValueDesc);
     return rows.slice(0, limit).map((row, i) =>
       Object.assign(new HealthcareRankEntry(), {
         rank: i + 1,
