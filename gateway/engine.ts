@@ -81,7 +81,6 @@ const tracer = trace.getTracer('gateway.engine');
 class HiveRouterEngine implements GatewayInterface {
   private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
   private handler: Handler | undefined;
-  private sources = new Map<string, GraphQLDataSource<GatewayContext>>();
   private readonly texts = new WeakMap<DocumentNode, { query: string; operationName?: string }>();
   private readonly fetchIndexes = new WeakMap<DocumentNode, number>();
   private cleanup: (() => Promise<void>) | undefined;
@@ -133,9 +132,9 @@ class HiveRouterEngine implements GatewayInterface {
 
   private async activate(sdl: string, prepared: ReturnType<HiveRouterEngine['prepare']>) {
     const generation = ++this.generation;
-    const sources = new Map(
-      subgraphsOf(sdl).map((s) => [s.name, this.opts.buildSource(s)] as const),
-    );
+    // Built once the new supergraph is accepted: building a source replaces (and closes) the
+    // current one of that subgraph, which must keep serving if the new file is refused.
+    let sources = new Map<string, GraphQLDataSource<GatewayContext>>();
     const handler = await unifiedGraphHandler({
       unifiedGraph: prepared.unifiedGraph,
       getUnifiedGraphSDL: () => sdl,
@@ -150,8 +149,8 @@ class HiveRouterEngine implements GatewayInterface {
       throw err;
     });
     if (generation !== this.generation) return; // a newer file won the race
+    sources = new Map(subgraphsOf(sdl).map((s) => [s.name, this.opts.buildSource(s)] as const));
     this.handler = handler;
-    this.sources = sources;
     for (const listener of this.listeners)
       listener({ apiSchema: prepared.apiSchema, coreSupergraphSdl: sdl });
   }
