@@ -9,6 +9,7 @@ import { commerceSubgraph } from '../../subgraphs/commerce/index.js';
 import { cultureSubgraph } from '../../subgraphs/culture/index.js';
 import { healthcareSubgraph } from '../../subgraphs/healthcare/index.js';
 import { placesSubgraph } from '../../subgraphs/places/index.js';
+import type { SubgraphName } from '../../subgraphs/shared/config.js';
 import {
   bootSubgraph,
   postGraphQL,
@@ -36,8 +37,6 @@ export interface Stack {
   ) => Promise<ExtraGateway>;
   close: () => Promise<void>;
 }
-
-type SubgraphName = 'places' | 'culture' | 'healthcare' | 'commerce';
 
 export interface ExtraGateway {
   url: string;
