@@ -12,6 +12,20 @@ const SUBGRAPHS = ['places', 'culture', 'healthcare', 'commerce'] as const;
 /** Used only outside production when GATEWAY_SHARED_SECRET is unset (the subgraphs agree on it). */
 export const DEV_SHARED_SECRET = 'development-only-gateway-shared-secret-change-me';
 
+/**
+ * The body limit of the subgraphs, derived from the gateway's MAX_BODY_BYTES, so that no fetch
+ * of a request the gateway accepts is refused for its size. Printing a string literal for a
+ * subgraph fetch and escaping it into JSON grows it at most 7-fold (DEL, one byte in the
+ * client's JSON, is printed `\u007F` and sent as `\\u007F`: 7 bytes; C1 controls 3.5-fold,
+ * `"`, `\` and newlines in block strings 2-fold at most), so 8 × MAX_BODY_BYTES holds the
+ * largest literal plus the operation around it; never below 16 MiB, for entity fetches whose
+ * representations come from other subgraphs' data. The gateway does not send a larger fetch
+ * (413 SUBGRAPH_REQUEST_TOO_LARGE). subgraphs/shared/config.ts computes the same figure.
+ */
+export function subgraphBodyLimit(gatewayMaxBodyBytes: number): number {
+  return Math.max(16 * 1024 * 1024, 8 * gatewayMaxBodyBytes);
+}
+
 const optionalUrl = z.string().url().optional();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (d: number) => z.coerce.number().int().min(0).default(d);
@@ -155,6 +169,8 @@ export interface GatewayConfig {
   compressionMinBytes: number;
   /** Most pooled keep-alive connections per subgraph. */
   subgraphMaxSockets: number;
+  /** Largest subgraph fetch sent: subgraphBodyLimit(MAX_BODY_BYTES). */
+  subgraphMaxBodyBytes: number;
   audit: { path: string | undefined; sensitiveTypes: string[] };
   logLevel: string;
   prettyLogs: boolean;
@@ -256,6 +272,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       maxBytes: c.RESPONSE_CACHE_MAX_MB * 1024 * 1024,
     },
     subgraphMaxSockets: c.SUBGRAPH_MAX_SOCKETS,
+    subgraphMaxBodyBytes: subgraphBodyLimit(c.MAX_BODY_BYTES),
     audit: { path: c.AUDIT_LOG_PATH, sensitiveTypes: c.AUDIT_SENSITIVE_TYPES },
     logLevel: c.LOG_LEVEL,
     prettyLogs:

@@ -1,8 +1,10 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { Identity } from './auth.js';
-import { CircuitBreaker } from './breaker.js';
+import { CircuitBreaker, type BreakerPermit } from './breaker.js';
+import { IDEMPOTENCY_HEADER } from './idempotency.js';
 import { IDENTITY_HEADER, signIdentity } from './identity-header.js';
 import type { BreakerState, FetchObserver, FetchOutcome } from './metrics.js';
 import {
@@ -18,6 +20,8 @@ export interface GatewayContext {
   identity?: Identity;
   /** Filled in with the subgraphs the request fetched from (response cache invalidation). */
   subgraphs?: Set<string>;
+  /** The client's validated `Idempotency-Key` of a mutation (idempotency.ts). */
+  idempotencyKey?: string;
 }
 
 export interface SubgraphPolicy {
@@ -30,6 +34,11 @@ export interface SubgraphPolicy {
   dedupe: boolean;
   /** Most open connections to this subgraph. */
   maxSockets: number;
+  /**
+   * Largest request body sent to the subgraph (the subgraphs accept at least this much, see
+   * config.ts): a larger fetch is refused with 413 SUBGRAPH_REQUEST_TOO_LARGE, never sent.
+   */
+  maxRequestBytes: number;
 }
 
 type OperationOptions = Extract<
@@ -48,12 +57,26 @@ class SubgraphFailure extends Error {
 }
 
 /**
- * A fetch that ended: the subgraph's answer or unavailable. The parsed result goes to the first
- * consumer; others sharing the fetch parse the text again (the gateway merges response objects
- * into its own result tree, so two requests must never share them).
+ * A subgraph's 4xx answer: the request's fault, not the subgraph's. 408 and 429 are not among
+ * them (the subgraph is slow or overloaded: those count as failures).
+ */
+class SubgraphRefusal extends Error {
+  constructor(readonly res: SubgraphHttpResponse) {
+    super(`HTTP ${res.status}`);
+  }
+}
+
+/** The code of a fetch too large for the subgraphs' body limit (HTTP 413; see config.ts). */
+export const SUBGRAPH_REQUEST_TOO_LARGE = 'SUBGRAPH_REQUEST_TOO_LARGE';
+
+/**
+ * A fetch that ended: the subgraph's answer, its refusal (4xx), or unavailable. The parsed
+ * result goes to the first consumer; others sharing the fetch parse the text again (the gateway
+ * merges response objects into its own result tree, so two requests must never share them).
  */
 type Settled =
-  { ok: true; res: SubgraphHttpResponse; parsed?: GatewayGraphQLResponse } | { ok: false };
+  | { ok: true; res: SubgraphHttpResponse; parsed?: GatewayGraphQLResponse }
+  | { ok: false; refused?: SubgraphHttpResponse };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const JSON_TYPE = /^application\/(graphql-response\+)?json/;
@@ -65,8 +88,14 @@ const SIGNATURE_TTL_MS = 30_000;
  * request id, the signed caller identity and the trace context on; bounds the whole fetch
  * (retries included) by the timeout; retries queries — never mutations — with exponential
  * backoff; trips a circuit breaker after repeated failures; shares one fetch between identical
- * concurrent queries of callers with the same scopes. Any failure becomes a SUBGRAPH_UNAVAILABLE
- * error at each affected response path, without the subgraph's address.
+ * concurrent queries of callers with the same scopes. Passes a mutation's `Idempotency-Key` on
+ * (idempotency.ts). Any failure becomes a SUBGRAPH_UNAVAILABLE error at each affected response
+ * path, without the subgraph's address.
+ *
+ * A client error is never a subgraph outage: a fetch larger than the subgraphs accept is not
+ * sent (413 SUBGRAPH_REQUEST_TOO_LARGE), and a subgraph's 4xx answer (but 408/429) passes its
+ * errors and status on, is not retried and does not count against the breaker (a half-open
+ * trial that ends so is released, not left in flight).
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   readonly breaker: CircuitBreaker;
@@ -113,16 +142,33 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const context = options.context;
     context?.subgraphs?.add(this.subgraph);
     const isMutation = /^\s*mutation\b/.test(query);
+    // One budget: a fetch the subgraph would refuse for its size is not sent (client error).
+    const bytes = Buffer.byteLength(body, 'utf8');
+    if (bytes > this.policy.maxRequestBytes) {
+      this.log.warn(
+        {
+          subgraph: this.subgraph,
+          requestId: context?.requestId,
+          bytes,
+          limit: this.policy.maxRequestBytes,
+        },
+        'subgraph request over the size limit: not sent',
+      );
+      return refusal(options, 413, SUBGRAPH_REQUEST_TOO_LARGE, TOO_LARGE_MESSAGE);
+    }
+    const headers = this.headersFor(context);
+    // Only on the mutation fetches: the entity reads that follow a write are not writes.
+    if (isMutation && context?.idempotencyKey) headers[IDEMPOTENCY_HEADER] = context.idempotencyKey;
     let settled: Settled;
     if (isMutation || !this.policy.dedupe) {
-      settled = await this.guarded(body, context, isMutation);
+      settled = await this.guarded(body, headers, context, isMutation);
     } else {
       const key = `${scopeKey(context?.identity)}\n${body}`;
       const shared = this.inFlight.get(key);
       this.recordCache?.('subgraph_fetch_dedup', shared !== undefined);
       if (shared) settled = await shared;
       else {
-        const started = this.guarded(body, context, false);
+        const started = this.guarded(body, headers, context, false);
         this.inFlight.set(key, started);
         try {
           settled = await started;
@@ -131,7 +177,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         }
       }
     }
-    if (!settled.ok) return unavailable(options);
+    if (!settled.ok) {
+      return settled.refused ? refused(options, settled.refused) : unavailable(options);
+    }
     const result = settled.parsed ?? parseResult(settled.res);
     settled.parsed = undefined;
     restrictCachePolicy(options, settled.res);
@@ -141,18 +189,23 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   /** The breaker, metrics and retries around one logical fetch. */
   private async guarded(
     body: string,
+    headers: Record<string, string>,
     context: GatewayContext | undefined,
     isMutation: boolean,
   ): Promise<Settled> {
-    if (!this.breaker.allow()) return { ok: false };
+    const permit = this.breaker.acquire();
+    if (!permit) return { ok: false };
     // Observability: fetch count, latency and errors per subgraph.
     const done = this.observeFetch?.(this.subgraph);
     let outcome: FetchOutcome = 'unavailable';
     try {
-      const settled = await this.attempt(body, context, isMutation);
+      const settled = await this.attempt(body, headers, context, isMutation, permit);
       if (settled.ok) outcome = settled.parsed?.errors?.length ? 'graphql_error' : 'success';
+      else if (settled.refused) outcome = 'graphql_error';
       return settled;
     } finally {
+      // Whatever happened above, a half-open breaker's trial never stays in flight.
+      permit.release();
       done?.(outcome);
     }
   }
@@ -160,30 +213,33 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   /** Retries queries with backoff inside the deadline, never mutations. */
   private async attempt(
     body: string,
+    headers: Record<string, string>,
     context: GatewayContext | undefined,
     isMutation: boolean,
+    permit: BreakerPermit,
   ): Promise<Settled> {
     const requestId = context?.requestId;
     const deadline = Date.now() + this.policy.timeoutMs;
-    const headers = this.headersFor(context);
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await this.http.post(body, headers, deadline - Date.now());
         const parsed = checkResponse(res);
-        this.breaker.success();
+        permit.success();
         return { ok: true, res, parsed };
       } catch (err) {
-        const status = err instanceof SubgraphFailure ? err.status : undefined;
-        const timedOut = (err as Error).name === 'TimeoutError' || Date.now() >= deadline;
         // A 4xx is our request's fault: neither retried nor counted against the subgraph.
-        const clientError = typeof status === 'number' && status >= 400 && status < 500;
+        if (err instanceof SubgraphRefusal) {
+          this.log.warn(
+            { subgraph: this.subgraph, requestId, status: err.res.status },
+            'subgraph refused the request',
+          );
+          permit.release();
+          return { ok: false, refused: err.res };
+        }
+        const timedOut = (err as Error).name === 'TimeoutError' || Date.now() >= deadline;
         const wait = this.policy.backoffMs * 2 ** attempt * (0.5 + Math.random());
         const retry =
-          !isMutation &&
-          !clientError &&
-          !timedOut &&
-          attempt < this.policy.retries &&
-          Date.now() + wait < deadline;
+          !isMutation && !timedOut && attempt < this.policy.retries && Date.now() + wait < deadline;
         this.log.warn(
           { err, subgraph: this.subgraph, requestId, attempt, retry },
           'subgraph fetch failed',
@@ -192,7 +248,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
           await sleep(wait);
           continue;
         }
-        if (!clientError) this.breaker.failure();
+        permit.failure();
         return { ok: false };
       }
     }
@@ -229,8 +285,14 @@ function scopeKey(identity: Identity | undefined): string {
   return `${identity.authenticated ? 'auth' : 'anon'}:${[...identity.scopes].sort().join(' ')}`;
 }
 
-/** The parsed answer; throws a SubgraphFailure unless it is a 2xx GraphQL JSON result. */
+/**
+ * The parsed answer; throws a SubgraphRefusal for a 4xx (but 408 and 429), a SubgraphFailure
+ * unless it is a 2xx GraphQL JSON result.
+ */
 function checkResponse(res: SubgraphHttpResponse): GatewayGraphQLResponse {
+  if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+    throw new SubgraphRefusal(res);
+  }
   if (res.status < 200 || res.status >= 300) {
     throw new SubgraphFailure(`HTTP ${res.status}`, res.status >= 500, res.status);
   }
@@ -246,6 +308,53 @@ function checkResponse(res: SubgraphHttpResponse): GatewayGraphQLResponse {
     throw new SubgraphFailure('response is not a GraphQL result', true);
   }
   return parsed as GatewayGraphQLResponse;
+}
+
+const TOO_LARGE_MESSAGE =
+  'The request is too large to pass on once expanded for the subgraphs: send shorter values.';
+
+/**
+ * The answer to a request a subgraph refused (4xx): the subgraph's own GraphQL errors when it
+ * sent some (validation, bad input, a reused idempotency key), else one error per affected
+ * field — 413 SUBGRAPH_REQUEST_TOO_LARGE or 400 BAD_REQUEST. The subgraph's status becomes the
+ * answer's status (`extensions.http`, which Apollo Server applies and removes).
+ */
+function refused(options: OperationOptions, res: SubgraphHttpResponse): GatewayGraphQLResponse {
+  const http = { status: res.status };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(res.body);
+  } catch {
+    parsed = undefined;
+  }
+  const errors = (parsed as { errors?: unknown } | undefined)?.errors;
+  if (Array.isArray(errors) && errors.length > 0) {
+    return {
+      errors: (errors as GraphQLFormattedError[]).map((e) => ({
+        ...e,
+        extensions: { ...e.extensions, http },
+      })),
+    };
+  }
+  return res.status === 413
+    ? refusal(options, 413, SUBGRAPH_REQUEST_TOO_LARGE, TOO_LARGE_MESSAGE)
+    : refusal(options, res.status, 'BAD_REQUEST', 'A part of the graph refused the request.');
+}
+
+/** One error per field the fetch was to provide, with this code and HTTP status. */
+function refusal(
+  options: OperationOptions,
+  status: number,
+  code: string,
+  message: string,
+): GatewayGraphQLResponse {
+  return {
+    errors: (unavailable(options).errors ?? []).map((e) => ({
+      ...e,
+      message,
+      extensions: { code, http: { status } },
+    })),
+  };
 }
 
 function parseResult(res: SubgraphHttpResponse): GatewayGraphQLResponse {

@@ -13,6 +13,7 @@ const CLIENT_SAFE_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'SUBGRAPH_UNAVAILABLE',
+  'SUBGRAPH_REQUEST_TOO_LARGE',
 ]);
 
 /** Extension keys a client may see besides `code`. */

@@ -80,6 +80,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           sharedSecret: config.sharedSecret,
           dedupe: config.dedupeSubgraphFetches,
           maxSockets: config.subgraphMaxSockets,
+          maxRequestBytes: config.subgraphMaxBodyBytes,
         },
         logger,
         metrics.observeFetch,

@@ -8,6 +8,7 @@ import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './datasource.js';
 import type { createDocumentResolver } from './documents.js';
 import { errorBody, readBody } from './http.js';
+import { idempotencyKeyOf } from './idempotency.js';
 import { RequestRejection, type createLimits } from './limits.js';
 import type { createOperationCache } from './operation-cache.js';
 import type { createQuotas } from './quota.js';
@@ -185,7 +186,13 @@ export function createPipeline(deps: PipelineDeps) {
       if (Object.keys(extensions).length) params.set('extensions', JSON.stringify(extensions));
       search = `?${params}`;
     }
-    const context: RequestContext = { requestId, identity, subgraphs: new Set() };
+    const context: RequestContext = {
+      requestId,
+      identity,
+      subgraphs: new Set(),
+      // Validated, then passed on to the subgraphs' mutation fetches (idempotency.ts).
+      idempotencyKey: auth.operation === 'mutation' ? idempotencyKeyOf(req.headers) : undefined,
+    };
     const result = await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method,

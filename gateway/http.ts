@@ -37,6 +37,7 @@ const ALLOWED_HEADERS = [
   'x-request-id',
   'apollo-require-preflight',
   'x-apollo-operation-name',
+  'idempotency-key',
 ].join(', ');
 
 /**

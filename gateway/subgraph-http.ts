@@ -1,11 +1,15 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
 
 /**
  * One HTTP POST to a subgraph over pooled keep-alive connections (node:http), without the
  * WHATWG Request/Response/stream objects that fetch or node-fetch build per call: the body is a
  * string out and a string back. Idle sockets are closed well before the subgraphs' own
- * keep-alive timeout (65 s), so a request never races a server-side close.
+ * keep-alive timeout (65 s), so a request never races a server-side close. A socket goes back
+ * to the pool only after a complete 2xx/3xx exchange: after an error, a timeout, a cut-short
+ * answer or any 4xx/5xx it is destroyed, so a connection the server may have left in an unknown
+ * state (a body it did not read) never carries the next request.
  */
 export interface SubgraphHttpResponse {
   status: number;
@@ -66,11 +70,16 @@ export function createSubgraphHttpClient(
         () => req.destroy(new SubgraphTimeoutError(`no answer within ${timeoutMs} ms`)),
         Math.max(1, timeoutMs),
       );
+      // Never reused once discarded: the agent drops a destroyed socket from its pool.
+      let socket: Socket | undefined;
+      req.once('socket', (s: Socket) => (socket = s));
+      const discard = () => socket?.destroy();
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           clearTimeout(timer);
+          if ((res.statusCode ?? 0) >= 400) discard();
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
@@ -79,15 +88,20 @@ export function createSubgraphHttpClient(
         });
         res.on('error', (err) => {
           clearTimeout(timer);
+          discard();
           reject(err);
         });
         res.on('close', () => {
           clearTimeout(timer);
-          if (!res.complete) reject(new Error('subgraph response cut short'));
+          if (!res.complete) {
+            discard();
+            reject(new Error('subgraph response cut short'));
+          }
         });
       });
       req.on('error', (err) => {
         clearTimeout(timer);
+        discard();
         reject(err);
       });
       req.end(payload);

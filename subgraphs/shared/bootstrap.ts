@@ -38,6 +38,8 @@ export async function startSubgraph<T extends BaseContext>(
     statementCounter?: boolean;
     /** Cache hint of read fields without one; the subgraph's default (config.ts) when unset. */
     cacheMaxAge?: number;
+    /** Largest request body; subgraphBodyLimit() of the gateway's default when unset. */
+    maxBodyBytes?: number;
   },
 ): Promise<StartedSubgraph> {
   const counts = opts.statementCounter ? { statements: 0, requests: 0 } : undefined;
@@ -70,6 +72,7 @@ export async function startSubgraph<T extends BaseContext>(
       },
       debugRoutes: counts ? { '/debug/sql-count': () => ({ ...counts }) } : undefined,
       gatewaySharedSecret: opts.gatewaySharedSecret ?? DEV_GATEWAY_SHARED_SECRET,
+      maxBodyBytes: opts.maxBodyBytes,
       cacheMaxAge:
         opts.cacheMaxAge ?? DEFAULT_CACHE_MAX_AGE[def.name as keyof typeof DEFAULT_CACHE_MAX_AGE],
       ready: async () => {
@@ -113,6 +116,7 @@ export async function runSubgraph<T extends BaseContext>(
     gatewaySharedSecret: config.gatewaySharedSecret,
     statementCounter: config.sqlStatementCounter,
     cacheMaxAge: config.cacheMaxAge,
+    maxBodyBytes: config.maxBodyBytes,
   });
   let stopping = false;
   const stop = async (signal: string) => {

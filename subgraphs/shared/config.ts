@@ -26,6 +26,20 @@ export const DEFAULT_CACHE_MAX_AGE: Record<SubgraphName, number> = {
   commerce: 60,
 };
 
+/**
+ * The largest request body a subgraph accepts, derived from the gateway's MAX_BODY_BYTES so that
+ * no fetch of a request the gateway accepted is refused for its size: re-escaping a string
+ * literal grows it at most 7-fold (DEL is printed `\u007F`, then escaped into JSON), so 8 times
+ * the gateway's limit, and never below 16 MiB (entity fetches carry other subgraphs' data).
+ * gateway/config.ts computes the same figure (and sends nothing larger); keep the two in step.
+ */
+export function subgraphBodyLimit(gatewayMaxBodyBytes: number): number {
+  return Math.max(16 * 1024 * 1024, 8 * gatewayMaxBodyBytes);
+}
+
+/** The gateway's default MAX_BODY_BYTES. */
+export const DEFAULT_GATEWAY_MAX_BODY_BYTES = 1_000_000;
+
 const boolish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export interface SubgraphConfig {
@@ -45,6 +59,8 @@ export interface SubgraphConfig {
   sqlStatementCounter: boolean;
   /** Cache hint (seconds) of read fields without their own; 0 = answers are not cacheable. */
   cacheMaxAge: number;
+  /** Largest request body: subgraphBodyLimit(MAX_BODY_BYTES), MAX_BODY_BYTES being the gateway's. */
+  maxBodyBytes: number;
 }
 
 export function formatConfigError(error: z.ZodError): Error {
@@ -81,6 +97,8 @@ function envSchema(name: SubgraphName) {
     ...tracingEnv,
     SQL_STATEMENT_COUNTER: boolish.default(false),
     CACHE_MAX_AGE: z.coerce.number().int().min(0).default(DEFAULT_CACHE_MAX_AGE[name]),
+    // The gateway's body limit; the subgraph accepts subgraphBodyLimit() of it.
+    MAX_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_GATEWAY_MAX_BODY_BYTES),
   });
 }
 
@@ -125,5 +143,6 @@ export function loadSubgraphConfig(
     tracing: tracingConfigFrom(c, `${name}-subgraph`),
     sqlStatementCounter: c.SQL_STATEMENT_COUNTER as boolean,
     cacheMaxAge: c.CACHE_MAX_AGE as number,
+    maxBodyBytes: subgraphBodyLimit(c.MAX_BODY_BYTES as number),
   };
 }

@@ -1,3 +1,4 @@
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
@@ -103,4 +104,74 @@ describe('subgraph server logs', () => {
     const text = await res.text();
     expect(text).toMatch(/^subgraph_graphql_requests_total\{.*outcome="partial".*\} 1$/m);
   });
+});
+
+describe('subgraph server body limit', () => {
+  let small: RunningServer;
+  beforeAll(async () => {
+    small = await createSubgraphServer({
+      name: 'small',
+      schema,
+      logger,
+      createContext: (req) => ({ log: logger.child({ requestId: req.requestId }) }),
+      ready: async () => {},
+      maxBodyBytes: 1_024,
+    }).listen(0);
+  });
+  afterAll(() => small?.close());
+
+  /** One POST over `agent`; rejects after 5 s (a connection left out of step never answers). */
+  function send(agent: Agent, body: string, chunked = false) {
+    return new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>(
+      (resolve, reject) => {
+        const req = request(small.url, {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            ...(chunked ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+          },
+          timeout: 5_000,
+        });
+        req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
+        req.on('error', reject);
+        req.on('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+        });
+        if (chunked) {
+          // Sent in pieces without a length: the limit is found while reading.
+          for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.slice(i, i + 64 * 1024));
+          req.end();
+        } else req.end(body);
+      },
+    );
+  }
+
+  it.each([
+    ['declared', false],
+    ['chunked', true],
+  ])(
+    'answers an oversized body (%s) with 413 and keeps the connection usable',
+    async (_kind, chunked) => {
+      // One keep-alive socket for everything: a body left half-read would wedge the next request.
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const big = JSON.stringify({ query: '{ greeting }', pad: '\\'.repeat(2_000_000) });
+        for (let round = 0; round < 3; round++) {
+          const refused = await send(agent, big, chunked);
+          expect(refused.status).toBe(413);
+          expect(refused.headers.connection).toBe('close');
+          expect(JSON.parse(refused.text).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+          const ok = await send(agent, JSON.stringify({ query: '{ greeting }' }));
+          expect(ok.status).toBe(200);
+          expect(JSON.parse(ok.text)).toEqual({ data: { greeting: 'hello' } });
+        }
+      } finally {
+        agent.destroy();
+      }
+    },
+  );
 });

@@ -6,6 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_GATEWAY_MAX_BODY_BYTES, subgraphBodyLimit } from './config.js';
 import { maskError } from './errors.js';
 import { IDENTITY_HEADER, verifyGatewayIdentity, type GatewayIdentity } from './identity.js';
 import type { Logger } from './logger.js';
@@ -27,7 +28,10 @@ export interface SubgraphServerDeps<TContext extends BaseContext> {
   createContext: (req: RequestInfo) => TContext | Promise<TContext>;
   /** Answers `/readyz`: resolves when the database answers. */
   ready: () => Promise<void>;
-  /** Largest accepted request body. The gateway sends small documents and key lists. */
+  /**
+   * Largest accepted request body; subgraphBodyLimit() of the gateway's default MAX_BODY_BYTES
+   * when unset (config.ts), so that no fetch of a request the gateway accepts is refused.
+   */
   maxBodyBytes?: number;
   /** Verifies the gateway's signed identity header; unset = no request has an identity. */
   gatewaySharedSecret?: string;
@@ -69,16 +73,63 @@ export interface RunningServer {
 
 export class BodyTooLargeError extends Error {}
 
-/** Reads a request body up to `limit` bytes. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLargeError(`body over ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * How much of a refused body is still read (and thrown away) so that the connection stays in
+ * step: the client, still sending, then reads the 413 instead of a reset, and a keep-alive
+ * connection carries the next request cleanly. Past these bounds the connection is closed.
+ */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_MAX_MS = 10_000;
+
+/**
+ * Reads a request body up to `limit` bytes. A larger one (declared or sent) is read to its end
+ * without being kept, then refused with a BodyTooLargeError; a server that stopped reading
+ * half-way would leave the rest of the body on the connection, to be parsed as the next request
+ * — which then never completes (the gateway's next fetch on that socket hung to its timeout).
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = Number(req.headers['content-length']) > limit;
+    let drainTimer: NodeJS.Timeout | undefined;
+    const finish = (err: Error | undefined, text?: string) => {
+      clearTimeout(drainTimer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (err) reject(err);
+      else resolve(text!);
+    };
+    const tooLarge = () => new BodyTooLargeError(`body over ${limit} bytes`);
+    const startDraining = () => {
+      over = true;
+      chunks.length = 0;
+      // Still unread after this long: give up; the 413 goes out with the connection closed.
+      drainTimer = setTimeout(() => finish(tooLarge()), DRAIN_MAX_MS);
+    };
+    function onData(chunk: Buffer) {
+      size += chunk.length;
+      if (!over && size > limit) startDraining();
+      if (!over) chunks.push(chunk);
+      else if (size > DRAIN_MAX_BYTES) finish(tooLarge());
+    }
+    function onEnd() {
+      finish(over ? tooLarge() : undefined, Buffer.concat(chunks).toString('utf8'));
+    }
+    function onError(err: Error) {
+      finish(err);
+    }
+    function onClose() {
+      if (!req.complete) finish(new Error('request body cut short'));
+    }
+    if (over) startDraining();
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -95,7 +146,7 @@ export function createSubgraphServer<TContext extends BaseContext>(
   deps: SubgraphServerDeps<TContext>,
 ) {
   const { logger } = deps;
-  const maxBody = deps.maxBodyBytes ?? 1024 * 1024;
+  const maxBody = deps.maxBodyBytes ?? subgraphBodyLimit(DEFAULT_GATEWAY_MAX_BODY_BYTES);
   // Lets code without the GraphQL context (formatError) log with the request's id.
   const requestScope = new AsyncLocalStorage<RequestScope>();
   const apollo = new ApolloServer<TContext>({
@@ -193,6 +244,9 @@ export function createSubgraphServer<TContext extends BaseContext>(
       sendJson(res, 404, { error: 'not found' });
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
+        // Not kept alive: if the body could not be read to its end (too long, too slow), the
+        // socket is closed once the answer is out (Node destroys it after `Connection: close`).
+        res.setHeader('connection', 'close');
         return sendJson(res, 413, {
           errors: [
             { message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } },
