@@ -14,14 +14,21 @@ import {
   villageProgress,
 } from '../../shared/seed-load.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
-import { hash32, intBetween, pick, rngFor } from '../../shared/synthetic.js';
+import {
+  ZHEJIANG_AUDITORIUM_COVERAGE,
+  auditoriumCoverage,
+  intBetween,
+  pick,
+  rngFor,
+  type AuditoriumCoverage,
+} from '../../shared/synthetic.js';
 import { AuditoriumService, DIGITAL_HUB_SERVICES } from '../auditorium/auditorium.entity.js';
 import { rebuildRollups } from '../region/rollups.js';
 import { eventRows, resourceLinks, usageRows, type SeededAuditorium } from './activity.js';
 import { catalogueRows } from './catalogue.js';
 
 /** Reported: 91.3 % of Zhejiang's rural villages had a culture auditorium at the end of 2020. */
-export const ZHEJIANG_COVERAGE = 0.913;
+export const ZHEJIANG_COVERAGE = ZHEJIANG_AUDITORIUM_COVERAGE;
 /** Houcang village, Haishu district, Ningbo: the reported example of a digital-resource auditorium. */
 export const HOUCANG = '330203009205';
 /**
@@ -31,8 +38,6 @@ export const HOUCANG = '330203009205';
  * match and refers to this auditorium as `aud-330603011258`.
  */
 export const BAOSHANQIAO = '330603011258';
-/** Villages whose auditorium is reported, so always present whatever the seed. */
-const REPORTED_VILLAGES = new Set([HOUCANG, BAOSHANQIAO]);
 
 const OPTIONAL_SERVICES = Object.values(AuditoriumService).filter(
   (s) => s !== AuditoriumService.BOOK_LENDING,
@@ -44,30 +49,6 @@ const OPENING_HOURS = [
   'Mon-Sat 08:00-17:00; evenings for events',
   'Wed-Mon 13:30-21:00',
 ];
-
-/**
- * Which Zhejiang rural villages have an auditorium: Houcang, plus the villages with the lowest
- * hash under this seed, so that exactly round(91.3 % of all rural villages) are covered whatever
- * part of the province is loaded. Returns that hash threshold and the covered count.
- */
-async function zhejiangCalibration(seed: number): Promise<{ threshold: number; target: number }> {
-  const hashes: number[] = [];
-  let rural = 0;
-  for await (const v of readDivisions('villages', '33')) {
-    if (!isRuralVillageName(v.name)) continue;
-    rural++;
-    if (!REPORTED_VILLAGES.has(v.code)) hashes.push(hash32(`${seed}:auditorium:${v.code}`));
-  }
-  hashes.sort((a, b) => a - b);
-  const target = Math.round(rural * ZHEJIANG_COVERAGE);
-  // target villages in all: the reported ones plus the lowest hashes.
-  return { threshold: hashes[target - REPORTED_VILLAGES.size - 1], target };
-}
-
-/** Elsewhere coverage is synthetic: a per-province share between 55 % and 90 %. */
-function provinceCoverage(seed: number, provinceCode: string): number {
-  return 0.55 + 0.35 * rngFor(seed, `coverage:${provinceCode}`)();
-}
 
 function baoshanqiaoRow(v: Record<string, string>): Record<string, unknown> {
   return {
@@ -151,8 +132,8 @@ const TABLE_KEYS: Record<string, string[]> = {
  */
 export async function seedCulture(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
   const prefix = scopePrefix(opts.scope);
-  const inZhejiang = '33'.startsWith(prefix) || prefix.startsWith('33');
-  const calibration = inZhejiang ? await zhejiangCalibration(opts.seed) : null;
+  // The same rule decides where healthcare's assistance points find an auditorium.
+  const coverage = await auditoriumCoverage(opts.seed, prefix);
   const progress = await villageProgress(opts, prefix);
   const like = `${prefix}%`;
   const clock = new SeedClock();
@@ -169,11 +150,11 @@ export async function seedCulture(orm: Orm, opts: SeedOptions): Promise<SeedResu
       em,
       trx,
       TABLE_KEYS,
-      (out) => writeScope(out, opts.seed, prefix, calibration, progress.tick),
+      (out) => writeScope(out, opts.seed, prefix, coverage, progress.tick),
       clock,
     );
     progress.done();
-    await rebuildRollups(trx, prefix, calibration?.target ?? null);
+    await rebuildRollups(trx, prefix, coverage.zhejiangTarget);
     clock.lap('rollups');
     return written;
   });
@@ -186,20 +167,14 @@ async function writeScope(
   out: SeedWriters,
   seed: number,
   prefix: string,
-  calibration: { threshold: number } | null,
+  coverage: AuditoriumCoverage,
   tick: () => void,
 ): Promise<void> {
   await out.pushAll('digital_resource', catalogueRows(seed));
   for await (const v of readDivisions('villages', prefix)) {
     tick();
     if (!isRuralVillageName(v.name)) continue;
-    const h = hash32(`${seed}:auditorium:${v.code}`);
-    const covered =
-      REPORTED_VILLAGES.has(v.code) ||
-      (v.provinceCode === '33'
-        ? h <= calibration!.threshold
-        : h / 2 ** 32 < provinceCoverage(seed, v.provinceCode));
-    if (!covered) continue;
+    if (!coverage.covers(v)) continue;
     const row =
       v.code === HOUCANG
         ? houcangRow(v)

@@ -1,7 +1,7 @@
 /** The rows the seeder writes for one scope (see README: Synthetic assumptions). */
 import { isRuralVillageName, readDivisions, villageShortName } from '../../shared/divisions.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE } from '../../shared/provenance.js';
-import { rngFor } from '../../shared/synthetic.js';
+import { auditoriumCoverage, rngFor, type AuditoriumCoverage } from '../../shared/synthetic.js';
 import { AssistancePointKind, AssistedBookingKind } from '../assistance/assistance-point.entity.js';
 import { auditoriumIdOf } from '../assistance/auditorium.reference.js';
 import { FacilityLevel } from '../facility/facility.entity.js';
@@ -100,6 +100,8 @@ export async function generateRows(
   tick: () => void = () => undefined,
 ): Promise<void> {
   const inScope = (code: string) => code.startsWith(prefix) || prefix.startsWith(code);
+  // Culture's own rule (shared, over the division data): which villages have an auditorium.
+  const auditoriums = await auditoriumCoverage(seed, prefix);
   for await (const a of readDivisions('areas')) {
     if (!inScope(a.code)) continue;
     const at = { village: null, region: a.code, location: a.code };
@@ -121,17 +123,23 @@ export async function generateRows(
       hospitalId(s.areaCode, 1),
     );
   }
-  let township: Record<string, string>[] = [];
-  let clinics: string[] = [];
+  // A county's townships are held until the county ends (a few hundred villages at most): an
+  // auditorium point of a township without any auditorium helps at one elsewhere in the county.
+  let townships: Township[] = [];
   for await (const v of readDivisions('villages', prefix)) {
     tick();
     if (!isRuralVillageName(v.name)) continue;
-    if (township.length > 0 && township[0].streetCode !== v.streetCode) {
-      await townshipAccess(seed, township, clinics, emit);
-      township = [];
-      clinics = [];
+    const last = townships.at(-1);
+    if (last && last.villages[0].areaCode !== v.areaCode) {
+      await countyAccess(seed, prefix, townships, auditoriums, emit);
+      townships = [];
     }
-    township.push(v);
+    let township = townships.at(-1);
+    if (!township || township.villages[0].streetCode !== v.streetCode) {
+      township = { villages: [], clinics: [] };
+      townships.push(township);
+    }
+    township.villages.push(v);
     if (rngFor(seed, `clinic:${v.code}`)() >= CLINIC_SHARE) continue;
     const id = `clinic-${v.code}`;
     const partner =
@@ -148,7 +156,7 @@ export async function generateRows(
       emit,
       partner,
     );
-    clinics.push(id);
+    township.clinics.push(id);
     if (
       f.acceptsOnlineAppointments &&
       rngFor(seed, `point:clinic:${v.code}`)() < CLINIC_POINT_SHARE
@@ -164,7 +172,70 @@ export async function generateRows(
       );
     }
   }
-  if (township.length > 0) await townshipAccess(seed, township, clinics, emit);
+  if (townships.length > 0) await countyAccess(seed, prefix, townships, auditoriums, emit);
+}
+
+interface Township {
+  /** Its rural villages, by code. */
+  villages: Record<string, string>[];
+  /** Ids of its village clinics. */
+  clinics: string[];
+}
+
+/**
+ * The next village after `index` (wrapping round) that has a culture auditorium, or null.
+ */
+function nextWithAuditorium(
+  villages: Record<string, string>[],
+  index: number,
+  auditoriums: AuditoriumCoverage,
+): string | null {
+  for (let k = 0; k < villages.length; k++) {
+    const w = villages[(index + k) % villages.length];
+    if (auditoriums.covers(w)) return w.code;
+  }
+  return null;
+}
+
+/**
+ * Access rows and auditorium assistance points of one county's townships. The auditorium where a
+ * village's auditorium point helps is its own when culture has one for the village (the same
+ * shared rule culture applies), else that of the next village of its township that has one, else
+ * of the next village of its county that has one — always one culture has wherever the county
+ * is loaded, and the same whatever scope is loaded (a township scope reads its county's villages
+ * from the division data). A county without any auditorium gets no auditorium points.
+ */
+async function countyAccess(
+  seed: number,
+  prefix: string,
+  townships: Township[],
+  auditoriums: AuditoriumCoverage,
+  emit: Emit,
+): Promise<void> {
+  let county: Record<string, string>[] | null = null;
+  const countyVillages = async () => {
+    if (county) return county;
+    county = [];
+    if (prefix.length > 6) {
+      for await (const v of readDivisions('villages', prefix.slice(0, 6)))
+        if (isRuralVillageName(v.name)) county.push(v);
+    } else {
+      county = townships.flatMap((t) => t.villages);
+    }
+    return county;
+  };
+  for (const { villages, clinics } of townships) {
+    await townshipAccess(seed, villages, clinics, emit, async (index) => {
+      const own = nextWithAuditorium(villages, index, auditoriums);
+      if (own !== null) return own;
+      const all = await countyVillages();
+      return nextWithAuditorium(
+        all,
+        all.findIndex((w) => w.code === villages[index].code),
+        auditoriums,
+      );
+    });
+  }
 }
 
 /** Access rows and auditorium assistance points of one township's rural villages. */
@@ -173,8 +244,9 @@ async function townshipAccess(
   villages: Record<string, string>[],
   neighbours: string[],
   emit: Emit,
+  auditoriumVillage: (index: number) => Promise<string | null>,
 ): Promise<void> {
-  for (const v of villages) {
+  for (const [index, v] of villages.entries()) {
     const own = `clinic-${v.code}`;
     const hasOwn = neighbours.includes(own);
     const a = accessFigures(seed, v.code, hasOwn);
@@ -194,13 +266,15 @@ async function townshipAccess(
     });
     const reported = v.code === BAOSHANQIAO_CODE;
     if (reported || rngFor(seed, `point:aud:${v.code}`)() < AUDITORIUM_POINT_SHARE) {
+      const at = await auditoriumVillage(index);
+      if (at === null) continue;
       await addPoint(
         seed,
         emit,
         v.code,
         `ap-aud-${v.code}`,
         AssistancePointKind.CULTURE_AUDITORIUM,
-        { auditorium_id: auditoriumIdOf(v.code) },
+        { auditorium_id: auditoriumIdOf(at) },
         1,
         reported,
       );
