@@ -11,7 +11,11 @@ registerEnumType(AssistancePointKind, {
   name: 'AssistancePointKind',
   description: 'Where in the village the help is given.',
   valuesConfig: {
-    CULTURE_AUDITORIUM: { description: 'At the village culture auditorium (文化礼堂).' },
+    CULTURE_AUDITORIUM: {
+      description:
+        "At a village culture auditorium (文化礼堂): the village's own, or a nearby village's " +
+        'when it has none (see `AssistancePoint.auditorium`).',
+    },
     VILLAGE_CLINIC: { description: 'At the village clinic.' },
   },
 });
@@ -43,7 +47,11 @@ export class AssistancePoint {
   @PrimaryKey({ type: 'string', length: 40 })
   id!: string;
 
-  @Field(() => ID, { description: 'Code of the village where the help is given.' })
+  @Field(() => ID, {
+    description:
+      'Code of the village whose residents the point serves: where the help is given, except ' +
+      'for an auditorium point of a village without an auditorium (see `auditorium`).',
+  })
   @Index()
   @Property({ type: 'string', length: 12 })
   villageCode!: string;

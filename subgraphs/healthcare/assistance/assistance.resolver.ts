@@ -24,7 +24,9 @@ export class AssistancePointResolver {
     nullable: true,
     description:
       'The culture auditorium where help is given (kind CULTURE_AUDITORIUM), resolved by the ' +
-      'culture subgraph; null when that subgraph has no auditorium for the village.',
+      "culture subgraph: the village's own, or, for a village without one, that of a nearby " +
+      'village of the same township or county. Null if the culture subgraph does not hold it ' +
+      '(`npm run check:references` reports such references).',
   })
   auditorium(@Root() point: AssistancePoint): Auditorium | null {
     if (point.kind !== AssistancePointKind.CULTURE_AUDITORIUM || !point.auditoriumId) return null;

@@ -128,6 +128,16 @@ export function digitalIndex(code: string, inputs: IndexInputs): DigitalVillageI
   });
 }
 
+/**
+ * Whether a place can be scored at all: it has rural villages and at least one domain sent
+ * figures for it. Otherwise its index is null (not 0, which would read as the worst score) and
+ * rankings leave it out.
+ */
+export function scorable(inputs: IndexInputs | undefined, ruralVillageCount = 1): boolean {
+  if (ruralVillageCount === 0) return false;
+  return Boolean(inputs?.culture || inputs?.healthcare || inputs?.commerce);
+}
+
 /** Highest score first; ties by code. */
 export function byScore(a: DigitalVillageIndex, b: DigitalVillageIndex): number {
   return b.score - a.score || a.code.localeCompare(b.code);

@@ -24,7 +24,7 @@ import {
   VillageHealthcareView,
   type IndexInputs,
 } from './index.externals.js';
-import { DigitalVillageIndex, byScore, digitalIndex } from './index.formula.js';
+import { DigitalVillageIndex, byScore, digitalIndex, scorable } from './index.formula.js';
 import { inputsCode } from './index.loaders.js';
 
 @ObjectType({ description: 'A child region ranked by its digital-village index.' })
@@ -51,14 +51,20 @@ export class VillageIndexRank {
   index!: DigitalVillageIndex;
 }
 
-/** Scores a list of places from the views the gateway sent along, matched by code. */
-function rank<T extends { code: string }>(places: T[], sent: IndexInputs[], first: number) {
+/**
+ * Scores a list of places from the views the gateway sent along, matched by code; places that
+ * cannot be scored (no rural villages, no figures from any domain) are left out.
+ */
+function rank<T extends Region | Village>(places: T[], sent: IndexInputs[], first: number) {
   const byCode = new Map<string, IndexInputs>();
   for (const inputs of sent) {
     const code = inputsCode(inputs);
     if (code) byCode.set(code, inputs);
   }
   return places
+    .filter((place) =>
+      scorable(byCode.get(place.code), place instanceof Region ? place.ruralVillageCount : 1),
+    )
     .map((place) => ({ place, index: digitalIndex(place.code, byCode.get(place.code) ?? {}) }))
     .sort((a, b) => byScore(a.index, b.index))
     .slice(0, first);
@@ -109,12 +115,13 @@ export class RegionIndexResolver {
   @FieldResolver(() => DigitalVillageIndex, {
     nullable: true,
     description:
-      'The digital-village index of the region (0-100) with its components; null when a ' +
+      'The digital-village index of the region (0-100) with its components; null (not 0) ' +
+      'when the region has no rural villages or no domain has figures for it, and when a ' +
       'subgraph could not supply them.',
   })
   digitalIndex(@Root() r: Region, @Ctx() ctx: PlacesContext): DigitalVillageIndex | null {
     const ref = ctx.indexRefs.get('Region', r.code);
-    return ref ? digitalIndex(r.code, ref) : null;
+    return ref && scorable(ref, r.ruralVillageCount) ? digitalIndex(r.code, ref) : null;
   }
 
   @Directive(`@requires(fields: "children { ${INDEX_INPUTS} }")`)
@@ -122,7 +129,9 @@ export class RegionIndexResolver {
     nullable: true,
     description:
       'The child regions (one level down) ranked by their digital-village index, highest ' +
-      'first; empty for a township. Null when a subgraph could not supply the components.',
+      'first; empty for a township. Children whose index is null (no rural villages, no ' +
+      'figures from any domain) are left out. Null when a subgraph could not supply the ' +
+      'components.',
   })
   async childrenByIndex(
     @Root() r: Region,
@@ -144,8 +153,8 @@ export class RegionIndexResolver {
     nullable: true,
     description:
       'The rural villages of a county or township ranked by their digital-village index, ' +
-      'highest first (BAD_USER_INPUT for a province or city). Null when a subgraph could not ' +
-      'supply the components.',
+      'highest first (BAD_USER_INPUT for a province or city); villages no domain has figures ' +
+      'for are left out. Null when a subgraph could not supply the components.',
   })
   async villagesByIndex(
     @Root() r: Region,
@@ -194,10 +203,13 @@ export class VillageIndexResolver {
     nullable: true,
     description:
       'The digital-village index of the village (0-100) with its components; null for urban ' +
-      'communities and other units, and when a subgraph could not supply the components.',
+      'communities and other units, for a rural village no domain has figures for, and when a ' +
+      'subgraph could not supply the components.',
   })
   digitalIndex(@Root() v: Village, @Ctx() ctx: PlacesContext): DigitalVillageIndex | null {
     const ref = ctx.indexRefs.get('Village', v.code);
-    return ref && v.kind === VillageKind.RURAL_VILLAGE ? digitalIndex(v.code, ref) : null;
+    return ref && v.kind === VillageKind.RURAL_VILLAGE && scorable(ref)
+      ? digitalIndex(v.code, ref)
+      : null;
   }
 }
