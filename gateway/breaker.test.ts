@@ -5,7 +5,13 @@ import { CircuitBreaker, type BreakerPermit, type BreakerState } from './breaker
 function breaker(trialTimeoutMs = 5_000) {
   const clock = { now: 0 };
   const changes: BreakerState[] = [];
-  const b = new CircuitBreaker(3, 1_000, (s) => changes.push(s), trialTimeoutMs, () => clock.now);
+  const b = new CircuitBreaker(
+    3,
+    1_000,
+    (s) => changes.push(s),
+    trialTimeoutMs,
+    () => clock.now,
+  );
   return { b, clock, changes };
 }
 

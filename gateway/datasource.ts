@@ -314,12 +314,17 @@ const TOO_LARGE_MESSAGE =
   'The request is too large to pass on once expanded for the subgraphs: send shorter values.';
 
 /**
- * The answer to a request a subgraph refused (4xx): the subgraph's own GraphQL errors when it
- * sent some (validation, bad input, a reused idempotency key), else one error per affected
- * field — 413 SUBGRAPH_REQUEST_TOO_LARGE or 400 BAD_REQUEST. The subgraph's status becomes the
+ * The answer to a request a subgraph refused (4xx): 413 SUBGRAPH_REQUEST_TOO_LARGE at each
+ * affected field for a body too large; else the subgraph's own GraphQL errors when it sent some
+ * (validation, bad input, a reused idempotency key), or BAD_REQUEST at each affected field. The subgraph's status becomes the
  * answer's status (`extensions.http`, which Apollo Server applies and removes).
  */
 function refused(options: OperationOptions, res: SubgraphHttpResponse): GatewayGraphQLResponse {
+  // A body-size refusal says the same as the gateway's own check (the subgraph's limit is lower
+  // than this gateway assumed: MAX_BODY_BYTES differs between them).
+  if (res.status === 413) {
+    return refusal(options, 413, SUBGRAPH_REQUEST_TOO_LARGE, TOO_LARGE_MESSAGE);
+  }
   const http = { status: res.status };
   let parsed: unknown;
   try {
@@ -336,9 +341,7 @@ function refused(options: OperationOptions, res: SubgraphHttpResponse): GatewayG
       })),
     };
   }
-  return res.status === 413
-    ? refusal(options, 413, SUBGRAPH_REQUEST_TOO_LARGE, TOO_LARGE_MESSAGE)
-    : refusal(options, res.status, 'BAD_REQUEST', 'A part of the graph refused the request.');
+  return refusal(options, res.status, 'BAD_REQUEST', 'A part of the graph refused the request.');
 }
 
 /** One error per field the fetch was to provide, with this code and HTTP status. */
