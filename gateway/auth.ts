@@ -10,6 +10,9 @@ import {
 } from 'jose';
 import type { GatewayConfig, Quota } from './config.js';
 import type { KeyStore } from './keys.js';
+import { clientAddress } from './proxy-trust.js';
+
+export { clientAddress };
 
 /** Who is calling. `id` is what quotas and the audit log are keyed by; never a secret. */
 export interface Identity {
@@ -38,19 +41,26 @@ export class AuthError extends Error {
   }
 }
 
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = req.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string' && forwarded.length > 0) {
-    return forwarded.split(',')[0].trim();
+/**
+ * A scope set as one list: space-separated entries split (an OAuth `scope` string and a list
+ * entry `"a b"` both mean a and b), duplicates dropped, sorted. Callers with the same scopes then
+ * have the same list, which the authorization and response caches key on.
+ */
+export function normaliseScopes(scopes: readonly unknown[]): string[] {
+  const out = new Set<string>();
+  for (const s of scopes) {
+    if (typeof s !== 'string') continue;
+    for (const part of s.split(/\s+/)) if (part) out.add(part);
   }
-  return req.socket.remoteAddress ?? 'unknown';
+  return [...out].sort();
 }
 
 function scopesOf(payload: JWTPayload): string[] {
   const { scope, scopes, scp } = payload as Record<string, unknown>;
-  if (typeof scope === 'string') return scope.split(' ').filter(Boolean);
+  if (typeof scope === 'string') return normaliseScopes([scope]);
   for (const list of [scopes, scp]) {
-    if (Array.isArray(list)) return list.filter((s): s is string => typeof s === 'string');
+    if (Array.isArray(list)) return normaliseScopes(list);
+    if (typeof list === 'string') return normaliseScopes([list]);
   }
   return [];
 }
@@ -71,11 +81,22 @@ export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
         issuer: jwt.issuer,
         audience: jwt.audience,
         algorithms: jwt.secret ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'],
+        // A token without an expiry would be valid for ever.
+        requiredClaims: ['exp'],
       };
       const { payload } =
         jwks instanceof Uint8Array
           ? await jwtVerify(token, jwks, options)
           : await jwtVerify(token, jwks, options);
+      // A stolen long-lived token is a long-lived key: the issuer may not mint one.
+      const now = Math.floor(Date.now() / 1000);
+      const issuedAt = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
+      if (jwt.maxLifetimeS > 0 && payload.exp! - issuedAt > jwt.maxLifetimeS) {
+        throw new AuthError(
+          'INVALID_CREDENTIALS',
+          `The token lives longer than ${jwt.maxLifetimeS} seconds.`,
+        );
+      }
       if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
         throw new AuthError('INVALID_CREDENTIALS', 'The token has no subject.');
       }
@@ -90,6 +111,9 @@ export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
       };
     } catch (err) {
       if (err instanceof AuthError) throw err;
+      if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'exp') {
+        throw new AuthError('INVALID_CREDENTIALS', 'The token has no expiry (`exp`).');
+      }
       if (err instanceof joseErrors.JWTExpired) {
         throw new AuthError('CREDENTIALS_EXPIRED', 'The token has expired.');
       }
@@ -107,7 +131,7 @@ export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
       name: record.name,
       owner: record.owner,
       authenticated: true,
-      scopes: record.scopes,
+      scopes: normaliseScopes(record.scopes ?? []),
       quota: {
         perMinute: record.rateLimitPerMinute ?? config.quota.perMinute,
         perDay: record.dailyQuota ?? config.quota.perDay,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tracingConfigFrom, tracingEnv, type TracingConfig } from './tracing.js';
 import type { EngineKind } from './engine.js';
+import { parseTrustProxy, type ProxyTrust } from './proxy-trust.js';
 
 /**
  * The only reader of process.env for the gateway process. Validates every variable, gives safe
@@ -42,6 +43,8 @@ const csv = z
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().optional(),
+  OPERATOR_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  OPERATOR_HOST: z.string().default('127.0.0.1'),
   NODE_ENV: z.string().default('development'),
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
   SUPERGRAPH_WATCH: bool.default(true),
@@ -58,9 +61,20 @@ const schema = z.object({
   JWT_JWKS_PATH: z.string().optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
+  JWT_MAX_LIFETIME_S: int(86_400),
   ANONYMOUS_ACCESS: z.enum(['read', 'off']).default('read'),
   GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      try {
+        return parseTrustProxy(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   // Quotas
   REDIS_URL: z.string().optional(),
   RATE_LIMIT_PER_MINUTE: int(600),
@@ -122,6 +136,11 @@ export const GATEWAY_ENV_VARS = Object.keys(schema.shape);
 export interface GatewayConfig {
   port: number;
   host: string | undefined;
+  /**
+   * The operator listener (/metrics, /readyz with detail), apart from the public port; undefined
+   * = none (development: both served on the public port).
+   */
+  operator: { port: number; host: string } | undefined;
   development: boolean;
   supergraphPath: string;
   watchSupergraph: boolean;
@@ -129,11 +148,20 @@ export interface GatewayConfig {
   subgraphUrls: Partial<Record<(typeof SUBGRAPHS)[number], string>>;
   keys: { store: 'file' | 'redis'; path: string; reloadMs: number };
   jwt:
-    | { secret?: string; jwksUrl?: string; jwksPath?: string; issuer: string; audience: string }
+    | {
+        secret?: string;
+        jwksUrl?: string;
+        jwksPath?: string;
+        issuer: string;
+        audience: string;
+        /** Longest accepted `exp - iat` (seconds); 0 = no maximum. */
+        maxLifetimeS: number;
+      }
     | undefined;
   anonymous: 'read' | 'off';
   sharedSecret: string;
-  trustProxy: boolean;
+  /** Peers whose X-Forwarded-For is believed (proxy-trust.ts). */
+  trustProxy: ProxyTrust;
   redisUrl: string | undefined;
   quota: Quota;
   anonymousQuota: Quota;
@@ -220,6 +248,14 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   return {
     port: c.PORT,
     host: c.HOST,
+    // Outside development the operator endpoints have a listener of their own, on loopback
+    // unless configured (Apollo Router serves health and metrics apart from GraphQL likewise).
+    operator:
+      c.OPERATOR_PORT !== undefined
+        ? { port: c.OPERATOR_PORT, host: c.OPERATOR_HOST }
+        : development
+          ? undefined
+          : { port: 9090, host: c.OPERATOR_HOST },
     development,
     supergraphPath: c.SUPERGRAPH_PATH,
     watchSupergraph: c.SUPERGRAPH_WATCH,
@@ -232,6 +268,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
           jwksPath: c.JWT_JWKS_PATH,
           issuer: c.JWT_ISSUER!,
           audience: c.JWT_AUDIENCE!,
+          maxLifetimeS: c.JWT_MAX_LIFETIME_S,
         }
       : undefined,
     anonymous: c.ANONYMOUS_ACCESS,

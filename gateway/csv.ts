@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { print } from 'graphql';
 import type { CsvOperation } from './csv-operations.js';
+import type { Reply } from './graphql.js';
 import {
   collect,
   csvShape,
@@ -13,9 +13,9 @@ import {
 
 /**
  * `GET /csv/<name>?<variables>`: runs a registered operation and answers RFC 4180 CSV with a
- * header row. `GET /csv` lists the operations. The operation is sent to the gateway's own
- * /graphql over loopback HTTP with the caller's headers, so authentication, scopes, limits,
- * quotas, logging and metrics are those of a GraphQL request — whatever /graphql applies.
+ * header row. `GET /csv` lists the operations. The operation runs in process through the same
+ * pipeline as /graphql, with the caller's request: authentication, scopes, limits, the caller's
+ * own quota (one unit per page), metrics and audit lines are those of a GraphQL request.
  */
 export interface CsvExport {
   matches(path: string): boolean;
@@ -23,24 +23,6 @@ export interface CsvExport {
 }
 
 export const CSV_PREFIX = '/csv';
-
-// Headers that describe the caller's own connection or body, not the caller.
-const NOT_FORWARDED = new Set([
-  'host',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'expect',
-  'content-length',
-  'content-type',
-  'content-encoding',
-  'accept',
-  'accept-encoding',
-  'x-request-id',
-]);
 
 const STATUS_OF_CODE: Record<string, number> = {
   BAD_USER_INPUT: 400,
@@ -71,30 +53,21 @@ function failure(status: number, message: string, code: string, extra: object = 
   return new CsvFailure(status, { errors: [{ message, extensions: { code, ...extra } }] });
 }
 
-/** The URL at which this process reaches its own server (loopback when bound to all interfaces). */
-export function loopbackGraphqlUrl(address: AddressInfo): string {
-  const any = address.address === '::' || address.address === '0.0.0.0' || address.address === '';
-  const host =
-    address.family === 'IPv6'
-      ? `[${any ? '::1' : address.address}]`
-      : any
-        ? '127.0.0.1'
-        : address.address;
-  return `http://${host}:${address.port}/graphql`;
-}
-
 export function createCsvExport(opts: {
   operations: Record<string, CsvOperation>;
-  /** The gateway's own GraphQL URL, known once it listens. */
-  graphqlUrl: () => string;
+  /** Runs a GraphQL request body for the caller of `req` (the gateway's pipeline). */
+  execute: (
+    req: IncomingMessage,
+    requestId: string,
+    body: Record<string, unknown>,
+  ) => Promise<Reply>;
   maxRows: number;
 }): CsvExport {
-  const shapes = new Map<string, CsvShape & { description: string }>();
+  const shapes = new Map<string, CsvShape & { description: string; text: string }>();
   for (const [name, op] of Object.entries(opts.operations)) {
-    shapes.set(name, {
-      description: op.description,
-      ...csvShape(op.document, op.rows, op.paginate),
-    });
+    const shape = csvShape(op.document, op.rows, op.paginate);
+    // Printed once: the same text (and document hash) for every download.
+    shapes.set(name, { description: op.description, ...shape, text: print(shape.document) });
   }
 
   function index() {
@@ -114,32 +87,18 @@ export function createCsvExport(opts: {
   async function execute(
     req: IncomingMessage,
     requestId: string,
-    shape: CsvShape,
+    shape: CsvShape & { text: string },
     variables: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: 'application/json',
-      'x-request-id': requestId,
-    };
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !NOT_FORWARDED.has(key)) {
-        headers[key] = Array.isArray(value) ? value.join(', ') : value;
-      }
-    }
-    const res = await fetch(opts.graphqlUrl(), {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        query: print(shape.document),
-        operationName: shape.operation.name?.value,
-        variables,
-      }),
+    const res = await opts.execute(req, requestId, {
+      query: shape.text,
+      operationName: shape.operation.name?.value,
+      variables,
     });
-    const text = await res.text();
+    const ok = res.status >= 200 && res.status < 300;
     let body: GraphQLBody;
     try {
-      body = JSON.parse(text) as GraphQLBody;
+      body = JSON.parse(res.body) as GraphQLBody;
     } catch {
       throw failure(
         502,
@@ -148,12 +107,12 @@ export function createCsvExport(opts: {
       );
     }
     // A CSV cannot carry errors beside its rows: any error fails the whole download.
-    if (!res.ok || body.errors?.length || !body.data) {
+    if (!ok || body.errors?.length || !body.data) {
       const code = body.errors?.[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
-      const status = res.ok ? (STATUS_OF_CODE[code] ?? 500) : res.status;
+      const status = ok ? (STATUS_OF_CODE[code] ?? 500) : res.status;
       const passOn: Record<string, string> = {};
       for (const name of ['retry-after', 'www-authenticate']) {
-        const value = res.headers.get(name);
+        const value = res.headers[name];
         if (value) passOn[name] = value;
       }
       throw Object.assign(new CsvFailure(status, { errors: body.errors ?? [] }), { passOn });
@@ -164,7 +123,7 @@ export function createCsvExport(opts: {
   async function rowsOf(
     req: IncomingMessage,
     requestId: string,
-    shape: CsvShape,
+    shape: CsvShape & { text: string },
     variables: Record<string, unknown>,
   ): Promise<unknown[]> {
     const rows: unknown[] = [];
@@ -209,7 +168,12 @@ export function createCsvExport(opts: {
         return json(405, failure(405, 'Use GET.', 'BAD_REQUEST').body, { allow: 'GET' });
       }
       if (path === CSV_PREFIX || path === `${CSV_PREFIX}/`) return json(200, index());
-      const name = decodeURIComponent(path.slice(CSV_PREFIX.length + 1)).replace(/\.csv$/, '');
+      let name: string;
+      try {
+        name = decodeURIComponent(path.slice(CSV_PREFIX.length + 1)).replace(/\.csv$/, '');
+      } catch {
+        return json(400, failure(400, 'Malformed URL.', 'BAD_REQUEST').body);
+      }
       const shape = shapes.get(name);
       try {
         if (!shape) {

@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import { Kind, parse, type GraphQLSchema } from 'graphql';
 import { Redis } from 'ioredis';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { SubgraphDataSource } from './datasource.js';
 import { createDocumentResolver, loadTrustedDocuments } from './documents.js';
 import { createEngine } from './engine.js';
 import { formatGatewayError } from './errors.js';
-import { createPipeline, type RequestContext } from './graphql.js';
+import { createPipeline, type Reply, type RequestContext } from './graphql.js';
 import { applyCors, BodyTooLargeError, encodeBody, errorBody, sendJson } from './http.js';
 import { FileKeyStore, RedisKeyStore, type KeyStore } from './keys.js';
 import { createLimits } from './limits.js';
@@ -28,13 +28,15 @@ export { subgraphsOf };
 import { createGatewayMetrics } from './metrics.js';
 import { traceRequests } from './tracing.js';
 import { CSV_OPERATIONS } from './csv-operations.js';
-import { createCsvExport, loopbackGraphqlUrl } from './csv.js';
+import { createCsvExport } from './csv.js';
 import { readyExamples } from './examples.js';
 import { createGraphiQL } from './graphiql.js';
 
 export interface RunningGateway {
   url: string;
   port: number;
+  /** The operator listener's port (/metrics, /readyz with detail), when it has one. */
+  operatorPort?: number;
   /** Stops accepting, lets in-flight requests finish (bounded), then releases everything. */
   close: () => Promise<void>;
 }
@@ -61,8 +63,16 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       : new FileKeyStore(config.keys.path, config.keys.reloadMs);
   const audit = createAuditLog(config.audit.path, logger);
   const dataSources = new Map<string, SubgraphDataSource>();
+  const trusted = loadTrustedDocuments(config.trustedDocumentsPath);
   // Observability: Prometheus metrics at /metrics (see metrics.ts for what other parts report).
-  const metrics = createGatewayMetrics(subgraphs.map((s) => s.name));
+  // Operation labels: registered operations, then names of authenticated callers (bounded).
+  const metrics = createGatewayMetrics(
+    subgraphs.map((s) => s.name),
+    {
+      known: [...operationNames(trusted.values()), ...csvOperationNames()],
+      anyCaller: config.development,
+    },
+  );
 
   const gateway = createEngine(config.engine, {
     supergraphPath: config.supergraphPath,
@@ -139,10 +149,11 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
 
   // Analyst and frontend routes: GraphiQL (gateway/graphiql.ts) and CSV downloads (gateway/csv.ts).
   const graphiql = config.graphiql ? createGraphiQL({ examples: readyExamples() }) : undefined;
-  let selfGraphqlUrl = '';
   const csv = createCsvExport({
     operations: CSV_OPERATIONS,
-    graphqlUrl: () => selfGraphqlUrl,
+    // In process, through the same pipeline as /graphql: the caller's credentials, quota,
+    // limits, metrics and audit line (one per page).
+    execute: (req, requestId, body) => runAudited(req, requestId, { body }),
     maxRows: config.csvMaxRows,
   });
 
@@ -159,7 +170,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       recordCache: metrics.recordCache,
     }),
     resolveDocument: createDocumentResolver({
-      trusted: loadTrustedDocuments(config.trustedDocumentsPath),
+      trusted,
       apqCacheSize: config.apqCacheSize,
     }),
     current: () => served,
@@ -195,23 +206,18 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     return down;
   }
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string) {
+  /** One run of the pipeline with its audit line. */
+  async function runAudited(
+    req: IncomingMessage,
+    requestId: string,
+    internal?: { body: Record<string, unknown> },
+  ): Promise<Reply> {
     const startedAt = performance.now();
     const entry: Partial<AuditEntry> = { requestId, caller: 'unknown', callerKind: 'unknown' };
     let status = 500;
     try {
-      const reply = await pipeline(req, requestId, entry);
+      const reply = await pipeline(req, requestId, entry, internal);
       status = reply.status;
-      for (const [key, value] of Object.entries(reply.headers)) res.setHeader(key, value);
-      res.statusCode = reply.status;
-      const out = encodeBody(
-        reply.body,
-        req.headers['accept-encoding'],
-        config.compressionMinBytes,
-      );
-      if (config.compressionMinBytes > 0) res.appendHeader('vary', 'Accept-Encoding');
-      if (out.encoding) res.setHeader('content-encoding', out.encoding);
-      res.end(out.body);
       entry.result =
         status >= 400
           ? ((JSON.parse(reply.body) as { errors?: { extensions?: { code?: string } }[] })
@@ -219,6 +225,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           : entry.errorCodes?.length
             ? 'partial'
             : 'ok';
+      return reply;
     } catch (err) {
       status = err instanceof BodyTooLargeError ? 413 : 500;
       entry.result = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL_SERVER_ERROR';
@@ -229,6 +236,43 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
         status,
         durationMs: Math.round(performance.now() - startedAt),
       } as AuditEntry);
+    }
+  }
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string) {
+    const reply = await runAudited(req, requestId);
+    for (const [key, value] of Object.entries(reply.headers)) res.setHeader(key, value);
+    res.statusCode = reply.status;
+    const out = encodeBody(reply.body, req.headers['accept-encoding'], config.compressionMinBytes);
+    if (config.compressionMinBytes > 0) res.appendHeader('vary', 'Accept-Encoding');
+    if (out.encoding) res.setHeader('content-encoding', out.encoding);
+    res.end(out.body);
+  }
+
+  /** Whether the gateway can answer: the names of what is not ready (empty: ready). */
+  async function unavailable(): Promise<string[]> {
+    return draining ? ['gateway'] : started ? await subgraphsReady() : ['supergraph'];
+  }
+
+  /** The operator's endpoints: metrics and readiness with the names of what is unavailable. */
+  async function handleOperator(req: IncomingMessage, res: ServerResponse) {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path === '/metrics') return await metrics.serve(res);
+      if (path === '/readyz') {
+        const down = await unavailable();
+        return sendJson(res, down.length ? 503 : 200, {
+          status: down.length ? 'unavailable' : 'ready',
+          ...(down.length ? { unavailable: down } : {}),
+        });
+      }
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      sendJson(res, 404, errorBody('Not found: /metrics, /readyz, /healthz.', 'NOT_FOUND'));
+    } catch (err) {
+      logger.error({ err }, 'operator request failed');
+      if (!res.headersSent)
+        sendJson(res, 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
+      else res.end();
     }
   }
 
@@ -245,15 +289,19 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     const path = (req.url ?? '/').split('?')[0];
     try {
       if (draining) res.setHeader('connection', 'close');
-      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-      if (path === '/readyz') {
-        const down = draining ? ['gateway'] : started ? await subgraphsReady() : ['supergraph'];
-        return sendJson(res, down.length ? 503 : 200, {
-          status: down.length ? 'unavailable' : 'ready',
-          ...(down.length ? { unavailable: down } : {}),
-        });
+      if (!wellFormed(req.url ?? '/')) {
+        return sendJson(res, 400, errorBody('Malformed URL.', 'BAD_REQUEST'));
       }
-      if (path === '/metrics') return await metrics.serve(res);
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      // In development the operator's endpoints are served here too; otherwise on their own
+      // listener, and /readyz here says only whether this replica takes traffic.
+      if (!config.operator && (path === '/readyz' || path === '/metrics')) {
+        return await handleOperator(req, res);
+      }
+      if (path === '/readyz') {
+        const ready = (await unavailable()).length === 0;
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
+      }
       if (path === '/graphql' && graphiql?.wantsPage(req))
         return await graphiql.servePage(req, res);
       if (graphiql?.isAsset(path)) return await graphiql.serveAsset(req, res, path);
@@ -283,6 +331,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   }
 
   let server: Server | undefined;
+  let operatorServer: Server | undefined;
   return {
     subgraphs,
     /** The data source of each subgraph (circuit breaker state), once the schema is loaded. */
@@ -297,11 +346,22 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       server.requestTimeout = 60_000;
       await new Promise<void>((resolve) => server!.listen(config.port, config.host, resolve));
       const port = (server.address() as AddressInfo).port;
-      selfGraphqlUrl = loopbackGraphqlUrl(server.address() as AddressInfo);
+      let operatorPort: number | undefined;
+      if (config.operator) {
+        const { port: opPort, host: opHost } = config.operator;
+        operatorServer = createServer((req, res) => void handleOperator(req, res));
+        await new Promise<void>((resolve, reject) => {
+          operatorServer!.once('error', reject);
+          operatorServer!.listen(opPort, opHost, resolve);
+        });
+        operatorPort = (operatorServer.address() as AddressInfo).port;
+        logger.info({ host: opHost, port: operatorPort }, 'operator endpoints: /metrics, /readyz');
+      }
       const url = `http://localhost:${port}/graphql`;
       return {
         url,
         port,
+        operatorPort,
         close: async () => {
           draining = true;
           const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
@@ -314,6 +374,10 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           }
           server!.closeAllConnections();
           await closed;
+          if (operatorServer) {
+            operatorServer.closeAllConnections();
+            await new Promise<void>((resolve) => operatorServer!.close(() => resolve()));
+          }
           await apollo.stop();
           for (const source of dataSources.values()) source.close();
           await keys.close();
@@ -323,4 +387,33 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       };
     },
   };
+}
+
+/** A request target whose percent-escapes all decode (else every route would trip on it). */
+function wellFormed(target: string): boolean {
+  try {
+    decodeURIComponent(target);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The operation names of registered documents (labelled in metrics). */
+function operationNames(documents: Iterable<string>): string[] {
+  const names: string[] = [];
+  for (const text of documents) {
+    try {
+      for (const d of parse(text).definitions) {
+        if (d.kind === Kind.OPERATION_DEFINITION && d.name) names.push(d.name.value);
+      }
+    } catch {
+      // an unparsable document is refused when run; it names nothing here
+    }
+  }
+  return names;
+}
+
+function csvOperationNames(): string[] {
+  return operationNames(Object.values(CSV_OPERATIONS).map((op) => op.document));
 }

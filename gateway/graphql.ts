@@ -9,7 +9,7 @@ import type { GatewayContext } from './datasource.js';
 import type { createDocumentResolver } from './documents.js';
 import { errorBody, readBody } from './http.js';
 import { idempotencyKeyOf } from './idempotency.js';
-import { RequestRejection, type createLimits } from './limits.js';
+import { RequestRejection, stripSuggestions, type createLimits } from './limits.js';
 import type { createOperationCache } from './operation-cache.js';
 import type { createQuotas } from './quota.js';
 import type { ResponseCache } from './response-cache.js';
@@ -40,7 +40,12 @@ export interface PipelineDeps {
   /** Whole answers of queries (off: undefined). */
   responseCache?: ResponseCache;
   /** Counts an answer served from the response cache in the request metrics. */
-  observeCachedAnswer?: (operationName: string | undefined, type: string, seconds: number) => void;
+  observeCachedAnswer?: (
+    operationName: string | undefined,
+    type: string,
+    seconds: number,
+    authenticated: boolean,
+  ) => void;
   sensitiveTypes: ReadonlySet<string>;
 }
 
@@ -57,6 +62,47 @@ function parseJsonParam(value: string | null, name: string): unknown {
   } catch {
     throw new RequestRejection(400, 'BAD_REQUEST', `\`${name}\` is not valid JSON.`);
   }
+}
+
+/** Content types a browser sends cross-site without a preflight (Apollo's CSRF prevention). */
+const SIMPLE_CONTENT_TYPES = new Set([
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'text/plain',
+]);
+const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
+
+/**
+ * Apollo Server's CSRF prevention, applied before anything else (a cached answer included): a
+ * request needs a content type a browser cannot send cross-site without a preflight, or a
+ * non-empty preflight header.
+ */
+function csrfSafe(req: IncomingMessage): boolean {
+  const type = req.headers['content-type'];
+  if (type !== undefined) {
+    const essence = type.split(';')[0].trim().toLowerCase();
+    if (!SIMPLE_CONTENT_TYPES.has(essence)) return true;
+  }
+  return PREFLIGHT_HEADERS.some((h) => {
+    const v = req.headers[h];
+    return typeof v === 'string' && v.length > 0;
+  });
+}
+
+/**
+ * "Did you mean …?" hints name schema members; callers without introspection never see them, in
+ * any error (validation, variable coercion: enum values, input fields, whatever produced it).
+ */
+function withoutSuggestions(reply: Reply): Reply {
+  if (!reply.body.includes('Did you mean')) return reply;
+  const parsed = JSON.parse(reply.body) as unknown;
+  for (const result of Array.isArray(parsed) ? parsed : [parsed]) {
+    const errors = (result as { errors?: { message?: unknown }[] } | null)?.errors;
+    if (!Array.isArray(errors)) continue;
+    for (const e of errors)
+      if (typeof e?.message === 'string') e.message = stripSuggestions(e.message);
+  }
+  return { ...reply, body: JSON.stringify(parsed) };
 }
 
 /**
@@ -91,6 +137,7 @@ export function createPipeline(deps: PipelineDeps) {
     requestId: string,
     identity: Identity,
     audit: Partial<AuditEntry>,
+    internal = false,
   ): Promise<Reply> {
     const startedAt = performance.now();
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -168,6 +215,7 @@ export function createPipeline(deps: PipelineDeps) {
         auth.operationName,
         auth.operation,
         (performance.now() - startedAt) / 1000,
+        identity.authenticated,
       );
       return json200(cached.hit.body, cached.hit.cacheControl, identity);
     }
@@ -177,6 +225,11 @@ export function createPipeline(deps: PipelineDeps) {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    if (internal) {
+      // A registered operation the gateway itself sends (CSV), as JSON whatever the caller's GET.
+      headers.set('content-type', 'application/json');
+      headers.set('accept', 'application/json');
     }
     let search = '';
     if (method === 'GET') {
@@ -234,20 +287,51 @@ export function createPipeline(deps: PipelineDeps) {
     return { status, headers: outHeaders, body: bodyText };
   }
 
-  /** Runs a request; fills `audit` with what it learns on the way. Never throws. */
+  /**
+   * Runs a request; fills `audit` with what it learns on the way. `internal` is an operation
+   * the gateway runs for the caller (a CSV download: a registered query, given as the body),
+   * with the caller's credentials, quota, limits and audit, and without CSRF prevention (the
+   * caller sent a plain GET, and a registered query has no effect but its answer). Only
+   * unexpected errors throw.
+   */
   return async function run(
     req: IncomingMessage,
     requestId: string,
     audit: Partial<AuditEntry>,
+    internal?: { body: Record<string, unknown> },
   ): Promise<Reply> {
-    const method = req.method ?? 'GET';
+    let suggestions = config.fieldSuggestions;
+    const reply = await runUnfiltered(req, requestId, audit, internal, (identity) => {
+      suggestions ||= identity.scopes.includes(INTROSPECT_SCOPE);
+    });
+    return suggestions ? reply : withoutSuggestions(reply);
+  };
+
+  async function runUnfiltered(
+    req: IncomingMessage,
+    requestId: string,
+    audit: Partial<AuditEntry>,
+    internal: { body: Record<string, unknown> } | undefined,
+    identified: (identity: Identity) => void,
+  ): Promise<Reply> {
+    const method = internal ? 'POST' : (req.method ?? 'GET');
     try {
       if (method !== 'GET' && method !== 'POST') {
         return json(405, errorBody('Use GET or POST.', 'METHOD_NOT_ALLOWED'), {
           allow: 'GET, POST',
         });
       }
+      if (!internal && !csrfSafe(req)) {
+        throw new RequestRejection(
+          400,
+          'BAD_REQUEST',
+          'This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). ' +
+            "Send a 'content-type' other than application/x-www-form-urlencoded, " +
+            `multipart/form-data or text/plain, or a non-empty ${PREFLIGHT_HEADERS.join(' or ')} header.`,
+        );
+      }
       const identity = await deps.authenticate(req);
+      identified(identity);
       Object.assign(audit, {
         caller: identity.id,
         callerKind: identity.kind,
@@ -265,7 +349,8 @@ export function createPipeline(deps: PipelineDeps) {
         });
       }
       let raw: unknown;
-      if (method === 'POST') {
+      if (internal) raw = internal.body;
+      else if (method === 'POST') {
         const text = await readBody(req, config.limits.maxBodyBytes);
         try {
           raw = JSON.parse(text);
@@ -282,7 +367,15 @@ export function createPipeline(deps: PipelineDeps) {
         };
       }
       if (!Array.isArray(raw))
-        return await executeOne(raw, method, req, requestId, identity, audit);
+        return await executeOne(
+          raw,
+          method,
+          req,
+          requestId,
+          identity,
+          audit,
+          internal !== undefined,
+        );
       const max = config.limits.maxBatchSize;
       if (max === 0) throw new RequestRejection(400, 'BATCHING_NOT_ALLOWED', 'Batching is off.');
       if (raw.length === 0 || raw.length > max) {
@@ -327,5 +420,5 @@ export function createPipeline(deps: PipelineDeps) {
       }
       throw err;
     }
-  };
+  }
 }

@@ -5,7 +5,12 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 /** Seconds; a gateway request spans one or more subgraph fetches. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-/** Operation names are chosen by clients: past this many distinct names, the rest share one. */
+/**
+ * Operation names are chosen by clients, so labels come from known operations only: the names
+ * given at start (trusted documents, CSV downloads) and, up to this many, names run by
+ * authenticated callers (anyone's in development). Every other name is `(other)`, so strangers
+ * cannot fill the label space.
+ */
 const MAX_OPERATION_NAMES = 200;
 const NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
 
@@ -19,13 +24,24 @@ export type FetchOutcome = 'success' | 'graphql_error' | 'unavailable';
 /** Called when a subgraph fetch starts; the returned function when it ends. */
 export type FetchObserver = (subgraph: string) => (outcome: FetchOutcome) => void;
 
-function operationLabeller(max = MAX_OPERATION_NAMES) {
+export interface OperationLabels {
+  /** Names always labelled (trusted documents, CSV operations). */
+  known?: Iterable<string>;
+  /** Let anonymous callers' names take free slots too (development). */
+  anyCaller?: boolean;
+  max?: number;
+}
+
+export function operationLabeller(opts: OperationLabels = {}) {
+  const known = new Set([...(opts.known ?? [])].filter((n) => NAME.test(n)));
   const seen = new Set<string>();
-  return (name: string | null | undefined): string => {
+  const max = opts.max ?? MAX_OPERATION_NAMES;
+  return (name: string | null | undefined, authenticated: boolean): string => {
     if (!name) return '(anonymous)';
-    if (!NAME.test(name)) return '(other)';
-    if (seen.has(name)) return name;
-    if (seen.size >= max) return '(other)';
+    if (known.has(name) || seen.has(name)) return name;
+    if (!NAME.test(name) || seen.size >= max || !(authenticated || opts.anyCaller)) {
+      return '(other)';
+    }
     seen.add(name);
     return name;
   };
@@ -40,10 +56,10 @@ function outcomeOf(body: { data?: unknown; errors?: readonly unknown[] }): strin
  * The gateway's Prometheus metrics in a Registry of its own (tests boot several gateways in one
  * process). Other parts of the gateway report through `setBreakerState` and `recordCache`.
  */
-export function createGatewayMetrics(subgraphs: string[]) {
+export function createGatewayMetrics(subgraphs: string[], labels: OperationLabels = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const labelOperation = operationLabeller();
+  const labelOperation = operationLabeller(labels);
   const counter = (name: string, help: string, labelNames: string[]) =>
     new Counter({ name, help, labelNames, registers: [registry] });
   const histogram = (name: string, help: string, labelNames: string[]) =>
@@ -90,14 +106,14 @@ export function createGatewayMetrics(subgraphs: string[]) {
     ['cache'],
   );
 
-  const plugin: ApolloServerPlugin<BaseContext> = {
+  const plugin: ApolloServerPlugin<BaseContext & { identity?: { authenticated: boolean } }> = {
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ operationName, operation, response }) {
+        async willSendResponse({ operationName, operation, response, contextValue }) {
           const body = response.body.kind === 'single' ? response.body.singleResult : {};
           const labels = {
-            operation: labelOperation(operationName),
+            operation: labelOperation(operationName, contextValue.identity?.authenticated === true),
             type: operation?.operation ?? 'unknown',
             outcome: outcomeOf(body),
           };
@@ -113,8 +129,13 @@ export function createGatewayMetrics(subgraphs: string[]) {
     operationName: string | undefined,
     type: string,
     seconds: number,
+    authenticated = false,
   ) => {
-    const labels = { operation: labelOperation(operationName), type, outcome: 'success' };
+    const labels = {
+      operation: labelOperation(operationName, authenticated),
+      type,
+      outcome: 'success',
+    };
     requests.inc(labels);
     requestDuration.observe(labels, seconds);
   };
