@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRuralVillageName, parseCsvLine, readDivisions } from '../subgraphs/shared/divisions.js';
 import { bootStack, type Stack } from './support/stack.js';
@@ -120,5 +124,62 @@ describe('CSV downloads through the gateway', () => {
     const { res } = await download('/csv/provinces', { 'x-request-id': 'csv-req-42' });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('csv-req-42');
+  });
+});
+
+/** A GET from a given local address (all of 127.0.0.0/8 is this machine). */
+function getFrom(
+  localAddress: string,
+  url: string,
+): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { localAddress }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('CSV downloads charged to their caller', () => {
+  it('counts and audits an anonymous download as its caller’s address, not the gateway’s', async () => {
+    const auditPath = join(mkdtempSync(join(tmpdir(), 'rdsg-csv-audit-')), 'audit.log');
+    const gw = await stack.extraGateway({
+      ANONYMOUS_RATE_LIMIT_PER_MINUTE: '2',
+      ANONYMOUS_DAILY_QUOTA: '0',
+      AUDIT_LOG_PATH: auditPath,
+    });
+    try {
+      const origin = new URL(gw.url).origin;
+      // The caller is 127.0.0.2; the gateway listens on (and used to call itself from) 127.0.0.1.
+      for (let i = 0; i < 2; i++) {
+        const ok = await getFrom('127.0.0.2', `${origin}/csv/provinces`);
+        expect(ok.status).toBe(200);
+        expect(ok.text.split('\r\n')[0]).toBe('code,name,villageCount,ruralVillageCount');
+      }
+      const third = await getFrom('127.0.0.2', `${origin}/csv/provinces`);
+      expect(third.status).toBe(429);
+      expect(third.headers['retry-after']).toMatch(/^\d+$/);
+      expect(JSON.parse(third.text).errors[0].extensions.code).toBe('RATE_LIMITED');
+      // Another caller's quota is its own.
+      const other = await gw.query('{ provinces { code } }');
+      expect(other.status).toBe(200);
+      const lines = readFileSync(auditPath, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { caller: string; operationName?: string; status: number });
+      const csv = lines.filter((l) => l.operationName === 'CsvProvinces');
+      expect(csv.map((l) => [l.caller, l.status])).toEqual([
+        ['anon:127.0.0.2', 200],
+        ['anon:127.0.0.2', 200],
+      ]);
+      expect(lines.some((l) => l.caller === 'anon:127.0.0.2' && l.status === 429)).toBe(true);
+      expect(lines.filter((l) => l.caller === 'anon:127.0.0.1')).toHaveLength(1);
+    } finally {
+      await gw.close();
+    }
   });
 });
