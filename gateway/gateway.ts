@@ -250,8 +250,15 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   }
 
   /** Whether the gateway can answer: the names of what is not ready (empty: ready). */
+  // One probe of the subgraphs serves every /readyz of the next second: a stranger polling the
+  // public /readyz cannot multiply requests to the subgraphs.
+  let probe: { at: number; down: Promise<string[]> } | undefined;
   async function unavailable(): Promise<string[]> {
-    return draining ? ['gateway'] : started ? await subgraphsReady() : ['supergraph'];
+    if (draining) return ['gateway'];
+    if (!started) return ['supergraph'];
+    const now = Date.now();
+    if (!probe || now - probe.at > 1_000) probe = { at: now, down: subgraphsReady() };
+    return probe.down;
   }
 
   /** The operator's endpoints: metrics and readiness with the names of what is unavailable. */
