@@ -131,11 +131,14 @@ export function digitalIndex(code: string, inputs: IndexInputs): DigitalVillageI
 /**
  * Whether a place can be scored at all: it has rural villages and at least one domain sent
  * figures for it. Otherwise its index is null (not 0, which would read as the worst score) and
- * rankings leave it out.
+ * rankings leave it out. Healthcare and commerce send no view where they hold no data; culture
+ * answers every region (coverage 0 where it counted nothing), so its view counts as figures only
+ * when it counted something.
  */
 export function scorable(inputs: IndexInputs | undefined, ruralVillageCount = 1): boolean {
   if (ruralVillageCount === 0) return false;
-  return Boolean(inputs?.culture || inputs?.healthcare || inputs?.commerce);
+  const c = inputs?.culture?.indexComponents;
+  return Boolean(inputs?.healthcare || inputs?.commerce || (c && (c.coverage > 0 || c.usage > 0)));
 }
 
 /** Highest score first; ties by code. */
