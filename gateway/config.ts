@@ -88,6 +88,7 @@ const schema = z.object({
   MAX_DIRECTIVES: int(50),
   MAX_TOKENS: int(5_000),
   MAX_COST: int(20_000),
+  MAX_EXPANDED_SELECTIONS: int(10_000),
   DEFAULT_LIST_SIZE: int(20),
   MAX_BATCH_SIZE: int(0),
   TRUSTED_DOCUMENTS_PATH: z.string().optional(),
@@ -107,6 +108,7 @@ const schema = z.object({
   GATEWAY_ENGINE: z.enum(['hive-router', 'apollo']).default('hive-router'),
   SUBGRAPH_DEDUPE: bool.default(true),
   DOCUMENT_CACHE_SIZE: int(1_000),
+  DOCUMENT_CACHE_MB: z.coerce.number().int().positive().default(32),
   RESPONSE_CACHE: z.enum(['off', 'memory', 'redis']).optional(),
   RESPONSE_CACHE_MAX_MB: z.coerce.number().int().positive().default(64),
   COMPRESSION_MIN_BYTES: int(1024),
@@ -172,6 +174,8 @@ export interface GatewayConfig {
     maxDirectives: number;
     maxTokens: number;
     maxCost: number;
+    /** Field selections of an operation once its fragments are expanded (counted, not expanded). */
+    maxExpandedSelections: number;
     defaultListSize: number;
     maxBatchSize: number;
   };
@@ -191,6 +195,8 @@ export interface GatewayConfig {
   engine: EngineKind;
   /** Documents whose parse, validation and authorization results are kept. */
   documentCacheSize: number;
+  /** Bytes those documents (and the APQ documents) may hold in all. */
+  documentCacheBytes: number;
   /** Whole query answers, as the subgraphs' cache hints allow (response-cache.ts). */
   responseCache: { mode: 'off' | 'memory' | 'redis'; maxBytes: number };
   /** Answers at least this long are gzip/br-compressed when the client accepts it; 0 = never. */
@@ -287,6 +293,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       maxDirectives: c.MAX_DIRECTIVES,
       maxTokens: c.MAX_TOKENS,
       maxCost: c.MAX_COST,
+      maxExpandedSelections: c.MAX_EXPANDED_SELECTIONS,
       defaultListSize: c.DEFAULT_LIST_SIZE,
       maxBatchSize: c.MAX_BATCH_SIZE,
     },
@@ -303,6 +310,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     dedupeSubgraphFetches: c.SUBGRAPH_DEDUPE,
     engine: c.GATEWAY_ENGINE,
     documentCacheSize: c.DOCUMENT_CACHE_SIZE,
+    documentCacheBytes: c.DOCUMENT_CACHE_MB * 1024 * 1024,
     compressionMinBytes: c.COMPRESSION_MIN_BYTES,
     responseCache: {
       mode: c.RESPONSE_CACHE ?? (c.REDIS_URL ? 'redis' : 'memory'),

@@ -51,14 +51,16 @@ interface PersistedQueryExtension {
 export function createDocumentResolver(opts: {
   trusted: Map<string, string>;
   apqCacheSize: number;
+  /** Bytes the APQ documents may hold together (DOCUMENT_CACHE_MB). */
+  apqMaxBytes?: number;
 }) {
-  // A small LRU (Map keeps insertion order; a hit is re-inserted at the end).
-  const apq = new Map<string, string>();
-  const remember = (hash: string, query: string) => {
-    apq.delete(hash);
-    apq.set(hash, query);
-    while (apq.size > opts.apqCacheSize) apq.delete(apq.keys().next().value as string);
-  };
+  // Bounded by count and by bytes (2 a character at most): large texts cannot pile up.
+  const apq = new Lru<string, string>(
+    opts.apqCacheSize,
+    opts.apqMaxBytes ?? Number.POSITIVE_INFINITY,
+    (query) => 2 * query.length,
+  );
+  const remember = (hash: string, query: string) => apq.set(hash, query);
 
   // The SHA-256 of recently seen texts: a Map lookup is cheaper than hashing again.
   const hashes = new Lru<string, string>(opts.apqCacheSize);

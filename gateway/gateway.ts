@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { Kind, parse, type GraphQLSchema } from 'graphql';
+import { Kind, parse } from 'graphql';
 import { Redis } from 'ioredis';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -10,12 +10,13 @@ import type { Logger } from 'pino';
 import { createAuditLog, type AuditEntry } from './audit.js';
 import { createAuthenticator } from './auth.js';
 import { AuthDirectives } from './authz.js';
+import { CostModel } from './cost.js';
 import type { GatewayConfig } from './config.js';
 import { SubgraphDataSource } from './datasource.js';
 import { createDocumentResolver, loadTrustedDocuments } from './documents.js';
 import { createEngine } from './engine.js';
 import { formatGatewayError } from './errors.js';
-import { createPipeline, type Reply, type RequestContext } from './graphql.js';
+import { createPipeline, type Reply, type RequestContext, type ServedSchema } from './graphql.js';
 import { applyCors, BodyTooLargeError, encodeBody, errorBody, sendJson } from './http.js';
 import { FileKeyStore, RedisKeyStore, type KeyStore } from './keys.js';
 import { createLimits } from './limits.js';
@@ -103,11 +104,12 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     },
   });
 
-  let served: { schema: GraphQLSchema; directives: AuthDirectives; version: string } | undefined;
+  let served: ServedSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     served = {
       schema: apiSchema,
       directives: AuthDirectives.fromSupergraph(coreSupergraphSdl),
+      cost: CostModel.fromSupergraph(coreSupergraphSdl),
       // Cached answers of one supergraph are never served under another.
       version: createHash('sha256').update(coreSupergraphSdl).digest('hex').slice(0, 16),
     };
@@ -166,12 +168,14 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     limits,
     operations: createOperationCache({
       size: config.documentCacheSize,
+      maxBytes: config.documentCacheBytes,
       limits,
       recordCache: metrics.recordCache,
     }),
     resolveDocument: createDocumentResolver({
       trusted,
       apqCacheSize: config.apqCacheSize,
+      apqMaxBytes: config.documentCacheBytes,
     }),
     current: () => served,
     responseCache: createResponseCache({

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AuditEntry } from './audit.js';
 import { AuthError, INTROSPECT_SCOPE, type Identity } from './auth.js';
 import { applyDenials, type AuthDirectives } from './authz.js';
+import type { CostModel } from './cost.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './datasource.js';
 import type { createDocumentResolver } from './documents.js';
@@ -26,6 +27,15 @@ export interface RequestContext extends GatewayContext {
   errorCodes?: string[];
 }
 
+/** What the gateway serves from one supergraph. */
+export interface ServedSchema {
+  schema: GraphQLSchema;
+  directives: AuthDirectives;
+  /** `@cost`/`@listSize` weights and list sizes (cost.ts). */
+  cost: CostModel;
+  version: string;
+}
+
 export interface PipelineDeps {
   config: GatewayConfig;
   apollo: ApolloServer<RequestContext>;
@@ -35,8 +45,8 @@ export interface PipelineDeps {
   /** Parse, validation and authorization, cached per document (operation-cache.ts). */
   operations: ReturnType<typeof createOperationCache>;
   resolveDocument: ReturnType<typeof createDocumentResolver>;
-  /** The schema and auth directives currently served (they change on supergraph reload). */
-  current: () => { schema: GraphQLSchema; directives: AuthDirectives; version: string } | undefined;
+  /** The schema, auth and cost directives served (they change on supergraph reload). */
+  current: () => ServedSchema | undefined;
   /** Whole answers of queries (off: undefined). */
   responseCache?: ResponseCache;
   /** Counts an answer served from the response cache in the request metrics. */
@@ -166,6 +176,7 @@ export function createPipeline(deps: PipelineDeps) {
     );
     limits.checkCost(
       served.schema,
+      served.cost,
       doc,
       opName,
       (variables as Record<string, unknown>) ?? undefined,

@@ -2,25 +2,19 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   GraphQLError,
   Kind,
-  getNamedType,
-  getNullableType,
-  isCompositeType,
-  isInterfaceType,
-  isListType,
-  isObjectType,
   parse,
   specifiedRules,
   validate,
   type DocumentNode,
   type FragmentDefinitionNode,
-  type GraphQLCompositeType,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationRule,
-  type ValueNode,
 } from 'graphql';
 import type { GatewayConfig } from './config.js';
+import { costOf, SlicingArgumentError, type CostModel } from './cost.js';
+
+export { costOf, CostModel } from './cost.js';
 
 /** A request refused before execution: HTTP status and a stable code. */
 export class RequestRejection extends Error {
@@ -38,7 +32,7 @@ type Limits = GatewayConfig['limits'];
 
 /**
  * graphql-armor's validation rules, one armor per protection so each rejection maps to its own
- * stable code. Its cost limit is not used: it does not multiply by list sizes (see `costOf`).
+ * stable code. Its cost limit is not used: it does not multiply by list sizes (see cost.ts).
  */
 function armorRules(limits: Limits): { code: string; rules: ValidationRule[] }[] {
   const off = { enabled: false };
@@ -94,6 +88,18 @@ export function createLimits(limits: Limits) {
    * Depends only on the schema and the document (callers cache it per document).
    */
   function validateDocument(schema: GraphQLSchema, doc: DocumentNode, suggestions: boolean): void {
+    // First, before anything that expands fragments (depth rule, authorization rewrite,
+    // printing, cost): a few hundred bytes of nested spreads expand to billions of fields.
+    if (limits.maxExpandedSelections > 0) {
+      const n = expandedSelections(doc);
+      if (n > limits.maxExpandedSelections) {
+        throw new RequestRejection(
+          400,
+          'SELECTION_LIMIT_EXCEEDED',
+          `The operation selects ${n >= Number.MAX_SAFE_INTEGER ? 'too many' : n} fields once its fragments are expanded; the limit is ${limits.maxExpandedSelections}.`,
+        );
+      }
+    }
     for (const { code, rules } of armor) {
       if (rules.length === 0) continue;
       const errors = validate(schema, doc, rules);
@@ -108,15 +114,25 @@ export function createLimits(limits: Limits) {
     }
   }
 
-  /** The cost limit: depends on the variables (list sizes), so it runs on every request. */
+  /**
+   * The cost limit: depends on the variables (list sizes), so it runs on every request, after
+   * `validateDocument` has bounded the expanded size of the document.
+   */
   function checkCost(
     schema: GraphQLSchema,
+    model: CostModel,
     doc: DocumentNode,
     operationName: string | undefined,
     variables: Record<string, unknown> | undefined,
   ): void {
     if (limits.maxCost > 0) {
-      const cost = costOf(schema, doc, operationName, variables ?? {}, limits.defaultListSize);
+      let cost: number;
+      try {
+        cost = costOf(schema, model, doc, operationName, variables ?? {}, limits.defaultListSize);
+      } catch (err) {
+        if (!(err instanceof SlicingArgumentError)) throw err;
+        throw new RequestRejection(400, 'SLICING_ARGUMENT_REQUIRED', err.message);
+      }
       if (cost > limits.maxCost) {
         throw new RequestRejection(
           400,
@@ -130,94 +146,56 @@ export function createLimits(limits: Limits) {
   /** Validation, limits and cost in one call. */
   function check(
     schema: GraphQLSchema,
+    model: CostModel,
     doc: DocumentNode,
     operationName: string | undefined,
     variables: Record<string, unknown> | undefined,
     suggestions: boolean,
   ): void {
     validateDocument(schema, doc, suggestions);
-    checkCost(schema, doc, operationName, variables);
+    checkCost(schema, model, doc, operationName, variables);
   }
 
   return { parseDocument, validateDocument, checkCost, check };
 }
 
-const SIZE_ARGS = new Set(['first', 'last', 'limit']);
-
-function intArg(
-  value: ValueNode | undefined,
-  variables: Record<string, unknown>,
-): number | undefined {
-  if (!value) return undefined;
-  if (value.kind === Kind.INT) return Number(value.value);
-  if (value.kind === Kind.VARIABLE) {
-    const v = variables[value.name.value];
-    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-  }
-  return undefined;
-}
-
 /**
- * Estimated cost of an operation: every field costs 1, and the cost of what is selected under a
- * list is multiplied by its size — `first`/`last`/`limit` when given, else `defaultListSize`.
- * So `villages(first: 100) { edges { node { … } } }` costs about 100× its node selection.
+ * The number of field selections of the document's largest operation once its named fragments
+ * are expanded — counted, not expanded: each fragment's count is computed once and reused at
+ * every spread, so the work is linear in the document's size even when the expansion is
+ * exponential (`fragment F2 { ...F1 ...F1 }`, `F3 { ...F2 ...F2 }` …). Unknown fragments count 0
+ * and a cycle stops counting (validation refuses both).
  */
-export function costOf(
-  schema: GraphQLSchema,
-  doc: DocumentNode,
-  operationName: string | undefined,
-  variables: Record<string, unknown>,
-  defaultListSize: number,
-): number {
+export function expandedSelections(doc: DocumentNode): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  const ops: OperationDefinitionNode[] = [];
   for (const d of doc.definitions) {
     if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-    if (d.kind === Kind.OPERATION_DEFINITION) ops.push(d);
   }
-  const op = operationName ? ops.find((o) => o.name?.value === operationName) : ops[0];
-  const root = op && schema.getRootType(op.operation);
-  if (!op || !root) return 0;
-  // Bounded: a cyclic or huge fragment graph is already refused by validation and depth limits.
-  const cost = (
-    set: SelectionSetNode,
-    parent: GraphQLCompositeType,
-    depth: number,
-    inConnection = false,
-  ): number => {
-    if (depth > 64) return Number.POSITIVE_INFINITY;
-    let total = 0;
-    for (const sel of set.selections) {
-      if (sel.kind === Kind.FIELD) {
-        if (sel.name.value.startsWith('__')) continue;
-        const def =
-          isObjectType(parent) || isInterfaceType(parent)
-            ? parent.getFields()[sel.name.value]
-            : undefined;
-        if (!def) continue;
-        const named = getNamedType(def.type);
-        const isList = isListType(getNullableType(def.type));
-        const sizeArg = sel.arguments?.find((a) => SIZE_ARGS.has(a.name.value));
-        const size = intArg(sizeArg?.value, variables);
-        // A connection (`first` on a non-list) scales its `edges`/`nodes` lists by `first`.
-        const connection = Boolean(sizeArg) && !isList;
-        let factor = 1;
-        if (sizeArg) factor = size ?? defaultListSize;
-        else if (isList && !inConnection) factor = defaultListSize;
-        let children = 0;
-        if (sel.selectionSet && isCompositeType(named)) {
-          children = cost(sel.selectionSet, named, depth + 1, connection);
-        }
-        total += 1 + Math.max(0, factor) * children;
-      } else {
-        const inner = sel.kind === Kind.INLINE_FRAGMENT ? sel : fragments.get(sel.name.value);
-        if (!inner) continue;
-        const tc = inner.typeCondition ? schema.getType(inner.typeCondition.name.value) : parent;
-        if (tc && isCompositeType(tc))
-          total += cost(inner.selectionSet, tc, depth + 1, inConnection);
-      }
-    }
-    return total;
+  const memo = new Map<string, number>();
+  const fragmentCount = (name: string): number => {
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    const frag = fragments.get(name);
+    if (!frag) return 0;
+    memo.set(name, 0); // in progress: a cyclic spread adds nothing
+    const n = count(frag.selectionSet);
+    memo.set(name, n);
+    return n;
   };
-  return cost(op.selectionSet, root, 0);
+  const count = (set: SelectionSetNode): number => {
+    let n = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) n += 1 + (sel.selectionSet ? count(sel.selectionSet) : 0);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) n += count(sel.selectionSet);
+      else n += fragmentCount(sel.name.value);
+      // Saturate: the count of a bomb would overflow to Infinity long after it matters.
+      if (n > Number.MAX_SAFE_INTEGER) return Number.MAX_SAFE_INTEGER;
+    }
+    return n;
+  };
+  let largest = 0;
+  for (const d of doc.definitions) {
+    if (d.kind === Kind.OPERATION_DEFINITION) largest = Math.max(largest, count(d.selectionSet));
+  }
+  return largest;
 }

@@ -18,7 +18,16 @@ interface DocumentEntry {
   validation: Map<boolean, RequestRejection | null>;
   /** By operation name and the caller's authorization (authenticated, scopes). */
   prepared: Map<string, PreparedOperation | undefined>;
+  /** Estimated memory held: the text, its syntax tree, the re-printed texts. */
+  bytes: number;
 }
+
+/**
+ * A parsed document holds its text (up to 2 bytes a character) and a syntax tree whose strings
+ * and nodes take about as much again; a fixed part covers the maps. An estimate, to bound the
+ * cache by memory rather than by entries: a 1 MB document weighs as much as a thousand small ones.
+ */
+const documentBytes = (query: string) => 4 * query.length + 2048;
 
 /** Callers with the same answer here see the same operation: authenticated flag and scopes. */
 export function authorizationKey(identity: Identity): string {
@@ -33,10 +42,16 @@ export function authorizationKey(identity: Identity): string {
  */
 export function createOperationCache(opts: {
   size: number;
+  /** Estimated bytes all entries may hold together (DOCUMENT_CACHE_MB). */
+  maxBytes?: number;
   limits: ReturnType<typeof createLimits>;
   recordCache?: (cache: string, hit: boolean) => void;
 }) {
-  const entries = new Lru<string, DocumentEntry>(opts.size);
+  const entries = new Lru<string, DocumentEntry>(
+    opts.size,
+    opts.maxBytes ?? Number.POSITIVE_INFINITY,
+    (entry) => entry.bytes,
+  );
   let schemaOf: GraphQLSchema | undefined;
 
   function entryFor(
@@ -52,7 +67,7 @@ export function createOperationCache(opts: {
     let entry = entries.get(hash);
     if (record) opts.recordCache?.('document', entry !== undefined);
     if (entry) return entry;
-    entry = { validation: new Map(), prepared: new Map() };
+    entry = { validation: new Map(), prepared: new Map(), bytes: documentBytes(query) };
     try {
       entry.doc = opts.limits.parseDocument(query);
     } catch (err) {
@@ -112,7 +127,13 @@ export function createOperationCache(opts: {
       ? { auth, text: auth.changed && auth.document ? print(auth.document) : input.query }
       : undefined;
     // Bounded: a document has few operations, and callers fall into few scope sets.
-    if (entry.prepared.size < 64) entry.prepared.set(key, prepared);
+    if (entry.prepared.size < 64) {
+      entry.prepared.set(key, prepared);
+      if (prepared && prepared.text !== input.query) {
+        entry.bytes += 2 * prepared.text.length;
+        entries.grow(input.hash, 2 * prepared.text.length);
+      }
+    }
     return prepared;
   }
 

@@ -8,10 +8,22 @@ import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-g
 /** The Federation 2 features every subgraph may use. */
 const FEDERATION_LINK = `extend schema
   @link(
-    url: "https://specs.apollo.dev/federation/v2.7"
-    import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@authenticated", "@requiresScopes"]
+    url: "https://specs.apollo.dev/federation/v2.9"
+    import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@authenticated", "@requiresScopes", "@cost", "@listSize"]
   )
 `;
+
+/**
+ * Demand control (`@listSize`, https://specs.apollo.dev/cost/v0.1) of a page of a Relay
+ * connection: `first` items in `edges`, 20 when `first` is omitted (every resolver's default
+ * page size). The gateway's cost limit reads it from the supergraph (docs/security.md).
+ */
+export const CONNECTION_LIST_SIZE =
+  '@listSize(slicingArguments: ["first"], sizedFields: ["edges"], assumedSize: 20, requireOneSlicingArgument: false)';
+
+/** Demand control of a ranked list: `first` entries, 20 when omitted. */
+export const RANKING_LIST_SIZE =
+  '@listSize(slicingArguments: ["first"], assumedSize: 20, requireOneSlicingArgument: false)';
 
 // Resolver maps are plain objects of functions keyed by type and field name.
 type ReferenceResolvers = Record<string, { __resolveReference: (...args: never[]) => unknown }>;

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
@@ -8,6 +8,7 @@ import { Platform } from '../store/store.entity.js';
 import { storeConnection } from '../store/store.resolver.js';
 import { Enterprise, EnterpriseYear } from './enterprise.entity.js';
 import { EnterpriseConnection, OnlineStoreConnection } from './enterprise.inputs.js';
+import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
@@ -16,6 +17,7 @@ export class EnterpriseResolver {
     return ctx.loaders.enterprises.enterpriseById.load(id);
   }
 
+  @Directive(CONNECTION_LIST_SIZE)
   @Query(() => EnterpriseConnection, {
     description: 'Enterprises located in a region (by code prefix), ordered by id.',
   })
@@ -55,6 +57,7 @@ export class EnterpriseResolver {
     return ctx.loaders.enterprises.enterpriseYears.load(e.id);
   }
 
+  @Directive(CONNECTION_LIST_SIZE)
   @FieldResolver(() => OnlineStoreConnection, { description: 'Online stores it runs, by id.' })
   stores(
     @Root() e: Enterprise,

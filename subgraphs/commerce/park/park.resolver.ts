@@ -1,10 +1,11 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { EcommerceParkConnection } from '../enterprise/enterprise.inputs.js';
 import { EcommercePark } from './park.entity.js';
+import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 /** Region codes have 2, 4, 6 or 9 digits (12 for a village where allowed). */
 export function assertRegionCode(code: string, field: string, allowVillage = false): void {
@@ -21,6 +22,7 @@ export class ParkResolver {
     return ctx.loaders.enterprises.parkById.load(id);
   }
 
+  @Directive(CONNECTION_LIST_SIZE)
   @Query(() => EcommerceParkConnection, {
     description: 'E-commerce industrial parks in a region (2, 4 or 6 digits), ordered by id.',
   })

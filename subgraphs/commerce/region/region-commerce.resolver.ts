@@ -19,6 +19,7 @@ import {
   SalesFigure,
 } from './region-commerce.types.js';
 import { Region, regionStub } from './region.reference.js';
+import { RANKING_LIST_SIZE } from '../../shared/schema.js';
 
 function count(value: number, provenance = COMPUTED_PROVENANCE): CommerceCount {
   return Object.assign(new CommerceCount(), { count: value, provenance });
@@ -118,6 +119,9 @@ export class RegionCommerceResolver {
     });
   }
 
+  @Directive(RANKING_LIST_SIZE)
+  // Demand control: each entry is a child region's figures aggregated from the rollups.
+  @Directive('@cost(weight: 10)')
   @FieldResolver(() => [CommerceRankEntry], {
     description:
       'Child regions (code one level longer) ranked by a figure, highest first. Empty for a township: villages are not regions.',

@@ -1,4 +1,15 @@
-import { Arg, Ctx, FieldResolver, ID, Int, ObjectType, Field, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Directive,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  ObjectType,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
@@ -13,6 +24,7 @@ import { monthRange } from '../sales/month.js';
 import { ServicePoint } from '../service-point/service-point.entity.js';
 import { storeConnection } from '../store/store.resolver.js';
 import { Village } from './village.reference.js';
+import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 @ObjectType({ description: "The commerce subgraph's view of a village." })
 export class VillageCommerce {
@@ -33,6 +45,7 @@ export class VillageCommerceFieldResolver {
 
 @Resolver(() => VillageCommerce)
 export class VillageCommerceResolver {
+  @Directive(CONNECTION_LIST_SIZE)
   @FieldResolver(() => OnlineStoreConnection, {
     description: 'Online stores run from the village (all statuses), ordered by id.',
   })

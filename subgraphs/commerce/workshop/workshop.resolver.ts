@@ -1,11 +1,13 @@
-import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, ID, Int, Query, Resolver } from 'type-graphql';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { assertRegionCode } from '../park/park.resolver.js';
 import { ProcessingWorkshop, ProcessingWorkshopConnection } from './workshop.entity.js';
+import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 @Resolver(() => ProcessingWorkshop)
 export class WorkshopResolver {
+  @Directive(CONNECTION_LIST_SIZE)
   @Query(() => ProcessingWorkshopConnection, {
     description:
       'Processing workshops (e.g. tea-leaf) in a region (2, 4, 6 or 9 digits), ordered by id.',

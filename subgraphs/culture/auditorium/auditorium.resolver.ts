@@ -1,5 +1,5 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import { assertMonth } from '../common/validate.js';
@@ -13,6 +13,7 @@ import {
   AuditoriumEventConnection,
   AuditoriumFilter,
 } from './auditorium.inputs.js';
+import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 const CODE = /^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/;
 
@@ -45,6 +46,7 @@ export class AuditoriumResolver {
     return ctx.loaders.auditoriumById.load(id);
   }
 
+  @Directive(CONNECTION_LIST_SIZE)
   @Query(() => AuditoriumConnection, {
     description: 'Culture auditoriums matching a filter, a page at a time, ordered by id.',
   })
@@ -88,6 +90,7 @@ export class AuditoriumResolver {
     return (await ctx.loaders.resourcesOfAuditorium.load(a.id)).map((p) => p.resource);
   }
 
+  @Directive(CONNECTION_LIST_SIZE)
   @FieldResolver(() => AuditoriumEventConnection, {
     description: 'Events held here, newest first.',
   })

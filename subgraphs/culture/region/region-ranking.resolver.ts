@@ -1,14 +1,15 @@
 import {
   Arg,
   Ctx,
+  Directive,
   Field,
   FieldResolver,
   Float,
   Int,
   ObjectType,
+  registerEnumType,
   Resolver,
   Root,
-  registerEnumType,
 } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { pageSize } from '../../shared/pagination.js';
@@ -24,6 +25,7 @@ import {
 } from './region-culture.resolver.js';
 import type { RegionUsageSums } from './region.loaders.js';
 import { Region } from './region.reference.js';
+import { RANKING_LIST_SIZE } from '../../shared/schema.js';
 
 export enum CultureMetric {
   COVERAGE = 'COVERAGE',
@@ -97,6 +99,9 @@ export class CultureRankEntry {
 
 @Resolver(() => RegionCulture)
 export class RegionCultureRankingResolver {
+  @Directive(RANKING_LIST_SIZE)
+  // Demand control: each entry is a child region's figures aggregated from the rollups.
+  @Directive('@cost(weight: 10)')
   @FieldResolver(() => [CultureRankEntry], {
     description:
       'Child regions (one level down) ranked by a culture figure, highest first, from the ' +

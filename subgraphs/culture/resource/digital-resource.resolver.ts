@@ -1,11 +1,12 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import { AuditoriumConnection } from '../auditorium/auditorium.inputs.js';
 import type { CultureContext } from '../context.js';
 import { AuditoriumResource, DigitalResource } from './digital-resource.entity.js';
 import { DigitalResourceConnection, DigitalResourceFilter } from './digital-resource.inputs.js';
+import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -36,6 +37,7 @@ export class DigitalResourceResolver {
     return ctx.loaders.resourceById.load(id);
   }
 
+  @Directive(CONNECTION_LIST_SIZE)
   @Query(() => DigitalResourceConnection, {
     description:
       'The digital resource catalogue (e-books, dialect lessons, traditional-culture courses), ' +
@@ -76,6 +78,7 @@ export class DigitalResourceResolver {
     return ctx.loaders.offeredByCount.load(r.id);
   }
 
+  @Directive(CONNECTION_LIST_SIZE)
   @FieldResolver(() => AuditoriumConnection, {
     description: 'Auditoriums offering this resource, ordered by id.',
   })

@@ -1,4 +1,15 @@
-import { Arg, Ctx, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Directive,
+  FieldResolver,
+  ID,
+  Int,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { Connection, decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { Facility } from '../facility/facility.entity.js';
@@ -6,6 +17,7 @@ import { EARLIEST_MONTH, currentMonth, parseMonthRange } from '../validation.js'
 import { AssistancePoint, AssistancePointKind } from './assistance-point.entity.js';
 import { AssistedBookingMonth } from './assisted-booking.entity.js';
 import { Auditorium } from './auditorium.reference.js';
+import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 @ObjectType({ description: 'A page of monthly assisted-booking counts, oldest month first.' })
 export class AssistedBookingMonthConnection extends Connection(
@@ -41,6 +53,7 @@ export class AssistancePointResolver {
     return point.facilityId ? ctx.loaders.facilityById.load(point.facilityId) : null;
   }
 
+  @Directive(CONNECTION_LIST_SIZE)
   @FieldResolver(() => AssistedBookingMonthConnection, {
     description: 'Monthly counts of assisted bookings in a month range, oldest first.',
   })

@@ -1,9 +1,21 @@
-import { Arg, Ctx, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Directive,
+  FieldResolver,
+  ID,
+  Int,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { Connection, decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { TelemedicineLink } from '../telemedicine/telemedicine-link.entity.js';
 import { Facility, FacilityLevel } from './facility.entity.js';
+import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 @ObjectType({ description: 'A page of facilities.' })
 export class FacilityConnection extends Connection('Facility', Facility) {}
@@ -17,6 +29,7 @@ export class FacilityResolver {
     return ctx.loaders.facilityById.load(id);
   }
 
+  @Directive(CONNECTION_LIST_SIZE)
   @Query(() => FacilityConnection, {
     description: 'Facilities standing in a region (by division code prefix), ordered by id.',
   })

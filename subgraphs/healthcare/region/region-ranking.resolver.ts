@@ -1,14 +1,15 @@
 import {
   Arg,
   Ctx,
+  Directive,
   Field,
   FieldResolver,
   Float,
   Int,
   ObjectType,
+  registerEnumType,
   Resolver,
   Root,
-  registerEnumType,
 } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { pageSize } from '../../shared/pagination.js';
@@ -25,6 +26,7 @@ import { parseMonthRange } from '../validation.js';
 import { RegionHealthcare } from './region-healthcare.resolver.js';
 import type { RegionHealthcareRollup } from './region-rollup.entity.js';
 import { Region } from './region.reference.js';
+import { RANKING_LIST_SIZE } from '../../shared/schema.js';
 
 export enum HealthcareMetric {
   CLINIC_WITHIN_30_MINUTES_SHARE = 'CLINIC_WITHIN_30_MINUTES_SHARE',
@@ -103,6 +105,9 @@ export class HealthcareRankEntry {
 
 @Resolver(() => RegionHealthcare)
 export class RegionHealthcareRankingResolver {
+  @Directive(RANKING_LIST_SIZE)
+  // Demand control: each entry is a child region's figures aggregated from the rollups.
+  @Directive('@cost(weight: 10)')
   @FieldResolver(() => [HealthcareRankEntry], {
     description:
       'Child regions (one level down) ranked by a figure, highest first, from the rollup ' +

@@ -26,6 +26,7 @@ import {
 } from './index.externals.js';
 import { DigitalVillageIndex, byScore, digitalIndex, scorable } from './index.formula.js';
 import { inputsCode } from './index.loaders.js';
+import { RANKING_LIST_SIZE } from '../../shared/schema.js';
 
 @ObjectType({ description: 'A child region ranked by its digital-village index.' })
 export class RegionIndexRank {
@@ -104,6 +105,9 @@ export class RegionIndexResolver {
   // Hidden from clients: a bounded list (one county's rural villages) that only feeds
   // `villagesByIndex`'s @requires; clients page through `villages`.
   @Directive('@inaccessible')
+  // Demand control: a county has ~200 rural villages on average, a few over 500. The gateway
+  // costs every `@requires` of this list (villagesByIndex) as this many villages.
+  @Directive('@listSize(assumedSize: 300)')
   @FieldResolver(() => [Village], {
     description: 'The rural villages of a county or township (empty above): input of the index.',
   })
@@ -125,6 +129,7 @@ export class RegionIndexResolver {
   }
 
   @Directive(`@requires(fields: "children { ${INDEX_INPUTS} }")`)
+  @Directive(RANKING_LIST_SIZE)
   @FieldResolver(() => [RegionIndexRank], {
     nullable: true,
     description:
@@ -149,6 +154,7 @@ export class RegionIndexResolver {
   }
 
   @Directive(`@requires(fields: "indexVillages { ${INDEX_INPUTS} }")`)
+  @Directive(RANKING_LIST_SIZE)
   @FieldResolver(() => [VillageIndexRank], {
     nullable: true,
     description:

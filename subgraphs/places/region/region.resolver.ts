@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import { DIVISION_DATASET } from '../../shared/divisions.js';
 import { Provenance, ProvenanceKind, provenance } from '../../shared/provenance.js';
@@ -8,6 +8,7 @@ import { VillageKind } from '../village/village.entity.js';
 import { VillageConnection } from '../village/village.inputs.js';
 import { assertRegionCode } from '../village/village.resolver.js';
 import { Region, levelOfCode } from './region.entity.js';
+import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 const DIVISION_PROVENANCE = provenance(ProvenanceKind.OFFICIAL, DIVISION_DATASET, '2023');
 
@@ -25,6 +26,8 @@ export class RegionResolver {
     return ctx.loaders.regionByCode.load(code);
   }
 
+  // Demand control: 34 provincial-level divisions.
+  @Directive('@listSize(assumedSize: 34)')
   @Query(() => [Region], {
     description: 'All provinces, autonomous regions and municipalities, by code.',
   })
@@ -40,6 +43,8 @@ export class RegionResolver {
     return r.parentCode ? ctx.loaders.regionByCode.load(r.parentCode) : null;
   }
 
+  // Demand control: a Zhejiang city has up to ~15 counties, a county ~20 townships.
+  @Directive('@listSize(assumedSize: 20)')
   @FieldResolver(() => [Region], {
     description: 'The regions one level down, by code (empty for a township).',
   })
@@ -54,6 +59,7 @@ export class RegionResolver {
     return DIVISION_PROVENANCE;
   }
 
+  @Directive(CONNECTION_LIST_SIZE)
   @FieldResolver(() => VillageConnection, {
     description: 'Village-level units in this region, ordered by code.',
   })

@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import type { PlacesContext } from '../context.js';
@@ -7,6 +7,7 @@ import type { IndexReference } from '../digital-index/index.loaders.js';
 import { Region, levelOfCode } from '../region/region.entity.js';
 import { Village } from './village.entity.js';
 import { TOTAL_COUNT_DESCRIPTION, VillageConnection, VillageFilter } from './village.inputs.js';
+import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 const VILLAGE_CODE = /^\d{12}$/;
 
@@ -47,6 +48,7 @@ export class VillageResolver {
     return ctx.loaders.villageByCode.load(code);
   }
 
+  @Directive(CONNECTION_LIST_SIZE)
   @Query(() => VillageConnection, {
     description: 'Villages matching a filter, a page at a time, ordered by code.',
   })
