@@ -83,6 +83,8 @@ export function authorizeOperation(
   const sensitive = new Set<string>();
   let introspection = false;
   let changed = false;
+  /** A field was removed: only then is the inlined document needed (for response paths). */
+  let pruned = false;
 
   const walk = (
     set: SelectionSetNode,
@@ -173,6 +175,7 @@ export function authorizeOperation(
       }
       if (removed) {
         changed = true;
+        pruned = true;
         if (isNonNullType(fieldDef.type)) out.propagate = true;
         else out.targets.push({ path: p, onType });
         continue;
@@ -195,8 +198,12 @@ export function authorizeOperation(
     sensitive: [...sensitive],
     introspection,
   };
-  if (!changed) {
+  if (!pruned) {
+    // Nothing removed: the document runs as sent, its fragments not inlined. Inlining would
+    // only cost: printing, and validation by Apollo Server that is quadratic in the fields
+    // merged into one selection set (`...F ...F` a few levels deep is thousands of them).
     result.document = doc;
+    result.changed = false;
     return result;
   }
   if (r.propagate || r.selections.length === 0) return result;

@@ -88,7 +88,7 @@ const schema = z.object({
   MAX_DIRECTIVES: int(50),
   MAX_TOKENS: int(5_000),
   MAX_COST: int(20_000),
-  MAX_EXPANDED_SELECTIONS: int(10_000),
+  MAX_EXPANDED_SELECTIONS: int(5_000),
   DEFAULT_LIST_SIZE: int(20),
   MAX_BATCH_SIZE: int(0),
   TRUSTED_DOCUMENTS_PATH: z.string().optional(),

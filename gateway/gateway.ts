@@ -20,7 +20,7 @@ import { createPipeline, type Reply, type RequestContext, type ServedSchema } fr
 import { applyCors, BodyTooLargeError, encodeBody, errorBody, sendJson } from './http.js';
 import { FileKeyStore, RedisKeyStore, type KeyStore } from './keys.js';
 import { createLimits } from './limits.js';
-import { createOperationCache } from './operation-cache.js';
+import { createDocumentStore, createOperationCache } from './operation-cache.js';
 import { createQuotas } from './quota.js';
 import { createResponseCache } from './response-cache.js';
 import { subgraphsOf } from './supergraph.js';
@@ -125,6 +125,8 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     stopOnTerminationSignals: false,
     csrfPrevention: true,
     persistedQueries: false,
+    // Bounded by memory, not by its default (which weighs a 1 MB document as a few bytes).
+    documentStore: createDocumentStore(config.documentCacheBytes),
     allowBatchedHttpRequests: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),

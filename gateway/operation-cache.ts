@@ -23,11 +23,36 @@ interface DocumentEntry {
 }
 
 /**
- * A parsed document holds its text (up to 2 bytes a character) and a syntax tree whose strings
- * and nodes take about as much again; a fixed part covers the maps. An estimate, to bound the
- * cache by memory rather than by entries: a 1 MB document weighs as much as a thousand small ones.
+ * Estimated memory of a parsed document: its source text (kept alive by the locations, up to 2
+ * bytes a character) and a few hundred bytes per token (the token list and the syntax nodes).
+ * To bound caches by memory rather than by entries: a 1 MB document weighs as much as a
+ * thousand small ones.
  */
-const documentBytes = (query: string) => 4 * query.length + 2048;
+export function documentBytes(doc: DocumentNode | undefined, text = doc?.loc?.source.body ?? '') {
+  let tokens = 0;
+  for (let t = doc?.loc?.startToken ?? null; t; t = t.next) tokens++;
+  return 2 * text.length + 250 * tokens + 2048;
+}
+
+/**
+ * Apollo Server's own store of parsed documents (its `documentStore`, which also keys the
+ * runtime's plans), bounded by the same estimate instead of its default, which counts a
+ * document's JSON and so weighs a 1 MB comment or string as a few bytes.
+ */
+export function createDocumentStore(maxBytes: number): {
+  get(key: string): Promise<DocumentNode | undefined>;
+  set(key: string, value: DocumentNode): Promise<void>;
+  delete(key: string): Promise<void>;
+} {
+  const lru = new Lru<string, DocumentNode>(Number.MAX_SAFE_INTEGER, maxBytes, (doc) =>
+    documentBytes(doc),
+  );
+  return {
+    get: async (key) => lru.get(key),
+    set: async (key, value) => lru.set(key, value),
+    delete: async (key) => lru.delete(key),
+  };
+}
 
 /** Callers with the same answer here see the same operation: authenticated flag and scopes. */
 export function authorizationKey(identity: Identity): string {
@@ -67,12 +92,13 @@ export function createOperationCache(opts: {
     let entry = entries.get(hash);
     if (record) opts.recordCache?.('document', entry !== undefined);
     if (entry) return entry;
-    entry = { validation: new Map(), prepared: new Map(), bytes: documentBytes(query) };
+    entry = { validation: new Map(), prepared: new Map(), bytes: 0 };
     try {
       entry.doc = opts.limits.parseDocument(query);
     } catch (err) {
       entry.parseError = err;
     }
+    entry.bytes = documentBytes(entry.doc, query);
     entries.set(hash, entry);
     return entry;
   }
