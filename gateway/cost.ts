@@ -203,8 +203,9 @@ function effectiveVariables(
  * it by its size. A list's size is the largest of its `@listSize` slicing arguments given (with
  * variables and their defaults applied), else its `assumedSize`, else `defaultListSize`;
  * `sizedFields` moves that size to the named child fields (a connection's `edges`). A field
- * without `@listSize` that takes `first`/`last`/`limit` is sized by them the same way. A
- * mutation adds 10.
+ * without `@listSize` that takes `first`/`last`/`limit` is sized by them the same way. What a
+ * field `@requires` is added once per instance of its parent (`requirementCost`). A mutation
+ * adds 10.
  *
  * The walk visits every selection once per expansion of the fragments it is in: callers bound
  * it beforehand with `expandedSelections` (limits.ts).
