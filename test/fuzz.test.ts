@@ -476,6 +476,12 @@ describe('seeded adversarial fuzz', () => {
             e.extensions?.code === 'SUBGRAPH_UNAVAILABLE'
           ) {
             internal.push(`#${i} ${e.extensions.code} (${e.message}): ${text.slice(0, 200)}`);
+            if (process.env.FUZZ_DUMP) {
+              appendFileSync(
+                process.env.FUZZ_DUMP,
+                `${JSON.stringify({ error: e, request: body })}\n`,
+              );
+            }
           }
         }
       }
