@@ -170,6 +170,11 @@ export class CostModel {
         }
       }
     }
+    // The field sets are costed against the whole supergraph (they name @inaccessible fields):
+    // built here, when a supergraph is loaded, rather than on the first request that needs it.
+    if (out.requires.size > 0) {
+      out.supergraph = buildASTSchema(doc, { assumeValidSDL: true });
+    }
     return out;
   }
 }

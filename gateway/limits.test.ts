@@ -1,11 +1,11 @@
-import { parse } from 'graphql';
+import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { WORKLOADS, type WorkloadContext } from '../bench/workloads.js';
 import { SupergraphInfo } from '../bench/selection.js';
 import { apiSchemaOf, readSupergraph } from '../scripts/api-schema.js';
 import { loadGatewayConfig } from './config.js';
 import { CSV_OPERATIONS } from './csv-operations.js';
-import { costOf, CostModel } from './cost.js';
+import { costOf, CostModel, SlicingArgumentError } from './cost.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 import { createLimits, expandedSelections, RequestRejection } from './limits.js';
 import { Lru } from './lru.js';
@@ -115,6 +115,52 @@ describe('cost', () => {
     for (const [name, c] of Object.entries(costs)) {
       expect({ name, over: c > defaults.maxCost }).toEqual({ name, over: false });
     }
+  });
+});
+
+describe('cost semantics (a small schema of its own)', () => {
+  const sdl = `
+    type Query {
+      items(first: Int, last: Int): [Item!]! @listSize(slicingArguments: ["first", "last"], requireOneSlicingArgument: false)
+      strict(first: Int, last: Int): [Item!]! @listSize(slicingArguments: ["first", "last"])
+      page(first: Int): ItemConnection! @listSize(slicingArguments: ["first"], sizedFields: ["edges"], assumedSize: 7, requireOneSlicingArgument: false)
+      plain: [Item!]!
+      heavy: Item @cost(weight: 50)
+    }
+    type ItemConnection { edges: [Edge!]! total: Int! }
+    type Edge { node: Item! }
+    type Item { name: String! tags: [Tag!]! }
+    type Tag @cost(weight: 3) { label: String! }
+  `;
+  const small = buildSchema(sdl.replace(/@(listSize|cost)\([^)]*\)/g, ''));
+  const smallModel = CostModel.fromSupergraph(sdl);
+  const c = (query: string, variables: Record<string, unknown> = {}) =>
+    costOf(small, smallModel, parse(query), undefined, variables, 10);
+
+  it('multiplies through nested lists and honours @cost on fields and types', () => {
+    expect(c('{ plain { name } }')).toBe(10 * 1); // default list size × 1 object
+    expect(c('{ plain { tags { label } } }')).toBe(10 * (1 + 10 * 3));
+    expect(c('{ heavy { name } }')).toBe(50);
+  });
+
+  it('takes the largest slicing argument, and moves a size to sizedFields', () => {
+    expect(c('{ items(first: 2, last: 5) { name } }')).toBe(5);
+    expect(c('{ page(first: 4) { edges { node { name } } total } }')).toBe(1 + 4 * 2);
+    expect(c('{ page { edges { node { name } } } }')).toBe(1 + 7 * 2); // assumedSize
+  });
+
+  it('requires exactly one slicing argument where the schema says so (the default)', () => {
+    expect(c('{ strict(first: 3) { name } }')).toBe(3);
+    expect(() => c('{ strict { name } }')).toThrow(SlicingArgumentError);
+    expect(() => c('{ strict(first: 1, last: 1) { name } }')).toThrow(SlicingArgumentError);
+  });
+
+  it('applies variables, their defaults, and fragments', () => {
+    const q = 'query($n: Int = 6) { ...F } fragment F on Query { items(first: $n) { name } }';
+    expect(c(q)).toBe(6);
+    expect(c(q, { n: 9 })).toBe(9);
+    // A value execution refuses anyway leaves the list at the default size.
+    expect(c('query($n: Int = 6) { items(first: $n) { name } }', { n: 'x' })).toBe(10);
   });
 });
 
