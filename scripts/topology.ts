@@ -39,7 +39,8 @@ export interface TopologyOptions {
 }
 
 export interface Topology {
-  gateways: { url: string; port: number }[];
+  /** `operatorUrl`: the gateway's operator listener (/metrics, detailed /readyz). */
+  gateways: { url: string; port: number; operatorUrl: string }[];
   subgraphs: Record<Name, { url: string; port: number; databaseUrl: string }>;
   stop: () => Promise<(number | null)[]>;
 }
@@ -151,7 +152,12 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
     const gateways: Topology['gateways'] = [];
     for (let i = 0; i < gatewayCount; i++) {
       const p = await port(i);
-      gateways.push({ port: p, url: `http://127.0.0.1:${p}/graphql` });
+      const op = await freePort();
+      gateways.push({
+        port: p,
+        url: `http://127.0.0.1:${p}/graphql`,
+        operatorUrl: `http://127.0.0.1:${op}`,
+      });
     }
     await Promise.all(
       gateways.map((g, i) => {
@@ -159,6 +165,9 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
           HOST: '127.0.0.1',
           PORT: String(g.port),
           OTEL_SERVICE_NAME: `gateway-${i + 1}`,
+          // Outside development each gateway opens an operator listener (/metrics, /readyz detail);
+          // replicas on one host need one port each, as in docker-compose.yml.
+          OPERATOR_PORT: new URL(g.operatorUrl).port,
           ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
         };
         for (const name of SUBGRAPHS) env[`${name.toUpperCase()}_URL`] = subgraphs[name].url;
