@@ -146,14 +146,20 @@ describe('a client error is never a subgraph outage', () => {
     const apollo = await stack.extraGateway({ ...RELIABILITY, GATEWAY_ENGINE: 'apollo' });
     try {
       const before = culture.requests.query;
+      // Where the planner keeps the client's fragment once (it reuses fragments of the client's
+      // document when the authorization step removed nothing), the fetch is small and answered;
+      // where it inlines it, the gateway refuses the fetch itself and nothing reaches culture.
       for (let round = 0; round < 3; round++) {
         const res = await post(apollo.url, query);
         expect(res.bytes).toBeLessThan(1_000_000);
-        expect(res.status).toBe(413);
-        expect(new Set(codes(res.body))).toEqual(new Set(['SUBGRAPH_REQUEST_TOO_LARGE']));
+        expect([200, 413]).toContain(res.status);
+        if (res.status === 413) {
+          expect(new Set(codes(res.body))).toEqual(new Set(['SUBGRAPH_REQUEST_TOO_LARGE']));
+          expect(culture.requests.query).toBe(before);
+        } else {
+          expect(codes(res.body)).not.toContain('SUBGRAPH_UNAVAILABLE');
+        }
       }
-      // Refused by the gateway itself: nothing reached culture.
-      expect(culture.requests.query).toBe(before);
       await servedInFull(apollo);
       expect(await breakerState(apollo.url, 'culture')).toBe(0);
       // The default engine: sent and answered, or refused the same way; never an outage.
