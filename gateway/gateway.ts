@@ -15,6 +15,7 @@ import type { GatewayConfig } from './config.js';
 import { SubgraphDataSource } from './datasource.js';
 import { createDocumentResolver, loadTrustedDocuments } from './documents.js';
 import { createEngine } from './engine.js';
+import { clientErrorPaths } from './error-paths.js';
 import { formatGatewayError } from './errors.js';
 import { createPipeline, type Reply, type RequestContext, type ServedSchema } from './graphql.js';
 import { applyCors, BodyTooLargeError, encodeBody, errorBody, sendJson } from './http.js';
@@ -134,8 +135,13 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       {
         async requestDidStart() {
           return {
-            async willSendResponse({ response, contextValue }) {
+            async willSendResponse({ response, contextValue, document, operationName }) {
               if (response.body.kind !== 'single') return;
+              const result = response.body.singleResult;
+              // Only paths of the client's operation (error-paths.ts).
+              if (result.errors) {
+                result.errors = clientErrorPaths(result.errors, document, operationName);
+              }
               contextValue.errorCodes = (response.body.singleResult.errors ?? []).map((e) =>
                 String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
               );

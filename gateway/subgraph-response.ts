@@ -35,24 +35,36 @@ export function unavailable(
     (s): s is FieldNode => s.kind === Kind.FIELD,
   );
   const errors: ReturnType<typeof err>[] = [];
-  const reps = options.request.variables?.representations;
-  const entities = roots.find((f) => f.name.value === '_entities');
-  if (entities && Array.isArray(reps)) {
+  const variables = options.request.variables ?? {};
+  for (const root of roots) {
+    const key = root.alias?.value ?? root.name.value;
+    // An entity fetch: one error per entity and field, at `[<root key>, index, field]`, which
+    // both engines map to the entity's response path. The Rust runtime batches several entity
+    // fetches into one request as aliased roots (`_e0: _entities(representations: $r0)`).
+    const argument = root.arguments?.find((a) => a.name.value === 'representations');
+    const reps =
+      root.name.value !== '_entities'
+        ? undefined
+        : argument?.value.kind === Kind.VARIABLE
+          ? variables[argument.value.name.value]
+          : undefined;
+    if (!Array.isArray(reps)) {
+      errors.push(err([key]));
+      continue;
+    }
     const fieldsOf = new Map<string, string[]>();
-    for (const s of entities.selectionSet?.selections ?? []) {
+    for (const s of root.selectionSet?.selections ?? []) {
       if (s.kind !== Kind.INLINE_FRAGMENT || !s.typeCondition) continue;
       const names = s.selectionSet.selections
         .filter((f): f is FieldNode => f.kind === Kind.FIELD && f.name.value !== '__typename')
         .map((f) => f.alias?.value ?? f.name.value);
       fieldsOf.set(s.typeCondition.name.value, names);
     }
-    reps.forEach((rep: { __typename?: string }, i: number) => {
+    reps.forEach((rep: { __typename?: string } | null, i: number) => {
       for (const f of fieldsOf.get(rep?.__typename ?? '') ?? []) {
-        if (errors.length < MAX_PATH_ERRORS) errors.push(err(['_entities', i, f]));
+        if (errors.length < MAX_PATH_ERRORS) errors.push(err([key, i, f]));
       }
     });
-  } else {
-    for (const f of roots) errors.push(err([f.alias?.value ?? f.name.value]));
   }
   return { errors: errors.length ? errors : [err()] };
 }

@@ -142,10 +142,9 @@ describe('digital-village index through the gateway', () => {
     expect(counties.body.errors).toBeUndefined();
     expect(counties.body.data!.region.childrenByIndex).toHaveLength(9);
     expect(counts()).toEqual(cityCounts);
-    // Measured with the default engine: places 7, culture 3, healthcare 3, commerce 4 (see
-    // README; places 6 with GATEWAY_ENGINE=apollo, whose plan has one places fetch fewer).
+    // Measured with the default engine: places 6, culture 3, healthcare 3, commerce 4 (README).
     for (const n of Object.values(cityCounts)) expect(n).toBeGreaterThan(0);
-    expect(cityCounts).toEqual({ places: 7, culture: 3, healthcare: 3, commerce: 4 });
+    expect(cityCounts).toEqual({ places: 6, culture: 3, healthcare: 3, commerce: 4 });
   });
 
   it('gives a score the documented formula reproduces by hand for one village', async () => {

@@ -5,7 +5,9 @@ import {
   resolveEnterpriseReference,
 } from './enterprise/enterprise.resolver.js';
 import {
+  RegionCommerceIndexInputResolver,
   RegionCommerceIndexResolver,
+  VillageCommerceIndexInputResolver,
   VillageCommerceIndexResolver,
 } from './index-components/commerce-index.resolver.js';
 import { ParkResolver } from './park/park.resolver.js';
@@ -48,6 +50,8 @@ export function buildCommerceSchema() {
         SalesTrendResolver,
         RegionCommerceIndexResolver,
         VillageCommerceIndexResolver,
+        RegionCommerceIndexInputResolver,
+        VillageCommerceIndexInputResolver,
         RegionCommerceFactsResolver,
         WorkshopResolver,
       ],

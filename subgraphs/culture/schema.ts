@@ -6,7 +6,9 @@ import {
 } from './auditorium/auditorium.resolver.js';
 import { AuditoriumEventMutationResolver } from './event/auditorium-event.resolver.js';
 import {
+  RegionCultureIndexInputResolver,
   RegionCultureIndexResolver,
+  VillageCultureIndexInputResolver,
   VillageCultureIndexResolver,
 } from './index-components/culture-index.resolver.js';
 import {
@@ -46,6 +48,8 @@ export function buildCultureSchema() {
         RegionUsageTrendResolver,
         RegionCultureIndexResolver,
         VillageCultureIndexResolver,
+        RegionCultureIndexInputResolver,
+        VillageCultureIndexInputResolver,
         RegionCultureFactsResolver,
       ],
       // Reachable only through `_entities`, so listed explicitly.

@@ -8,7 +8,9 @@ import { Auditorium } from './assistance/auditorium.reference.js';
 import { FacilityMutationResolver } from './facility/facility.mutation.js';
 import { FacilityResolver, resolveFacilityReference } from './facility/facility.resolver.js';
 import {
+  RegionHealthcareIndexInputResolver,
   RegionHealthcareIndexResolver,
+  VillageHealthcareIndexInputResolver,
   VillageHealthcareIndexResolver,
 } from './index-components/healthcare-index.resolver.js';
 import { RegionHealthcareRankingResolver } from './region/region-ranking.resolver.js';
@@ -43,6 +45,8 @@ export function buildHealthcareSchema() {
         RegionHealthcareRankingResolver,
         RegionHealthcareIndexResolver,
         VillageHealthcareIndexResolver,
+        RegionHealthcareIndexInputResolver,
+        VillageHealthcareIndexInputResolver,
       ],
       // Reachable only through `_entities`, so listed explicitly.
       orphanedTypes: [Village, Region, Auditorium],

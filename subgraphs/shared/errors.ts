@@ -10,6 +10,7 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
 } as const;
 
 /** Codes whose message is written for clients and may pass through unchanged. */
@@ -24,11 +25,23 @@ export const CLIENT_SAFE_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  ErrorCode.SUBGRAPH_UNAVAILABLE,
 ]);
 
 /** Invalid argument or input field; `field` names the offending argument path. */
 export function badUserInput(message: string, field: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, field } });
+}
+
+/**
+ * A field computed from another subgraph's data (`@requires`) whose data did not arrive: the
+ * field is null with this error, never computed from what is left. Same code and message as
+ * the gateway's own outage errors.
+ */
+export function inputsUnavailable(): GraphQLError {
+  return new GraphQLError('A part of the graph is unavailable right now.', {
+    extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE },
+  });
 }
 
 export function notFound(message: string): GraphQLError {

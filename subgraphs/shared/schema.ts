@@ -25,6 +25,24 @@ export const CONNECTION_LIST_SIZE =
 export const RANKING_LIST_SIZE =
   '@listSize(slicingArguments: ["first"], assumedSize: 20, requireOneSlicingArgument: false)';
 
+/**
+ * Description of a domain's `<domain>IndexInput` field on Region and Village: the input of the
+ * digital-village index that places `@requires`. Always answered (zero components with
+ * `hasFigures: false` where the domain holds no figures), so that a missing input can only mean
+ * "the domain did not answer" and the index is then null with an error, never a lower score.
+ */
+export function indexInputDescription(domain: string): string {
+  return (
+    `${domain}'s components of the digital-village index, always answered (zero with ` +
+    '`hasFigures: false` where it holds no figures): the input places computes the index from.'
+  );
+}
+
+/** The `hasFigures` field of a domain's index components. */
+export const HAS_FIGURES_DESCRIPTION =
+  'False when the subgraph holds no figures for the place: the components are then 0 and the ' +
+  'digital-village index counts them as missing, not as measured.';
+
 // Resolver maps are plain objects of functions keyed by type and field name.
 type ReferenceResolvers = Record<string, { __resolveReference: (...args: never[]) => unknown }>;
 

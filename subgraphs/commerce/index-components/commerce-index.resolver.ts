@@ -1,5 +1,6 @@
 import {
   Ctx,
+  Directive,
   Field,
   FieldResolver,
   Float,
@@ -16,10 +17,13 @@ import {
   provenance,
 } from '../../shared/provenance.js';
 import { capped } from '../../shared/ranking.js';
+import { HAS_FIGURES_DESCRIPTION, indexInputDescription } from '../../shared/schema.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
 import { RegionCommerce } from '../region/region-commerce.types.js';
+import { Region } from '../region/region.reference.js';
 import { VillageCommerce } from '../village/village-commerce.resolver.js';
+import { Village } from '../village/village.reference.js';
 
 /**
  * Commerce's part of the digital-village index (README: "Digital-village index"): the
@@ -64,6 +68,9 @@ export class CommerceIndexComponents {
   @Field(() => Money, { description: 'Online revenue per rural village in the reference year.' })
   revenuePerVillage!: Money;
 
+  @Field({ description: HAS_FIGURES_DESCRIPTION })
+  hasFigures!: boolean;
+
   @Field(() => Provenance, { description: 'Where the components come from.' })
   provenance!: Provenance;
 }
@@ -93,6 +100,8 @@ async function components(
     ),
     storesPerVillage: Math.round(stores * 100) / 100,
     revenuePerVillage: money(revenuePerVillage),
+    // A region has figures where commerce holds a rollup; a village always (0 stores is a count).
+    hasFigures: code.length === 12 || row !== null,
     provenance: provenance(
       ProvenanceKind.SYNTHETIC,
       SYNTHETIC_SOURCE,
@@ -127,5 +136,34 @@ export class VillageCommerceIndexResolver {
     @Ctx() ctx: CommerceContext,
   ): Promise<CommerceIndexComponents> {
     return components(ctx, view.villageCode, 1);
+  }
+}
+
+/**
+ * The index inputs places requires: the view's components (a region's only where commerce holds
+ * a rollup for it; zeros with `hasFigures: false` otherwise).
+ */
+@Resolver(() => Region)
+export class RegionCommerceIndexInputResolver {
+  @Directive('@inaccessible')
+  @Directive('@requires(fields: "ruralVillageCount")')
+  @FieldResolver(() => CommerceIndexComponents, { description: indexInputDescription('Commerce') })
+  commerceIndexInput(
+    @Root() region: Region,
+    @Ctx() ctx: CommerceContext,
+  ): Promise<CommerceIndexComponents> {
+    return components(ctx, region.code, region.ruralVillageCount ?? 0);
+  }
+}
+
+@Resolver(() => Village)
+export class VillageCommerceIndexInputResolver {
+  @Directive('@inaccessible')
+  @FieldResolver(() => CommerceIndexComponents, { description: indexInputDescription('Commerce') })
+  commerceIndexInput(
+    @Root() village: Village,
+    @Ctx() ctx: CommerceContext,
+  ): Promise<CommerceIndexComponents> {
+    return components(ctx, village.code, 1);
   }
 }

@@ -1,5 +1,6 @@
 import {
   Ctx,
+  Directive,
   Field,
   FieldResolver,
   Float,
@@ -16,10 +17,13 @@ import {
   provenance,
 } from '../../shared/provenance.js';
 import { capped } from '../../shared/ranking.js';
+import { HAS_FIGURES_DESCRIPTION, indexInputDescription } from '../../shared/schema.js';
 import type { CultureContext } from '../context.js';
-import { RegionCulture } from '../region/region-culture.resolver.js';
+import { RegionCulture, RegionCultureFieldResolver } from '../region/region-culture.resolver.js';
+import { Region } from '../region/region.reference.js';
 import type { RegionUsageSums } from '../region/region.loaders.js';
 import { VillageCulture } from '../village/village-culture.resolver.js';
+import { Village } from '../village/village.reference.js';
 
 /**
  * Culture's part of the digital-village index (README: "Digital-village index"). The year is
@@ -66,6 +70,9 @@ export class CultureIndexComponents {
   })
   visitsPerAuditoriumMonth!: number | null;
 
+  @Field({ description: HAS_FIGURES_DESCRIPTION })
+  hasFigures!: boolean;
+
   @Field(() => Provenance, { description: 'Where the components come from.' })
   provenance!: Provenance;
 }
@@ -73,15 +80,20 @@ export class CultureIndexComponents {
 function components(
   code: string,
   coverage: number,
-  usage: RegionUsageSums,
+  usage: Pick<RegionUsageSums, 'reports' | 'visits'>,
   inputs: string,
 ): CultureIndexComponents {
   const perMonth = usage.reports > 0 ? usage.visits / usage.reports : null;
+  const scores = {
+    coverage: capped(coverage),
+    usage: capped((perMonth ?? 0) / CULTURE_INDEX.referenceVisitsPerAuditoriumMonth),
+  };
   return Object.assign(new CultureIndexComponents(), {
     code,
     year: CULTURE_INDEX.year,
-    coverage: capped(coverage),
-    usage: capped((perMonth ?? 0) / CULTURE_INDEX.referenceVisitsPerAuditoriumMonth),
+    ...scores,
+    // Culture answers every place; it has figures where it counted coverage or usage.
+    hasFigures: scores.coverage > 0 || scores.usage > 0,
     visitsPerAuditoriumMonth: perMonth === null ? null : Math.round(perMonth * 10) / 10,
     // Usage sums are always labelled synthetic (see README: Provenance of region figures).
     provenance: provenance(
@@ -94,6 +106,8 @@ function components(
 }
 
 const YEAR_RANGE = { from: CULTURE_INDEX.from, to: CULTURE_INDEX.to };
+
+const NO_USAGE = { visits: 0, reports: 0 };
 
 @Resolver(() => RegionCulture)
 export class RegionCultureIndexResolver {
@@ -126,5 +140,35 @@ export class VillageCultureIndexResolver {
       ctx.loaders.villageUsage.load({ regionCode: view.villageCode, ...YEAR_RANGE }),
     ]);
     return components(view.villageCode, auditorium ? 1 : 0, usage, "the village's auditorium");
+  }
+}
+
+/** The index input places requires of a region: the view's components, or zeros. */
+@Resolver(() => Region)
+export class RegionCultureIndexInputResolver {
+  @Directive('@inaccessible')
+  @Directive('@requires(fields: "ruralVillageCount")')
+  @FieldResolver(() => CultureIndexComponents, { description: indexInputDescription('Culture') })
+  async cultureIndexInput(
+    @Root() region: Region,
+    @Ctx() ctx: CultureContext,
+  ): Promise<CultureIndexComponents> {
+    const view = await new RegionCultureFieldResolver().culture(region, ctx);
+    if (!view) return components(region.code, 0, NO_USAGE, 'no culture data');
+    return new RegionCultureIndexResolver().indexComponents(view, ctx);
+  }
+}
+
+/** The index input places requires of a village. */
+@Resolver(() => Village)
+export class VillageCultureIndexInputResolver {
+  @Directive('@inaccessible')
+  @FieldResolver(() => CultureIndexComponents, { description: indexInputDescription('Culture') })
+  cultureIndexInput(
+    @Root() village: Village,
+    @Ctx() ctx: CultureContext,
+  ): Promise<CultureIndexComponents> {
+    const view = Object.assign(new VillageCulture(), { villageCode: village.code });
+    return new VillageCultureIndexResolver().indexComponents(view, ctx);
   }
 }

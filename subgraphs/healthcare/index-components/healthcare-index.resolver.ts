@@ -1,5 +1,6 @@
 import {
   Ctx,
+  Directive,
   Field,
   FieldResolver,
   Float,
@@ -16,9 +17,12 @@ import {
   provenance,
 } from '../../shared/provenance.js';
 import { capped } from '../../shared/ranking.js';
+import { HAS_FIGURES_DESCRIPTION, indexInputDescription } from '../../shared/schema.js';
 import type { HealthcareContext } from '../context.js';
 import { RegionHealthcare } from '../region/region-healthcare.resolver.js';
+import { Region } from '../region/region.reference.js';
 import { VillageHealthcare } from '../village/village-healthcare.resolver.js';
+import { Village } from '../village/village.reference.js';
 
 /**
  * Healthcare's part of the digital-village index (README: "Digital-village index"): the
@@ -64,15 +68,21 @@ export class HealthcareIndexComponents {
   })
   bookingsPerVillageMonth!: number;
 
+  @Field({ description: HAS_FIGURES_DESCRIPTION })
+  hasFigures!: boolean;
+
   @Field(() => Provenance, { description: 'Where the components come from.' })
   provenance!: Provenance;
 }
+
+const NO_BOOKINGS = { total: 0, pointMonths: 0, reportedPointMonths: 0 };
 
 function components(
   code: string,
   villages: number,
   villagesWithAccess: number,
   bookings: { total: number; pointMonths: number; reportedPointMonths: number },
+  hasFigures = true,
 ): HealthcareIndexComponents {
   const perVillageMonth = villages > 0 ? bookings.total / villages / HEALTHCARE_INDEX.months : 0;
   const reported =
@@ -85,6 +95,7 @@ function components(
     clinicAccess: villages > 0 ? capped(villagesWithAccess / villages) : 0,
     assistedBookings: capped(perVillageMonth / HEALTHCARE_INDEX.referenceBookingsPerVillageMonth),
     bookingsPerVillageMonth: Math.round(perVillageMonth * 10) / 10,
+    hasFigures,
     // Travel times are always synthetic, so the components are too.
     provenance: provenance(
       ProvenanceKind.SYNTHETIC,
@@ -132,5 +143,43 @@ export class VillageHealthcareIndexResolver {
     const minutes = view.access.clinicMinutes;
     const within = minutes !== null && minutes <= HEALTHCARE_INDEX.accessMinutes ? 1 : 0;
     return components(view.villageCode, 1, within, bookings);
+  }
+}
+
+/**
+ * The index inputs places requires: the view's components where healthcare holds data for the
+ * place, zeros with `hasFigures: false` where it does not (the view is then null).
+ */
+@Resolver(() => Region)
+export class RegionHealthcareIndexInputResolver {
+  @Directive('@inaccessible')
+  @FieldResolver(() => HealthcareIndexComponents, {
+    description: indexInputDescription('Healthcare'),
+  })
+  async healthcareIndexInput(
+    @Root() region: Region,
+    @Ctx() ctx: HealthcareContext,
+  ): Promise<HealthcareIndexComponents> {
+    const rollup = await ctx.loaders.rollupByRegion.load(region.code);
+    if (!rollup) return components(region.code, 0, 0, NO_BOOKINGS, false);
+    const view = Object.assign(new RegionHealthcare(), { rollup });
+    return new RegionHealthcareIndexResolver().indexComponents(view, ctx);
+  }
+}
+
+@Resolver(() => Village)
+export class VillageHealthcareIndexInputResolver {
+  @Directive('@inaccessible')
+  @FieldResolver(() => HealthcareIndexComponents, {
+    description: indexInputDescription('Healthcare'),
+  })
+  async healthcareIndexInput(
+    @Root() village: Village,
+    @Ctx() ctx: HealthcareContext,
+  ): Promise<HealthcareIndexComponents> {
+    const access = await ctx.loaders.accessByVillage.load(village.code);
+    if (!access) return components(village.code, 0, 0, NO_BOOKINGS, false);
+    const view = Object.assign(new VillageHealthcare(), { villageCode: village.code, access });
+    return new VillageHealthcareIndexResolver().indexComponents(view, ctx);
   }
 }

@@ -1,11 +1,14 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import { HAS_FIGURES_DESCRIPTION } from '../../shared/schema.js';
 
 /*
  * The parts of the domain subgraphs' views that the index fields `@requires`. They are owned
  * (and resolved) by culture, healthcare and commerce; places only declares them `@external` so
  * that the gateway sends their values along with the region or village representation. Only
- * the fields the formula reads are declared; nullability matches the owners'.
+ * the fields the formula reads are declared; nullability matches the owners'. Each domain
+ * answers its input for every place (zeros with `hasFigures: false` where it has no figures),
+ * so an input missing from a representation means the domain did not answer.
  */
 
 @Directive('@external')
@@ -17,6 +20,9 @@ import { Provenance } from '../../shared/provenance.js';
 export class CultureInputs {
   @Field(() => ID, { description: 'Code of the village or region.' })
   code!: string;
+
+  @Field({ description: HAS_FIGURES_DESCRIPTION })
+  hasFigures!: boolean;
 
   @Field(() => Float, { description: 'Auditorium coverage, 0 to 1.' })
   coverage!: number;
@@ -38,6 +44,9 @@ export class HealthcareInputs {
   @Field(() => ID, { description: 'Code of the village or region.' })
   code!: string;
 
+  @Field({ description: HAS_FIGURES_DESCRIPTION })
+  hasFigures!: boolean;
+
   @Field(() => Float, { description: 'Clinic within 30 minutes, 0 to 1.' })
   clinicAccess!: number;
 
@@ -58,6 +67,9 @@ export class CommerceInputs {
   @Field(() => ID, { description: 'Code of the village or region.' })
   code!: string;
 
+  @Field({ description: HAS_FIGURES_DESCRIPTION })
+  hasFigures!: boolean;
+
   @Field(() => Float, { description: 'Online stores, 0 to 1.' })
   stores!: number;
 
@@ -68,64 +80,23 @@ export class CommerceInputs {
   provenance!: Provenance;
 }
 
-// Type descriptions as the owners write them (composition hints at any difference).
-function view<T>(name: string, inputs: () => new () => T, owner: string, description: string) {
-  @Directive('@external')
-  @ObjectType(name, { description })
-  class View {
-    @Field(inputs, { description: `${owner}'s components of the digital-village index.` })
-    indexComponents!: T;
-  }
-  return View;
-}
-
-export const RegionCultureView = view(
-  'RegionCulture',
-  () => CultureInputs,
-  'culture',
-  "The culture subgraph's figures for a region, read from precomputed rollups.",
-);
-export const VillageCultureView = view(
-  'VillageCulture',
-  () => CultureInputs,
-  'culture',
-  "The culture subgraph's view of a village.",
-);
-export const RegionHealthcareView = view(
-  'RegionHealthcare',
-  () => HealthcareInputs,
-  'healthcare',
-  "The healthcare-access subgraph's figures for a region, all read from precomputed rollups.",
-);
-export const VillageHealthcareView = view(
-  'VillageHealthcare',
-  () => HealthcareInputs,
-  'healthcare',
-  "The healthcare-access subgraph's view of a village.",
-);
-export const RegionCommerceView = view(
-  'RegionCommerce',
-  () => CommerceInputs,
-  'commerce',
-  "The commerce subgraph's figures for a region, from rollup tables.",
-);
-export const VillageCommerceView = view(
-  'VillageCommerce',
-  () => CommerceInputs,
-  'commerce',
-  "The commerce subgraph's view of a village.",
-);
-
-/** What the gateway sends for one region or village: each domain's view, or null. */
+/** What the gateway sends for one region or village: each domain's input, when it answered. */
 export interface IndexInputs {
-  culture?: { indexComponents: CultureInputs } | null;
-  healthcare?: { indexComponents: HealthcareInputs } | null;
-  commerce?: { indexComponents: CommerceInputs } | null;
+  cultureIndexInput?: CultureInputs | null;
+  healthcareIndexInput?: HealthcareInputs | null;
+  commerceIndexInput?: CommerceInputs | null;
 }
 
-const COMPONENTS = 'indexComponents { code';
+/** The domains the index reads, by the key of their input in a representation. */
+export const INDEX_DOMAINS = {
+  culture: 'cultureIndexInput',
+  healthcare: 'healthcareIndexInput',
+  commerce: 'commerceIndexInput',
+} as const satisfies Record<string, keyof IndexInputs>;
+
+const COMMON = 'code hasFigures provenance { kind }';
 /** The selection every index field requires of a region or village. */
 export const INDEX_INPUTS =
-  `culture { ${COMPONENTS} coverage usage provenance { kind } } } ` +
-  `healthcare { ${COMPONENTS} clinicAccess assistedBookings provenance { kind } } } ` +
-  `commerce { ${COMPONENTS} stores onlineRevenue provenance { kind } } }`;
+  `cultureIndexInput { ${COMMON} coverage usage } ` +
+  `healthcareIndexInput { ${COMMON} clinicAccess assistedBookings } ` +
+  `commerceIndexInput { ${COMMON} stores onlineRevenue }`;

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import { INDEX_WEIGHTS, byScore, digitalIndex } from './index.formula.js';
+import { INDEX_WEIGHTS, byScore, digitalIndex, scorable, unanswered } from './index.formula.js';
 
 const kind = (k: ProvenanceKind) => ({ kind: k }) as never;
 
+const common = (k: ProvenanceKind) => ({ code: 'x', hasFigures: true, provenance: kind(k) });
 const inputs = (k = ProvenanceKind.SYNTHETIC) => ({
-  culture: { indexComponents: { code: 'x', coverage: 0.913, usage: 0.7085, provenance: kind(k) } },
-  healthcare: {
-    indexComponents: {
-      code: 'x',
-      clinicAccess: 0.9725,
-      assistedBookings: 0.5817,
-      provenance: kind(k),
-    },
-  },
-  commerce: {
-    indexComponents: { code: 'x', stores: 0.3037, onlineRevenue: 0.2028, provenance: kind(k) },
-  },
+  cultureIndexInput: { ...common(k), coverage: 0.913, usage: 0.7085 },
+  healthcareIndexInput: { ...common(k), clinicAccess: 0.9725, assistedBookings: 0.5817 },
+  commerceIndexInput: { ...common(k), stores: 0.3037, onlineRevenue: 0.2028 },
 });
 
 describe('digital-village index formula', () => {
@@ -49,13 +41,9 @@ describe('digital-village index formula', () => {
 
   it('scores 0 to 100 and says when every input is reported', () => {
     const full = (k: ProvenanceKind) => ({
-      culture: { indexComponents: { code: 'x', coverage: 1, usage: 1, provenance: kind(k) } },
-      healthcare: {
-        indexComponents: { code: 'x', clinicAccess: 1, assistedBookings: 1, provenance: kind(k) },
-      },
-      commerce: {
-        indexComponents: { code: 'x', stores: 1, onlineRevenue: 1, provenance: kind(k) },
-      },
+      cultureIndexInput: { ...common(k), coverage: 1, usage: 1 },
+      healthcareIndexInput: { ...common(k), clinicAccess: 1, assistedBookings: 1 },
+      commerceIndexInput: { ...common(k), stores: 1, onlineRevenue: 1 },
     });
     const index = digitalIndex('x', full(ProvenanceKind.REPORTED));
     expect(index.score).toBe(100);
@@ -66,15 +54,39 @@ describe('digital-village index formula', () => {
     expect(digitalIndex('x', {}).score).toBe(0);
   });
 
-  it('counts a missing domain as 0 and notes it', () => {
-    const { culture, healthcare } = inputs();
-    const index = digitalIndex('331124001', { culture, healthcare, commerce: null });
+  it('counts a domain without figures as 0 and notes it', () => {
+    const { cultureIndexInput, healthcareIndexInput } = inputs();
+    const none = { ...common(ProvenanceKind.SYNTHETIC), hasFigures: false, stores: 0.5 };
+    const commerceIndexInput = { ...none, onlineRevenue: 0.5 };
+    const all = { cultureIndexInput, healthcareIndexInput, commerceIndexInput };
+    const index = digitalIndex('331124001', all);
+    expect(unanswered(all)).toEqual([]);
+    expect(scorable(all)).toBe(true);
     expect(index.components.onlineStores).toBe(0);
     expect(index.components.onlineRevenue).toBe(0);
     expect(index.score).toBe(
       Math.round(1000 * (0.2 * 0.913 + 0.15 * 0.7085 + 0.2 * 0.9725 + 0.15 * 0.5817)) / 10,
     );
     expect(index.provenance.note).toContain('No figures from commerce: counted as 0.');
+  });
+
+  it('tells a domain that did not answer from one without figures', () => {
+    const { cultureIndexInput, healthcareIndexInput, commerceIndexInput } = inputs();
+    // The gateway leaves a domain's input out of the representation when it did not answer.
+    expect(unanswered({ healthcareIndexInput, commerceIndexInput })).toEqual(['culture']);
+    expect(unanswered({ cultureIndexInput, healthcareIndexInput: null })).toEqual([
+      'healthcare',
+      'commerce',
+    ]);
+    expect(unanswered(null)).toEqual(['culture', 'healthcare', 'commerce']);
+    const none = <T extends object>(input: T) => ({ ...input, hasFigures: false });
+    expect(
+      scorable({
+        cultureIndexInput: none(cultureIndexInput),
+        healthcareIndexInput: none(healthcareIndexInput),
+        commerceIndexInput: none(commerceIndexInput),
+      }),
+    ).toBe(false);
   });
 
   it('orders by score, then code', () => {

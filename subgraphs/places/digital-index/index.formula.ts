@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance, ProvenanceKind, provenance } from '../../shared/provenance.js';
-import type { IndexInputs } from './index.externals.js';
+import { INDEX_DOMAINS, type IndexInputs } from './index.externals.js';
 
 @ObjectType({
   description:
@@ -86,13 +86,28 @@ export class DigitalVillageIndex {
 const ORDER = Object.keys(INDEX_WEIGHTS) as (keyof Components)[];
 
 /**
+ * The domains whose input is missing from a representation: they did not answer (a domain
+ * that holds no figures still answers, with `hasFigures: false`). The index of such a place is
+ * unknown, not lower.
+ */
+export function unanswered(inputs: IndexInputs | null | undefined): string[] {
+  return Object.entries(INDEX_DOMAINS).flatMap(([domain, key]) => (inputs?.[key] ? [] : [domain]));
+}
+
+/**
  * The index of one village or region: a pure function of the components the domain
- * subgraphs published. A missing view (no data in that domain) counts as 0 and is noted.
+ * subgraphs published (all three answered, see `unanswered`). A domain without figures for
+ * the place counts as 0 and is noted.
  */
 export function digitalIndex(code: string, inputs: IndexInputs): DigitalVillageIndex {
-  const c = inputs.culture?.indexComponents;
-  const h = inputs.healthcare?.indexComponents;
-  const m = inputs.commerce?.indexComponents;
+  const domains = {
+    culture: inputs.cultureIndexInput,
+    healthcare: inputs.healthcareIndexInput,
+    commerce: inputs.commerceIndexInput,
+  };
+  const c = domains.culture?.hasFigures ? domains.culture : undefined;
+  const h = domains.healthcare?.hasFigures ? domains.healthcare : undefined;
+  const m = domains.commerce?.hasFigures ? domains.commerce : undefined;
   const components: Components = {
     cultureCoverage: c?.coverage ?? 0,
     cultureUsage: c?.usage ?? 0,
@@ -102,9 +117,9 @@ export function digitalIndex(code: string, inputs: IndexInputs): DigitalVillageI
     onlineRevenue: m?.onlineRevenue ?? 0,
   };
   const sum = ORDER.reduce((acc, k) => acc + INDEX_WEIGHTS[k] * components[k], 0);
-  const domains = { culture: c, healthcare: h, commerce: m };
-  const missing = Object.entries(domains).flatMap(([name, v]) => (v ? [] : [name]));
-  const synthetic = Object.entries(domains).flatMap(([name, v]) =>
+  const counted = { culture: c, healthcare: h, commerce: m };
+  const missing = Object.entries(counted).flatMap(([name, v]) => (v ? [] : [name]));
+  const synthetic = Object.entries(counted).flatMap(([name, v]) =>
     v?.provenance.kind === ProvenanceKind.SYNTHETIC ? [name] : [],
   );
   const notes = [
@@ -129,16 +144,13 @@ export function digitalIndex(code: string, inputs: IndexInputs): DigitalVillageI
 }
 
 /**
- * Whether a place can be scored at all: it has rural villages and at least one domain sent
+ * Whether a place can be scored at all: it has rural villages and at least one domain has
  * figures for it. Otherwise its index is null (not 0, which would read as the worst score) and
- * rankings leave it out. Healthcare and commerce send no view where they hold no data; culture
- * answers every region (coverage 0 where it counted nothing), so its view counts as figures only
- * when it counted something.
+ * rankings leave it out.
  */
 export function scorable(inputs: IndexInputs | undefined, ruralVillageCount = 1): boolean {
-  if (ruralVillageCount === 0) return false;
-  const c = inputs?.culture?.indexComponents;
-  return Boolean(inputs?.healthcare || inputs?.commerce || (c && (c.coverage > 0 || c.usage > 0)));
+  if (ruralVillageCount === 0 || !inputs) return false;
+  return Object.values(INDEX_DOMAINS).some((key) => inputs[key]?.hasFigures === true);
 }
 
 /** Highest score first; ties by code. */

@@ -39,7 +39,13 @@ export function createIndexLoaders(em: EntityManager) {
   };
 }
 
-const INPUT_KEYS = ['culture', 'healthcare', 'commerce', 'children', 'indexVillages'];
+const INPUT_KEYS = [
+  'cultureIndexInput',
+  'healthcareIndexInput',
+  'commerceIndexInput',
+  'children',
+  'indexVillages',
+];
 
 /**
  * The required views arrive in `_entities` representations; `__resolveReference` keeps them
@@ -48,8 +54,8 @@ const INPUT_KEYS = ['culture', 'healthcare', 'commerce', 'children', 'indexVilla
 export class IndexReferences {
   private readonly refs = new Map<string, IndexReference>();
 
-  keep(typename: 'Region' | 'Village', ref: IndexReference): void {
-    if (!INPUT_KEYS.some((k) => k in ref)) return;
+  keep(typename: 'Region' | 'Village', ref: IndexReference | null | undefined): void {
+    if (!ref || typeof ref.code !== 'string' || !INPUT_KEYS.some((k) => k in ref)) return;
     const key = `${typename}:${ref.code}`;
     this.refs.set(key, { ...this.refs.get(key), ...ref });
   }
@@ -60,10 +66,10 @@ export class IndexReferences {
 }
 
 /** The code a domain's components carry (they all name the village or region they score). */
-export function inputsCode(inputs: IndexInputs): string | undefined {
+export function inputsCode(inputs: IndexInputs | null | undefined): string | undefined {
   return (
-    inputs.culture?.indexComponents.code ??
-    inputs.healthcare?.indexComponents.code ??
-    inputs.commerce?.indexComponents.code
+    inputs?.cultureIndexInput?.code ??
+    inputs?.healthcareIndexInput?.code ??
+    inputs?.commerceIndexInput?.code
   );
 }

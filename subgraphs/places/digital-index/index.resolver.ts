@@ -9,22 +9,25 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { badUserInput } from '../../shared/errors.js';
+import { badUserInput, inputsUnavailable } from '../../shared/errors.js';
 import { pageSize } from '../../shared/pagination.js';
 import type { PlacesContext } from '../context.js';
 import { Region } from '../region/region.entity.js';
 import { Village, VillageKind } from '../village/village.entity.js';
 import {
+  CommerceInputs,
+  CultureInputs,
+  HealthcareInputs,
   INDEX_INPUTS,
-  RegionCommerceView,
-  RegionCultureView,
-  RegionHealthcareView,
-  VillageCommerceView,
-  VillageCultureView,
-  VillageHealthcareView,
   type IndexInputs,
 } from './index.externals.js';
-import { DigitalVillageIndex, byScore, digitalIndex, scorable } from './index.formula.js';
+import {
+  DigitalVillageIndex,
+  byScore,
+  digitalIndex,
+  scorable,
+  unanswered,
+} from './index.formula.js';
 import { inputsCode } from './index.loaders.js';
 import { RANKING_LIST_SIZE } from '../../shared/schema.js';
 
@@ -53,14 +56,21 @@ export class VillageIndexRank {
 }
 
 /**
- * Scores a list of places from the views the gateway sent along, matched by code; places that
- * cannot be scored (no rural villages, no figures from any domain) are left out.
+ * Scores a list of places from the inputs the gateway sent along, matched by code; places that
+ * cannot be scored (no rural villages, no figures from any domain) are left out. When any
+ * domain's input did not arrive the ranking is null with SUBGRAPH_UNAVAILABLE.
  */
-function rank<T extends Region | Village>(places: T[], sent: IndexInputs[], first: number) {
+function rank<T extends Region | Village>(
+  places: T[],
+  sent: (IndexInputs | null)[] | null | undefined,
+  first: number,
+) {
+  // A ranking is only true when every place's inputs arrived from every domain.
+  if (!sent || sent.some((inputs) => unanswered(inputs).length > 0)) throw inputsUnavailable();
   const byCode = new Map<string, IndexInputs>();
   for (const inputs of sent) {
     const code = inputsCode(inputs);
-    if (code) byCode.set(code, inputs);
+    if (code && inputs) byCode.set(code, inputs);
   }
   return places
     .filter((place) =>
@@ -82,24 +92,21 @@ const EXTERNAL = (owner: string) =>
 @Resolver(() => Region)
 export class RegionIndexResolver {
   @Directive('@external')
-  @FieldResolver(() => RegionCultureView, { nullable: true, description: EXTERNAL('culture') })
-  culture(@Root() r: Region, @Ctx() ctx: PlacesContext) {
-    return ctx.indexRefs.get('Region', r.code)?.culture ?? null;
+  @FieldResolver(() => CultureInputs, { description: EXTERNAL('culture') })
+  cultureIndexInput(@Root() r: Region, @Ctx() ctx: PlacesContext) {
+    return ctx.indexRefs.get('Region', r.code)?.cultureIndexInput ?? null;
   }
 
   @Directive('@external')
-  @FieldResolver(() => RegionHealthcareView, {
-    nullable: true,
-    description: EXTERNAL('healthcare'),
-  })
-  healthcare(@Root() r: Region, @Ctx() ctx: PlacesContext) {
-    return ctx.indexRefs.get('Region', r.code)?.healthcare ?? null;
+  @FieldResolver(() => HealthcareInputs, { description: EXTERNAL('healthcare') })
+  healthcareIndexInput(@Root() r: Region, @Ctx() ctx: PlacesContext) {
+    return ctx.indexRefs.get('Region', r.code)?.healthcareIndexInput ?? null;
   }
 
   @Directive('@external')
-  @FieldResolver(() => RegionCommerceView, { nullable: true, description: EXTERNAL('commerce') })
-  commerce(@Root() r: Region, @Ctx() ctx: PlacesContext) {
-    return ctx.indexRefs.get('Region', r.code)?.commerce ?? null;
+  @FieldResolver(() => CommerceInputs, { description: EXTERNAL('commerce') })
+  commerceIndexInput(@Root() r: Region, @Ctx() ctx: PlacesContext) {
+    return ctx.indexRefs.get('Region', r.code)?.commerceIndexInput ?? null;
   }
 
   // Hidden from clients: a bounded list (one county's rural villages) that only feeds
@@ -125,6 +132,7 @@ export class RegionIndexResolver {
   })
   digitalIndex(@Root() r: Region, @Ctx() ctx: PlacesContext): DigitalVillageIndex | null {
     const ref = ctx.indexRefs.get('Region', r.code);
+    if (unanswered(ref).length > 0) throw inputsUnavailable();
     return ref && scorable(ref, r.ruralVillageCount) ? digitalIndex(r.code, ref) : null;
   }
 
@@ -146,7 +154,6 @@ export class RegionIndexResolver {
   ): Promise<RegionIndexRank[] | null> {
     const limit = pageSize(first);
     const sent = ctx.indexRefs.get('Region', r.code)?.children;
-    if (!sent) return null;
     const children = await ctx.loaders.regionChildren.load(r.code);
     return rank(children, sent, limit).map(({ place, index }, i) =>
       Object.assign(new RegionIndexRank(), { rank: i + 1, region: place, index }),
@@ -173,7 +180,6 @@ export class RegionIndexResolver {
       throw badUserInput('Villages are ranked within a county or a township.', 'villagesByIndex');
     }
     const sent = ctx.indexRefs.get('Region', r.code)?.indexVillages;
-    if (!sent) return null;
     const villages = await ctx.loaders.ruralVillagesOf.load(r.code);
     return rank(villages, sent, limit).map(({ place, index }, i) =>
       Object.assign(new VillageIndexRank(), { rank: i + 1, village: place, index }),
@@ -184,24 +190,21 @@ export class RegionIndexResolver {
 @Resolver(() => Village)
 export class VillageIndexResolver {
   @Directive('@external')
-  @FieldResolver(() => VillageCultureView, { nullable: true, description: EXTERNAL('culture') })
-  culture(@Root() v: Village, @Ctx() ctx: PlacesContext) {
-    return ctx.indexRefs.get('Village', v.code)?.culture ?? null;
+  @FieldResolver(() => CultureInputs, { description: EXTERNAL('culture') })
+  cultureIndexInput(@Root() v: Village, @Ctx() ctx: PlacesContext) {
+    return ctx.indexRefs.get('Village', v.code)?.cultureIndexInput ?? null;
   }
 
   @Directive('@external')
-  @FieldResolver(() => VillageHealthcareView, {
-    nullable: true,
-    description: EXTERNAL('healthcare'),
-  })
-  healthcare(@Root() v: Village, @Ctx() ctx: PlacesContext) {
-    return ctx.indexRefs.get('Village', v.code)?.healthcare ?? null;
+  @FieldResolver(() => HealthcareInputs, { description: EXTERNAL('healthcare') })
+  healthcareIndexInput(@Root() v: Village, @Ctx() ctx: PlacesContext) {
+    return ctx.indexRefs.get('Village', v.code)?.healthcareIndexInput ?? null;
   }
 
   @Directive('@external')
-  @FieldResolver(() => VillageCommerceView, { nullable: true, description: EXTERNAL('commerce') })
-  commerce(@Root() v: Village, @Ctx() ctx: PlacesContext) {
-    return ctx.indexRefs.get('Village', v.code)?.commerce ?? null;
+  @FieldResolver(() => CommerceInputs, { description: EXTERNAL('commerce') })
+  commerceIndexInput(@Root() v: Village, @Ctx() ctx: PlacesContext) {
+    return ctx.indexRefs.get('Village', v.code)?.commerceIndexInput ?? null;
   }
 
   @Directive(`@requires(fields: "${INDEX_INPUTS}")`)
@@ -214,6 +217,8 @@ export class VillageIndexResolver {
   })
   digitalIndex(@Root() v: Village, @Ctx() ctx: PlacesContext): DigitalVillageIndex | null {
     const ref = ctx.indexRefs.get('Village', v.code);
+    if (v.kind !== VillageKind.RURAL_VILLAGE) return null;
+    if (unanswered(ref).length > 0) throw inputsUnavailable();
     return ref && v.kind === VillageKind.RURAL_VILLAGE && scorable(ref)
       ? digitalIndex(v.code, ref)
       : null;
