@@ -48,6 +48,11 @@ export interface EngineOptions {
   logger: Logger;
   /** The data source of a subgraph; called again for every subgraph when the supergraph changes. */
   buildSource: (subgraph: { name: string; url: string }) => GraphQLDataSource<GatewayContext>;
+  /**
+   * `hive-router` only: an operation the Rust planner could not plan was answered with
+   * @apollo/gateway's planner; `first` is true once per document.
+   */
+  onPlannerFallback?: (first: boolean) => void;
 }
 
 export function createEngine(kind: EngineKind, opts: EngineOptions): GatewayInterface {
@@ -69,7 +74,13 @@ type Handler = Awaited<ReturnType<typeof unifiedGraphHandler>>;
 interface FetchContext {
   gateway: GatewayContext;
   request: GatewayGraphQLRequestContext<GatewayContext>;
+  /** Subgraph fetches sent so far for this request. */
+  fetches: number;
 }
+
+type Executor = (
+  request: GatewayGraphQLRequestContext<GatewayContext>,
+) => Promise<GatewayExecutionResult>;
 
 const tracer = trace.getTracer('gateway.engine');
 
@@ -77,6 +88,14 @@ const tracer = trace.getTracer('gateway.engine');
  * Apollo Server's gateway interface over @graphql-hive/router-runtime. Plans are cached by the
  * runtime per parsed document (Apollo Server hands the same document object for the same text);
  * subgraph operations are printed once per planned fetch.
+ *
+ * Planning never fails a valid operation because of one planner: when the runtime throws
+ * instead of answering (its planner cannot plan some valid documents: "Expected a single
+ * parent, but the FetchStep … has many"), the operation is planned and executed by
+ * @apollo/gateway over the same supergraph and the same data sources. The document is then
+ * remembered (by identity, so it lives as long as Apollo Server's document cache holds it) and
+ * goes straight to that planner; each such answer is counted, and logged once per document. A
+ * mutation is handed over only when no fetch was sent, so a write is never sent twice.
  */
 class HiveRouterEngine implements GatewayInterface {
   private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
@@ -85,6 +104,11 @@ class HiveRouterEngine implements GatewayInterface {
   private readonly fetchIndexes = new WeakMap<DocumentNode, number>();
   private cleanup: (() => Promise<void>) | undefined;
   private generation = 0;
+  private sdl = '';
+  private sources = new Map<string, GraphQLDataSource<GatewayContext>>();
+  /** Documents the Rust planner could not plan. */
+  private readonly fallbackDocuments = new WeakSet<DocumentNode>();
+  private fallback: { generation: number; executor: Promise<Executor> } | undefined;
 
   constructor(private readonly opts: EngineOptions) {}
 
@@ -119,6 +143,7 @@ class HiveRouterEngine implements GatewayInterface {
   async stop(): Promise<void> {
     await this.cleanup?.();
     this.handler = undefined;
+    this.fallback = undefined;
   }
 
   /** Validates a supergraph the way @apollo/gateway does and builds its API schema (sync). */
@@ -150,6 +175,8 @@ class HiveRouterEngine implements GatewayInterface {
     });
     if (generation !== this.generation) return; // a newer file won the race
     sources = new Map(subgraphsOf(sdl).map((s) => [s.name, this.opts.buildSource(s)] as const));
+    this.sources = sources;
+    this.sdl = sdl;
     this.handler = handler;
     for (const listener of this.listeners)
       listener({ apiSchema: prepared.apiSchema, coreSupergraphSdl: sdl });
@@ -169,17 +196,57 @@ class HiveRouterEngine implements GatewayInterface {
       variables,
     );
     if (coerced.errors) return { errors: coerced.errors };
-    const context: FetchContext = { gateway: request.context, request };
-    const result = (await handler.executor({
-      document: request.document,
-      variables,
-      operationName: request.operationName ?? undefined,
-      context,
-    })) as GatewayExecutionResult;
+    if (this.fallbackDocuments.has(request.document)) return this.executeFallback(request, false);
+    const context: FetchContext = { gateway: request.context, request, fetches: 0 };
+    let result: GatewayExecutionResult;
+    try {
+      result = (await handler.executor({
+        document: request.document,
+        variables,
+        operationName: request.operationName ?? undefined,
+        context,
+      })) as GatewayExecutionResult;
+    } catch (err) {
+      // Never send a write twice: a mutation that reached a subgraph is not handed over.
+      if (request.operation.operation === 'mutation' && context.fetches > 0) throw err;
+      this.fallbackDocuments.add(request.document);
+      this.opts.logger.warn(
+        { err: (err as Error).message, operationName: request.operationName },
+        "the Rust query planner could not answer this operation; @apollo/gateway's planner answers it",
+      );
+      return this.executeFallback(request, true);
+    }
     // An executed operation always has `data` (the engine leaves it out when no fetch returned
     // any): each nullable root field null, or null as a whole when a non-null one failed.
     if (result.data === undefined) return { ...result, data: emptyRoot(request) };
     return result;
+  }
+
+  /** Plans and executes with @apollo/gateway (see the class comment). */
+  private async executeFallback(
+    request: GatewayGraphQLRequestContext<GatewayContext>,
+    first: boolean,
+  ): Promise<GatewayExecutionResult> {
+    if (this.fallback?.generation !== this.generation) {
+      const gateway = new ApolloGateway({
+        supergraphSdl: this.sdl,
+        logger: this.opts.logger,
+        // The sources the Rust runtime uses (pooling, breaker, identity), looked up per fetch.
+        buildService: ({ name }): GraphQLDataSource<GatewayContext> => ({
+          process: (options: GraphQLDataSourceProcessOptions<GatewayContext>) => {
+            const source = this.sources.get(name);
+            if (!source) throw new Error(`Unknown subgraph ${name}`);
+            return source.process(options);
+          },
+        }),
+      });
+      const executor = gateway.load().then(({ executor }) => executor as Executor);
+      executor.catch(() => (this.fallback = undefined));
+      this.fallback = { generation: this.generation, executor };
+    }
+    const executor = await this.fallback.executor;
+    this.opts.onPlannerFallback?.(first);
+    return executor(request);
   }
 
   private async fetch(
@@ -195,6 +262,7 @@ class HiveRouterEngine implements GatewayInterface {
     const source = sources.get(subgraph);
     const fetchContext = request.context;
     if (!source || !fetchContext) throw new Error(`Unknown subgraph ${subgraph}`);
+    fetchContext.fetches += 1;
     let named = this.texts.get(request.document);
     if (named === undefined) {
       named = nameFetch(request.document, fetchContext.request, subgraph, this.fetchIndexes);

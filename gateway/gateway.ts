@@ -80,6 +80,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     supergraphPath: config.supergraphPath,
     watch: config.watchSupergraph,
     logger,
+    onPlannerFallback: (first) => metrics.recordPlannerFallback(first),
     buildSource: ({ name, url }) => {
       const source = new SubgraphDataSource(
         name,

@@ -97,6 +97,12 @@ export function createGatewayMetrics(subgraphs: string[], labels: OperationLabel
     registers: [registry],
   });
   for (const subgraph of subgraphs) breaker.set({ subgraph }, BREAKER_STATES.closed);
+  const plannerFallbacks = counter(
+    'gateway_query_planner_fallbacks_total',
+    "Operations the Rust query planner could not plan, answered with @apollo/gateway's " +
+      'planner; document="new" the first time for a document, "known" after.',
+    ['document'],
+  );
   const cacheHits = counter('gateway_cache_hits_total', 'Cache lookups that hit, by cache.', [
     'cache',
   ]);
@@ -158,6 +164,10 @@ export function createGatewayMetrics(subgraphs: string[], labels: OperationLabel
     /** For the circuit breaker: report a subgraph's breaker state. */
     setBreakerState(subgraph: string, state: BreakerState) {
       breaker.set({ subgraph }, BREAKER_STATES[state]);
+    },
+    /** For the engine: an operation answered by the fallback query planner (engine.ts). */
+    recordPlannerFallback(first: boolean) {
+      plannerFallbacks.inc({ document: first ? 'new' : 'known' });
     },
     /** For any cache in the gateway (responses, query plans, persisted documents…). */
     recordCache(cache: string, hit: boolean) {
