@@ -42,6 +42,10 @@ export interface Topology {
   /** `operatorUrl`: the gateway's operator listener (/metrics, detailed /readyz). */
   gateways: { url: string; port: number; operatorUrl: string }[];
   subgraphs: Record<Name, { url: string; port: number; databaseUrl: string }>;
+  /** The running process of a subgraph (for fault tests: SIGSTOP, SIGKILL…). */
+  processOf: (name: Name) => ChildProcess;
+  /** Starts a subgraph's process again (after it was killed) and waits until it is ready. */
+  restart: (name: Name) => Promise<void>;
   stop: () => Promise<(number | null)[]>;
 }
 
@@ -134,20 +138,21 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
     const code = await new Promise<number | null>((r) => seed.once('exit', r));
     if (code !== 0) throw new Error(`loading data failed (exit ${code})`);
 
-    await Promise.all(
-      SUBGRAPHS.map((name) => {
-        const P = name.toUpperCase();
-        const s = subgraphs[name];
-        const child = run(`subgraphs/${name}/main.js`, {
-          [`${P}_HOST`]: '127.0.0.1',
-          [`${P}_PORT`]: String(s.port),
-          [`${P}_DATABASE_URL`]: s.databaseUrl,
-          DB_MIGRATE: 'false',
-          OTEL_SERVICE_NAME: `${name}-subgraph`,
-        });
-        return waitReady(s.url.replace('/graphql', '/readyz'), child);
-      }),
-    );
+    const processes = {} as Record<Name, ChildProcess>;
+    const startSubgraph = (name: Name) => {
+      const P = name.toUpperCase();
+      const s = subgraphs[name];
+      const child = run(`subgraphs/${name}/main.js`, {
+        [`${P}_HOST`]: '127.0.0.1',
+        [`${P}_PORT`]: String(s.port),
+        [`${P}_DATABASE_URL`]: s.databaseUrl,
+        DB_MIGRATE: 'false',
+        OTEL_SERVICE_NAME: `${name}-subgraph`,
+      });
+      processes[name] = child;
+      return waitReady(s.url.replace('/graphql', '/readyz'), child);
+    };
+    await Promise.all(SUBGRAPHS.map(startSubgraph));
 
     const gateways: Topology['gateways'] = [];
     for (let i = 0; i < gatewayCount; i++) {
@@ -174,7 +179,20 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
         return waitReady(g.url.replace('/graphql', '/readyz'), run('gateway/main.js', env));
       }),
     );
-    return { gateways, subgraphs, stop };
+    return {
+      gateways,
+      subgraphs,
+      processOf: (name) => processes[name],
+      restart: async (name) => {
+        const old = processes[name];
+        if (old.exitCode === null && old.signalCode === null) {
+          old.kill('SIGKILL');
+          await new Promise((r) => old.once('exit', r));
+        }
+        await startSubgraph(name);
+      },
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
