@@ -142,6 +142,67 @@ describe('places subgraph', () => {
     });
   });
 
+  it('answers index fields whose inputs are missing, partial or null with SUBGRAPH_UNAVAILABLE, never a crash', async () => {
+    const input = (code: string) => ({
+      cultureIndexInput: {
+        code,
+        hasFigures: true,
+        provenance: { kind: 'SYNTHETIC' },
+        coverage: 1,
+        usage: 1,
+      },
+      healthcareIndexInput: {
+        code,
+        hasFigures: true,
+        provenance: { kind: 'SYNTHETIC' },
+        clinicAccess: 1,
+        assistedBookings: 1,
+      },
+      commerceIndexInput: {
+        code,
+        hasFigures: true,
+        provenance: { kind: 'SYNTHETIC' },
+        stores: 1,
+        onlineRevenue: 1,
+      },
+    });
+    const page = await places.query<{ villages: { edges: { node: { code: string } }[] } }>(
+      '{ villages(filter: { regionCode: "330203", kind: RURAL_VILLAGE }, first: 3) { edges { node { code } } } }',
+    );
+    const [a, b, c] = page.body.data!.villages.edges.map((e) => e.node.code);
+    const { cultureIndexInput: _missing, ...withoutCulture } = input(b);
+    const res = await places.query(
+      `query($r: [_Any!]!) { _entities(representations: $r) {
+          ... on Village { digitalIndex { score } }
+          ... on Region { childrenByIndex { rank } villagesByIndex { rank } } } }`,
+      {
+        r: [
+          { __typename: 'Village', code: a, ...input(a) },
+          { __typename: 'Village', code: b, ...withoutCulture },
+          { __typename: 'Village', code: c, cultureIndexInput: null },
+          {
+            __typename: 'Region',
+            code: '331124',
+            children: [null, input('331124001')],
+            indexVillages: null,
+          },
+          { __typename: 'Region', code: '330203', children: null, indexVillages: [null] },
+        ],
+      },
+    );
+    const entities = res.body.data!._entities as Record<string, unknown>[];
+    expect(entities[0]).toEqual({ digitalIndex: { score: 100 } });
+    expect(entities.slice(1)).toEqual([
+      { digitalIndex: null },
+      { digitalIndex: null },
+      { childrenByIndex: null, villagesByIndex: null },
+      { childrenByIndex: null, villagesByIndex: null },
+    ]);
+    const codes = (res.body.errors ?? []).map((e) => e.extensions?.code);
+    expect(codes).toHaveLength(6);
+    expect(new Set(codes)).toEqual(new Set(['SUBGRAPH_UNAVAILABLE']));
+  });
+
   it('serves village pages of many regions with a constant number of statements', async () => {
     const query = (n: number) =>
       places.query(
