@@ -14,6 +14,9 @@ const CLIENT_SAFE_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'SUBGRAPH_UNAVAILABLE',
   'SUBGRAPH_REQUEST_TOO_LARGE',
+  // Exactly-once writes (subgraphs/shared/idempotency.ts).
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_USE',
 ]);
 
 /** Extension keys a client may see besides `code`. */

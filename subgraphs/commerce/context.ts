@@ -1,4 +1,5 @@
 import type { EntityManager } from '../shared/database.js';
+import { IDEMPOTENCY_HEADER } from '../shared/idempotency.js';
 import type { Logger } from '../shared/logger.js';
 import type { RequestInfo } from '../shared/server.js';
 import { createEnterpriseLoaders } from './enterprise/enterprise.loaders.js';
@@ -20,6 +21,8 @@ export interface CommerceContext {
   loaders: ReturnType<typeof createLoaders>;
   /** The caller identity the gateway signed for this request, if any (see shared/identity.ts). */
   identity: RequestInfo['identity'];
+  /** The request's `Idempotency-Key` header as the gateway passed it (see shared/idempotency.ts). */
+  idempotencyKey: string | undefined;
 }
 
 export function createCommerceContext(
@@ -33,5 +36,6 @@ export function createCommerceContext(
     log: log.child({ requestId: req.requestId }),
     loaders: createLoaders(em),
     identity: req.identity,
+    idempotencyKey: req.headers[IDEMPOTENCY_HEADER] as string | undefined,
   };
 }

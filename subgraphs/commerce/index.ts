@@ -1,3 +1,4 @@
+import { IdempotencyKey } from '../shared/idempotency.js';
 import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { createCommerceContext, type CommerceContext } from './context.js';
 import { migrations } from './migrations/index.js';
@@ -29,6 +30,8 @@ export const commerceSubgraph: SubgraphDefinition<CommerceContext> = {
     CommerceRegion,
     CommerceRegionStore,
     CommerceRegionMonth,
+    // Exactly-once writes: keys stored in the same transaction as the write.
+    IdempotencyKey,
   ],
   migrations,
   buildSchema: buildCommerceSchema,

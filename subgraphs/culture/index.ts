@@ -1,3 +1,4 @@
+import { IdempotencyKey } from '../shared/idempotency.js';
 import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { Auditorium } from './auditorium/auditorium.entity.js';
 import { createCultureContext, type CultureContext } from './context.js';
@@ -20,6 +21,8 @@ export const cultureSubgraph: SubgraphDefinition<CultureContext> = {
     AuditoriumMonthlyUsage,
     RegionCultureRollup,
     RegionUsageRollup,
+    // Exactly-once writes: keys stored in the same transaction as the write.
+    IdempotencyKey,
   ],
   migrations,
   buildSchema: buildCultureSchema,

@@ -1,4 +1,5 @@
 import type { EntityManager } from '../shared/database.js';
+import { IDEMPOTENCY_HEADER } from '../shared/idempotency.js';
 import type { Logger } from '../shared/logger.js';
 import type { RequestInfo } from '../shared/server.js';
 import { createAssistanceLoaders } from './assistance/assistance.loaders.js';
@@ -11,6 +12,8 @@ export interface HealthcareContext {
   log: Logger;
   /** The caller identity the gateway signed for this request, if any (see shared/identity.ts). */
   identity: RequestInfo['identity'];
+  /** The request's `Idempotency-Key` header as the gateway passed it (see shared/idempotency.ts). */
+  idempotencyKey: string | undefined;
   loaders: ReturnType<typeof createFacilityLoaders> &
     ReturnType<typeof createAssistanceLoaders> &
     ReturnType<typeof createRegionLoaders>;
@@ -26,6 +29,7 @@ export function createHealthcareContext(
     em,
     log: log.child({ requestId: req.requestId }),
     identity: req.identity,
+    idempotencyKey: req.headers[IDEMPOTENCY_HEADER] as string | undefined,
     loaders: {
       ...createFacilityLoaders(em),
       ...createAssistanceLoaders(em),

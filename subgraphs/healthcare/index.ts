@@ -1,3 +1,4 @@
+import { IdempotencyKey } from '../shared/idempotency.js';
 import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { createHealthcareContext, type HealthcareContext } from './context.js';
 import { VillageAccess } from './access/village-access.entity.js';
@@ -22,6 +23,8 @@ export const healthcareSubgraph: SubgraphDefinition<HealthcareContext> = {
     AssistedBookingMonth,
     RegionHealthcareRollup,
     RegionBookingRollup,
+    // Exactly-once writes: keys stored in the same transaction as the write.
+    IdempotencyKey,
   ],
   migrations,
   buildSchema: buildHealthcareSchema,

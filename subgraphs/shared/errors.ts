@@ -11,6 +11,10 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  /** An Idempotency-Key used before with a different request (the draft's 422). */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** The first request with this Idempotency-Key has not finished (the draft's 409). */
+  IDEMPOTENCY_KEY_IN_USE: 'IDEMPOTENCY_KEY_IN_USE',
 } as const;
 
 /** Codes whose message is written for clients and may pass through unchanged. */
@@ -26,6 +30,8 @@ export const CLIENT_SAFE_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   ErrorCode.SUBGRAPH_UNAVAILABLE,
+  ErrorCode.IDEMPOTENCY_KEY_REUSED,
+  ErrorCode.IDEMPOTENCY_KEY_IN_USE,
 ]);
 
 /** Invalid argument or input field; `field` names the offending argument path. */
