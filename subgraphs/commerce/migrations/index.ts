@@ -3,19 +3,23 @@ import type { MigrationSets } from '../../shared/database.js';
 import { Migration20261128192724_init as sqlite0 } from './sqlite/Migration20261128192724_init.js';
 import { Migration20261128193355_stores_sales_enterprises_rollups as sqlite1 } from './sqlite/Migration20261128193355_stores_sales_enterprises_rollups.js';
 import { Migration20261128204458_processing_workshops as sqlite2 } from './sqlite/Migration20261128204458_processing_workshops.js';
+import { Migration20261203070335_idempotency_keys as sqlite3 } from './sqlite/Migration20261203070335_idempotency_keys.js';
 import { Migration20261128192724_init as postgresql0 } from './postgresql/Migration20261128192724_init.js';
 import { Migration20261128193355_stores_sales_enterprises_rollups as postgresql1 } from './postgresql/Migration20261128193355_stores_sales_enterprises_rollups.js';
 import { Migration20261128204459_processing_workshops as postgresql2 } from './postgresql/Migration20261128204459_processing_workshops.js';
+import { Migration20261203070335_idempotency_keys as postgresql3 } from './postgresql/Migration20261203070335_idempotency_keys.js';
 
 export const migrations: MigrationSets = {
   sqlite: [
     { name: 'Migration20261128192724_init', class: sqlite0 },
     { name: 'Migration20261128193355_stores_sales_enterprises_rollups', class: sqlite1 },
     { name: 'Migration20261128204458_processing_workshops', class: sqlite2 },
+    { name: 'Migration20261203070335_idempotency_keys', class: sqlite3 },
   ],
   postgresql: [
     { name: 'Migration20261128192724_init', class: postgresql0 },
     { name: 'Migration20261128193355_stores_sales_enterprises_rollups', class: postgresql1 },
     { name: 'Migration20261128204459_processing_workshops', class: postgresql2 },
+    { name: 'Migration20261203070335_idempotency_keys', class: postgresql3 },
   ],
 };

@@ -1,6 +1,8 @@
 import type { Knex } from '@mikro-orm/knex';
-import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
+import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import type { CommerceContext } from '../context.js';
@@ -21,6 +23,7 @@ export class SalesMutationResolver {
   async reportStoreSales(
     @Arg('input', () => ReportStoreSalesInput) input: ReportStoreSalesInput,
     @Ctx() ctx: CommerceContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<StoreMonthlySales> {
     requireWriter(ctx, 'commerce:write');
     const month = assertMonth(input.month, 'input.month');
@@ -30,47 +33,53 @@ export class SalesMutationResolver {
     if (input.orders < 0) throw badUserInput('input.orders must not be negative.', 'input.orders');
     const fen = yuanToFen(input.revenue, 'input.revenue');
     const source = reportSource(input.source);
-    await ctx.em.transactional(async (tem) => {
+    const keyed = keyedWrite(ctx, info);
+    return ctx.em.transactional(async (tem) => {
       const trx = tem.getTransactionContext<Knex.Transaction>()!;
-      // Locking the store row serialises reports for one store, so deltas never interleave.
-      const storeQuery = trx('online_store')
-        .select('village_code', 'opened_on')
-        .where('id', input.storeId);
-      if (!String(trx.client.config.client).includes('sqlite')) storeQuery.forUpdate();
-      const store = (await storeQuery.first()) as
-        { village_code: string; opened_on: string } | undefined;
-      if (!store) throw badUserInput('input.storeId is not a known store.', 'input.storeId');
-      if (month < store.opened_on.slice(0, 7)) {
-        throw badUserInput('input.month is before the store opened.', 'input.month');
-      }
-      const previous = (await trx('store_monthly_sales')
-        .select('orders', 'revenue_fen')
-        .where({ store_id: input.storeId, month })
-        .first()) as { orders: number | string; revenue_fen: number | string } | undefined;
-      await trx('store_monthly_sales')
-        .insert({
-          store_id: input.storeId,
+      return once(trx, keyed, codecOf(StoreMonthlySales), async () => {
+        // Locking the store row serialises reports for one store, so deltas never interleave.
+        const storeQuery = trx('online_store')
+          .select('village_code', 'opened_on')
+          .where('id', input.storeId);
+        if (!String(trx.client.config.client).includes('sqlite')) storeQuery.forUpdate();
+        const store = (await storeQuery.first()) as
+          { village_code: string; opened_on: string } | undefined;
+        if (!store) throw badUserInput('input.storeId is not a known store.', 'input.storeId');
+        if (month < store.opened_on.slice(0, 7)) {
+          throw badUserInput('input.month is before the store opened.', 'input.month');
+        }
+        const previous = (await trx('store_monthly_sales')
+          .select('orders', 'revenue_fen')
+          .where({ store_id: input.storeId, month })
+          .first()) as { orders: number | string; revenue_fen: number | string } | undefined;
+        await trx('store_monthly_sales')
+          .insert({
+            store_id: input.storeId,
+            month,
+            orders: input.orders,
+            revenue_fen: fen.toString(),
+            provenance_kind: ProvenanceKind.REPORTED,
+            provenance_source: source,
+            provenance_as_of: month,
+            provenance_note: null,
+          })
+          .onConflict(['store_id', 'month'])
+          .merge();
+        const oldFen = BigInt(String(previous?.revenue_fen ?? 0));
+        await addSalesDelta(
+          trx,
+          store.village_code,
           month,
-          orders: input.orders,
-          revenue_fen: fen.toString(),
-          provenance_kind: ProvenanceKind.REPORTED,
-          provenance_source: source,
-          provenance_as_of: month,
-          provenance_note: null,
-        })
-        .onConflict(['store_id', 'month'])
-        .merge();
-      const oldFen = BigInt(String(previous?.revenue_fen ?? 0));
-      await addSalesDelta(
-        trx,
-        store.village_code,
-        month,
-        input.orders - Number(previous?.orders ?? 0),
-        Number(fen - oldFen),
-      );
+          input.orders - Number(previous?.orders ?? 0),
+          Number(fen - oldFen),
+        );
+        // Read in the transaction, so the stored result is what this write made.
+        return tem.findOneOrFail(
+          StoreMonthlySales,
+          { storeId: input.storeId, month },
+          { refresh: true },
+        );
+      });
     });
-    return (await ctx.em
-      .fork()
-      .findOneOrFail(StoreMonthlySales, { storeId: input.storeId, month })) as StoreMonthlySales;
   }
 }

@@ -1,7 +1,9 @@
 import type { Knex } from '@mikro-orm/knex';
 import { randomUUID } from 'node:crypto';
-import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
+import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import type { CommerceContext } from '../context.js';
@@ -29,6 +31,7 @@ export class StoreMutationResolver {
   async registerOnlineStore(
     @Arg('input', () => RegisterOnlineStoreInput) input: RegisterOnlineStoreInput,
     @Ctx() ctx: CommerceContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<OnlineStore> {
     requireWriter(ctx, 'commerce:write');
     const name = input.name.trim();
@@ -44,30 +47,40 @@ export class StoreMutationResolver {
     if (input.jobs < 0) throw badUserInput('input.jobs must not be negative.', 'input.jobs');
     const source = reportSource(input.source);
     const id = `store-${randomUUID().replaceAll('-', '')}`;
-    await ctx.em.transactional(async (tem) => {
+    const keyed = keyedWrite(ctx, info);
+    return ctx.em.transactional(async (tem) => {
       const trx = tem.getTransactionContext<Knex.Transaction>()!;
-      if (input.enterpriseId) {
-        const known = await trx('enterprise').select('id').where('id', input.enterpriseId).first();
-        if (!known)
-          throw badUserInput('input.enterpriseId is not a known enterprise.', 'input.enterpriseId');
-      }
-      await trx('online_store').insert({
-        id,
-        name,
-        village_code: input.villageCode,
-        platform: input.platform,
-        category: input.category,
-        opened_on: input.openedOn,
-        status: StoreStatus.ACTIVE,
-        jobs: input.jobs,
-        enterprise_id: input.enterpriseId ?? null,
-        provenance_kind: ProvenanceKind.REPORTED,
-        provenance_source: source,
-        provenance_as_of: input.openedOn,
-        provenance_note: null,
+      return once(trx, keyed, codecOf(OnlineStore), async () => {
+        if (input.enterpriseId) {
+          const known = await trx('enterprise')
+            .select('id')
+            .where('id', input.enterpriseId)
+            .first();
+          if (!known)
+            throw badUserInput(
+              'input.enterpriseId is not a known enterprise.',
+              'input.enterpriseId',
+            );
+        }
+        await trx('online_store').insert({
+          id,
+          name,
+          village_code: input.villageCode,
+          platform: input.platform,
+          category: input.category,
+          opened_on: input.openedOn,
+          status: StoreStatus.ACTIVE,
+          jobs: input.jobs,
+          enterprise_id: input.enterpriseId ?? null,
+          provenance_kind: ProvenanceKind.REPORTED,
+          provenance_source: source,
+          provenance_as_of: input.openedOn,
+          provenance_note: null,
+        });
+        await addStoreToRollups(trx, input);
+        // Read in the transaction, so the stored result is what this write made.
+        return tem.findOneOrFail(OnlineStore, { id });
       });
-      await addStoreToRollups(trx, input);
     });
-    return (await ctx.em.fork().findOneOrFail(OnlineStore, { id })) as OnlineStore;
   }
 }

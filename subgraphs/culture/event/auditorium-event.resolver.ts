@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
+import type { Knex } from '@mikro-orm/knex';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
+import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import { assertCount, assertNotFutureDate, assertText } from '../common/validate.js';
@@ -20,6 +23,7 @@ export class AuditoriumEventMutationResolver {
   async recordAuditoriumEvent(
     @Arg('input', () => RecordAuditoriumEventInput) input: RecordAuditoriumEventInput,
     @Ctx() ctx: CultureContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<AuditoriumEvent> {
     requireWriter(ctx, 'culture:write');
     assertNotFutureDate(input.date, 'input.date');
@@ -28,39 +32,51 @@ export class AuditoriumEventMutationResolver {
     if (input.source !== undefined && input.source !== null) {
       assertText(input.source, 'input.source', 200);
     }
-    return ctx.em.transactional(async (tem) => {
-      const auditorium = await lockAuditorium(tem, input.auditoriumId);
-      const event = Object.assign(new AuditoriumEvent(), {
-        id: `evt-${randomUUID()}`,
-        auditoriumId: auditorium.id,
-        villageCode: auditorium.village_code,
-        date: input.date,
-        title: input.title.trim(),
-        type: input.type,
-        attendance: input.attendance,
-        provenance: provenance(ProvenanceKind.REPORTED, input.source ?? STEWARD_SOURCE, input.date),
-      });
-      await tem.execute(
-        tem.getKnex()('auditorium_event').insert({
-          id: event.id,
-          auditorium_id: event.auditoriumId,
-          village_code: event.villageCode,
-          date: event.date,
-          title: event.title,
-          type: event.type,
-          attendance: event.attendance,
-          provenance_kind: event.provenance.kind,
-          provenance_source: event.provenance.source,
-          provenance_as_of: event.provenance.asOf,
-          provenance_note: null,
-        }),
-      );
-      await applyUsageDelta(tem, event.villageCode, event.date.slice(0, 7), {
-        ...ZERO_DELTA,
-        events: 1,
-        eventAttendance: event.attendance,
-      });
-      return event;
-    });
+    const keyed = keyedWrite(ctx, info);
+    return ctx.em.transactional((tem) =>
+      once(
+        tem.getTransactionContext<Knex.Transaction>()!,
+        keyed,
+        codecOf(AuditoriumEvent),
+        async () => {
+          const auditorium = await lockAuditorium(tem, input.auditoriumId);
+          const event = Object.assign(new AuditoriumEvent(), {
+            id: `evt-${randomUUID()}`,
+            auditoriumId: auditorium.id,
+            villageCode: auditorium.village_code,
+            date: input.date,
+            title: input.title.trim(),
+            type: input.type,
+            attendance: input.attendance,
+            provenance: provenance(
+              ProvenanceKind.REPORTED,
+              input.source ?? STEWARD_SOURCE,
+              input.date,
+            ),
+          });
+          await tem.execute(
+            tem.getKnex()('auditorium_event').insert({
+              id: event.id,
+              auditorium_id: event.auditoriumId,
+              village_code: event.villageCode,
+              date: event.date,
+              title: event.title,
+              type: event.type,
+              attendance: event.attendance,
+              provenance_kind: event.provenance.kind,
+              provenance_source: event.provenance.source,
+              provenance_as_of: event.provenance.asOf,
+              provenance_note: null,
+            }),
+          );
+          await applyUsageDelta(tem, event.villageCode, event.date.slice(0, 7), {
+            ...ZERO_DELTA,
+            events: 1,
+            eventAttendance: event.attendance,
+          });
+          return event;
+        },
+      ),
+    );
   }
 }

@@ -1,4 +1,7 @@
-import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
+import type { Knex } from '@mikro-orm/knex';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
+import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import { assertCount, assertMonth, assertText } from '../common/validate.js';
@@ -31,63 +34,72 @@ export class AuditoriumUsageMutationResolver {
   async reportAuditoriumUsage(
     @Arg('input', () => ReportAuditoriumUsageInput) input: ReportAuditoriumUsageInput,
     @Ctx() ctx: CultureContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<AuditoriumMonthlyUsage> {
     requireWriter(ctx, 'culture:write');
     validate(input);
-    return ctx.em.transactional(async (tem) => {
-      const auditorium = await lockAuditorium(tem, input.auditoriumId);
-      const [previous] = (await tem.execute(
-        tem
-          .getKnex()('auditorium_usage')
-          .select('*')
-          .where({ auditorium_id: auditorium.id, month: input.month }),
-      )) as Record<string, number>[];
-      const s = input.assistedSessions;
-      const row = {
-        auditorium_id: auditorium.id,
-        month: input.month,
-        village_code: auditorium.village_code,
-        visits: input.visits,
-        resource_views: input.resourceViews,
-        medical_appointment_sessions: s.medicalAppointment,
-        social_insurance_sessions: s.socialInsurance,
-        e_government_sessions: s.eGovernment,
-        other_assisted_sessions: s.other,
-        provenance_kind: ProvenanceKind.REPORTED,
-        provenance_source: input.source ?? STEWARD_SOURCE,
-        provenance_as_of: input.month,
-        provenance_note: null,
-      };
-      await tem.execute(
-        tem
-          .getKnex()('auditorium_usage')
-          .insert(row)
-          .onConflict(['auditorium_id', 'month'])
-          .merge(),
-      );
-      const was = (column: string) => Number(previous?.[column] ?? 0);
-      await applyUsageDelta(tem, auditorium.village_code, input.month, {
-        ...ZERO_DELTA,
-        reports: previous ? 0 : 1,
-        visits: row.visits - was('visits'),
-        resourceViews: row.resource_views - was('resource_views'),
-        medicalAppointmentSessions: s.medicalAppointment - was('medical_appointment_sessions'),
-        socialInsuranceSessions: s.socialInsurance - was('social_insurance_sessions'),
-        eGovernmentSessions: s.eGovernment - was('e_government_sessions'),
-        otherAssistedSessions: s.other - was('other_assisted_sessions'),
-      });
-      return Object.assign(new AuditoriumMonthlyUsage(), {
-        auditoriumId: row.auditorium_id,
-        month: row.month,
-        villageCode: row.village_code,
-        visits: row.visits,
-        resourceViews: row.resource_views,
-        medicalAppointmentSessions: s.medicalAppointment,
-        socialInsuranceSessions: s.socialInsurance,
-        eGovernmentSessions: s.eGovernment,
-        otherAssistedSessions: s.other,
-        provenance: provenance(ProvenanceKind.REPORTED, row.provenance_source, input.month),
-      });
-    });
+    const keyed = keyedWrite(ctx, info);
+    return ctx.em.transactional((tem) =>
+      once(
+        tem.getTransactionContext<Knex.Transaction>()!,
+        keyed,
+        codecOf(AuditoriumMonthlyUsage),
+        async () => {
+          const auditorium = await lockAuditorium(tem, input.auditoriumId);
+          const [previous] = (await tem.execute(
+            tem
+              .getKnex()('auditorium_usage')
+              .select('*')
+              .where({ auditorium_id: auditorium.id, month: input.month }),
+          )) as Record<string, number>[];
+          const s = input.assistedSessions;
+          const row = {
+            auditorium_id: auditorium.id,
+            month: input.month,
+            village_code: auditorium.village_code,
+            visits: input.visits,
+            resource_views: input.resourceViews,
+            medical_appointment_sessions: s.medicalAppointment,
+            social_insurance_sessions: s.socialInsurance,
+            e_government_sessions: s.eGovernment,
+            other_assisted_sessions: s.other,
+            provenance_kind: ProvenanceKind.REPORTED,
+            provenance_source: input.source ?? STEWARD_SOURCE,
+            provenance_as_of: input.month,
+            provenance_note: null,
+          };
+          await tem.execute(
+            tem
+              .getKnex()('auditorium_usage')
+              .insert(row)
+              .onConflict(['auditorium_id', 'month'])
+              .merge(),
+          );
+          const was = (column: string) => Number(previous?.[column] ?? 0);
+          await applyUsageDelta(tem, auditorium.village_code, input.month, {
+            ...ZERO_DELTA,
+            reports: previous ? 0 : 1,
+            visits: row.visits - was('visits'),
+            resourceViews: row.resource_views - was('resource_views'),
+            medicalAppointmentSessions: s.medicalAppointment - was('medical_appointment_sessions'),
+            socialInsuranceSessions: s.socialInsurance - was('social_insurance_sessions'),
+            eGovernmentSessions: s.eGovernment - was('e_government_sessions'),
+            otherAssistedSessions: s.other - was('other_assisted_sessions'),
+          });
+          return Object.assign(new AuditoriumMonthlyUsage(), {
+            auditoriumId: row.auditorium_id,
+            month: row.month,
+            villageCode: row.village_code,
+            visits: row.visits,
+            resourceViews: row.resource_views,
+            medicalAppointmentSessions: s.medicalAppointment,
+            socialInsuranceSessions: s.socialInsurance,
+            eGovernmentSessions: s.eGovernment,
+            otherAssistedSessions: s.other,
+            provenance: provenance(ProvenanceKind.REPORTED, row.provenance_source, input.month),
+          });
+        },
+      ),
+    );
   }
 }

@@ -1,5 +1,8 @@
-import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
+import type { Knex } from '@mikro-orm/knex';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
+import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import type { HealthcareContext } from '../context.js';
@@ -21,6 +24,7 @@ export class AssistanceMutationResolver {
   async reportAssistedBookings(
     @Arg('input', () => ReportAssistedBookingsInput) input: ReportAssistedBookingsInput,
     @Ctx() ctx: HealthcareContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<AssistedBookingMonth> {
     requireWriter(ctx, 'healthcare:write');
     const month = parseMonth(input.month, 'input.month');
@@ -32,27 +36,31 @@ export class AssistanceMutationResolver {
     const source = parseText(input.source, 'input.source', 500);
     const point = await ctx.em.findOne(AssistancePoint, { id: input.pointId });
     if (!point) throw badUserInput('No assistance point has this id.', 'input.pointId');
-    await ctx.em.getKnex().transaction(async (trx) => {
-      await trx('assisted_booking_month')
-        .insert({
-          point_id: point.id,
-          month,
-          village_code: point.villageCode,
-          ...counts,
-          provenance_kind: ProvenanceKind.REPORTED,
-          provenance_source: source,
-          provenance_as_of: month,
-          provenance_note: 'Reported by a data steward.',
-        })
-        .onConflict(['point_id', 'month'])
-        .merge();
-      await rebuildBookingRollups(trx, { villageCode: point.villageCode, month });
+    const keyed = keyedWrite(ctx, info);
+    return ctx.em.transactional(async (tem) => {
+      const trx = tem.getTransactionContext<Knex.Transaction>()!;
+      return once(trx, keyed, codecOf(AssistedBookingMonth), async () => {
+        await trx('assisted_booking_month')
+          .insert({
+            point_id: point.id,
+            month,
+            village_code: point.villageCode,
+            ...counts,
+            provenance_kind: ProvenanceKind.REPORTED,
+            provenance_source: source,
+            provenance_as_of: month,
+            provenance_note: 'Reported by a data steward.',
+          })
+          .onConflict(['point_id', 'month'])
+          .merge();
+        await rebuildBookingRollups(trx, { villageCode: point.villageCode, month });
+        // Read in the transaction, so the stored result is what this write made.
+        return tem.findOneOrFail(
+          AssistedBookingMonth,
+          { pointId: point.id, month },
+          { refresh: true },
+        );
+      });
     });
-    const saved = await ctx.em.findOne(
-      AssistedBookingMonth,
-      { pointId: point.id, month },
-      { refresh: true },
-    );
-    return saved!;
   }
 }

@@ -1,5 +1,8 @@
-import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
+import type { Knex } from '@mikro-orm/knex';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
+import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import type { HealthcareContext } from '../context.js';
@@ -19,14 +22,16 @@ export class FacilityMutationResolver {
   async updateFacilityOpeningHours(
     @Arg('input', () => UpdateFacilityOpeningHoursInput) input: UpdateFacilityOpeningHoursInput,
     @Ctx() ctx: HealthcareContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Facility> {
     requireWriter(ctx, 'healthcare:write');
     const hours = parseOpeningHours(input.openingHours, 'input.openingHours');
     const source = parseText(input.source, 'input.source', 500);
-    const knex = ctx.em.getKnex();
-    const updated: number = await knex.transaction(async (trx) =>
-      Number(
-        await trx('facility')
+    const keyed = keyedWrite(ctx, info);
+    return ctx.em.transactional(async (tem) => {
+      const trx = tem.getTransactionContext<Knex.Transaction>()!;
+      return once(trx, keyed, codecOf(Facility), async () => {
+        const updated = await trx('facility')
           .where('id', input.facilityId)
           .update({
             opening_hours: JSON.stringify(hours),
@@ -34,11 +39,13 @@ export class FacilityMutationResolver {
             hours_provenance_source: source,
             hours_provenance_as_of: new Date().toISOString().slice(0, 10),
             hours_provenance_note: 'Updated by a data steward.',
-          }),
-      ),
-    );
-    if (updated === 0) throw badUserInput('No facility has this id.', 'input.facilityId');
-    const facility = await ctx.em.findOne(Facility, { id: input.facilityId }, { refresh: true });
-    return facility!;
+          });
+        if (Number(updated) === 0) {
+          throw badUserInput('No facility has this id.', 'input.facilityId');
+        }
+        // Read in the transaction, so the stored result is what this write made.
+        return tem.findOneOrFail(Facility, { id: input.facilityId }, { refresh: true });
+      });
+    });
   }
 }
