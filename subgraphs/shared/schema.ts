@@ -4,6 +4,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
+import { guardArguments } from './argument-guard.js';
 
 /** The Federation 2 features every subgraph may use. */
 const FEDERATION_LINK = `extend schema
@@ -49,6 +50,7 @@ type ReferenceResolvers = Record<string, { __resolveReference: (...args: never[]
 /**
  * type-graphql builds the types; @apollo/subgraph adds `_entities`/`_service` and reads the
  * `@key`s that type-graphql keeps on AST nodes (printSchemaWithDirectives preserves them).
+ * Every resolver that takes arguments is guarded by the shared argument rules (argument-guard.ts).
  */
 export async function buildFederatedSchema(
   options: Omit<BuildSchemaOptions, 'skipCheck'>,
@@ -60,7 +62,9 @@ export async function buildFederatedSchema(
   for (const [typeName, ref] of Object.entries(references)) {
     resolvers[typeName] = { ...(resolvers[typeName] ?? {}), ...ref };
   }
-  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
+  return guardArguments(
+    buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }),
+  );
 }
 
 /** The subgraph SDL as the composition sees it (federation directives kept). */

@@ -8,6 +8,7 @@ import { Migration20261128192724_init as postgresql0 } from './postgresql/Migrat
 import { Migration20261128193355_stores_sales_enterprises_rollups as postgresql1 } from './postgresql/Migration20261128193355_stores_sales_enterprises_rollups.js';
 import { Migration20261128204459_processing_workshops as postgresql2 } from './postgresql/Migration20261128204459_processing_workshops.js';
 import { Migration20261203070335_idempotency_keys as postgresql3 } from './postgresql/Migration20261203070335_idempotency_keys.js';
+import { Migration20261203070357_rollup_jobs_64bit as postgresql4 } from './postgresql/Migration20261203070357_rollup_jobs_64bit.js';
 
 export const migrations: MigrationSets = {
   sqlite: [
@@ -21,5 +22,6 @@ export const migrations: MigrationSets = {
     { name: 'Migration20261128193355_stores_sales_enterprises_rollups', class: postgresql1 },
     { name: 'Migration20261128204459_processing_workshops', class: postgresql2 },
     { name: 'Migration20261203070335_idempotency_keys', class: postgresql3 },
+    { name: 'Migration20261203070357_rollup_jobs_64bit', class: postgresql4 },
   ],
 };

@@ -1,5 +1,4 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
-import { badUserInput } from '../../shared/errors.js';
 
 /**
  * Money is stored as integer fen (1 yuan = 100 fen) in bigint columns and exposed as a decimal
@@ -28,24 +27,4 @@ export function fenToYuan(fen: bigint | string | number): string {
 
 export function money(fen: bigint | string | number | null | undefined): Money {
   return Object.assign(new Money(), { amount: fenToYuan(fen ?? 0n), currency: 'CNY' });
-}
-
-const DECIMAL = /^(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
-
-/**
- * Parses a non-negative decimal yuan string with at most two decimals into fen. Anything else
- * (negatives, exponents, three decimals, leading zeros) is rejected naming `field`.
- */
-export function yuanToFen(text: string, field: string): bigint {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('-')) throw badUserInput(`${field} must not be negative.`, field);
-  const m = DECIMAL.exec(trimmed);
-  if (!m) {
-    throw badUserInput(
-      `${field} must be a decimal amount in yuan with at most two decimals, e.g. "1234.50".`,
-      field,
-    );
-  }
-  const cents = (m[2] ?? '.').slice(1).padEnd(2, '0');
-  return BigInt(m[1]) * 100n + BigInt(cents);
 }

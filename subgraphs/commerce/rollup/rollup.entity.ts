@@ -19,7 +19,8 @@ export class CommerceRegion {
   @Property({ type: 'integer' })
   storeCount!: number;
 
-  @Property({ type: 'integer' })
+  /** 64-bit: a sum of many stores' jobs (reads stay exact as JS numbers up to 2^53). */
+  @Property({ type: new BigIntType('number') })
   jobs!: number;
 
   @Property({ type: 'integer' })
@@ -28,7 +29,7 @@ export class CommerceRegion {
   @Property({ type: 'integer' })
   parkCount!: number;
 
-  @Property({ type: 'integer' })
+  @Property({ type: new BigIntType('number') })
   parkJobs!: number;
 
   @Property({ type: 'integer' })
@@ -58,7 +59,8 @@ export class CommerceRegionStore {
   @Property({ type: 'integer' })
   storeCount!: number;
 
-  @Property({ type: 'integer' })
+  /** 64-bit: a sum of many stores' jobs (reads stay exact as JS numbers up to 2^53). */
+  @Property({ type: new BigIntType('number') })
   jobs!: number;
 }
 

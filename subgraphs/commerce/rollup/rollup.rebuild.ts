@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import { withDeferredIndexesIn } from '../../shared/bulk.js';
+import { badUserInput } from '../../shared/errors.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
 
 /** Digits of a region code per level: province, city, county, township, village. */
@@ -96,6 +97,9 @@ export async function rebuildRollups(trx: Knex.Transaction): Promise<void> {
   });
 }
 
+/** Largest total a rollup count may reach: the GraphQL Int range its fields are answered in. */
+export const MAX_TOTAL = 2_147_483_647;
+
 /** Adds one newly registered active store to the rollups of its village and every ancestor. */
 export async function addStoreToRollups(
   trx: Knex,
@@ -128,6 +132,18 @@ export async function addStoreToRollups(
        jobs = commerce_region_store.jobs + excluded.jobs`,
     codes.flatMap((c) => [c, store.platform, store.category, store.jobs]),
   );
+  // The totals are 64-bit; the API answers them as GraphQL Int, so a total past its range is
+  // refused here (rolling the transaction back) rather than failing every later read.
+  const total = (await trx('commerce_region')
+    .select('jobs')
+    .where('region_code', codes[0])
+    .first()) as { jobs: number | string };
+  if (Number(total.jobs) > MAX_TOTAL) {
+    throw badUserInput(
+      `\`input.jobs\` would take the jobs total of region ${codes[0]} past ${MAX_TOTAL}.`,
+      'input.jobs',
+    );
+  }
 }
 
 /** Applies the change of one store-month of sales (new minus replaced) to every ancestor. */

@@ -1,15 +1,14 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
+import { amountFen, count, id, month as monthArgument } from '../../shared/arguments.js';
 import { badUserInput } from '../../shared/errors.js';
 import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import type { CommerceContext } from '../context.js';
-import { yuanToFen } from '../money/money.js';
 import { addSalesDelta } from '../rollup/rollup.rebuild.js';
 import { reportSource } from '../store/store.mutations.js';
-import { assertMonth, currentMonth } from './month.js';
 import { StoreMonthlySales } from './sales.entity.js';
 import { ReportStoreSalesInput } from './sales.inputs.js';
 
@@ -26,12 +25,10 @@ export class SalesMutationResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<StoreMonthlySales> {
     requireWriter(ctx, 'commerce:write');
-    const month = assertMonth(input.month, 'input.month');
-    if (month > currentMonth()) {
-      throw badUserInput('input.month must not be in the future.', 'input.month');
-    }
-    if (input.orders < 0) throw badUserInput('input.orders must not be negative.', 'input.orders');
-    const fen = yuanToFen(input.revenue, 'input.revenue');
+    id(input.storeId, 'input.storeId');
+    const month = monthArgument(input.month, 'input.month');
+    count(input.orders, 'input.orders');
+    const fen = amountFen(input.revenue, 'input.revenue');
     const source = reportSource(input.source);
     const keyed = keyedWrite(ctx, info);
     return ctx.em.transactional(async (tem) => {

@@ -1,5 +1,5 @@
 import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDateScalar } from '../../shared/argument-guard.js';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 
@@ -88,7 +88,7 @@ export class OnlineStore {
   @Enum({ items: () => ProductCategory })
   category!: ProductCategory;
 
-  @Field(() => GraphQLLocalDate, { description: 'Date the store opened (YYYY-MM-DD).' })
+  @Field(() => LocalDateScalar, { description: 'Date the store opened (YYYY-MM-DD).' })
   @Property({ type: 'string', length: 10, default: '2020-01-01' })
   openedOn!: string;
 

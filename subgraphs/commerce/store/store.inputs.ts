@@ -1,4 +1,4 @@
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDateScalar } from '../../shared/argument-guard.js';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { Platform, ProductCategory } from './store.entity.js';
 
@@ -16,7 +16,7 @@ export class RegisterOnlineStoreInput {
   @Field(() => ProductCategory, { description: 'Main product category.' })
   category!: ProductCategory;
 
-  @Field(() => GraphQLLocalDate, { description: 'Date it opened; not in the future.' })
+  @Field(() => LocalDateScalar, { description: 'Date it opened; not in the future.' })
   openedOn!: string;
 
   @Field(() => Int, { description: 'People it employs (>= 0).' })

@@ -2,6 +2,8 @@ import type { Knex } from '@mikro-orm/knex';
 import { randomUUID } from 'node:crypto';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
+import { calendarDate, count, id, optionalText, text } from '../../shared/arguments.js';
+import { villageCode } from '../../shared/division-codes.js';
 import { badUserInput } from '../../shared/errors.js';
 import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
@@ -13,12 +15,24 @@ import { RegisterOnlineStoreInput } from './store.inputs.js';
 
 export const STEWARD_SOURCE = 'Data steward report (commerce:write)';
 
-/** Optional free-text source of a report, bounded like the provenance column. */
+/** Most jobs one store may report: the rollup totals of a region stay exact (docs/errors.md). */
+export const MAX_STORE_JOBS = 10_000;
+
+/** Optional free-text source of a report (absent: the steward), bounded like its column. */
 export function reportSource(source: string | null | undefined): string {
-  const text = source?.trim() || STEWARD_SOURCE;
-  if (text.length > 500)
-    throw badUserInput('input.source is longer than 500 characters.', 'input.source');
-  return text;
+  return optionalText(source, 'input.source', 500) ?? STEWARD_SOURCE;
+}
+
+/** A registration checked by the shared argument rules, its village in the division list. */
+async function registration(input: RegisterOnlineStoreInput) {
+  const name = text(input.name, 'input.name', 200);
+  await villageCode(input.villageCode, 'input.villageCode');
+  calendarDate(input.openedOn, 'input.openedOn');
+  count(input.jobs, 'input.jobs', MAX_STORE_JOBS);
+  if (input.enterpriseId !== null && input.enterpriseId !== undefined) {
+    id(input.enterpriseId, 'input.enterpriseId');
+  }
+  return { name, source: reportSource(input.source) };
 }
 
 @Resolver(() => OnlineStore)
@@ -34,18 +48,7 @@ export class StoreMutationResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<OnlineStore> {
     requireWriter(ctx, 'commerce:write');
-    const name = input.name.trim();
-    if (name.length === 0 || name.length > 200) {
-      throw badUserInput('input.name must have 1 to 200 characters.', 'input.name');
-    }
-    if (!/^\d{12}$/.test(input.villageCode)) {
-      throw badUserInput('input.villageCode must be a 12-digit village code.', 'input.villageCode');
-    }
-    if (input.openedOn > new Date().toISOString().slice(0, 10)) {
-      throw badUserInput('input.openedOn must not be in the future.', 'input.openedOn');
-    }
-    if (input.jobs < 0) throw badUserInput('input.jobs must not be negative.', 'input.jobs');
-    const source = reportSource(input.source);
+    const { name, source } = await registration(input);
     const id = `store-${randomUUID().replaceAll('-', '')}`;
     const keyed = keyedWrite(ctx, info);
     return ctx.em.transactional(async (tem) => {

@@ -2,7 +2,7 @@ import { raw, type FilterQuery } from '@mikro-orm/core';
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
-import { assertMonth } from '../common/validate.js';
+import { monthRange } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
 import { DigitalResource } from '../resource/digital-resource.entity.js';
 import { AuditoriumMonthlyUsage } from '../usage/auditorium-usage.entity.js';
@@ -132,14 +132,9 @@ export class AuditoriumResolver {
   }
 }
 
-/** A month range of at most ten years, `from` not after `to`. */
+/** A month range of at most ten years, `from` not after `to` (the shared argument rules). */
 export function assertMonthRange(from: string, to: string): void {
-  assertMonth(from, 'from', false);
-  assertMonth(to, 'to', false);
-  const months = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5)) - 1;
-  if (months(to) < months(from) || months(to) - months(from) >= 120) {
-    throw badUserInput('`to` must be within 120 months after `from`.', 'to');
-  }
+  monthRange(from, to);
 }
 
 export function resolveAuditoriumReference(ref: { id: string }, ctx: CultureContext) {

@@ -1,5 +1,5 @@
 import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../shared/argument-guard.js';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 
@@ -50,7 +50,7 @@ export class AuditoriumEvent {
   @Property({ type: 'string', length: 12 })
   villageCode!: string;
 
-  @Field(() => LocalDateResolver, { description: 'Day it was held (YYYY-MM-DD).' })
+  @Field(() => LocalDateScalar, { description: 'Day it was held (YYYY-MM-DD).' })
   @Property({ type: 'string', length: 10 })
   date!: string;
 

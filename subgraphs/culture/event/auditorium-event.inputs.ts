@@ -1,4 +1,4 @@
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../shared/argument-guard.js';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { AuditoriumEventType } from './auditorium-event.entity.js';
 
@@ -7,7 +7,7 @@ export class RecordAuditoriumEventInput {
   @Field(() => ID, { description: 'The auditorium it was held at.' })
   auditoriumId!: string;
 
-  @Field(() => LocalDateResolver, {
+  @Field(() => LocalDateScalar, {
     description: 'Day it was held (YYYY-MM-DD), not in the future.',
   })
   date!: string;

@@ -1,16 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
+import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
-import { assertCount, assertNotFutureDate, assertText } from '../common/validate.js';
+import { calendarDate, count, id, optionalText, text } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
 import { ZERO_DELTA, applyUsageDelta } from '../region/rollups.js';
 import { STEWARD_SOURCE, lockAuditorium } from '../common/steward.js';
 import { AuditoriumEvent } from './auditorium-event.entity.js';
 import { RecordAuditoriumEventInput } from './auditorium-event.inputs.js';
+
+/** Most people one event may report (a large festival). */
+export const MAX_ATTENDANCE = 100_000;
 
 @Resolver()
 export class AuditoriumEventMutationResolver {
@@ -26,12 +29,11 @@ export class AuditoriumEventMutationResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<AuditoriumEvent> {
     requireWriter(ctx, 'culture:write');
-    assertNotFutureDate(input.date, 'input.date');
-    assertText(input.title, 'input.title', 200);
-    assertCount(input.attendance, 'input.attendance', 100_000);
-    if (input.source !== undefined && input.source !== null) {
-      assertText(input.source, 'input.source', 200);
-    }
+    id(input.auditoriumId, 'input.auditoriumId');
+    const date = calendarDate(input.date, 'input.date');
+    const title = text(input.title, 'input.title', 200);
+    const attendance = count(input.attendance, 'input.attendance', MAX_ATTENDANCE);
+    const source = optionalText(input.source, 'input.source', 200) ?? STEWARD_SOURCE;
     const keyed = keyedWrite(ctx, info);
     return ctx.em.transactional((tem) =>
       once(
@@ -44,15 +46,11 @@ export class AuditoriumEventMutationResolver {
             id: `evt-${randomUUID()}`,
             auditoriumId: auditorium.id,
             villageCode: auditorium.village_code,
-            date: input.date,
-            title: input.title.trim(),
+            date,
+            title,
             type: input.type,
-            attendance: input.attendance,
-            provenance: provenance(
-              ProvenanceKind.REPORTED,
-              input.source ?? STEWARD_SOURCE,
-              input.date,
-            ),
+            attendance,
+            provenance: provenance(ProvenanceKind.REPORTED, source, date),
           });
           await tem.execute(
             tem.getKnex()('auditorium_event').insert({

@@ -4,23 +4,23 @@ import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
-import { assertCount, assertMonth, assertText } from '../common/validate.js';
+import { count, id, month, optionalText } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
 import { ZERO_DELTA, applyUsageDelta } from '../region/rollups.js';
 import { AuditoriumMonthlyUsage } from './auditorium-usage.entity.js';
 import { ReportAuditoriumUsageInput } from './auditorium-usage.inputs.js';
 import { STEWARD_SOURCE, lockAuditorium } from '../common/steward.js';
 
-function validate(input: ReportAuditoriumUsageInput): void {
-  assertMonth(input.month, 'input.month');
-  assertCount(input.visits, 'input.visits');
-  assertCount(input.resourceViews, 'input.resourceViews');
+/** The report checked by the shared argument rules; `source` trimmed (absent: the steward). */
+function validate(input: ReportAuditoriumUsageInput): ReportAuditoriumUsageInput {
+  id(input.auditoriumId, 'input.auditoriumId');
+  month(input.month, 'input.month');
+  count(input.visits, 'input.visits');
+  count(input.resourceViews, 'input.resourceViews');
   for (const kind of ['medicalAppointment', 'socialInsurance', 'eGovernment', 'other'] as const) {
-    assertCount(input.assistedSessions[kind], `input.assistedSessions.${kind}`);
+    count(input.assistedSessions[kind], `input.assistedSessions.${kind}`);
   }
-  if (input.source !== undefined && input.source !== null) {
-    assertText(input.source, 'input.source', 200);
-  }
+  return { ...input, source: optionalText(input.source, 'input.source', 200) };
 }
 
 @Resolver()
@@ -37,7 +37,7 @@ export class AuditoriumUsageMutationResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<AuditoriumMonthlyUsage> {
     requireWriter(ctx, 'culture:write');
-    validate(input);
+    input = validate(input);
     const keyed = keyedWrite(ctx, info);
     return ctx.em.transactional((tem) =>
       once(

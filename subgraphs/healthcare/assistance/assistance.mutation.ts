@@ -7,7 +7,7 @@ import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import type { HealthcareContext } from '../context.js';
 import { rebuildBookingRollups } from '../region/rollup.js';
-import { parseCount, parseMonth, parseText } from '../validation.js';
+import { count, id, month as monthArgument, text } from '../../shared/arguments.js';
 import { AssistancePoint } from './assistance-point.entity.js';
 import { AssistedBookingMonth } from './assisted-booking.entity.js';
 import { ReportAssistedBookingsInput } from './assistance.inputs.js';
@@ -27,13 +27,14 @@ export class AssistanceMutationResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<AssistedBookingMonth> {
     requireWriter(ctx, 'healthcare:write');
-    const month = parseMonth(input.month, 'input.month');
+    id(input.pointId, 'input.pointId');
+    const month = monthArgument(input.month, 'input.month');
     const counts = {
-      doctor_appointments: parseCount(input.doctorAppointments, 'input.doctorAppointments'),
-      test_results: parseCount(input.testResults, 'input.testResults'),
-      insurance: parseCount(input.insurance, 'input.insurance'),
+      doctor_appointments: count(input.doctorAppointments, 'input.doctorAppointments'),
+      test_results: count(input.testResults, 'input.testResults'),
+      insurance: count(input.insurance, 'input.insurance'),
     };
-    const source = parseText(input.source, 'input.source', 500);
+    const source = text(input.source, 'input.source', 500);
     const point = await ctx.em.findOne(AssistancePoint, { id: input.pointId });
     if (!point) throw badUserInput('No assistance point has this id.', 'input.pointId');
     const keyed = keyedWrite(ctx, info);

@@ -13,7 +13,7 @@ import {
 import { Connection, decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { Facility } from '../facility/facility.entity.js';
-import { EARLIEST_MONTH, currentMonth, parseMonthRange } from '../validation.js';
+import { EARLIEST_MONTH, currentMonth, monthRange } from '../../shared/arguments.js';
 import { AssistancePoint, AssistancePointKind } from './assistance-point.entity.js';
 import { AssistedBookingMonth } from './assisted-booking.entity.js';
 import { Auditorium } from './auditorium.reference.js';
@@ -71,7 +71,7 @@ export class AssistancePointResolver {
   ) {
     const limit = pageSize(first);
     const cursor = decodeCursor(after);
-    const range = parseMonthRange(from ?? EARLIEST_MONTH, to ?? currentMonth(), false);
+    const range = monthRange(from ?? EARLIEST_MONTH, to ?? currentMonth(), { bounded: false });
     // Per point the months are few (one row a month), so the page is cut in memory.
     const months = await ctx.loaders.bookingsByPoint(range).load(point.id);
     const rest = cursor ? months.filter((m) => m.month > cursor) : months;

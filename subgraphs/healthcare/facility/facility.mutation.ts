@@ -6,7 +6,7 @@ import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import type { HealthcareContext } from '../context.js';
-import { parseText } from '../validation.js';
+import { id, text } from '../../shared/arguments.js';
 import { Facility } from './facility.entity.js';
 import { UpdateFacilityOpeningHoursInput } from './facility.inputs.js';
 import { parseOpeningHours } from './opening-hours.js';
@@ -26,7 +26,8 @@ export class FacilityMutationResolver {
   ): Promise<Facility> {
     requireWriter(ctx, 'healthcare:write');
     const hours = parseOpeningHours(input.openingHours, 'input.openingHours');
-    const source = parseText(input.source, 'input.source', 500);
+    id(input.facilityId, 'input.facilityId');
+    const source = text(input.source, 'input.source', 500);
     const keyed = keyedWrite(ctx, info);
     return ctx.em.transactional(async (tem) => {
       const trx = tem.getTransactionContext<Knex.Transaction>()!;

@@ -7,7 +7,7 @@ import {
 } from '../../shared/provenance.js';
 import type { HealthcareContext } from '../context.js';
 import { SYNTHETIC_AS_OF } from '../seed/model.js';
-import { parseMonthRange } from '../validation.js';
+import { monthRange } from '../../shared/arguments.js';
 import type { RegionHealthcareRollup } from './region-rollup.entity.js';
 import {
   AssistanceCoverage,
@@ -149,7 +149,7 @@ export class RegionHealthcareResolver {
     @Arg('to', () => String, { description: 'Last month, `YYYY-MM`.' }) to: string,
     @Ctx() ctx: HealthcareContext,
   ): Promise<RegionAssistedBookings> {
-    const range = parseMonthRange(from, to);
+    const range = monthRange(from, to);
     const rows = await ctx.loaders.bookingsByRegion(range).load(v.rollup.regionCode);
     const months = rows.map((m) => ({
       month: m.month,

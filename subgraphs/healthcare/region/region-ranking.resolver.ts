@@ -22,7 +22,7 @@ import {
 } from '../../shared/provenance.js';
 import type { HealthcareContext } from '../context.js';
 import { SYNTHETIC_AS_OF } from '../seed/model.js';
-import { parseMonthRange } from '../validation.js';
+import { monthRange } from '../../shared/arguments.js';
 import { RegionHealthcare } from './region-healthcare.resolver.js';
 import type { RegionHealthcareRollup } from './region-rollup.entity.js';
 import { Region } from './region.reference.js';
@@ -134,7 +134,7 @@ export class RegionHealthcareRankingResolver {
     const limit = pageSize(first);
     const bookings = by === HealthcareMetric.ASSISTED_BOOKINGS;
     if (bookings && (!from || !to)) throw badUserInput(`${by} needs \`from\` and \`to\`.`, 'from');
-    const range = bookings ? parseMonthRange(from!, to!) : null;
+    const range = bookings ? monthRange(from!, to!) : null;
     const children = await ctx.loaders.childRollups.load(view.rollup.regionCode);
     // One query for the month rows of all children (of all parents) of the request.
     const months = range

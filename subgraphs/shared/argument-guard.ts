@@ -1,0 +1,88 @@
+import {
+  GraphQLInputObjectType,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLScalarType,
+  Kind,
+  defaultFieldResolver,
+  valueFromASTUntyped,
+  type GraphQLArgument,
+  type GraphQLFieldResolver,
+  type GraphQLInputType,
+  type GraphQLSchema,
+} from 'graphql';
+import { assertNoNul, calendarDate } from './arguments.js';
+
+/**
+ * The calendar date scalar of every subgraph. It accepts any value when parsing, so that a bad
+ * date is refused by `guardArguments` as BAD_USER_INPUT naming the argument (a scalar that
+ * throws makes the whole request fail validation, with no field named). Written out as stored.
+ */
+export const LocalDateScalar = new GraphQLScalarType({
+  name: 'LocalDate',
+  description:
+    'A calendar date with no time zone, `YYYY-MM-DD`, e.g. `2020-01-01`. As an argument it must ' +
+    'be a real date from 2000-01-01 to 2099-12-31 (writes: not after today); anything else is ' +
+    'refused with BAD_USER_INPUT naming the argument.',
+  serialize(value) {
+    if (typeof value !== 'string') throw new TypeError('LocalDate values are strings');
+    return value;
+  },
+  parseValue: (value) => value,
+  parseLiteral: (ast) => (ast.kind === Kind.STRING ? ast.value : valueFromASTUntyped(ast)),
+  extensions: { codegenScalarType: 'string' },
+});
+
+/** Checks one argument value against its declared type, naming `path` in a refusal. */
+function checkValue(type: GraphQLInputType, value: unknown, path: string): void {
+  if (value === null || value === undefined) return;
+  if (type instanceof GraphQLNonNull) return checkValue(type.ofType, value, path);
+  if (type instanceof GraphQLList) {
+    if (Array.isArray(value)) value.forEach((v, i) => checkValue(type.ofType, v, `${path}[${i}]`));
+    else checkValue(type.ofType, value, path);
+    return;
+  }
+  if (type instanceof GraphQLInputObjectType) {
+    const fields = type.getFields();
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      const field = fields[key];
+      if (field) checkValue(field.type, v, `${path}.${key}`);
+      else assertNoNul(v, `${path}.${key}`);
+    }
+    return;
+  }
+  // Strings of every scalar (and any value of a JSON-like scalar such as `_Any`) are NUL-free.
+  assertNoNul(value, path);
+  if (type instanceof GraphQLScalarType && type.name === LocalDateScalar.name) {
+    calendarDate(value as string, path, { notFuture: false });
+  }
+}
+
+/** Checks every argument of a field call; the first bad one is refused. */
+function checkArguments(args: readonly GraphQLArgument[], values: Record<string, unknown>): void {
+  for (const arg of args) checkValue(arg.type, values[arg.name], arg.name);
+}
+
+/**
+ * Puts the argument rules that hold for every field of every subgraph in front of each resolver
+ * that takes arguments (root fields, entity fields, `_entities`): no string argument or variable
+ * contains NUL (PostgreSQL cannot store or compare it; no code, id or name holds one) and every
+ * LocalDate is a real calendar date in range. A refusal is BAD_USER_INPUT with the argument path
+ * in `extensions.field`, raised before the resolver runs, so nothing is read or written.
+ */
+export function guardArguments(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.args.length === 0) continue;
+      const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
+      const args = field.args;
+      field.resolve = (source, values, context, info) => {
+        checkArguments(args, values);
+        return resolve(source, values, context, info);
+      };
+    }
+  }
+  return schema;
+}
