@@ -1,0 +1,236 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cultureSubgraph } from '../subgraphs/culture/index.js';
+import { openDatabase, type EntityManager, type Orm } from '../subgraphs/shared/database.js';
+import { createTestDatabase, type TestDatabase } from './support/databases.js';
+import { bootStack, type Stack } from './support/stack.js';
+
+/**
+ * Issue 15 item 5 through real processes: culture runs as its own process (`node dist/…`), the
+ * gateway's subgraph timeout is short. A write sent while culture is hung (SIGSTOP) times out
+ * with SUBGRAPH_UNAVAILABLE, yet is applied once culture resumes (SIGCONT) — the request was
+ * already in its socket. The client's retry with the same Idempotency-Key then answers that
+ * first write instead of applying it again: one event, and the region rollups agree with the
+ * raw rows. Without a key the same retry is a second event, which is why partners send one.
+ */
+const TIMEOUT_MS = 1_000;
+const AUDITORIUM = 'aud-330203009205';
+const RECORD = `mutation Record($input: RecordAuditoriumEventInput!) {
+  recordAuditoriumEvent(input: $input) { id title attendance }
+}`;
+const input = (title: string, date: string) => ({
+  auditoriumId: AUDITORIUM,
+  date,
+  title,
+  type: 'DIGITAL_SKILLS_TRAINING',
+  attendance: 42,
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+let db: TestDatabase;
+let orm: Orm;
+let culture: ChildProcess;
+let output = '';
+let stack: Stack;
+
+beforeAll(async () => {
+  // Culture runs the compiled code, as `npm start` does; tsc emits even where others' files
+  // do not type-check (npm run typecheck is where that fails).
+  await promisify(execFile)(process.execPath, [
+    'node_modules/typescript/bin/tsc',
+    '-p',
+    'tsconfig.json',
+  ]).catch((err: { stdout?: string }) => console.error(`tsc: ${err.stdout ?? err}`));
+  db = await createTestDatabase('culture');
+  orm = await openDatabase({
+    url: db.url,
+    entities: cultureSubgraph.entities,
+    migrations: cultureSubgraph.migrations,
+  });
+  await cultureSubgraph.seed(orm, { scope: '330203', seed: 1 });
+  const port = await freePort();
+  culture = spawn(process.execPath, ['dist/subgraphs/culture/main.js'], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      CULTURE_HOST: '127.0.0.1',
+      CULTURE_PORT: String(port),
+      CULTURE_DATABASE_URL: db.url,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const collect = (c: Buffer) => (output = (output + c.toString()).slice(-20_000));
+  culture.stdout!.on('data', collect);
+  culture.stderr!.on('data', collect);
+  const base = `http://127.0.0.1:${port}`;
+  const ready = await until(
+    () =>
+      fetch(`${base}/readyz`)
+        .then((r) => r.ok)
+        .catch(() => false),
+    60_000,
+  );
+  if (!ready) throw new Error(`culture did not start:\n${output}`);
+  stack = await bootStack({
+    scopes: ['330203'],
+    env: { SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS) },
+    subgraphUrl: (name, url) => (name === 'culture' ? `${base}/graphql` : url),
+  });
+}, 300_000);
+
+afterAll(async () => {
+  if (culture && culture.exitCode === null && culture.signalCode === null) {
+    culture.kill('SIGCONT');
+    const exited = new Promise((r) => culture.once('exit', r));
+    culture.kill('SIGTERM');
+    await exited;
+  }
+  await stack?.close();
+  await orm?.close();
+  await db?.drop();
+});
+
+async function count(sql: string): Promise<number> {
+  const em = orm.em.fork() as EntityManager;
+  const [row] = (await em.getConnection().execute(sql)) as Record<string, unknown>[];
+  return Number(Object.values(row)[0] ?? 0);
+}
+
+/** Raw events with this title, and whether every rollup level agrees with the raw rows. */
+async function events(title: string, month: string) {
+  const raw = (prefix: string) =>
+    count(
+      `select count(*) from auditorium_event where village_code like '${prefix}%' and date like '${month}%'`,
+    );
+  const rolled = (code: string) =>
+    count(
+      `select coalesce(sum(events), 0) from region_usage_rollup where region_code = '${code}' and month = '${month}'`,
+    );
+  const levels = ['33', '3302', '330203', '330203009'];
+  const agree: Record<string, [number, number]> = {};
+  for (const code of levels) agree[code] = [await rolled(code), await raw(code)];
+  return {
+    withTitle: await count(`select count(*) from auditorium_event where title = '${title}'`),
+    agree,
+  };
+}
+
+/** Every region level's rollup equals its raw count. */
+const consistent = (agree: Record<string, [number, number]>) =>
+  Object.fromEntries(Object.entries(agree).map(([code, [rolled]]) => [code, [rolled, rolled]]));
+
+type Answer = { recordAuditoriumEvent: { id: string; title: string } | null };
+
+/** Sends the write while culture is stopped: the gateway gives up after its timeout. */
+async function sendWhileHung(vars: Record<string, unknown>, headers: Record<string, string>) {
+  process.kill(culture.pid!, 'SIGSTOP');
+  try {
+    const started = performance.now();
+    const res = await stack.query<Answer>(RECORD, vars, headers);
+    const ms = performance.now() - started;
+    expect(res.status).toBe(200);
+    expect(res.body.data?.recordAuditoriumEvent ?? null).toBeNull();
+    expect(res.body.errors?.map((e) => e.extensions?.code)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+    expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS * 0.9);
+  } finally {
+    process.kill(culture.pid!, 'SIGCONT');
+  }
+}
+
+describe('a write retried after a subgraph timeout', () => {
+  it('is applied exactly once with the same Idempotency-Key; rollups agree with the raw rows', async () => {
+    const title = '幂等重试培训';
+    const vars = { input: input(title, '2021-05-11') };
+    const headers = { ...stack.steward, 'Idempotency-Key': 'fault-retry-1' };
+    const before = await events(title, '2021-05');
+    expect(before.withTitle).toBe(0);
+    await sendWhileHung(vars, headers);
+    // The hung process still had the request: once resumed, it applies the write.
+    expect(await until(async () => (await events(title, '2021-05')).withTitle === 1, 15_000)).toBe(
+      true,
+    );
+    // The client retries with the same key: the first write's answer, nothing written again.
+    const retry = await stack.query<Answer>(RECORD, vars, headers);
+    expect(retry.body.errors).toBeUndefined();
+    expect(retry.body.data?.recordAuditoriumEvent?.title).toBe(title);
+    const stored = await count(
+      `select count(*) from auditorium_event where id = '${retry.body.data!.recordAuditoriumEvent!.id}'`,
+    );
+    expect(stored).toBe(1);
+    const again = await stack.query<Answer>(RECORD, vars, headers);
+    expect(again.body).toEqual(retry.body);
+    const after = await events(title, '2021-05');
+    expect(after.withTitle).toBe(1);
+    expect(after.agree).toEqual(consistent(after.agree));
+    expect(after.agree['330203009'][0]).toBe(before.agree['330203009'][0] + 1);
+    // Through the API too: the auditorium lists the event once.
+    const listed = await stack.query<{
+      auditorium: { events: { edges: { node: { title: string } }[] } };
+    }>(`{ auditorium(id: "${AUDITORIUM}") { events(first: 100) { edges { node { title } } } } }`);
+    expect(
+      listed.body.data!.auditorium.events.edges.filter((e) => e.node.title === title),
+    ).toHaveLength(1);
+  }, 60_000);
+
+  it('is applied once when the retry races the resumed first attempt', async () => {
+    const title = '幂等并发重试';
+    const vars = { input: input(title, '2021-06-02') };
+    const headers = { ...stack.steward, 'Idempotency-Key': 'fault-retry-2' };
+    const before = await events(title, '2021-06');
+    await sendWhileHung(vars, headers);
+    // Retried at once, while the resumed process may still be running the first attempt.
+    let answer: Answer | null | undefined;
+    const done = await until(async () => {
+      const res = await stack.query<Answer>(RECORD, vars, headers);
+      const codes = res.body.errors?.map((e) => e.extensions?.code) ?? [];
+      expect(
+        codes.every((c) => c === 'IDEMPOTENCY_KEY_IN_USE' || c === 'SUBGRAPH_UNAVAILABLE'),
+      ).toBe(true);
+      answer = res.body.data;
+      return codes.length === 0;
+    }, 15_000);
+    expect(done).toBe(true);
+    expect(answer?.recordAuditoriumEvent?.title).toBe(title);
+    const after = await events(title, '2021-06');
+    expect(after.withTitle).toBe(1);
+    expect(after.agree).toEqual(consistent(after.agree));
+    expect(after.agree['330203'][0]).toBe(before.agree['330203'][0] + 1);
+  }, 60_000);
+
+  it('is applied twice without a key (what the key prevents)', async () => {
+    const title = '无键重试培训';
+    const vars = { input: input(title, '2021-07-03') };
+    await sendWhileHung(vars, stack.steward);
+    expect(await until(async () => (await events(title, '2021-07')).withTitle === 1, 15_000)).toBe(
+      true,
+    );
+    const retry = await stack.query<Answer>(RECORD, vars, stack.steward);
+    expect(retry.body.errors).toBeUndefined();
+    const after = await events(title, '2021-07');
+    expect(after.withTitle).toBe(2);
+    expect(after.agree).toEqual(consistent(after.agree));
+  }, 60_000);
+});
