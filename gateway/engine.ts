@@ -15,8 +15,12 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   buildSchema,
+  getDirectiveValues,
   getVariableValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
   GraphQLError,
+  isAbstractType,
   isNonNullType,
   Kind,
   print,
@@ -27,6 +31,9 @@ import {
 } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from './datasource.js';
+import { canonicalOperation, conditionVariables } from './merge-fields.js';
+
+const CANONICAL_FORMS = 16;
 import { subgraphsOf, supergraphFromFile } from './supergraph.js';
 
 /**
@@ -106,6 +113,16 @@ class HiveRouterEngine implements GatewayInterface {
   private generation = 0;
   private sdl = '';
   private sources = new Map<string, GraphQLDataSource<GatewayContext>>();
+  /**
+   * Operations as the runtime is given them (merge-fields.ts), per document and per value of
+   * the variables its `@skip`/`@include` read (at most CANONICAL_FORMS kept per document).
+   */
+  private readonly canonicalForms = new WeakMap<
+    DocumentNode,
+    { conditions: string[]; forms: Map<string, DocumentNode> }
+  >();
+  /** Whether fragments can be inlined: the API schema has no interface or union. */
+  private flatten = true;
   /** Documents the Rust planner could not plan. */
   private readonly fallbackDocuments = new WeakSet<DocumentNode>();
   private fallback: { generation: number; executor: Promise<Executor> } | undefined;
@@ -177,6 +194,9 @@ class HiveRouterEngine implements GatewayInterface {
     sources = new Map(subgraphsOf(sdl).map((s) => [s.name, this.opts.buildSource(s)] as const));
     this.sources = sources;
     this.sdl = sdl;
+    this.flatten = !Object.values(prepared.apiSchema.getTypeMap()).some(
+      (t) => isAbstractType(t) && !t.name.startsWith('__'),
+    );
     this.handler = handler;
     for (const listener of this.listeners)
       listener({ apiSchema: prepared.apiSchema, coreSupergraphSdl: sdl });
@@ -198,10 +218,11 @@ class HiveRouterEngine implements GatewayInterface {
     if (coerced.errors) return { errors: coerced.errors };
     if (this.fallbackDocuments.has(request.document)) return this.executeFallback(request, false);
     const context: FetchContext = { gateway: request.context, request, fetches: 0 };
+    const document = this.canonical(request, coerced.coerced ?? {});
     let result: GatewayExecutionResult;
     try {
       result = (await handler.executor({
-        document: request.document,
+        document,
         variables,
         operationName: request.operationName ?? undefined,
         context,
@@ -218,8 +239,36 @@ class HiveRouterEngine implements GatewayInterface {
     }
     // An executed operation always has `data` (the engine leaves it out when no fetch returned
     // any): each nullable root field null, or null as a whole when a non-null one failed.
-    if (result.data === undefined) return { ...result, data: emptyRoot(request) };
+    if (result.data === undefined) {
+      return { ...result, data: emptyRoot(request, coerced.coerced ?? {}) };
+    }
     return result;
+  }
+
+  private canonical(
+    request: GatewayGraphQLRequestContext<GatewayContext>,
+    variables: Record<string, unknown>,
+  ): DocumentNode {
+    let entry = this.canonicalForms.get(request.document);
+    if (!entry) {
+      entry = { conditions: conditionVariables(request.document), forms: new Map() };
+      this.canonicalForms.set(request.document, entry);
+    }
+    const key = `${request.operationName ?? ''}|${entry.conditions
+      .map((n) => JSON.stringify(variables[n] ?? null))
+      .join(',')}`;
+    let document = entry.forms.get(key);
+    if (!document) {
+      document = canonicalOperation(
+        request.document,
+        request.operationName,
+        variables,
+        this.flatten,
+      );
+      // Beyond the bound a form is rebuilt per request (and planned again): correct, slower.
+      if (entry.forms.size < CANONICAL_FORMS) entry.forms.set(key, document);
+    }
+    return document;
   }
 
   /** Plans and executes with @apollo/gateway (see the class comment). */
@@ -324,13 +373,23 @@ function nameFetch(
   return { query: print(renamed), operationName };
 }
 
-/** `data` for an operation none of whose root fields was fetched: as GraphQL execution nulls it. */
-function emptyRoot(request: GatewayGraphQLRequestContext): Record<string, null> | null {
+/**
+ * `data` for an operation none of whose root fields was fetched: as GraphQL execution nulls it.
+ * Root fields left out by `@skip`/`@include` are not in it.
+ */
+function emptyRoot(
+  request: GatewayGraphQLRequestContext,
+  variables: Record<string, unknown>,
+): Record<string, null> | null {
   const root = request.schema.getRootType(request.operation.operation);
   if (!root) return null;
   const data: Record<string, null> = {};
+  const included = (node: SelectionNode) =>
+    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
   const visit = (selections: readonly SelectionNode[]): boolean => {
     for (const s of selections) {
+      if (!included(s)) continue;
       if (s.kind === Kind.FIELD) {
         if (s.name.value === '__typename') return false;
         const field = root.getFields()[s.name.value];

@@ -201,10 +201,12 @@ describe('a client error is never a subgraph outage', () => {
     expect(await breakerState(baseUrl(), 'culture')).toBe(2);
     culture.mode = 'pass';
     await new Promise((r) => setTimeout(r, 600));
-    // The half-open trial is a mutation culture refuses with 400: released, not stuck.
+    // The half-open trial is a mutation culture refuses (BAD_USER_INPUT): released, not stuck —
+    // closed (an answer) or half-open again (a refusal that neither succeeds nor fails; a 4xx
+    // answer is covered in gateway/breaker.test.ts), never left waiting for a trial.
     const trial = await stack.query(RECORD, { input: event('not-a-date') }, stack.steward);
     expect(codes(trial.body)).toEqual(['BAD_USER_INPUT']);
-    expect(await breakerState(baseUrl(), 'culture')).toBe(1);
+    expect([0, 1]).toContain(await breakerState(baseUrl(), 'culture'));
     // The next request is the trial, succeeds and closes the breaker.
     await servedInFull(stack);
     expect(await breakerState(baseUrl(), 'culture')).toBe(0);

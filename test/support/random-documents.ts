@@ -46,6 +46,12 @@ export interface RandomOperationOptions {
   defaults?: number;
   /** Chance that a field carries `@include`/`@skip` on a Boolean variable. Default 0.05. */
   conditions?: number;
+  /**
+   * Chance that an object field already selected (no alias, no arguments) is selected again in
+   * the same selection set with another sub-selection — valid GraphQL, answered as one merged
+   * field. Default 0.
+   */
+  duplicates?: number;
   /** Upper bound of `first`/`last`/`limit` arguments. Default 3. */
   maxPageSize?: number;
   /** Free text for String arguments without a known meaning. Default: short words. */
@@ -190,6 +196,7 @@ export function randomOperation(
     variables: 0.4,
     defaults: 0.5,
     conditions: 0.05,
+    duplicates: 0,
     maxPageSize: 3,
     string: (g) => g.pick(WORDS),
     value: () => undefined,
@@ -259,7 +266,13 @@ export function randomOperation(
       const named = getNamedType(field.type);
       const args = argumentsOf(field);
       const aliased = args !== '' || r.chance(o.aliases);
-      if (!aliased && plainUsed.has(field.name)) continue;
+      const again =
+        !aliased &&
+        plainUsed.has(field.name) &&
+        o.duplicates > 0 &&
+        isObjectType(named) &&
+        r.chance(o.duplicates);
+      if (!aliased && plainUsed.has(field.name) && !again) continue;
       if (!aliased) plainUsed.add(field.name);
       const key = aliased ? `a${counter++}: ${field.name}` : field.name;
       let sub = '';
