@@ -9,7 +9,7 @@ import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './datasource.js';
 import type { createDocumentResolver } from './documents.js';
 import { errorBody, readBody } from './http.js';
-import { idempotencyKeyOf } from './idempotency.js';
+import { idempotencyKeyOf, keyRefusalStatus } from './idempotency.js';
 import { RequestRejection, stripSuggestions, type createLimits } from './limits.js';
 import type { createOperationCache } from './operation-cache.js';
 import type { createQuotas } from './quota.js';
@@ -286,7 +286,7 @@ export function createPipeline(deps: PipelineDeps) {
       ...(auth.denied.length ? ['FORBIDDEN'] : []),
       ...(context.errorCodes ?? []),
     ];
-    const status = result.status ?? 200;
+    const status = keyRefusalStatus(auth.operation, bodyText) ?? result.status ?? 200;
     const cacheControl = result.headers.get('cache-control');
     if (auth.operation === 'mutation') await deps.responseCache?.invalidate(context.subgraphs!);
     else if (cache && status === 200 && !context.errorCodes?.length) {

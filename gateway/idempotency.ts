@@ -34,3 +34,34 @@ export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefin
   }
   return raw;
 }
+
+/** The draft's statuses for a request refused because of its key. */
+const KEY_REFUSAL_STATUS: Record<string, number> = {
+  // The key was used before with another request.
+  IDEMPOTENCY_KEY_REUSED: 422,
+  // The first request with the key is still running.
+  IDEMPOTENCY_KEY_IN_USE: 409,
+};
+
+/**
+ * The HTTP status of a mutation's answer when the subgraph refused it as a whole because of its
+ * key (every error the same key code, no field written): 422 or 409 as in the draft. Undefined
+ * otherwise, and for a partial answer (some mutation field did write), which stays 200.
+ */
+export function keyRefusalStatus(operation: string, body: string): number | undefined {
+  if (operation !== 'mutation' || !body.includes('IDEMPOTENCY_KEY_')) return undefined;
+  let answer: {
+    data?: Record<string, unknown> | null;
+    errors?: { extensions?: { code?: unknown } }[];
+  };
+  try {
+    answer = JSON.parse(body) as typeof answer;
+  } catch {
+    return undefined;
+  }
+  const codes = (answer.errors ?? []).map((e) => String(e.extensions?.code));
+  const status = KEY_REFUSAL_STATUS[codes[0]];
+  if (status === undefined || codes.some((c) => c !== codes[0])) return undefined;
+  if (answer.data && Object.values(answer.data).some((v) => v !== null)) return undefined;
+  return status;
+}

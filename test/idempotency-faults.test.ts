@@ -234,3 +234,33 @@ describe('a write retried after a subgraph timeout', () => {
     expect(after.agree).toEqual(consistent(after.agree));
   }, 60_000);
 });
+
+describe('a key refused as a whole, through the gateway', () => {
+  it('answers 422 IDEMPOTENCY_KEY_REUSED for the same key with another body, writing nothing', async () => {
+    const headers = { ...stack.steward, 'Idempotency-Key': 'gateway-reused' };
+    const first = await stack.query<Answer>(
+      RECORD,
+      { input: input('网关幂等一', '2021-08-01') },
+      headers,
+    );
+    expect(first.status).toBe(200);
+    expect(first.body.errors).toBeUndefined();
+    const other = await stack.query<Answer>(
+      RECORD,
+      { input: input('网关幂等二', '2021-08-01') },
+      headers,
+    );
+    expect(other.status).toBe(422);
+    expect(other.body.data).toBeNull();
+    expect(other.body.errors?.map((e) => e.extensions?.code)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    expect(other.body.errors?.[0].path).toEqual(['recordAuditoriumEvent']);
+    expect((await events('网关幂等二', '2021-08')).withTitle).toBe(0);
+    // The first body again is a replay: 200 and the first answer.
+    const replay = await stack.query<Answer>(
+      RECORD,
+      { input: input('网关幂等一', '2021-08-01') },
+      headers,
+    );
+    expect(replay).toEqual(first);
+  });
+});
