@@ -131,6 +131,22 @@ describe.each(['memory', 'redis'] as const)('the response cache in %s', (mode) =
     expect(await ask(gw, q, {}, { 'x-api-key': keys.admin2 })).toMatchObject({ fetched: 1 });
   });
 
+  it('never keeps an answer with errors: after an outage the next request reaches the subgraph', async () => {
+    const t = tag();
+    const q = `{ ${t}: note(id: "1") { id text } }`;
+    proxy.mode = 'down';
+    try {
+      const failed = await ask(gw, q);
+      expect(failed.body.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+    } finally {
+      proxy.mode = 'pass';
+    }
+    expect(await ask(gw, q)).toMatchObject({
+      body: { data: { [t]: { id: '1', text: 'first' } } },
+      fetched: 1,
+    });
+  });
+
   it('never caches a mutation, and a mutation invalidates what used its subgraph', async () => {
     const t = tag();
     const q = `{ ${t}: notes { id text } }`;
