@@ -194,6 +194,7 @@ class HiveRouterEngine implements GatewayInterface {
     sources = new Map(subgraphsOf(sdl).map((s) => [s.name, this.opts.buildSource(s)] as const));
     this.sources = sources;
     this.sdl = sdl;
+    this.prepareFallback();
     this.flatten = !Object.values(prepared.apiSchema.getTypeMap()).some(
       (t) => isAbstractType(t) && !t.name.startsWith('__'),
     );
@@ -271,29 +272,41 @@ class HiveRouterEngine implements GatewayInterface {
     return document;
   }
 
+  /**
+   * Builds @apollo/gateway's planner over the current supergraph (some 300 ms of synchronous
+   * work): at load, before the gateway serves, not in the middle of traffic.
+   */
+  private prepareFallback(): { executor: Promise<Executor> } {
+    const gateway = new ApolloGateway({
+      supergraphSdl: this.sdl,
+      logger: this.opts.logger,
+      // The sources the Rust runtime uses (pooling, breaker, identity), looked up per fetch.
+      buildService: ({ name }): GraphQLDataSource<GatewayContext> => ({
+        process: (options: GraphQLDataSourceProcessOptions<GatewayContext>) => {
+          const source = this.sources.get(name);
+          if (!source) throw new Error(`Unknown subgraph ${name}`);
+          return source.process(options);
+        },
+      }),
+    });
+    const executor = gateway.load().then(({ executor }) => executor as Executor);
+    const fallback = { generation: this.generation, executor };
+    executor.catch((err: unknown) => {
+      this.opts.logger.error({ err }, 'the fallback query planner could not load');
+      if (this.fallback === fallback) this.fallback = undefined;
+    });
+    this.fallback = fallback;
+    return fallback;
+  }
+
   /** Plans and executes with @apollo/gateway (see the class comment). */
   private async executeFallback(
     request: GatewayGraphQLRequestContext<GatewayContext>,
     first: boolean,
   ): Promise<GatewayExecutionResult> {
-    if (this.fallback?.generation !== this.generation) {
-      const gateway = new ApolloGateway({
-        supergraphSdl: this.sdl,
-        logger: this.opts.logger,
-        // The sources the Rust runtime uses (pooling, breaker, identity), looked up per fetch.
-        buildService: ({ name }): GraphQLDataSource<GatewayContext> => ({
-          process: (options: GraphQLDataSourceProcessOptions<GatewayContext>) => {
-            const source = this.sources.get(name);
-            if (!source) throw new Error(`Unknown subgraph ${name}`);
-            return source.process(options);
-          },
-        }),
-      });
-      const executor = gateway.load().then(({ executor }) => executor as Executor);
-      executor.catch(() => (this.fallback = undefined));
-      this.fallback = { generation: this.generation, executor };
-    }
-    const executor = await this.fallback.executor;
+    const fallback =
+      this.fallback?.generation === this.generation ? this.fallback : this.prepareFallback();
+    const executor = await fallback.executor;
     this.opts.onPlannerFallback?.(first);
     return executor(request);
   }
