@@ -124,6 +124,11 @@ const schema = z.object({
   // Analyst and frontend routes (gateway/graphiql.ts, gateway/csv.ts).
   GRAPHIQL: z.enum(['true', 'false']).default('true'),
   CSV_MAX_ROWS: z.coerce.number().int().positive().default(10_000),
+  // Partner bulk exports at POST /exports/villages (gateway/exports.ts).
+  EXPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(100),
+  EXPORT_MAX_CODES: z.coerce.number().int().positive().default(1_000),
+  EXPORT_MAX_PER_CALLER: z.coerce.number().int().positive().default(2),
+  EXPORT_MAX_TOTAL: z.coerce.number().int().positive().default(8),
 });
 
 export interface Quota {
@@ -215,6 +220,8 @@ export interface GatewayConfig {
   graphiql: boolean;
   /** Largest CSV download (rows) at GET /csv/<operation>. */
   csvMaxRows: number;
+  /** POST /exports/villages: villages a page, codes a request, exports at once per caller and in all. */
+  exports: { pageSize: number; maxCodes: number; maxPerCaller: number; maxTotal: number };
 }
 
 function fail(lines: string[]): never {
@@ -326,5 +333,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     tracing: tracingConfigFrom(c),
     graphiql: c.GRAPHIQL === 'true',
     csvMaxRows: c.CSV_MAX_ROWS,
+    exports: {
+      pageSize: c.EXPORT_PAGE_SIZE,
+      maxCodes: c.EXPORT_MAX_CODES,
+      maxPerCaller: c.EXPORT_MAX_PER_CALLER,
+      maxTotal: c.EXPORT_MAX_TOTAL,
+    },
   };
 }

@@ -31,6 +31,8 @@ import { createGatewayMetrics } from './metrics.js';
 import { traceRequests } from './tracing.js';
 import { CSV_OPERATIONS } from './csv-operations.js';
 import { createCsvExport } from './csv.js';
+import { EXPORT_OPERATIONS } from './export-documents.js';
+import { createVillageExports } from './exports.js';
 import { readyExamples } from './examples.js';
 import { createGraphiQL } from './graphiql.js';
 
@@ -71,7 +73,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   const metrics = createGatewayMetrics(
     subgraphs.map((s) => s.name),
     {
-      known: [...operationNames(trusted.values()), ...csvOperationNames()],
+      known: [...operationNames(trusted.values()), ...csvOperationNames(), ...EXPORT_OPERATIONS],
       anyCaller: config.development,
     },
   );
@@ -168,11 +170,26 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     maxRows: config.csvMaxRows,
   });
 
+  const authenticate = createAuthenticator(config, keys);
+  // Partner bulk exports (gateway/exports.ts): pages through the same pipeline, as CSV does.
+  const bulkExports = createVillageExports({
+    execute: (req, requestId, body, fromTrusted) =>
+      runAudited(req, requestId, { body, fromTrusted }),
+    authenticate,
+    trusted: trusted.values(),
+    settings: {
+      ...config.exports,
+      maxAliases: config.limits.maxAliases,
+      maxBodyBytes: config.limits.maxBodyBytes,
+    },
+    logger,
+  });
+
   const limits = createLimits(config.limits);
   const pipeline = createPipeline({
     config,
     apollo,
-    authenticate: createAuthenticator(config, keys),
+    authenticate,
     consumeQuota: createQuotas(redis, logger),
     limits,
     operations: createOperationCache({
@@ -223,7 +240,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   async function runAudited(
     req: IncomingMessage,
     requestId: string,
-    internal?: { body: Record<string, unknown> },
+    internal?: { body: Record<string, unknown>; fromTrusted?: boolean },
   ): Promise<Reply> {
     const startedAt = performance.now();
     const entry: Partial<AuditEntry> = { requestId, caller: 'unknown', callerKind: 'unknown' };
@@ -326,6 +343,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
         return await graphiql.servePage(req, res);
       if (graphiql?.isAsset(path)) return await graphiql.serveAsset(req, res, path);
       if (csv.matches(path)) return await csv.handle(req, res, path, requestId);
+      if (bulkExports.matches(path)) return await bulkExports.handle(req, res, requestId);
       if (path === '/graphql') {
         if (applyCors(req, res, config.corsOrigins)) return;
         return await handleGraphQL(req, res, requestId);

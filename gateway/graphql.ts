@@ -302,14 +302,15 @@ export function createPipeline(deps: PipelineDeps) {
    * Runs a request; fills `audit` with what it learns on the way. `internal` is an operation
    * the gateway runs for the caller (a CSV download: a registered query, given as the body),
    * with the caller's credentials, quota, limits and audit, and without CSRF prevention (the
-   * caller sent a plain GET, and a registered query has no effect but its answer). Only
-   * unexpected errors throw.
+   * caller sent a plain GET, and a registered query has no effect but its answer). An
+   * export page built from a trusted document (`fromTrusted`) runs for callers restricted to
+   * trusted documents too. Only unexpected errors throw.
    */
   return async function run(
     req: IncomingMessage,
     requestId: string,
     audit: Partial<AuditEntry>,
-    internal?: { body: Record<string, unknown> },
+    internal?: { body: Record<string, unknown>; fromTrusted?: boolean },
   ): Promise<Reply> {
     let suggestions = config.fieldSuggestions;
     const reply = await runUnfiltered(req, requestId, audit, internal, (identity) => {
@@ -322,7 +323,7 @@ export function createPipeline(deps: PipelineDeps) {
     req: IncomingMessage,
     requestId: string,
     audit: Partial<AuditEntry>,
-    internal: { body: Record<string, unknown> } | undefined,
+    internal: { body: Record<string, unknown>; fromTrusted?: boolean } | undefined,
     identified: (identity: Identity) => void,
   ): Promise<Reply> {
     const method = internal ? 'POST' : (req.method ?? 'GET');
@@ -383,7 +384,7 @@ export function createPipeline(deps: PipelineDeps) {
           method,
           req,
           requestId,
-          identity,
+          internal?.fromTrusted ? { ...identity, trustedDocumentsOnly: false } : identity,
           audit,
           internal !== undefined,
         );

@@ -64,7 +64,7 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, origins: st
 }
 
 /** Encodings the client accepts (`q=0` excluded), lower-cased. */
-function accepted(header: string | string[] | undefined): Set<string> {
+export function accepted(header: string | string[] | undefined): Set<string> {
   const out = new Set<string>();
   const value = Array.isArray(header) ? header.join(',') : (header ?? '');
   for (const part of value.split(',')) {

@@ -1,0 +1,414 @@
+import { once } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import { createGzip, type Gzip } from 'node:zlib';
+import type { Logger } from 'pino';
+import { AuthError, type Identity } from './auth.js';
+import {
+  codesBatchDocument,
+  codesBatchLines,
+  documentsByName,
+  parseSelection,
+  regionPageDocument,
+  regionPageLines,
+  selectionOfDocument,
+  SelectionError,
+  type PageError,
+  type VillageLine,
+  type VillageSelection,
+} from './export-documents.js';
+import type { Reply } from './graphql.js';
+import { accepted, errorBody, readBody, sendJson } from './http.js';
+
+/**
+ * `POST /exports/villages`: every village of a region (or a list of codes) with the caller's
+ * selection, as NDJSON streamed page by page. Each page runs in process through the same
+ * pipeline as /graphql with the caller's request (credentials, scopes, quota — one unit per page —
+ * limits, metrics, audit), so an export answers exactly what /graphql would. See docs/partners.md.
+ */
+export const EXPORTS_PATH = '/exports/villages';
+
+export interface ExportSettings {
+  /** Villages per page (a region's page; a batch of codes is also bounded by MAX_ALIASES). */
+  pageSize: number;
+  maxCodes: number;
+  maxPerCaller: number;
+  maxTotal: number;
+  maxAliases: number;
+  maxBodyBytes: number;
+}
+
+/** Codes of a first page refused for its size: the export retries it with half the villages. */
+const SIZE_CODES = new Set(['COST_LIMIT_EXCEEDED', 'ALIAS_LIMIT_EXCEEDED', 'TOKEN_LIMIT_EXCEEDED']);
+
+/** The HTTP status of a page that answered no villages, by its first error's code. */
+const STATUS_OF_CODE: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  BAD_REQUEST: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  SUBGRAPH_UNAVAILABLE: 503,
+};
+
+/** A page that gave no villages: answered as the response at the start, as a last line later. */
+class PageFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly errors: PageError[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(errors[0]?.message ?? 'export page failed');
+  }
+  get code(): string {
+    return String(this.errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+  }
+}
+
+class BadExport extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+interface ExportRequest {
+  sel: VillageSelection;
+  fromTrusted: boolean;
+  regionCode?: string;
+  codes?: string[];
+  after?: string;
+}
+
+const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
+const VILLAGE_CODE = /^\d{12}$/;
+
+export function createVillageExports(opts: {
+  /** Runs a GraphQL body for the caller of `req` (the gateway's pipeline and audit line). */
+  execute: (
+    req: IncomingMessage,
+    requestId: string,
+    body: Record<string, unknown>,
+    fromTrusted: boolean,
+  ) => Promise<Reply>;
+  authenticate: (req: IncomingMessage) => Promise<Identity>;
+  /** Trusted documents' texts (`document` names one by its operation name). */
+  trusted: Iterable<string>;
+  settings: ExportSettings;
+  logger: Logger;
+}) {
+  const { settings } = opts;
+  const named = documentsByName(opts.trusted);
+  const running = new Map<string, number>();
+  let total = 0;
+
+  function parseRequest(raw: unknown): ExportRequest {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new BadExport('BAD_REQUEST', 'The body must be a JSON object.');
+    }
+    const body = raw as Record<string, unknown>;
+    const { selection, document, regionCode, codes, after } = body;
+    if ((selection === undefined) === (document === undefined)) {
+      throw new BadExport('EXPORT_SELECTION_INVALID', 'Give either `selection` or `document`.');
+    }
+    let sel: VillageSelection | undefined;
+    if (selection !== undefined) {
+      if (typeof selection !== 'string') {
+        throw new BadExport('EXPORT_SELECTION_INVALID', '`selection` must be a string.');
+      }
+      try {
+        sel = parseSelection(selection, settings.maxBodyBytes);
+      } catch (err) {
+        if (err instanceof SelectionError)
+          throw new BadExport('EXPORT_SELECTION_INVALID', err.message);
+        throw err;
+      }
+    } else {
+      const text = typeof document === 'string' ? named.get(document) : undefined;
+      if (text === undefined) {
+        throw new BadExport('EXPORT_DOCUMENT_UNKNOWN', '`document` names no trusted document.');
+      }
+      sel = selectionOfDocument(text);
+      if (!sel) {
+        throw new BadExport(
+          'EXPORT_SELECTION_INVALID',
+          'That trusted document does not select one village (`village(code: …) { … }`).',
+        );
+      }
+    }
+    if (
+      regionCode !== undefined &&
+      (typeof regionCode !== 'string' || !REGION_CODE.test(regionCode))
+    ) {
+      throw new BadExport(
+        'BAD_USER_INPUT',
+        '`regionCode` must be a code of 2, 4, 6 or 9 digits.',
+        'regionCode',
+      );
+    }
+    if (
+      after !== undefined &&
+      (typeof after !== 'string' || after.length === 0 || after.length > 200)
+    ) {
+      throw new BadExport(
+        'BAD_USER_INPUT',
+        '`after` must be a cursor of a line of an export.',
+        'after',
+      );
+    }
+    if (codes === undefined) {
+      if (regionCode === undefined) {
+        throw new BadExport('BAD_USER_INPUT', 'Give `regionCode` (or `codes`).', 'regionCode');
+      }
+      return { sel, fromTrusted: document !== undefined, regionCode, after };
+    }
+    if (
+      !Array.isArray(codes) ||
+      codes.length === 0 ||
+      codes.length > settings.maxCodes ||
+      codes.some((c) => typeof c !== 'string' || !VILLAGE_CODE.test(c))
+    ) {
+      throw new BadExport(
+        'BAD_USER_INPUT',
+        `\`codes\` must be 1 to ${settings.maxCodes} village codes of 12 digits.`,
+        'codes',
+      );
+    }
+    if (regionCode !== undefined && codes.some((c) => !(c as string).startsWith(regionCode))) {
+      throw new BadExport('BAD_USER_INPUT', 'Every code must lie in `regionCode`.', 'codes');
+    }
+    if (after !== undefined && !VILLAGE_CODE.test(after)) {
+      throw new BadExport(
+        'BAD_USER_INPUT',
+        '`after` must be a cursor of a line of an export.',
+        'after',
+      );
+    }
+    const sorted = [...new Set(codes as string[])].sort();
+    return {
+      sel,
+      fromTrusted: document !== undefined,
+      codes: after ? sorted.filter((c) => c > after) : sorted,
+    };
+  }
+
+  /** One page: its lines and where the next starts, or a PageFailure. */
+  async function runPage(
+    req: IncomingMessage,
+    requestId: string,
+    ex: ExportRequest,
+    size: number,
+    after: string | undefined,
+  ): Promise<{ lines: VillageLine[]; next: string | undefined }> {
+    const batch = ex.codes?.filter((c) => after === undefined || c > after).slice(0, size);
+    const body = batch
+      ? {
+          query: codesBatchDocument(ex.sel, batch.length),
+          operationName: 'VillageExportCodes',
+          variables: Object.fromEntries(batch.map((c, i) => [`c${i}`, c])),
+        }
+      : {
+          query: regionPageDocument(ex.sel),
+          operationName: 'VillageExport',
+          variables: { regionCode: ex.regionCode, first: size, after: after ?? null },
+        };
+    const reply = await opts.execute(req, requestId, body, ex.fromTrusted);
+    let parsed: { data?: unknown; errors?: PageError[] };
+    try {
+      parsed = JSON.parse(reply.body) as typeof parsed;
+    } catch {
+      throw new PageFailure(502, errorBody('Unreadable page.', 'INTERNAL_SERVER_ERROR').errors);
+    }
+    const errors = parsed.errors ?? [];
+    if (reply.status !== 200) {
+      const passOn: Record<string, string> = {};
+      for (const name of ['retry-after', 'www-authenticate']) {
+        if (reply.headers[name]) passOn[name] = reply.headers[name];
+      }
+      throw new PageFailure(reply.status, errors.map(withoutLocations), passOn);
+    }
+    if (batch) {
+      const lines = codesBatchLines(batch, parsed as Parameters<typeof codesBatchLines>[1]);
+      if (!lines) throw failureOf(errors);
+      const last = batch[batch.length - 1];
+      return { lines, next: ex.codes!.some((c) => c > last) ? last : undefined };
+    }
+    const page = regionPageLines(parsed as Parameters<typeof regionPageLines>[0]);
+    if (!page) throw failureOf(errors);
+    return { lines: page.lines, next: page.next ?? undefined };
+  }
+
+  function failureOf(errors: PageError[]): PageFailure {
+    const code = String(errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+    return new PageFailure(STATUS_OF_CODE[code] ?? 500, errors.map(withoutLocations));
+  }
+
+  /** The first page, halving its size while the page itself is refused as too large. */
+  async function firstPage(req: IncomingMessage, requestId: string, ex: ExportRequest) {
+    let size = settings.pageSize;
+    if (ex.codes && settings.maxAliases > 0) {
+      size = Math.max(1, Math.min(size, settings.maxAliases - ex.sel.aliases));
+    }
+    for (;;) {
+      try {
+        return { size, page: await runPage(req, requestId, ex, size, ex.after) };
+      } catch (err) {
+        if (!(err instanceof PageFailure) || !SIZE_CODES.has(err.code) || size === 1) throw err;
+        size = Math.ceil(size / 2);
+      }
+    }
+  }
+
+  async function stream(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    ex: ExportRequest,
+  ) {
+    const stopped = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) stopped.abort();
+    });
+    const { size, page: first } = await firstPage(req, requestId, ex);
+    const gzip = accepted(req.headers['accept-encoding']).has('gzip');
+    res.writeHead(200, {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      vary: 'Accept-Encoding',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    });
+    let out: Gzip | ServerResponse = res;
+    if (gzip) {
+      out = createGzip({ level: 1 });
+      pipeline(out, res, () => {});
+    }
+    const sink = out;
+    // Waits while the client is slower than the pages (backpressure); false once it is gone.
+    const write = async (text: string): Promise<boolean> => {
+      if (stopped.signal.aborted) return false;
+      sink.write(text);
+      if (gzip) await new Promise<void>((resolve) => (sink as Gzip).flush(() => resolve()));
+      // Checked after the flush: a 'drain' emitted during it must not be waited for.
+      if (sink.writableNeedDrain && !stopped.signal.aborted) {
+        try {
+          await once(sink, 'drain', { signal: stopped.signal });
+        } catch {
+          return false;
+        }
+      }
+      return !stopped.signal.aborted;
+    };
+    let count = 0;
+    let page = first;
+    let cursor = ex.after;
+    for (;;) {
+      const text = page.lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+      count += page.lines.length;
+      cursor = page.lines.at(-1)?.cursor ?? cursor;
+      if (!(await write(text))) return;
+      if (page.next === undefined) break;
+      try {
+        page = await runPage(req, requestId, ex, size, page.next);
+      } catch (err) {
+        if (!(err instanceof PageFailure)) throw err;
+        const e = err.errors[0];
+        const retryAfter = err.headers['retry-after'];
+        const error = {
+          code: err.code,
+          message: e?.message ?? 'The export stopped.',
+          ...(retryAfter ? { retryAfter: Number(retryAfter) } : {}),
+        };
+        await write(`${JSON.stringify({ error, ...(cursor ? { cursor } : {}), count })}\n`);
+        sink.end();
+        return;
+      }
+      if (stopped.signal.aborted) return;
+    }
+    await write(`${JSON.stringify({ done: true, count })}\n`);
+    sink.end();
+  }
+
+  /** Takes a slot for the caller; undefined when the caller or the gateway is at its bound. */
+  function acquire(caller: string): (() => void) | string {
+    if ((running.get(caller) ?? 0) >= settings.maxPerCaller) return 'EXPORT_CONCURRENCY_LIMITED';
+    if (total >= settings.maxTotal) return 'EXPORTS_BUSY';
+    running.set(caller, (running.get(caller) ?? 0) + 1);
+    total += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      total -= 1;
+      const n = (running.get(caller) ?? 1) - 1;
+      if (n === 0) running.delete(caller);
+      else running.set(caller, n);
+    };
+  }
+
+  return {
+    matches: (path: string) => path === EXPORTS_PATH,
+    /** Exports running now (for tests and metrics). */
+    running: () => total,
+    async handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+      if (req.method !== 'POST') {
+        return sendJson(res, 405, errorBody('Use POST.', 'METHOD_NOT_ALLOWED'), { allow: 'POST' });
+      }
+      const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (type !== 'application/json') {
+        return sendJson(res, 415, errorBody('Send a JSON body (application/json).', 'BAD_REQUEST'));
+      }
+      let identity: Identity;
+      try {
+        identity = await opts.authenticate(req);
+      } catch (err) {
+        if (!(err instanceof AuthError)) throw err;
+        return sendJson(res, 401, errorBody(err.message, err.code), {
+          'www-authenticate': 'Bearer, ApiKey header="x-api-key"',
+        });
+      }
+      let ex: ExportRequest;
+      try {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(await readBody(req, settings.maxBodyBytes));
+        } catch (err) {
+          if (err instanceof SyntaxError)
+            throw new BadExport('BAD_REQUEST', 'Malformed JSON body.');
+          throw err;
+        }
+        ex = parseRequest(raw);
+      } catch (err) {
+        if (!(err instanceof BadExport)) throw err;
+        const extra = err.field ? { field: err.field } : {};
+        return sendJson(res, 400, errorBody(err.message, err.code, extra));
+      }
+      const slot = acquire(identity.id);
+      if (typeof slot === 'string') {
+        const mine = slot === 'EXPORT_CONCURRENCY_LIMITED';
+        const message = mine
+          ? `At most ${settings.maxPerCaller} exports run at once for one caller.`
+          : 'The gateway runs as many exports as it takes; try again shortly.';
+        return sendJson(res, mine ? 429 : 503, errorBody(message, slot), { 'retry-after': '5' });
+      }
+      try {
+        await stream(req, res, requestId, ex);
+      } catch (err) {
+        if (!(err instanceof PageFailure)) throw err;
+        if (res.headersSent) return void res.end();
+        sendJson(res, err.status, { errors: err.errors }, err.headers);
+      } finally {
+        slot();
+        if (!res.writableEnded && res.headersSent) opts.logger.debug({ requestId }, 'export cut');
+      }
+    },
+  };
+}
+
+function withoutLocations(e: PageError): PageError {
+  const { locations: _locations, ...rest } = e;
+  return rest;
+}

@@ -1,0 +1,367 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../gateway/documents.js';
+import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
+
+// Songyang county (Lishui): a few hundred village-level units, so an export spans several pages.
+const REGION = '331124';
+const PROFILE =
+  '{ code name kind township { name } county { name } culture { auditorium { name services } } healthcare { clinic { name } } commerce { storeCount } }';
+
+let stack: Stack;
+let base: string;
+const dir = mkdtempSync(join(tmpdir(), 'rdsg-exports-'));
+
+beforeAll(async () => {
+  stack = await bootStack({ scopes: [REGION] });
+  base = `http://127.0.0.1:${stack.gateway.port}`;
+});
+afterAll(() => stack?.close());
+
+interface Line {
+  cursor?: string;
+  code?: string;
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[];
+  done?: boolean;
+  count?: number;
+  error?: { code: string; retryAfter?: number };
+}
+
+const originOf = (gw: ExtraGateway) => new URL(gw.url).origin;
+
+function post(
+  origin: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+) {
+  return fetch(`${origin}/exports/villages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'accept-encoding': 'identity', ...headers },
+    body: JSON.stringify(body),
+    signal,
+  });
+}
+
+const parseLines = (text: string): Line[] =>
+  text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Line);
+
+async function exportAll(origin: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await post(origin, body, headers);
+  const text = await res.text();
+  return { res, lines: res.status === 200 ? parseLines(text) : [], text };
+}
+
+/** Reads an export's lines until `n` have arrived, then cuts the connection. */
+async function readThenCut(origin: string, body: unknown, n: number): Promise<Line[]> {
+  const cut = new AbortController();
+  const res = await post(origin, body, {}, cut.signal);
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  const lines: Line[] = [];
+  while (lines.length < n) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffered += decoder.decode(value, { stream: true });
+    const parts = buffered.split('\n');
+    buffered = parts.pop()!;
+    for (const p of parts) if (lines.length < n) lines.push(JSON.parse(p) as Line);
+  }
+  cut.abort();
+  await reader.cancel().catch(() => {});
+  return lines;
+}
+
+/** The paged API's answer: every node of the region with the same selection, in code order. */
+interface PagedVillages {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string };
+  edges: { node: Record<string, unknown> }[];
+}
+
+async function pagedVillages(selection: string) {
+  const nodes: Record<string, unknown>[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const res: { body: { data?: { villages: PagedVillages } | null; errors?: unknown } } =
+      await stack.query<{ villages: PagedVillages }>(
+        `query Paged($r: ID!, $after: String) { villages(filter: { regionCode: $r }, first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node ${selection} } } }`,
+        { r: REGION, after },
+      );
+    expect(res.body.errors).toBeUndefined();
+    const page: PagedVillages = res.body.data!.villages;
+    nodes.push(...page.edges.map((e) => e.node));
+    if (!page.pageInfo.hasNextPage) return { nodes, totalCount: page.totalCount };
+    after = page.pageInfo.endCursor;
+  }
+}
+
+async function fetchesSoFar(origin: string): Promise<number> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  let sum = 0;
+  for (const m of text.matchAll(/^gateway_subgraph_fetches_total\{[^}]*\} (\d+)/gm))
+    sum += Number(m[1]);
+  return sum;
+}
+
+/** The whole export of the region (set by the first test; later ones compare with it). */
+let full: Line[];
+
+describe('POST /exports/villages', () => {
+  it('streams every village of the region once, as the paged API answers it, then a done line', async () => {
+    const startedAt = performance.now();
+    const { res, lines } = await exportAll(base, { selection: PROFILE, regionCode: REGION });
+    const seconds = (performance.now() - startedAt) / 1000;
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    const last = lines.pop()!;
+    full = lines;
+    const paged = await pagedVillages(PROFILE);
+    expect(paged.totalCount).toBeGreaterThan(200);
+    expect(last).toEqual({ done: true, count: paged.totalCount });
+    expect(lines).toHaveLength(paged.totalCount);
+    expect(lines.map((l) => l.data)).toEqual(paged.nodes);
+    expect(lines.every((l) => l.errors === undefined && typeof l.cursor === 'string')).toBe(true);
+    expect(lines.map((l) => l.code)).toEqual(paged.nodes.map((n) => n.code));
+    // Some villages have figures from the other subgraphs (not only places' fields).
+    expect(lines.some((l) => (l.data!.culture as { auditorium: unknown })?.auditorium)).toBe(true);
+    process.stdout.write(
+      `export of ${REGION}: ${lines.length} villages in ${seconds.toFixed(2)} s (${(lines.length / seconds).toFixed(0)} villages/s)\n`,
+    );
+  });
+
+  it('resumes a download cut midway from its last cursor: every village exactly once', async () => {
+    const first = await readThenCut(base, { selection: '{ code name }', regionCode: REGION }, 150);
+    expect(first).toHaveLength(150);
+    const rest = await exportAll(base, {
+      selection: '{ code name }',
+      regionCode: REGION,
+      after: first.at(-1)!.cursor,
+    });
+    expect(rest.res.status).toBe(200);
+    const done = rest.lines.pop()!;
+    expect(done).toEqual({ done: true, count: full.length - 150 });
+    const codes = [...first, ...rest.lines].map((l) => l.code);
+    expect(codes).toEqual(full.map((l) => l.code));
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
+  it('compresses with gzip when the client accepts it', async () => {
+    const { status, headers, body } = await new Promise<{
+      status: number;
+      headers: Record<string, unknown>;
+      body: Buffer;
+    }>((resolve, reject) => {
+      const req = request(
+        `${base}/exports/villages`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify({ selection: PROFILE, regionCode: REGION }));
+    });
+    expect(status).toBe(200);
+    expect(headers['content-encoding']).toBe('gzip');
+    const lines = parseLines(gunzipSync(body).toString('utf8'));
+    expect(lines.pop()).toEqual({ done: true, count: full.length });
+    expect(lines).toEqual(full);
+    expect(body.length).toBeLessThan(JSON.stringify(full).length / 3);
+  });
+
+  it('exports exactly the villages of a list of codes, in code order', async () => {
+    const pick = [full[200], full[3], full[57], full[3], full[120]].map((l) => l.code!);
+    const { res, lines } = await exportAll(base, { selection: PROFILE, codes: pick });
+    expect(res.status).toBe(200);
+    expect(lines.pop()).toEqual({ done: true, count: 4 });
+    const expected = [full[3], full[57], full[120], full[200]];
+    expect(lines).toEqual(expected.map((l) => ({ cursor: l.code, code: l.code, data: l.data })));
+    // Resumable too: after the second code, the last two.
+    const rest = await exportAll(base, {
+      selection: '{ code }',
+      codes: pick,
+      after: full[57].code,
+    });
+    expect(rest.lines.map((l) => l.code ?? l.done)).toEqual([full[120].code, full[200].code, true]);
+  });
+
+  it('refuses a bad request before streaming, with a stable code', async () => {
+    const cases: [unknown, number, string, string?][] = [
+      [{ selection: 'query { code }', regionCode: REGION }, 400, 'EXPORT_SELECTION_INVALID'],
+      [{ selection: '{ code', regionCode: REGION }, 400, 'EXPORT_SELECTION_INVALID'],
+      [{ regionCode: REGION }, 400, 'EXPORT_SELECTION_INVALID'],
+      [{ selection: '{ code nope }', regionCode: REGION }, 400, 'GRAPHQL_VALIDATION_FAILED'],
+      [
+        { selection: '{ provinces { code } }', regionCode: REGION },
+        400,
+        'GRAPHQL_VALIDATION_FAILED',
+      ],
+      [{ document: 'NoSuchDocument', regionCode: REGION }, 400, 'EXPORT_DOCUMENT_UNKNOWN'],
+      [{ selection: '{ code }' }, 400, 'BAD_USER_INPUT', 'regionCode'],
+      [{ selection: '{ code }', regionCode: 'abc' }, 400, 'BAD_USER_INPUT', 'regionCode'],
+      [{ selection: '{ code }', codes: ['33112410'] }, 400, 'BAD_USER_INPUT', 'codes'],
+      [
+        { selection: '{ code }', codes: Array(1001).fill(full[0].code) },
+        400,
+        'BAD_USER_INPUT',
+        'codes',
+      ],
+      [
+        { selection: '{ code }', regionCode: REGION, after: 'not-a-cursor' },
+        400,
+        'BAD_USER_INPUT',
+        'after',
+      ],
+    ];
+    for (const [body, status, code, field] of cases) {
+      const res = await post(base, body);
+      const answer = (await res.json()) as { errors: { extensions: Record<string, unknown> }[] };
+      expect([JSON.stringify(body).slice(0, 60), res.status]).toEqual([
+        JSON.stringify(body).slice(0, 60),
+        status,
+      ]);
+      expect(answer.errors[0].extensions.code).toBe(code);
+      if (field) expect(answer.errors[0].extensions.field).toBe(field);
+    }
+    const get = await fetch(`${base}/exports/villages`);
+    expect(get.status).toBe(405);
+  });
+});
+
+describe('exports charged and bounded per caller', () => {
+  it('charges a unit a page: a terminal line when the quota runs out mid-stream, 429 at the start after', async () => {
+    const gw = await stack.extraGateway({ ANONYMOUS_DAILY_QUOTA: '3', EXPORT_PAGE_SIZE: '50' });
+    try {
+      const { res, lines } = await exportAll(originOf(gw), {
+        selection: '{ code }',
+        regionCode: REGION,
+      });
+      expect(res.status).toBe(200);
+      const last = lines.pop()!;
+      expect(lines).toHaveLength(150);
+      expect(last.error?.code).toBe('QUOTA_EXCEEDED');
+      expect(last.error?.retryAfter).toBeGreaterThan(0);
+      expect(last).toMatchObject({ cursor: lines[149].cursor, count: 150 });
+      expect(lines.map((l) => l.code)).toEqual(full.slice(0, 150).map((l) => l.code));
+
+      const again = await post(originOf(gw), { selection: '{ code }', regionCode: REGION });
+      expect(again.status).toBe(429);
+      expect(again.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(
+        ((await again.json()) as { errors: { extensions: { code: string } }[] }).errors[0]
+          .extensions.code,
+      ).toBe('QUOTA_EXCEEDED');
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('runs one export at a time per caller here, and stops its subgraph work when the client leaves', async () => {
+    const gw = await stack.extraGateway({ EXPORT_PAGE_SIZE: '5', EXPORT_MAX_PER_CALLER: '1' });
+    const origin = originOf(gw);
+    try {
+      const cut = new AbortController();
+      const running = await post(
+        origin,
+        { selection: PROFILE, regionCode: REGION },
+        {},
+        cut.signal,
+      );
+      expect(running.status).toBe(200);
+      const second = await post(origin, { selection: '{ code }', regionCode: REGION });
+      expect(second.status).toBe(429);
+      expect(second.headers.get('retry-after')).toBe('5');
+      expect(
+        ((await second.json()) as { errors: { extensions: { code: string } }[] }).errors[0]
+          .extensions.code,
+      ).toBe('EXPORT_CONCURRENCY_LIMITED');
+      cut.abort();
+      await new Promise((r) => setTimeout(r, 300));
+      const afterCut = await fetchesSoFar(origin);
+      await new Promise((r) => setTimeout(r, 700));
+      expect(await fetchesSoFar(origin)).toBe(afterCut);
+      // Far fewer fetches than the whole export (80+ pages, several subgraphs each) would take.
+      expect(afterCut).toBeLessThan(100);
+      // The slot is free again.
+      const next = await exportAll(origin, { selection: '{ code }', codes: [full[0].code] });
+      expect(next.res.status).toBe(200);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('exports see what their caller may see', () => {
+  it('nulls a field needing a scope the caller lacks, with FORBIDDEN at its path in the line', async () => {
+    const supergraph = readFileSync('schema/supergraph.graphql', 'utf8').replace(
+      'culture: VillageCulture @join__field(graph: CULTURE)',
+      'culture: VillageCulture @join__field(graph: CULTURE) @requiresScopes(scopes: [["culture:private"]])',
+    );
+    const path = join(dir, 'supergraph.graphql');
+    writeFileSync(path, supergraph);
+    const gw = await stack.extraGateway({ SUPERGRAPH_PATH: path });
+    try {
+      const codes = [full[1].code!, full[2].code!];
+      const { res, lines } = await exportAll(
+        originOf(gw),
+        { selection: '{ code name culture { auditorium { name } } }', codes },
+        stack.steward, // an API key without that scope
+      );
+      expect(res.status).toBe(200);
+      expect(lines.slice(0, 2)).toEqual(
+        [full[1], full[2]].map((l) => ({
+          cursor: l.code,
+          code: l.code,
+          data: { code: l.code, name: l.data!.name, culture: null },
+          errors: [
+            {
+              message: '`Village.culture` needs the scope `culture:private`.',
+              path: ['culture'],
+              extensions: { code: 'FORBIDDEN' },
+            },
+          ],
+        })),
+      );
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('runs a trusted document by name: what it selects on its village', async () => {
+    const body = 'query VillageCard($code: ID!) { village(code: $code) { code name kind } }';
+    const manifest = join(dir, 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ [sha256(body)]: body }));
+    const gw = await stack.extraGateway({ TRUSTED_DOCUMENTS_PATH: manifest });
+    try {
+      const { res, lines } = await exportAll(originOf(gw), {
+        document: 'VillageCard',
+        regionCode: REGION,
+      });
+      expect(res.status).toBe(200);
+      expect(lines.pop()).toEqual({ done: true, count: full.length });
+      expect(lines.map((l) => l.data)).toEqual(
+        full.map((l) => ({ code: l.code, name: l.data!.name, kind: l.data!.kind })),
+      );
+    } finally {
+      await gw.close();
+    }
+  });
+});
