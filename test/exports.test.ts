@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../gateway/documents.js';
+import { FileKeyStore } from '../gateway/keys.js';
 import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
 
 // Songyang county (Lishui): a few hundred village-level units, so an export spans several pages.
@@ -345,21 +346,35 @@ describe('exports see what their caller may see', () => {
     }
   });
 
-  it('runs a trusted document by name: what it selects on its village', async () => {
+  it('runs a trusted document by name, also for a key restricted to trusted documents', async () => {
     const body = 'query VillageCard($code: ID!) { village(code: $code) { code name kind } }';
     const manifest = join(dir, 'manifest.json');
     writeFileSync(manifest, JSON.stringify({ [sha256(body)]: body }));
-    const gw = await stack.extraGateway({ TRUSTED_DOCUMENTS_PATH: manifest });
+    const keysPath = join(dir, 'keys.json');
+    const { key } = await new FileKeyStore(keysPath, 0).create({
+      name: 'partner',
+      owner: 'p',
+      scopes: [],
+      trustedDocumentsOnly: true,
+    });
+    const gw = await stack.extraGateway({ TRUSTED_DOCUMENTS_PATH: manifest, KEYS_PATH: keysPath });
+    const partner = { 'x-api-key': key };
     try {
-      const { res, lines } = await exportAll(originOf(gw), {
-        document: 'VillageCard',
-        regionCode: REGION,
-      });
+      const { res, lines } = await exportAll(
+        originOf(gw),
+        { document: 'VillageCard', regionCode: REGION },
+        partner,
+      );
       expect(res.status).toBe(200);
       expect(lines.pop()).toEqual({ done: true, count: full.length });
       expect(lines.map((l) => l.data)).toEqual(
         full.map((l) => ({ code: l.code, name: l.data!.name, kind: l.data!.kind })),
       );
+      // A selection of its own is not a registered operation.
+      const own = await post(originOf(gw), { selection: '{ code }', regionCode: REGION }, partner);
+      expect(own.status).toBe(400);
+      const answer = (await own.json()) as { errors: { extensions: { code: string } }[] };
+      expect(answer.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
     } finally {
       await gw.close();
     }
