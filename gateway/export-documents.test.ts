@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  codesBatchDocument,
+  codesBatchLines,
+  parseSelection,
+  regionPageLines,
+  selectionOfDocument,
+  SelectionError,
+} from './export-documents.js';
+
+describe('parseSelection', () => {
+  it('takes one selection set, with the fragments it spreads, and counts its aliases', () => {
+    const sel = parseSelection(
+      '{ code n: name ...F } fragment F on Village { kind k: code }',
+      1000,
+    );
+    expect(sel.selection).toBe('{\n  code\n  n: name\n  ...F\n}');
+    expect(sel.fragments).toBe('fragment F on Village {\n  kind\n  k: code\n}');
+    expect(sel.aliases).toBe(2);
+  });
+
+  it('refuses anything that is not one selection set', () => {
+    for (const text of [
+      '',
+      '{ code',
+      'query { code }',
+      'query Q { code }',
+      '{ code } { name }',
+      '{ code } query Q { name }',
+      'fragment F on Village { code }',
+      'x'.repeat(101),
+    ]) {
+      expect(() => parseSelection(text, 100), text).toThrow(SelectionError);
+    }
+  });
+});
+
+describe('selectionOfDocument', () => {
+  it('exports what a one-village operation selects', () => {
+    const sel = selectionOfDocument(
+      'query Card($code: ID!) { village(code: $code) { code name } }',
+    );
+    expect(sel?.selection).toBe('{\n  code\n  name\n}');
+  });
+
+  it('refuses other documents', () => {
+    for (const text of [
+      '{ provinces { code } }',
+      'query Two($c: ID!) { village(code: $c) { code } provinces { code } }',
+      'mutation M { village { code } }',
+      'query A { village(code: "1") { code } } query B { provinces { code } }',
+      'not graphql',
+    ]) {
+      expect(selectionOfDocument(text), text).toBeUndefined();
+    }
+  });
+});
+
+describe('splitting a page into village lines', () => {
+  it('gives each village its errors with paths relative to it', () => {
+    const forbidden = { message: 'no', extensions: { code: 'FORBIDDEN' } };
+    const page = regionPageLines({
+      data: {
+        villages: {
+          pageInfo: { hasNextPage: true, endCursor: 'c2' },
+          edges: [
+            { cursor: 'c1', exportKey: { code: '1' }, node: { culture: null } },
+            { cursor: 'c2', exportKey: { code: '2' }, node: { culture: { a: 1 } } },
+          ],
+        },
+      },
+      errors: [{ ...forbidden, path: ['villages', 'edges', 0, 'node', 'culture'], locations: [] }],
+    });
+    expect(page).toEqual({
+      next: 'c2',
+      lines: [
+        {
+          cursor: 'c1',
+          code: '1',
+          data: { culture: null },
+          errors: [{ ...forbidden, path: ['culture'] }],
+        },
+        { cursor: 'c2', code: '2', data: { culture: { a: 1 } } },
+      ],
+    });
+    expect(regionPageLines({ data: { villages: null }, errors: [forbidden] })).toBeUndefined();
+  });
+
+  it('reads a batch of codes by alias; an error of no village goes to each', () => {
+    const down = { message: 'down', extensions: { code: 'SUBGRAPH_UNAVAILABLE' } };
+    const lines = codesBatchLines(['a', 'b'], {
+      data: { v0: { code: 'a' }, v1: null },
+      errors: [{ ...down, path: ['v1'] }, down],
+    });
+    expect(lines).toEqual([
+      { cursor: 'a', code: 'a', data: { code: 'a' }, errors: [down] },
+      { cursor: 'b', code: 'b', data: null, errors: [{ ...down, path: [] }, down] },
+    ]);
+  });
+
+  it('writes the selection once, as a fragment, for a batch of codes', () => {
+    const doc = codesBatchDocument(parseSelection('{ code }', 100), 2);
+    expect(doc).toContain('v1: village(code: $c1) { ...VillageExportSelection }');
+    expect(doc.match(/fragment VillageExportSelection/g)).toHaveLength(1);
+  });
+});
