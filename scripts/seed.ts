@@ -4,12 +4,19 @@
  *   npm run seed -- [--scope zhejiang|national|<region code>] [--seed N] [--only a,b] [--if-empty]
  *
  * Databases come from the subgraphs' own variables (PLACES_DATABASE_URL, …; SQLite files under
- * data/ by default). Each database is migrated first.
+ * data/ by default). Each database is migrated first. Places is loaded first; each domain
+ * subgraph records the scope in its own database (loaded_scope), and its writes refuse villages
+ * outside the recorded scopes, which places does not hold (docs/data.md).
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadSubgraphConfig, type SubgraphName } from '../subgraphs/shared/config.js';
 import { openDatabase, type EntityManager } from '../subgraphs/shared/database.js';
+import {
+  LoadedScope,
+  loadedPrefixes,
+  recordLoadedScope,
+} from '../subgraphs/shared/loaded-scope.js';
 import { SUBGRAPHS } from './subgraphs.js';
 
 const { values } = parseArgs({
@@ -59,6 +66,14 @@ for (const def of SUBGRAPHS) {
       const count = await (orm.em.fork() as EntityManager).count(def.entities[0].name);
       if (count > 0) {
         console.log(`${def.name}: already loaded (${count} ${def.entities[0].name} rows), skipped`);
+        // A database loaded before scopes were recorded takes this command's scope, which loaded
+        // places too (the same command, places first): writes check villages against it.
+        if (def.entities.includes(LoadedScope)) {
+          const knex = (orm.em.fork() as EntityManager).getKnex();
+          if ((await loadedPrefixes(knex)).length === 0) {
+            await recordLoadedScope(knex, values.scope!);
+          }
+        }
         continue;
       }
     }

@@ -10,6 +10,11 @@ import { bootStack, type Stack } from './support/stack.js';
  */
 const SONGYANG_VILLAGE = '331124001200';
 const AUDITORIUM = `aud-${SONGYANG_VILLAGE}`;
+/** Real village-level units outside the loaded scope: places does not hold them. */
+const BEIJING_VILLAGE = '110101001001';
+const HOUCANG = '330203009205';
+/** An urban community of Songyang: places holds every village-level unit of a loaded scope. */
+const SONGYANG_COMMUNITY = '331124001001';
 const STORE = `store-${SONGYANG_VILLAGE}-2`;
 
 let stack: Stack;
@@ -130,6 +135,9 @@ describe('bad write input is refused, naming the field, with nothing written', (
       'input.villageCode',
     ],
     ['a village code of a county', { villageCode: '331124000000' }, 'input.villageCode'],
+    // Real villages of the division list that places does not hold (only Songyang is loaded).
+    ['a Beijing village', { villageCode: BEIJING_VILLAGE }, 'input.villageCode'],
+    ['a Zhejiang village outside Songyang', { villageCode: HOUCANG }, 'input.villageCode'],
     ['jobs past the per-store bound', { jobs: 2_000_000_000 }, 'input.jobs'],
     ['negative jobs', { jobs: -1 }, 'input.jobs'],
     ['30 February', { openedOn: '2020-02-30' }, 'input.openedOn'],
@@ -227,6 +235,26 @@ describe('bad write input is refused, naming the field, with nothing written', (
       expect(counted[key].commerce.jobs.count).toBe(was[key].commerce.jobs.count + 10_000);
       expect(counted[key].commerce.stores.total).toBe(was[key].commerce.stores.total + 1);
     }
+  });
+
+  it('registerOnlineStore: a village is accepted exactly when places holds it', async () => {
+    const PLACES = `{ inside: village(code: "${SONGYANG_COMMUNITY}") { code }
+      beijing: village(code: "${BEIJING_VILLAGE}") { code }
+      houcang: village(code: "${HOUCANG}") { code } }`;
+    const held = await stack.query(PLACES);
+    expect(held.body).toEqual({
+      data: { inside: { code: SONGYANG_COMMUNITY }, beijing: null, houcang: null },
+    });
+    const before = await rowCounts('commerce');
+    const res = await stack.query<Record<string, any>>( // eslint-disable-line @typescript-eslint/no-explicit-any
+      `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) { villageCode } }`,
+      { i: store({ villageCode: SONGYANG_COMMUNITY }) },
+      stack.steward,
+    );
+    expect(res.body).toEqual({
+      data: { registerOnlineStore: { villageCode: SONGYANG_COMMUNITY } },
+    });
+    expect((await rowCounts('commerce')).online_store).toBe(before.online_store + 1);
   });
 
   it('accepts good input, trimmed', async () => {

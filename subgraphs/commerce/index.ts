@@ -1,4 +1,5 @@
 import { IdempotencyKey } from '../shared/idempotency.js';
+import { LoadedScope } from '../shared/loaded-scope.js';
 import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { createCommerceContext, type CommerceContext } from './context.js';
 import { migrations } from './migrations/index.js';
@@ -32,6 +33,8 @@ export const commerceSubgraph: SubgraphDefinition<CommerceContext> = {
     CommerceRegionMonth,
     // Exactly-once writes: keys stored in the same transaction as the write.
     IdempotencyKey,
+    // The scopes the seed command loaded: which villages places holds (docs/data.md).
+    LoadedScope,
   ],
   migrations,
   buildSchema: buildCommerceSchema,

@@ -1,4 +1,5 @@
 import { IdempotencyKey } from '../shared/idempotency.js';
+import { LoadedScope } from '../shared/loaded-scope.js';
 import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { Auditorium } from './auditorium/auditorium.entity.js';
 import { createCultureContext, type CultureContext } from './context.js';
@@ -23,6 +24,8 @@ export const cultureSubgraph: SubgraphDefinition<CultureContext> = {
     RegionUsageRollup,
     // Exactly-once writes: keys stored in the same transaction as the write.
     IdempotencyKey,
+    // The scopes the seed command loaded: which villages places holds (docs/data.md).
+    LoadedScope,
   ],
   migrations,
   buildSchema: buildCultureSchema,

@@ -1,4 +1,5 @@
 import { IdempotencyKey } from '../shared/idempotency.js';
+import { LoadedScope } from '../shared/loaded-scope.js';
 import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { createHealthcareContext, type HealthcareContext } from './context.js';
 import { VillageAccess } from './access/village-access.entity.js';
@@ -25,6 +26,8 @@ export const healthcareSubgraph: SubgraphDefinition<HealthcareContext> = {
     RegionBookingRollup,
     // Exactly-once writes: keys stored in the same transaction as the write.
     IdempotencyKey,
+    // The scopes the seed command loaded: which villages places holds (docs/data.md).
+    LoadedScope,
   ],
   migrations,
   buildSchema: buildHealthcareSchema,

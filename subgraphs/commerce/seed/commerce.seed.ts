@@ -3,6 +3,7 @@ import type { Orm } from '../../shared/database.js';
 import { isRuralVillageName, readDivisions, scopePrefix } from '../../shared/divisions.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { SeedClock, loadTables, seedTransaction, villageProgress } from '../../shared/seed-load.js';
+import { recordLoadedScope } from '../../shared/loaded-scope.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { SONGYANG, rebuildRollups } from '../rollup/rollup.rebuild.js';
 import { Platform } from '../store/store.entity.js';
@@ -73,6 +74,8 @@ export async function seedCommerce(orm: Orm, opts: SeedOptions): Promise<SeedRes
   const progress = await villageProgress(opts, prefix);
   const clock = new SeedClock();
   const rows = await seedTransaction(orm, async (em, trx) => {
+    // Writes refuse villages outside the loaded scopes: places holds no others (docs/data.md).
+    await recordLoadedScope(trx, opts.scope);
     await deleteSyntheticRows(trx, prefix);
     clock.lap('delete');
     const written = await loadTables(

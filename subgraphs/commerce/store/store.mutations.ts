@@ -6,6 +6,7 @@ import { calendarDate, count, id, optionalText, text } from '../../shared/argume
 import { villageCode } from '../../shared/division-codes.js';
 import { badUserInput } from '../../shared/errors.js';
 import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
+import { villageInLoadedScope } from '../../shared/loaded-scope.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import type { CommerceContext } from '../context.js';
@@ -23,10 +24,14 @@ export function reportSource(source: string | null | undefined): string {
   return optionalText(source, 'input.source', 500) ?? STEWARD_SOURCE;
 }
 
-/** A registration checked by the shared argument rules, its village in the division list. */
-async function registration(input: RegisterOnlineStoreInput) {
+/**
+ * A registration checked by the shared argument rules, its village in the division list and in
+ * a loaded scope (so places holds it: docs/data.md, "Cross-subgraph references").
+ */
+async function registration(input: RegisterOnlineStoreInput, knex: Knex) {
   const name = text(input.name, 'input.name', 200);
   await villageCode(input.villageCode, 'input.villageCode');
+  await villageInLoadedScope(knex, input.villageCode, 'input.villageCode');
   calendarDate(input.openedOn, 'input.openedOn');
   count(input.jobs, 'input.jobs', MAX_STORE_JOBS);
   if (input.enterpriseId !== null && input.enterpriseId !== undefined) {
@@ -48,7 +53,7 @@ export class StoreMutationResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<OnlineStore> {
     requireWriter(ctx, 'commerce:write');
-    const { name, source } = await registration(input);
+    const { name, source } = await registration(input, ctx.em.getKnex());
     const id = `store-${randomUUID().replaceAll('-', '')}`;
     const keyed = keyedWrite(ctx, info);
     return ctx.em.transactional(async (tem) => {

@@ -13,6 +13,7 @@ import {
   seedTransaction,
   villageProgress,
 } from '../../shared/seed-load.js';
+import { recordLoadedScope } from '../../shared/loaded-scope.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import {
   ZHEJIANG_AUDITORIUM_COVERAGE,
@@ -138,6 +139,8 @@ export async function seedCulture(orm: Orm, opts: SeedOptions): Promise<SeedResu
   const like = `${prefix}%`;
   const clock = new SeedClock();
   const rows = await seedTransaction(orm, async (em, trx) => {
+    // Writes refuse villages outside the loaded scopes: places holds no others (docs/data.md).
+    await recordLoadedScope(trx, opts.scope);
     await trx.raw('delete from auditorium_resource where village_code like ?', [like]);
     for (const table of ['auditorium_usage', 'auditorium_event', 'auditorium']) {
       await trx.raw(`delete from ${table} where village_code like ? and provenance_kind = ?`, [

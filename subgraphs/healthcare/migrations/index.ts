@@ -3,19 +3,23 @@ import type { MigrationSets } from '../../shared/database.js';
 import { Migration20261128192723_init as sqlite0 } from './sqlite/Migration20261128192723_init.js';
 import { Migration20261128193806_access_assistance_rollups as sqlite1 } from './sqlite/Migration20261128193806_access_assistance_rollups.js';
 import { Migration20261203070313_idempotency_keys as sqlite2 } from './sqlite/Migration20261203070313_idempotency_keys.js';
+import { Migration20261203072958_loaded_scope as sqlite3 } from './sqlite/Migration20261203072958_loaded_scope.js';
 import { Migration20261128192723_init as postgresql0 } from './postgresql/Migration20261128192723_init.js';
 import { Migration20261128193807_access_assistance_rollups as postgresql1 } from './postgresql/Migration20261128193807_access_assistance_rollups.js';
 import { Migration20261203070314_idempotency_keys as postgresql2 } from './postgresql/Migration20261203070314_idempotency_keys.js';
+import { Migration20261203072958_loaded_scope as postgresql3 } from './postgresql/Migration20261203072958_loaded_scope.js';
 
 export const migrations: MigrationSets = {
   sqlite: [
     { name: 'Migration20261128192723_init', class: sqlite0 },
     { name: 'Migration20261128193806_access_assistance_rollups', class: sqlite1 },
     { name: 'Migration20261203070313_idempotency_keys', class: sqlite2 },
+    { name: 'Migration20261203072958_loaded_scope', class: sqlite3 },
   ],
   postgresql: [
     { name: 'Migration20261128192723_init', class: postgresql0 },
     { name: 'Migration20261128193807_access_assistance_rollups', class: postgresql1 },
     { name: 'Migration20261203070314_idempotency_keys', class: postgresql2 },
+    { name: 'Migration20261203072958_loaded_scope', class: postgresql3 },
   ],
 };
