@@ -6,8 +6,18 @@ import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import type { HealthcareContext } from '../context.js';
-import { rebuildBookingRollups } from '../region/rollup.js';
-import { count, id, month as monthArgument, text } from '../../shared/arguments.js';
+import {
+  MAX_BOOKINGS_TOTAL,
+  largestBookingWindow,
+  rebuildBookingRollups,
+} from '../region/rollup.js';
+import {
+  MAX_RANGE_MONTHS,
+  count,
+  id,
+  month as monthArgument,
+  text,
+} from '../../shared/arguments.js';
 import { AssistancePoint } from './assistance-point.entity.js';
 import { AssistedBookingMonth } from './assisted-booking.entity.js';
 import { ReportAssistedBookingsInput } from './assistance.inputs.js';
@@ -35,12 +45,24 @@ export class AssistanceMutationResolver {
       insurance: count(input.insurance, 'input.insurance'),
     };
     const source = text(input.source, 'input.source', 500);
+    // A refused total names the largest count of the report.
+    const field = (
+      [
+        ['input.doctorAppointments', counts.doctor_appointments],
+        ['input.testResults', counts.test_results],
+        ['input.insurance', counts.insurance],
+      ] as const
+    ).reduce((a, b) => (b[1] > a[1] ? b : a))[0];
     const point = await ctx.em.findOne(AssistancePoint, { id: input.pointId });
     if (!point) throw badUserInput('No assistance point has this id.', 'input.pointId');
     const keyed = keyedWrite(ctx, info);
     return ctx.em.transactional(async (tem) => {
       const trx = tem.getTransactionContext<Knex.Transaction>()!;
       return once(trx, keyed, codecOf(AssistedBookingMonth), async () => {
+        const previous = (await trx('assisted_booking_month')
+          .select(trx.raw('doctor_appointments + test_results + insurance as total'))
+          .where({ point_id: point.id, month })
+          .first()) as { total: number | string } | undefined;
         await trx('assisted_booking_month')
           .insert({
             point_id: point.id,
@@ -55,6 +77,23 @@ export class AssistanceMutationResolver {
           .onConflict(['point_id', 'month'])
           .merge();
         await rebuildBookingRollups(trx, { villageCode: point.villageCode, month });
+        // The rollups are 64-bit; the API answers bookings as GraphQL Int, so a report that
+        // raises a total past its range is refused here (rolling back) rather than failing
+        // later reads. A report that lowers the figures is always taken.
+        const raised =
+          counts.doctor_appointments + counts.test_results + counts.insurance >
+          Number(previous?.total ?? 0);
+        if (
+          raised &&
+          (await largestBookingWindow(trx, point.villageCode, month)) > MAX_BOOKINGS_TOTAL
+        ) {
+          throw badUserInput(
+            `\`${field}\` would take the assisted bookings of province ` +
+              `${point.villageCode.slice(0, 2)} over ${MAX_RANGE_MONTHS} months past ` +
+              `${MAX_BOOKINGS_TOTAL}.`,
+            field,
+          );
+        }
         // Read in the transaction, so the stored result is what this write made.
         return tem.findOneOrFail(
           AssistedBookingMonth,

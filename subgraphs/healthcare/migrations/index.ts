@@ -8,6 +8,7 @@ import { Migration20261128192723_init as postgresql0 } from './postgresql/Migrat
 import { Migration20261128193807_access_assistance_rollups as postgresql1 } from './postgresql/Migration20261128193807_access_assistance_rollups.js';
 import { Migration20261203070314_idempotency_keys as postgresql2 } from './postgresql/Migration20261203070314_idempotency_keys.js';
 import { Migration20261203072958_loaded_scope as postgresql3 } from './postgresql/Migration20261203072958_loaded_scope.js';
+import { Migration20261203073701_booking_rollup_64bit as postgresql4 } from './postgresql/Migration20261203073701_booking_rollup_64bit.js';
 
 export const migrations: MigrationSets = {
   sqlite: [
@@ -21,5 +22,6 @@ export const migrations: MigrationSets = {
     { name: 'Migration20261128193807_access_assistance_rollups', class: postgresql1 },
     { name: 'Migration20261203070314_idempotency_keys', class: postgresql2 },
     { name: 'Migration20261203072958_loaded_scope', class: postgresql3 },
+    { name: 'Migration20261203073701_booking_rollup_64bit', class: postgresql4 },
   ],
 };

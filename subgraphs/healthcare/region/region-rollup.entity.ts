@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
 
 /**
  * Precomputed healthcare figures of one region (province, city, county or township), keyed by
@@ -60,13 +60,17 @@ export class RegionBookingRollup {
   @PrimaryKey({ type: 'string', length: 7 })
   month!: string;
 
-  @Property({ type: 'integer' })
+  /**
+   * 64-bit: sums of many points' reports (reads stay exact as JS numbers up to 2^53). Writes keep
+   * a province's bookings over any 120 months within the GraphQL Int range (`assertBookingTotals`).
+   */
+  @Property({ type: new BigIntType('number') })
   doctorAppointments!: number;
 
-  @Property({ type: 'integer' })
+  @Property({ type: new BigIntType('number') })
   testResults!: number;
 
-  @Property({ type: 'integer' })
+  @Property({ type: new BigIntType('number') })
   insurance!: number;
 
   /** Point-months that contributed. */

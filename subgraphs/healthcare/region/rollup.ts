@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
+import { MAX_RANGE_MONTHS, monthIndex } from '../../shared/arguments.js';
 
 /** Region levels by code length: province, city, county, township. */
 export const REGION_CODE_LENGTHS = [2, 4, 6, 9] as const;
@@ -121,4 +122,42 @@ export async function rebuildBookingRollups(
       [region, `${region}%`, only.month],
     );
   }
+}
+
+/** Largest bookings total a read answers: the GraphQL Int range its fields are answered in. */
+export const MAX_BOOKINGS_TOTAL = 2_147_483_647;
+
+function monthOf(index: number): string {
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/**
+ * The largest total of assisted bookings (all kinds together) of a province over any run of
+ * MAX_RANGE_MONTHS months that contains `month`. A province holds every figure of its regions,
+ * so when this stays within MAX_BOOKINGS_TOTAL every figure a read answers does too: each
+ * region's counts, each month's `total` and the sums over any range a read may ask for.
+ */
+export async function largestBookingWindow(
+  trx: Knex,
+  villageCode: string,
+  month: string,
+): Promise<number> {
+  const at = monthIndex(month);
+  const first = at - (MAX_RANGE_MONTHS - 1);
+  const rows = (await trx('region_booking_rollup')
+    .select('month', trx.raw('doctor_appointments + test_results + insurance as total'))
+    .where('region_code', villageCode.slice(0, 2))
+    .whereBetween('month', [monthOf(first), monthOf(at + MAX_RANGE_MONTHS - 1)])) as {
+    month: string;
+    total: number | string;
+  }[];
+  const totals = new Array<number>(2 * MAX_RANGE_MONTHS - 1).fill(0);
+  for (const r of rows) totals[monthIndex(r.month) - first] = Number(r.total);
+  let window = totals.slice(0, MAX_RANGE_MONTHS).reduce((a, b) => a + b, 0);
+  let largest = window;
+  for (let start = 1; start < MAX_RANGE_MONTHS; start++) {
+    window += totals[start + MAX_RANGE_MONTHS - 1] - totals[start - 1];
+    largest = Math.max(largest, window);
+  }
+  return largest;
 }
