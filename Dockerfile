@@ -11,6 +11,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci
 COPY tsconfig.json ./
+COPY contract contract
 COPY gateway gateway
 COPY subgraphs subgraphs
 COPY scripts scripts

@@ -1,3 +1,4 @@
+import { SUBGRAPH_NAMES } from '../contract/subgraphs.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { BENCH_SHARED_SECRET } from './gateways.js';
 import type { SubgraphEndpoint } from './sql.js';
 import { DATASET_QUERY, PROVINCE, datasetFrom, type Dataset } from './workloads.js';
 
-export const SUBGRAPH_NAMES = ['places', 'culture', 'healthcare', 'commerce'] as const;
+export { SUBGRAPH_NAMES };
 
 export interface BenchStack {
   subgraphs: (SubgraphEndpoint & { url: string; child: Child })[];

@@ -2,31 +2,19 @@ import { z } from 'zod';
 import { tracingConfigFrom, tracingEnv, type TracingConfig } from './tracing.js';
 import type { EngineKind } from './engine.js';
 import { parseTrustProxy, type ProxyTrust } from './proxy-trust.js';
+import { DEV_GATEWAY_SHARED_SECRET } from '../contract/identity.js';
+import {
+  DEFAULT_GATEWAY_MAX_BODY_BYTES,
+  SUBGRAPH_NAMES,
+  subgraphBodyLimit,
+  type SubgraphName,
+} from '../contract/subgraphs.js';
 
 /**
  * The only reader of process.env for the gateway process. Validates every variable, gives safe
  * local defaults, and fails fast naming the variable. Every variable is listed in .env.example
  * and explained in gateway/README.md.
  */
-const SUBGRAPHS = ['places', 'culture', 'healthcare', 'commerce'] as const;
-
-/** Used only outside production when GATEWAY_SHARED_SECRET is unset (the subgraphs agree on it). */
-export const DEV_SHARED_SECRET = 'development-only-gateway-shared-secret-change-me';
-
-/**
- * The body limit of the subgraphs, derived from the gateway's MAX_BODY_BYTES, so that no fetch
- * of a request the gateway accepts is refused for its size. Printing a string literal for a
- * subgraph fetch and escaping it into JSON grows it at most 7-fold (DEL, one byte in the
- * client's JSON, is printed `\u007F` and sent as `\\u007F`: 7 bytes; C1 controls 3.5-fold,
- * `"`, `\` and newlines in block strings 2-fold at most), so 8 × MAX_BODY_BYTES holds the
- * largest literal plus the operation around it; never below 16 MiB, for entity fetches whose
- * representations come from other subgraphs' data. The gateway does not send a larger fetch
- * (413 SUBGRAPH_REQUEST_TOO_LARGE). subgraphs/shared/config.ts computes the same figure.
- */
-export function subgraphBodyLimit(gatewayMaxBodyBytes: number): number {
-  return Math.max(16 * 1024 * 1024, 8 * gatewayMaxBodyBytes);
-}
-
 const optionalUrl = z.string().url().optional();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (d: number) => z.coerce.number().int().min(0).default(d);
@@ -82,7 +70,7 @@ const schema = z.object({
   ANONYMOUS_RATE_LIMIT_PER_MINUTE: int(60),
   ANONYMOUS_DAILY_QUOTA: int(5_000),
   // Operation limits
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_GATEWAY_MAX_BODY_BYTES),
   MAX_DEPTH: int(12),
   MAX_ALIASES: int(30),
   MAX_DIRECTIVES: int(50),
@@ -152,7 +140,7 @@ export interface GatewayConfig {
   supergraphPath: string;
   watchSupergraph: boolean;
   /** Overrides of the subgraph URLs recorded in the supergraph, by subgraph name. */
-  subgraphUrls: Partial<Record<(typeof SUBGRAPHS)[number], string>>;
+  subgraphUrls: Partial<Record<SubgraphName, string>>;
   keys: { store: 'file' | 'redis'; path: string; reloadMs: number };
   jwt:
     | {
@@ -242,7 +230,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   process.env.METADATA_SERVER_DETECTION = 'none';
   const subgraphUrls: GatewayConfig['subgraphUrls'] = {};
-  for (const name of SUBGRAPHS) {
+  for (const name of SUBGRAPH_NAMES) {
     const url = c[`${name.toUpperCase()}_URL` as 'PLACES_URL'];
     if (url) subgraphUrls[name] = url;
   }
@@ -285,7 +273,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
         }
       : undefined,
     anonymous: c.ANONYMOUS_ACCESS,
-    sharedSecret: c.GATEWAY_SHARED_SECRET ?? DEV_SHARED_SECRET,
+    sharedSecret: c.GATEWAY_SHARED_SECRET ?? DEV_GATEWAY_SHARED_SECRET,
     trustProxy: c.TRUST_PROXY,
     redisUrl: c.REDIS_URL,
     quota: { perMinute: c.RATE_LIMIT_PER_MINUTE, perDay: c.DAILY_QUOTA },

@@ -1,11 +1,12 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCode } from '../contract/errors.js';
+import { IDENTITY_HEADER, signIdentity } from '../contract/identity.js';
 import type { Logger } from 'pino';
 import type { Identity } from './auth.js';
 import { CircuitBreaker, type BreakerPermit } from './breaker.js';
 import { IDEMPOTENCY_HEADER } from './idempotency.js';
-import { IDENTITY_HEADER, signIdentity } from './identity-header.js';
 import type { BreakerState, FetchObserver, FetchOutcome } from './metrics.js';
 import {
   createSubgraphHttpClient,
@@ -67,7 +68,7 @@ class SubgraphRefusal extends Error {
 }
 
 /** The code of a fetch too large for the subgraphs' body limit (HTTP 413; see config.ts). */
-export const SUBGRAPH_REQUEST_TOO_LARGE = 'SUBGRAPH_REQUEST_TOO_LARGE';
+export const SUBGRAPH_REQUEST_TOO_LARGE = ErrorCode.SUBGRAPH_REQUEST_TOO_LARGE;
 
 /**
  * A fetch that ended: the subgraph's answer, its refusal (4xx), or unavailable. The parsed

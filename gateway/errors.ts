@@ -1,23 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-
-/** Codes whose messages are written for clients; anything else is masked. */
-const CLIENT_SAFE_CODES = new Set([
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'SUBGRAPH_UNAVAILABLE',
-  'SUBGRAPH_REQUEST_TOO_LARGE',
-  // Exactly-once writes (subgraphs/shared/idempotency.ts).
-  'IDEMPOTENCY_KEY_REUSED',
-  'IDEMPOTENCY_KEY_IN_USE',
-]);
+import { CLIENT_SAFE_CODES, ErrorCode } from '../contract/errors.js';
 
 /** Extension keys a client may see besides `code`. */
 const SAFE_EXTENSIONS = ['field', 'requestId'];
@@ -50,7 +32,7 @@ export function formatGatewayError(
     error: {
       message: 'Internal server error',
       path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}) },
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(requestId ? { requestId } : {}) },
     },
     masked: true,
   };

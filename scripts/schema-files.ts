@@ -3,7 +3,7 @@ import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SUBGRAPH_PORTS, type SubgraphName } from '../subgraphs/shared/config.js';
+import { SUBGRAPH_PORTS, type SubgraphName } from '../contract/subgraphs.js';
 import { printFederatedSdl } from '../subgraphs/shared/schema.js';
 import { SUBGRAPHS } from './subgraphs.js';
 

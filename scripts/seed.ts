@@ -10,7 +10,8 @@
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { loadSubgraphConfig, type SubgraphName } from '../subgraphs/shared/config.js';
+import type { SubgraphName } from '../contract/subgraphs.js';
+import { loadSubgraphConfig } from '../subgraphs/shared/config.js';
 import { openDatabase, type EntityManager } from '../subgraphs/shared/database.js';
 import {
   LoadedScope,

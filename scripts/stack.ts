@@ -22,15 +22,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, type SubgraphName } from '../contract/subgraphs.js';
 
 const dist = dirname(dirname(fileURLToPath(import.meta.url)));
-const SUBGRAPHS = ['places', 'culture', 'healthcare', 'commerce'] as const;
-const DEFAULT_PORTS: Record<(typeof SUBGRAPHS)[number], number> = {
-  places: 4001,
-  culture: 4002,
-  healthcare: 4003,
-  commerce: 4004,
-};
+const SUBGRAPHS = SUBGRAPH_NAMES;
 /** First restart delay; doubled with each consecutive crash, up to MAX_BACKOFF_MS. */
 const FIRST_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 30_000;
@@ -38,8 +33,8 @@ const MAX_BACKOFF_MS = 30_000;
 const STABLE_AFTER_MS = 60_000;
 
 const { values } = parseArgs({ options: { scope: { type: 'string', default: 'zhejiang' } } });
-const portOf = (name: (typeof SUBGRAPHS)[number]) =>
-  Number(process.env[`${name.toUpperCase()}_PORT`] || DEFAULT_PORTS[name]);
+const portOf = (name: SubgraphName) =>
+  Number(process.env[`${name.toUpperCase()}_PORT`] || SUBGRAPH_PORTS[name]);
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   APOLLO_TELEMETRY_DISABLED: '1',

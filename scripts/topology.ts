@@ -15,10 +15,11 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../contract/subgraphs.js';
 import { ensureDatabase } from '../subgraphs/shared/pg-admin.js';
 
-const SUBGRAPHS = ['places', 'culture', 'healthcare', 'commerce'] as const;
-type Name = (typeof SUBGRAPHS)[number];
+const SUBGRAPHS = SUBGRAPH_NAMES;
+type Name = SubgraphName;
 
 export interface TopologyOptions {
   /** Seed scope loaded (when empty) before the subgraphs start. */

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../gateway/auth.js';
-import { IDENTITY_HEADER, signIdentity } from '../gateway/identity-header.js';
+import { DEV_GATEWAY_SHARED_SECRET, IDENTITY_HEADER, signIdentity } from '../contract/identity.js';
 import { commerceSubgraph } from '../subgraphs/commerce/index.js';
 import { cultureSubgraph } from '../subgraphs/culture/index.js';
 import type { EntityManager } from '../subgraphs/shared/database.js';
 import { healthcareSubgraph } from '../subgraphs/healthcare/index.js';
 import { BAOSHANQIAO_TOWNSHIP } from '../subgraphs/healthcare/test/fixtures.js';
-import { DEV_GATEWAY_SHARED_SECRET } from '../subgraphs/shared/identity.js';
 import type { SubgraphDefinition } from '../subgraphs/shared/subgraph.js';
 import { bootSubgraph, postGraphQL, type BootedSubgraph } from './support/subgraph.js';
 

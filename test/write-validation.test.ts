@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SubgraphName } from '../subgraphs/shared/config.js';
+import type { SubgraphName } from '../contract/subgraphs.js';
 import { ENGINE } from './support/databases.js';
 import { bootStack, type Stack } from './support/stack.js';
 

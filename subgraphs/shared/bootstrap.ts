@@ -8,7 +8,7 @@ import {
   type QueryObserver,
 } from './database.js';
 import { createLogger, type Logger } from './logger.js';
-import { DEV_GATEWAY_SHARED_SECRET } from './identity.js';
+import { DEV_GATEWAY_SHARED_SECRET } from '../../contract/identity.js';
 import { createSubgraphMetrics, type SubgraphMetrics } from './metrics.js';
 import { createSubgraphServer, type RunningServer } from './server.js';
 import type { SubgraphDefinition } from './subgraph.js';

@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { DEV_GATEWAY_SHARED_SECRET } from './identity.js';
+import { DEV_GATEWAY_SHARED_SECRET } from '../../contract/identity.js';
+import {
+  DEFAULT_GATEWAY_MAX_BODY_BYTES,
+  SUBGRAPH_PORTS,
+  subgraphBodyLimit,
+  type SubgraphName,
+} from '../../contract/subgraphs.js';
 import { tracingConfigFrom, tracingEnv, type TracingConfig } from './tracing.js';
 
 /**
  * The only reader of process.env for a subgraph process. Validates every variable, gives safe
- * local defaults, and fails fast naming the variable.
+ * local defaults, and fails fast naming the variable. Names, default ports and the body limit
+ * are the gateway's too (contract/subgraphs.ts).
  */
-export const SUBGRAPH_PORTS = {
-  places: 4001,
-  culture: 4002,
-  healthcare: 4003,
-  commerce: 4004,
-} as const;
-export type SubgraphName = keyof typeof SUBGRAPH_PORTS;
 
 /**
  * Default cache hint (seconds) of every read field without one of its own: the division
@@ -25,20 +25,6 @@ export const DEFAULT_CACHE_MAX_AGE: Record<SubgraphName, number> = {
   healthcare: 60,
   commerce: 60,
 };
-
-/**
- * The largest request body a subgraph accepts, derived from the gateway's MAX_BODY_BYTES so that
- * no fetch of a request the gateway accepted is refused for its size: re-escaping a string
- * literal grows it at most 7-fold (DEL is printed `\u007F`, then escaped into JSON), so 8 times
- * the gateway's limit, and never below 16 MiB (entity fetches carry other subgraphs' data).
- * gateway/config.ts computes the same figure (and sends nothing larger); keep the two in step.
- */
-export function subgraphBodyLimit(gatewayMaxBodyBytes: number): number {
-  return Math.max(16 * 1024 * 1024, 8 * gatewayMaxBodyBytes);
-}
-
-/** The gateway's default MAX_BODY_BYTES. */
-export const DEFAULT_GATEWAY_MAX_BODY_BYTES = 1_000_000;
 
 const boolish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 

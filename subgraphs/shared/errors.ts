@@ -1,38 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-
-/**
- * Stable error codes shared by every subgraph and the gateway. Clients branch on these,
- * never on messages.
- */
-export const ErrorCode = {
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  NOT_FOUND: 'NOT_FOUND',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
-  /** An Idempotency-Key used before with a different request (the draft's 422). */
-  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
-  /** The first request with this Idempotency-Key has not finished (the draft's 409). */
-  IDEMPOTENCY_KEY_IN_USE: 'IDEMPOTENCY_KEY_IN_USE',
-} as const;
-
-/** Codes whose message is written for clients and may pass through unchanged. */
-export const CLIENT_SAFE_CODES = new Set<string>([
-  ErrorCode.BAD_USER_INPUT,
-  ErrorCode.NOT_FOUND,
-  ErrorCode.UNAUTHENTICATED,
-  ErrorCode.FORBIDDEN,
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  ErrorCode.SUBGRAPH_UNAVAILABLE,
-  ErrorCode.IDEMPOTENCY_KEY_REUSED,
-  ErrorCode.IDEMPOTENCY_KEY_IN_USE,
-]);
+import { CLIENT_SAFE_CODES, ErrorCode } from '../../contract/errors.js';
 
 /** Invalid argument or input field; `field` names the offending argument path. */
 export function badUserInput(message: string, field: string): GraphQLError {

@@ -11,8 +11,9 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { createHash } from 'node:crypto';
-import { ErrorCode, badUserInput } from './errors.js';
-import type { GatewayIdentity } from './identity.js';
+import { ErrorCode } from '../../contract/errors.js';
+import { badUserInput } from './errors.js';
+import type { GatewayIdentity } from '../../contract/identity.js';
 
 /**
  * Writes applied exactly once (the IETF draft "The Idempotency-Key HTTP Header Field"). A

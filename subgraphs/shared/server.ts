@@ -6,9 +6,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_GATEWAY_MAX_BODY_BYTES, subgraphBodyLimit } from './config.js';
+import { DEFAULT_GATEWAY_MAX_BODY_BYTES, subgraphBodyLimit } from '../../contract/subgraphs.js';
 import { maskError } from './errors.js';
-import { IDENTITY_HEADER, verifyGatewayIdentity, type GatewayIdentity } from './identity.js';
+import {
+  IDENTITY_HEADER,
+  verifyGatewayIdentity,
+  type GatewayIdentity,
+} from '../../contract/identity.js';
 import type { Logger } from './logger.js';
 import type { SubgraphMetrics } from './metrics.js';
 import { withServerSpan } from './tracing.js';

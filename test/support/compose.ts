@@ -1,11 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { GATEWAY_ENV_VARS, loadGatewayConfig } from '../../gateway/config.js';
-import {
-  loadSubgraphConfig,
-  SUBGRAPH_PORTS,
-  subgraphEnvVars,
-  type SubgraphName,
-} from '../../subgraphs/shared/config.js';
+import { SUBGRAPH_NAMES, SUBGRAPH_PORTS } from '../../contract/subgraphs.js';
+import { loadSubgraphConfig, subgraphEnvVars } from '../../subgraphs/shared/config.js';
 
 /**
  * Checks docker-compose.yml against the code's configuration, since no Docker engine runs the
@@ -14,7 +10,7 @@ import {
 export const APP_IMAGE = 'rural-digital-services-graph:local';
 /** Variables listed for a component whose reader lands in another change (gateway security). */
 export const PENDING_VARIABLES = new Set<string>();
-const SUBGRAPHS = Object.keys(SUBGRAPH_PORTS) as SubgraphName[];
+const SUBGRAPHS = SUBGRAPH_NAMES;
 
 interface Service {
   image?: string;

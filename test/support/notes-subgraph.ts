@@ -5,11 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import {
-  DEV_GATEWAY_SHARED_SECRET,
-  requireWriter,
-  type GatewayIdentity,
-} from '../../subgraphs/shared/identity.js';
+import { DEV_GATEWAY_SHARED_SECRET, type GatewayIdentity } from '../../contract/identity.js';
+import { requireWriter } from '../../subgraphs/shared/identity.js';
 import { createSubgraphServer, type RunningServer } from '../../subgraphs/shared/server.js';
 
 /**

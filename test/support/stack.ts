@@ -9,7 +9,7 @@ import { commerceSubgraph } from '../../subgraphs/commerce/index.js';
 import { cultureSubgraph } from '../../subgraphs/culture/index.js';
 import { healthcareSubgraph } from '../../subgraphs/healthcare/index.js';
 import { placesSubgraph } from '../../subgraphs/places/index.js';
-import type { SubgraphName } from '../../subgraphs/shared/config.js';
+import type { SubgraphName } from '../../contract/subgraphs.js';
 import {
   bootSubgraph,
   postGraphQL,

@@ -1,8 +1,11 @@
 import type { BaseContext } from '@apollo/server';
 import { pino } from 'pino';
 import type { Identity } from '../../gateway/auth.js';
-import { IDENTITY_HEADER, signIdentity } from '../../gateway/identity-header.js';
-import { DEV_GATEWAY_SHARED_SECRET } from '../../subgraphs/shared/identity.js';
+import {
+  DEV_GATEWAY_SHARED_SECRET,
+  IDENTITY_HEADER,
+  signIdentity,
+} from '../../contract/identity.js';
 import { startSubgraph, type StartedSubgraph } from '../../subgraphs/shared/bootstrap.js';
 import type { SubgraphDefinition } from '../../subgraphs/shared/subgraph.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';

@@ -1,0 +1,66 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { CLIENT_SAFE_CODES, ErrorCode } from './errors.js';
+import {
+  DEV_GATEWAY_SHARED_SECRET,
+  MAX_IDENTITY_AGE_MS,
+  signIdentity,
+  verifyGatewayIdentity,
+} from './identity.js';
+import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, subgraphBodyLimit } from './subgraphs.js';
+
+const caller = { id: 'key:k1', kind: 'api-key', scopes: ['culture:write'] };
+const now = 1_700_000_000_000;
+
+describe('identity header', () => {
+  it('verifies what it signed, as {sub, kind, scopes, iat}', () => {
+    const header = signIdentity(caller, DEV_GATEWAY_SHARED_SECRET, now);
+    expect(header).toMatch(/^v1\.[\w-]+\.[\w-]+$/);
+    expect(verifyGatewayIdentity(header, DEV_GATEWAY_SHARED_SECRET, now + 1_000)).toEqual({
+      sub: 'key:k1',
+      kind: 'api-key',
+      scopes: ['culture:write'],
+      iat: now,
+    });
+  });
+
+  it('refuses another secret, a changed payload, a stale header and no secret', () => {
+    const header = signIdentity(caller, DEV_GATEWAY_SHARED_SECRET, now);
+    expect(verifyGatewayIdentity(header, 'x'.repeat(32), now)).toBeUndefined();
+    const [v, , mac] = header.split('.');
+    const forged = Buffer.from(
+      JSON.stringify({ sub: 'key:k1', kind: 'api-key', scopes: ['*'], iat: now }),
+    ).toString('base64url');
+    expect(
+      verifyGatewayIdentity(`${v}.${forged}.${mac}`, DEV_GATEWAY_SHARED_SECRET, now),
+    ).toBeUndefined();
+    expect(
+      verifyGatewayIdentity(header, DEV_GATEWAY_SHARED_SECRET, now + MAX_IDENTITY_AGE_MS + 1),
+    ).toBeUndefined();
+    expect(verifyGatewayIdentity(header, undefined, now)).toBeUndefined();
+    expect(verifyGatewayIdentity([header], DEV_GATEWAY_SHARED_SECRET, now)).toBeUndefined();
+  });
+
+  it('is HMAC-SHA256 over `v1.<payload>`', () => {
+    const header = signIdentity(caller, DEV_GATEWAY_SHARED_SECRET, now);
+    const [, payload, mac] = header.split('.');
+    expect(mac).toBe(
+      createHmac('sha256', DEV_GATEWAY_SHARED_SECRET).update(`v1.${payload}`).digest('base64url'),
+    );
+  });
+});
+
+describe('errors and subgraphs', () => {
+  it('passes expected codes, never INTERNAL_SERVER_ERROR', () => {
+    expect(CLIENT_SAFE_CODES.has(ErrorCode.BAD_USER_INPUT)).toBe(true);
+    expect(CLIENT_SAFE_CODES.has(ErrorCode.SUBGRAPH_REQUEST_TOO_LARGE)).toBe(true);
+    expect(CLIENT_SAFE_CODES.has(ErrorCode.INTERNAL_SERVER_ERROR)).toBe(false);
+  });
+
+  it('names the four subgraphs in composition order with their default ports', () => {
+    expect(SUBGRAPH_NAMES).toEqual(['places', 'culture', 'healthcare', 'commerce']);
+    expect(SUBGRAPH_NAMES.map((n) => SUBGRAPH_PORTS[n])).toEqual([4001, 4002, 4003, 4004]);
+    expect(subgraphBodyLimit(1_000_000)).toBe(16 * 1024 * 1024);
+    expect(subgraphBodyLimit(4_000_000)).toBe(32_000_000);
+  });
+});

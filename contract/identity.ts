@@ -1,0 +1,75 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The caller identity the gateway vouches for, sent with every subgraph fetch so a subgraph
+ * reached directly is not an open door:
+ *
+ *   x-gateway-identity: v1.<base64url(JSON {sub, kind, scopes, iat})>.<base64url(HMAC-SHA256)>
+ *
+ * The HMAC covers `v1.<payload>` keyed by GATEWAY_SHARED_SECRET; `iat` is in milliseconds and
+ * subgraphs refuse headers older than MAX_IDENTITY_AGE_MS. The gateway signs
+ * (gateway/datasource.ts), the subgraphs verify (subgraphs/shared/server.ts); both use this file.
+ */
+export const IDENTITY_HEADER = 'x-gateway-identity';
+
+/** The secret both sides use outside production when GATEWAY_SHARED_SECRET is unset. */
+export const DEV_GATEWAY_SHARED_SECRET = 'development-only-gateway-shared-secret-change-me';
+
+/** How old a signed header may be; bounds replays and tolerates clock skew. */
+export const MAX_IDENTITY_AGE_MS = 5 * 60_000;
+
+/** The identity a subgraph reads from a verified header. */
+export interface GatewayIdentity {
+  /** Caller id as the gateway knows it (`key:<id>`, `jwt:<sub>`, `anon:<address>`). */
+  sub: string;
+  kind: string;
+  scopes: string[];
+  /** When the gateway signed it (ms since epoch). */
+  iat: number;
+}
+
+/** What the gateway signs: its caller's id, kind and scopes. */
+export interface SignableIdentity {
+  id: string;
+  kind: string;
+  scopes: readonly string[];
+}
+
+/** The header value vouching for `identity`, signed with `secret` at `now`. */
+export function signIdentity(identity: SignableIdentity, secret: string, now = Date.now()): string {
+  const payload = Buffer.from(
+    JSON.stringify({
+      sub: identity.id,
+      kind: identity.kind,
+      scopes: identity.scopes,
+      iat: now,
+    }),
+    'utf8',
+  ).toString('base64url');
+  const mac = createHmac('sha256', secret).update(`v1.${payload}`).digest('base64url');
+  return `v1.${payload}.${mac}`;
+}
+
+/** The verified identity of a request, or undefined (absent, forged, stale or malformed). */
+export function verifyGatewayIdentity(
+  header: string | string[] | undefined,
+  secret: string | undefined,
+  now = Date.now(),
+): GatewayIdentity | undefined {
+  if (!secret || typeof header !== 'string') return undefined;
+  const parts = header.split('.');
+  if (parts.length !== 3 || parts[0] !== 'v1') return undefined;
+  const expected = createHmac('sha256', secret).update(`v1.${parts[1]}`).digest();
+  const given = Buffer.from(parts[2], 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  try {
+    const id = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as GatewayIdentity;
+    if (typeof id.sub !== 'string' || !Array.isArray(id.scopes) || typeof id.iat !== 'number') {
+      return undefined;
+    }
+    if (Math.abs(now - id.iat) > MAX_IDENTITY_AGE_MS) return undefined;
+    return id;
+  } catch {
+    return undefined;
+  }
+}
