@@ -8,24 +8,12 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import type { GatewayConfig, Quota } from './config.js';
+import type { GatewayConfig } from './config.js';
+import type { Identity } from './context.js';
 import type { KeyStore } from './keys.js';
 import { clientAddress } from './proxy-trust.js';
 
 export { clientAddress };
-
-/** Who is calling. `id` is what quotas and the audit log are keyed by; never a secret. */
-export interface Identity {
-  kind: 'anonymous' | 'api-key' | 'jwt';
-  id: string;
-  /** Key name or JWT subject, for the audit trail. */
-  name?: string;
-  owner?: string;
-  authenticated: boolean;
-  scopes: string[];
-  quota: Quota;
-  trustedDocumentsOnly: boolean;
-}
 
 /** Scope that lets a caller introspect the schema and see field suggestions. */
 export const INTROSPECT_SCOPE = 'schema:introspect';

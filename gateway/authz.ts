@@ -14,7 +14,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { Identity } from './auth.js';
+import type { Identity } from './context.js';
 import type { AuthDirectives } from './auth-directives.js';
 
 export { AuthDirectives } from './auth-directives.js';

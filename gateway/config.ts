@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { tracingConfigFrom, tracingEnv, type TracingConfig } from './tracing.js';
 import type { EngineKind } from './engine.js';
 import { parseTrustProxy, type ProxyTrust } from './proxy-trust.js';
+import type { Quota } from './context.js';
 import { DEV_GATEWAY_SHARED_SECRET } from '../contract/identity.js';
 import {
   DEFAULT_GATEWAY_MAX_BODY_BYTES,
@@ -119,12 +120,6 @@ const schema = z.object({
   EXPORT_MAX_TOTAL: z.coerce.number().int().positive().default(8),
 });
 
-export interface Quota {
-  /** Requests per rolling minute window; 0 = unlimited. */
-  perMinute: number;
-  /** Requests per UTC day; 0 = unlimited. */
-  perDay: number;
-}
 /** Every variable the gateway reads (checked against .env.example and docker-compose.yml). */
 export const GATEWAY_ENV_VARS = Object.keys(schema.shape);
 

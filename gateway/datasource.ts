@@ -4,7 +4,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '../contract/errors.js';
 import { IDENTITY_HEADER, signIdentity } from '../contract/identity.js';
 import type { Logger } from 'pino';
-import type { Identity } from './auth.js';
+import type { GatewayContext, Identity } from './context.js';
 import { CircuitBreaker, type BreakerPermit } from './breaker.js';
 import { IDEMPOTENCY_HEADER } from './idempotency.js';
 import type { BreakerState, FetchObserver, FetchOutcome } from './metrics.js';
@@ -15,15 +15,6 @@ import {
 } from './subgraph-http.js';
 import { cacheHintOf, unavailable } from './subgraph-response.js';
 import { injectTraceContext } from './tracing.js';
-
-export interface GatewayContext {
-  requestId: string;
-  identity?: Identity;
-  /** Filled in with the subgraphs the request fetched from (response cache invalidation). */
-  subgraphs?: Set<string>;
-  /** The client's validated `Idempotency-Key` of a mutation (idempotency.ts). */
-  idempotencyKey?: string;
-}
 
 export interface SubgraphPolicy {
   timeoutMs: number;

@@ -30,7 +30,7 @@ import {
   type GraphQLFormattedError,
 } from 'graphql';
 import type { Logger } from 'pino';
-import type { GatewayContext } from './datasource.js';
+import type { GatewayContext } from './context.js';
 import { canonicalOperation, conditionVariables } from './merge-fields.js';
 
 const CANONICAL_FORMS = 16;

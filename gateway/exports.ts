@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import { createGzip, type Gzip } from 'node:zlib';
 import type { Logger } from 'pino';
-import { AuthError, type Identity } from './auth.js';
+import { AuthError } from './auth.js';
+import type { Identity } from './context.js';
 import {
   codesBatchDocument,
   codesBatchLines,

@@ -1,5 +1,5 @@
 import { print, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { Identity } from './auth.js';
+import type { Identity } from './context.js';
 import { authorizeOperation, type AuthDirectives, type AuthorizedOperation } from './authz.js';
 import { RequestRejection, type createLimits } from './limits.js';
 import { Lru } from './lru.js';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Identity } from './auth.js';
+import type { Identity } from './context.js';
 import { Lru } from './lru.js';
 import { authorizationKey } from './operation-cache.js';
 import { cacheHintOf } from './subgraph-response.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Identity } from '../gateway/auth.js';
+import type { Identity } from '../gateway/context.js';
 import { DEV_GATEWAY_SHARED_SECRET, IDENTITY_HEADER, signIdentity } from '../contract/identity.js';
 import { commerceSubgraph } from '../subgraphs/commerce/index.js';
 import { cultureSubgraph } from '../subgraphs/culture/index.js';

@@ -1,6 +1,6 @@
 import type { BaseContext } from '@apollo/server';
 import { pino } from 'pino';
-import type { Identity } from '../../gateway/auth.js';
+import type { Identity } from '../../gateway/context.js';
 import {
   DEV_GATEWAY_SHARED_SECRET,
   IDENTITY_HEADER,
