@@ -25,8 +25,6 @@ import { createDocumentStore, createOperationCache } from './operation-cache.js'
 import { createQuotas } from './quota.js';
 import { createResponseCache } from './response-cache.js';
 import { subgraphsOf } from './supergraph.js';
-
-export { subgraphsOf };
 import { createGatewayMetrics } from './metrics.js';
 import { traceRequests } from './tracing.js';
 import { CSV_OPERATIONS } from './csv-operations.js';

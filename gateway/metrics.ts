@@ -180,5 +180,3 @@ export function createGatewayMetrics(subgraphs: string[], labels: OperationLabel
     },
   };
 }
-
-export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;

@@ -17,10 +17,6 @@ export function inputsUnavailable(): GraphQLError {
   });
 }
 
-export function notFound(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.NOT_FOUND } });
-}
-
 /**
  * Masks everything that is not an expected, client-safe error: the client sees a generic
  * INTERNAL_SERVER_ERROR (with the request id to quote), the log keeps the original.

@@ -21,13 +21,6 @@ registerEnumType(FacilityLevel, {
   },
 });
 
-/** Rank of a level: telemedicine links always go to a higher rank. */
-export const LEVEL_RANK: Record<FacilityLevel, number> = {
-  VILLAGE_CLINIC: 1,
-  TOWNSHIP_HEALTH_CENTRE: 2,
-  COUNTY_HOSPITAL: 3,
-};
-
 @Directive('@key(fields: "id")')
 @ObjectType({
   description: 'A health facility: village clinic, township health centre or county hospital.',

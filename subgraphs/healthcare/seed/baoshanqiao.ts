@@ -7,7 +7,6 @@ import { ProvenanceKind, XINHUA_2021 } from '../../shared/provenance.js';
  * The article gives no Chinese name or code, so the match is by romanisation and says so.
  */
 export const BAOSHANQIAO_CODE = '330603011258';
-export const BAOSHANQIAO_DIVISION_NAME = '宝善桥村委会';
 
 export const BAOSHANQIAO_NOTE =
   'Reported for "Baoshanqiao village, Shaoxing": residents get help booking doctor ' +
