@@ -15,6 +15,7 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   buildSchema,
+  execute,
   getDirectiveValues,
   getVariableValues,
   GraphQLIncludeDirective,
@@ -220,6 +221,19 @@ class HiveRouterEngine implements GatewayInterface {
     if (this.fallbackDocuments.has(request.document)) return this.executeFallback(request, false);
     const context: FetchContext = { gateway: request.context, request, fetches: 0 };
     const document = this.canonical(request, coerced.coerced ?? {});
+    // Introspection is answered from the API schema, as @apollo/gateway answers it (the runtime
+    // would answer it from its own schema, with federation's directives, and would answer the
+    // other root fields of a mixed operation null).
+    const introspection = introspectionOf(document);
+    if (introspection === 'only') {
+      return (await execute({
+        schema: request.schema,
+        document,
+        operationName: request.operationName ?? undefined,
+        variableValues: coerced.coerced,
+      })) as GatewayExecutionResult;
+    }
+    if (introspection === 'mixed') return (await this.fallbackExecutor())(request);
     let result: GatewayExecutionResult;
     try {
       result = (await handler.executor({
@@ -304,11 +318,16 @@ class HiveRouterEngine implements GatewayInterface {
     request: GatewayGraphQLRequestContext<GatewayContext>,
     first: boolean,
   ): Promise<GatewayExecutionResult> {
-    const fallback =
-      this.fallback?.generation === this.generation ? this.fallback : this.prepareFallback();
-    const executor = await fallback.executor;
+    const executor = await this.fallbackExecutor();
     this.opts.onPlannerFallback?.(first);
     return executor(request);
+  }
+
+  /** @apollo/gateway's executor over the current supergraph. */
+  private fallbackExecutor(): Promise<Executor> {
+    const fallback =
+      this.fallback?.generation === this.generation ? this.fallback : this.prepareFallback();
+    return fallback.executor;
   }
 
   private async fetch(
@@ -384,6 +403,23 @@ function nameFetch(
     ),
   };
   return { query: print(renamed), operationName };
+}
+
+/**
+ * Whether an operation (in canonical form: fragments inlined) selects introspection root fields
+ * (`__schema`, `__type`): none, only those (and `__typename`), or mixed with others.
+ */
+function introspectionOf(document: DocumentNode): 'none' | 'only' | 'mixed' {
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return 'none';
+  let introspection = false;
+  let other = false;
+  for (const s of operation.selectionSet.selections) {
+    if (s.kind !== Kind.FIELD) other = true;
+    else if (s.name.value === '__schema' || s.name.value === '__type') introspection = true;
+    else if (s.name.value !== '__typename') other = true;
+  }
+  return introspection ? (other ? 'mixed' : 'only') : 'none';
 }
 
 /**

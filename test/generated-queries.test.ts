@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiSchemaOf, readSupergraph } from '../scripts/api-schema.js';
 import { randomOperation } from './support/random-documents.js';
@@ -81,6 +82,21 @@ async function fallbacks(): Promise<number> {
 }
 
 describe('generated valid documents: the default engine answers like @apollo/gateway', () => {
+  it('answers the introspection query (fragments on __Type, as GraphiQL sends it) as apollo does', async () => {
+    const query = getIntrospectionQuery();
+    const [hive, reference] = await Promise.all([stack.query(query), apollo.query(query)]);
+    expect(reference.body.errors).toBeUndefined();
+    expect(hive.body).toEqual(reference.body);
+    expect(JSON.stringify(hive.body)).toContain('"name":"Village"');
+    // Mixed with an ordinary field: both answered (the runtime alone answered the field null).
+    const mixed = `{ __type(name: "Village") { name } village(code: "331124001201") { name } }`;
+    const [m1, m2] = await Promise.all([stack.query(mixed), apollo.query(mixed)]);
+    expect(m2.body).toEqual({
+      data: { __type: { name: 'Village' }, village: { name: expect.any(String) } },
+    });
+    expect(m1.body).toEqual(m2.body);
+  });
+
   it('answers a field selected twice as one merged field, on both engines', async () => {
     const twice = `{ region(code: "331124") {
       ... { children { code } } children { name } c: children @include(if: true) { level }
