@@ -26,15 +26,22 @@ import {
   Kind,
   print,
   type SelectionNode,
+  visit,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLFormattedError,
 } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from './context.js';
+import { Lru } from './lru.js';
+import { documentBytes } from './document-bytes.js';
 import { canonicalOperation, conditionVariables } from './merge-fields.js';
 
 const CANONICAL_FORMS = 16;
+/** What a cached operation form may hold in all (EngineOptions.cacheBytes), by default. */
+const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
+/** A field of a form and its share of the runtime's plan, roughly, in bytes. */
+const BYTES_PER_FIELD = 512;
 import { subgraphsOf, supergraphFromFile } from './supergraph.js';
 
 /**
@@ -61,6 +68,8 @@ export interface EngineOptions {
    * @apollo/gateway's planner; `first` is true once per document.
    */
   onPlannerFallback?: (first: boolean) => void;
+  /** `hive-router` only: bytes the operations' merged forms may hold (DOCUMENT_CACHE_MB). */
+  cacheBytes?: number;
 }
 
 export function createEngine(kind: EngineKind, opts: EngineOptions): GatewayInterface {
@@ -116,19 +125,31 @@ class HiveRouterEngine implements GatewayInterface {
   private sources = new Map<string, GraphQLDataSource<GatewayContext>>();
   /**
    * Operations as the runtime is given them (merge-fields.ts), per document and per value of
-   * the variables its `@skip`/`@include` read (at most CANONICAL_FORMS kept per document).
+   * the variables its `@skip`/`@include` read (at most CANONICAL_FORMS kept per document, all
+   * of them within `cacheBytes`; an evicted document's forms are built again when it returns).
    */
-  private readonly canonicalForms = new WeakMap<
+  private readonly canonicalForms: Lru<
     DocumentNode,
     { conditions: string[]; forms: Map<string, DocumentNode> }
-  >();
+  >;
   /** Whether fragments can be inlined: the API schema has no interface or union. */
   private flatten = true;
   /** Documents the Rust planner could not plan. */
   private readonly fallbackDocuments = new WeakSet<DocumentNode>();
   private fallback: { generation: number; executor: Promise<Executor> } | undefined;
 
-  constructor(private readonly opts: EngineOptions) {}
+  constructor(private readonly opts: EngineOptions) {
+    // Weighed by what they hold, not by the text: a short document that spreads fragments
+    // expands to many fields (up to MAX_EXPANDED_SELECTIONS), and each form keeps the
+    // runtime's plan for it alive.
+    // An entry keeps its document (and the text it was parsed from) alive: weighed as the
+    // document store weighs it, plus its forms as they are added.
+    this.canonicalForms = new Lru(
+      Number.MAX_SAFE_INTEGER,
+      opts.cacheBytes ?? DEFAULT_CACHE_BYTES,
+      (_entry, document) => documentBytes(document),
+    );
+  }
 
   onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback) {
     this.listeners.add(callback);
@@ -281,7 +302,10 @@ class HiveRouterEngine implements GatewayInterface {
         this.flatten,
       );
       // Beyond the bound a form is rebuilt per request (and planned again): correct, slower.
-      if (entry.forms.size < CANONICAL_FORMS) entry.forms.set(key, document);
+      if (entry.forms.size < CANONICAL_FORMS) {
+        entry.forms.set(key, document);
+        this.canonicalForms.grow(request.document, fieldCount(document) * BYTES_PER_FIELD);
+      }
     }
     return document;
   }
@@ -403,6 +427,13 @@ function nameFetch(
     ),
   };
   return { query: print(renamed), operationName };
+}
+
+/** The fields of a document (its weight in the forms cache). */
+function fieldCount(document: DocumentNode): number {
+  let n = 0;
+  visit(document, { Field: () => void (n += 1) });
+  return n;
 }
 
 /**

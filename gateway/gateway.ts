@@ -81,6 +81,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     watch: config.watchSupergraph,
     logger,
     onPlannerFallback: (first) => metrics.recordPlannerFallback(first),
+    cacheBytes: config.documentCacheBytes,
     buildSource: ({ name, url }) => {
       const source = new SubgraphDataSource(
         name,
