@@ -1,10 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileDist, freePort } from './support/processes.js';
 import { FileKeyStore } from '../gateway/keys.js';
 import { apiSchemaOf, readSupergraph } from '../scripts/api-schema.js';
 import { commerceSubgraph } from '../subgraphs/commerce/index.js';
@@ -38,17 +37,6 @@ let subgraphs: BootedSubgraph[] = [];
 let gateway: GatewayProcess | undefined;
 let base = '';
 let apiKey = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resident and peak resident memory of a process, in MB (Linux /proc). */
 function memoryOf(pid: number): { rss: number; peak: number } {
@@ -245,11 +233,7 @@ let keysPath = '';
 
 beforeAll(async () => {
   // The gateway runs as `npm start` runs it: the compiled code in its own process.
-  await promisify(execFile)(process.execPath, [
-    'node_modules/typescript/bin/tsc',
-    '-p',
-    'tsconfig.json',
-  ]).catch((err: { stdout?: string }) => console.error(`tsc: ${err.stdout ?? err}`));
+  await compileDist();
   subgraphs = await Promise.all(
     [placesSubgraph, cultureSubgraph, healthcareSubgraph, commerceSubgraph].map((def) =>
       bootSubgraph(def as never, { scopes: ['331124'] }),

@@ -1,7 +1,6 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { promisify } from 'node:util';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileDist, freePort } from './support/processes.js';
 import { cultureSubgraph } from '../subgraphs/culture/index.js';
 import { openDatabase, type EntityManager, type Orm } from '../subgraphs/shared/database.js';
 import { createTestDatabase, type TestDatabase } from './support/databases.js';
@@ -28,17 +27,6 @@ const input = (title: string, date: string) => ({
   attendance: 42,
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -57,11 +45,7 @@ let stack: Stack;
 beforeAll(async () => {
   // Culture runs the compiled code, as `npm start` does; tsc emits even where others' files
   // do not type-check (npm run typecheck is where that fails).
-  await promisify(execFile)(process.execPath, [
-    'node_modules/typescript/bin/tsc',
-    '-p',
-    'tsconfig.json',
-  ]).catch((err: { stdout?: string }) => console.error(`tsc: ${err.stdout ?? err}`));
+  await compileDist();
   db = await createTestDatabase('culture');
   orm = await openDatabase({
     url: db.url,

@@ -1,11 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileDist, freePort } from './support/processes.js';
 import { dropDatabase, ensureDatabase } from '../subgraphs/shared/pg-admin.js';
 import { TEST_POSTGRES_URL } from './support/databases.js';
 import { postGraphQL } from './support/subgraph.js';
@@ -29,17 +28,6 @@ const QUERY = `{
   }
   auditorium(id: "aud-${HOUCANG}") { name }
 }`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rdsg-stack-'));
 const prefix = `t_stack_${randomBytes(3).toString('hex')}_`;
@@ -76,11 +64,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 beforeAll(async () => {
   // The stack runs the compiled code, as `npm start` does. tsc emits even when some file does
   // not type-check (npm run typecheck is where that fails); this test needs the emitted code.
-  await promisify(execFile)(process.execPath, [
-    'node_modules/typescript/bin/tsc',
-    '-p',
-    'tsconfig.json',
-  ]).catch((err: { stdout?: string }) => console.error(`tsc: ${err.stdout ?? err}`));
+  await compileDist();
   for (const key of ['gateway', 'metrics', ...SUBGRAPHS] as const) ports[key] = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
