@@ -98,6 +98,7 @@ const schema = z.object({
   SUBGRAPH_DEDUPE: bool.default(true),
   DOCUMENT_CACHE_SIZE: int(1_000),
   DOCUMENT_CACHE_MB: z.coerce.number().int().positive().default(32),
+  PLAN_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
   RESPONSE_CACHE: z.enum(['off', 'memory', 'redis']).optional(),
   RESPONSE_CACHE_MAX_MB: z.coerce.number().int().positive().default(64),
   COMPRESSION_MIN_BYTES: int(1024),
@@ -185,6 +186,8 @@ export interface GatewayConfig {
   documentCacheSize: number;
   /** Bytes those documents (and the APQ documents) may hold in all. */
   documentCacheBytes: number;
+  /** How long the fallback planner may plan one operation (engine.ts). */
+  planTimeoutMs: number;
   /** Whole query answers, as the subgraphs' cache hints allow (response-cache.ts). */
   responseCache: { mode: 'off' | 'memory' | 'redis'; maxBytes: number };
   /** Answers at least this long are gzip/br-compressed when the client accepts it; 0 = never. */
@@ -301,6 +304,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     engine: c.GATEWAY_ENGINE,
     documentCacheSize: c.DOCUMENT_CACHE_SIZE,
     documentCacheBytes: c.DOCUMENT_CACHE_MB * 1024 * 1024,
+    planTimeoutMs: c.PLAN_TIMEOUT_MS,
     compressionMinBytes: c.COMPRESSION_MIN_BYTES,
     responseCache: {
       mode: c.RESPONSE_CACHE ?? (c.REDIS_URL ? 'redis' : 'memory'),

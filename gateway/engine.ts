@@ -36,6 +36,15 @@ import type { GatewayContext } from './context.js';
 import { Lru } from './lru.js';
 import { documentBytes } from './document-bytes.js';
 import { canonicalOperation, conditionVariables } from './merge-fields.js';
+import {
+  type Executor,
+  type Fallback,
+  FallbackPlanner,
+  PLAN_TIMEOUT_MS,
+  PLANNING_TIMEOUT,
+  PlanTimeoutError,
+  planInWorker,
+} from './fallback-planner.js';
 
 const CANONICAL_FORMS = 16;
 /** What a cached operation form may hold in all (EngineOptions.cacheBytes), by default. */
@@ -70,6 +79,12 @@ export interface EngineOptions {
   onPlannerFallback?: (first: boolean) => void;
   /** `hive-router` only: bytes the operations' merged forms may hold (DOCUMENT_CACHE_MB). */
   cacheBytes?: number;
+  /**
+   * `hive-router` only: how long @apollo/gateway's planner, in its worker, may plan one operation
+   * the Rust planner handed over (PLAN_TIMEOUT_MS); longer, the operation is answered
+   * PLANNING_TIMEOUT.
+   */
+  planTimeoutMs?: number;
 }
 
 export function createEngine(kind: EngineKind, opts: EngineOptions): GatewayInterface {
@@ -94,10 +109,6 @@ interface FetchContext {
   /** Subgraph fetches sent so far for this request. */
   fetches: number;
 }
-
-type Executor = (
-  request: GatewayGraphQLRequestContext<GatewayContext>,
-) => Promise<GatewayExecutionResult>;
 
 const tracer = trace.getTracer('gateway.engine');
 
@@ -136,7 +147,7 @@ class HiveRouterEngine implements GatewayInterface {
   private flatten = true;
   /** Documents the Rust planner could not plan. */
   private readonly fallbackDocuments = new WeakSet<DocumentNode>();
-  private fallback: { generation: number; executor: Promise<Executor> } | undefined;
+  private fallback: Fallback | undefined;
 
   constructor(private readonly opts: EngineOptions) {
     // Weighed by what they hold, not by the text: a short document that spreads fragments
@@ -182,6 +193,7 @@ class HiveRouterEngine implements GatewayInterface {
   async stop(): Promise<void> {
     await this.cleanup?.();
     this.handler = undefined;
+    await this.fallback?.planner.close();
     this.fallback = undefined;
   }
 
@@ -314,7 +326,7 @@ class HiveRouterEngine implements GatewayInterface {
    * Builds @apollo/gateway's planner over the current supergraph (some 300 ms of synchronous
    * work): at load, before the gateway serves, not in the middle of traffic.
    */
-  private prepareFallback(): { executor: Promise<Executor> } {
+  private prepareFallback(): Fallback {
     const gateway = new ApolloGateway({
       supergraphSdl: this.sdl,
       logger: this.opts.logger,
@@ -328,11 +340,13 @@ class HiveRouterEngine implements GatewayInterface {
       }),
     });
     const executor = gateway.load().then(({ executor }) => executor as Executor);
-    const fallback = { generation: this.generation, executor };
+    const planner = new FallbackPlanner(this.sdl, this.opts.planTimeoutMs ?? PLAN_TIMEOUT_MS);
+    const fallback: Fallback = { generation: this.generation, gateway, executor, planner };
     executor.catch((err: unknown) => {
       this.opts.logger.error({ err }, 'the fallback query planner could not load');
       if (this.fallback === fallback) this.fallback = undefined;
     });
+    void this.fallback?.planner.close();
     this.fallback = fallback;
     return fallback;
   }
@@ -342,16 +356,28 @@ class HiveRouterEngine implements GatewayInterface {
     request: GatewayGraphQLRequestContext<GatewayContext>,
     first: boolean,
   ): Promise<GatewayExecutionResult> {
-    const executor = await this.fallbackExecutor();
+    const fallback = this.currentFallback();
+    const executor = await fallback.executor;
     this.opts.onPlannerFallback?.(first);
+    // Planned in the worker, so that @apollo/gateway's executor finds the plan made.
+    try {
+      await planInWorker(fallback.gateway, fallback.planner, request);
+    } catch (err) {
+      if (!(err instanceof PlanTimeoutError)) throw err;
+      return {
+        errors: [new GraphQLError(err.message, { extensions: { code: PLANNING_TIMEOUT } })],
+      };
+    }
     return executor(request);
   }
 
   /** @apollo/gateway's executor over the current supergraph. */
   private fallbackExecutor(): Promise<Executor> {
-    const fallback =
-      this.fallback?.generation === this.generation ? this.fallback : this.prepareFallback();
-    return fallback.executor;
+    return this.currentFallback().executor;
+  }
+
+  private currentFallback(): Fallback {
+    return this.fallback?.generation === this.generation ? this.fallback : this.prepareFallback();
   }
 
   private async fetch(

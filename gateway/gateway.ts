@@ -82,6 +82,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     logger,
     onPlannerFallback: (first) => metrics.recordPlannerFallback(first),
     cacheBytes: config.documentCacheBytes,
+    planTimeoutMs: config.planTimeoutMs,
     buildSource: ({ name, url }) => {
       const source = new SubgraphDataSource(
         name,

@@ -488,12 +488,10 @@ describe('seeded adversarial fuzz', () => {
     // (engine.ts): no 500 at all.
     if (failures.length) process.stdout.write(`gateway log:\n${gateway!.output().slice(-4000)}\n`);
     expect(failures).toEqual([]);
-    // /healthz shares the event loop with planning. About 3 % of these random documents are
-    // ones the Rust planner cannot plan; @apollo/gateway's planner plans them synchronously,
-    // measured at 42 ms on average and 142 ms at worst on a loaded 2-core machine (load 8), so
-    // a probe may wait that long plus the machine's own contention; a hang (the 20 s fragment
-    // bomb of issue 14) is far beyond.
-    expect(Math.max(...probes)).toBeLessThan(500);
+    // /healthz shares the event loop with the request pipeline, never with planning: the Rust
+    // planner runs off the loop, and the documents it cannot plan (about 3 % of these) are
+    // planned by @apollo/gateway's planner in a worker thread (gateway/fallback-planner.ts).
+    expect(Math.max(...probes)).toBeLessThan(200);
     expect(peakRss - start.rss).toBeLessThan(400);
 
     // Nothing left unavailable: every subgraph answers a normal profile.

@@ -115,6 +115,36 @@ describe('generated valid documents: the default engine answers like @apollo/gat
     }
   });
 
+  it("answers what the Rust planner hands over with @apollo/gateway's planner, planned off the event loop", async () => {
+    // Every root field skipped: the Rust planner throws on such a document (runtime 1.4).
+    const skipped = `query Skipped($c: Boolean! = true) {
+      a: auditoriums(first: 2) @skip(if: $c) { totalCount edges { node { name } } }
+      b: village(code: "331124001201") @skip(if: $c) { name } }`;
+    const before = await fallbacks();
+    const [hive, reference] = await Promise.all([stack.query(skipped), apollo.query(skipped)]);
+    expect(reference.body).toEqual({ data: {} });
+    expect(hive.status).toBe(reference.status);
+    expect(hive.body).toEqual(reference.body);
+    expect(await fallbacks()).toBeGreaterThan(before);
+    // Planned in a worker (gateway/fallback-planner.ts) with a time bound: past it, a clear
+    // error with a stable code, never a 5xx, and the gateway goes on answering.
+    const hurried = await stack.extraGateway({
+      GATEWAY_ENGINE: 'hive-router',
+      PLAN_TIMEOUT_MS: '1',
+    });
+    try {
+      const late = await hurried.query(skipped);
+      expect(late.status).toBe(400);
+      expect(late.body.errors?.map((e) => e.extensions?.code)).toEqual(['PLANNING_TIMEOUT']);
+      expect(JSON.stringify(late.body)).not.toMatch(/worker|apollo/i);
+      const profile = await hurried.query('{ village(code: "331124001201") { name } }');
+      expect(profile.body.errors).toBeUndefined();
+      expect((await fetch(`${new URL(hurried.url).origin}/healthz`)).status).toBe(200);
+    } finally {
+      await hurried.close();
+    }
+  });
+
   it(`answers ${COUNT} wide and deep documents without a 5xx, as GATEWAY_ENGINE=apollo does`, async () => {
     const differences: string[] = [];
     const statuses = new Map<number, number>();

@@ -1,0 +1,123 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Worker } from 'node:worker_threads';
+import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
+import { parse } from 'graphql';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readSupergraph } from '../scripts/api-schema.js';
+import { FallbackPlanner, PlanTimeoutError } from './fallback-planner.js';
+import { asEnforcedSupergraph } from './supergraph.js';
+
+// The planner @apollo/gateway runs (a dependency of it, not of ours), loaded as it loads it.
+const { QueryPlanner } = (await import(
+  (await import('node:module'))
+    .createRequire(
+      (await import('node:module')).createRequire(import.meta.url).resolve('@apollo/gateway'),
+    )
+    .resolve('@apollo/query-planner')
+)) as typeof import('@apollo/query-planner');
+
+// As the engine holds it (supergraph.ts).
+const sdl = asEnforcedSupergraph(readSupergraph());
+const supergraph = Supergraph.build(sdl);
+const apiSchema = supergraph.apiSchema();
+const onThisThread = new QueryPlanner(supergraph);
+const plannedHere = (query: string, operationName?: string) =>
+  onThisThread.buildQueryPlan(operationFromDocument(apiSchema, parse(query), { operationName }), {
+    recursiveSelectionsLimitDisabled: false,
+    nonLocalSelectionsLimitDisabled: false,
+  });
+
+const PROFILE = `query Profile($code: ID!) { village(code: $code) {
+  name county { name } culture { auditorium { name } } healthcare { access { __typename } }
+  commerce { storeCount } } }`;
+const SKIPPED = `query Skipped($c: Boolean! = true) {
+  a: auditoriums(first: 2) @skip(if: $c) { totalCount edges { node { name } } } }`;
+
+const planners: FallbackPlanner[] = [];
+const planner = (timeoutMs = 10_000) => {
+  const p = new FallbackPlanner(sdl, timeoutMs);
+  planners.push(p);
+  return p;
+};
+afterAll(async () => {
+  await Promise.all(planners.map((p) => p.close()));
+});
+
+describe("@apollo/gateway's planner in a worker", () => {
+  it('makes the plans the planner makes on this thread', async () => {
+    const p = planner();
+    for (const [query, name] of [
+      [PROFILE, 'Profile'],
+      [SKIPPED, undefined],
+      [`{ region(code: "331124") { name children { code culture { auditoriumCount } } } }`],
+    ] as const) {
+      const plan = await p.plan(query, name);
+      expect(JSON.parse(JSON.stringify(plan))).toEqual(
+        JSON.parse(JSON.stringify(plannedHere(query, name))),
+      );
+      expect(plan.node).toBeDefined();
+    }
+  });
+
+  it("rejects with the planner's own message", async () => {
+    const p = planner();
+    let here: unknown;
+    try {
+      plannedHere(PROFILE, 'Other');
+    } catch (err) {
+      here = (err as Error).message;
+    }
+    expect(here).toEqual(expect.any(String));
+    await expect(p.plan(PROFILE, 'Other')).rejects.toThrow(here as string);
+    // The worker goes on serving.
+    await expect(p.plan(PROFILE, 'Profile')).resolves.toMatchObject({ kind: 'QueryPlan' });
+  });
+
+  it('leaves the event loop free while it plans', async () => {
+    const p = planner();
+    await p.plan(PROFILE, 'Profile'); // started
+    // A wide document: planned in the worker, not here.
+    const wide = `{ ${Array.from(
+      { length: 300 },
+      (_, i) =>
+        `v${i}: village(code: "33112400${String(1000 + i)}") { name culture { auditorium { name } } commerce { storeCount } }`,
+    ).join(' ')} }`;
+    const started = performance.now();
+    plannedHere(wide);
+    const hereMs = performance.now() - started;
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    const plan = await p.plan(wide, undefined);
+    delay.disable();
+    expect(plan.node).toBeDefined();
+    // Informational: how long one planning would have held the loop.
+    process.stdout.write(
+      `planning a 300-root-field document here: ${hereMs.toFixed(0)} ms; the loop's longest ` +
+        `wait while the worker planned it: ${(delay.max / 1e6).toFixed(1)} ms\n`,
+    );
+  });
+
+  it('ends a planning that takes too long, and fails the requests waiting behind it', async () => {
+    // 1 ms: the worker cannot even start in that time.
+    const p = planner(1);
+    const [a, b] = [p.plan(PROFILE, 'Profile'), p.plan(SKIPPED, undefined)];
+    await expect(a).rejects.toBeInstanceOf(PlanTimeoutError);
+    await expect(b).rejects.toBeInstanceOf(PlanTimeoutError);
+  });
+
+  it('starts a new worker after one stops', async () => {
+    const p = planner();
+    await p.plan(PROFILE, 'Profile');
+    const worker = (p as unknown as { worker: Worker }).worker;
+    const waiting = p.plan(SKIPPED, undefined);
+    await worker.terminate();
+    await waiting.catch(() => undefined); // answered or failed, never left waiting
+    await expect(p.plan(PROFILE, 'Profile')).resolves.toMatchObject({ kind: 'QueryPlan' });
+  });
+
+  it('refuses work once closed', async () => {
+    const p = planner();
+    await p.close();
+    await expect(p.plan(PROFILE, 'Profile')).rejects.toThrow('closed');
+  });
+});

@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { ApolloGateway, executeQueryPlan } from '@apollo/gateway';
+import type {
+  GatewayExecutionResult,
+  GatewayGraphQLRequestContext,
+} from '@apollo/server-gateway-interface';
+import type { GatewayContext } from './context.js';
+
+type QueryPlan = Parameters<typeof executeQueryPlan>[0];
+
+export type Executor = (
+  request: GatewayGraphQLRequestContext<GatewayContext>,
+) => Promise<GatewayExecutionResult>;
+
+/** @apollo/gateway over one supergraph generation, with its planner's worker. */
+export interface Fallback {
+  generation: number;
+  gateway: ApolloGateway;
+  executor: Promise<Executor>;
+  planner: FallbackPlanner;
+}
+
+/** By default (PLAN_TIMEOUT_MS): planning is tens of milliseconds, a loaded machine's worst 142. */
+export const PLAN_TIMEOUT_MS = 2_000;
+/** The code of an operation whose planning took longer than that (docs/errors.md). */
+export const PLANNING_TIMEOUT = 'PLANNING_TIMEOUT';
+
+/**
+ * @apollo/gateway's query planner in a worker thread, for the operations the Rust planner cannot
+ * plan (engine.ts). Planning is synchronous, CPU-bound work (tens of milliseconds for a large
+ * document, more on a loaded machine): on the gateway's event loop it would hold up every other
+ * request and `/healthz` meanwhile. Here it runs beside the loop; the engine hands the plan to
+ * @apollo/gateway's executor, which then does not plan again.
+ *
+ * One worker per supergraph generation, built from the same supergraph text and with the same
+ * planner settings as the ApolloGateway it serves, so the plans are the ones that gateway would
+ * make. Requests are answered in order; one that takes longer than `timeoutMs` ends the worker
+ * (a planner stuck on a pathological document cannot be interrupted otherwise), fails every
+ * request waiting on it, and the next request starts a new worker.
+ */
+
+/**
+ * Runs inside the worker (CommonJS, `eval`: the gateway also runs from its TypeScript sources
+ * under the test runner, where a separate worker file would not load). Module paths come
+ * resolved from the gateway's own dependencies.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { parse } = require(workerData.modules.graphql);
+const { Supergraph, operationFromDocument } = require(workerData.modules.internals);
+const { QueryPlanner } = require(workerData.modules.planner);
+const supergraph = Supergraph.build(workerData.sdl);
+const apiSchema = supergraph.apiSchema();
+const planner = new QueryPlanner(supergraph);
+parentPort.postMessage({ ready: true });
+parentPort.on('message', ({ id, query, operationName }) => {
+  try {
+    const operation = operationFromDocument(apiSchema, parse(query), { operationName });
+    // The settings ApolloGateway passes by default.
+    const plan = planner.buildQueryPlan(operation, {
+      recursiveSelectionsLimitDisabled: false,
+      nonLocalSelectionsLimitDisabled: false,
+    });
+    parentPort.postMessage({ id, plan });
+  } catch (err) {
+    parentPort.postMessage({ id, error: String((err && err.message) || err) });
+  }
+});
+`;
+
+/** The planner's modules as @apollo/gateway itself loads them (one copy of each). */
+function plannerModules(): { graphql: string; internals: string; planner: string } {
+  const gateway = createRequire(createRequire(import.meta.url).resolve('@apollo/gateway'));
+  const planner = gateway.resolve('@apollo/query-planner');
+  const internals = gateway.resolve('@apollo/federation-internals');
+  return { planner, internals, graphql: createRequire(internals).resolve('graphql') };
+}
+
+export class PlanTimeoutError extends Error {}
+
+interface Pending {
+  resolve: (plan: QueryPlan) => void;
+  reject: (err: Error) => void;
+}
+
+export class FallbackPlanner {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** The request the timer runs for: the oldest unanswered one (answers come in order). */
+  private timed: number | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly sdl: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** The plan @apollo/gateway's planner makes for `query`; rejects with the planner's error. */
+  plan(query: string, operationName: string | undefined): Promise<QueryPlan> {
+    if (this.closed) return Promise.reject(new Error('The fallback planner is closed.'));
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    return new Promise<QueryPlan>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, query, operationName });
+      if (this.timed === undefined) this.arm();
+    });
+  }
+
+  /** Ends the worker; waiting requests fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.end(new Error('The fallback planner is closed.'));
+  }
+
+  private start(): Worker {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { sdl: this.sdl, modules: plannerModules() },
+      // Its own heap bound: a planner that runs away fails its request, not the gateway.
+      resourceLimits: { maxOldGenerationSizeMb: 512 },
+    });
+    worker.unref();
+    worker.on('message', (message: { id?: number; plan?: QueryPlan; error?: string }) => {
+      if (message.id === undefined || worker !== this.worker) return;
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      this.pending.delete(message.id);
+      if (message.error !== undefined) pending.reject(new Error(message.error));
+      else pending.resolve(message.plan as QueryPlan);
+      if (this.timed === message.id) this.arm();
+    });
+    worker.on('error', (err) => {
+      if (worker === this.worker) void this.end(err);
+    });
+    worker.on('exit', () => {
+      if (worker === this.worker) void this.end(new Error('The fallback planner stopped.'));
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  /** Times the oldest unanswered request (the worker answers in order), from now. */
+  private arm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timed = this.pending.keys().next().value;
+    if (this.timed === undefined) return;
+    this.timer = setTimeout(() => {
+      void this.end(
+        new PlanTimeoutError(
+          `Planning took longer than ${this.timeoutMs} ms; try a smaller query.`,
+        ),
+      );
+    }, this.timeoutMs);
+    this.timer.unref();
+  }
+
+  private async end(err: Error): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timed = undefined;
+    const worker = this.worker;
+    this.worker = undefined;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(err);
+    await worker?.terminate();
+  }
+}
+
+/** @apollo/gateway's plan cache, which its executor reads before planning (not public API). */
+interface PlanStore {
+  get(key: string): Promise<QueryPlan | undefined>;
+  set(key: string, plan: QueryPlan): Promise<void>;
+}
+
+/**
+ * Plans `request` in the worker and stores the plan where @apollo/gateway's executor looks first
+ * (its query plan store, under the key it derives: the query hash, with the operation name when
+ * one is given), so that the executor runs the plan without planning on the event loop. Without
+ * that store (another @apollo/gateway version) the executor plans as before: slower, as correct.
+ */
+export async function planInWorker(
+  gateway: ApolloGateway,
+  planner: FallbackPlanner,
+  request: GatewayGraphQLRequestContext<GatewayContext>,
+): Promise<void> {
+  const store = (gateway as unknown as { queryPlanStore?: PlanStore }).queryPlanStore;
+  const { queryHash, source } = request;
+  if (!store || !queryHash || source === undefined) return;
+  const operationName = request.request.operationName ?? undefined;
+  const key = operationName
+    ? createHash('sha256').update(queryHash).update(operationName).digest('hex')
+    : queryHash;
+  if (await store.get(key)) return;
+  await store.set(key, await planner.plan(source, operationName));
+}
