@@ -266,7 +266,7 @@ class HiveRouterEngine implements GatewayInterface {
         variableValues: coerced.coerced,
       })) as GatewayExecutionResult;
     }
-    if (introspection === 'mixed') return (await this.fallbackExecutor())(request);
+    if (introspection === 'mixed') return this.runFallback(request);
     let result: GatewayExecutionResult;
     try {
       result = (await handler.executor({
@@ -356,9 +356,17 @@ class HiveRouterEngine implements GatewayInterface {
     request: GatewayGraphQLRequestContext<GatewayContext>,
     first: boolean,
   ): Promise<GatewayExecutionResult> {
+    await this.currentFallback().executor;
+    this.opts.onPlannerFallback?.(first);
+    return this.runFallback(request);
+  }
+
+  /** Runs `request` with @apollo/gateway, planned in the worker. */
+  private async runFallback(
+    request: GatewayGraphQLRequestContext<GatewayContext>,
+  ): Promise<GatewayExecutionResult> {
     const fallback = this.currentFallback();
     const executor = await fallback.executor;
-    this.opts.onPlannerFallback?.(first);
     // Planned in the worker, so that @apollo/gateway's executor finds the plan made.
     try {
       await planInWorker(fallback.gateway, fallback.planner, request);
@@ -369,11 +377,6 @@ class HiveRouterEngine implements GatewayInterface {
       };
     }
     return executor(request);
-  }
-
-  /** @apollo/gateway's executor over the current supergraph. */
-  private fallbackExecutor(): Promise<Executor> {
-    return this.currentFallback().executor;
   }
 
   private currentFallback(): Fallback {
