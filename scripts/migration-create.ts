@@ -8,14 +8,16 @@
  */
 import 'reflect-metadata';
 import { MikroORM } from '@mikro-orm/core';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ormOptions, type DatabaseDialect } from '../subgraphs/shared/database.js';
 import { dropDatabase, ensureDatabase } from '../subgraphs/shared/pg-admin.js';
 import { SUBGRAPHS } from './subgraphs.js';
 
-const [name, label] = process.argv.slice(2);
+const [name, rawLabel] = process.argv.slice(2);
+// Part of the migration's class name: `add-public-wifi` becomes `add_public_wifi`.
+const label = rawLabel?.replace(/[^A-Za-z0-9_]/g, '_');
 const def = SUBGRAPHS.find((s) => s.name === name);
 if (!def) {
   console.error(`usage: migration:create <${SUBGRAPHS.map((s) => s.name).join('|')}> [name]`);
@@ -43,6 +45,8 @@ async function generate(dialect: DatabaseDialect): Promise<void> {
   try {
     await orm.getMigrator().up();
     const result = await orm.getMigrator().createMigration(undefined, false, false, label);
+    if (dialect === 'sqlite' && result.diff.up.length)
+      cleanSqlite(join(root, dialect, result.fileName));
     console.log(
       result.diff.up.length ? `${dialect}: wrote ${result.fileName}` : `${dialect}: no changes`,
     );
@@ -50,6 +54,19 @@ async function generate(dialect: DatabaseDialect): Promise<void> {
     await orm.close();
     if (dialect === 'postgresql') await dropDatabase(adminUrl, tempDb);
   }
+}
+
+/**
+ * MikroORM's SQLite diff brackets changes with `pragma foreign_keys = off/on`, sometimes two in
+ * one `addSql`, which better-sqlite3 refuses (one statement per call). Migrations run in a
+ * transaction, where SQLite ignores that pragma anyway: the calls holding only pragmas go.
+ */
+function cleanSqlite(path: string): void {
+  const text = readFileSync(path, 'utf8');
+  writeFileSync(
+    path,
+    text.replace(/^\s*this\.addSql\(`(?:\s*pragma foreign_keys = (?:on|off);)+\s*`\);\n/gm, ''),
+  );
 }
 
 function writeIndex(): void {
