@@ -9,6 +9,7 @@ import { costOf, CostModel, SlicingArgumentError } from './cost.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 import { createLimits, expandedSelections, RequestRejection } from './limits.js';
 import { Lru } from './lru.js';
+import { fragmentBomb } from '../test/support/hostile.js';
 
 const sdl = readSupergraph();
 const schema = apiSchemaOf(sdl);
@@ -16,14 +17,6 @@ const model = CostModel.fromSupergraph(sdl);
 const defaults = loadGatewayConfig({}).limits;
 const cost = (query: string, variables: Record<string, unknown> = {}) =>
   costOf(schema, model, parse(query), undefined, variables, defaults.defaultListSize);
-
-/** `fragment F1 on Query { village(code:"1"){code} }`, F2 = F1 twice, …, `{ ...F<levels> }`. */
-export function fragmentBomb(levels: number): string {
-  const parts = ['fragment F1 on Query { village(code: "1") { code } }'];
-  for (let i = 2; i <= levels; i++)
-    parts.push(`fragment F${i} on Query { ...F${i - 1} ...F${i - 1} }`);
-  return `{ ...F${levels} }\n${parts.join('\n')}`;
-}
 
 describe('expanded selections', () => {
   it('counts fields as if fragments were expanded, without expanding them', () => {

@@ -1,22 +1,24 @@
-import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileDist, freePort } from './support/processes.js';
+import {
+  memoryOf,
+  probeHealth as probeHealthOf,
+  send as sendTo,
+  startGatewayProcess as startGatewayOver,
+  type GatewayProcess,
+} from './support/gateway-process.js';
+import { fuzzRequest } from './support/fuzz-requests.js';
+import { fragmentBomb } from './support/hostile.js';
+import { compileDist } from './support/processes.js';
 import { FileKeyStore } from '../gateway/keys.js';
 import { apiSchemaOf, readSupergraph } from '../scripts/api-schema.js';
 import { commerceSubgraph } from '../subgraphs/commerce/index.js';
 import { cultureSubgraph } from '../subgraphs/culture/index.js';
 import { healthcareSubgraph } from '../subgraphs/healthcare/index.js';
 import { placesSubgraph } from '../subgraphs/places/index.js';
-import {
-  KNOWN_REGION_CODES,
-  KNOWN_VILLAGE_CODES,
-  randomOperation,
-  rng,
-  type Rng,
-} from './support/random-documents.js';
+import { randomOperation, rng } from './support/random-documents.js';
 import { bootSubgraph, type BootedSubgraph } from './support/subgraph.js';
 
 /**
@@ -38,114 +40,6 @@ let gateway: GatewayProcess | undefined;
 let base = '';
 let apiKey = '';
 
-/** Resident and peak resident memory of a process, in MB (Linux /proc). */
-function memoryOf(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
-
-interface Answer {
-  status: number;
-  ms: number;
-  body: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
-}
-
-async function send(
-  body: unknown,
-  headers: Record<string, string> = {},
-  to = base,
-): Promise<Answer> {
-  const started = performance.now();
-  const res = await fetch(`${to}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: Answer['body'];
-  try {
-    parsed = JSON.parse(text) as Answer['body'];
-  } catch {
-    parsed = { errors: [{ message: text.slice(0, 200) }] };
-  }
-  return { status: res.status, ms: performance.now() - started, body: parsed };
-}
-
-/**
- * Polls /healthz every 20 ms from a process of its own (this one also runs the subgraphs, whose
- * work would delay the probe's own timers) until stopped; resolves with every latency in ms.
- */
-function probeHealth(): { started: Promise<void>; stop: () => Promise<number[]> } {
-  const script = `
-    const latencies = [];
-    let running = true;
-    process.stdin.on('end', () => (running = false)).resume();
-    (async () => {
-      while (running) {
-        const t = performance.now();
-        const ok = await fetch(process.argv[1]).then((r) => r.arrayBuffer().then(() => r.ok), () => false);
-        latencies.push(ok ? performance.now() - t : 1e9);
-        if (latencies.length === 1) process.stdout.write('r');
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      process.stdout.write(JSON.stringify(latencies));
-    })();`;
-  const child = spawn(process.execPath, ['-e', script, `${base}/healthz`], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  let out = '';
-  let ready: () => void = () => {};
-  const started = new Promise<void>((r) => (ready = r));
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-    ready();
-  });
-  const done = new Promise((r) => child.once('exit', r));
-  return {
-    started,
-    stop: async () => {
-      child.stdin.end();
-      await done;
-      return JSON.parse(out.slice(1) || '[]') as number[];
-    },
-  };
-}
-
-/** `fragment F1 on Query { village(code:"1"){code} }`, F2 = F1 twice, …, `{ ...F<levels> }`. */
-function fragmentBomb(levels: number, width = 2): string {
-  const parts = ['fragment F1 on Query { village(code: "1") { code } }'];
-  for (let i = 2; i <= levels; i++) {
-    parts.push(`fragment F${i} on Query { ${`...F${i - 1} `.repeat(width)}}`);
-  }
-  return `{ ...F${levels} }\n${parts.join('\n')}`;
-}
-
-/** Strings that have broken parsers, escapers, databases and loggers. */
-function oddString(r: Rng): string {
-  const pieces = [
-    '\u0000',
-    '\\',
-    '\\\\\\"',
-    '"',
-    '\u200b\u200c\u200d\ufeff',
-    '\ud800',
-    '\udfff',
-    '\u202e',
-    '😀',
-    '\n\r\t',
-    "'; DROP TABLE village; --",
-    '%00%E0%A4%A',
-    '${x}',
-    '<script>',
-    '村',
-  ];
-  const length = r.pick([1, 3, 20, 200, 5_000, 60_000]);
-  let s = '';
-  while (s.length < length) s += r.pick(pieces);
-  return s;
-}
-
 /** A profile that needs all four subgraphs: null anywhere means one did not answer. */
 const PROFILE = `query Profile($code: ID!) { village(code: $code) {
   code name county { name }
@@ -154,82 +48,21 @@ const PROFILE = `query Profile($code: ID!) { village(code: $code) {
   commerce { storeCount }
 } }`;
 
-interface GatewayProcess {
-  base: string;
-  pid: number;
-  /** The process's stdout and stderr, last 20 kB. */
-  output: () => string;
-  exited: () => boolean;
-  stop: () => Promise<void>;
-}
-
-/** `node dist/gateway/main.js` over the booted subgraphs, with `env` on top of the defaults. */
-async function startGatewayProcess(
-  env: Record<string, string> = {},
-  nodeArgs: string[] = [],
-): Promise<GatewayProcess> {
-  const [places, culture, healthcare, commerce] = subgraphs;
-  const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/gateway/main.js'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      APOLLO_TELEMETRY_DISABLED: '1',
-      METADATA_SERVER_DETECTION: 'none',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
-      LOG_SYNC: 'true',
-      PLACES_URL: places.url,
-      CULTURE_URL: culture.url,
-      HEALTHCARE_URL: healthcare.url,
-      COMMERCE_URL: commerce.url,
-      KEYS_PATH: keysPath,
-      SUPERGRAPH_WATCH: 'false',
-      RESPONSE_CACHE: 'off',
-      REDIS_URL: '',
-      INTROSPECTION: 'false',
-      FIELD_SUGGESTIONS: 'false',
-      ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
-      ANONYMOUS_DAILY_QUOTA: '0',
-      RATE_LIMIT_PER_MINUTE: '0',
-      DAILY_QUOTA: '0',
-      SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const collect = (c: Buffer) => (out = (out + c.toString()).slice(-20_000));
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const ok = await fetch(`${base}/healthz`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) break;
-    if (Date.now() > deadline || child.exitCode !== null) {
-      throw new Error(`the gateway did not start:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    base,
-    pid: child.pid!,
-    output: () => out,
-    exited: () => child.exitCode !== null || child.signalCode !== null,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 let keysPath = '';
+
+const send = (body: unknown, headers: Record<string, string> = {}, to = base) =>
+  sendTo(to, body, headers);
+const probeHealth = () => probeHealthOf(base);
+const startGatewayProcess = (env: Record<string, string> = {}, nodeArgs: string[] = []) => {
+  const [places, culture, healthcare, commerce] = subgraphs.map((s) => s.url);
+  return startGatewayOver(
+    { places, culture, healthcare, commerce },
+    keysPath,
+    SUBGRAPH_TIMEOUT_MS,
+    env,
+    nodeArgs,
+  );
+};
 
 beforeAll(async () => {
   // The gateway runs as `npm start` runs it: the compiled code in its own process.
@@ -351,87 +184,7 @@ describe('seeded adversarial fuzz', () => {
     let sent = 0;
     const started = Date.now();
 
-    const nextRequest = (i: number): { body: unknown; headers: Record<string, string> } => {
-      const headers: Record<string, string> = r.chance(0.4) ? { 'x-api-key': apiKey } : {};
-      const seed = SEED + i;
-      const kind = r.next();
-      if (kind < 0.45) {
-        const op = randomOperation(schema, seed, {
-          maxDepth: r.int(2, 7),
-          maxWidth: r.int(1, 6),
-          fragments: r.next() * 0.7,
-          aliases: r.next() * 0.5,
-          variables: r.next(),
-          defaults: r.next(),
-          conditions: 0.1,
-          maxPageSize: r.pick([3, 10, 100]),
-        });
-        return { body: op, headers };
-      }
-      if (kind < 0.6) {
-        // Hostile strings wherever the schema takes a string or an id.
-        const op = randomOperation(schema, seed, {
-          maxDepth: 3,
-          string: oddString,
-          value: (arg, g) => {
-            if (!/^(code|regionCode|id|villageCode|nameContains|titleContains)$/.test(arg.name)) {
-              return undefined;
-            }
-            return g.chance(0.6)
-              ? oddString(g)
-              : g.pick([...KNOWN_REGION_CODES, ...KNOWN_VILLAGE_CODES]);
-          },
-          variables: 0.5,
-        });
-        return { body: op, headers };
-      }
-      if (kind < 0.7) {
-        // Nested spreads: bombs of every depth and width, and long chains.
-        const levels = r.int(2, 40);
-        return { body: { query: fragmentBomb(levels, r.int(1, 4)) }, headers };
-      }
-      if (kind < 0.8) {
-        // Sizes through variable defaults and values, up to absurd.
-        const n = r.pick([1, 20, 100, 1_000, 2 ** 31 - 1]);
-        const field = r.pick(['villages', 'auditoriums', 'digitalResources']);
-        const query = `query Sized($n: Int = ${n}) { ${field}(first: $n) { edges { node { __typename } } } }`;
-        return { body: { query, variables: r.chance(0.3) ? { n: r.int(-5, 500) } : {} }, headers };
-      }
-      if (kind < 0.88) {
-        // Writes: the key has no write scope, anonymous callers none at all.
-        const op = randomOperation(schema, seed, { operation: 'mutation', string: oddString });
-        return { body: op, headers };
-      }
-      if (kind < 0.94) {
-        // Aliases and repeated fields beyond the limits, and deep nesting.
-        const depth = r.int(5, 30);
-        const query =
-          '{ ' +
-          Array.from(
-            { length: r.int(10, 80) },
-            (_, k) => `a${k}: region(code: "33") { code }`,
-          ).join(' ') +
-          ' r: region(code: "33") ' +
-          '{ parent '.repeat(depth) +
-          '{ code }' +
-          ' }'.repeat(depth) +
-          ' }';
-        return { body: { query }, headers };
-      }
-      // Malformed bodies: not JSON, wrong shapes, broken documents.
-      const bad = r.pick<unknown>([
-        '{"query": ',
-        '[]',
-        '{"query": 42}',
-        { query: '{ village(code: "\\u' },
-        { query: `{ ${'{'.repeat(5000)} }` },
-        { query: '{ __typename }', variables: [] },
-        { query: '{ __typename }', operationName: { x: 1 } },
-        { query: 'query A { __typename } query B { __typename }' },
-        { query: `{ region(code: ${JSON.stringify(oddString(r))}) { code } }` },
-      ]);
-      return { body: bad, headers };
-    };
+    const nextRequest = (i: number) => fuzzRequest(schema, r, SEED + i, apiKey);
 
     const worker = async () => {
       while (sent < FUZZ_REQUESTS && Date.now() - started < FUZZ_MS) {
