@@ -18,7 +18,8 @@ import { commerceSubgraph } from '../subgraphs/commerce/index.js';
 import { cultureSubgraph } from '../subgraphs/culture/index.js';
 import { healthcareSubgraph } from '../subgraphs/healthcare/index.js';
 import { placesSubgraph } from '../subgraphs/places/index.js';
-import { randomOperation, rng } from './support/random-documents.js';
+import { randomOperation } from './support/random-documents.js';
+import { rng } from './support/rng.js';
 import { bootSubgraph, type BootedSubgraph } from './support/subgraph.js';
 
 /**

@@ -1,11 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { fragmentBomb, oddString } from './hostile.js';
-import {
-  KNOWN_REGION_CODES,
-  KNOWN_VILLAGE_CODES,
-  randomOperation,
-  type Rng,
-} from './random-documents.js';
+import { KNOWN_REGION_CODES, KNOWN_VILLAGE_CODES, randomOperation } from './random-documents.js';
+import type { Rng } from './rng.js';
 
 /**
  * One request of the adversarial fuzz (test/fuzz.test.ts), drawn from `r`: random valid and

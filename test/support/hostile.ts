@@ -1,4 +1,4 @@
-import type { Rng } from './random-documents.js';
+import type { Rng } from './rng.js';
 
 /* Documents and strings an attacker sends (test/fuzz.test.ts, gateway/limits.test.ts). */
 
