@@ -76,9 +76,8 @@ const WORDS = ['村', 'tea', 'Songyang', 'a', '文化', 'zz'];
 function defaultValue(arg: GraphQLArgument, r: Rng, o: Required<RandomOperationOptions>) {
   const name = arg.name;
   if (/^(first|last|limit)$/.test(name)) return r.int(1, o.maxPageSize);
-  if (name === 'code' || name === 'regionCode') {
-    return r.chance(0.7) ? r.pick(KNOWN_REGION_CODES) : r.pick(KNOWN_VILLAGE_CODES);
-  }
+  if (name === 'code' || name === 'regionCode')
+    return r.pick(r.chance(0.7) ? KNOWN_REGION_CODES : KNOWN_VILLAGE_CODES);
   if (name === 'villageCode') return r.pick(KNOWN_VILLAGE_CODES);
   if (name === 'month') return `2024-0${r.int(1, 9)}`;
   if (name === 'from') return r.pick(['2024-01', '2024-06']);
