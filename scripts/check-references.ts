@@ -12,14 +12,6 @@
  * is waited out as its Retry-After says. A progress line goes to stderr every few seconds.
  */
 import { pathToFileURL } from 'node:url';
-import {
-  Kind,
-  parse,
-  print,
-  type FieldNode,
-  type OperationDefinitionNode,
-  type SelectionNode,
-} from 'graphql';
 import { parseArgs } from 'node:util';
 import {
   REFERENCE_KINDS,
@@ -30,6 +22,10 @@ import {
   type ReferenceKind,
   type WalkName,
 } from './references.js';
+import { at, CheckError, Client, sleep, walkQuery } from './references-client.js';
+import { formatReport, type CheckResult, type KindResult } from './references-report.js';
+
+export { CheckError, formatReport, type CheckResult, type KindResult };
 
 export interface CheckOptions {
   url: string;
@@ -42,136 +38,6 @@ export interface CheckOptions {
   /** Progress lines (default: none). */
   progress?: (line: string) => void;
 }
-
-export interface KindResult {
-  kind: ReferenceKind;
-  checked: number;
-  dangling: number;
-  examples: string[];
-}
-
-export interface CheckResult {
-  kinds: KindResult[];
-  requests: number;
-  seconds: number;
-  scope: string[];
-}
-
-/** What the checker could not do (unreachable gateway, refused credentials, GraphQL errors). */
-export class CheckError extends Error {}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A GraphQL client that waits out 429s and retries transient failures. */
-class Client {
-  requests = 0;
-  constructor(
-    private url: string,
-    private apiKey: string | undefined,
-  ) {}
-
-  async query(query: string, variables: Record<string, unknown> = {}): Promise<Node> {
-    for (let attempt = 0; ; attempt++) {
-      let res: Response;
-      try {
-        this.requests++;
-        res = await fetch(this.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(this.apiKey ? { 'x-api-key': this.apiKey } : {}),
-          },
-          body: JSON.stringify({ query, variables }),
-        });
-      } catch (e) {
-        if (attempt < 4) {
-          await sleep(500 * 2 ** attempt);
-          continue;
-        }
-        throw new CheckError(`gateway unreachable at ${this.url}: ${(e as Error).message}`);
-      }
-      const body = (await res.json().catch(() => ({}))) as {
-        data?: Node;
-        errors?: { message: string; extensions?: { code?: string } }[];
-      };
-      const code = body.errors?.[0]?.extensions?.code;
-      if (res.status === 429) {
-        const wait = Number(res.headers.get('retry-after') ?? '1');
-        if (code === 'QUOTA_EXCEEDED' && wait > 600)
-          throw new CheckError(`daily quota exceeded (retry after ${wait} s); use an API key`);
-        await sleep(Math.max(1, wait) * 1000);
-        continue;
-      }
-      if (res.status >= 500 && attempt < 4) {
-        await sleep(500 * 2 ** attempt);
-        continue;
-      }
-      if (body.errors?.length || !body.data) {
-        const e = new CheckError(
-          `the gateway answered ${res.status}: ${body.errors?.map((x) => `${x.extensions?.code ?? ''} ${x.message}`).join('; ') ?? 'no data'}`,
-        );
-        (e as CheckError & { code?: string }).code = code;
-        throw e;
-      }
-      return body.data;
-    }
-  }
-}
-
-/**
- * Merges selection sets field by field (same response key → one field with the union of their
- * subselections), so that every kind's fields arrive whatever the engine does with repeats.
- */
-function mergeSelections(selections: readonly SelectionNode[]): SelectionNode[] {
-  const merged = new Map<string, FieldNode>();
-  for (const s of selections) {
-    if (s.kind !== Kind.FIELD) throw new Error('reference kinds select plain fields only');
-    const key = s.alias?.value ?? s.name.value;
-    const seen = merged.get(key);
-    if (!seen) {
-      merged.set(key, s);
-      continue;
-    }
-    if (print({ ...seen, selectionSet: undefined }) !== print({ ...s, selectionSet: undefined }))
-      throw new Error(`reference kinds select ${key} with different arguments`);
-    const inner = [...(seen.selectionSet?.selections ?? []), ...(s.selectionSet?.selections ?? [])];
-    merged.set(key, {
-      ...seen,
-      selectionSet: inner.length
-        ? { kind: Kind.SELECTION_SET, selections: mergeSelections(inner) }
-        : undefined,
-    });
-  }
-  return [...merged.values()].map((f) =>
-    f.selectionSet
-      ? {
-          ...f,
-          selectionSet: {
-            ...f.selectionSet,
-            selections: mergeSelections(f.selectionSet.selections),
-          },
-        }
-      : f,
-  );
-}
-
-/** The query of one walk with every kind's fields for it merged in. */
-function walkQuery(walk: WalkName, kinds: ReferenceKind[]): string {
-  const w = WALKS[walk];
-  const fields = [w.base, ...kinds.filter((k) => k.walk === walk).map((k) => k.select)];
-  const parsed = fields.flatMap(
-    (f) => (parse(`{ ${f} }`).definitions[0] as OperationDefinitionNode).selectionSet.selections,
-  );
-  const node = mergeSelections(parsed)
-    .map((f) => print(f))
-    .join(' ');
-  return `query($region: ID!, $first: Int!, $after: String) {
-    list: ${w.field}(${w.args}, first: $first, after: $after) {
-      edges { node { ${node} } } pageInfo { hasNextPage endCursor } } }`;
-}
-
-const at = (data: Node, path: string[]): Node | undefined =>
-  path.reduce<Node | undefined>((n, k) => (n ? (n[k] as Node) : undefined), data);
 
 /** Walks every declared reference kind through the gateway and counts what dangles. */
 export async function checkReferences(opts: CheckOptions): Promise<CheckResult> {
@@ -363,38 +229,6 @@ export async function checkReferences(opts: CheckOptions): Promise<CheckResult> 
     seconds: (Date.now() - started) / 1000,
     scope: scopeRegions.map((r) => r.code),
   };
-}
-
-/** The report printed by the command. */
-export function formatReport(r: CheckResult, url: string): string[] {
-  const n = (x: number) => x.toLocaleString('en');
-  const width = Math.max(...r.kinds.map((k) => k.kind.name.length));
-  const toWidth = Math.max(...r.kinds.map((k) => `${k.kind.from} → ${k.kind.to}`.length));
-  const lines = [
-    `references through ${url}, scope ${r.scope.join(',')}: ` +
-      `${n(r.requests)} requests in ${r.seconds.toFixed(1)} s`,
-    `${'kind'.padEnd(width)}  ${'from → to'.padEnd(toWidth)}  ${'checked'.padStart(9)}  ${'dangling'.padStart(8)}`,
-  ];
-  for (const k of r.kinds) {
-    lines.push(
-      `${k.kind.name.padEnd(width)}  ${`${k.kind.from} → ${k.kind.to}`.padEnd(toWidth)}  ` +
-        `${n(k.checked).padStart(9)}  ${n(k.dangling).padStart(8)}`,
-    );
-  }
-  const dangling = r.kinds.filter((k) => k.dangling > 0);
-  for (const k of dangling) {
-    lines.push(
-      `DANGLING ${k.kind.name} (${k.kind.from} → ${k.kind.to}): ${n(k.dangling)} of ${n(k.checked)}, e.g.`,
-    );
-    for (const e of k.examples) lines.push(`  ${e}`);
-  }
-  const total = r.kinds.reduce((a, k) => a + k.checked, 0);
-  const bad = r.kinds.reduce((a, k) => a + k.dangling, 0);
-  lines.push(
-    `${r.kinds.length} kinds: ${n(total)} references checked, ${n(bad)} dangling` +
-      (dangling.length > 0 ? ` in ${dangling.map((k) => k.kind.name).join(', ')}` : ''),
-  );
-  return lines;
 }
 
 /** The command: returns the exit code (0 all resolve, 1 some dangle, 2 the check failed). */
