@@ -8,7 +8,7 @@
  */
 import 'reflect-metadata';
 import { MikroORM } from '@mikro-orm/core';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ormOptions, type DatabaseDialect } from '../subgraphs/shared/database.js';
@@ -53,6 +53,7 @@ async function generate(dialect: DatabaseDialect): Promise<void> {
   } finally {
     await orm.close();
     if (dialect === 'postgresql') await dropDatabase(adminUrl, tempDb);
+    else rmSync(url.slice('sqlite:'.length), { force: true });
   }
 }
 

@@ -27,7 +27,7 @@ import { freePort } from './support/processes.js';
  */
 const run = promisify(execFile);
 const repo = resolve('.');
-const work = mkdtempSync(join(tmpdir(), 'add-a-field-'));
+let work = '';
 const ENTITY = 'subgraphs/culture/auditorium/auditorium.entity.ts';
 const SEEDER = 'subgraphs/culture/seed/culture.seed.ts';
 let stack: ChildProcess | undefined;
@@ -38,7 +38,7 @@ afterAll(async () => {
     process.kill(-stack.pid, 'SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
   }
-  rmSync(work, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 /** Replaces `anchor` (which must occur exactly once) with `anchor` + `added`. */
@@ -61,6 +61,7 @@ const build = () =>
 describe.skipIf(process.env.TEST_POSTGRES_URL)("README's add-a-field recipe", () => {
   it('adds publicWifi to the culture auditorium and serves it through the gateway', async () => {
     // The checkout as it is (tracked and new files), sharing node_modules.
+    work = mkdtempSync(join(tmpdir(), 'add-a-field-'));
     const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: repo })
       .toString()
       .split('\n')
