@@ -1,4 +1,5 @@
 import { IdempotencyKey } from '../shared/idempotency.js';
+import { VillageChange } from '../shared/changes.js';
 import { LoadedScope } from '../shared/loaded-scope.js';
 import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { createCommerceContext, type CommerceContext } from './context.js';
@@ -35,6 +36,8 @@ export const commerceSubgraph: SubgraphDefinition<CommerceContext> = {
     IdempotencyKey,
     // The scopes the seed command loaded: which villages places holds (docs/data.md).
     LoadedScope,
+    // The change outbox, written in each write's transaction (docs/partners.md).
+    VillageChange,
   ],
   migrations,
   buildSchema: buildCommerceSchema,

@@ -1,3 +1,4 @@
+import { OutboxResolver } from '../shared/changes.js';
 import { buildFederatedSchema } from '../shared/schema.js';
 import {
   EnterpriseResolver,
@@ -36,6 +37,7 @@ export function buildCommerceSchema() {
   return buildFederatedSchema(
     {
       resolvers: [
+        OutboxResolver,
         StoreResolver,
         MonthlySalesResolver,
         StoreMutationResolver,

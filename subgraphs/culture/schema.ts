@@ -1,3 +1,4 @@
+import { OutboxResolver } from '../shared/changes.js';
 import { buildFederatedSchema } from '../shared/schema.js';
 import {
   AuditoriumConnectionResolver,
@@ -34,6 +35,7 @@ export function buildCultureSchema() {
   return buildFederatedSchema(
     {
       resolvers: [
+        OutboxResolver,
         AuditoriumResolver,
         AuditoriumConnectionResolver,
         DigitalResourceResolver,

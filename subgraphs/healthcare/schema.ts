@@ -1,3 +1,4 @@
+import { OutboxResolver } from '../shared/changes.js';
 import { buildFederatedSchema } from '../shared/schema.js';
 import { AssistanceMutationResolver } from './assistance/assistance.mutation.js';
 import {
@@ -31,6 +32,7 @@ export function buildHealthcareSchema() {
   return buildFederatedSchema(
     {
       resolvers: [
+        OutboxResolver,
         FacilityResolver,
         FacilityMutationResolver,
         TelemedicineLinkResolver,

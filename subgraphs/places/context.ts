@@ -1,5 +1,6 @@
 import type { EntityManager } from '../shared/database.js';
 import type { Logger } from '../shared/logger.js';
+import type { SubgraphServices } from '../shared/subgraph.js';
 import { IndexReferences, createIndexLoaders } from './digital-index/index.loaders.js';
 import { createRegionLoaders } from './region/region.loaders.js';
 import { createVillageLoaders } from './village/village.loaders.js';
@@ -13,12 +14,15 @@ export interface PlacesContext {
     ReturnType<typeof createIndexLoaders>;
   /** Domain figures the gateway sent in `_entities` representations for the index fields. */
   indexRefs: IndexReferences;
+  /** The domains' change outboxes, for the change feed (changes/). */
+  services: SubgraphServices;
 }
 
 export function createPlacesContext(
   em: EntityManager,
   log: Logger,
   requestId: string,
+  services: SubgraphServices,
 ): PlacesContext {
   return {
     requestId,
@@ -26,5 +30,6 @@ export function createPlacesContext(
     log: log.child({ requestId }),
     loaders: { ...createRegionLoaders(em), ...createVillageLoaders(em), ...createIndexLoaders(em) },
     indexRefs: new IndexReferences(),
+    services,
   };
 }

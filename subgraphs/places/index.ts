@@ -12,6 +12,6 @@ export const placesSubgraph: SubgraphDefinition<PlacesContext> = {
   entities: [Region, Village],
   migrations,
   buildSchema: buildPlacesSchema,
-  createContext: (em, log, req) => createPlacesContext(em, log, req.requestId),
+  createContext: (em, log, req, services) => createPlacesContext(em, log, req.requestId, services),
   seed: seedPlaces,
 };

@@ -1,4 +1,5 @@
 import { buildFederatedSchema } from '../shared/schema.js';
+import { VillageChangeResolver } from './changes/change-feed.resolver.js';
 import { RegionIndexResolver, VillageIndexResolver } from './digital-index/index.resolver.js';
 import { RegionResolver, resolveRegionReference } from './region/region.resolver.js';
 import {
@@ -16,6 +17,7 @@ export function buildPlacesSchema() {
         RegionResolver,
         RegionIndexResolver,
         VillageIndexResolver,
+        VillageChangeResolver,
       ],
     },
     {

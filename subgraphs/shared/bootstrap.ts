@@ -40,10 +40,16 @@ export async function startSubgraph<T extends BaseContext>(
     cacheMaxAge?: number;
     /** Largest request body; subgraphBodyLimit() of the gateway's default when unset. */
     maxBodyBytes?: number;
+    /** URLs of the other subgraphs it reads (places: the domains' change outboxes). */
+    peers?: Partial<Record<string, string>>;
   },
 ): Promise<StartedSubgraph> {
   const counts = opts.statementCounter ? { statements: 0, requests: 0 } : undefined;
   const metrics = createSubgraphMetrics(def.name);
+  const services = {
+    peers: opts.peers ?? {},
+    sharedSecret: opts.gatewaySharedSecret ?? DEV_GATEWAY_SHARED_SECRET,
+  };
   const orm = await openDatabase({
     url: opts.databaseUrl,
     replicaUrls: opts.databaseReplicaUrls,
@@ -68,7 +74,7 @@ export async function startSubgraph<T extends BaseContext>(
       metrics,
       createContext: (req) => {
         if (counts) counts.requests++;
-        return def.createContext(orm.em.fork() as EntityManager, opts.logger, req);
+        return def.createContext(orm.em.fork() as EntityManager, opts.logger, req, services);
       },
       debugRoutes: counts ? { '/debug/sql-count': () => ({ ...counts }) } : undefined,
       gatewaySharedSecret: opts.gatewaySharedSecret ?? DEV_GATEWAY_SHARED_SECRET,
@@ -117,6 +123,7 @@ export async function runSubgraph<T extends BaseContext>(
     statementCounter: config.sqlStatementCounter,
     cacheMaxAge: config.cacheMaxAge,
     maxBodyBytes: config.maxBodyBytes,
+    peers: config.peers,
   });
   let stopping = false;
   const stop = async (signal: string) => {

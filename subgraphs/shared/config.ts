@@ -47,6 +47,8 @@ export interface SubgraphConfig {
   cacheMaxAge: number;
   /** Largest request body: subgraphBodyLimit(MAX_BODY_BYTES), MAX_BODY_BYTES being the gateway's. */
   maxBodyBytes: number;
+  /** URLs of the other subgraphs this one reads (places: the domains' change outboxes). */
+  peers: Partial<Record<SubgraphName, string>>;
 }
 
 export function formatConfigError(error: z.ZodError): Error {
@@ -85,7 +87,21 @@ function envSchema(name: SubgraphName) {
     CACHE_MAX_AGE: z.coerce.number().int().min(0).default(DEFAULT_CACHE_MAX_AGE[name]),
     // The gateway's body limit; the subgraph accepts subgraphBodyLimit() of it.
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_GATEWAY_MAX_BODY_BYTES),
+    // Places reads the domains' change outboxes for the partners' change feed (changes.ts).
+    ...(name === 'places' ? peerUrlsEnv() : {}),
   });
+}
+
+/** The subgraphs whose change outboxes places reads. */
+export const OUTBOX_SUBGRAPHS = ['culture', 'healthcare', 'commerce'] as const;
+
+function peerUrlsEnv() {
+  return Object.fromEntries(
+    OUTBOX_SUBGRAPHS.map((peer) => [
+      `${peer.toUpperCase()}_URL`,
+      z.string().url().default(`http://127.0.0.1:${SUBGRAPH_PORTS[peer]}/graphql`),
+    ]),
+  );
 }
 
 /** Every variable a subgraph reads (checked against .env.example and docker-compose.yml). */
@@ -130,5 +146,11 @@ export function loadSubgraphConfig(
     sqlStatementCounter: c.SQL_STATEMENT_COUNTER as boolean,
     cacheMaxAge: c.CACHE_MAX_AGE as number,
     maxBodyBytes: subgraphBodyLimit(c.MAX_BODY_BYTES as number),
+    peers: Object.fromEntries(
+      OUTBOX_SUBGRAPHS.filter((peer) => c[`${peer.toUpperCase()}_URL`]).map((peer) => [
+        peer,
+        c[`${peer.toUpperCase()}_URL`] as string,
+      ]),
+    ),
   };
 }

@@ -19,6 +19,14 @@ export interface SeedResult {
   seconds?: Record<string, number>;
 }
 
+/** What a subgraph may call besides its database: the other subgraphs, signing as a service. */
+export interface SubgraphServices {
+  /** URLs of the other subgraphs it reads (places: the domains' change outboxes). */
+  peers: Partial<Record<string, string>>;
+  /** Key of the signed identity header (contract/identity.ts). */
+  sharedSecret: string;
+}
+
 /** Everything the shared bootstrap, the schema tools and the seeder need from one subgraph. */
 export interface SubgraphDefinition<TContext extends BaseContext = BaseContext> {
   name: string;
@@ -26,6 +34,11 @@ export interface SubgraphDefinition<TContext extends BaseContext = BaseContext> 
   entities: Function[];
   migrations: MigrationSets;
   buildSchema: () => Promise<GraphQLSchema>;
-  createContext: (em: EntityManager, log: Logger, req: RequestInfo) => TContext;
+  createContext: (
+    em: EntityManager,
+    log: Logger,
+    req: RequestInfo,
+    services: SubgraphServices,
+  ) => TContext;
   seed: (orm: Orm, opts: SeedOptions) => Promise<SeedResult>;
 }

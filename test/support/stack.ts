@@ -83,11 +83,16 @@ export async function bootStack(opts: {
   /** Lets a test put something (a fault-injecting proxy) between the gateway and a subgraph. */
   subgraphUrl?: (name: string, url: string) => string | Promise<string>;
 }): Promise<Stack> {
-  const [places, culture, healthcare, commerce] = await Promise.all(
-    [placesSubgraph, cultureSubgraph, healthcareSubgraph, commerceSubgraph].map((def) =>
+  // The domains first: places reads their change outboxes (the change feed).
+  const [culture, healthcare, commerce] = await Promise.all(
+    [cultureSubgraph, healthcareSubgraph, commerceSubgraph].map((def) =>
       bootSubgraph(def as never, { scopes: opts.scopes }),
     ),
   );
+  const places = await bootSubgraph(placesSubgraph as never, {
+    scopes: opts.scopes,
+    peers: { culture: culture.url, healthcare: healthcare.url, commerce: commerce.url },
+  });
   const subgraphs = { places, culture, healthcare, commerce };
   const keysPath = join(mkdtempSync(join(tmpdir(), 'rdsg-keys-')), 'keys.json');
   const steward = await new FileKeyStore(keysPath, 0).create({

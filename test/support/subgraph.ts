@@ -87,7 +87,7 @@ export function stewardHeaders(scopes: string[]): Record<string, string> {
  */
 export async function bootSubgraph(
   def: SubgraphDefinition<BaseContext>,
-  opts: { scopes: string[]; seed?: number },
+  opts: { scopes: string[]; seed?: number; peers?: Partial<Record<string, string>> },
 ): Promise<BootedSubgraph> {
   const db: TestDatabase = await createTestDatabase(def.name);
   const sql = new SqlCounter();
@@ -96,6 +96,7 @@ export async function bootSubgraph(
     port: 0,
     logger: pino({ level: 'silent' }),
     onQuery: sql.onQuery,
+    peers: opts.peers,
   });
   for (const scope of opts.scopes) await def.seed(started.orm, { scope, seed: opts.seed ?? 1 });
   sql.reset();

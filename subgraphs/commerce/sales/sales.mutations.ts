@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { amountFen, count, id, month as monthArgument } from '../../shared/arguments.js';
 import { badUserInput } from '../../shared/errors.js';
+import { recordChange } from '../../shared/changes.js';
 import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
@@ -70,6 +71,8 @@ export class SalesMutationResolver {
           input.orders - Number(previous?.orders ?? 0),
           Number(fen - oldFen),
         );
+        // Last, in the same transaction (changes.ts).
+        await recordChange(trx, { villageCode: store.village_code, what: 'storeSales' });
         // Read in the transaction, so the stored result is what this write made.
         return tem.findOneOrFail(
           StoreMonthlySales,

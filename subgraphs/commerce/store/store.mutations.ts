@@ -5,6 +5,7 @@ import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { calendarDate, count, id, optionalText, text } from '../../shared/arguments.js';
 import { villageCode } from '../../shared/division-codes.js';
 import { badUserInput } from '../../shared/errors.js';
+import { recordChange } from '../../shared/changes.js';
 import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { villageInLoadedScope } from '../../shared/loaded-scope.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
@@ -86,6 +87,8 @@ export class StoreMutationResolver {
           provenance_note: null,
         });
         await addStoreToRollups(trx, input);
+        // Last, in the same transaction (changes.ts).
+        await recordChange(trx, { villageCode: input.villageCode, what: 'onlineStore' });
         // Read in the transaction, so the stored result is what this write made.
         return tem.findOneOrFail(OnlineStore, { id });
       });

@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
+import { recordChange } from '../../shared/changes.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import { calendarDate, count, id, optionalText, text } from '../../shared/arguments.js';
@@ -71,6 +72,11 @@ export class AuditoriumEventMutationResolver {
             ...ZERO_DELTA,
             events: 1,
             eventAttendance: event.attendance,
+          });
+          // Last, in the same transaction (changes.ts).
+          await recordChange(tem.getTransactionContext<Knex.Transaction>()!, {
+            villageCode: event.villageCode,
+            what: 'auditoriumEvent',
           });
           return event;
         },

@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
+import { recordChange } from '../../shared/changes.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import { count, id, month, optionalText } from '../../shared/arguments.js';
@@ -85,6 +86,11 @@ export class AuditoriumUsageMutationResolver {
             socialInsuranceSessions: s.socialInsurance - was('social_insurance_sessions'),
             eGovernmentSessions: s.eGovernment - was('e_government_sessions'),
             otherAssistedSessions: s.other - was('other_assisted_sessions'),
+          });
+          // Last, in the same transaction (changes.ts).
+          await recordChange(tem.getTransactionContext<Knex.Transaction>()!, {
+            villageCode: auditorium.village_code,
+            what: 'auditoriumUsage',
           });
           return Object.assign(new AuditoriumMonthlyUsage(), {
             auditoriumId: row.auditorium_id,

@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
+import { recordChange } from '../../shared/changes.js';
 import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
@@ -94,6 +95,8 @@ export class AssistanceMutationResolver {
             field,
           );
         }
+        // Last, in the same transaction (changes.ts).
+        await recordChange(trx, { villageCode: point.villageCode, what: 'assistedBookings' });
         // Read in the transaction, so the stored result is what this write made.
         return tem.findOneOrFail(
           AssistedBookingMonth,

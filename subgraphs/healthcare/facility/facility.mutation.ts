@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
+import { recordChange } from '../../shared/changes.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import type { HealthcareContext } from '../context.js';
@@ -45,7 +46,18 @@ export class FacilityMutationResolver {
           throw badUserInput('No facility has this id.', 'input.facilityId');
         }
         // Read in the transaction, so the stored result is what this write made.
-        return tem.findOneOrFail(Facility, { id: input.facilityId }, { refresh: true });
+        const facility = await tem.findOneOrFail(
+          Facility,
+          { id: input.facilityId },
+          { refresh: true },
+        );
+        // Last, in the same transaction (changes.ts).
+        await recordChange(trx, {
+          villageCode: facility.villageCode,
+          regionCode: facility.regionCode,
+          what: 'facilityOpeningHours',
+        });
+        return facility;
       });
     });
   }

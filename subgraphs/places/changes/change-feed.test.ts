@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodePositions,
+  encodePositions,
+  mergePage,
+  type FeedDomain,
+  type Outbox,
+  type OutboxRow,
+} from './change-feed.js';
+
+const row = (id: number, villageCode: string | null, changedAt: string, what = 'w'): OutboxRow => ({
+  id,
+  villageCode,
+  regionCode: null,
+  what,
+  changedAt,
+});
+const box = (rows: OutboxRow[], end = rows.at(-1)?.id ?? 0): Outbox => ({ rows, end });
+const empty = box([]);
+const at = (s: number) => `2026-12-03T10:00:${String(s).padStart(2, '0')}.000Z`;
+const start = { culture: 0, healthcare: 0, commerce: 0 };
+
+describe('change feed cursor', () => {
+  it('round-trips positions and refuses anything else', () => {
+    const p = { culture: 12, healthcare: 0, commerce: 2_147_483_647 };
+    expect(decodePositions(encodePositions(p))).toEqual(p);
+    for (const bad of [
+      '',
+      'v1.',
+      'v2.' + Buffer.from('1.2.3').toString('base64url'),
+      'v1.' + Buffer.from('1.2').toString('base64url'),
+      'v1.' + Buffer.from('1.-2.3').toString('base64url'),
+      'v1.' + Buffer.from('1.2.99999999999').toString('base64url'),
+      'v1.' + 'A'.repeat(500),
+    ]) {
+      expect(() => decodePositions(bad), bad).toThrow(/not a cursor/);
+    }
+  });
+});
+
+describe('change feed page', () => {
+  it('merges the domains by time and moves each position over what it returned only', () => {
+    const outboxes: Record<FeedDomain, Outbox> = {
+      culture: box([row(1, 'A', at(3)), row(2, 'B', at(6))]),
+      healthcare: box([row(7, 'C', at(1)), row(8, 'D', at(5))]),
+      commerce: empty,
+    };
+    const page = mergePage(start, outboxes, 3, 10);
+    expect(page.changes.map((c) => c.villageCode)).toEqual(['C', 'A', 'D']);
+    expect(page.positions).toEqual({ culture: 1, healthcare: 8, commerce: 0 });
+    expect(page.more).toBe(true);
+    const rest = mergePage(
+      page.positions,
+      { ...outboxes, culture: box([row(2, 'B', at(6))]), healthcare: empty },
+      3,
+      10,
+    );
+    expect(rest.changes.map((c) => c.villageCode)).toEqual(['B']);
+    expect(rest.more).toBe(false);
+  });
+
+  it('never passes over a row of a domain, whatever its clock said', () => {
+    // Row 2 was written with a clock behind row 1's: it still comes after row 1.
+    const outboxes = {
+      culture: box([row(1, 'A', at(9)), row(2, 'B', at(2))]),
+      healthcare: box([row(4, 'C', at(5))]),
+      commerce: empty,
+    };
+    const page = mergePage(start, outboxes, 2, 10);
+    expect(page.changes.map((c) => c.villageCode)).toEqual(['C', 'A']);
+    expect(page.positions.culture).toBe(1);
+    expect(page.more).toBe(true);
+  });
+
+  it('gives a village once per page, with every domain and what changed, at its latest time', () => {
+    const outboxes = {
+      culture: box([row(1, 'A', at(1), 'auditoriumUsage')]),
+      healthcare: box([row(1, 'B', at(2)), row(2, 'A', at(3), 'assistedBookings')]),
+      commerce: box([row(5, 'A', at(4), 'onlineStore')]),
+    };
+    const page = mergePage(start, outboxes, 10, 10);
+    expect(page.changes).toEqual([
+      {
+        villageCode: 'B',
+        regionCode: null,
+        domains: ['healthcare'],
+        what: ['w'],
+        changedAt: at(2),
+      },
+      {
+        villageCode: 'A',
+        regionCode: null,
+        domains: ['culture', 'healthcare', 'commerce'],
+        what: ['auditoriumUsage', 'assistedBookings', 'onlineStore'],
+        changedAt: at(4),
+      },
+    ]);
+  });
+
+  it('says more follows when a domain filled its read and has rows past it', () => {
+    const outboxes = { culture: box([row(1, 'A', at(1))], 5), healthcare: empty, commerce: empty };
+    expect(mergePage(start, outboxes, 1, 1).more).toBe(true);
+    const done = { culture: box([row(1, 'A', at(1))], 1), healthcare: empty, commerce: empty };
+    expect(mergePage(start, done, 1, 1).more).toBe(false);
+  });
+});
