@@ -187,6 +187,53 @@ describe('villageChanges', () => {
     ]);
   });
 
+  it("runs the partner's loop: export, then re-export only what the feed lists", async () => {
+    const origin = `http://127.0.0.1:${stack.gateway.port}`;
+    const exportOf = async (body: Record<string, unknown>) => {
+      const res = await fetch(`${origin}/exports/villages`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'accept-encoding': 'identity',
+          ...stack.steward,
+        },
+        body: JSON.stringify({ selection: '{ code commerce { storeCount } }', ...body }),
+      });
+      expect(res.status).toBe(200);
+      const lines = (await res.text())
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+      expect(lines.at(-1)).toMatchObject({ done: true });
+      return new Map(
+        lines.filter((l) => l.data).map((l) => [l.code, l.data.commerce.storeCount as number]),
+      );
+    };
+    // 1. The position first, then the copy.
+    const position = (await feed(null)).pageInfo.endCursor;
+    const copy = await exportOf({ regionCode: '331124' });
+    expect(copy.size).toBeGreaterThan(100);
+    // Meanwhile, a write.
+    const store = {
+      name: 'Partner loop tea',
+      villageCode: storeVillage,
+      platform: 'PINDUODUO',
+      category: 'TEA',
+      openedOn: '2021-06-01',
+      jobs: 1,
+    };
+    expect((await stack.query(REGISTER, { i: store }, stack.steward)).body.errors).toBeUndefined();
+    // 2. The feed from that position, 3. those villages again, by code.
+    const { changes, end } = await readAll(position, 100);
+    const codes = [...new Set(changes.map((c) => c.villageCode).filter(Boolean))] as string[];
+    expect(codes).toEqual([storeVillage]);
+    const fresh = await exportOf({ codes });
+    expect([...fresh.keys()]).toEqual([storeVillage]);
+    expect(fresh.get(storeVillage)).toBe(copy.get(storeVillage)! + 1);
+    // Nothing more until the next write.
+    expect((await feed(end)).nodes).toEqual([]);
+  });
+
   it('refuses a cursor it did not hand out and an out-of-range page size', async () => {
     for (const since of ['nope', 'v1.' + Buffer.from('1.2').toString('base64url'), 'v1.%%%']) {
       const res = await stack.query(FEED, { since });
