@@ -2,6 +2,7 @@ import { createClient } from './client.js';
 import {
   RegionOverviewDocument,
   RegionVillagesDocument,
+  VillageChangesDocument,
   VillageProfileDocument,
   type RegionVillagesQuery,
   type VillageKind,
@@ -46,4 +47,28 @@ export async function allVillages(regionCode: string, kind?: VillageKind): Promi
     after = villages.pageInfo.hasNextPage ? villages.pageInfo.endCursor : undefined;
   } while (after);
   return codes;
+}
+
+/**
+ * A partner's copy kept in sync (docs/partners.md, "The partner's loop"): `position` is the
+ * feed's end taken before the copy was exported (`feedPosition()`); each call lists the
+ * villages changed since, to export again by code, and returns the position to call with next.
+ */
+export async function feedPosition(): Promise<string> {
+  const { villageChanges } = await request(VillageChangesDocument, { since: null });
+  return villageChanges.pageInfo.endCursor;
+}
+
+export async function changedSince(
+  position: string,
+): Promise<{ codes: string[]; position: string }> {
+  const codes = new Set<string>();
+  let since = position;
+  for (;;) {
+    const { villageChanges } = await request(VillageChangesDocument, { since, first: 1000 });
+    for (const change of villageChanges.nodes)
+      if (change.villageCode) codes.add(change.villageCode);
+    since = villageChanges.pageInfo.endCursor;
+    if (!villageChanges.pageInfo.hasNextPage) return { codes: [...codes], position: since };
+  }
 }

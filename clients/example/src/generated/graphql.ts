@@ -30,6 +30,9 @@ export type AuditoriumService =
   /** Performances and shows. */
   | 'PERFORMANCES';
 
+/** A domain subgraph whose writes the change feed reports. */
+export type ChangeDomain = 'CULTURE' | 'HEALTHCARE' | 'COMMERCE';
+
 /** Level of a health facility in the rural three-tier system. */
 export type FacilityLevel =
   /** Village clinic (村卫生室). */
@@ -100,6 +103,18 @@ export type RegionVillagesQuery = {
     totalCount: number;
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
     edges: Array<{ node: { code: string; name: string; kind: VillageKind } }>;
+  };
+};
+
+export type VillageChangesQueryVariables = Exact<{
+  since?: string | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+export type VillageChangesQuery = {
+  villageChanges: {
+    nodes: Array<{ villageCode: string | null; domains: Array<ChangeDomain>; changedAt: string }>;
+    pageInfo: { endCursor: string; hasNextPage: boolean };
   };
 };
 
@@ -299,6 +314,77 @@ export const RegionVillagesDocument = {
     },
   ],
 } as unknown as DocumentNode<RegionVillagesQuery, RegionVillagesQueryVariables>;
+export const VillageChangesDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'VillageChanges' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'since' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'villageChanges' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'since' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'since' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'nodes' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'villageCode' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'domains' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'changedAt' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'pageInfo' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'endCursor' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'hasNextPage' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<VillageChangesQuery, VillageChangesQueryVariables>;
 export const VillageProfileDocument = {
   kind: 'Document',
   definitions: [
