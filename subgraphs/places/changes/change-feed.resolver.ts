@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import {
   Arg,
   Ctx,
+  Directive,
   Field,
   FieldResolver,
   ID,
@@ -132,6 +133,10 @@ async function readOutbox(
 
 @Resolver(() => VillageChange)
 export class VillageChangeResolver {
+  // Costed by the page it asks for (the gateway's cost limit), 100 without `first`.
+  @Directive(
+    '@listSize(slicingArguments: ["first"], sizedFields: ["nodes"], assumedSize: 100, requireOneSlicingArgument: false)',
+  )
   @Query(() => VillageChangeConnection, {
     description:
       'Changes to villages (and regions) in every domain, in the order they were recorded, ' +
