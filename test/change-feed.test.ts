@@ -234,6 +234,47 @@ describe('villageChanges', () => {
     expect((await feed(end)).nodes).toEqual([]);
   });
 
+  it('gives every change once to a reader that follows it while writes commit concurrently', async () => {
+    const position = (await feed(null)).pageInfo.endCursor;
+    const usage = (month: string) => ({
+      auditoriumId: `aud-${AUDITORIUM_VILLAGE}`,
+      month,
+      visits: 5,
+      resourceViews: 1,
+      assistedSessions: { medicalAppointment: 0, socialInsurance: 0, eGovernment: 0, other: 0 },
+    });
+    const bookings = (month: string) => ({
+      pointId,
+      month,
+      doctorAppointments: 1,
+      testResults: 0,
+      insurance: 0,
+      source: 'Feed test return',
+    });
+    const months = Array.from({ length: 12 }, (_, i) => `2019-${String(i + 1).padStart(2, '0')}`);
+    let writing = true;
+    const writes = Promise.all(
+      months.flatMap((m) => [
+        stack.query(USAGE, { i: usage(m) }, stack.steward),
+        stack.query(BOOKINGS, { i: bookings(m) }, stack.steward),
+      ]),
+    ).finally(() => (writing = false));
+    // A reader one change at a time, while the writes commit in whatever order they do.
+    const seen: Change[] = [];
+    let cursor = position;
+    while (writing) {
+      const page = await feed(cursor, 1);
+      seen.push(...page.nodes);
+      cursor = page.pageInfo.endCursor;
+    }
+    for (const w of await writes) expect(w.body.errors).toBeUndefined();
+    const rest = await readAll(cursor, 1);
+    seen.push(...rest.changes);
+    const count = (domain: string) => seen.filter((c) => c.domains[0] === domain).length;
+    expect(seen.every((c) => c.domains.length === 1)).toBe(true);
+    expect([count('CULTURE'), count('HEALTHCARE'), seen.length]).toEqual([12, 12, 24]);
+  });
+
   it('refuses a cursor it did not hand out and an out-of-range page size', async () => {
     for (const since of ['nope', 'v1.' + Buffer.from('1.2').toString('base64url'), 'v1.%%%']) {
       const res = await stack.query(FEED, { since });
