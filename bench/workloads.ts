@@ -179,48 +179,39 @@ function mixOperation(ctx: WorkloadContext, i: number): Operation {
 }
 
 export const WORKLOADS: Workload[] = [
+  // The headline: a distinct key per request (random real codes), so that no gateway can share
+  // one request's subgraph fetches with another's; run with the response cache off.
   {
     name: 'profile',
-    description: 'one village profile: fields from all four subgraphs',
-    varies: false,
-    operation: () => ({ query: PROFILE_QUERY, variables: { code: PROFILE_VILLAGE } }),
+    description:
+      'one village profile (fields from all four subgraphs), a random village of the data set per request',
+    varies: true,
+    operation: (ctx, i) => ({
+      query: PROFILE_QUERY,
+      variables: { code: pick(ctx.data.villageCodes, prng(i + 1)()) },
+    }),
     sqlProbe: () => ({ query: PROFILE_QUERY, variables: { code: PROFILE_VILLAGE } }),
-    floor: {
-      subgraph: 'places',
-      operation: () => ({ query: PLACES_PROFILE, variables: { code: PROFILE_VILLAGE } }),
-    },
   },
   {
     name: 'page',
-    description: 'a page of 50 village profiles of one county',
-    varies: false,
-    operation: () => ({ query: PAGE_QUERY, variables: { region: PAGE_REGION, first: 50 } }),
-    sqlProbe: () => ({ query: PAGE_QUERY, variables: { region: PAGE_REGION, first: 50 } }),
-    pageSizeProbe: {
-      sizes: [5, 50, 100],
-      operation: (_ctx, first) => ({
-        query: PAGE_QUERY,
-        variables: { region: PAGE_REGION, first },
-      }),
-    },
-    floor: {
-      subgraph: 'places',
-      operation: () => ({ query: PLACES_PAGE, variables: { region: PAGE_REGION, first: 50 } }),
-    },
+    description: 'a page of 20 village profiles of a random county per request',
+    varies: true,
+    operation: (ctx, i) => ({
+      query: PAGE_QUERY,
+      variables: { region: pick(ctx.data.countyCodes, prng(i + 1)()), first: 20 },
+    }),
+    sqlProbe: () => ({ query: PAGE_QUERY, variables: { region: PAGE_REGION, first: 20 } }),
   },
   {
     name: 'ranking',
-    description: "a city's counties with figures from culture, healthcare and commerce",
-    varies: false,
-    operation: (ctx) => ({ query: rankingQuery(ctx.info), variables: { code: RANKING_REGION } }),
+    description:
+      "a random city's counties with figures from culture, healthcare and commerce, per request",
+    varies: true,
+    operation: (ctx, i) => ({
+      query: rankingQuery(ctx.info),
+      variables: { code: pick(ctx.data.cityCodes, prng(i + 1)()) },
+    }),
     sqlProbe: (ctx) => ({ query: rankingQuery(ctx.info), variables: { code: RANKING_REGION } }),
-  },
-  {
-    name: 'province',
-    description: "the province's cities with their figures",
-    varies: false,
-    operation: (ctx) => ({ query: provinceQuery(ctx.info), variables: { code: PROVINCE } }),
-    sqlProbe: (ctx) => ({ query: provinceQuery(ctx.info), variables: { code: PROVINCE } }),
   },
   {
     name: 'mix',
@@ -246,11 +237,58 @@ export const WORKLOADS: Workload[] = [
       return { ...op, headers };
     },
   },
+  // Repeated keys: reported separately, labelled so.
+  {
+    name: 'profile-repeated',
+    description:
+      'one village profile, the same village every request (repeated key: in-flight deduplication shares fetches; not the headline)',
+    varies: false,
+    operation: () => ({ query: PROFILE_QUERY, variables: { code: PROFILE_VILLAGE } }),
+    sqlProbe: () => ({ query: PROFILE_QUERY, variables: { code: PROFILE_VILLAGE } }),
+    floor: {
+      subgraph: 'places',
+      operation: () => ({ query: PLACES_PROFILE, variables: { code: PROFILE_VILLAGE } }),
+    },
+  },
+  {
+    name: 'page-repeated',
+    description:
+      'a page of 50 village profiles of one county, the same every request (repeated key)',
+    varies: false,
+    operation: () => ({ query: PAGE_QUERY, variables: { region: PAGE_REGION, first: 50 } }),
+    sqlProbe: () => ({ query: PAGE_QUERY, variables: { region: PAGE_REGION, first: 50 } }),
+    pageSizeProbe: {
+      sizes: [5, 50, 100],
+      operation: (_ctx, first) => ({
+        query: PAGE_QUERY,
+        variables: { region: PAGE_REGION, first },
+      }),
+    },
+    floor: {
+      subgraph: 'places',
+      operation: () => ({ query: PLACES_PAGE, variables: { region: PAGE_REGION, first: 50 } }),
+    },
+  },
+  {
+    name: 'ranking-repeated',
+    description:
+      "one city's counties with figures from culture, healthcare and commerce, the same every request (repeated key)",
+    varies: false,
+    operation: (ctx) => ({ query: rankingQuery(ctx.info), variables: { code: RANKING_REGION } }),
+    sqlProbe: (ctx) => ({ query: rankingQuery(ctx.info), variables: { code: RANKING_REGION } }),
+  },
+  {
+    name: 'province',
+    description: "the province's cities with their figures (one province: repeated key)",
+    varies: false,
+    operation: (ctx) => ({ query: provinceQuery(ctx.info), variables: { code: PROVINCE } }),
+    sqlProbe: (ctx) => ({ query: provinceQuery(ctx.info), variables: { code: PROVINCE } }),
+  },
 ];
 
 /** The query that lists real codes for the mixes (sent to the places subgraph directly). */
 export const DATASET_QUERY = `query BenchDataset($code: ID!) { region(code: $code) {
-  children { code children { code villages(first: 20) { edges { node { code } } } } }
+  children { code children { code villages(first: 23, kind: RURAL_VILLAGE) { edges { node { code } } } } }
 } }`;
 
 export function datasetFrom(body: unknown): Dataset {
