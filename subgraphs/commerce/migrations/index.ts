@@ -15,6 +15,21 @@ import { Migration20261203073000_loaded_scope as postgresql5 } from './postgresq
 import { Migration20261203174232_change_outbox as postgresql6 } from './postgresql/Migration20261203174232_change_outbox.js';
 
 export const migrations: MigrationSets = {
-  sqlite: [{ name: 'Migration20261128192724_init', class: sqlite0 }, { name: 'Migration20261128193355_stores_sales_enterprises_rollups', class: sqlite1 }, { name: 'Migration20261128204458_processing_workshops', class: sqlite2 }, { name: 'Migration20261203070335_idempotency_keys', class: sqlite3 }, { name: 'Migration20261203072959_loaded_scope', class: sqlite4 }, { name: 'Migration20261203174231_change_outbox', class: sqlite5 }],
-  postgresql: [{ name: 'Migration20261128192724_init', class: postgresql0 }, { name: 'Migration20261128193355_stores_sales_enterprises_rollups', class: postgresql1 }, { name: 'Migration20261128204459_processing_workshops', class: postgresql2 }, { name: 'Migration20261203070335_idempotency_keys', class: postgresql3 }, { name: 'Migration20261203070357_rollup_jobs_64bit', class: postgresql4 }, { name: 'Migration20261203073000_loaded_scope', class: postgresql5 }, { name: 'Migration20261203174232_change_outbox', class: postgresql6 }],
+  sqlite: [
+    { name: 'Migration20261128192724_init', class: sqlite0 },
+    { name: 'Migration20261128193355_stores_sales_enterprises_rollups', class: sqlite1 },
+    { name: 'Migration20261128204458_processing_workshops', class: sqlite2 },
+    { name: 'Migration20261203070335_idempotency_keys', class: sqlite3 },
+    { name: 'Migration20261203072959_loaded_scope', class: sqlite4 },
+    { name: 'Migration20261203174231_change_outbox', class: sqlite5 },
+  ],
+  postgresql: [
+    { name: 'Migration20261128192724_init', class: postgresql0 },
+    { name: 'Migration20261128193355_stores_sales_enterprises_rollups', class: postgresql1 },
+    { name: 'Migration20261128204459_processing_workshops', class: postgresql2 },
+    { name: 'Migration20261203070335_idempotency_keys', class: postgresql3 },
+    { name: 'Migration20261203070357_rollup_jobs_64bit', class: postgresql4 },
+    { name: 'Migration20261203073000_loaded_scope', class: postgresql5 },
+    { name: 'Migration20261203174232_change_outbox', class: postgresql6 },
+  ],
 };

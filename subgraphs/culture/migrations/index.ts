@@ -12,6 +12,18 @@ import { Migration20261203072957_loaded_scope as postgresql3 } from './postgresq
 import { Migration20261203174228_change_outbox as postgresql4 } from './postgresql/Migration20261203174228_change_outbox.js';
 
 export const migrations: MigrationSets = {
-  sqlite: [{ name: 'Migration20261128192722_init', class: sqlite0 }, { name: 'Migration20261128194042_activity_rollups', class: sqlite1 }, { name: 'Migration20261203070251_idempotency_keys', class: sqlite2 }, { name: 'Migration20261203072956_loaded_scope', class: sqlite3 }, { name: 'Migration20261203174228_change_outbox', class: sqlite4 }],
-  postgresql: [{ name: 'Migration20261128192722_init', class: postgresql0 }, { name: 'Migration20261128194044_activity_rollups', class: postgresql1 }, { name: 'Migration20261203070251_idempotency_keys', class: postgresql2 }, { name: 'Migration20261203072957_loaded_scope', class: postgresql3 }, { name: 'Migration20261203174228_change_outbox', class: postgresql4 }],
+  sqlite: [
+    { name: 'Migration20261128192722_init', class: sqlite0 },
+    { name: 'Migration20261128194042_activity_rollups', class: sqlite1 },
+    { name: 'Migration20261203070251_idempotency_keys', class: sqlite2 },
+    { name: 'Migration20261203072956_loaded_scope', class: sqlite3 },
+    { name: 'Migration20261203174228_change_outbox', class: sqlite4 },
+  ],
+  postgresql: [
+    { name: 'Migration20261128192722_init', class: postgresql0 },
+    { name: 'Migration20261128194044_activity_rollups', class: postgresql1 },
+    { name: 'Migration20261203070251_idempotency_keys', class: postgresql2 },
+    { name: 'Migration20261203072957_loaded_scope', class: postgresql3 },
+    { name: 'Migration20261203174228_change_outbox', class: postgresql4 },
+  ],
 };

@@ -13,6 +13,19 @@ import { Migration20261203073701_booking_rollup_64bit as postgresql4 } from './p
 import { Migration20261203174230_change_outbox as postgresql5 } from './postgresql/Migration20261203174230_change_outbox.js';
 
 export const migrations: MigrationSets = {
-  sqlite: [{ name: 'Migration20261128192723_init', class: sqlite0 }, { name: 'Migration20261128193806_access_assistance_rollups', class: sqlite1 }, { name: 'Migration20261203070313_idempotency_keys', class: sqlite2 }, { name: 'Migration20261203072958_loaded_scope', class: sqlite3 }, { name: 'Migration20261203174230_change_outbox', class: sqlite4 }],
-  postgresql: [{ name: 'Migration20261128192723_init', class: postgresql0 }, { name: 'Migration20261128193807_access_assistance_rollups', class: postgresql1 }, { name: 'Migration20261203070314_idempotency_keys', class: postgresql2 }, { name: 'Migration20261203072958_loaded_scope', class: postgresql3 }, { name: 'Migration20261203073701_booking_rollup_64bit', class: postgresql4 }, { name: 'Migration20261203174230_change_outbox', class: postgresql5 }],
+  sqlite: [
+    { name: 'Migration20261128192723_init', class: sqlite0 },
+    { name: 'Migration20261128193806_access_assistance_rollups', class: sqlite1 },
+    { name: 'Migration20261203070313_idempotency_keys', class: sqlite2 },
+    { name: 'Migration20261203072958_loaded_scope', class: sqlite3 },
+    { name: 'Migration20261203174230_change_outbox', class: sqlite4 },
+  ],
+  postgresql: [
+    { name: 'Migration20261128192723_init', class: postgresql0 },
+    { name: 'Migration20261128193807_access_assistance_rollups', class: postgresql1 },
+    { name: 'Migration20261203070314_idempotency_keys', class: postgresql2 },
+    { name: 'Migration20261203072958_loaded_scope', class: postgresql3 },
+    { name: 'Migration20261203073701_booking_rollup_64bit', class: postgresql4 },
+    { name: 'Migration20261203174230_change_outbox', class: postgresql5 },
+  ],
 };
