@@ -29,6 +29,7 @@ import {
 import { counterAvailable } from './sql.js';
 import { seed, startStack } from './stack.js';
 import { WORKLOADS, type WorkloadContext } from './workloads.js';
+import { combineRounds, roundOrder } from './rounds.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -41,6 +42,7 @@ const { values: flags } = parseArgs({
       type: 'string',
       default: `ours,ours-apollo,ours-cached,stock,hive,hive-rust,${DIRECT}`,
     },
+    rounds: { type: 'string', default: '2' },
     'memory-soak': { type: 'string', default: '60' },
     'soak-gateways': { type: 'string', default: 'ours' },
     'soak-workload': { type: 'string', default: 'mix' },
@@ -73,6 +75,7 @@ const warmupSec = num('warmup');
 const primeOps = num('prime');
 const connections = num('connections');
 const soakSec = num('memory-soak');
+const rounds = Math.max(1, Math.floor(num('rounds')));
 const workloads = list(flags.workloads!).map((n) => {
   const w = WORKLOADS.find((x) => x.name === n);
   if (!w)
@@ -118,16 +121,17 @@ if (busy > 0.25 * availableParallelism()) {
 
 const perRun = warmupSec + durationSec + 1;
 const expectedSec =
-  gatewayNames
-    .filter((g) => g !== DIRECT)
-    .map((g) => GATEWAYS.find((s) => s.name === g)!)
-    .reduce(
-      (sum, g) =>
-        sum +
-        workloads.filter((w) => !g.workloads || g.workloads.includes(w.name)).length * perRun +
-        5,
-      0,
-    ) +
+  rounds *
+    gatewayNames
+      .filter((g) => g !== DIRECT)
+      .map((g) => GATEWAYS.find((s) => s.name === g)!)
+      .reduce(
+        (sum, g) =>
+          sum +
+          workloads.filter((w) => !g.workloads || g.workloads.includes(w.name)).length * perRun +
+          5,
+        0,
+      ) +
   (gatewayNames.includes(DIRECT) ? workloads.filter((w) => w.floor).length * perRun : 0) +
   soakSec * list(flags['soak-gateways']!).filter((g) => gatewayNames.includes(g)).length +
   (flags.profile ? perRun + 5 : 0) +
@@ -182,57 +186,69 @@ try {
   let profile: ProfileSummary | undefined;
 
   let primed = false;
-  for (const name of gatewayNames.filter((g) => g !== DIRECT)) {
-    const spec = GATEWAYS.find((s) => s.name === name)!;
-    log(`\n== ${spec.label}`);
-    let started;
-    try {
-      started = await startGateway(spec, o);
-    } catch (err) {
-      problems[name] = `did not start: ${(err as Error).message}`;
-      log(`  ${problems[name]}`);
-      continue;
-    }
-    const { child, url, problem } = started;
-    stopAll.push(child.stop);
-    if (problem) {
-      problems[name] = problem;
-      log(`  WARNING: ${problem}`);
-    }
-    // Priming: the first gateway of the run would otherwise meet the subgraphs cold on the
-    // varying workloads (caches, JIT, pages read for the first time) and every later gateway
-    // would reuse what it warmed. The first `--prime` operations of each varying workload go
-    // through it once, unmeasured, so every gateway meets the same warm subgraphs.
-    const varying = workloads.filter(
-      (w) => w.varies && (!spec.workloads || spec.workloads.includes(w.name)),
+  const perRound: Measurement[][] = [];
+  for (let round = 0; round < rounds; round++) {
+    const names = roundOrder(
+      gatewayNames.filter((g) => g !== DIRECT),
+      round,
     );
-    if (!primed && primeOps > 0 && varying.length) {
-      primed = true;
-      const t0 = Date.now();
-      // mix-auth repeats the mix's operations with other headers: one pass is enough.
-      const once = varying.filter((w) => w.name !== 'mix-auth' || varying.length === 1);
-      for (const w of once)
-        await runLoad({ url, connections, durationSec: 0, amount: primeOps, workload: w, ctx });
-      log(
-        `  primed the subgraphs: ${primeOps} operations of ${once.map((w) => w.name).join(', ')} in ${((Date.now() - t0) / 1000).toFixed(1)} s (unmeasured)`,
+    if (rounds > 1) log(`\n-- round ${round + 1} of ${rounds}: ${names.join(' → ')}`);
+    const got: Measurement[] = [];
+    perRound.push(got);
+    for (const name of names) {
+      const spec = GATEWAYS.find((s) => s.name === name)!;
+      log(`\n== ${spec.label}`);
+      let started;
+      try {
+        started = await startGateway(spec, o);
+      } catch (err) {
+        problems[name] = `did not start: ${(err as Error).message}`;
+        log(`  ${problems[name]}`);
+        continue;
+      }
+      const { child, url, problem } = started;
+      stopAll.push(child.stop);
+      if (problem) {
+        problems[name] = problem;
+        log(`  WARNING: ${problem}`);
+      }
+      // Priming: the first gateway of the run would otherwise meet the subgraphs cold on the
+      // varying workloads (caches, JIT, pages read for the first time) and every later gateway
+      // would reuse what it warmed. The first `--prime` operations of each varying workload go
+      // through it once, unmeasured, so every gateway meets the same warm subgraphs.
+      const varying = workloads.filter(
+        (w) => w.varies && (!spec.workloads || spec.workloads.includes(w.name)),
       );
-    }
-    const r = await runWorkloads(o, name, child.pid, url);
-    measurements.push(...r.measurements);
-    sqlRows.push(...r.sql);
-    if (soakSec > 0 && list(flags['soak-gateways']!).includes(name)) {
-      const w = WORKLOADS.find((x) => x.name === flags['soak-workload'])!;
-      log(`  memory over ${soakSec} s of ${w.name}:`);
-      soaks.push(await soak(o, name, child.pid, url, w, soakSec));
-    }
-    await child.stop();
-    if (flags.profile && name === 'ours') {
-      const w = WORKLOADS.find((x) => x.name === flags['profile-workload'])!;
-      log(`  CPU profile of ${w.name}:`);
-      profile = await profileRun(o, spec, w);
-      log(profileSection(profile));
+      if (!primed && primeOps > 0 && varying.length) {
+        primed = true;
+        const t0 = Date.now();
+        // mix-auth repeats the mix's operations with other headers: one pass is enough.
+        const once = varying.filter((w) => w.name !== 'mix-auth' || varying.length === 1);
+        for (const w of once)
+          await runLoad({ url, connections, durationSec: 0, amount: primeOps, workload: w, ctx });
+        log(
+          `  primed the subgraphs: ${primeOps} operations of ${once.map((w) => w.name).join(', ')} in ${((Date.now() - t0) / 1000).toFixed(1)} s (unmeasured)`,
+        );
+      }
+      // SQL counts, the memory soak and the profile: once, in the first round.
+      const r = await runWorkloads(round === 0 ? o : { ...o, sql: false }, name, child.pid, url);
+      got.push(...r.measurements);
+      sqlRows.push(...r.sql);
+      if (round === 0 && soakSec > 0 && list(flags['soak-gateways']!).includes(name)) {
+        const w = WORKLOADS.find((x) => x.name === flags['soak-workload'])!;
+        log(`  memory over ${soakSec} s of ${w.name}:`);
+        soaks.push(await soak(o, name, child.pid, url, w, soakSec));
+      }
+      await child.stop();
+      if (round === 0 && flags.profile && name === 'ours') {
+        const w = WORKLOADS.find((x) => x.name === flags['profile-workload'])!;
+        log(`  CPU profile of ${w.name}:`);
+        profile = await profileRun(o, spec, w);
+        log(profileSection(profile));
+      }
     }
   }
+  measurements.push(...combineRounds(perRound));
 
   if (gatewayNames.includes(DIRECT)) {
     log(`\n== subgraphs called directly (the floor)`);
@@ -299,6 +315,10 @@ try {
     versions,
     options: {
       duration: `${durationSec} s after ${warmupSec} s warm-up`,
+      rounds:
+        rounds > 1
+          ? `${rounds}: the gateways in turn, the order reversed every other round; each figure is the mean of its rounds (bench/rounds.ts)`
+          : '1',
       connections: String(connections),
       pinning: pinning.enabled
         ? `gateway CPU ${pinning.gatewayCpus}; rest CPU ${pinning.otherCpus}`
