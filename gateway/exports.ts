@@ -18,7 +18,7 @@ import {
   type VillageLine,
   type VillageSelection,
 } from './export-documents.js';
-import type { Reply } from './graphql.js';
+import type { Reply } from './pipeline/reply.js';
 import { accepted, errorBody, readBody, sendJson } from './http.js';
 
 /**

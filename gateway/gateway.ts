@@ -17,7 +17,9 @@ import { createDocumentResolver, loadTrustedDocuments } from './documents.js';
 import { createEngine } from './engine.js';
 import { clientErrorPaths } from './error-paths.js';
 import { formatGatewayError } from './errors.js';
-import { createPipeline, type Reply, type RequestContext, type ServedSchema } from './graphql.js';
+import { createPipeline } from './pipeline/pipeline.js';
+import type { Reply } from './pipeline/reply.js';
+import type { RequestContext, ServedSchema } from './pipeline/types.js';
 import { applyCors, BodyTooLargeError, encodeBody, errorBody, sendJson } from './http.js';
 import { FileKeyStore, RedisKeyStore, type KeyStore } from './keys.js';
 import { createLimits } from './limits.js';
@@ -46,7 +48,7 @@ export interface RunningGateway {
 /**
  * The gateway: Apollo Server running the configured engine (engine.ts: @apollo/gateway or the
  * Hive router runtime) over the supergraph file (hot-reloaded),
- * behind the request pipeline of graphql.ts, served at `/graphql` with `/healthz` and `/readyz`.
+ * behind the request pipeline of pipeline/, served at `/graphql` with `/healthz` and `/readyz`.
  * No I/O happens until `listen`.
  */
 export function createGateway(config: GatewayConfig, logger: Logger) {
@@ -121,7 +123,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
 
   const apollo = new ApolloServer<RequestContext>({
     gateway,
-    // Introspection and suggestions are decided per caller by the pipeline (graphql.ts).
+    // Introspection and suggestions are decided per caller by the pipeline (pipeline/document.ts, pipeline/authorization.ts).
     introspection: true,
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,

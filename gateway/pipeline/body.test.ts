@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { BodyTooLargeError } from '../http.js';
+import { RequestRejection } from '../limits.js';
+import { body } from './body.js';
+import { pipelineDeps, request, requestState } from './fixtures.js';
+
+const deps = pipelineDeps({}, { MAX_BODY_BYTES: '64' });
+
+describe('body stage', () => {
+  it('parses a POST body as JSON, a batch as an array', async () => {
+    const one = requestState(request({ body: '{"query":"{ a }"}' }));
+    await body(one, deps);
+    expect(one.raw).toEqual({ query: '{ a }' });
+    const batch = requestState(request({ body: '[{"query":"{ a }"},{"query":"{ b }"}]' }));
+    await body(batch, deps);
+    expect(batch.raw).toHaveLength(2);
+  });
+
+  it('refuses malformed JSON with 400 and a body over the limit with 413', async () => {
+    const bad = body(requestState(request({ body: '{"query": ' })), deps);
+    await expect(bad).rejects.toMatchObject({ status: 400, message: 'Malformed JSON body.' });
+    const big = body(
+      requestState(request({ body: JSON.stringify({ query: 'x'.repeat(100) }) })),
+      deps,
+    );
+    await expect(big).rejects.toBeInstanceOf(BodyTooLargeError);
+  });
+
+  it('reads a GET from its parameters, refusing variables that are not JSON', async () => {
+    const url = '/graphql?query=%7B%20a%20%7D&operationName=A&variables=%7B%22x%22%3A1%7D';
+    const get = requestState(request({ method: 'GET', url }));
+    await body(get, deps);
+    expect(get.raw).toEqual({ query: '{ a }', operationName: 'A', variables: { x: 1 } });
+    const broken = requestState(request({ method: 'GET', url: '/graphql?query=x&variables=%7B' }));
+    await expect(body(broken, deps)).rejects.toBeInstanceOf(RequestRejection);
+  });
+
+  it('takes an internal request’s body as given, reading nothing', async () => {
+    const req = request({ body: 'not json' });
+    const state = requestState(req, { internal: { body: { query: '{ b }' } } });
+    await body(state, deps);
+    expect(state.raw).toEqual({ query: '{ b }' });
+  });
+});

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { INTROSPECT_SCOPE } from '../auth.js';
+import { createDocumentResolver } from '../documents.js';
+import type { RequestRejection } from '../limits.js';
+import { document } from './document.js';
+import { anonymous, operationState, pipelineDeps } from './fixtures.js';
+import type { OperationState, PipelineDeps } from './types.js';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const rejection = (op: OperationState, deps: PipelineDeps) => {
+  try {
+    document(op, deps);
+  } catch (err) {
+    return err as RequestRejection;
+  }
+  throw new Error('not rejected');
+};
+const withBody = (body: Record<string, unknown>, extra: Partial<OperationState> = {}) =>
+  operationState(body, { body, ...extra });
+
+describe('document stage', () => {
+  it('parses and validates the text, and records its hash', () => {
+    const deps = pipelineDeps();
+    const query = '{ provinces { code } }';
+    const op = withBody({ query });
+    document(op, deps);
+    expect(op.hash).toBe(sha256(query));
+    expect(op.audit.documentHash).toBe(sha256(query));
+    expect(op.doc?.kind).toBe('Document');
+    expect(op.privileged).toBe(false);
+  });
+
+  it('answers 503 before a supergraph is served', () => {
+    const deps = pipelineDeps({ current: () => undefined });
+    expect(rejection(withBody({ query: '{ provinces { code } }' }), deps)).toMatchObject({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+    });
+  });
+
+  it('keeps "did you mean" hints for callers who may introspect only', () => {
+    const deps = pipelineDeps();
+    const query = '{ provinces { cod } }';
+    const plain = rejection(withBody({ query }), deps);
+    expect(plain.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(plain.errors?.[0].message).not.toMatch(/Did you mean/);
+    const scoped = { ...anonymous, scopes: [INTROSPECT_SCOPE] };
+    const hinted = rejection(withBody({ query }, { identity: scoped }), deps);
+    expect(hinted.errors?.[0].message).toMatch(/Did you mean "code"/);
+  });
+
+  it('runs only registered operations for a trusted-documents-only caller', () => {
+    const registered = '{ provinces { code } }';
+    const deps = pipelineDeps({
+      resolveDocument: createDocumentResolver({
+        trusted: new Map([[sha256(registered), registered]]),
+        apqCacheSize: 10,
+      }),
+    });
+    const identity = { ...anonymous, trustedDocumentsOnly: true };
+    const byId = withBody({ documentId: `sha256:${sha256(registered)}` }, { identity });
+    document(byId, deps);
+    expect(byId.query).toBe(registered);
+    const other = withBody({ query: '{ provinces { name } }' }, { identity });
+    expect(rejection(other, deps).code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+  });
+
+  it('refuses a syntax error with 400', () => {
+    const err = rejection(withBody({ query: '{ provinces { ' }), pipelineDeps());
+    expect(err).toMatchObject({ status: 400, code: 'GRAPHQL_PARSE_FAILED' });
+  });
+});
