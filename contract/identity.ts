@@ -8,7 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  *
  * The HMAC covers `v1.<payload>` keyed by GATEWAY_SHARED_SECRET; `iat` is in milliseconds and
  * subgraphs refuse headers older than MAX_IDENTITY_AGE_MS. The gateway signs
- * (gateway/datasource.ts), the subgraphs verify (subgraphs/shared/server.ts); both use this file.
+ * (gateway/upstream/signing.ts), the subgraphs verify (subgraphs/shared/server.ts); both use this file.
  */
 export const IDENTITY_HEADER = 'x-gateway-identity';
 

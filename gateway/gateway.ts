@@ -12,7 +12,7 @@ import { createAuthenticator } from './auth.js';
 import { AuthDirectives } from './authz.js';
 import { CostModel } from './cost.js';
 import type { GatewayConfig } from './config.js';
-import { SubgraphDataSource } from './datasource.js';
+import { SubgraphDataSource } from './upstream/datasource.js';
 import { createDocumentResolver, loadTrustedDocuments } from './documents.js';
 import { createEngine } from './engine.js';
 import { clientErrorPaths } from './error-paths.js';
@@ -86,10 +86,10 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     cacheBytes: config.documentCacheBytes,
     planTimeoutMs: config.planTimeoutMs,
     buildSource: ({ name, url }) => {
-      const source = new SubgraphDataSource(
-        name,
-        urlFor(name, url),
-        {
+      const source = new SubgraphDataSource({
+        subgraph: name,
+        url: urlFor(name, url),
+        policy: {
           timeoutMs: config.subgraphTimeoutMs,
           retries: config.retries,
           backoffMs: config.retryBackoffMs,
@@ -99,11 +99,11 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           maxSockets: config.subgraphMaxSockets,
           maxRequestBytes: config.subgraphMaxBodyBytes,
         },
-        logger,
-        metrics.observeFetch,
-        (state) => metrics.setBreakerState(name, state),
-        metrics.recordCache,
-      );
+        log: logger,
+        observeFetch: metrics.observeFetch,
+        onBreakerChange: (state) => metrics.setBreakerState(name, state),
+        recordCache: metrics.recordCache,
+      });
       dataSources.get(name)?.close(); // a reloaded supergraph builds new sources
       dataSources.set(name, source);
       return source;

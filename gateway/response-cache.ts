@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Identity } from './context.js';
 import { Lru } from './lru.js';
 import { authorizationKey } from './operation-cache.js';
-import { cacheHintOf } from './subgraph-response.js';
+import { cacheHintOf } from './upstream/unavailable.js';
 
 /**
  * Whole responses of queries, kept for as long as the subgraphs' cache hints allow. Apollo

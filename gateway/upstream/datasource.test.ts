@@ -1,0 +1,162 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDENTITY_HEADER } from '../../contract/identity.js';
+import type { GatewayContext } from '../context.js';
+import type { OperationOptions } from './answers.js';
+import { SubgraphDataSource, type SubgraphPolicy } from './datasource.js';
+
+/**
+ * The layers composed, against a real HTTP server standing in for a subgraph: each request is
+ * recorded and answered by `answer` (a status and body), after `delayMs`.
+ */
+const received: { headers: IncomingMessage['headers']; body: string }[] = [];
+let answer: { status: number; body: string; delayMs?: number } = { status: 200, body: '' };
+let server: Server;
+let url: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      const { status, body: out, delayMs = 0 } = answer;
+      setTimeout(() => {
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          'cache-control': 'max-age=30',
+        });
+        res.end(out);
+      }, delayMs);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+});
+afterAll(() => new Promise((r) => server.close(r)));
+
+const policy: SubgraphPolicy = {
+  timeoutMs: 2_000,
+  retries: 0,
+  backoffMs: 1,
+  breaker: { failureThreshold: 2, resetMs: 60_000 },
+  sharedSecret: 's'.repeat(32),
+  dedupe: true,
+  maxSockets: 4,
+  maxRequestBytes: 2_000,
+};
+const source = (p: Partial<SubgraphPolicy> = {}) =>
+  new SubgraphDataSource({
+    subgraph: 'culture',
+    url,
+    policy: { ...policy, ...p },
+    log: pino({ level: 'silent' }),
+  });
+
+function fetchOf(query: string, context: GatewayContext, variables: Record<string, unknown> = {}) {
+  const restricted: unknown[] = [];
+  const options = {
+    kind: 'incoming operation',
+    request: { query, variables },
+    context,
+    incomingRequestContext: {
+      overallCachePolicy: { restrict: (h: unknown) => restricted.push(h) },
+    },
+  } as unknown as OperationOptions;
+  return { options, restricted };
+}
+
+const caller = {
+  kind: 'api-key' as const,
+  id: 'key:1',
+  authenticated: true,
+  scopes: ['culture:write'],
+  quota: { perMinute: 0, perDay: 0 },
+  trustedDocumentsOnly: false,
+};
+
+describe('subgraph data source (layers composed)', () => {
+  it('sends a signed, traced fetch and passes the cache hint on', async () => {
+    answer = { status: 200, body: '{"data":{"a":1}}' };
+    const s = source();
+    const { options, restricted } = fetchOf('{ a }', {
+      requestId: 'r1',
+      identity: caller,
+      subgraphs: new Set(),
+    });
+    expect(await s.process(options)).toEqual({ data: { a: 1 } });
+    const last = received.at(-1)!;
+    expect(last.headers['x-request-id']).toBe('r1');
+    expect(last.headers[IDENTITY_HEADER]).toMatch(/^v1\./);
+    expect(options.context.subgraphs).toEqual(new Set(['culture']));
+    expect(restricted).toEqual([{ maxAge: 30 }]);
+    s.close();
+  });
+
+  it('shares identical concurrent queries, never mutations, and keys only mutations', async () => {
+    answer = { status: 200, body: '{"data":{"a":1}}', delayMs: 50 };
+    const s = source();
+    const before = received.length;
+    const context = { requestId: 'r2', identity: caller, idempotencyKey: 'k-1' };
+    await Promise.all([
+      s.process(fetchOf('{ a }', context).options),
+      s.process(fetchOf('{ a }', context).options),
+    ]);
+    expect(received.length - before).toBe(1);
+    expect(received.at(-1)!.headers['idempotency-key']).toBeUndefined();
+    const write = 'mutation { w }';
+    await Promise.all([
+      s.process(fetchOf(write, context).options),
+      s.process(fetchOf(write, context).options),
+    ]);
+    expect(received.length - before).toBe(3);
+    expect(received.at(-1)!.headers['idempotency-key']).toBe('k-1');
+    s.close();
+  });
+
+  it('does not send a fetch over the size limit: 413 at the fields it was to provide', async () => {
+    const s = source();
+    const before = received.length;
+    const { options } = fetchOf('{ a b }', { requestId: 'r3' }, { v: 'x'.repeat(3_000) });
+    const result = await s.process(options);
+    expect(received.length).toBe(before);
+    expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['a'], 'SUBGRAPH_REQUEST_TOO_LARGE'],
+      [['b'], 'SUBGRAPH_REQUEST_TOO_LARGE'],
+    ]);
+    s.close();
+  });
+
+  it('answers SUBGRAPH_UNAVAILABLE with no address, then refuses at once when the breaker opens', async () => {
+    answer = { status: 500, body: 'boom' };
+    const s = source();
+    for (let i = 0; i < 2; i++) {
+      const result = await s.process(fetchOf('{ a }', { requestId: `r${i}` }).options);
+      expect(result.errors?.[0].extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+      expect(JSON.stringify(result)).not.toContain('127.0.0.1');
+    }
+    expect(s.breaker.current).toBe('open');
+    const before = received.length;
+    await s.process(fetchOf('{ a }', { requestId: 'r9' }).options);
+    expect(received.length).toBe(before);
+    s.close();
+  });
+
+  it('passes a subgraph’s 4xx errors and status on, without tripping the breaker', async () => {
+    answer = {
+      status: 422,
+      body: '{"errors":[{"message":"reused","extensions":{"code":"IDEMPOTENCY_KEY_REUSED"}}]}',
+    };
+    const s = source();
+    for (let i = 0; i < 3; i++) {
+      const result = await s.process(fetchOf('mutation { w }', { requestId: 'r' }).options);
+      expect(result.errors?.[0].extensions).toEqual({
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        http: { status: 422 },
+      });
+    }
+    expect(s.breaker.current).toBe('closed');
+    s.close();
+  });
+});

@@ -1,0 +1,144 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { Logger } from 'pino';
+import type { GatewayContext } from '../context.js';
+import { IDEMPOTENCY_HEADER } from '../idempotency.js';
+import type { BreakerState, FetchObserver } from '../metrics.js';
+import {
+  parseResult,
+  refusal,
+  refused,
+  restrictCachePolicy,
+  SUBGRAPH_REQUEST_TOO_LARGE,
+  TOO_LARGE_MESSAGE,
+  type Settled,
+} from './answers.js';
+import { CircuitBreaker } from './breaker.js';
+import { InFlight, scopeKey } from './dedupe.js';
+import { guarded } from './guard.js';
+import { createSubgraphHttpClient, type SubgraphHttpClient } from './http.js';
+import { withRetries, type RetryPolicy } from './retry.js';
+import { RequestHeaders } from './signing.js';
+import { unavailable } from './unavailable.js';
+
+export interface SubgraphPolicy extends RetryPolicy {
+  breaker: { failureThreshold: number; resetMs: number };
+  sharedSecret: string;
+  /** Share one subgraph fetch between identical concurrent queries (same caller scopes). */
+  dedupe: boolean;
+  /** Most open connections to this subgraph. */
+  maxSockets: number;
+  /**
+   * Largest request body sent to the subgraph (the subgraphs accept at least this much, see
+   * config.ts): a larger fetch is refused with 413 SUBGRAPH_REQUEST_TOO_LARGE, never sent.
+   */
+  maxRequestBytes: number;
+}
+
+export interface SubgraphSourceOptions {
+  subgraph: string;
+  url: string;
+  policy: SubgraphPolicy;
+  log: Logger;
+  /** Metrics: fetches, breaker state, deduplication hits. */
+  observeFetch?: FetchObserver;
+  onBreakerChange?: (state: BreakerState) => void;
+  recordCache?: (cache: string, hit: boolean) => void;
+}
+
+/**
+ * Fetches from one subgraph, as layers, outermost first:
+ *
+ * 1. size: a fetch larger than the subgraphs accept is not sent (413 SUBGRAPH_REQUEST_TOO_LARGE);
+ * 2. signing and tracing (signing.ts): request id, signed identity, trace context; a mutation's
+ *    `Idempotency-Key` (idempotency.ts);
+ * 3. deduplication (dedupe.ts): identical concurrent queries of callers with the same scopes
+ *    share one fetch; never mutations;
+ * 4. breaker and metrics (guard.ts, breaker.ts);
+ * 5. timeout and retry (retry.ts): one deadline for the whole fetch, queries retried with
+ *    backoff, never mutations;
+ * 6. pooled keep-alive HTTP (http.ts).
+ *
+ * Any failure becomes a SUBGRAPH_UNAVAILABLE error at each affected response path, without the
+ * subgraph's address (unavailable.ts). A client error is never a subgraph outage: a subgraph's
+ * 4xx answer (but 408/429) passes its errors and status on (answers.ts), is not retried and does
+ * not count against the breaker.
+ */
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  readonly breaker: CircuitBreaker;
+  readonly url: string;
+  private readonly http: SubgraphHttpClient;
+  private readonly headers: RequestHeaders;
+  private readonly inFlight: InFlight<Settled>;
+
+  constructor(private readonly opts: SubgraphSourceOptions) {
+    const { subgraph, policy, log } = opts;
+    this.url = opts.url;
+    this.http = createSubgraphHttpClient(opts.url, { maxSockets: policy.maxSockets });
+    this.headers = new RequestHeaders(policy.sharedSecret);
+    this.inFlight = new InFlight(opts.recordCache);
+    this.breaker = new CircuitBreaker(
+      policy.breaker.failureThreshold,
+      policy.breaker.resetMs,
+      (state) => {
+        log.warn({ subgraph, state }, `circuit breaker of ${subgraph} is ${state}`);
+        opts.onBreakerChange?.(state === 'half-open' ? 'half_open' : state);
+      },
+    );
+  }
+
+  /** Closes the pooled connections. */
+  close(): void {
+    this.http.close();
+  }
+
+  async process(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<GatewayGraphQLResponse> {
+    const { subgraph, policy, log } = this.opts;
+    const { query, variables, operationName } = options.request;
+    if (!query) throw new Error('Missing query');
+    const body = JSON.stringify({ query, variables, operationName });
+    // Health checks and schema loading go straight through; only operations are guarded.
+    if (!('incomingRequestContext' in options)) {
+      const res = await this.http.post(body, this.headers.for(undefined), policy.timeoutMs);
+      return parseResult(res);
+    }
+    const context = options.context;
+    context?.subgraphs?.add(subgraph);
+    const isMutation = /^\s*mutation\b/.test(query);
+    const bytes = Buffer.byteLength(body, 'utf8');
+    if (bytes > policy.maxRequestBytes) {
+      log.warn(
+        { subgraph, requestId: context?.requestId, bytes, limit: policy.maxRequestBytes },
+        'subgraph request over the size limit: not sent',
+      );
+      return refusal(options, 413, SUBGRAPH_REQUEST_TOO_LARGE, TOO_LARGE_MESSAGE);
+    }
+    const headers = this.headers.for(context);
+    // Only on the mutation fetches: the entity reads that follow a write are not writes.
+    if (isMutation && context?.idempotencyKey) headers[IDEMPOTENCY_HEADER] = context.idempotencyKey;
+    const fetch = () =>
+      guarded(this.breaker, subgraph, this.opts.observeFetch, (permit) =>
+        withRetries(
+          (remainingMs) => this.http.post(body, headers, remainingMs),
+          policy,
+          isMutation,
+          permit,
+          log,
+          { subgraph, requestId: context?.requestId },
+        ),
+      );
+    const settled =
+      isMutation || !policy.dedupe
+        ? await fetch()
+        : await this.inFlight.share(`${scopeKey(context?.identity)}\n${body}`, fetch);
+    if (!settled.ok) {
+      return settled.refused ? refused(options, settled.refused) : unavailable(options);
+    }
+    const result = settled.parsed ?? parseResult(settled.res);
+    settled.parsed = undefined;
+    restrictCachePolicy(options, settled.res);
+    return result;
+  }
+}

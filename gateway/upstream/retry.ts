@@ -1,0 +1,59 @@
+import type { Logger } from 'pino';
+import type { BreakerPermit } from './breaker.js';
+import { checkResponse, SubgraphRefusal, type Settled } from './answers.js';
+import type { SubgraphHttpResponse } from './http.js';
+
+export interface RetryPolicy {
+  /** The whole fetch, retries included, ends by then. */
+  timeoutMs: number;
+  retries: number;
+  /** First backoff; doubled per attempt, with ±50 % jitter. */
+  backoffMs: number;
+}
+
+/** One exchange with the subgraph within `remainingMs`. */
+export type Send = (remainingMs: number) => Promise<SubgraphHttpResponse>;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The timeout and retry layer: attempts a fetch within one deadline, retrying queries (never
+ * mutations) with exponential backoff while the next attempt still fits. A 4xx answer is the
+ * request's fault: not retried, and the breaker's permit released rather than failed. Reports
+ * success or failure to the permit; never throws.
+ */
+export async function withRetries(
+  send: Send,
+  policy: RetryPolicy,
+  isMutation: boolean,
+  permit: BreakerPermit,
+  log: Pick<Logger, 'warn'>,
+  labels: { subgraph: string; requestId?: string },
+): Promise<Settled> {
+  const deadline = Date.now() + policy.timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await send(deadline - Date.now());
+      const parsed = checkResponse(res);
+      permit.success();
+      return { ok: true, res, parsed };
+    } catch (err) {
+      if (err instanceof SubgraphRefusal) {
+        log.warn({ ...labels, status: err.res.status }, 'subgraph refused the request');
+        permit.release();
+        return { ok: false, refused: err.res };
+      }
+      const timedOut = (err as Error).name === 'TimeoutError' || Date.now() >= deadline;
+      const wait = policy.backoffMs * 2 ** attempt * (0.5 + Math.random());
+      const retry =
+        !isMutation && !timedOut && attempt < policy.retries && Date.now() + wait < deadline;
+      log.warn({ err, ...labels, attempt, retry }, 'subgraph fetch failed');
+      if (retry) {
+        await sleep(wait);
+        continue;
+      }
+      permit.failure();
+      return { ok: false };
+    }
+  }
+}
