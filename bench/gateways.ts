@@ -128,7 +128,7 @@ export const GATEWAYS: GatewaySpec[] = [
       RESPONSE_CACHE: 'off',
     },
   ),
-  // The same with the other engine (gateway/engine.ts): what the engine alone changes.
+  // The same with the other engine (gateway/engine/engine.ts): what the engine alone changes.
   {
     ...ours(
       'ours-apollo',

@@ -32,7 +32,7 @@ export const CLIENT_SAFE_CODES: ReadonlySet<string> = new Set<string>([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
-  // The gateway's fallback planner took longer than PLAN_TIMEOUT_MS (gateway/fallback-planner.ts).
+  // The gateway's fallback planner took longer than PLAN_TIMEOUT_MS (gateway/engine/fallback-planner.ts).
   'PLANNING_TIMEOUT',
   ErrorCode.SUBGRAPH_UNAVAILABLE,
   ErrorCode.SUBGRAPH_REQUEST_TOO_LARGE,

@@ -1,128 +1,16 @@
-import { z } from 'zod';
-import { tracingConfigFrom, tracingEnv, type TracingConfig } from './tracing.js';
-import type { EngineKind } from './engine.js';
-import { parseTrustProxy, type ProxyTrust } from './proxy-trust.js';
+import { envSchema } from './config-env.js';
+import { tracingConfigFrom, type TracingConfig } from './observability/tracing.js';
+import type { EngineKind } from './engine/options.js';
+import type { ProxyTrust } from './auth/proxy-trust.js';
 import type { Quota } from './context.js';
 import { DEV_GATEWAY_SHARED_SECRET } from '../contract/identity.js';
-import {
-  DEFAULT_GATEWAY_MAX_BODY_BYTES,
-  SUBGRAPH_NAMES,
-  subgraphBodyLimit,
-  type SubgraphName,
-} from '../contract/subgraphs.js';
+import { SUBGRAPH_NAMES, subgraphBodyLimit, type SubgraphName } from '../contract/subgraphs.js';
 
 /**
- * The only reader of process.env for the gateway process. Validates every variable, gives safe
- * local defaults, and fails fast naming the variable. Every variable is listed in .env.example
- * and explained in gateway/README.md.
+ * The only reader of process.env for the gateway process. Validates every variable
+ * (config-env.ts), gives safe local defaults, and fails fast naming the variable.
  */
-const optionalUrl = z.string().url().optional();
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const int = (d: number) => z.coerce.number().int().min(0).default(d);
-const csv = z
-  .string()
-  .default('')
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
-
-const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  HOST: z.string().optional(),
-  OPERATOR_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  OPERATOR_HOST: z.string().default('127.0.0.1'),
-  NODE_ENV: z.string().default('development'),
-  SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
-  SUPERGRAPH_WATCH: bool.default(true),
-  PLACES_URL: optionalUrl,
-  CULTURE_URL: optionalUrl,
-  HEALTHCARE_URL: optionalUrl,
-  COMMERCE_URL: optionalUrl,
-  // Identity
-  KEY_STORE: z.enum(['file', 'redis']).optional(),
-  KEYS_PATH: z.string().default('data/api-keys.json'),
-  KEYS_RELOAD_MS: int(1000),
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  JWT_JWKS_URL: optionalUrl,
-  JWT_JWKS_PATH: z.string().optional(),
-  JWT_ISSUER: z.string().optional(),
-  JWT_AUDIENCE: z.string().optional(),
-  JWT_MAX_LIFETIME_S: int(86_400),
-  ANONYMOUS_ACCESS: z.enum(['read', 'off']).default('read'),
-  GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  TRUST_PROXY: z
-    .string()
-    .default('false')
-    .transform((v, ctx) => {
-      try {
-        return parseTrustProxy(v);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
-  // Quotas
-  REDIS_URL: z.string().optional(),
-  RATE_LIMIT_PER_MINUTE: int(600),
-  DAILY_QUOTA: int(100_000),
-  ANONYMOUS_RATE_LIMIT_PER_MINUTE: int(60),
-  ANONYMOUS_DAILY_QUOTA: int(5_000),
-  // Operation limits
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_GATEWAY_MAX_BODY_BYTES),
-  MAX_DEPTH: int(12),
-  MAX_ALIASES: int(30),
-  MAX_DIRECTIVES: int(50),
-  MAX_TOKENS: int(5_000),
-  MAX_COST: int(20_000),
-  MAX_EXPANDED_SELECTIONS: int(5_000),
-  DEFAULT_LIST_SIZE: int(20),
-  MAX_BATCH_SIZE: int(0),
-  TRUSTED_DOCUMENTS_PATH: z.string().optional(),
-  APQ_CACHE_SIZE: int(1_000),
-  // Browser and schema exposure
-  CORS_ORIGINS: csv,
-  INTROSPECTION: bool.optional(),
-  FIELD_SUGGESTIONS: bool.optional(),
-  // Reliability
-  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  SUBGRAPH_RETRIES: int(2),
-  SUBGRAPH_RETRY_BACKOFF_MS: int(50),
-  BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().positive().default(5),
-  BREAKER_RESET_MS: z.coerce.number().int().positive().default(10_000),
-  SHUTDOWN_TIMEOUT_MS: int(10_000),
-  // Performance
-  GATEWAY_ENGINE: z.enum(['hive-router', 'apollo']).default('hive-router'),
-  SUBGRAPH_DEDUPE: bool.default(true),
-  DOCUMENT_CACHE_SIZE: int(1_000),
-  DOCUMENT_CACHE_MB: z.coerce.number().int().positive().default(32),
-  PLAN_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
-  RESPONSE_CACHE: z.enum(['off', 'memory', 'redis']).optional(),
-  RESPONSE_CACHE_MAX_MB: z.coerce.number().int().positive().default(64),
-  COMPRESSION_MIN_BYTES: int(1024),
-  SUBGRAPH_MAX_SOCKETS: z.coerce.number().int().positive().default(128),
-  // Logs
-  AUDIT_LOG_PATH: z.string().optional(),
-  AUDIT_SENSITIVE_TYPES: csv,
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
-  LOG_SYNC: bool.default(false),
-  // Observability: OpenTelemetry traces (off unless configured).
-  ...tracingEnv,
-  // Analyst and frontend routes (gateway/graphiql.ts, gateway/csv.ts).
-  GRAPHIQL: z.enum(['true', 'false']).default('true'),
-  CSV_MAX_ROWS: z.coerce.number().int().positive().default(10_000),
-  // Partner bulk exports at POST /exports/villages (gateway/exports.ts).
-  EXPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(100),
-  EXPORT_MAX_CODES: z.coerce.number().int().positive().default(1_000),
-  EXPORT_MAX_PER_CALLER: z.coerce.number().int().positive().default(2),
-  EXPORT_MAX_TOTAL: z.coerce.number().int().positive().default(8),
-});
-
-/** Every variable the gateway reads (checked against .env.example and docker-compose.yml). */
-export const GATEWAY_ENV_VARS = Object.keys(schema.shape);
+export { GATEWAY_ENV_VARS } from './config-env.js';
 
 export interface GatewayConfig {
   port: number;
@@ -216,7 +104,7 @@ function fail(lines: string[]): never {
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   // An empty variable means unset (compose files and .env.example write unset ones as `X=`).
-  const parsed = schema.safeParse(
+  const parsed = envSchema.safeParse(
     Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')),
   );
   if (!parsed.success) {

@@ -1,49 +1,38 @@
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Kind, parse } from 'graphql';
 import { Redis } from 'ioredis';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { createAuditLog, type AuditEntry } from './audit.js';
-import { createAuthenticator } from './auth.js';
-import { AuthDirectives } from './authz.js';
-import { CostModel } from './cost.js';
+import { createAuditLog, type AuditEntry } from './observability/audit.js';
+import { createAuthenticator } from './auth/auth.js';
+import { AuthDirectives } from './auth/authz.js';
+import { CostModel } from './operations/cost.js';
+import { createApolloServer } from './apollo.js';
 import type { GatewayConfig } from './config.js';
+import { createGatewayServer, type RunningGateway } from './server.js';
 import { SubgraphDataSource } from './upstream/datasource.js';
-import { createDocumentResolver, loadTrustedDocuments } from './documents.js';
-import { createEngine } from './engine.js';
-import { clientErrorPaths } from './error-paths.js';
-import { formatGatewayError } from './errors.js';
+import { createDocumentResolver, loadTrustedDocuments } from './operations/documents.js';
+import { createEngine } from './engine/engine.js';
 import { createPipeline } from './pipeline/pipeline.js';
 import type { Reply } from './pipeline/reply.js';
-import type { RequestContext, ServedSchema } from './pipeline/types.js';
-import { applyCors, BodyTooLargeError, encodeBody, errorBody, sendJson } from './http.js';
-import { FileKeyStore, RedisKeyStore, type KeyStore } from './keys.js';
-import { createLimits } from './limits.js';
-import { createDocumentStore, createOperationCache } from './operation-cache.js';
-import { createQuotas } from './quota.js';
-import { createResponseCache } from './response-cache.js';
-import { subgraphsOf } from './supergraph.js';
-import { createGatewayMetrics } from './metrics.js';
-import { traceRequests } from './tracing.js';
-import { CSV_OPERATIONS } from './csv-operations.js';
-import { createCsvExport } from './csv.js';
-import { EXPORT_OPERATIONS } from './export-documents.js';
-import { createVillageExports } from './exports.js';
-import { readyExamples } from './examples.js';
-import { createGraphiQL } from './graphiql.js';
+import type { ServedSchema } from './pipeline/types.js';
+import { BodyTooLargeError } from './http.js';
+import { FileKeyStore, RedisKeyStore, type KeyStore } from './auth/keys.js';
+import { createLimits } from './operations/limits.js';
+import { createOperationCache } from './operations/operation-cache.js';
+import { createQuotas } from './auth/quota.js';
+import { createResponseCache } from './operations/response-cache.js';
+import { subgraphsOf } from './engine/supergraph.js';
+import { createGatewayMetrics } from './observability/metrics.js';
+import { CSV_OPERATIONS } from './analyst/csv-operations.js';
+import { createCsvExport } from './analyst/csv.js';
+import { EXPORT_OPERATIONS } from './analyst/export-documents.js';
+import { createVillageExports } from './analyst/exports.js';
+import { readyExamples } from './analyst/examples.js';
+import { createGraphiQL } from './analyst/graphiql.js';
 
-export interface RunningGateway {
-  url: string;
-  port: number;
-  /** The operator listener's port (/metrics, /readyz with detail), when it has one. */
-  operatorPort?: number;
-  /** Stops accepting, lets in-flight requests finish (bounded), then releases everything. */
-  close: () => Promise<void>;
-}
+export type { RunningGateway };
 
 /**
  * The gateway: Apollo Server running the configured engine (engine.ts: @apollo/gateway or the
@@ -121,48 +110,9 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     };
   });
 
-  const apollo = new ApolloServer<RequestContext>({
-    gateway,
-    // Introspection and suggestions are decided per caller by the pipeline (pipeline/document.ts, pipeline/authorization.ts).
-    introspection: true,
-    hideSchemaDetailsFromClientErrors: true,
-    includeStacktraceInErrorResponses: false,
-    // main.ts handles SIGTERM/SIGINT (drain, then exit); Apollo's own handler would race it.
-    stopOnTerminationSignals: false,
-    csrfPrevention: true,
-    persistedQueries: false,
-    // Bounded by memory, not by its default (which weighs a 1 MB document as a few bytes).
-    documentStore: createDocumentStore(config.documentCacheBytes),
-    allowBatchedHttpRequests: false,
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      metrics.plugin,
-      {
-        async requestDidStart() {
-          return {
-            async willSendResponse({ response, contextValue, document, operationName }) {
-              if (response.body.kind !== 'single') return;
-              const result = response.body.singleResult;
-              // Only paths of the client's operation (error-paths.ts).
-              if (result.errors) {
-                result.errors = clientErrorPaths(result.errors, document, operationName);
-              }
-              contextValue.errorCodes = (response.body.singleResult.errors ?? []).map((e) =>
-                String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
-              );
-            },
-          };
-        },
-      },
-    ],
-    formatError: (formatted, error) => {
-      const { error: out, masked } = formatGatewayError(formatted, undefined);
-      if (masked) logger.error({ err: error, path: formatted.path }, 'masked error');
-      return out;
-    },
-  });
+  const apollo = createApolloServer(gateway, config, metrics, logger);
 
-  // Analyst and frontend routes: GraphiQL (gateway/graphiql.ts) and CSV downloads (gateway/csv.ts).
+  // Analyst and frontend routes: GraphiQL (gateway/analyst/graphiql.ts) and CSV downloads (gateway/analyst/csv.ts).
   const graphiql = config.graphiql ? createGraphiQL({ examples: readyExamples() }) : undefined;
   const csv = createCsvExport({
     operations: CSV_OPERATIONS,
@@ -173,7 +123,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   });
 
   const authenticate = createAuthenticator(config, keys);
-  // Partner bulk exports (gateway/exports.ts): pages through the same pipeline, as CSV does.
+  // Partner bulk exports (gateway/analyst/exports.ts): pages through the same pipeline, as CSV does.
   const bulkExports = createVillageExports({
     execute: (req, requestId, body, fromTrusted) =>
       runAudited(req, requestId, { body, fromTrusted }),
@@ -271,172 +221,56 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     }
   }
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string) {
-    const reply = await runAudited(req, requestId);
-    for (const [key, value] of Object.entries(reply.headers)) res.setHeader(key, value);
-    res.statusCode = reply.status;
-    const out = encodeBody(reply.body, req.headers['accept-encoding'], config.compressionMinBytes);
-    if (config.compressionMinBytes > 0) res.appendHeader('vary', 'Accept-Encoding');
-    if (out.encoding) res.setHeader('content-encoding', out.encoding);
-    res.end(out.body);
-  }
+  const server = createGatewayServer({
+    config,
+    logger,
+    graphql: (req, requestId) => runAudited(req, requestId),
+    routes: [
+      ...(graphiql
+        ? [
+            {
+              matches: (req: IncomingMessage, path: string) =>
+                path === '/graphql' && graphiql.wantsPage(req),
+              handle: (req: IncomingMessage, res: ServerResponse) => graphiql.servePage(req, res),
+            },
+            {
+              matches: (_req: IncomingMessage, path: string) => graphiql.isAsset(path),
+              handle: (req: IncomingMessage, res: ServerResponse, path: string) =>
+                graphiql.serveAsset(req, res, path),
+            },
+          ]
+        : []),
+      {
+        matches: (_req, path) => csv.matches(path),
+        handle: (req, res, path, requestId) => csv.handle(req, res, path, requestId),
+      },
+      {
+        matches: (_req, path) => bulkExports.matches(path),
+        handle: (req, res, _path, requestId) => bulkExports.handle(req, res, requestId),
+      },
+    ],
+    serveMetrics: (res) => metrics.serve(res),
+    subgraphsDown: subgraphsReady,
+    start: async () => {
+      if (redis) await redis.connect();
+      await apollo.start();
+    },
+    stop: async () => {
+      await apollo.stop();
+      for (const source of dataSources.values()) source.close();
+      await keys.close();
+      audit.close();
+      if (redis) redis.disconnect();
+    },
+  });
 
-  /** Whether the gateway can answer: the names of what is not ready (empty: ready). */
-  // One probe of the subgraphs serves every /readyz of the next second: a stranger polling the
-  // public /readyz cannot multiply requests to the subgraphs.
-  let probe: { at: number; down: Promise<string[]> } | undefined;
-  async function unavailable(): Promise<string[]> {
-    if (draining) return ['gateway'];
-    if (!started) return ['supergraph'];
-    const now = Date.now();
-    if (!probe || now - probe.at > 1_000) probe = { at: now, down: subgraphsReady() };
-    return probe.down;
-  }
-
-  /** The operator's endpoints: metrics and readiness with the names of what is unavailable. */
-  async function handleOperator(req: IncomingMessage, res: ServerResponse) {
-    const path = (req.url ?? '/').split('?')[0];
-    try {
-      if (path === '/metrics') return await metrics.serve(res);
-      if (path === '/readyz') {
-        const down = await unavailable();
-        return sendJson(res, down.length ? 503 : 200, {
-          status: down.length ? 'unavailable' : 'ready',
-          ...(down.length ? { unavailable: down } : {}),
-        });
-      }
-      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-      sendJson(res, 404, errorBody('Not found: /metrics, /readyz, /healthz.', 'NOT_FOUND'));
-    } catch (err) {
-      logger.error({ err }, 'operator request failed');
-      if (!res.headersSent)
-        sendJson(res, 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
-      else res.end();
-    }
-  }
-
-  let started = false;
-  let draining = false;
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    inFlight += 1;
-    const incoming = req.headers['x-request-id'];
-    const requestId =
-      typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-    res.setHeader('x-request-id', requestId);
-    const path = (req.url ?? '/').split('?')[0];
-    try {
-      if (draining) res.setHeader('connection', 'close');
-      if (!wellFormed(req.url ?? '/')) {
-        return sendJson(res, 400, errorBody('Malformed URL.', 'BAD_REQUEST'));
-      }
-      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-      // In development the operator's endpoints are served here too; otherwise on their own
-      // listener, and /readyz here says only whether this replica takes traffic.
-      if (!config.operator && (path === '/readyz' || path === '/metrics')) {
-        return await handleOperator(req, res);
-      }
-      if (path === '/readyz') {
-        const ready = (await unavailable()).length === 0;
-        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
-      }
-      if (path === '/graphql' && graphiql?.wantsPage(req))
-        return await graphiql.servePage(req, res);
-      if (graphiql?.isAsset(path)) return await graphiql.serveAsset(req, res, path);
-      if (csv.matches(path)) return await csv.handle(req, res, path, requestId);
-      if (bulkExports.matches(path)) return await bulkExports.handle(req, res, requestId);
-      if (path === '/graphql') {
-        if (applyCors(req, res, config.corsOrigins)) return;
-        return await handleGraphQL(req, res, requestId);
-      }
-      sendJson(res, 404, errorBody('Not found. The GraphQL endpoint is /graphql.', 'NOT_FOUND'));
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) {
-        res.setHeader('connection', 'close'); // do not read the rest of a huge body
-        return sendJson(res, 413, errorBody('Request body too large.', 'PAYLOAD_TOO_LARGE'));
-      }
-      logger.error({ err, requestId }, 'request failed');
-      if (!res.headersSent)
-        sendJson(
-          res,
-          500,
-          errorBody('Internal server error', 'INTERNAL_SERVER_ERROR', { requestId }),
-        );
-      else res.end();
-    } finally {
-      inFlight -= 1;
-      if (draining && inFlight === 0) drained?.();
-    }
-  }
-
-  let server: Server | undefined;
-  let operatorServer: Server | undefined;
   return {
     subgraphs,
     /** The data source of each subgraph (circuit breaker state), once the schema is loaded. */
     dataSources,
     metrics,
-    async listen(): Promise<RunningGateway> {
-      if (redis) await redis.connect();
-      await apollo.start();
-      started = true;
-      server = createServer(traceRequests((req, res) => void handle(req, res)));
-      server.keepAliveTimeout = 65_000;
-      server.requestTimeout = 60_000;
-      await new Promise<void>((resolve) => server!.listen(config.port, config.host, resolve));
-      const port = (server.address() as AddressInfo).port;
-      let operatorPort: number | undefined;
-      if (config.operator) {
-        const { port: opPort, host: opHost } = config.operator;
-        operatorServer = createServer((req, res) => void handleOperator(req, res));
-        await new Promise<void>((resolve, reject) => {
-          operatorServer!.once('error', reject);
-          operatorServer!.listen(opPort, opHost, resolve);
-        });
-        operatorPort = (operatorServer.address() as AddressInfo).port;
-        logger.info({ host: opHost, port: operatorPort }, 'operator endpoints: /metrics, /readyz');
-      }
-      const url = `http://localhost:${port}/graphql`;
-      return {
-        url,
-        port,
-        operatorPort,
-        close: async () => {
-          draining = true;
-          const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-          server!.closeIdleConnections();
-          if (inFlight > 0) {
-            await Promise.race([
-              new Promise<void>((resolve) => (drained = resolve)),
-              new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref()),
-            ]);
-          }
-          server!.closeAllConnections();
-          await closed;
-          if (operatorServer) {
-            operatorServer.closeAllConnections();
-            await new Promise<void>((resolve) => operatorServer!.close(() => resolve()));
-          }
-          await apollo.stop();
-          for (const source of dataSources.values()) source.close();
-          await keys.close();
-          audit.close();
-          if (redis) redis.disconnect();
-        },
-      };
-    },
+    listen: () => server.listen(),
   };
-}
-
-/** A request target whose percent-escapes all decode (else every route would trip on it). */
-function wellFormed(target: string): boolean {
-  try {
-    decodeURIComponent(target);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The operation names of registered documents (labelled in metrics). */

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { loadGatewayConfig } from './config.js';
 import { createGateway } from './gateway.js';
-import { startTracing } from './tracing.js';
+import { startTracing } from './observability/tracing.js';
 
 const config = loadGatewayConfig();
 // JSON lines to stdout, written in 4 KB chunks unless LOG_SYNC=true: one write(2) per log line

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_OPERATIONS } from '../gateway/examples.js';
+import { EXAMPLE_OPERATIONS } from '../gateway/analyst/examples.js';
 import { bootStack, type Stack } from './support/stack.js';
 
 // Province-wide, so that the cities' figures and the calibrated coverage are complete.

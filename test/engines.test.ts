@@ -5,7 +5,7 @@ import { WORKLOADS, type WorkloadContext } from '../bench/workloads.js';
 import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
 
 /**
- * The two engines behind Apollo Server (gateway/engine.ts) answer alike: the default
+ * The two engines behind Apollo Server (gateway/engine/engine.ts) answer alike: the default
  * (`hive-router`, the Rust query planner of @graphql-hive/router-runtime) and `apollo`
  * (@apollo/gateway), each over the same subgraphs, keys and pipeline. Compared: status, `data`,
  * error codes and paths, and the Cache-Control header the response cache relies on — for the

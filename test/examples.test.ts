@@ -1,7 +1,7 @@
 import { getVariableValues, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { CSV_OPERATIONS } from '../gateway/csv-operations.js';
-import { EXAMPLE_OPERATIONS } from '../gateway/examples.js';
+import { CSV_OPERATIONS } from '../gateway/analyst/csv-operations.js';
+import { EXAMPLE_OPERATIONS } from '../gateway/analyst/examples.js';
 import { apiSchemaOf, readSupergraph } from '../scripts/api-schema.js';
 
 // Operations shipped to users (GraphiQL tabs, CSV downloads) checked against the committed

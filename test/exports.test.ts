@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../gateway/documents.js';
-import { FileKeyStore } from '../gateway/keys.js';
+import { sha256 } from '../gateway/operations/documents.js';
+import { FileKeyStore } from '../gateway/auth/keys.js';
 import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
 
 // Songyang county (Lishui): a few hundred village-level units, so an export spans several pages.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../gateway/config.js';
-import { readyExamples } from '../gateway/examples.js';
+import { readyExamples } from '../gateway/analyst/examples.js';
 import { createGateway, type RunningGateway } from '../gateway/gateway.js';
 import { startTopology, type Topology } from '../scripts/topology.js';
 import { dropDatabase } from '../subgraphs/shared/pg-admin.js';

@@ -12,7 +12,7 @@ import {
 import { fuzzRequest } from './support/fuzz-requests.js';
 import { fragmentBomb } from './support/hostile.js';
 import { compileDist } from './support/processes.js';
-import { FileKeyStore } from '../gateway/keys.js';
+import { FileKeyStore } from '../gateway/auth/keys.js';
 import { apiSchemaOf, readSupergraph } from '../scripts/api-schema.js';
 import { commerceSubgraph } from '../subgraphs/commerce/index.js';
 import { cultureSubgraph } from '../subgraphs/culture/index.js';
@@ -244,7 +244,7 @@ describe('seeded adversarial fuzz', () => {
     expect(failures).toEqual([]);
     // /healthz shares the event loop with the request pipeline, never with planning: the Rust
     // planner runs off the loop, and the documents it cannot plan (about 3 % of these) are
-    // planned by @apollo/gateway's planner in a worker thread (gateway/fallback-planner.ts).
+    // planned by @apollo/gateway's planner in a worker thread (gateway/engine/fallback-planner.ts).
     expect(Math.max(...probes)).toBeLessThan(200);
     expect(peakRss - start.rss).toBeLessThan(400);
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileKeyStore } from '../gateway/keys.js';
+import { FileKeyStore } from '../gateway/auth/keys.js';
 import { DEV_GATEWAY_SHARED_SECRET } from '../contract/identity.js';
 import { createSubgraphServer, type RunningServer } from '../subgraphs/shared/server.js';
 import { startGateway, type TestGateway } from './support/gateway.js';

@@ -12,7 +12,7 @@ import type { GraphQLResponse } from './support/subgraph.js';
  * to @apollo/gateway's planner for what it cannot plan) and through `GATEWAY_ENGINE=apollo`,
  * over the same subgraphs. Never a 5xx; the same status, the same `data` and the same error
  * codes from both — including documents that select one field twice in a selection set, which
- * the Rust runtime once answered with the list twice over (gateway/merge-fields.ts). The
+ * the Rust runtime once answered with the list twice over (gateway/engine/merge-fields.ts). The
  * number of documents the Rust planner handed over is printed (and read
  * from the gateway's metric), not asserted: it depends on the runtime's version.
  *
@@ -126,7 +126,7 @@ describe('generated valid documents: the default engine answers like @apollo/gat
     expect(hive.status).toBe(reference.status);
     expect(hive.body).toEqual(reference.body);
     expect(await fallbacks()).toBeGreaterThan(before);
-    // Planned in a worker (gateway/fallback-planner.ts) with a time bound: past it, a clear
+    // Planned in a worker (gateway/engine/fallback-planner.ts) with a time bound: past it, a clear
     // error with a stable code, never a 5xx, and the gateway goes on answering.
     const hurried = await stack.extraGateway({
       GATEWAY_ENGINE: 'hive-router',

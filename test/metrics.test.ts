@@ -80,7 +80,7 @@ describe('Prometheus metrics', () => {
 
   it('lets other parts of the gateway report breaker state and cache use', async () => {
     // The metrics of a gateway object built the same way as the running one.
-    const { createGatewayMetrics } = await import('../gateway/metrics.js');
+    const { createGatewayMetrics } = await import('../gateway/observability/metrics.js');
     const metrics = createGatewayMetrics(['places']);
     metrics.setBreakerState('places', 'open');
     metrics.recordCache('query-plan', true);

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadGatewayConfig } from '../gateway/config.js';
-import { clientAddress, parseTrustProxy, type ProxyTrust } from '../gateway/proxy-trust.js';
+import { clientAddress, parseTrustProxy, type ProxyTrust } from '../gateway/auth/proxy-trust.js';
 
 /** A request as the gateway's socket sees it. */
 function request(peer: string, forwardedFor?: string | string[]): IncomingMessage {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileKeyStore } from '../gateway/keys.js';
+import { FileKeyStore } from '../gateway/auth/keys.js';
 import { startFaultProxy, type FaultProxy } from './support/faults.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 import {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisKeyStore, hashKey } from '../gateway/keys.js';
+import { RedisKeyStore, hashKey } from '../gateway/auth/keys.js';
 import { startTopology, type Topology } from '../scripts/topology.js';
 import { dropDatabase } from '../subgraphs/shared/pg-admin.js';
 import { TEST_POSTGRES_URL } from './support/databases.js';

@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../auth.js';
+import { AuthError } from '../auth/auth.js';
 import { authorization } from './authorization.js';
 import { anonymous, operationState, partner, pipelineDeps, served } from './fixtures.js';
 import type { OperationState } from './types.js';

@@ -1,6 +1,6 @@
-import { AuthError } from '../auth.js';
-import { applyDenials } from '../authz.js';
-import { RequestRejection } from '../limits.js';
+import { AuthError } from '../auth/auth.js';
+import { applyDenials } from '../auth/authz.js';
+import { RequestRejection } from '../operations/limits.js';
 import { json } from './reply.js';
 import type { OperationStage } from './types.js';
 import { need } from './types.js';

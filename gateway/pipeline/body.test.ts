@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BodyTooLargeError } from '../http.js';
-import { RequestRejection } from '../limits.js';
+import { RequestRejection } from '../operations/limits.js';
 import { body } from './body.js';
 import { pipelineDeps, request, requestState } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import { readBody } from '../http.js';
-import { RequestRejection } from '../limits.js';
+import { RequestRejection } from '../operations/limits.js';
 import type { RequestStage } from './types.js';
 
 function parseJsonParam(value: string | null, name: string): unknown {

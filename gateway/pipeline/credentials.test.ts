@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../auth.js';
+import { AuthError } from '../auth/auth.js';
 import type { Identity } from '../context.js';
 import { credentials } from './credentials.js';
 import { partner, pipelineDeps, request, requestState } from './fixtures.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { INTROSPECT_SCOPE } from '../auth.js';
-import { createDocumentResolver } from '../documents.js';
-import type { RequestRejection } from '../limits.js';
+import { INTROSPECT_SCOPE } from '../auth/auth.js';
+import { createDocumentResolver } from '../operations/documents.js';
+import type { RequestRejection } from '../operations/limits.js';
 import { document } from './document.js';
 import { anonymous, operationState, pipelineDeps } from './fixtures.js';
 import type { OperationState, PipelineDeps } from './types.js';

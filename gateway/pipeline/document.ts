@@ -1,5 +1,5 @@
-import { INTROSPECT_SCOPE } from '../auth.js';
-import { RequestRejection } from '../limits.js';
+import { INTROSPECT_SCOPE } from '../auth/auth.js';
+import { RequestRejection } from '../operations/limits.js';
 import type { OperationStage } from './types.js';
 import { need } from './types.js';
 

@@ -1,6 +1,6 @@
 import { HeaderMap } from '@apollo/server';
-import { applyDenials } from '../authz.js';
-import { idempotencyKeyOf, keyRefusalStatus } from '../idempotency.js';
+import { applyDenials } from '../auth/authz.js';
+import { idempotencyKeyOf, keyRefusalStatus } from '../operations/idempotency.js';
 import { forCaller, type Reply } from './reply.js';
 import type { OperationStage, OperationState, RequestContext } from './types.js';
 import { need } from './types.js';

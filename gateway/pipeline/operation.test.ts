@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RequestRejection } from '../limits.js';
+import { RequestRejection } from '../operations/limits.js';
 import { operationState, pipelineDeps } from './fixtures.js';
 import { operation } from './operation.js';
 

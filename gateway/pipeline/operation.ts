@@ -1,4 +1,4 @@
-import { RequestRejection } from '../limits.js';
+import { RequestRejection } from '../operations/limits.js';
 import type { OperationStage } from './types.js';
 
 /** Operation stage 1: a JSON object with a string `operationName` and object `variables`. */

@@ -1,6 +1,6 @@
 import type { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthError } from '../auth.js';
+import { AuthError } from '../auth/auth.js';
 import { apolloOver, partner, pipelineDeps, request } from './fixtures.js';
 import { createPipeline, OPERATION_STAGES, REQUEST_STAGES } from './pipeline.js';
 import type { PipelineDeps, RequestContext } from './types.js';

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import type { AuditEntry } from '../audit.js';
-import { AuthError, INTROSPECT_SCOPE } from '../auth.js';
+import type { AuditEntry } from '../observability/audit.js';
+import { AuthError, INTROSPECT_SCOPE } from '../auth/auth.js';
 import type { Identity } from '../context.js';
 import { errorBody } from '../http.js';
-import { RequestRejection } from '../limits.js';
+import { RequestRejection } from '../operations/limits.js';
 import { authorization } from './authorization.js';
 import { body } from './body.js';
 import { cost } from './cost.js';

@@ -1,7 +1,7 @@
 import type { Identity } from '../context.js';
-import { AuthError } from '../auth.js';
+import { AuthError } from '../auth/auth.js';
 import { errorBody } from '../http.js';
-import { RequestRejection, stripSuggestions } from '../limits.js';
+import { RequestRejection, stripSuggestions } from '../operations/limits.js';
 
 /** What the HTTP layer sends back. */
 export interface Reply {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { parse } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createResponseCache } from '../response-cache.js';
+import { createResponseCache } from '../operations/response-cache.js';
 import { authorization } from './authorization.js';
 import { operationState, partner, pipelineDeps, served } from './fixtures.js';
 import { responseCache } from './response-cache.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RequestRejection } from '../limits.js';
+import { RequestRejection } from '../operations/limits.js';
 import { pipelineDeps, request, requestState } from './fixtures.js';
 import { csrfSafe, transport } from './transport.js';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { errorBody } from '../http.js';
-import { RequestRejection } from '../limits.js';
+import { RequestRejection } from '../operations/limits.js';
 import { json } from './reply.js';
 import type { RequestStage } from './types.js';
 

@@ -1,16 +1,16 @@
 import type { ApolloServer } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { IncomingMessage } from 'node:http';
-import type { AuditEntry } from '../audit.js';
-import type { AuthDirectives } from '../authz.js';
+import type { AuditEntry } from '../observability/audit.js';
+import type { AuthDirectives } from '../auth/authz.js';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext, Identity } from '../context.js';
-import type { CostModel } from '../cost.js';
-import type { createDocumentResolver } from '../documents.js';
-import type { createLimits } from '../limits.js';
-import type { createOperationCache, PreparedOperation } from '../operation-cache.js';
-import type { createQuotas } from '../quota.js';
-import type { ResponseCache, ResponseCacheQuery } from '../response-cache.js';
+import type { CostModel } from '../operations/cost.js';
+import type { createDocumentResolver } from '../operations/documents.js';
+import type { createLimits } from '../operations/limits.js';
+import type { createOperationCache, PreparedOperation } from '../operations/operation-cache.js';
+import type { createQuotas } from '../auth/quota.js';
+import type { ResponseCache, ResponseCacheQuery } from '../operations/response-cache.js';
 import type { Reply } from './reply.js';
 
 /** Apollo's context for one request; the response plugin fills in the error codes. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FetchOutcome } from '../metrics.js';
+import type { FetchOutcome } from '../observability/metrics.js';
 import { CircuitBreaker } from './breaker.js';
 import { guarded } from './guard.js';
 import type { Settled } from './answers.js';

@@ -1,4 +1,4 @@
-import type { FetchObserver, FetchOutcome } from '../metrics.js';
+import type { FetchObserver, FetchOutcome } from '../observability/metrics.js';
 import type { BreakerPermit, CircuitBreaker } from './breaker.js';
 import type { Settled } from './answers.js';
 

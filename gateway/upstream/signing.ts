@@ -1,6 +1,6 @@
 import { IDENTITY_HEADER, signIdentity } from '../../contract/identity.js';
 import type { GatewayContext, Identity } from '../context.js';
-import { injectTraceContext } from '../tracing.js';
+import { injectTraceContext } from '../observability/tracing.js';
 
 /** Identity headers are re-signed after this long (subgraphs accept them for 5 minutes). */
 export const SIGNATURE_TTL_MS = 30_000;

@@ -33,7 +33,7 @@ import type { GatewayIdentity } from '../../contract/identity.js';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** At least the draft's "24 hours"; a caller's expired keys are removed on its next keyed write. */
 export const KEY_TTL_HOURS = 48;
-/** The gateway refuses longer keys (gateway/idempotency.ts); the two must stay in step. */
+/** The gateway refuses longer keys (gateway/operations/idempotency.ts); the two must stay in step. */
 export const MAX_KEY_LENGTH = 255;
 const MAX_NAME_LENGTH = 100;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadGatewayConfig } from '../../gateway/config.js';
 import { createGateway, type RunningGateway } from '../../gateway/gateway.js';
-import { FileKeyStore } from '../../gateway/keys.js';
+import { FileKeyStore } from '../../gateway/auth/keys.js';
 import { commerceSubgraph } from '../../subgraphs/commerce/index.js';
 import { cultureSubgraph } from '../../subgraphs/culture/index.js';
 import { healthcareSubgraph } from '../../subgraphs/healthcare/index.js';

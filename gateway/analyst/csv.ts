@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { print } from 'graphql';
 import type { CsvOperation } from './csv-operations.js';
-import type { Reply } from './pipeline/reply.js';
+import type { Reply } from '../pipeline/reply.js';
 import {
   collect,
   csvShape,

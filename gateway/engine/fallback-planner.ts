@@ -6,7 +6,7 @@ import type {
   GatewayExecutionResult,
   GatewayGraphQLRequestContext,
 } from '@apollo/server-gateway-interface';
-import type { GatewayContext } from './context.js';
+import type { GatewayContext } from '../context.js';
 
 type QueryPlan = Parameters<typeof executeQueryPlan>[0];
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Quota } from './context.js';
+import type { Quota } from '../context.js';
 
 export interface QuotaDecision {
   allowed: boolean;

@@ -11,7 +11,7 @@
  */
 import { Redis } from 'ioredis';
 import { parseArgs } from 'node:util';
-import { loadGatewayConfig } from './config.js';
+import { loadGatewayConfig } from '../config.js';
 import { FileKeyStore, RedisKeyStore, type KeyStore } from './keys.js';
 
 const out = (line: string) => process.stdout.write(line + '\n');

@@ -8,8 +8,8 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import type { GatewayConfig } from './config.js';
-import type { Identity } from './context.js';
+import type { GatewayConfig } from '../config.js';
+import type { Identity } from '../context.js';
 import type { KeyStore } from './keys.js';
 import { clientAddress } from './proxy-trust.js';
 

@@ -1,5 +1,5 @@
 import { Kind, parse, type ConstDirectiveNode } from 'graphql';
-import type { Identity } from './context.js';
+import type { Identity } from '../context.js';
 
 /** Requirements of one type or field: all listed scope sets must be satisfied (each OR of ANDs). */
 export interface Requirement {

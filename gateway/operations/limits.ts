@@ -11,7 +11,7 @@ import {
   type SelectionSetNode,
   type ValidationRule,
 } from 'graphql';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig } from '../config.js';
 import { costOf, SlicingArgumentError, type CostModel } from './cost.js';
 
 export { costOf, CostModel } from './cost.js';

@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { CLIENT_SAFE_CODES, ErrorCode } from '../contract/errors.js';
+import { CLIENT_SAFE_CODES, ErrorCode } from '../../contract/errors.js';
 
 /** Extension keys a client may see besides `code`. */
 const SAFE_EXTENSIONS = ['field', 'requestId'];

@@ -1,15 +1,15 @@
 import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { WORKLOADS, type WorkloadContext } from '../bench/workloads.js';
-import { SupergraphInfo } from '../bench/selection.js';
-import { apiSchemaOf, readSupergraph } from '../scripts/api-schema.js';
-import { loadGatewayConfig } from './config.js';
-import { CSV_OPERATIONS } from './csv-operations.js';
+import { WORKLOADS, type WorkloadContext } from '../../bench/workloads.js';
+import { SupergraphInfo } from '../../bench/selection.js';
+import { apiSchemaOf, readSupergraph } from '../../scripts/api-schema.js';
+import { loadGatewayConfig } from '../config.js';
+import { CSV_OPERATIONS } from '../analyst/csv-operations.js';
 import { costOf, CostModel, SlicingArgumentError } from './cost.js';
-import { EXAMPLE_OPERATIONS } from './examples.js';
+import { EXAMPLE_OPERATIONS } from '../analyst/examples.js';
 import { createLimits, expandedSelections, RequestRejection } from './limits.js';
 import { Lru } from './lru.js';
-import { fragmentBomb } from '../test/support/hostile.js';
+import { fragmentBomb } from '../../test/support/hostile.js';
 
 const sdl = readSupergraph();
 const schema = apiSchemaOf(sdl);

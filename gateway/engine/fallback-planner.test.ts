@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { parse } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSupergraph } from '../scripts/api-schema.js';
+import { readSupergraph } from '../../scripts/api-schema.js';
 import { FallbackPlanner, PlanTimeoutError } from './fallback-planner.js';
 import { asEnforcedSupergraph } from './supergraph.js';
 

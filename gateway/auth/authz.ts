@@ -14,10 +14,10 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { Identity } from './context.js';
-import type { AuthDirectives } from './auth-directives.js';
+import type { Identity } from '../context.js';
+import type { AuthDirectives } from './directives.js';
 
-export { AuthDirectives } from './auth-directives.js';
+export { AuthDirectives } from './directives.js';
 
 export interface Denied {
   /** Response path (aliases) of the field the caller may not see. */

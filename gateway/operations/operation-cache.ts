@@ -1,7 +1,11 @@
 import { documentBytes } from './document-bytes.js';
 import { print, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { Identity } from './context.js';
-import { authorizeOperation, type AuthDirectives, type AuthorizedOperation } from './authz.js';
+import type { Identity } from '../context.js';
+import {
+  authorizeOperation,
+  type AuthDirectives,
+  type AuthorizedOperation,
+} from '../auth/authz.js';
 import { RequestRejection, type createLimits } from './limits.js';
 import { Lru } from './lru.js';
 

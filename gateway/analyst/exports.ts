@@ -3,23 +3,27 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import { createGzip, type Gzip } from 'node:zlib';
 import type { Logger } from 'pino';
-import { AuthError } from './auth.js';
-import type { Identity } from './context.js';
+import { AuthError } from '../auth/auth.js';
+import type { Identity } from '../context.js';
 import {
   codesBatchDocument,
   codesBatchLines,
   documentsByName,
-  parseSelection,
   regionPageDocument,
   regionPageLines,
-  selectionOfDocument,
-  SelectionError,
   type PageError,
   type VillageLine,
-  type VillageSelection,
 } from './export-documents.js';
-import type { Reply } from './pipeline/reply.js';
-import { accepted, errorBody, readBody, sendJson } from './http.js';
+import {
+  BadExport,
+  parseExportRequest,
+  type ExportRequest,
+  type ExportSettings,
+} from './export-request.js';
+
+export type { ExportSettings } from './export-request.js';
+import type { Reply } from '../pipeline/reply.js';
+import { accepted, errorBody, readBody, sendJson } from '../http.js';
 
 /**
  * `POST /exports/villages`: every village of a region (or a list of codes) with the caller's
@@ -28,16 +32,6 @@ import { accepted, errorBody, readBody, sendJson } from './http.js';
  * limits, metrics, audit), so an export answers exactly what /graphql would. See docs/partners.md.
  */
 export const EXPORTS_PATH = '/exports/villages';
-
-export interface ExportSettings {
-  /** Villages per page (a region's page; a batch of codes is also bounded by MAX_ALIASES). */
-  pageSize: number;
-  maxCodes: number;
-  maxPerCaller: number;
-  maxTotal: number;
-  maxAliases: number;
-  maxBodyBytes: number;
-}
 
 /** Codes of a first page refused for its size: the export retries it with half the villages. */
 const SIZE_CODES = new Set(['COST_LIMIT_EXCEEDED', 'ALIAS_LIMIT_EXCEEDED', 'TOKEN_LIMIT_EXCEEDED']);
@@ -66,27 +60,6 @@ class PageFailure extends Error {
   }
 }
 
-class BadExport extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
-
-interface ExportRequest {
-  sel: VillageSelection;
-  fromTrusted: boolean;
-  regionCode?: string;
-  codes?: string[];
-  after?: string;
-}
-
-const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
-const VILLAGE_CODE = /^\d{12}$/;
-
 export function createVillageExports(opts: {
   /** Runs a GraphQL body for the caller of `req` (the gateway's pipeline and audit line). */
   execute: (
@@ -105,96 +78,6 @@ export function createVillageExports(opts: {
   const named = documentsByName(opts.trusted);
   const running = new Map<string, number>();
   let total = 0;
-
-  function parseRequest(raw: unknown): ExportRequest {
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-      throw new BadExport('BAD_REQUEST', 'The body must be a JSON object.');
-    }
-    const body = raw as Record<string, unknown>;
-    const { selection, document, regionCode, codes, after } = body;
-    if ((selection === undefined) === (document === undefined)) {
-      throw new BadExport('EXPORT_SELECTION_INVALID', 'Give either `selection` or `document`.');
-    }
-    let sel: VillageSelection | undefined;
-    if (selection !== undefined) {
-      if (typeof selection !== 'string') {
-        throw new BadExport('EXPORT_SELECTION_INVALID', '`selection` must be a string.');
-      }
-      try {
-        sel = parseSelection(selection, settings.maxBodyBytes);
-      } catch (err) {
-        if (err instanceof SelectionError)
-          throw new BadExport('EXPORT_SELECTION_INVALID', err.message);
-        throw err;
-      }
-    } else {
-      const text = typeof document === 'string' ? named.get(document) : undefined;
-      if (text === undefined) {
-        throw new BadExport('EXPORT_DOCUMENT_UNKNOWN', '`document` names no trusted document.');
-      }
-      sel = selectionOfDocument(text);
-      if (!sel) {
-        throw new BadExport(
-          'EXPORT_SELECTION_INVALID',
-          'That trusted document does not select one village (`village(code: …) { … }`).',
-        );
-      }
-    }
-    if (
-      regionCode !== undefined &&
-      (typeof regionCode !== 'string' || !REGION_CODE.test(regionCode))
-    ) {
-      throw new BadExport(
-        'BAD_USER_INPUT',
-        '`regionCode` must be a code of 2, 4, 6 or 9 digits.',
-        'regionCode',
-      );
-    }
-    if (
-      after !== undefined &&
-      (typeof after !== 'string' || after.length === 0 || after.length > 200)
-    ) {
-      throw new BadExport(
-        'BAD_USER_INPUT',
-        '`after` must be a cursor of a line of an export.',
-        'after',
-      );
-    }
-    if (codes === undefined) {
-      if (regionCode === undefined) {
-        throw new BadExport('BAD_USER_INPUT', 'Give `regionCode` (or `codes`).', 'regionCode');
-      }
-      return { sel, fromTrusted: document !== undefined, regionCode, after };
-    }
-    if (
-      !Array.isArray(codes) ||
-      codes.length === 0 ||
-      codes.length > settings.maxCodes ||
-      codes.some((c) => typeof c !== 'string' || !VILLAGE_CODE.test(c))
-    ) {
-      throw new BadExport(
-        'BAD_USER_INPUT',
-        `\`codes\` must be 1 to ${settings.maxCodes} village codes of 12 digits.`,
-        'codes',
-      );
-    }
-    if (regionCode !== undefined && codes.some((c) => !(c as string).startsWith(regionCode))) {
-      throw new BadExport('BAD_USER_INPUT', 'Every code must lie in `regionCode`.', 'codes');
-    }
-    if (after !== undefined && !VILLAGE_CODE.test(after)) {
-      throw new BadExport(
-        'BAD_USER_INPUT',
-        '`after` must be a cursor of a line of an export.',
-        'after',
-      );
-    }
-    const sorted = [...new Set(codes as string[])].sort();
-    return {
-      sel,
-      fromTrusted: document !== undefined,
-      codes: after ? sorted.filter((c) => c > after) : sorted,
-    };
-  }
 
   /** One page: its lines and where the next starts, or a PageFailure. */
   async function runPage(
@@ -381,7 +264,7 @@ export function createVillageExports(opts: {
             throw new BadExport('BAD_REQUEST', 'Malformed JSON body.');
           throw err;
         }
-        ex = parseRequest(raw);
+        ex = parseExportRequest(raw, settings, named);
       } catch (err) {
         if (!(err instanceof BadExport)) throw err;
         const extra = err.field ? { field: err.field } : {};

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Redis } from 'ioredis';
-import { Lru } from './lru.js';
+import { Lru } from '../operations/lru.js';
 
 /**
  * API keys. A key is 32 random bytes shown once at creation; only its SHA-256 is stored (a

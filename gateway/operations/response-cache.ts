@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Identity } from './context.js';
+import type { Identity } from '../context.js';
 import { Lru } from './lru.js';
 import { authorizationKey } from './operation-cache.js';
-import { cacheHintOf } from './upstream/unavailable.js';
+import { cacheHintOf } from '../upstream/unavailable.js';
 
 /**
  * Whole responses of queries, kept for as long as the subgraphs' cache hints allow. Apollo

@@ -1,0 +1,129 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { loadGatewayConfig } from './config.js';
+import { createGatewayServer, wellFormed, type ServerParts } from './server.js';
+
+/** The HTTP side alone: a real listener on a free port, the pipeline replaced by `graphql`. */
+async function serve(overrides: Partial<ServerParts> = {}, env: Record<string, string> = {}) {
+  const events: string[] = [];
+  const server = createGatewayServer({
+    config: loadGatewayConfig({ PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', ...env }),
+    logger: pino({ level: 'silent' }),
+    graphql: async () => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{"data":{}}',
+    }),
+    routes: [],
+    serveMetrics: async (res) => void res.end('metrics'),
+    subgraphsDown: async () => [],
+    start: async () => void events.push('start'),
+    stop: async () => void events.push('stop'),
+    ...overrides,
+  });
+  const running = await server.listen();
+  const base = `http://127.0.0.1:${running.port}`;
+  return { running, base, events };
+}
+
+describe('gateway HTTP server', () => {
+  it('routes /healthz, /readyz, /graphql, a route of its own and 404, with request ids', async () => {
+    const { running, base, events } = await serve({
+      routes: [
+        {
+          matches: (_req, path) => path === '/csv/x',
+          handle: async (_req, res) => void res.end('csv'),
+        },
+      ],
+    });
+    try {
+      expect(events).toEqual(['start']);
+      const health = await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'abc-1' } });
+      expect(await health.json()).toEqual({ status: 'ok' });
+      expect(health.headers.get('x-request-id')).toBe('abc-1');
+      const odd = await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'no spaces!' } });
+      expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready' });
+      expect(await (await fetch(`${base}/graphql`, { method: 'POST' })).json()).toEqual({
+        data: {},
+      });
+      expect(await (await fetch(`${base}/csv/x`)).text()).toBe('csv');
+      const missing = await fetch(`${base}/nowhere`);
+      expect(missing.status).toBe(404);
+      expect((await missing.json()).errors[0].extensions.code).toBe('NOT_FOUND');
+    } finally {
+      await running.close();
+    }
+    expect(events).toEqual(['start', 'stop']);
+  });
+
+  it('answers 400 to a malformed target, 413 to a body too large, 500 without details', async () => {
+    const { BodyTooLargeError } = await import('./http.js');
+    let fail: Error = new BodyTooLargeError();
+    const { running, base } = await serve({
+      graphql: async () => {
+        throw fail;
+      },
+    });
+    try {
+      expect(wellFormed('/graphql?q=%E4%B8%AD')).toBe(true);
+      expect(wellFormed('/graphql?q=%E4%B8')).toBe(false);
+      expect((await fetch(`${base}/graphql?q=%zz`)).status).toBe(400);
+      expect((await fetch(`${base}/graphql`, { method: 'POST' })).status).toBe(413);
+      fail = new Error('SELECT * FROM secret');
+      const broken = await fetch(`${base}/graphql`, { method: 'POST' });
+      expect(broken.status).toBe(500);
+      const text = await broken.text();
+      expect(text).toContain('INTERNAL_SERVER_ERROR');
+      expect(text).not.toContain('secret');
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('names what is unavailable on the operator listener only, and probes at most once a second', async () => {
+    let probes = 0;
+    const { running, base } = await serve(
+      {
+        subgraphsDown: async () => {
+          probes++;
+          return ['culture'];
+        },
+      },
+      { NODE_ENV: 'production', GATEWAY_SHARED_SECRET: 's'.repeat(32), OPERATOR_PORT: '0' },
+    );
+    try {
+      const pub = await fetch(`${base}/readyz`);
+      expect(pub.status).toBe(503);
+      expect(await pub.json()).toEqual({ status: 'unavailable' });
+      expect((await fetch(`${base}/metrics`)).status).toBe(404);
+      const op = `http://127.0.0.1:${running.operatorPort}`;
+      expect(await (await fetch(`${op}/readyz`)).json()).toEqual({
+        status: 'unavailable',
+        unavailable: ['culture'],
+      });
+      expect(await (await fetch(`${op}/metrics`)).text()).toBe('metrics');
+      expect(probes).toBe(1);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('lets an in-flight request finish on close, then stops accepting', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { running, base } = await serve({
+      graphql: async () => {
+        await gate;
+        return { status: 200, headers: {}, body: 'done' };
+      },
+    });
+    const inFlight = fetch(`${base}/graphql`, { method: 'POST' });
+    await new Promise((r) => setTimeout(r, 50));
+    const closing = running.close();
+    release();
+    expect(await (await inFlight).text()).toBe('done');
+    await closing;
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config.js';
+import { applyCors, BodyTooLargeError, encodeBody, errorBody, sendJson } from './http.js';
+import { traceRequests } from './observability/tracing.js';
+import type { Reply } from './pipeline/reply.js';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  /** The operator listener's port (/metrics, /readyz with detail), when it has one. */
+  operatorPort?: number;
+  /** Stops accepting, lets in-flight requests finish (bounded), then releases everything. */
+  close: () => Promise<void>;
+}
+
+/** A route of its own (GraphiQL, CSV, exports): whether it takes a path, and how it answers. */
+export interface Route {
+  matches(req: IncomingMessage, path: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): Promise<void>;
+}
+
+export interface ServerParts {
+  config: GatewayConfig;
+  logger: Logger;
+  /** `/graphql`: one audited run of the pipeline. */
+  graphql: (req: IncomingMessage, requestId: string) => Promise<Reply>;
+  /** Routes tried, in order, before `/graphql`. */
+  routes: Route[];
+  /** Prometheus text at /metrics. */
+  serveMetrics: (res: ServerResponse) => Promise<void>;
+  /** The subgraphs that do not answer `{ __typename }` now (readiness). */
+  subgraphsDown: () => Promise<string[]>;
+  /** Before listening (Redis, Apollo Server) and after the listeners close (everything else). */
+  start: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+/** A request target whose percent-escapes all decode (else every route would trip on it). */
+export function wellFormed(target: string): boolean {
+  try {
+    decodeURIComponent(target);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The gateway's HTTP side: `/graphql`, `/healthz`, `/readyz`, the operator listener
+ * (`/metrics`, `/readyz` with the names of what is unavailable) and the other routes; request
+ * ids; drain on close. Nothing listens until `listen`.
+ */
+export function createGatewayServer(parts: ServerParts) {
+  const { config, logger } = parts;
+  let started = false;
+  let draining = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  // One probe of the subgraphs serves every /readyz of the next second: a stranger polling the
+  // public /readyz cannot multiply requests to the subgraphs.
+  let probe: { at: number; down: Promise<string[]> } | undefined;
+  /** Whether the gateway can answer: the names of what is not ready (empty: ready). */
+  async function unavailable(): Promise<string[]> {
+    if (draining) return ['gateway'];
+    if (!started) return ['supergraph'];
+    const now = Date.now();
+    if (!probe || now - probe.at > 1_000) probe = { at: now, down: parts.subgraphsDown() };
+    return probe.down;
+  }
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string) {
+    const reply = await parts.graphql(req, requestId);
+    for (const [key, value] of Object.entries(reply.headers)) res.setHeader(key, value);
+    res.statusCode = reply.status;
+    const out = encodeBody(reply.body, req.headers['accept-encoding'], config.compressionMinBytes);
+    if (config.compressionMinBytes > 0) res.appendHeader('vary', 'Accept-Encoding');
+    if (out.encoding) res.setHeader('content-encoding', out.encoding);
+    res.end(out.body);
+  }
+
+  /** The operator's endpoints: metrics and readiness with the names of what is unavailable. */
+  async function handleOperator(req: IncomingMessage, res: ServerResponse) {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path === '/metrics') return await parts.serveMetrics(res);
+      if (path === '/readyz') {
+        const down = await unavailable();
+        return sendJson(res, down.length ? 503 : 200, {
+          status: down.length ? 'unavailable' : 'ready',
+          ...(down.length ? { unavailable: down } : {}),
+        });
+      }
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      sendJson(res, 404, errorBody('Not found: /metrics, /readyz, /healthz.', 'NOT_FOUND'));
+    } catch (err) {
+      logger.error({ err }, 'operator request failed');
+      if (!res.headersSent)
+        sendJson(res, 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
+      else res.end();
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    inFlight += 1;
+    const incoming = req.headers['x-request-id'];
+    const requestId =
+      typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (draining) res.setHeader('connection', 'close');
+      if (!wellFormed(req.url ?? '/')) {
+        return sendJson(res, 400, errorBody('Malformed URL.', 'BAD_REQUEST'));
+      }
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      // In development the operator's endpoints are served here too; otherwise on their own
+      // listener, and /readyz here says only whether this replica takes traffic.
+      if (!config.operator && (path === '/readyz' || path === '/metrics')) {
+        return await handleOperator(req, res);
+      }
+      if (path === '/readyz') {
+        const ready = (await unavailable()).length === 0;
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
+      }
+      const route = parts.routes.find((r) => r.matches(req, path));
+      if (route) return await route.handle(req, res, path, requestId);
+      if (path === '/graphql') {
+        if (applyCors(req, res, config.corsOrigins)) return;
+        return await handleGraphQL(req, res, requestId);
+      }
+      sendJson(res, 404, errorBody('Not found. The GraphQL endpoint is /graphql.', 'NOT_FOUND'));
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) {
+        res.setHeader('connection', 'close'); // do not read the rest of a huge body
+        return sendJson(res, 413, errorBody('Request body too large.', 'PAYLOAD_TOO_LARGE'));
+      }
+      logger.error({ err, requestId }, 'request failed');
+      if (!res.headersSent)
+        sendJson(
+          res,
+          500,
+          errorBody('Internal server error', 'INTERNAL_SERVER_ERROR', { requestId }),
+        );
+      else res.end();
+    } finally {
+      inFlight -= 1;
+      if (draining && inFlight === 0) drained?.();
+    }
+  }
+
+  async function listenOperator(): Promise<Server | undefined> {
+    if (!config.operator) return undefined;
+    const { port, host } = config.operator;
+    const server = createServer((req, res) => void handleOperator(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, resolve);
+    });
+    const bound = (server.address() as AddressInfo).port;
+    logger.info({ host, port: bound }, 'operator endpoints: /metrics, /readyz');
+    return server;
+  }
+
+  return {
+    async listen(): Promise<RunningGateway> {
+      await parts.start();
+      started = true;
+      const server = createServer(traceRequests((req, res) => void handle(req, res)));
+      server.keepAliveTimeout = 65_000;
+      server.requestTimeout = 60_000;
+      await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+      const port = (server.address() as AddressInfo).port;
+      const operatorServer = await listenOperator();
+      return {
+        url: `http://localhost:${port}/graphql`,
+        port,
+        operatorPort: operatorServer ? (operatorServer.address() as AddressInfo).port : undefined,
+        close: async () => {
+          draining = true;
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          if (inFlight > 0) {
+            await Promise.race([
+              new Promise<void>((resolve) => (drained = resolve)),
+              new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref()),
+            ]);
+          }
+          server.closeAllConnections();
+          await closed;
+          if (operatorServer) {
+            operatorServer.closeAllConnections();
+            await new Promise<void>((resolve) => operatorServer.close(() => resolve()));
+          }
+          await parts.stop();
+        },
+      };
+    },
+  };
+}
