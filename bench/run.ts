@@ -8,7 +8,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DIRECT, GATEWAYS, packageVersion } from './gateways.js';
 import { runLoad } from './load.js';
 import { detectPinning, freePort, pinSelf } from './processes.js';
@@ -17,9 +16,9 @@ import { machineInfo, profileSection, soakSection, workloadTable } from './repor
 import { writeResults, sqlSection } from './results.js';
 import { SupergraphInfo } from './selection.js';
 import { fixed } from './stats.js';
+import { profileRun } from './profile-run.js';
 import {
   measure,
-  profileRun,
   runWorkloads,
   soak,
   startGateway,
@@ -30,71 +29,20 @@ import { counterAvailable } from './sql.js';
 import { seed, startStack } from './stack.js';
 import { WORKLOADS, type WorkloadContext } from './workloads.js';
 import { combineRounds, roundOrder } from './rounds.js';
+import { benchFlags, list } from './flags.js';
 
-const { values: flags } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '2' },
-    prime: { type: 'string', default: '800' },
-    connections: { type: 'string', default: '20' },
-    workloads: { type: 'string', default: WORKLOADS.map((w) => w.name).join(',') },
-    gateways: {
-      type: 'string',
-      default: `ours,ours-apollo,ours-cached,stock,hive,hive-rust,${DIRECT}`,
-    },
-    rounds: { type: 'string', default: '2' },
-    'memory-soak': { type: 'string', default: '60' },
-    'soak-gateways': { type: 'string', default: 'ours' },
-    'soak-workload': { type: 'string', default: 'mix' },
-    profile: { type: 'boolean', default: false },
-    'profile-workload': { type: 'string', default: 'profile' },
-    'no-pin': { type: 'boolean', default: false },
-    'no-sql': { type: 'boolean', default: false },
-    'reuse-data': { type: 'boolean', default: false },
-    scope: { type: 'string', default: 'zhejiang' },
-    'data-dir': { type: 'string', default: 'bench/data' },
-    out: { type: 'string', default: 'bench/results.md' },
-    'auth-header': { type: 'string' },
-    'gateway-env': { type: 'string', multiple: true, default: [] },
-    label: { type: 'string', default: '' },
-  },
-});
-
-const num = (name: keyof typeof flags) => {
-  const n = Number(flags[name]);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number ≥ 0`);
-  return n;
-};
-const list = (s: string) =>
-  s
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-const durationSec = num('duration');
-const warmupSec = num('warmup');
-const primeOps = num('prime');
-const connections = num('connections');
-const soakSec = num('memory-soak');
-const rounds = Math.max(1, Math.floor(num('rounds')));
-const workloads = list(flags.workloads!).map((n) => {
-  const w = WORKLOADS.find((x) => x.name === n);
-  if (!w)
-    throw new Error(`unknown workload "${n}" (known: ${WORKLOADS.map((x) => x.name).join(', ')})`);
-  return w;
-});
-const gatewayNames = list(flags.gateways!);
-for (const g of gatewayNames)
-  if (g !== DIRECT && !GATEWAYS.some((s) => s.name === g))
-    throw new Error(
-      `unknown gateway "${g}" (known: ${[...GATEWAYS.map((s) => s.name), DIRECT].join(', ')})`,
-    );
-const extraEnv = Object.fromEntries(
-  flags['gateway-env']!.map((kv) => {
-    const at = kv.indexOf('=');
-    if (at < 1) throw new Error(`--gateway-env expects KEY=VALUE, got "${kv}"`);
-    return [kv.slice(0, at), kv.slice(at + 1)];
-  }),
-);
+const {
+  flags,
+  durationSec,
+  warmupSec,
+  primeOps,
+  connections,
+  soakSec,
+  rounds,
+  workloads,
+  gatewayNames,
+  extraEnv,
+} = benchFlags();
 
 const startedAt = new Date();
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-');

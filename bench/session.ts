@@ -1,17 +1,11 @@
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { summarizeProfile, type CpuProfile } from './cpuprofile.js';
 import type { GatewaySpec } from './gateways.js';
 import { runLoad, errorCount, type LoadResult } from './load.js';
 import { cpuOf, readCpuSeconds, readMemory, RssSampler } from './monitor.js';
 import { postGraphQL, startNode, waitFor, type Child, type Pinning } from './processes.js';
-import {
-  cpuMsPerRequest,
-  type Measurement,
-  type ProfileSummary,
-  type SoakResult,
-} from './report.js';
+import { cpuMsPerRequest, type Measurement, type SoakResult } from './report.js';
 import { probe, type ProbeResult } from './sql.js';
 import type { BenchStack } from './stack.js';
 import { boundBy, fixed, linearRegression } from './stats.js';
@@ -165,7 +159,7 @@ export async function measure(
   };
 }
 
-function describe(m: Measurement): string {
+export function describe(m: Measurement): string {
   const l = m.load!;
   const cpu = (c: number | undefined) => (c === undefined ? '–' : `${(c * 100).toFixed(0)}%`);
   return (
@@ -279,45 +273,4 @@ export async function soak(
     rawSlopeMbPerMin: raw,
     load,
   };
-}
-
-/** Runs one workload against a gateway started under --cpu-prof and ranks its self time. */
-export async function profileRun(
-  o: SessionOptions,
-  spec: GatewaySpec,
-  workload: Workload,
-): Promise<ProfileSummary> {
-  const dir = join(o.runDir, 'cpuprofile');
-  mkdirSync(dir, { recursive: true });
-  const { child, url } = await startGateway(
-    spec,
-    o,
-    ['--cpu-prof', `--cpu-prof-dir=${dir}`],
-    '-profile',
-  );
-  let window: { fromUs: number; toUs: number };
-  try {
-    await runLoad({
-      url,
-      connections: o.connections,
-      durationSec: Math.max(1, o.warmupSec),
-      workload,
-      ctx: o.ctx,
-    });
-    const fromUs = Number(process.hrtime.bigint() / 1000n);
-    const m = await measure({ ...o, warmupSec: 0 }, spec.name, child.pid, url, workload);
-    window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
-    o.log(`  profiled run: ${describe(m)}`);
-  } finally {
-    await child.stop();
-  }
-  const file = readdirSync(dir).find(
-    (f) => f.endsWith('.cpuprofile') && f.includes(`.${child.pid}.`),
-  );
-  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-  let summary = summarizeProfile(profile, window);
-  // Both clocks are CLOCK_MONOTONIC on Linux; if they are not, rank the whole profile.
-  if (summary.busyMs === 0) summary = summarizeProfile(profile);
-  return { file: join(dir, file), ...summary };
 }

@@ -1,6 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_OPERATIONS } from '../gateway/analyst/examples.js';
+import {
+  byHand,
+  COMPONENTS,
+  documentedWeights,
+  RANKING,
+  resetSqlCounts,
+  sqlCounts,
+  type Components,
+  type Index,
+  type RankEntry,
+  type RegionRankings,
+  type RegionTrends,
+} from './support/digital-index.js';
 import { bootStack, type Stack } from './support/stack.js';
 
 // Province-wide, so that the cities' figures and the calibrated coverage are complete.
@@ -13,97 +26,14 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const COMPONENTS = `components { cultureCoverage cultureUsage clinicAccess assistedBookings
-  onlineStores onlineRevenue }`;
-type Components = Record<
-  | 'cultureCoverage'
-  | 'cultureUsage'
-  | 'clinicAccess'
-  | 'assistedBookings'
-  | 'onlineStores'
-  | 'onlineRevenue',
-  number
->;
-interface Index {
-  code: string;
-  score: number;
-  components: Components;
-  provenance: { kind: string; note: string };
-}
-
-/** The weights as README.md documents them (section "Digital-village index"). */
-function documentedWeights(): Components {
-  const readme = readFileSync('README.md', 'utf8');
-  // The weights table: between the section title and the worked example.
-  const section = readme.slice(
-    readme.indexOf('## Digital-village index'),
-    readme.indexOf('**Worked example**'),
-  );
-  const weights = Object.fromEntries(
-    [...section.matchAll(/^\| `(\w+)` \| ([01]\.\d+) \|/gm)].map((m) => [m[1], Number(m[2])]),
-  );
-  expect(Object.keys(weights).sort()).toEqual(
-    [
-      'assistedBookings',
-      'clinicAccess',
-      'cultureCoverage',
-      'cultureUsage',
-      'onlineRevenue',
-      'onlineStores',
-    ].sort(),
-  );
-  return weights as Components;
-}
-
-/** The documented formula: round(100 × Σ weight × component, 1). */
-function byHand(components: Components, weights: Components): number {
-  const order = Object.keys(weights) as (keyof Components)[];
-  const sum = order.reduce((acc, k) => acc + weights[k] * components[k], 0);
-  return Math.round(sum * 1000) / 10;
-}
-
-function resetCounts() {
-  for (const s of Object.values(stack.subgraphs)) s.sql.reset();
-}
-function counts() {
-  return Object.fromEntries(Object.entries(stack.subgraphs).map(([n, s]) => [n, s.sql.count]));
-}
-
-const RANKING = `query Ranking($code: ID!, $first: Int) {
-  region(code: $code) {
-    name
-    childrenByIndex(first: $first) {
-      rank
-      region { code name level
-        culture { coverage }
-        healthcare { clinicAccess { shareWithin30Minutes } }
-        commerce { stores { total } } }
-      index { code score ${COMPONENTS} provenance { kind note } }
-    }
-  }
-}`;
-
-interface RankEntry {
-  rank: number;
-  region: {
-    code: string;
-    name: string;
-    level: string;
-    culture: { coverage: number };
-    healthcare: { clinicAccess: { shareWithin30Minutes: number } };
-    commerce: { stores: { total: number } };
-  };
-  index: Index;
-}
-
 describe('digital-village index through the gateway', () => {
   it("ranks Zhejiang's 11 cities by index with their figures, in as many statements as one city's counties", async () => {
-    resetCounts();
+    resetSqlCounts(stack);
     const cities = await stack.query<{ region: { childrenByIndex: RankEntry[] } }>(RANKING, {
       code: '33',
       first: 20,
     });
-    const cityCounts = counts();
+    const cityCounts = sqlCounts(stack);
     expect(cities.body.errors).toBeUndefined();
     const entries = cities.body.data!.region.childrenByIndex;
     expect(entries).toHaveLength(11);
@@ -134,14 +64,14 @@ describe('digital-village index through the gateway', () => {
       Math.max(...entries.map((e) => e.index.components.onlineStores)),
     );
 
-    resetCounts();
+    resetSqlCounts(stack);
     const counties = await stack.query<{ region: { childrenByIndex: RankEntry[] } }>(RANKING, {
       code: '3311',
       first: 20,
     });
     expect(counties.body.errors).toBeUndefined();
     expect(counties.body.data!.region.childrenByIndex).toHaveLength(9);
-    expect(counts()).toEqual(cityCounts);
+    expect(sqlCounts(stack)).toEqual(cityCounts);
     // Measured with the default engine: places 6, culture 3, healthcare 3, commerce 4 (README).
     for (const n of Object.values(cityCounts)) expect(n).toBeGreaterThan(0);
     expect(cityCounts).toEqual({ places: 6, culture: 3, healthcare: 3, commerce: 4 });
@@ -185,7 +115,7 @@ describe('digital-village index through the gateway', () => {
   });
 
   it("ranks a county's rural villages by index, consistent with each village's own index", async () => {
-    resetCounts();
+    resetSqlCounts(stack);
     const res = await stack.query<{
       region: {
         villagesByIndex: { rank: number; village: Record<string, unknown>; index: Index }[];
@@ -202,7 +132,7 @@ describe('digital-village index through the gateway', () => {
       expect(r.village).toMatchObject({ kind: 'RURAL_VILLAGE', county: { code: '331124' } });
       expect(r.index.code).toBe(r.village.code);
     }
-    const perSubgraph = counts();
+    const perSubgraph = sqlCounts(stack);
     // Songyang's 203 rural villages: one IN query per loader, whatever their number.
     expect(perSubgraph).toEqual({ places: 4, culture: 2, healthcare: 2, commerce: 2 });
 
@@ -259,29 +189,15 @@ describe('region analytics through the gateway', () => {
             rank region { code } value ruralVillageCount }
           byBookings: childRanking(by: ASSISTED_BOOKINGS, from: "2020-01", to: "2020-12", first: 3) {
             rank region { code } value } } } }`);
-    resetCounts();
+    resetSqlCounts(stack);
     const province = await query('33');
-    const provinceCounts = counts();
-    resetCounts();
+    const provinceCounts = sqlCounts(stack);
+    resetSqlCounts(stack);
     const city = await query('3311');
-    expect(counts()).toEqual(provinceCounts);
+    expect(sqlCounts(stack)).toEqual(provinceCounts);
     for (const res of [province, city]) {
       expect(res.body.errors).toBeUndefined();
-      const region = res.body.data!.region as unknown as {
-        children: {
-          code: string;
-          culture: { coverage: number };
-          healthcare: { clinicAccess: { shareWithin30Minutes: number } };
-        }[];
-        culture: {
-          byCoverage: { rank: number; region: { code: string }; value: number }[];
-          byVisits: { value: number }[];
-        };
-        healthcare: {
-          byAccess: { region: { code: string }; value: number }[];
-          byBookings: { value: number }[];
-        };
-      };
+      const region = res.body.data!.region as unknown as RegionRankings;
       const coverage = new Map(region.children.map((c) => [c.code, c.culture.coverage]));
       const access = new Map(
         region.children.map((c) => [c.code, c.healthcare.clinicAccess.shareWithin30Minutes]),
@@ -332,23 +248,7 @@ describe('region analytics through the gateway', () => {
         commerce { onlineSales(from: "2020-01", to: "2020-12") { orders revenue { amount }
           months { month orders revenue { amount currency } } } } } }`);
     expect(res.body.errors).toBeUndefined();
-    const r = res.body.data!.region as unknown as {
-      culture: { usage: { visits: number; months: { month: string; visits: number }[] } };
-      healthcare: {
-        assistedBookings: { total: number; months: { month: string; total: number }[] };
-      };
-      commerce: {
-        onlineSales: {
-          orders: number;
-          revenue: { amount: string };
-          months: {
-            month: string;
-            orders: number;
-            revenue: { amount: string; currency: string };
-          }[];
-        };
-      };
-    };
+    const r = res.body.data!.region as unknown as RegionTrends;
     const year = Array.from({ length: 12 }, (_, i) => `2020-${String(i + 1).padStart(2, '0')}`);
     expect(r.culture.usage.months.map((m) => m.month)).toEqual(year);
     expect(r.healthcare.assistedBookings.months.map((m) => m.month)).toEqual(year);

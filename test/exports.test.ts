@@ -6,7 +6,17 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../gateway/operations/documents.js';
 import { FileKeyStore } from '../gateway/auth/keys.js';
-import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
+import {
+  exportAll,
+  fetchesSoFar,
+  originOf,
+  pagedVillages,
+  parseLines,
+  post,
+  readThenCut,
+  type Line,
+} from './support/exports.js';
+import { bootStack, type Stack } from './support/stack.js';
 
 // Songyang county (Lishui): a few hundred village-level units, so an export spans several pages.
 const REGION = '331124';
@@ -23,98 +33,6 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-interface Line {
-  cursor?: string;
-  code?: string;
-  data?: Record<string, unknown> | null;
-  errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[];
-  done?: boolean;
-  count?: number;
-  error?: { code: string; retryAfter?: number };
-}
-
-const originOf = (gw: ExtraGateway) => new URL(gw.url).origin;
-
-function post(
-  origin: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-  signal?: AbortSignal,
-) {
-  return fetch(`${origin}/exports/villages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'accept-encoding': 'identity', ...headers },
-    body: JSON.stringify(body),
-    signal,
-  });
-}
-
-const parseLines = (text: string): Line[] =>
-  text
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((l) => JSON.parse(l) as Line);
-
-async function exportAll(origin: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await post(origin, body, headers);
-  const text = await res.text();
-  return { res, lines: res.status === 200 ? parseLines(text) : [], text };
-}
-
-/** Reads an export's lines until `n` have arrived, then cuts the connection. */
-async function readThenCut(origin: string, body: unknown, n: number): Promise<Line[]> {
-  const cut = new AbortController();
-  const res = await post(origin, body, {}, cut.signal);
-  expect(res.status).toBe(200);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffered = '';
-  const lines: Line[] = [];
-  while (lines.length < n) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffered += decoder.decode(value, { stream: true });
-    const parts = buffered.split('\n');
-    buffered = parts.pop()!;
-    for (const p of parts) if (lines.length < n) lines.push(JSON.parse(p) as Line);
-  }
-  cut.abort();
-  await reader.cancel().catch(() => {});
-  return lines;
-}
-
-/** The paged API's answer: every node of the region with the same selection, in code order. */
-interface PagedVillages {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string };
-  edges: { node: Record<string, unknown> }[];
-}
-
-async function pagedVillages(selection: string) {
-  const nodes: Record<string, unknown>[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const res: { body: { data?: { villages: PagedVillages } | null; errors?: unknown } } =
-      await stack.query<{ villages: PagedVillages }>(
-        `query Paged($r: ID!, $after: String) { villages(filter: { regionCode: $r }, first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node ${selection} } } }`,
-        { r: REGION, after },
-      );
-    expect(res.body.errors).toBeUndefined();
-    const page: PagedVillages = res.body.data!.villages;
-    nodes.push(...page.edges.map((e) => e.node));
-    if (!page.pageInfo.hasNextPage) return { nodes, totalCount: page.totalCount };
-    after = page.pageInfo.endCursor;
-  }
-}
-
-async function fetchesSoFar(origin: string): Promise<number> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
-  let sum = 0;
-  for (const m of text.matchAll(/^gateway_subgraph_fetches_total\{[^}]*\} (\d+)/gm))
-    sum += Number(m[1]);
-  return sum;
-}
-
 /** The whole export of the region (set by the first test; later ones compare with it). */
 let full: Line[];
 
@@ -127,7 +45,7 @@ describe('POST /exports/villages', () => {
     expect(res.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
     const last = lines.pop()!;
     full = lines;
-    const paged = await pagedVillages(PROFILE);
+    const paged = await pagedVillages(stack, REGION, PROFILE);
     expect(paged.totalCount).toBeGreaterThan(200);
     expect(last).toEqual({ done: true, count: paged.totalCount });
     expect(lines).toHaveLength(paged.totalCount);

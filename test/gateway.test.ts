@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resetSqlCounts, sqlCounts } from './support/digital-index.js';
 import { bootStack, type Stack } from './support/stack.js';
 
 // Haishu district (Ningbo, home of Houcang village) and Songyang county (Lishui).
@@ -66,12 +67,12 @@ describe('the federated village graph through the gateway', () => {
         { first },
       );
     const counts = async (first: number) => {
-      for (const s of Object.values(stack.subgraphs)) s.sql.reset();
+      resetSqlCounts(stack);
       const res = await page(first);
       expect(res.body.errors).toBeUndefined();
       const edges = (res.body.data as { villages: { edges: unknown[] } }).villages.edges;
       expect(edges).toHaveLength(first);
-      return Object.fromEntries(Object.entries(stack.subgraphs).map(([n, s]) => [n, s.sql.count]));
+      return sqlCounts(stack);
     };
     const small = await counts(5);
     const large = await counts(100);

@@ -1,41 +1,14 @@
 /** The rows the seeder writes for one scope (see README: Synthetic assumptions). */
 import { isRuralVillageName, readDivisions, villageShortName } from '../../shared/divisions.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE } from '../../shared/provenance.js';
-import { auditoriumCoverage, rngFor, type AuditoriumCoverage } from '../../shared/synthetic.js';
-import { AssistancePointKind, AssistedBookingKind } from '../assistance/assistance-point.entity.js';
-import { auditoriumIdOf } from '../assistance/auditorium.reference.js';
+import { auditoriumCoverage, rngFor } from '../../shared/synthetic.js';
+import { AssistancePointKind } from '../assistance/assistance-point.entity.js';
 import { FacilityLevel } from '../facility/facility.entity.js';
-import { BAOSHANQIAO_CODE, BAOSHANQIAO_PROVENANCE } from './baoshanqiao.js';
-import {
-  AUDITORIUM_POINT_SHARE,
-  CLINIC_POINT_SHARE,
-  CLINIC_SHARE,
-  SYNTHETIC_AS_OF,
-  accessFigures,
-  facilityFigures,
-  monthlyCounts,
-} from './model.js';
+import { CLINIC_POINT_SHARE, CLINIC_SHARE, SYNTHETIC_AS_OF, facilityFigures } from './model.js';
 
-const SYNTHETIC = {
-  provenance_kind: ProvenanceKind.SYNTHETIC,
-  provenance_source: SYNTHETIC_SOURCE,
-  provenance_as_of: SYNTHETIC_AS_OF,
-  provenance_note: null,
-};
-const ALL_KINDS = Object.values(AssistedBookingKind);
-
-export type Row = Record<string, unknown>;
-
-/** The tables the seeder writes, in the order their rows are generated. */
-export type Table =
-  | 'facility'
-  | 'telemedicine_link'
-  | 'village_access'
-  | 'assistance_point'
-  | 'assisted_booking_month';
-
-/** Where generated rows go (the load's bulk writers). */
-export type Emit = (table: Table, row: Row) => Promise<void>;
+import { addPoint, countyAccess, type Township } from './access-rows.js';
+import { SYNTHETIC, centreId, hospitalId, type Emit } from './row-types.js';
+export type { Emit, Row, Table } from './row-types.js';
 
 async function facilityRow(
   seed: number,
@@ -83,10 +56,6 @@ function hoursProvenance() {
     hours_provenance_note: null,
   };
 }
-
-/** Two hospitals per county (general and TCM): the set does not depend on the seed. */
-const hospitalId = (county: string, n: 1 | 2) => `hosp-${county}-${n}`;
-const centreId = (township: string) => `thc-${township}`;
 
 /**
  * Generates every row of one scope from the division data and the synthetic model, streaming:
@@ -173,149 +142,4 @@ export async function generateRows(
     }
   }
   if (townships.length > 0) await countyAccess(seed, prefix, townships, auditoriums, emit);
-}
-
-interface Township {
-  /** Its rural villages, by code. */
-  villages: Record<string, string>[];
-  /** Ids of its village clinics. */
-  clinics: string[];
-}
-
-/**
- * The next village after `index` (wrapping round) that has a culture auditorium, or null.
- */
-function nextWithAuditorium(
-  villages: Record<string, string>[],
-  index: number,
-  auditoriums: AuditoriumCoverage,
-): string | null {
-  for (let k = 0; k < villages.length; k++) {
-    const w = villages[(index + k) % villages.length];
-    if (auditoriums.covers(w)) return w.code;
-  }
-  return null;
-}
-
-/**
- * Access rows and auditorium assistance points of one county's townships. The auditorium where a
- * village's auditorium point helps is its own when culture has one for the village (the same
- * shared rule culture applies), else that of the next village of its township that has one, else
- * of the next village of its county that has one — always one culture has wherever the county
- * is loaded, and the same whatever scope is loaded (a township scope reads its county's villages
- * from the division data). A county without any auditorium gets no auditorium points.
- */
-async function countyAccess(
-  seed: number,
-  prefix: string,
-  townships: Township[],
-  auditoriums: AuditoriumCoverage,
-  emit: Emit,
-): Promise<void> {
-  let county: Record<string, string>[] | null = null;
-  const countyVillages = async () => {
-    if (county) return county;
-    county = [];
-    if (prefix.length > 6) {
-      for await (const v of readDivisions('villages', prefix.slice(0, 6)))
-        if (isRuralVillageName(v.name)) county.push(v);
-    } else {
-      county = townships.flatMap((t) => t.villages);
-    }
-    return county;
-  };
-  for (const { villages, clinics } of townships) {
-    await townshipAccess(seed, villages, clinics, emit, async (index) => {
-      const own = nextWithAuditorium(villages, index, auditoriums);
-      if (own !== null) return own;
-      const all = await countyVillages();
-      return nextWithAuditorium(
-        all,
-        all.findIndex((w) => w.code === villages[index].code),
-        auditoriums,
-      );
-    });
-  }
-}
-
-/** Access rows and auditorium assistance points of one township's rural villages. */
-async function townshipAccess(
-  seed: number,
-  villages: Record<string, string>[],
-  neighbours: string[],
-  emit: Emit,
-  auditoriumVillage: (index: number) => Promise<string | null>,
-): Promise<void> {
-  for (const [index, v] of villages.entries()) {
-    const own = `clinic-${v.code}`;
-    const hasOwn = neighbours.includes(own);
-    const a = accessFigures(seed, v.code, hasOwn);
-    const clinic = hasOwn
-      ? own
-      : (neighbours[Math.floor(a.neighbourPick * neighbours.length)] ?? null);
-    await emit('village_access', {
-      village_code: v.code,
-      nearest_clinic_id: clinic,
-      clinic_minutes: clinic ? a.clinicMinutes : null,
-      nearest_township_centre_id: centreId(v.streetCode),
-      township_centre_minutes: a.townshipCentreMinutes,
-      nearest_county_hospital_id: hospitalId(v.areaCode, 1),
-      county_hospital_minutes: a.countyHospitalMinutes,
-      family_doctor_covered: a.familyDoctorCovered,
-      ...SYNTHETIC,
-    });
-    const reported = v.code === BAOSHANQIAO_CODE;
-    if (reported || rngFor(seed, `point:aud:${v.code}`)() < AUDITORIUM_POINT_SHARE) {
-      const at = await auditoriumVillage(index);
-      if (at === null) continue;
-      await addPoint(
-        seed,
-        emit,
-        v.code,
-        `ap-aud-${v.code}`,
-        AssistancePointKind.CULTURE_AUDITORIUM,
-        { auditorium_id: auditoriumIdOf(at) },
-        1,
-        reported,
-      );
-    }
-  }
-}
-
-async function addPoint(
-  seed: number,
-  emit: Emit,
-  village: string,
-  id: string,
-  kind: AssistancePointKind,
-  ref: { auditorium_id?: string; facility_id?: string },
-  scale: number,
-  reported = false,
-) {
-  const r = rngFor(seed, `point:${id}`);
-  // The reported example names doctor appointments only; generated points vary.
-  const helpsWith = reported
-    ? [AssistedBookingKind.DOCTOR_APPOINTMENT]
-    : ALL_KINDS.filter((k) => k === AssistedBookingKind.DOCTOR_APPOINTMENT || r() < 0.7);
-  await emit('assistance_point', {
-    id,
-    village_code: village,
-    kind,
-    auditorium_id: ref.auditorium_id ?? null,
-    facility_id: ref.facility_id ?? null,
-    helps_with: JSON.stringify(helpsWith),
-    ...(reported ? BAOSHANQIAO_PROVENANCE : SYNTHETIC),
-  });
-  for (const m of monthlyCounts(seed, id, helpsWith, scale)) {
-    await emit('assisted_booking_month', {
-      point_id: id,
-      month: m.month,
-      village_code: village,
-      doctor_appointments: m.doctorAppointments,
-      test_results: m.testResults,
-      insurance: m.insurance,
-      ...SYNTHETIC,
-      provenance_as_of: m.month,
-    });
-  }
 }
