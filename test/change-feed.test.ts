@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEED, type Change, type Page } from './support/change-feed.js';
+import { BOOKINGS, REGISTER, USAGE } from './support/writes.js';
 import { bootStack, type Stack } from './support/stack.js';
 
 /**
@@ -9,25 +11,6 @@ import { bootStack, type Stack } from './support/stack.js';
  * page instead of leaving its changes out.
  */
 const AUDITORIUM_VILLAGE = '331124001200';
-const USAGE = `mutation($i: ReportAuditoriumUsageInput!) { reportAuditoriumUsage(input: $i) { month } }`;
-const BOOKINGS = `mutation($i: ReportAssistedBookingsInput!) {
-  reportAssistedBookings(input: $i) { month } }`;
-const REGISTER = `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) { id } }`;
-const FEED = `query($since: String, $first: Int) { villageChanges(since: $since, first: $first) {
-  nodes { villageCode regionCode domains what changedAt village { code name } }
-  pageInfo { endCursor hasNextPage } } }`;
-
-interface Change {
-  villageCode: string | null;
-  domains: string[];
-  what: string[];
-  village: { code: string; name: string } | null;
-}
-interface Page {
-  nodes: Change[];
-  pageInfo: { endCursor: string; hasNextPage: boolean };
-}
-
 let stack: Stack;
 let pointVillage: string;
 let pointId: string;

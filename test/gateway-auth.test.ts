@@ -1,9 +1,9 @@
-import { SignJWT } from 'jose';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../gateway/auth/keys.js';
+import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, testJwt } from './support/jwt.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 import {
   startNotesSubgraph,
@@ -27,14 +27,7 @@ let revoked: string;
 let admin: string;
 
 const jwt = (claims: Record<string, unknown>, exp: string | number = '5m') =>
-  new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer('https://id.example.test')
-    .setAudience('rdsg-gateway')
-    .setSubject('analyst-7')
-    .setIssuedAt()
-    .setExpirationTime(exp)
-    .sign(new TextEncoder().encode(JWT_SECRET));
+  testJwt(JWT_SECRET, claims, exp);
 
 beforeAll(async () => {
   notes = await startNotesSubgraph();
@@ -50,8 +43,8 @@ beforeAll(async () => {
     KEYS_PATH: keysPath,
     KEYS_RELOAD_MS: '0',
     JWT_SECRET,
-    JWT_ISSUER: 'https://id.example.test',
-    JWT_AUDIENCE: 'rdsg-gateway',
+    JWT_ISSUER: TEST_JWT_ISSUER,
+    JWT_AUDIENCE: TEST_JWT_AUDIENCE,
     AUDIT_LOG_PATH: auditPath,
     INTROSPECTION: 'false',
     FIELD_SUGGESTIONS: 'false',

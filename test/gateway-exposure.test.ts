@@ -1,17 +1,16 @@
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
-import { SignJWT } from 'jose';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../gateway/auth/keys.js';
 import { DEV_GATEWAY_SHARED_SECRET } from '../contract/identity.js';
-import { createSubgraphServer, type RunningServer } from '../subgraphs/shared/server.js';
+import type { RunningServer } from '../subgraphs/shared/server.js';
+import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, testJwt } from './support/jwt.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 import {
   NOTES_SDL,
+  PAINT_SDL,
+  startPaintSubgraph,
   startNotesSubgraph,
   writeSupergraph,
   type NotesSubgraph,
@@ -26,21 +25,6 @@ const JWT_SECRET = 'a-test-only-hs256-secret-of-at-least-32-chars';
 const dir = mkdtempSync(join(tmpdir(), 'rdsg-exposure-'));
 const keysPath = join(dir, 'keys.json');
 const auditPath = join(dir, 'audit.log');
-
-// A subgraph with an enum and an input type, for variable-coercion errors.
-const PAINT_SDL = `
-extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-"A colour."
-enum Color { RED GREEN }
-"What to look for."
-input Filter { "A name." name: String "A colour." color: Color }
-type Query {
-  "Paints in a colour."
-  paint(color: Color!): String!
-  "Finds by a filter."
-  find(filter: Filter!): String!
-}
-`;
 
 let notes: NotesSubgraph;
 let paint: RunningServer;
@@ -57,8 +41,8 @@ const PRODUCTION = {
   KEYS_PATH: keysPath,
   KEYS_RELOAD_MS: '0',
   JWT_SECRET,
-  JWT_ISSUER: 'https://id.example.test',
-  JWT_AUDIENCE: 'rdsg-gateway',
+  JWT_ISSUER: TEST_JWT_ISSUER,
+  JWT_AUDIENCE: TEST_JWT_AUDIENCE,
   JWT_MAX_LIFETIME_S: '3600',
   AUDIT_LOG_PATH: auditPath,
   TRUST_PROXY: '127.0.0.1',
@@ -69,23 +53,7 @@ const PRODUCTION = {
 
 beforeAll(async () => {
   notes = await startNotesSubgraph(DEV_GATEWAY_SHARED_SECRET, 60);
-  const schema = buildSubgraphSchema({
-    typeDefs: parse(PAINT_SDL),
-    resolvers: {
-      Query: {
-        paint: (_: unknown, a: { color: string }) => a.color,
-        find: () => 'found',
-      },
-    } as never,
-  });
-  paint = await createSubgraphServer({
-    name: 'paint',
-    schema,
-    logger: pino({ level: 'silent' }),
-    createContext: (req) => ({ requestId: req.requestId }),
-    ready: async () => {},
-    gatewaySharedSecret: DEV_GATEWAY_SHARED_SECRET,
-  }).listen(0);
+  paint = await startPaintSubgraph(DEV_GATEWAY_SHARED_SECRET);
   const supergraph = writeSupergraph([
     { name: 'notes', url: notes.url, sdl: NOTES_SDL },
     { name: 'paint', url: paint.url, sdl: PAINT_SDL },
@@ -117,16 +85,13 @@ async function post(
   return { status: res.status, body: (await res.json()) as never };
 }
 
-const jwt = (claims: Record<string, unknown>, lifetime?: number) => {
-  const token = new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer('https://id.example.test')
-    .setAudience('rdsg-gateway')
-    .setSubject('analyst-7')
-    .setIssuedAt();
-  if (lifetime !== undefined) token.setExpirationTime(Math.floor(Date.now() / 1000) + lifetime);
-  return token.sign(new TextEncoder().encode(JWT_SECRET));
-};
+/** A token living `lifetime` seconds from now (no `exp` without one). */
+const jwt = (claims: Record<string, unknown>, lifetime?: number) =>
+  testJwt(
+    JWT_SECRET,
+    claims,
+    lifetime === undefined ? undefined : Math.floor(Date.now() / 1000) + lifetime,
+  );
 
 async function metricsText(): Promise<string> {
   const res = await fetch(`${operator}/metrics`);

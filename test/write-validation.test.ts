@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SubgraphName } from '../contract/subgraphs.js';
-import { ENGINE } from './support/databases.js';
+import { BOOKINGS, EVENT, HOURS, REGISTER, rowCounts, SALES, USAGE } from './support/writes.js';
 import { bootStack, type Stack } from './support/stack.js';
 
 /**
@@ -34,34 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-/** Rows of every table of a subgraph's database (its migration bookkeeping aside). */
-async function rowCounts(name: SubgraphName): Promise<Record<string, number>> {
-  const em = stack.subgraphs[name].started.orm.em.fork();
-  const conn = em.getConnection();
-  const isPostgres = ENGINE === 'postgresql';
-  const tables = (await conn.execute(
-    isPostgres
-      ? `select tablename as name from pg_tables where schemaname = current_schema()`
-      : `select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`,
-  )) as { name: string }[];
-  const counts: Record<string, number> = {};
-  for (const { name: table } of tables) {
-    if (table.startsWith('mikro_orm')) continue;
-    const [row] = (await conn.execute(`select count(*) as n from "${table}"`)) as { n: unknown }[];
-    counts[table] = Number(row.n);
-  }
-  return counts;
-}
-
-const REGISTER = `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) { id } }`;
-const SALES = `mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { orders } }`;
-const EVENT = `mutation($i: RecordAuditoriumEventInput!) { recordAuditoriumEvent(input: $i) { id } }`;
-const USAGE = `mutation($i: ReportAuditoriumUsageInput!) { reportAuditoriumUsage(input: $i) { month } }`;
-const BOOKINGS = `mutation($i: ReportAssistedBookingsInput!) {
-  reportAssistedBookings(input: $i) { month } }`;
-const HOURS = `mutation($i: UpdateFacilityOpeningHoursInput!) {
-  updateFacilityOpeningHours(input: $i) { id } }`;
 
 const store = (over: Record<string, unknown> = {}) => ({
   name: 'Songyang write-validation tea',
@@ -118,11 +90,11 @@ async function refused(
   input: Record<string, unknown>,
   field: string,
 ) {
-  const before = await rowCounts(owner);
+  const before = await rowCounts(stack, owner);
   const res = await stack.query(mutation, { i: input }, stack.steward);
   expect(res.body.data ?? null).toBeNull();
   expect(res.body.errors?.map((e) => e.extensions)).toEqual([{ code: 'BAD_USER_INPUT', field }]);
-  expect(await rowCounts(owner)).toEqual(before);
+  expect(await rowCounts(stack, owner)).toEqual(before);
 }
 
 const ZERO_WIDTH = '\u200B\u200C\u200D\u2060\uFEFF';
@@ -151,7 +123,7 @@ describe('bad write input is refused, naming the field, with nothing written', (
   });
 
   it('refuses 2020-02-30 written as a literal too', async () => {
-    const before = await rowCounts('commerce');
+    const before = await rowCounts(stack, 'commerce');
     const res = await stack.query(
       `mutation { registerOnlineStore(input: { name: "x", villageCode: "${SONGYANG_VILLAGE}",
         platform: PINDUODUO, category: TEA, openedOn: "2020-02-30", jobs: 1 }) { id } }`,
@@ -161,7 +133,7 @@ describe('bad write input is refused, naming the field, with nothing written', (
     expect(res.body.errors?.map((e) => e.extensions)).toEqual([
       { code: 'BAD_USER_INPUT', field: 'input.openedOn' },
     ]);
-    expect(await rowCounts('commerce')).toEqual(before);
+    expect(await rowCounts(stack, 'commerce')).toEqual(before);
   });
 
   it.each([
@@ -245,7 +217,7 @@ describe('bad write input is refused, naming the field, with nothing written', (
     expect(held.body).toEqual({
       data: { inside: { code: SONGYANG_COMMUNITY }, beijing: null, houcang: null },
     });
-    const before = await rowCounts('commerce');
+    const before = await rowCounts(stack, 'commerce');
     const res = await stack.query<Record<string, any>>( // eslint-disable-line @typescript-eslint/no-explicit-any
       `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) { villageCode } }`,
       { i: store({ villageCode: SONGYANG_COMMUNITY }) },
@@ -254,7 +226,7 @@ describe('bad write input is refused, naming the field, with nothing written', (
     expect(res.body).toEqual({
       data: { registerOnlineStore: { villageCode: SONGYANG_COMMUNITY } },
     });
-    expect((await rowCounts('commerce')).online_store).toBe(before.online_store + 1);
+    expect((await rowCounts(stack, 'commerce')).online_store).toBe(before.online_store + 1);
   });
 
   it('accepts good input, trimmed', async () => {

@@ -113,3 +113,39 @@ export function writeSupergraph(subgraphs: { name: string; url: string; sdl: str
   writeFileSync(path, result.supergraphSdl);
   return path;
 }
+
+// A subgraph with an enum and an input type, for variable-coercion errors.
+export const PAINT_SDL = `
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+"A colour."
+enum Color { RED GREEN }
+"What to look for."
+input Filter { "A name." name: String "A colour." color: Color }
+type Query {
+  "Paints in a colour."
+  paint(color: Color!): String!
+  "Finds by a filter."
+  find(filter: Filter!): String!
+}
+`;
+
+/** The paint subgraph (PAINT_SDL), answering the colour it is asked for. */
+export function startPaintSubgraph(secret: string): Promise<RunningServer> {
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(PAINT_SDL),
+    resolvers: {
+      Query: {
+        paint: (_: unknown, a: { color: string }) => a.color,
+        find: () => 'found',
+      },
+    } as never,
+  });
+  return createSubgraphServer({
+    name: 'paint',
+    schema,
+    logger: pino({ level: 'silent' }),
+    createContext: (req) => ({ requestId: req.requestId }),
+    ready: async () => {},
+    gatewaySharedSecret: secret,
+  }).listen(0);
+}

@@ -1,0 +1,34 @@
+import { expect } from 'vitest';
+import type { BootedSubgraph } from '../../../test/support/subgraph.js';
+
+/** Songyang county (Lishui) and Haishu district (Ningbo). */
+export const SCOPES = ['331124', '330203'];
+
+/** A region's stores and jobs, as the gateway fetches them. */
+export const REGION = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { code commerce {
+  stores { total byCategory { category count jobs } provenance { kind source asOf } }
+  jobs { count provenance { kind source asOf } } } } } }`;
+
+export type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Queries (and writes) as the gateway would, with a steward's identity; fails on errors. */
+export function dataOf(commerce: () => BootedSubgraph) {
+  return async (q: string, vars?: Record<string, unknown>): Promise<Data> => {
+    const res = await commerce().write(q, vars);
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data as Data;
+  };
+}
+
+/** A region's online sales of one month, from the rollups. */
+export function regionSalesOf(commerce: () => BootedSubgraph) {
+  const data = dataOf(commerce);
+  return async (code: string, month: string) => {
+    const d = await data(
+      `query($r: [_Any!]!, $m: String!) { _entities(representations: $r) { ... on Region {
+      commerce { onlineSales(from: $m, to: $m) { orders revenue { amount } } } } } }`,
+      { r: [{ __typename: 'Region', code }], m: month },
+    );
+    return d._entities[0].commerce.onlineSales;
+  };
+}

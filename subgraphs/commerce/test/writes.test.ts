@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootSubgraph, type BootedSubgraph } from '../../../test/support/subgraph.js';
+import { commerceSubgraph } from '../index.js';
+import { dataOf, REGION, regionSalesOf, SCOPES, type Data } from './fixtures.js';
+
+let commerce: BootedSubgraph;
+
+beforeAll(async () => {
+  commerce = await bootSubgraph(commerceSubgraph as never, { scopes: SCOPES });
+});
+afterAll(() => commerce?.close());
+
+const data = dataOf(() => commerce);
+const regionSales = regionSalesOf(() => commerce);
+
+describe('commerce subgraph writes', () => {
+  it('replaces a repeated monthly report instead of adding it again', async () => {
+    const village = '331124001200';
+    const levels = ['33', '3311', '331124', '331124001'];
+    const snapshot = async () => {
+      const d = await data(
+        `query($r: [_Any!]!) { _entities(representations: $r) {
+          ... on Region { commerce { onlineSales(from: "2021-03", to: "2021-03") { orders revenue { amount } } } }
+          ... on Village { commerce { onlineSales(from: "2021-03", to: "2021-03") { orders revenue { amount } }
+            stores(first: 1) { edges { node { id
+              monthlySales(from: "2021-03", to: "2021-03") { orders revenue { amount } } } } } } } } }`,
+        {
+          r: [
+            ...levels.map((code) => ({ __typename: 'Region', code })),
+            { __typename: 'Village', code: village },
+          ],
+        },
+      );
+      return d._entities.map((e: Data) => e.commerce);
+    };
+    const fen = (a: string) => BigInt(a.replace('.', ''));
+    const before = await snapshot();
+    const node = before[levels.length].stores.edges[0].node;
+    const old = node.monthlySales[0];
+    const report = `mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) {
+      storeId month orders revenue { amount } provenance { kind source } } }`;
+    const input = {
+      storeId: node.id,
+      month: '2021-03',
+      orders: 10,
+      revenue: '1234.5',
+      source: 'Pinduoduo partner feed',
+    };
+    const first = await data(report, { i: input });
+    const again = await data(report, { i: input });
+    expect(again).toEqual(first);
+    expect(first.reportStoreSales).toEqual({
+      storeId: node.id,
+      month: '2021-03',
+      orders: 10,
+      revenue: { amount: '1234.50' },
+      provenance: { kind: 'REPORTED', source: 'Pinduoduo partner feed' },
+    });
+    // Every level (village to province) changed by new minus old, once.
+    const after = await snapshot();
+    after.forEach((a: Data, i: number) => {
+      expect(a.onlineSales.orders).toBe(before[i].onlineSales.orders - old.orders + 10);
+      expect(fen(a.onlineSales.revenue.amount)).toBe(
+        fen(before[i].onlineSales.revenue.amount) - fen(old.revenue.amount) + 123450n,
+      );
+    });
+    expect(after[levels.length].stores.edges[0].node.monthlySales).toEqual([
+      { orders: 10, revenue: { amount: '1234.50' } },
+    ]);
+  });
+
+  it('rejects bad reports with BAD_USER_INPUT naming the field and writes nothing', async () => {
+    const before = await regionSales('331124', '2021-04');
+    const report = `mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { month } }`;
+    const base = { storeId: 'store-331124001200-2', month: '2021-04', orders: 5, revenue: '10.00' };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ revenue: '-5.00' }, 'input.revenue'],
+      [{ revenue: '1.234' }, 'input.revenue'],
+      [{ revenue: '1e5' }, 'input.revenue'],
+      [{ orders: -1 }, 'input.orders'],
+      [{ month: '2999-01' }, 'input.month'],
+      [{ month: '2021-13' }, 'input.month'],
+      [{ storeId: 'store-unknown' }, 'input.storeId'],
+    ];
+    for (const [change, field] of cases) {
+      const res = await commerce.write(report, { i: { ...base, ...change } });
+      expect(res.body.data).toBeNull();
+      expect(res.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(await regionSales('331124', '2021-04')).toEqual(before);
+  });
+
+  it('refuses writes without a gateway-signed identity holding commerce:write', async () => {
+    const before = await regionSales('331124', '2021-04');
+    const report = `mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { month } }`;
+    const i = { storeId: 'store-331124001200-2', month: '2021-04', orders: 5, revenue: '10.00' };
+    const direct = await commerce.query(report, { i });
+    expect(direct.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const wrong = await commerce.write(report, { i }, ['culture:write']);
+    expect(wrong.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await regionSales('331124', '2021-04')).toEqual(before);
+  });
+
+  it('registers a store and counts it at every level in the same transaction', async () => {
+    const region = async (code: string) =>
+      (await data(REGION, { r: [{ __typename: 'Region', code }] }))._entities[0].commerce;
+    const before = await region('330203');
+    const res = await data(
+      `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) {
+        name villageCode platform category openedOn status jobs provenance { kind source asOf } } }`,
+      {
+        i: {
+          name: '后仓村茶叶网店',
+          villageCode: '330203009205',
+          platform: 'DOUYIN',
+          category: 'TEA',
+          openedOn: '2024-05-01',
+          jobs: 3,
+        },
+      },
+    );
+    expect(res.registerOnlineStore).toEqual({
+      name: '后仓村茶叶网店',
+      villageCode: '330203009205',
+      platform: 'DOUYIN',
+      category: 'TEA',
+      openedOn: '2024-05-01',
+      status: 'ACTIVE',
+      jobs: 3,
+      provenance: {
+        kind: 'REPORTED',
+        source: 'Data steward report (commerce:write)',
+        asOf: '2024-05-01',
+      },
+    });
+    const after = await region('330203');
+    expect(after.stores.total).toBe(before.stores.total + 1);
+    expect(after.jobs.count).toBe(before.jobs.count + 3);
+    const bad = await commerce.write(
+      `mutation { registerOnlineStore(input: { name: "x", villageCode: "3302", platform: JD,
+        category: TEA, openedOn: "2024-01-01", jobs: 1 }) { id } }`,
+    );
+    expect(bad.body.errors?.[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.villageCode',
+    });
+    expect((await region('330203')).stores.total).toBe(after.stores.total);
+  });
+});
