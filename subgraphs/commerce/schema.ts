@@ -17,8 +17,9 @@ import {
   RegionCommerceResolver,
 } from './region/region-commerce.resolver.js';
 import { RegionCommerceFactsResolver } from './region/region-facts.resolver.js';
+import { RegionCommerceRankingResolver } from './region/region-ranking.resolver.js';
 import { Region, resolveRegionReference } from './region/region.reference.js';
-import { SalesTrendResolver } from './sales/sales-trend.resolver.js';
+import { SalesTrendResolver } from './region/region-trend.resolver.js';
 import { SalesMutationResolver } from './sales/sales.mutations.js';
 import { StoreMutationResolver } from './store/store.mutations.js';
 import {
@@ -49,6 +50,7 @@ export function buildCommerceSchema() {
         VillageCommerceResolver,
         RegionCommerceFieldResolver,
         RegionCommerceResolver,
+        RegionCommerceRankingResolver,
         SalesTrendResolver,
         RegionCommerceIndexResolver,
         VillageCommerceIndexResolver,

@@ -3,7 +3,7 @@ import { IDEMPOTENCY_HEADER } from '../shared/idempotency.js';
 import type { Logger } from '../shared/logger.js';
 import type { RequestInfo } from '../shared/server.js';
 import { createAuditoriumLoaders } from './auditorium/auditorium.loaders.js';
-import { createRegionLoaders } from './region/region.loaders.js';
+import { createRegionLoaders } from './rollup/rollup.loaders.js';
 import { createResourceLoaders } from './resource/digital-resource.loaders.js';
 
 export interface CultureContext {

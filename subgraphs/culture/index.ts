@@ -6,7 +6,7 @@ import { Auditorium } from './auditorium/auditorium.entity.js';
 import { createCultureContext, type CultureContext } from './context.js';
 import { AuditoriumEvent } from './event/auditorium-event.entity.js';
 import { migrations } from './migrations/index.js';
-import { RegionCultureRollup, RegionUsageRollup } from './region/region-rollup.entity.js';
+import { RegionCultureRollup, RegionUsageRollup } from './rollup/rollup.entity.js';
 import { AuditoriumResource, DigitalResource } from './resource/digital-resource.entity.js';
 import { buildCultureSchema } from './schema.js';
 import { seedCulture } from './seed/culture.seed.js';

@@ -5,7 +5,7 @@ import {
   AuditoriumResolver,
   resolveAuditoriumReference,
 } from './auditorium/auditorium.resolver.js';
-import { AuditoriumEventMutationResolver } from './event/auditorium-event.resolver.js';
+import { AuditoriumEventMutationResolver } from './event/auditorium-event.mutations.js';
 import {
   RegionCultureIndexInputResolver,
   RegionCultureIndexResolver,
@@ -24,7 +24,7 @@ import {
   DigitalResourceConnectionResolver,
   DigitalResourceResolver,
 } from './resource/digital-resource.resolver.js';
-import { AuditoriumUsageMutationResolver } from './usage/auditorium-usage.resolver.js';
+import { AuditoriumUsageMutationResolver } from './usage/auditorium-usage.mutations.js';
 import {
   VillageCultureFieldResolver,
   VillageCultureResolver,

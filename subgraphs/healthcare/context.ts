@@ -4,7 +4,7 @@ import type { Logger } from '../shared/logger.js';
 import type { RequestInfo } from '../shared/server.js';
 import { createAssistanceLoaders } from './assistance/assistance.loaders.js';
 import { createFacilityLoaders } from './facility/facility.loaders.js';
-import { createRegionLoaders } from './region/region.loaders.js';
+import { createRegionLoaders } from './rollup/rollup.loaders.js';
 
 export interface HealthcareContext {
   requestId: string;

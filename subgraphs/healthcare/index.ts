@@ -7,7 +7,7 @@ import { VillageAccess } from './access/village-access.entity.js';
 import { AssistancePoint } from './assistance/assistance-point.entity.js';
 import { AssistedBookingMonth } from './assistance/assisted-booking.entity.js';
 import { Facility } from './facility/facility.entity.js';
-import { RegionBookingRollup, RegionHealthcareRollup } from './region/region-rollup.entity.js';
+import { RegionBookingRollup, RegionHealthcareRollup } from './rollup/rollup.entity.js';
 import { TelemedicineLink } from './telemedicine/telemedicine-link.entity.js';
 import { migrations } from './migrations/index.js';
 import { buildHealthcareSchema } from './schema.js';

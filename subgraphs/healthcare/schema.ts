@@ -1,12 +1,12 @@
 import { OutboxResolver } from '../shared/changes.js';
 import { buildFederatedSchema } from '../shared/schema.js';
-import { AssistanceMutationResolver } from './assistance/assistance.mutation.js';
+import { AssistanceMutationResolver } from './assistance/assistance.mutations.js';
 import {
   AssistancePointResolver,
   AssistedBookingMonthResolver,
 } from './assistance/assistance.resolver.js';
 import { Auditorium } from './assistance/auditorium.reference.js';
-import { FacilityMutationResolver } from './facility/facility.mutation.js';
+import { FacilityMutationResolver } from './facility/facility.mutations.js';
 import { FacilityResolver, resolveFacilityReference } from './facility/facility.resolver.js';
 import {
   RegionHealthcareIndexInputResolver,

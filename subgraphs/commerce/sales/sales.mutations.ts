@@ -1,10 +1,9 @@
-import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { amountFen, count, id, month as monthArgument } from '../../shared/arguments.js';
 import { badUserInput } from '../../shared/errors.js';
 import { recordChange } from '../../shared/changes.js';
-import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
+import { writeOnce } from '../../shared/write-once.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import type { CommerceContext } from '../context.js';
@@ -31,55 +30,51 @@ export class SalesMutationResolver {
     count(input.orders, 'input.orders');
     const fen = amountFen(input.revenue, 'input.revenue');
     const source = reportSource(input.source);
-    const keyed = keyedWrite(ctx, info);
-    return ctx.em.transactional(async (tem) => {
-      const trx = tem.getTransactionContext<Knex.Transaction>()!;
-      return once(trx, keyed, codecOf(StoreMonthlySales), async () => {
-        // Locking the store row serialises reports for one store, so deltas never interleave.
-        const storeQuery = trx('online_store')
-          .select('village_code', 'opened_on')
-          .where('id', input.storeId);
-        if (!String(trx.client.config.client).includes('sqlite')) storeQuery.forUpdate();
-        const store = (await storeQuery.first()) as
-          { village_code: string; opened_on: string } | undefined;
-        if (!store) throw badUserInput('input.storeId is not a known store.', 'input.storeId');
-        if (month < store.opened_on.slice(0, 7)) {
-          throw badUserInput('input.month is before the store opened.', 'input.month');
-        }
-        const previous = (await trx('store_monthly_sales')
-          .select('orders', 'revenue_fen')
-          .where({ store_id: input.storeId, month })
-          .first()) as { orders: number | string; revenue_fen: number | string } | undefined;
-        await trx('store_monthly_sales')
-          .insert({
-            store_id: input.storeId,
-            month,
-            orders: input.orders,
-            revenue_fen: fen.toString(),
-            provenance_kind: ProvenanceKind.REPORTED,
-            provenance_source: source,
-            provenance_as_of: month,
-            provenance_note: null,
-          })
-          .onConflict(['store_id', 'month'])
-          .merge();
-        const oldFen = BigInt(String(previous?.revenue_fen ?? 0));
-        await addSalesDelta(
-          trx,
-          store.village_code,
+    return writeOnce(ctx, info, StoreMonthlySales, async (tem, trx) => {
+      // Locking the store row serialises reports for one store, so deltas never interleave.
+      const storeQuery = trx('online_store')
+        .select('village_code', 'opened_on')
+        .where('id', input.storeId);
+      if (!String(trx.client.config.client).includes('sqlite')) storeQuery.forUpdate();
+      const store = (await storeQuery.first()) as
+        { village_code: string; opened_on: string } | undefined;
+      if (!store) throw badUserInput('input.storeId is not a known store.', 'input.storeId');
+      if (month < store.opened_on.slice(0, 7)) {
+        throw badUserInput('input.month is before the store opened.', 'input.month');
+      }
+      const previous = (await trx('store_monthly_sales')
+        .select('orders', 'revenue_fen')
+        .where({ store_id: input.storeId, month })
+        .first()) as { orders: number | string; revenue_fen: number | string } | undefined;
+      await trx('store_monthly_sales')
+        .insert({
+          store_id: input.storeId,
           month,
-          input.orders - Number(previous?.orders ?? 0),
-          Number(fen - oldFen),
-        );
-        // Last, in the same transaction (changes.ts).
-        await recordChange(trx, { villageCode: store.village_code, what: 'storeSales' });
-        // Read in the transaction, so the stored result is what this write made.
-        return tem.findOneOrFail(
-          StoreMonthlySales,
-          { storeId: input.storeId, month },
-          { refresh: true },
-        );
-      });
+          orders: input.orders,
+          revenue_fen: fen.toString(),
+          provenance_kind: ProvenanceKind.REPORTED,
+          provenance_source: source,
+          provenance_as_of: month,
+          provenance_note: null,
+        })
+        .onConflict(['store_id', 'month'])
+        .merge();
+      const oldFen = BigInt(String(previous?.revenue_fen ?? 0));
+      await addSalesDelta(
+        trx,
+        store.village_code,
+        month,
+        input.orders - Number(previous?.orders ?? 0),
+        Number(fen - oldFen),
+      );
+      // Last, in the same transaction (changes.ts).
+      await recordChange(trx, { villageCode: store.village_code, what: 'storeSales' });
+      // Read in the transaction, so the stored result is what this write made.
+      return tem.findOneOrFail(
+        StoreMonthlySales,
+        { storeId: input.storeId, month },
+        { refresh: true },
+      );
     });
   }
 }

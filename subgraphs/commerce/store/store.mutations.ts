@@ -6,7 +6,7 @@ import { calendarDate, count, id, optionalText, text } from '../../shared/argume
 import { villageCode } from '../../shared/division-codes.js';
 import { badUserInput } from '../../shared/errors.js';
 import { recordChange } from '../../shared/changes.js';
-import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
+import { writeOnce } from '../../shared/write-once.js';
 import { villageInLoadedScope } from '../../shared/loaded-scope.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
@@ -56,42 +56,32 @@ export class StoreMutationResolver {
     requireWriter(ctx, 'commerce:write');
     const { name, source } = await registration(input, ctx.em.getKnex());
     const id = `store-${randomUUID().replaceAll('-', '')}`;
-    const keyed = keyedWrite(ctx, info);
-    return ctx.em.transactional(async (tem) => {
-      const trx = tem.getTransactionContext<Knex.Transaction>()!;
-      return once(trx, keyed, codecOf(OnlineStore), async () => {
-        if (input.enterpriseId) {
-          const known = await trx('enterprise')
-            .select('id')
-            .where('id', input.enterpriseId)
-            .first();
-          if (!known)
-            throw badUserInput(
-              'input.enterpriseId is not a known enterprise.',
-              'input.enterpriseId',
-            );
-        }
-        await trx('online_store').insert({
-          id,
-          name,
-          village_code: input.villageCode,
-          platform: input.platform,
-          category: input.category,
-          opened_on: input.openedOn,
-          status: StoreStatus.ACTIVE,
-          jobs: input.jobs,
-          enterprise_id: input.enterpriseId ?? null,
-          provenance_kind: ProvenanceKind.REPORTED,
-          provenance_source: source,
-          provenance_as_of: input.openedOn,
-          provenance_note: null,
-        });
-        await addStoreToRollups(trx, input);
-        // Last, in the same transaction (changes.ts).
-        await recordChange(trx, { villageCode: input.villageCode, what: 'onlineStore' });
-        // Read in the transaction, so the stored result is what this write made.
-        return tem.findOneOrFail(OnlineStore, { id });
+    return writeOnce(ctx, info, OnlineStore, async (tem, trx) => {
+      if (input.enterpriseId) {
+        const known = await trx('enterprise').select('id').where('id', input.enterpriseId).first();
+        if (!known)
+          throw badUserInput('input.enterpriseId is not a known enterprise.', 'input.enterpriseId');
+      }
+      await trx('online_store').insert({
+        id,
+        name,
+        village_code: input.villageCode,
+        platform: input.platform,
+        category: input.category,
+        opened_on: input.openedOn,
+        status: StoreStatus.ACTIVE,
+        jobs: input.jobs,
+        enterprise_id: input.enterpriseId ?? null,
+        provenance_kind: ProvenanceKind.REPORTED,
+        provenance_source: source,
+        provenance_as_of: input.openedOn,
+        provenance_note: null,
       });
+      await addStoreToRollups(trx, input);
+      // Last, in the same transaction (changes.ts).
+      await recordChange(trx, { villageCode: input.villageCode, what: 'onlineStore' });
+      // Read in the transaction, so the stored result is what this write made.
+      return tem.findOneOrFail(OnlineStore, { id });
     });
   }
 }

@@ -21,7 +21,7 @@ import { HAS_FIGURES_DESCRIPTION, indexInputDescription } from '../../shared/sch
 import type { CultureContext } from '../context.js';
 import { RegionCulture, RegionCultureFieldResolver } from '../region/region-culture.resolver.js';
 import { Region } from '../region/region.reference.js';
-import type { RegionUsageSums } from '../region/region.loaders.js';
+import type { RegionUsageSums } from '../rollup/rollup.loaders.js';
 import { VillageCulture } from '../village/village-culture.resolver.js';
 import { Village } from '../village/village.reference.js';
 

@@ -21,7 +21,7 @@ import { assertMonthRange } from '../auditorium/auditorium.resolver.js';
 import type { CultureContext } from '../context.js';
 import { AssistedSessions, assistedSessions } from '../usage/auditorium-usage.entity.js';
 import { Region, type ChildCount } from './region.reference.js';
-import { ROLLUP_AS_OF, SYNTHETIC_ROLLUP_NOTE } from './rollups.js';
+import { ROLLUP_AS_OF, SYNTHETIC_ROLLUP_NOTE } from '../rollup/rollup.rebuild.js';
 
 const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
 

@@ -1,7 +1,7 @@
 import { FieldResolver, Resolver, Root } from 'type-graphql';
 import { ReportedFact, xinhuaFact } from '../../shared/reported-fact.js';
 import { RegionCulture } from './region-culture.resolver.js';
-import { ROLLUP_AS_OF } from './rollups.js';
+import { ROLLUP_AS_OF } from '../rollup/rollup.rebuild.js';
 
 /**
  * What the Xinhua (2021) article states about auditoriums, by region code, worded as stated.

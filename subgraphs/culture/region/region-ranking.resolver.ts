@@ -23,7 +23,7 @@ import {
   USAGE_PROVENANCE,
   coverageShare,
 } from './region-culture.resolver.js';
-import type { RegionUsageSums } from './region.loaders.js';
+import type { RegionUsageSums } from '../rollup/rollup.loaders.js';
 import { Region } from './region.reference.js';
 import { RANKING_LIST_SIZE } from '../../shared/schema.js';
 

@@ -3,7 +3,7 @@ import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-grap
 import type { CultureContext } from '../context.js';
 import { AssistedSessions, assistedSessions } from '../usage/auditorium-usage.entity.js';
 import { RegionUsageTotals } from './region-culture.resolver.js';
-import { ZERO_SUMS } from './region.loaders.js';
+import { ZERO_SUMS } from '../rollup/rollup.loaders.js';
 
 @ObjectType({ description: 'Usage of the auditoriums of a region in one month.' })
 export class RegionUsageMonth {

@@ -24,7 +24,7 @@ import {
   type AuditoriumCoverage,
 } from '../../shared/synthetic.js';
 import { AuditoriumService, DIGITAL_HUB_SERVICES } from '../auditorium/auditorium.entity.js';
-import { rebuildRollups } from '../region/rollups.js';
+import { rebuildRollups } from '../rollup/rollup.rebuild.js';
 import { eventRows, resourceLinks, usageRows, type SeededAuditorium } from './activity.js';
 import { catalogueRows } from './catalogue.js';
 

@@ -4,7 +4,7 @@ import { isRuralVillageName, readDivisions } from '../../shared/divisions.js';
 import { SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
 import { bootSubgraph, type BootedSubgraph } from '../../../test/support/subgraph.js';
 import { cultureSubgraph } from '../index.js';
-import { ZHEJIANG_ROLLUP_NOTE } from '../region/rollups.js';
+import { ZHEJIANG_ROLLUP_NOTE } from '../rollup/rollup.rebuild.js';
 
 // The whole province: the 91.3 % coverage is calibrated over all of Zhejiang's rural villages.
 let culture: BootedSubgraph;

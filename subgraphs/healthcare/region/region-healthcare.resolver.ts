@@ -8,7 +8,7 @@ import {
 import type { HealthcareContext } from '../context.js';
 import { SYNTHETIC_AS_OF } from '../seed/model.js';
 import { monthRange } from '../../shared/arguments.js';
-import type { RegionHealthcareRollup } from './region-rollup.entity.js';
+import type { RegionHealthcareRollup } from '../rollup/rollup.entity.js';
 import {
   AssistanceCoverage,
   ClinicAccessShares,

@@ -24,7 +24,7 @@ import type { HealthcareContext } from '../context.js';
 import { SYNTHETIC_AS_OF } from '../seed/model.js';
 import { monthRange } from '../../shared/arguments.js';
 import { RegionHealthcare } from './region-healthcare.resolver.js';
-import type { RegionHealthcareRollup } from './region-rollup.entity.js';
+import type { RegionHealthcareRollup } from '../rollup/rollup.entity.js';
 import { Region } from './region.reference.js';
 import { RANKING_LIST_SIZE } from '../../shared/schema.js';
 

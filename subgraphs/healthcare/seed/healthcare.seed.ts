@@ -6,7 +6,7 @@ import { SeedClock, loadTables, seedTransaction, villageProgress } from '../../s
 import { recordLoadedScope } from '../../shared/loaded-scope.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { FacilityLevel } from '../facility/facility.entity.js';
-import { rebuildRegionRollups } from '../region/rollup.js';
+import { rebuildRegionRollups } from '../rollup/rollup.rebuild.js';
 import { generateRows, type Row, type Table } from './rows.js';
 
 /** Conflict keys of the tables the seeder writes, in the order of the summary. */

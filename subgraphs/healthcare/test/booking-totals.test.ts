@@ -3,7 +3,7 @@ import { ENGINE } from '../../../test/support/databases.js';
 import { bootSubgraph, type BootedSubgraph } from '../../../test/support/subgraph.js';
 import type { EntityManager } from '../../shared/database.js';
 import { healthcareSubgraph } from '../index.js';
-import { MAX_BOOKINGS_TOTAL } from '../region/rollup.js';
+import { MAX_BOOKINGS_TOTAL } from '../rollup/rollup.rebuild.js';
 
 /**
  * Assisted bookings are answered as GraphQL Int: reports that would take a province's bookings

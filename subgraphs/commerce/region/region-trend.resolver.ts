@@ -3,8 +3,8 @@ import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-grap
 import { badUserInput } from '../../shared/errors.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
-import { SalesFigure } from '../region/region-commerce.types.js';
-import { monthsBetween } from './month.js';
+import { SalesFigure } from './region-commerce.types.js';
+import { monthsBetween } from '../sales/month.js';
 
 /** Longest month-by-month series one figure returns. */
 const MAX_SERIES_MONTHS = 120;

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
 import { groupLoader, rowLoader } from '../../shared/loaders.js';
 import type { MonthRange } from '../assistance/assistance.loaders.js';
-import { RegionBookingRollup, RegionHealthcareRollup } from './region-rollup.entity.js';
+import { RegionBookingRollup, RegionHealthcareRollup } from './rollup.entity.js';
 
 /** Assisted bookings of one village over a month range (all its points, all kinds). */
 export interface VillageBookings {

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
 import { rowLoader } from '../../shared/loaders.js';
 import { groupKeys } from '../common/group-keys.js';
-import { RegionCultureRollup } from './region-rollup.entity.js';
+import { RegionCultureRollup } from './rollup.entity.js';
 
 export interface RegionUsageKey {
   regionCode: string;

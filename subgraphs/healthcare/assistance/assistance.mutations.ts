@@ -1,9 +1,8 @@
-import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { recordChange } from '../../shared/changes.js';
-import { codecOf, keyedWrite, once } from '../../shared/idempotency.js';
+import { writeOnce } from '../../shared/write-once.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import { requireWriter } from '../../shared/identity.js';
 import type { HealthcareContext } from '../context.js';
@@ -11,7 +10,7 @@ import {
   MAX_BOOKINGS_TOTAL,
   largestBookingWindow,
   rebuildBookingRollups,
-} from '../region/rollup.js';
+} from '../rollup/rollup.rebuild.js';
 import {
   MAX_RANGE_MONTHS,
   count,
@@ -56,54 +55,50 @@ export class AssistanceMutationResolver {
     ).reduce((a, b) => (b[1] > a[1] ? b : a))[0];
     const point = await ctx.em.findOne(AssistancePoint, { id: input.pointId });
     if (!point) throw badUserInput('No assistance point has this id.', 'input.pointId');
-    const keyed = keyedWrite(ctx, info);
-    return ctx.em.transactional(async (tem) => {
-      const trx = tem.getTransactionContext<Knex.Transaction>()!;
-      return once(trx, keyed, codecOf(AssistedBookingMonth), async () => {
-        const previous = (await trx('assisted_booking_month')
-          .select(trx.raw('doctor_appointments + test_results + insurance as total'))
-          .where({ point_id: point.id, month })
-          .first()) as { total: number | string } | undefined;
-        await trx('assisted_booking_month')
-          .insert({
-            point_id: point.id,
-            month,
-            village_code: point.villageCode,
-            ...counts,
-            provenance_kind: ProvenanceKind.REPORTED,
-            provenance_source: source,
-            provenance_as_of: month,
-            provenance_note: 'Reported by a data steward.',
-          })
-          .onConflict(['point_id', 'month'])
-          .merge();
-        await rebuildBookingRollups(trx, { villageCode: point.villageCode, month });
-        // The rollups are 64-bit; the API answers bookings as GraphQL Int, so a report that
-        // raises a total past its range is refused here (rolling back) rather than failing
-        // later reads. A report that lowers the figures is always taken.
-        const raised =
-          counts.doctor_appointments + counts.test_results + counts.insurance >
-          Number(previous?.total ?? 0);
-        if (
-          raised &&
-          (await largestBookingWindow(trx, point.villageCode, month)) > MAX_BOOKINGS_TOTAL
-        ) {
-          throw badUserInput(
-            `\`${field}\` would take the assisted bookings of province ` +
-              `${point.villageCode.slice(0, 2)} over ${MAX_RANGE_MONTHS} months past ` +
-              `${MAX_BOOKINGS_TOTAL}.`,
-            field,
-          );
-        }
-        // Last, in the same transaction (changes.ts).
-        await recordChange(trx, { villageCode: point.villageCode, what: 'assistedBookings' });
-        // Read in the transaction, so the stored result is what this write made.
-        return tem.findOneOrFail(
-          AssistedBookingMonth,
-          { pointId: point.id, month },
-          { refresh: true },
+    return writeOnce(ctx, info, AssistedBookingMonth, async (tem, trx) => {
+      const previous = (await trx('assisted_booking_month')
+        .select(trx.raw('doctor_appointments + test_results + insurance as total'))
+        .where({ point_id: point.id, month })
+        .first()) as { total: number | string } | undefined;
+      await trx('assisted_booking_month')
+        .insert({
+          point_id: point.id,
+          month,
+          village_code: point.villageCode,
+          ...counts,
+          provenance_kind: ProvenanceKind.REPORTED,
+          provenance_source: source,
+          provenance_as_of: month,
+          provenance_note: 'Reported by a data steward.',
+        })
+        .onConflict(['point_id', 'month'])
+        .merge();
+      await rebuildBookingRollups(trx, { villageCode: point.villageCode, month });
+      // The rollups are 64-bit; the API answers bookings as GraphQL Int, so a report that
+      // raises a total past its range is refused here (rolling back) rather than failing
+      // later reads. A report that lowers the figures is always taken.
+      const raised =
+        counts.doctor_appointments + counts.test_results + counts.insurance >
+        Number(previous?.total ?? 0);
+      if (
+        raised &&
+        (await largestBookingWindow(trx, point.villageCode, month)) > MAX_BOOKINGS_TOTAL
+      ) {
+        throw badUserInput(
+          `\`${field}\` would take the assisted bookings of province ` +
+            `${point.villageCode.slice(0, 2)} over ${MAX_RANGE_MONTHS} months past ` +
+            `${MAX_BOOKINGS_TOTAL}.`,
+          field,
         );
-      });
+      }
+      // Last, in the same transaction (changes.ts).
+      await recordChange(trx, { villageCode: point.villageCode, what: 'assistedBookings' });
+      // Read in the transaction, so the stored result is what this write made.
+      return tem.findOneOrFail(
+        AssistedBookingMonth,
+        { pointId: point.id, month },
+        { refresh: true },
+      );
     });
   }
 }

@@ -1,0 +1,103 @@
+import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { badUserInput } from '../../shared/errors.js';
+import { pageSize } from '../../shared/pagination.js';
+import { byValueDesc } from '../../shared/ranking.js';
+import { RANKING_LIST_SIZE } from '../../shared/schema.js';
+import type { CommerceContext } from '../context.js';
+import { money } from '../money/money.js';
+import type { ChildRow } from '../rollup/rollup.loaders.js';
+import { monthRange } from '../sales/month.js';
+import { Platform, ProductCategory } from '../store/store.entity.js';
+import {
+  COMPUTED_PROVENANCE,
+  CommerceMetric,
+  CommerceRankEntry,
+  RegionCommerce,
+} from './region-commerce.types.js';
+import { regionStub } from './region.reference.js';
+
+const SALES_METRICS = [CommerceMetric.ONLINE_REVENUE, CommerceMetric.ORDERS];
+const FILTERABLE = [CommerceMetric.STORE_COUNT, CommerceMetric.JOBS];
+
+/** `RegionCommerce.childRanking`: child regions ranked by one of commerce's figures. */
+@Resolver(() => RegionCommerce)
+export class RegionCommerceRankingResolver {
+  @Directive(RANKING_LIST_SIZE)
+  // Demand control: each entry is a child region's figures aggregated from the rollups.
+  @Directive('@cost(weight: 10)')
+  @FieldResolver(() => [CommerceRankEntry], {
+    description:
+      'Child regions (code one level longer) ranked by a figure, highest first. Empty for a township: villages are not regions.',
+  })
+  async childRanking(
+    @Root() view: RegionCommerce,
+    @Ctx() ctx: CommerceContext,
+    @Arg('by', () => CommerceMetric, { description: 'The figure to rank by.' }) by: CommerceMetric,
+    @Arg('from', () => String, {
+      nullable: true,
+      description: 'First month for ONLINE_REVENUE / ORDERS, "YYYY-MM".',
+    })
+    from?: string,
+    @Arg('to', () => String, {
+      nullable: true,
+      description: 'Last month for ONLINE_REVENUE / ORDERS, "YYYY-MM".',
+    })
+    to?: string,
+    @Arg('platform', () => Platform, {
+      nullable: true,
+      description: 'Only stores on this platform (STORE_COUNT, JOBS).',
+    })
+    platform?: Platform,
+    @Arg('category', () => ProductCategory, {
+      nullable: true,
+      description: 'Only stores in this category (STORE_COUNT, JOBS).',
+    })
+    category?: ProductCategory,
+    @Arg('first', () => Int, { nullable: true, description: 'How many (default 20, at most 100).' })
+    first?: number,
+  ): Promise<CommerceRankEntry[]> {
+    const limit = pageSize(first);
+    const sales = SALES_METRICS.includes(by);
+    if (sales && (!from || !to)) throw badUserInput(`${by} needs \`from\` and \`to\`.`, 'from');
+    const range = sales ? monthRange(from!, to!) : null;
+    if ((platform || category) && !FILTERABLE.includes(by)) {
+      throw badUserInput('platform and category filter only STORE_COUNT and JOBS.', 'platform');
+    }
+    if (view.code.length >= 9) return [];
+    const children = await ctx.loaders.rollups.children.load({
+      parent: view.code,
+      from: range?.from ?? null,
+      to: range?.to ?? null,
+      platform: platform ?? null,
+      category: category ?? null,
+    });
+    const valued = children.map((c) => ({ c, code: c.regionCode, value: metricValue(by, c) }));
+    valued.sort(byValueDesc);
+    return valued.slice(0, limit).map(({ c, value }, i) =>
+      Object.assign(new CommerceRankEntry(), {
+        rank: i + 1,
+        region: regionStub(c.regionCode),
+        count: by === CommerceMetric.ONLINE_REVENUE ? null : Number(value),
+        revenue: by === CommerceMetric.ONLINE_REVENUE ? money(value) : null,
+        provenance: FILTERABLE.includes(by) ? c.region.provenance : COMPUTED_PROVENANCE,
+      }),
+    );
+  }
+}
+
+function metricValue(by: CommerceMetric, c: ChildRow): bigint {
+  switch (by) {
+    case CommerceMetric.STORE_COUNT:
+      return BigInt(c.filtered?.storeCount ?? c.region.storeCount);
+    case CommerceMetric.JOBS:
+      return BigInt(c.filtered?.jobs ?? c.region.jobs);
+    case CommerceMetric.ONLINE_REVENUE:
+      return c.sales!.revenueFen;
+    case CommerceMetric.ORDERS:
+      return c.sales!.orders;
+    case CommerceMetric.ENTERPRISE_COUNT:
+      return BigInt(c.region.enterpriseCount);
+    case CommerceMetric.SERVICE_POINT_COUNT:
+      return BigInt(c.region.servicePointCount);
+  }
+}

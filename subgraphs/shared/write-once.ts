@@ -1,0 +1,32 @@
+import type { Knex } from '@mikro-orm/knex';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { GatewayIdentity } from '../../contract/identity.js';
+import type { EntityManager } from './database.js';
+import { codecOf, keyedWrite, once, type ResultCodec } from './idempotency.js';
+
+/** What a write needs of a subgraph's request context. */
+export interface WriteContext {
+  em: EntityManager;
+  identity?: GatewayIdentity;
+  idempotencyKey?: string | string[];
+}
+
+/**
+ * The frame of every mutation, after its caller is checked (`requireWriter`) and its arguments
+ * validated: one transaction, in which `write` runs at most once per Idempotency-Key
+ * (idempotency.ts; a repeat answers the stored result rebuilt as `result`). `write` does the
+ * rows, the rollups and, last, `recordChange` (changes.ts) on the transaction it is given.
+ */
+export function writeOnce<T extends object>(
+  ctx: WriteContext,
+  info: GraphQLResolveInfo,
+  result: (new () => T) | ResultCodec<T>,
+  write: (tem: EntityManager, trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
+  const keyed = keyedWrite(ctx, info);
+  const codec = typeof result === 'function' ? codecOf(result) : result;
+  return ctx.em.transactional((tem) => {
+    const trx = tem.getTransactionContext<Knex.Transaction>()!;
+    return once(trx, keyed, codec, () => write(tem as EntityManager, trx));
+  });
+}

@@ -1,0 +1,82 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The one shape of a domain subgraph (README: "Adding a subgraph"): the same role folders with
+ * the same role-suffixed files in culture, healthcare and commerce; feature folders (one per
+ * feature: auditorium/, facility/, store/ …) hold `.entity .inputs .loaders .resolver
+ * .mutations .types .reference` files and plain helpers. Places follows it where it applies.
+ */
+const ROOT = join(import.meta.dirname, '..', 'subgraphs');
+const DOMAINS = ['culture', 'healthcare', 'commerce'] as const;
+
+/** Role folders and the files each must hold (`<d>`: the domain's name). */
+const ROLE_FILES: Record<string, string[]> = {
+  '.': ['README.md', 'context.ts', 'index.ts', 'main.ts', 'schema.ts'],
+  village: ['village.reference.ts', 'village-<d>.resolver.ts'],
+  region: ['region.reference.ts', 'region-<d>.resolver.ts', 'region-ranking.resolver.ts'],
+  rollup: ['rollup.entity.ts', 'rollup.loaders.ts', 'rollup.rebuild.ts'],
+  'index-components': ['<d>-index.resolver.ts'],
+  seed: ['<d>.seed.ts'],
+  migrations: ['index.ts', 'sqlite', 'postgresql'],
+  test: [],
+};
+
+/** What a decorator may only appear in: the role of the file that declares it. */
+const DECLARED_IN: [RegExp, RegExp, string][] = [
+  [/^@Entity\(/m, /\.entity\.ts$/, 'entities in .entity.ts'],
+  [/@InputType\(/, /\.inputs\.ts$/, 'input types in .inputs.ts'],
+  [/@Mutation\(/, /\.mutations\.ts$/, 'mutations in .mutations.ts'],
+  [/^@Resolver\(/m, /\.(resolver|mutations)\.ts$/, 'resolvers in .resolver.ts or .mutations.ts'],
+  [/@Query\(/, /\.resolver\.ts$/, 'queries in .resolver.ts'],
+];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'migrations' ? [] : sourceFiles(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('every domain subgraph has the same shape', () => {
+  it.each(DOMAINS)('%s has every role folder with its role files', (domain) => {
+    const missing: string[] = [];
+    for (const [folder, files] of Object.entries(ROLE_FILES)) {
+      const dir = join(ROOT, domain, folder);
+      if (!existsSync(dir)) missing.push(`${folder}/`);
+      for (const file of files) {
+        const name = file.replace('<d>', domain);
+        if (!existsSync(join(dir, name))) missing.push(join(folder, name));
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it.each([...DOMAINS, 'places'])('%s declares each kind of thing in its role file', (domain) => {
+    const misplaced: string[] = [];
+    for (const file of sourceFiles(join(ROOT, domain))) {
+      const text = readFileSync(file, 'utf8');
+      for (const [declaration, role, rule] of DECLARED_IN) {
+        if (declaration.test(text) && !role.test(file)) {
+          misplaced.push(`${relative(ROOT, file)}: ${rule}`);
+        }
+      }
+    }
+    expect(misplaced).toEqual([]);
+  });
+
+  it('names no file with a singular role (.mutation.ts, .input.ts, .loader.ts, .type.ts)', () => {
+    const all = [...DOMAINS, 'places', 'shared'].flatMap((d) => sourceFiles(join(ROOT, d)));
+    const singular = all.filter((f) => /\.(mutation|input|loader|type)\.ts$/.test(f));
+    expect(singular.map((f) => relative(ROOT, f))).toEqual([]);
+  });
+
+  it('keeps what the domains share in subgraphs/shared, which imports no domain', () => {
+    const imports = sourceFiles(join(ROOT, 'shared')).filter((f) =>
+      /from '\.\.\/(culture|healthcare|commerce|places)\//.test(readFileSync(f, 'utf8')),
+    );
+    expect(imports).toEqual([]);
+  });
+});
