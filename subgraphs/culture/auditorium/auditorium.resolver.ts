@@ -74,7 +74,8 @@ export class AuditoriumResolver {
           );
     return Object.assign(new AuditoriumConnection(), {
       ...toConnection(rows, limit, afterId !== null, (a) => a.id),
-      count: () => ctx.em.count(Auditorium, where),
+      // A filter of its own: a raw() fragment (the services filter) serves one query only.
+      count: () => ctx.em.count(Auditorium, auditoriumWhere(filter)),
     });
   }
 

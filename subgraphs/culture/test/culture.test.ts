@@ -135,6 +135,22 @@ describe('culture subgraph', () => {
     }
   });
 
+  it('counts the auditorium matches of a services filter beside their page', async () => {
+    const res = await culture.query<{
+      auditoriums: { totalCount: number; edges: { node: { services: string[] } }[] };
+    }>(`{ auditoriums(filter: { regionCode: "3311", service: BOOK_LENDING }, first: 5) {
+          totalCount edges { node { services } } } }`);
+    expect(res.body.errors).toBeUndefined();
+    const { totalCount, edges } = res.body.data!.auditoriums;
+    expect(edges).toHaveLength(5);
+    for (const e of edges) expect(e.node.services).toContain('BOOK_LENDING');
+    expect(totalCount).toBe(
+      await scalar(
+        `select count(*) from auditorium where village_code like '3311%' and cast(services as text) like '%"BOOK_LENDING"%'`,
+      ),
+    );
+  });
+
   it('searches the catalogue by dialect and topic, a page at a time', async () => {
     const page = (after: string | null) =>
       culture.query<{
