@@ -68,11 +68,18 @@ const startGatewayProcess = (env: Record<string, string> = {}, nodeArgs: string[
 beforeAll(async () => {
   // The gateway runs as `npm start` runs it: the compiled code in its own process.
   await compileDist();
-  subgraphs = await Promise.all(
-    [placesSubgraph, cultureSubgraph, healthcareSubgraph, commerceSubgraph].map((def) =>
+  // The domains first: places reads their change outboxes (villageChanges) at their URLs.
+  const domains = await Promise.all(
+    [cultureSubgraph, healthcareSubgraph, commerceSubgraph].map((def) =>
       bootSubgraph(def as never, { scopes: ['331124'] }),
     ),
   );
+  const [culture, healthcare, commerce] = domains.map((s) => s.url);
+  const places = await bootSubgraph(placesSubgraph as never, {
+    scopes: ['331124'],
+    peers: { culture, healthcare, commerce },
+  });
+  subgraphs = [places, ...domains];
   keysPath = join(mkdtempSync(join(tmpdir(), 'rdsg-fuzz-')), 'keys.json');
   apiKey = (
     await new FileKeyStore(keysPath, 0).create({ name: 'fuzz partner', owner: 'tests', scopes: [] })
