@@ -1,3 +1,8 @@
+import { Directive, FieldResolver, type ClassType } from 'type-graphql';
+import { monthRange } from './arguments.js';
+import { badUserInput } from './errors.js';
+import { RANKING_LIST_SIZE } from './schema.js';
+
 /**
  * Helpers the domain subgraphs share for rankings and the digital-village index components.
  */
@@ -21,3 +26,46 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 /** An index component: clamped to [0, 1], then rounded to 4 decimals. */
 export const capped = (x: number) => round4(Math.min(1, Math.max(0, x)));
+
+/**
+ * The month range a ranking by a monthly figure needs: both `from` and `to`, under the shared
+ * month rules; null for a figure that is not monthly (the two are then ignored).
+ */
+export function rankingRange(
+  by: string,
+  monthly: boolean,
+  from: string | null | undefined,
+  to: string | null | undefined,
+  opts: Parameters<typeof monthRange>[2] = {},
+): { from: string; to: string } | null {
+  if (!monthly) return null;
+  if (!from || !to) throw badUserInput(`${by} needs \`from\` and \`to\`.`, 'from');
+  return monthRange(from, to, opts);
+}
+
+/**
+ * The first `limit` rows in ranking order (byValueDesc), numbered from 1, each made an entry by
+ * `entry` (which gets the row and its rank).
+ */
+export function ranked<T extends { code: string; value: number | bigint | null }, E>(
+  rows: T[],
+  limit: number,
+  entry: (row: T, rank: number) => E,
+): E[] {
+  return [...rows]
+    .sort(byValueDesc)
+    .slice(0, limit)
+    .map((row, i) => entry(row, i + 1));
+}
+
+/**
+ * A `childRanking` field: a list of `entry` costed by its `first` argument (`@listSize`) and
+ * weighing 10 a child (each entry is a child region's figures aggregated from the rollups).
+ */
+export function RankingField(entry: () => ClassType, description: string): MethodDecorator {
+  return (target, key, descriptor) => {
+    FieldResolver(() => [entry()], { description })(target, key, descriptor);
+    Directive('@cost(weight: 10)')(target, key, descriptor);
+    Directive(RANKING_LIST_SIZE)(target, key, descriptor);
+  };
+}

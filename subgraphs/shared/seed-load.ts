@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { BatchWriter, isSqlite, withDeferredIndexes } from './bulk.js';
 import type { EntityManager, Orm } from './database.js';
 import { countVillages } from './divisions.js';
+import { ProvenanceKind } from './provenance.js';
 import type { SeedOptions } from './subgraph.js';
 
 /** Rows per bulk write: large enough to amortise a COPY round trip, small enough for memory. */
@@ -153,4 +154,19 @@ export async function villageProgress(
     },
     done: () => opts.progress!('village-level units', total, total),
   };
+}
+
+/**
+ * The synthetic rows of `table` in the scope `prefix` (by `column`, a village code by default):
+ * what a reseed of the scope replaces. Reported rows (any other provenance) are never touched.
+ */
+export function syntheticRowsOf(
+  trx: Knex.Transaction,
+  table: string,
+  prefix: string,
+  column = 'village_code',
+): Knex.QueryBuilder {
+  return trx(table)
+    .where(column, 'like', `${prefix}%`)
+    .andWhere('provenance_kind', ProvenanceKind.SYNTHETIC);
 }

@@ -1,12 +1,10 @@
-import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { badUserInput } from '../../shared/errors.js';
+import { Arg, Ctx, Int, Resolver, Root } from 'type-graphql';
 import { pageSize } from '../../shared/pagination.js';
-import { byValueDesc } from '../../shared/ranking.js';
-import { RANKING_LIST_SIZE } from '../../shared/schema.js';
+import { badUserInput } from '../../shared/errors.js';
+import { RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import type { CommerceContext } from '../context.js';
 import { money } from '../money/money.js';
 import type { ChildRow } from '../rollup/rollup.loaders.js';
-import { monthRange } from '../sales/month.js';
 import { Platform, ProductCategory } from '../store/store.entity.js';
 import {
   COMPUTED_PROVENANCE,
@@ -22,13 +20,10 @@ const FILTERABLE = [CommerceMetric.STORE_COUNT, CommerceMetric.JOBS];
 /** `RegionCommerce.childRanking`: child regions ranked by one of commerce's figures. */
 @Resolver(() => RegionCommerce)
 export class RegionCommerceRankingResolver {
-  @Directive(RANKING_LIST_SIZE)
-  // Demand control: each entry is a child region's figures aggregated from the rollups.
-  @Directive('@cost(weight: 10)')
-  @FieldResolver(() => [CommerceRankEntry], {
-    description:
-      'Child regions (code one level longer) ranked by a figure, highest first. Empty for a township: villages are not regions.',
-  })
+  @RankingField(
+    () => CommerceRankEntry,
+    'Child regions (code one level longer) ranked by a figure, highest first. Empty for a township: villages are not regions.',
+  )
   async childRanking(
     @Root() view: RegionCommerce,
     @Ctx() ctx: CommerceContext,
@@ -57,9 +52,7 @@ export class RegionCommerceRankingResolver {
     first?: number,
   ): Promise<CommerceRankEntry[]> {
     const limit = pageSize(first);
-    const sales = SALES_METRICS.includes(by);
-    if (sales && (!from || !to)) throw badUserInput(`${by} needs \`from\` and \`to\`.`, 'from');
-    const range = sales ? monthRange(from!, to!) : null;
+    const range = rankingRange(by, SALES_METRICS.includes(by), from, to, { bounded: false });
     if ((platform || category) && !FILTERABLE.includes(by)) {
       throw badUserInput('platform and category filter only STORE_COUNT and JOBS.', 'platform');
     }
@@ -72,10 +65,9 @@ export class RegionCommerceRankingResolver {
       category: category ?? null,
     });
     const valued = children.map((c) => ({ c, code: c.regionCode, value: metricValue(by, c) }));
-    valued.sort(byValueDesc);
-    return valued.slice(0, limit).map(({ c, value }, i) =>
+    return ranked(valued, limit, ({ c, value }, rank) =>
       Object.assign(new CommerceRankEntry(), {
-        rank: i + 1,
+        rank,
         region: regionStub(c.regionCode),
         count: by === CommerceMetric.ONLINE_REVENUE ? null : Number(value),
         revenue: by === CommerceMetric.ONLINE_REVENUE ? money(value) : null,

@@ -2,7 +2,13 @@ import type { Knex } from '@mikro-orm/knex';
 import type { Orm } from '../../shared/database.js';
 import { isRuralVillageName, readDivisions, scopePrefix } from '../../shared/divisions.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import { SeedClock, loadTables, seedTransaction, villageProgress } from '../../shared/seed-load.js';
+import {
+  SeedClock,
+  loadTables,
+  seedTransaction,
+  syntheticRowsOf,
+  villageProgress,
+} from '../../shared/seed-load.js';
 import { recordLoadedScope } from '../../shared/loaded-scope.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { SONGYANG, rebuildRollups } from '../rollup/rollup.rebuild.js';
@@ -138,42 +144,20 @@ export async function seedCommerce(orm: Orm, opts: SeedOptions): Promise<SeedRes
 
 async function deleteSyntheticRows(trx: Knex.Transaction, prefix: string): Promise<void> {
   const synthetic = ProvenanceKind.SYNTHETIC;
-  const like = `${prefix}%`;
-  const stores = trx('online_store')
-    .select('id')
-    .where('village_code', 'like', like)
-    .andWhere('provenance_kind', synthetic);
+  const stores = syntheticRowsOf(trx, 'online_store', prefix).select('id');
   await trx('store_monthly_sales')
     .whereIn('store_id', stores)
     .andWhere('provenance_kind', synthetic)
     .delete();
-  await trx('online_store')
-    .where('village_code', 'like', like)
-    .andWhere('provenance_kind', synthetic)
-    .delete();
-  const enterprises = trx('enterprise')
-    .select('id')
-    .where('village_code', 'like', like)
-    .andWhere('provenance_kind', synthetic);
+  await syntheticRowsOf(trx, 'online_store', prefix).delete();
+  const enterprises = syntheticRowsOf(trx, 'enterprise', prefix).select('id');
   await trx('enterprise_year')
     .whereIn('enterprise_id', enterprises)
     .andWhere('provenance_kind', synthetic)
     .delete();
-  await trx('enterprise')
-    .where('village_code', 'like', like)
-    .andWhere('provenance_kind', synthetic)
-    .delete();
+  await syntheticRowsOf(trx, 'enterprise', prefix).delete();
   // Parks are generated per county, so a township scope regenerates its whole county's parks.
-  await trx('ecommerce_park')
-    .where('county_code', 'like', `${prefix.slice(0, 6)}%`)
-    .andWhere('provenance_kind', synthetic)
-    .delete();
-  await trx('service_point')
-    .where('village_code', 'like', like)
-    .andWhere('provenance_kind', synthetic)
-    .delete();
-  await trx('processing_workshop')
-    .where('village_code', 'like', like)
-    .andWhere('provenance_kind', synthetic)
-    .delete();
+  await syntheticRowsOf(trx, 'ecommerce_park', prefix.slice(0, 6), 'county_code').delete();
+  await syntheticRowsOf(trx, 'service_point', prefix).delete();
+  await syntheticRowsOf(trx, 'processing_workshop', prefix).delete();
 }

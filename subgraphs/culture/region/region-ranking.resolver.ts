@@ -1,9 +1,7 @@
 import {
   Arg,
   Ctx,
-  Directive,
   Field,
-  FieldResolver,
   Float,
   Int,
   ObjectType,
@@ -11,11 +9,9 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { badUserInput } from '../../shared/errors.js';
 import { pageSize } from '../../shared/pagination.js';
-import { byValueDesc } from '../../shared/ranking.js';
+import { RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import { Provenance } from '../../shared/provenance.js';
-import { assertMonthRange } from '../auditorium/auditorium.resolver.js';
 import type { CultureContext } from '../context.js';
 import {
   EMPTY_PROVENANCE,
@@ -25,7 +21,6 @@ import {
 } from './region-culture.resolver.js';
 import type { RegionUsageSums } from '../rollup/rollup.loaders.js';
 import { Region } from './region.reference.js';
-import { RANKING_LIST_SIZE } from '../../shared/schema.js';
 
 export enum CultureMetric {
   COVERAGE = 'COVERAGE',
@@ -99,14 +94,11 @@ export class CultureRankEntry {
 
 @Resolver(() => RegionCulture)
 export class RegionCultureRankingResolver {
-  @Directive(RANKING_LIST_SIZE)
-  // Demand control: each entry is a child region's figures aggregated from the rollups.
-  @Directive('@cost(weight: 10)')
-  @FieldResolver(() => [CultureRankEntry], {
-    description:
-      'Child regions (one level down) ranked by a culture figure, highest first, from the ' +
+  @RankingField(
+    () => CultureRankEntry,
+    'Child regions (one level down) ranked by a culture figure, highest first, from the ' +
       'rollup tables. Empty for a township: villages are not regions.',
-  })
+  )
   async childRanking(
     @Root() view: RegionCulture,
     @Ctx() ctx: CultureContext,
@@ -123,10 +115,7 @@ export class RegionCultureRankingResolver {
   ): Promise<CultureRankEntry[]> {
     const limit = pageSize(first);
     const usageOf = USAGE_METRICS[by];
-    if (usageOf) {
-      if (!from || !to) throw badUserInput(`${by} needs \`from\` and \`to\`.`, 'from');
-      assertMonthRange(from, to);
-    }
+    rankingRange(by, usageOf !== undefined, from, to);
     const codes = view.children.map((c) => c.code);
     // One IN query on each rollup table for every ranking of the request (DataLoaders).
     const [rollups, usage] = await Promise.all([
@@ -156,10 +145,9 @@ export class RegionCultureRankingResolver {
         provenance: usageOf ? USAGE_PROVENANCE : (r?.provenance ?? EMPTY_PROVENANCE),
       };
     });
-    rows.sort(byValueDesc);
-    return rows.slice(0, limit).map((row, i) =>
+    return ranked(rows, limit, (row, rank) =>
       Object.assign(new CultureRankEntry(), {
-        rank: i + 1,
+        rank,
         region: Object.assign(new Region(), { code: row.code }),
         value: row.value,
         auditoriumCount: row.auditoriumCount,

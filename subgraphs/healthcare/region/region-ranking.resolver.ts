@@ -1,9 +1,7 @@
 import {
   Arg,
   Ctx,
-  Directive,
   Field,
-  FieldResolver,
   Float,
   Int,
   ObjectType,
@@ -11,9 +9,8 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { badUserInput } from '../../shared/errors.js';
 import { pageSize } from '../../shared/pagination.js';
-import { byValueDesc } from '../../shared/ranking.js';
+import { RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import {
   Provenance,
   ProvenanceKind,
@@ -22,11 +19,9 @@ import {
 } from '../../shared/provenance.js';
 import type { HealthcareContext } from '../context.js';
 import { SYNTHETIC_AS_OF } from '../seed/model.js';
-import { monthRange } from '../../shared/arguments.js';
 import { RegionHealthcare } from './region-healthcare.resolver.js';
 import type { RegionHealthcareRollup } from '../rollup/rollup.entity.js';
 import { Region } from './region.reference.js';
-import { RANKING_LIST_SIZE } from '../../shared/schema.js';
 
 export enum HealthcareMetric {
   CLINIC_WITHIN_30_MINUTES_SHARE = 'CLINIC_WITHIN_30_MINUTES_SHARE',
@@ -105,14 +100,11 @@ export class HealthcareRankEntry {
 
 @Resolver(() => RegionHealthcare)
 export class RegionHealthcareRankingResolver {
-  @Directive(RANKING_LIST_SIZE)
-  // Demand control: each entry is a child region's figures aggregated from the rollups.
-  @Directive('@cost(weight: 10)')
-  @FieldResolver(() => [HealthcareRankEntry], {
-    description:
-      'Child regions (one level down) ranked by a figure, highest first, from the rollup ' +
+  @RankingField(
+    () => HealthcareRankEntry,
+    'Child regions (one level down) ranked by a figure, highest first, from the rollup ' +
       'tables. Empty for a township: villages are not regions.',
-  })
+  )
   async childRanking(
     @Root() view: RegionHealthcare,
     @Ctx() ctx: HealthcareContext,
@@ -132,9 +124,7 @@ export class RegionHealthcareRankingResolver {
     first?: number,
   ): Promise<HealthcareRankEntry[]> {
     const limit = pageSize(first);
-    const bookings = by === HealthcareMetric.ASSISTED_BOOKINGS;
-    if (bookings && (!from || !to)) throw badUserInput(`${by} needs \`from\` and \`to\`.`, 'from');
-    const range = bookings ? monthRange(from!, to!) : null;
+    const range = rankingRange(by, by === HealthcareMetric.ASSISTED_BOOKINGS, from, to);
     const children = await ctx.loaders.childRollups.load(view.rollup.regionCode);
     // One query for the month rows of all children (of all parents) of the request.
     const months = range
@@ -149,10 +139,9 @@ export class RegionHealthcareRankingResolver {
         : ROLLUP_VALUE[by as keyof typeof ROLLUP_VALUE](c);
       return { code: c.regionCode, value, ruralVillageCount: c.villageCount };
     });
-    rows.sort(byValueDesc);
-    return rows.slice(0, limit).map((row, i) =>
+    return ranked(rows, limit, (row, rank) =>
       Object.assign(new HealthcareRankEntry(), {
-        rank: i + 1,
+        rank,
         region: Object.assign(new Region(), { code: row.code }),
         value: row.value,
         ruralVillageCount: row.ruralVillageCount,

@@ -2,7 +2,13 @@ import type { Knex } from 'knex';
 import type { Orm } from '../../shared/database.js';
 import { scopePrefix } from '../../shared/divisions.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import { SeedClock, loadTables, seedTransaction, villageProgress } from '../../shared/seed-load.js';
+import {
+  SeedClock,
+  loadTables,
+  seedTransaction,
+  syntheticRowsOf,
+  villageProgress,
+} from '../../shared/seed-load.js';
 import { recordLoadedScope } from '../../shared/loaded-scope.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { FacilityLevel } from '../facility/facility.entity.js';
@@ -95,31 +101,21 @@ async function deleteSyntheticRows(
       'hours_provenance_as_of',
       'hours_provenance_note',
     );
-  await trx('telemedicine_link')
-    .where('location_code', 'like', like)
-    .andWhere('provenance_kind', synthetic)
-    .delete();
-  await trx('assisted_booking_month')
-    .where('village_code', 'like', like)
-    .andWhere('provenance_kind', synthetic)
-    .delete();
+  await syntheticRowsOf(trx, 'telemedicine_link', prefix, 'location_code').delete();
+  await syntheticRowsOf(trx, 'assisted_booking_month', prefix).delete();
   // What is left of the scope's months after that delete is what stewards reported.
   const reported: Row[] = await trx('assisted_booking_month')
     .where('village_code', 'like', like)
     .select('point_id', 'month');
-  await trx('assistance_point')
-    .where('village_code', 'like', like)
-    .andWhere('provenance_kind', synthetic)
+  await syntheticRowsOf(trx, 'assistance_point', prefix)
     .whereNotIn(
       'id',
       reported.map((r) => r.point_id as string),
     )
     .delete();
   await trx('village_access').where('village_code', 'like', like).delete();
-  await trx('facility')
-    .where('location_code', 'like', like)
+  await syntheticRowsOf(trx, 'facility', prefix, 'location_code')
     .andWhere('level', FacilityLevel.VILLAGE_CLINIC)
-    .andWhere('provenance_kind', synthetic)
     .delete();
   return {
     keptHours: new Map(kept.map((k) => [k.id as string, k])),

@@ -1,16 +1,7 @@
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { resolveVillageStub, villageStub } from '../../shared/references.js';
 
-/** The places subgraph owns villages; culture only contributes fields to them by code. */
-@Directive('@key(fields: "code")')
-@ObjectType({
-  description:
-    'A village-level unit (rural village or urban community), keyed by its official code.',
-})
-export class Village {
-  @Field(() => ID, { description: 'Official 12-digit statistical division code.' })
-  code!: string;
-}
+/** The places subgraph owns villages; healthcare contributes fields to them by code. */
+export const Village = villageStub();
+export type Village = InstanceType<typeof Village>;
 
-export function resolveVillageReference(ref: { code: string }): Village {
-  return Object.assign(new Village(), { code: ref.code });
-}
+export const resolveVillageReference = resolveVillageStub(Village);

@@ -1,0 +1,73 @@
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+
+/**
+ * The reference stubs a domain subgraph declares for the entities places owns: `Village` and
+ * `Region`, keyed by their official codes. Each domain calls these once and gets classes of its
+ * own (type-graphql keeps field resolvers per class, so one class shared by three schemas would
+ * carry every domain's fields into each); what the stubs say is written here once.
+ */
+
+/** The stub of a village-level unit: places owns it; the domain contributes fields by code. */
+export function villageStub() {
+  @Directive('@key(fields: "code")')
+  @ObjectType('Village', {
+    description:
+      'A village-level unit (rural village or urban community), keyed by its official code.',
+  })
+  class Village {
+    @Field(() => ID, { description: 'Official 12-digit statistical division code.' })
+    code!: string;
+  }
+  return Village;
+}
+
+export function resolveVillageStub<T extends { code: string }>(cls: new () => T) {
+  return (ref: { code: string }): T => Object.assign(new cls(), { code: ref.code });
+}
+
+/** A child region as the gateway sends it for a field that `@requires` the children. */
+export interface ChildCount {
+  code: string;
+  ruralVillageCount?: number | null;
+}
+
+/**
+ * The stub of a region, with what the domain `@requires` of places as `@external`: its
+ * `ruralVillageCount` (places' `Int!`: composition rejects a nullable `@external` of a non-null
+ * field) and its `children` with theirs.
+ */
+export function regionStub(opts: { ruralVillageCount?: boolean; children?: boolean } = {}) {
+  @Directive('@key(fields: "code")')
+  @ObjectType('Region', {
+    description: 'An administrative division above the village level, keyed by its official code.',
+  })
+  class Region {
+    @Field(() => ID, { description: 'Official statistical division code (2, 4, 6 or 9 digits).' })
+    code!: string;
+
+    ruralVillageCount?: number | null;
+    children?: ChildCount[] | null;
+  }
+  const external = (field: 'ruralVillageCount' | 'children', decorate: PropertyDecorator) => {
+    decorate(Region.prototype, field);
+    Directive('@external')(Region.prototype, field);
+  };
+  if (opts.ruralVillageCount) {
+    external(
+      'ruralVillageCount',
+      Field(() => Int, {
+        description:
+          'Rural villages (村委会 / 村民委员会) in this region, from the places subgraph.',
+      }),
+    );
+  }
+  if (opts.children) {
+    external(
+      'children',
+      Field(() => [Region], {
+        description: 'The regions one level down, from the places subgraph.',
+      }),
+    );
+  }
+  return Region;
+}
