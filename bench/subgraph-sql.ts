@@ -1,0 +1,206 @@
+/**
+ * What a subgraph costs beyond its SQL: for each subgraph, the fetch the gateway sends for a page
+ * of 20 village profiles (an `_entities` fetch of 20 villages with the profile's fields), timed
+ * whole through HTTP (the gateway's own pooled client) against the SQL statements it runs, timed
+ * alone in the same process, prepared, on the same SQLite connection. Distinct villages per
+ * request (a rotation of SETS sets of 20). See bench/README.md.
+ *
+ *   npm run bench:subgraphs -- [--scope 331124] [--requests 300]
+ */
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { Knex } from 'knex';
+import { createSubgraphHttpClient } from '../gateway/upstream/http.js';
+import { commerceSubgraph } from '../subgraphs/commerce/index.js';
+import { cultureSubgraph } from '../subgraphs/culture/index.js';
+import { healthcareSubgraph } from '../subgraphs/healthcare/index.js';
+import { placesSubgraph } from '../subgraphs/places/index.js';
+import { isRuralVillageName, readDivisions } from '../subgraphs/shared/divisions.js';
+import type { EntityManager } from '../subgraphs/shared/database.js';
+import { bootSubgraph } from '../test/support/subgraph.js';
+import { fixed, markdownTable } from './stats.js';
+
+/** Sets of 20 villages the requests rotate through. */
+const SETS = 10;
+const PAGE = 20;
+
+/** Each subgraph's part of the profile (bench/queries.ts), as the gateway fetches it. */
+export const FETCHES = [
+  {
+    subgraph: 'places',
+    def: placesSubgraph,
+    fields:
+      'code name kind township { code name } county { code name } city { code name } province { code name }',
+  },
+  {
+    subgraph: 'culture',
+    def: cultureSubgraph,
+    fields: 'culture { auditorium { id name services digitalServiceHub yearOpened } }',
+  },
+  {
+    subgraph: 'healthcare',
+    def: healthcareSubgraph,
+    fields: 'healthcare { clinic { id name level } }',
+  },
+  {
+    subgraph: 'commerce',
+    def: commerceSubgraph,
+    fields:
+      'commerce { storeCount stores(first: 5) { totalCount edges { node { id name platform category } } } }',
+  },
+] as const;
+
+export interface SubgraphCost {
+  subgraph: string;
+  statements: number;
+  /** Mean microseconds per fetch: the statements alone, and the whole request through HTTP. */
+  sqlUs: number;
+  requestUs: number;
+  ratio: number;
+}
+
+interface Captured {
+  sql: string;
+  bindings: unknown[];
+}
+
+interface PreparedStatement {
+  reader: boolean;
+  all(...params: unknown[]): unknown;
+  run(...params: unknown[]): unknown;
+}
+interface SqliteDatabase {
+  prepare(sql: string): PreparedStatement;
+}
+
+const entitiesQuery = (fields: string) =>
+  `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Village { ${fields} } } }`;
+
+/** `SETS` × 20 rural villages of the scope, in code order. */
+export async function villageSets(scope: string): Promise<string[][]> {
+  const codes: string[] = [];
+  for await (const v of readDivisions('villages', scope)) {
+    if (isRuralVillageName(v.name)) codes.push(v.code);
+    if (codes.length === SETS * PAGE) break;
+  }
+  if (codes.length < SETS * PAGE)
+    throw new Error(`${scope} has fewer than ${SETS * PAGE} rural villages`);
+  return Array.from({ length: SETS }, (_, i) => codes.slice(i * PAGE, (i + 1) * PAGE));
+}
+
+/** Measures one subgraph: `requests` fetches each way, after a warm-up of the same count. */
+export async function measureSubgraph(
+  fetch: (typeof FETCHES)[number],
+  sets: string[][],
+  scope: string,
+  requests: number,
+): Promise<SubgraphCost> {
+  if (process.env.TEST_POSTGRES_URL)
+    throw new Error('bench:subgraphs measures SQLite (unset TEST_POSTGRES_URL)');
+  const booted = await bootSubgraph(fetch.def as never, { scopes: [scope] });
+  const http = createSubgraphHttpClient(booted.url, { maxSockets: 1 });
+  try {
+    const knex = (booted.started.orm.em as EntityManager).getKnex() as Knex;
+    const query = entitiesQuery(fetch.fields);
+    const bodies = sets.map((codes) =>
+      JSON.stringify({
+        query,
+        variables: { representations: codes.map((code) => ({ __typename: 'Village', code })) },
+      }),
+    );
+    const headers = { 'content-type': 'application/json', accept: 'application/json' };
+    const send = async (i: number) => {
+      const res = await http.post(bodies[i % SETS], headers, 10_000);
+      const parsed = JSON.parse(res.body) as { errors?: unknown[] };
+      if (res.status !== 200 || parsed.errors)
+        throw new Error(`${fetch.subgraph}: ${res.body.slice(0, 300)}`);
+    };
+    // The statements of each set's request, with their bindings.
+    const captured: Captured[][] = [];
+    for (let i = 0; i < SETS; i++) {
+      const mine: Captured[] = [];
+      const listen = (q: { sql: string; bindings?: unknown[] }) =>
+        mine.push({ sql: q.sql, bindings: q.bindings ?? [] });
+      knex.on('query', listen);
+      await send(i);
+      knex.off('query', listen);
+      captured.push(mine);
+    }
+    for (let i = 0; i < requests; i++) await send(i);
+    let started = performance.now();
+    for (let i = 0; i < requests; i++) await send(i);
+    const requestUs = ((performance.now() - started) * 1000) / requests;
+
+    const client = knex.client as {
+      acquireConnection(): Promise<SqliteDatabase>;
+      releaseConnection(db: SqliteDatabase): Promise<void>;
+    };
+    const db = await client.acquireConnection();
+    try {
+      const prepared = captured.map((set) =>
+        set.map((s) => ({ statement: db.prepare(s.sql), bindings: s.bindings })),
+      );
+      const runSet = (i: number) => {
+        for (const { statement, bindings } of prepared[i % SETS]) {
+          if (statement.reader) statement.all(...bindings);
+          else statement.run(...bindings);
+        }
+      };
+      for (let i = 0; i < requests; i++) runSet(i);
+      started = performance.now();
+      for (let i = 0; i < requests; i++) runSet(i);
+      const sqlUs = ((performance.now() - started) * 1000) / requests;
+      const statements = Math.max(...captured.map((c) => c.length));
+      return { subgraph: fetch.subgraph, statements, sqlUs, requestUs, ratio: requestUs / sqlUs };
+    } finally {
+      await client.releaseConnection(db);
+    }
+  } finally {
+    http.close();
+    await booted.close();
+  }
+}
+
+export function costTable(costs: SubgraphCost[]): string {
+  return markdownTable(
+    [
+      'subgraph',
+      'fetch',
+      'SQL statements',
+      'SQL alone (µs)',
+      'whole request (µs)',
+      'request ÷ SQL',
+    ],
+    costs.map((c) => [
+      c.subgraph,
+      '`_entities` of 20 villages (profile fields)',
+      String(c.statements),
+      fixed(c.sqlUs, 0),
+      fixed(c.requestUs, 0),
+      `${fixed(c.ratio, 1)}×`,
+    ]),
+  );
+}
+
+const invokedDirectly = process.argv[1]?.endsWith('subgraph-sql.js');
+if (invokedDirectly) {
+  const { values } = parseArgs({
+    options: {
+      scope: { type: 'string', default: '331124' },
+      requests: { type: 'string', default: '300' },
+    },
+  });
+  const requests = Number(values.requests);
+  const loadStart = loadavg();
+  const sets = await villageSets(values.scope!);
+  const costs: SubgraphCost[] = [];
+  for (const f of FETCHES) costs.push(await measureSubgraph(f, sets, values.scope!, requests));
+  const loadEnd = loadavg();
+  console.log(costTable(costs));
+  console.log(
+    `\n${requests} fetches each way per subgraph, sequential, scope ${values.scope}, SQLite; ` +
+      `load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} at the start, ` +
+      `${loadEnd.map((l) => l.toFixed(2)).join(' ')} at the end.`,
+  );
+}

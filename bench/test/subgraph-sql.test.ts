@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { costTable, FETCHES, measureSubgraph, villageSets } from '../subgraph-sql.js';
+
+// The measurement itself, small: one subgraph, a few fetches each way (figures are not asserted,
+// only that both sides were measured on the same statements). SQLite only, as the bench runs.
+describe.skipIf(process.env.TEST_POSTGRES_URL)('bench:subgraphs', () => {
+  it('times a fetch of 20 villages whole and its SQL statements alone', async () => {
+    const sets = await villageSets('331124');
+    expect(sets).toHaveLength(10);
+    for (const set of sets) expect(new Set(set).size).toBe(20);
+    const culture = FETCHES.find((f) => f.subgraph === 'culture')!;
+    const cost = await measureSubgraph(culture, sets, '331124', 5);
+    expect(cost.statements).toBeGreaterThan(0);
+    expect(cost.sqlUs).toBeGreaterThan(0);
+    // The request runs those statements and more (HTTP, parse, execute, JSON).
+    expect(cost.requestUs).toBeGreaterThan(cost.sqlUs);
+    expect(costTable([cost])).toContain('| culture ');
+  }, 120_000);
+});
