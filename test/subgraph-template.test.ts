@@ -54,6 +54,12 @@ describe('every domain subgraph has the same shape', () => {
     expect(missing).toEqual([]);
   });
 
+  it('places has the role folders that apply to it', () => {
+    const folders = ['village', 'region', 'seed', 'migrations', 'test'];
+    expect(folders.filter((f) => !existsSync(join(ROOT, 'places', f)))).toEqual([]);
+    for (const file of ROLE_FILES['.']) expect(existsSync(join(ROOT, 'places', file))).toBe(true);
+  });
+
   it.each([...DOMAINS, 'places'])('%s declares each kind of thing in its role file', (domain) => {
     const misplaced: string[] = [];
     for (const file of sourceFiles(join(ROOT, domain))) {
