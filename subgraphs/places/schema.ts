@@ -1,5 +1,6 @@
 import { buildFederatedSchema } from '../shared/schema.js';
 import { VillageChangeResolver } from './changes/change-feed.resolver.js';
+import { keepingIndexInputs } from './digital-index/index.references.js';
 import { RegionIndexResolver, VillageIndexResolver } from './digital-index/index.resolver.js';
 import { RegionResolver, resolveRegionReference } from './region/region.resolver.js';
 import {
@@ -21,8 +22,9 @@ export function buildPlacesSchema() {
       ],
     },
     {
-      Village: { __resolveReference: resolveVillageReference },
-      Region: { __resolveReference: resolveRegionReference },
+      // The index inputs of a representation are kept for the index fields (digital-index/).
+      Village: { __resolveReference: keepingIndexInputs('Village', resolveVillageReference) },
+      Region: { __resolveReference: keepingIndexInputs('Region', resolveRegionReference) },
     },
   );
 }

@@ -3,7 +3,6 @@ import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js
 import { DIVISION_DATASET } from '../../shared/divisions.js';
 import { Provenance, ProvenanceKind, provenance } from '../../shared/provenance.js';
 import type { PlacesContext } from '../context.js';
-import type { IndexReference } from '../digital-index/index.loaders.js';
 import { VillageKind } from '../village/village.entity.js';
 import { VillageConnection } from '../village/village.inputs.js';
 import { assertRegionCode } from '../village/village.resolver.js';
@@ -98,11 +97,11 @@ export class RegionResolver {
   }
 }
 
+/** A region by the code of its representation; null for a code that is not a region's. */
 export function resolveRegionReference(
-  ref: IndexReference,
+  ref: { code: string },
   ctx: PlacesContext,
 ): Promise<Region | null> | null {
   if (!levelOfCode(ref.code)) return null;
-  ctx.indexRefs.keep('Region', ref);
   return ctx.loaders.regionByCode.load(ref.code);
 }

@@ -3,7 +3,6 @@ import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } fr
 import { badUserInput } from '../../shared/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
 import type { PlacesContext } from '../context.js';
-import type { IndexReference } from '../digital-index/index.loaders.js';
 import { Region, levelOfCode } from '../region/region.entity.js';
 import { Village } from './village.entity.js';
 import { TOTAL_COUNT_DESCRIPTION, VillageConnection, VillageFilter } from './village.inputs.js';
@@ -126,11 +125,11 @@ export class VillageConnectionResolver {
   }
 }
 
-export async function resolveVillageReference(
-  ref: IndexReference,
+/** A village by the code of its representation; null for a code that is not a village's. */
+export function resolveVillageReference(
+  ref: { code: string },
   ctx: PlacesContext,
-): Promise<Village | null> {
+): Promise<Village | null> | null {
   if (!VILLAGE_CODE.test(ref.code)) return null;
-  ctx.indexRefs.keep('Village', ref);
   return ctx.loaders.villageByCode.load(ref.code);
 }
