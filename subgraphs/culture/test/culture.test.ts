@@ -1,39 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '../../shared/database.js';
-import { isRuralVillageName, readDivisions } from '../../shared/divisions.js';
 import { SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
 import { bootSubgraph, type BootedSubgraph } from '../../../test/support/subgraph.js';
 import { cultureSubgraph } from '../index.js';
+import { regionRefsOf, scalarOf, zhejiangRuralCounts } from './fixtures.js';
 import { ZHEJIANG_ROLLUP_NOTE } from '../rollup/rollup.rebuild.js';
 
 // The whole province: the 91.3 % coverage is calibrated over all of Zhejiang's rural villages.
 let culture: BootedSubgraph;
-/** Rural villages per region code (every level), as the places subgraph counts them. */
-const rural = new Map<string, number>();
+let rural = new Map<string, number>();
 
 beforeAll(async () => {
-  for await (const v of readDivisions('villages')) {
-    if (v.provinceCode !== '33' || !isRuralVillageName(v.name)) continue;
-    for (const code of [v.provinceCode, v.cityCode, v.areaCode, v.streetCode])
-      rural.set(code, (rural.get(code) ?? 0) + 1);
-  }
+  rural = await zhejiangRuralCounts();
   culture = await bootSubgraph(cultureSubgraph as never, { scopes: ['zhejiang'] });
 });
 afterAll(() => culture?.close());
 
-/** Region representations as the gateway sends them for `culture @requires(ruralVillageCount)`. */
-const regionRefs = (codes: string[]) =>
-  codes.map((code) => ({ __typename: 'Region', code, ruralVillageCount: rural.get(code) ?? 0 }));
+const regionRefs = (codes: string[]) => regionRefsOf(rural)(codes);
 
 const REGION_CULTURE = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region {
   culture { auditoriumCount ruralVillagesCovered coverage coveragePercent
             provenance { kind source asOf note } } } } }`;
 
-async function scalar(sql: string): Promise<number> {
-  const em = culture.started.orm.em.fork() as EntityManager;
-  const [row] = (await em.getConnection().execute(sql)) as Record<string, unknown>[];
-  return Number(Object.values(row)[0]);
-}
+const scalar = scalarOf(() => culture);
 
 describe('culture subgraph', () => {
   it("serves Houcang village's reported auditorium with its digital resources", async () => {

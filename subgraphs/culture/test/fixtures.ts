@@ -1,0 +1,29 @@
+import type { BootedSubgraph } from '../../../test/support/subgraph.js';
+import type { EntityManager } from '../../shared/database.js';
+import { isRuralVillageName, readDivisions } from '../../shared/divisions.js';
+
+/** Rural villages per region code (every level) of Zhejiang, as the places subgraph counts them. */
+export async function zhejiangRuralCounts(): Promise<Map<string, number>> {
+  const rural = new Map<string, number>();
+  for await (const v of readDivisions('villages')) {
+    if (v.provinceCode !== '33' || !isRuralVillageName(v.name)) continue;
+    for (const code of [v.provinceCode, v.cityCode, v.areaCode, v.streetCode])
+      rural.set(code, (rural.get(code) ?? 0) + 1);
+  }
+  return rural;
+}
+
+/** Region representations as the gateway sends them for `culture @requires(ruralVillageCount)`. */
+export function regionRefsOf(rural: Map<string, number>) {
+  return (codes: string[]) =>
+    codes.map((code) => ({ __typename: 'Region', code, ruralVillageCount: rural.get(code) ?? 0 }));
+}
+
+/** The first column of the first row of `sql`, as a number, from the subgraph's database. */
+export function scalarOf(culture: () => BootedSubgraph) {
+  return async (sql: string): Promise<number> => {
+    const em = culture().started.orm.em.fork() as EntityManager;
+    const [row] = (await em.getConnection().execute(sql)) as Record<string, unknown>[];
+    return Number(Object.values(row)[0]);
+  };
+}
