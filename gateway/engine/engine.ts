@@ -4,8 +4,6 @@ import { HiveRouterEngine } from './hive-router.js';
 import type { EngineKind, EngineOptions } from './options.js';
 import { supergraphFromFile } from './supergraph.js';
 
-export type { EngineKind, EngineOptions } from './options.js';
-
 /** The engine of this kind over the supergraph file (options.ts). */
 export function createEngine(kind: EngineKind, opts: EngineOptions): GatewayInterface {
   if (kind === 'hive-router') return new HiveRouterEngine(opts);
