@@ -25,6 +25,7 @@ export function benchFlags(args: string[] = process.argv.slice(2)) {
       },
       rounds: { type: 'string', default: '2' },
       'memory-soak': { type: 'string', default: '60' },
+      'subgraph-sql-requests': { type: 'string', default: '300' },
       'soak-gateways': { type: 'string', default: 'ours' },
       'soak-workload': { type: 'string', default: 'mix' },
       profile: { type: 'boolean', default: false },
@@ -51,6 +52,7 @@ export function benchFlags(args: string[] = process.argv.slice(2)) {
   const primeOps = num('prime');
   const connections = num('connections');
   const soakSec = num('memory-soak');
+  const subgraphSqlRequests = Math.floor(num('subgraph-sql-requests'));
   const rounds = Math.max(1, Math.floor(num('rounds')));
   const workloads = list(flags.workloads!).map((n) => {
     const w = WORKLOADS.find((x) => x.name === n);
@@ -73,13 +75,35 @@ export function benchFlags(args: string[] = process.argv.slice(2)) {
       return [kv.slice(0, at), kv.slice(at + 1)];
     }),
   );
+  const perRun = warmupSec + durationSec + 1;
+  const expectedSec =
+    rounds *
+      gatewayNames
+        .filter((g) => g !== DIRECT)
+        .map((g) => GATEWAYS.find((s) => s.name === g)!)
+        .reduce(
+          (sum, g) =>
+            sum +
+            workloads.filter((w) => !g.workloads || g.workloads.includes(w.name)).length * perRun +
+            5,
+          0,
+        ) +
+    (gatewayNames.includes(DIRECT) ? workloads.filter((w) => w.floor).length * perRun : 0) +
+    soakSec * list(flags['soak-gateways']!).filter((g) => gatewayNames.includes(g)).length +
+    (flags.profile ? perRun + 5 : 0) +
+    (primeOps > 0 && workloads.some((w) => w.varies) ? Math.ceil(primeOps / 40) : 0) +
+    (subgraphSqlRequests > 0 ? 60 : 0) +
+    30;
   return {
+    /** Seconds the run should take on a quiet machine (build and seeding aside). */
+    expectedSec,
     flags,
     durationSec,
     warmupSec,
     primeOps,
     connections,
     soakSec,
+    subgraphSqlRequests,
     rounds,
     workloads,
     gatewayNames,

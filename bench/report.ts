@@ -13,6 +13,11 @@ export interface Measurement {
   /** CPU used during the measured window, in cores (1.0 = one core busy). */
   gatewayCpu?: number;
   otherCpu?: number;
+  /**
+   * CPU of each other process during the measured window, in cores: every subgraph by name and
+   * `load` (the load generator, this process).
+   */
+  processCpu?: Record<string, number>;
   /** Which side ran out of CPU ("gateway", "subgraphs+load", "machine" or "–"). */
   boundBy?: string;
   error?: string;
@@ -70,6 +75,35 @@ export function machineInfo(): Record<string, string> {
 export function cpuMsPerRequest(m: Measurement): number | undefined {
   if (m.gatewayCpu === undefined || !m.load || m.load.rps <= 0) return undefined;
   return (m.gatewayCpu * 1000) / m.load.rps;
+}
+
+/**
+ * Milliseconds of CPU per answered request of every process (the gateway, each subgraph, the
+ * load generator), one row per gateway: where a request's CPU goes, whatever bounds the run.
+ */
+export function processCpuTable(workload: string, rows: Measurement[]): string {
+  const names = [...new Set(rows.flatMap((m) => Object.keys(m.processCpu ?? {})))];
+  const perRequest = (cores: number | undefined, m: Measurement) =>
+    cores === undefined || !m.load || m.load.rps <= 0 ? '–' : fixed((cores * 1000) / m.load.rps, 2);
+  const body = rows
+    .filter((m) => m.load)
+    .map((m) => {
+      const subgraphs = names
+        .filter((n) => n !== 'load')
+        .reduce((sum, n) => sum + (m.processCpu?.[n] ?? 0), 0);
+      return [
+        m.gateway,
+        perRequest(m.gatewayCpu, m),
+        ...names.map((n) => perRequest(m.processCpu?.[n], m)),
+        perRequest(m.processCpu ? subgraphs : undefined, m),
+      ];
+    });
+  return [
+    `CPU ms per request by process (${workload}):`,
+    '',
+    markdownTable(['gateway', 'gateway', ...names, 'all subgraphs'], body),
+    '',
+  ].join('\n');
 }
 
 /** One table per workload: a row per gateway, then the ratios the goal is about. */

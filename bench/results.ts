@@ -60,6 +60,8 @@ export interface ResultsInput {
   subgraphNames: string[];
   soaks: SoakResult[];
   profile?: ProfileSummary;
+  /** The subgraph-vs-SQL section (subgraph-costs.ts), when measured. */
+  subgraphCosts?: string;
 }
 
 /** Writes the Markdown report and the raw figures (JSON) of a run. */
@@ -99,6 +101,7 @@ export function writeResults(r: ResultsInput): string[] {
     'Latencies in ms over every response of the measured window; errors = non-200 responses, bodies with `errors`, and transport errors. Peak RSS = highest gateway RSS sampled every 500 ms. CPU = cores used (100% = one core busy): "gw" the gateway, "rest" the subgraphs and the load generator together.',
     '',
     ...r.sections,
+    ...(r.subgraphCosts ? [r.subgraphCosts] : []),
     ...(existsSync(NOTES_FILE)
       ? [
           `## Notes`,

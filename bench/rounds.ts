@@ -55,6 +55,11 @@ export function combineRounds(rounds: Measurement[][]): Measurement[] {
       peakRssMb: Math.max(...defined(ms.map((m) => m.peakRssMb)), 0) || undefined,
       gatewayCpu: cpu((m) => m.gatewayCpu),
       otherCpu: cpu((m) => m.otherCpu),
+      processCpu: ms[0].processCpu
+        ? Object.fromEntries(
+            Object.keys(ms[0].processCpu).map((k) => [k, cpu((m) => m.processCpu?.[k]) ?? 0]),
+          )
+        : undefined,
       boundBy: bound.every((b) => b === bound[0]) ? bound[0] : bound.join('/'),
       mismatch: ms.find((m) => m.mismatch)?.mismatch,
     };

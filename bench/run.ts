@@ -12,7 +12,9 @@ import { DIRECT, GATEWAYS, packageVersion } from './gateways.js';
 import { runLoad } from './load.js';
 import { detectPinning, freePort, pinSelf } from './processes.js';
 import type { Measurement, ProfileSummary, SoakResult } from './report.js';
-import { machineInfo, profileSection, soakSection, workloadTable } from './report.js';
+import { machineInfo, processCpuTable, profileSection, soakSection } from './report.js';
+import { workloadTable } from './report.js';
+import { subgraphCostsSection } from './subgraph-costs.js';
 import { writeResults, sqlSection } from './results.js';
 import { SupergraphInfo } from './selection.js';
 import { fixed } from './stats.js';
@@ -38,10 +40,12 @@ const {
   primeOps,
   connections,
   soakSec,
+  subgraphSqlRequests,
   rounds,
   workloads,
   gatewayNames,
   extraEnv,
+  expectedSec,
 } = benchFlags();
 
 const startedAt = new Date();
@@ -67,24 +71,6 @@ if (busy > 0.25 * availableParallelism()) {
   log(`WARNING: ${warnings[0]}`);
 }
 
-const perRun = warmupSec + durationSec + 1;
-const expectedSec =
-  rounds *
-    gatewayNames
-      .filter((g) => g !== DIRECT)
-      .map((g) => GATEWAYS.find((s) => s.name === g)!)
-      .reduce(
-        (sum, g) =>
-          sum +
-          workloads.filter((w) => !g.workloads || g.workloads.includes(w.name)).length * perRun +
-          5,
-        0,
-      ) +
-  (gatewayNames.includes(DIRECT) ? workloads.filter((w) => w.floor).length * perRun : 0) +
-  soakSec * list(flags['soak-gateways']!).filter((g) => gatewayNames.includes(g)).length +
-  (flags.profile ? perRun + 5 : 0) +
-  (primeOps > 0 && workloads.some((w) => w.varies) ? Math.ceil(primeOps / 40) : 0) +
-  30;
 log(`expected duration on a quiet machine: about ${Math.ceil(expectedSec / 60)} min`);
 log(`seeding the ${flags.scope} data set…`);
 const seeded = seed(join(dataDir, 'db'), flags.scope!, flags['reuse-data']!);
@@ -227,12 +213,10 @@ try {
     }
   }
 
-  const sections = workloads.map((w) =>
-    workloadTable(
-      w.name,
-      measurements.filter((m) => m.workload === w.name),
-    ),
-  );
+  const sections = workloads.map((w) => {
+    const rows = measurements.filter((m) => m.workload === w.name);
+    return `${workloadTable(w.name, rows)}\n${processCpuTable(w.name, rows)}`;
+  });
   log(`\n${sections.join('\n')}`);
   if (sqlRows.length)
     log(
@@ -242,6 +226,14 @@ try {
       ),
     );
   for (const s of soaks) log(soakSection(s));
+  let subgraphCosts: string | undefined;
+  if (subgraphSqlRequests > 0) {
+    // Alone on the machine: the stack's subgraphs are stopped first.
+    await stack.stop();
+    log('\nsubgraphs against their SQL (bench/subgraph-sql.ts)…');
+    subgraphCosts = await subgraphCostsSection(subgraphSqlRequests);
+    log(subgraphCosts);
+  }
 
   const versions = Object.fromEntries(
     [
@@ -259,7 +251,12 @@ try {
     startedAt,
     label: flags.label!,
     warnings,
-    machine,
+    machine: {
+      ...machine,
+      'load average at end': loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' '),
+    },
     versions,
     options: {
       duration: `${durationSec} s after ${warmupSec} s warm-up`,
@@ -287,6 +284,7 @@ try {
     subgraphNames: stack.subgraphs.map((s) => s.name),
     soaks,
     profile,
+    subgraphCosts,
   });
   log(`\nwrote ${out.join(' and ')}`);
   await shutdown(0);

@@ -131,6 +131,19 @@ export async function measure(
       fixed,
     });
   const others = o.stack.subgraphs.map((s) => s.child.pid);
+  const perProcess = () => {
+    const own = process.cpuUsage();
+    return {
+      ...Object.fromEntries(
+        o.stack.subgraphs.map((s) => [
+          s.name,
+          s.child.pid ? (readCpuSeconds(s.child.pid) ?? 0) : 0,
+        ]),
+      ),
+      load: own.user / 1e6 + own.system / 1e6,
+    } as Record<string, number>;
+  };
+  const each0 = perProcess();
   const sampler = pid ? new RssSampler(pid, 500) : undefined;
   const gw0 = pid ? readCpuSeconds(pid) : undefined;
   const ot0 = cpuOf(others) + process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
@@ -148,6 +161,10 @@ export async function measure(
   const gw1 = pid ? readCpuSeconds(pid) : undefined;
   const gatewayCpu = gw0 !== undefined && gw1 !== undefined ? (gw1 - gw0) / secs : undefined;
   const otherCpu = (ot1 - ot0) / secs;
+  const each1 = perProcess();
+  const processCpu = Object.fromEntries(
+    Object.keys(each0).map((k) => [k, (each1[k] - each0[k]) / secs]),
+  );
   return {
     gateway,
     workload: workload.name,
@@ -155,6 +172,7 @@ export async function measure(
     peakRssMb: sampler?.stop(),
     gatewayCpu,
     otherCpu,
+    processCpu,
     boundBy: boundBy(o.pinning, gatewayCpu, otherCpu, availableParallelism()),
   };
 }

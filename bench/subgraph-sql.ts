@@ -19,6 +19,8 @@ import { placesSubgraph } from '../subgraphs/places/index.js';
 import { isRuralVillageName, readDivisions } from '../subgraphs/shared/divisions.js';
 import type { EntityManager } from '../subgraphs/shared/database.js';
 import { bootSubgraph } from '../test/support/subgraph.js';
+import type { SelfTime } from './cpuprofile.js';
+import { httpFloor, profiled, profileTable } from './subgraph-floor.js';
 import { fixed, markdownTable } from './stats.js';
 
 /** Sets of 20 villages the requests rotate through. */
@@ -58,6 +60,13 @@ export interface SubgraphCost {
   sqlUs: number;
   requestUs: number;
   ratio: number;
+  /**
+   * The same exchange with a bare node:http server that reads the request and answers the same
+   * bytes (no GraphQL, no database): what HTTP and JSON alone cost on this machine.
+   */
+  floorUs: number;
+  /** With `profile`: where the measured requests spent their CPU (this process: server and client). */
+  profile?: { functions: SelfTime[]; packages: SelfTime[] };
 }
 
 interface Captured {
@@ -95,6 +104,7 @@ export async function measureSubgraph(
   sets: string[][],
   scope: string,
   requests: number,
+  profile = false,
 ): Promise<SubgraphCost> {
   if (process.env.TEST_POSTGRES_URL)
     throw new Error('bench:subgraphs measures SQLite (unset TEST_POSTGRES_URL)');
@@ -110,11 +120,13 @@ export async function measureSubgraph(
       }),
     );
     const headers = { 'content-type': 'application/json', accept: 'application/json' };
+    const answers: string[] = [];
     const send = async (i: number) => {
       const res = await http.post(bodies[i % SETS], headers, 10_000);
       const parsed = JSON.parse(res.body) as { errors?: unknown[] };
       if (res.status !== 200 || parsed.errors)
         throw new Error(`${fetch.subgraph}: ${res.body.slice(0, 300)}`);
+      answers[i % SETS] = res.body;
     };
     // The statements of each set's request, with their bindings.
     const captured: Captured[][] = [];
@@ -131,6 +143,9 @@ export async function measureSubgraph(
     let started = performance.now();
     for (let i = 0; i < requests; i++) await send(i);
     const requestUs = ((performance.now() - started) * 1000) / requests;
+    // Profiled apart from the timed run, so that the profiler's overhead is not in the figures.
+    const cpu = profile ? await profiled(requests, send) : undefined;
+    const floorUs = await httpFloor(bodies, answers, requests);
 
     const client = knex.client as {
       acquireConnection(): Promise<SqliteDatabase>;
@@ -152,7 +167,15 @@ export async function measureSubgraph(
       for (let i = 0; i < requests; i++) runSet(i);
       const sqlUs = ((performance.now() - started) * 1000) / requests;
       const statements = Math.max(...captured.map((c) => c.length));
-      return { subgraph: fetch.subgraph, statements, sqlUs, requestUs, ratio: requestUs / sqlUs };
+      return {
+        subgraph: fetch.subgraph,
+        statements,
+        sqlUs,
+        requestUs,
+        ratio: requestUs / sqlUs,
+        floorUs,
+        profile: cpu,
+      };
     } finally {
       await client.releaseConnection(db);
     }
@@ -171,6 +194,8 @@ export function costTable(costs: SubgraphCost[]): string {
       'SQL alone (µs)',
       'whole request (µs)',
       'request ÷ SQL',
+      'HTTP floor (µs)',
+      '(request − floor) ÷ SQL',
     ],
     costs.map((c) => [
       c.subgraph,
@@ -179,6 +204,8 @@ export function costTable(costs: SubgraphCost[]): string {
       fixed(c.sqlUs, 0),
       fixed(c.requestUs, 0),
       `${fixed(c.ratio, 1)}×`,
+      fixed(c.floorUs, 0),
+      `${fixed((c.requestUs - c.floorUs) / c.sqlUs, 1)}×`,
     ]),
   );
 }
@@ -189,15 +216,20 @@ if (invokedDirectly) {
     options: {
       scope: { type: 'string', default: '331124' },
       requests: { type: 'string', default: '300' },
+      subgraphs: { type: 'string', default: FETCHES.map((f) => f.subgraph).join(',') },
+      profile: { type: 'boolean', default: false },
     },
   });
+  const only = new Set(values.subgraphs!.split(','));
   const requests = Number(values.requests);
   const loadStart = loadavg();
   const sets = await villageSets(values.scope!);
   const costs: SubgraphCost[] = [];
-  for (const f of FETCHES) costs.push(await measureSubgraph(f, sets, values.scope!, requests));
+  for (const f of FETCHES.filter((f) => only.has(f.subgraph)))
+    costs.push(await measureSubgraph(f, sets, values.scope!, requests, values.profile));
   const loadEnd = loadavg();
   console.log(costTable(costs));
+  for (const c of costs) if (c.profile) console.log(`\n${profileTable(c.subgraph, c.profile)}`);
   console.log(
     `\n${requests} fetches each way per subgraph, sequential, scope ${values.scope}, SQLite; ` +
       `load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} at the start, ` +

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Measurement } from '../report.js';
+import { processCpuTable, type Measurement } from '../report.js';
 import { combineRounds, roundOrder } from '../rounds.js';
 
 const m = (gateway: string, rps: number, extra: Partial<Measurement> = {}): Measurement => ({
@@ -43,5 +43,17 @@ describe('bench rounds', () => {
     expect(failed.error).toBe('did not answer');
     const [wrong] = combineRounds([[m('x', 1)], [m('x', 2, { mismatch: 'village: null' })]]);
     expect(wrong.mismatch).toBe('village: null');
+  });
+
+  it('averages each process’s CPU over the rounds and prints it per request', () => {
+    const [ours] = combineRounds([
+      [m('ours', 100, { processCpu: { places: 0.2, culture: 0.4, load: 0.1 } })],
+      [m('ours', 100, { processCpu: { places: 0.4, culture: 0.2, load: 0.1 } })],
+    ]);
+    expect(ours.processCpu!.places).toBeCloseTo(0.3);
+    expect(ours.processCpu!.culture).toBeCloseTo(0.3);
+    const table = processCpuTable('profile', [ours]);
+    // 0.3 cores at 100 req/s = 3 ms of CPU per request; the gateway's 0.5 cores = 5 ms.
+    expect(table).toContain('| ours    | 5.00    | 3.00   | 3.00    | 1.00 | 6.00          |');
   });
 });

@@ -14,6 +14,9 @@ describe.skipIf(process.env.TEST_POSTGRES_URL)('bench:subgraphs', () => {
     expect(cost.sqlUs).toBeGreaterThan(0);
     // The request runs those statements and more (HTTP, parse, execute, JSON).
     expect(cost.requestUs).toBeGreaterThan(cost.sqlUs);
+    // The same bytes through a server that does nothing else.
+    expect(cost.floorUs).toBeGreaterThan(0);
     expect(costTable([cost])).toContain('| culture ');
+    expect(costTable([cost])).toContain('HTTP floor (µs)');
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import type { EntityManager } from '../../shared/database.js';
-import { groupLoader, rowLoader } from '../../shared/loaders.js';
+import { findIn, groupLoader, rowLoader } from '../../shared/loaders.js';
 import { EcommercePark } from '../park/park.entity.js';
 import { ServicePoint } from '../service-point/service-point.entity.js';
 import { Enterprise, EnterpriseYear } from './enterprise.entity.js';
@@ -8,16 +8,15 @@ import { Enterprise, EnterpriseYear } from './enterprise.entity.js';
 export function createEnterpriseLoaders(em: EntityManager) {
   return {
     enterpriseById: rowLoader<string, Enterprise>(
-      (ids) => em.find(Enterprise, { id: { $in: [...ids] } }),
+      (ids) => findIn(em, Enterprise, 'id', ids),
       (e) => e.id,
     ),
     enterprisesByVillage: groupLoader<string, Enterprise>(
-      (codes) =>
-        em.find(Enterprise, { villageCode: { $in: [...codes] } }, { orderBy: { id: 'asc' } }),
+      (codes) => findIn(em, Enterprise, 'villageCode', codes, { orderBy: 'id' }),
       (e) => e.villageCode!,
     ),
     enterprisesByPark: groupLoader<string, Enterprise>(
-      (ids) => em.find(Enterprise, { parkId: { $in: [...ids] } }, { orderBy: { id: 'asc' } }),
+      (ids) => findIn(em, Enterprise, 'parkId', ids, { orderBy: 'id' }),
       (e) => e.parkId!,
     ),
     enterpriseYears: groupLoader<string, EnterpriseYear>(
@@ -30,12 +29,11 @@ export function createEnterpriseLoaders(em: EntityManager) {
       (y) => y.enterpriseId,
     ),
     parkById: rowLoader<string, EcommercePark>(
-      (ids) => em.find(EcommercePark, { id: { $in: [...ids] } }),
+      (ids) => findIn(em, EcommercePark, 'id', ids),
       (p) => p.id,
     ),
     servicePointsByVillage: groupLoader<string, ServicePoint>(
-      (codes) =>
-        em.find(ServicePoint, { villageCode: { $in: [...codes] } }, { orderBy: { id: 'asc' } }),
+      (codes) => findIn(em, ServicePoint, 'villageCode', codes, { orderBy: 'id' }),
       (p) => p.villageCode,
     ),
   };

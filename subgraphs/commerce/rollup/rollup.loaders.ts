@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { groupLoader, rowLoader } from '../../shared/loaders.js';
+import { findIn, groupLoader, rowLoader } from '../../shared/loaders.js';
 import { CommerceRegion, CommerceRegionStore } from './rollup.entity.js';
 
 export interface RegionSalesKey {
@@ -43,7 +43,7 @@ export function createRollupLoaders(em: EntityManager) {
   const knex = em.getKnex();
   return {
     region: rowLoader<string, CommerceRegion>(
-      (codes) => em.find(CommerceRegion, { regionCode: { $in: [...codes] } }),
+      (codes) => findIn(em, CommerceRegion, 'regionCode', codes),
       (r) => r.regionCode,
     ),
     regionStores: groupLoader<string, CommerceRegionStore>(

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { rowLoader } from '../../shared/loaders.js';
+import { findIn, rowLoader } from '../../shared/loaders.js';
 import { StoreMonthlySales } from '../sales/sales.entity.js';
 import { OnlineStore } from './store.entity.js';
 
@@ -92,7 +92,7 @@ export interface SalesKey {
 export function createStoreLoaders(em: EntityManager) {
   return {
     storeById: rowLoader<string, OnlineStore>(
-      (ids) => em.find(OnlineStore, { id: { $in: [...ids] } }),
+      (ids) => findIn(em, OnlineStore, 'id', ids),
       (s) => s.id,
     ),
     storePagesByVillage: storePages(em, 'village_code'),

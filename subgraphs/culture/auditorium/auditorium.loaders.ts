@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { groupLoader, rowLoader } from '../../shared/loaders.js';
+import { findIn, groupLoader, rowLoader } from '../../shared/loaders.js';
 import { groupKeys } from '../common/group-keys.js';
 import { AuditoriumEvent } from '../event/auditorium-event.entity.js';
 import { DigitalResource } from '../resource/digital-resource.entity.js';
@@ -24,12 +24,12 @@ export function createAuditoriumLoaders(em: EntityManager) {
   const knex = em.getKnex();
   return {
     auditoriumById: rowLoader<string, Auditorium>(
-      (ids) => em.find(Auditorium, { id: { $in: [...ids] } }),
+      (ids) => findIn(em, Auditorium, 'id', ids),
       (a) => a.id,
     ),
     /** A village has at most one auditorium. */
     auditoriumByVillage: rowLoader<string, Auditorium>(
-      (codes) => em.find(Auditorium, { villageCode: { $in: [...codes] } }),
+      (codes) => findIn(em, Auditorium, 'villageCode', codes),
       (a) => a.villageCode,
     ),
     /** The catalogue items each auditorium offers: one join query for all auditoriums asked. */

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { rowLoader } from '../../shared/loaders.js';
+import { findIn, rowLoader } from '../../shared/loaders.js';
 import { Auditorium } from '../auditorium/auditorium.entity.js';
 import { groupKeys } from '../common/group-keys.js';
 import { DigitalResource } from './digital-resource.entity.js';
@@ -16,7 +16,7 @@ export function createResourceLoaders(em: EntityManager) {
   const knex = em.getKnex();
   return {
     resourceById: rowLoader<string, DigitalResource>(
-      (ids) => em.find(DigitalResource, { id: { $in: [...ids] } }),
+      (ids) => findIn(em, DigitalResource, 'id', ids),
       (r) => r.id,
     ),
     /** How many auditoriums offer each resource: one grouped count for all resources asked. */

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { rowLoader } from '../../shared/loaders.js';
+import { findIn, rowLoader } from '../../shared/loaders.js';
 import { groupKeys } from '../common/group-keys.js';
 import { RegionCultureRollup } from './rollup.entity.js';
 
@@ -56,7 +56,7 @@ export function createRegionLoaders(em: EntityManager) {
   return {
     /** One rollup row per region: one IN query for every region of a request. */
     regionRollup: rowLoader<string, RegionCultureRollup>(
-      (codes) => em.find(RegionCultureRollup, { regionCode: { $in: [...codes] } }),
+      (codes) => findIn(em, RegionCultureRollup, 'regionCode', codes),
       (r) => r.regionCode,
     ),
     /** Usage sums of many regions over one month range: one grouped query per range. */

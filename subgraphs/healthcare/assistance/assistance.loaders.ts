@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { groupLoader, rowLoader } from '../../shared/loaders.js';
+import { findIn, groupLoader, rowLoader } from '../../shared/loaders.js';
 import { AssistancePoint } from './assistance-point.entity.js';
 import { AssistedBookingMonth } from './assisted-booking.entity.js';
 
@@ -14,12 +14,11 @@ export function createAssistanceLoaders(em: EntityManager) {
   const byRange = new Map<string, DataLoader<string, AssistedBookingMonth[]>>();
   return {
     pointById: rowLoader<string, AssistancePoint>(
-      (ids) => em.find(AssistancePoint, { id: { $in: [...ids] } }),
+      (ids) => findIn(em, AssistancePoint, 'id', ids),
       (p) => p.id,
     ),
     pointsByVillage: groupLoader<string, AssistancePoint>(
-      (codes) =>
-        em.find(AssistancePoint, { villageCode: { $in: [...codes] } }, { orderBy: { id: 1 } }),
+      (codes) => findIn(em, AssistancePoint, 'villageCode', codes, { orderBy: 'id' }),
       (p) => p.villageCode,
     ),
     bookingsByPoint(range: MonthRange): DataLoader<string, AssistedBookingMonth[]> {

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { groupLoader, rowLoader } from '../../shared/loaders.js';
+import { findIn, groupLoader, rowLoader } from '../../shared/loaders.js';
 import type { MonthRange } from '../assistance/assistance.loaders.js';
 import { RegionBookingRollup, RegionHealthcareRollup } from './rollup.entity.js';
 
@@ -17,7 +17,7 @@ export function createRegionLoaders(em: EntityManager) {
   const villageByRange = new Map<string, DataLoader<string, VillageBookings>>();
   return {
     rollupByRegion: rowLoader<string, RegionHealthcareRollup>(
-      (codes) => em.find(RegionHealthcareRollup, { regionCode: { $in: [...codes] } }),
+      (codes) => findIn(em, RegionHealthcareRollup, 'regionCode', codes),
       (r) => r.regionCode,
     ),
     /** All regions asking for the same month range share one query. */

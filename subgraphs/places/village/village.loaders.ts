@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { rowLoader } from '../../shared/loaders.js';
+import { findIn, rowLoader } from '../../shared/loaders.js';
 import { Village, VillageKind } from './village.entity.js';
 
 /** Column holding the enclosing region's code, by the length of that code. */
@@ -50,7 +50,7 @@ export function createVillageLoaders(em: EntityManager) {
   const knex = em.getKnex();
   return {
     villageByCode: rowLoader<string, Village>(
-      (codes) => em.find(Village, { code: { $in: [...codes] } }),
+      (codes) => findIn(em, Village, 'code', codes),
       (v) => v.code,
     ),
     /**

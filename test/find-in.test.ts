@@ -1,0 +1,139 @@
+import { wrap, type EntityClass } from '@mikro-orm/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commerceSubgraph } from '../subgraphs/commerce/index.js';
+import { CommerceRegion } from '../subgraphs/commerce/rollup/rollup.entity.js';
+import { Enterprise } from '../subgraphs/commerce/enterprise/enterprise.entity.js';
+import { EcommercePark } from '../subgraphs/commerce/park/park.entity.js';
+import { ServicePoint } from '../subgraphs/commerce/service-point/service-point.entity.js';
+import { OnlineStore } from '../subgraphs/commerce/store/store.entity.js';
+import { Auditorium } from '../subgraphs/culture/auditorium/auditorium.entity.js';
+import { cultureSubgraph } from '../subgraphs/culture/index.js';
+import { DigitalResource } from '../subgraphs/culture/resource/digital-resource.entity.js';
+import { RegionCultureRollup } from '../subgraphs/culture/rollup/rollup.entity.js';
+import { VillageAccess } from '../subgraphs/healthcare/access/village-access.entity.js';
+import { AssistancePoint } from '../subgraphs/healthcare/assistance/assistance-point.entity.js';
+import { Facility, FacilityLevel } from '../subgraphs/healthcare/facility/facility.entity.js';
+import { healthcareSubgraph } from '../subgraphs/healthcare/index.js';
+import { RegionHealthcareRollup } from '../subgraphs/healthcare/rollup/rollup.entity.js';
+import { TelemedicineLink } from '../subgraphs/healthcare/telemedicine/telemedicine-link.entity.js';
+import { placesSubgraph } from '../subgraphs/places/index.js';
+import { Region } from '../subgraphs/places/region/region.entity.js';
+import { Village } from '../subgraphs/places/village/village.entity.js';
+import type { EntityManager } from '../subgraphs/shared/database.js';
+import { findIn } from '../subgraphs/shared/loaders.js';
+import { bootSubgraph, type BootedSubgraph } from './support/subgraph.js';
+
+// findIn (subgraphs/shared/loaders.ts) writes its own statement and hydrates the rows as em.find
+// does; here every read the loaders make with it is compared, entity by entity and field by
+// field, with em.find's answer to the same question, on real seeded data (SQLite and PostgreSQL).
+
+interface Case {
+  entity: EntityClass<object>;
+  prop: string;
+  options?: { where?: Record<string, string>; orderBy?: string };
+}
+
+const CASES: Record<string, Case[]> = {
+  places: [
+    { entity: Village, prop: 'code' },
+    { entity: Region, prop: 'code' },
+    { entity: Region, prop: 'parentCode', options: { orderBy: 'code' } },
+  ],
+  culture: [
+    { entity: Auditorium, prop: 'id' },
+    { entity: Auditorium, prop: 'villageCode' },
+    { entity: DigitalResource, prop: 'id' },
+    { entity: RegionCultureRollup, prop: 'regionCode' },
+  ],
+  healthcare: [
+    { entity: Facility, prop: 'id' },
+    {
+      entity: Facility,
+      prop: 'villageCode',
+      options: { where: { level: FacilityLevel.VILLAGE_CLINIC } },
+    },
+    { entity: VillageAccess, prop: 'villageCode' },
+    { entity: TelemedicineLink, prop: 'facilityId', options: { orderBy: 'partnerId' } },
+    { entity: RegionHealthcareRollup, prop: 'regionCode' },
+    { entity: AssistancePoint, prop: 'villageCode', options: { orderBy: 'id' } },
+  ],
+  commerce: [
+    { entity: Enterprise, prop: 'villageCode', options: { orderBy: 'id' } },
+    { entity: Enterprise, prop: 'parkId', options: { orderBy: 'id' } },
+    { entity: EcommercePark, prop: 'id' },
+    { entity: ServicePoint, prop: 'villageCode', options: { orderBy: 'id' } },
+    { entity: CommerceRegion, prop: 'regionCode' },
+    { entity: OnlineStore, prop: 'id' },
+  ],
+};
+
+const DEFS = {
+  places: placesSubgraph,
+  culture: cultureSubgraph,
+  healthcare: healthcareSubgraph,
+  commerce: commerceSubgraph,
+};
+
+const plain = (rows: object[]) => rows.map((r) => JSON.stringify(wrap(r).toPOJO()));
+
+for (const [name, cases] of Object.entries(CASES)) {
+  describe(`findIn answers as em.find does (${name})`, () => {
+    let booted: BootedSubgraph;
+    let em: () => EntityManager;
+    beforeAll(async () => {
+      booted = await bootSubgraph(DEFS[name as keyof typeof DEFS] as never, {
+        scopes: ['331124'],
+      });
+      em = () => booted.started.orm.em.fork() as EntityManager;
+    }, 120_000);
+    afterAll(() => booted?.close());
+
+    for (const c of cases) {
+      it(`${c.entity.name}.${c.prop}${c.options ? ' ' + JSON.stringify(c.options) : ''}`, async () => {
+        // Keys of up to 40 rows with a value for the property, and one that matches nothing.
+        const some = await em().find(c.entity, { [c.prop]: { $ne: null } }, { limit: 40 });
+        const keys = [
+          ...new Set(some.map((r) => (r as Record<string, string>)[c.prop])),
+          'no-such-key',
+        ];
+        expect(keys.length).toBeGreaterThan(1);
+        const where = { [c.prop]: { $in: keys }, ...c.options?.where };
+        const orderBy = c.options?.orderBy ? { [c.options.orderBy]: 'asc' as const } : undefined;
+        const expected = plain(await em().find(c.entity, where, { orderBy }));
+        booted.sql.reset();
+        const actual = plain(
+          await findIn(em(), c.entity, c.prop as never, keys, c.options as never),
+        );
+        expect(booted.sql.count).toBe(1);
+        expect(actual.length).toBeGreaterThan(0);
+        if (orderBy) expect(actual).toEqual(expected);
+        else expect([...actual].sort()).toEqual([...expected].sort());
+      });
+    }
+
+    it('reads through em.find inside a transaction, seeing what is not flushed yet', async () => {
+      const c = cases[0];
+      const [first] = await em().find(c.entity, {}, { limit: 1 });
+      const key = (first as Record<string, string>)[c.prop];
+      await em()
+        .transactional(async (tx) => {
+          const [row] = await tx.find(c.entity, { [c.prop]: key });
+          const edited = row as Record<string, unknown>;
+          const field = Object.keys(edited).find(
+            (k) => typeof edited[k] === 'string' && k !== c.prop && k !== 'id',
+          )!;
+          edited[field] = 'changed in the transaction';
+          const [again] = await findIn(tx as EntityManager, c.entity, c.prop as never, [key]);
+          expect((again as Record<string, unknown>)[field]).toBe('changed in the transaction');
+          throw new Error('roll back');
+        })
+        .catch((err: Error) => expect(err.message).toBe('roll back'));
+    });
+
+    it('reads nothing for no key', async () => {
+      booted.sql.reset();
+      expect(await findIn(em(), cases[0].entity, cases[0].prop as never, [])).toEqual([]);
+      expect(booted.sql.count).toBe(0);
+    });
+  });
+}
