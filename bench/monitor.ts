@@ -42,11 +42,6 @@ export function readCpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** CPU seconds used by a set of processes (missing ones count 0). */
-export function cpuOf(pids: number[]): number {
-  return pids.reduce((sum, pid) => sum + (readCpuSeconds(pid) ?? 0), 0);
-}
-
 export interface Sample {
   atMs: number;
   rssMb: number;

@@ -12,8 +12,13 @@ import { DIRECT, GATEWAYS, packageVersion } from './gateways.js';
 import { runLoad } from './load.js';
 import { detectPinning, freePort, pinSelf } from './processes.js';
 import type { Measurement, ProfileSummary, SoakResult } from './report.js';
-import { machineInfo, processCpuTable, profileSection, soakSection } from './report.js';
-import { workloadTable } from './report.js';
+import {
+  machineInfo,
+  processCpuTable,
+  profileSection,
+  soakSection,
+  workloadTable,
+} from './report.js';
 import { subgraphCostsSection } from './subgraph-costs.js';
 import { writeResults, sqlSection } from './results.js';
 import { SupergraphInfo } from './selection.js';

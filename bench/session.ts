@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { GatewaySpec } from './gateways.js';
 import { runLoad, errorCount, type LoadResult } from './load.js';
-import { cpuOf, readCpuSeconds, readMemory, RssSampler } from './monitor.js';
+import { readCpuSeconds, readMemory, RssSampler } from './monitor.js';
 import { postGraphQL, startNode, waitFor, type Child, type Pinning } from './processes.js';
 import { cpuMsPerRequest, type Measurement, type SoakResult } from './report.js';
 import { probe, type ProbeResult } from './sql.js';
@@ -130,23 +130,19 @@ export async function measure(
       ctx: o.ctx,
       fixed,
     });
-  const others = o.stack.subgraphs.map((s) => s.child.pid);
-  const perProcess = () => {
+  // CPU seconds so far of each subgraph and of the load generator (this process).
+  const readings = (): Record<string, number> => {
     const own = process.cpuUsage();
     return {
       ...Object.fromEntries(
-        o.stack.subgraphs.map((s) => [
-          s.name,
-          s.child.pid ? (readCpuSeconds(s.child.pid) ?? 0) : 0,
-        ]),
+        o.stack.subgraphs.map((s) => [s.name, readCpuSeconds(s.child.pid) ?? 0]),
       ),
       load: own.user / 1e6 + own.system / 1e6,
-    } as Record<string, number>;
+    };
   };
-  const each0 = perProcess();
   const sampler = pid ? new RssSampler(pid, 500) : undefined;
   const gw0 = pid ? readCpuSeconds(pid) : undefined;
-  const ot0 = cpuOf(others) + process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+  const each0 = readings();
   const t0 = Date.now();
   const load = await runLoad({
     url,
@@ -157,14 +153,13 @@ export async function measure(
     fixed,
   });
   const secs = (Date.now() - t0) / 1000;
-  const ot1 = cpuOf(others) + process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+  const each1 = readings();
   const gw1 = pid ? readCpuSeconds(pid) : undefined;
   const gatewayCpu = gw0 !== undefined && gw1 !== undefined ? (gw1 - gw0) / secs : undefined;
-  const otherCpu = (ot1 - ot0) / secs;
-  const each1 = perProcess();
   const processCpu = Object.fromEntries(
     Object.keys(each0).map((k) => [k, (each1[k] - each0[k]) / secs]),
   );
+  const otherCpu = Object.values(processCpu).reduce((a, b) => a + b, 0);
   return {
     gateway,
     workload: workload.name,

@@ -1,26 +1,23 @@
 import { wrap, type EntityClass } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commerceSubgraph } from '../subgraphs/commerce/index.js';
 import { CommerceRegion } from '../subgraphs/commerce/rollup/rollup.entity.js';
 import { Enterprise } from '../subgraphs/commerce/enterprise/enterprise.entity.js';
 import { EcommercePark } from '../subgraphs/commerce/park/park.entity.js';
 import { ServicePoint } from '../subgraphs/commerce/service-point/service-point.entity.js';
 import { OnlineStore } from '../subgraphs/commerce/store/store.entity.js';
 import { Auditorium } from '../subgraphs/culture/auditorium/auditorium.entity.js';
-import { cultureSubgraph } from '../subgraphs/culture/index.js';
 import { DigitalResource } from '../subgraphs/culture/resource/digital-resource.entity.js';
 import { RegionCultureRollup } from '../subgraphs/culture/rollup/rollup.entity.js';
 import { VillageAccess } from '../subgraphs/healthcare/access/village-access.entity.js';
 import { AssistancePoint } from '../subgraphs/healthcare/assistance/assistance-point.entity.js';
 import { Facility, FacilityLevel } from '../subgraphs/healthcare/facility/facility.entity.js';
-import { healthcareSubgraph } from '../subgraphs/healthcare/index.js';
 import { RegionHealthcareRollup } from '../subgraphs/healthcare/rollup/rollup.entity.js';
 import { TelemedicineLink } from '../subgraphs/healthcare/telemedicine/telemedicine-link.entity.js';
-import { placesSubgraph } from '../subgraphs/places/index.js';
 import { Region } from '../subgraphs/places/region/region.entity.js';
 import { Village } from '../subgraphs/places/village/village.entity.js';
 import type { EntityManager } from '../subgraphs/shared/database.js';
 import { findIn } from '../subgraphs/shared/loaders.js';
+import { SUBGRAPHS } from '../scripts/subgraphs.js';
 import { bootSubgraph, type BootedSubgraph } from './support/subgraph.js';
 
 // findIn (subgraphs/shared/loaders.ts) writes its own statement and hydrates the rows as em.find
@@ -67,13 +64,6 @@ const CASES: Record<string, Case[]> = {
   ],
 };
 
-const DEFS = {
-  places: placesSubgraph,
-  culture: cultureSubgraph,
-  healthcare: healthcareSubgraph,
-  commerce: commerceSubgraph,
-};
-
 const plain = (rows: object[]) => rows.map((r) => JSON.stringify(wrap(r).toPOJO()));
 
 for (const [name, cases] of Object.entries(CASES)) {
@@ -81,9 +71,12 @@ for (const [name, cases] of Object.entries(CASES)) {
     let booted: BootedSubgraph;
     let em: () => EntityManager;
     beforeAll(async () => {
-      booted = await bootSubgraph(DEFS[name as keyof typeof DEFS] as never, {
-        scopes: ['331124'],
-      });
+      booted = await bootSubgraph(
+        SUBGRAPHS.find((d) => d.name === name)!,
+        {
+          scopes: ['331124'],
+        },
+      );
       em = () => booted.started.orm.em.fork() as EntityManager;
     }, 120_000);
     afterAll(() => booted?.close());
