@@ -2,23 +2,30 @@
  * Loads demo data into every subgraph's own database.
  *
  *   npm run seed -- [--scope zhejiang|national|<region code>] [--seed N] [--only a,b] [--if-empty]
+ *                   [--jobs N]
  *
- * Databases come from the subgraphs' own variables (PLACES_DATABASE_URL, …; SQLite files under
- * data/ by default). Each database is migrated first. Places is loaded first; each domain
- * subgraph records the scope in its own database (loaded_scope), and its writes refuse villages
- * outside the recorded scopes, which places does not hold (docs/data.md).
+ * Each subgraph is loaded by a process of its own (scripts/seed-subgraph.ts), `--jobs` of them at
+ * once (default: one per CPU, at most one per subgraph), the longest loads first. The loads are
+ * independent: each database is migrated, loaded in one transaction and records its scope
+ * (loaded_scope) itself; a domain's writes refuse villages outside the recorded scopes, which
+ * places does not hold (docs/data.md). If one load fails the others are stopped (each rolls
+ * back what it had not committed) and the command exits non-zero. Databases come from the
+ * subgraphs' own variables (PLACES_DATABASE_URL, …; SQLite files under data/ by default).
  */
-import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { SubgraphName } from '../contract/subgraphs.js';
-import { loadSubgraphConfig } from '../subgraphs/shared/config.js';
-import { openDatabase, type EntityManager } from '../subgraphs/shared/database.js';
-import {
-  LoadedScope,
-  loadedPrefixes,
-  recordLoadedScope,
-} from '../subgraphs/shared/loaded-scope.js';
-import { SUBGRAPHS } from './subgraphs.js';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../contract/subgraphs.js';
+import type { SeedReport } from './seed-subgraph.js';
+
+/**
+ * Longest load first, so that the last to start is the shortest (national SQLite loads measured
+ * in docs/bench-seed.md: healthcare ~95 s, culture ~70, commerce ~55, places ~6).
+ */
+const LONGEST_FIRST: SubgraphName[] = ['healthcare', 'culture', 'commerce', 'places'];
 
 const { values } = parseArgs({
   options: {
@@ -26,80 +33,88 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     only: { type: 'string' },
     'if-empty': { type: 'boolean', default: false },
+    jobs: { type: 'string' },
   },
 });
-const seed = Number(values.seed);
-if (!Number.isInteger(seed)) {
-  console.error('--seed must be an integer');
+const only = values.only?.split(',') ?? [...SUBGRAPH_NAMES];
+const unknown = only.filter((n) => !SUBGRAPH_NAMES.includes(n as SubgraphName));
+const names = LONGEST_FIRST.filter((n) => only.includes(n));
+const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+if (unknown.length > 0 || !Number.isInteger(Number(values.seed)) || !(jobs >= 1)) {
+  console.error(
+    `usage: seed [--scope …] [--seed integer] [--only ${SUBGRAPH_NAMES.join(',')}] [--jobs N ≥ 1]` +
+      (unknown.length > 0 ? `\nunknown subgraph: ${unknown.join(', ')}` : ''),
+  );
   process.exit(2);
 }
-const only = values.only?.split(',');
 
-/** Prints rows done, rate and time left at most once a second (to stderr, so logs stay clean). */
-function progressPrinter(subgraph: string, started: number) {
-  let last = 0;
-  return (table: string, done: number, total?: number) => {
-    const now = Date.now();
-    if (now - last < 1000 && done !== total) return;
-    last = now;
-    const rate = done / Math.max(0.001, (now - started) / 1000);
-    const left = total
-      ? ` of ${total.toLocaleString('en')}, ${Math.ceil((total - done) / rate)} s left`
-      : '';
-    process.stderr.write(
-      `  ${subgraph}.${table}: ${done.toLocaleString('en')} rows${left} (${Math.round(rate).toLocaleString('en')} rows/s)\n`,
-    );
-  };
-}
+const script = join(dirname(fileURLToPath(import.meta.url)), 'seed-subgraph.js');
+const args = ['--scope', values.scope!, '--seed', values.seed!];
+if (values['if-empty']) args.push('--if-empty');
 
-let totalRows = 0;
-const begun = Date.now();
-for (const def of SUBGRAPHS) {
-  if (only && !only.includes(def.name)) continue;
-  const config = loadSubgraphConfig(def.name as SubgraphName);
-  const orm = await openDatabase({
-    url: config.databaseUrl,
-    entities: def.entities,
-    migrations: def.migrations,
-  });
+/** Resident memory of a running process, MB (Linux); 0 where it cannot be read. */
+function rssMb(pid: number): number {
   try {
-    if (values['if-empty']) {
-      const count = await (orm.em.fork() as EntityManager).count(def.entities[0].name);
-      if (count > 0) {
-        console.log(`${def.name}: already loaded (${count} ${def.entities[0].name} rows), skipped`);
-        // A database loaded before scopes were recorded takes this command's scope, which loaded
-        // places too (the same command, places first): writes check villages against it.
-        if (def.entities.includes(LoadedScope)) {
-          const knex = (orm.em.fork() as EntityManager).getKnex();
-          if ((await loadedPrefixes(knex)).length === 0) {
-            await recordLoadedScope(knex, values.scope!);
-          }
-        }
-        continue;
-      }
-    }
-    const started = Date.now();
-    const result = await def.seed(orm, {
-      scope: values.scope!,
-      seed,
-      progress: progressPrinter(def.name, started),
-    });
-    const rows = Object.entries(result.rows)
-      .map(([t, n]) => `${n} ${t}`)
-      .join(', ');
-    const phases = Object.entries(result.seconds ?? {})
-      .map(([phase, s]) => `${phase} ${s.toFixed(1)}`)
-      .join(', ');
-    console.log(
-      `${def.name}: ${rows} in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-        (phases ? ` (${phases})` : ''),
-    );
-    totalRows += Object.values(result.rows).reduce((a, b) => a + b, 0);
-  } finally {
-    await orm.close();
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : 0;
+  } catch {
+    return 0;
   }
 }
+
+const running = new Map<SubgraphName, ChildProcess>();
+const reports: SeedReport[] = [];
+let failed: string | undefined;
+let peakTogether = 0;
+const sampler = setInterval(() => {
+  let sum = rssMb(process.pid);
+  for (const child of running.values()) sum += child.pid ? rssMb(child.pid) : 0;
+  peakTogether = Math.max(peakTogether, sum);
+}, 250);
+
+function stopAll(reason: string): void {
+  failed ??= reason;
+  for (const child of running.values()) child.kill('SIGTERM');
+}
+process.once('SIGINT', () => stopAll('interrupted'));
+process.once('SIGTERM', () => stopAll('stopped'));
+
+/** Runs one load to its end; a failure stops the others. */
+function load(name: SubgraphName): Promise<void> {
+  // No heap limit of its own: 192 MB made V8 collect so often that a province's loads took 1.2
+  // times as long; a load holds one batch of rows and a 64 MB SQLite cache (docs/bench-seed.md).
+  const child = fork(script, ['--subgraph', name, ...args], { execArgv: [], stdio: 'inherit' });
+  running.set(name, child);
+  console.log(`${name}: loading (pid ${child.pid})`);
+  child.on('message', (m) => reports.push(m as SeedReport));
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      running.delete(name);
+      if (code !== 0 && !failed) {
+        console.error(`${name}: load failed (${signal ?? `exit code ${code}`})`);
+        stopAll(`${name} failed`);
+      }
+      resolve();
+    });
+  });
+}
+
+const begun = Date.now();
+const queue = [...names];
+await Promise.all(
+  Array.from({ length: Math.min(jobs, names.length) }, async () => {
+    for (let next = queue.shift(); next && !failed; next = queue.shift()) await load(next);
+  }),
+);
+clearInterval(sampler);
+if (failed) {
+  console.error(`seed: ${failed}; loads not finished were rolled back`);
+  process.exit(1);
+}
+const rows = reports.reduce((a, r) => a + r.rows, 0);
+const largest = reports.reduce((a, r) => (r.peakMb > a.peakMb ? r : a), reports[0]!);
 console.log(
-  `done: ${totalRows.toLocaleString('en')} rows in ${((Date.now() - begun) / 1000).toFixed(1)} s, ` +
-    `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+  `done: ${rows.toLocaleString('en')} rows in ${((Date.now() - begun) / 1000).toFixed(1)} s ` +
+    `(${Math.min(jobs, names.length)} at once), peak memory ${Math.round(peakTogether)} MB ` +
+    `together (sampled every 0.25 s), ${largest.peakMb} MB the largest load (${largest.subgraph})`,
 );

@@ -164,6 +164,19 @@ function sqliteValue(v: unknown): unknown {
   return v ?? null;
 }
 
+/**
+ * Bound parameters per SQLite statement: 999 is the smallest limit any SQLite build has
+ * (SQLITE_MAX_VARIABLE_NUMBER before 3.32), so a statement of several rows never exceeds it.
+ */
+const SQLITE_MAX_PARAMETERS = 999;
+/** Rows per statement: past ~50, one more row per statement no longer pays (docs/bench-seed.md). */
+const SQLITE_ROWS_PER_STATEMENT = 64;
+
+/**
+ * Writes rows with multi-row statements (`insert … values (…), (…), …`), which cost half as
+ * much per row as one statement per row; rows go in their order, so an upsert of a key twice
+ * keeps the last row, as one statement per row would.
+ */
 function sqliteUpsert(
   db: SqliteDatabase,
   table: string,
@@ -171,12 +184,25 @@ function sqliteUpsert(
   rows: Record<string, unknown>[],
   conflictKeys: string[],
 ): void {
-  const stmt = db.prepare(
-    `insert into ${q(table)} (${columns.map(q).join(', ')}) values (${columns.map(() => '?').join(', ')})` +
-      conflictClause(columns, conflictKeys),
+  const perStatement = Math.max(
+    1,
+    Math.min(SQLITE_ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMETERS / columns.length)),
   );
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const statement = (n: number) =>
+    db.prepare(
+      `insert into ${q(table)} (${columns.map(q).join(', ')}) values ${Array(n).fill(tuple).join(', ')}` +
+        conflictClause(columns, conflictKeys),
+    );
+  const full = statement(perStatement);
   db.transaction(() => {
-    for (const row of rows) stmt.run(...columns.map((c) => sqliteValue(row[c])));
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const chunk = rows.slice(start, start + perStatement);
+      const values: unknown[] = [];
+      for (const row of chunk) for (const c of columns) values.push(sqliteValue(row[c]));
+      // An array binds its items in order.
+      (chunk.length === perStatement ? full : statement(chunk.length)).run(values);
+    }
   })();
 }
 
