@@ -1,5 +1,4 @@
-import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -7,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_GATEWAY_MAX_BODY_BYTES, subgraphBodyLimit } from '../../contract/subgraphs.js';
+import { cachePolicyPlugins } from './cache-policy.js';
 import { maskError } from './errors.js';
 import { BodyTooLargeError, readBody, sendJson } from './http-body.js';
 
@@ -50,18 +50,13 @@ export interface SubgraphServerDeps<TContext extends BaseContext> {
    * `Cache-Control`, which the gateway's response cache honours. 0 or unset: not cacheable.
    */
   cacheMaxAge?: number;
+  /**
+   * Resolvers set cache hints of their own (`info.cacheControl.setCacheHint`): Apollo's per-field
+   * plugin then combines them. Unset: the policy comes from the operation (cache-policy.ts), as
+   * for every product subgraph; `@cacheControl` in the schema is detected by itself.
+   */
+  resolversSetCacheHints?: boolean;
 }
-
-/** Mutation answers are never cacheable, whatever the hints of the fields they return. */
-const mutationsUncacheable: ApolloServerPlugin<BaseContext> = {
-  async requestDidStart() {
-    return {
-      async executionDidStart({ operation, overallCachePolicy }) {
-        if (operation.operation !== 'query') overallCachePolicy.restrict({ maxAge: 0 });
-      },
-    };
-  },
-};
 
 /** What every log line written while answering one request carries. */
 interface RequestScope {
@@ -97,8 +92,7 @@ export function createSubgraphServer<TContext extends BaseContext>(
     csrfPrevention: true,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
-      ApolloServerPluginCacheControl({ defaultMaxAge: deps.cacheMaxAge ?? 0 }),
-      mutationsUncacheable,
+      ...cachePolicyPlugins(deps.schema, deps.cacheMaxAge ?? 0, deps.resolversSetCacheHints),
       ...(deps.metrics ? [deps.metrics.plugin] : []),
     ],
     formatError: (formatted, error) => {

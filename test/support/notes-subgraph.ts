@@ -98,6 +98,8 @@ export async function startNotesSubgraph(
     ready: async () => {},
     gatewaySharedSecret,
     cacheMaxAge,
+    // `author` marks its answer PRIVATE from its resolver.
+    resolversSetCacheHints: true,
   });
   const server = await http.listen(0);
   return { url: server.url, notes, server, close: () => server.close() };

@@ -1,0 +1,124 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  type ConstDirectiveNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+
+/**
+ * The plugins that set a subgraph answer's `Cache-Control` (mutations are never cacheable): for a
+ * schema without `@cacheControl` hints whose resolvers set none (`info.cacheControl`, which is
+ * then undefined) — every product subgraph — operationCachePolicy; otherwise Apollo's per-field
+ * plugin, which combines them.
+ */
+export function cachePolicyPlugins(
+  schema: GraphQLSchema,
+  defaultMaxAge: number,
+  resolversSetHints = false,
+): ApolloServerPlugin<BaseContext>[] {
+  if (!resolversSetHints && !hasCacheControlHints(schema)) {
+    // Apollo installs its own plugin unless told not to.
+    return [ApolloServerPluginCacheControlDisabled(), operationCachePolicy(defaultMaxAge)];
+  }
+  return [ApolloServerPluginCacheControl({ defaultMaxAge }), mutationsUncacheable];
+}
+
+/**
+ * Mutation answers are never cacheable, whatever the hints of the fields they return. Apollo
+ * calls executionDidStart without an operation when it cannot pick one (several, no name).
+ */
+const mutationsUncacheable: ApolloServerPlugin<BaseContext> = {
+  async requestDidStart() {
+    return {
+      async executionDidStart({ operation, overallCachePolicy }) {
+        if (operation?.operation !== 'query') overallCachePolicy.restrict({ maxAge: 0 });
+      },
+    };
+  },
+};
+
+/** Whether any type or field of the schema carries a `@cacheControl` directive. */
+export function hasCacheControlHints(schema: GraphQLSchema): boolean {
+  const hinted = (directives?: readonly ConstDirectiveNode[]) =>
+    !!directives?.some((d) => d.name.value === 'cacheControl');
+  return Object.values(schema.getTypeMap()).some(
+    (type) =>
+      hinted(type.astNode?.directives) ||
+      type.extensionASTNodes.some((node) => hinted(node.directives)) ||
+      ((isObjectType(type) || isInterfaceType(type)) &&
+        Object.values(type.getFields()).some((field) => hinted(field.astNode?.directives))),
+  );
+}
+
+/**
+ * The answer's `Cache-Control`, computed once per request from the operation rather than field
+ * by field. Apollo Server's cache-control plugin hooks every resolved field to combine
+ * `@cacheControl` hints; the subgraphs declare none, and for such a schema
+ * its answer depends only on the operation: a query that ran at least one root field of the
+ * schema, answered without errors, is cacheable for `defaultMaxAge` seconds (public); anything
+ * else — a mutation, an answer with errors, only `__typename` or introspection at the root, a
+ * rejected request — is `no-store`. This plugin gives that answer without the per-field hook,
+ * which cost 9–15 % of a subgraph's time per `_entities` fetch (bench/notes.md);
+ * test/cache-policy.test.ts compares it with Apollo's plugin, header for header.
+ */
+export function operationCachePolicy(defaultMaxAge: number): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, operation, document }) {
+          if (response.http.headers.has('cache-control')) return;
+          const body = response.body;
+          const cacheable =
+            defaultMaxAge > 0 &&
+            operation?.operation === 'query' &&
+            body.kind === 'single' &&
+            !body.singleResult.errors &&
+            ranSchemaRootField(
+              operation.selectionSet,
+              document?.definitions.filter(
+                (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
+              ) ?? [],
+              body.singleResult.data ?? {},
+            );
+          response.http.headers.set(
+            'cache-control',
+            cacheable ? `max-age=${defaultMaxAge}, public` : 'no-store',
+          );
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Whether the answer holds a root field that is not a meta field (`__typename`, `__schema`,
+ * `__type`): the keys of `data` are the response names of the root fields that ran (a field
+ * skipped by `@skip`/`@include` has none), mapped back to their fields through the selection
+ * set and its fragments. Validation has made each response name one field.
+ */
+function ranSchemaRootField(
+  selectionSet: SelectionSetNode,
+  fragments: FragmentDefinitionNode[],
+  data: Record<string, unknown>,
+): boolean {
+  const seen = new Set<string>();
+  const visit = (set: SelectionSetNode): boolean =>
+    set.selections.some((s) => {
+      if (s.kind === Kind.FIELD) {
+        return !s.name.value.startsWith('__') && (s.alias ?? s.name).value in data;
+      }
+      if (s.kind === Kind.INLINE_FRAGMENT) return visit(s.selectionSet);
+      const name = s.name.value;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      const fragment = fragments.find((f) => f.name.value === name);
+      return fragment ? visit(fragment.selectionSet) : false;
+    });
+  return visit(selectionSet);
+}
