@@ -72,6 +72,26 @@ const alive = (pid: number) => {
   }
 };
 
+/**
+ * Loads one subgraph's Zhejiang data and sends the command `signal` once its load process is
+ * writing rows; returns that process's pid and how the command ended.
+ */
+async function stopWhileWriting(
+  name: keyof typeof urls,
+  signal: NodeJS.Signals,
+): Promise<{ pid: number; run: Run }> {
+  let pid = 0;
+  let sent = false;
+  const run = await seed(['--scope', 'zhejiang', '--only', name], (out, parent) => {
+    pid ||= Number(new RegExp(`^${name}: loading \\(pid (\\d+)\\)$`, 'm').exec(out)?.[1] ?? 0);
+    if (pid && !sent && new RegExp(`${name}\\.village-level units: [1-9]`).test(out)) {
+      sent = true;
+      process.kill(parent, signal);
+    }
+  });
+  return { pid, run };
+}
+
 beforeAll(async () => {
   await compileDist();
   for (const name of SUBGRAPHS) {
@@ -103,16 +123,7 @@ describe('npm run seed', () => {
   });
 
   it('a load interrupted half-way leaves its database empty and no process behind', async () => {
-    let pid = 0;
-    let sent = false;
-    const run = await seed(['--scope', 'zhejiang', '--only', 'healthcare'], (out, parent) => {
-      pid ||= Number(/^healthcare: loading \(pid (\d+)\)$/m.exec(out)?.[1] ?? 0);
-      // Once rows are being written, interrupt the command (once).
-      if (pid && !sent && /healthcare\.village-level units: [1-9]/.test(out)) {
-        sent = true;
-        process.kill(parent, 'SIGTERM');
-      }
-    });
+    const { pid, run } = await stopWhileWriting('healthcare', 'SIGTERM');
     expect(run.code).toBe(1);
     expect(run.out).toContain('seed: stopped; loads not finished were rolled back');
     expect(run.out).not.toMatch(/^healthcare: \d/m);
@@ -121,15 +132,7 @@ describe('npm run seed', () => {
   }, 60_000);
 
   it('a load whose command is killed outright stops and rolls back', async () => {
-    let pid = 0;
-    let sent = false;
-    const run = await seed(['--scope', 'zhejiang', '--only', 'culture'], (out, parent) => {
-      pid ||= Number(/^culture: loading \(pid (\d+)\)$/m.exec(out)?.[1] ?? 0);
-      if (pid && !sent && /culture\.village-level units: [1-9]/.test(out)) {
-        sent = true;
-        process.kill(parent, 'SIGKILL');
-      }
-    });
+    const { pid, run } = await stopWhileWriting('culture', 'SIGKILL');
     expect(run.code).toBeNull();
     const started = Date.now();
     while (alive(pid) && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
