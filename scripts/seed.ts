@@ -40,7 +40,12 @@ const only = values.only?.split(',') ?? [...SUBGRAPH_NAMES];
 const unknown = only.filter((n) => !SUBGRAPH_NAMES.includes(n as SubgraphName));
 const names = LONGEST_FIRST.filter((n) => only.includes(n));
 const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
-if (unknown.length > 0 || !Number.isInteger(Number(values.seed)) || !(jobs >= 1)) {
+if (
+  unknown.length > 0 ||
+  !Number.isInteger(Number(values.seed)) ||
+  !Number.isInteger(jobs) ||
+  jobs < 1
+) {
   console.error(
     `usage: seed [--scope …] [--seed integer] [--only ${SUBGRAPH_NAMES.join(',')}] [--jobs N ≥ 1]` +
       (unknown.length > 0 ? `\nunknown subgraph: ${unknown.join(', ')}` : ''),

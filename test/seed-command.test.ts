@@ -114,6 +114,7 @@ describe('npm run seed', () => {
     for (const args of [
       ['--only', 'places,nowhere'],
       ['--jobs', '0'],
+      ['--jobs', '1.5'],
       ['--seed', 'x'],
     ]) {
       const run = await seed(args);
