@@ -99,6 +99,7 @@ describe('Cache-Control from the operation equals Apollo’s per-field answer', 
     ['mutation { m { x } }'],
     ['mutation { __typename }'],
     ['query Q { n } query R { a { x } }'],
+    ['{ constructor: a @skip(if: true) { x } toString: n @include(if: false) __typename }'],
   ];
   for (const maxAge of [60, 0]) {
     const { reference, ours } = servers(schema, maxAge, root);

@@ -81,9 +81,11 @@ export function operationCachePolicy(defaultMaxAge: number): ApolloServerPlugin<
             !body.singleResult.errors &&
             ranSchemaRootField(
               operation.selectionSet,
-              document?.definitions.filter(
-                (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
-              ) ?? [],
+              new Map(
+                document?.definitions
+                  .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+                  .map((f) => [f.name.value, f]),
+              ),
               body.singleResult.data ?? {},
             );
           response.http.headers.set(
@@ -100,24 +102,24 @@ export function operationCachePolicy(defaultMaxAge: number): ApolloServerPlugin<
  * Whether the answer holds a root field that is not a meta field (`__typename`, `__schema`,
  * `__type`): the keys of `data` are the response names of the root fields that ran (a field
  * skipped by `@skip`/`@include` has none), mapped back to their fields through the selection
- * set and its fragments. Validation has made each response name one field.
+ * set and its fragments (each visited once). Validation has made each response name one field.
  */
 function ranSchemaRootField(
   selectionSet: SelectionSetNode,
-  fragments: FragmentDefinitionNode[],
+  fragments: Map<string, FragmentDefinitionNode>,
   data: Record<string, unknown>,
 ): boolean {
   const seen = new Set<string>();
   const visit = (set: SelectionSetNode): boolean =>
     set.selections.some((s) => {
       if (s.kind === Kind.FIELD) {
-        return !s.name.value.startsWith('__') && (s.alias ?? s.name).value in data;
+        return !s.name.value.startsWith('__') && Object.hasOwn(data, (s.alias ?? s.name).value);
       }
       if (s.kind === Kind.INLINE_FRAGMENT) return visit(s.selectionSet);
       const name = s.name.value;
       if (seen.has(name)) return false;
       seen.add(name);
-      const fragment = fragments.find((f) => f.name.value === name);
+      const fragment = fragments.get(name);
       return fragment ? visit(fragment.selectionSet) : false;
     });
   return visit(selectionSet);
