@@ -86,6 +86,32 @@ describe('bulkUpsert', () => {
     expect(await all()).toHaveLength(before);
   });
 
+  it('writes values shared by a whole statement, or by part of one, row by row as given', async () => {
+    const em = orm.em.fork() as EntityManager;
+    // 150 rows: the first 64 share label and flag, the next 64 share only the flag (labels
+    // differ in one row), the last 22 share a null label. On SQLite a key repeated in one
+    // statement keeps its last row (PostgreSQL refuses a key twice in one batch).
+    const batch = Array.from({ length: 150 }, (_, i) => ({
+      code: `s${i}`,
+      label: i < 64 ? 'same — 同' : i < 128 ? (i === 100 ? 'odd\u2028🍵one' : 'next') : null,
+      flag: i < 128 ? true : i % 2 === 0,
+    }));
+    const sqlite = isSqlite(em.getKnex());
+    if (sqlite) batch.push({ code: 's149', label: 'last wins', flag: true });
+    expect(await bulkUpsert(em, 'bulk_probe', batch, ['code'])).toBe(batch.length);
+    const found = new Map((await all()).map((r) => [r.code, r]));
+    expect(found.get('s0')).toMatchObject({ label: 'same — 同', flag: true });
+    expect(found.get('s63')).toMatchObject({ label: 'same — 同', flag: true });
+    expect(found.get('s64')).toMatchObject({ label: 'next', flag: true });
+    expect(found.get('s100')).toMatchObject({ label: 'odd\u2028🍵one', flag: true });
+    expect(found.get('s130')).toMatchObject({ label: null, flag: true });
+    expect(found.get('s131')).toMatchObject({ label: null, flag: false });
+    expect(found.get('s149')).toMatchObject(
+      sqlite ? { label: 'last wins', flag: true } : { label: null, flag: false },
+    );
+    expect([...found.keys()].filter((k) => k.startsWith('s'))).toHaveLength(150);
+  });
+
   it('writes in batches through BatchWriter', async () => {
     const em = orm.em.fork() as EntityManager;
     const flushed: number[] = [];

@@ -53,6 +53,17 @@ export class BatchWriter {
     if (this.rows.length >= this.batchSize) await this.flush();
   }
 
+  /**
+   * Adds rows and writes each full batch: one promise for the lot rather than one per row (a
+   * national load adds tens of millions of rows, and every promise pays for async tracking).
+   */
+  async pushAll(rows: Iterable<Record<string, unknown>>): Promise<void> {
+    for (const row of rows) {
+      this.rows.push(row);
+      if (this.rows.length >= this.batchSize) await this.flush();
+    }
+  }
+
   async flush(): Promise<number> {
     const batch = this.rows;
     this.rows = [];
@@ -146,8 +157,12 @@ function updateClause(columns: string[], conflictKeys: string[]): string {
     : `do update set ${updates.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
 }
 
+interface SqliteStatement {
+  run(...values: unknown[]): unknown;
+}
+
 interface SqliteDatabase {
-  prepare(sql: string): { run(...values: unknown[]): unknown };
+  prepare(sql: string): SqliteStatement;
   transaction<T extends unknown[]>(fn: (...args: T) => void): (...args: T) => void;
 }
 
@@ -173,9 +188,26 @@ const SQLITE_MAX_PARAMETERS = 999;
 const SQLITE_ROWS_PER_STATEMENT = 64;
 
 /**
+ * The columns whose value is the same in every row of `chunk` (`===` after conversion): a
+ * statement binds each of them once, as a named parameter every row refers to, instead of once
+ * per row. Seeded rows repeat their provenance in every row; binding a parameter is most of what
+ * a row costs beyond SQLite's own work (docs/bench-seed.md).
+ */
+function sameInEveryRow(columns: string[], chunk: Record<string, unknown>[]): boolean[] {
+  const first = chunk[0];
+  return columns.map((c) => {
+    const v = sqliteValue(first[c]);
+    for (let i = 1; i < chunk.length; i++) if (sqliteValue(chunk[i][c]) !== v) return false;
+    return true;
+  });
+}
+
+/**
  * Writes rows with multi-row statements (`insert … values (…), (…), …`), which cost half as
  * much per row as one statement per row; rows go in their order, so an upsert of a key twice
- * keeps the last row, as one statement per row would.
+ * keeps the last row, as one statement per row would. A value shared by every row of a
+ * statement is bound once (`sameInEveryRow`); the statements are prepared once per call and
+ * shape (rows, shared columns).
  */
 function sqliteUpsert(
   db: SqliteDatabase,
@@ -188,20 +220,33 @@ function sqliteUpsert(
     1,
     Math.min(SQLITE_ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMETERS / columns.length)),
   );
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const statement = (n: number) =>
-    db.prepare(
-      `insert into ${q(table)} (${columns.map(q).join(', ')}) values ${Array(n).fill(tuple).join(', ')}` +
-        conflictClause(columns, conflictKeys),
-    );
-  const full = statement(perStatement);
+  const head = `insert into ${q(table)} (${columns.map(q).join(', ')}) values `;
+  const tail = conflictClause(columns, conflictKeys);
+  const prepared = new Map<string, SqliteStatement>();
+  const statement = (n: number, shared: boolean[]): SqliteStatement => {
+    const key = `${n}:${shared.map(Number).join('')}`;
+    let stmt = prepared.get(key);
+    if (!stmt) {
+      // Named parameters are `@c<column index>`: never a column name in the SQL text.
+      const tuple = `(${columns.map((_, i) => (shared[i] ? `@c${i}` : '?')).join(', ')})`;
+      stmt = db.prepare(head + Array(n).fill(tuple).join(', ') + tail);
+      prepared.set(key, stmt);
+    }
+    return stmt;
+  };
   db.transaction(() => {
     for (let start = 0; start < rows.length; start += perStatement) {
       const chunk = rows.slice(start, start + perStatement);
+      const shared = chunk.length > 1 ? sameInEveryRow(columns, chunk) : columns.map(() => false);
       const values: unknown[] = [];
-      for (const row of chunk) for (const c of columns) values.push(sqliteValue(row[c]));
-      // An array binds its items in order.
-      (chunk.length === perStatement ? full : statement(chunk.length)).run(values);
+      const named: Record<string, unknown> = {};
+      for (let i = 0; i < columns.length; i++)
+        if (shared[i]) named[`c${i}`] = sqliteValue(chunk[0][columns[i]]);
+      for (const row of chunk)
+        for (let i = 0; i < columns.length; i++)
+          if (!shared[i]) values.push(sqliteValue(row[columns[i]]));
+      // An array binds the anonymous parameters in order, an object the named ones.
+      statement(chunk.length, shared).run(values, named);
     }
   })();
 }

@@ -101,8 +101,7 @@ export class SeedWriters {
   }
 
   async pushAll(table: string, rows: Record<string, unknown>[]): Promise<void> {
-    const w = this.writer(table);
-    for (const row of rows) await w.push(row);
+    await this.writer(table).pushAll(rows);
   }
 
   /** Writes what is left and returns the rows written per table (every table in `keys`). */
