@@ -45,8 +45,10 @@ const SQLITE_ROWS_PER_STATEMENT = 64;
 function sameInEveryRow(columns: string[], chunk: Record<string, unknown>[]): boolean[] {
   const first = chunk[0];
   return columns.map((c) => {
-    const v = sqliteValue(first[c]);
-    for (let i = 1; i < chunk.length; i++) if (sqliteValue(chunk[i][c]) !== v) return false;
+    // The values as given: equal ones convert alike (two equal Dates are not shared, which only
+    // costs a parameter each).
+    const v = first[c];
+    for (let i = 1; i < chunk.length; i++) if (chunk[i][c] !== v) return false;
     return true;
   });
 }

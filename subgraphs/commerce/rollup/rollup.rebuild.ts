@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
-import { withDeferredIndexesIn } from '../../shared/bulk.js';
+import { isSqlite, withDeferredIndexesIn } from '../../shared/bulk.js';
 import { badUserInput } from '../../shared/errors.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
 
@@ -73,19 +73,24 @@ export async function rebuildRollups(trx: Knex.Transaction): Promise<void> {
   // is empty here: its secondary index is rebuilt once at the end, and rows go in key order
   // (millions of village-months nationally).
   await withDeferredIndexesIn(trx, 'commerce_region_month', async () => {
-    await trx.raw(
-      `insert into commerce_region_month (region_code, month, parent_code, orders, revenue_fen)
-       select s.village_code, m.month, ${parentExpr(12, 's.village_code')}, sum(m.orders),
-         sum(m.revenue_fen)
-       from store_monthly_sales m join online_store s on s.id = m.store_id
-       group by s.village_code, m.month order by 1, 2`,
+    let below = await insertedRows(trx, 12, () =>
+      trx.raw(
+        `insert into commerce_region_month (region_code, month, parent_code, orders, revenue_fen)
+         select s.village_code, m.month, ${parentExpr(12, 's.village_code')}, sum(m.orders),
+           sum(m.revenue_fen)
+         from store_monthly_sales m join online_store s on s.id = m.store_id
+         group by s.village_code, m.month order by 1, 2`,
+      ),
     );
     for (const n of [...CODE_LEVELS].reverse().slice(1)) {
-      await trx.raw(
-        `insert into commerce_region_month (region_code, month, parent_code, orders, revenue_fen)
-         select parent_code, month, ${parentExpr(n, 'parent_code')}, sum(orders), sum(revenue_fen)
-         from commerce_region_month where length(region_code) = ${CODE_LEVELS[CODE_LEVELS.indexOf(n as 12) + 1]}
-         group by parent_code, month order by 1, 2`,
+      const level = below;
+      below = await insertedRows(trx, n, () =>
+        trx.raw(
+          `insert into commerce_region_month (region_code, month, parent_code, orders, revenue_fen)
+           select parent_code, month, ${parentExpr(n, 'parent_code')}, sum(orders), sum(revenue_fen)
+           from commerce_region_month where ${level.where} group by parent_code, month order by 1, 2`,
+          level.bindings,
+        ),
       );
     }
   });
@@ -95,6 +100,32 @@ export async function rebuildRollups(trx: Knex.Transaction): Promise<void> {
     provenance_as_of: '2021',
     provenance_note: SONGYANG_NOTE,
   });
+}
+
+/**
+ * Runs one insert of level `codeLength` into commerce_region_month and returns how to select the
+ * rows it wrote. On SQLite those are one range of rowids (the table was emptied, so each insert
+ * appends), which the next level reads instead of scanning every row for its code length;
+ * PostgreSQL has no rowid and selects by code length.
+ */
+async function insertedRows(
+  trx: Knex.Transaction,
+  codeLength: number,
+  insert: () => Promise<unknown>,
+): Promise<{ where: string; bindings: number[] }> {
+  if (!isSqlite(trx)) {
+    await insert();
+    return { where: 'length(region_code) = ?', bindings: [codeLength] };
+  }
+  const last = async () => {
+    const rows = (await trx.raw('select max(rowid) as r from commerce_region_month')) as {
+      r: number | null;
+    }[];
+    return rows[0]?.r ?? 0;
+  };
+  const from = await last();
+  await insert();
+  return { where: 'rowid > ? and rowid <= ?', bindings: [from, await last()] };
 }
 
 /** Largest total a rollup count may reach: the GraphQL Int range its fields are answered in. */

@@ -58,33 +58,54 @@ function seasonFactor(month: string): number {
   return 1;
 }
 
-/** Synthetic monthly usage from the opening year (or 2019) to 2020-12. */
+/** What each usage month contributes whatever the auditorium: worked out once, not per row. */
+const MONTH_FACTORS = USAGE_MONTHS.map((month) => ({
+  month,
+  year: Number(month.slice(0, 4)),
+  season: seasonFactor(month),
+  growth: month.startsWith('2020') ? 1.1 : 1,
+}));
+
+/** Assisted sessions per month: the service that offers them and the most a month records. */
+const ASSISTED: [AuditoriumService, number][] = [
+  [AuditoriumService.MEDICAL_APPOINTMENT_HELP, 40],
+  [AuditoriumService.SOCIAL_INSURANCE_HELP, 25],
+  [AuditoriumService.E_GOVERNMENT_HELP, 25],
+  [AuditoriumService.ONLINE_PUBLIC_SERVICE_HELP, 20],
+];
+
+/**
+ * Synthetic monthly usage from the opening year (or 2019) to 2020-12. Each row draws from its
+ * own generator (`usage:<id>:<month>`): visits, then each assisted service the auditorium offers,
+ * in ASSISTED's order.
+ */
 export function usageRows(seed: number, a: SeededAuditorium): Record<string, unknown>[] {
   const profile = rngFor(seed, `usage-profile:${a.id}`);
   const base = intBetween(profile, 120, Math.max(200, a.seats * 3));
   const viewShare = a.services.includes(AuditoriumService.DIGITAL_LIBRARY_TERMINAL)
     ? 0.6 + profile()
     : 0.1 + profile() * 0.3;
-  const has = (s: AuditoriumService) => a.services.includes(s);
+  const maxima = ASSISTED.map(([s, max]) => (a.services.includes(s) ? max : -1));
   const rows: Record<string, unknown>[] = [];
-  for (const month of USAGE_MONTHS) {
-    if (a.yearOpened !== null && Number(month.slice(0, 4)) < a.yearOpened) continue;
+  for (const { month, year, season, growth } of MONTH_FACTORS) {
+    if (a.yearOpened !== null && year < a.yearOpened) continue;
     const random = rngFor(seed, `usage:${a.id}:${month}`);
-    const growth = month.startsWith('2020') ? 1.1 : 1;
-    const visits = Math.round(base * seasonFactor(month) * growth * (0.85 + random() * 0.3));
-    const assisted = (s: AuditoriumService, max: number) =>
-      has(s) ? intBetween(random, 0, max) : 0;
+    // Multiplied in this order: the rounding, and so the data, depend on it.
+    const visits = Math.round(base * season * growth * (0.85 + random() * 0.3));
+    const sessions = maxima.map((max) => (max < 0 ? 0 : intBetween(random, 0, max)));
     rows.push({
       auditorium_id: a.id,
       month,
       village_code: a.villageCode,
       visits,
       resource_views: Math.round(visits * viewShare),
-      medical_appointment_sessions: assisted(AuditoriumService.MEDICAL_APPOINTMENT_HELP, 40),
-      social_insurance_sessions: assisted(AuditoriumService.SOCIAL_INSURANCE_HELP, 25),
-      e_government_sessions: assisted(AuditoriumService.E_GOVERNMENT_HELP, 25),
-      other_assisted_sessions: assisted(AuditoriumService.ONLINE_PUBLIC_SERVICE_HELP, 20),
-      ...SYNTHETIC,
+      medical_appointment_sessions: sessions[0],
+      social_insurance_sessions: sessions[1],
+      e_government_sessions: sessions[2],
+      other_assisted_sessions: sessions[3],
+      provenance_kind: SYNTHETIC.provenance_kind,
+      provenance_source: SYNTHETIC.provenance_source,
+      provenance_note: SYNTHETIC.provenance_note,
       provenance_as_of: month,
     });
   }
