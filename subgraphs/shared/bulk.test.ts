@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/databases.js';
 import { BatchWriter, bulkUpsert, isSqlite, withDeferredIndexes } from './bulk.js';
 import { openDatabase, type EntityManager, type Orm } from './database.js';
+import { SeedWriters } from './seed-load.js';
 
 @Entity({ tableName: 'bulk_probe' })
 class BulkProbe {
@@ -120,6 +121,21 @@ describe('bulkUpsert', () => {
     await writer.flush();
     expect(flushed).toEqual([500, 1000, 1300]);
     expect((await all()).filter((r) => r.label?.startsWith('third'))).toHaveLength(1300);
+  });
+
+  it('SeedWriters answers a promise only for the push that fills a batch, and loses no row', async () => {
+    const em = orm.em.fork() as EntityManager;
+    const out = new SeedWriters(em, { bulk_probe: ['code'] }, 3);
+    const answers: boolean[] = [];
+    for (let i = 0; i < 7; i++) {
+      const p = out.push('bulk_probe', { code: `w${i}`, label: 'writers', flag: true });
+      answers.push(p !== undefined);
+      await p;
+    }
+    expect(answers).toEqual([false, false, true, false, false, true, false]);
+    expect((await all()).filter((r) => r.label === 'writers')).toHaveLength(6);
+    expect(await out.finish()).toEqual({ bulk_probe: 7 });
+    expect((await all()).filter((r) => r.label === 'writers')).toHaveLength(7);
   });
 
   it('loads an empty table with its indexes deferred inside a transaction, or leaves it untouched', async () => {

@@ -51,8 +51,13 @@ export class BatchWriter {
   ) {}
 
   async push(row: Record<string, unknown>): Promise<void> {
+    if (this.add(row)) await this.flush();
+  }
+
+  /** Adds a row without writing; true when the batch is full and should be flushed. */
+  add(row: Record<string, unknown>): boolean {
     this.rows.push(row);
-    if (this.rows.length >= this.batchSize) await this.flush();
+    return this.rows.length >= this.batchSize;
   }
 
   /**
@@ -60,10 +65,7 @@ export class BatchWriter {
    * national load adds tens of millions of rows, and every promise pays for async tracking).
    */
   async pushAll(rows: Iterable<Record<string, unknown>>): Promise<void> {
-    for (const row of rows) {
-      this.rows.push(row);
-      if (this.rows.length >= this.batchSize) await this.flush();
-    }
+    for (const row of rows) if (this.add(row)) await this.flush();
   }
 
   async flush(): Promise<number> {

@@ -96,8 +96,13 @@ export class SeedWriters {
     return w;
   }
 
-  async push(table: string, row: Record<string, unknown>): Promise<void> {
-    await this.writer(table).push(row);
+  /**
+   * Adds one row; a promise only when it filled a batch that is being written (await it before
+   * the next push). A load pushes millions of rows, and a promise per row is a cost of its own.
+   */
+  push(table: string, row: Record<string, unknown>): Promise<void> | undefined {
+    const w = this.writer(table);
+    return w.add(row) ? w.flush().then(() => undefined) : undefined;
   }
 
   async pushAll(table: string, rows: Record<string, unknown>[]): Promise<void> {

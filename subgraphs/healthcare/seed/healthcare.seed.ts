@@ -46,7 +46,7 @@ export async function seedHealthcare(orm: Orm, opts: SeedOptions): Promise<SeedR
         await generateRows(
           opts.seed,
           prefix,
-          async (table, row) => {
+          (table, row) => {
             if (table === 'facility') {
               // Opening hours set by a data steward survive a reseed.
               const k = keptHours.get(row.id as string);
@@ -63,8 +63,8 @@ export async function seedHealthcare(orm: Orm, opts: SeedOptions): Promise<SeedR
               table === 'assisted_booking_month' &&
               reportedMonths.has(`${String(row.point_id)}|${String(row.month)}`)
             )
-              return;
-            await out.push(table, row);
+              return undefined;
+            return out.push(table, row);
           },
           progress.tick,
         );

@@ -20,7 +20,7 @@ export type Table =
   | 'assisted_booking_month';
 
 /** Where generated rows go (the load's bulk writers). */
-export type Emit = (table: Table, row: Row) => Promise<void>;
+export type Emit = (table: Table, row: Row) => Promise<void> | undefined;
 
 /** Two hospitals per county (general and TCM): the set does not depend on the seed. */
 export const hospitalId = (county: string, n: 1 | 2) => `hosp-${county}-${n}`;
