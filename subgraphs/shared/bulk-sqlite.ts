@@ -37,7 +37,7 @@ const SQLITE_MAX_PARAMETERS = 999;
 const SQLITE_ROWS_PER_STATEMENT = 64;
 
 /**
- * The columns whose value is the same in every row of `chunk` (`===` after conversion): a
+ * The columns whose value is the same in every row of `chunk` (`===`, as given): a
  * statement binds each of them once, as a named parameter every row refers to, instead of once
  * per row. Seeded rows repeat their provenance in every row; binding a parameter is most of what
  * a row costs beyond SQLite's own work (docs/bench-seed.md).

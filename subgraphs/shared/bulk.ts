@@ -8,8 +8,8 @@ import { conflictClause, q } from './bulk-statements.js';
 import { sqliteHandle, sqliteUpsert } from './bulk-sqlite.js';
 
 /**
- * The bulk write path of the seeders: a prepared statement run per row on SQLite, COPY into a
- * temporary table then one INSERT … SELECT on PostgreSQL. Rows already present (by
+ * The bulk write path of the seeders: multi-row prepared statements on SQLite (bulk-sqlite.ts),
+ * COPY into a temporary table then one INSERT … SELECT on PostgreSQL. Rows already present (by
  * `conflictKeys`) are updated, so a reload leaves the same row count and a reseed replaces
  * synthetic values. Rows use snake_case column names; all rows have the same columns. Called
  * with the EntityManager of `em.transactional(...)`, it joins that transaction; otherwise each
