@@ -7,6 +7,7 @@ import type {
 } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import type { EntityManager } from './database.js';
+import { plainRowMapper } from './plain-rows.js';
 
 /**
  * A request-scoped loader for one row per key: `batch` issues one `IN (...)` query; rows are
@@ -49,13 +50,14 @@ export interface FindInOptions<T> {
 /**
  * The entities whose `prop` is one of `keys` (and that match `options.where`): what
  * `em.find(entity, { [prop]: { $in: keys }, ...where }, { orderBy })` answers, without building
- * the query each time. The statement is written here from the entity's metadata (its table and
- * column names) and sent through MikroORM's own connection — the same counters, metrics, trace
- * spans and read replicas as any other read — and its rows are mapped and hydrated as `em.find`
- * does it (the driver's `mapResult`, then the entity factory merging into the identity map:
- * column names, booleans, JSON, embeddables). Inside a transaction it is `em.find` itself, which
- * flushes pending changes first. Under load, building the query was about 14 % of a subgraph's CPU
- * for one of these reads (bench/notes.md).
+ * the query each time and, for a read, without MikroORM's hydration. The statement is written
+ * here from the entity's metadata (its table and column names) and sent through MikroORM's own
+ * connection — the same counters, metrics, trace spans and read replicas as any other read. Its
+ * rows become instances of the entity's class by {@link plainRowMapper} (the values hydration
+ * gives, but not managed: no identity map, no snapshot — about 8 µs a row less), or by the
+ * entity factory where the entity has no plain mapper. Inside a transaction (a write) it is
+ * `em.find` itself, which flushes pending changes first and answers managed entities. Under load,
+ * building the query was about 14 % of a subgraph's CPU for one of these reads (bench/notes.md).
  */
 export async function findIn<T extends object>(
   em: EntityManager,
@@ -90,12 +92,15 @@ export async function findIn<T extends object>(
   }
   if (options.orderBy) sql += ` order by ${column(options.orderBy)}`;
   const rows = await em.getConnection('read').execute<EntityDictionary<T>[]>(sql, params, 'all');
+  const plain = plainRowMapper(meta, platform);
   const factory = em.getEntityFactory();
   const driver = em.getDriver();
-  return rows.map((row) =>
-    factory.create(entity, driver.mapResult(row, meta) as EntityData<T>, {
-      merge: true,
-      convertCustomTypes: true,
-    }),
+  return rows.map(
+    (row) =>
+      plain?.(row as Record<string, unknown>) ??
+      factory.create(entity, driver.mapResult(row, meta) as EntityData<T>, {
+        merge: true,
+        convertCustomTypes: true,
+      }),
   );
 }

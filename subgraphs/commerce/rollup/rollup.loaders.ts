@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
 import { findIn, groupLoader, rowLoader } from '../../shared/loaders.js';
+import { mapRow } from '../../shared/plain-rows.js';
 import { CommerceRegion, CommerceRegionStore } from './rollup.entity.js';
 
 export interface RegionSalesKey {
@@ -171,7 +172,7 @@ export function createRollupLoaders(em: EntityManager) {
           }
           const rows = await em.execute<Record<string, unknown>[]>(query.orderBy('r.region_code'));
           for (const row of rows) {
-            const region = em.map(CommerceRegion, row);
+            const region = mapRow(em, CommerceRegion, row);
             const child: ChildRow = {
               regionCode: region.regionCode,
               parentCode: region.parentCode!,

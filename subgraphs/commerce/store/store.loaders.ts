@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
 import { findIn, rowLoader } from '../../shared/loaders.js';
+import { mapRow } from '../../shared/plain-rows.js';
 import { StoreMonthlySales } from '../sales/sales.entity.js';
 import { OnlineStore } from './store.entity.js';
 
@@ -59,7 +60,7 @@ function storePages(em: EntityManager, column: 'village_code' | 'enterprise_id')
         for (const row of rows) {
           const owner = row[column] as string;
           const page = pages.get(owner) ?? { rows: [], total: Number(row.total) };
-          page.rows.push(em.map(OnlineStore, row));
+          page.rows.push(mapRow(em, OnlineStore, row));
           pages.set(owner, page);
         }
         // Owners whose stores all precede the cursor still have a total.

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
 import { findIn, groupLoader, rowLoader } from '../../shared/loaders.js';
+import { mapRow } from '../../shared/plain-rows.js';
 import { groupKeys } from '../common/group-keys.js';
 import { AuditoriumEvent } from '../event/auditorium-event.entity.js';
 import { DigitalResource } from '../resource/digital-resource.entity.js';
@@ -45,7 +46,7 @@ export function createAuditoriumLoaders(em: EntityManager) {
         // The same resource may serve many auditoriums: pair it with the link, not mutate it.
         return rows.map(({ link_auditorium_id, ...row }) => ({
           auditoriumId: link_auditorium_id as string,
-          resource: em.map(DigitalResource, row),
+          resource: mapRow(em, DigitalResource, row),
         }));
       },
       (pair) => pair.auditoriumId,
@@ -114,7 +115,7 @@ export function createAuditoriumLoaders(em: EntityManager) {
           for (const row of rows) {
             const { rn, ...columns } = row;
             void rn;
-            const event = em.map(AuditoriumEvent, columns);
+            const event = mapRow(em, AuditoriumEvent, columns);
             const key = `${event.auditoriumId}|${limit}|${after ?? ''}`;
             pages.set(key, [...(pages.get(key) ?? []), event]);
           }

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
 import { findIn, groupLoader, rowLoader } from '../../shared/loaders.js';
+import { mapRow } from '../../shared/plain-rows.js';
 import type { MonthRange } from '../assistance/assistance.loaders.js';
 import { RegionBookingRollup, RegionHealthcareRollup } from './rollup.entity.js';
 
@@ -58,7 +59,7 @@ export function createRegionLoaders(em: EntityManager) {
               .andWhere(knex.raw(`length(region_code) = ${childLength}`))
               .orderBy('region_code'),
           );
-          rows.push(...found.map((r) => em.map(RegionHealthcareRollup, r)));
+          rows.push(...found.map((r) => mapRow(em, RegionHealthcareRollup, r)));
         }
         return rows;
       },
