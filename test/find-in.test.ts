@@ -1,7 +1,8 @@
 import type { EntityClass } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommerceRegion } from '../subgraphs/commerce/rollup/rollup.entity.js';
-import { Enterprise } from '../subgraphs/commerce/enterprise/enterprise.entity.js';
+import { CommerceRegion, CommerceRegionStore } from '../subgraphs/commerce/rollup/rollup.entity.js';
+import { Enterprise, EnterpriseYear } from '../subgraphs/commerce/enterprise/enterprise.entity.js';
+import { StoreMonthlySales } from '../subgraphs/commerce/sales/sales.entity.js';
 import { EcommercePark } from '../subgraphs/commerce/park/park.entity.js';
 import { ServicePoint } from '../subgraphs/commerce/service-point/service-point.entity.js';
 import { OnlineStore } from '../subgraphs/commerce/store/store.entity.js';
@@ -10,11 +11,15 @@ import { DigitalResource } from '../subgraphs/culture/resource/digital-resource.
 import { RegionCultureRollup } from '../subgraphs/culture/rollup/rollup.entity.js';
 import { VillageAccess } from '../subgraphs/healthcare/access/village-access.entity.js';
 import { AssistancePoint } from '../subgraphs/healthcare/assistance/assistance-point.entity.js';
+import { AssistedBookingMonth } from '../subgraphs/healthcare/assistance/assisted-booking.entity.js';
 import { Facility, FacilityLevel } from '../subgraphs/healthcare/facility/facility.entity.js';
-import { RegionHealthcareRollup } from '../subgraphs/healthcare/rollup/rollup.entity.js';
+import {
+  RegionBookingRollup,
+  RegionHealthcareRollup,
+} from '../subgraphs/healthcare/rollup/rollup.entity.js';
 import { TelemedicineLink } from '../subgraphs/healthcare/telemedicine/telemedicine-link.entity.js';
 import { Region } from '../subgraphs/places/region/region.entity.js';
-import { Village } from '../subgraphs/places/village/village.entity.js';
+import { Village, VillageKind } from '../subgraphs/places/village/village.entity.js';
 import type { EntityManager } from '../subgraphs/shared/database.js';
 import { findIn } from '../subgraphs/shared/loaders.js';
 import { mapRow, plainRowMapper } from '../subgraphs/shared/plain-rows.js';
@@ -30,14 +35,32 @@ import { bootSubgraph, type BootedSubgraph } from './support/subgraph.js';
 interface Case {
   entity: EntityClass<object>;
   prop: string;
-  options?: { where?: Record<string, string>; orderBy?: string };
+  options?: {
+    where?: Record<string, string>;
+    between?: { prop: string; from: string; to: string };
+    orderBy?: string | string[];
+  };
 }
+
+/** The conditions of a case besides the keys, as em.find takes them. */
+const conditions = (c: Case) => ({
+  ...c.options?.where,
+  ...(c.options?.between && {
+    [c.options.between.prop]: { $gte: c.options.between.from, $lte: c.options.between.to },
+  }),
+});
+const MONTHS = { prop: 'month', from: '2020-03', to: '2020-08' };
 
 const CASES: Record<string, Case[]> = {
   places: [
     { entity: Village, prop: 'code' },
     { entity: Region, prop: 'code' },
     { entity: Region, prop: 'parentCode', options: { orderBy: 'code' } },
+    {
+      entity: Village,
+      prop: 'countyCode',
+      options: { where: { kind: VillageKind.RURAL_VILLAGE }, orderBy: 'code' },
+    },
   ],
   culture: [
     { entity: Auditorium, prop: 'id' },
@@ -56,12 +79,37 @@ const CASES: Record<string, Case[]> = {
     { entity: TelemedicineLink, prop: 'facilityId', options: { orderBy: 'partnerId' } },
     { entity: RegionHealthcareRollup, prop: 'regionCode' },
     { entity: AssistancePoint, prop: 'villageCode', options: { orderBy: 'id' } },
+    {
+      entity: AssistedBookingMonth,
+      prop: 'pointId',
+      options: { between: MONTHS, orderBy: ['pointId', 'month'] },
+    },
+    {
+      entity: RegionBookingRollup,
+      prop: 'regionCode',
+      options: { between: MONTHS, orderBy: ['regionCode', 'month'] },
+    },
   ],
   commerce: [
     { entity: Enterprise, prop: 'villageCode', options: { orderBy: 'id' } },
     { entity: Enterprise, prop: 'parkId', options: { orderBy: 'id' } },
     { entity: EcommercePark, prop: 'id' },
     { entity: ServicePoint, prop: 'villageCode', options: { orderBy: 'id' } },
+    {
+      entity: EnterpriseYear,
+      prop: 'enterpriseId',
+      options: { orderBy: ['enterpriseId', 'year'] },
+    },
+    {
+      entity: CommerceRegionStore,
+      prop: 'regionCode',
+      options: { orderBy: ['platform', 'category'] },
+    },
+    {
+      entity: StoreMonthlySales,
+      prop: 'storeId',
+      options: { between: MONTHS, orderBy: ['storeId', 'month'] },
+    },
     { entity: CommerceRegion, prop: 'regionCode' },
     { entity: OnlineStore, prop: 'id' },
   ],
@@ -108,8 +156,10 @@ for (const [name, cases] of Object.entries(CASES)) {
           'no-such-key',
         ];
         expect(keys.length).toBeGreaterThan(1);
-        const where = { [c.prop]: { $in: keys }, ...c.options?.where };
-        const orderBy = c.options?.orderBy ? { [c.options.orderBy]: 'asc' as const } : undefined;
+        const where = { [c.prop]: { $in: keys }, ...conditions(c) };
+        const orderBy = c.options?.orderBy
+          ? Object.fromEntries([c.options.orderBy].flat().map((o) => [o, 'asc' as const]))
+          : undefined;
         const expected = plain(await em().find(c.entity, where, { orderBy }));
         booted.sql.reset();
         const actual = plain(
@@ -146,7 +196,7 @@ for (const [name, cases] of Object.entries(CASES)) {
       for (const c of cases) {
         const meta = fork.getMetadata().get(c.entity.name);
         expect(plainRowMapper(meta, fork.getPlatform()), c.entity.name).not.toBeNull();
-        const filter = { [c.prop]: { $ne: null }, ...c.options?.where };
+        const filter = { [c.prop]: { $ne: null }, ...conditions(c) };
         const [some] = await fork.find(c.entity, filter, { limit: 1 });
         fork.clear();
         const key = (some as Record<string, string>)[c.prop];

@@ -41,15 +41,19 @@ export function groupLoader<K extends string | number, V>(
   });
 }
 
-/** Further conditions of {@link findIn}: equalities and the order of the rows. */
+/** Further conditions of {@link findIn}: equalities, one inclusive range, the order of the rows. */
 export interface FindInOptions<T> {
   where?: Partial<Record<keyof T & string, string | number | boolean>>;
-  orderBy?: keyof T & string;
+  /** `from <= prop <= to` (e.g. a month range). */
+  between?: { prop: keyof T & string; from: string | number; to: string | number };
+  /** Ascending, by these properties in turn. */
+  orderBy?: (keyof T & string) | (keyof T & string)[];
 }
 
 /**
- * The entities whose `prop` is one of `keys` (and that match `options.where`): what
- * `em.find(entity, { [prop]: { $in: keys }, ...where }, { orderBy })` answers, without building
+ * The entities whose `prop` is one of `keys` (and that match `options`): what
+ * `em.find(entity, { [prop]: { $in: keys }, ...where, [between.prop]: { $gte: from, $lte: to } },
+ * { orderBy })` answers, without building
  * the query each time and, for a read, without MikroORM's hydration. The statement is written
  * here from the entity's metadata (its table and column names) and sent through MikroORM's own
  * connection — the same counters, metrics, trace spans and read replicas as any other read. Its
@@ -68,11 +72,19 @@ export async function findIn<T extends object>(
 ): Promise<T[]> {
   if (keys.length === 0) return [];
   // Inside a transaction (a write), em.find: it flushes pending changes before it reads.
+  const orderBy = options.orderBy === undefined ? [] : [options.orderBy].flat();
+  const { between } = options;
   if (em.getTransactionContext())
     return em.find(
       entity,
-      { [prop]: { $in: [...keys] }, ...options.where } as FilterQuery<T>,
-      options.orderBy ? { orderBy: { [options.orderBy]: 'asc' } as OrderDefinition<T> } : {},
+      {
+        [prop]: { $in: [...keys] },
+        ...options.where,
+        ...(between && { [between.prop]: { $gte: between.from, $lte: between.to } }),
+      } as FilterQuery<T>,
+      orderBy.length
+        ? { orderBy: Object.fromEntries(orderBy.map((o) => [o, 'asc'])) as OrderDefinition<T> }
+        : {},
     );
   const meta = em.getMetadata().get<T>(entity.name);
   const platform = em.getPlatform();
@@ -90,7 +102,11 @@ export async function findIn<T extends object>(
     sql += ` and ${column(name)} = ?`;
     params.push(value);
   }
-  if (options.orderBy) sql += ` order by ${column(options.orderBy)}`;
+  if (between) {
+    sql += ` and ${column(between.prop)} >= ? and ${column(between.prop)} <= ?`;
+    params.push(between.from, between.to);
+  }
+  if (orderBy.length) sql += ` order by ${orderBy.map(column).join(', ')}`;
   const rows = await em.getConnection('read').execute<EntityDictionary<T>[]>(sql, params, 'all');
   const plain = plainRowMapper(meta, platform);
   const factory = em.getEntityFactory();

@@ -21,11 +21,7 @@ export function createEnterpriseLoaders(em: EntityManager) {
     ),
     enterpriseYears: groupLoader<string, EnterpriseYear>(
       (ids) =>
-        em.find(
-          EnterpriseYear,
-          { enterpriseId: { $in: [...ids] } },
-          { orderBy: { enterpriseId: 'asc', year: 'asc' } },
-        ),
+        findIn(em, EnterpriseYear, 'enterpriseId', ids, { orderBy: ['enterpriseId', 'year'] }),
       (y) => y.enterpriseId,
     ),
     parkById: rowLoader<string, EcommercePark>(

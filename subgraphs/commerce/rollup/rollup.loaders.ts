@@ -49,11 +49,9 @@ export function createRollupLoaders(em: EntityManager) {
     ),
     regionStores: groupLoader<string, CommerceRegionStore>(
       (codes) =>
-        em.find(
-          CommerceRegionStore,
-          { regionCode: { $in: [...codes] } },
-          { orderBy: { platform: 'asc', category: 'asc' } },
-        ),
+        findIn(em, CommerceRegionStore, 'regionCode', codes, {
+          orderBy: ['platform', 'category'],
+        }),
       (r) => r.regionCode,
     ),
     regionSales: new DataLoader<RegionSalesKey, SalesTotal, string>(

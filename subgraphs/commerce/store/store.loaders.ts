@@ -107,10 +107,12 @@ export function createStoreLoaders(em: EntityManager) {
         const out = new Map<string, StoreMonthlySales[]>();
         for (const group of ranges.values()) {
           const { from, to } = group[0];
-          const rows = await em.find(
+          const rows = await findIn(
+            em,
             StoreMonthlySales,
-            { storeId: { $in: group.map((k) => k.storeId) }, month: { $gte: from, $lte: to } },
-            { orderBy: { storeId: 'asc', month: 'asc' } },
+            'storeId',
+            group.map((k) => k.storeId),
+            { between: { prop: 'month', from, to }, orderBy: ['storeId', 'month'] },
           );
           for (const r of rows) {
             const key = `${r.storeId}|${from}|${to}`;

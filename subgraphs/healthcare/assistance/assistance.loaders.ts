@@ -27,11 +27,10 @@ export function createAssistanceLoaders(em: EntityManager) {
       if (!loader) {
         loader = groupLoader<string, AssistedBookingMonth>(
           (ids) =>
-            em.find(
-              AssistedBookingMonth,
-              { pointId: { $in: [...ids] }, month: { $gte: range.from, $lte: range.to } },
-              { orderBy: { pointId: 1, month: 1 } },
-            ),
+            findIn(em, AssistedBookingMonth, 'pointId', ids, {
+              between: { prop: 'month', ...range },
+              orderBy: ['pointId', 'month'],
+            }),
           (b) => b.pointId,
         );
         byRange.set(key, loader);

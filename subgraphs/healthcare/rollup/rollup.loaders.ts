@@ -28,11 +28,10 @@ export function createRegionLoaders(em: EntityManager) {
       if (!loader) {
         loader = groupLoader<string, RegionBookingRollup>(
           (codes) =>
-            em.find(
-              RegionBookingRollup,
-              { regionCode: { $in: [...codes] }, month: { $gte: range.from, $lte: range.to } },
-              { orderBy: { regionCode: 1, month: 1 } },
-            ),
+            findIn(em, RegionBookingRollup, 'regionCode', codes, {
+              between: { prop: 'month', ...range },
+              orderBy: ['regionCode', 'month'],
+            }),
           (r) => r.regionCode,
         );
         byRange.set(key, loader);

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
+import { findIn } from '../../shared/loaders.js';
 import { Village, VillageKind } from '../village/village.entity.js';
 import type { IndexInputs } from './index.externals.js';
 
@@ -27,11 +28,10 @@ export function createIndexLoaders(em: EntityManager) {
         const group = codes.filter((c) => c.length === length);
         if (group.length === 0) continue;
         const column = COLUMN[length];
-        const rows = await em.find(
-          Village,
-          { [column]: { $in: group }, kind: VillageKind.RURAL_VILLAGE },
-          { orderBy: { code: 'asc' } },
-        );
+        const rows = await findIn(em, Village, column, group, {
+          where: { kind: VillageKind.RURAL_VILLAGE },
+          orderBy: 'code',
+        });
         for (const v of rows) byRegion.set(v[column], [...(byRegion.get(v[column]) ?? []), v]);
       }
       return codes.map((c) => byRegion.get(c) ?? []);
