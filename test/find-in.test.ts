@@ -7,6 +7,7 @@ import { EcommercePark } from '../subgraphs/commerce/park/park.entity.js';
 import { ServicePoint } from '../subgraphs/commerce/service-point/service-point.entity.js';
 import { OnlineStore } from '../subgraphs/commerce/store/store.entity.js';
 import { Auditorium } from '../subgraphs/culture/auditorium/auditorium.entity.js';
+import { AuditoriumMonthlyUsage } from '../subgraphs/culture/usage/auditorium-usage.entity.js';
 import { DigitalResource } from '../subgraphs/culture/resource/digital-resource.entity.js';
 import { RegionCultureRollup } from '../subgraphs/culture/rollup/rollup.entity.js';
 import { VillageAccess } from '../subgraphs/healthcare/access/village-access.entity.js';
@@ -66,6 +67,11 @@ const CASES: Record<string, Case[]> = {
     { entity: Auditorium, prop: 'id' },
     { entity: Auditorium, prop: 'villageCode' },
     { entity: DigitalResource, prop: 'id' },
+    {
+      entity: AuditoriumMonthlyUsage,
+      prop: 'auditoriumId',
+      options: { between: MONTHS, orderBy: ['auditoriumId', 'month'] },
+    },
     { entity: RegionCultureRollup, prop: 'regionCode' },
   ],
   healthcare: [

@@ -56,13 +56,15 @@ export function createAuditoriumLoaders(em: EntityManager) {
       async (keys) => {
         const byId = new Map<string, AuditoriumMonthlyUsage[]>();
         for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
-          const rows = await em.find(
+          const rows = await findIn(
+            em,
             AuditoriumMonthlyUsage,
+            'auditoriumId',
+            group.map((k) => k.auditoriumId),
             {
-              auditoriumId: { $in: group.map((k) => k.auditoriumId) },
-              month: { $gte: group[0].from, $lte: group[0].to },
+              between: { prop: 'month', from: group[0].from, to: group[0].to },
+              orderBy: ['auditoriumId', 'month'],
             },
-            { orderBy: { auditoriumId: 'asc', month: 'asc' } },
           );
           for (const row of rows) {
             const key = `${row.auditoriumId}|${group[0].from}|${group[0].to}`;

@@ -54,9 +54,7 @@ export function createResourceLoaders(em: EntityManager) {
               .where('rn', '<=', limit + 1),
           );
           const auditoriums = links.length
-            ? await em.find(Auditorium, {
-                id: { $in: [...new Set(links.map((l) => l.auditorium_id))] },
-              })
+            ? await findIn(em, Auditorium, 'id', [...new Set(links.map((l) => l.auditorium_id))])
             : [];
           const byId = new Map(auditoriums.map((a) => [a.id, a]));
           links.sort((a, b) => (a.auditorium_id < b.auditorium_id ? -1 : 1));
