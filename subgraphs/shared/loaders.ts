@@ -53,8 +53,8 @@ export interface FindInOptions<T> {
 /**
  * The entities whose `prop` is one of `keys` (and that match `options`): what
  * `em.find(entity, { [prop]: { $in: keys }, ...where, [between.prop]: { $gte: from, $lte: to } },
- * { orderBy })` answers, without building
- * the query each time and, for a read, without MikroORM's hydration. The statement is written
+ * { orderBy })` answers, without building the query each time and, for a read, without
+ * MikroORM's hydration. The statement is written
  * here from the entity's metadata (its table and column names) and sent through MikroORM's own
  * connection — the same counters, metrics, trace spans and read replicas as any other read. Its
  * rows become instances of the entity's class by {@link plainRowMapper} (the values hydration
@@ -71,9 +71,9 @@ export async function findIn<T extends object>(
   options: FindInOptions<T> = {},
 ): Promise<T[]> {
   if (keys.length === 0) return [];
-  // Inside a transaction (a write), em.find: it flushes pending changes before it reads.
   const orderBy = options.orderBy === undefined ? [] : [options.orderBy].flat();
   const { between } = options;
+  // Inside a transaction (a write), em.find: it flushes pending changes before it reads.
   if (em.getTransactionContext())
     return em.find(
       entity,
