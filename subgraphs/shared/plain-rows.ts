@@ -34,12 +34,13 @@ const mappers = new WeakMap<EntityMetadata, RowMapper<unknown> | null>();
  * A mapper from raw rows to instances of `meta`'s class that are not managed by MikroORM: no
  * hydration, no identity map, no change-tracking snapshot. It is for rows read only to be
  * answered (the request-scoped loaders); a row that is to be changed goes through `em.find` in a
- * transaction. The values are those MikroORM's own hydration gives, converted the same way (its
- * result mapper and hydrator: a null column is null, a boolean column `!!value`, a custom type such as JSON or bigint its `convertToJSValue`, an
- * embeddable an instance of its class, or null when nullable and every column of it is null);
- * `test/find-in.test.ts` holds every entity the loaders read to that, row by row. An entity with anything else (relations, dates, discriminators,
- * constructors MikroORM must run, `onInit` hooks) has no plain mapper: the answer is `null` and
- * the caller hydrates as before.
+ * transaction. The values are those MikroORM's own result mapper and hydrator give: a null column
+ * is null, a boolean column `!!value`, a custom type such as JSON or bigint its
+ * `convertToJSValue`, an embeddable an instance of its class (or null when it is nullable and
+ * every column of it is null). `test/find-in.test.ts` holds every entity of every subgraph to
+ * that, row by row. An entity with anything else (relations, dates, scalar references,
+ * discriminators, constructors MikroORM must run, `onInit`/`onLoad` hooks) has no plain mapper:
+ * the answer is `null` and the caller hydrates as before.
  */
 export function plainRowMapper<T>(
   meta: EntityMetadata<T>,
@@ -104,6 +105,13 @@ function build<T>(meta: EntityMetadata<T>, platform: Platform): RowMapper<T> | n
   };
 }
 
+/**
+ * A prototype between the class's and the instances': MikroORM puts a setter for each property
+ * on the class's prototype (its change tracking, which builds the entity's helper on the first
+ * write); a writable data property of the same name in between shadows it, so a plain write
+ * makes an own property and nothing else. The class stays on the chain (`instanceof`, its
+ * getters and methods, `constructor`).
+ */
 function shadowed(prototype: object, fields: { name: string }[]): object {
   const between = Object.create(prototype) as object;
   for (const { name } of fields)
