@@ -197,6 +197,30 @@ for (const [name, cases] of Object.entries(CASES)) {
         .catch((err: Error) => expect(err.message).toBe('roll back'));
     });
 
+    it('answers every case inside a transaction with managed entities, as em.find does', async () => {
+      await em()
+        .transactional(async (tx) => {
+          for (const c of cases) {
+            const filter = { [c.prop]: { $ne: null }, ...conditions(c) };
+            const some = await tx.find(c.entity, filter, { limit: 20 });
+            const keys = [...new Set(some.map((r) => (r as Record<string, string>)[c.prop]))];
+            const rows = await findIn(
+              tx as EntityManager,
+              c.entity,
+              c.prop as never,
+              keys,
+              c.options as never,
+            );
+            expect(rows.length, c.entity.name).toBeGreaterThan(0);
+            // Managed: the very objects the transaction's identity map holds.
+            const managed = tx.getUnitOfWork().getIdentityMap().values();
+            for (const row of rows) expect(managed).toContain(row);
+          }
+          throw new Error('roll back');
+        })
+        .catch((err: Error) => expect(err.message).toBe('roll back'));
+    });
+
     it('maps every entity it reads without hydration, and leaves nothing managed', async () => {
       const fork = em();
       for (const c of cases) {
