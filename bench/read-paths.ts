@@ -7,7 +7,8 @@
  *
  *   npm run bench:reads -- [--scope 331124] [--reads 1000]
  */
-import type { EntityClass, FilterQuery } from '@mikro-orm/core';
+import type { BaseContext } from '@apollo/server';
+import type { EntityClass } from '@mikro-orm/core';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -21,7 +22,8 @@ import { healthcareSubgraph } from '../subgraphs/healthcare/index.js';
 import { placesSubgraph } from '../subgraphs/places/index.js';
 import { Village } from '../subgraphs/places/village/village.entity.js';
 import type { EntityManager } from '../subgraphs/shared/database.js';
-import { findIn, type FindInOptions } from '../subgraphs/shared/loaders.js';
+import { asEmFind, findIn, type FindInOptions } from '../subgraphs/shared/loaders.js';
+import type { SubgraphDefinition } from '../subgraphs/shared/subgraph.js';
 import { bootSubgraph } from '../test/support/subgraph.js';
 import { fixed, markdownTable } from './stats.js';
 
@@ -29,7 +31,7 @@ const MONTHS = { prop: 'month', from: '2020-01', to: '2020-12' } as const;
 
 interface Shape {
   label: string;
-  def: typeof placesSubgraph;
+  def: SubgraphDefinition<BaseContext>;
   entity: EntityClass<object>;
   prop: string;
   /** The keys to read: a column of the entity's table. */
@@ -47,14 +49,14 @@ const SHAPES: Shape[] = [
   },
   {
     label: 'auditorium by village',
-    def: cultureSubgraph as never,
+    def: cultureSubgraph,
     entity: Auditorium,
     prop: 'villageCode',
     keyColumn: 'village_code',
   },
   {
     label: 'region bookings, 12 months',
-    def: healthcareSubgraph as never,
+    def: healthcareSubgraph,
     entity: RegionBookingRollup,
     prop: 'regionCode',
     keyColumn: 'region_code',
@@ -62,29 +64,20 @@ const SHAPES: Shape[] = [
   },
   {
     label: 'store by id',
-    def: commerceSubgraph as never,
+    def: commerceSubgraph,
     entity: OnlineStore,
     prop: 'id',
     keyColumn: 'id',
   },
   {
     label: 'store sales, 12 months',
-    def: commerceSubgraph as never,
+    def: commerceSubgraph,
     entity: StoreMonthlySales,
     prop: 'storeId',
     keyColumn: 'store_id',
     options: { between: MONTHS, orderBy: ['storeId', 'month'] },
   },
 ];
-
-/** What em.find is asked for the same read. */
-function emFind(em: EntityManager, s: Shape, keys: string[]) {
-  const where: Record<string, unknown> = { [s.prop]: { $in: keys }, ...s.options?.where };
-  const between = s.options?.between;
-  if (between) where[between.prop] = { $gte: between.from, $lte: between.to };
-  const orderBy = [s.options?.orderBy ?? []].flat().map((o) => ({ [o]: 'asc' as const }));
-  return em.find(s.entity, where as FilterQuery<object>, { orderBy });
-}
 
 interface Timing {
   label: string;
@@ -94,7 +87,7 @@ interface Timing {
 }
 
 async function measure(s: Shape, scope: string, reads: number): Promise<Timing> {
-  const booted = await bootSubgraph(s.def as never, { scopes: [scope] });
+  const booted = await bootSubgraph(s.def, { scopes: [scope] });
   try {
     const orm = booted.started.orm;
     const meta = orm.em.getMetadata().get(s.entity.name);
@@ -112,7 +105,8 @@ async function measure(s: Shape, scope: string, reads: number): Promise<Timing> 
     );
     if (sets.length === 0) throw new Error(`${s.label}: no keys in scope ${scope}`);
     const ways = {
-      emFind: (em: EntityManager, k: string[]) => emFind(em, s, k),
+      emFind: (em: EntityManager, k: string[]) =>
+        em.find(s.entity, ...asEmFind(s.prop as never, k, s.options as never)),
       findIn: (em: EntityManager, k: string[]) =>
         findIn(em, s.entity, s.prop as never, k, s.options as never),
     };

@@ -50,6 +50,29 @@ export interface FindInOptions<T> {
   orderBy?: (keyof T & string) | (keyof T & string)[];
 }
 
+const orderColumns = <T>(options: FindInOptions<T>) =>
+  options.orderBy === undefined ? [] : [options.orderBy].flat();
+
+/** The `em.find` arguments that ask what {@link findIn} answers. */
+export function asEmFind<T extends object>(
+  prop: keyof T & string,
+  keys: readonly (string | number)[],
+  options: FindInOptions<T> = {},
+): [FilterQuery<T>, { orderBy?: OrderDefinition<T> }] {
+  const { between } = options;
+  const orderBy = orderColumns(options);
+  return [
+    {
+      [prop]: { $in: [...keys] },
+      ...options.where,
+      ...(between && { [between.prop]: { $gte: between.from, $lte: between.to } }),
+    } as FilterQuery<T>,
+    orderBy.length
+      ? { orderBy: Object.fromEntries(orderBy.map((o) => [o, 'asc'])) as OrderDefinition<T> }
+      : {},
+  ];
+}
+
 /**
  * The entities whose `prop` is one of `keys` (and that match `options`): what
  * `em.find(entity, { [prop]: { $in: keys }, ...where, [between.prop]: { $gte: from, $lte: to } },
@@ -71,21 +94,10 @@ export async function findIn<T extends object>(
   options: FindInOptions<T> = {},
 ): Promise<T[]> {
   if (keys.length === 0) return [];
-  const orderBy = options.orderBy === undefined ? [] : [options.orderBy].flat();
-  const { between } = options;
   // Inside a transaction (a write), em.find: it flushes pending changes before it reads.
-  if (em.getTransactionContext())
-    return em.find(
-      entity,
-      {
-        [prop]: { $in: [...keys] },
-        ...options.where,
-        ...(between && { [between.prop]: { $gte: between.from, $lte: between.to } }),
-      } as FilterQuery<T>,
-      orderBy.length
-        ? { orderBy: Object.fromEntries(orderBy.map((o) => [o, 'asc'])) as OrderDefinition<T> }
-        : {},
-    );
+  if (em.getTransactionContext()) return em.find(entity, ...asEmFind(prop, keys, options));
+  const orderBy = orderColumns(options);
+  const { between } = options;
   const meta = em.getMetadata().get<T>(entity.name);
   const platform = em.getPlatform();
   const column = (name: string) => {
