@@ -29,7 +29,30 @@ const DECLARED_IN: [RegExp, RegExp, string][] = [
   [/@InputType\(/, /\.inputs\.ts$/, 'input types in .inputs.ts'],
   [/@Mutation\(/, /\.mutations\.ts$/, 'mutations in .mutations.ts'],
   [/^@Resolver\(/m, /\.(resolver|mutations)\.ts$/, 'resolvers in .resolver.ts or .mutations.ts'],
-  [/@Query\(/, /\.resolver\.ts$/, 'queries in .resolver.ts'],
+  [/@(Connection)?Query\(/, /\.resolver\.ts$/, 'queries in .resolver.ts'],
+];
+
+/**
+ * What every subgraph declares alike through subgraphs/shared, so that the same argument reads
+ * and is costed the same everywhere: [what a file may not write itself, what to use instead,
+ * files with a reason of their own].
+ */
+const SHARED_DECLARATIONS: [RegExp, string, string[]][] = [
+  [
+    /@Arg\('(first|after)'/,
+    'paging arguments: PageArgs or FirstArg (shared/pagination.ts)',
+    // The change feed pages by up to 1,000 changes, not by the shared page size.
+    ['places/changes/change-feed.resolver.ts'],
+  ],
+  [/@Arg\('(from|to)'/, 'month arguments: MonthArg (shared/arguments.ts)', []],
+  [/@Arg\('by'/, "a ranking's figure: RankByArg (shared/ranking.ts)", []],
+  [
+    /_LIST_SIZE\b/,
+    'connection and ranking fields: ConnectionQuery, ConnectionField, RankingField',
+    // The index rankings are nullable and computed from inputs the gateway sends, not weighed
+    // as rollup reads (RankingField's @cost).
+    ['places/digital-index/index.resolver.ts'],
+  ],
 ];
 
 function sourceFiles(dir: string): string[] {
@@ -71,6 +94,18 @@ describe('every domain subgraph has the same shape', () => {
       }
     }
     expect(misplaced).toEqual([]);
+  });
+
+  it.each([...DOMAINS, 'places'])('%s declares shared arguments and fields the shared way', (d) => {
+    const own: string[] = [];
+    for (const file of sourceFiles(join(ROOT, d))) {
+      const text = readFileSync(file, 'utf8');
+      const name = relative(ROOT, file);
+      for (const [declaration, instead, exempt] of SHARED_DECLARATIONS) {
+        if (declaration.test(text) && !exempt.includes(name)) own.push(`${name}: ${instead}`);
+      }
+    }
+    expect(own).toEqual([]);
   });
 
   it('names no file with a singular role (.mutation.ts, .input.ts, .loader.ts, .type.ts)', () => {

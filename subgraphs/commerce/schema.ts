@@ -5,12 +5,7 @@ import {
   EnterpriseYearResolver,
   resolveEnterpriseReference,
 } from './enterprise/enterprise.resolver.js';
-import {
-  RegionCommerceIndexInputResolver,
-  RegionCommerceIndexResolver,
-  VillageCommerceIndexInputResolver,
-  VillageCommerceIndexResolver,
-} from './index-components/commerce-index.resolver.js';
+import { COMMERCE_INDEX_RESOLVERS } from './index-components/commerce-index.resolver.js';
 import { ParkResolver } from './park/park.resolver.js';
 import {
   RegionCommerceFieldResolver,
@@ -52,10 +47,7 @@ export function buildCommerceSchema() {
         RegionCommerceResolver,
         RegionCommerceRankingResolver,
         SalesTrendResolver,
-        RegionCommerceIndexResolver,
-        VillageCommerceIndexResolver,
-        RegionCommerceIndexInputResolver,
-        VillageCommerceIndexInputResolver,
+        ...COMMERCE_INDEX_RESOLVERS,
         RegionCommerceFactsResolver,
         WorkshopResolver,
       ],

@@ -6,12 +6,7 @@ import {
   resolveAuditoriumReference,
 } from './auditorium/auditorium.resolver.js';
 import { AuditoriumEventMutationResolver } from './event/auditorium-event.mutations.js';
-import {
-  RegionCultureIndexInputResolver,
-  RegionCultureIndexResolver,
-  VillageCultureIndexInputResolver,
-  VillageCultureIndexResolver,
-} from './index-components/culture-index.resolver.js';
+import { CULTURE_INDEX_RESOLVERS } from './index-components/culture-index.resolver.js';
 import {
   RegionCultureFieldResolver,
   RegionCultureResolver,
@@ -48,10 +43,7 @@ export function buildCultureSchema() {
         RegionCultureResolver,
         RegionCultureRankingResolver,
         RegionUsageTrendResolver,
-        RegionCultureIndexResolver,
-        VillageCultureIndexResolver,
-        RegionCultureIndexInputResolver,
-        VillageCultureIndexInputResolver,
+        ...CULTURE_INDEX_RESOLVERS,
         RegionCultureFactsResolver,
       ],
       // Reachable only through `_entities`, so listed explicitly.

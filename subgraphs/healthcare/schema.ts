@@ -8,12 +8,7 @@ import {
 import { Auditorium } from './assistance/auditorium.reference.js';
 import { FacilityMutationResolver } from './facility/facility.mutations.js';
 import { FacilityResolver, resolveFacilityReference } from './facility/facility.resolver.js';
-import {
-  RegionHealthcareIndexInputResolver,
-  RegionHealthcareIndexResolver,
-  VillageHealthcareIndexInputResolver,
-  VillageHealthcareIndexResolver,
-} from './index-components/healthcare-index.resolver.js';
+import { HEALTHCARE_INDEX_RESOLVERS } from './index-components/healthcare-index.resolver.js';
 import { RegionHealthcareRankingResolver } from './region/region-ranking.resolver.js';
 import {
   RegionHealthcareFieldResolver,
@@ -45,10 +40,7 @@ export function buildHealthcareSchema() {
         RegionHealthcareFieldResolver,
         RegionHealthcareResolver,
         RegionHealthcareRankingResolver,
-        RegionHealthcareIndexResolver,
-        VillageHealthcareIndexResolver,
-        RegionHealthcareIndexInputResolver,
-        VillageHealthcareIndexInputResolver,
+        ...HEALTHCARE_INDEX_RESOLVERS,
       ],
       // Reachable only through `_entities`, so listed explicitly.
       orphanedTypes: [Village, Region, Auditorium],

@@ -1,3 +1,4 @@
+import { Arg } from 'type-graphql';
 import { badUserInput } from './errors.js';
 
 /**
@@ -52,6 +53,20 @@ export function month(value: string, field: string, opts: { notFuture?: boolean 
     throw badUserInput(`\`${field}\` must be a month from ${EARLIEST_MONTH} to ${latest}.`, field);
   }
   return value;
+}
+
+/**
+ * The `from` or `to` argument of a month range, declared and described alike in every
+ * subgraph: `for` names the figures it applies to where only some use it (a ranking's
+ * monthly metrics), `nullable` where it may be left out.
+ */
+export function MonthArg(name: 'from' | 'to', opts: { nullable?: boolean; for?: string } = {}) {
+  const what = name === 'from' ? 'First month' : 'Last month (inclusive)';
+  const scope = opts.for ? ` for ${opts.for}` : '';
+  return Arg(name, () => String, {
+    nullable: opts.nullable ?? false,
+    description: `${what}${scope}, \`YYYY-MM\`.`,
+  });
 }
 
 /**

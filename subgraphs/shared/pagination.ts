@@ -1,5 +1,16 @@
-import { Directive, Field, ObjectType, type ClassType } from 'type-graphql';
+import {
+  Arg,
+  ArgsType,
+  Directive,
+  Field,
+  FieldResolver,
+  Int,
+  ObjectType,
+  Query,
+  type ClassType,
+} from 'type-graphql';
 import { badUserInput } from './errors.js';
+import { CONNECTION_LIST_SIZE } from './schema.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -41,6 +52,53 @@ export function Connection<T extends object>(name: string, node: ClassType<T>) {
     pageInfo!: PageInfo;
   }
   return ConnectionType;
+}
+
+/**
+ * A query (`ConnectionQuery`) or a field (`ConnectionField`) answering a page of a connection,
+ * with the demand-control directive every connection carries (CONNECTION_LIST_SIZE: costed by
+ * its `first`), so that none can be declared without it.
+ */
+export function ConnectionQuery(type: () => ClassType, description: string): MethodDecorator {
+  return connection(Query(type, { description }));
+}
+
+export function ConnectionField(type: () => ClassType, description: string): MethodDecorator {
+  return connection(FieldResolver(type, { description }));
+}
+
+function connection(decorate: MethodDecorator): MethodDecorator {
+  return (target, key, descriptor) => {
+    decorate(target, key, descriptor);
+    Directive(CONNECTION_LIST_SIZE)(target, key, descriptor);
+  };
+}
+
+/**
+ * The `first` argument of a page (`what`: "Page size") or of a ranked list ("How many"): one
+ * declaration, so that every field states the bounds `pageSize` applies in the same words.
+ */
+export function FirstArg(what: 'Page size' | 'How many' = 'Page size') {
+  return Arg('first', () => Int, { nullable: true, description: pageSizeDescription(what) });
+}
+
+function pageSizeDescription(what: string): string {
+  return `${what} (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`;
+}
+
+/** The arguments of a page of a connection: `first` (see FirstArg) and `after`. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: pageSizeDescription('Page size') })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item seen.' })
+  after?: string | null;
+}
+
+/** The page `args` ask for: its size (checked by pageSize) and the key after its cursor. */
+export function pageOf(args: PageArgs): { limit: number; cursor: string | null } {
+  return { limit: pageSize(args.first), cursor: decodeCursor(args.after) };
 }
 
 /** Validates `first` against the bounded page size. */

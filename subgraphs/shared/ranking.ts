@@ -1,5 +1,14 @@
-import { Directive, FieldResolver, type ClassType } from 'type-graphql';
+import {
+  Arg,
+  Directive,
+  Field,
+  FieldResolver,
+  Int,
+  ObjectType,
+  type ClassType,
+} from 'type-graphql';
 import { monthRange } from './arguments.js';
+import { Provenance } from './provenance.js';
 import { badUserInput } from './errors.js';
 import { RANKING_LIST_SIZE } from './schema.js';
 
@@ -68,4 +77,29 @@ export function RankingField(entry: () => ClassType, description: string): Metho
     Directive('@cost(weight: 10)')(target, key, descriptor);
     Directive(RANKING_LIST_SIZE)(target, key, descriptor);
   };
+}
+
+/** A `childRanking`'s `by` argument: the domain's enum of figures. */
+export function RankByArg(metric: object) {
+  return Arg('by', () => metric, { description: 'The figure to rank by.' });
+}
+
+/**
+ * What every domain's ranked entry has: its rank, the child region (the domain's own `Region`
+ * stub) and where the value comes from. A domain's entry type extends it with its value.
+ */
+export function RankEntry<R extends object>(region: ClassType<R>) {
+  // Never emitted itself (nothing returns it); the domain's entry type is.
+  @ObjectType()
+  abstract class RankEntryBase {
+    @Field(() => Int, { description: 'Rank, 1 = highest; ties (and null values, last) by code.' })
+    rank!: number;
+
+    @Field(() => region, { description: 'The child region.' })
+    region!: R;
+
+    @Field(() => Provenance, { description: 'Where the value comes from.' })
+    provenance!: Provenance;
+  }
+  return RankEntryBase;
 }

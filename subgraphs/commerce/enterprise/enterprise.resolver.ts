@@ -1,5 +1,11 @@
-import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import {
+  ConnectionQuery,
+  ConnectionField,
+  toConnection,
+  PageArgs,
+  pageOf,
+} from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
 import { EcommercePark } from '../park/park.entity.js';
@@ -8,7 +14,6 @@ import { Platform } from '../store/store.entity.js';
 import { storeConnection } from '../store/store.resolver.js';
 import { Enterprise, EnterpriseYear } from './enterprise.entity.js';
 import { EnterpriseConnection, OnlineStoreConnection } from './enterprise.inputs.js';
-import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
@@ -17,22 +22,18 @@ export class EnterpriseResolver {
     return ctx.loaders.enterprises.enterpriseById.load(id);
   }
 
-  @Directive(CONNECTION_LIST_SIZE)
-  @Query(() => EnterpriseConnection, {
-    description: 'Enterprises located in a region (by code prefix), ordered by id.',
-  })
+  @ConnectionQuery(
+    () => EnterpriseConnection,
+    'Enterprises located in a region (by code prefix), ordered by id.',
+  )
   async enterprises(
     @Ctx() ctx: CommerceContext,
     @Arg('regionCode', () => ID, { description: 'Region or village code (2-12 digits).' })
     regionCode: string,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20, max 100).' })
-    first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
-    after?: string,
+    @Args(() => PageArgs) page: PageArgs,
   ): Promise<EnterpriseConnection> {
     assertRegionCode(regionCode, 'regionCode', true);
-    const limit = pageSize(first);
-    const cursor = decodeCursor(after);
+    const { limit, cursor } = pageOf(page);
     const column = regionCode.length > 6 ? 'villageCode' : 'countyCode';
     const rows = await ctx.em.find(
       Enterprise,
@@ -57,17 +58,9 @@ export class EnterpriseResolver {
     return ctx.loaders.enterprises.enterpriseYears.load(e.id);
   }
 
-  @Directive(CONNECTION_LIST_SIZE)
-  @FieldResolver(() => OnlineStoreConnection, { description: 'Online stores it runs, by id.' })
-  stores(
-    @Root() e: Enterprise,
-    @Ctx() ctx: CommerceContext,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20, max 100).' })
-    first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
-    after?: string,
-  ) {
-    return storeConnection(ctx.loaders.stores.storePagesByEnterprise, e.id, first, after);
+  @ConnectionField(() => OnlineStoreConnection, 'Online stores it runs, by id.')
+  stores(@Root() e: Enterprise, @Ctx() ctx: CommerceContext, @Args(() => PageArgs) page: PageArgs) {
+    return storeConnection(ctx.loaders.stores.storePagesByEnterprise, e.id, page);
   }
 }
 

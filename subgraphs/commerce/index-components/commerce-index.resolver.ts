@@ -1,23 +1,12 @@
+import { Field, Float, ObjectType } from 'type-graphql';
 import {
-  Ctx,
-  Directive,
-  Field,
-  FieldResolver,
-  Float,
-  ID,
-  Int,
-  ObjectType,
-  Resolver,
-  Root,
-} from 'type-graphql';
-import {
-  Provenance,
-  ProvenanceKind,
-  SYNTHETIC_SOURCE,
-  provenance,
-} from '../../shared/provenance.js';
+  INDEX_YEAR,
+  IndexComponents,
+  indexComponentsDescription,
+  indexFieldResolvers,
+  indexProvenance,
+} from '../../shared/index-components.js';
 import { capped } from '../../shared/ranking.js';
-import { HAS_FIGURES_DESCRIPTION, indexInputDescription } from '../../shared/schema.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
 import { RegionCommerce } from '../region/region-commerce.types.js';
@@ -26,31 +15,18 @@ import { VillageCommerce } from '../village/village-commerce.resolver.js';
 import { Village } from '../village/village.reference.js';
 
 /**
- * Commerce's part of the digital-village index (README: "Digital-village index"): the
- * reference year shared by all domains and the caps that score 1 — two active online stores
- * per rural village, and 1,000,000 yuan of online revenue per rural village in the year
- * (Zhejiang's seeded averages are about 0.6 stores and 200,000 yuan).
+ * Commerce's part of the digital-village index (README: "Digital-village index"): the caps that
+ * score 1 — two active online stores per rural village, and 1,000,000 yuan of online revenue per
+ * rural village in the reference year (Zhejiang's seeded averages are about 0.6 stores and
+ * 200,000 yuan).
  */
 export const COMMERCE_INDEX = {
-  year: 2020,
-  from: '2020-01',
-  to: '2020-12',
   storesPerVillageCap: 2,
   revenueFenPerVillageCap: 100_000_000n,
 } as const;
 
-@ObjectType({
-  description:
-    "Commerce's normalised components of the digital-village index for a village or region " +
-    '(0 to 1, rounded to 4 decimals), computed from its own data for the reference year.',
-})
-export class CommerceIndexComponents {
-  @Field(() => ID, { description: 'Code of the village or region.' })
-  code!: string;
-
-  @Field(() => Int, { description: 'Reference year of the revenue figure.' })
-  year!: number;
-
+@ObjectType({ description: indexComponentsDescription('Commerce') })
+export class CommerceIndexComponents extends IndexComponents {
   @Field(() => Float, {
     description: 'Active online stores per rural village ÷ 2, capped at 1.',
   })
@@ -67,12 +43,6 @@ export class CommerceIndexComponents {
 
   @Field(() => Money, { description: 'Online revenue per rural village in the reference year.' })
   revenuePerVillage!: Money;
-
-  @Field({ description: HAS_FIGURES_DESCRIPTION })
-  hasFigures!: boolean;
-
-  @Field(() => Provenance, { description: 'Where the components come from.' })
-  provenance!: Provenance;
 }
 
 async function components(
@@ -82,17 +52,13 @@ async function components(
 ): Promise<CommerceIndexComponents> {
   const [row, sales] = await Promise.all([
     ctx.loaders.rollups.region.load(code),
-    ctx.loaders.rollups.regionSales.load({
-      code,
-      from: COMMERCE_INDEX.from,
-      to: COMMERCE_INDEX.to,
-    }),
+    ctx.loaders.rollups.regionSales.load({ code, from: INDEX_YEAR.from, to: INDEX_YEAR.to }),
   ]);
   const stores = villages > 0 ? (row?.storeCount ?? 0) / villages : 0;
   const revenuePerVillage = villages > 0 ? sales.revenueFen / BigInt(villages) : 0n;
   return Object.assign(new CommerceIndexComponents(), {
     code,
-    year: COMMERCE_INDEX.year,
+    year: INDEX_YEAR.year,
     stores: capped(stores / COMMERCE_INDEX.storesPerVillageCap),
     // fen / cap (both integers below 2^53 per village) as a ratio; the amount stays exact.
     onlineRevenue: capped(
@@ -102,68 +68,40 @@ async function components(
     revenuePerVillage: money(revenuePerVillage),
     // A region has figures where commerce holds a rollup; a village always (0 stores is a count).
     hasFigures: code.length === 12 || row !== null,
-    provenance: provenance(
-      ProvenanceKind.SYNTHETIC,
-      SYNTHETIC_SOURCE,
-      String(COMMERCE_INDEX.year),
-      `Computed from the store and ${COMMERCE_INDEX.year} sales rollups, sums of mostly synthetic records.`,
+    provenance: indexProvenance(
+      `Computed from the store and ${INDEX_YEAR.year} sales rollups, sums of mostly synthetic records.`,
     ),
   });
 }
 
-@Resolver(() => RegionCommerce)
-export class RegionCommerceIndexResolver {
-  @FieldResolver(() => CommerceIndexComponents, {
+/**
+ * Commerce's index fields. The inputs places requires are the views' components (a region's
+ * only where commerce holds a rollup for it; zeros with `hasFigures: false` otherwise).
+ */
+export const COMMERCE_INDEX_RESOLVERS = indexFieldResolvers({
+  domain: 'Commerce',
+  components: CommerceIndexComponents,
+  regionView: {
+    type: RegionCommerce,
     description:
       "Commerce's components of the digital-village index, from the rollup tables (per rural " +
       'village: the count comes from the places subgraph).',
-  })
-  indexComponents(
-    @Root() view: RegionCommerce,
-    @Ctx() ctx: CommerceContext,
-  ): Promise<CommerceIndexComponents> {
-    return components(ctx, view.code, view.ruralVillageCount ?? 0);
-  }
-}
-
-@Resolver(() => VillageCommerce)
-export class VillageCommerceIndexResolver {
-  @FieldResolver(() => CommerceIndexComponents, {
+    compute: (view: RegionCommerce, ctx: CommerceContext) =>
+      components(ctx, view.code, view.ruralVillageCount ?? 0),
+  },
+  villageView: {
+    type: VillageCommerce,
     description: "Commerce's components of the digital-village index for this village.",
-  })
-  indexComponents(
-    @Root() view: VillageCommerce,
-    @Ctx() ctx: CommerceContext,
-  ): Promise<CommerceIndexComponents> {
-    return components(ctx, view.villageCode, 1);
-  }
-}
-
-/**
- * The index inputs places requires: the view's components (a region's only where commerce holds
- * a rollup for it; zeros with `hasFigures: false` otherwise).
- */
-@Resolver(() => Region)
-export class RegionCommerceIndexInputResolver {
-  @Directive('@inaccessible')
-  @Directive('@requires(fields: "ruralVillageCount")')
-  @FieldResolver(() => CommerceIndexComponents, { description: indexInputDescription('Commerce') })
-  commerceIndexInput(
-    @Root() region: Region,
-    @Ctx() ctx: CommerceContext,
-  ): Promise<CommerceIndexComponents> {
-    return components(ctx, region.code, region.ruralVillageCount ?? 0);
-  }
-}
-
-@Resolver(() => Village)
-export class VillageCommerceIndexInputResolver {
-  @Directive('@inaccessible')
-  @FieldResolver(() => CommerceIndexComponents, { description: indexInputDescription('Commerce') })
-  commerceIndexInput(
-    @Root() village: Village,
-    @Ctx() ctx: CommerceContext,
-  ): Promise<CommerceIndexComponents> {
-    return components(ctx, village.code, 1);
-  }
-}
+    compute: (view: VillageCommerce, ctx: CommerceContext) => components(ctx, view.villageCode, 1),
+  },
+  region: {
+    type: Region,
+    requires: 'ruralVillageCount',
+    compute: (region: Region, ctx: CommerceContext) =>
+      components(ctx, region.code, region.ruralVillageCount ?? 0),
+  },
+  village: {
+    type: Village,
+    compute: (village: Village, ctx: CommerceContext) => components(ctx, village.code, 1),
+  },
+});

@@ -1,11 +1,10 @@
-import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
-import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import { ConnectionQuery, toConnection, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { EcommerceParkConnection } from '../enterprise/enterprise.inputs.js';
 import { EcommercePark } from './park.entity.js';
-import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 /** Region codes have 2, 4, 6 or 9 digits (12 for a village where allowed). */
 export function assertRegionCode(code: string, field: string, allowVillage = false): void {
@@ -22,22 +21,18 @@ export class ParkResolver {
     return ctx.loaders.enterprises.parkById.load(id);
   }
 
-  @Directive(CONNECTION_LIST_SIZE)
-  @Query(() => EcommerceParkConnection, {
-    description: 'E-commerce industrial parks in a region (2, 4 or 6 digits), ordered by id.',
-  })
+  @ConnectionQuery(
+    () => EcommerceParkConnection,
+    'E-commerce industrial parks in a region (2, 4 or 6 digits), ordered by id.',
+  )
   async ecommerceParks(
     @Ctx() ctx: CommerceContext,
     @Arg('regionCode', () => ID, { description: 'Province, city or county code.' })
     regionCode: string,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20, max 100).' })
-    first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
-    after?: string,
+    @Args(() => PageArgs) page: PageArgs,
   ): Promise<EcommerceParkConnection> {
     assertRegionCode(regionCode, 'regionCode');
-    const limit = pageSize(first);
-    const cursor = decodeCursor(after);
+    const { limit, cursor } = pageOf(page);
     const rows = await ctx.em.find(
       EcommercePark,
       {

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { CommerceContext } from '../context.js';
 import { money } from '../money/money.js';
 import { monthRange } from '../sales/month.js';
@@ -13,6 +13,7 @@ import {
   SalesFigure,
 } from './region-commerce.types.js';
 import { Region } from './region.reference.js';
+import { MonthArg } from '../../shared/arguments.js';
 
 function count(value: number, provenance = COMPUTED_PROVENANCE): CommerceCount {
   return Object.assign(new CommerceCount(), { count: value, provenance });
@@ -95,8 +96,8 @@ export class RegionCommerceResolver {
   async onlineSales(
     @Root() view: RegionCommerce,
     @Ctx() ctx: CommerceContext,
-    @Arg('from', () => String, { description: 'First month, "YYYY-MM".' }) from: string,
-    @Arg('to', () => String, { description: 'Last month, "YYYY-MM" (inclusive).' }) to: string,
+    @MonthArg('from') from: string,
+    @MonthArg('to') to: string,
   ) {
     const range = monthRange(from, to);
     const total = await ctx.loaders.rollups.regionSales.load({ code: view.code, ...range });

@@ -10,6 +10,7 @@ import { Money } from '../money/money.js';
 import { ROLLUP_NOTE } from '../rollup/rollup.rebuild.js';
 import { Platform, ProductCategory } from '../store/store.entity.js';
 import { Region } from './region.reference.js';
+import { RankEntry } from '../../shared/ranking.js';
 
 /** Provenance of figures that are always computed from (mostly synthetic) records. */
 export const COMPUTED_PROVENANCE = provenance(
@@ -111,13 +112,7 @@ export class RegionStoreCounts {
 }
 
 @ObjectType({ description: 'A child region ranked by a commerce figure.' })
-export class CommerceRankEntry {
-  @Field(() => Int, { description: 'Rank, 1 = highest; ties ordered by code.' })
-  rank!: number;
-
-  @Field(() => Region, { description: 'The child region.' })
-  region!: Region;
-
+export class CommerceRankEntry extends RankEntry(Region) {
   @Field(() => GraphQLSafeInt, {
     nullable: true,
     description: 'The value for count metrics (stores, jobs, orders, enterprises, points).',
@@ -126,9 +121,6 @@ export class CommerceRankEntry {
 
   @Field(() => Money, { nullable: true, description: 'The value for ONLINE_REVENUE.' })
   revenue!: Money | null;
-
-  @Field(() => Provenance, { description: 'Where the value comes from.' })
-  provenance!: Provenance;
 }
 
 @ObjectType({ description: "The commerce subgraph's figures for a region, from rollup tables." })

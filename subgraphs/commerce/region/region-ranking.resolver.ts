@@ -1,7 +1,7 @@
-import { Arg, Ctx, Int, Resolver, Root } from 'type-graphql';
-import { pageSize } from '../../shared/pagination.js';
+import { Arg, Ctx, Resolver, Root } from 'type-graphql';
+import { pageSize, FirstArg } from '../../shared/pagination.js';
 import { badUserInput } from '../../shared/errors.js';
-import { RankingField, ranked, rankingRange } from '../../shared/ranking.js';
+import { RankByArg, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import type { CommerceContext } from '../context.js';
 import { money } from '../money/money.js';
 import type { ChildRow } from '../rollup/rollup.loaders.js';
@@ -13,6 +13,7 @@ import {
   RegionCommerce,
 } from './region-commerce.types.js';
 import { regionStub } from './region.reference.js';
+import { MonthArg } from '../../shared/arguments.js';
 
 const SALES_METRICS = [CommerceMetric.ONLINE_REVENUE, CommerceMetric.ORDERS];
 const FILTERABLE = [CommerceMetric.STORE_COUNT, CommerceMetric.JOBS];
@@ -27,16 +28,10 @@ export class RegionCommerceRankingResolver {
   async childRanking(
     @Root() view: RegionCommerce,
     @Ctx() ctx: CommerceContext,
-    @Arg('by', () => CommerceMetric, { description: 'The figure to rank by.' }) by: CommerceMetric,
-    @Arg('from', () => String, {
-      nullable: true,
-      description: 'First month for ONLINE_REVENUE / ORDERS, "YYYY-MM".',
-    })
+    @RankByArg(CommerceMetric) by: CommerceMetric,
+    @MonthArg('from', { nullable: true, for: 'ONLINE_REVENUE and ORDERS' })
     from?: string,
-    @Arg('to', () => String, {
-      nullable: true,
-      description: 'Last month for ONLINE_REVENUE / ORDERS, "YYYY-MM".',
-    })
+    @MonthArg('to', { nullable: true, for: 'ONLINE_REVENUE and ORDERS' })
     to?: string,
     @Arg('platform', () => Platform, {
       nullable: true,
@@ -48,7 +43,7 @@ export class RegionCommerceRankingResolver {
       description: 'Only stores in this category (STORE_COUNT, JOBS).',
     })
     category?: ProductCategory,
-    @Arg('first', () => Int, { nullable: true, description: 'How many (default 20, at most 100).' })
+    @FirstArg('How many')
     first?: number,
   ): Promise<CommerceRankEntry[]> {
     const limit = pageSize(first);

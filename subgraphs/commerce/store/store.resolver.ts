@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import { toConnection, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { OnlineStoreConnection } from '../enterprise/enterprise.inputs.js';
@@ -10,16 +10,15 @@ import { StoreMonthlySales } from '../sales/sales.entity.js';
 import { Village } from '../village/village.reference.js';
 import { OnlineStore } from './store.entity.js';
 import type { StorePage, StorePageKey } from './store.loaders.js';
+import { MonthArg } from '../../shared/arguments.js';
 
 /** A page of an owner's stores (village or enterprise) through a page loader. */
 export async function storeConnection(
   loader: DataLoader<StorePageKey, StorePage, string>,
   owner: string,
-  first: number | undefined,
-  after: string | undefined,
+  args: PageArgs,
 ): Promise<OnlineStoreConnection> {
-  const limit = pageSize(first);
-  const cursor = decodeCursor(after);
+  const { limit, cursor } = pageOf(args);
   const page = await loader.load({ owner, limit, after: cursor });
   return Object.assign(new OnlineStoreConnection(), {
     ...toConnection(page.rows, limit, cursor !== null, (s) => s.id),
@@ -53,8 +52,8 @@ export class StoreResolver {
   monthlySales(
     @Root() store: OnlineStore,
     @Ctx() ctx: CommerceContext,
-    @Arg('from', () => String, { description: 'First month, "YYYY-MM".' }) from: string,
-    @Arg('to', () => String, { description: 'Last month, "YYYY-MM" (inclusive).' }) to: string,
+    @MonthArg('from') from: string,
+    @MonthArg('to') to: string,
   ) {
     return ctx.loaders.stores.salesByStore.load({ storeId: store.id, ...monthRange(from, to) });
   }

@@ -1,15 +1,4 @@
-import {
-  Arg,
-  Ctx,
-  Directive,
-  Field,
-  FieldResolver,
-  ID,
-  Int,
-  ObjectType,
-  Resolver,
-  Root,
-} from 'type-graphql';
+import { Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
@@ -24,7 +13,8 @@ import { monthRange } from '../sales/month.js';
 import { ServicePoint } from '../service-point/service-point.entity.js';
 import { storeConnection } from '../store/store.resolver.js';
 import { Village } from './village.reference.js';
-import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
+import { ConnectionField, PageArgs } from '../../shared/pagination.js';
+import { MonthArg } from '../../shared/arguments.js';
 
 @ObjectType({ description: "The commerce subgraph's view of a village." })
 export class VillageCommerce {
@@ -45,19 +35,16 @@ export class VillageCommerceFieldResolver {
 
 @Resolver(() => VillageCommerce)
 export class VillageCommerceResolver {
-  @Directive(CONNECTION_LIST_SIZE)
-  @FieldResolver(() => OnlineStoreConnection, {
-    description: 'Online stores run from the village (all statuses), ordered by id.',
-  })
+  @ConnectionField(
+    () => OnlineStoreConnection,
+    'Online stores run from the village (all statuses), ordered by id.',
+  )
   stores(
     @Root() view: VillageCommerce,
     @Ctx() ctx: CommerceContext,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20, max 100).' })
-    first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
-    after?: string,
+    @Args(() => PageArgs) page: PageArgs,
   ) {
-    return storeConnection(ctx.loaders.stores.storePagesByVillage, view.villageCode, first, after);
+    return storeConnection(ctx.loaders.stores.storePagesByVillage, view.villageCode, page);
   }
 
   @FieldResolver(() => Int, { description: 'Number of active online stores in the village.' })
@@ -99,8 +86,8 @@ export class VillageCommerceResolver {
   async onlineSales(
     @Root() view: VillageCommerce,
     @Ctx() ctx: CommerceContext,
-    @Arg('from', () => String, { description: 'First month, "YYYY-MM".' }) from: string,
-    @Arg('to', () => String, { description: 'Last month, "YYYY-MM" (inclusive).' }) to: string,
+    @MonthArg('from') from: string,
+    @MonthArg('to') to: string,
   ) {
     const range = monthRange(from, to);
     const total = await ctx.loaders.rollups.regionSales.load({ code: view.villageCode, ...range });

@@ -1,29 +1,23 @@
-import { Arg, Ctx, Directive, ID, Int, Query, Resolver } from 'type-graphql';
-import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import { Arg, Args, Ctx, ID, Resolver } from 'type-graphql';
+import { ConnectionQuery, toConnection, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { assertRegionCode } from '../park/park.resolver.js';
 import { ProcessingWorkshop, ProcessingWorkshopConnection } from './workshop.entity.js';
-import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 @Resolver(() => ProcessingWorkshop)
 export class WorkshopResolver {
-  @Directive(CONNECTION_LIST_SIZE)
-  @Query(() => ProcessingWorkshopConnection, {
-    description:
-      'Processing workshops (e.g. tea-leaf) in a region (2, 4, 6 or 9 digits), ordered by id.',
-  })
+  @ConnectionQuery(
+    () => ProcessingWorkshopConnection,
+    'Processing workshops (e.g. tea-leaf) in a region (2, 4, 6 or 9 digits), ordered by id.',
+  )
   async processingWorkshops(
     @Ctx() ctx: CommerceContext,
     @Arg('regionCode', () => ID, { description: 'Province, city, county or township code.' })
     regionCode: string,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20, max 100).' })
-    first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
-    after?: string,
+    @Args(() => PageArgs) page: PageArgs,
   ): Promise<ProcessingWorkshopConnection> {
     assertRegionCode(regionCode, 'regionCode');
-    const limit = pageSize(first);
-    const cursor = decodeCursor(after);
+    const { limit, cursor } = pageOf(page);
     const rows = await ctx.em.find(
       ProcessingWorkshop,
       {

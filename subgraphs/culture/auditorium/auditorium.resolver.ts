@@ -1,8 +1,14 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
-import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
-import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
-import { monthRange } from '../../shared/arguments.js';
+import {
+  ConnectionQuery,
+  ConnectionField,
+  toConnection,
+  PageArgs,
+  pageOf,
+} from '../../shared/pagination.js';
+import { monthRange, MonthArg } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
 import { DigitalResource } from '../resource/digital-resource.entity.js';
 import { AuditoriumMonthlyUsage } from '../usage/auditorium-usage.entity.js';
@@ -13,7 +19,6 @@ import {
   AuditoriumEventConnection,
   AuditoriumFilter,
 } from './auditorium.inputs.js';
-import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 const CODE = /^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/;
 
@@ -46,23 +51,16 @@ export class AuditoriumResolver {
     return ctx.loaders.auditoriumById.load(id);
   }
 
-  @Directive(CONNECTION_LIST_SIZE)
-  @Query(() => AuditoriumConnection, {
-    description: 'Culture auditoriums matching a filter, a page at a time, ordered by id.',
-  })
+  @ConnectionQuery(
+    () => AuditoriumConnection,
+    'Culture auditoriums matching a filter, a page at a time, ordered by id.',
+  )
   async auditoriums(
     @Ctx() ctx: CultureContext,
-    @Arg('filter', () => AuditoriumFilter, { nullable: true }) filter?: AuditoriumFilter,
-    @Arg('first', () => Int, {
-      nullable: true,
-      description: 'Page size (default 20, at most 100).',
-    })
-    first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
-    after?: string,
+    @Arg('filter', () => AuditoriumFilter, { nullable: true }) filter: AuditoriumFilter | undefined,
+    @Args(() => PageArgs) page: PageArgs,
   ): Promise<AuditoriumConnection> {
-    const limit = pageSize(first);
-    const afterId = decodeCursor(after);
+    const { limit, cursor: afterId } = pageOf(page);
     const where = auditoriumWhere(filter);
     const rows =
       limit === 0
@@ -91,23 +89,13 @@ export class AuditoriumResolver {
     return (await ctx.loaders.resourcesOfAuditorium.load(a.id)).map((p) => p.resource);
   }
 
-  @Directive(CONNECTION_LIST_SIZE)
-  @FieldResolver(() => AuditoriumEventConnection, {
-    description: 'Events held here, newest first.',
-  })
+  @ConnectionField(() => AuditoriumEventConnection, 'Events held here, newest first.')
   async events(
     @Root() a: Auditorium,
     @Ctx() ctx: CultureContext,
-    @Arg('first', () => Int, {
-      nullable: true,
-      description: 'Page size (default 20, at most 100).',
-    })
-    first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
-    after?: string,
+    @Args(() => PageArgs) page: PageArgs,
   ): Promise<AuditoriumEventConnection> {
-    const limit = pageSize(first);
-    const cursor = decodeCursor(after);
+    const { limit, cursor } = pageOf(page);
     if (cursor !== null && !/^\d{4}-\d{2}-\d{2}\|.+$/.test(cursor)) {
       throw badUserInput('`after` is not a cursor returned by this API.', 'after');
     }
@@ -115,8 +103,8 @@ export class AuditoriumResolver {
       limit === 0
         ? []
         : await ctx.loaders.eventPages.load({ auditoriumId: a.id, limit, after: cursor });
-    const page = toConnection(rows, limit, cursor !== null, (e) => `${e.date}|${e.id}`);
-    return Object.assign(new AuditoriumEventConnection(), page);
+    const connection = toConnection(rows, limit, cursor !== null, (e) => `${e.date}|${e.id}`);
+    return Object.assign(new AuditoriumEventConnection(), connection);
   }
 
   @FieldResolver(() => [AuditoriumMonthlyUsage], {
@@ -125,8 +113,8 @@ export class AuditoriumResolver {
   usage(
     @Root() a: Auditorium,
     @Ctx() ctx: CultureContext,
-    @Arg('from', () => String, { description: 'First month, YYYY-MM.' }) from: string,
-    @Arg('to', () => String, { description: 'Last month, YYYY-MM.' }) to: string,
+    @MonthArg('from') from: string,
+    @MonthArg('to') to: string,
   ): Promise<AuditoriumMonthlyUsage[]> {
     assertMonthRange(from, to);
     return ctx.loaders.usageOfAuditorium.load({ auditoriumId: a.id, from, to });

@@ -1,6 +1,5 @@
 import { SafeIntResolver } from 'graphql-scalars';
 import {
-  Arg,
   Ctx,
   Directive,
   Field,
@@ -22,6 +21,7 @@ import type { CultureContext } from '../context.js';
 import { AssistedSessions, assistedSessions } from '../usage/auditorium-usage.entity.js';
 import { Region, type ChildCount } from './region.reference.js';
 import { ROLLUP_AS_OF, SYNTHETIC_ROLLUP_NOTE } from '../rollup/rollup.rebuild.js';
+import { MonthArg } from '../../shared/arguments.js';
 
 const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
 
@@ -164,8 +164,8 @@ export class RegionCultureResolver {
   async usage(
     @Root() view: RegionCulture,
     @Ctx() ctx: CultureContext,
-    @Arg('from', () => String, { description: 'First month, YYYY-MM.' }) from: string,
-    @Arg('to', () => String, { description: 'Last month, YYYY-MM.' }) to: string,
+    @MonthArg('from') from: string,
+    @MonthArg('to') to: string,
   ): Promise<RegionUsageTotals> {
     assertMonthRange(from, to);
     const s = await ctx.loaders.regionUsage.load({ regionCode: view.regionCode, from, to });

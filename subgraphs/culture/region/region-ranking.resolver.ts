@@ -1,17 +1,6 @@
-import {
-  Arg,
-  Ctx,
-  Field,
-  Float,
-  Int,
-  ObjectType,
-  registerEnumType,
-  Resolver,
-  Root,
-} from 'type-graphql';
-import { pageSize } from '../../shared/pagination.js';
-import { RankingField, ranked, rankingRange } from '../../shared/ranking.js';
-import { Provenance } from '../../shared/provenance.js';
+import { Ctx, Field, Float, Int, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
+import { pageSize, FirstArg } from '../../shared/pagination.js';
+import { RankByArg, RankEntry, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import type { CultureContext } from '../context.js';
 import {
   EMPTY_PROVENANCE,
@@ -21,6 +10,7 @@ import {
 } from './region-culture.resolver.js';
 import type { RegionUsageSums } from '../rollup/rollup.loaders.js';
 import { Region } from './region.reference.js';
+import { MonthArg } from '../../shared/arguments.js';
 
 export enum CultureMetric {
   COVERAGE = 'COVERAGE',
@@ -63,14 +53,14 @@ const USAGE_METRICS: Partial<Record<CultureMetric, (s: RegionUsageSums) => numbe
   EVENT_ATTENDANCE: (s) => s.eventAttendance,
 };
 
+/** A month argument of the ranking, which only the usage metrics read. */
+function usageMonthArg(name: 'from' | 'to') {
+  const metrics = Object.keys(USAGE_METRICS).join(', ');
+  return MonthArg(name, { nullable: true, for: `the usage figures (${metrics})` });
+}
+
 @ObjectType({ description: 'A child region ranked by a culture figure.' })
-export class CultureRankEntry {
-  @Field(() => Int, { description: 'Rank, 1 = highest; ties (and null values, last) by code.' })
-  rank!: number;
-
-  @Field(() => Region, { description: 'The child region.' })
-  region!: Region;
-
+export class CultureRankEntry extends RankEntry(Region) {
   @Field(() => Float, {
     nullable: true,
     description:
@@ -87,9 +77,6 @@ export class CultureRankEntry {
     description: 'Its coverage share (0 to 1); null when it has no rural village.',
   })
   coverage!: number | null;
-
-  @Field(() => Provenance, { description: 'Where the value comes from.' })
-  provenance!: Provenance;
 }
 
 @Resolver(() => RegionCulture)
@@ -102,15 +89,10 @@ export class RegionCultureRankingResolver {
   async childRanking(
     @Root() view: RegionCulture,
     @Ctx() ctx: CultureContext,
-    @Arg('by', () => CultureMetric, { description: 'The figure to rank by.' }) by: CultureMetric,
-    @Arg('from', () => String, {
-      nullable: true,
-      description: 'First month (YYYY-MM) for usage figures (visits, views, sessions, events).',
-    })
-    from?: string,
-    @Arg('to', () => String, { nullable: true, description: 'Last month (YYYY-MM), inclusive.' })
-    to?: string,
-    @Arg('first', () => Int, { nullable: true, description: 'How many (default 20, at most 100).' })
+    @RankByArg(CultureMetric) by: CultureMetric,
+    @usageMonthArg('from') from?: string,
+    @usageMonthArg('to') to?: string,
+    @FirstArg('How many')
     first?: number,
   ): Promise<CultureRankEntry[]> {
     const limit = pageSize(first);

@@ -1,12 +1,17 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
-import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import {
+  ConnectionQuery,
+  ConnectionField,
+  toConnection,
+  PageArgs,
+  pageOf,
+} from '../../shared/pagination.js';
 import { AuditoriumConnection } from '../auditorium/auditorium.inputs.js';
 import type { CultureContext } from '../context.js';
 import { AuditoriumResource, DigitalResource } from './digital-resource.entity.js';
 import { DigitalResourceConnection, DigitalResourceFilter } from './digital-resource.inputs.js';
-import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -37,25 +42,18 @@ export class DigitalResourceResolver {
     return ctx.loaders.resourceById.load(id);
   }
 
-  @Directive(CONNECTION_LIST_SIZE)
-  @Query(() => DigitalResourceConnection, {
-    description:
-      'The digital resource catalogue (e-books, dialect lessons, traditional-culture courses), ' +
+  @ConnectionQuery(
+    () => DigitalResourceConnection,
+    'The digital resource catalogue (e-books, dialect lessons, traditional-culture courses), ' +
       'filtered, a page at a time, ordered by id.',
-  })
+  )
   async digitalResources(
     @Ctx() ctx: CultureContext,
-    @Arg('filter', () => DigitalResourceFilter, { nullable: true }) filter?: DigitalResourceFilter,
-    @Arg('first', () => Int, {
-      nullable: true,
-      description: 'Page size (default 20, at most 100).',
-    })
-    first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
-    after?: string,
+    @Arg('filter', () => DigitalResourceFilter, { nullable: true })
+    filter: DigitalResourceFilter | undefined,
+    @Args(() => PageArgs) page: PageArgs,
   ): Promise<DigitalResourceConnection> {
-    const limit = pageSize(first);
-    const afterId = decodeCursor(after);
+    const { limit, cursor: afterId } = pageOf(page);
     const where = await resourceWhere(filter, ctx);
     const rows =
       limit === 0
@@ -78,23 +76,13 @@ export class DigitalResourceResolver {
     return ctx.loaders.offeredByCount.load(r.id);
   }
 
-  @Directive(CONNECTION_LIST_SIZE)
-  @FieldResolver(() => AuditoriumConnection, {
-    description: 'Auditoriums offering this resource, ordered by id.',
-  })
+  @ConnectionField(() => AuditoriumConnection, 'Auditoriums offering this resource, ordered by id.')
   async offeredBy(
     @Root() r: DigitalResource,
     @Ctx() ctx: CultureContext,
-    @Arg('first', () => Int, {
-      nullable: true,
-      description: 'Page size (default 20, at most 100).',
-    })
-    first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
-    after?: string,
+    @Args(() => PageArgs) page: PageArgs,
   ): Promise<AuditoriumConnection> {
-    const limit = pageSize(first);
-    const afterId = decodeCursor(after);
+    const { limit, cursor: afterId } = pageOf(page);
     const rows =
       limit === 0
         ? []

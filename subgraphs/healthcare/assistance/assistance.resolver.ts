@@ -1,7 +1,7 @@
 import {
   Arg,
+  Args,
   Ctx,
-  Directive,
   FieldResolver,
   ID,
   Int,
@@ -10,14 +10,19 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { Connection, decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import {
+  ConnectionField,
+  Connection,
+  toConnection,
+  PageArgs,
+  pageOf,
+} from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { Facility } from '../facility/facility.entity.js';
-import { EARLIEST_MONTH, currentMonth, monthRange } from '../../shared/arguments.js';
+import { EARLIEST_MONTH, currentMonth, monthRange, MonthArg } from '../../shared/arguments.js';
 import { AssistancePoint, AssistancePointKind } from './assistance-point.entity.js';
 import { AssistedBookingMonth } from './assisted-booking.entity.js';
 import { Auditorium } from './auditorium.reference.js';
-import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 @ObjectType({ description: 'A page of monthly assisted-booking counts, oldest month first.' })
 export class AssistedBookingMonthConnection extends Connection(
@@ -53,24 +58,20 @@ export class AssistancePointResolver {
     return point.facilityId ? ctx.loaders.facilityById.load(point.facilityId) : null;
   }
 
-  @Directive(CONNECTION_LIST_SIZE)
-  @FieldResolver(() => AssistedBookingMonthConnection, {
-    description: 'Monthly counts of assisted bookings in a month range, oldest first.',
-  })
+  @ConnectionField(
+    () => AssistedBookingMonthConnection,
+    'Monthly counts of assisted bookings in a month range, oldest first.',
+  )
   async assistedBookings(
     @Root() point: AssistancePoint,
-    @Arg('from', () => String, { nullable: true, description: 'First month, `YYYY-MM`.' })
+    @MonthArg('from', { nullable: true })
     from: string | null,
-    @Arg('to', () => String, { nullable: true, description: 'Last month, `YYYY-MM`.' })
+    @MonthArg('to', { nullable: true })
     to: string | null,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size (at most 100).' })
-    first: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' })
-    after: string | null,
+    @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: HealthcareContext,
   ) {
-    const limit = pageSize(first);
-    const cursor = decodeCursor(after);
+    const { limit, cursor } = pageOf(page);
     const range = monthRange(from ?? EARLIEST_MONTH, to ?? currentMonth(), { bounded: false });
     // Per point the months are few (one row a month), so the page is cut in memory.
     const months = await ctx.loaders.bookingsByPoint(range).load(point.id);

@@ -1,21 +1,15 @@
-import {
-  Arg,
-  Ctx,
-  Directive,
-  FieldResolver,
-  ID,
-  Int,
-  ObjectType,
-  Query,
-  Resolver,
-  Root,
-} from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
-import { Connection, decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import {
+  ConnectionQuery,
+  Connection,
+  toConnection,
+  PageArgs,
+  pageOf,
+} from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { TelemedicineLink } from '../telemedicine/telemedicine-link.entity.js';
 import { Facility, FacilityLevel } from './facility.entity.js';
-import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 @ObjectType({ description: 'A page of facilities.' })
 export class FacilityConnection extends Connection('Facility', Facility) {}
@@ -29,10 +23,10 @@ export class FacilityResolver {
     return ctx.loaders.facilityById.load(id);
   }
 
-  @Directive(CONNECTION_LIST_SIZE)
-  @Query(() => FacilityConnection, {
-    description: 'Facilities standing in a region (by division code prefix), ordered by id.',
-  })
+  @ConnectionQuery(
+    () => FacilityConnection,
+    'Facilities standing in a region (by division code prefix), ordered by id.',
+  )
   async facilities(
     @Arg('regionCode', () => ID, {
       description: 'Province, city, county, township or village code.',
@@ -40,17 +34,13 @@ export class FacilityResolver {
     regionCode: string,
     @Arg('level', () => FacilityLevel, { nullable: true, description: 'Only this level.' })
     level: FacilityLevel | null,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size (at most 100).' })
-    first: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' })
-    after: string | null,
+    @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: HealthcareContext,
   ) {
     if (!REGION_CODE.test(regionCode)) {
       throw badUserInput('`regionCode` must be a 2, 4, 6, 9 or 12-digit code.', 'regionCode');
     }
-    const limit = pageSize(first);
-    const cursor = decodeCursor(after);
+    const { limit, cursor } = pageOf(page);
     const rows = await ctx.em.find(
       Facility,
       {

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import {
   ProvenanceKind,
   SYNTHETIC_SOURCE,
@@ -7,7 +7,7 @@ import {
 } from '../../shared/provenance.js';
 import type { HealthcareContext } from '../context.js';
 import { SYNTHETIC_AS_OF } from '../seed/model.js';
-import { monthRange } from '../../shared/arguments.js';
+import { monthRange, MonthArg } from '../../shared/arguments.js';
 import type { RegionHealthcareRollup } from '../rollup/rollup.entity.js';
 import {
   AssistanceCoverage,
@@ -145,8 +145,8 @@ export class RegionHealthcareResolver {
   })
   async assistedBookings(
     @Root() v: RegionHealthcare,
-    @Arg('from', () => String, { description: 'First month, `YYYY-MM`.' }) from: string,
-    @Arg('to', () => String, { description: 'Last month, `YYYY-MM`.' }) to: string,
+    @MonthArg('from') from: string,
+    @MonthArg('to') to: string,
     @Ctx() ctx: HealthcareContext,
   ): Promise<RegionAssistedBookings> {
     const range = monthRange(from, to);

@@ -1,27 +1,13 @@
-import {
-  Arg,
-  Ctx,
-  Field,
-  Float,
-  Int,
-  ObjectType,
-  registerEnumType,
-  Resolver,
-  Root,
-} from 'type-graphql';
-import { pageSize } from '../../shared/pagination.js';
-import { RankingField, ranked, rankingRange } from '../../shared/ranking.js';
-import {
-  Provenance,
-  ProvenanceKind,
-  SYNTHETIC_SOURCE,
-  provenance,
-} from '../../shared/provenance.js';
+import { Ctx, Field, Float, Int, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
+import { pageSize, FirstArg } from '../../shared/pagination.js';
+import { RankByArg, RankEntry, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
+import { ProvenanceKind, SYNTHETIC_SOURCE, provenance } from '../../shared/provenance.js';
 import type { HealthcareContext } from '../context.js';
 import { SYNTHETIC_AS_OF } from '../seed/model.js';
 import { RegionHealthcare } from './region-healthcare.resolver.js';
 import type { RegionHealthcareRollup } from '../rollup/rollup.entity.js';
 import { Region } from './region.reference.js';
+import { MonthArg } from '../../shared/arguments.js';
 
 export enum HealthcareMetric {
   CLINIC_WITHIN_30_MINUTES_SHARE = 'CLINIC_WITHIN_30_MINUTES_SHARE',
@@ -76,13 +62,7 @@ const RANKING_PROVENANCE = provenance(
 );
 
 @ObjectType({ description: 'A child region ranked by a healthcare-access figure.' })
-export class HealthcareRankEntry {
-  @Field(() => Int, { description: 'Rank, 1 = highest; ties (and null values, last) by code.' })
-  rank!: number;
-
-  @Field(() => Region, { description: 'The child region.' })
-  region!: Region;
-
+export class HealthcareRankEntry extends RankEntry(Region) {
   @Field(() => Float, {
     nullable: true,
     description:
@@ -93,9 +73,6 @@ export class HealthcareRankEntry {
 
   @Field(() => Int, { description: 'Rural villages of the child region with access measures.' })
   ruralVillageCount!: number;
-
-  @Field(() => Provenance, { description: 'Where the value comes from.' })
-  provenance!: Provenance;
 }
 
 @Resolver(() => RegionHealthcare)
@@ -108,19 +85,12 @@ export class RegionHealthcareRankingResolver {
   async childRanking(
     @Root() view: RegionHealthcare,
     @Ctx() ctx: HealthcareContext,
-    @Arg('by', () => HealthcareMetric, { description: 'The figure to rank by.' })
-    by: HealthcareMetric,
-    @Arg('from', () => String, {
-      nullable: true,
-      description: 'First month (`YYYY-MM`) for ASSISTED_BOOKINGS.',
-    })
+    @RankByArg(HealthcareMetric) by: HealthcareMetric,
+    @MonthArg('from', { nullable: true, for: 'ASSISTED_BOOKINGS' })
     from?: string,
-    @Arg('to', () => String, {
-      nullable: true,
-      description: 'Last month (`YYYY-MM`) for ASSISTED_BOOKINGS, inclusive.',
-    })
+    @MonthArg('to', { nullable: true, for: 'ASSISTED_BOOKINGS' })
     to?: string,
-    @Arg('first', () => Int, { nullable: true, description: 'How many (default 20, at most 100).' })
+    @FirstArg('How many')
     first?: number,
   ): Promise<HealthcareRankEntry[]> {
     const limit = pageSize(first);

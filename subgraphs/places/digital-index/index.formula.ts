@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance, ProvenanceKind, provenance } from '../../shared/provenance.js';
+import { INDEX_YEAR as SHARED_INDEX_YEAR } from '../../shared/index-components.js';
 import { INDEX_DOMAINS, type IndexInputs } from './index.externals.js';
 
 @ObjectType({
@@ -45,8 +46,8 @@ export const INDEX_WEIGHTS: Components = {
   onlineRevenue: 0.15,
 };
 
-/** The year of the usage, booking and revenue figures every domain's components refer to. */
-export const INDEX_YEAR = 2020;
+/** The year of the usage, booking and revenue figures every domain's components refer to (shared). */
+export const INDEX_YEAR = SHARED_INDEX_YEAR.year;
 
 export const INDEX_SOURCE =
   'Digital-village index of the places subgraph (formula and weights in README.md), computed ' +

@@ -1,5 +1,4 @@
 import {
-  Arg,
   Ctx,
   Directive,
   Field,
@@ -10,7 +9,7 @@ import {
   Root,
 } from 'type-graphql';
 import { badUserInput, inputsUnavailable } from '../../shared/errors.js';
-import { pageSize } from '../../shared/pagination.js';
+import { pageSize, FirstArg } from '../../shared/pagination.js';
 import type { PlacesContext } from '../context.js';
 import { Region } from '../region/region.entity.js';
 import { Village, VillageKind } from '../village/village.entity.js';
@@ -149,7 +148,7 @@ export class RegionIndexResolver {
   async childrenByIndex(
     @Root() r: Region,
     @Ctx() ctx: PlacesContext,
-    @Arg('first', () => Int, { nullable: true, description: 'How many (default 20, at most 100).' })
+    @FirstArg('How many')
     first?: number,
   ): Promise<RegionIndexRank[] | null> {
     const limit = pageSize(first);
@@ -172,7 +171,7 @@ export class RegionIndexResolver {
   async villagesByIndex(
     @Root() r: Region,
     @Ctx() ctx: PlacesContext,
-    @Arg('first', () => Int, { nullable: true, description: 'How many (default 20, at most 100).' })
+    @FirstArg('How many')
     first?: number,
   ): Promise<VillageIndexRank[] | null> {
     const limit = pageSize(first);

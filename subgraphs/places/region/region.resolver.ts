@@ -1,5 +1,5 @@
-import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionField, toConnection, PageArgs, pageOf } from '../../shared/pagination.js';
 import { DIVISION_DATASET } from '../../shared/divisions.js';
 import { Provenance, ProvenanceKind, provenance } from '../../shared/provenance.js';
 import type { PlacesContext } from '../context.js';
@@ -7,7 +7,6 @@ import { VillageKind } from '../village/village.entity.js';
 import { VillageConnection } from '../village/village.inputs.js';
 import { assertRegionCode } from '../village/village.resolver.js';
 import { Region, levelOfCode } from './region.entity.js';
-import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 const DIVISION_PROVENANCE = provenance(ProvenanceKind.OFFICIAL, DIVISION_DATASET, '2023');
 
@@ -58,25 +57,15 @@ export class RegionResolver {
     return DIVISION_PROVENANCE;
   }
 
-  @Directive(CONNECTION_LIST_SIZE)
-  @FieldResolver(() => VillageConnection, {
-    description: 'Village-level units in this region, ordered by code.',
-  })
+  @ConnectionField(() => VillageConnection, 'Village-level units in this region, ordered by code.')
   async villages(
     @Root() r: Region,
     @Ctx() ctx: PlacesContext,
-    @Arg('first', () => Int, {
-      nullable: true,
-      description: 'Page size (default 20, at most 100).',
-    })
-    first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
-    after?: string,
+    @Args(() => PageArgs) page: PageArgs,
     @Arg('kind', () => VillageKind, { nullable: true, description: 'Only villages of this kind.' })
     kind?: VillageKind,
   ): Promise<VillageConnection> {
-    const limit = pageSize(first);
-    const afterCode = decodeCursor(after);
+    const { limit, cursor: afterCode } = pageOf(page);
     const rows =
       limit === 0
         ? []

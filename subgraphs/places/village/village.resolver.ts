@@ -1,12 +1,11 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
-import { decodeCursor, pageSize, toConnection } from '../../shared/pagination.js';
+import { ConnectionQuery, toConnection, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { PlacesContext } from '../context.js';
 import { Region, levelOfCode } from '../region/region.entity.js';
 import { Village } from './village.entity.js';
 import { TOTAL_COUNT_DESCRIPTION, VillageConnection, VillageFilter } from './village.inputs.js';
-import { CONNECTION_LIST_SIZE } from '../../shared/schema.js';
 
 const VILLAGE_CODE = /^\d{12}$/;
 
@@ -47,23 +46,16 @@ export class VillageResolver {
     return ctx.loaders.villageByCode.load(code);
   }
 
-  @Directive(CONNECTION_LIST_SIZE)
-  @Query(() => VillageConnection, {
-    description: 'Villages matching a filter, a page at a time, ordered by code.',
-  })
+  @ConnectionQuery(
+    () => VillageConnection,
+    'Villages matching a filter, a page at a time, ordered by code.',
+  )
   async villages(
     @Ctx() ctx: PlacesContext,
-    @Arg('filter', () => VillageFilter, { nullable: true }) filter?: VillageFilter,
-    @Arg('first', () => Int, {
-      nullable: true,
-      description: 'Page size (default 20, at most 100).',
-    })
-    first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item seen.' })
-    after?: string,
+    @Arg('filter', () => VillageFilter, { nullable: true }) filter: VillageFilter | undefined,
+    @Args(() => PageArgs) page: PageArgs,
   ): Promise<VillageConnection> {
-    const limit = pageSize(first);
-    const afterCode = decodeCursor(after);
+    const { limit, cursor: afterCode } = pageOf(page);
     const where: Record<string, unknown> = {};
     if (filter?.regionCode) {
       assertRegionCode(filter.regionCode, 'filter.regionCode');
