@@ -45,6 +45,11 @@ const SHARED_DECLARATIONS: [RegExp, string, string[]][] = [
     ['places/changes/change-feed.resolver.ts'],
   ],
   [/@Arg\('(from|to)'/, 'month arguments: MonthArg (shared/arguments.ts)', []],
+  [
+    /@Field\(\(\) => String, \{[^}]*YYYY-MM[^-]/,
+    'month fields: MonthField (shared/arguments.ts)',
+    [],
+  ],
   [/@Arg\('by'/, "a ranking's figure: RankByArg (shared/ranking.ts)", []],
   [
     /_LIST_SIZE\b/,

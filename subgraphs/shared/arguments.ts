@@ -1,4 +1,4 @@
-import { Arg } from 'type-graphql';
+import { Arg, Field } from 'type-graphql';
 import { badUserInput } from './errors.js';
 
 /**
@@ -67,6 +67,21 @@ export function MonthArg(name: 'from' | 'to', opts: { nullable?: boolean; for?: 
     nullable: opts.nullable ?? false,
     description: `${what}${scope}, \`YYYY-MM\`.`,
   });
+}
+
+const MONTH_FIELD = {
+  first: 'First month of the range, `YYYY-MM`.',
+  last: 'Last month of the range (inclusive), `YYYY-MM`.',
+  month: 'The month, `YYYY-MM`.',
+  reported: 'The month, `YYYY-MM`, not in the future.',
+} as const;
+
+/**
+ * A month field of an object or input type, described alike everywhere: the `first` or `last`
+ * month of a range, a `month` of a series, or the month a write `reported` figures for.
+ */
+export function MonthField(kind: keyof typeof MONTH_FIELD) {
+  return Field(() => String, { description: MONTH_FIELD[kind] });
 }
 
 /**

@@ -11,6 +11,7 @@ import { ROLLUP_NOTE } from '../rollup/rollup.rebuild.js';
 import { Platform, ProductCategory } from '../store/store.entity.js';
 import { Region } from './region.reference.js';
 import { RankEntry } from '../../shared/ranking.js';
+import { MonthField } from '../../shared/arguments.js';
 
 /** Provenance of figures that are always computed from (mostly synthetic) records. */
 export const COMPUTED_PROVENANCE = provenance(
@@ -56,10 +57,10 @@ export class SalesFigure {
   /** Village or region code, for the month-by-month series. */
   code!: string;
 
-  @Field(() => String, { description: 'First month, "YYYY-MM".' })
+  @MonthField('first')
   from!: string;
 
-  @Field(() => String, { description: 'Last month, "YYYY-MM" (inclusive).' })
+  @MonthField('last')
   to!: string;
 
   @Field(() => GraphQLSafeInt, { description: 'Orders in the range.' })

@@ -5,13 +5,14 @@ import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
 import { SalesFigure } from './region-commerce.types.js';
 import { monthsBetween } from '../sales/month.js';
+import { MonthField } from '../../shared/arguments.js';
 
 /** Longest month-by-month series one figure returns. */
 const MAX_SERIES_MONTHS = 120;
 
 @ObjectType({ description: 'Online sales in one month.' })
 export class SalesMonth {
-  @Field(() => String, { description: 'The month, "YYYY-MM".' })
+  @MonthField('month')
   month!: string;
 
   @Field(() => GraphQLSafeInt, { description: 'Orders in the month.' })

@@ -1,6 +1,7 @@
 import { BigIntType, Embedded, Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import { MonthField } from '../../shared/arguments.js';
 
 /**
  * One store's sales in one calendar month. (store_id, month) is the primary key, so a repeated
@@ -13,7 +14,7 @@ export class StoreMonthlySales {
   @PrimaryKey({ type: 'string', length: 40 })
   storeId!: string;
 
-  @Field(() => String, { description: 'Calendar month, "YYYY-MM".' })
+  @MonthField('month')
   @PrimaryKey({ type: 'string', length: 7 })
   month!: string;
 

@@ -1,11 +1,12 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { MonthField } from '../../shared/arguments.js';
 
 @InputType({ description: "A store's sales for one month; a repeat replaces the earlier report." })
 export class ReportStoreSalesInput {
   @Field(() => ID, { description: 'Id of a known store.' })
   storeId!: string;
 
-  @Field(() => String, { description: 'Calendar month "YYYY-MM", not in the future.' })
+  @MonthField('reported')
   month!: string;
 
   @Field(() => Int, { description: 'Orders in the month (>= 0).' })

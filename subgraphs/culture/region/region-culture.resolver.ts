@@ -21,7 +21,7 @@ import type { CultureContext } from '../context.js';
 import { AssistedSessions, assistedSessions } from '../usage/auditorium-usage.entity.js';
 import { Region, type ChildCount } from './region.reference.js';
 import { ROLLUP_AS_OF, SYNTHETIC_ROLLUP_NOTE } from '../rollup/rollup.rebuild.js';
-import { MonthArg } from '../../shared/arguments.js';
+import { MonthArg, MonthField } from '../../shared/arguments.js';
 
 const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
 
@@ -29,10 +29,10 @@ const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
 export class RegionUsageTotals {
   regionCode!: string;
 
-  @Field(() => String, { description: 'First month of the range (YYYY-MM).' })
+  @MonthField('first')
   from!: string;
 
-  @Field(() => String, { description: 'Last month of the range (YYYY-MM).' })
+  @MonthField('last')
   to!: string;
 
   @Field(() => SafeIntResolver, { description: 'Auditorium-months with a usage report.' })

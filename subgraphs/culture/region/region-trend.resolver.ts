@@ -4,10 +4,11 @@ import type { CultureContext } from '../context.js';
 import { AssistedSessions, assistedSessions } from '../usage/auditorium-usage.entity.js';
 import { RegionUsageTotals } from './region-culture.resolver.js';
 import { ZERO_SUMS } from '../rollup/rollup.loaders.js';
+import { MonthField } from '../../shared/arguments.js';
 
 @ObjectType({ description: 'Usage of the auditoriums of a region in one month.' })
 export class RegionUsageMonth {
-  @Field(() => String, { description: 'The month (YYYY-MM).' })
+  @MonthField('month')
   month!: string;
 
   @Field(() => SafeIntResolver, { description: 'Auditoriums with a usage report that month.' })

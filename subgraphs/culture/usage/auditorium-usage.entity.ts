@@ -2,6 +2,7 @@ import { Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { SafeIntResolver } from 'graphql-scalars';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import { MonthField } from '../../shared/arguments.js';
 
 @ObjectType({
   description: 'Sessions in which staff helped residents use an online public service, by kind.',
@@ -43,7 +44,7 @@ export class AuditoriumMonthlyUsage {
   @PrimaryKey({ type: 'string', length: 40 })
   auditoriumId!: string;
 
-  @Field(() => String, { description: 'The month (YYYY-MM).' })
+  @MonthField('month')
   @PrimaryKey({ type: 'string', length: 7 })
   month!: string;
 

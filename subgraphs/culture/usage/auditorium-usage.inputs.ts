@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { MonthField } from '../../shared/arguments.js';
 
 @InputType({ description: 'Assisted online-service sessions of one month, by kind.' })
 export class AssistedSessionsInput {
@@ -22,7 +23,7 @@ export class ReportAuditoriumUsageInput {
   @Field(() => ID, { description: 'The auditorium.' })
   auditoriumId!: string;
 
-  @Field(() => String, { description: 'The month (YYYY-MM), not in the future.' })
+  @MonthField('reported')
   month!: string;
 
   @Field(() => Int, { description: 'Visits in the month (>= 0).' })

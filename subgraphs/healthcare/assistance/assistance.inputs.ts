@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { MonthField } from '../../shared/arguments.js';
 
 @InputType({
   description:
@@ -8,7 +9,7 @@ export class ReportAssistedBookingsInput {
   @Field(() => ID, { description: 'The assistance point.' })
   pointId!: string;
 
-  @Field(() => String, { description: 'The month, `YYYY-MM`, not in the future.' })
+  @MonthField('reported')
   month!: string;
 
   @Field(() => Int, { description: 'Doctor appointments booked online with help (≥ 0).' })

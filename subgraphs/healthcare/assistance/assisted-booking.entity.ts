@@ -1,6 +1,7 @@
 import { Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import { MonthField } from '../../shared/arguments.js';
 
 /** One month of assisted online bookings at one point: counts only, never who was helped. */
 @ObjectType({
@@ -14,7 +15,7 @@ export class AssistedBookingMonth {
   @PrimaryKey({ type: 'string', length: 40 })
   pointId!: string;
 
-  @Field(() => String, { description: 'Calendar month, `YYYY-MM`.' })
+  @MonthField('month')
   @PrimaryKey({ type: 'string', length: 7 })
   month!: string;
 

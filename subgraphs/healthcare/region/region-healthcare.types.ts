@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import { MonthField } from '../../shared/arguments.js';
 
 @ObjectType({ description: 'How many rural villages have a clinic within a travel time.' })
 export class ClinicAccessShares {
@@ -96,7 +97,7 @@ export class AssistanceCoverage {
 
 @ObjectType({ description: "A region's assisted bookings in one month." })
 export class RegionBookingMonth {
-  @Field(() => String, { description: 'Calendar month, `YYYY-MM`.' })
+  @MonthField('month')
   month!: string;
 
   @Field(() => Int, { description: 'Doctor appointments booked online with help.' })
@@ -117,10 +118,10 @@ export class RegionBookingMonth {
 
 @ObjectType({ description: "A region's assisted bookings over a month range (counts only)." })
 export class RegionAssistedBookings {
-  @Field(() => String, { description: 'First month of the range, `YYYY-MM`.' })
+  @MonthField('first')
   from!: string;
 
-  @Field(() => String, { description: 'Last month of the range, `YYYY-MM`.' })
+  @MonthField('last')
   to!: string;
 
   @Field(() => Int, { description: 'Doctor appointments booked online with help.' })
