@@ -61,28 +61,11 @@ export type IndexDomainName = 'Culture' | 'Healthcare' | 'Commerce';
 
 type Compute<Root, Context, C> = (root: Root, ctx: Context) => Promise<C>;
 
-/** One domain's index fields: where they live and how each is computed. */
-export interface IndexFieldsSpec<
-  C extends IndexComponents,
-  Context,
-  RV extends object,
-  VV extends object,
-  R extends object,
-  V extends object,
-> {
-  domain: IndexDomainName;
-  components: ClassType<C>;
-  /** The domain's views (`Region.<domain>`, `Village.<domain>`) and their descriptions. */
-  regionView: { type: ClassType<RV>; description: string; compute: Compute<RV, Context, C> };
-  villageView: { type: ClassType<VV>; description: string; compute: Compute<VV, Context, C> };
-  /** The domain's `Region` and `Village` stubs; `requires`: what the region's input needs. */
-  region: { type: ClassType<R>; requires?: string; compute: Compute<R, Context, C> };
-  village: { type: ClassType<V>; compute: Compute<V, Context, C> };
-}
-
 /**
- * The four resolver classes of a domain's index fields, to register in its schema. Each call
- * makes classes of its own (type-graphql keeps field resolvers per class).
+ * The four resolver classes of a domain's index fields, to register in its schema: `spec` says
+ * where they live (the domain's views and its `Region` and `Village` stubs; `requires`: what
+ * the region's input needs of places) and how each is computed. Each call makes classes of its
+ * own (type-graphql keeps field resolvers per class).
  */
 export function indexFieldResolvers<
   C extends IndexComponents,
@@ -91,7 +74,14 @@ export function indexFieldResolvers<
   VV extends object,
   R extends object,
   V extends object,
->(spec: IndexFieldsSpec<C, Context, RV, VV, R, V>): ClassType[] {
+>(spec: {
+  domain: IndexDomainName;
+  components: ClassType<C>;
+  regionView: { type: ClassType<RV>; description: string; compute: Compute<RV, Context, C> };
+  villageView: { type: ClassType<VV>; description: string; compute: Compute<VV, Context, C> };
+  region: { type: ClassType<R>; requires?: string; compute: Compute<R, Context, C> };
+  village: { type: ClassType<V>; compute: Compute<V, Context, C> };
+}): ClassType[] {
   const components = () => spec.components;
 
   @Resolver(() => spec.regionView.type)

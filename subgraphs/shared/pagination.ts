@@ -96,9 +96,24 @@ export class PageArgs {
   after?: string | null;
 }
 
-/** The page `args` ask for: its size (checked by pageSize) and the key after its cursor. */
-export function pageOf(args: PageArgs): { limit: number; cursor: string | null } {
-  return { limit: pageSize(args.first), cursor: decodeCursor(args.after) };
+/** The page `args` ask for, and how to answer it. */
+export interface Page {
+  /** Its size, checked by pageSize: fetch `limit + 1` rows to tell whether more follow. */
+  limit: number;
+  /** The sort key after which it starts (decoded from `after`), or null for the first page. */
+  cursor: string | null;
+  /** The connection of the rows fetched for it, in the order of `keyOf` (see toConnection). */
+  connection<T>(rows: T[], keyOf: (row: T) => string): Connection<T>;
+}
+
+export function pageOf(args: PageArgs): Page {
+  const limit = pageSize(args.first);
+  const cursor = decodeCursor(args.after);
+  return {
+    limit,
+    cursor,
+    connection: (rows, keyOf) => toConnection(rows, limit, cursor !== null, keyOf),
+  };
 }
 
 /** Validates `first` against the bounded page size. */
@@ -126,6 +141,12 @@ export function decodeCursor(cursor: string | null | undefined, argName = 'after
   return raw.slice(CURSOR_PREFIX.length);
 }
 
+/** A page of a connection as the resolvers answer it. */
+interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+}
+
 /**
  * Builds a page from rows fetched with `limit + 1` (the extra row tells whether a next page
  * exists) ordered by `keyOf`.
@@ -135,7 +156,7 @@ export function toConnection<T>(
   limit: number,
   hadCursor: boolean,
   keyOf: (row: T) => string,
-): { edges: { cursor: string; node: T }[]; pageInfo: PageInfo } {
+): Connection<T> {
   const page = rows.slice(0, limit);
   const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
   return {

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
-import { ConnectionQuery, toConnection, PageArgs, pageOf } from '../../shared/pagination.js';
+import { ConnectionQuery, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { EcommerceParkConnection } from '../enterprise/enterprise.inputs.js';
@@ -32,7 +32,7 @@ export class ParkResolver {
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<EcommerceParkConnection> {
     assertRegionCode(regionCode, 'regionCode');
-    const { limit, cursor } = pageOf(page);
+    const { limit, cursor, connection } = pageOf(page);
     const rows = await ctx.em.find(
       EcommercePark,
       {
@@ -41,7 +41,7 @@ export class ParkResolver {
       },
       { orderBy: { id: 'asc' }, limit: limit + 1 },
     );
-    return toConnection(rows, limit, cursor !== null, (p) => p.id);
+    return connection(rows, (p) => p.id);
   }
 
   @FieldResolver(() => [Enterprise], { description: 'Enterprises hosted in the park.' })

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { toConnection, PageArgs, pageOf } from '../../shared/pagination.js';
+import { PageArgs, pageOf } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { OnlineStoreConnection } from '../enterprise/enterprise.inputs.js';
@@ -18,10 +18,10 @@ export async function storeConnection(
   owner: string,
   args: PageArgs,
 ): Promise<OnlineStoreConnection> {
-  const { limit, cursor } = pageOf(args);
+  const { limit, cursor, connection } = pageOf(args);
   const page = await loader.load({ owner, limit, after: cursor });
   return Object.assign(new OnlineStoreConnection(), {
-    ...toConnection(page.rows, limit, cursor !== null, (s) => s.id),
+    ...connection(page.rows, (s) => s.id),
     totalCount: page.total,
   });
 }

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, ID, Resolver } from 'type-graphql';
-import { ConnectionQuery, toConnection, PageArgs, pageOf } from '../../shared/pagination.js';
+import { ConnectionQuery, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { assertRegionCode } from '../park/park.resolver.js';
 import { ProcessingWorkshop, ProcessingWorkshopConnection } from './workshop.entity.js';
@@ -17,7 +17,7 @@ export class WorkshopResolver {
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<ProcessingWorkshopConnection> {
     assertRegionCode(regionCode, 'regionCode');
-    const { limit, cursor } = pageOf(page);
+    const { limit, cursor, connection } = pageOf(page);
     const rows = await ctx.em.find(
       ProcessingWorkshop,
       {
@@ -26,6 +26,6 @@ export class WorkshopResolver {
       },
       { orderBy: { id: 'asc' }, limit: limit + 1 },
     );
-    return toConnection(rows, limit, cursor !== null, (w) => w.id);
+    return connection(rows, (w) => w.id);
   }
 }

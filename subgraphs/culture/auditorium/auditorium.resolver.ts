@@ -1,13 +1,7 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
-import {
-  ConnectionQuery,
-  ConnectionField,
-  toConnection,
-  PageArgs,
-  pageOf,
-} from '../../shared/pagination.js';
+import { ConnectionQuery, ConnectionField, PageArgs, pageOf } from '../../shared/pagination.js';
 import { monthRange, MonthArg } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
 import { DigitalResource } from '../resource/digital-resource.entity.js';
@@ -60,7 +54,7 @@ export class AuditoriumResolver {
     @Arg('filter', () => AuditoriumFilter, { nullable: true }) filter: AuditoriumFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<AuditoriumConnection> {
-    const { limit, cursor: afterId } = pageOf(page);
+    const { limit, cursor: afterId, connection } = pageOf(page);
     const where = auditoriumWhere(filter);
     const rows =
       limit === 0
@@ -71,7 +65,7 @@ export class AuditoriumResolver {
             { orderBy: { id: 'asc' }, limit: limit + 1 },
           );
     return Object.assign(new AuditoriumConnection(), {
-      ...toConnection(rows, limit, afterId !== null, (a) => a.id),
+      ...connection(rows, (a) => a.id),
       // A filter of its own: a raw() fragment (the services filter) serves one query only.
       count: () => ctx.em.count(Auditorium, auditoriumWhere(filter)),
     });
@@ -95,7 +89,7 @@ export class AuditoriumResolver {
     @Ctx() ctx: CultureContext,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<AuditoriumEventConnection> {
-    const { limit, cursor } = pageOf(page);
+    const { limit, cursor, connection } = pageOf(page);
     if (cursor !== null && !/^\d{4}-\d{2}-\d{2}\|.+$/.test(cursor)) {
       throw badUserInput('`after` is not a cursor returned by this API.', 'after');
     }
@@ -103,8 +97,10 @@ export class AuditoriumResolver {
       limit === 0
         ? []
         : await ctx.loaders.eventPages.load({ auditoriumId: a.id, limit, after: cursor });
-    const connection = toConnection(rows, limit, cursor !== null, (e) => `${e.date}|${e.id}`);
-    return Object.assign(new AuditoriumEventConnection(), connection);
+    return Object.assign(
+      new AuditoriumEventConnection(),
+      connection(rows, (e) => `${e.date}|${e.id}`),
+    );
   }
 
   @FieldResolver(() => [AuditoriumMonthlyUsage], {

@@ -1,13 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
-import {
-  ConnectionQuery,
-  ConnectionField,
-  toConnection,
-  PageArgs,
-  pageOf,
-} from '../../shared/pagination.js';
+import { ConnectionQuery, ConnectionField, PageArgs, pageOf } from '../../shared/pagination.js';
 import { AuditoriumConnection } from '../auditorium/auditorium.inputs.js';
 import type { CultureContext } from '../context.js';
 import { AuditoriumResource, DigitalResource } from './digital-resource.entity.js';
@@ -53,7 +47,7 @@ export class DigitalResourceResolver {
     filter: DigitalResourceFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<DigitalResourceConnection> {
-    const { limit, cursor: afterId } = pageOf(page);
+    const { limit, cursor: afterId, connection } = pageOf(page);
     const where = await resourceWhere(filter, ctx);
     const rows =
       limit === 0
@@ -66,7 +60,7 @@ export class DigitalResourceResolver {
             { orderBy: { id: 'asc' }, limit: limit + 1 },
           );
     return Object.assign(new DigitalResourceConnection(), {
-      ...toConnection(rows, limit, afterId !== null, (r) => r.id),
+      ...connection(rows, (r) => r.id),
       count: () => ctx.em.count(DigitalResource, where),
     });
   }
@@ -82,13 +76,13 @@ export class DigitalResourceResolver {
     @Ctx() ctx: CultureContext,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<AuditoriumConnection> {
-    const { limit, cursor: afterId } = pageOf(page);
+    const { limit, cursor: afterId, connection } = pageOf(page);
     const rows =
       limit === 0
         ? []
         : await ctx.loaders.offeredByPages.load({ resourceId: r.id, limit, after: afterId });
     return Object.assign(new AuditoriumConnection(), {
-      ...toConnection(rows, limit, afterId !== null, (a) => a.id),
+      ...connection(rows, (a) => a.id),
       count: () => ctx.loaders.offeredByCount.load(r.id),
     });
   }

@@ -10,13 +10,7 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import {
-  ConnectionField,
-  Connection,
-  toConnection,
-  PageArgs,
-  pageOf,
-} from '../../shared/pagination.js';
+import { ConnectionField, Connection, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { Facility } from '../facility/facility.entity.js';
 import { EARLIEST_MONTH, currentMonth, monthRange, MonthArg } from '../../shared/arguments.js';
@@ -71,12 +65,12 @@ export class AssistancePointResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: HealthcareContext,
   ) {
-    const { limit, cursor } = pageOf(page);
+    const { cursor, connection } = pageOf(page);
     const range = monthRange(from ?? EARLIEST_MONTH, to ?? currentMonth(), { bounded: false });
     // Per point the months are few (one row a month), so the page is cut in memory.
     const months = await ctx.loaders.bookingsByPoint(range).load(point.id);
     const rest = cursor ? months.filter((m) => m.month > cursor) : months;
-    return toConnection(rest, limit, cursor !== null, (m) => m.month);
+    return connection(rest, (m) => m.month);
   }
 }
 

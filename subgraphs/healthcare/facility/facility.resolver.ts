@@ -1,12 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
-import {
-  ConnectionQuery,
-  Connection,
-  toConnection,
-  PageArgs,
-  pageOf,
-} from '../../shared/pagination.js';
+import { ConnectionQuery, Connection, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { TelemedicineLink } from '../telemedicine/telemedicine-link.entity.js';
 import { Facility, FacilityLevel } from './facility.entity.js';
@@ -40,7 +34,7 @@ export class FacilityResolver {
     if (!REGION_CODE.test(regionCode)) {
       throw badUserInput('`regionCode` must be a 2, 4, 6, 9 or 12-digit code.', 'regionCode');
     }
-    const { limit, cursor } = pageOf(page);
+    const { limit, cursor, connection } = pageOf(page);
     const rows = await ctx.em.find(
       Facility,
       {
@@ -50,7 +44,7 @@ export class FacilityResolver {
       },
       { orderBy: { id: 1 }, limit: limit + 1 },
     );
-    return toConnection(rows, limit, cursor !== null, (f) => f.id);
+    return connection(rows, (f) => f.id);
   }
 
   @FieldResolver(() => [TelemedicineLink], {

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionField, toConnection, PageArgs, pageOf } from '../../shared/pagination.js';
+import { ConnectionField, PageArgs, pageOf } from '../../shared/pagination.js';
 import { DIVISION_DATASET } from '../../shared/divisions.js';
 import { Provenance, ProvenanceKind, provenance } from '../../shared/provenance.js';
 import type { PlacesContext } from '../context.js';
@@ -65,7 +65,7 @@ export class RegionResolver {
     @Arg('kind', () => VillageKind, { nullable: true, description: 'Only villages of this kind.' })
     kind?: VillageKind,
   ): Promise<VillageConnection> {
-    const { limit, cursor: afterCode } = pageOf(page);
+    const { limit, cursor: afterCode, connection } = pageOf(page);
     const rows =
       limit === 0
         ? []
@@ -78,7 +78,7 @@ export class RegionResolver {
     const total =
       kind === VillageKind.RURAL_VILLAGE ? r.ruralVillageCount : kind ? null : r.villageCount;
     return Object.assign(new VillageConnection(), {
-      ...toConnection(rows, limit, afterCode !== null, (v) => v.code),
+      ...connection(rows, (v) => v.code),
       count: async () =>
         total ??
         ctx.em.count('Village', { [`${levelOfCode(r.code)!.toLowerCase()}Code`]: r.code, kind }),

@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
-import { ConnectionQuery, toConnection, PageArgs, pageOf } from '../../shared/pagination.js';
+import { ConnectionQuery, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { PlacesContext } from '../context.js';
 import { Region, levelOfCode } from '../region/region.entity.js';
 import { Village } from './village.entity.js';
@@ -55,7 +55,7 @@ export class VillageResolver {
     @Arg('filter', () => VillageFilter, { nullable: true }) filter: VillageFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<VillageConnection> {
-    const { limit, cursor: afterCode } = pageOf(page);
+    const { limit, cursor: afterCode, connection } = pageOf(page);
     const where: Record<string, unknown> = {};
     if (filter?.regionCode) {
       assertRegionCode(filter.regionCode, 'filter.regionCode');
@@ -80,7 +80,7 @@ export class VillageResolver {
             { orderBy: { code: 'asc' }, limit: limit + 1 },
           );
     return Object.assign(new VillageConnection(), {
-      ...toConnection(rows, limit, afterCode !== null, (v) => v.code),
+      ...connection(rows, (v) => v.code),
       count: () => ctx.em.count(Village, where as FilterQuery<Village>),
     });
   }
