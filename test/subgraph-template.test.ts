@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -45,12 +46,26 @@ const SHARED_DECLARATIONS: [RegExp, string, string[]][] = [
     ['places/changes/change-feed.resolver.ts'],
   ],
   [/@Arg\('(from|to)'/, 'month arguments: MonthArg (shared/arguments.ts)', []],
-  [
-    /@Field\(\(\) => String, \{[^}]*YYYY-MM[^-]/,
-    'month fields: MonthField (shared/arguments.ts)',
-    [],
-  ],
+  [/@Field\([^;]*YYYY-MM(?!-)/, 'month fields: MonthField (shared/arguments.ts)', []],
   [/@Arg\('by'/, "a ranking's figure: RankByArg (shared/ranking.ts)", []],
+  [
+    /^\s*rank!: number;/m,
+    "a ranking's entries: extends RankEntry(Region) (shared/ranking.ts)",
+    // Places ranks places by the digital-village index, an object, not a domain's figure.
+    ['places/digital-index/index.resolver.ts'],
+  ],
+  [
+    /@Directive\('@inaccessible'\)/,
+    "a domain's index inputs: indexFieldResolvers (shared/index-components.ts)",
+    // Places' own input to the index rankings (the villages it ranks), not a domain's.
+    ['places/digital-index/index.resolver.ts'],
+  ],
+  [
+    /@(Query|FieldResolver)\(\(\) => \w+Connection\b|@Directive\(\s*['`]@listSize\(slicingArguments/,
+    'connection fields and their demand control: ConnectionQuery, ConnectionField',
+    // The change feed's own page (`nodes`, up to 1,000 changes) is costed by its own @listSize.
+    ['places/changes/change-feed.resolver.ts'],
+  ],
   [
     /_LIST_SIZE\b/,
     'connection and ranking fields: ConnectionQuery, ConnectionField, RankingField',
@@ -111,6 +126,26 @@ describe('every domain subgraph has the same shape', () => {
       }
     }
     expect(own).toEqual([]);
+  });
+
+  it('costs every connection of the composed schema by its `first` (@listSize)', () => {
+    const supergraph = readFileSync(join(ROOT, '..', 'schema', 'supergraph.graphql'), 'utf8');
+    const unsized: string[] = [];
+    let connections = 0;
+    for (const def of parse(supergraph).definitions) {
+      if (def.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
+      for (const field of def.fields ?? []) {
+        let type = field.type;
+        while (type.kind !== Kind.NAMED_TYPE) type = type.type;
+        if (!type.name.value.endsWith('Connection')) continue;
+        connections += 1;
+        if (!field.directives?.some((d) => d.name.value === 'listSize')) {
+          unsized.push(`${def.name.value}.${field.name.value}`);
+        }
+      }
+    }
+    expect(connections).toBeGreaterThan(10);
+    expect(unsized).toEqual([]);
   });
 
   it('names no file with a singular role (.mutation.ts, .input.ts, .loader.ts, .type.ts)', () => {

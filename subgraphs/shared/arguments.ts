@@ -80,8 +80,8 @@ const MONTH_FIELD = {
  * A month field of an object or input type, described alike everywhere: the `first` or `last`
  * month of a range, a `month` of a series, or the month a write `reported` figures for.
  */
-export function MonthField(kind: keyof typeof MONTH_FIELD) {
-  return Field(() => String, { description: MONTH_FIELD[kind] });
+export function MonthField(kind: keyof typeof MONTH_FIELD, opts: { nullable?: boolean } = {}) {
+  return Field(() => String, { nullable: opts.nullable ?? false, description: MONTH_FIELD[kind] });
 }
 
 /**
