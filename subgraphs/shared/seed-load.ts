@@ -1,12 +1,57 @@
 import type { Knex } from 'knex';
 import { BatchWriter, isSqlite, withDeferredIndexes } from './bulk.js';
 import type { EntityManager, Orm } from './database.js';
-import { countVillages } from './divisions.js';
+import { countVillages, scopePrefix } from './divisions.js';
+import { recordLoadedScope } from './loaded-scope.js';
 import { ProvenanceKind } from './provenance.js';
-import type { SeedOptions } from './subgraph.js';
+import type { SeedOptions, SeedResult } from './subgraph.js';
 
 /** Rows per bulk write: large enough to amortise a COPY round trip, small enough for memory. */
 export const SEED_BATCH = 20_000;
+
+/** What a domain seeder does at each step of `loadScope`. */
+export interface ScopeLoad<Kept> {
+  /** Conflict keys of the tables it writes, in the order of the summary. */
+  tables: Record<string, string[]>;
+  /**
+   * Deletes the scope's synthetic rows (a reseed with another seed may pick other villages);
+   * what it returns (rows data stewards reported, to keep) goes to `write`.
+   */
+  clear: (trx: Knex.Transaction, prefix: string) => Promise<Kept>;
+  /** Streams the scope's new rows into `out`, calling `tick` once per village-level unit read. */
+  write: (out: SeedWriters, kept: Kept, tick: () => void) => Promise<void>;
+  /** Rebuilds the rollups the scope touches (after the rows and their indexes). */
+  rebuild: (trx: Knex.Transaction) => Promise<void>;
+}
+
+/**
+ * Loads one scope all-or-nothing, as every domain seeder does: in one transaction it records the
+ * scope as loaded (writes refuse villages outside the loaded scopes: places holds no others,
+ * docs/data.md), clears, writes through the shared bulk writers (loadTables) and rebuilds, and
+ * times each phase (delete, write, indexes, rollups, commit).
+ */
+export async function loadScope<Kept>(
+  orm: Orm,
+  opts: SeedOptions,
+  steps: ScopeLoad<Kept>,
+): Promise<SeedResult> {
+  const prefix = scopePrefix(opts.scope);
+  const progress = await villageProgress(opts, prefix);
+  const clock = new SeedClock();
+  const rows = await seedTransaction(orm, async (em, trx) => {
+    await recordLoadedScope(trx, opts.scope);
+    const kept = await steps.clear(trx, prefix);
+    clock.lap('delete');
+    const write = (out: SeedWriters) => steps.write(out, kept, progress.tick);
+    const written = await loadTables(em, trx, steps.tables, write, clock);
+    progress.done();
+    await steps.rebuild(trx);
+    clock.lap('rollups');
+    return written;
+  });
+  clock.lap('commit');
+  return { rows, seconds: clock.seconds };
+}
 
 /**
  * Runs a domain seeder's load in one transaction: `em` is the transaction's EntityManager (the

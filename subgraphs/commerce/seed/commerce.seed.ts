@@ -2,14 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { Orm } from '../../shared/database.js';
 import { isRuralVillageName, readDivisions, scopePrefix } from '../../shared/divisions.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import {
-  SeedClock,
-  loadTables,
-  seedTransaction,
-  syntheticRowsOf,
-  villageProgress,
-} from '../../shared/seed-load.js';
-import { recordLoadedScope } from '../../shared/loaded-scope.js';
+import { loadScope, syntheticRowsOf } from '../../shared/seed-load.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { SONGYANG, rebuildRollups } from '../rollup/rollup.rebuild.js';
 import { Platform } from '../store/store.entity.js';
@@ -77,69 +70,52 @@ export async function seedCommerce(orm: Orm, opts: SeedOptions): Promise<SeedRes
   const hjIds = new Set((songyang?.hj ?? []).map((s) => s.id as string));
   const hjVillages = new Set((songyang?.hj ?? []).map((s) => s.village_code as string));
   const hjSales = songyang ? huangJiefeiSales(opts.seed, [...hjIds]) : [];
-  const progress = await villageProgress(opts, prefix);
-  const clock = new SeedClock();
-  const rows = await seedTransaction(orm, async (em, trx) => {
-    // Writes refuse villages outside the loaded scopes: places holds no others (docs/data.md).
-    await recordLoadedScope(trx, opts.scope);
-    await deleteSyntheticRows(trx, prefix);
-    clock.lap('delete');
-    const written = await loadTables(
-      em,
-      trx,
-      TABLE_KEYS,
-      async (out) => {
-        const parksByCounty = new Map<string, Row[]>();
-        for await (const d of readDivisions('villages', prefix)) {
-          progress.tick();
-          if (!isRuralVillageName(d.name)) continue;
-          const v: Village = { code: d.code, name: d.name, areaCode: d.areaCode };
-          let parks = parksByCounty.get(v.areaCode);
-          if (!parks) {
-            parks = countyParks(opts.seed, v.areaCode);
-            parksByCounty.set(v.areaCode, parks);
-            await out.pushAll('ecommerce_park', parks);
-          }
-          const stores =
-            v.areaCode === SONGYANG
-              ? (songyang!.byVillage.get(v.code) ?? [])
-              : villageStores(opts.seed, v);
-          await out.pushAll('service_point', villageServicePoints(opts.seed, v));
-          await out.pushAll('processing_workshop', villageWorkshops(opts.seed, v));
-          const enterprise = hjVillages.has(v.code)
-            ? null
-            : villageEnterprise(opts.seed, v, stores);
-          await out.pushAll('online_store', stores);
-          const sales = stores.flatMap((s) =>
-            hjIds.has(s.id as string)
-              ? hjSales.filter((r) => r.store_id === s.id)
-              : storeSales(opts.seed, s),
+  return loadScope(orm, opts, {
+    tables: TABLE_KEYS,
+    clear: deleteSyntheticRows,
+    write: async (out, _kept, tick) => {
+      const parksByCounty = new Map<string, Row[]>();
+      for await (const d of readDivisions('villages', prefix)) {
+        tick();
+        if (!isRuralVillageName(d.name)) continue;
+        const v: Village = { code: d.code, name: d.name, areaCode: d.areaCode };
+        let parks = parksByCounty.get(v.areaCode);
+        if (!parks) {
+          parks = countyParks(opts.seed, v.areaCode);
+          parksByCounty.set(v.areaCode, parks);
+          await out.pushAll('ecommerce_park', parks);
+        }
+        const stores =
+          v.areaCode === SONGYANG
+            ? (songyang!.byVillage.get(v.code) ?? [])
+            : villageStores(opts.seed, v);
+        await out.pushAll('service_point', villageServicePoints(opts.seed, v));
+        await out.pushAll('processing_workshop', villageWorkshops(opts.seed, v));
+        const enterprise = hjVillages.has(v.code) ? null : villageEnterprise(opts.seed, v, stores);
+        await out.pushAll('online_store', stores);
+        const sales = stores.flatMap((s) =>
+          hjIds.has(s.id as string)
+            ? hjSales.filter((r) => r.store_id === s.id)
+            : storeSales(opts.seed, s),
+        );
+        await out.pushAll('store_monthly_sales', sales);
+        if (enterprise) {
+          assignPark(opts.seed, enterprise, parks);
+          await out.push('enterprise', enterprise);
+          await out.pushAll(
+            'enterprise_year',
+            enterpriseYears(opts.seed, enterprise, yearTotals(sales), stores),
           );
-          await out.pushAll('store_monthly_sales', sales);
-          if (enterprise) {
-            assignPark(opts.seed, enterprise, parks);
-            await out.push('enterprise', enterprise);
-            await out.pushAll(
-              'enterprise_year',
-              enterpriseYears(opts.seed, enterprise, yearTotals(sales), stores),
-            );
-          }
         }
-        if (withSongyang) {
-          const hj = huangJiefeiEnterprise();
-          await out.push('enterprise', hj.enterprise);
-          await out.push('enterprise_year', hj.year);
-        }
-      },
-      clock,
-    );
-    progress.done();
-    await rebuildRollups(trx);
-    clock.lap('rollups');
-    return written;
+      }
+      if (withSongyang) {
+        const hj = huangJiefeiEnterprise();
+        await out.push('enterprise', hj.enterprise);
+        await out.push('enterprise_year', hj.year);
+      }
+    },
+    rebuild: rebuildRollups,
   });
-  clock.lap('commit');
-  return { rows, seconds: clock.seconds };
 }
 
 async function deleteSyntheticRows(trx: Knex.Transaction, prefix: string): Promise<void> {

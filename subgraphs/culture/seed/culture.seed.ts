@@ -6,14 +6,7 @@ import {
   villageShortName,
 } from '../../shared/divisions.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
-import {
-  SeedClock,
-  SeedWriters,
-  loadTables,
-  seedTransaction,
-  villageProgress,
-} from '../../shared/seed-load.js';
-import { recordLoadedScope } from '../../shared/loaded-scope.js';
+import { SeedWriters, loadScope } from '../../shared/seed-load.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import {
   ZHEJIANG_AUDITORIUM_COVERAGE,
@@ -135,34 +128,21 @@ export async function seedCulture(orm: Orm, opts: SeedOptions): Promise<SeedResu
   const prefix = scopePrefix(opts.scope);
   // The same rule decides where healthcare's assistance points find an auditorium.
   const coverage = await auditoriumCoverage(opts.seed, prefix);
-  const progress = await villageProgress(opts, prefix);
-  const like = `${prefix}%`;
-  const clock = new SeedClock();
-  const rows = await seedTransaction(orm, async (em, trx) => {
-    // Writes refuse villages outside the loaded scopes: places holds no others (docs/data.md).
-    await recordLoadedScope(trx, opts.scope);
-    await trx.raw('delete from auditorium_resource where village_code like ?', [like]);
-    for (const table of ['auditorium_usage', 'auditorium_event', 'auditorium']) {
-      await trx.raw(`delete from ${table} where village_code like ? and provenance_kind = ?`, [
-        like,
-        ProvenanceKind.SYNTHETIC,
-      ]);
-    }
-    clock.lap('delete');
-    const written = await loadTables(
-      em,
-      trx,
-      TABLE_KEYS,
-      (out) => writeScope(out, opts.seed, prefix, coverage, progress.tick),
-      clock,
-    );
-    progress.done();
-    await rebuildRollups(trx, prefix, coverage.zhejiangTarget);
-    clock.lap('rollups');
-    return written;
+  return loadScope(orm, opts, {
+    tables: TABLE_KEYS,
+    clear: async (trx) => {
+      const like = `${prefix}%`;
+      await trx.raw('delete from auditorium_resource where village_code like ?', [like]);
+      for (const table of ['auditorium_usage', 'auditorium_event', 'auditorium']) {
+        await trx.raw(`delete from ${table} where village_code like ? and provenance_kind = ?`, [
+          like,
+          ProvenanceKind.SYNTHETIC,
+        ]);
+      }
+    },
+    write: (out, _kept, tick) => writeScope(out, opts.seed, prefix, coverage, tick),
+    rebuild: (trx) => rebuildRollups(trx, prefix, coverage.zhejiangTarget),
   });
-  clock.lap('commit');
-  return { rows, seconds: clock.seconds };
 }
 
 /** Streams the scope's rural villages, writing each covered one's auditorium and activity. */

@@ -2,14 +2,7 @@ import type { Knex } from 'knex';
 import type { Orm } from '../../shared/database.js';
 import { scopePrefix } from '../../shared/divisions.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import {
-  SeedClock,
-  loadTables,
-  seedTransaction,
-  syntheticRowsOf,
-  villageProgress,
-} from '../../shared/seed-load.js';
-import { recordLoadedScope } from '../../shared/loaded-scope.js';
+import { loadScope, syntheticRowsOf } from '../../shared/seed-load.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { FacilityLevel } from '../facility/facility.entity.js';
 import { rebuildRegionRollups } from '../rollup/rollup.rebuild.js';
@@ -29,55 +22,38 @@ const TABLE_KEYS: Record<Table, string[]> = {
  * seed may pick other villages), streams the new ones through the shared bulk writers, keeps
  * what data stewards reported, and rebuilds the region rollups, in one transaction.
  */
-export async function seedHealthcare(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
-  const prefix = scopePrefix(opts.scope);
-  const progress = await villageProgress(opts, prefix);
-  const clock = new SeedClock();
-  const rows = await seedTransaction(orm, async (em, trx) => {
-    // Writes refuse villages outside the loaded scopes: places holds no others (docs/data.md).
-    await recordLoadedScope(trx, opts.scope);
-    const { keptHours, reportedMonths } = await deleteSyntheticRows(trx, prefix);
-    clock.lap('delete');
-    const written = await loadTables(
-      em,
-      trx,
-      TABLE_KEYS,
-      async (out) => {
-        await generateRows(
-          opts.seed,
-          prefix,
-          (table, row) => {
-            if (table === 'facility') {
-              // Opening hours set by a data steward survive a reseed.
-              const k = keptHours.get(row.id as string);
-              if (k)
-                Object.assign(row, k, {
-                  opening_hours:
-                    typeof k.opening_hours === 'string'
-                      ? k.opening_hours
-                      : JSON.stringify(k.opening_hours),
-                });
-            }
-            // Months a steward reported are not overwritten by generated ones.
-            if (
-              table === 'assisted_booking_month' &&
-              reportedMonths.has(`${String(row.point_id)}|${String(row.month)}`)
-            )
-              return undefined;
-            return out.push(table, row);
-          },
-          progress.tick,
-        );
-      },
-      clock,
-    );
-    progress.done();
-    await rebuildRegionRollups(trx);
-    clock.lap('rollups');
-    return written;
+export function seedHealthcare(orm: Orm, opts: SeedOptions): Promise<SeedResult> {
+  return loadScope(orm, opts, {
+    tables: TABLE_KEYS,
+    clear: deleteSyntheticRows,
+    write: (out, { keptHours, reportedMonths }, tick) =>
+      generateRows(
+        opts.seed,
+        scopePrefix(opts.scope),
+        (table, row) => {
+          if (table === 'facility') {
+            // Opening hours set by a data steward survive a reseed.
+            const k = keptHours.get(row.id as string);
+            if (k)
+              Object.assign(row, k, {
+                opening_hours:
+                  typeof k.opening_hours === 'string'
+                    ? k.opening_hours
+                    : JSON.stringify(k.opening_hours),
+              });
+          }
+          // Months a steward reported are not overwritten by generated ones.
+          if (
+            table === 'assisted_booking_month' &&
+            reportedMonths.has(`${String(row.point_id)}|${String(row.month)}`)
+          )
+            return undefined;
+          return out.push(table, row);
+        },
+        tick,
+      ),
+    rebuild: rebuildRegionRollups,
   });
-  clock.lap('commit');
-  return { rows, seconds: clock.seconds };
 }
 
 /**
