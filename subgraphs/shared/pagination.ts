@@ -60,14 +60,14 @@ export function Connection<T extends object>(name: string, node: ClassType<T>) {
  * its `first`), so that none can be declared without it.
  */
 export function ConnectionQuery(type: () => ClassType, description: string): MethodDecorator {
-  return connection(Query(type, { description }));
+  return withListSize(Query(type, { description }));
 }
 
 export function ConnectionField(type: () => ClassType, description: string): MethodDecorator {
-  return connection(FieldResolver(type, { description }));
+  return withListSize(FieldResolver(type, { description }));
 }
 
-function connection(decorate: MethodDecorator): MethodDecorator {
+function withListSize(decorate: MethodDecorator): MethodDecorator {
   return (target, key, descriptor) => {
     decorate(target, key, descriptor);
     Directive(CONNECTION_LIST_SIZE)(target, key, descriptor);
@@ -103,7 +103,7 @@ export interface Page {
   /** The sort key after which it starts (decoded from `after`), or null for the first page. */
   cursor: string | null;
   /** The connection of the rows fetched for it, in the order of `keyOf` (see toConnection). */
-  connection<T>(rows: T[], keyOf: (row: T) => string): Connection<T>;
+  connection<T>(rows: T[], keyOf: (row: T) => string): ConnectionPage<T>;
 }
 
 export function pageOf(args: PageArgs): Page {
@@ -128,11 +128,11 @@ export function pageSize(first: number | null | undefined, argName = 'first'): n
 const CURSOR_PREFIX = 'k:';
 
 /** Cursors are opaque to clients; inside they carry the sort key of the last item seen. */
-export function encodeCursor(key: string): string {
+function encodeCursor(key: string): string {
   return Buffer.from(CURSOR_PREFIX + key, 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | null | undefined, argName = 'after'): string | null {
+function decodeCursor(cursor: string | null | undefined, argName = 'after'): string | null {
   if (cursor === null || cursor === undefined) return null;
   const raw = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!raw.startsWith(CURSOR_PREFIX) || raw.length === CURSOR_PREFIX.length) {
@@ -142,7 +142,7 @@ export function decodeCursor(cursor: string | null | undefined, argName = 'after
 }
 
 /** A page of a connection as the resolvers answer it. */
-interface Connection<T> {
+interface ConnectionPage<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
 }
@@ -151,12 +151,12 @@ interface Connection<T> {
  * Builds a page from rows fetched with `limit + 1` (the extra row tells whether a next page
  * exists) ordered by `keyOf`.
  */
-export function toConnection<T>(
+function toConnection<T>(
   rows: T[],
   limit: number,
   hadCursor: boolean,
   keyOf: (row: T) => string,
-): Connection<T> {
+): ConnectionPage<T> {
   const page = rows.slice(0, limit);
   const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
   return {

@@ -58,7 +58,7 @@ export async function loadScope<Kept>(
  * shared bulk writers join it), `trx` its knex transaction for deletes and rollup rebuilds.
  * Anything thrown rolls the whole load back.
  */
-export async function seedTransaction<T>(
+async function seedTransaction<T>(
   orm: Orm,
   load: (em: EntityManager, trx: Knex.Transaction) => Promise<T>,
 ): Promise<T> {
@@ -171,7 +171,7 @@ export class SeedWriters {
  * it on PostgreSQL — with its secondary indexes dropped and rebuilt after; the others get
  * upserts. Call inside `seedTransaction`, before rebuilding rollups (which then have indexes).
  */
-export async function loadTables(
+async function loadTables(
   em: EntityManager,
   trx: Knex.Transaction,
   keys: Record<string, string[]>,
@@ -216,7 +216,7 @@ export class SeedClock {
  * Progress of a load measured in village-level units of the scope (known in advance, so the
  * printer can tell the time left): call `tick()` once per unit read.
  */
-export async function villageProgress(
+async function villageProgress(
   opts: SeedOptions,
   prefix: string,
   every = 5_000,
