@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRuralVillageName, parseCsvLine, readDivisions } from '../subgraphs/shared/divisions.js';
+import { roomInMinute } from './support/clock.js';
 import { bootStack, type Stack } from './support/stack.js';
 
 // Songyang county (Lishui): a few hundred villages, so a download spans several pages.
@@ -154,6 +155,8 @@ describe('CSV downloads charged to their caller', () => {
     });
     try {
       const origin = new URL(gw.url).origin;
+      // Three downloads must fall in one rate window.
+      await roomInMinute(10_000);
       // The caller is 127.0.0.2; the gateway listens on (and used to call itself from) 127.0.0.1.
       for (let i = 0; i < 2; i++) {
         const ok = await getFrom('127.0.0.2', `${origin}/csv/provinces`);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../gateway/auth/keys.js';
 import { DEV_GATEWAY_SHARED_SECRET } from '../contract/identity.js';
 import type { RunningServer } from '../subgraphs/shared/server.js';
+import { roomInMinute } from './support/clock.js';
 import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, testJwt } from './support/jwt.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 import {
@@ -102,6 +103,8 @@ async function metricsText(): Promise<string> {
 describe('callers counted as themselves behind a trusted proxy', () => {
   it('takes the rightmost untrusted hop: spoofed leftmost hops neither escape nor lock out', async () => {
     const hello = { query: '{ hello }' };
+    // Eight requests must fall in one rate window (three a minute per caller).
+    await roomInMinute(10_000);
     // One client, a new invented address in front each time: still one client.
     for (let i = 0; i < 3; i++) {
       const r = await post(gw, hello, from(`10.9.9.${i}, 203.0.113.7`));

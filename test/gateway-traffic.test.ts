@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../gateway/auth/keys.js';
+import { inOneMinute } from './support/clock.js';
 import { startFaultProxy, type FaultProxy } from './support/faults.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 import {
@@ -17,7 +18,6 @@ const dir = mkdtempSync(join(tmpdir(), 'rdsg-traffic-'));
 const keysPath = join(dir, 'keys.json');
 const store = new FileKeyStore(keysPath, 0);
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const minute = () => Math.floor(Date.now() / 60_000);
 
 let notes: NotesSubgraph;
 let proxy: FaultProxy;
@@ -44,19 +44,6 @@ afterAll(async () => {
   await proxy?.close();
   await notes?.close();
 });
-
-/** Runs `scenario` again if a minute boundary (a new rate window) fell inside it. */
-async function inOneMinute(scenario: () => Promise<void>) {
-  for (let attempt = 0; ; attempt++) {
-    const before = minute();
-    try {
-      await scenario();
-      return;
-    } catch (err) {
-      if (attempt > 0 || minute() === before) throw err;
-    }
-  }
-}
 
 describe('quotas', () => {
   it('answers the (N+1)-th request of a key in the minute with 429 and Retry-After', async () => {
