@@ -22,14 +22,15 @@ import { HAS_FIGURES_DESCRIPTION, indexInputDescription } from './schema.js';
  */
 
 /** The latest year for which all three domains hold data; places' index refers to it too. */
-export const INDEX_YEAR = { year: 2020, from: '2020-01', to: '2020-12' } as const;
+export const INDEX_YEAR = { year: 2020, months: { from: '2020-01', to: '2020-12' } } as const;
 
-/** The description of a domain's components type. */
-export function indexComponentsDescription(domain: IndexDomainName): string {
-  return (
-    `${domain}'s normalised components of the digital-village index for a village or region ` +
-    '(0 to 1, rounded to 4 decimals), computed from its own data for the reference year.'
-  );
+/** Declares a domain's components type (`@IndexComponentsType('Culture')`), described alike. */
+export function IndexComponentsType(domain: IndexDomainName): ClassDecorator {
+  return ObjectType({
+    description:
+      `${domain}'s normalised components of the digital-village index for a village or region ` +
+      '(0 to 1, rounded to 4 decimals), computed from its own data for the reference year.',
+  });
 }
 
 /**
@@ -50,11 +51,20 @@ export abstract class IndexComponents {
 
   @Field(() => Provenance, { description: 'Where the components come from.' })
   provenance!: Provenance;
-}
 
-/** The provenance of index components: synthetic inputs of the reference year, as `how` says. */
-export function indexProvenance(how: string): Provenance {
-  return provenance(ProvenanceKind.SYNTHETIC, SYNTHETIC_SOURCE, String(INDEX_YEAR.year), how);
+  /**
+   * A domain's components of the reference year (`CultureIndexComponents.of(...)`): its own
+   * fields, and the provenance of synthetic inputs of that year, as `how` says.
+   */
+  static of<T extends IndexComponents>(
+    this: new () => T,
+    fields: Omit<T, 'year' | 'provenance'>,
+    how: string,
+  ): T {
+    const year = INDEX_YEAR.year;
+    const source = provenance(ProvenanceKind.SYNTHETIC, SYNTHETIC_SOURCE, String(year), how);
+    return Object.assign(new this(), fields, { year, provenance: source });
+  }
 }
 
 export type IndexDomainName = 'Culture' | 'Healthcare' | 'Commerce';

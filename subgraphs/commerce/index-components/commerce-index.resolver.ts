@@ -1,10 +1,9 @@
-import { Field, Float, ObjectType } from 'type-graphql';
+import { Field, Float } from 'type-graphql';
 import {
   INDEX_YEAR,
   IndexComponents,
-  indexComponentsDescription,
+  IndexComponentsType,
   indexFieldResolvers,
-  indexProvenance,
 } from '../../shared/index-components.js';
 import { capped } from '../../shared/ranking.js';
 import type { CommerceContext } from '../context.js';
@@ -25,7 +24,7 @@ export const COMMERCE_INDEX = {
   revenueFenPerVillageCap: 100_000_000n,
 } as const;
 
-@ObjectType({ description: indexComponentsDescription('Commerce') })
+@IndexComponentsType('Commerce')
 export class CommerceIndexComponents extends IndexComponents {
   @Field(() => Float, {
     description: 'Active online stores per rural village ÷ 2, capped at 1.',
@@ -52,26 +51,25 @@ async function components(
 ): Promise<CommerceIndexComponents> {
   const [row, sales] = await Promise.all([
     ctx.loaders.rollups.region.load(code),
-    ctx.loaders.rollups.regionSales.load({ code, from: INDEX_YEAR.from, to: INDEX_YEAR.to }),
+    ctx.loaders.rollups.regionSales.load({ code, ...INDEX_YEAR.months }),
   ]);
   const stores = villages > 0 ? (row?.storeCount ?? 0) / villages : 0;
   const revenuePerVillage = villages > 0 ? sales.revenueFen / BigInt(villages) : 0n;
-  return Object.assign(new CommerceIndexComponents(), {
-    code,
-    year: INDEX_YEAR.year,
-    stores: capped(stores / COMMERCE_INDEX.storesPerVillageCap),
-    // fen / cap (both integers below 2^53 per village) as a ratio; the amount stays exact.
-    onlineRevenue: capped(
-      Number(revenuePerVillage) / Number(COMMERCE_INDEX.revenueFenPerVillageCap),
-    ),
-    storesPerVillage: Math.round(stores * 100) / 100,
-    revenuePerVillage: money(revenuePerVillage),
-    // A region has figures where commerce holds a rollup; a village always (0 stores is a count).
-    hasFigures: code.length === 12 || row !== null,
-    provenance: indexProvenance(
-      `Computed from the store and ${INDEX_YEAR.year} sales rollups, sums of mostly synthetic records.`,
-    ),
-  });
+  return CommerceIndexComponents.of(
+    {
+      code,
+      stores: capped(stores / COMMERCE_INDEX.storesPerVillageCap),
+      // fen / cap (both integers below 2^53 per village) as a ratio; the amount stays exact.
+      onlineRevenue: capped(
+        Number(revenuePerVillage) / Number(COMMERCE_INDEX.revenueFenPerVillageCap),
+      ),
+      storesPerVillage: Math.round(stores * 100) / 100,
+      revenuePerVillage: money(revenuePerVillage),
+      // A region has figures where commerce holds a rollup; a village always (0 stores is a count).
+      hasFigures: code.length === 12 || row !== null,
+    },
+    `Computed from the store and ${INDEX_YEAR.year} sales rollups, sums of mostly synthetic records.`,
+  );
 }
 
 /**

@@ -1,10 +1,9 @@
-import { Field, Float, ObjectType } from 'type-graphql';
+import { Field, Float } from 'type-graphql';
 import {
   INDEX_YEAR,
   IndexComponents,
-  indexComponentsDescription,
+  IndexComponentsType,
   indexFieldResolvers,
-  indexProvenance,
 } from '../../shared/index-components.js';
 import { capped } from '../../shared/ranking.js';
 import type { CultureContext } from '../context.js';
@@ -21,7 +20,7 @@ import { Village } from '../village/village.reference.js';
  */
 export const CULTURE_INDEX = { referenceVisitsPerAuditoriumMonth: 600 } as const;
 
-@ObjectType({ description: indexComponentsDescription('Culture') })
+@IndexComponentsType('Culture')
 export class CultureIndexComponents extends IndexComponents {
   @Field(() => Float, {
     description:
@@ -56,33 +55,33 @@ function components(
     coverage: capped(coverage),
     usage: capped((perMonth ?? 0) / CULTURE_INDEX.referenceVisitsPerAuditoriumMonth),
   };
-  return Object.assign(new CultureIndexComponents(), {
-    code,
-    year: INDEX_YEAR.year,
-    ...scores,
-    // Culture answers every place; it has figures where it counted coverage or usage.
-    hasFigures: scores.coverage > 0 || scores.usage > 0,
-    visitsPerAuditoriumMonth: perMonth === null ? null : Math.round(perMonth * 10) / 10,
+  return CultureIndexComponents.of(
+    {
+      code,
+      ...scores,
+      // Culture answers every place; it has figures where it counted coverage or usage.
+      hasFigures: scores.coverage > 0 || scores.usage > 0,
+      visitsPerAuditoriumMonth: perMonth === null ? null : Math.round(perMonth * 10) / 10,
+    },
     // Usage sums are always labelled synthetic (see README: Provenance of region figures).
-    provenance: indexProvenance(
-      `Computed from ${inputs} and the ${INDEX_YEAR.year} usage reports, which are synthetic.`,
-    ),
-  });
+    `Computed from ${inputs} and the ${INDEX_YEAR.year} usage reports, which are synthetic.`,
+  );
 }
-
-const YEAR_RANGE = { from: INDEX_YEAR.from, to: INDEX_YEAR.to };
 
 const NO_USAGE = { visits: 0, reports: 0 };
 
 async function ofRegionView(view: RegionCulture, ctx: CultureContext) {
-  const usage = await ctx.loaders.regionUsage.load({ regionCode: view.regionCode, ...YEAR_RANGE });
+  const usage = await ctx.loaders.regionUsage.load({
+    regionCode: view.regionCode,
+    ...INDEX_YEAR.months,
+  });
   return components(view.regionCode, view.coverage ?? 0, usage, 'the region rollups');
 }
 
 async function ofVillageView(view: VillageCulture, ctx: CultureContext) {
   const [auditorium, usage] = await Promise.all([
     ctx.loaders.auditoriumByVillage.load(view.villageCode),
-    ctx.loaders.villageUsage.load({ regionCode: view.villageCode, ...YEAR_RANGE }),
+    ctx.loaders.villageUsage.load({ regionCode: view.villageCode, ...INDEX_YEAR.months }),
   ]);
   return components(view.villageCode, auditorium ? 1 : 0, usage, "the village's auditorium");
 }

@@ -1,10 +1,9 @@
-import { Field, Float, ObjectType } from 'type-graphql';
+import { Field, Float } from 'type-graphql';
 import {
   INDEX_YEAR,
   IndexComponents,
-  indexComponentsDescription,
+  IndexComponentsType,
   indexFieldResolvers,
-  indexProvenance,
 } from '../../shared/index-components.js';
 import { capped } from '../../shared/ranking.js';
 import type { HealthcareContext } from '../context.js';
@@ -24,7 +23,7 @@ export const HEALTHCARE_INDEX = {
   referenceBookingsPerVillageMonth: 30,
 } as const;
 
-@ObjectType({ description: indexComponentsDescription('Healthcare') })
+@IndexComponentsType('Healthcare')
 export class HealthcareIndexComponents extends IndexComponents {
   @Field(() => Float, {
     description:
@@ -65,24 +64,21 @@ function components(
     bookings.reportedPointMonths > 0
       ? ` ${bookings.reportedPointMonths} of ${bookings.pointMonths} point-months were reported by data stewards.`
       : '';
-  return Object.assign(new HealthcareIndexComponents(), {
-    code,
-    year: INDEX_YEAR.year,
-    clinicAccess: villages > 0 ? capped(villagesWithAccess / villages) : 0,
-    assistedBookings: capped(perVillageMonth / HEALTHCARE_INDEX.referenceBookingsPerVillageMonth),
-    bookingsPerVillageMonth: Math.round(perVillageMonth * 10) / 10,
-    hasFigures,
+  return HealthcareIndexComponents.of(
+    {
+      code,
+      clinicAccess: villages > 0 ? capped(villagesWithAccess / villages) : 0,
+      assistedBookings: capped(perVillageMonth / HEALTHCARE_INDEX.referenceBookingsPerVillageMonth),
+      bookingsPerVillageMonth: Math.round(perVillageMonth * 10) / 10,
+      hasFigures,
+    },
     // Travel times are always synthetic, so the components are too.
-    provenance: indexProvenance(
-      `Computed from synthetic travel times and ${INDEX_YEAR.year} assisted bookings.${reported}`,
-    ),
-  });
+    `Computed from synthetic travel times and ${INDEX_YEAR.year} assisted bookings.${reported}`,
+  );
 }
 
-const YEAR_RANGE = { from: INDEX_YEAR.from, to: INDEX_YEAR.to };
-
 async function ofRegionView({ rollup }: RegionHealthcare, ctx: HealthcareContext) {
-  const months = await ctx.loaders.bookingsByRegion(YEAR_RANGE).load(rollup.regionCode);
+  const months = await ctx.loaders.bookingsByRegion(INDEX_YEAR.months).load(rollup.regionCode);
   const bookings = months.reduce(
     (acc, m) => ({
       total: acc.total + m.doctorAppointments + m.testResults + m.insurance,
@@ -95,7 +91,7 @@ async function ofRegionView({ rollup }: RegionHealthcare, ctx: HealthcareContext
 }
 
 async function ofVillageView(view: VillageHealthcare, ctx: HealthcareContext) {
-  const bookings = await ctx.loaders.bookingsByVillage(YEAR_RANGE).load(view.villageCode);
+  const bookings = await ctx.loaders.bookingsByVillage(INDEX_YEAR.months).load(view.villageCode);
   const minutes = view.access.clinicMinutes;
   const within = minutes !== null && minutes <= HEALTHCARE_INDEX.accessMinutes ? 1 : 0;
   return components(view.villageCode, 1, within, bookings);
