@@ -73,6 +73,16 @@ const SHARED_DECLARATIONS: [RegExp, string, string[]][] = [
     // as rollup reads (RankingField's @cost).
     ['places/digital-index/index.resolver.ts'],
   ],
+  [
+    /registerEnumType\(/,
+    'enums whose values are their names, each described once: describedEnum (shared/enums.ts)',
+    [
+      // The change feed's domains are stored lowercase ('culture'), not by their names.
+      'places/changes/change-feed.resolver.ts',
+      // The days of the week need no description each.
+      'healthcare/facility/facility.types.ts',
+    ],
+  ],
 ];
 
 function sourceFiles(dir: string): string[] {

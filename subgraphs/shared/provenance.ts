@@ -1,28 +1,21 @@
 import { Embeddable, Enum, Property } from '@mikro-orm/core';
-import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
+import { describedEnum, type EnumValue } from './enums.js';
 
 /**
  * Where a figure comes from. Every figure the API returns carries one, so that synthetic
  * demo numbers are never presented as real ones.
  */
-export enum ProvenanceKind {
-  /** Published by a statistics bureau or another official register. */
-  OFFICIAL = 'OFFICIAL',
-  /** Reported in a named publication (e.g. a news article) and copied as stated there. */
-  REPORTED = 'REPORTED',
-  /** Generated for demonstration; not a real measurement. */
-  SYNTHETIC = 'SYNTHETIC',
-}
-
-registerEnumType(ProvenanceKind, {
-  name: 'ProvenanceKind',
-  description: 'Whether a figure is official, reported in a named source, or synthetic demo data.',
-  valuesConfig: {
-    OFFICIAL: { description: 'Published by a statistics bureau or an official register.' },
-    REPORTED: { description: 'Reported in a named publication and copied as stated there.' },
-    SYNTHETIC: { description: 'Generated for demonstration; not a real measurement.' },
+export const ProvenanceKind = describedEnum(
+  'ProvenanceKind',
+  'Whether a figure is official, reported in a named source, or synthetic demo data.',
+  {
+    OFFICIAL: 'Published by a statistics bureau or an official register.',
+    REPORTED: 'Reported in a named publication and copied as stated there.',
+    SYNTHETIC: 'Generated for demonstration; not a real measurement.',
   },
-});
+);
+export type ProvenanceKind = EnumValue<typeof ProvenanceKind>;
 
 /** The same shape in every subgraph (so it is @shareable) and stored as embedded columns. */
 @Directive('@shareable')

@@ -1,5 +1,5 @@
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import {
   Provenance,
   ProvenanceKind,
@@ -12,6 +12,7 @@ import { Platform, ProductCategory } from '../store/store.entity.js';
 import { Region } from './region.reference.js';
 import { RankEntry } from '../../shared/ranking.js';
 import { MonthField } from '../../shared/arguments.js';
+import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
 /** Provenance of figures that are always computed from (mostly synthetic) records. */
 export const COMPUTED_PROVENANCE = provenance(
@@ -21,27 +22,19 @@ export const COMPUTED_PROVENANCE = provenance(
   ROLLUP_NOTE,
 );
 
-export enum CommerceMetric {
-  STORE_COUNT = 'STORE_COUNT',
-  JOBS = 'JOBS',
-  ONLINE_REVENUE = 'ONLINE_REVENUE',
-  ORDERS = 'ORDERS',
-  ENTERPRISE_COUNT = 'ENTERPRISE_COUNT',
-  SERVICE_POINT_COUNT = 'SERVICE_POINT_COUNT',
-}
-
-registerEnumType(CommerceMetric, {
-  name: 'CommerceMetric',
-  description: 'A commerce figure regions can be ranked by.',
-  valuesConfig: {
-    STORE_COUNT: { description: 'Active online stores (filterable by platform and category).' },
-    JOBS: { description: 'Jobs in active online stores (filterable by platform and category).' },
-    ONLINE_REVENUE: { description: 'Online sales revenue over a month range.' },
-    ORDERS: { description: 'Online orders over a month range.' },
-    ENTERPRISE_COUNT: { description: 'Enterprises selling online.' },
-    SERVICE_POINT_COUNT: { description: 'Village e-commerce service points.' },
+export const CommerceMetric = describedEnum(
+  'CommerceMetric',
+  'A commerce figure regions can be ranked by.',
+  {
+    STORE_COUNT: 'Active online stores (filterable by platform and category).',
+    JOBS: 'Jobs in active online stores (filterable by platform and category).',
+    ONLINE_REVENUE: 'Online sales revenue over a month range.',
+    ORDERS: 'Online orders over a month range.',
+    ENTERPRISE_COUNT: 'Enterprises selling online.',
+    SERVICE_POINT_COUNT: 'Village e-commerce service points.',
   },
-});
+);
+export type CommerceMetric = EnumValue<typeof CommerceMetric>;
 
 @ObjectType({ description: 'A count with its provenance.' })
 export class CommerceCount {

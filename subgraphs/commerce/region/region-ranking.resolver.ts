@@ -15,8 +15,8 @@ import {
 import { regionStub } from './region.reference.js';
 import { MonthArg } from '../../shared/arguments.js';
 
-const SALES_METRICS = [CommerceMetric.ONLINE_REVENUE, CommerceMetric.ORDERS];
-const FILTERABLE = [CommerceMetric.STORE_COUNT, CommerceMetric.JOBS];
+const SALES_METRICS: CommerceMetric[] = [CommerceMetric.ONLINE_REVENUE, CommerceMetric.ORDERS];
+const FILTERABLE: CommerceMetric[] = [CommerceMetric.STORE_COUNT, CommerceMetric.JOBS];
 
 /** `RegionCommerce.childRanking`: child regions ranked by one of commerce's figures. */
 @Resolver(() => RegionCommerce)

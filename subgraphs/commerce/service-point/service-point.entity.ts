@@ -1,22 +1,18 @@
 import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
-export enum ServicePointKind {
-  LOGISTICS = 'LOGISTICS',
-  EXPRESS_PICKUP = 'EXPRESS_PICKUP',
-  TRAINING = 'TRAINING',
-}
-
-registerEnumType(ServicePointKind, {
-  name: 'ServicePointKind',
-  description: 'What a village e-commerce service point offers.',
-  valuesConfig: {
-    LOGISTICS: { description: 'Logistics station collecting and dispatching parcels.' },
-    EXPRESS_PICKUP: { description: 'Express parcel pick-up point.' },
-    TRAINING: { description: 'Training station teaching villagers to sell online.' },
+export const ServicePointKind = describedEnum(
+  'ServicePointKind',
+  'What a village e-commerce service point offers.',
+  {
+    LOGISTICS: 'Logistics station collecting and dispatching parcels.',
+    EXPRESS_PICKUP: 'Express parcel pick-up point.',
+    TRAINING: 'Training station teaching villagers to sell online.',
   },
-});
+);
+export type ServicePointKind = EnumValue<typeof ServicePointKind>;
 
 @ObjectType({ description: 'A village e-commerce service point (logistics, pick-up, training).' })
 @Entity({ tableName: 'service_point' })

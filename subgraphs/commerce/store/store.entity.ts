@@ -1,67 +1,39 @@
 import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { LocalDateScalar } from '../../shared/argument-guard.js';
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
-export enum Platform {
-  PINDUODUO = 'PINDUODUO',
-  TAOBAO_TMALL = 'TAOBAO_TMALL',
-  JD = 'JD',
-  DOUYIN = 'DOUYIN',
-  WECHAT_MINI_SHOP = 'WECHAT_MINI_SHOP',
-  OTHER = 'OTHER',
-}
-
-registerEnumType(Platform, {
-  name: 'Platform',
-  description: 'An e-commerce platform.',
-  valuesConfig: {
-    PINDUODUO: { description: 'Pinduoduo.' },
-    TAOBAO_TMALL: { description: 'Taobao or Tmall.' },
-    JD: { description: 'JD.com.' },
-    DOUYIN: { description: 'Douyin shop.' },
-    WECHAT_MINI_SHOP: { description: 'WeChat mini-program shop.' },
-    OTHER: { description: 'Another platform.' },
-  },
+export const Platform = describedEnum('Platform', 'An e-commerce platform.', {
+  PINDUODUO: 'Pinduoduo.',
+  TAOBAO_TMALL: 'Taobao or Tmall.',
+  JD: 'JD.com.',
+  DOUYIN: 'Douyin shop.',
+  WECHAT_MINI_SHOP: 'WeChat mini-program shop.',
+  OTHER: 'Another platform.',
 });
+export type Platform = EnumValue<typeof Platform>;
 
-export enum ProductCategory {
-  TEA = 'TEA',
-  FRUIT = 'FRUIT',
-  VEGETABLES = 'VEGETABLES',
-  HANDICRAFTS = 'HANDICRAFTS',
-  PROCESSED_FOOD = 'PROCESSED_FOOD',
-  OTHER = 'OTHER',
-}
-
-registerEnumType(ProductCategory, {
-  name: 'ProductCategory',
-  description: 'Main product category of a store.',
-  valuesConfig: {
-    TEA: { description: 'Tea.' },
-    FRUIT: { description: 'Fruit.' },
-    VEGETABLES: { description: 'Vegetables.' },
-    HANDICRAFTS: { description: 'Handicrafts.' },
-    PROCESSED_FOOD: { description: 'Processed food.' },
-    OTHER: { description: 'Other products.' },
+export const ProductCategory = describedEnum(
+  'ProductCategory',
+  'Main product category of a store.',
+  {
+    TEA: 'Tea.',
+    FRUIT: 'Fruit.',
+    VEGETABLES: 'Vegetables.',
+    HANDICRAFTS: 'Handicrafts.',
+    PROCESSED_FOOD: 'Processed food.',
+    OTHER: 'Other products.',
   },
-});
+);
+export type ProductCategory = EnumValue<typeof ProductCategory>;
 
-export enum StoreStatus {
-  ACTIVE = 'ACTIVE',
-  SUSPENDED = 'SUSPENDED',
-  CLOSED = 'CLOSED',
-}
-
-registerEnumType(StoreStatus, {
-  name: 'StoreStatus',
-  description: 'Whether a store is trading.',
-  valuesConfig: {
-    ACTIVE: { description: 'Open and selling; counted in region store counts and jobs.' },
-    SUSPENDED: { description: 'Temporarily not selling.' },
-    CLOSED: { description: 'Closed for good; its past sales still count in revenue.' },
-  },
+export const StoreStatus = describedEnum('StoreStatus', 'Whether a store is trading.', {
+  ACTIVE: 'Open and selling; counted in region store counts and jobs.',
+  SUSPENDED: 'Temporarily not selling.',
+  CLOSED: 'Closed for good; its past sales still count in revenue.',
 });
+export type StoreStatus = EnumValue<typeof StoreStatus>;
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'An online store run from a village.' })

@@ -1,40 +1,26 @@
 import { Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
-export enum AuditoriumService {
-  BOOK_LENDING = 'BOOK_LENDING',
-  DIALECT_LEARNING = 'DIALECT_LEARNING',
-  TRADITIONAL_CULTURE_COURSES = 'TRADITIONAL_CULTURE_COURSES',
-  DIGITAL_LIBRARY_TERMINAL = 'DIGITAL_LIBRARY_TERMINAL',
-  ONLINE_PUBLIC_SERVICE_HELP = 'ONLINE_PUBLIC_SERVICE_HELP',
-  MEDICAL_APPOINTMENT_HELP = 'MEDICAL_APPOINTMENT_HELP',
-  SOCIAL_INSURANCE_HELP = 'SOCIAL_INSURANCE_HELP',
-  E_GOVERNMENT_HELP = 'E_GOVERNMENT_HELP',
-  DIGITAL_SKILLS_TRAINING = 'DIGITAL_SKILLS_TRAINING',
-  E_COMMERCE_TRAINING = 'E_COMMERCE_TRAINING',
-  PERFORMANCES = 'PERFORMANCES',
-}
-
-registerEnumType(AuditoriumService, {
-  name: 'AuditoriumService',
-  description: 'A service a village culture auditorium offers.',
-  valuesConfig: {
-    BOOK_LENDING: { description: 'Lends books.' },
-    DIALECT_LEARNING: { description: 'Local dialect lessons, often with digital audio resources.' },
-    TRADITIONAL_CULTURE_COURSES: { description: 'Courses on traditional culture.' },
-    DIGITAL_LIBRARY_TERMINAL: { description: 'A terminal to read the digital library.' },
-    ONLINE_PUBLIC_SERVICE_HELP: { description: 'Staff help residents use online public services.' },
-    MEDICAL_APPOINTMENT_HELP: {
-      description: 'Staff help residents book doctor appointments online.',
-    },
-    SOCIAL_INSURANCE_HELP: { description: 'Staff help with online social-insurance services.' },
-    E_GOVERNMENT_HELP: { description: 'Staff help with e-government services.' },
-    DIGITAL_SKILLS_TRAINING: { description: 'Digital-skills training.' },
-    E_COMMERCE_TRAINING: { description: 'E-commerce training.' },
-    PERFORMANCES: { description: 'Performances and shows.' },
+export const AuditoriumService = describedEnum(
+  'AuditoriumService',
+  'A service a village culture auditorium offers.',
+  {
+    BOOK_LENDING: 'Lends books.',
+    DIALECT_LEARNING: 'Local dialect lessons, often with digital audio resources.',
+    TRADITIONAL_CULTURE_COURSES: 'Courses on traditional culture.',
+    DIGITAL_LIBRARY_TERMINAL: 'A terminal to read the digital library.',
+    ONLINE_PUBLIC_SERVICE_HELP: 'Staff help residents use online public services.',
+    MEDICAL_APPOINTMENT_HELP: 'Staff help residents book doctor appointments online.',
+    SOCIAL_INSURANCE_HELP: 'Staff help with online social-insurance services.',
+    E_GOVERNMENT_HELP: 'Staff help with e-government services.',
+    DIGITAL_SKILLS_TRAINING: 'Digital-skills training.',
+    E_COMMERCE_TRAINING: 'E-commerce training.',
+    PERFORMANCES: 'Performances and shows.',
   },
-});
+);
+export type AuditoriumService = EnumValue<typeof AuditoriumService>;
 
 /** Services that make an auditorium a hub of digital public services. */
 export const DIGITAL_HUB_SERVICES: readonly AuditoriumService[] = [

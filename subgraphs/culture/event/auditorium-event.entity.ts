@@ -1,37 +1,25 @@
 import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { LocalDateScalar } from '../../shared/argument-guard.js';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
-export enum AuditoriumEventType {
-  PERFORMANCE = 'PERFORMANCE',
-  LECTURE = 'LECTURE',
-  READING_SESSION = 'READING_SESSION',
-  DIALECT_CLASS = 'DIALECT_CLASS',
-  TRADITIONAL_CULTURE_CLASS = 'TRADITIONAL_CULTURE_CLASS',
-  DIGITAL_SKILLS_TRAINING = 'DIGITAL_SKILLS_TRAINING',
-  E_COMMERCE_TRAINING = 'E_COMMERCE_TRAINING',
-  FESTIVAL_CELEBRATION = 'FESTIVAL_CELEBRATION',
-  PUBLIC_SERVICE_DAY = 'PUBLIC_SERVICE_DAY',
-}
-
-registerEnumType(AuditoriumEventType, {
-  name: 'AuditoriumEventType',
-  description: 'Kind of event held at a culture auditorium.',
-  valuesConfig: {
-    PERFORMANCE: { description: 'Opera, music or dance performance.' },
-    LECTURE: { description: 'Lecture or talk.' },
-    READING_SESSION: { description: 'Shared reading.' },
-    DIALECT_CLASS: { description: 'Dialect class.' },
-    TRADITIONAL_CULTURE_CLASS: { description: 'Class on traditional culture.' },
-    DIGITAL_SKILLS_TRAINING: { description: 'Training in phones, apps and online services.' },
-    E_COMMERCE_TRAINING: { description: 'Training in online selling.' },
-    FESTIVAL_CELEBRATION: { description: 'Celebration of a traditional festival.' },
-    PUBLIC_SERVICE_DAY: {
-      description: 'A day of assisted online public services (appointments, insurance).',
-    },
+export const AuditoriumEventType = describedEnum(
+  'AuditoriumEventType',
+  'Kind of event held at a culture auditorium.',
+  {
+    PERFORMANCE: 'Opera, music or dance performance.',
+    LECTURE: 'Lecture or talk.',
+    READING_SESSION: 'Shared reading.',
+    DIALECT_CLASS: 'Dialect class.',
+    TRADITIONAL_CULTURE_CLASS: 'Class on traditional culture.',
+    DIGITAL_SKILLS_TRAINING: 'Training in phones, apps and online services.',
+    E_COMMERCE_TRAINING: 'Training in online selling.',
+    FESTIVAL_CELEBRATION: 'Celebration of a traditional festival.',
+    PUBLIC_SERVICE_DAY: 'A day of assisted online public services (appointments, insurance).',
   },
-});
+);
+export type AuditoriumEventType = EnumValue<typeof AuditoriumEventType>;
 
 @ObjectType({ description: 'An event held at a culture auditorium.' })
 @Entity({ tableName: 'auditorium_event' })

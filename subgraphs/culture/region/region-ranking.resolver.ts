@@ -1,4 +1,4 @@
-import { Ctx, Field, Float, Int, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
+import { Ctx, Field, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import { pageSize, FirstArg } from '../../shared/pagination.js';
 import { RankByArg, RankEntry, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import type { CultureContext } from '../context.js';
@@ -11,34 +11,24 @@ import {
 import type { RegionUsageSums } from '../rollup/rollup.loaders.js';
 import { Region } from './region.reference.js';
 import { MonthArg } from '../../shared/arguments.js';
+import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
-export enum CultureMetric {
-  COVERAGE = 'COVERAGE',
-  AUDITORIUM_COUNT = 'AUDITORIUM_COUNT',
-  RURAL_VILLAGES_COVERED = 'RURAL_VILLAGES_COVERED',
-  DIGITAL_SERVICE_HUB_COUNT = 'DIGITAL_SERVICE_HUB_COUNT',
-  VISITS = 'VISITS',
-  RESOURCE_VIEWS = 'RESOURCE_VIEWS',
-  ASSISTED_SESSIONS = 'ASSISTED_SESSIONS',
-  EVENTS = 'EVENTS',
-  EVENT_ATTENDANCE = 'EVENT_ATTENDANCE',
-}
-
-registerEnumType(CultureMetric, {
-  name: 'CultureMetric',
-  description: 'A culture figure child regions can be ranked by.',
-  valuesConfig: {
-    COVERAGE: { description: 'Share of rural villages served by an auditorium.' },
-    AUDITORIUM_COUNT: { description: 'Village culture auditoriums.' },
-    RURAL_VILLAGES_COVERED: { description: 'Rural villages served by an auditorium.' },
-    DIGITAL_SERVICE_HUB_COUNT: { description: 'Auditoriums acting as digital service hubs.' },
-    VISITS: { description: 'Visits to auditoriums over a month range.' },
-    RESOURCE_VIEWS: { description: 'Views of digital resources over a month range.' },
-    ASSISTED_SESSIONS: { description: 'Assisted online-service sessions over a month range.' },
-    EVENTS: { description: 'Events held over a month range.' },
-    EVENT_ATTENDANCE: { description: 'People attending events over a month range.' },
+export const CultureMetric = describedEnum(
+  'CultureMetric',
+  'A culture figure child regions can be ranked by.',
+  {
+    COVERAGE: 'Share of rural villages served by an auditorium.',
+    AUDITORIUM_COUNT: 'Village culture auditoriums.',
+    RURAL_VILLAGES_COVERED: 'Rural villages served by an auditorium.',
+    DIGITAL_SERVICE_HUB_COUNT: 'Auditoriums acting as digital service hubs.',
+    VISITS: 'Visits to auditoriums over a month range.',
+    RESOURCE_VIEWS: 'Views of digital resources over a month range.',
+    ASSISTED_SESSIONS: 'Assisted online-service sessions over a month range.',
+    EVENTS: 'Events held over a month range.',
+    EVENT_ATTENDANCE: 'People attending events over a month range.',
   },
-});
+);
+export type CultureMetric = EnumValue<typeof CultureMetric>;
 
 /** Metrics read from the monthly usage rollup, which need a month range. */
 const USAGE_METRICS: Partial<Record<CultureMetric, (s: RegionUsageSums) => number>> = {

@@ -1,117 +1,72 @@
 import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
-export enum ResourceKind {
-  E_BOOK = 'E_BOOK',
-  DIALECT_LESSON = 'DIALECT_LESSON',
-  TRADITIONAL_CULTURE_COURSE = 'TRADITIONAL_CULTURE_COURSE',
-}
+export const ResourceKind = describedEnum('DigitalResourceKind', 'What a digital resource is.', {
+  E_BOOK: 'An e-book read on the digital library terminal.',
+  DIALECT_LESSON: 'An audio lesson in a local dialect.',
+  TRADITIONAL_CULTURE_COURSE: 'A video course on traditional culture.',
+});
+export type ResourceKind = EnumValue<typeof ResourceKind>;
 
-export enum ResourceFormat {
-  TEXT = 'TEXT',
-  AUDIO = 'AUDIO',
-  VIDEO = 'VIDEO',
-}
+export const ResourceFormat = describedEnum(
+  'DigitalResourceFormat',
+  'Media format of a digital resource.',
+  {
+    TEXT: 'Text (e-book).',
+    AUDIO: 'Audio recording.',
+    VIDEO: 'Video recording.',
+  },
+);
+export type ResourceFormat = EnumValue<typeof ResourceFormat>;
 
-export enum ResourceTopic {
-  DIALECT = 'DIALECT',
-  LOCAL_HISTORY = 'LOCAL_HISTORY',
-  FOLK_CUSTOMS = 'FOLK_CUSTOMS',
-  LOCAL_OPERA = 'LOCAL_OPERA',
-  HANDICRAFTS = 'HANDICRAFTS',
-  TEA_CULTURE = 'TEA_CULTURE',
-  FESTIVALS = 'FESTIVALS',
-  LITERATURE = 'LITERATURE',
-  AGRICULTURE = 'AGRICULTURE',
-  HEALTH = 'HEALTH',
-  DIGITAL_SKILLS = 'DIGITAL_SKILLS',
-}
+export const ResourceTopic = describedEnum(
+  'DigitalResourceTopic',
+  'Main topic of a digital resource.',
+  {
+    DIALECT: 'Local dialect and its usage.',
+    LOCAL_HISTORY: 'History of the village, county or region.',
+    FOLK_CUSTOMS: 'Folk customs and rites.',
+    LOCAL_OPERA: 'Local opera (e.g. Yue opera) and folk songs.',
+    HANDICRAFTS: 'Traditional handicrafts.',
+    TEA_CULTURE: 'Tea growing, processing and tea culture.',
+    FESTIVALS: 'Traditional festivals.',
+    LITERATURE: 'Classical and modern literature.',
+    AGRICULTURE: 'Farming techniques.',
+    HEALTH: 'Health and everyday medicine.',
+    DIGITAL_SKILLS: 'Using phones, apps and online public services.',
+  },
+);
+export type ResourceTopic = EnumValue<typeof ResourceTopic>;
 
-export enum ResourceLanguage {
-  STANDARD_CHINESE = 'STANDARD_CHINESE',
-  WU_CHINESE = 'WU_CHINESE',
-  SHE = 'SHE',
-}
+export const ResourceLanguage = describedEnum(
+  'ResourceLanguage',
+  'Language a digital resource is in.',
+  {
+    STANDARD_CHINESE: 'Standard Chinese (Mandarin).',
+    WU_CHINESE: 'A Wu Chinese variety; `dialect` names which.',
+    SHE: 'The She language of the She people (e.g. Jingning county 331127).',
+  },
+);
+export type ResourceLanguage = EnumValue<typeof ResourceLanguage>;
 
 /** Local speech taught by dialect lessons (Wu varieties of Zhejiang's cities, and She). */
-export enum Dialect {
-  HANGZHOU_WU = 'HANGZHOU_WU',
-  NINGBO_WU = 'NINGBO_WU',
-  WENZHOU_WU = 'WENZHOU_WU',
-  JIAXING_WU = 'JIAXING_WU',
-  HUZHOU_WU = 'HUZHOU_WU',
-  SHAOXING_WU = 'SHAOXING_WU',
-  JINHUA_WU = 'JINHUA_WU',
-  QUZHOU_WU = 'QUZHOU_WU',
-  ZHOUSHAN_WU = 'ZHOUSHAN_WU',
-  TAIZHOU_WU = 'TAIZHOU_WU',
-  LISHUI_WU = 'LISHUI_WU',
-  SHE_JINGNING = 'SHE_JINGNING',
-}
-
-registerEnumType(ResourceKind, {
-  name: 'DigitalResourceKind',
-  description: 'What a digital resource is.',
-  valuesConfig: {
-    E_BOOK: { description: 'An e-book read on the digital library terminal.' },
-    DIALECT_LESSON: { description: 'An audio lesson in a local dialect.' },
-    TRADITIONAL_CULTURE_COURSE: { description: 'A video course on traditional culture.' },
-  },
+export const Dialect = describedEnum('Dialect', 'A local dialect taught by dialect lessons.', {
+  HANGZHOU_WU: 'Hangzhou Wu dialect.',
+  NINGBO_WU: 'Ningbo Wu dialect.',
+  WENZHOU_WU: 'Wenzhou Wu dialect (Oujiang).',
+  JIAXING_WU: 'Jiaxing Wu dialect.',
+  HUZHOU_WU: 'Huzhou Wu dialect.',
+  SHAOXING_WU: 'Shaoxing Wu dialect.',
+  JINHUA_WU: 'Jinhua Wu dialect (Wuzhou).',
+  QUZHOU_WU: 'Quzhou Wu dialect.',
+  ZHOUSHAN_WU: 'Zhoushan Wu dialect.',
+  TAIZHOU_WU: 'Taizhou Wu dialect.',
+  LISHUI_WU: 'Lishui Wu dialect (Chuqu).',
+  SHE_JINGNING: 'She language as spoken in Jingning She autonomous county.',
 });
-registerEnumType(ResourceFormat, {
-  name: 'DigitalResourceFormat',
-  description: 'Media format of a digital resource.',
-  valuesConfig: {
-    TEXT: { description: 'Text (e-book).' },
-    AUDIO: { description: 'Audio recording.' },
-    VIDEO: { description: 'Video recording.' },
-  },
-});
-registerEnumType(ResourceTopic, {
-  name: 'DigitalResourceTopic',
-  description: 'Main topic of a digital resource.',
-  valuesConfig: {
-    DIALECT: { description: 'Local dialect and its usage.' },
-    LOCAL_HISTORY: { description: 'History of the village, county or region.' },
-    FOLK_CUSTOMS: { description: 'Folk customs and rites.' },
-    LOCAL_OPERA: { description: 'Local opera (e.g. Yue opera) and folk songs.' },
-    HANDICRAFTS: { description: 'Traditional handicrafts.' },
-    TEA_CULTURE: { description: 'Tea growing, processing and tea culture.' },
-    FESTIVALS: { description: 'Traditional festivals.' },
-    LITERATURE: { description: 'Classical and modern literature.' },
-    AGRICULTURE: { description: 'Farming techniques.' },
-    HEALTH: { description: 'Health and everyday medicine.' },
-    DIGITAL_SKILLS: { description: 'Using phones, apps and online public services.' },
-  },
-});
-registerEnumType(ResourceLanguage, {
-  name: 'ResourceLanguage',
-  description: 'Language a digital resource is in.',
-  valuesConfig: {
-    STANDARD_CHINESE: { description: 'Standard Chinese (Mandarin).' },
-    WU_CHINESE: { description: 'A Wu Chinese variety; `dialect` names which.' },
-    SHE: { description: 'The She language of the She people (e.g. Jingning county 331127).' },
-  },
-});
-registerEnumType(Dialect, {
-  name: 'Dialect',
-  description: 'A local dialect taught by dialect lessons.',
-  valuesConfig: {
-    HANGZHOU_WU: { description: 'Hangzhou Wu dialect.' },
-    NINGBO_WU: { description: 'Ningbo Wu dialect.' },
-    WENZHOU_WU: { description: 'Wenzhou Wu dialect (Oujiang).' },
-    JIAXING_WU: { description: 'Jiaxing Wu dialect.' },
-    HUZHOU_WU: { description: 'Huzhou Wu dialect.' },
-    SHAOXING_WU: { description: 'Shaoxing Wu dialect.' },
-    JINHUA_WU: { description: 'Jinhua Wu dialect (Wuzhou).' },
-    QUZHOU_WU: { description: 'Quzhou Wu dialect.' },
-    ZHOUSHAN_WU: { description: 'Zhoushan Wu dialect.' },
-    TAIZHOU_WU: { description: 'Taizhou Wu dialect.' },
-    LISHUI_WU: { description: 'Lishui Wu dialect (Chuqu).' },
-    SHE_JINGNING: { description: 'She language as spoken in Jingning She autonomous county.' },
-  },
-});
+export type Dialect = EnumValue<typeof Dialect>;
 
 @ObjectType({
   description: 'An item of the digital resource catalogue: e-book, dialect lesson or course.',

@@ -1,40 +1,30 @@
 import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
-export enum AssistancePointKind {
-  CULTURE_AUDITORIUM = 'CULTURE_AUDITORIUM',
-  VILLAGE_CLINIC = 'VILLAGE_CLINIC',
-}
-
-registerEnumType(AssistancePointKind, {
-  name: 'AssistancePointKind',
-  description: 'Where in the village the help is given.',
-  valuesConfig: {
-    CULTURE_AUDITORIUM: {
-      description:
-        "At a village culture auditorium (文化礼堂): the village's own, or a nearby village's " +
-        'when it has none (see `AssistancePoint.auditorium`).',
-    },
-    VILLAGE_CLINIC: { description: 'At the village clinic.' },
+export const AssistancePointKind = describedEnum(
+  'AssistancePointKind',
+  'Where in the village the help is given.',
+  {
+    CULTURE_AUDITORIUM:
+      "At a village culture auditorium (文化礼堂): the village's own, or a nearby village's " +
+      'when it has none (see `AssistancePoint.auditorium`).',
+    VILLAGE_CLINIC: 'At the village clinic.',
   },
-});
+);
+export type AssistancePointKind = EnumValue<typeof AssistancePointKind>;
 
-export enum AssistedBookingKind {
-  DOCTOR_APPOINTMENT = 'DOCTOR_APPOINTMENT',
-  TEST_RESULTS = 'TEST_RESULTS',
-  INSURANCE = 'INSURANCE',
-}
-
-registerEnumType(AssistedBookingKind, {
-  name: 'AssistedBookingKind',
-  description: 'What residents were helped to do online.',
-  valuesConfig: {
-    DOCTOR_APPOINTMENT: { description: 'Book a doctor appointment online.' },
-    TEST_RESULTS: { description: 'Look up test or examination results online.' },
-    INSURANCE: { description: 'Medical-insurance services online (enrolment, reimbursement).' },
+export const AssistedBookingKind = describedEnum(
+  'AssistedBookingKind',
+  'What residents were helped to do online.',
+  {
+    DOCTOR_APPOINTMENT: 'Book a doctor appointment online.',
+    TEST_RESULTS: 'Look up test or examination results online.',
+    INSURANCE: 'Medical-insurance services online (enrolment, reimbursement).',
   },
-});
+);
+export type AssistedBookingKind = EnumValue<typeof AssistedBookingKind>;
 
 @ObjectType({
   description:

@@ -1,25 +1,20 @@
 import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { FacilityService, OpeningPeriod } from './facility.types.js';
+import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
-export enum FacilityLevel {
-  VILLAGE_CLINIC = 'VILLAGE_CLINIC',
-  TOWNSHIP_HEALTH_CENTRE = 'TOWNSHIP_HEALTH_CENTRE',
-  COUNTY_HOSPITAL = 'COUNTY_HOSPITAL',
-}
-
-registerEnumType(FacilityLevel, {
-  name: 'FacilityLevel',
-  description: 'Level of a health facility in the rural three-tier system.',
-  valuesConfig: {
-    VILLAGE_CLINIC: { description: 'Village clinic (村卫生室).' },
-    TOWNSHIP_HEALTH_CENTRE: {
-      description: 'Township health centre (乡镇卫生院) or, in a street, community health centre.',
-    },
-    COUNTY_HOSPITAL: { description: 'County hospital (county-level general or TCM hospital).' },
+export const FacilityLevel = describedEnum(
+  'FacilityLevel',
+  'Level of a health facility in the rural three-tier system.',
+  {
+    VILLAGE_CLINIC: 'Village clinic (村卫生室).',
+    TOWNSHIP_HEALTH_CENTRE:
+      'Township health centre (乡镇卫生院) or, in a street, community health centre.',
+    COUNTY_HOSPITAL: 'County hospital (county-level general or TCM hospital).',
   },
-});
+);
+export type FacilityLevel = EnumValue<typeof FacilityLevel>;
 
 @Directive('@key(fields: "id")')
 @ObjectType({

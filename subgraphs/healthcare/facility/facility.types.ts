@@ -1,34 +1,22 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
-export enum FacilityService {
-  GENERAL_PRACTICE = 'GENERAL_PRACTICE',
-  TRADITIONAL_CHINESE_MEDICINE = 'TRADITIONAL_CHINESE_MEDICINE',
-  VACCINATION = 'VACCINATION',
-  CHRONIC_DISEASE_FOLLOW_UP = 'CHRONIC_DISEASE_FOLLOW_UP',
-  MATERNAL_AND_CHILD_HEALTH = 'MATERNAL_AND_CHILD_HEALTH',
-  REHABILITATION = 'REHABILITATION',
-  SPECIALIST_OUTPATIENT = 'SPECIALIST_OUTPATIENT',
-  INPATIENT_CARE = 'INPATIENT_CARE',
-  EMERGENCY = 'EMERGENCY',
-}
-
-registerEnumType(FacilityService, {
-  name: 'FacilityService',
-  description: 'A kind of care a facility offers.',
-  valuesConfig: {
-    GENERAL_PRACTICE: { description: 'General practice consultations.' },
-    TRADITIONAL_CHINESE_MEDICINE: { description: 'Traditional Chinese medicine.' },
-    VACCINATION: { description: 'Vaccination.' },
-    CHRONIC_DISEASE_FOLLOW_UP: {
-      description: 'Follow-up of chronic diseases such as hypertension and diabetes.',
-    },
-    MATERNAL_AND_CHILD_HEALTH: { description: 'Maternal and child health care.' },
-    REHABILITATION: { description: 'Rehabilitation.' },
-    SPECIALIST_OUTPATIENT: { description: 'Specialist outpatient departments.' },
-    INPATIENT_CARE: { description: 'Inpatient wards.' },
-    EMERGENCY: { description: 'Emergency department.' },
+export const FacilityService = describedEnum(
+  'FacilityService',
+  'A kind of care a facility offers.',
+  {
+    GENERAL_PRACTICE: 'General practice consultations.',
+    TRADITIONAL_CHINESE_MEDICINE: 'Traditional Chinese medicine.',
+    VACCINATION: 'Vaccination.',
+    CHRONIC_DISEASE_FOLLOW_UP: 'Follow-up of chronic diseases such as hypertension and diabetes.',
+    MATERNAL_AND_CHILD_HEALTH: 'Maternal and child health care.',
+    REHABILITATION: 'Rehabilitation.',
+    SPECIALIST_OUTPATIENT: 'Specialist outpatient departments.',
+    INPATIENT_CARE: 'Inpatient wards.',
+    EMERGENCY: 'Emergency department.',
   },
-});
+);
+export type FacilityService = EnumValue<typeof FacilityService>;
 
 export enum Weekday {
   MONDAY = 'MONDAY',

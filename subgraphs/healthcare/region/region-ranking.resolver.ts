@@ -1,4 +1,4 @@
-import { Ctx, Field, Float, Int, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
+import { Ctx, Field, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import { pageSize, FirstArg } from '../../shared/pagination.js';
 import { RankByArg, RankEntry, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, provenance } from '../../shared/provenance.js';
@@ -8,42 +8,28 @@ import { RegionHealthcare } from './region-healthcare.resolver.js';
 import type { RegionHealthcareRollup } from '../rollup/rollup.entity.js';
 import { Region } from './region.reference.js';
 import { MonthArg } from '../../shared/arguments.js';
+import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
-export enum HealthcareMetric {
-  CLINIC_WITHIN_30_MINUTES_SHARE = 'CLINIC_WITHIN_30_MINUTES_SHARE',
-  CLINIC_WITHIN_15_MINUTES_SHARE = 'CLINIC_WITHIN_15_MINUTES_SHARE',
-  FAMILY_DOCTOR_SHARE = 'FAMILY_DOCTOR_SHARE',
-  TELEMEDICINE_SHARE = 'TELEMEDICINE_SHARE',
-  ASSISTANCE_POINTS = 'ASSISTANCE_POINTS',
-  DOCTORS = 'DOCTORS',
-  ASSISTED_BOOKINGS = 'ASSISTED_BOOKINGS',
-}
-
-registerEnumType(HealthcareMetric, {
-  name: 'HealthcareMetric',
-  description: 'A healthcare-access figure child regions can be ranked by.',
-  valuesConfig: {
-    CLINIC_WITHIN_30_MINUTES_SHARE: {
-      description: 'Share of rural villages with a clinic within 30 minutes.',
-    },
-    CLINIC_WITHIN_15_MINUTES_SHARE: {
-      description: 'Share of rural villages with a clinic within 15 minutes.',
-    },
-    FAMILY_DOCTOR_SHARE: { description: 'Share of rural villages with family-doctor contracting.' },
-    TELEMEDICINE_SHARE: {
-      description: 'Share of rural villages whose first facilities offer telemedicine.',
-    },
-    ASSISTANCE_POINTS: { description: 'Places where staff help residents book care online.' },
-    DOCTORS: { description: 'Doctors in the facilities of the region.' },
-    ASSISTED_BOOKINGS: { description: 'Assisted bookings (all kinds) over a month range.' },
+export const HealthcareMetric = describedEnum(
+  'HealthcareMetric',
+  'A healthcare-access figure child regions can be ranked by.',
+  {
+    CLINIC_WITHIN_30_MINUTES_SHARE: 'Share of rural villages with a clinic within 30 minutes.',
+    CLINIC_WITHIN_15_MINUTES_SHARE: 'Share of rural villages with a clinic within 15 minutes.',
+    FAMILY_DOCTOR_SHARE: 'Share of rural villages with family-doctor contracting.',
+    TELEMEDICINE_SHARE: 'Share of rural villages whose first facilities offer telemedicine.',
+    ASSISTANCE_POINTS: 'Places where staff help residents book care online.',
+    DOCTORS: 'Doctors in the facilities of the region.',
+    ASSISTED_BOOKINGS: 'Assisted bookings (all kinds) over a month range.',
   },
-});
+);
+export type HealthcareMetric = EnumValue<typeof HealthcareMetric>;
 
 const shareOf = (part: number, whole: number) =>
   whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null;
 
 const ROLLUP_VALUE: Record<
-  Exclude<HealthcareMetric, HealthcareMetric.ASSISTED_BOOKINGS>,
+  Exclude<HealthcareMetric, 'ASSISTED_BOOKINGS'>,
   (r: RegionHealthcareRollup) => number | null
 > = {
   CLINIC_WITHIN_30_MINUTES_SHARE: (r) => shareOf(r.villagesClinic30, r.villageCount),

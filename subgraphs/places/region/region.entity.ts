@@ -1,23 +1,18 @@
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
-export enum RegionLevel {
-  PROVINCE = 'PROVINCE',
-  CITY = 'CITY',
-  COUNTY = 'COUNTY',
-  TOWNSHIP = 'TOWNSHIP',
-}
-
-registerEnumType(RegionLevel, {
-  name: 'RegionLevel',
-  description: 'Level of an administrative division above the village level.',
-  valuesConfig: {
-    PROVINCE: { description: 'Province, autonomous region or municipality (2-digit code).' },
-    CITY: { description: 'Prefecture-level city (4-digit code); some are named 市辖区.' },
-    COUNTY: { description: 'County, county-level city or district (6-digit code).' },
-    TOWNSHIP: { description: 'Township, town or street (9-digit code).' },
+export const RegionLevel = describedEnum(
+  'RegionLevel',
+  'Level of an administrative division above the village level.',
+  {
+    PROVINCE: 'Province, autonomous region or municipality (2-digit code).',
+    CITY: 'Prefecture-level city (4-digit code); some are named 市辖区.',
+    COUNTY: 'County, county-level city or district (6-digit code).',
+    TOWNSHIP: 'Township, town or street (9-digit code).',
   },
-});
+);
+export type RegionLevel = EnumValue<typeof RegionLevel>;
 
 /** Number of digits of a region code at each level; codes nest by prefix. */
 export const CODE_LENGTH: Record<RegionLevel, number> = {

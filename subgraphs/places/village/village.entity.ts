@@ -1,23 +1,17 @@
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
-export enum VillageKind {
-  RURAL_VILLAGE = 'RURAL_VILLAGE',
-  URBAN_COMMUNITY = 'URBAN_COMMUNITY',
-  OTHER = 'OTHER',
-}
-
-registerEnumType(VillageKind, {
-  name: 'VillageKind',
-  description: 'Kind of village-level unit, derived from its official name.',
-  valuesConfig: {
-    RURAL_VILLAGE: { description: 'Rural village committee: name ends in 村委会 or 村民委员会.' },
-    URBAN_COMMUNITY: {
-      description: "Urban residents' committee or community: 居委会, 居民委员会 or 社区.",
-    },
-    OTHER: { description: 'Other units such as farm, forest or development-zone living areas.' },
+export const VillageKind = describedEnum(
+  'VillageKind',
+  'Kind of village-level unit, derived from its official name.',
+  {
+    RURAL_VILLAGE: 'Rural village committee: name ends in 村委会 or 村民委员会.',
+    URBAN_COMMUNITY: "Urban residents' committee or community: 居委会, 居民委员会 or 社区.",
+    OTHER: 'Other units such as farm, forest or development-zone living areas.',
   },
-});
+);
+export type VillageKind = EnumValue<typeof VillageKind>;
 
 @Directive('@key(fields: "code")')
 @ObjectType({
