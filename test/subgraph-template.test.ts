@@ -28,7 +28,7 @@ const ROLE_FILES: Record<string, string[]> = {
 const DECLARED_IN: [RegExp, RegExp, string][] = [
   [/^@Entity\(/m, /\.entity\.ts$/, 'entities in .entity.ts'],
   [/@InputType\(/, /\.inputs\.ts$/, 'input types in .inputs.ts'],
-  [/@Mutation\(/, /\.mutations\.ts$/, 'mutations in .mutations.ts'],
+  [/@(Write)?Mutation\(/, /\.mutations\.ts$/, 'mutations in .mutations.ts'],
   [/^@Resolver\(/m, /\.(resolver|mutations)\.ts$/, 'resolvers in .resolver.ts or .mutations.ts'],
   [/@(Connection)?Query\(/, /\.resolver\.ts$/, 'queries in .resolver.ts'],
 ];
@@ -72,6 +72,11 @@ const SHARED_DECLARATIONS: [RegExp, string, string[]][] = [
     // The index rankings are nullable and computed from inputs the gateway sends, not weighed
     // as rollup reads (RankingField's @cost).
     ['places/digital-index/index.resolver.ts'],
+  ],
+  [
+    /@Mutation\(|requireWriter\(/,
+    'writes and their scope: WriteMutation (shared/write-once.ts)',
+    [],
   ],
   [
     /registerEnumType\(/,

@@ -1,8 +1,16 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
+import {
+  Directive,
+  Mutation,
+  UseMiddleware,
+  type ClassType,
+  type MiddlewareFn,
+} from 'type-graphql';
 import type { GatewayIdentity } from '../../contract/identity.js';
 import type { EntityManager } from './database.js';
 import { codecOf, keyedWrite, once, type ResultCodec } from './idempotency.js';
+import { requireWriter } from './identity.js';
 
 /** What a write needs of a subgraph's request context. */
 export interface WriteContext {
@@ -12,7 +20,28 @@ export interface WriteContext {
 }
 
 /**
- * The frame of every mutation, after its caller is checked (`requireWriter`) and its arguments
+ * Declares a mutation that writes under `scope`: the schema's `@requiresScopes` (what the gateway
+ * and clients read) and the subgraph's own check of the caller (`requireWriter`, run before the
+ * resolver) come from the one scope, so they cannot drift apart.
+ */
+export function WriteMutation(
+  returns: () => ClassType,
+  scope: string,
+  description: string,
+): MethodDecorator {
+  const callerMayWrite: MiddlewareFn<{ identity?: GatewayIdentity }> = ({ context }, next) => {
+    requireWriter(context, scope);
+    return next();
+  };
+  return (target, key, descriptor) => {
+    UseMiddleware(callerMayWrite)(target, key, descriptor);
+    Mutation(returns, { description })(target, key, descriptor);
+    Directive(`@requiresScopes(scopes: [["${scope}"]])`)(target, key, descriptor);
+  };
+}
+
+/**
+ * The frame of every mutation, after its caller is checked (`WriteMutation`) and its arguments
  * validated: one transaction, in which `write` runs at most once per Idempotency-Key
  * (idempotency.ts; a repeat answers the stored result rebuilt as `result`). `write` does the
  * rows, the rollups and, last, `recordChange` (changes.ts) on the transaction it is given.

@@ -1,11 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Info, Resolver } from 'type-graphql';
 import { amountFen, count, id, month as monthArgument } from '../../shared/arguments.js';
 import { badUserInput } from '../../shared/errors.js';
 import { recordChange } from '../../shared/changes.js';
-import { writeOnce } from '../../shared/write-once.js';
+import { WriteMutation, writeOnce } from '../../shared/write-once.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import { requireWriter } from '../../shared/identity.js';
 import type { CommerceContext } from '../context.js';
 import { addSalesDelta } from '../rollup/rollup.rebuild.js';
 import { reportSource } from '../store/store.mutations.js';
@@ -14,17 +13,16 @@ import { ReportStoreSalesInput } from './sales.inputs.js';
 
 @Resolver(() => StoreMonthlySales)
 export class SalesMutationResolver {
-  @Directive('@requiresScopes(scopes: [["commerce:write"]])')
-  @Mutation(() => StoreMonthlySales, {
-    description:
-      "Reports a store's sales for one month. A repeated report for the same store and month replaces the earlier one (safe to retry); rollups change by the difference, in the same transaction.",
-  })
+  @WriteMutation(
+    () => StoreMonthlySales,
+    'commerce:write',
+    "Reports a store's sales for one month. A repeated report for the same store and month replaces the earlier one (safe to retry); rollups change by the difference, in the same transaction.",
+  )
   async reportStoreSales(
     @Arg('input', () => ReportStoreSalesInput) input: ReportStoreSalesInput,
     @Ctx() ctx: CommerceContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<StoreMonthlySales> {
-    requireWriter(ctx, 'commerce:write');
     id(input.storeId, 'input.storeId');
     const month = monthArgument(input.month, 'input.month');
     count(input.orders, 'input.orders');

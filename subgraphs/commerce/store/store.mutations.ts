@@ -1,15 +1,14 @@
 import type { Knex } from '@mikro-orm/knex';
 import { randomUUID } from 'node:crypto';
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Info, Resolver } from 'type-graphql';
 import { calendarDate, count, id, optionalText, text } from '../../shared/arguments.js';
 import { villageCode } from '../../shared/division-codes.js';
 import { badUserInput } from '../../shared/errors.js';
 import { recordChange } from '../../shared/changes.js';
-import { writeOnce } from '../../shared/write-once.js';
+import { WriteMutation, writeOnce } from '../../shared/write-once.js';
 import { villageInLoadedScope } from '../../shared/loaded-scope.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import { requireWriter } from '../../shared/identity.js';
 import type { CommerceContext } from '../context.js';
 import { addStoreToRollups } from '../rollup/rollup.rebuild.js';
 import { OnlineStore, StoreStatus } from './store.entity.js';
@@ -43,17 +42,16 @@ async function registration(input: RegisterOnlineStoreInput, knex: Knex) {
 
 @Resolver(() => OnlineStore)
 export class StoreMutationResolver {
-  @Directive('@requiresScopes(scopes: [["commerce:write"]])')
-  @Mutation(() => OnlineStore, {
-    description:
-      'Registers an online store (active from its opening date) and updates the rollups of its village and regions in the same transaction.',
-  })
+  @WriteMutation(
+    () => OnlineStore,
+    'commerce:write',
+    'Registers an online store (active from its opening date) and updates the rollups of its village and regions in the same transaction.',
+  )
   async registerOnlineStore(
     @Arg('input', () => RegisterOnlineStoreInput) input: RegisterOnlineStoreInput,
     @Ctx() ctx: CommerceContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<OnlineStore> {
-    requireWriter(ctx, 'commerce:write');
     const { name, source } = await registration(input, ctx.em.getKnex());
     const id = `store-${randomUUID().replaceAll('-', '')}`;
     return writeOnce(ctx, info, OnlineStore, async (tem, trx) => {

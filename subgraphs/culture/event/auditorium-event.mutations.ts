@@ -1,11 +1,10 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
-import { writeOnce } from '../../shared/write-once.js';
+import { Arg, Ctx, Info, Resolver } from 'type-graphql';
+import { WriteMutation, writeOnce } from '../../shared/write-once.js';
 import { recordChange } from '../../shared/changes.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
-import { requireWriter } from '../../shared/identity.js';
 import { calendarDate, count, id, optionalText, text } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
 import { ZERO_DELTA, applyUsageDelta } from '../rollup/rollup.rebuild.js';
@@ -18,18 +17,17 @@ export const MAX_ATTENDANCE = 100_000;
 
 @Resolver()
 export class AuditoriumEventMutationResolver {
-  @Directive('@requiresScopes(scopes: [["culture:write"]])')
-  @Mutation(() => AuditoriumEvent, {
-    description:
-      'Records an event held at an auditorium; the month rollups of its regions change in the ' +
+  @WriteMutation(
+    () => AuditoriumEvent,
+    'culture:write',
+    'Records an event held at an auditorium; the month rollups of its regions change in the ' +
       'same transaction.',
-  })
+  )
   async recordAuditoriumEvent(
     @Arg('input', () => RecordAuditoriumEventInput) input: RecordAuditoriumEventInput,
     @Ctx() ctx: CultureContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<AuditoriumEvent> {
-    requireWriter(ctx, 'culture:write');
     id(input.auditoriumId, 'input.auditoriumId');
     const date = calendarDate(input.date, 'input.date');
     const title = text(input.title, 'input.title', 200);

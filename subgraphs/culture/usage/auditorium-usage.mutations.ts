@@ -1,10 +1,9 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
-import { writeOnce } from '../../shared/write-once.js';
+import { Arg, Ctx, Info, Resolver } from 'type-graphql';
+import { WriteMutation, writeOnce } from '../../shared/write-once.js';
 import { recordChange } from '../../shared/changes.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
-import { requireWriter } from '../../shared/identity.js';
 import { count, id, month, optionalText } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
 import { ZERO_DELTA, applyUsageDelta } from '../rollup/rollup.rebuild.js';
@@ -26,18 +25,17 @@ function validate(input: ReportAuditoriumUsageInput): ReportAuditoriumUsageInput
 
 @Resolver()
 export class AuditoriumUsageMutationResolver {
-  @Directive('@requiresScopes(scopes: [["culture:write"]])')
-  @Mutation(() => AuditoriumMonthlyUsage, {
-    description:
-      "Reports an auditorium's usage for a month. A repeated report for the same auditorium " +
+  @WriteMutation(
+    () => AuditoriumMonthlyUsage,
+    'culture:write',
+    "Reports an auditorium's usage for a month. A repeated report for the same auditorium " +
       'and month replaces the earlier one; region rollups change in the same transaction.',
-  })
+  )
   async reportAuditoriumUsage(
     @Arg('input', () => ReportAuditoriumUsageInput) input: ReportAuditoriumUsageInput,
     @Ctx() ctx: CultureContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<AuditoriumMonthlyUsage> {
-    requireWriter(ctx, 'culture:write');
     input = validate(input);
     return writeOnce(ctx, info, AuditoriumMonthlyUsage, async (tem) => {
       const auditorium = await lockAuditorium(tem, input.auditoriumId);

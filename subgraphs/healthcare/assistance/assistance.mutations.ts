@@ -1,10 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Info, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { recordChange } from '../../shared/changes.js';
-import { writeOnce } from '../../shared/write-once.js';
+import { WriteMutation, writeOnce } from '../../shared/write-once.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import { requireWriter } from '../../shared/identity.js';
 import type { HealthcareContext } from '../context.js';
 import {
   MAX_BOOKINGS_TOTAL,
@@ -24,19 +23,18 @@ import { ReportAssistedBookingsInput } from './assistance.inputs.js';
 
 @Resolver()
 export class AssistanceMutationResolver {
-  @Directive('@requiresScopes(scopes: [["healthcare:write"]])')
-  @Mutation(() => AssistedBookingMonth, {
-    description:
-      "Records a month's assisted bookings at an assistance point (data stewards). A repeated " +
+  @WriteMutation(
+    () => AssistedBookingMonth,
+    'healthcare:write',
+    "Records a month's assisted bookings at an assistance point (data stewards). A repeated " +
       'report for the same point and month replaces the earlier one; region rollups are ' +
       'updated in the same transaction.',
-  })
+  )
   async reportAssistedBookings(
     @Arg('input', () => ReportAssistedBookingsInput) input: ReportAssistedBookingsInput,
     @Ctx() ctx: HealthcareContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<AssistedBookingMonth> {
-    requireWriter(ctx, 'healthcare:write');
     id(input.pointId, 'input.pointId');
     const month = monthArgument(input.month, 'input.month');
     const counts = {

@@ -1,10 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Info, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
-import { writeOnce } from '../../shared/write-once.js';
+import { WriteMutation, writeOnce } from '../../shared/write-once.js';
 import { recordChange } from '../../shared/changes.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
-import { requireWriter } from '../../shared/identity.js';
 import type { HealthcareContext } from '../context.js';
 import { id, text } from '../../shared/arguments.js';
 import { Facility } from './facility.entity.js';
@@ -13,18 +12,17 @@ import { parseOpeningHours } from './opening-hours.js';
 
 @Resolver()
 export class FacilityMutationResolver {
-  @Directive('@requiresScopes(scopes: [["healthcare:write"]])')
-  @Mutation(() => Facility, {
-    description:
-      "Replaces a facility's opening hours (data stewards). Opening hours do not enter any " +
+  @WriteMutation(
+    () => Facility,
+    'healthcare:write',
+    "Replaces a facility's opening hours (data stewards). Opening hours do not enter any " +
       'region figure, so no rollup changes.',
-  })
+  )
   async updateFacilityOpeningHours(
     @Arg('input', () => UpdateFacilityOpeningHoursInput) input: UpdateFacilityOpeningHoursInput,
     @Ctx() ctx: HealthcareContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Facility> {
-    requireWriter(ctx, 'healthcare:write');
     const hours = parseOpeningHours(input.openingHours, 'input.openingHours');
     id(input.facilityId, 'input.facilityId');
     const source = text(input.source, 'input.source', 500);
