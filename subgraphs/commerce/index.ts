@@ -1,6 +1,4 @@
-import { IdempotencyKey } from '../shared/idempotency.js';
-import { VillageChange } from '../shared/changes.js';
-import { LoadedScope } from '../shared/loaded-scope.js';
+import { DOMAIN_SHARED_ENTITIES } from '../shared/domain-entities.js';
 import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { createCommerceContext, type CommerceContext } from './context.js';
 import { migrations } from './migrations/index.js';
@@ -32,15 +30,10 @@ export const commerceSubgraph: SubgraphDefinition<CommerceContext> = {
     CommerceRegion,
     CommerceRegionStore,
     CommerceRegionMonth,
-    // Exactly-once writes: keys stored in the same transaction as the write.
-    IdempotencyKey,
-    // The scopes the seed command loaded: which villages places holds (docs/data.md).
-    LoadedScope,
-    // The change outbox, written in each write's transaction (docs/partners.md).
-    VillageChange,
+    ...DOMAIN_SHARED_ENTITIES,
   ],
   migrations,
   buildSchema: buildCommerceSchema,
-  createContext: (em, log, req) => createCommerceContext(em, log, req),
+  createContext: createCommerceContext,
   seed: seedCommerce,
 };

@@ -1,23 +1,13 @@
-import type { EntityManager } from '../shared/database.js';
-import type { Logger } from '../shared/logger.js';
-import { domainContext, type DomainContext } from '../shared/request-context.js';
-import type { RequestInfo } from '../shared/server.js';
+import { domainContextFactory } from '../shared/request-context.js';
 import { createAuditoriumLoaders } from './auditorium/auditorium.loaders.js';
 import { createResourceLoaders } from './resource/digital-resource.loaders.js';
 import { createRegionLoaders } from './rollup/rollup.loaders.js';
 
-const createLoaders = (em: EntityManager) => ({
+/** Culture's request context: the shared one (subgraphs/shared/request-context.ts) and its loaders. */
+export const createCultureContext = domainContextFactory((em) => ({
   ...createAuditoriumLoaders(em),
   ...createResourceLoaders(em),
   ...createRegionLoaders(em),
-});
+}));
 
-export type CultureContext = DomainContext<ReturnType<typeof createLoaders>>;
-
-export function createCultureContext(
-  em: EntityManager,
-  log: Logger,
-  req: RequestInfo,
-): CultureContext {
-  return domainContext(em, log, req, createLoaders(em));
-}
+export type CultureContext = ReturnType<typeof createCultureContext>;

@@ -1,6 +1,4 @@
-import { IdempotencyKey } from '../shared/idempotency.js';
-import { VillageChange } from '../shared/changes.js';
-import { LoadedScope } from '../shared/loaded-scope.js';
+import { DOMAIN_SHARED_ENTITIES } from '../shared/domain-entities.js';
 import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { Auditorium } from './auditorium/auditorium.entity.js';
 import { createCultureContext, type CultureContext } from './context.js';
@@ -23,15 +21,10 @@ export const cultureSubgraph: SubgraphDefinition<CultureContext> = {
     AuditoriumMonthlyUsage,
     RegionCultureRollup,
     RegionUsageRollup,
-    // Exactly-once writes: keys stored in the same transaction as the write.
-    IdempotencyKey,
-    // The scopes the seed command loaded: which villages places holds (docs/data.md).
-    LoadedScope,
-    // The change outbox, written in each write's transaction (docs/partners.md).
-    VillageChange,
+    ...DOMAIN_SHARED_ENTITIES,
   ],
   migrations,
   buildSchema: buildCultureSchema,
-  createContext: (em, log, req) => createCultureContext(em, log, req),
+  createContext: createCultureContext,
   seed: seedCulture,
 };

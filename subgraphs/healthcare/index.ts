@@ -1,6 +1,4 @@
-import { IdempotencyKey } from '../shared/idempotency.js';
-import { VillageChange } from '../shared/changes.js';
-import { LoadedScope } from '../shared/loaded-scope.js';
+import { DOMAIN_SHARED_ENTITIES } from '../shared/domain-entities.js';
 import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { createHealthcareContext, type HealthcareContext } from './context.js';
 import { VillageAccess } from './access/village-access.entity.js';
@@ -25,15 +23,10 @@ export const healthcareSubgraph: SubgraphDefinition<HealthcareContext> = {
     AssistedBookingMonth,
     RegionHealthcareRollup,
     RegionBookingRollup,
-    // Exactly-once writes: keys stored in the same transaction as the write.
-    IdempotencyKey,
-    // The scopes the seed command loaded: which villages places holds (docs/data.md).
-    LoadedScope,
-    // The change outbox, written in each write's transaction (docs/partners.md).
-    VillageChange,
+    ...DOMAIN_SHARED_ENTITIES,
   ],
   migrations,
   buildSchema: buildHealthcareSchema,
-  createContext: (em, log, req) => createHealthcareContext(em, log, req),
+  createContext: createHealthcareContext,
   seed: seedHealthcare,
 };

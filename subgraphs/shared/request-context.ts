@@ -16,19 +16,17 @@ export interface DomainContext<Loaders> {
   loaders: Loaders;
 }
 
-/** A domain's request context, its loaders made fresh for the request. */
-export function domainContext<Loaders>(
-  em: EntityManager,
-  log: Logger,
-  req: RequestInfo,
-  loaders: Loaders,
-): DomainContext<Loaders> {
-  return {
+/**
+ * A domain's `createContext`: each request gets its database, log, caller and the loaders
+ * `createLoaders` makes fresh for it (so no loader cache outlives a request).
+ */
+export function domainContextFactory<Loaders>(createLoaders: (em: EntityManager) => Loaders) {
+  return (em: EntityManager, log: Logger, req: RequestInfo): DomainContext<Loaders> => ({
     requestId: req.requestId,
     em,
     log: log.child({ requestId: req.requestId }),
     identity: req.identity,
     idempotencyKey: req.headers[IDEMPOTENCY_HEADER] as string | undefined,
-    loaders,
-  };
+    loaders: createLoaders(em),
+  });
 }
