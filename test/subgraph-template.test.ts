@@ -79,6 +79,11 @@ const SHARED_DECLARATIONS: [RegExp, string, string[]][] = [
     [],
   ],
   [
+    /(rowLoader|groupLoader)<[^>]*>\(\s*\(\w+\) =>\s*findIn\(/,
+    'loaders by one column: rowBy, rowsBy (shared/loaders.ts)',
+    [],
+  ],
+  [
     /registerEnumType\(/,
     'enums whose values are their names, each described once: describedEnum (shared/enums.ts)',
     [

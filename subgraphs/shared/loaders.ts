@@ -41,6 +41,38 @@ export function groupLoader<K extends string | number, V>(
   });
 }
 
+/** The key type of a loader by `prop` of `T`: the property's non-null string or number values. */
+type KeyOf<T, P extends keyof T> = Extract<NonNullable<T[P]>, string | number>;
+
+/**
+ * The row of `entity` whose `prop` is the key, one {@link findIn} per batch (a missing key
+ * resolves to `null`): `rowBy(em, Auditorium, 'villageCode')`.
+ */
+export function rowBy<T extends object, P extends keyof T & string>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  prop: P,
+  options?: FindInOptions<T>,
+): DataLoader<KeyOf<T, P>, T | null> {
+  return rowLoader(
+    (keys) => findIn(em, entity, prop, keys, options),
+    (row) => row[prop] as KeyOf<T, P>,
+  );
+}
+
+/** Like rowBy, for the rows of each key (in `options.orderBy`); a missing key resolves to `[]`. */
+export function rowsBy<T extends object, P extends keyof T & string>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  prop: P,
+  options?: FindInOptions<T>,
+): DataLoader<KeyOf<T, P>, T[]> {
+  return groupLoader(
+    (keys) => findIn(em, entity, prop, keys, options),
+    (row) => row[prop] as KeyOf<T, P>,
+  );
+}
+
 /** Further conditions of {@link findIn}: equalities, one inclusive range, the order of the rows. */
 export interface FindInOptions<T> {
   where?: Partial<Record<keyof T & string, string | number | boolean>>;

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { findIn, groupLoader, rowLoader } from '../../shared/loaders.js';
+import { rowBy, rowsBy } from '../../shared/loaders.js';
 import { mapRow } from '../../shared/plain-rows.js';
 import { CommerceRegion, CommerceRegionStore } from './rollup.entity.js';
 
@@ -43,17 +43,10 @@ const periodFilterKey = (k: ChildrenKey) => [k.from, k.to, k.platform, k.categor
 export function createRollupLoaders(em: EntityManager) {
   const knex = em.getKnex();
   return {
-    region: rowLoader<string, CommerceRegion>(
-      (codes) => findIn(em, CommerceRegion, 'regionCode', codes),
-      (r) => r.regionCode,
-    ),
-    regionStores: groupLoader<string, CommerceRegionStore>(
-      (codes) =>
-        findIn(em, CommerceRegionStore, 'regionCode', codes, {
-          orderBy: ['platform', 'category'],
-        }),
-      (r) => r.regionCode,
-    ),
+    region: rowBy(em, CommerceRegion, 'regionCode'),
+    regionStores: rowsBy(em, CommerceRegionStore, 'regionCode', {
+      orderBy: ['platform', 'category'],
+    }),
     regionSales: new DataLoader<RegionSalesKey, SalesTotal, string>(
       async (keys) => {
         const out = new Map<string, SalesTotal>();

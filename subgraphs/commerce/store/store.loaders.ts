@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { findIn, rowLoader } from '../../shared/loaders.js';
+import { findIn, rowBy } from '../../shared/loaders.js';
 import { mapRow } from '../../shared/plain-rows.js';
 import { StoreMonthlySales } from '../sales/sales.entity.js';
 import { OnlineStore } from './store.entity.js';
@@ -92,10 +92,7 @@ export interface SalesKey {
 
 export function createStoreLoaders(em: EntityManager) {
   return {
-    storeById: rowLoader<string, OnlineStore>(
-      (ids) => findIn(em, OnlineStore, 'id', ids),
-      (s) => s.id,
-    ),
+    storeById: rowBy(em, OnlineStore, 'id'),
     storePagesByVillage: storePages(em, 'village_code'),
     storePagesByEnterprise: storePages(em, 'enterprise_id'),
     /** Monthly sales of many stores, one statement per distinct month range. */

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { findIn, groupLoader, rowLoader } from '../../shared/loaders.js';
+import { findIn, groupLoader, rowBy } from '../../shared/loaders.js';
 import { mapRow } from '../../shared/plain-rows.js';
 import { groupKeys } from '../common/group-keys.js';
 import { AuditoriumEvent } from '../event/auditorium-event.entity.js';
@@ -24,15 +24,9 @@ export interface UsageRangeKey {
 export function createAuditoriumLoaders(em: EntityManager) {
   const knex = em.getKnex();
   return {
-    auditoriumById: rowLoader<string, Auditorium>(
-      (ids) => findIn(em, Auditorium, 'id', ids),
-      (a) => a.id,
-    ),
+    auditoriumById: rowBy(em, Auditorium, 'id'),
     /** A village has at most one auditorium. */
-    auditoriumByVillage: rowLoader<string, Auditorium>(
-      (codes) => findIn(em, Auditorium, 'villageCode', codes),
-      (a) => a.villageCode,
-    ),
+    auditoriumByVillage: rowBy(em, Auditorium, 'villageCode'),
     /** The catalogue items each auditorium offers: one join query for all auditoriums asked. */
     resourcesOfAuditorium: groupLoader<string, { auditoriumId: string; resource: DigitalResource }>(
       async (ids) => {

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { findIn, rowLoader } from '../../shared/loaders.js';
+import { findIn, rowBy } from '../../shared/loaders.js';
 import { Auditorium } from '../auditorium/auditorium.entity.js';
 import { groupKeys } from '../common/group-keys.js';
 import { DigitalResource } from './digital-resource.entity.js';
@@ -15,10 +15,7 @@ export interface OfferedByPageKey {
 export function createResourceLoaders(em: EntityManager) {
   const knex = em.getKnex();
   return {
-    resourceById: rowLoader<string, DigitalResource>(
-      (ids) => findIn(em, DigitalResource, 'id', ids),
-      (r) => r.id,
-    ),
+    resourceById: rowBy(em, DigitalResource, 'id'),
     /** How many auditoriums offer each resource: one grouped count for all resources asked. */
     offeredByCount: new DataLoader<string, number>(async (ids) => {
       const rows: { resource_id: string; n: number | string }[] = await em.execute(

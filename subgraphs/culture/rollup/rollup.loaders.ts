@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { findIn, rowLoader } from '../../shared/loaders.js';
+import { rowBy } from '../../shared/loaders.js';
 import { groupKeys } from '../common/group-keys.js';
 import { RegionCultureRollup } from './rollup.entity.js';
 
@@ -55,10 +55,7 @@ export function createRegionLoaders(em: EntityManager) {
   const knex = em.getKnex();
   return {
     /** One rollup row per region: one IN query for every region of a request. */
-    regionRollup: rowLoader<string, RegionCultureRollup>(
-      (codes) => findIn(em, RegionCultureRollup, 'regionCode', codes),
-      (r) => r.regionCode,
-    ),
+    regionRollup: rowBy(em, RegionCultureRollup, 'regionCode'),
     /** Usage sums of many regions over one month range: one grouped query per range. */
     regionUsage: new DataLoader<RegionUsageKey, RegionUsageSums, string>(
       async (keys) => {

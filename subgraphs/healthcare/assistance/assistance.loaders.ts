@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { findIn, groupLoader, rowLoader } from '../../shared/loaders.js';
+import { rowBy, rowsBy } from '../../shared/loaders.js';
 import { AssistancePoint } from './assistance-point.entity.js';
 import { AssistedBookingMonth } from './assisted-booking.entity.js';
 
@@ -13,26 +13,16 @@ export function createAssistanceLoaders(em: EntityManager) {
   // One loader per month range asked for in the request: each batches all its points.
   const byRange = new Map<string, DataLoader<string, AssistedBookingMonth[]>>();
   return {
-    pointById: rowLoader<string, AssistancePoint>(
-      (ids) => findIn(em, AssistancePoint, 'id', ids),
-      (p) => p.id,
-    ),
-    pointsByVillage: groupLoader<string, AssistancePoint>(
-      (codes) => findIn(em, AssistancePoint, 'villageCode', codes, { orderBy: 'id' }),
-      (p) => p.villageCode,
-    ),
+    pointById: rowBy(em, AssistancePoint, 'id'),
+    pointsByVillage: rowsBy(em, AssistancePoint, 'villageCode', { orderBy: 'id' }),
     bookingsByPoint(range: MonthRange): DataLoader<string, AssistedBookingMonth[]> {
       const key = `${range.from}|${range.to}`;
       let loader = byRange.get(key);
       if (!loader) {
-        loader = groupLoader<string, AssistedBookingMonth>(
-          (ids) =>
-            findIn(em, AssistedBookingMonth, 'pointId', ids, {
-              between: { prop: 'month', ...range },
-              orderBy: ['pointId', 'month'],
-            }),
-          (b) => b.pointId,
-        );
+        loader = rowsBy(em, AssistedBookingMonth, 'pointId', {
+          between: { prop: 'month', ...range },
+          orderBy: ['pointId', 'month'],
+        });
         byRange.set(key, loader);
       }
       return loader;

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { findIn, groupLoader, rowLoader } from '../../shared/loaders.js';
+import { groupLoader, rowBy, rowsBy } from '../../shared/loaders.js';
 import { mapRow } from '../../shared/plain-rows.js';
 import type { MonthRange } from '../assistance/assistance.loaders.js';
 import { RegionBookingRollup, RegionHealthcareRollup } from './rollup.entity.js';
@@ -17,23 +17,16 @@ export function createRegionLoaders(em: EntityManager) {
   const byRange = new Map<string, DataLoader<string, RegionBookingRollup[]>>();
   const villageByRange = new Map<string, DataLoader<string, VillageBookings>>();
   return {
-    rollupByRegion: rowLoader<string, RegionHealthcareRollup>(
-      (codes) => findIn(em, RegionHealthcareRollup, 'regionCode', codes),
-      (r) => r.regionCode,
-    ),
+    rollupByRegion: rowBy(em, RegionHealthcareRollup, 'regionCode'),
     /** All regions asking for the same month range share one query. */
     bookingsByRegion(range: MonthRange): DataLoader<string, RegionBookingRollup[]> {
       const key = `${range.from}|${range.to}`;
       let loader = byRange.get(key);
       if (!loader) {
-        loader = groupLoader<string, RegionBookingRollup>(
-          (codes) =>
-            findIn(em, RegionBookingRollup, 'regionCode', codes, {
-              between: { prop: 'month', ...range },
-              orderBy: ['regionCode', 'month'],
-            }),
-          (r) => r.regionCode,
-        );
+        loader = rowsBy(em, RegionBookingRollup, 'regionCode', {
+          between: { prop: 'month', ...range },
+          orderBy: ['regionCode', 'month'],
+        });
         byRange.set(key, loader);
       }
       return loader;

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { findIn, rowLoader } from '../../shared/loaders.js';
+import { rowBy } from '../../shared/loaders.js';
 import { Village, VillageKind } from './village.entity.js';
 
 /** Column holding the enclosing region's code, by the length of that code. */
@@ -49,10 +49,7 @@ function toVillage(row: VillageRow): Village {
 export function createVillageLoaders(em: EntityManager) {
   const knex = em.getKnex();
   return {
-    villageByCode: rowLoader<string, Village>(
-      (codes) => findIn(em, Village, 'code', codes),
-      (v) => v.code,
-    ),
+    villageByCode: rowBy(em, Village, 'code'),
     /**
      * Pages of villages for many regions at once (e.g. `children { villages(first: 5) }`): one
      * windowed query per distinct (level, page size, cursor, kind), whatever the region count.
