@@ -103,7 +103,7 @@ async function metricsText(): Promise<string> {
 describe('callers counted as themselves behind a trusted proxy', () => {
   it('takes the rightmost untrusted hop: spoofed leftmost hops neither escape nor lock out', async () => {
     const hello = { query: '{ hello }' };
-    // Eight requests must fall in one rate window (three a minute per caller).
+    // Seven requests must fall in one rate window (three a minute per caller).
     await roomInMinute(10_000);
     // One client, a new invented address in front each time: still one client.
     for (let i = 0; i < 3; i++) {

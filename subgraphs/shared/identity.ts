@@ -3,11 +3,12 @@ import { ErrorCode } from '../../contract/errors.js';
 import type { GatewayIdentity } from '../../contract/identity.js';
 
 /**
- * Call first in every mutation resolver: throws UNAUTHENTICATED unless the request carries an
- * identity signed by the gateway, and FORBIDDEN unless that identity holds `scope`. The
- * subgraph's context exposes the verified identity as `identity` (from RequestInfo.identity).
- * A subgraph reached directly, without the gateway, gets no verified identity (the header and
- * its verification are in contract/identity.ts), so its writes are refused.
+ * The check before every write (`WriteMutation` in write-once.ts runs it before the resolver):
+ * throws UNAUTHENTICATED unless the request carries an identity signed by the gateway, and
+ * FORBIDDEN unless that identity holds `scope`. The subgraph's context exposes the verified
+ * identity as `identity` (from RequestInfo.identity). A subgraph reached directly, without the
+ * gateway, gets no verified identity (the header and its verification are in
+ * contract/identity.ts), so its writes are refused.
  */
 export function requireWriter(ctx: { identity?: GatewayIdentity }, scope: string): GatewayIdentity {
   const id = ctx.identity;
