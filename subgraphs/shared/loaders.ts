@@ -13,7 +13,7 @@ import { plainRowMapper } from './plain-rows.js';
  * A request-scoped loader for one row per key: `batch` issues one `IN (...)` query; rows are
  * re-ordered through a Map and a missing key resolves to `null`.
  */
-export function rowLoader<K extends string | number, V>(
+function rowLoader<K extends string | number, V>(
   batch: (keys: readonly K[]) => Promise<V[]>,
   keyOf: (row: V) => K,
 ): DataLoader<K, V | null> {
