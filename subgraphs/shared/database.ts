@@ -6,6 +6,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { bindStringParameters, reusePreparedStatements } from './sqlite-statements.js';
 
 /** The two engines a subgraph runs on: SQLite (embedded default) and PostgreSQL (production). */
 export type DatabaseDialect = 'sqlite' | 'postgresql';
@@ -116,55 +117,6 @@ function observeConnections(orm: Orm, observe: QueryObserver): void {
   }
 }
 
-/** The part of a better-sqlite3 connection the statement cache touches. */
-interface SqliteConnection {
-  prepare: (sql: string) => unknown;
-  statementCache?: Map<string, unknown>;
-}
-
-/** Distinct SQL texts whose prepared statements each SQLite connection keeps. */
-const STATEMENT_CACHE_SIZE = 1_000;
-
-/**
- * knex's better-sqlite3 client prepares every statement again for every query, which was 25–30 %
- * of a subgraph's busy CPU under load (bench/notes.md). Each connection now keeps its prepared
- * statements by SQL text (oldest dropped past STATEMENT_CACHE_SIZE); knex only runs them with
- * `all`/`run`, synchronously, so one statement is never in use twice at once, and SQLite
- * re-prepares a statement by itself after a schema change.
- */
-async function reusePreparedStatements(orm: Orm): Promise<void> {
-  const cache = (db: SqliteConnection): SqliteConnection => {
-    if (db.statementCache) return db;
-    const prepare = db.prepare.bind(db);
-    const statements = new Map<string, unknown>();
-    db.statementCache = statements;
-    db.prepare = (sql: string) => {
-      let statement = statements.get(sql);
-      if (statement === undefined) {
-        statement = prepare(sql);
-        if (statements.size >= STATEMENT_CACHE_SIZE)
-          statements.delete(statements.keys().next().value!);
-        statements.set(sql, statement);
-      }
-      return statement;
-    };
-    return db;
-  };
-  for (const { connection } of connectionsOf(orm)) {
-    const client = connection.getKnex().client as {
-      acquireRawConnection: () => Promise<SqliteConnection>;
-      acquireConnection: () => Promise<SqliteConnection>;
-      releaseConnection: (db: SqliteConnection) => Promise<void>;
-    };
-    // Connections the pool opens from now on, and the one it may hold already.
-    const open = client.acquireRawConnection.bind(client);
-    client.acquireRawConnection = async () => cache(await open());
-    const db = await client.acquireConnection();
-    cache(db);
-    await client.releaseConnection(db);
-  }
-}
-
 /** Opens the database and brings its schema up to date with the subgraph's migrations. */
 export async function openDatabase(opts: DatabaseOptions & { migrate?: boolean }): Promise<Orm> {
   if (opts.replicaUrls?.length && dialectOf(opts.url) !== 'postgresql') {
@@ -178,7 +130,9 @@ export async function openDatabase(opts: DatabaseOptions & { migrate?: boolean }
   }
   if (opts.observeQuery) observeConnections(orm, opts.observeQuery);
   if (dialectOf(opts.url) === 'sqlite') {
-    await reusePreparedStatements(orm);
+    const connections = connectionsOf(orm).map((c) => c.connection);
+    await reusePreparedStatements(connections);
+    bindStringParameters(connections);
     // WAL lets readers proceed while the seeder writes; NORMAL sync is safe with WAL.
     const knex = (orm.em as EntityManager).getKnex();
     await knex.raw('pragma journal_mode = wal');
