@@ -1,5 +1,5 @@
 import { badUserInput } from './errors.js';
-import { readDivisions, type DivisionFile } from './divisions.js';
+import { readDivisionCodes, type DivisionFile } from './divisions.js';
 
 /**
  * The official division list (the public dataset places loads, see divisions.ts) as a code
@@ -18,9 +18,7 @@ const FILE_OF_LENGTH: Record<number, DivisionFile> = {
 const indexes = new Map<number, Promise<Float64Array>>();
 
 async function load(file: DivisionFile): Promise<Float64Array> {
-  const codes: number[] = [];
-  for await (const row of readDivisions(file)) codes.push(Number(row.code));
-  return Float64Array.from(codes).sort();
+  return Float64Array.from(await readDivisionCodes(file)).sort();
 }
 
 function codesOfLength(length: number): Promise<Float64Array> {

@@ -70,6 +70,43 @@ export async function* readDivisions(
   }
 }
 
+/**
+ * The codes (the first column) of one dataset file, as numbers (a 12-digit code is exact in a
+ * double), read byte by byte without parsing the rest of each line: the 620,000 villages in
+ * about a tenth of the time of {@link readDivisions} (2.5 s here), which the first write of a
+ * subgraph used to wait for (division-codes.ts).
+ */
+export async function readDivisionCodes(file: DivisionFile): Promise<number[]> {
+  const codes: number[] = [];
+  let header = true;
+  let inCode = true;
+  let code = 0;
+  let digits = 0;
+  const endLine = () => {
+    if (!header && digits > 0) codes.push(code);
+    header = false;
+    inCode = true;
+    code = 0;
+    digits = 0;
+  };
+  for await (const chunk of createReadStream(
+    join(DATA_DIR, `${file}.csv`),
+  ) as AsyncIterable<Buffer>) {
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === 0x0a) endLine();
+      else if (header || !inCode) continue;
+      else if (b >= 0x30 && b <= 0x39) {
+        code = code * 10 + (b - 0x30);
+        digits++;
+      } else if (b === 0x2c || b === 0x0d) inCode = false;
+      else throw new Error(`${file}.csv: a code that is not all digits (byte ${b})`);
+    }
+  }
+  endLine();
+  return codes;
+}
+
 /** Number of village-level units whose code starts with `prefix` (a quick pass, no parsing). */
 export async function countVillages(prefix: string): Promise<number> {
   const lines = createInterface({
