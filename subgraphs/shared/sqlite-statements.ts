@@ -107,6 +107,7 @@ interface ConnectionInternals {
   executeQuery: (sql: string, cb: () => Promise<unknown>, context?: object) => Promise<unknown>;
   transformRawResult: (res: unknown, method: 'all' | 'get' | 'run') => unknown;
   ensureConnection: () => Promise<void>;
+  config: { get(key: 'onQuery'): (sql: string, params: readonly unknown[]) => string };
 }
 
 /**
@@ -133,17 +134,19 @@ export function bindStringParameters(connections: AbstractSqlConnection[]): void
         sql = q.sql;
         values = q.bindings ?? [];
       }
-      const bound = bindStrings(sql as string, values, platform);
+      // MikroORM's own hook on every statement's text (identity unless configured).
+      const text = target.config.get('onQuery')(sql as string, values);
+      const bound = bindStrings(text, values, platform);
       if (!bound) return execute(sql, values as unknown[], method, ctx, loggerContext);
       await target.ensureConnection();
       return target.executeQuery(
-        sql as string,
+        text,
         async () => {
           const query = connection.getKnex().raw(bound.sql, bound.bindings);
           if (ctx) query.transacting(ctx);
           return target.transformRawResult(await query, method);
         },
-        { query: sql, params: values, ...loggerContext },
+        { query: text, params: values, ...loggerContext },
       );
     }) as Execute;
   }
