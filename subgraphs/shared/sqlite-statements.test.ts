@@ -86,6 +86,14 @@ describe('SQLite statements with string parameters', () => {
     expect(await em(patched).getConnection().execute(sql, params)).toEqual(expected);
   });
 
+  it('answers an in (…) list longer than SQLite binds as MikroORM does', async () => {
+    const codes = Array.from({ length: 40_000 }, (_, i) => `k${i}`).concat('330203009205');
+    const sql = `select code from village where code in (${codes.map(() => '?').join(', ')})`;
+    expect(await em(patched).getConnection().execute(sql, codes)).toEqual([
+      { code: '330203009205' },
+    ]);
+  });
+
   it('answers a knex query builder as MikroORM does', async () => {
     const query = (orm: Orm) =>
       em(orm).execute(

@@ -56,6 +56,9 @@ export async function reusePreparedStatements(connections: AbstractSqlConnection
   }
 }
 
+/** The most parameters SQLite binds in one statement (SQLITE_MAX_VARIABLE_NUMBER, as built). */
+const MAX_BOUND = 32_766;
+
 /** A statement whose string parameters are bound: its text, and those strings in order. */
 export interface BoundStatement {
   sql: string;
@@ -67,7 +70,8 @@ export interface BoundStatement {
  * `?` and bound, and the numbers and nulls written into the text by MikroORM's own quoting (as it
  * writes them). `undefined` when MikroORM's text should run as it is: no string parameter, a
  * parameter of another type (a date, a boolean, an object), an identifier (`??`) or an escaped
- * `\?`, or as many placeholders as parameters not being the case.
+ * `\?`, as many placeholders as parameters not being the case, or more strings than SQLite binds
+ * in one statement (a long `in (…)` list: its text changes with its length anyway).
  *
  * To SQLite a bound text and a quoted literal are the same value (neither has a column affinity),
  * so the statement answers the same. The numbers stay in the text because better-sqlite3 binds a
@@ -95,7 +99,7 @@ export function bindStrings(
       out += platform.quoteValue(value) as string;
     } else return undefined;
   }
-  if (i !== params.length) return undefined;
+  if (i !== params.length || bindings.length > MAX_BOUND) return undefined;
   return { sql: out + sql.slice(from), bindings };
 }
 
