@@ -23,6 +23,15 @@ describe('bindStrings', () => {
   });
 
   it.each([
+    ['select a from t where b in (select c from u where d = ?)', ['x']],
+    ['insert into t (a, b) values (?, ?)', ['x', 'y']],
+    ["update t set a = ? where b = ? and c = 'from'", ['x', 'y']],
+    ['delete from t where a in (?, ?)', ['x', 'y']],
+  ])('binds the strings of %s', (sql, params) => {
+    expect(bindStrings(sql, params, platform)?.bindings).toEqual(params);
+  });
+
+  it.each([
     ['no string parameter', 'select ? + ?', [1, 2]],
     ['a boolean', 'select ?, ?', ['x', true]],
     ['a date', 'select ?, ?', ['x', new Date(0)]],
@@ -32,6 +41,11 @@ describe('bindStrings', () => {
     ['fewer parameters than placeholders', 'select ?, ?', ['x']],
     ['more parameters than placeholders', 'select ?', ['x', 'y']],
     ['a number that is not finite', 'select ?, ?', ['x', Number.NaN]],
+    ['a placeholder in the select list', 'select ? as s from t where a = ?', ['x', 'y']],
+    ['a subquery in the select list', 'select (select 1 from u where b = ?) from t', ['x']],
+    ['a pragma', 'pragma table_info(?)', ['village']],
+    ['a table definition', 'create table d (a text default ?)', ['x']],
+    ['a returning clause', 'insert into t (a) values (?) returning a', ['x']],
   ])('leaves the statement to MikroORM with %s', (_, sql, params) => {
     expect(bindStrings(sql, params, platform)).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import type { AbstractSqlConnection, AbstractSqlPlatform } from '@mikro-orm/knex';
-import { Utils } from '@mikro-orm/core';
+import { Configuration, Utils } from '@mikro-orm/core';
 
 /**
  * How a subgraph's statements reach SQLite: each prepared once, and with their text the same for
@@ -59,6 +59,21 @@ export async function reusePreparedStatements(connections: AbstractSqlConnection
 /** The most parameters SQLite binds in one statement (SQLITE_MAX_VARIABLE_NUMBER, as built). */
 const MAX_BOUND = 32_766;
 
+/**
+ * Where the select list of a `select` ends: its `from` outside any parentheses (or the end of a
+ * select without one). Quoted names and strings are not looked into; a `from` inside one only
+ * makes the list look longer, which leaves more of the statement to MikroORM.
+ */
+function selectListEnd(sql: string): number {
+  let depth = 0;
+  for (const m of sql.matchAll(/[()]|\bfrom\b/gi)) {
+    if (m[0] === '(') depth++;
+    else if (m[0] === ')') depth--;
+    else if (depth === 0) return m.index;
+  }
+  return sql.length;
+}
+
 /** A statement whose string parameters are bound: its text, and those strings in order. */
 export interface BoundStatement {
   sql: string;
@@ -70,8 +85,11 @@ export interface BoundStatement {
  * `?` and bound, and the numbers and nulls written into the text by MikroORM's own quoting (as it
  * writes them). `undefined` when MikroORM's text should run as it is: no string parameter, a
  * parameter of another type (a date, a boolean, an object), an identifier (`??`) or an escaped
- * `\?`, as many placeholders as parameters not being the case, or more strings than SQLite binds
- * in one statement (a long `in (…)` list: its text changes with its length anyway).
+ * `\?`, as many placeholders as parameters not being the case, more strings than SQLite binds
+ * in one statement (a long `in (…)` list: its text changes with its length anyway), a statement
+ * that is not a `select`, `insert`, `update` or `delete` (SQLite refuses parameters in DDL and
+ * pragmas), a placeholder in a select list (an unaliased expression is named by its text, so
+ * `select ?` would answer a column named `?`), or a `returning` clause (likewise).
  *
  * To SQLite a bound text and a quoted literal are the same value (neither has a column affinity),
  * so the statement answers the same. The numbers stay in the text because better-sqlite3 binds a
@@ -83,12 +101,15 @@ export function bindStrings(
   platform: Pick<AbstractSqlPlatform, 'quoteValue'>,
 ): BoundStatement | undefined {
   if (!params.some((p) => typeof p === 'string')) return undefined;
+  const verb = /^\s*(select|insert|update|delete)\b/i.exec(sql)?.[1].toLowerCase();
+  if (!verb || /\breturning\b/i.test(sql)) return undefined;
+  const listEnd = verb === 'select' ? selectListEnd(sql) : 0;
   const bindings: string[] = [];
   let out = '';
   let from = 0;
   let i = 0;
   for (const m of sql.matchAll(/\\\?|\?\??/g)) {
-    if (m[0] !== '?') return undefined;
+    if (m[0] !== '?' || m.index < listEnd) return undefined;
     const value = params[i++];
     out += sql.slice(from, m.index);
     from = m.index + 1;
@@ -111,7 +132,8 @@ interface ConnectionInternals {
   executeQuery: (sql: string, cb: () => Promise<unknown>, context?: object) => Promise<unknown>;
   transformRawResult: (res: unknown, method: 'all' | 'get' | 'run') => unknown;
   ensureConnection: () => Promise<void>;
-  config: { get(key: 'onQuery'): (sql: string, params: readonly unknown[]) => string };
+  config: Configuration;
+  getSql: (query: string, formatted: string, context?: object) => string;
 }
 
 /**
@@ -138,13 +160,20 @@ export function bindStringParameters(connections: AbstractSqlConnection[]): void
         sql = q.sql;
         values = q.bindings ?? [];
       }
-      // MikroORM's own hook on every statement's text (identity unless configured).
-      const text = target.config.get('onQuery')(sql as string, values);
-      const bound = bindStrings(text, values, platform);
+      // A configured onQuery hook (MikroORM's rewrite of every statement) gets MikroORM's path.
+      const bound =
+        target.config.get('onQuery') === Configuration.DEFAULTS.onQuery
+          ? bindStrings(sql as string, values, platform)
+          : undefined;
       if (!bound) return execute(sql, values as unknown[], method, ctx, loggerContext);
+      const text = sql as string;
       await target.ensureConnection();
+      // What MikroORM's query log shows (the values written in, when it logs parameters).
+      const logged = target.config.getLogger().isEnabled('query', loggerContext)
+        ? target.getSql(text, platform.formatQuery(text, values as unknown[]), loggerContext)
+        : text;
       return target.executeQuery(
-        text,
+        logged,
         async () => {
           const query = connection.getKnex().raw(bound.sql, bound.bindings);
           if (ctx) query.transacting(ctx);
