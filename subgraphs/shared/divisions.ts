@@ -72,9 +72,9 @@ export async function* readDivisions(
 
 /**
  * The codes (the first column) of one dataset file, as numbers (a 12-digit code is exact in a
- * double), read byte by byte without parsing the rest of each line: the 620,000 villages in
- * about a tenth of the time of {@link readDivisions} (2.5 s here), which the first write of a
- * subgraph used to wait for (division-codes.ts).
+ * double), read byte by byte without parsing the rest of each line: the 620,000 villages of
+ * division-codes.ts load in 0.65–0.74 s here (module import included) where parsing every line
+ * with {@link readDivisions} took 2.2–3.3 s, and the first write of a subgraph waited for it.
  */
 export async function readDivisionCodes(file: DivisionFile): Promise<number[]> {
   const codes: number[] = [];

@@ -43,6 +43,7 @@ describe('bindStrings', () => {
     ['a number that is not finite', 'select ?, ?', ['x', Number.NaN]],
     ['a placeholder in the select list', 'select ? as s from t where a = ?', ['x', 'y']],
     ['a subquery in the select list', 'select (select 1 from u where b = ?) from t', ['x']],
+    ['a quoted "from" in the select list', 'select "from", ? from t where a = ?', ['x', 'y']],
     ['a pragma', 'pragma table_info(?)', ['village']],
     ['a table definition', 'create table d (a text default ?)', ['x']],
     ['a returning clause', 'insert into t (a) values (?) returning a', ['x']],

@@ -60,16 +60,15 @@ export async function reusePreparedStatements(connections: AbstractSqlConnection
 const MAX_BOUND = 32_766;
 
 /**
- * Where the select list of a `select` ends: its `from` outside any parentheses (or the end of a
- * select without one). Quoted names and strings are not looked into; a `from` inside one only
- * makes the list look longer, which leaves more of the statement to MikroORM.
+ * Where the select list of a `select` ends: its `from` outside any parentheses, quoted names and
+ * strings (or the end of a select without one).
  */
 function selectListEnd(sql: string): number {
   let depth = 0;
-  for (const m of sql.matchAll(/[()]|\bfrom\b/gi)) {
+  for (const m of sql.matchAll(/'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|[()]|\bfrom\b/gi)) {
     if (m[0] === '(') depth++;
     else if (m[0] === ')') depth--;
-    else if (depth === 0) return m.index;
+    else if (depth === 0 && /^from$/i.test(m[0])) return m.index;
   }
   return sql.length;
 }
