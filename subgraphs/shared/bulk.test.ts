@@ -2,7 +2,14 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/databases.js';
-import { BatchWriter, bulkUpsert, isSqlite, withDeferredIndexes } from './bulk.js';
+import {
+  BatchWriter,
+  bulkUpsert,
+  copyLines,
+  copyValue,
+  isSqlite,
+  withDeferredIndexes,
+} from './bulk.js';
 import { openDatabase, type EntityManager, type Orm } from './database.js';
 import { SeedWriters } from './seed-load.js';
 
@@ -31,13 +38,25 @@ class BulkIndexed {
   flag!: boolean;
 }
 
+@Entity({ tableName: 'bulk_keyed' })
+class BulkKeyed {
+  @PrimaryKey({ type: 'string', length: 20 })
+  code!: string;
+
+  @PrimaryKey({ type: 'integer' })
+  part!: number;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  label!: string | null;
+}
+
 let db: TestDatabase;
 let orm: Orm;
 beforeAll(async () => {
   db = await createTestDatabase('bulk');
   orm = await openDatabase({
     url: db.url,
-    entities: [BulkProbe, BulkIndexed],
+    entities: [BulkProbe, BulkIndexed, BulkKeyed],
     migrations: { sqlite: [], postgresql: [] },
   });
   await orm.getSchemaGenerator().createSchema();
@@ -178,5 +197,107 @@ describe('bulkUpsert', () => {
     });
     expect(await indexNames()).toEqual(['bulk_indexed_label_index']);
     expect(Number((await knex('bulk_indexed').count({ n: '*' }).first())!.n)).toBe(10);
+  });
+
+  it('with keys deferred (PostgreSQL), loads without the primary key and adds it back; a duplicate fails the load', async () => {
+    const knex = (orm.em as EntityManager).getKnex();
+    const sqlite = isSqlite(knex);
+    const primaryKey = async (k: Knex = knex): Promise<string[]> =>
+      sqlite
+        ? (
+            (await k.raw(
+              "select name from pragma_table_info('bulk_keyed') where pk > 0 order by pk",
+            )) as { name: string }[]
+          ).map((r) => r.name)
+        : (
+            (
+              await k.raw(
+                `select a.attname as name from pg_index x join pg_attribute a
+                 on a.attrelid = x.indrelid and a.attnum = any(x.indkey)
+                 where x.indrelid = 'bulk_keyed'::regclass and x.indisprimary order by a.attnum`,
+              )
+            ).rows as { name: string }[]
+          ).map((r) => r.name);
+    const count = async () => Number((await knex('bulk_keyed').count({ n: '*' }).first())!.n);
+    const keyed = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        code: `k${i % 50}`,
+        part: Math.floor(i / 50),
+        label: null,
+      }));
+    expect(await primaryKey()).toEqual(['code', 'part']);
+
+    // A duplicate key: the load fails (on PostgreSQL when the key is added back) and nothing stays.
+    await expect(
+      orm.em.fork().transactional(async (em) => {
+        await withDeferredIndexes(
+          em as EntityManager,
+          'bulk_keyed',
+          async () => {
+            const inside = await primaryKey(em.getTransactionContext<Knex.Transaction>());
+            expect(inside).toEqual(sqlite ? ['code', 'part'] : []);
+            await bulkUpsert(em as EntityManager, 'bulk_keyed', keyed(120), []);
+            await bulkUpsert(
+              em as EntityManager,
+              'bulk_keyed',
+              [{ code: 'k3', part: 1, label: 'again' }],
+              [],
+            );
+          },
+          { keys: true },
+        );
+      }),
+    ).rejects.toThrow(/unique|duplicate/i);
+    expect(await count()).toBe(0);
+    expect(await primaryKey()).toEqual(['code', 'part']);
+
+    await orm.em.fork().transactional(async (em) => {
+      await withDeferredIndexes(
+        em as EntityManager,
+        'bulk_keyed',
+        () => bulkUpsert(em as EntityManager, 'bulk_keyed', keyed(120), []),
+        { keys: true },
+      );
+    });
+    expect(await count()).toBe(120);
+    expect(await primaryKey()).toEqual(['code', 'part']);
+    // The key is back in force: an upsert on it updates instead of adding a row.
+    await bulkUpsert(
+      orm.em.fork() as EntityManager,
+      'bulk_keyed',
+      [{ code: 'k3', part: 1, label: 'upserted' }],
+      ['code', 'part'],
+    );
+    expect(await count()).toBe(120);
+    expect((await knex('bulk_keyed').where({ code: 'k3', part: 1 }).first())!.label).toBe(
+      'upserted',
+    );
+  });
+});
+
+describe('COPY text', () => {
+  it('escapes what COPY reads specially and writes every other value as it is', () => {
+    expect(copyValue(null)).toBe('\\N');
+    expect(copyValue(undefined)).toBe('\\N');
+    expect(copyValue(12)).toBe('12');
+    expect(copyValue(-0.5)).toBe('-0.5');
+    expect(copyValue(12n)).toBe('12');
+    expect(copyValue(true)).toBe('t');
+    expect(copyValue(false)).toBe('f');
+    expect(copyValue(new Date('2026-12-04T00:00:00Z'))).toBe('2026-12-04T00:00:00.000Z');
+    expect(copyValue('plain 村 🍵')).toBe('plain 村 🍵');
+    expect(copyValue('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
+    expect(copyValue('\\N')).toBe('\\\\N');
+    expect(copyValue({ toString: () => 'x\ty' })).toBe('x\\ty');
+  });
+
+  it('writes one line per row, columns in the order given, 1,000 rows a chunk', () => {
+    const many = Array.from({ length: 2001 }, (_, i) => ({ b: i, a: `r${i}` }));
+    const chunks = [...copyLines(['a', 'b'], many)];
+    expect(chunks).toHaveLength(3);
+    expect(chunks[0].split('\n')).toHaveLength(1001);
+    expect(chunks[0].startsWith('r0\t0\nr1\t1\n')).toBe(true);
+    expect(chunks[2]).toBe('r2000\t2000\n');
+    expect([...copyLines(['a'], [])]).toEqual([]);
   });
 });

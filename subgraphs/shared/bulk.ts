@@ -78,6 +78,18 @@ export class BatchWriter {
 }
 
 /**
+ * What withDeferredIndexes drops besides the secondary indexes. `keys`: on PostgreSQL also the
+ * primary key and unique constraints, added back after the load (an index built once from the
+ * rows, about half the cost of maintaining it through a COPY: docs/bench-seed.md). Only for a
+ * load that plainly inserts (no ON CONFLICT, which needs the key): a duplicate then fails the
+ * load when the key is added back, rolling it back, as it would have failed the insert.
+ * SQLite keeps its keys (they are part of the table).
+ */
+export interface DeferOptions {
+  keys?: boolean;
+}
+
+/**
  * Runs an initial bulk load with the table's secondary indexes dropped and rebuilds them after,
  * which is faster than maintaining them row by row. A table that already has rows keeps its
  * indexes (an incremental load), and so does a load that fails.
@@ -86,11 +98,12 @@ export async function withDeferredIndexes<T>(
   em: EntityManager,
   table: string,
   load: () => Promise<T>,
+  options: DeferOptions = {},
 ): Promise<T> {
   // Inside a transaction, DDL and the emptiness check go through it (both engines have
   // transactional DDL), so a failed load also restores the indexes.
   const trx = em.getTransactionContext<Knex.Transaction>();
-  return deferIndexes(trx ?? em.getKnex(), !!trx, table, load);
+  return deferIndexes(trx ?? em.getKnex(), !!trx, table, load, options);
 }
 
 /** withDeferredIndexes on a knex transaction (e.g. a rollup rebuild that empties its table). */
@@ -98,8 +111,27 @@ export function withDeferredIndexesIn<T>(
   trx: Knex.Transaction,
   table: string,
   load: () => Promise<T>,
+  options: DeferOptions = {},
 ): Promise<T> {
-  return deferIndexes(trx, true, table, load);
+  return deferIndexes(trx, true, table, load, options);
+}
+
+/**
+ * The primary key and unique constraints of a PostgreSQL table, as `alter table` restores them;
+ * none if another table's foreign key refers to the table (its key cannot be dropped then).
+ */
+async function keyConstraints(knex: Knex, table: string): Promise<{ name: string; sql: string }[]> {
+  const { rows } = (await knex.raw(
+    `select c.conname as name, pg_get_constraintdef(c.oid) as def from pg_constraint c
+     where c.conrelid = to_regclass(?) and c.contype in ('p', 'u')
+       and not exists (select 1 from pg_constraint f where f.contype = 'f' and f.confrelid = c.conrelid)
+     order by c.contype, c.conname`,
+    [q(table)],
+  )) as { rows: { name: string; def: string }[] };
+  return rows.map((r) => ({
+    name: r.name,
+    sql: `alter table ${q(table)} add constraint ${q(r.name)} ${r.def}`,
+  }));
 }
 
 async function deferIndexes<T>(
@@ -107,10 +139,12 @@ async function deferIndexes<T>(
   inTransaction: boolean,
   table: string,
   load: () => Promise<T>,
+  options: DeferOptions,
 ): Promise<T> {
   const existing = await knex(table).first();
   if (existing) return load();
   const sqlite = isSqlite(knex);
+  const keys = options.keys && !sqlite ? await keyConstraints(knex, table) : [];
   const indexes: { name: string; sql: string }[] = sqlite
     ? await knex.raw(
         "select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null and sql not like 'create unique%'",
@@ -125,8 +159,9 @@ async function deferIndexes<T>(
         )
       ).rows;
   for (const index of indexes) await knex.raw(`drop index ${q(index.name)}`);
+  for (const key of keys) await knex.raw(`alter table ${q(table)} drop constraint ${q(key.name)}`);
   const restore = async () => {
-    for (const index of indexes) await knex.raw(index.sql);
+    for (const index of [...keys, ...indexes]) await knex.raw(index.sql);
   };
   let result: T;
   try {
@@ -145,24 +180,54 @@ export function isSqlite(knex: Knex): boolean {
   return String(knex.client.config.client).includes('sqlite');
 }
 
-/** PostgreSQL COPY text format: tab-separated, `\N` for null, backslash escapes. */
-function copyValue(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (v instanceof Date) return v.toISOString();
-  return String(v).replace(
-    /[\\\t\n\r]/g,
-    (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!,
-  );
+/** Characters COPY's text format escapes. */
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+};
+
+function copyEscape(s: string): string {
+  return COPY_SPECIAL.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : s;
 }
 
-function* copyLines(columns: string[], rows: Record<string, unknown>[]): Generator<string> {
-  const chunk: string[] = [];
-  for (const row of rows) {
-    chunk.push(columns.map((c) => copyValue(row[c])).join('\t') + '\n');
-    if (chunk.length === 1000) yield chunk.splice(0).join('');
+/**
+ * PostgreSQL COPY text format: tab-separated, `\N` for null, backslash escapes. Numbers need no
+ * escaping and most strings have nothing to escape: a national load formats about 200 million
+ * values, so those skip the replace.
+ */
+export function copyValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  switch (typeof v) {
+    case 'string':
+      return copyEscape(v);
+    case 'number':
+    case 'bigint':
+      return String(v);
+    case 'boolean':
+      return v ? 't' : 'f';
   }
-  if (chunk.length) yield chunk.join('');
+  if (v instanceof Date) return v.toISOString();
+  return copyEscape(String(v));
+}
+
+/** COPY lines for `rows`, about 1,000 rows a chunk. */
+export function* copyLines(columns: string[], rows: Record<string, unknown>[]): Generator<string> {
+  let chunk = '';
+  let inChunk = 0;
+  for (const row of rows) {
+    let line = copyValue(row[columns[0]]);
+    for (let i = 1; i < columns.length; i++) line += '\t' + copyValue(row[columns[i]]);
+    chunk += line + '\n';
+    if (++inChunk === 1000) {
+      yield chunk;
+      chunk = '';
+      inChunk = 0;
+    }
+  }
+  if (chunk) yield chunk;
 }
 
 let stagingCount = 0;

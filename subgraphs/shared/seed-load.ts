@@ -168,8 +168,8 @@ export class SeedWriters {
 /**
  * Writes a load's tables through one SeedWriters. A table that is empty when the load starts
  * (after the caller's delete of stale rows) is filled with plain inserts — COPY straight into
- * it on PostgreSQL — with its secondary indexes dropped and rebuilt after; the others get
- * upserts. Call inside `seedTransaction`, before rebuilding rollups (which then have indexes).
+ * it on PostgreSQL — with its secondary indexes dropped and rebuilt after (on PostgreSQL its
+ * primary key too); the others get upserts. Call inside `seedTransaction`, before rebuilding rollups (which then have indexes).
  */
 async function loadTables(
   em: EntityManager,
@@ -191,7 +191,7 @@ async function loadTables(
       clock?.lap('write');
       return written;
     }
-    return withDeferredIndexes(em, tables[0], () => run(tables.slice(1)));
+    return withDeferredIndexes(em, tables[0], () => run(tables.slice(1)), { keys: true });
   };
   const written = await run(fresh);
   // The planner has no statistics on freshly filled tables yet; the rollups that follow need them.
