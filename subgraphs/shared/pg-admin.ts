@@ -19,12 +19,18 @@ async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Pro
 
 const SAFE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** Creates database `name` unless it exists; returns its URL. */
+/**
+ * Creates database `name` unless it exists; returns its URL. Collation "C", as
+ * deploy/postgres/init.sql: text sorts by code point, as on SQLite, and keys sort and index
+ * faster than under a libc locale such as C.UTF-8 (docs/bench-seed.md).
+ */
 export async function ensureDatabase(url: string, name: string): Promise<string> {
   if (!SAFE_NAME.test(name)) throw new Error(`unsafe database name: ${name}`);
   await admin(url, async (c) => {
     const found = await c.query('select 1 from pg_database where datname = $1', [name]);
-    if (found.rowCount === 0) await c.query(`create database "${name}"`);
+    if (found.rowCount === 0) {
+      await c.query(`create database "${name}" template template0 lc_collate 'C'`);
+    }
   });
   return withDatabase(url, name);
 }
