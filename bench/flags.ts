@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DIRECT, GATEWAYS } from './gateways.js';
 import { WORKLOADS } from './workloads.js';
@@ -9,6 +10,24 @@ export const list = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
+/** The warning a run's results carry when the machine was busy at the start (none if quiet). */
+export function busyWarning(): string[] {
+  const busy = loadavg()[0];
+  const cores = availableParallelism();
+  return busy > 0.25 * cores
+    ? [
+        `load average ${busy.toFixed(1)} on ${cores} cores at the start: other processes were running, so these figures are indicative only.`,
+      ]
+    : [];
+}
+
+/** The run's `--rate`, as the results describe it. */
+export function rateLabel(rate: number): string {
+  return rate
+    ? `${rate} requests/s per gateway and workload (--rate): compare CPU per request; req/s and latency are not those of a saturated run`
+    : 'as fast as the gateway answers';
+}
+
 /** `npm run bench` flags (see bench/README.md), checked: unknown names and bad numbers throw. */
 export function benchFlags(args: string[] = process.argv.slice(2)) {
   const { values: flags } = parseArgs({
@@ -18,6 +37,7 @@ export function benchFlags(args: string[] = process.argv.slice(2)) {
       warmup: { type: 'string', default: '2' },
       prime: { type: 'string', default: '800' },
       connections: { type: 'string', default: '20' },
+      rate: { type: 'string', default: '0' },
       workloads: { type: 'string', default: WORKLOADS.map((w) => w.name).join(',') },
       gateways: {
         type: 'string',
@@ -51,6 +71,7 @@ export function benchFlags(args: string[] = process.argv.slice(2)) {
   const warmupSec = num('warmup');
   const primeOps = num('prime');
   const connections = num('connections');
+  const rate = num('rate');
   const soakSec = num('memory-soak');
   const subgraphSqlRequests = Math.floor(num('subgraph-sql-requests'));
   const rounds = Math.max(1, Math.floor(num('rounds')));
@@ -102,6 +123,7 @@ export function benchFlags(args: string[] = process.argv.slice(2)) {
     warmupSec,
     primeOps,
     connections,
+    rate,
     soakSec,
     subgraphSqlRequests,
     rounds,

@@ -46,6 +46,8 @@ export async function runLoad(opts: {
   fixed?: Operation;
   /** Stop after this many requests instead of after `durationSec` (priming). */
   amount?: number;
+  /** Requests per second over all connections (autocannon's `overallRate`); unset: flat out. */
+  rate?: number;
 }): Promise<LoadResult> {
   const url = new URL(opts.url);
   const latencies: number[] = [];
@@ -81,6 +83,7 @@ export async function runLoad(opts: {
         url: url.origin,
         connections: opts.connections,
         ...(opts.amount ? { amount: opts.amount } : { duration: opts.durationSec }),
+        ...(opts.rate ? { overallRate: opts.rate } : {}),
         timeout: 30,
         requests: [request],
       },

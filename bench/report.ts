@@ -107,7 +107,7 @@ export function processCpuTable(workload: string, rows: Measurement[]): string {
 }
 
 /** One table per workload: a row per gateway, then the ratios the goal is about. */
-export function workloadTable(workload: string, rows: Measurement[]): string {
+export function workloadTable(workload: string, rows: Measurement[], fixedRate?: number): string {
   const body = rows.map((m) => {
     const l = m.load;
     if (!l) return [m.gateway, `failed: ${m.error ?? '?'}`, '', '', '', '', '', '', '', '', ''];
@@ -186,7 +186,11 @@ export function workloadTable(workload: string, rows: Measurement[]): string {
       bestHive ? ours.p99 <= bestHive.load!.p99 : undefined,
       errorCount(ours) === 0,
     ];
-    if (!goal.includes(undefined))
+    if (fixedRate)
+      lines.push(
+        `Fixed rate of ${fixedRate} requests/s: the goal is judged on a run without --rate.`,
+      );
+    else if (!goal.includes(undefined))
       lines.push(
         `Goal (≥ 3× stock, ≥ best Hive, p99 no worse, no errors): ${goal.every(Boolean) ? 'met' : 'NOT met'}.`,
       );

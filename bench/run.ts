@@ -2,7 +2,7 @@
  * The performance benchmark: our gateway against stock @apollo/gateway and Hive Gateway, side
  * by side on one machine, over the same subgraphs and data. See bench/README.md.
  *
- *   npm run bench -- [--duration 10] [--connections 20] [--workloads profile,page]
+ *   npm run bench -- [--duration 10] [--connections 20] [--rate N] [--workloads profile,page]
  *                    [--gateways ours,stock,hive,hive-rust,direct] [--memory-soak 60] [--profile]
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ import { counterAvailable } from './sql.js';
 import { seed, startStack } from './stack.js';
 import { WORKLOADS, type WorkloadContext } from './workloads.js';
 import { combineRounds, roundOrder } from './rounds.js';
-import { benchFlags, list } from './flags.js';
+import { benchFlags, busyWarning, list, rateLabel } from './flags.js';
 
 const {
   flags,
@@ -44,6 +44,7 @@ const {
   warmupSec,
   primeOps,
   connections,
+  rate,
   soakSec,
   subgraphSqlRequests,
   rounds,
@@ -67,14 +68,8 @@ log(
   `pinning: ${pinning.enabled ? `gateway on CPU ${pinning.gatewayCpus}, load generator and subgraphs on CPU ${pinning.otherCpus}` : `off (${pinning.reason})`}`,
 );
 log(`run folder: ${runDir}`);
-const warnings: string[] = [];
-const busy = loadavg()[0];
-if (busy > 0.25 * availableParallelism()) {
-  warnings.push(
-    `load average ${busy.toFixed(1)} on ${availableParallelism()} cores at the start: other processes were running, so these figures are indicative only.`,
-  );
-  log(`WARNING: ${warnings[0]}`);
-}
+const warnings = busyWarning();
+for (const w of warnings) log(`WARNING: ${w}`);
 
 log(`expected duration on a quiet machine: about ${Math.ceil(expectedSec / 60)} min`);
 log(`seeding the ${flags.scope} data set…`);
@@ -110,6 +105,7 @@ try {
     port: await freePort(),
     runDir,
     connections,
+    rate: rate || undefined,
     durationSec,
     warmupSec,
     extraEnv,
@@ -220,7 +216,7 @@ try {
 
   const sections = workloads.map((w) => {
     const rows = measurements.filter((m) => m.workload === w.name);
-    return `${workloadTable(w.name, rows)}\n${processCpuTable(w.name, rows)}`;
+    return `${workloadTable(w.name, rows, rate || undefined)}\n${processCpuTable(w.name, rows)}`;
   });
   log(`\n${sections.join('\n')}`);
   if (sqlRows.length)
@@ -270,6 +266,7 @@ try {
           ? `${rounds}: the gateways in turn, the order reversed every other round; each figure is the mean of its rounds (bench/rounds.ts)`
           : '1',
       connections: String(connections),
+      rate: rateLabel(rate),
       pinning: pinning.enabled
         ? `gateway CPU ${pinning.gatewayCpus}; rest CPU ${pinning.otherCpus}`
         : `off (${pinning.reason})`,

@@ -19,6 +19,8 @@ export interface SessionOptions {
   port: number;
   runDir: string;
   connections: number;
+  /** Fixed request rate of the measured runs (`--rate`); unset: as fast as they go. */
+  rate?: number;
   durationSec: number;
   warmupSec: number;
   extraEnv: Record<string, string>;
@@ -129,6 +131,7 @@ export async function measure(
       workload,
       ctx: o.ctx,
       fixed,
+      rate: o.rate,
     });
   // CPU seconds so far of each subgraph and of the load generator (this process).
   const readings = (): Record<string, number> => {
@@ -151,6 +154,7 @@ export async function measure(
     workload,
     ctx: o.ctx,
     fixed,
+    rate: o.rate,
   });
   const secs = (Date.now() - t0) / 1000;
   const each1 = readings();

@@ -3,6 +3,8 @@ import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { apiSchemaOf } from '../../scripts/api-schema.js';
 import { packageOf, summarizeProfile, type CpuProfile } from '../cpuprofile.js';
+import { benchFlags, rateLabel } from '../flags.js';
+import { workloadTable, type Measurement } from '../report.js';
 import { SupergraphInfo } from '../selection.js';
 import { benchSupergraph } from '../stack.js';
 import { boundBy, linearRegression, percentile, ratio } from '../stats.js';
@@ -139,5 +141,40 @@ describe('workloads against the supergraph', () => {
     const [a, b] = [auth.operation(ctx, 1), auth.operation(ctx, 2)];
     expect(a.headers!['x-request-id']).not.toBe(b.headers!['x-request-id']);
     expect(a.headers!['x-api-key']).toMatch(/^k-1-/);
+  });
+});
+
+describe('fixed-rate runs (--rate)', () => {
+  const load = (rps: number, p99: number) => ({
+    requests: rps * 10,
+    durationSec: 10,
+    rps,
+    p50: 1,
+    p95: 2,
+    p99,
+    non200: 0,
+    errorBodies: 0,
+    transportErrors: 0,
+  });
+  const rows: Measurement[] = [
+    { gateway: 'ours', workload: 'profile', load: load(150, 9) },
+    { gateway: 'stock', workload: 'profile', load: load(150, 10) },
+    { gateway: 'hive-rust', workload: 'profile', load: load(150, 10) },
+  ];
+
+  it('reads the rate, and refuses a negative or non-numeric one', () => {
+    expect(benchFlags(['--rate', '150']).rate).toBe(150);
+    expect(benchFlags([]).rate).toBe(0);
+    expect(() => benchFlags(['--rate', '-1'])).toThrow(/--rate/);
+    expect(() => benchFlags(['--rate', 'fast'])).toThrow(/--rate/);
+    expect(rateLabel(150)).toMatch(/^150 requests\/s/);
+    expect(rateLabel(0)).toBe('as fast as the gateway answers');
+  });
+
+  it('leaves the goal verdict out of a fixed-rate table, and keeps it otherwise', () => {
+    const atRate = workloadTable('profile', rows, 150);
+    expect(atRate).toContain('Fixed rate of 150 requests/s');
+    expect(atRate).not.toContain('Goal (');
+    expect(workloadTable('profile', rows)).toContain('Goal (≥ 3× stock');
   });
 });
