@@ -41,6 +41,35 @@ describe('identity header', () => {
     expect(verifyGatewayIdentity([header], DEV_GATEWAY_SHARED_SECRET, now)).toBeUndefined();
   });
 
+  it('keeps headers it verified, still checking age and secret on every use, sharing nothing mutable', () => {
+    const header = signIdentity(caller, DEV_GATEWAY_SHARED_SECRET, now + 5);
+    const first = verifyGatewayIdentity(header, DEV_GATEWAY_SHARED_SECRET, now + 10);
+    expect(first?.sub).toBe('key:k1');
+    expect(
+      verifyGatewayIdentity(header, DEV_GATEWAY_SHARED_SECRET, now + MAX_IDENTITY_AGE_MS + 10),
+    ).toBeUndefined();
+    expect(verifyGatewayIdentity(header, 'y'.repeat(32), now + 10)).toBeUndefined();
+    expect(verifyGatewayIdentity(header, DEV_GATEWAY_SHARED_SECRET, now + 10)).toEqual(first);
+    expect(() => (first!.scopes as string[]).push('*')).toThrow();
+    expect(() => Object.assign(first!, { kind: 'service' })).toThrow();
+    expect(verifyGatewayIdentity(header, DEV_GATEWAY_SHARED_SECRET, now + 10)).toEqual({
+      sub: 'key:k1',
+      kind: 'api-key',
+      scopes: ['culture:write'],
+      iat: now + 5,
+    });
+    // More distinct callers than it keeps: each still verifies, the first again after eviction.
+    for (let i = 0; i < 1_100; i++) {
+      const other = signIdentity({ ...caller, id: `key:${i}` }, DEV_GATEWAY_SHARED_SECRET, now);
+      expect(verifyGatewayIdentity(other, DEV_GATEWAY_SHARED_SECRET, now)?.sub).toBe(`key:${i}`);
+    }
+    expect(verifyGatewayIdentity(header, DEV_GATEWAY_SHARED_SECRET, now + 10)?.iat).toBe(now + 5);
+    // A forged header is refused every time (it is never kept).
+    const forged = `${header.slice(0, -4)}AAAA`;
+    expect(verifyGatewayIdentity(forged, DEV_GATEWAY_SHARED_SECRET, now + 10)).toBeUndefined();
+    expect(verifyGatewayIdentity(forged, DEV_GATEWAY_SHARED_SECRET, now + 10)).toBeUndefined();
+  });
+
   it('is HMAC-SHA256 over `v1.<payload>`', () => {
     const header = signIdentity(caller, DEV_GATEWAY_SHARED_SECRET, now);
     const [, payload, mac] = header.split('.');
