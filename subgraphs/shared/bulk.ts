@@ -180,8 +180,9 @@ export function isSqlite(knex: Knex): boolean {
   return String(knex.client.config.client).includes('sqlite');
 }
 
-/** Characters COPY's text format escapes. */
+/** Characters COPY's text format escapes: a test, and the same class to replace them all. */
 const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIAL_ALL = new RegExp(COPY_SPECIAL.source, 'g');
 const COPY_ESCAPES: Record<string, string> = {
   '\\': '\\\\',
   '\t': '\\t',
@@ -190,7 +191,7 @@ const COPY_ESCAPES: Record<string, string> = {
 };
 
 function copyEscape(s: string): string {
-  return COPY_SPECIAL.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : s;
+  return COPY_SPECIAL.test(s) ? s.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]!) : s;
 }
 
 /**

@@ -169,7 +169,8 @@ export class SeedWriters {
  * Writes a load's tables through one SeedWriters. A table that is empty when the load starts
  * (after the caller's delete of stale rows) is filled with plain inserts — COPY straight into
  * it on PostgreSQL — with its secondary indexes dropped and rebuilt after (on PostgreSQL its
- * primary key too); the others get upserts. Call inside `seedTransaction`, before rebuilding rollups (which then have indexes).
+ * primary key too); the others get upserts. Call inside `seedTransaction`, before rebuilding
+ * rollups (which then have indexes).
  */
 async function loadTables(
   em: EntityManager,
