@@ -17,8 +17,8 @@ export async function subgraphCostsSection(requests: number): Promise<string> {
   return [
     '## Subgraphs against their SQL',
     '',
-    'Per subgraph, the fetch of a page of 20 profiles (`_entities` of 20 villages) timed whole ' +
-      'through HTTP against its SQL statements alone, prepared, in the same process; the HTTP ' +
+    'Per subgraph, the fetches of one profile and of a page of 20 (`_entities` of 1 and of 20 ' +
+      'villages) timed whole through HTTP against its SQL statements alone, prepared, in the same process; the HTTP ' +
       'floor is the same exchange with a server that only reads the request and answers the same ' +
       'bytes (`npm run bench:subgraphs`, bench/README.md).',
     '',

@@ -1,11 +1,11 @@
 /**
- * What a subgraph costs beyond its SQL: for each subgraph, the fetch the gateway sends for a page
- * of 20 village profiles (an `_entities` fetch of 20 villages with the profile's fields), timed
- * whole through HTTP (the gateway's own pooled client) against the SQL statements it runs, timed
- * alone in the same process, prepared, on the same SQLite connection. Distinct villages per
- * request (a rotation of SETS sets of 20). See bench/README.md.
+ * What a subgraph costs beyond its SQL: for each subgraph, the fetches the gateway sends for one
+ * village profile and for a page of 20 (an `_entities` fetch of 1 or 20 villages with the
+ * profile's fields), timed whole through HTTP (the gateway's own pooled client) against the SQL
+ * statements it runs, timed alone in the same process, prepared, on the same SQLite connection.
+ * Distinct villages per request (a rotation of SETS sets). See bench/README.md.
  *
- *   npm run bench:subgraphs -- [--scope 331124] [--requests 300]
+ *   npm run bench:subgraphs -- [--scope 331124] [--requests 300] [--pages 1,20]
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -23,9 +23,8 @@ import type { SelfTime } from './cpuprofile.js';
 import { httpFloor, profiled, profileTable } from './subgraph-floor.js';
 import { fixed, markdownTable } from './stats.js';
 
-/** Sets of 20 villages the requests rotate through. */
+/** Sets of villages the requests rotate through. */
 const SETS = 10;
-const PAGE = 20;
 
 /** Each subgraph's part of the profile (bench/queries.ts), as the gateway fetches it. */
 export const FETCHES = [
@@ -55,6 +54,8 @@ export const FETCHES = [
 
 export interface SubgraphCost {
   subgraph: string;
+  /** Villages per fetch: 1 for a profile's fetch, 20 for a page's. */
+  villages: number;
   statements: number;
   /** Mean microseconds per fetch: the statements alone, and the whole request through HTTP. */
   sqlUs: number;
@@ -86,16 +87,16 @@ interface SqliteDatabase {
 const entitiesQuery = (fields: string) =>
   `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Village { ${fields} } } }`;
 
-/** `SETS` × 20 rural villages of the scope, in code order. */
-export async function villageSets(scope: string): Promise<string[][]> {
+/** `SETS` × `page` rural villages of the scope, in code order. */
+export async function villageSets(scope: string, page = 20): Promise<string[][]> {
   const codes: string[] = [];
   for await (const v of readDivisions('villages', scope)) {
     if (isRuralVillageName(v.name)) codes.push(v.code);
-    if (codes.length === SETS * PAGE) break;
+    if (codes.length === SETS * page) break;
   }
-  if (codes.length < SETS * PAGE)
-    throw new Error(`${scope} has fewer than ${SETS * PAGE} rural villages`);
-  return Array.from({ length: SETS }, (_, i) => codes.slice(i * PAGE, (i + 1) * PAGE));
+  if (codes.length < SETS * page)
+    throw new Error(`${scope} has fewer than ${SETS * page} rural villages`);
+  return Array.from({ length: SETS }, (_, i) => codes.slice(i * page, (i + 1) * page));
 }
 
 /** Measures one subgraph: `requests` fetches each way, after a warm-up of the same count. */
@@ -169,6 +170,7 @@ export async function measureSubgraph(
       const statements = Math.max(...captured.map((c) => c.length));
       return {
         subgraph: fetch.subgraph,
+        villages: sets[0].length,
         statements,
         sqlUs,
         requestUs,
@@ -199,7 +201,7 @@ export function costTable(costs: SubgraphCost[]): string {
     ],
     costs.map((c) => [
       c.subgraph,
-      '`_entities` of 20 villages (profile fields)',
+      `\`_entities\` of ${c.villages} village${c.villages === 1 ? '' : 's'} (profile fields)`,
       String(c.statements),
       fixed(c.sqlUs, 0),
       fixed(c.requestUs, 0),
@@ -217,19 +219,24 @@ if (invokedDirectly) {
       scope: { type: 'string', default: '331124' },
       requests: { type: 'string', default: '300' },
       subgraphs: { type: 'string', default: FETCHES.map((f) => f.subgraph).join(',') },
+      pages: { type: 'string', default: '1,20' },
       profile: { type: 'boolean', default: false },
     },
   });
   const only = new Set(values.subgraphs!.split(','));
   const requests = Number(values.requests);
   const loadStart = loadavg();
-  const sets = await villageSets(values.scope!);
   const costs: SubgraphCost[] = [];
-  for (const f of FETCHES.filter((f) => only.has(f.subgraph)))
-    costs.push(await measureSubgraph(f, sets, values.scope!, requests, values.profile));
+  for (const page of values.pages!.split(',').map(Number)) {
+    const sets = await villageSets(values.scope!, page);
+    for (const f of FETCHES.filter((f) => only.has(f.subgraph)))
+      costs.push(await measureSubgraph(f, sets, values.scope!, requests, values.profile));
+  }
   const loadEnd = loadavg();
   console.log(costTable(costs));
-  for (const c of costs) if (c.profile) console.log(`\n${profileTable(c.subgraph, c.profile)}`);
+  for (const c of costs)
+    if (c.profile)
+      console.log(`\n${profileTable(`${c.subgraph} (${c.villages} villages)`, c.profile)}`);
   console.log(
     `\n${requests} fetches each way per subgraph, sequential, scope ${values.scope}, SQLite; ` +
       `load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} at the start, ` +

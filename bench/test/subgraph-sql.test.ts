@@ -18,5 +18,14 @@ describe.skipIf(process.env.TEST_POSTGRES_URL)('bench:subgraphs', () => {
     expect(cost.floorUs).toBeGreaterThan(0);
     expect(costTable([cost])).toContain('| culture ');
     expect(costTable([cost])).toContain('HTTP floor (µs)');
+    expect(costTable([cost])).toContain('`_entities` of 20 villages');
   }, 120_000);
+
+  it("has the profile's shape too: sets of one village, distinct across sets", async () => {
+    const sets = await villageSets('331124', 1);
+    expect(sets.map((s) => s.length)).toEqual(Array(10).fill(1));
+    expect(new Set(sets.flat()).size).toBe(10);
+    const twenty = await villageSets('331124');
+    expect(sets.flat()).toEqual(twenty[0].slice(0, 10));
+  });
 });
