@@ -12,7 +12,7 @@ import { sqliteHandle, sqliteUpsert } from './bulk-sqlite.js';
  * COPY into a temporary table then one INSERT … SELECT on PostgreSQL. Rows already present (by
  * `conflictKeys`) are updated, so a reload leaves the same row count and a reseed replaces
  * synthetic values. Rows use snake_case column names; all rows have the same columns. Called
- * with the EntityManager of `em.transactional(...)`, it joins that transaction; otherwise each
+ * with the EntityManager of `inTransaction(...)` (transaction.ts), it joins that transaction; otherwise each
  * call is a transaction of its own. With no `conflictKeys` the rows are plainly inserted (COPY
  * straight into the table on PostgreSQL): for a table known to be empty at the start of a load
  * whose keys are unique, where a duplicate must fail rather than be merged.

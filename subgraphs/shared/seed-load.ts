@@ -3,6 +3,7 @@ import { BatchWriter, isSqlite, withDeferredIndexes } from './bulk.js';
 import type { EntityManager, Orm } from './database.js';
 import { countVillages, scopePrefix } from './divisions.js';
 import { recordLoadedScope } from './loaded-scope.js';
+import { inTransaction } from './transaction.js';
 import { ProvenanceKind } from './provenance.js';
 import type { SeedOptions, SeedResult } from './subgraph.js';
 
@@ -73,15 +74,13 @@ async function seedTransaction<T>(
   if (sqlite) await knex.raw(`pragma cache_size = ${SQLITE_LOAD_CACHE_KIB}`);
   const journal = sqlite && (await rollbackJournal(knex));
   try {
-    return await root.transactional(async (em) => {
-      const trx = em.getTransactionContext<Knex.Transaction>();
-      if (!trx) throw new Error('no transaction context');
+    return await inTransaction(root, async (em, trx) => {
       if (!sqlite) {
         // For this transaction only: memory for the index rebuilds and the rollups' group-bys.
         await trx.raw(`set local maintenance_work_mem = '256MB'`);
         await trx.raw(`set local work_mem = '64MB'`);
       }
-      return load(em as EntityManager, trx);
+      return load(em, trx);
     });
   } finally {
     if (cache !== null) await knex.raw(`pragma cache_size = ${Number(cache)}`);

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withoutAsyncContext } from '../../test/support/async-context.js';
 import type { Logger } from './logger.js';
 import { createSubgraphMetrics } from './metrics.js';
 import { createSubgraphServer, type RunningServer } from './server.js';
@@ -103,6 +104,45 @@ describe('subgraph server logs', () => {
     const res = await fetch(new URL('/metrics', server.url));
     const text = await res.text();
     expect(text).toMatch(/^subgraph_graphql_requests_total\{.*outcome="partial".*\} 1$/m);
+  });
+
+  it('answers without any AsyncLocalStorage, so promise hooks stay off', async () => {
+    const res = await withoutAsyncContext(() => post('{ greeting broken }', 'no-als-1'));
+    expect(res.body.errors[0].extensions.requestId).toBe('no-als-1');
+  });
+
+  it('masks a context that failed to build, with the request id, logged once', async () => {
+    const failing = await createSubgraphServer({
+      name: 'test',
+      schema,
+      logger,
+      createContext: () => {
+        throw new Error('pool exhausted at 10.0.0.8');
+      },
+      ready: async () => {},
+    }).listen(0);
+    try {
+      lines.length = 0;
+      const res = await fetch(failing.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'ctx-fail-1' },
+        body: JSON.stringify({ query: '{ greeting }' }),
+      });
+      const body = (await res.json()) as { errors: { message: string; extensions: object }[] };
+      expect(body.errors).toEqual([
+        {
+          message: 'Internal server error',
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'ctx-fail-1' },
+        },
+      ]);
+      expect(JSON.stringify(body)).not.toContain('10.0.0.8');
+      const logged = lines.filter((l) => l.msg === 'unexpected resolver error');
+      expect(logged).toHaveLength(1);
+      expect(logged[0].requestId).toBe('ctx-fail-1');
+      expect(JSON.stringify(logged[0])).toContain('10.0.0.8');
+    } finally {
+      await failing.close();
+    }
   });
 });
 

@@ -1,13 +1,11 @@
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_GATEWAY_MAX_BODY_BYTES, subgraphBodyLimit } from '../../contract/subgraphs.js';
 import { cachePolicyPlugins } from './cache-policy.js';
-import { maskError } from './errors.js';
 import { BodyTooLargeError, readBody, sendJson } from './http-body.js';
 
 import {
@@ -17,6 +15,7 @@ import {
 } from '../../contract/identity.js';
 import type { Logger } from './logger.js';
 import type { SubgraphMetrics } from './metrics.js';
+import { requestErrors } from './request-errors.js';
 import { withServerSpan } from './tracing.js';
 
 export interface RequestInfo {
@@ -58,12 +57,6 @@ export interface SubgraphServerDeps<TContext extends BaseContext> {
   resolversSetCacheHints?: boolean;
 }
 
-/** What every log line written while answering one request carries. */
-interface RequestScope {
-  requestId: string;
-  log: Logger;
-}
-
 const REQUEST_ID = /^[\w-]{1,64}$/;
 
 export interface RunningServer {
@@ -81,8 +74,7 @@ export function createSubgraphServer<TContext extends BaseContext>(
 ) {
   const { logger } = deps;
   const maxBody = deps.maxBodyBytes ?? subgraphBodyLimit(DEFAULT_GATEWAY_MAX_BODY_BYTES);
-  // Lets code without the GraphQL context (formatError) log with the request's id.
-  const requestScope = new AsyncLocalStorage<RequestScope>();
+  const requestErrorLog = requestErrors(logger);
   const apollo = new ApolloServer<TContext>({
     schema: deps.schema,
     introspection: true,
@@ -94,18 +86,9 @@ export function createSubgraphServer<TContext extends BaseContext>(
       ApolloServerPluginInlineTraceDisabled(),
       ...cachePolicyPlugins(deps.schema, deps.cacheMaxAge ?? 0, deps.resolversSetCacheHints),
       ...(deps.metrics ? [deps.metrics.plugin] : []),
+      requestErrorLog.plugin,
     ],
-    formatError: (formatted, error) => {
-      const scope = requestScope.getStore();
-      const { error: out, masked } = maskError(formatted, scope?.requestId);
-      if (masked) {
-        (scope?.log ?? logger).error(
-          { err: error, path: formatted.path },
-          'unexpected resolver error',
-        );
-      }
-      return out;
-    },
+    formatError: requestErrorLog.formatError,
   });
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string) {
@@ -128,12 +111,19 @@ export function createSubgraphServer<TContext extends BaseContext>(
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () =>
-        deps.createContext({
-          requestId,
-          headers: req.headers,
-          identity: verifyGatewayIdentity(req.headers[IDENTITY_HEADER], deps.gatewaySharedSecret),
-        }),
+      context: async () => {
+        try {
+          const context = await deps.createContext({
+            requestId,
+            headers: req.headers,
+            identity: verifyGatewayIdentity(req.headers[IDENTITY_HEADER], deps.gatewaySharedSecret),
+          });
+          return requestErrorLog.bind(context, requestId);
+        } catch (err) {
+          requestErrorLog.noteError(err, requestId);
+          throw err;
+        }
+      },
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
@@ -166,12 +156,11 @@ export function createSubgraphServer<TContext extends BaseContext>(
       if (debugRoute) return sendJson(res, 200, debugRoute());
       if (path === '/metrics' && deps.metrics) return await deps.metrics.serve(res);
       if (path === '/graphql' || path === '/') {
-        const scope = { requestId, log: logger.child({ requestId }) };
         return await withServerSpan(
           req,
           res,
           { 'service.subgraph': deps.name, 'request.id': requestId },
-          () => requestScope.run(scope, () => handleGraphQL(req, res, requestId)),
+          () => handleGraphQL(req, res, requestId),
         );
       }
       sendJson(res, 404, { error: 'not found' });

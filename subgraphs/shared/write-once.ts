@@ -11,6 +11,7 @@ import type { GatewayIdentity } from '../../contract/identity.js';
 import type { EntityManager } from './database.js';
 import { codecOf, keyedWrite, once, type ResultCodec } from './idempotency.js';
 import { requireWriter } from './identity.js';
+import { inTransaction } from './transaction.js';
 
 /** What a write needs of a subgraph's request context. */
 export interface WriteContext {
@@ -54,8 +55,5 @@ export function writeOnce<T extends object>(
 ): Promise<T> {
   const keyed = keyedWrite(ctx, info);
   const codec = typeof result === 'function' ? codecOf(result) : result;
-  return ctx.em.transactional((tem) => {
-    const trx = tem.getTransactionContext<Knex.Transaction>()!;
-    return once(trx, keyed, codec, () => write(tem as EntityManager, trx));
-  });
+  return inTransaction(ctx.em, (tem, trx) => once(trx, keyed, codec, () => write(tem, trx)));
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withoutAsyncContext } from '../../../test/support/async-context.js';
 import { bootSubgraph, type BootedSubgraph } from '../../../test/support/subgraph.js';
 import { commerceSubgraph } from '../index.js';
 import { dataOf, REGION, regionSalesOf, SCOPES, type Data } from './fixtures.js';
@@ -105,19 +106,22 @@ describe('commerce subgraph writes', () => {
     const region = async (code: string) =>
       (await data(REGION, { r: [{ __typename: 'Region', code }] }))._entities[0].commerce;
     const before = await region('330203');
-    const res = await data(
-      `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) {
+    // Writes run no AsyncLocalStorage (subgraphs/shared/transaction.ts): promise hooks stay off.
+    const res = await withoutAsyncContext(() =>
+      data(
+        `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) {
         name villageCode platform category openedOn status jobs provenance { kind source asOf } } }`,
-      {
-        i: {
-          name: '后仓村茶叶网店',
-          villageCode: '330203009205',
-          platform: 'DOUYIN',
-          category: 'TEA',
-          openedOn: '2024-05-01',
-          jobs: 3,
+        {
+          i: {
+            name: '后仓村茶叶网店',
+            villageCode: '330203009205',
+            platform: 'DOUYIN',
+            category: 'TEA',
+            openedOn: '2024-05-01',
+            jobs: 3,
+          },
         },
-      },
+      ),
     );
     expect(res.registerOnlineStore).toEqual({
       name: '后仓村茶叶网店',

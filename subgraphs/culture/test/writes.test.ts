@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withoutAsyncContext } from '../../../test/support/async-context.js';
 import { bootSubgraph, type BootedSubgraph } from '../../../test/support/subgraph.js';
 import { cultureSubgraph } from '../index.js';
 import { regionRefsOf, scalarOf, zhejiangRuralCounts } from './fixtures.js';
@@ -171,7 +172,8 @@ describe('culture subgraph writes', () => {
   });
 
   it('records an event and counts it in the month rollups', async () => {
-    const res = await culture.write(RECORD, { input: eventInput() });
+    // Writes run no AsyncLocalStorage (subgraphs/shared/transaction.ts): promise hooks stay off.
+    const res = await withoutAsyncContext(() => culture.write(RECORD, { input: eventInput() }));
     expect(res.body).toEqual({
       data: {
         recordAuditoriumEvent: {

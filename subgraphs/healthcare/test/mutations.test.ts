@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withoutAsyncContext } from '../../../test/support/async-context.js';
 import { bootSubgraph, type BootedSubgraph } from '../../../test/support/subgraph.js';
 import { healthcareSubgraph } from '../index.js';
 import { BAOSHANQIAO_CODE } from '../seed/baoshanqiao.js';
@@ -13,18 +14,21 @@ afterAll(() => healthcare?.close());
 const POINT = `ap-aud-${BAOSHANQIAO_CODE}`;
 const REPORT = `mutation($input: ReportAssistedBookingsInput!) { reportAssistedBookings(input: $input) {
   pointId month doctorAppointments testResults insurance total provenance { kind source asOf } } }`;
+// Every write here checks that it ran no AsyncLocalStorage (subgraphs/shared/transaction.ts).
 const report = (input: Record<string, unknown>) =>
-  healthcare.write(REPORT, {
-    input: {
-      pointId: POINT,
-      month: '2022-03',
-      doctorAppointments: 40,
-      testResults: 12,
-      insurance: 5,
-      source: '马鞍街道社区卫生服务中心 monthly return',
-      ...input,
-    },
-  });
+  withoutAsyncContext(() =>
+    healthcare.write(REPORT, {
+      input: {
+        pointId: POINT,
+        month: '2022-03',
+        doctorAppointments: 40,
+        testResults: 12,
+        insurance: 5,
+        source: '马鞍街道社区卫生服务中心 monthly return',
+        ...input,
+      },
+    }),
+  );
 
 /** What a reader sees: the point's month and the region figures of every enclosing level. */
 async function snapshot(month: string) {
@@ -116,9 +120,11 @@ const HOURS = `mutation($input: UpdateFacilityOpeningHoursInput!) { updateFacili
 describe('updateFacilityOpeningHours', () => {
   const facilityId = `thc-${BAOSHANQIAO_TOWNSHIP}`;
   const update = (openingHours: unknown[], id = facilityId) =>
-    healthcare.write(HOURS, {
-      input: { facilityId: id, openingHours, source: 'Keqiao health bureau' },
-    });
+    withoutAsyncContext(() =>
+      healthcare.write(HOURS, {
+        input: { facilityId: id, openingHours, source: 'Keqiao health bureau' },
+      }),
+    );
 
   it('replaces the week, sorted, with the steward as provenance', async () => {
     const res = await update([

@@ -1,0 +1,62 @@
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import { maskError } from './errors.js';
+import type { Logger } from './logger.js';
+
+const REQUEST_ID = Symbol('requestId');
+
+/**
+ * Which request an error came from, for Apollo Server's `formatError` (which is given no
+ * context): the masked error carries the request id for the caller to quote, and the log line
+ * with the original error carries it too.
+ *
+ * Without AsyncLocalStorage on purpose. Any `AsyncLocalStorage.run` turns on Node's promise hooks
+ * for the whole process, and from then on every promise of every request pays for them (about
+ * 5–10 % of a one-village fetch's CPU, measured with bench:subgraphs; bench/notes.md). Instead,
+ * the request's context value carries its id under a symbol when it is built (`bind`; Apollo
+ * Server hands the listeners a shallow copy of it, which keeps the symbol), and Apollo Server
+ * hands `didEncounterErrors` the same error objects it then gives `formatError`.
+ */
+export function requestErrors(logger: Logger) {
+  const errors = new WeakMap<object, string>();
+  const note = (list: readonly unknown[] | undefined, requestId: string | undefined) => {
+    if (requestId === undefined || !list) return;
+    for (const error of list) if (typeof error === 'object' && error) errors.set(error, requestId);
+  };
+  const requestIdOf = (error: unknown): string | undefined => {
+    if (typeof error !== 'object' || !error) return undefined;
+    // A context that failed to build reaches formatError wrapped, as `originalError`.
+    const original = (error as { originalError?: unknown }).originalError;
+    return (
+      errors.get(error) ??
+      (typeof original === 'object' && original ? errors.get(original) : undefined)
+    );
+  };
+  // One listener for every request: the request is found from the context value it is given.
+  const idOf = (context: BaseContext) =>
+    (context as Record<symbol, string | undefined>)[REQUEST_ID];
+  const listener: GraphQLRequestListener<BaseContext> = {
+    didEncounterErrors: async (rc) => note(rc.errors, idOf(rc.contextValue)),
+    didEncounterSubsequentErrors: async (rc, list) => note(list, idOf(rc.contextValue)),
+  };
+  return {
+    /** Ties a request's context value to its id; returns the context. */
+    bind<T extends object>(context: T, requestId: string): T {
+      (context as Record<symbol, string>)[REQUEST_ID] = requestId;
+      return context;
+    },
+    /** Ties an error thrown before the request had a context (building it failed). */
+    noteError(error: unknown, requestId: string): void {
+      note([error], requestId);
+    },
+    plugin: { requestDidStart: async () => listener } as ApolloServerPlugin<BaseContext>,
+    /** Apollo Server's `formatError`: masks what is not client-safe, and logs what it masked. */
+    formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+      const requestId = requestIdOf(error);
+      const { error: out, masked } = maskError(formatted, requestId);
+      if (masked)
+        logger.error({ err: error, path: formatted.path, requestId }, 'unexpected resolver error');
+      return out;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Knex } from '@mikro-orm/knex';
+import type { EntityManager } from './database.js';
+
+/**
+ * Runs `work` in one transaction, handing it a fork of `em` bound to the transaction (it keeps
+ * `em`'s identity map) and the knex transaction itself: committed if `work` resolves, rolled back
+ * if it or the commit throws, the first error kept. Entities persisted or changed through the
+ * fork are flushed before the commit, as `em.transactional` does.
+ *
+ * Why not `em.transactional`: MikroORM runs it, and every flush, inside an AsyncLocalStorage, and
+ * one `run` of any AsyncLocalStorage turns on Node's promise hooks for the rest of the process;
+ * every promise of every later read then pays for them (bench/notes.md). The writes of this
+ * project are statements (knex, the bulk writers), so the unit of work is flushed only when it
+ * has something to write, and the transaction is begun and committed on the connection.
+ */
+export async function inTransaction<T>(
+  em: EntityManager,
+  work: (tem: EntityManager, trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
+  const connection = em.getConnection('write');
+  const trx = (await connection.begin()) as Knex.Transaction;
+  const tem = em.fork({ clear: false }) as EntityManager;
+  tem.setTransactionContext(trx);
+  try {
+    const out = await work(tem, trx);
+    const uow = tem.getUnitOfWork();
+    uow.computeChangeSets();
+    if (uow.getChangeSets().length > 0) await tem.flush();
+    await connection.commit(trx);
+    return out;
+  } catch (err) {
+    try {
+      await connection.rollback(trx);
+    } catch {
+      // The connection went with the transaction; the error to report is the first one.
+    }
+    throw err;
+  } finally {
+    tem.resetTransactionContext();
+  }
+}
