@@ -84,6 +84,14 @@ export function probeHealth(base: string): {
   };
 }
 
+/** The median, 99th percentile and slowest of /healthz latencies (ms), for the record and checks. */
+export function healthzSummary(probes: number[]): { p50: number; p99: number; max: number } {
+  const sorted = [...probes].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+  return { p50: at(50), p99: at(99), max: sorted[sorted.length - 1] };
+}
+
 export interface GatewayProcess {
   base: string;
   pid: number;
