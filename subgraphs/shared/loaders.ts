@@ -24,6 +24,21 @@ function rowLoader<K extends string | number, V>(
   });
 }
 
+/**
+ * Groups a batch's keys by what they share but the parent (a month range, a page size and
+ * cursor …), in first-seen order, so that each group is one statement.
+ */
+export function groupKeys<K>(keys: readonly K[], groupOf: (k: K) => string): K[][] {
+  const groups = new Map<string, K[]>();
+  for (const k of keys) {
+    const g = groupOf(k);
+    const group = groups.get(g);
+    if (group) group.push(k);
+    else groups.set(g, [k]);
+  }
+  return [...groups.values()];
+}
+
 /** Like rowLoader, for many rows per key: a missing key resolves to `[]`. */
 export function groupLoader<K extends string | number, V>(
   batch: (keys: readonly K[]) => Promise<V[]>,

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { rowBy, rowsBy } from '../../shared/loaders.js';
+import { groupKeys, rowBy, rowsBy } from '../../shared/loaders.js';
 import { mapRow } from '../../shared/plain-rows.js';
 import { CommerceRegion, CommerceRegionStore } from './rollup.entity.js';
 
@@ -50,10 +50,7 @@ export function createRollupLoaders(em: EntityManager) {
     regionSales: new DataLoader<RegionSalesKey, SalesTotal, string>(
       async (keys) => {
         const out = new Map<string, SalesTotal>();
-        const ranges = new Map<string, RegionSalesKey[]>();
-        for (const k of keys)
-          ranges.set(`${k.from}|${k.to}`, [...(ranges.get(`${k.from}|${k.to}`) ?? []), k]);
-        for (const group of ranges.values()) {
+        for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
           const { from, to } = group[0];
           const rows = await em.execute<Record<string, unknown>[]>(
             knex('commerce_region_month')
@@ -84,10 +81,7 @@ export function createRollupLoaders(em: EntityManager) {
     regionSalesMonths: new DataLoader<RegionSalesKey, (SalesTotal & { month: string })[], string>(
       async (keys) => {
         const out = new Map<string, (SalesTotal & { month: string })[]>();
-        const ranges = new Map<string, RegionSalesKey[]>();
-        for (const k of keys)
-          ranges.set(`${k.from}|${k.to}`, [...(ranges.get(`${k.from}|${k.to}`) ?? []), k]);
-        for (const group of ranges.values()) {
+        for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
           const { from, to } = group[0];
           const rows = await em.execute<Record<string, unknown>[]>(
             knex('commerce_region_month')
@@ -118,13 +112,8 @@ export function createRollupLoaders(em: EntityManager) {
      */
     children: new DataLoader<ChildrenKey, ChildRow[], string>(
       async (keys) => {
-        const groups = new Map<string, ChildrenKey[]>();
-        for (const k of keys) {
-          const g = periodFilterKey(k);
-          groups.set(g, [...(groups.get(g) ?? []), k]);
-        }
         const out = new Map<string, ChildRow[]>();
-        for (const group of groups.values()) {
+        for (const group of groupKeys(keys, periodFilterKey)) {
           const { from, to, platform, category } = group[0];
           const parents = group.map((k) => k.parent);
           const query = knex('commerce_region as r')

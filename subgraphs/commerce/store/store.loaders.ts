@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { findIn, rowBy } from '../../shared/loaders.js';
+import { findIn, groupKeys, rowBy } from '../../shared/loaders.js';
 import { mapRow } from '../../shared/plain-rows.js';
 import { StoreMonthlySales } from '../sales/sales.entity.js';
 import { OnlineStore } from './store.entity.js';
@@ -26,13 +26,8 @@ function storePages(em: EntityManager, column: 'village_code' | 'enterprise_id')
   const knex = em.getKnex();
   return new DataLoader<StorePageKey, StorePage, string>(
     async (keys) => {
-      const groups = new Map<string, StorePageKey[]>();
-      for (const k of keys) {
-        const g = `${k.limit}|${k.after ?? ''}`;
-        groups.set(g, [...(groups.get(g) ?? []), k]);
-      }
       const pages = new Map<string, StorePage>();
-      for (const group of groups.values()) {
+      for (const group of groupKeys(keys, (k) => `${k.limit}|${k.after ?? ''}`)) {
         const { limit, after } = group[0];
         // `skipped` counts an owner's stores up to the cursor, so `rn` bounds the page in SQL.
         const inner = knex('online_store')
@@ -98,11 +93,8 @@ export function createStoreLoaders(em: EntityManager) {
     /** Monthly sales of many stores, one statement per distinct month range. */
     salesByStore: new DataLoader<SalesKey, StoreMonthlySales[], string>(
       async (keys) => {
-        const ranges = new Map<string, SalesKey[]>();
-        for (const k of keys)
-          ranges.set(`${k.from}|${k.to}`, [...(ranges.get(`${k.from}|${k.to}`) ?? []), k]);
         const out = new Map<string, StoreMonthlySales[]>();
-        for (const group of ranges.values()) {
+        for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
           const { from, to } = group[0];
           const rows = await findIn(
             em,

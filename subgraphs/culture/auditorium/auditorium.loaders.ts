@@ -1,8 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { findIn, groupLoader, rowBy } from '../../shared/loaders.js';
+import { findIn, groupKeys, groupLoader, rowBy } from '../../shared/loaders.js';
 import { mapRow } from '../../shared/plain-rows.js';
-import { groupKeys } from '../common/group-keys.js';
 import { AuditoriumEvent } from '../event/auditorium-event.entity.js';
 import { DigitalResource } from '../resource/digital-resource.entity.js';
 import { AuditoriumMonthlyUsage } from '../usage/auditorium-usage.entity.js';

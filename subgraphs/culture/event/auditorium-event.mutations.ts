@@ -7,7 +7,8 @@ import { recordChange } from '../../shared/changes.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
 import { calendarDate, count, id, optionalText, text } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
-import { ZERO_DELTA, applyUsageDelta } from '../rollup/rollup.rebuild.js';
+import { applyUsageDelta } from '../rollup/rollup.rebuild.js';
+import { ZERO_USAGE_SUMS } from '../rollup/usage-sums.js';
 import { STEWARD_SOURCE, lockAuditorium } from '../common/steward.js';
 import { AuditoriumEvent } from './auditorium-event.entity.js';
 import { RecordAuditoriumEventInput } from './auditorium-event.inputs.js';
@@ -61,7 +62,7 @@ export class AuditoriumEventMutationResolver {
         }),
       );
       await applyUsageDelta(tem, event.villageCode, event.date.slice(0, 7), {
-        ...ZERO_DELTA,
+        ...ZERO_USAGE_SUMS,
         events: 1,
         eventAttendance: event.attendance,
       });

@@ -9,7 +9,7 @@ import { capped } from '../../shared/ranking.js';
 import type { CultureContext } from '../context.js';
 import { RegionCulture, RegionCultureFieldResolver } from '../region/region-culture.resolver.js';
 import { Region } from '../region/region.reference.js';
-import type { RegionUsageSums } from '../rollup/rollup.loaders.js';
+import type { UsageSums } from '../rollup/usage-sums.js';
 import { VillageCulture } from '../village/village-culture.resolver.js';
 import { Village } from '../village/village.reference.js';
 
@@ -47,7 +47,7 @@ export class CultureIndexComponents extends IndexComponents {
 function components(
   code: string,
   coverage: number,
-  usage: Pick<RegionUsageSums, 'reports' | 'visits'>,
+  usage: Pick<UsageSums, 'reports' | 'visits'>,
   inputs: string,
 ): CultureIndexComponents {
   const perMonth = usage.reports > 0 ? usage.visits / usage.reports : null;

@@ -8,7 +8,7 @@ import {
   USAGE_PROVENANCE,
   coverageShare,
 } from './region-culture.resolver.js';
-import type { RegionUsageSums } from '../rollup/rollup.loaders.js';
+import type { UsageSums } from '../rollup/usage-sums.js';
 import { Region } from './region.reference.js';
 import { MonthArg } from '../../shared/arguments.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
@@ -31,7 +31,7 @@ export const CultureMetric = describedEnum(
 export type CultureMetric = EnumValue<typeof CultureMetric>;
 
 /** Metrics read from the monthly usage rollup, which need a month range. */
-const USAGE_METRICS: Partial<Record<CultureMetric, (s: RegionUsageSums) => number>> = {
+const USAGE_METRICS: Partial<Record<CultureMetric, (s: UsageSums) => number>> = {
   VISITS: (s) => s.visits,
   RESOURCE_VIEWS: (s) => s.resourceViews,
   ASSISTED_SESSIONS: (s) =>

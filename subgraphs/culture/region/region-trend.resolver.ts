@@ -3,7 +3,7 @@ import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-grap
 import type { CultureContext } from '../context.js';
 import { AssistedSessions, assistedSessions } from '../usage/auditorium-usage.entity.js';
 import { RegionUsageTotals } from './region-culture.resolver.js';
-import { ZERO_SUMS } from '../rollup/rollup.loaders.js';
+import { ZERO_USAGE_SUMS } from '../rollup/usage-sums.js';
 import { MonthField } from '../../shared/arguments.js';
 
 @ObjectType({ description: 'Usage of the auditoriums of a region in one month.' })
@@ -58,7 +58,7 @@ export class RegionUsageTrendResolver {
     });
     const byMonth = new Map(rows.map((r) => [r.month, r]));
     return monthsBetween(totals.from, totals.to).map((month) => {
-      const s = byMonth.get(month) ?? { month, ...ZERO_SUMS };
+      const s = byMonth.get(month) ?? { month, ...ZERO_USAGE_SUMS };
       return Object.assign(new RegionUsageMonth(), {
         month,
         reports: s.reports,

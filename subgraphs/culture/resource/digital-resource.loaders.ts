@@ -1,8 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { findIn, rowBy } from '../../shared/loaders.js';
+import { findIn, groupKeys, rowBy } from '../../shared/loaders.js';
 import { Auditorium } from '../auditorium/auditorium.entity.js';
-import { groupKeys } from '../common/group-keys.js';
 import { DigitalResource } from './digital-resource.entity.js';
 
 export interface OfferedByPageKey {

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { rowBy } from '../../shared/loaders.js';
-import { groupKeys } from '../common/group-keys.js';
+import { groupKeys, rowBy } from '../../shared/loaders.js';
 import { RegionCultureRollup } from './rollup.entity.js';
+import { USAGE_SUM_COLUMNS, ZERO_USAGE_SUMS, type UsageSums } from './usage-sums.js';
 
 export interface RegionUsageKey {
   regionCode: string;
@@ -10,44 +10,15 @@ export interface RegionUsageKey {
   to: string;
 }
 
-/** Usage sums of a region over a month range, read from the monthly rollup. */
-export interface RegionUsageSums {
-  reports: number;
-  visits: number;
-  resourceViews: number;
-  medicalAppointmentSessions: number;
-  socialInsuranceSessions: number;
-  eGovernmentSessions: number;
-  otherAssistedSessions: number;
-  events: number;
-  eventAttendance: number;
-}
-
-const SUMS: [keyof RegionUsageSums, string][] = [
-  ['reports', 'reports'],
-  ['visits', 'visits'],
-  ['resourceViews', 'resource_views'],
-  ['medicalAppointmentSessions', 'medical_appointment_sessions'],
-  ['socialInsuranceSessions', 'social_insurance_sessions'],
-  ['eGovernmentSessions', 'e_government_sessions'],
-  ['otherAssistedSessions', 'other_assisted_sessions'],
-  ['events', 'events'],
-  ['eventAttendance', 'event_attendance'],
-];
-
 /** Usage sums of one region (or village) in one month. */
-export interface UsageMonthSums extends RegionUsageSums {
+export interface UsageMonthSums extends UsageSums {
   month: string;
 }
 
 const toSums = (row: Record<string, string | number | null>) =>
   Object.fromEntries(
-    SUMS.map(([key, column]) => [key, Number(row[column] ?? 0)]),
-  ) as unknown as RegionUsageSums;
-
-export const ZERO_SUMS = Object.fromEntries(
-  SUMS.map(([k]) => [k, 0]),
-) as unknown as RegionUsageSums;
+    USAGE_SUM_COLUMNS.map(([key, column]) => [key, Number(row[column] ?? 0)]),
+  ) as unknown as UsageSums;
 
 const rangeKey = (k: RegionUsageKey) => `${k.regionCode}|${k.from}|${k.to}`;
 
@@ -57,15 +28,17 @@ export function createRegionLoaders(em: EntityManager) {
     /** One rollup row per region: one IN query for every region of a request. */
     regionRollup: rowBy(em, RegionCultureRollup, 'regionCode'),
     /** Usage sums of many regions over one month range: one grouped query per range. */
-    regionUsage: new DataLoader<RegionUsageKey, RegionUsageSums, string>(
+    regionUsage: new DataLoader<RegionUsageKey, UsageSums, string>(
       async (keys) => {
-        const sums = new Map<string, RegionUsageSums>();
+        const sums = new Map<string, UsageSums>();
         for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
           const { from, to } = group[0];
           const rows: Record<string, string | number | null>[] = await em.execute(
             knex('region_usage_rollup')
               .select('region_code')
-              .select(SUMS.map(([, column]) => knex.raw(`sum(${column}) as ${column}`)))
+              .select(
+                USAGE_SUM_COLUMNS.map(([, column]) => knex.raw(`sum(${column}) as ${column}`)),
+              )
               .whereIn(
                 'region_code',
                 group.map((k) => k.regionCode),
@@ -76,7 +49,7 @@ export function createRegionLoaders(em: EntityManager) {
           );
           for (const row of rows) sums.set(`${row.region_code}|${from}|${to}`, toSums(row));
         }
-        return keys.map((k) => sums.get(rangeKey(k)) ?? ZERO_SUMS);
+        return keys.map((k) => sums.get(rangeKey(k)) ?? ZERO_USAGE_SUMS);
       },
       { cacheKeyFn: rangeKey },
     ),
@@ -88,7 +61,7 @@ export function createRegionLoaders(em: EntityManager) {
           const { from, to } = group[0];
           const rows: Record<string, string | number | null>[] = await em.execute(
             knex('region_usage_rollup')
-              .select('region_code', 'month', ...SUMS.map(([, column]) => column))
+              .select('region_code', 'month', ...USAGE_SUM_COLUMNS.map(([, column]) => column))
               .whereIn(
                 'region_code',
                 group.map((k) => k.regionCode),
@@ -113,16 +86,20 @@ export function createRegionLoaders(em: EntityManager) {
      * Usage sums of many villages over one range, from the auditorium table (village figures
      * are not region rollups): one grouped query per range. `regionCode` is the village code.
      */
-    villageUsage: new DataLoader<RegionUsageKey, RegionUsageSums, string>(
+    villageUsage: new DataLoader<RegionUsageKey, UsageSums, string>(
       async (keys) => {
-        const sums = new Map<string, RegionUsageSums>();
+        const sums = new Map<string, UsageSums>();
         for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
           const { from, to } = group[0];
           const rows: Record<string, string | number | null>[] = await em.execute(
             knex('auditorium_usage')
               .select('village_code')
               .select(knex.raw('count(*) as reports'))
-              .select(SUMS.slice(1, 7).map(([, column]) => knex.raw(`sum(${column}) as ${column}`)))
+              .select(
+                USAGE_SUM_COLUMNS.slice(1, 7).map(([, column]) =>
+                  knex.raw(`sum(${column}) as ${column}`),
+                ),
+              )
               .whereIn(
                 'village_code',
                 group.map((k) => k.regionCode),
@@ -133,7 +110,7 @@ export function createRegionLoaders(em: EntityManager) {
           );
           for (const row of rows) sums.set(`${row.village_code}|${from}|${to}`, toSums(row));
         }
-        return keys.map((k) => sums.get(rangeKey(k)) ?? ZERO_SUMS);
+        return keys.map((k) => sums.get(rangeKey(k)) ?? ZERO_USAGE_SUMS);
       },
       { cacheKeyFn: rangeKey },
     ),

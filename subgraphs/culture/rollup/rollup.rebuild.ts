@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { EntityManager } from '../../shared/database.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
+import { USAGE_SUM_COLUMNS, type UsageSums } from './usage-sums.js';
 
 /** Region code lengths: province, city, county, township. Codes nest by prefix. */
 export const REGION_LEVELS = [2, 4, 6, 9] as const;
@@ -101,43 +102,6 @@ export async function rebuildRollups(
   }
 }
 
-/** Changes to the usage sums of one auditorium-month (new figures minus replaced ones). */
-export interface UsageDelta {
-  reports: number;
-  visits: number;
-  resourceViews: number;
-  medicalAppointmentSessions: number;
-  socialInsuranceSessions: number;
-  eGovernmentSessions: number;
-  otherAssistedSessions: number;
-  events: number;
-  eventAttendance: number;
-}
-
-export const ZERO_DELTA: UsageDelta = {
-  reports: 0,
-  visits: 0,
-  resourceViews: 0,
-  medicalAppointmentSessions: 0,
-  socialInsuranceSessions: 0,
-  eGovernmentSessions: 0,
-  otherAssistedSessions: 0,
-  events: 0,
-  eventAttendance: 0,
-};
-
-const DELTA_COLUMNS: [keyof UsageDelta, string][] = [
-  ['reports', 'reports'],
-  ['visits', 'visits'],
-  ['resourceViews', 'resource_views'],
-  ['medicalAppointmentSessions', 'medical_appointment_sessions'],
-  ['socialInsuranceSessions', 'social_insurance_sessions'],
-  ['eGovernmentSessions', 'e_government_sessions'],
-  ['otherAssistedSessions', 'other_assisted_sessions'],
-  ['events', 'events'],
-  ['eventAttendance', 'event_attendance'],
-];
-
 /**
  * Adds `delta` to the month's usage rollup of the village's four enclosing regions in one
  * statement, inside the caller's transaction (increments commute, so concurrent reports for
@@ -147,17 +111,17 @@ export async function applyUsageDelta(
   em: EntityManager,
   villageCode: string,
   month: string,
-  delta: UsageDelta,
+  delta: UsageSums,
 ): Promise<void> {
   // Codes and months are validated digits; deltas are integers: safe to inline.
   if (!/^\d{12}$/.test(villageCode) || !/^\d{4}-\d{2}$/.test(month)) {
     throw new Error('invalid rollup key');
   }
-  const columns = DELTA_COLUMNS.map(([, c]) => c);
+  const columns = USAGE_SUM_COLUMNS.map(([, c]) => c);
   const rows = REGION_LEVELS.map(
     (level) =>
       `('${villageCode.slice(0, level)}', '${month}', ${level}, ` +
-      DELTA_COLUMNS.map(([k]) => Math.trunc(delta[k])).join(', ') +
+      USAGE_SUM_COLUMNS.map(([k]) => Math.trunc(delta[k])).join(', ') +
       ')',
   );
   await em.execute(

@@ -6,7 +6,8 @@ import { recordChange } from '../../shared/changes.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
 import { count, id, month, optionalText } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
-import { ZERO_DELTA, applyUsageDelta } from '../rollup/rollup.rebuild.js';
+import { applyUsageDelta } from '../rollup/rollup.rebuild.js';
+import { ZERO_USAGE_SUMS } from '../rollup/usage-sums.js';
 import { AuditoriumMonthlyUsage } from './auditorium-usage.entity.js';
 import { ReportAuditoriumUsageInput } from './auditorium-usage.inputs.js';
 import { STEWARD_SOURCE, lockAuditorium } from '../common/steward.js';
@@ -70,7 +71,7 @@ export class AuditoriumUsageMutationResolver {
       );
       const was = (column: string) => Number(previous?.[column] ?? 0);
       await applyUsageDelta(tem, auditorium.village_code, input.month, {
-        ...ZERO_DELTA,
+        ...ZERO_USAGE_SUMS,
         reports: previous ? 0 : 1,
         visits: row.visits - was('visits'),
         resourceViews: row.resource_views - was('resource_views'),

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { rowBy } from '../../shared/loaders.js';
+import { groupKeys, rowBy } from '../../shared/loaders.js';
 import { Village, VillageKind } from './village.entity.js';
 
 /** Column holding the enclosing region's code, by the length of that code. */
@@ -57,13 +57,10 @@ export function createVillageLoaders(em: EntityManager) {
      */
     villagePages: new DataLoader<VillagePageKey, Village[], string>(
       async (keys) => {
-        const groups = new Map<string, VillagePageKey[]>();
-        for (const key of keys) {
-          const g = `${key.regionCode.length}|${key.limit}|${key.after ?? ''}|${key.kind ?? ''}`;
-          groups.set(g, [...(groups.get(g) ?? []), key]);
-        }
         const pages = new Map<string, Village[]>();
-        for (const group of groups.values()) {
+        const groupOf = (key: VillagePageKey) =>
+          `${key.regionCode.length}|${key.limit}|${key.after ?? ''}|${key.kind ?? ''}`;
+        for (const group of groupKeys(keys, groupOf)) {
           const { limit, after, kind } = group[0];
           const column = regionColumn(group[0].regionCode);
           const inner = knex('village')
