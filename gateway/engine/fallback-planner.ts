@@ -36,9 +36,11 @@ export const PLANNING_TIMEOUT = 'PLANNING_TIMEOUT';
  *
  * One worker per supergraph generation, built from the same supergraph text and with the same
  * planner settings as the ApolloGateway it serves, so the plans are the ones that gateway would
- * make. Requests are answered in order; one that takes longer than `timeoutMs` ends the worker
- * (a planner stuck on a pathological document cannot be interrupted otherwise), fails every
- * request waiting on it, and the next request starts a new worker.
+ * make. Requests are answered in order. One whose planning takes longer than `timeoutMs` (counted
+ * from when the worker is ready and the request before it answered) fails and ends the worker
+ * (a planner stuck on a pathological document cannot be interrupted otherwise); the requests
+ * behind it are planned by a new worker. No request waits more than WAIT_TIMEOUTS × `timeoutMs`
+ * in all, however long the queue.
  */
 
 /**
@@ -80,13 +82,22 @@ function plannerModules(): { graphql: string; internals: string; planner: string
 
 export class PlanTimeoutError extends Error {}
 
+/** How long a request may wait for its plan in all, queue included, in units of the timeout. */
+export const WAIT_TIMEOUTS = 5;
+
 interface Pending {
+  query: string;
+  operationName: string | undefined;
   resolve: (plan: QueryPlan) => void;
   reject: (err: Error) => void;
+  /** Ends the wait at WAIT_TIMEOUTS × the timeout, whatever the worker is doing. */
+  deadline: NodeJS.Timeout;
 }
 
 export class FallbackPlanner {
   private worker: Worker | undefined;
+  /** Whether the worker has built its planner: the time a plan may take counts from then. */
+  private ready = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -105,16 +116,26 @@ export class FallbackPlanner {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<QueryPlan>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const deadline = setTimeout(() => {
+        if (!this.pending.delete(id)) return;
+        reject(
+          new PlanTimeoutError(`No plan within ${WAIT_TIMEOUTS * this.timeoutMs} ms; try again.`),
+        );
+      }, WAIT_TIMEOUTS * this.timeoutMs);
+      deadline.unref();
+      this.pending.set(id, { query, operationName, resolve, reject, deadline });
       worker.postMessage({ id, query, operationName });
-      if (this.timed === undefined) this.arm();
+      if (this.ready && this.timed === undefined) this.arm();
     });
   }
 
   /** Ends the worker; waiting requests fail. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.end(new Error('The fallback planner is closed.'));
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) this.settle(p, new Error('The fallback planner is closed.'));
+    await this.stop();
   }
 
   private start(): Worker {
@@ -125,50 +146,87 @@ export class FallbackPlanner {
       resourceLimits: { maxOldGenerationSizeMb: 512 },
     });
     worker.unref();
-    worker.on('message', (message: { id?: number; plan?: QueryPlan; error?: string }) => {
-      if (message.id === undefined || worker !== this.worker) return;
-      const pending = this.pending.get(message.id);
-      if (!pending) return;
-      this.pending.delete(message.id);
-      if (message.error !== undefined) pending.reject(new Error(message.error));
-      else pending.resolve(message.plan as QueryPlan);
-      if (this.timed === message.id) this.arm();
-    });
-    worker.on('error', (err) => {
-      if (worker === this.worker) void this.end(err);
-    });
-    worker.on('exit', () => {
-      if (worker === this.worker) void this.end(new Error('The fallback planner stopped.'));
-    });
+    worker.on(
+      'message',
+      (message: { ready?: boolean; id?: number; plan?: QueryPlan; error?: string }) => {
+        if (worker !== this.worker) return;
+        if (message.ready) {
+          this.ready = true;
+          return this.arm();
+        }
+        const pending = message.id === undefined ? undefined : this.pending.get(message.id);
+        if (pending) {
+          this.pending.delete(message.id!);
+          if (message.error !== undefined) this.settle(pending, new Error(message.error));
+          else this.settle(pending, undefined, message.plan);
+        }
+        if (this.timed === message.id) this.arm();
+      },
+    );
+    const failed = (err: Error) => {
+      if (worker !== this.worker) return;
+      const pending = [...this.pending.values()];
+      this.pending.clear();
+      for (const p of pending) this.settle(p, err);
+      void this.stop();
+    };
+    worker.on('error', failed);
+    worker.on('exit', () => failed(new Error('The fallback planner stopped.')));
     this.worker = worker;
+    this.ready = false;
     return worker;
   }
 
-  /** Times the oldest unanswered request (the worker answers in order), from now. */
+  /**
+   * Times the oldest unanswered request (the worker answers in order), from now: from when the
+   * worker is ready, or from the answer before it, so neither starting a worker nor waiting in
+   * the queue counts against a plan's time.
+   */
   private arm(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.timed = this.pending.keys().next().value;
     if (this.timed === undefined) return;
-    this.timer = setTimeout(() => {
-      void this.end(
+    const timed = this.timed;
+    this.timer = setTimeout(() => this.overran(timed), this.timeoutMs);
+    this.timer.unref();
+  }
+
+  /**
+   * The planning of `id` ran past the timeout: it fails, the worker is ended (a planner cannot be
+   * interrupted otherwise), and the requests behind it go to a new worker, in their order.
+   */
+  private overran(id: number): void {
+    const culprit = this.pending.get(id);
+    if (culprit) {
+      this.pending.delete(id);
+      this.settle(
+        culprit,
         new PlanTimeoutError(
           `Planning took longer than ${this.timeoutMs} ms; try a smaller query.`,
         ),
       );
-    }, this.timeoutMs);
-    this.timer.unref();
+    }
+    void this.stop();
+    if (this.pending.size === 0 || this.closed) return;
+    const worker = this.start();
+    for (const [next, p] of this.pending)
+      worker.postMessage({ id: next, query: p.query, operationName: p.operationName });
   }
 
-  private async end(err: Error): Promise<void> {
+  private settle(p: Pending, err: Error | undefined, plan?: QueryPlan): void {
+    clearTimeout(p.deadline);
+    if (err) p.reject(err);
+    else p.resolve(plan as QueryPlan);
+  }
+
+  private async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.timed = undefined;
     const worker = this.worker;
     this.worker = undefined;
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of pending) p.reject(err);
+    this.ready = false;
     await worker?.terminate();
   }
 }
