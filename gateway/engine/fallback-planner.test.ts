@@ -141,6 +141,24 @@ describe("@apollo/gateway's planner in a worker", () => {
     for (const outcome of await Promise.all(slow)) expect(outcome).toBeInstanceOf(PlanTimeoutError);
   });
 
+  it("times a plan whose wait ended as its own, not as the next request's", async () => {
+    const p = planner(1_500);
+    await p.plan(PROFILE, 'Profile'); // started (request 0)
+    const head = p.plan(wide(300), undefined); // 1
+    const abandoned = p.plan(wide(2_000), undefined).catch((err: unknown) => err); // 2
+    const next = p.plan(SKIPPED, undefined); // 3
+    // Request 2's wait ends while the worker still has it queued, as its deadline
+    // (WAIT_TIMEOUTS × the timeout) ends it behind slow plans; the worker still plans it.
+    (p as unknown as { expire(id: number): void }).expire(2);
+    expect(await abandoned).toBeInstanceOf(PlanTimeoutError);
+    await head;
+    // Its seconds of planning overrun as its own: the worker is ended, and the small request
+    // behind it is planned by a new one, not failed as too long.
+    expect(JSON.parse(JSON.stringify(await next))).toEqual(
+      JSON.parse(JSON.stringify(plannedHere(SKIPPED))),
+    );
+  });
+
   it('starts a new worker after one stops', async () => {
     const p = planner();
     await p.plan(PROFILE, 'Profile');

@@ -100,8 +100,13 @@ export class FallbackPlanner {
   private ready = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  /**
+   * What the current worker has been sent and not answered, in order: the requests still waiting
+   * and those whose wait ended (WAIT_TIMEOUTS) but which the worker still plans.
+   */
+  private queue: number[] = [];
   private timer: NodeJS.Timeout | undefined;
-  /** The request the timer runs for: the oldest unanswered one (answers come in order). */
+  /** The request the timer runs for: the worker's oldest unanswered one (answers come in order). */
   private timed: number | undefined;
   private closed = false;
 
@@ -116,17 +121,30 @@ export class FallbackPlanner {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<QueryPlan>((resolve, reject) => {
-      const deadline = setTimeout(() => {
-        if (!this.pending.delete(id)) return;
-        reject(
-          new PlanTimeoutError(`No plan within ${WAIT_TIMEOUTS * this.timeoutMs} ms; try again.`),
-        );
-      }, WAIT_TIMEOUTS * this.timeoutMs);
+      const deadline = setTimeout(() => this.expire(id), WAIT_TIMEOUTS * this.timeoutMs);
       deadline.unref();
       this.pending.set(id, { query, operationName, resolve, reject, deadline });
-      worker.postMessage({ id, query, operationName });
+      this.post(worker, id, query, operationName);
       if (this.ready && this.timed === undefined) this.arm();
     });
+  }
+
+  /**
+   * The wait of `id` ran past WAIT_TIMEOUTS × the timeout: it fails. The worker, which cannot be
+   * told, still plans it in its turn, and that time is timed as its own, not the next request's.
+   */
+  private expire(id: number): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    p.reject(
+      new PlanTimeoutError(`No plan within ${WAIT_TIMEOUTS * this.timeoutMs} ms; try again.`),
+    );
+  }
+
+  private post(worker: Worker, id: number, query: string, operationName: string | undefined) {
+    worker.postMessage({ id, query, operationName });
+    this.queue.push(id);
   }
 
   /** Ends the worker; waiting requests fail. */
@@ -155,6 +173,8 @@ export class FallbackPlanner {
           return this.arm();
         }
         const pending = message.id === undefined ? undefined : this.pending.get(message.id);
+        const answered = message.id === undefined ? -1 : this.queue.indexOf(message.id);
+        if (answered >= 0) this.queue.splice(0, answered + 1);
         if (pending) {
           this.pending.delete(message.id!);
           if (message.error !== undefined) this.settle(pending, new Error(message.error));
@@ -174,18 +194,20 @@ export class FallbackPlanner {
     worker.on('exit', () => failed(new Error('The fallback planner stopped.')));
     this.worker = worker;
     this.ready = false;
+    this.queue = [];
     return worker;
   }
 
   /**
-   * Times the oldest unanswered request (the worker answers in order), from now: from when the
+   * Times the worker's oldest unanswered request (it answers in order), from now: from when the
    * worker is ready, or from the answer before it, so neither starting a worker nor waiting in
-   * the queue counts against a plan's time.
+   * the queue counts against a plan's time. One whose wait has ended is timed too: if it overruns,
+   * the worker is ended for it rather than for the request behind.
    */
   private arm(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.timed = this.pending.keys().next().value;
+    this.timed = this.queue[0];
     if (this.timed === undefined) return;
     const timed = this.timed;
     this.timer = setTimeout(() => this.overran(timed), this.timeoutMs);
@@ -210,8 +232,7 @@ export class FallbackPlanner {
     void this.stop();
     if (this.pending.size === 0 || this.closed) return;
     const worker = this.start();
-    for (const [next, p] of this.pending)
-      worker.postMessage({ id: next, query: p.query, operationName: p.operationName });
+    for (const [next, p] of this.pending) this.post(worker, next, p.query, p.operationName);
   }
 
   private settle(p: Pending, err: Error | undefined, plan?: QueryPlan): void {
@@ -224,6 +245,7 @@ export class FallbackPlanner {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.timed = undefined;
+    this.queue = [];
     const worker = this.worker;
     this.worker = undefined;
     this.ready = false;
