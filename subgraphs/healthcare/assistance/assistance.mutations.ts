@@ -21,6 +21,9 @@ import { AssistancePoint } from './assistance-point.entity.js';
 import { AssistedBookingMonth } from './assisted-booking.entity.js';
 import { ReportAssistedBookingsInput } from './assistance.inputs.js';
 
+/** Any constant: with a province's code, the lock its booking reports take (below). */
+const BOOKING_ROLLUP_LOCK = 7_106_020;
+
 @Resolver()
 export class AssistanceMutationResolver {
   @WriteMutation(
@@ -54,6 +57,15 @@ export class AssistanceMutationResolver {
     const point = await ctx.em.findOne(AssistancePoint, { id: input.pointId });
     if (!point) throw badUserInput('No assistance point has this id.', 'input.pointId');
     return writeOnce(ctx, info, AssistedBookingMonth, async (tem, trx) => {
+      // The rollups of the point's regions are deleted and inserted again: on PostgreSQL two
+      // reports in one province at once would both insert them (a duplicate key, a failed write),
+      // so the reports of a province take turns. SQLite writes take turns already.
+      if (trx.client.config.client === 'pg' || trx.client.dialect === 'postgresql') {
+        await trx.raw('select pg_advisory_xact_lock(?, ?)', [
+          BOOKING_ROLLUP_LOCK,
+          Number(point.villageCode.slice(0, 2)),
+        ]);
+      }
       const previous = (await trx('assisted_booking_month')
         .select(trx.raw('doctor_appointments + test_results + insurance as total'))
         .where({ point_id: point.id, month })

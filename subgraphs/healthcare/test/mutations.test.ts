@@ -3,6 +3,7 @@ import { withoutAsyncContext } from '../../../test/support/async-context.js';
 import { bootSubgraph, type BootedSubgraph } from '../../../test/support/subgraph.js';
 import { healthcareSubgraph } from '../index.js';
 import { BAOSHANQIAO_CODE } from '../seed/baoshanqiao.js';
+import type { EntityManager } from '../../shared/database.js';
 import { BAOSHANQIAO_TOWNSHIP } from './fixtures.js';
 
 let healthcare: BootedSubgraph;
@@ -111,6 +112,32 @@ describe('reportAssistedBookings', () => {
       expect(res.body.data).toBeNull();
     }
     expect(await snapshot('2021-06')).toEqual(before);
+  });
+
+  it('takes reports of several points of one township and month at once, each counted once', async () => {
+    const knex = (healthcare.started.orm.em.fork() as EntityManager).getKnex();
+    const points = (await knex('assistance_point')
+      .select('id')
+      .where('village_code', 'like', `${BAOSHANQIAO_TOWNSHIP}%`)
+      .orderBy('id')
+      .limit(6)) as { id: string }[];
+    expect(points.length).toBeGreaterThan(2);
+    const month = '2021-11';
+    // On PostgreSQL these rebuilt the same rollup rows at once: some failed on a duplicate key.
+    const answers = await Promise.all(
+      points.map((p) =>
+        report({ pointId: p.id, month, doctorAppointments: 1, testResults: 0, insurance: 0 }),
+      ),
+    );
+    expect(answers.flatMap((a) => a.body.errors ?? [])).toEqual([]);
+    const rows = (await knex('assisted_booking_month')
+      .where({ month })
+      .andWhere('village_code', 'like', '33%')
+      .sum({ s: 'doctor_appointments' })) as { s: number | string }[];
+    const [rollup] = (await knex('region_booking_rollup').where({ region_code: '33', month })) as {
+      doctor_appointments: number | string;
+    }[];
+    expect(Number(rollup.doctor_appointments)).toBe(Number(rows[0].s));
   });
 });
 
