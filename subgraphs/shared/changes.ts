@@ -3,6 +3,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Directive, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { GatewayIdentity } from '../../contract/identity.js';
+import { takeTurns } from './transaction.js';
 
 /**
  * The change outbox of a domain subgraph (issue "partner sync", docs/partners.md): every write
@@ -49,9 +50,7 @@ export async function recordChange(
   trx: Knex.Transaction,
   change: { villageCode?: string | null; regionCode?: string | null; what: string },
 ): Promise<void> {
-  if (trx.client.config.client === 'pg' || trx.client.dialect === 'postgresql') {
-    await trx.raw('select pg_advisory_xact_lock(?)', [OUTBOX_LOCK]);
-  }
+  await takeTurns(trx, OUTBOX_LOCK);
   await trx('village_change').insert({
     village_code: change.villageCode ?? null,
     region_code: change.regionCode ?? null,

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
+import { isSqlite } from './bulk.js';
 import type { EntityManager } from './database.js';
 
 /**
@@ -38,4 +39,16 @@ export async function inTransaction<T>(
   } finally {
     tem.resetTransactionContext();
   }
+}
+
+/**
+ * Makes the writes that call it with the same keys take turns until their transactions end (a
+ * PostgreSQL transaction-scoped advisory lock). SQLite's writes take turns already.
+ */
+export async function takeTurns(
+  trx: Knex.Transaction,
+  ...keys: [number] | [number, number]
+): Promise<void> {
+  if (isSqlite(trx)) return;
+  await trx.raw(`select pg_advisory_xact_lock(${keys.map(() => '?').join(', ')})`, keys);
 }

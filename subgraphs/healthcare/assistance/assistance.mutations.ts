@@ -17,6 +17,7 @@ import {
   month as monthArgument,
   text,
 } from '../../shared/arguments.js';
+import { takeTurns } from '../../shared/transaction.js';
 import { AssistancePoint } from './assistance-point.entity.js';
 import { AssistedBookingMonth } from './assisted-booking.entity.js';
 import { ReportAssistedBookingsInput } from './assistance.inputs.js';
@@ -60,12 +61,7 @@ export class AssistanceMutationResolver {
       // The rollups of the point's regions are deleted and inserted again: on PostgreSQL two
       // reports in one province at once would both insert them (a duplicate key, a failed write),
       // so the reports of a province take turns. SQLite writes take turns already.
-      if (trx.client.config.client === 'pg' || trx.client.dialect === 'postgresql') {
-        await trx.raw('select pg_advisory_xact_lock(?, ?)', [
-          BOOKING_ROLLUP_LOCK,
-          Number(point.villageCode.slice(0, 2)),
-        ]);
-      }
+      await takeTurns(trx, BOOKING_ROLLUP_LOCK, Number(point.villageCode.slice(0, 2)));
       const previous = (await trx('assisted_booking_month')
         .select(trx.raw('doctor_appointments + test_results + insurance as total'))
         .where({ point_id: point.id, month })
