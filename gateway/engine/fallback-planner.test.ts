@@ -159,14 +159,59 @@ describe("@apollo/gateway's planner in a worker", () => {
     );
   });
 
-  it('starts a new worker after one stops', async () => {
-    const p = planner();
+  it('holds a plan that came in while the event loop was held up past its timeout', async () => {
+    const p = planner(200);
+    await p.plan(PROFILE, 'Profile'); // started
+    // Off the worker's message callback, which would read the next answer before any timer.
+    await new Promise((resolve) => setImmediate(resolve));
+    const answer = p.plan(SKIPPED, undefined);
+    // The worker answers within milliseconds; this thread reads nothing for longer than the
+    // timeout and the whole wait (5 × 200 ms). Both timers are due when the loop turns again;
+    // the answer that is waiting to be read counts.
+    const until = performance.now() + WAIT_TIMEOUTS * 200 + 300;
+    while (performance.now() < until);
+    expect(JSON.parse(JSON.stringify(await answer))).toEqual(
+      JSON.parse(JSON.stringify(plannedHere(SKIPPED))),
+    );
+  });
+
+  it('does not plan a request whose wait ended before its turn', async () => {
+    const p = planner(30_000);
+    await p.plan(PROFILE, 'Profile'); // started
+    const head = p.plan(wide(600), undefined); // hundreds of milliseconds of planning
+    // Waits of 1 ms: over while the worker still plans the head.
+    const abandoned = Array.from({ length: 5 }, () => p.plan(wide(300), undefined, 1));
+    for (const a of abandoned) await expect(a).rejects.toThrow('No plan within 1 ms');
+    const next = p.plan(SKIPPED, undefined);
+    expect((await head).node).toBeDefined();
+    await next;
+    expect(p.skipped).toBe(5);
+  });
+
+  it('fails only the request being planned when the worker dies; the rest get a new one', async () => {
+    const p = planner(30_000);
     await p.plan(PROFILE, 'Profile');
     const worker = (p as unknown as { worker: Worker }).worker;
-    const waiting = p.plan(SKIPPED, undefined);
-    await worker.terminate();
-    await waiting.catch(() => undefined); // answered or failed, never left waiting
+    const head = p.plan(wide(2_000), undefined); // seconds of planning
+    const behind = p.plan(SKIPPED, undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await worker.terminate(); // as a crash (out of memory) ends it
+    await expect(head).rejects.toBeInstanceOf(PlanTimeoutError);
+    await expect(head).rejects.toThrow('stopped the planner');
+    expect(JSON.parse(JSON.stringify(await behind))).toEqual(
+      JSON.parse(JSON.stringify(plannedHere(SKIPPED))),
+    );
     await expect(p.plan(PROFILE, 'Profile')).resolves.toMatchObject({ kind: 'QueryPlan' });
+  });
+
+  it('plans what it was given before it was retired, then ends its worker', async () => {
+    const p = planner();
+    await p.plan(PROFILE, 'Profile');
+    const given = p.plan(wide(300), undefined);
+    p.retire(); // a new supergraph: its own planner takes the new requests
+    await expect(p.plan(PROFILE, 'Profile')).rejects.toThrow('closed');
+    expect((await given).node).toBeDefined();
+    expect((p as unknown as { worker?: Worker }).worker).toBeUndefined();
   });
 
   it('refuses work once closed', async () => {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { ApolloGateway, executeQueryPlan } from '@apollo/gateway';
 import type {
@@ -7,6 +6,7 @@ import type {
   GatewayGraphQLRequestContext,
 } from '@apollo/server-gateway-interface';
 import type { GatewayContext } from '../context.js';
+import { plannerModules, WORKER_SOURCE, type WorkerMessage } from './fallback-worker.js';
 
 type QueryPlan = Parameters<typeof executeQueryPlan>[0];
 
@@ -39,58 +39,32 @@ export const PLANNING_TIMEOUT = 'PLANNING_TIMEOUT';
  * make. Requests are answered in order. One whose planning takes longer than `timeoutMs` (counted
  * from when the worker is ready and the request before it answered) fails and ends the worker
  * (a planner stuck on a pathological document cannot be interrupted otherwise); the requests
- * behind it are planned by a new worker. No request waits more than WAIT_TIMEOUTS × `timeoutMs`
- * in all, however long the queue.
+ * behind it are planned by a new worker; a worker that crashes (out of memory) is treated the
+ * same way. No request waits more than WAIT_TIMEOUTS × `timeoutMs` in all, however long the
+ * queue, and the worker skips the requests whose wait has ended. A timer that fires late because
+ * the event loop was held up reads the worker's answers first: a plan that came in time counts.
  */
-
-/**
- * Runs inside the worker (CommonJS, `eval`: the gateway also runs from its TypeScript sources
- * under the test runner, where a separate worker file would not load). Module paths come
- * resolved from the gateway's own dependencies.
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { parse } = require(workerData.modules.graphql);
-const { Supergraph, operationFromDocument } = require(workerData.modules.internals);
-const { QueryPlanner } = require(workerData.modules.planner);
-const supergraph = Supergraph.build(workerData.sdl);
-const apiSchema = supergraph.apiSchema();
-const planner = new QueryPlanner(supergraph);
-parentPort.postMessage({ ready: true });
-parentPort.on('message', ({ id, query, operationName }) => {
-  try {
-    const operation = operationFromDocument(apiSchema, parse(query), { operationName });
-    // The settings ApolloGateway passes by default.
-    const plan = planner.buildQueryPlan(operation, {
-      recursiveSelectionsLimitDisabled: false,
-      nonLocalSelectionsLimitDisabled: false,
-    });
-    parentPort.postMessage({ id, plan });
-  } catch (err) {
-    parentPort.postMessage({ id, error: String((err && err.message) || err) });
-  }
-});
-`;
-
-/** The planner's modules as @apollo/gateway itself loads them (one copy of each). */
-function plannerModules(): { graphql: string; internals: string; planner: string } {
-  const gateway = createRequire(createRequire(import.meta.url).resolve('@apollo/gateway'));
-  const planner = gateway.resolve('@apollo/query-planner');
-  const internals = gateway.resolve('@apollo/federation-internals');
-  return { planner, internals, graphql: createRequire(internals).resolve('graphql') };
-}
 
 export class PlanTimeoutError extends Error {}
 
 /** How long a request may wait for its plan in all, queue included, in units of the timeout. */
 export const WAIT_TIMEOUTS = 5;
 
+/**
+ * Runs `fn` once this turn of the event loop has read its I/O: a timer that fires late, after
+ * the loop was held up, judges only after reading the worker's answers that arrived meanwhile.
+ */
+const afterIo = (fn: () => void) => void setImmediate(fn).unref();
+
 interface Pending {
   query: string;
   operationName: string | undefined;
   resolve: (plan: QueryPlan) => void;
   reject: (err: Error) => void;
-  /** Ends the wait at WAIT_TIMEOUTS × the timeout, whatever the worker is doing. */
+  /** How long it may wait in all, and when that ends (epoch ms, as the worker reads it). */
+  waitMs: number;
+  expiresAt: number;
+  /** Ends the wait at `expiresAt`, whatever the worker is doing. */
   deadline: NodeJS.Timeout;
 }
 
@@ -102,48 +76,56 @@ export class FallbackPlanner {
   private nextId = 0;
   /**
    * What the current worker has been sent and not answered, in order: the requests still waiting
-   * and those whose wait ended (WAIT_TIMEOUTS) but which the worker still plans.
+   * and those whose wait ended (the worker answers those without planning when it reaches them,
+   * or, when it had already started, plans them).
    */
   private queue: number[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** The request the timer runs for: the worker's oldest unanswered one (answers come in order). */
   private timed: number | undefined;
+  /** Takes no new request (closed, or retired with requests still being planned). */
   private closed = false;
+  /** Requests the worker answered without planning because their wait had ended. */
+  skipped = 0;
 
   constructor(
     private readonly sdl: string,
     private readonly timeoutMs: number,
   ) {}
 
-  /** The plan @apollo/gateway's planner makes for `query`; rejects with the planner's error. */
-  plan(query: string, operationName: string | undefined): Promise<QueryPlan> {
+  /**
+   * The plan @apollo/gateway's planner makes for `query`; rejects with the planner's error, or
+   * PlanTimeoutError when it took too long or `waitMs` passed first.
+   */
+  plan(
+    query: string,
+    operationName: string | undefined,
+    waitMs = WAIT_TIMEOUTS * this.timeoutMs,
+  ): Promise<QueryPlan> {
     if (this.closed) return Promise.reject(new Error('The fallback planner is closed.'));
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<QueryPlan>((resolve, reject) => {
-      const deadline = setTimeout(() => this.expire(id), WAIT_TIMEOUTS * this.timeoutMs);
+      const deadline = setTimeout(() => afterIo(() => this.expire(id)), waitMs);
       deadline.unref();
-      this.pending.set(id, { query, operationName, resolve, reject, deadline });
-      this.post(worker, id, query, operationName);
+      const expiresAt = Date.now() + waitMs;
+      this.pending.set(id, { query, operationName, resolve, reject, waitMs, expiresAt, deadline });
+      this.post(worker, id);
       if (this.ready && this.timed === undefined) this.arm();
     });
   }
 
-  /**
-   * The wait of `id` ran past WAIT_TIMEOUTS × the timeout: it fails. The worker, which cannot be
-   * told, still plans it in its turn, and that time is timed as its own, not the next request's.
-   */
+  /** The wait of `id` has ended: it fails. The worker skips it, or times it as its own. */
   private expire(id: number): void {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    p.reject(
-      new PlanTimeoutError(`No plan within ${WAIT_TIMEOUTS * this.timeoutMs} ms; try again.`),
-    );
+    this.settle(p, new PlanTimeoutError(`No plan within ${p.waitMs} ms; try again.`));
   }
 
-  private post(worker: Worker, id: number, query: string, operationName: string | undefined) {
-    worker.postMessage({ id, query, operationName });
+  private post(worker: Worker, id: number) {
+    const { query, operationName, expiresAt } = this.pending.get(id)!;
+    worker.postMessage({ id, query, operationName, expiresAt });
     this.queue.push(id);
   }
 
@@ -152,8 +134,18 @@ export class FallbackPlanner {
     this.closed = true;
     const pending = [...this.pending.values()];
     this.pending.clear();
+    const stopped = this.stop();
     for (const p of pending) this.settle(p, new Error('The fallback planner is closed.'));
-    await this.stop();
+    await stopped;
+  }
+
+  /**
+   * Takes no new request (a new supergraph has its own planner); the waiting ones are still
+   * planned, then the worker ends.
+   */
+  retire(): void {
+    this.closed = true;
+    if (this.pending.size === 0) void this.stop();
   }
 
   private start(): Worker {
@@ -164,34 +156,42 @@ export class FallbackPlanner {
       resourceLimits: { maxOldGenerationSizeMb: 512 },
     });
     worker.unref();
-    worker.on(
-      'message',
-      (message: { ready?: boolean; id?: number; plan?: QueryPlan; error?: string }) => {
-        if (worker !== this.worker) return;
-        if (message.ready) {
-          this.ready = true;
-          return this.arm();
-        }
-        const pending = message.id === undefined ? undefined : this.pending.get(message.id);
-        const answered = message.id === undefined ? -1 : this.queue.indexOf(message.id);
-        if (answered >= 0) this.queue.splice(0, answered + 1);
-        if (pending) {
-          this.pending.delete(message.id!);
-          if (message.error !== undefined) this.settle(pending, new Error(message.error));
-          else this.settle(pending, undefined, message.plan);
-        }
-        if (this.timed === message.id) this.arm();
-      },
-    );
-    const failed = (err: Error) => {
+    worker.on('message', (message: WorkerMessage<QueryPlan>) => {
       if (worker !== this.worker) return;
+      if (message.ready) {
+        this.ready = true;
+        return this.arm();
+      }
+      const id = message.id!;
+      const answered = this.queue.indexOf(id);
+      if (answered >= 0) this.queue.splice(0, answered + 1);
+      if (message.expired) this.skipped++;
+      const p = this.pending.get(id);
+      if (p) {
+        this.pending.delete(id);
+        if (message.expired) this.settle(p, new PlanTimeoutError(`No plan within ${p.waitMs} ms.`));
+        else if (message.error !== undefined) this.settle(p, new Error(message.error));
+        else this.settle(p, undefined, message.plan);
+      }
+      if (this.timed === id) this.arm();
+    });
+    // A crash (out of memory, a fault in the planner) is treated as an overrun of the request
+    // being planned; one before the planner was built fails every waiting request.
+    const crashed = (err: Error) => {
+      if (worker !== this.worker) return;
+      if (this.ready) {
+        return this.replace(
+          this.queue[0],
+          new PlanTimeoutError('Planning this operation stopped the planner; try a smaller query.'),
+        );
+      }
       const pending = [...this.pending.values()];
       this.pending.clear();
-      for (const p of pending) this.settle(p, err);
+      for (const p of pending) this.settle(p, new Error(`The fallback planner failed: ${err}`));
       void this.stop();
     };
-    worker.on('error', failed);
-    worker.on('exit', () => failed(new Error('The fallback planner stopped.')));
+    worker.on('error', crashed);
+    worker.on('exit', (code) => crashed(new Error(`it exited with code ${code}`)));
     this.worker = worker;
     this.ready = false;
     this.queue = [];
@@ -209,36 +209,42 @@ export class FallbackPlanner {
     this.timer = undefined;
     this.timed = this.queue[0];
     if (this.timed === undefined) return;
-    const timed = this.timed;
-    this.timer = setTimeout(() => this.overran(timed), this.timeoutMs);
-    this.timer.unref();
-  }
-
-  /**
-   * The planning of `id` ran past the timeout: it fails, the worker is ended (a planner cannot be
-   * interrupted otherwise), and the requests behind it go to a new worker, in their order.
-   */
-  private overran(id: number): void {
-    const culprit = this.pending.get(id);
-    if (culprit) {
-      this.pending.delete(id);
-      this.settle(
-        culprit,
+    const [timed, worker] = [this.timed, this.worker];
+    const overran = () => {
+      if (this.timed !== timed || this.worker !== worker) return; // answered meanwhile
+      this.replace(
+        timed,
         new PlanTimeoutError(
           `Planning took longer than ${this.timeoutMs} ms; try a smaller query.`,
         ),
       );
+    };
+    this.timer = setTimeout(() => afterIo(overran), this.timeoutMs);
+    this.timer.unref();
+  }
+
+  /**
+   * The request being planned (`culprit`, if it still waits) fails with `err`, the worker is
+   * ended (a planner cannot be interrupted otherwise), and the requests behind it go to a new
+   * worker, in their order.
+   */
+  private replace(culprit: number | undefined, err: PlanTimeoutError): void {
+    const p = culprit === undefined ? undefined : this.pending.get(culprit);
+    if (p) {
+      this.pending.delete(culprit!);
+      this.settle(p, err);
     }
     void this.stop();
-    if (this.pending.size === 0 || this.closed) return;
+    if (this.pending.size === 0) return;
     const worker = this.start();
-    for (const [next, p] of this.pending) this.post(worker, next, p.query, p.operationName);
+    for (const id of this.pending.keys()) this.post(worker, id);
   }
 
   private settle(p: Pending, err: Error | undefined, plan?: QueryPlan): void {
     clearTimeout(p.deadline);
     if (err) p.reject(err);
     else p.resolve(plan as QueryPlan);
+    if (this.closed && this.pending.size === 0) void this.stop(); // retired, and done
   }
 
   private async stop(): Promise<void> {

@@ -20,6 +20,7 @@ import {
   isAbstractType,
   type DocumentNode,
 } from 'graphql';
+import { ErrorCode } from '../../contract/errors.js';
 import type { GatewayContext } from '../context.js';
 import { CanonicalForms } from './canonical-forms.js';
 import {
@@ -37,6 +38,12 @@ import { SubgraphFetcher, type FetchContext, type PlannedFetch } from './subgrap
 import { subgraphsOf, supergraphFromFile } from './supergraph.js';
 
 type Handler = Awaited<ReturnType<typeof unifiedGraphHandler>>;
+
+/** An engine fault as the caller sees it (the cause is logged): an error, not an HTTP 500. */
+const internalError = () =>
+  new GraphQLError('Internal server error', {
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  });
 
 /**
  * Apollo Server's gateway interface over @graphql-hive/router-runtime. Plans are cached by the
@@ -186,7 +193,10 @@ export class HiveRouterEngine implements GatewayInterface {
       })) as GatewayExecutionResult;
     } catch (err) {
       // Never send a write twice: a mutation that reached a subgraph is not handed over.
-      if (request.operation.operation === 'mutation' && context.fetches > 0) throw err;
+      if (request.operation.operation === 'mutation' && context.fetches > 0) {
+        this.opts.logger.error({ err }, 'the Rust runtime failed during a mutation');
+        return { data: null, errors: [internalError()] };
+      }
       this.fallbackDocuments.add(request.document);
       this.opts.logger.warn(
         { err: (err as Error).message, operationName: request.operationName },
@@ -226,7 +236,8 @@ export class HiveRouterEngine implements GatewayInterface {
       this.opts.logger.error({ err }, 'the fallback query planner could not load');
       if (this.fallback === fallback) this.fallback = undefined;
     });
-    void this.fallback?.planner.close();
+    // The operations the old planner was given are still planned; new ones go to the new one.
+    this.fallback?.planner.retire();
     this.fallback = fallback;
     return fallback;
   }
@@ -251,10 +262,14 @@ export class HiveRouterEngine implements GatewayInterface {
     try {
       await planInWorker(fallback.gateway, fallback.planner, request);
     } catch (err) {
-      if (!(err instanceof PlanTimeoutError)) throw err;
-      return {
-        errors: [new GraphQLError(err.message, { extensions: { code: PLANNING_TIMEOUT } })],
-      };
+      if (err instanceof PlanTimeoutError) {
+        return {
+          errors: [new GraphQLError(err.message, { extensions: { code: PLANNING_TIMEOUT } })],
+        };
+      }
+      // Not the caller's fault, and nothing was fetched: an error, never an HTTP 500.
+      this.opts.logger.error({ err }, "@apollo/gateway's planner failed");
+      return { data: null, errors: [internalError()] };
     }
     return executor(request);
   }

@@ -1,0 +1,56 @@
+import { ApolloServer } from '@apollo/server';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SUPERGRAPH_FILE } from '../../scripts/api-schema.js';
+import type { GatewayContext } from '../context.js';
+import type { FallbackPlanner } from './fallback-planner.js';
+import { HiveRouterEngine } from './hive-router.js';
+
+/**
+ * The engine behind Apollo Server, on the project's supergraph, without subgraphs: what a
+ * caller sees when the engine itself fails (the stack's tests cover the answers).
+ */
+const fetched: string[] = [];
+const engine = new HiveRouterEngine({
+  supergraphPath: SUPERGRAPH_FILE,
+  watch: false,
+  logger: pino({ level: 'silent' }),
+  // No subgraph is reached in these tests; a fetch would be recorded and fail.
+  buildSource: ({ name }) => ({
+    process: async () => {
+      fetched.push(name);
+      return { errors: [{ message: 'not reachable in this test' }] };
+    },
+  }),
+});
+const server = new ApolloServer<GatewayContext>({ gateway: engine });
+
+beforeAll(async () => {
+  await server.start();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+// Introspection mixed with other root fields is executed by @apollo/gateway, planned in the
+// fallback planner's worker.
+const MIXED = '{ __schema { queryType { name } } region(code: "331124") { name } }';
+
+describe('the Rust runtime engine', () => {
+  it('answers a failure of the fallback planner as an error, never an HTTP 500', async () => {
+    const planner = (engine as unknown as { fallback: { planner: FallbackPlanner } }).fallback
+      .planner;
+    await planner.close(); // as a planner that fails for any reason other than time
+    const response = await server.executeOperation(
+      { query: MIXED },
+      { contextValue: { requestId: 'test' } as GatewayContext },
+    );
+    expect(response.http.status ?? 200).toBe(200);
+    const body = response.body as { kind: 'single'; singleResult: Record<string, unknown> };
+    expect(body.singleResult).toMatchObject({
+      data: null,
+      errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    });
+    expect(fetched).toEqual([]);
+  });
+});
