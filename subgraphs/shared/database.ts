@@ -6,7 +6,11 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { bindStringParameters, reusePreparedStatements } from './sqlite-statements.js';
+import {
+  bindStringParameters,
+  reusePreparedStatements,
+  rollBackOnRelease,
+} from './sqlite-statements.js';
 
 /** The two engines a subgraph runs on: SQLite (embedded default) and PostgreSQL (production). */
 export type DatabaseDialect = 'sqlite' | 'postgresql';
@@ -133,6 +137,7 @@ export async function openDatabase(opts: DatabaseOptions & { migrate?: boolean }
     const connections = connectionsOf(orm).map((c) => c.connection);
     await reusePreparedStatements(connections);
     bindStringParameters(connections);
+    rollBackOnRelease(connections);
     // WAL lets readers proceed while the seeder writes; NORMAL sync is safe with WAL.
     const knex = (orm.em as EntityManager).getKnex();
     await knex.raw('pragma journal_mode = wal');

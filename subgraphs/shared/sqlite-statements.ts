@@ -183,3 +183,22 @@ export function bindStringParameters(connections: AbstractSqlConnection[]): void
     }) as Execute;
   }
 }
+
+/**
+ * A connection goes back to the pool out of any transaction. knex releases a SQLite connection
+ * when a transaction's COMMIT fails, and SQLite keeps that transaction open (a deferred foreign
+ * key, a busy or full disk): with one connection per database, every later write would then fail
+ * "cannot start a transaction within a transaction". The release rolls it back first.
+ */
+export function rollBackOnRelease(connections: AbstractSqlConnection[]): void {
+  for (const connection of connections) {
+    const client = connection.getKnex().client as {
+      releaseConnection: (db: { inTransaction: boolean; exec(sql: string): unknown }) => unknown;
+    };
+    const release = client.releaseConnection.bind(client);
+    client.releaseConnection = (db) => {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      return release(db);
+    };
+  }
+}

@@ -1,7 +1,7 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Collection, Entity, ManyToMany, PrimaryKey, Property } from '@mikro-orm/core';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/databases.js';
+import { createTestDatabase, ENGINE, type TestDatabase } from '../../test/support/databases.js';
 import { openDatabase, type EntityManager, type Orm } from './database.js';
 import { inTransaction } from './transaction.js';
 
@@ -12,6 +12,15 @@ class TransactionProbe {
 
   @Property({ type: 'integer' })
   count!: number;
+
+  @ManyToMany({ entity: () => ProbeTag, pivotTable: 'transaction_probe_tags' })
+  tags = new Collection<ProbeTag>(this);
+}
+
+@Entity({ tableName: 'transaction_probe_tag' })
+class ProbeTag {
+  @PrimaryKey({ type: 'string', length: 20 })
+  name!: string;
 }
 
 let db: TestDatabase;
@@ -20,7 +29,7 @@ beforeAll(async () => {
   db = await createTestDatabase('transaction');
   orm = await openDatabase({
     url: db.url,
-    entities: [TransactionProbe],
+    entities: [TransactionProbe, ProbeTag],
     migrations: { sqlite: [], postgresql: [] },
   });
   await orm.getSchemaGenerator().createSchema();
@@ -98,4 +107,56 @@ describe('inTransaction', () => {
     }
     expect(await codes()).toEqual(['a:1', 'b:2', 'f:6', 'g:7']);
   });
+
+  it('writes a change to a collection alone (a many-to-many link)', async () => {
+    await inTransaction(orm.em.fork() as EntityManager, async (tem) => {
+      tem.create(ProbeTag, { name: 'tea' });
+    });
+    await inTransaction(orm.em.fork() as EntityManager, async (tem) => {
+      const probe = await tem.findOneOrFail(TransactionProbe, { code: 'a' });
+      probe.tags.add(await tem.findOneOrFail(ProbeTag, { name: 'tea' }));
+    });
+    const probe = await (orm.em.fork() as EntityManager).findOneOrFail(
+      TransactionProbe,
+      { code: 'a' },
+      { populate: ['tags'] },
+    );
+    expect(probe.tags.getItems().map((t) => t.name)).toEqual(['tea']);
+  });
+
+  it('runs a nested call inside the open transaction: one outcome for both', async () => {
+    const failure = new Error('after the inner work');
+    await expect(
+      inTransaction(orm.em.fork() as EntityManager, async (tem) => {
+        await inTransaction(tem, async (_inner, trx) => {
+          await trx('transaction_probe').insert({ code: 'h', count: 8 });
+        });
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(await codes()).not.toContain('h:8');
+  }, 10_000);
+
+  it('leaves the connection usable after a commit that fails (a deferred foreign key)', async () => {
+    const knex = (orm.em as EntityManager).getKnex();
+    await knex.schema.createTable('transaction_parent', (t) => t.string('id').primary());
+    await knex.schema.createTable('transaction_child', (t) => {
+      t.string('id').primary();
+      t.string('parent_id').references('id').inTable('transaction_parent').deferrable('deferred');
+    });
+    await expect(
+      inTransaction(orm.em.fork() as EntityManager, async (_tem, trx) => {
+        // SQLite checks deferred keys at COMMIT (its declared DEFERRABLE is ignored by knex's
+        // create table there, so the pragma defers them); PostgreSQL does too.
+        if (ENGINE === 'sqlite') await trx.raw('PRAGMA defer_foreign_keys = ON');
+        await trx('transaction_child').insert({ id: 'orphan', parent_id: 'none' });
+      }),
+    ).rejects.toThrow(/foreign key/i);
+    // Nothing of it was kept, and the next write goes through on the same connection.
+    expect(Number((await knex('transaction_child').count({ n: '*' }))[0]!.n)).toBe(0);
+    await inTransaction(orm.em.fork() as EntityManager, async (_tem, trx) => {
+      await trx('transaction_probe').insert({ code: 'i', count: 9 });
+    });
+    expect(await codes()).toContain('i:9');
+  }, 10_000);
 });

@@ -12,21 +12,25 @@ import type { EntityManager } from './database.js';
  * one `run` of any AsyncLocalStorage turns on Node's promise hooks for the rest of the process;
  * every promise of every later read then pays for them (bench/notes.md). The writes of this
  * project are statements (knex, the bulk writers), so the unit of work is flushed only when it
- * has something to write, and the transaction is begun and committed on the connection.
+ * has something to write, and the transaction is begun and committed on the connection. A call
+ * made with the manager of an open transaction runs inside it (no savepoint).
  */
 export async function inTransaction<T>(
   em: EntityManager,
   work: (tem: EntityManager, trx: Knex.Transaction) => Promise<T>,
 ): Promise<T> {
+  // Called with a manager of an open transaction (nested): the work joins it, and the outer
+  // call flushes and commits, or rolls back, the whole.
+  const open = em.getTransactionContext<Knex.Transaction>();
+  if (open) return work(em, open);
   const connection = em.getConnection('write');
   const trx = (await connection.begin()) as Knex.Transaction;
-  const tem = em.fork({ clear: false }) as EntityManager;
-  tem.setTransactionContext(trx);
+  let tem: EntityManager | undefined;
   try {
+    tem = em.fork({ clear: false }) as EntityManager;
+    tem.setTransactionContext(trx);
     const out = await work(tem, trx);
-    const uow = tem.getUnitOfWork();
-    uow.computeChangeSets();
-    if (uow.getChangeSets().length > 0) await tem.flush();
+    if (hasChanges(tem)) await tem.flush();
     await connection.commit(trx);
     return out;
   } catch (err) {
@@ -37,8 +41,20 @@ export async function inTransaction<T>(
     }
     throw err;
   } finally {
-    tem.resetTransactionContext();
+    tem?.resetTransactionContext();
   }
+}
+
+/** Whether a flush would write anything: entities, or a collection's links alone. */
+function hasChanges(em: EntityManager): boolean {
+  const uow = em.getUnitOfWork();
+  uow.computeChangeSets();
+  return (
+    uow.getChangeSets().length > 0 ||
+    uow.getCollectionUpdates().length > 0 ||
+    uow.getExtraUpdates().size > 0 ||
+    uow.getOrphanRemoveStack().size > 0
+  );
 }
 
 /**
