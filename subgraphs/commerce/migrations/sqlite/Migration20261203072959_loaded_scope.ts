@@ -1,13 +1,4 @@
-import { Migration } from '@mikro-orm/migrations';
+import { LoadedScopeSqlite } from '../../../shared/shared-tables.migrations.js';
 
-export class Migration20261203072959_loaded_scope extends Migration {
-
-  override async up(): Promise<void> {
-    this.addSql(`create table \`loaded_scope\` (\`prefix\` text not null, \`scope\` text not null, primary key (\`prefix\`));`);
-  }
-
-  override async down(): Promise<void> {
-    this.addSql(`drop table if exists \`loaded_scope\`;`);
-  }
-
-}
+/** The shared loaded scope table (shared/shared-tables.migrations.ts). */
+export class Migration20261203072959_loaded_scope extends LoadedScopeSqlite {}

@@ -1,13 +1,4 @@
-import { Migration } from '@mikro-orm/migrations';
+import { LoadedScopePostgresql } from '../../../shared/shared-tables.migrations.js';
 
-export class Migration20261203072957_loaded_scope extends Migration {
-
-  override async up(): Promise<void> {
-    this.addSql(`create table "loaded_scope" ("prefix" varchar(9) not null, "scope" varchar(20) not null, constraint "loaded_scope_pkey" primary key ("prefix"));`);
-  }
-
-  override async down(): Promise<void> {
-    this.addSql(`drop table if exists "loaded_scope" cascade;`);
-  }
-
-}
+/** The shared loaded scope table (shared/shared-tables.migrations.ts). */
+export class Migration20261203072957_loaded_scope extends LoadedScopePostgresql {}
