@@ -53,4 +53,21 @@ describe('the Rust runtime engine', () => {
     });
     expect(fetched).toEqual([]);
   });
+
+  it('answers the same when @apollo/gateway could not load its executor', async () => {
+    const fallback = (engine as unknown as { fallback: { executor: Promise<unknown> } }).fallback;
+    fallback.executor = Promise.reject(new Error('could not load'));
+    fallback.executor.catch(() => undefined);
+    const response = await server.executeOperation(
+      { query: MIXED },
+      { contextValue: { requestId: 'test' } as GatewayContext },
+    );
+    expect(response.http.status ?? 200).toBe(200);
+    const body = response.body as { kind: 'single'; singleResult: Record<string, unknown> };
+    expect(body.singleResult).toMatchObject({
+      data: null,
+      errors: [{ extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    });
+    expect(fetched).toEqual([]);
+  });
 });

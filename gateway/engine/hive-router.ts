@@ -235,6 +235,7 @@ export class HiveRouterEngine implements GatewayInterface {
     executor.catch((err: unknown) => {
       this.opts.logger.error({ err }, 'the fallback query planner could not load');
       if (this.fallback === fallback) this.fallback = undefined;
+      void planner.close();
     });
     // The operations the old planner was given are still planned; new ones go to the new one.
     this.fallback?.planner.retire();
@@ -247,7 +248,7 @@ export class HiveRouterEngine implements GatewayInterface {
     request: GatewayGraphQLRequestContext<GatewayContext>,
     first: boolean,
   ): Promise<GatewayExecutionResult> {
-    await this.currentFallback().executor;
+    await this.currentFallback().executor.catch(() => undefined); // answered in runFallback
     this.opts.onPlannerFallback?.(first);
     return this.runFallback(request);
   }
@@ -257,9 +258,10 @@ export class HiveRouterEngine implements GatewayInterface {
     request: GatewayGraphQLRequestContext<GatewayContext>,
   ): Promise<GatewayExecutionResult> {
     const fallback = this.currentFallback();
-    const executor = await fallback.executor;
-    // Planned in the worker, so that @apollo/gateway's executor finds the plan made.
+    let executor: Executor;
     try {
+      executor = await fallback.executor;
+      // Planned in the worker, so that @apollo/gateway's executor finds the plan made.
       await planInWorker(fallback.gateway, fallback.planner, request);
     } catch (err) {
       if (err instanceof PlanTimeoutError) {
