@@ -41,12 +41,24 @@ const wide = (n: number) =>
       `v${i}: village(code: "33112400${String(1000 + i)}") { name culture { auditorium { name } } commerce { storeCount } }`,
   ).join(' ')} }`;
 
+/**
+ * 3,000 root fields: about 4 s of planning on this machine (the gateway's limits refuse such a
+ * document first), so that it overruns the timeouts below even when this thread, loaded, judges
+ * a timer a few seconds late (a plan that has come in by then counts).
+ */
+const SLOW = wide(3_000);
+
 const planners: FallbackPlanner[] = [];
 const planner = (timeoutMs = 10_000) => {
   const p = new FallbackPlanner(sdl, timeoutMs);
   planners.push(p);
   return p;
 };
+/**
+ * Starts `p`'s worker with a first plan. Its wait is a minute: starting a worker takes seconds on
+ * a loaded machine, and that counts against the whole wait of the requests sent meanwhile.
+ */
+const warmUp = (p: FallbackPlanner) => p.plan(PROFILE, 'Profile', 60_000);
 afterAll(async () => {
   await Promise.all(planners.map((p) => p.close()));
 });
@@ -83,7 +95,7 @@ describe("@apollo/gateway's planner in a worker", () => {
 
   it('leaves the event loop free while it plans', async () => {
     const p = planner();
-    await p.plan(PROFILE, 'Profile'); // started
+    await warmUp(p);
     // A wide document: planned in the worker, not here.
     const started = performance.now();
     plannedHere(wide(300));
@@ -116,9 +128,8 @@ describe("@apollo/gateway's planner in a worker", () => {
 
   it('ends a planning that takes too long; the requests behind it get a new worker', async () => {
     const p = planner(1_000);
-    await p.plan(PROFILE, 'Profile'); // started
-    // 2,000 root fields: seconds of planning (the gateway's limits refuse such a document first).
-    const [slow, next] = [p.plan(wide(2_000), undefined), p.plan(SKIPPED, undefined)];
+    await warmUp(p);
+    const [slow, next] = [p.plan(SLOW, undefined), p.plan(SKIPPED, undefined)];
     await expect(slow).rejects.toBeInstanceOf(PlanTimeoutError);
     await expect(slow).rejects.toThrow('Planning took longer than 1000 ms');
     expect(JSON.parse(JSON.stringify(await next))).toEqual(
@@ -129,7 +140,7 @@ describe("@apollo/gateway's planner in a worker", () => {
   it('bounds the wait of a request queued behind plannings that overrun', async () => {
     const p = planner(300);
     const slow = Array.from({ length: 4 }, () =>
-      p.plan(wide(2_000), undefined).then(
+      p.plan(SLOW, undefined).then(
         () => 'planned',
         (err: unknown) => err,
       ),
@@ -143,10 +154,10 @@ describe("@apollo/gateway's planner in a worker", () => {
 
   it("times a plan whose wait ended as its own, not as the next request's", async () => {
     const p = planner(1_500);
-    await p.plan(PROFILE, 'Profile'); // started (request 0)
+    await warmUp(p); // request 0
     const head = p.plan(wide(300), undefined); // 1
-    const abandoned = p.plan(wide(2_000), undefined).catch((err: unknown) => err); // 2
-    const next = p.plan(SKIPPED, undefined); // 3
+    const abandoned = p.plan(SLOW, undefined).catch((err: unknown) => err); // 2
+    const next = p.plan(SKIPPED, undefined, 60_000); // 3: its whole wait is not the point here
     // Request 2's wait ends while the worker still has it queued, as its deadline
     // (WAIT_TIMEOUTS × the timeout) ends it behind slow plans; the worker still plans it.
     (p as unknown as { expire(id: number): void }).expire(2);
@@ -161,14 +172,16 @@ describe("@apollo/gateway's planner in a worker", () => {
 
   it('holds a plan that came in while the event loop was held up past its timeout', async () => {
     const p = planner(200);
-    await p.plan(PROFILE, 'Profile'); // started
+    await warmUp(p);
     // Off the worker's message callback, which would read the next answer before any timer.
     await new Promise((resolve) => setImmediate(resolve));
-    const answer = p.plan(SKIPPED, undefined);
-    // The worker answers within milliseconds; this thread reads nothing for longer than the
-    // timeout and the whole wait (5 × 200 ms). Both timers are due when the loop turns again;
-    // the answer that is waiting to be read counts.
-    const until = performance.now() + WAIT_TIMEOUTS * 200 + 300;
+    // A wait of a minute: only the plan's own timer is judged here (a worker starved of CPU on
+    // a loaded machine could otherwise see the request's wait over before it reads it).
+    const answer = p.plan(SKIPPED, undefined, 60_000);
+    // The worker answers within milliseconds (on a loaded machine, within a second or so); this
+    // thread reads nothing for 3 s, 15 times the timeout. The timer is due when the loop turns
+    // again; the answer waiting to be read counts.
+    const until = performance.now() + 3_000;
     while (performance.now() < until);
     expect(JSON.parse(JSON.stringify(await answer))).toEqual(
       JSON.parse(JSON.stringify(plannedHere(SKIPPED))),
@@ -177,7 +190,7 @@ describe("@apollo/gateway's planner in a worker", () => {
 
   it('does not plan a request whose wait ended before its turn', async () => {
     const p = planner(30_000);
-    await p.plan(PROFILE, 'Profile'); // started
+    await warmUp(p);
     const head = p.plan(wide(600), undefined); // hundreds of milliseconds of planning
     // Waits of 1 ms: over while the worker still plans the head.
     const abandoned = Array.from({ length: 5 }, () => p.plan(wide(300), undefined, 1));
@@ -190,9 +203,9 @@ describe("@apollo/gateway's planner in a worker", () => {
 
   it('fails only the request being planned when the worker dies; the rest get a new one', async () => {
     const p = planner(30_000);
-    await p.plan(PROFILE, 'Profile');
+    await warmUp(p);
     const worker = (p as unknown as { worker: Worker }).worker;
-    const head = p.plan(wide(2_000), undefined); // seconds of planning
+    const head = p.plan(SLOW, undefined); // seconds of planning
     const behind = p.plan(SKIPPED, undefined);
     await new Promise((resolve) => setTimeout(resolve, 100));
     await worker.terminate(); // as a crash (out of memory) ends it
@@ -206,7 +219,7 @@ describe("@apollo/gateway's planner in a worker", () => {
 
   it('plans what it was given before it was retired, then ends its worker', async () => {
     const p = planner();
-    await p.plan(PROFILE, 'Profile');
+    await warmUp(p);
     const given = p.plan(wide(300), undefined);
     p.retire(); // a new supergraph: its own planner takes the new requests
     await expect(p.plan(PROFILE, 'Profile')).rejects.toThrow('closed');

@@ -137,6 +137,31 @@ describe('inTransaction', () => {
     expect(await codes()).not.toContain('h:8');
   }, 10_000);
 
+  it('keeps nothing when a nested call fails, even if the outer work catches it', async () => {
+    await expect(
+      inTransaction(orm.em.fork() as EntityManager, async (tem, trx) => {
+        await trx('transaction_probe').insert({ code: 'm', count: 1 });
+        await inTransaction(tem, async (_inner, itrx) => {
+          await itrx('transaction_probe').insert({ code: 'n', count: 2 });
+          // A duplicate key: on PostgreSQL this also aborts the whole transaction.
+          await itrx('transaction_probe').insert({ code: 'a', count: 3 });
+        }).catch(() => undefined); // the outer work catches it and carries on
+        await trx('transaction_probe').insert({ code: 'o', count: 4 });
+      }),
+    ).rejects.toThrow();
+    expect((await codes()).filter((c) => /^[mno]:/.test(c))).toEqual([]);
+  });
+
+  it('flushes what a nested call wrote through a fork bound to the transaction', async () => {
+    await inTransaction(orm.em.fork() as EntityManager, async (tem) => {
+      const fork = tem.fork({ keepTransactionContext: true }) as EntityManager;
+      await inTransaction(fork, async (ftem) => {
+        ftem.create(TransactionProbe, { code: 'k', count: 5 });
+      });
+    });
+    expect(await codes()).toContain('k:5');
+  });
+
   it('leaves the connection usable after a commit that fails (a deferred foreign key)', async () => {
     const knex = (orm.em as EntityManager).getKnex();
     await knex.schema.createTable('transaction_parent', (t) => t.string('id').primary());

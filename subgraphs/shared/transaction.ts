@@ -2,6 +2,9 @@ import type { Knex } from '@mikro-orm/knex';
 import { isSqlite } from './bulk.js';
 import type { EntityManager } from './database.js';
 
+/** Transactions in which a nested call failed: they roll back, whatever the outer work did. */
+const failed = new WeakMap<Knex.Transaction, unknown>();
+
 /**
  * Runs `work` in one transaction, handing it a fork of `em` bound to the transaction (it keeps
  * `em`'s identity map) and the knex transaction itself: committed if `work` resolves, rolled back
@@ -19,10 +22,20 @@ export async function inTransaction<T>(
   em: EntityManager,
   work: (tem: EntityManager, trx: Knex.Transaction) => Promise<T>,
 ): Promise<T> {
-  // Called with a manager of an open transaction (nested): the work joins it, and the outer
-  // call flushes and commits, or rolls back, the whole.
+  // Called with a manager of an open transaction (nested): the work joins it (no savepoint), its
+  // entities are flushed, and if it throws the whole transaction fails, even when the outer
+  // work catches the error: one outcome for both.
   const open = em.getTransactionContext<Knex.Transaction>();
-  if (open) return work(em, open);
+  if (open) {
+    try {
+      const out = await work(em, open);
+      if (hasChanges(em)) await em.flush();
+      return out;
+    } catch (err) {
+      if (!failed.has(open)) failed.set(open, err);
+      throw err;
+    }
+  }
   const connection = em.getConnection('write');
   const trx = (await connection.begin()) as Knex.Transaction;
   let tem: EntityManager | undefined;
@@ -31,6 +44,7 @@ export async function inTransaction<T>(
     tem.setTransactionContext(trx);
     const out = await work(tem, trx);
     if (hasChanges(tem)) await tem.flush();
+    if (failed.has(trx)) throw failed.get(trx); // a nested call failed: nothing is kept
     await connection.commit(trx);
     return out;
   } catch (err) {
