@@ -36,18 +36,22 @@ afterAll(async () => {
 // fallback planner's worker.
 const MIXED = '{ __schema { queryType { name } } region(code: "331124") { name } }';
 
+/** Sends MIXED; checks the answer is HTTP 200 and returns its body. */
+async function sendMixed(): Promise<Record<string, unknown>> {
+  const response = await server.executeOperation(
+    { query: MIXED },
+    { contextValue: { requestId: 'test' } as GatewayContext },
+  );
+  expect(response.http.status ?? 200).toBe(200);
+  return (response.body as { kind: 'single'; singleResult: Record<string, unknown> }).singleResult;
+}
+
 describe('the Rust runtime engine', () => {
   it('answers a failure of the fallback planner as an error, never an HTTP 500', async () => {
     const planner = (engine as unknown as { fallback: { planner: FallbackPlanner } }).fallback
       .planner;
     await planner.close(); // as a planner that fails for any reason other than time
-    const response = await server.executeOperation(
-      { query: MIXED },
-      { contextValue: { requestId: 'test' } as GatewayContext },
-    );
-    expect(response.http.status ?? 200).toBe(200);
-    const body = response.body as { kind: 'single'; singleResult: Record<string, unknown> };
-    expect(body.singleResult).toMatchObject({
+    expect(await sendMixed()).toMatchObject({
       data: null,
       errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
     });
@@ -58,13 +62,7 @@ describe('the Rust runtime engine', () => {
     const fallback = (engine as unknown as { fallback: { executor: Promise<unknown> } }).fallback;
     fallback.executor = Promise.reject(new Error('could not load'));
     fallback.executor.catch(() => undefined);
-    const response = await server.executeOperation(
-      { query: MIXED },
-      { contextValue: { requestId: 'test' } as GatewayContext },
-    );
-    expect(response.http.status ?? 200).toBe(200);
-    const body = response.body as { kind: 'single'; singleResult: Record<string, unknown> };
-    expect(body.singleResult).toMatchObject({
+    expect(await sendMixed()).toMatchObject({
       data: null,
       errors: [{ extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
     });
