@@ -162,6 +162,28 @@ describe('inTransaction', () => {
     expect(await codes()).toContain('k:5');
   });
 
+  it('refuses a nested call given the outer manager, at once, and keeps nothing', async () => {
+    const em = orm.em.fork() as EntityManager;
+    const started = Date.now();
+    await expect(
+      inTransaction(em, async (_tem, trx) => {
+        await trx('transaction_probe').insert({ code: 'p', count: 1 });
+        // The manager the transaction was begun from, not the one handed to the work: on SQLite
+        // this waited for the only connection, on PostgreSQL it committed on its own.
+        await inTransaction(em, async (_inner, itrx) => {
+          await itrx('transaction_probe').insert({ code: 'q', count: 2 });
+        }).catch(() => undefined); // caught: the transaction still fails
+      }),
+    ).rejects.toThrow(/pass the manager handed to the work/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((await codes()).filter((c) => /^[pq]:/.test(c))).toEqual([]);
+    // The manager is free again once its transaction has ended.
+    await inTransaction(em, async (_tem, trx) => {
+      await trx('transaction_probe').insert({ code: 'r', count: 3 });
+    });
+    expect(await codes()).toContain('r:3');
+  }, 20_000);
+
   it('leaves the connection usable after a commit that fails (a deferred foreign key)', async () => {
     const knex = (orm.em as EntityManager).getKnex();
     await knex.schema.createTable('transaction_parent', (t) => t.string('id').primary());

@@ -4,6 +4,8 @@ import type { EntityManager } from './database.js';
 
 /** Transactions in which a nested call failed: they roll back, whatever the outer work did. */
 const failed = new WeakMap<Knex.Transaction, unknown>();
+/** The transaction each manager has open through `inTransaction`, while its work runs. */
+const opened = new WeakMap<EntityManager, Knex.Transaction>();
 
 /**
  * Runs `work` in one transaction, handing it a fork of `em` bound to the transaction (it keeps
@@ -16,7 +18,10 @@ const failed = new WeakMap<Knex.Transaction, unknown>();
  * every promise of every later read then pays for them (bench/notes.md). The writes of this
  * project are statements (knex, the bulk writers), so the unit of work is flushed only when it
  * has something to write, and the transaction is begun and committed on the connection. A call
- * made with the manager of an open transaction runs inside it (no savepoint).
+ * made with the manager of an open transaction runs inside it (no savepoint). A call made, while
+ * the work runs, with the manager the transaction was begun from (not the one handed to the
+ * work) is refused at once and fails that transaction: it would otherwise wait for SQLite's one
+ * connection forever, or commit apart from the outer work on PostgreSQL.
  */
 export async function inTransaction<T>(
   em: EntityManager,
@@ -36,8 +41,18 @@ export async function inTransaction<T>(
       throw err;
     }
   }
+  const outer = opened.get(em);
+  if (outer) {
+    const err = new Error(
+      'inTransaction was called, inside the work of a transaction, with the manager that ' +
+        'transaction was begun from; pass the manager handed to the work',
+    );
+    if (!failed.has(outer)) failed.set(outer, err);
+    throw err;
+  }
   const connection = em.getConnection('write');
   const trx = (await connection.begin()) as Knex.Transaction;
+  opened.set(em, trx);
   let tem: EntityManager | undefined;
   try {
     tem = em.fork({ clear: false }) as EntityManager;
@@ -55,6 +70,7 @@ export async function inTransaction<T>(
     }
     throw err;
   } finally {
+    opened.delete(em);
     tem?.resetTransactionContext();
   }
 }
