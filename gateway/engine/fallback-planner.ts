@@ -20,7 +20,12 @@ export interface Fallback {
   gateway: ApolloGateway;
   executor: Promise<Executor>;
   planner: FallbackPlanner;
+  /** Set when the executor failed to load: not rebuilt before then (Date.now() ms). */
+  retryAt?: number;
 }
+
+/** How long a fallback that failed to load answers errors before it is built again. */
+export const FALLBACK_RETRY_MS = 30_000;
 
 /** By default (PLAN_TIMEOUT_MS): planning is tens of milliseconds, a loaded machine's worst 142. */
 export const PLAN_TIMEOUT_MS = 2_000;

@@ -1,6 +1,7 @@
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SUPERGRAPH_FILE } from '../../scripts/api-schema.js';
 import type { GatewayContext } from '../context.js';
 import type { FallbackPlanner } from './fallback-planner.js';
@@ -67,5 +68,32 @@ describe('the Rust runtime engine', () => {
       errors: [{ extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
     });
     expect(fetched).toEqual([]);
+  });
+
+  it('does not build @apollo/gateway again for each request after it failed to load', async () => {
+    const load = vi
+      .spyOn(ApolloGateway.prototype, 'load')
+      .mockRejectedValue(new Error('could not load'));
+    try {
+      // As after a new supergraph: the next operation that needs the fallback builds it.
+      (engine as unknown as { fallback: undefined }).fallback = undefined;
+      for (let i = 0; i < 5; i++) {
+        expect(await sendMixed()).toMatchObject({
+          data: null,
+          errors: [{ extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
+      }
+      // Each build is some 300 ms of the event loop and a worker: once, until the retry time.
+      expect(load).toHaveBeenCalledTimes(1);
+      expect(fetched).toEqual([]);
+    } finally {
+      load.mockRestore();
+    }
+    // Once the retry time has passed it is built again, and answers.
+    const failed = (engine as unknown as { fallback: { retryAt?: number } }).fallback;
+    expect(failed.retryAt).toBeGreaterThan(Date.now());
+    failed.retryAt = Date.now() - 1;
+    const body = await sendMixed();
+    expect(body.data).toMatchObject({ __schema: { queryType: { name: 'Query' } } });
   });
 });

@@ -26,6 +26,7 @@ import { CanonicalForms } from './canonical-forms.js';
 import {
   type Executor,
   type Fallback,
+  FALLBACK_RETRY_MS,
   FallbackPlanner,
   PLAN_TIMEOUT_MS,
   PLANNING_TIMEOUT,
@@ -233,8 +234,10 @@ export class HiveRouterEngine implements GatewayInterface {
     const planner = new FallbackPlanner(this.sdl, this.opts.planTimeoutMs ?? PLAN_TIMEOUT_MS);
     const fallback: Fallback = { generation: this.generation, gateway, executor, planner };
     executor.catch((err: unknown) => {
+      // Kept, answering errors, until FALLBACK_RETRY_MS: each build costs some 300 ms of the
+      // event loop and a worker, so it is not repeated for every request that needs it.
       this.opts.logger.error({ err }, 'the fallback query planner could not load');
-      if (this.fallback === fallback) this.fallback = undefined;
+      fallback.retryAt = Date.now() + FALLBACK_RETRY_MS;
       void planner.close();
     });
     // The operations the old planner was given are still planned; new ones go to the new one.
@@ -277,6 +280,10 @@ export class HiveRouterEngine implements GatewayInterface {
   }
 
   private currentFallback(): Fallback {
-    return this.fallback?.generation === this.generation ? this.fallback : this.prepareFallback();
+    const fallback = this.fallback;
+    const current =
+      fallback?.generation === this.generation &&
+      (fallback.retryAt === undefined || Date.now() < fallback.retryAt);
+    return current ? fallback : this.prepareFallback();
   }
 }
