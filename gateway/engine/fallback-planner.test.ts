@@ -4,7 +4,12 @@ import { operationFromDocument, Supergraph } from '@apollo/federation-internals'
 import { parse } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSupergraph } from '../../scripts/api-schema.js';
-import { FallbackPlanner, PlanTimeoutError, WAIT_TIMEOUTS } from './fallback-planner.js';
+import {
+  FallbackPlanner,
+  MAX_WAITING,
+  PlanTimeoutError,
+  WAIT_TIMEOUTS,
+} from './fallback-planner.js';
 import { asEnforcedSupergraph } from './supergraph.js';
 
 // The planner @apollo/gateway runs (a dependency of it, not of ours), loaded as it loads it.
@@ -226,6 +231,23 @@ describe("@apollo/gateway's planner in a worker", () => {
     expect((await given).node).toBeDefined();
     expect((p as unknown as { worker?: Worker }).worker).toBeUndefined();
   });
+
+  it('answers at once when as many requests as it holds are waiting', async () => {
+    const p = planner();
+    await warmUp(p);
+    // The first holds the worker for seconds; they all fail when the planner closes below.
+    const held = [
+      p.plan(SLOW, undefined, 60_000),
+      ...Array.from({ length: MAX_WAITING - 1 }, () => p.plan(PROFILE, 'Profile', 60_000)),
+    ].map((plan) => plan.catch(() => 'failed'));
+    const started = Date.now();
+    await expect(p.plan(PROFILE, 'Profile', 60_000)).rejects.toThrow(
+      `${MAX_WAITING} operations are waiting`,
+    );
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await p.close();
+    expect(await Promise.all(held)).toContain('failed');
+  }, 30_000);
 
   it('refuses work once closed', async () => {
     const p = planner();

@@ -1,31 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { ApolloGateway, executeQueryPlan } from '@apollo/gateway';
-import type {
-  GatewayExecutionResult,
-  GatewayGraphQLRequestContext,
-} from '@apollo/server-gateway-interface';
-import type { GatewayContext } from '../context.js';
+import type { executeQueryPlan } from '@apollo/gateway';
 import { plannerModules, WORKER_SOURCE, type WorkerMessage } from './fallback-worker.js';
 
-type QueryPlan = Parameters<typeof executeQueryPlan>[0];
-
-export type Executor = (
-  request: GatewayGraphQLRequestContext<GatewayContext>,
-) => Promise<GatewayExecutionResult>;
-
-/** @apollo/gateway over one supergraph generation, with its planner's worker. */
-export interface Fallback {
-  generation: number;
-  gateway: ApolloGateway;
-  executor: Promise<Executor>;
-  planner: FallbackPlanner;
-  /** Set when the executor failed to load: not rebuilt before then (Date.now() ms). */
-  retryAt?: number;
-}
-
-/** How long a fallback that failed to load answers errors before it is built again. */
-export const FALLBACK_RETRY_MS = 30_000;
+export type QueryPlan = Parameters<typeof executeQueryPlan>[0];
 
 /** By default (PLAN_TIMEOUT_MS): planning is tens of milliseconds, a loaded machine's worst 142. */
 export const PLAN_TIMEOUT_MS = 2_000;
@@ -54,6 +31,13 @@ export class PlanTimeoutError extends Error {}
 
 /** How long a request may wait for its plan in all, queue included, in units of the timeout. */
 export const WAIT_TIMEOUTS = 5;
+
+/**
+ * How many requests may wait for a plan at once; one more is answered PlanTimeoutError at once.
+ * Plans take tens of milliseconds, so more than this would mostly time out in the queue anyway,
+ * and each waiting request holds its document (in the worker's queue too).
+ */
+export const MAX_WAITING = 100;
 
 /**
  * Runs `fn` once this turn of the event loop has read its I/O: a timer that fires late, after
@@ -108,6 +92,11 @@ export class FallbackPlanner {
     waitMs = WAIT_TIMEOUTS * this.timeoutMs,
   ): Promise<QueryPlan> {
     if (this.closed) return Promise.reject(new Error('The fallback planner is closed.'));
+    if (this.pending.size >= MAX_WAITING) {
+      return Promise.reject(
+        new PlanTimeoutError(`${MAX_WAITING} operations are waiting for a plan; try again.`),
+      );
+    }
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<QueryPlan>((resolve, reject) => {
@@ -262,32 +251,4 @@ export class FallbackPlanner {
     this.ready = false;
     await worker?.terminate();
   }
-}
-
-/** @apollo/gateway's plan cache, which its executor reads before planning (not public API). */
-interface PlanStore {
-  get(key: string): Promise<QueryPlan | undefined>;
-  set(key: string, plan: QueryPlan): Promise<void>;
-}
-
-/**
- * Plans `request` in the worker and stores the plan where @apollo/gateway's executor looks first
- * (its query plan store, under the key it derives: the query hash, with the operation name when
- * one is given), so that the executor runs the plan without planning on the event loop. Without
- * that store (another @apollo/gateway version) the executor plans as before: slower, as correct.
- */
-export async function planInWorker(
-  gateway: ApolloGateway,
-  planner: FallbackPlanner,
-  request: GatewayGraphQLRequestContext<GatewayContext>,
-): Promise<void> {
-  const store = (gateway as unknown as { queryPlanStore?: PlanStore }).queryPlanStore;
-  const { queryHash, source } = request;
-  if (!store || !queryHash || source === undefined) return;
-  const operationName = request.request.operationName ?? undefined;
-  const key = operationName
-    ? createHash('sha256').update(queryHash).update(operationName).digest('hex')
-    : queryHash;
-  if (await store.get(key)) return;
-  await store.set(key, await planner.plan(source, operationName));
 }

@@ -24,15 +24,12 @@ import { ErrorCode } from '../../contract/errors.js';
 import type { GatewayContext } from '../context.js';
 import { CanonicalForms } from './canonical-forms.js';
 import {
-  type Executor,
-  type Fallback,
-  FALLBACK_RETRY_MS,
   FallbackPlanner,
   PLAN_TIMEOUT_MS,
   PLANNING_TIMEOUT,
   PlanTimeoutError,
-  planInWorker,
 } from './fallback-planner.js';
+import { type Executor, type Fallback, FALLBACK_RETRY_MS, planInWorker } from './fallback.js';
 import type { EngineOptions } from './options.js';
 import { emptyRoot, introspectionOf } from './operation-shape.js';
 import { SubgraphFetcher, type FetchContext, type PlannedFetch } from './subgraph-fetch.js';

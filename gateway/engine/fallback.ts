@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import type { ApolloGateway } from '@apollo/gateway';
+import type {
+  GatewayExecutionResult,
+  GatewayGraphQLRequestContext,
+} from '@apollo/server-gateway-interface';
+import type { GatewayContext } from '../context.js';
+import type { FallbackPlanner, QueryPlan } from './fallback-planner.js';
+
+/*
+ * @apollo/gateway as the engine's fallback (hive-router.ts): what one supergraph generation of
+ * it holds, and how a plan made in the planner's worker is handed to its executor.
+ */
+
+export type Executor = (
+  request: GatewayGraphQLRequestContext<GatewayContext>,
+) => Promise<GatewayExecutionResult>;
+
+/** @apollo/gateway over one supergraph generation, with its planner's worker. */
+export interface Fallback {
+  generation: number;
+  gateway: ApolloGateway;
+  executor: Promise<Executor>;
+  planner: FallbackPlanner;
+  /** Set when the executor failed to load: not rebuilt before then (Date.now() ms). */
+  retryAt?: number;
+}
+
+/** How long a fallback that failed to load answers errors before it is built again. */
+export const FALLBACK_RETRY_MS = 30_000;
+
+/** @apollo/gateway's plan cache, which its executor reads before planning (not public API). */
+interface PlanStore {
+  get(key: string): Promise<QueryPlan | undefined>;
+  set(key: string, plan: QueryPlan): Promise<void>;
+}
+
+/**
+ * Plans `request` in the worker and stores the plan where @apollo/gateway's executor looks first
+ * (its query plan store, under the key it derives: the query hash, with the operation name when
+ * one is given), so that the executor runs the plan without planning on the event loop. Without
+ * that store (another @apollo/gateway version) the executor plans as before: slower, as correct.
+ */
+export async function planInWorker(
+  gateway: ApolloGateway,
+  planner: FallbackPlanner,
+  request: GatewayGraphQLRequestContext<GatewayContext>,
+): Promise<void> {
+  const store = (gateway as unknown as { queryPlanStore?: PlanStore }).queryPlanStore;
+  const { queryHash, source } = request;
+  if (!store || !queryHash || source === undefined) return;
+  const operationName = request.request.operationName ?? undefined;
+  const key = operationName
+    ? createHash('sha256').update(queryHash).update(operationName).digest('hex')
+    : queryHash;
+  if (await store.get(key)) return;
+  await store.set(key, await planner.plan(source, operationName));
+}
