@@ -112,6 +112,23 @@ describe('the hive-router engine answers as @apollo/gateway does', () => {
     }
   });
 
+  it('on an explicit null for a condition variable that has a default (it was a 500)', async () => {
+    for (const directive of ['skip', 'include']) {
+      const query = `query($s: Boolean = true) {
+        provinces { code name @${directive}(if: $s) } }`;
+      const { hive, apollo: theirs } = await both(query, { s: null });
+      // The caller's error, refused before either engine runs it (it was HTTP 500 from this
+      // engine, and INTERNAL_SERVER_ERROR per province from @apollo/gateway).
+      expect(hive.status).toBe(400);
+      expect(hive.errors).toEqual([{ code: 'BAD_USER_INPUT', path: undefined }]);
+      expect(hive).toEqual(theirs);
+      // Left out, the default applies.
+      const omitted = await both(query, {});
+      expect(omitted.hive.errors).toBeUndefined();
+      expect(omitted.hive).toEqual(omitted.apollo);
+    }
+  });
+
   it('when a subgraph is down: the same SUBGRAPH_UNAVAILABLE paths and the same data', async () => {
     const down = 'http://127.0.0.1:9/graphql'; // nothing listens on the discard port
     const [hiveDown, apolloDown] = await Promise.all([

@@ -103,6 +103,16 @@ describe.each(['memory', 'redis'] as const)('the response cache in %s', (mode) =
     });
   });
 
+  it('refuses variables nested thousands deep with 400, not a 500', async () => {
+    // Parsed fine, they overflowed the stack where the cache serialised them for its key.
+    const levels = 5_000;
+    const res = await gw.post(
+      `{"query":"{ notes { id } }","variables":{"x":${'['.repeat(levels)}${']'.repeat(levels)}}}`,
+    );
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
   it('never shares an answer between callers of different scopes', async () => {
     const t = tag();
     const q = `{ ${t}: notes { id text } }`;

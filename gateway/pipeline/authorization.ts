@@ -6,7 +6,7 @@ import type { OperationStage } from './types.js';
 import { need } from './types.js';
 
 /**
- * Operation stage 4: what this caller may run. Fields the caller may not read are removed (and
+ * Operation stage 5: what this caller may run. Fields the caller may not read are removed (and
  * answered null with FORBIDDEN at their paths after execution); introspection needs it to be on
  * or the introspect scope; writes need credentials. When nothing is left to run, the answer is
  * the denials alone.

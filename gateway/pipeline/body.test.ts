@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BodyTooLargeError } from '../http.js';
 import { RequestRejection } from '../operations/limits.js';
-import { body } from './body.js';
+import { body, MAX_JSON_DEPTH } from './body.js';
 import { pipelineDeps, request, requestState } from './fixtures.js';
 
 const deps = pipelineDeps({}, { MAX_BODY_BYTES: '64' });
@@ -33,6 +33,23 @@ describe('body stage', () => {
     expect(get.raw).toEqual({ query: '{ a }', operationName: 'A', variables: { x: 1 } });
     const broken = requestState(request({ method: 'GET', url: '/graphql?query=x&variables=%7B' }));
     await expect(body(broken, deps)).rejects.toBeInstanceOf(RequestRejection);
+  });
+
+  it('refuses JSON nested deeper than MAX_JSON_DEPTH, in a body or a GET parameter', async () => {
+    const wide = pipelineDeps({}, { MAX_BODY_BYTES: '2000000' });
+    const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+    // The body object and `variables` are two levels; `x` holds the rest.
+    const post = (levels: number) =>
+      requestState(request({ body: `{"query":"{ a }","variables":{"x":${nested(levels)}}}` }));
+    await body(post(MAX_JSON_DEPTH - 2), wide);
+    const deep = { status: 400, code: 'BAD_REQUEST', message: expect.stringMatching(/deeper/) };
+    await expect(body(post(MAX_JSON_DEPTH - 1), wide)).rejects.toMatchObject(deep);
+    // Far deeper (it overflowed the stack where the response cache serialised variables: 500).
+    await expect(body(post(400_000), wide)).rejects.toMatchObject(deep);
+    const url = `/graphql?query=x&variables=${encodeURIComponent(`{"x":${nested(100)}}`)}`;
+    await expect(body(requestState(request({ method: 'GET', url })), wide)).rejects.toMatchObject(
+      deep,
+    );
   });
 
   it('takes an internal request’s body as given, reading nothing', async () => {

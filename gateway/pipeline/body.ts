@@ -2,6 +2,30 @@ import { readBody } from '../http.js';
 import { RequestRejection } from '../operations/limits.js';
 import type { RequestStage } from './types.js';
 
+/**
+ * How deep a request's JSON may nest arrays and objects, variables included. No input type of
+ * the API nests near this; far deeper values overflowed the stack where they were serialised.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Refuses `value` if it nests deeper than MAX_JSON_DEPTH (without recursion of its own). */
+function boundDepth(value: unknown): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [v, depth] = top;
+    if (depth > MAX_JSON_DEPTH) {
+      throw new RequestRejection(
+        400,
+        'BAD_REQUEST',
+        `The request nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels.`,
+      );
+    }
+    for (const child of Array.isArray(v) ? v : Object.values(v as object)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+}
+
 function parseJsonParam(value: string | null, name: string): unknown {
   if (value === null || value === '') return undefined;
   try {
@@ -14,6 +38,7 @@ function parseJsonParam(value: string | null, name: string): unknown {
 /**
  * Stage 4: the request's operation(s). A POST body is read up to MAX_BODY_BYTES (over it,
  * `readBody` throws `BodyTooLargeError`: 413) and parsed as JSON; a GET's are its parameters.
+ * Either is refused (400) if it nests deeper than MAX_JSON_DEPTH.
  */
 export const body: RequestStage = async (state, deps) => {
   if (state.internal) state.raw = state.internal.body;
@@ -33,5 +58,6 @@ export const body: RequestStage = async (state, deps) => {
       extensions: parseJsonParam(params.get('extensions'), 'extensions'),
     };
   }
+  if (!state.internal && state.raw !== null && typeof state.raw === 'object') boundDepth(state.raw);
   return undefined;
 };

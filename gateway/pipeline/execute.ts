@@ -40,7 +40,7 @@ function httpRequest(op: OperationState, text: string) {
 }
 
 /**
- * Operation stage 6, the last: Apollo Server runs the operation through the engine. Denied
+ * Operation stage 7, the last: Apollo Server runs the operation through the engine. Denied
  * fields are put back as null with FORBIDDEN; a mutation refused for its Idempotency-Key gets
  * that status; a mutation invalidates the cached answers of the subgraphs it wrote, a clean
  * query answer is stored. Authenticated callers' answers are marked private.

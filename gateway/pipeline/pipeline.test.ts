@@ -29,6 +29,7 @@ describe('the pipeline', () => {
     expect(OPERATION_STAGES.map((s) => s.name)).toEqual([
       'operation',
       'document',
+      'conditions',
       'cost',
       'authorization',
       'responseCache',

@@ -6,6 +6,7 @@ import { errorBody } from '../http.js';
 import { RequestRejection } from '../operations/limits.js';
 import { authorization } from './authorization.js';
 import { body } from './body.js';
+import { conditions } from './conditions.js';
 import { cost } from './cost.js';
 import { credentials } from './credentials.js';
 import { document } from './document.js';
@@ -31,6 +32,7 @@ export const REQUEST_STAGES: readonly RequestStage[] = [transport, credentials, 
 export const OPERATION_STAGES: readonly OperationStage[] = [
   operation,
   document,
+  conditions,
   cost,
   authorization,
   responseCache,

@@ -3,7 +3,7 @@ import type { OperationStage } from './types.js';
 import { need } from './types.js';
 
 /**
- * Operation stage 5: a whole answer from the response cache (response-cache.ts), for queries
+ * Operation stage 6: a whole answer from the response cache (response-cache.ts), for queries
  * with nothing denied and no introspection, as the subgraphs' cache hints allow. A hit ends the
  * request; a miss leaves what `execute` needs to store the answer.
  */
