@@ -1,10 +1,14 @@
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
-import { buildSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cultureSubgraph } from '../subgraphs/culture/index.js';
-import { cachePolicyPlugins, hasCacheControlHints } from '../subgraphs/shared/cache-policy.js';
+import {
+  answerNotCacheable,
+  cachePolicyPlugins,
+  hasCacheControlHints,
+} from '../subgraphs/shared/cache-policy.js';
 import { printFederatedSdl } from '../subgraphs/shared/schema.js';
 import type { EntityManager } from '../subgraphs/shared/database.js';
 import { SUBGRAPHS } from '../scripts/subgraphs.js';
@@ -63,7 +67,7 @@ async function header(
 
 describe('Cache-Control from the operation equals Apollo’s per-field answer', () => {
   const schema = buildSchema(`
-    type Query { a(fail: Boolean): A, n: Int, list: [A!]! }
+    type Query { a(fail: Boolean): A, n: Int, list: [A!]!, feed: Int }
     type A { x: Int, b: A }
     type Mutation { m: A }
   `);
@@ -75,6 +79,11 @@ describe('Cache-Control from the operation equals Apollo’s per-field answer', 
     n: () => 7,
     list: () => [{ x: 1 }, { x: 2 }],
     m: () => ({ x: 3 }),
+    // As the change feed: a value no write through this server would tell a cache to drop.
+    feed: (_args: unknown, context: object, info: GraphQLResolveInfo) => {
+      answerNotCacheable(context, info);
+      return 1;
+    },
   };
   const cases: [string, Record<string, unknown>?][] = [
     ['{ a { x } }'],
@@ -100,6 +109,8 @@ describe('Cache-Control from the operation equals Apollo’s per-field answer', 
     ['mutation { __typename }'],
     ['query Q { n } query R { a { x } }'],
     ['{ constructor: a @skip(if: true) { x } toString: n @include(if: false) __typename }'],
+    ['{ feed }'],
+    ['{ n feed a { x } }'],
   ];
   for (const maxAge of [60, 0]) {
     const { reference, ours } = servers(schema, maxAge, root);
@@ -121,6 +132,7 @@ describe('Cache-Control from the operation equals Apollo’s per-field answer', 
     await reference.start();
     expect(await header(reference, '{ n }')).toBe('max-age=60, public');
     expect(await header(reference, '{ __typename }')).toBe('no-store');
+    expect(await header(reference, '{ n feed }')).toBe('no-store');
     await reference.stop();
   });
 });

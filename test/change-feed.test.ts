@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FEED, type Change, type Page } from './support/change-feed.js';
+import { FEED, readFeed, type Change, type Page } from './support/change-feed.js';
 import { BOOKINGS, REGISTER, USAGE } from './support/writes.js';
 import { bootStack, type Stack } from './support/stack.js';
 
@@ -48,18 +48,7 @@ async function feed(since: string | null, first?: number): Promise<Page> {
   return res.body.data!.villageChanges;
 }
 
-/** Every change after `since`, a page of `first` at a time, and the cursor at the end. */
-async function readAll(since: string, first: number): Promise<{ changes: Change[]; end: string }> {
-  const changes: Change[] = [];
-  let cursor = since;
-  for (let pages = 0; pages < 100; pages++) {
-    const page = await feed(cursor, first);
-    changes.push(...page.nodes);
-    cursor = page.pageInfo.endCursor;
-    if (!page.pageInfo.hasNextPage) return { changes, end: cursor };
-  }
-  throw new Error('the feed did not end');
-}
+const readAll = (since: string, first: number) => readFeed(feed, since, first);
 
 describe('villageChanges', () => {
   it('lists exactly the villages written since a position, with their domains', async () => {
@@ -259,13 +248,35 @@ describe('villageChanges', () => {
   });
 
   it('refuses a cursor it did not hand out and an out-of-range page size', async () => {
-    for (const since of ['nope', 'v1.' + Buffer.from('1.2').toString('base64url'), 'v1.%%%']) {
+    const end = (await feed(null)).pageInfo.endCursor;
+    const [culture, ...rest] = Buffer.from(end.slice(3), 'base64url').toString().split('.');
+    // Ahead of where culture's outbox ends: read, it would skip culture's next 50 changes.
+    const ahead =
+      'v1.' + Buffer.from([Number(culture) + 50, ...rest].join('.')).toString('base64url');
+    for (const since of [
+      'nope',
+      'v1.' + Buffer.from('1.2').toString('base64url'),
+      'v1.%%%',
+      ahead,
+      `${end}==`,
+    ]) {
       const res = await stack.query(FEED, { since });
       expect(res.status).toBeLessThan(500);
       expect(res.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     }
     const big = await stack.query(FEED, { since: null, first: 5000 });
     expect(big.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('is never cacheable: a poll must see the writes of every domain at once', async () => {
+    const res = await fetch(`http://127.0.0.1:${stack.gateway.port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: FEED, variables: { since: null } }),
+    });
+    expect(res.status).toBe(200);
+    // It was max-age=3600: answers kept by caches (the gateway's too) hid new changes.
+    expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
   it('is not reachable for the outboxes themselves through the gateway', async () => {

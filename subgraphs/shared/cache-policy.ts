@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import {
+  type GraphQLResolveInfo,
   isInterfaceType,
   isObjectType,
   Kind,
@@ -10,6 +11,22 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
+
+/** Requests (their context) whose answer a resolver made not cacheable. */
+const notCacheable = new WeakSet<object>();
+
+/**
+ * Makes the answer to this request `no-store`, whatever else it holds: for a field whose value
+ * changes without a write through this subgraph's own mutations (the change feed, read from the
+ * other domains' outboxes), which no cache could know to drop. Under Apollo's per-field plugin
+ * it is the hint `maxAge: 0`.
+ */
+export function answerNotCacheable(context: object, info: GraphQLResolveInfo): void {
+  notCacheable.add(context);
+  (
+    info as { cacheControl?: { setCacheHint(hint: { maxAge: number }): void } }
+  ).cacheControl?.setCacheHint({ maxAge: 0 });
+}
 
 /**
  * The plugins that set a subgraph answer's `Cache-Control` (mutations are never cacheable): for a
@@ -63,7 +80,7 @@ export function hasCacheControlHints(schema: GraphQLSchema): boolean {
  * its answer depends only on the operation: a query that ran at least one root field of the
  * schema, answered without errors, is cacheable for `defaultMaxAge` seconds (public); anything
  * else — a mutation, an answer with errors, only `__typename` or introspection at the root, a
- * rejected request — is `no-store`. This plugin gives that answer without the per-field hook,
+ * rejected request, an answer a resolver made not cacheable (answerNotCacheable) — is `no-store`. This plugin gives that answer without the per-field hook,
  * which cost 9–15 % of a subgraph's time per `_entities` fetch (bench/notes.md);
  * test/cache-policy.test.ts compares it with Apollo's plugin, header for header.
  */
@@ -71,11 +88,12 @@ export function operationCachePolicy(defaultMaxAge: number): ApolloServerPlugin<
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ response, operation, document }) {
+        async willSendResponse({ response, operation, document, contextValue }) {
           if (response.http.headers.has('cache-control')) return;
           const body = response.body;
           const cacheable =
             defaultMaxAge > 0 &&
+            !notCacheable.has(contextValue) &&
             operation?.operation === 'query' &&
             body.kind === 'single' &&
             !body.singleResult.errors &&

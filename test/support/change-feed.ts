@@ -13,3 +13,20 @@ export interface Page {
   nodes: Change[];
   pageInfo: { endCursor: string; hasNextPage: boolean };
 }
+
+/** Every change after `since`, a page of `first` at a time, and the cursor at the end. */
+export async function readFeed(
+  feed: (since: string, first: number) => Promise<Page>,
+  since: string,
+  first: number,
+): Promise<{ changes: Change[]; end: string }> {
+  const changes: Change[] = [];
+  let cursor = since;
+  for (let pages = 0; pages < 100; pages++) {
+    const page = await feed(cursor, first);
+    changes.push(...page.nodes);
+    cursor = page.pageInfo.endCursor;
+    if (!page.pageInfo.hasNextPage) return { changes, end: cursor };
+  }
+  throw new Error('the feed did not end');
+}

@@ -1,8 +1,9 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import {
   Arg,
   Ctx,
   Directive,
+  Info,
   Field,
   FieldResolver,
   ID,
@@ -15,11 +16,13 @@ import {
 } from 'type-graphql';
 import { IDENTITY_HEADER, signIdentity } from '../../../contract/identity.js';
 import { SERVICE_IDENTITY_KIND } from '../../shared/changes.js';
+import { answerNotCacheable } from '../../shared/cache-policy.js';
 import { badUserInput } from '../../shared/errors.js';
 import type { PlacesContext } from '../context.js';
 import { Village } from '../village/village.entity.js';
 import {
   FEED_DOMAINS,
+  checkWithinEnds,
   decodePositions,
   encodePositions,
   mergePage,
@@ -149,7 +152,10 @@ export class VillageChangeResolver {
     @Arg('first', () => Int, { nullable: true, description: 'Changes per page, 1 to 1000.' })
     first: number | null,
     @Ctx() ctx: PlacesContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<VillageChangeConnection> {
+    // Read from the domains' outboxes: their writes cannot tell a cache here to drop it.
+    answerNotCacheable(ctx, info);
     const size = first ?? DEFAULT_FIRST;
     if (!Number.isInteger(size) || size < 1 || size > MAX_FIRST) {
       throw badUserInput(`\`first\` must be between 1 and ${MAX_FIRST}.`, 'first');
@@ -168,6 +174,7 @@ export class VillageChangeResolver {
       const end = Object.fromEntries(FEED_DOMAINS.map((d) => [d, outboxes[d].end])) as Positions;
       return { nodes: [], pageInfo: { endCursor: encodePositions(end), hasNextPage: false } };
     }
+    checkWithinEnds(from, outboxes);
     const page = mergePage(from, outboxes, size, size);
     return {
       nodes: page.changes.map((c) =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkWithinEnds,
   decodePositions,
   encodePositions,
   mergePage,
@@ -32,9 +33,25 @@ describe('change feed cursor', () => {
       'v1.' + Buffer.from('1.-2.3').toString('base64url'),
       'v1.' + Buffer.from('1.2.99999999999').toString('base64url'),
       'v1.' + 'A'.repeat(500),
+      // Other spellings of a cursor it hands out: padding, stray characters, leading zeros.
+      'v1.' + Buffer.from('0.0.0').toString('base64url') + '====',
+      'v1.' + Buffer.from('0.0.0').toString('base64url') + '!!',
+      'v1.' + Buffer.from('01.0.0').toString('base64url'),
     ]) {
       expect(() => decodePositions(bad), bad).toThrow(/not a cursor/);
     }
+  });
+
+  it('refuses positions past where an outbox ends: they would skip its changes', () => {
+    const outboxes = (culture: number) => ({
+      culture: { rows: [], end: culture },
+      healthcare: { rows: [], end: 5 },
+      commerce: { rows: [], end: 0 },
+    });
+    const from = { culture: 17, healthcare: 5, commerce: 0 };
+    expect(() => checkWithinEnds(from, outboxes(17))).not.toThrow();
+    expect(() => checkWithinEnds(from, outboxes(16))).toThrow(/not a cursor/);
+    expect(() => checkWithinEnds({ ...from, commerce: 1 }, outboxes(17))).toThrow(/not a cursor/);
   });
 });
 

@@ -42,9 +42,16 @@ export function encodePositions(p: Positions): string {
   return PREFIX + Buffer.from(FEED_DOMAINS.map((d) => p[d]).join('.')).toString('base64url');
 }
 
-/** The positions of a cursor; BAD_USER_INPUT for anything this feed did not hand out. */
+const notACursor = (argName: string) =>
+  badUserInput(`\`${argName}\` is not a cursor of this feed.`, argName);
+
+/**
+ * The positions of a cursor; BAD_USER_INPUT for anything this feed did not hand out: only the
+ * exact text `encodePositions` writes is read (no padding, no stray characters, no leading
+ * zeros). Positions past the outboxes' ends are refused once those are read (checkWithinEnds).
+ */
 export function decodePositions(cursor: string, argName = 'since'): Positions {
-  const bad = () => badUserInput(`\`${argName}\` is not a cursor of this feed.`, argName);
+  const bad = () => notACursor(argName);
   if (cursor.length > 200 || !cursor.startsWith(PREFIX)) throw bad();
   const parts = Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString('utf8').split('.');
   if (
@@ -53,7 +60,25 @@ export function decodePositions(cursor: string, argName = 'since'): Positions {
   ) {
     throw bad();
   }
-  return Object.fromEntries(FEED_DOMAINS.map((d, i) => [d, Number(parts[i])])) as Positions;
+  const positions = Object.fromEntries(
+    FEED_DOMAINS.map((d, i) => [d, Number(parts[i])]),
+  ) as Positions;
+  if (encodePositions(positions) !== cursor) throw bad();
+  return positions;
+}
+
+/**
+ * Refuses a cursor ahead of where an outbox ends: the feed never handed it out (ends only grow),
+ * and read as given it would skip every change until the outbox caught up with it. A domain
+ * database restored or reloaded to fewer changes makes earlier cursors so too: the reader starts
+ * again (docs/partners.md).
+ */
+export function checkWithinEnds(
+  from: Positions,
+  outboxes: Record<FeedDomain, Outbox>,
+  argName = 'since',
+): void {
+  if (FEED_DOMAINS.some((d) => from[d] > outboxes[d].end)) throw notACursor(argName);
 }
 
 /**
