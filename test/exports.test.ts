@@ -4,8 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../gateway/operations/documents.js';
-import { FileKeyStore } from '../gateway/auth/keys.js';
 import {
   exportAll,
   fetchesSoFar,
@@ -14,6 +12,7 @@ import {
   parseLines,
   post,
   readThenCut,
+  trustedDocumentsGateway,
   type Line,
 } from './support/exports.js';
 import { bootStack, type Stack } from './support/stack.js';
@@ -120,6 +119,13 @@ describe('POST /exports/villages', () => {
       after: full[57].code,
     });
     expect(rest.lines.map((l) => l.code ?? l.done)).toEqual([full[120].code, full[200].code, true]);
+    // Cut after the last line, before the done line (it was 400 GRAPHQL_PARSE_FAILED).
+    const done = await exportAll(base, {
+      selection: '{ code }',
+      codes: pick,
+      after: full[200].code,
+    });
+    expect([done.res.status, done.lines]).toEqual([200, [{ done: true, count: 0 }]]);
   });
 
   it('refuses a bad request before streaming, with a stable code', async () => {
@@ -265,17 +271,10 @@ describe('exports see what their caller may see', () => {
   });
 
   it('runs a trusted document by name, also for a key restricted to trusted documents', async () => {
-    const body = 'query VillageCard($code: ID!) { village(code: $code) { code name kind } }';
-    const manifest = join(dir, 'manifest.json');
-    writeFileSync(manifest, JSON.stringify({ [sha256(body)]: body }));
-    const keysPath = join(dir, 'keys.json');
-    const { key } = await new FileKeyStore(keysPath, 0).create({
-      name: 'partner',
-      owner: 'p',
-      scopes: [],
-      trustedDocumentsOnly: true,
-    });
-    const gw = await stack.extraGateway({ TRUSTED_DOCUMENTS_PATH: manifest, KEYS_PATH: keysPath });
+    const { gw, key } = await trustedDocumentsGateway(
+      stack,
+      'query VillageCard($code: ID!) { village(code: $code) { code name kind } }',
+    );
     const partner = { 'x-api-key': key };
     try {
       const { res, lines } = await exportAll(

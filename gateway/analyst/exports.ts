@@ -78,7 +78,6 @@ export function createVillageExports(opts: {
   const named = documentsByName(opts.trusted);
   const running = new Map<string, number>();
   let total = 0;
-
   /** One page: its lines and where the next starts, or a PageFailure. */
   async function runPage(
     req: IncomingMessage,
@@ -88,6 +87,7 @@ export function createVillageExports(opts: {
     after: string | undefined,
   ): Promise<{ lines: VillageLine[]; next: string | undefined }> {
     const batch = ex.codes?.filter((c) => after === undefined || c > after).slice(0, size);
+    if (batch?.length === 0) return { lines: [], next: undefined }; // resumed after the last code
     const body = batch
       ? {
           query: codesBatchDocument(ex.sel, batch.length),

@@ -1,5 +1,10 @@
 /** What the export tests share: posting an export, reading its NDJSON lines, the paged API. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'vitest';
+import { FileKeyStore } from '../../gateway/auth/keys.js';
+import { sha256 } from '../../gateway/operations/documents.js';
 import type { ExtraGateway, Stack } from './stack.js';
 
 /** One NDJSON line of an export: a village, the done line, or the terminal error line. */
@@ -97,4 +102,23 @@ export async function fetchesSoFar(origin: string): Promise<number> {
   for (const m of text.matchAll(/^gateway_subgraph_fetches_total\{[^}]*\} (\d+)/gm))
     sum += Number(m[1]);
   return sum;
+}
+
+/**
+ * A gateway of `stack` whose trusted documents are `document` alone, and a key restricted to
+ * trusted documents.
+ */
+export async function trustedDocumentsGateway(stack: Stack, document: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'rdsg-exports-trusted-'));
+  const manifest = join(dir, 'manifest.json');
+  writeFileSync(manifest, JSON.stringify({ [sha256(document)]: document }));
+  const keysPath = join(dir, 'keys.json');
+  const { key } = await new FileKeyStore(keysPath, 0).create({
+    name: 'partner',
+    owner: 'p',
+    scopes: [],
+    trustedDocumentsOnly: true,
+  });
+  const gw = await stack.extraGateway({ TRUSTED_DOCUMENTS_PATH: manifest, KEYS_PATH: keysPath });
+  return { gw, key };
 }
