@@ -20,6 +20,7 @@ import type { ServedSchema } from './pipeline/types.js';
 import { BodyTooLargeError } from './http.js';
 import { FileKeyStore, RedisKeyStore, type KeyStore } from './auth/keys.js';
 import { createLimits } from './operations/limits.js';
+import { createKeyClaims } from './operations/key-claims.js';
 import { createOperationCache } from './operations/operation-cache.js';
 import { createQuotas } from './auth/quota.js';
 import { createResponseCache } from './operations/response-cache.js';
@@ -165,6 +166,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     }),
     observeCachedAnswer: metrics.observeCachedAnswer,
     sensitiveTypes: new Set(config.audit.sensitiveTypes),
+    claimKey: createKeyClaims(redis, logger),
   });
 
   async function subgraphsReady(): Promise<string[]> {

@@ -66,6 +66,17 @@ async function recordingHop(target: string): Promise<Hop> {
 const REGISTER = `mutation Register($i: RegisterOnlineStoreInput!) {
   registerOnlineStore(input: $i) { name village { name } }
 }`;
+const EVENT = `mutation Event($i: RecordAuditoriumEventInput!) {
+  recordAuditoriumEvent(input: $i) { id } }`;
+const event = (title: string) => ({
+  i: {
+    auditoriumId: 'aud-330203009205',
+    date: '2021-03-08',
+    title,
+    type: 'LECTURE',
+    attendance: 5,
+  },
+});
 const store = (name: string) => ({
   i: {
     name,
@@ -192,5 +203,42 @@ describe('Idempotency-Key forwarding', () => {
     const writes = hops.commerce.seen.filter((s) => s.mutation);
     expect(writes).toHaveLength(3);
     for (const w of writes) expect(w.headers['idempotency-key']).toBe('concurrent');
+  });
+
+  it('refuses a key used before for a write in another subgraph, sending nothing', async () => {
+    reset();
+    const once = event('跨子图的键');
+    const headers = { ...stack.steward, 'Idempotency-Key': `cross-${Date.now()}` };
+    const first = await stack.query<{ recordAuditoriumEvent: { id: string } }>(
+      EVENT,
+      once,
+      headers,
+    );
+    expect(first.body.errors).toBeUndefined();
+    // The same key for a store (commerce): it was written as well, under the one key.
+    const other = await stack.query(REGISTER, store('同键网店'), headers);
+    expect(other.status).toBe(422);
+    expect(other.body.errors?.[0].extensions).toEqual({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      field: 'Idempotency-Key',
+    });
+    expect(hops.commerce.seen.filter((s) => s.mutation)).toHaveLength(0);
+    // A retry of the first write still answers its result.
+    const retry = await stack.query<{ recordAuditoriumEvent: { id: string } }>(
+      EVENT,
+      once,
+      headers,
+    );
+    expect(retry.body.data).toEqual(first.body.data);
+  });
+
+  it('frees a key whose first request wrote nothing (refused input) for another write', async () => {
+    reset();
+    const headers = { ...stack.steward, 'Idempotency-Key': `freed-${Date.now()}` };
+    const bad = { i: { ...store('x').i, villageCode: '339999999999' } };
+    expect(codeOf((await stack.query(REGISTER, bad, headers)).body)).toBe('BAD_USER_INPUT');
+    // Another mutation field under the key the refused request held: it is free again.
+    const written = await stack.query(EVENT, event('改正后的写入'), headers);
+    expect(written.body.errors).toBeUndefined();
   });
 });

@@ -79,6 +79,33 @@ describe('execute stage', () => {
     expect(contexts.length).toBe(before);
   });
 
+  it('claims the Idempotency-Key: one used for another write is refused 422, not run', async () => {
+    const write =
+      'mutation W { updateFacilityOpeningHours(input: { facilityId: "1", openingHours: [], source: "x" }) { id } }';
+    const identity = { ...partner, scopes: ['healthcare:write'] };
+    const claimed: unknown[][] = [];
+    const claiming = (kind: 'same' | 'other'): PipelineDeps => ({
+      ...deps,
+      claimKey: async (...args) => {
+        claimed.push(args);
+        return { kind };
+      },
+    });
+    const req = request({ headers: { 'idempotency-key': 'k-9' } });
+    const before = contexts.length;
+    const refused = await execute(await prepared(write, { identity, req }), claiming('other'));
+    expect(refused).toMatchObject({ status: 422 });
+    expect(JSON.parse(refused!.body).errors[0].extensions).toEqual({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      field: 'Idempotency-Key',
+    });
+    expect(contexts.length).toBe(before);
+    expect(claimed).toEqual([[identity.id, 'k-9', ['updateFacilityOpeningHours']]]);
+    const retry = await execute(await prepared(write, { identity, req }), claiming('same'));
+    expect(retry).toMatchObject({ status: 200 });
+    expect(contexts.length).toBe(before + 1);
+  });
+
   it('needs the authorization stage first', async () => {
     await expect(execute(operationState({}), deps)).rejects.toThrow(/prepared/);
   });

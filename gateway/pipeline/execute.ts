@@ -1,7 +1,9 @@
 import { HeaderMap } from '@apollo/server';
 import { applyDenials } from '../auth/authz.js';
+import { errorBody } from '../http.js';
 import { idempotencyKeyOf, keyRefusalStatus } from '../operations/idempotency.js';
-import { forCaller, type Reply } from './reply.js';
+import { mutationFieldsOf, wroteNothing, type ClaimOutcome } from '../operations/key-claims.js';
+import { forCaller, json, type Reply } from './reply.js';
 import type { OperationStage, OperationState, RequestContext } from './types.js';
 import { need } from './types.js';
 
@@ -40,19 +42,38 @@ function httpRequest(op: OperationState, text: string) {
 }
 
 /**
- * Operation stage 7, the last: Apollo Server runs the operation through the engine. Denied
- * fields are put back as null with FORBIDDEN; a mutation refused for its Idempotency-Key gets
- * that status; a mutation invalidates the cached answers of the subgraphs it wrote, a clean
+ * Operation stage 7, the last: Apollo Server runs the operation through the engine. A mutation's
+ * Idempotency-Key is claimed first (key-claims.ts): one used before for other mutation fields is
+ * refused, 422. Denied fields are put back as null with FORBIDDEN; a mutation refused for its
+ * Idempotency-Key by a subgraph gets that status; a mutation invalidates the cached answers of the subgraphs it wrote, a clean
  * query answer is stored. Authenticated callers' answers are marked private.
  */
 export const execute: OperationStage = async (op, deps) => {
   const { auth, text } = need(op.prepared, 'prepared');
+  // Validated, then passed on to the subgraphs' mutation fetches (idempotency.ts).
+  const idempotencyKey =
+    auth.operation === 'mutation' ? idempotencyKeyOf(op.req.headers) : undefined;
+  let claim: ClaimOutcome | undefined;
+  if (idempotencyKey && deps.claimKey) {
+    const fields = mutationFieldsOf(need(op.doc, 'doc'), op.operationName);
+    claim = await deps.claimKey(op.identity.id, idempotencyKey, fields);
+    if (claim.kind === 'other') {
+      op.audit.errorCodes = ['IDEMPOTENCY_KEY_REUSED'];
+      return json(
+        422,
+        errorBody(
+          'This Idempotency-Key was already used for a different request; use a new key.',
+          'IDEMPOTENCY_KEY_REUSED',
+          { field: 'Idempotency-Key' },
+        ),
+      );
+    }
+  }
   const context: RequestContext = {
     requestId: op.requestId,
     identity: op.identity,
     subgraphs: new Set(),
-    // Validated, then passed on to the subgraphs' mutation fetches (idempotency.ts).
-    idempotencyKey: auth.operation === 'mutation' ? idempotencyKeyOf(op.req.headers) : undefined,
+    idempotencyKey,
   };
   const result = await deps.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: httpRequest(op, text),
@@ -70,6 +91,7 @@ export const execute: OperationStage = async (op, deps) => {
     ...(auth.denied.length ? ['FORBIDDEN'] : []),
     ...(context.errorCodes ?? []),
   ];
+  if (claim?.kind === 'claimed' && wroteNothing(bodyText)) await claim.release();
   const status = keyRefusalStatus(auth.operation, bodyText) ?? result.status ?? 200;
   const cacheControl = result.headers.get('cache-control');
   if (auth.operation === 'mutation') await deps.responseCache?.invalidate(context.subgraphs!);

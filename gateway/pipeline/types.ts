@@ -8,6 +8,7 @@ import type { GatewayContext, Identity } from '../context.js';
 import type { CostModel } from '../operations/cost.js';
 import type { createDocumentResolver } from '../operations/documents.js';
 import type { createLimits } from '../operations/limits.js';
+import type { KeyClaims } from '../operations/key-claims.js';
 import type { createOperationCache, PreparedOperation } from '../operations/operation-cache.js';
 import type { createQuotas } from '../auth/quota.js';
 import type { ResponseCache, ResponseCacheQuery } from '../operations/response-cache.js';
@@ -49,6 +50,8 @@ export interface PipelineDeps {
     authenticated: boolean,
   ) => void;
   sensitiveTypes: ReadonlySet<string>;
+  /** Claims a mutation's Idempotency-Key for its mutation fields (key-claims.ts); unset: none. */
+  claimKey?: KeyClaims;
 }
 
 /**
