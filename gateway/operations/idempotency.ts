@@ -50,6 +50,15 @@ const KEY_REFUSAL_STATUS: Record<string, number> = {
  */
 export function keyRefusalStatus(operation: string, body: string): number | undefined {
   if (operation !== 'mutation' || !body.includes('IDEMPOTENCY_KEY_')) return undefined;
+  const answer = readMutationAnswer(body);
+  if (!answer) return undefined;
+  const status = KEY_REFUSAL_STATUS[answer.codes[0]];
+  if (status === undefined || answer.codes.some((c) => c !== answer.codes[0])) return undefined;
+  return answer.wrote ? undefined : status;
+}
+
+/** A mutation answer's error codes, and whether any field has data; undefined if not JSON. */
+export function readMutationAnswer(body: string): { codes: string[]; wrote: boolean } | undefined {
   let answer: {
     data?: Record<string, unknown> | null;
     errors?: { extensions?: { code?: unknown } }[];
@@ -59,9 +68,8 @@ export function keyRefusalStatus(operation: string, body: string): number | unde
   } catch {
     return undefined;
   }
-  const codes = (answer.errors ?? []).map((e) => String(e.extensions?.code));
-  const status = KEY_REFUSAL_STATUS[codes[0]];
-  if (status === undefined || codes.some((c) => c !== codes[0])) return undefined;
-  if (answer.data && Object.values(answer.data).some((v) => v !== null)) return undefined;
-  return status;
+  return {
+    codes: (answer.errors ?? []).map((e) => String(e.extensions?.code)),
+    wrote: !!answer.data && Object.values(answer.data).some((v) => v !== null),
+  };
 }

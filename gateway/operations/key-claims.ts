@@ -8,6 +8,7 @@ import {
 } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { readMutationAnswer } from './idempotency.js';
 
 /**
  * Which write an `Idempotency-Key` names, across subgraphs (idempotency.ts). Each subgraph stores
@@ -161,16 +162,7 @@ const NOTHING_WRITTEN = new Set([
 
 /** Whether a mutation's answer says that nothing was written: its claim is given back. */
 export function wroteNothing(body: string): boolean {
-  let answer: {
-    data?: Record<string, unknown> | null;
-    errors?: { extensions?: { code?: unknown } }[];
-  };
-  try {
-    answer = JSON.parse(body) as typeof answer;
-  } catch {
-    return false;
-  }
-  if (answer.data && Object.values(answer.data).some((v) => v !== null)) return false;
-  const errors = answer.errors ?? [];
-  return errors.length > 0 && errors.every((e) => NOTHING_WRITTEN.has(String(e.extensions?.code)));
+  const answer = readMutationAnswer(body);
+  if (!answer || answer.wrote || answer.codes.length === 0) return false;
+  return answer.codes.every((c) => NOTHING_WRITTEN.has(c));
 }
