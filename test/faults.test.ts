@@ -56,6 +56,15 @@ const OPERATIONS: { name: string; query: string; variables: Record<string, unkno
     }`,
     variables: {},
   },
+  {
+    // Every village of the county (214) in one fetch per domain: more entities than the 100
+    // errors a failed fetch used to be given, past which fields came back null without one.
+    name: 'EveryVillage',
+    query: `query EveryVillage { region(code: "${SONGYANG}") { children { villages(first: 100) {
+      edges { node { code culture { auditorium { name } } healthcare { clinic { name } }
+        commerce { storeCount } } } } } } }`,
+    variables: {},
+  },
 ];
 
 const GATEWAY_ENV = {

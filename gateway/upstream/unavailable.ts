@@ -8,13 +8,15 @@ export interface CacheHint {
   scope?: 'PUBLIC' | 'PRIVATE';
 }
 
-const MAX_PATH_ERRORS = 100;
 const MESSAGE = 'A part of the graph is unavailable right now.';
 
 /**
  * A GraphQL response carrying one SUBGRAPH_UNAVAILABLE error per field this fetch was to
  * provide: the gateway maps `_entities` indexes and root fields to response paths, so each
- * affected field gets its error and the rest of the response is kept.
+ * affected field gets its error and the rest of the response is kept. Every one: a field left
+ * null without its error would read as "no data" (their number is bounded by the entities the
+ * operation's cost allowed; the errors were once capped at 100, and the 101st entity's field
+ * came back null with no error).
  */
 export function unavailable(
   options: Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>,
@@ -62,7 +64,7 @@ export function unavailable(
     }
     reps.forEach((rep: { __typename?: string } | null, i: number) => {
       for (const f of fieldsOf.get(rep?.__typename ?? '') ?? []) {
-        if (errors.length < MAX_PATH_ERRORS) errors.push(err([key, i, f]));
+        errors.push(err([key, i, f]));
       }
     });
   }

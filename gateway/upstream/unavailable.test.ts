@@ -1,0 +1,49 @@
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { describe, expect, it } from 'vitest';
+import { cacheHintOf, unavailable } from './unavailable.js';
+
+type Options = Parameters<typeof unavailable>[0];
+const fetchOf = (query: string, variables: Record<string, unknown> = {}): Options =>
+  ({ request: { query, variables } }) as unknown as Extract<
+    GraphQLDataSourceProcessOptions,
+    { incomingRequestContext: unknown }
+  >;
+
+describe('unavailable', () => {
+  it('gives every entity field of a failed fetch its error, however many entities', () => {
+    const reps = Array.from({ length: 250 }, (_, i) => ({ __typename: 'Village', code: `${i}` }));
+    const answer = unavailable(
+      fetchOf(
+        `query($r0: [_Any!]!, $r1: [_Any!]!) {
+          _e0: _entities(representations: $r0) { ... on Village { commerce { storeCount } c2: commerce { jobs { count } } } }
+          _e1: _entities(representations: $r1) { ... on Region { __typename commerce { jobs { count } } } } }`,
+        { r0: reps, r1: [{ __typename: 'Region', code: '33' }] },
+      ),
+    );
+    // 250 villages × 2 fields, then the region's one field (__typename needs none).
+    expect(answer.errors).toHaveLength(501);
+    expect(answer.errors?.[499].path).toEqual(['_e0', 249, 'c2']);
+    expect(answer.errors?.[500].path).toEqual(['_e1', 0, 'commerce']);
+    for (const e of answer.errors ?? []) {
+      expect(e.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE' });
+    }
+  });
+
+  it('gives a root field its error, and a document it cannot read one error', () => {
+    expect(
+      unavailable(fetchOf('{ region(code: "33") { name } n: provinces { code } }')).errors,
+    ).toMatchObject([{ path: ['region'] }, { path: ['n'] }]);
+    expect(unavailable(fetchOf('{ broken')).errors).toEqual([
+      { message: expect.any(String), extensions: { code: 'SUBGRAPH_UNAVAILABLE' } },
+    ]);
+  });
+});
+
+describe('cacheHintOf', () => {
+  it('reads max-age and scope, and nothing as not cacheable', () => {
+    expect(cacheHintOf('max-age=60, public')).toEqual({ maxAge: 60, scope: 'PUBLIC' });
+    expect(cacheHintOf(['max-age=5', 'private'])).toEqual({ maxAge: 5, scope: 'PRIVATE' });
+    expect(cacheHintOf('no-store')).toEqual({ maxAge: 0 });
+    expect(cacheHintOf(undefined)).toEqual({ maxAge: 0 });
+  });
+});
