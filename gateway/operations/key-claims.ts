@@ -1,14 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  Kind,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { getOperationAST, Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { readMutationAnswer } from './idempotency.js';
+import { fragmentsOf } from './fragments.js';
 
 /**
  * Which write an `Idempotency-Key` names, across subgraphs (idempotency.ts). Each subgraph stores
@@ -127,14 +122,8 @@ export type KeyClaims = ReturnType<typeof createKeyClaims>;
  * through fragments; `@skip`/`@include` are not applied (a claim compares documents, loosely).
  */
 export function mutationFieldsOf(doc: DocumentNode, operationName: string | undefined): string[] {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of doc.definitions) {
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  }
-  const operation = doc.definitions.find(
-    (d): d is OperationDefinitionNode =>
-      d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
-  );
+  const fragments = fragmentsOf(doc);
+  const operation = getOperationAST(doc, operationName);
   const names = new Set<string>();
   const seen = new Set<string>();
   const visit = (set: SelectionSetNode | undefined): void => {

@@ -19,6 +19,21 @@ describe('conditions stage', () => {
     ).toThrow(/\$i/);
   });
 
+  it('reads the conditions of the operation run, and of the fragments it spreads', () => {
+    const doc = parse(`
+      query A($s: Boolean = true) { ...F }
+      query B($s: Boolean) { a(x: $s) }
+      fragment F on Query { a @include(if: $s) }`);
+    const run = (operationName: string) =>
+      conditions(
+        operationState({}, { doc, operationName, variables: { s: null } }),
+        pipelineDeps(),
+      );
+    expect(() => run('A')).toThrow(/\$s/);
+    // In B, `$s` is an argument's value, where null is a value like any other.
+    expect(run('B')).toBeUndefined();
+  });
+
   it('lets the default stand in when the variable is left out, and other nulls through', () => {
     for (const variables of [undefined, {}, { s: false }, { s: true, n: null }]) {
       expect(conditions(state(variables), pipelineDeps())).toBeUndefined();
