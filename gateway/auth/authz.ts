@@ -7,7 +7,6 @@ import {
   isObjectType,
   isInterfaceType,
   type DocumentNode,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -16,6 +15,7 @@ import {
 } from 'graphql';
 import type { Identity } from '../context.js';
 import type { AuthDirectives } from './directives.js';
+import { fragmentsOf } from '../operations/fragments.js';
 
 export { AuthDirectives } from './directives.js';
 
@@ -75,10 +75,7 @@ export function authorizeOperation(
   if (!op || (!operationName && ops.length > 1)) return undefined;
   const root = schema.getRootType(op.operation);
   if (!root) return undefined;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of doc.definitions) {
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  }
+  const fragments = fragmentsOf(doc);
   const denied: Denied[] = [];
   const sensitive = new Set<string>();
   let introspection = false;

@@ -6,6 +6,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { fragmentsOf } from '../operations/fragments.js';
 
 /**
  * Error paths a client can act on: only response keys of its own operation. Engines report some
@@ -26,10 +27,7 @@ export function clientErrorPaths(
       d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
   );
   if (!document || !operation) return [...errors];
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) {
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  }
+  const fragments = fragmentsOf(document);
   const walker = new PathWalker(operation.selectionSet, fragments);
   const seen = new Set<string>();
   const out: GraphQLFormattedError[] = [];

@@ -6,13 +6,13 @@ import {
   specifiedRules,
   validate,
   type DocumentNode,
-  type FragmentDefinitionNode,
   type GraphQLSchema,
   type SelectionSetNode,
   type ValidationRule,
 } from 'graphql';
 import type { GatewayConfig } from '../config.js';
 import { costOf, SlicingArgumentError, type CostModel } from './cost.js';
+import { fragmentsOf } from './fragments.js';
 
 export { costOf, CostModel } from './cost.js';
 
@@ -167,10 +167,7 @@ export function createLimits(limits: Limits) {
  * and a cycle stops counting (validation refuses both).
  */
 export function expandedSelections(doc: DocumentNode): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of doc.definitions) {
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  }
+  const fragments = fragmentsOf(doc);
   const memo = new Map<string, number>();
   const fragmentCount = (name: string): number => {
     const known = memo.get(name);

@@ -45,8 +45,9 @@ function httpRequest(op: OperationState, text: string) {
  * Operation stage 7, the last: Apollo Server runs the operation through the engine. A mutation's
  * Idempotency-Key is claimed first (key-claims.ts): one used before for other mutation fields is
  * refused, 422. Denied fields are put back as null with FORBIDDEN; a mutation refused for its
- * Idempotency-Key by a subgraph gets that status; a mutation invalidates the cached answers of the subgraphs it wrote, a clean
- * query answer is stored. Authenticated callers' answers are marked private.
+ * Idempotency-Key by a subgraph gets that status; a mutation invalidates the cached answers of
+ * the subgraphs it wrote, a clean query answer is stored. Authenticated callers' answers are
+ * marked private.
  */
 export const execute: OperationStage = async (op, deps) => {
   const { auth, text } = need(op.prepared, 'prepared');

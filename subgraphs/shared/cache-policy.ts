@@ -80,8 +80,9 @@ export function hasCacheControlHints(schema: GraphQLSchema): boolean {
  * its answer depends only on the operation: a query that ran at least one root field of the
  * schema, answered without errors, is cacheable for `defaultMaxAge` seconds (public); anything
  * else — a mutation, an answer with errors, only `__typename` or introspection at the root, a
- * rejected request, an answer a resolver made not cacheable (answerNotCacheable) — is `no-store`. This plugin gives that answer without the per-field hook,
- * which cost 9–15 % of a subgraph's time per `_entities` fetch (bench/notes.md);
+ * rejected request, an answer a resolver made not cacheable (answerNotCacheable) — is
+ * `no-store`. This plugin gives that answer without the per-field hook, which cost 9–15 % of a
+ * subgraph's time per `_entities` fetch (bench/notes.md);
  * test/cache-policy.test.ts compares it with Apollo's plugin, header for header.
  */
 export function operationCachePolicy(defaultMaxAge: number): ApolloServerPlugin<BaseContext> {
