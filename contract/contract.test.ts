@@ -7,6 +7,7 @@ import {
   signIdentity,
   verifyGatewayIdentity,
 } from './identity.js';
+import { MAX_IDEMPOTENCY_KEY_LENGTH, idempotencyKeyFrom } from './idempotency.js';
 import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, subgraphBodyLimit } from './subgraphs.js';
 
 const caller = { id: 'key:k1', kind: 'api-key', scopes: ['culture:write'] };
@@ -91,5 +92,28 @@ describe('errors and subgraphs', () => {
     expect(SUBGRAPH_NAMES.map((n) => SUBGRAPH_PORTS[n])).toEqual([4001, 4002, 4003, 4004]);
     expect(subgraphBodyLimit(1_000_000)).toBe(16 * 1024 * 1024);
     expect(subgraphBodyLimit(4_000_000)).toBe(32_000_000);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('reads the quoted and the bare spelling as one key', () => {
+    expect(idempotencyKeyFrom('8e03978e-40d5')).toBe('8e03978e-40d5');
+    expect(idempotencyKeyFrom('"8e03978e-40d5"')).toBe('8e03978e-40d5');
+    expect(idempotencyKeyFrom(' "k" ')).toBe('k');
+    expect(idempotencyKeyFrom('a"b')).toBe('a"b');
+    expect(idempotencyKeyFrom('"a\\"b"')).toBe('"a\\"b"');
+    expect(idempotencyKeyFrom(['a', 'b'])).toBe('a, b');
+    expect(idempotencyKeyFrom('k'.repeat(MAX_IDEMPOTENCY_KEY_LENGTH))).toHaveLength(255);
+    expect(idempotencyKeyFrom(`"${'k'.repeat(MAX_IDEMPOTENCY_KEY_LENGTH)}"`)).toHaveLength(255);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['256 characters', 'k'.repeat(256)],
+    ['not ASCII', 'cl\u00e9'],
+    ['a control character', 'a\tb'],
+    ['NUL', 'a\u0000b'],
+  ])('refuses a key that is %s', (_, key) => {
+    expect(idempotencyKeyFrom(key)).toBeNull();
   });
 });

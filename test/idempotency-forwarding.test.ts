@@ -205,32 +205,43 @@ describe('Idempotency-Key forwarding', () => {
     for (const w of writes) expect(w.headers['idempotency-key']).toBe('concurrent');
   });
 
-  it('refuses a key used before for a write in another subgraph, sending nothing', async () => {
-    reset();
-    const once = event('跨子图的键');
-    const headers = { ...stack.steward, 'Idempotency-Key': `cross-${Date.now()}` };
-    const first = await stack.query<{ recordAuditoriumEvent: { id: string } }>(
-      EVENT,
-      once,
-      headers,
-    );
-    expect(first.body.errors).toBeUndefined();
-    // The same key for a store (commerce): it was written as well, under the one key.
-    const other = await stack.query(REGISTER, store('同键网店'), headers);
-    expect(other.status).toBe(422);
-    expect(other.body.errors?.[0].extensions).toEqual({
-      code: 'IDEMPOTENCY_KEY_REUSED',
-      field: 'Idempotency-Key',
-    });
-    expect(hops.commerce.seen.filter((s) => s.mutation)).toHaveLength(0);
-    // A retry of the first write still answers its result.
-    const retry = await stack.query<{ recordAuditoriumEvent: { id: string } }>(
-      EVENT,
-      once,
-      headers,
-    );
-    expect(retry.body.data).toEqual(first.body.data);
-  });
+  // The draft's quoted form and the bare token are one key to the subgraphs, so to the claims too.
+  it.each([
+    ['the same spelling', (k: string) => k],
+    ['its quoted spelling', (k: string) => `"${k}"`],
+  ])(
+    'refuses a key used before for a write in another subgraph (%s), sending nothing',
+    async (_, spell) => {
+      reset();
+      const once = event('跨子图的键');
+      const key = `cross-${Date.now()}`;
+      const headers = { ...stack.steward, 'Idempotency-Key': key };
+      const first = await stack.query<{ recordAuditoriumEvent: { id: string } }>(
+        EVENT,
+        once,
+        headers,
+      );
+      expect(first.body.errors).toBeUndefined();
+      // The same key for a store (commerce): it was written as well, under the one key.
+      const other = await stack.query(REGISTER, store('同键网店'), {
+        ...stack.steward,
+        'Idempotency-Key': spell(key),
+      });
+      expect(other.status).toBe(422);
+      expect(other.body.errors?.[0].extensions).toEqual({
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        field: 'Idempotency-Key',
+      });
+      expect(hops.commerce.seen.filter((s) => s.mutation)).toHaveLength(0);
+      // A retry of the first write still answers its result.
+      const retry = await stack.query<{ recordAuditoriumEvent: { id: string } }>(
+        EVENT,
+        once,
+        headers,
+      );
+      expect(retry.body.data).toEqual(first.body.data);
+    },
+  );
 
   it('frees a key whose first request wrote nothing (refused input) for another write', async () => {
     reset();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { getOperationAST, Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { IDEMPOTENCY_KEY_TTL_HOURS } from '../../contract/idempotency.js';
 import { readMutationAnswer } from './idempotency.js';
 import { fragmentsOf } from './fragments.js';
 
@@ -14,13 +15,13 @@ import { fragmentsOf } from './fragments.js';
  * same key and other mutation fields — a write that goes elsewhere — is refused before it runs.
  * A retry of the same write has the same fields, so it is never refused here.
  *
- * A claim lasts as long as the subgraphs keep their keys (48 hours); one whose request wrote
+ * A claim lasts as long as the subgraphs keep their keys (IDEMPOTENCY_KEY_TTL_HOURS); one whose request wrote
  * nothing is given back, so that the corrected request may use the key (as the subgraphs store no
  * key for a failed write). In memory (one gateway replica: bounded, the oldest claims go first)
  * or in Redis (shared by every replica). If Redis fails, the request goes on unclaimed and the
  * failure is logged: the owning subgraph still refuses a reuse within it.
  */
-export const KEY_CLAIM_TTL_MS = 48 * 3_600_000;
+export const KEY_CLAIM_TTL_MS = IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000;
 /** Most claims one gateway keeps in memory. */
 export const MAX_MEMORY_CLAIMS = 100_000;
 

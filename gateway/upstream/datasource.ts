@@ -2,7 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.js';
-import { IDEMPOTENCY_HEADER } from '../operations/idempotency.js';
+import { IDEMPOTENCY_HEADER } from '../../contract/idempotency.js';
 import type { BreakerState, FetchObserver } from '../observability/metrics.js';
 import {
   parseResult,

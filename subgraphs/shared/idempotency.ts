@@ -12,6 +12,11 @@ import {
 } from 'graphql';
 import { createHash } from 'node:crypto';
 import { ErrorCode } from '../../contract/errors.js';
+import {
+  IDEMPOTENCY_KEY_TTL_HOURS,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  idempotencyKeyFrom,
+} from '../../contract/idempotency.js';
 import { badUserInput } from './errors.js';
 import type { GatewayIdentity } from '../../contract/identity.js';
 
@@ -24,17 +29,13 @@ import type { GatewayIdentity } from '../../contract/identity.js';
  * the same request answers the stored first result without writing again; the same key with
  * another request is refused with IDEMPOTENCY_KEY_REUSED (the draft's 422). A repeat that
  * arrives while the first is still running waits for it (the key's row is held until the first
- * transaction ends) and then gets its result. Keys are kept KEY_TTL_HOURS.
+ * transaction ends) and then gets its result. Keys are kept IDEMPOTENCY_KEY_TTL_HOURS (contract/),
+ * a caller's expired keys removed on its next keyed write.
  *
  * An operation may hold several mutation fields: each is a row of its own (by response key), all
  * with the request's fingerprint, so a retried operation replays every field that was written
  * and writes those that were not.
  */
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
-/** At least the draft's "24 hours"; a caller's expired keys are removed on its next keyed write. */
-export const KEY_TTL_HOURS = 48;
-/** The gateway refuses longer keys (gateway/operations/idempotency.ts); the two must stay in step. */
-export const MAX_KEY_LENGTH = 255;
 const MAX_NAME_LENGTH = 100;
 
 @Entity({ tableName: 'idempotency_key' })
@@ -44,7 +45,7 @@ export class IdempotencyKey {
   @PrimaryKey({ type: 'string', length: 200 })
   caller!: string;
 
-  @PrimaryKey({ type: 'string', length: MAX_KEY_LENGTH })
+  @PrimaryKey({ type: 'string', length: MAX_IDEMPOTENCY_KEY_LENGTH })
   key!: string;
 
   /** Response key (alias or name) of the mutation field in the operation, hashed when long. */
@@ -98,18 +99,15 @@ const bounded = (text: string, max: number) =>
   text.length <= max ? text : `sha256:${sha256(text)}`;
 
 /**
- * The header's key, or undefined without one. The draft writes it as a structured-field string
- * (`"8e03…"`), many clients send a bare token: both name the same key. Anything the gateway
- * lets through (1–255 printable ASCII characters) is accepted.
+ * The header's key, or undefined without one: read as the gateway reads it
+ * (contract/idempotency.ts), so its quoted and bare spellings name the same key.
  */
 export function parseIdempotencyKey(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
-  const raw = (Array.isArray(header) ? header.join(', ') : header).trim();
-  const quoted = /^"([^"\\]+)"$/.exec(raw);
-  const key = quoted ? quoted[1] : raw;
-  if (!/^[\x20-\x7E]+$/.test(key) || key.length > MAX_KEY_LENGTH) {
+  const key = idempotencyKeyFrom(header);
+  if (key === null) {
     throw badUserInput(
-      `\`Idempotency-Key\` must be 1 to ${MAX_KEY_LENGTH} printable ASCII characters.`,
+      `\`Idempotency-Key\` must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters.`,
       'Idempotency-Key',
     );
   }
@@ -227,7 +225,7 @@ export async function once<T>(
   const table = () => trx('idempotency_key');
   const ofKey = { caller: request.caller, key: request.key };
   const mine = { ...ofKey, field: request.field };
-  const cutoff = new Date(now.getTime() - KEY_TTL_HOURS * 3_600_000).toISOString();
+  const cutoff = new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000).toISOString();
   // Expired keys of this caller go first, so an old key may be used again.
   await table().where('caller', request.caller).andWhere('created_at', '<', cutoff).delete();
   const rowsOfKey = async () =>

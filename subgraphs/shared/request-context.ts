@@ -1,5 +1,5 @@
 import type { EntityManager } from './database.js';
-import { IDEMPOTENCY_HEADER } from './idempotency.js';
+import { IDEMPOTENCY_HEADER } from '../../contract/idempotency.js';
 import type { Logger } from './logger.js';
 import type { RequestInfo } from './server.js';
 

@@ -1,0 +1,29 @@
+/**
+ * The `Idempotency-Key` request header (IETF draft "The Idempotency-Key HTTP Header Field"), as
+ * both sides read it: the gateway claims a key per caller across the subgraphs
+ * (gateway/operations/key-claims.ts), the subgraph that owns a write stores the key with its
+ * result (subgraphs/shared/idempotency.ts). Both must see the same key in the same header, or
+ * one spelling would pass the gateway's claim while the subgraph took it for another's.
+ */
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+
+/** The longest key, in characters (after the quotes of the draft's string form are removed). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/** How long a key is kept: at least the draft's "24 hours". */
+export const IDEMPOTENCY_KEY_TTL_HOURS = 48;
+
+const QUOTED = /^"([^"\\]+)"$/;
+const VALID_KEY = new RegExp(`^[\\x20-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
+
+/**
+ * The key a header value names, or null when it is malformed. The draft sends the key as a
+ * structured-field string (`"8e03978e-40d5"`); a bare token (`8e03978e-40d5`) is taken too, and
+ * both spell the same key. A key is 1 to 255 printable ASCII characters (space to tilde).
+ * Repeated headers arrive joined by ", " and are read as one value.
+ */
+export function idempotencyKeyFrom(header: string | string[]): string | null {
+  const raw = (Array.isArray(header) ? header.join(', ') : header).trim();
+  const key = QUOTED.exec(raw)?.[1] ?? raw;
+  return VALID_KEY.test(key) ? key : null;
+}
