@@ -9,9 +9,22 @@ export interface QuotaDecision {
   retryAfter?: number;
 }
 
+/** A fixed window of one caller: its counter's key, lifetime and limit. */
+interface Window {
+  key: string;
+  ttlMs: number;
+  limit: number;
+}
+
 interface Counter {
-  /** Adds one to each window and returns the new counts. */
-  hit(keys: { key: string; ttlMs: number }[]): Promise<number[]>;
+  /**
+   * Admits one request against every window at once, or none: if a window is already at its
+   * limit, nothing is counted and its index is returned (the last such window: the daily quota
+   * before the minute's limit); otherwise each window counts the request and -1 is returned. A
+   * refused request counts nowhere, so a client that retries on 429 does not spend its daily
+   * quota on refusals.
+   */
+  admit(windows: Window[]): Promise<number>;
 }
 
 /** Fixed windows in this process only (one gateway replica). */
@@ -19,39 +32,53 @@ class MemoryCounter implements Counter {
   private readonly counts = new Map<string, { n: number; expires: number }>();
   private sweepAt = 0;
 
-  async hit(keys: { key: string; ttlMs: number }[]) {
+  async admit(windows: Window[]) {
     const now = Date.now();
     if (now > this.sweepAt) {
       for (const [k, v] of this.counts) if (v.expires <= now) this.counts.delete(k);
       this.sweepAt = now + 60_000;
     }
-    return keys.map(({ key, ttlMs }) => {
+    const live = windows.map(({ key, ttlMs }) => {
       let c = this.counts.get(key);
       if (!c || c.expires <= now) {
         c = { n: 0, expires: now + ttlMs };
         this.counts.set(key, c);
       }
-      return ++c.n;
+      return c;
     });
+    for (let i = windows.length - 1; i >= 0; i--) if (live[i].n >= windows[i].limit) return i;
+    for (const c of live) c.n++;
+    return -1;
   }
 }
 
-/** Fixed windows in Redis, so every replica shares the counts (INCR + PEXPIRE on first hit). */
+/**
+ * The same in Redis, so every replica shares the counts: one script, which Redis runs alone, so
+ * two replicas cannot both take the last unit. KEYS are the windows; ARGV their limits then
+ * lifetimes (ms). A counter starts its lifetime when first counted.
+ */
+const ADMIT_SCRIPT = `
+local n = #KEYS
+for i = n, 1, -1 do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[i]) then return i - 1 end
+end
+for i = 1, n do
+  if redis.call('INCR', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[n + i]) end
+end
+return -1`;
+
 class RedisCounter implements Counter {
   constructor(private readonly redis: Redis) {}
 
-  async hit(keys: { key: string; ttlMs: number }[]) {
-    const multi = this.redis.multi();
-    for (const { key, ttlMs } of keys) {
-      multi.incr(key);
-      multi.pexpire(key, ttlMs, 'NX');
-    }
-    const res = (await multi.exec()) ?? [];
-    return keys.map((_, i) => {
-      const [err, value] = res[i * 2] ?? [];
-      if (err) throw err;
-      return Number(value);
-    });
+  async admit(windows: Window[]) {
+    const result = await this.redis.eval(
+      ADMIT_SCRIPT,
+      windows.length,
+      ...windows.map((w) => w.key),
+      ...windows.map((w) => w.limit),
+      ...windows.map((w) => w.ttlMs),
+    );
+    return Number(result);
   }
 }
 
@@ -67,13 +94,7 @@ export function createQuotas(redis: Redis | undefined, logger: Logger, prefix = 
   const counter: Counter = redis ? new RedisCounter(redis) : new MemoryCounter();
   return async function consume(callerId: string, quota: Quota): Promise<QuotaDecision> {
     const now = Date.now();
-    const windows: {
-      key: string;
-      ttlMs: number;
-      limit: number;
-      end: number;
-      code: QuotaDecision['code'];
-    }[] = [];
+    const windows: (Window & { end: number; code: QuotaDecision['code'] })[] = [];
     if (quota.perMinute > 0) {
       const start = Math.floor(now / MINUTE) * MINUTE;
       windows.push({
@@ -95,24 +116,19 @@ export function createQuotas(redis: Redis | undefined, logger: Logger, prefix = 
       });
     }
     if (windows.length === 0) return { allowed: true };
-    let counts: number[];
+    let refused: number;
     try {
-      counts = await counter.hit(windows);
+      refused = await counter.admit(windows);
     } catch (err) {
       logger.warn({ err }, 'quota store unavailable; request allowed');
       return { allowed: true };
     }
-    // The daily quota is reported first: waiting a minute would not help.
-    for (const i of [...windows.keys()].reverse()) {
-      const w = windows[i];
-      if (counts[i] > w.limit) {
-        return {
-          allowed: false,
-          code: w.code,
-          retryAfter: Math.max(1, Math.ceil((w.end - now) / 1000)),
-        };
-      }
-    }
-    return { allowed: true };
+    const w = windows[refused];
+    if (!w) return { allowed: true };
+    return {
+      allowed: false,
+      code: w.code,
+      retryAfter: Math.max(1, Math.ceil((w.end - now) / 1000)),
+    };
   };
 }
