@@ -111,6 +111,7 @@ export const envSchema = z.object({
   EXPORT_MAX_CODES: z.coerce.number().int().positive().default(1_000),
   EXPORT_MAX_PER_CALLER: z.coerce.number().int().positive().default(2),
   EXPORT_MAX_TOTAL: z.coerce.number().int().positive().default(8),
+  EXPORT_SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 });
 
 /** Every variable the gateway reads (checked against .env.example and docker-compose.yml). */

@@ -94,8 +94,17 @@ export interface GatewayConfig {
   graphiql: boolean;
   /** Largest CSV download (rows) at GET /csv/<operation>. */
   csvMaxRows: number;
-  /** POST /exports/villages: villages a page, codes a request, exports at once per caller and in all. */
-  exports: { pageSize: number; maxCodes: number; maxPerCaller: number; maxTotal: number };
+  /**
+   * POST /exports/villages: villages a page, codes a request, exports at once per caller and in
+   * all, and how long a write waits for a client that reads nothing.
+   */
+  exports: {
+    pageSize: number;
+    maxCodes: number;
+    maxPerCaller: number;
+    maxTotal: number;
+    sendTimeoutMs: number;
+  };
 }
 
 function fail(lines: string[]): never {
@@ -213,6 +222,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       maxCodes: c.EXPORT_MAX_CODES,
       maxPerCaller: c.EXPORT_MAX_PER_CALLER,
       maxTotal: c.EXPORT_MAX_TOTAL,
+      sendTimeoutMs: c.EXPORT_SEND_TIMEOUT_MS,
     },
   };
 }

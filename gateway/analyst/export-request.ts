@@ -13,6 +13,8 @@ export interface ExportSettings {
   maxTotal: number;
   maxAliases: number;
   maxBodyBytes: number;
+  /** How long a write may wait for a client that reads nothing before the export is cut. */
+  sendTimeoutMs: number;
 }
 
 /** A request refused before any page runs: 400 with this code (and the field at fault). */

@@ -1,7 +1,4 @@
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream';
-import { createGzip, type Gzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import { AuthError } from '../auth/auth.js';
 import type { Identity } from '../context.js';
@@ -23,7 +20,8 @@ import {
 
 export type { ExportSettings } from './export-request.js';
 import type { Reply } from '../pipeline/reply.js';
-import { accepted, errorBody, readBody, sendJson } from '../http.js';
+import { errorBody, readBody, sendJson } from '../http.js';
+import { openExportStream } from './export-stream.js';
 
 /**
  * `POST /exports/villages`: every village of a region (or a list of codes) with the caller's
@@ -46,7 +44,10 @@ const STATUS_OF_CODE: Record<string, number> = {
   SUBGRAPH_UNAVAILABLE: 503,
 };
 
-/** A page that gave no villages: answered as the response at the start, as a last line later. */
+/**
+ * A page that gave no villages: at the start, a 4xx is the response; a 5xx (the gateway's side)
+ * and any failure later are the export's last line.
+ */
 class PageFailure extends Error {
   constructor(
     readonly status: number,
@@ -58,6 +59,17 @@ class PageFailure extends Error {
   get code(): string {
     return String(this.errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
   }
+}
+
+/** The last line of an export that cannot go on: why, and where to resume. */
+function stopLine(err: PageFailure, cursor: string | undefined, count: number): string {
+  const retryAfter = err.headers['retry-after'];
+  const error = {
+    code: err.code,
+    message: err.errors[0]?.message ?? 'The export stopped.',
+    ...(retryAfter ? { retryAfter: Number(retryAfter) } : {}),
+  };
+  return `${JSON.stringify({ error, ...(cursor ? { cursor } : {}), count })}\n`;
 }
 
 export function createVillageExports(opts: {
@@ -152,40 +164,20 @@ export function createVillageExports(opts: {
     requestId: string,
     ex: ExportRequest,
   ) {
-    const stopped = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) stopped.abort();
-    });
-    const { size, page: first } = await firstPage(req, requestId, ex);
-    const gzip = accepted(req.headers['accept-encoding']).has('gzip');
-    res.writeHead(200, {
-      'content-type': 'application/x-ndjson; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      vary: 'Accept-Encoding',
-      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-    });
-    let out: Gzip | ServerResponse = res;
-    if (gzip) {
-      out = createGzip({ level: 1 });
-      pipeline(out, res, () => {});
+    let started: Awaited<ReturnType<typeof firstPage>>;
+    try {
+      started = await firstPage(req, requestId, ex);
+    } catch (err) {
+      // A valid export whose first page failed on the gateway's side (a subgraph down): it
+      // stops at once, as it would later in the stream (200, its last line), not with a 5xx.
+      if (!(err instanceof PageFailure) || err.status < 500) throw err;
+      const out = openExportStream(req, res, settings.sendTimeoutMs);
+      await out.write(stopLine(err, ex.after, 0));
+      return out.end();
     }
-    const sink = out;
-    // Waits while the client is slower than the pages (backpressure); false once it is gone.
-    const write = async (text: string): Promise<boolean> => {
-      if (stopped.signal.aborted) return false;
-      sink.write(text);
-      if (gzip) await new Promise<void>((resolve) => (sink as Gzip).flush(() => resolve()));
-      // Checked after the flush: a 'drain' emitted during it must not be waited for.
-      if (sink.writableNeedDrain && !stopped.signal.aborted) {
-        try {
-          await once(sink, 'drain', { signal: stopped.signal });
-        } catch {
-          return false;
-        }
-      }
-      return !stopped.signal.aborted;
-    };
+    const { size, page: first } = started;
+    const out = openExportStream(req, res, settings.sendTimeoutMs);
+    const write = (text: string) => out.write(text);
     let count = 0;
     let page = first;
     let cursor = ex.after;
@@ -199,21 +191,14 @@ export function createVillageExports(opts: {
         page = await runPage(req, requestId, ex, size, page.next);
       } catch (err) {
         if (!(err instanceof PageFailure)) throw err;
-        const e = err.errors[0];
-        const retryAfter = err.headers['retry-after'];
-        const error = {
-          code: err.code,
-          message: e?.message ?? 'The export stopped.',
-          ...(retryAfter ? { retryAfter: Number(retryAfter) } : {}),
-        };
-        await write(`${JSON.stringify({ error, ...(cursor ? { cursor } : {}), count })}\n`);
-        sink.end();
+        await write(stopLine(err, cursor, count));
+        out.end();
         return;
       }
-      if (stopped.signal.aborted) return;
+      if (out.stopped.aborted) return;
     }
     await write(`${JSON.stringify({ done: true, count })}\n`);
-    sink.end();
+    out.end();
   }
 
   /** Takes a slot for the caller; undefined when the caller or the gateway is at its bound. */

@@ -106,9 +106,17 @@ export interface Page {
   connection<T>(rows: T[], keyOf: (row: T) => string): ConnectionPage<T>;
 }
 
-export function pageOf(args: PageArgs): Page {
+/**
+ * `within`: a prefix every sort key of the list has (a region's villages: the region's code). A
+ * cursor outside it is another list's, and would silently page from the wrong place (before the
+ * list: all of it; after it: nothing), so it is refused like a malformed one.
+ */
+export function pageOf(args: PageArgs, within?: string): Page {
   const limit = pageSize(args.first);
   const cursor = decodeCursor(args.after);
+  if (cursor !== null && within !== undefined && !cursor.startsWith(within)) {
+    throw badUserInput('`after` is a cursor of another list.', 'after');
+  }
   return {
     limit,
     cursor,

@@ -65,7 +65,7 @@ export class RegionResolver {
     @Arg('kind', () => VillageKind, { nullable: true, description: 'Only villages of this kind.' })
     kind?: VillageKind,
   ): Promise<VillageConnection> {
-    const { limit, cursor: afterCode, connection } = pageOf(page);
+    const { limit, cursor: afterCode, connection } = pageOf(page, r.code);
     const rows =
       limit === 0
         ? []

@@ -55,10 +55,10 @@ export class VillageResolver {
     @Arg('filter', () => VillageFilter, { nullable: true }) filter: VillageFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<VillageConnection> {
-    const { limit, cursor: afterCode, connection } = pageOf(page);
     const where: Record<string, unknown> = {};
+    if (filter?.regionCode) assertRegionCode(filter.regionCode, 'filter.regionCode');
+    const { limit, cursor: afterCode, connection } = pageOf(page, filter?.regionCode ?? undefined);
     if (filter?.regionCode) {
-      assertRegionCode(filter.regionCode, 'filter.regionCode');
       where[REGION_PROPERTY[filter.regionCode.length as keyof typeof REGION_PROPERTY]] =
         filter.regionCode;
     }

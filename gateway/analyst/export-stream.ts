@@ -1,0 +1,76 @@
+import { once } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline, type Writable } from 'node:stream';
+import { createGzip, type Gzip } from 'node:zlib';
+import { accepted } from '../http.js';
+
+/** The NDJSON body of an export being sent: lines in, backpressure and the client's pace out. */
+export interface ExportStream {
+  /**
+   * Sends text; resolves when the client has taken it (or the buffers have room). False once
+   * the client is gone or has taken nothing for `sendTimeoutMs`: the response is then cut.
+   */
+  write(text: string): Promise<boolean>;
+  end(): void;
+  /** Aborted when the client leaves before the end (the export stops its pages). */
+  readonly stopped: AbortSignal;
+}
+
+/**
+ * Starts the 200 NDJSON response (gzip when accepted). A client that stops reading while its
+ * buffers are full holds an export slot (EXPORT_MAX_PER_CALLER, EXPORT_MAX_TOTAL) for as long as
+ * it likes unless the wait is bounded: as nginx's `send_timeout`, a write the client does not
+ * take within `sendTimeoutMs` cuts the response, which frees the slot.
+ */
+export function openExportStream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  sendTimeoutMs: number,
+): ExportStream {
+  const stopped = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) stopped.abort();
+  });
+  const gzip = accepted(req.headers['accept-encoding']).has('gzip');
+  res.writeHead(200, {
+    'content-type': 'application/x-ndjson; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    vary: 'Accept-Encoding',
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+  });
+  let sink: Gzip | ServerResponse = res;
+  if (gzip) {
+    sink = createGzip({ level: 1 });
+    pipeline(sink, res, () => {});
+  }
+  const out = sink;
+  return {
+    stopped: stopped.signal,
+    async write(text) {
+      if (stopped.signal.aborted) return false;
+      out.write(text);
+      if (gzip) await new Promise<void>((resolve) => (out as Gzip).flush(() => resolve()));
+      // Checked after the flush: a 'drain' emitted during it must not be waited for.
+      if (out.writableNeedDrain && !stopped.signal.aborted) {
+        if (!(await drained(out, sendTimeoutMs, stopped.signal))) {
+          stopped.abort();
+          res.destroy();
+          return false;
+        }
+      }
+      return !stopped.signal.aborted;
+    },
+    end: () => out.end(),
+  };
+}
+
+/** Waits for `sink` to drain: false if `signal` aborts first or `ms` pass. */
+export async function drained(sink: Writable, ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await once(sink, 'drain', { signal: AbortSignal.any([signal, AbortSignal.timeout(ms)]) });
+    return true;
+  } catch {
+    return false;
+  }
+}
