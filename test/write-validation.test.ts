@@ -117,6 +117,7 @@ describe('bad write input is refused, naming the field, with nothing written', (
     ['a date in the future', { openedOn: '2999-01-01' }, 'input.openedOn'],
     ['a name of zero-width characters', { name: ZERO_WIDTH }, 'input.name'],
     ['a name with NUL', { name: 'tea\u0000shop' }, 'input.name'],
+    ['a name with a lone surrogate', { name: 'tea\ud800shop' }, 'input.name'],
     ['an empty source', { source: '' }, 'input.source'],
   ])('registerOnlineStore: %s', async (_what, over, field) => {
     await refused('commerce', REGISTER, store(over), field);

@@ -12,7 +12,7 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { assertNoNul, calendarDate } from './arguments.js';
+import { assertStorableStrings, calendarDate } from './arguments.js';
 
 /**
  * The calendar date scalar of every subgraph. It accepts any value when parsing, so that a bad
@@ -48,12 +48,13 @@ function checkValue(type: GraphQLInputType, value: unknown, path: string): void 
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
       const field = fields[key];
       if (field) checkValue(field.type, v, `${path}.${key}`);
-      else assertNoNul(v, `${path}.${key}`);
+      else assertStorableStrings(v, `${path}.${key}`);
     }
     return;
   }
-  // Strings of every scalar (and any value of a JSON-like scalar such as `_Any`) are NUL-free.
-  assertNoNul(value, path);
+  // Strings of every scalar (and any value of a JSON-like scalar such as `_Any`): no NUL, no lone
+  // surrogate.
+  assertStorableStrings(value, path);
   if (type instanceof GraphQLScalarType && type.name === LocalDateScalar.name) {
     calendarDate(value as string, path, { notFuture: false });
   }

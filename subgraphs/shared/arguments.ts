@@ -223,27 +223,39 @@ export function id(value: string, field: string, max = 100): string {
   return value;
 }
 
+/** A UTF-16 surrogate without its other half: no Unicode character, and no database stores it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
- * Refuses a NUL character anywhere in `args` (strings at any depth, object keys included),
- * naming the argument path. Databases cannot store NUL in text (PostgreSQL refuses it), and no
- * code or name contains one, so every string argument of every field is checked.
+ * Refuses a NUL character or a lone surrogate anywhere in `args` (strings at any depth, object
+ * keys included), naming the argument path. Databases cannot store NUL in text (PostgreSQL
+ * refuses it), and no code or name contains one. A lone surrogate (JSON's `"\ud800"`) is no
+ * character at all: PostgreSQL would store U+FFFD, SQLite bytes that are not UTF-8 (read back as
+ * three U+FFFD), while the write's own answer echoed the surrogate, so one input had three
+ * values. Every string argument of every field is checked.
  */
-export function assertNoNul(args: unknown, path: string): void {
+export function assertStorableStrings(args: unknown, path: string): void {
   if (typeof args === 'string') {
     if (args.includes('\u0000')) {
       throw badUserInput(`\`${path}\` must not contain NUL characters.`, path);
     }
+    if (LONE_SURROGATE.test(args)) {
+      throw badUserInput(
+        `\`${path}\` must be well-formed Unicode (it holds half of a surrogate pair).`,
+        path,
+      );
+    }
     return;
   }
   if (Array.isArray(args)) {
-    args.forEach((item, i) => assertNoNul(item, `${path}[${i}]`));
+    args.forEach((item, i) => assertStorableStrings(item, `${path}[${i}]`));
     return;
   }
   if (args !== null && typeof args === 'object') {
     for (const [key, value] of Object.entries(args)) {
       const at = path ? `${path}.${key}` : key;
-      if (key.includes('\u0000')) assertNoNul(key, at);
-      assertNoNul(value, at);
+      assertStorableStrings(key, at);
+      assertStorableStrings(value, at);
     }
   }
 }
