@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityManager } from '../subgraphs/shared/database.js';
 import { XINHUA_2021 } from '../subgraphs/shared/provenance.js';
 import { bootStack, type Stack } from './support/stack.js';
 
@@ -97,5 +98,31 @@ describe('culture through the gateway', () => {
         },
       },
     });
+  });
+});
+
+describe('rankings under a failed read', () => {
+  // The subgraph's rollup table renamed away for one request: every read of it fails.
+  it.each([
+    ['culture', 'region_usage_rollup', 'culture', 'VISITS'],
+    ['healthcare', 'region_booking_rollup', 'healthcare', 'ASSISTED_BOOKINGS'],
+  ] as const)('%s: null with an error, never every child at 0', async (name, table, field, by) => {
+    const knex = (stack.subgraphs[name].started.orm.em.fork() as EntityManager).getKnex();
+    const ask = () =>
+      stack.query<{ region: Record<string, { childRanking: { value: number }[] } | null> }>(
+        `{ region(code: "3311") { ${field} { childRanking(by: ${by}, from: "2020-01", to: "2020-12") { value } } } }`,
+      );
+    const fine = await ask();
+    expect(fine.body.errors).toBeUndefined();
+    expect(fine.body.data!.region[field]!.childRanking.some((e) => e.value > 0)).toBe(true);
+    await knex.raw(`alter table ${table} rename to ${table}_away`);
+    try {
+      const failed = await ask();
+      expect(failed.body.errors?.[0].path).toEqual(['region', field, 'childRanking']);
+      // The list is non-null: its null reaches the domain's field, the nearest nullable one.
+      expect(failed.body.data?.region[field]?.childRanking ?? null).toBeNull();
+    } finally {
+      await knex.raw(`alter table ${table}_away rename to ${table}`);
+    }
   });
 });

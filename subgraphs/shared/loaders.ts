@@ -179,3 +179,15 @@ export async function findIn<T extends object>(
       }),
   );
 }
+
+/**
+ * `loader.loadMany(keys)`, failing as a whole if any key failed. DataLoader's loadMany puts an
+ * Error in the place of a failed key; read as "no row" it would count as 0 in a ranking or drop
+ * an item from a list without an error. A missing row is still `null`.
+ */
+export async function loadAll<K, V, C>(loader: DataLoader<K, V, C>, keys: readonly K[]) {
+  const values = await loader.loadMany(keys);
+  const failed = values.find((v): v is Error => v instanceof Error);
+  if (failed) throw failed;
+  return values as V[];
+}

@@ -1,4 +1,5 @@
 import { Ctx, Field, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import { loadAll } from '../../shared/loaders.js';
 import { pageSize, FirstArg } from '../../shared/pagination.js';
 import { RankByArg, RankEntry, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import type { CultureContext } from '../context.js';
@@ -91,20 +92,21 @@ export class RegionCultureRankingResolver {
     const codes = view.children.map((c) => c.code);
     // One IN query on each rollup table for every ranking of the request (DataLoaders).
     const [rollups, usage] = await Promise.all([
-      ctx.loaders.regionRollup.loadMany(codes),
+      loadAll(ctx.loaders.regionRollup, codes),
       usageOf
-        ? ctx.loaders.regionUsage.loadMany(
+        ? loadAll(
+            ctx.loaders.regionUsage,
             codes.map((regionCode) => ({ regionCode, from: from!, to: to! })),
           )
         : Promise.resolve([]),
     ]);
     const rows = view.children.map((child, i) => {
-      const r = rollups[i] instanceof Error ? null : rollups[i];
+      const r = rollups[i];
       const covered = r?.ruralVillagesCovered ?? 0;
       const coverage = coverageShare(covered, child.ruralVillageCount);
       const sums = usage[i];
       let value: number | null;
-      if (usageOf) value = sums instanceof Error || !sums ? 0 : usageOf(sums);
+      if (usageOf) value = sums ? usageOf(sums) : 0;
       else if (by === CultureMetric.COVERAGE) value = coverage;
       else if (by === CultureMetric.AUDITORIUM_COUNT) value = r?.auditoriumCount ?? 0;
       else if (by === CultureMetric.RURAL_VILLAGES_COVERED) value = covered;

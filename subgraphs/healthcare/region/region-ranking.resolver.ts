@@ -1,4 +1,5 @@
 import { Ctx, Field, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import { loadAll } from '../../shared/loaders.js';
 import { pageSize, FirstArg } from '../../shared/pagination.js';
 import { RankByArg, RankEntry, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, provenance } from '../../shared/provenance.js';
@@ -84,14 +85,15 @@ export class RegionHealthcareRankingResolver {
     const children = await ctx.loaders.childRollups.load(view.rollup.regionCode);
     // One query for the month rows of all children (of all parents) of the request.
     const months = range
-      ? await ctx.loaders.bookingsByRegion(range).loadMany(children.map((c) => c.regionCode))
+      ? await loadAll(
+          ctx.loaders.bookingsByRegion(range),
+          children.map((c) => c.regionCode),
+        )
       : [];
     const rows = children.map((c, i) => {
       const m = months[i];
       const value = range
-        ? Array.isArray(m)
-          ? m.reduce((acc, x) => acc + x.doctorAppointments + x.testResults + x.insurance, 0)
-          : 0
+        ? (m ?? []).reduce((acc, x) => acc + x.doctorAppointments + x.testResults + x.insurance, 0)
         : ROLLUP_VALUE[by as keyof typeof ROLLUP_VALUE](c);
       return { code: c.regionCode, value, ruralVillageCount: c.villageCount };
     });

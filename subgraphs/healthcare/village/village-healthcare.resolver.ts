@@ -1,4 +1,5 @@
 import { Ctx, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import { loadAll } from '../../shared/loaders.js';
 import { Provenance } from '../../shared/provenance.js';
 import type { VillageAccess } from '../access/village-access.entity.js';
 import { AssistancePoint } from '../assistance/assistance-point.entity.js';
@@ -64,8 +65,8 @@ export class VillageHealthcareResolver {
       'county hospital.',
   })
   async facilities(@Root() view: VillageHealthcare, @Ctx() ctx: HealthcareContext) {
-    const found = await ctx.loaders.facilityById.loadMany(reachedFacilityIds(view.access));
-    return found.filter((f): f is Facility => f instanceof Facility);
+    const found = await loadAll(ctx.loaders.facilityById, reachedFacilityIds(view.access));
+    return found.filter((f): f is Facility => f !== null);
   }
 
   @FieldResolver(() => [AssistancePoint], {
