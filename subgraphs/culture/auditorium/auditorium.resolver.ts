@@ -56,14 +56,11 @@ export class AuditoriumResolver {
   ): Promise<AuditoriumConnection> {
     const { limit, cursor: afterId, connection } = pageOf(page);
     const where = auditoriumWhere(filter);
-    const rows =
-      limit === 0
-        ? []
-        : await ctx.em.find(
-            Auditorium,
-            { $and: [where, afterId ? { id: { $gt: afterId } } : {}] },
-            { orderBy: { id: 'asc' }, limit: limit + 1 },
-          );
+    const rows = await ctx.em.find(
+      Auditorium,
+      { $and: [where, afterId ? { id: { $gt: afterId } } : {}] },
+      { orderBy: { id: 'asc' }, limit: limit + 1 },
+    );
     return Object.assign(new AuditoriumConnection(), {
       ...connection(rows, (a) => a.id),
       // A filter of its own: a raw() fragment (the services filter) serves one query only.
@@ -93,10 +90,7 @@ export class AuditoriumResolver {
     if (cursor !== null && !/^\d{4}-\d{2}-\d{2}\|.+$/.test(cursor)) {
       throw badUserInput('`after` is not a cursor returned by this API.', 'after');
     }
-    const rows =
-      limit === 0
-        ? []
-        : await ctx.loaders.eventPages.load({ auditoriumId: a.id, limit, after: cursor });
+    const rows = await ctx.loaders.eventPages.load({ auditoriumId: a.id, limit, after: cursor });
     return Object.assign(
       new AuditoriumEventConnection(),
       connection(rows, (e) => `${e.date}|${e.id}`),

@@ -49,16 +49,13 @@ export class DigitalResourceResolver {
   ): Promise<DigitalResourceConnection> {
     const { limit, cursor: afterId, connection } = pageOf(page);
     const where = await resourceWhere(filter, ctx);
-    const rows =
-      limit === 0
-        ? []
-        : await ctx.em.find(
-            DigitalResource,
-            {
-              $and: [where, afterId ? { id: { $gt: afterId } } : {}],
-            } as FilterQuery<DigitalResource>,
-            { orderBy: { id: 'asc' }, limit: limit + 1 },
-          );
+    const rows = await ctx.em.find(
+      DigitalResource,
+      {
+        $and: [where, afterId ? { id: { $gt: afterId } } : {}],
+      } as FilterQuery<DigitalResource>,
+      { orderBy: { id: 'asc' }, limit: limit + 1 },
+    );
     return Object.assign(new DigitalResourceConnection(), {
       ...connection(rows, (r) => r.id),
       count: () => ctx.em.count(DigitalResource, where),
@@ -77,10 +74,7 @@ export class DigitalResourceResolver {
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<AuditoriumConnection> {
     const { limit, cursor: afterId, connection } = pageOf(page);
-    const rows =
-      limit === 0
-        ? []
-        : await ctx.loaders.offeredByPages.load({ resourceId: r.id, limit, after: afterId });
+    const rows = await ctx.loaders.offeredByPages.load({ resourceId: r.id, limit, after: afterId });
     return Object.assign(new AuditoriumConnection(), {
       ...connection(rows, (a) => a.id),
       count: () => ctx.loaders.offeredByCount.load(r.id),

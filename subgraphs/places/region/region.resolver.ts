@@ -66,15 +66,12 @@ export class RegionResolver {
     kind?: VillageKind,
   ): Promise<VillageConnection> {
     const { limit, cursor: afterCode, connection } = pageOf(page, r.code);
-    const rows =
-      limit === 0
-        ? []
-        : await ctx.loaders.villagePages.load({
-            regionCode: r.code,
-            limit,
-            after: afterCode,
-            kind: kind ?? null,
-          });
+    const rows = await ctx.loaders.villagePages.load({
+      regionCode: r.code,
+      limit,
+      after: afterCode,
+      kind: kind ?? null,
+    });
     const total =
       kind === VillageKind.RURAL_VILLAGE ? r.ruralVillageCount : kind ? null : r.villageCount;
     return Object.assign(new VillageConnection(), {

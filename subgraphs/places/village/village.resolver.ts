@@ -68,17 +68,14 @@ export class VillageResolver {
       where.name = { $like: likePattern(filter.nameContains) };
     }
     if (filter?.kind) where.kind = filter.kind;
-    const rows =
-      limit === 0
-        ? []
-        : await ctx.em.find(
-            Village,
-            {
-              ...where,
-              ...(afterCode ? { code: { $gt: afterCode } } : {}),
-            } as FilterQuery<Village>,
-            { orderBy: { code: 'asc' }, limit: limit + 1 },
-          );
+    const rows = await ctx.em.find(
+      Village,
+      {
+        ...where,
+        ...(afterCode ? { code: { $gt: afterCode } } : {}),
+      } as FilterQuery<Village>,
+      { orderBy: { code: 'asc' }, limit: limit + 1 },
+    );
     return Object.assign(new VillageConnection(), {
       ...connection(rows, (v) => v.code),
       count: () => ctx.em.count(Village, where as FilterQuery<Village>),

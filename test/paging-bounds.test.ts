@@ -22,6 +22,32 @@ const codeOf = async (res: Response) =>
   ((await res.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]
     .extensions;
 
+/** Paged lists and exports at their edges: empty pages, cursors of other lists, slow readers. */
+describe('a page of zero items', () => {
+  it('says whether items follow (hasNextPage), as any page does', async () => {
+    type Page = { totalCount: number; pageInfo: { hasNextPage: boolean }; edges: unknown[] };
+    const page = '{ totalCount pageInfo { hasNextPage } edges { cursor } }';
+    const res = await stack.query<Record<string, Page | { villages: Page }>>(`{
+      villages(filter: { regionCode: "${REGION}" }, first: 0) ${page}
+      region(code: "${REGION}") { villages(first: 0) ${page} }
+      auditoriums(first: 0) ${page}
+      digitalResources(first: 0) ${page}
+    }`);
+    expect(res.body.errors).toBeUndefined();
+    const d = res.body.data!;
+    const pages = [
+      d.villages,
+      (d.region as { villages: Page }).villages,
+      d.auditoriums,
+      d.digitalResources,
+    ] as Page[];
+    for (const p of pages) {
+      expect(p.totalCount).toBeGreaterThan(0);
+      expect(p).toMatchObject({ pageInfo: { hasNextPage: true }, edges: [] });
+    }
+  });
+});
+
 describe('an export resumed with a cursor of another list', () => {
   it('is refused, 400 BAD_USER_INPUT at `after` (it answered nothing, or everything, silently)', async () => {
     const { lines } = await exportAll(base, { selection: '{ code }', regionCode: REGION });
