@@ -32,6 +32,15 @@ const CONVENTIONAL_SLICING = ['first', 'last', 'limit'];
 const MUTATION_COST = 10;
 
 /**
+ * Introspection runs in the gateway itself, on its event loop. The whole schema (`__schema`) is
+ * about 120 KB of answer and 15 ms of that loop: priced at 5,000, four fit under the default
+ * MAX_COST (one is what GraphiQL and code generators ask); thirty aliased copies (3.5 MB, half a
+ * second of a blocked gateway per request) no longer do. One type (`__type`) is small. Inner
+ * introspection fields are not priced on their own: the figure covers the whole selection.
+ */
+export const INTROSPECTION_COST: Record<string, number> = { __schema: 5_000, __type: 50 };
+
+/**
  * The variables as execution will see them: the request's values coerced, and each omitted
  * variable's default from the operation. So `query($n: Int = 100) { villages(first: $n) … }`
  * costs 100 items, not the default list size.
@@ -62,7 +71,7 @@ function effectiveVariables(
  * `sizedFields` moves that size to the named child fields (a connection's `edges`). A field
  * without `@listSize` that takes `first`/`last`/`limit` is sized by them the same way. What a
  * field `@requires` is added once per instance of its parent (`requirementCost`). A mutation
- * adds 10.
+ * adds 10; introspection costs INTROSPECTION_COST.
  *
  * The walk visits every selection once per expansion of the fragments it is in: callers bound
  * it beforehand with `expandedSelections` (limits.ts).
@@ -145,7 +154,7 @@ export function costOf(
     sized: ReadonlyMap<string, number> | undefined,
   ): number => {
     const name = node.name.value;
-    if (name.startsWith('__')) return 0;
+    if (name.startsWith('__')) return INTROSPECTION_COST[name] ?? 0;
     const def =
       isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
     if (!def) return 0;

@@ -1,4 +1,4 @@
-import { buildSchema, parse } from 'graphql';
+import { buildSchema, getIntrospectionQuery, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { WORKLOADS, type WorkloadContext } from '../../bench/workloads.js';
 import { SupergraphInfo } from '../../bench/selection.js';
@@ -168,5 +168,21 @@ describe('Lru by weight', () => {
     expect([lru.peek('huge'), lru.size]).toEqual([undefined, 2]);
     lru.grow('c', 5);
     expect([lru.peek('b'), lru.weight]).toEqual([undefined, 9]);
+  });
+});
+
+describe('the cost of introspection', () => {
+  const schemaField = '__schema { types { name fields { name type { name } } } }';
+  it('prices the whole schema at 5,000 and one type at 50, __typename at nothing', () => {
+    expect(cost(`{ ${schemaField} }`)).toBe(5_000);
+    expect(cost('{ __type(name: "Village") { name fields { name } } __typename }')).toBe(50);
+    // GraphiQL's own introspection query fits under the default MAX_COST.
+    expect(cost(getIntrospectionQuery())).toBeLessThanOrEqual(defaults.maxCost);
+  });
+
+  it('refuses thirty aliased copies of the schema (each was free: 3.5 MB a request)', () => {
+    const copies = Array.from({ length: 30 }, (_, i) => `s${i}: ${schemaField}`).join(' ');
+    expect(cost(`{ ${copies} }`)).toBe(150_000);
+    expect(cost(`{ ${copies} }`)).toBeGreaterThan(defaults.maxCost);
   });
 });
