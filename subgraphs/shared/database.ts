@@ -51,6 +51,13 @@ type ExecuteQuery = (
 
 export type QueryObserver = (sql: string) => (error?: unknown) => void;
 
+/** How long a PostgreSQL statement waits for a lock before it fails (lock_timeout, ms). */
+export const LOCK_TIMEOUT_MS = 5_000;
+
+interface PgClient {
+  query(sql: string, cb: (err: Error | null) => void): void;
+}
+
 export function dialectOf(url: string): DatabaseDialect {
   if (url.startsWith('sqlite:')) return 'sqlite';
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgresql';
@@ -82,7 +89,17 @@ export function ormOptions(opts: DatabaseOptions): Options {
     ...common,
     driver: PostgreSqlDriver,
     clientUrl: opts.url,
-    pool: { min: 0, max: opts.poolMax ?? 10 },
+    pool: {
+      min: 0,
+      max: opts.poolMax ?? 10,
+      // Every connection waits at most LOCK_TIMEOUT_MS for a lock (a row another write holds, a
+      // province's advisory lock): PostgreSQL would wait for ever, and the writes queued behind
+      // one held lock took every connection of the pool, so reads waited too. A write refused
+      // so rolls back (writeBusy in errors.ts tells the client to retry); bulk loads lift it.
+      afterCreate: (conn: PgClient, done: (err: Error | null, conn: PgClient) => void) => {
+        conn.query(`set lock_timeout = ${LOCK_TIMEOUT_MS}`, (err) => done(err, conn));
+      },
+    },
     // MikroORM sends reads outside transactions to a replica, writes and transactions to the
     // primary; each replica gets a pool of the same size.
     replicas: (opts.replicaUrls ?? []).map((clientUrl, i) => ({

@@ -18,6 +18,38 @@ export function inputsUnavailable(): GraphQLError {
 }
 
 /**
+ * PostgreSQL's states for a statement that lost a race it may win when tried again: a lock not
+ * granted within lock_timeout (database.ts), a deadlock, a serialization failure. The
+ * transaction rolled back, so nothing of it was written.
+ */
+const RETRYABLE_STATES = new Set(['55P03', '40P01', '40001']);
+
+/**
+ * The answer for an error that is such a lost race (on the error or what it wraps), else
+ * undefined: SUBGRAPH_UNAVAILABLE, which clients already retry, and a message that says nothing
+ * was written. An unexpected error it is not: it is not masked as one, nor logged as one.
+ */
+export function retryableDatabaseError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError | undefined {
+  for (let e = error, depth = 0; typeof e === 'object' && e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && RETRYABLE_STATES.has(code)) {
+      return {
+        message:
+          'Another write holds the data this one needs; nothing was written. Try again shortly ' +
+          '(with the same Idempotency-Key).',
+        path: formatted.path,
+        extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE },
+      };
+    }
+    e = (e as { originalError?: unknown }).originalError;
+  }
+  return undefined;
+}
+
+/**
  * Masks everything that is not an expected, client-safe error: the client sees a generic
  * INTERNAL_SERVER_ERROR (with the request id to quote), the log keeps the original.
  */

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import { maskError } from './errors.js';
+import { maskError, retryableDatabaseError } from './errors.js';
 import type { Logger } from './logger.js';
 
 const REQUEST_ID = Symbol('requestId');
@@ -53,6 +53,11 @@ export function requestErrors(logger: Logger) {
     /** Apollo Server's `formatError`: masks what is not client-safe, and logs what it masked. */
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       const requestId = requestIdOf(error);
+      const busy = retryableDatabaseError(formatted, error);
+      if (busy) {
+        logger.warn({ err: error, path: formatted.path, requestId }, 'write lost a lock race');
+        return busy;
+      }
       const { error: out, masked } = maskError(formatted, requestId);
       if (masked)
         logger.error({ err: error, path: formatted.path, requestId }, 'unexpected resolver error');

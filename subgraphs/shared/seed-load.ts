@@ -79,6 +79,8 @@ async function seedTransaction<T>(
         // For this transaction only: memory for the index rebuilds and the rollups' group-bys.
         await trx.raw(`set local maintenance_work_mem = '256MB'`);
         await trx.raw(`set local work_mem = '64MB'`);
+        // A load is one long transaction: it may wait for the locks it needs (database.ts).
+        await trx.raw(`set local lock_timeout = 0`);
       }
       return load(em, trx);
     });
