@@ -4,6 +4,7 @@ import {
   GraphQLNonNull,
   GraphQLObjectType,
   GraphQLScalarType,
+  GraphQLUnionType,
   Kind,
   defaultFieldResolver,
   valueFromASTUntyped,
@@ -13,6 +14,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { assertStorableStrings, calendarDate } from './arguments.js';
+import { badUserInput } from './errors.js';
 
 /**
  * The calendar date scalar of every subgraph. It accepts any value when parsing, so that a bad
@@ -66,21 +68,54 @@ function checkArguments(args: readonly GraphQLArgument[], values: Record<string,
 }
 
 /**
+ * The representations of an `_entities` call: each an object naming an entity type of this
+ * schema, with its key (`code` for places' Village and Region, else `id`) as a string of visible
+ * ASCII. The gateway sends nothing else; anything else sent straight to a subgraph was answered
+ * INTERNAL_SERVER_ERROR once per representation (a stack trace logged for each).
+ */
+function checkRepresentations(
+  entities: ReadonlyMap<string, GraphQLObjectType>,
+  values: Record<string, unknown>,
+): void {
+  const reps = values.representations;
+  if (!Array.isArray(reps)) return;
+  reps.forEach((rep: unknown, i) => {
+    const path = `representations[${i}]`;
+    const typename = (rep as { __typename?: unknown } | null)?.__typename;
+    const type = typeof typename === 'string' ? entities.get(typename) : undefined;
+    if (!type) throw badUserInput(`\`${path}\` names no entity type of this subgraph.`, path);
+    const key = type.getFields().code ? 'code' : 'id';
+    const value = (rep as Record<string, unknown>)[key];
+    if (typeof value !== 'string' || !/^[\x21-\x7E]{1,100}$/.test(value)) {
+      throw badUserInput(`\`${path}.${key}\` must be the entity's key.`, `${path}.${key}`);
+    }
+  });
+}
+
+/**
  * Puts the argument rules that hold for every field of every subgraph in front of each resolver
  * that takes arguments (root fields, entity fields, `_entities`): no string argument or variable
  * contains NUL (PostgreSQL cannot store or compare it; no code, id or name holds one) and every
  * LocalDate is a real calendar date in range. A refusal is BAD_USER_INPUT with the argument path
- * in `extensions.field`, raised before the resolver runs, so nothing is read or written.
+ * in `extensions.field`, raised before the resolver runs, so nothing is read or written. An
+ * `_entities` call's representations must be well-formed (checkRepresentations).
  */
 export function guardArguments(schema: GraphQLSchema): GraphQLSchema {
+  // Federation's union of the types with a @key here.
+  const union = schema.getType('_Entity');
+  const entities = new Map(
+    (union instanceof GraphQLUnionType ? union.getTypes() : []).map((t) => [t.name, t]),
+  );
   for (const type of Object.values(schema.getTypeMap())) {
     if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       if (field.args.length === 0) continue;
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
       const args = field.args;
+      const isEntities = type === schema.getQueryType() && field.name === '_entities';
       field.resolve = (source, values, context, info) => {
         checkArguments(args, values);
+        if (isEntities) checkRepresentations(entities, values);
         return resolve(source, values, context, info);
       };
     }
