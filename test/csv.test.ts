@@ -119,6 +119,30 @@ describe('CSV downloads through the gateway', () => {
     const noRegion = await download('/csv/region-children?code=339999');
     expect(noRegion.res.status).toBe(404);
     expect(JSON.parse(noRegion.text).errors[0].extensions).toEqual({ code: 'NOT_FOUND' });
+    // A list of an unknown region is not an empty file (it was 200, a header row alone).
+    const noVillages = await download('/csv/region-villages?regionCode=3399');
+    expect(noVillages.res.status).toBe(404);
+    expect(JSON.parse(noVillages.text).errors[0].extensions).toEqual({ code: 'NOT_FOUND' });
+  });
+
+  it('refuses a download over CSV_MAX_ROWS on its first page, not after fetching them all', async () => {
+    const auditPath = join(mkdtempSync(join(tmpdir(), 'rdsg-csv-rows-')), 'audit.log');
+    const gw = await stack.extraGateway({ CSV_MAX_ROWS: '150', AUDIT_LOG_PATH: auditPath });
+    try {
+      const res = await fetch(`${new URL(gw.url).origin}/csv/region-villages?regionCode=331124`);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { errors: { message: string }[] }).errors[0].message).toMatch(
+        /more than 150 rows/,
+      );
+      // Songyang's 214 villages are three pages of 100; one was asked for.
+      const pages = readFileSync(auditPath, 'utf8')
+        .trim()
+        .split('\n')
+        .filter((l) => JSON.parse(l).operationName === 'CsvRegionVillages');
+      expect(pages).toHaveLength(1);
+    } finally {
+      await gw.close();
+    }
   });
 
   it('keeps the caller’s request id', async () => {

@@ -16,6 +16,12 @@ export interface CsvOperation {
   document: string;
   rows: string;
   paginate?: string;
+  /**
+   * A path that must not be null on the first page (the region asked for): otherwise the
+   * download is 404 NOT_FOUND, where an empty list alone could not tell a mistyped region from
+   * one without rows.
+   */
+  exists?: string;
 }
 
 export const CSV_OPERATIONS: Record<string, CsvOperation> = {
@@ -23,7 +29,9 @@ export const CSV_OPERATIONS: Record<string, CsvOperation> = {
     description:
       'Village-level units of a region (any level) with their kind, township and county; optionally only one kind.',
     document: `query CsvRegionVillages($regionCode: ID!, $kind: VillageKind, $after: String) {
+  region(code: $regionCode) { code }
   villages(filter: { regionCode: $regionCode, kind: $kind }, first: 100, after: $after) {
+    totalCount
     pageInfo { hasNextPage endCursor }
     edges {
       node {
@@ -38,6 +46,7 @@ export const CSV_OPERATIONS: Record<string, CsvOperation> = {
 }`,
     rows: 'villages.edges.node',
     paginate: 'villages',
+    exists: 'region',
   },
   'region-children': {
     description:

@@ -63,11 +63,18 @@ export function createCsvExport(opts: {
   ) => Promise<Reply>;
   maxRows: number;
 }): CsvExport {
-  const shapes = new Map<string, CsvShape & { description: string; text: string }>();
+  type Shape = CsvShape & { description: string; text: string; exists?: string[] };
+  const shapes = new Map<string, Shape>();
   for (const [name, op] of Object.entries(opts.operations)) {
     const shape = csvShape(op.document, op.rows, op.paginate);
     // Printed once: the same text (and document hash) for every download.
-    shapes.set(name, { description: op.description, ...shape, text: print(shape.document) });
+    const text = print(shape.document);
+    shapes.set(name, {
+      description: op.description,
+      ...shape,
+      text,
+      exists: op.exists?.split('.'),
+    });
   }
 
   function index() {
@@ -123,7 +130,7 @@ export function createCsvExport(opts: {
   async function rowsOf(
     req: IncomingMessage,
     requestId: string,
-    shape: CsvShape & { text: string },
+    shape: Shape,
     variables: Record<string, unknown>,
   ): Promise<unknown[]> {
     const rows: unknown[] = [];
@@ -136,9 +143,13 @@ export function createCsvExport(opts: {
         shape.paginate ? { ...variables, after } : variables,
       );
       const page = collect(data, shape.rows);
-      if (!page) throw failure(404, 'Nothing was found for these parameters.', 'NOT_FOUND');
+      if (!page || (after === null && shape.exists && !collect(data, shape.exists))) {
+        throw failure(404, 'Nothing was found for these parameters.', 'NOT_FOUND');
+      }
       rows.push(...page);
-      if (rows.length > opts.maxRows) {
+      // The first page of a paged list tells its total: refused at once, not after every page.
+      const total = shape.paginate && collect(data, [...shape.paginate, 'totalCount'])?.[0];
+      if (rows.length > opts.maxRows || (typeof total === 'number' && total > opts.maxRows)) {
         throw failure(
           400,
           `The result has more than ${opts.maxRows} rows; narrow it down (a smaller region, a kind).`,
