@@ -253,3 +253,37 @@ describe('Idempotency-Key forwarding', () => {
     expect(written.body.errors).toBeUndefined();
   });
 });
+
+describe('an operation of several mutation fields', () => {
+  // Each field is its own write: one refused is null with its error, and the fields written
+  // before it keep their answers. With non-null mutation fields the refusal nulled all of
+  // `data`, so a client read "nothing written" where the first write had been applied.
+  it.each([
+    [
+      'in one subgraph',
+      `m2: recordAuditoriumEvent(input: $bad) { id }`,
+      'RecordAuditoriumEventInput',
+    ],
+    [
+      'in another subgraph',
+      `m2: registerOnlineStore(input: $bad) { name }`,
+      'RegisterOnlineStoreInput',
+    ],
+  ])('answers the written field beside the refused one (%s)', async (_, second, type) => {
+    reset();
+    const bad = second.includes('Store')
+      ? { ...store('坏网店').i, villageCode: '339999999999' }
+      : { ...event('坏活动').i, attendance: -5 };
+    const res = await stack.query<{ m1: { id: string } | null; m2: unknown }>(
+      `mutation ($ok: RecordAuditoriumEventInput!, $bad: ${type}!) {
+        m1: recordAuditoriumEvent(input: $ok) { id } ${second} }`,
+      { ok: event(`两个字段-${Date.now()}`).i, bad },
+      stack.steward,
+    );
+    expect(res.body.data?.m1?.id).toMatch(/^evt-/);
+    expect(res.body.data?.m2).toBeNull();
+    expect(res.body.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['m2'], 'BAD_USER_INPUT'],
+    ]);
+  });
+});

@@ -36,7 +36,11 @@ export function WriteMutation(
   };
   return (target, key, descriptor) => {
     UseMiddleware(callerMayWrite)(target, key, descriptor);
-    Mutation(returns, { description })(target, key, descriptor);
+    // Nullable, as GraphQL advises for mutations: in an operation of several mutation fields, one
+    // that fails is null with its error while the others that were written keep their answers.
+    // A non-null field's error nulled the whole `data`, so a client read "nothing written" where
+    // the fields before it had been (each field is its own transaction).
+    Mutation(returns, { description, nullable: true })(target, key, descriptor);
     Directive(`@requiresScopes(scopes: [["${scope}"]])`)(target, key, descriptor);
   };
 }

@@ -113,3 +113,14 @@ export async function bootSubgraph(
     },
   };
 }
+
+/**
+ * The fields of an answer's `data` that hold a value. Mutation fields are nullable: a refused
+ * write is its field's null with an error, so "nothing written" reads as no field answered.
+ */
+export function answeredFields(data: unknown): string[] {
+  if (data === null || data === undefined) return [];
+  return Object.entries(data as Record<string, unknown>)
+    .filter(([, v]) => v !== null)
+    .map(([k]) => k);
+}
