@@ -106,6 +106,24 @@ describe('subgraph server logs', () => {
     expect(text).toMatch(/^subgraph_graphql_requests_total\{.*outcome="partial".*\} 1$/m);
   });
 
+  it('logs ten unexpected errors of a request one by one, then one line counting them all', async () => {
+    lines.length = 0;
+    const fields = Array.from({ length: 500 }, (_, i) => `b${i}: broken`).join(' ');
+    const res = await post(`{ ${fields} }`, 'log-flood-1');
+    expect(res.body.errors).toHaveLength(500);
+    expect(lines.map((l) => l.msg)).toEqual([
+      ...Array(10).fill('unexpected resolver error'),
+      'more unexpected resolver errors in this request than are logged one by one',
+    ]);
+    expect(lines.at(-1)).toMatchObject({ requestId: 'log-flood-1', unexpected: 500, logged: 10 });
+    // The next request logs its own again.
+    lines.length = 0;
+    await post('{ broken }', 'log-flood-2');
+    expect(lines.map((l) => [l.msg, l.requestId])).toEqual([
+      ['unexpected resolver error', 'log-flood-2'],
+    ]);
+  });
+
   it('answers without any AsyncLocalStorage, so promise hooks stay off', async () => {
     const res = await withoutAsyncContext(() => post('{ greeting broken }', 'no-als-1'));
     expect(res.body.errors[0].extensions.requestId).toBe('no-als-1');
