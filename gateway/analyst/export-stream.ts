@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { createGzip, type Gzip } from 'node:zlib';
 import { accepted } from '../http.js';
 
@@ -49,15 +49,20 @@ export function openExportStream(
     stopped: stopped.signal,
     async write(text) {
       if (stopped.signal.aborted) return false;
+      const cut = () => {
+        stopped.abort();
+        res.destroy();
+        return false;
+      };
       out.write(text);
-      if (gzip) await new Promise<void>((resolve) => (out as Gzip).flush(() => resolve()));
+      // gzip's flush waits too while the client reads nothing: bounded the same way.
+      if (gzip) {
+        const flushed = new Promise<void>((resolve) => (out as Gzip).flush(() => resolve()));
+        if (!(await within(flushed, sendTimeoutMs, stopped.signal))) return cut();
+      }
       // Checked after the flush: a 'drain' emitted during it must not be waited for.
       if (out.writableNeedDrain && !stopped.signal.aborted) {
-        if (!(await drained(out, sendTimeoutMs, stopped.signal))) {
-          stopped.abort();
-          res.destroy();
-          return false;
-        }
+        if (!(await within(once(out, 'drain'), sendTimeoutMs, stopped.signal))) return cut();
       }
       return !stopped.signal.aborted;
     },
@@ -65,12 +70,26 @@ export function openExportStream(
   };
 }
 
-/** Waits for `sink` to drain: false if `signal` aborts first or `ms` pass. */
-export async function drained(sink: Writable, ms: number, signal: AbortSignal): Promise<boolean> {
-  try {
-    await once(sink, 'drain', { signal: AbortSignal.any([signal, AbortSignal.timeout(ms)]) });
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Whether `wait` settles within `ms`, and before `signal` aborts. A plain timer, not
+ * `AbortSignal.any([signal, AbortSignal.timeout(ms)])`: `any` holds its sources weakly, and a
+ * timeout signal nothing else holds can be collected before it fires (then the wait had no
+ * bound; export-stream.test.ts caught it).
+ */
+export function within(wait: Promise<unknown>, ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(ok);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(false), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+    wait.then(
+      () => done(true),
+      () => done(false),
+    );
+  });
 }
