@@ -1,3 +1,4 @@
+import { subgraphsDown } from './upstream/readiness.js';
 import { Kind, parse } from 'graphql';
 import { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
@@ -169,27 +170,6 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     claimKey: createKeyClaims(redis, logger),
   });
 
-  async function subgraphsReady(): Promise<string[]> {
-    const down: string[] = [];
-    await Promise.all(
-      subgraphs.map(async (s) => {
-        try {
-          const res = await fetch(s.url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ query: '{ __typename }' }),
-            signal: AbortSignal.timeout(2_000),
-          });
-          if (!res.ok) down.push(s.name);
-          await res.arrayBuffer();
-        } catch {
-          down.push(s.name);
-        }
-      }),
-    );
-    return down;
-  }
-
   /** One run of the pipeline with its audit line. */
   async function runAudited(
     req: IncomingMessage,
@@ -252,7 +232,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       },
     ],
     serveMetrics: (res) => metrics.serve(res),
-    subgraphsDown: subgraphsReady,
+    subgraphsDown: () => subgraphsDown(subgraphs, config.sharedSecret),
     start: async () => {
       if (redis) await redis.connect();
       await apollo.start();

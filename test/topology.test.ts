@@ -60,6 +60,12 @@ describe('scripts/topology.ts', () => {
     expect(a.body.errors).toBeUndefined();
     expect((a.body.data as { village: { name: string } }).village.name).toBe('二村村委会');
     expect(b.body).toEqual(a.body);
+    // In production the subgraphs answer their gateway only (its fetches and readiness probe are
+    // signed): a caller who reaches a subgraph's port directly is refused.
+    for (const s of Object.values(topology.subgraphs)) {
+      const direct = await postGraphQL(s.url, '{ __typename }');
+      expect([s.url, direct.status]).toEqual([s.url, 401]);
+    }
   });
 
   it('returns the request id and serves metrics on every gateway', async () => {

@@ -34,6 +34,8 @@ export async function startSubgraph<T extends BaseContext>(
     onQuery?: (sql: string) => void;
     /** Key of the gateway's signed identity header; the development one by default. */
     gatewaySharedSecret?: string;
+    /** Answer only requests the gateway signed (server.ts). */
+    requireIdentity?: boolean;
     /** Counts SQL statements and GraphQL requests, served at GET /debug/sql-count (benchmarks). */
     statementCounter?: boolean;
     /** Cache hint of read fields without one; the subgraph's default (config.ts) when unset. */
@@ -78,6 +80,7 @@ export async function startSubgraph<T extends BaseContext>(
       },
       debugRoutes: counts ? { '/debug/sql-count': () => ({ ...counts }) } : undefined,
       gatewaySharedSecret: opts.gatewaySharedSecret ?? DEV_GATEWAY_SHARED_SECRET,
+      requireIdentity: opts.requireIdentity,
       maxBodyBytes: opts.maxBodyBytes,
       cacheMaxAge:
         opts.cacheMaxAge ?? DEFAULT_CACHE_MAX_AGE[def.name as keyof typeof DEFAULT_CACHE_MAX_AGE],
@@ -120,6 +123,7 @@ export async function runSubgraph<T extends BaseContext>(
     logger,
     migrate: config.migrate,
     gatewaySharedSecret: config.gatewaySharedSecret,
+    requireIdentity: config.requireIdentity,
     statementCounter: config.sqlStatementCounter,
     cacheMaxAge: config.cacheMaxAge,
     maxBodyBytes: config.maxBodyBytes,

@@ -40,6 +40,8 @@ export interface SubgraphConfig {
   prettyLogs: boolean;
   /** Key of the gateway's signed identity header (see identity.ts). */
   gatewaySharedSecret: string;
+  /** Only requests signed by the gateway are answered (server.ts); default: outside development. */
+  requireIdentity: boolean;
   tracing: TracingConfig;
   /** Opt-in (benchmarks): count SQL statements and serve them at GET /debug/sql-count. */
   sqlStatementCounter: boolean;
@@ -82,6 +84,7 @@ function envSchema(name: SubgraphName) {
     LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
     NODE_ENV: z.string().default('development'),
     GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SUBGRAPH_REQUIRE_IDENTITY: boolish.optional(),
     ...tracingEnv,
     SQL_STATEMENT_COUNTER: boolish.default(false),
     CACHE_MAX_AGE: z.coerce.number().int().min(0).default(DEFAULT_CACHE_MAX_AGE[name]),
@@ -142,6 +145,7 @@ export function loadSubgraphConfig(
       c.LOG_FORMAT === 'pretty' || (c.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
     gatewaySharedSecret:
       (c.GATEWAY_SHARED_SECRET as string | undefined) ?? DEV_GATEWAY_SHARED_SECRET,
+    requireIdentity: (c.SUBGRAPH_REQUIRE_IDENTITY as boolean | undefined) ?? !development,
     tracing: tracingConfigFrom(c, `${name}-subgraph`),
     sqlStatementCounter: c.SQL_STATEMENT_COUNTER as boolean,
     cacheMaxAge: c.CACHE_MAX_AGE as number,

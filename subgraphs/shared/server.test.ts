@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withoutAsyncContext } from '../../test/support/async-context.js';
+import { IDENTITY_HEADER, signIdentity } from '../../contract/identity.js';
 import type { Logger } from './logger.js';
 import { createSubgraphMetrics } from './metrics.js';
 import { createSubgraphServer, type RunningServer } from './server.js';
@@ -232,4 +233,51 @@ describe('subgraph server body limit', () => {
       }
     },
   );
+});
+
+describe('a subgraph that answers its gateway only (outside development)', () => {
+  const secret = 'k'.repeat(40);
+  let guarded: RunningServer;
+  beforeAll(async () => {
+    guarded = await createSubgraphServer({
+      name: 'guarded',
+      schema,
+      logger,
+      createContext: (req) => ({ log: logger.child({ requestId: req.requestId }) }),
+      ready: async () => {},
+      gatewaySharedSecret: secret,
+      requireIdentity: true,
+    }).listen(0);
+  });
+  afterAll(() => guarded?.close());
+
+  const ask = (headers: Record<string, string>) =>
+    fetch(guarded.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: '{ greeting }' }),
+    });
+  const caller = { id: 'anon:1', kind: 'anonymous', scopes: [] };
+
+  it('refuses a request without the signed identity, or with one signed by another key', async () => {
+    const forged = { [IDENTITY_HEADER]: signIdentity(caller, 'x'.repeat(40)) };
+    for (const headers of [{}, forged] as Record<string, string>[]) {
+      const res = await ask(headers);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({
+        errors: [
+          {
+            message: 'This service answers its gateway only.',
+            extensions: { code: 'UNAUTHENTICATED' },
+          },
+        ],
+      });
+    }
+  });
+
+  it('answers what the gateway signed, and its health without a signature', async () => {
+    const res = await ask({ [IDENTITY_HEADER]: signIdentity(caller, secret) });
+    expect(await res.json()).toEqual({ data: { greeting: 'hello' } });
+    expect((await fetch(new URL('/healthz', guarded.url))).status).toBe(200);
+  });
 });

@@ -40,6 +40,13 @@ export interface SubgraphServerDeps<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Verifies the gateway's signed identity header; unset = no request has an identity. */
   gatewaySharedSecret?: string;
+  /**
+   * Answer only requests that carry the gateway's signed identity (every fetch of the gateway
+   * does): a GraphQL request without it is 401 UNAUTHENTICATED before it is parsed. Outside
+   * development this is the default (config.ts), so a caller who reaches a subgraph's port
+   * cannot read around the gateway's limits.
+   */
+  requireIdentity?: boolean;
   /** Prometheus metrics of this server, served at `/metrics`. */
   metrics?: SubgraphMetrics;
   /** Extra GET routes answering JSON (opt-in diagnostics such as `/debug/sql-count`). */
@@ -109,15 +116,23 @@ export function createSubgraphServer<TContext extends BaseContext>(
         return;
       }
     }
+    const identity = verifyGatewayIdentity(req.headers[IDENTITY_HEADER], deps.gatewaySharedSecret);
+    if (deps.requireIdentity && !identity) {
+      sendJson(res, 401, {
+        errors: [
+          {
+            message: 'This service answers its gateway only.',
+            extensions: { code: 'UNAUTHENTICATED' },
+          },
+        ],
+      });
+      return;
+    }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => {
         try {
-          const context = await deps.createContext({
-            requestId,
-            headers: req.headers,
-            identity: verifyGatewayIdentity(req.headers[IDENTITY_HEADER], deps.gatewaySharedSecret),
-          });
+          const context = await deps.createContext({ requestId, headers: req.headers, identity });
           return requestErrorLog.bind(context, requestId);
         } catch (err) {
           requestErrorLog.noteError(err, requestId);

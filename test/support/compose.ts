@@ -75,6 +75,9 @@ export function checkCompose(compose: ComposeFile, ctx: ComposeContext): string[
   for (const v of example) if (!inCompose.has(v)) problems.push(`no service sets ${v}`);
 
   // Subgraphs: config parses, default port, health check on that port, own database and role.
+  const gatewaySecret = app.find(
+    ([, g]) => g.command?.join(' ') === 'node dist/gateway/main.js',
+  )?.[1].environment?.GATEWAY_SHARED_SECRET;
   for (const sub of SUBGRAPHS) {
     const s = services[sub];
     if (!s) {
@@ -83,7 +86,10 @@ export function checkCompose(compose: ComposeFile, ctx: ComposeContext): string[
     }
     const P = sub.toUpperCase();
     try {
-      const c = loadSubgraphConfig(sub, s.environment ?? {});
+      // As the image runs it (Dockerfile: NODE_ENV=production), with the gateway's secret.
+      const c = loadSubgraphConfig(sub, { NODE_ENV: 'production', ...s.environment });
+      if (s.environment?.GATEWAY_SHARED_SECRET !== gatewaySecret)
+        problems.push(`${sub} does not share the gateway's GATEWAY_SHARED_SECRET`);
       if (c.port !== SUBGRAPH_PORTS[sub])
         problems.push(`${sub} port ${c.port} is not ${SUBGRAPH_PORTS[sub]}`);
       if (healthPort(s) !== c.port)
