@@ -7,7 +7,7 @@ import { withoutAsyncContext } from '../../test/support/async-context.js';
 import { IDENTITY_HEADER, signIdentity } from '../../contract/identity.js';
 import type { Logger } from './logger.js';
 import { createSubgraphMetrics } from './metrics.js';
-import { createSubgraphServer, type RunningServer } from './server.js';
+import { createSubgraphServer, type RunningServer, type SubgraphServerDeps } from './server.js';
 
 // Apollo Server loads graphql's CommonJS build; a schema from the ESM build would be foreign to it.
 const { GraphQLObjectType, GraphQLSchema, GraphQLString } = createRequire(import.meta.url)(
@@ -46,6 +46,17 @@ const schema = new GraphQLSchema({
     },
   }),
 });
+
+/** A server of the schema above, with the request-scoped logger, and `extra` settings. */
+const testServer = (name: string, extra: Partial<SubgraphServerDeps<{ log: Logger }>>) =>
+  createSubgraphServer({
+    name,
+    schema,
+    logger,
+    createContext: (req) => ({ log: logger.child({ requestId: req.requestId }) }),
+    ready: async () => {},
+    ...extra,
+  }).listen(0);
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -168,14 +179,7 @@ describe('subgraph server logs', () => {
 describe('subgraph server body limit', () => {
   let small: RunningServer;
   beforeAll(async () => {
-    small = await createSubgraphServer({
-      name: 'small',
-      schema,
-      logger,
-      createContext: (req) => ({ log: logger.child({ requestId: req.requestId }) }),
-      ready: async () => {},
-      maxBodyBytes: 1_024,
-    }).listen(0);
+    small = await testServer('small', { maxBodyBytes: 1_024 });
   });
   afterAll(() => small?.close());
 
@@ -239,15 +243,7 @@ describe('a subgraph that answers its gateway only (outside development)', () =>
   const secret = 'k'.repeat(40);
   let guarded: RunningServer;
   beforeAll(async () => {
-    guarded = await createSubgraphServer({
-      name: 'guarded',
-      schema,
-      logger,
-      createContext: (req) => ({ log: logger.child({ requestId: req.requestId }) }),
-      ready: async () => {},
-      gatewaySharedSecret: secret,
-      requireIdentity: true,
-    }).listen(0);
+    guarded = await testServer('guarded', { gatewaySharedSecret: secret, requireIdentity: true });
   });
   afterAll(() => guarded?.close());
 
