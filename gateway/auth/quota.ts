@@ -67,12 +67,20 @@ for i = 1, n do
 end
 return -1`;
 
+/** The script as a command of the client: sent by its SHA (EVALSHA), its text only once. */
+type AdmitCommand = (numKeys: number, ...args: (string | number)[]) => Promise<unknown>;
+
 class RedisCounter implements Counter {
-  constructor(private readonly redis: Redis) {}
+  private readonly run: AdmitCommand;
+
+  constructor(redis: Redis) {
+    redis.defineCommand('rdsgQuotaAdmit', { lua: ADMIT_SCRIPT });
+    const command = (redis as unknown as { rdsgQuotaAdmit: AdmitCommand }).rdsgQuotaAdmit;
+    this.run = command.bind(redis);
+  }
 
   async admit(windows: Window[]) {
-    const result = await this.redis.eval(
-      ADMIT_SCRIPT,
+    const result = await this.run(
       windows.length,
       ...windows.map((w) => w.key),
       ...windows.map((w) => w.limit),

@@ -33,10 +33,11 @@ const MUTATION_COST = 10;
 
 /**
  * Introspection runs in the gateway itself, on its event loop. The whole schema (`__schema`) is
- * about 120 KB of answer and 15 ms of that loop: priced at 5,000, four fit under the default
- * MAX_COST (one is what GraphiQL and code generators ask); thirty aliased copies (3.5 MB, half a
- * second of a blocked gateway per request) no longer do. One type (`__type`) is small. Inner
- * introspection fields are not priced on their own: the figure covers the whole selection.
+ * 120–190 KB of answer and 5–8 ms of graphql-js execution alone (docs/security.md), before it
+ * is serialised: priced at 5,000, four fit under the default MAX_COST (one is what GraphiQL and
+ * code generators ask); thirty aliased copies (3.5 MB a request) no longer do. One type
+ * (`__type`) is small. Inner introspection fields are not priced on their own: the figure
+ * covers the whole selection.
  */
 export const INTROSPECTION_COST: Record<string, number> = { __schema: 5_000, __type: 50 };
 

@@ -74,7 +74,7 @@ function checkArguments(args: readonly GraphQLArgument[], values: Record<string,
  * INTERNAL_SERVER_ERROR once per representation (a stack trace logged for each).
  */
 function checkRepresentations(
-  entities: ReadonlyMap<string, GraphQLObjectType>,
+  keys: ReadonlyMap<string, string>,
   values: Record<string, unknown>,
 ): void {
   const reps = values.representations;
@@ -82,9 +82,8 @@ function checkRepresentations(
   reps.forEach((rep: unknown, i) => {
     const path = `representations[${i}]`;
     const typename = (rep as { __typename?: unknown } | null)?.__typename;
-    const type = typeof typename === 'string' ? entities.get(typename) : undefined;
-    if (!type) throw badUserInput(`\`${path}\` names no entity type of this subgraph.`, path);
-    const key = type.getFields().code ? 'code' : 'id';
+    const key = typeof typename === 'string' ? keys.get(typename) : undefined;
+    if (!key) throw badUserInput(`\`${path}\` names no entity type of this subgraph.`, path);
     const value = (rep as Record<string, unknown>)[key];
     if (typeof value !== 'string' || !/^[\x21-\x7E]{1,100}$/.test(value)) {
       throw badUserInput(`\`${path}.${key}\` must be the entity's key.`, `${path}.${key}`);
@@ -101,10 +100,13 @@ function checkRepresentations(
  * `_entities` call's representations must be well-formed (checkRepresentations).
  */
 export function guardArguments(schema: GraphQLSchema): GraphQLSchema {
-  // Federation's union of the types with a @key here.
+  // Federation's union of the types with a @key here, each with its key field.
   const union = schema.getType('_Entity');
   const entities = new Map(
-    (union instanceof GraphQLUnionType ? union.getTypes() : []).map((t) => [t.name, t]),
+    (union instanceof GraphQLUnionType ? union.getTypes() : []).map((t) => [
+      t.name,
+      t.getFields().code ? 'code' : 'id',
+    ]),
   );
   for (const type of Object.values(schema.getTypeMap())) {
     if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
