@@ -33,7 +33,10 @@ function parentExpr(n: number, column: string): string {
 
 /**
  * Rebuilds every rollup row from the base tables with set-based SQL (three statements per level),
- * inside the caller's transaction. Levels are integer constants, never user input.
+ * inside the caller's transaction. Levels are integer constants, never user input. A region has
+ * its row as soon as it holds any commerce record: a store that is not active counts in no store
+ * total, but its sales do count (`commerce_region_month`), so a township whose only stores are
+ * suspended answers its sales, not `commerce: null`.
  */
 export async function rebuildRollups(trx: Knex.Transaction): Promise<void> {
   await trx('commerce_region').delete();
@@ -47,8 +50,10 @@ export async function rebuildRollups(trx: Knex.Transaction): Promise<void> {
        select code, ${parentExpr(n, 'code')}, sum(sc), sum(j), sum(ec), sum(pc), sum(pj), sum(spc),
          sum(wc), ?, ?, ?, ?
        from (
-         select substr(village_code, 1, ${n}) as code, 1 as sc, jobs as j, 0 as ec, 0 as pc,
-           0 as pj, 0 as spc, 0 as wc from online_store where status = 'ACTIVE'
+         select substr(village_code, 1, ${n}) as code,
+           case when status = 'ACTIVE' then 1 else 0 end as sc,
+           case when status = 'ACTIVE' then jobs else 0 end as j, 0 as ec, 0 as pc,
+           0 as pj, 0 as spc, 0 as wc from online_store
          union all
          select substr(coalesce(village_code, county_code), 1, ${n}), 0, 0, 1, 0, 0, 0, 0
            from enterprise where length(coalesce(village_code, county_code)) >= ${n}
