@@ -7,6 +7,11 @@ export interface QuotaDecision {
   code?: 'RATE_LIMITED' | 'QUOTA_EXCEEDED';
   /** Seconds until the exhausted window ends. */
   retryAfter?: number;
+  /**
+   * Gives back what an admitted request counted, in the very windows it was counted in (a
+   * request refused later for the same quota, e.g. the rest of its batch, counts nowhere).
+   */
+  release?: () => Promise<void>;
 }
 
 /** A fixed window of one caller: its counter's key, lifetime and limit. */
@@ -18,13 +23,15 @@ interface Window {
 
 interface Counter {
   /**
-   * Admits one request against every window at once, or none: if a window is already at its
-   * limit, nothing is counted and its index is returned (the last such window: the daily quota
-   * before the minute's limit); otherwise each window counts the request and -1 is returned. A
-   * refused request counts nowhere, so a client that retries on 429 does not spend its daily
-   * quota on refusals.
+   * Admits `units` requests against every window at once, or none: if a window cannot take them
+   * all, nothing is counted and its index is returned (the last such window: the daily quota
+   * before the minute's limit); otherwise each window counts them and -1 is returned. A refused
+   * request counts nowhere, so a client that retries on 429 does not spend its daily quota on
+   * refusals.
    */
-  admit(windows: Window[]): Promise<number>;
+  admit(windows: Window[], units: number): Promise<number>;
+  /** Takes `units` back from each window that still exists. */
+  release(windows: Window[], units: number): Promise<void>;
 }
 
 /** Fixed windows in this process only (one gateway replica). */
@@ -32,7 +39,7 @@ class MemoryCounter implements Counter {
   private readonly counts = new Map<string, { n: number; expires: number }>();
   private sweepAt = 0;
 
-  async admit(windows: Window[]) {
+  async admit(windows: Window[], units: number) {
     const now = Date.now();
     if (now > this.sweepAt) {
       for (const [k, v] of this.counts) if (v.expires <= now) this.counts.delete(k);
@@ -46,47 +53,76 @@ class MemoryCounter implements Counter {
       }
       return c;
     });
-    for (let i = windows.length - 1; i >= 0; i--) if (live[i].n >= windows[i].limit) return i;
-    for (const c of live) c.n++;
+    for (let i = windows.length - 1; i >= 0; i--) {
+      if (live[i].n + units > windows[i].limit) return i;
+    }
+    for (const c of live) c.n += units;
     return -1;
+  }
+
+  async release(windows: Window[], units: number) {
+    for (const { key } of windows) {
+      const c = this.counts.get(key);
+      if (c) c.n = Math.max(0, c.n - units);
+    }
   }
 }
 
 /**
  * The same in Redis, so every replica shares the counts: one script, which Redis runs alone, so
- * two replicas cannot both take the last unit. KEYS are the windows; ARGV their limits then
- * lifetimes (ms). A counter starts its lifetime when first counted.
+ * two replicas cannot both take the last unit. KEYS are the windows; ARGV their limits, their
+ * lifetimes (ms), then the units. A counter starts its lifetime when first counted.
  */
 const ADMIT_SCRIPT = `
 local n = #KEYS
+local units = tonumber(ARGV[2 * n + 1])
 for i = n, 1, -1 do
-  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[i]) then return i - 1 end
+  if tonumber(redis.call('GET', KEYS[i]) or '0') + units > tonumber(ARGV[i]) then return i - 1 end
 end
 for i = 1, n do
-  if redis.call('INCR', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[n + i]) end
+  if redis.call('INCRBY', KEYS[i], units) == units then redis.call('PEXPIRE', KEYS[i], ARGV[n + i]) end
 end
 return -1`;
+
+/** Takes ARGV[1] units back from each window (KEYS) that still exists, never below 0. */
+const RELEASE_SCRIPT = `
+local units = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  local left = tonumber(redis.call('GET', KEYS[i]) or '-1')
+  if left > 0 then redis.call('DECRBY', KEYS[i], math.min(left, units)) end
+end
+return 0`;
 
 /** The script as a command of the client: sent by its SHA (EVALSHA), its text only once. */
 type AdmitCommand = (numKeys: number, ...args: (string | number)[]) => Promise<unknown>;
 
 class RedisCounter implements Counter {
   private readonly run: AdmitCommand;
+  private readonly giveBack: AdmitCommand;
 
   constructor(redis: Redis) {
     redis.defineCommand('rdsgQuotaAdmit', { lua: ADMIT_SCRIPT });
-    const command = (redis as unknown as { rdsgQuotaAdmit: AdmitCommand }).rdsgQuotaAdmit;
-    this.run = command.bind(redis);
+    redis.defineCommand('rdsgQuotaRelease', { lua: RELEASE_SCRIPT });
+    const commands = redis as unknown as { rdsgQuotaAdmit: AdmitCommand } & {
+      rdsgQuotaRelease: AdmitCommand;
+    };
+    this.run = commands.rdsgQuotaAdmit.bind(redis);
+    this.giveBack = commands.rdsgQuotaRelease.bind(redis);
   }
 
-  async admit(windows: Window[]) {
+  async admit(windows: Window[], units: number) {
     const result = await this.run(
       windows.length,
       ...windows.map((w) => w.key),
       ...windows.map((w) => w.limit),
       ...windows.map((w) => w.ttlMs),
+      units,
     );
     return Number(result);
+  }
+
+  async release(windows: Window[], units: number) {
+    await this.giveBack(windows.length, ...windows.map((w) => w.key), units);
   }
 }
 
@@ -100,7 +136,7 @@ const DAY = 86_400_000;
  */
 export function createQuotas(redis: Redis | undefined, logger: Logger, prefix = 'rdsg:quota') {
   const counter: Counter = redis ? new RedisCounter(redis) : new MemoryCounter();
-  return async function consume(callerId: string, quota: Quota): Promise<QuotaDecision> {
+  return async function consume(callerId: string, quota: Quota, units = 1): Promise<QuotaDecision> {
     const now = Date.now();
     const windows: (Window & { end: number; code: QuotaDecision['code'] })[] = [];
     if (quota.perMinute > 0) {
@@ -126,13 +162,19 @@ export function createQuotas(redis: Redis | undefined, logger: Logger, prefix = 
     if (windows.length === 0) return { allowed: true };
     let refused: number;
     try {
-      refused = await counter.admit(windows);
+      refused = await counter.admit(windows, units);
     } catch (err) {
       logger.warn({ err }, 'quota store unavailable; request allowed');
       return { allowed: true };
     }
     const w = windows[refused];
-    if (!w) return { allowed: true };
+    if (!w) {
+      const release = () =>
+        counter.release(windows, units).catch((err: unknown) => {
+          logger.warn({ err }, 'quota store unavailable; units not given back');
+        });
+      return { allowed: true, release };
+    }
     return {
       allowed: false,
       code: w.code,

@@ -66,6 +66,9 @@ describe('the pipeline', () => {
       { MAX_BATCH_SIZE: '3' },
     );
     expect((await run(quota, post(four.slice(0, 3)))).status).toBe(429);
+    // The refused batch counted nowhere: the minute's two units are still there.
+    expect((await run(quota, post(four.slice(0, 2)))).status).toBe(200);
+    expect((await run(quota, post(four.slice(0, 1)))).status).toBe(429);
   });
 
   it('turns rejections into their replies: 401 with a challenge, 400 with a code', async () => {

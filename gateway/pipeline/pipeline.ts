@@ -87,10 +87,14 @@ async function runBatch(
   if (raw.length === 0 || raw.length > max) {
     throw new RequestRejection(400, 'BATCH_TOO_LARGE', `A batch holds 1 to ${max} operations.`);
   }
-  // The quota stage counted the first operation.
-  for (let i = 1; i < raw.length; i++) {
-    const refused = await spend(deps, identity);
-    if (refused) return refused;
+  // The quota stage counted the first operation; the others are admitted all at once or not at
+  // all, and a refused batch gives that first unit back: a 429 counts nowhere.
+  if (raw.length > 1) {
+    const refused = await spend(deps, identity, raw.length - 1);
+    if (refused) {
+      await state.releaseQuota?.();
+      return refused;
+    }
   }
   const replies: unknown[] = [];
   for (const one of raw) {

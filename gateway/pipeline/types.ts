@@ -79,6 +79,8 @@ export interface RequestState {
   identity?: Identity;
   /** The decoded body (or GET parameters): one operation or a batch. Set by the body stage. */
   raw?: unknown;
+  /** Gives back the unit the quota stage counted (a batch refused for the rest of its units). */
+  releaseQuota?: () => Promise<void>;
 }
 
 /** One operation (of a request or of a batch) as the operation stages fill it in. */
