@@ -51,19 +51,25 @@ interface PersistedQueryExtension {
 export function createDocumentResolver(opts: {
   trusted: Map<string, string>;
   apqCacheSize: number;
-  /** Bytes the APQ documents may hold together (DOCUMENT_CACHE_MB). */
+  /**
+   * Bytes the APQ documents may hold together (DOCUMENT_CACHE_MB), and likewise the texts kept
+   * with their hashes.
+   */
   apqMaxBytes?: number;
 }) {
   // Bounded by count and by bytes (2 a character at most): large texts cannot pile up.
-  const apq = new Lru<string, string>(
-    opts.apqCacheSize,
-    opts.apqMaxBytes ?? Number.POSITIVE_INFINITY,
-    (query) => 2 * query.length,
-  );
+  const maxBytes = opts.apqMaxBytes ?? Number.POSITIVE_INFINITY;
+  const apq = new Lru<string, string>(opts.apqCacheSize, maxBytes, (query) => 2 * query.length);
   const remember = (hash: string, query: string) => apq.set(hash, query);
 
-  // The SHA-256 of recently seen texts: a Map lookup is cheaper than hashing again.
-  const hashes = new Lru<string, string>(opts.apqCacheSize);
+  // The SHA-256 of recently seen texts: a Map lookup is cheaper than hashing again. Any request
+  // adds to it, before its text is parsed: it is bounded in bytes as the APQ cache is (the key
+  // is the text; 64 characters of hash beside it).
+  const hashes = new Lru<string, string>(
+    opts.apqCacheSize,
+    maxBytes,
+    (hash, query) => 2 * (query.length + hash.length),
+  );
   const hashOf = (query: string) => {
     let hash = hashes.get(query);
     if (hash === undefined) {
@@ -73,7 +79,7 @@ export function createDocumentResolver(opts: {
     return hash;
   };
 
-  return function resolve(
+  function resolve(
     body: { query?: unknown; extensions?: unknown; documentId?: unknown },
     trustedOnly: boolean,
   ): { query: string; hash: string } {
@@ -116,5 +122,8 @@ export function createDocumentResolver(opts: {
     }
     if (pq && body.query !== undefined && !opts.trusted.has(hash)) remember(hash, query);
     return { query, hash };
-  };
+  }
+  /** Estimated bytes its caches hold (texts by APQ hash, hashes by text). */
+  resolve.heldBytes = () => apq.weight + hashes.weight;
+  return resolve;
 }

@@ -66,6 +66,23 @@ describe('document stage', () => {
     expect(rejection(other, deps).code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
   });
 
+  it('holds no more document text than DOCUMENT_CACHE_MB, whatever texts arrive', () => {
+    const resolve = createDocumentResolver({
+      trusted: new Map(),
+      apqCacheSize: 1000,
+      apqMaxBytes: 1024 * 1024,
+    });
+    // 50 distinct texts of 100,000 characters (unparsable: only their hashes are taken), and
+    // as many sent with the APQ extension.
+    for (let i = 0; i < 50; i++) {
+      const query = `${i} ${'中'.repeat(99_990)}`;
+      resolve({ query }, false);
+      resolve({ query: `${query}!`, extensions: { persistedQuery: { version: 1 } } }, false);
+    }
+    expect(resolve.heldBytes()).toBeGreaterThan(0);
+    expect(resolve.heldBytes()).toBeLessThanOrEqual(2 * 1024 * 1024);
+  });
+
   it('refuses a syntax error with 400', () => {
     const err = rejection(withBody({ query: '{ provinces { ' }), pipelineDeps());
     expect(err).toMatchObject({ status: 400, code: 'GRAPHQL_PARSE_FAILED' });
