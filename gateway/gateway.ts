@@ -1,5 +1,5 @@
 import { subgraphsDown } from './upstream/readiness.js';
-import { Kind, parse } from 'graphql';
+import { buildASTSchema, Kind, parse, type GraphQLSchema } from 'graphql';
 import { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -94,6 +94,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
         observeFetch: metrics.observeFetch,
         onBreakerChange: (state) => metrics.setBreakerState(name, state),
         recordCache: metrics.recordCache,
+        supergraph: () => supergraph,
       });
       dataSources.get(name)?.close(); // a reloaded supergraph builds new sources
       dataSources.set(name, source);
@@ -102,7 +103,10 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   });
 
   let served: ServedSchema | undefined;
+  // The whole supergraph (@inaccessible parts too): the subgraphs' answers are checked against it.
+  let supergraph: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    supergraph = buildASTSchema(parse(coreSupergraphSdl), { assumeValidSDL: true });
     served = {
       schema: apiSchema,
       directives: AuthDirectives.fromSupergraph(coreSupergraphSdl),

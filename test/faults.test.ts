@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../gateway/config.js';
-import { readyExamples } from '../gateway/analyst/examples.js';
 import { createGateway, type RunningGateway } from '../gateway/gateway.js';
 import { startTopology, type Topology } from '../scripts/topology.js';
 import { dropDatabase } from '../subgraphs/shared/pg-admin.js';
 import { TEST_POSTGRES_URL } from './support/databases.js';
 import { postGraphQL, type GraphQLResponse } from './support/subgraph.js';
+import { OPERATIONS, SONGYANG, violations } from './support/fault-answers.js';
 
 /**
  * Issue 15, partial results: the four subgraphs as real processes (compiled, dist/), two
@@ -23,50 +23,6 @@ import { postGraphQL, type GraphQLResponse } from './support/subgraph.js';
  * of the operation (no runtime alias `_e…`, no `@inaccessible` input field).
  */
 const DOMAINS = ['culture', 'healthcare', 'commerce'] as const;
-const SONGYANG = '331124';
-const VILLAGE = '331124001201';
-
-/** The GraphiQL examples (reads), aimed at the seeded county, and the index at every level. */
-const OPERATIONS: { name: string; query: string; variables: Record<string, unknown> }[] = [
-  ...readyExamples()
-    .filter((e) => !/^\s*(#.*\n)*\s*mutation\b/.test(e.document))
-    .map((e) => ({
-      name: e.name,
-      query: e.document,
-      variables: {
-        ...e.variables,
-        ...(e.variables?.code
-          ? { code: e.name === 'VillageProfile' ? VILLAGE : e.variables.code }
-          : {}),
-        ...(e.variables?.regionCode ? { regionCode: SONGYANG } : {}),
-      },
-    })),
-  {
-    name: 'IndexAtEveryLevel',
-    query: `query IndexAtEveryLevel {
-      province: region(code: "33") { digitalIndex { score provenance { kind note } } }
-      city: region(code: "3311") { digitalIndex { score } }
-      county: region(code: "${SONGYANG}") {
-        digitalIndex { score components { cultureCoverage clinicAccess onlineStores } }
-        villagesByIndex(first: 5) { rank village { code } index { score } }
-        childrenByIndex(first: 5) { rank region { code } index { score } }
-      }
-      village: village(code: "${VILLAGE}") { name digitalIndex { score } }
-      other: village(code: "331124102201") { digitalIndex { score } }
-    }`,
-    variables: {},
-  },
-  {
-    // Every village of the county (214) in one fetch per domain: more entities than the 100
-    // errors a failed fetch used to be given, past which fields came back null without one.
-    name: 'EveryVillage',
-    query: `query EveryVillage { region(code: "${SONGYANG}") { children { villages(first: 100) {
-      edges { node { code culture { auditorium { name } } healthcare { clinic { name } }
-        commerce { storeCount } } } } } } }`,
-    variables: {},
-  },
-];
-
 const GATEWAY_ENV = {
   SUBGRAPH_TIMEOUT_MS: '1500',
   SUBGRAPH_RETRIES: '0',
@@ -103,62 +59,6 @@ async function startGateway(engine: 'hive-router' | 'apollo'): Promise<RunningGa
 
 const ask = (engine: keyof typeof gateways, op: (typeof OPERATIONS)[number]) =>
   postGraphQL(`http://127.0.0.1:${gateways[engine].port}/graphql`, op.query, op.variables);
-
-type Path = (string | number)[];
-
-/**
- * Compares an answer under a fault with the fault-free one: the differences that break the
- * contract (a different value, a null without a SUBGRAPH_UNAVAILABLE error on its path).
- */
-function violations(expected: unknown, got: GraphQLResponse, query: string): string[] {
-  const problems: string[] = [];
-  const errors = got.body.errors ?? [];
-  for (const e of errors) {
-    if (e.extensions?.code !== 'SUBGRAPH_UNAVAILABLE')
-      problems.push(`error ${String(e.extensions?.code)} at ${JSON.stringify(e.path)}`);
-    for (const key of e.path ?? []) {
-      if (typeof key === 'string' && !new RegExp(`\\b${key}\\b`).test(query))
-        problems.push(`error path ${JSON.stringify(e.path)} names "${key}", not in the operation`);
-    }
-  }
-  const related = (path: Path) =>
-    errors.some((e) => {
-      const p = (e.path ?? []) as Path;
-      const n = Math.min(p.length, path.length);
-      return p.length > 0 && p.slice(0, n).every((k, i) => k === path[i]);
-    });
-  const walk = (want: unknown, have: unknown, path: Path) => {
-    if (have === null && want !== null) {
-      if (!related(path)) problems.push(`null without an error at ${JSON.stringify(path)}`);
-      return;
-    }
-    if (want === null || typeof want !== 'object') {
-      if (want !== have)
-        problems.push(
-          `${JSON.stringify(path)}: ${JSON.stringify(have)} instead of ${JSON.stringify(want)}`,
-        );
-      return;
-    }
-    if (Array.isArray(want)) {
-      if (!Array.isArray(have) || have.length !== want.length) {
-        problems.push(`${JSON.stringify(path)}: a list of another length`);
-        return;
-      }
-      want.forEach((w, i) => walk(w, have[i], [...path, i]));
-      return;
-    }
-    if (typeof have !== 'object' || have === undefined) {
-      problems.push(`${JSON.stringify(path)}: missing`);
-      return;
-    }
-    for (const [k, w] of Object.entries(want as Record<string, unknown>))
-      walk(w, (have as Record<string, unknown>)[k], [...path, k]);
-  };
-  if (got.body.data === null || got.body.data === undefined) {
-    if (errors.length === 0) problems.push('no data and no error');
-  } else walk(expected, got.body.data, []);
-  return problems;
-}
 
 async function waitUntilAnswered(): Promise<void> {
   const deadline = Date.now() + 30_000;

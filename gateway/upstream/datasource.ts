@@ -1,5 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.js';
 import { IDEMPOTENCY_HEADER } from '../../contract/idempotency.js';
@@ -18,6 +19,8 @@ import { InFlight, scopeKey } from './dedupe.js';
 import { guarded } from './guard.js';
 import { createSubgraphHttpClient, type SubgraphHttpClient } from './http.js';
 import { withRetries, type RetryPolicy } from './retry.js';
+import { Lru } from '../operations/lru.js';
+import { shapeProblem } from './shape.js';
 import { RequestHeaders } from './signing.js';
 import { unavailable } from './unavailable.js';
 
@@ -44,6 +47,11 @@ export interface SubgraphSourceOptions {
   observeFetch?: FetchObserver;
   onBreakerChange?: (state: BreakerState) => void;
   recordCache?: (cache: string, hit: boolean) => void;
+  /**
+   * The whole supergraph's schema (@inaccessible parts included): an answer not of the shape of
+   * the operation sent (shape.ts) is treated as no answer. Unset: answers are not checked.
+   */
+  supergraph?: () => GraphQLSchema | undefined;
 }
 
 /**
@@ -59,6 +67,9 @@ export interface SubgraphSourceOptions {
  *    backoff, never mutations;
  * 6. pooled keep-alive HTTP (http.ts).
  *
+ * 7. shape (shape.ts): an answer that lacks a selected field, holds a value not of its type,
+ *    or the wrong number of entities is garbage, not data: unavailable, and logged.
+ *
  * Any failure becomes a SUBGRAPH_UNAVAILABLE error at each affected response path, without the
  * subgraph's address (unavailable.ts). A client error is never a subgraph outage: a subgraph's
  * 4xx answer (but 408/429) passes its errors and status on (answers.ts), is not retried and does
@@ -70,6 +81,12 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly http: SubgraphHttpClient;
   private readonly headers: RequestHeaders;
   private readonly inFlight: InFlight<Settled>;
+  /** Documents parsed from text when the engine did not hand one over (bounded in bytes). */
+  private readonly parsed = new Lru<string, DocumentNode>(
+    500,
+    8 * 1024 * 1024,
+    (_, q) => 2 * q.length,
+  );
 
   constructor(private readonly opts: SubgraphSourceOptions) {
     const { subgraph, policy, log } = opts;
@@ -138,7 +155,31 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
     const result = settled.parsed ?? parseResult(settled.res);
     settled.parsed = undefined;
+    const problem = this.shapeProblemOf(query, options.document, variables, result);
+    if (problem) {
+      log.warn(
+        { subgraph, requestId: context?.requestId, problem },
+        'subgraph answer is not of the shape of its operation: treated as unavailable',
+      );
+      return unavailable(options);
+    }
     restrictCachePolicy(options, settled.res);
     return result;
+  }
+
+  private shapeProblemOf(
+    query: string,
+    document: DocumentNode | undefined,
+    variables: Record<string, unknown> | undefined,
+    result: GatewayGraphQLResponse,
+  ): string | undefined {
+    const schema = this.opts.supergraph?.();
+    if (!schema) return undefined;
+    let doc = document ?? this.parsed.get(query);
+    if (!doc) {
+      doc = parse(query);
+      this.parsed.set(query, doc);
+    }
+    return shapeProblem(schema, doc, variables, result);
   }
 }

@@ -1,7 +1,39 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultMode = 'pass' | 'down' | 'hang' | 'garbage' | 'error500';
+export type FaultMode = 'pass' | 'down' | 'hang' | 'garbage' | 'error500' | Garble;
+
+/**
+ * Answers passed on rewritten, HTTP 200 and valid JSON: `dropFields` removes every number and
+ * boolean field, `stringNumbers` turns numbers into strings, `dataNull` answers `{"data":null}`,
+ * `dropEntity` removes the last of `_entities`' items.
+ */
+export type Garble = 'dropFields' | 'stringNumbers' | 'dataNull' | 'dropEntity';
+
+function rewrite(value: unknown, mode: Garble): unknown {
+  if (Array.isArray(value)) return value.map((v) => rewrite(v, mode));
+  if (typeof value === 'number' && mode === 'stringNumbers') return String(value);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (mode === 'dropFields' && (typeof v === 'number' || typeof v === 'boolean')) continue;
+    out[k] = rewrite(v, mode);
+  }
+  return out;
+}
+
+/** A subgraph's answer garbled as `mode` says (see Garble). */
+export function garble(body: string, mode: Garble): string {
+  const answer = JSON.parse(body) as { data?: Record<string, unknown> | null };
+  if (mode === 'dataNull') return JSON.stringify({ data: null });
+  if (!answer.data) return body;
+  if (mode === 'dropEntity') {
+    const items = answer.data._entities;
+    if (Array.isArray(items) && items.length > 0) items.pop();
+    return JSON.stringify(answer);
+  }
+  return JSON.stringify({ ...answer, data: rewrite(answer.data, mode) });
+}
 
 export interface FaultProxy {
   url: string;
@@ -58,8 +90,22 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
               headers: { ...req.headers, host: targetUrl.host },
             },
             (up) => {
-              res.writeHead(up.statusCode ?? 502, up.headers);
-              up.pipe(res);
+              if (proxy.mode === 'pass' || isMutation) {
+                res.writeHead(up.statusCode ?? 502, up.headers);
+                up.pipe(res);
+                return;
+              }
+              const mode = proxy.mode as Garble;
+              const parts: Buffer[] = [];
+              up.on('data', (c: Buffer) => parts.push(c));
+              up.on('end', () => {
+                const text = garble(Buffer.concat(parts).toString('utf8'), mode);
+                res.writeHead(up.statusCode ?? 502, {
+                  'content-type': 'application/json; charset=utf-8',
+                  'content-length': Buffer.byteLength(text),
+                });
+                res.end(text);
+              });
             },
           );
           upstream.on('error', () => req.socket.destroy());

@@ -1,0 +1,252 @@
+import {
+  Kind,
+  isAbstractType,
+  isEnumType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  valueFromASTUntyped,
+  type DirectiveNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+
+/**
+ * Whether a subgraph's answer has the shape of the operation the gateway sent it, in the full
+ * supergraph's types (which are never stricter than a subgraph's: a field nullable in one
+ * subgraph is nullable in the supergraph). A GraphQL server answers every selected field —
+ * null when it failed, with an error — and every value in its type; an answer that does not is
+ * garbage (a proxy that rewrote it, a subgraph of another version, a bug), and a gateway that
+ * planned on it would compute from what is missing as if it were zero: a digital index from a
+ * coverage that is not there. Returns what is wrong (for the log), or undefined.
+ *
+ * What it checks: `data` present unless the answer carries errors; each selected field present
+ * (`@skip`/`@include` applied); null only where the type allows it, or where the answer carries
+ * errors (null propagation); lists as arrays; objects as objects, their `__typename` naming an
+ * object type the selection can hold; built-in scalars, `SafeInt` and enums by value; `_entities`
+ * with one item per representation sent. Custom scalars other than `SafeInt` are not checked.
+ */
+export function shapeProblem(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  result: { data?: unknown; errors?: readonly unknown[] },
+): string | undefined {
+  const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (!op) return undefined;
+  const hasErrors = (result.errors?.length ?? 0) > 0;
+  if (result.data === undefined || result.data === null) {
+    return hasErrors ? undefined : 'no data and no error';
+  }
+  const root = schema.getRootType(op.operation);
+  if (!root) return `no ${op.operation} type`;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) {
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  }
+  // The variables as the subgraph sees them: the operation's defaults filled in.
+  const vars: Record<string, unknown> = { ...variables };
+  for (const d of op.variableDefinitions ?? []) {
+    const name = d.variable.name.value;
+    if (vars[name] === undefined && d.defaultValue)
+      vars[name] = valueFromASTUntyped(d.defaultValue);
+  }
+
+  const included = (directives: readonly DirectiveNode[] | undefined): boolean => {
+    for (const d of directives ?? []) {
+      if (d.name.value !== 'skip' && d.name.value !== 'include') continue;
+      const arg = d.arguments?.find((a) => a.name.value === 'if');
+      if (!arg) continue;
+      const value = valueFromASTUntyped(arg.value, vars);
+      if (d.name.value === 'skip' && value === true) return false;
+      if (d.name.value === 'include' && value !== true) return false;
+    }
+    return true;
+  };
+
+  const applies = (condition: string | undefined, type: GraphQLObjectType): boolean => {
+    if (!condition || condition === type.name) return true;
+    const target = schema.getType(condition);
+    return !!target && isAbstractType(target) && schema.isSubType(target, type);
+  };
+
+  const checkValue = (type: GraphQLOutputType, value: unknown, at: string): string | undefined => {
+    if (value === null || value === undefined) {
+      if (value === undefined) return `${at} is missing`;
+      return isNonNullType(type) && !hasErrors ? `${at} is null` : undefined;
+    }
+    const inner = isNonNullType(type) ? type.ofType : type;
+    if (isListType(inner)) {
+      if (!Array.isArray(value)) return `${at} is not a list`;
+      for (let i = 0; i < value.length; i++) {
+        const problem = checkValue(inner.ofType, value[i], `${at}.${i}`);
+        if (problem) return problem;
+      }
+      return undefined;
+    }
+    if (isScalarType(inner)) {
+      return scalarProblem(inner.name, value) ? `${at} is not ${inner.name}` : undefined;
+    }
+    if (isEnumType(inner)) {
+      return typeof value === 'string' && inner.getValue(value) ? undefined : `${at} bad enum`;
+    }
+    return undefined; // composite values are checked with their selection (checkObject)
+  };
+
+  const checkObject = (
+    parent: GraphQLCompositeType,
+    set: SelectionSetNode,
+    value: unknown,
+    at: string,
+  ): string | undefined => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return `${at} is not an object`;
+    }
+    const obj = value as Record<string, unknown>;
+    let concrete: GraphQLObjectType | undefined = isObjectType(parent) ? parent : undefined;
+    const typename = obj.__typename;
+    if (typename !== undefined) {
+      const named = typeof typename === 'string' ? schema.getType(typename) : undefined;
+      if (!named || !isObjectType(named)) return `${at}.__typename is not an object type`;
+      if (named !== parent && !(isAbstractType(parent) && schema.isSubType(parent, named))) {
+        return `${at}.__typename ${typename} is not a ${parent.name}`;
+      }
+      concrete = named;
+    }
+    return checkSet(parent, concrete, set, obj, at);
+  };
+
+  const checkSet = (
+    parent: GraphQLCompositeType,
+    concrete: GraphQLObjectType | undefined,
+    set: SelectionSetNode,
+    obj: Record<string, unknown>,
+    at: string,
+  ): string | undefined => {
+    for (const sel of set.selections) {
+      if (!included(sel.directives)) continue;
+      if (sel.kind !== Kind.FIELD) {
+        const inner = sel.kind === Kind.INLINE_FRAGMENT ? sel : fragments.get(sel.name.value);
+        if (!inner) continue;
+        const condition = inner.typeCondition?.name.value;
+        // Without a known concrete type, fields under a type condition cannot be required.
+        if (condition && condition !== parent.name && !concrete) continue;
+        if (concrete && !applies(condition, concrete)) continue;
+        const problem = checkSet(parent, concrete, inner.selectionSet, obj, at);
+        if (problem) return problem;
+        continue;
+      }
+      const key = sel.alias?.value ?? sel.name.value;
+      const value = obj[key];
+      const where = `${at}.${key}`;
+      if (sel.name.value === '__typename') {
+        if (typeof value !== 'string') return `${where} is not a string`;
+        continue;
+      }
+      const owner = concrete ?? parent;
+      const def = 'getFields' in owner ? owner.getFields()[sel.name.value] : undefined;
+      if (!def) {
+        if (value === undefined) return `${where} is missing`;
+        continue; // a field the supergraph does not know (e.g. `_entities`): checked by caller
+      }
+      const problem = checkValue(def.type, value, where);
+      if (problem) return problem;
+      if (value === null || !sel.selectionSet) continue;
+      const composite = compositeOf(def.type);
+      if (!composite) continue;
+      const items = flatten(value);
+      if (!items) return `${where} is not a list`;
+      for (let i = 0; i < items.length; i++) {
+        if (items[i] === null) continue;
+        const p = checkObject(composite, sel.selectionSet, items[i], `${where}.${i}`);
+        if (p) return p;
+      }
+    }
+    return undefined;
+  };
+
+  const data = result.data as Record<string, unknown>;
+  if (typeof data !== 'object' || Array.isArray(data)) return 'data is not an object';
+  for (const sel of op.selectionSet.selections) {
+    if (sel.kind !== Kind.FIELD || sel.name.value !== '_entities' || !included(sel.directives)) {
+      continue;
+    }
+    const key = sel.alias?.value ?? sel.name.value;
+    const items = data[key];
+    if (items === null && hasErrors) continue;
+    if (!Array.isArray(items)) return `${key} is not a list`;
+    const arg = sel.arguments?.find((a) => a.name.value === 'representations');
+    const given: unknown = arg ? valueFromASTUntyped(arg.value, vars) : undefined;
+    const sent = Array.isArray(given) ? given : undefined;
+    if (sent && sent.length !== items.length) {
+      return `${key} has ${items.length} items for ${sent.length} representations`;
+    }
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as Record<string, unknown> | null;
+      if (item === null) {
+        if (!hasErrors) return `${key}.${i} is null`;
+        continue;
+      }
+      const named =
+        item.__typename ?? (sent?.[i] as { __typename?: unknown } | undefined)?.__typename;
+      const type = schema.getType(String(named));
+      if (!type || !isObjectType(type)) return `${key}.${i} has no entity __typename`;
+      const problem = checkObject(type, sel.selectionSet!, item, `${key}.${i}`);
+      if (problem) return problem;
+    }
+  }
+  return checkSet(root, root, withoutEntities(op.selectionSet), data, 'data');
+}
+
+/** The root selections other than `_entities` (checked above against its representations). */
+function withoutEntities(set: SelectionSetNode): SelectionSetNode {
+  const rest = set.selections.filter(
+    (s) => !(s.kind === Kind.FIELD && s.name.value === '_entities'),
+  );
+  return rest.length === set.selections.length ? set : { ...set, selections: rest };
+}
+
+function compositeOf(type: GraphQLOutputType): GraphQLCompositeType | undefined {
+  let t: GraphQLOutputType = type;
+  while (isNonNullType(t) || isListType(t)) t = t.ofType;
+  return isScalarType(t) || isEnumType(t) ? undefined : t;
+}
+
+/** A value's objects at any list depth (nulls kept, to be skipped). */
+function flatten(value: unknown): unknown[] | undefined {
+  if (!Array.isArray(value)) return [value];
+  const out: unknown[] = [];
+  for (const v of value) {
+    if (Array.isArray(v)) out.push(...(flatten(v) ?? []));
+    else out.push(v);
+  }
+  return out;
+}
+
+const INT_MAX = 2 ** 31 - 1;
+
+/** True when a value is not of the scalar (built-ins and SafeInt; others are not checked). */
+function scalarProblem(name: string, value: unknown): boolean {
+  switch (name) {
+    case 'Int':
+      return !Number.isInteger(value) || Math.abs(value as number) > INT_MAX;
+    case 'SafeInt':
+      return !Number.isSafeInteger(value);
+    case 'Float':
+      return typeof value !== 'number' || !Number.isFinite(value);
+    case 'String':
+      return typeof value !== 'string';
+    case 'Boolean':
+      return typeof value !== 'boolean';
+    case 'ID':
+      return typeof value !== 'string' && !Number.isInteger(value);
+    default:
+      return false;
+  }
+}
