@@ -95,6 +95,7 @@ export const envSchema = z.object({
   RESPONSE_CACHE_MAX_MB: z.coerce.number().int().positive().default(64),
   COMPRESSION_MIN_BYTES: int(1024),
   SUBGRAPH_MAX_SOCKETS: z.coerce.number().int().positive().default(128),
+  SUBGRAPH_MAX_RESPONSE_MB: z.coerce.number().int().positive().default(32),
   // Logs
   AUDIT_LOG_PATH: z.string().optional(),
   AUDIT_SENSITIVE_TYPES: csv,

@@ -84,6 +84,8 @@ export interface GatewayConfig {
   subgraphMaxSockets: number;
   /** Largest subgraph fetch sent: subgraphBodyLimit(MAX_BODY_BYTES). */
   subgraphMaxBodyBytes: number;
+  /** Largest subgraph answer read; a longer one is cut and the fetch unavailable. */
+  subgraphMaxResponseBytes: number;
   audit: { path: string | undefined; sensitiveTypes: string[] };
   logLevel: string;
   prettyLogs: boolean;
@@ -209,6 +211,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     },
     subgraphMaxSockets: c.SUBGRAPH_MAX_SOCKETS,
     subgraphMaxBodyBytes: subgraphBodyLimit(c.MAX_BODY_BYTES),
+    subgraphMaxResponseBytes: c.SUBGRAPH_MAX_RESPONSE_MB * 1024 * 1024,
     audit: { path: c.AUDIT_LOG_PATH, sensitiveTypes: c.AUDIT_SENSITIVE_TYPES },
     logLevel: c.LOG_LEVEL,
     prettyLogs:

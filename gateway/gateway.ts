@@ -89,6 +89,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           dedupe: config.dedupeSubgraphFetches,
           maxSockets: config.subgraphMaxSockets,
           maxRequestBytes: config.subgraphMaxBodyBytes,
+          maxResponseBytes: config.subgraphMaxResponseBytes,
         },
         log: logger,
         observeFetch: metrics.observeFetch,

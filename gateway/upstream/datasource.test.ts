@@ -143,6 +143,21 @@ describe('subgraph data source (layers composed)', () => {
     s.close();
   });
 
+  it('cuts an answer longer than maxResponseBytes: unavailable, not retried', async () => {
+    // 3 MB of valid JSON against a 1 MB limit.
+    answer = { status: 200, body: `{"data":{"a":"${'x'.repeat(3_000_000)}"}}` };
+    const s = source({ maxResponseBytes: 1_000_000, retries: 2 });
+    const before = received.length;
+    const result = await s.process(fetchOf('{ a }', { requestId: 'r-big' }).options);
+    expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+    expect(received.length - before).toBe(1);
+    answer = { status: 200, body: '{"data":{"a":"small"}}' };
+    expect(await s.process(fetchOf('{ a }', { requestId: 'r-small' }).options)).toEqual({
+      data: { a: 'small' },
+    });
+    s.close();
+  });
+
   it('passes a subgraph’s 4xx errors and status on, without tripping the breaker', async () => {
     answer = {
       status: 422,

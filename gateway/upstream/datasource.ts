@@ -36,6 +36,8 @@ export interface SubgraphPolicy extends RetryPolicy {
    * config.ts): a larger fetch is refused with 413 SUBGRAPH_REQUEST_TOO_LARGE, never sent.
    */
   maxRequestBytes: number;
+  /** Largest answer read from the subgraph: a longer one is cut, the fetch unavailable. */
+  maxResponseBytes?: number;
 }
 
 export interface SubgraphSourceOptions {
@@ -91,7 +93,10 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(private readonly opts: SubgraphSourceOptions) {
     const { subgraph, policy, log } = opts;
     this.url = opts.url;
-    this.http = createSubgraphHttpClient(opts.url, { maxSockets: policy.maxSockets });
+    this.http = createSubgraphHttpClient(opts.url, {
+      maxSockets: policy.maxSockets,
+      maxResponseBytes: policy.maxResponseBytes,
+    });
     this.headers = new RequestHeaders(policy.sharedSecret);
     this.inFlight = new InFlight(opts.recordCache);
     this.breaker = new CircuitBreaker(

@@ -21,6 +21,11 @@ export class SubgraphTimeoutError extends Error {
   override name = 'TimeoutError';
 }
 
+/** An answer longer than the client reads (`maxResponseBytes`): cut, never retried. */
+export class SubgraphResponseTooLarge extends Error {
+  override name = 'SubgraphResponseTooLarge';
+}
+
 export interface SubgraphHttpClient {
   post(
     body: string,
@@ -32,7 +37,7 @@ export interface SubgraphHttpClient {
 
 export function createSubgraphHttpClient(
   url: string,
-  opts: { maxSockets: number; idleMs?: number },
+  opts: { maxSockets: number; idleMs?: number; maxResponseBytes?: number },
 ): SubgraphHttpClient {
   const target = new URL(url);
   const secure = target.protocol === 'https:';
@@ -76,7 +81,16 @@ export function createSubgraphHttpClient(
       const discard = () => socket?.destroy();
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        const limit = opts.maxResponseBytes ?? Number.POSITIVE_INFINITY;
+        const tooLarge = () =>
+          req.destroy(new SubgraphResponseTooLarge(`answer longer than ${limit} bytes`));
+        if (Number(res.headers['content-length'] ?? 0) > limit) return tooLarge();
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          if (bytes > limit) return tooLarge();
+          chunks.push(c);
+        });
         res.on('end', () => {
           clearTimeout(timer);
           if ((res.statusCode ?? 0) >= 400) discard();

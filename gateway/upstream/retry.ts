@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { BreakerPermit } from './breaker.js';
 import { checkResponse, SubgraphRefusal, type Settled } from './answers.js';
-import type { SubgraphHttpResponse } from './http.js';
+import { SubgraphResponseTooLarge, type SubgraphHttpResponse } from './http.js';
 
 export interface RetryPolicy {
   /** The whole fetch, retries included, ends by then. */
@@ -43,7 +43,11 @@ export async function withRetries(
         permit.release();
         return { ok: false, refused: err.res };
       }
-      const timedOut = (err as Error).name === 'TimeoutError' || Date.now() >= deadline;
+      // A timeout or an oversized answer would only come again.
+      const timedOut =
+        (err as Error).name === 'TimeoutError' ||
+        err instanceof SubgraphResponseTooLarge ||
+        Date.now() >= deadline;
       const wait = policy.backoffMs * 2 ** attempt * (0.5 + Math.random());
       const retry =
         !isMutation && !timedOut && attempt < policy.retries && Date.now() + wait < deadline;
