@@ -62,7 +62,16 @@ describe('authorization stage', () => {
 
   it('asks which operation to run when the document holds several and none is named', () => {
     const query = 'query A { provinces { code } } query B { provinces { name } }';
-    expect(() => authorization(state(query), pipelineDeps())).toThrow('Name the operation to run.');
+    const code = (e: string) => expect.objectContaining({ code: e });
+    expect(() => authorization(state(query), pipelineDeps())).toThrow(
+      code('OPERATION_RESOLUTION_FAILURE'),
+    );
+    expect(() => authorization(state(query, { operationName: 'C' }), pipelineDeps())).toThrow(
+      'No operation named "C" in the document.',
+    );
     expect(authorization(state(query, { operationName: 'B' }), pipelineDeps())).toBeUndefined();
+    expect(() => authorization(state('subscription S { __typename }'), pipelineDeps())).toThrow(
+      'This graph has no subscriptions.',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { AuthError } from '../auth/auth.js';
 import { applyDenials } from '../auth/authz.js';
 import { RequestRejection } from '../operations/limits.js';
@@ -22,7 +23,7 @@ export const authorization: OperationStage = (op, deps) => {
     operationName: op.operationName,
     identity: op.identity,
   });
-  if (!prepared) throw new RequestRejection(400, 'BAD_REQUEST', 'Name the operation to run.');
+  if (!prepared) throw unresolved(op.doc, op.operationName, served.schema);
   op.prepared = prepared;
   const { auth } = prepared;
   op.audit.operationType = auth.operation;
@@ -42,3 +43,28 @@ export const authorization: OperationStage = (op, deps) => {
   }
   return undefined;
 };
+
+/**
+ * Why no operation of the document can run: `operationName` names none of them, several and
+ * none named (OPERATION_RESOLUTION_FAILURE, as Apollo Server says it), or an operation type
+ * this graph does not serve (subscriptions).
+ */
+function unresolved(
+  doc: DocumentNode | undefined,
+  operationName: string | undefined,
+  schema: GraphQLSchema,
+): RequestRejection {
+  const ops = (doc?.definitions ?? []).filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const chosen = operationName
+    ? ops.find((o) => o.name?.value === operationName)
+    : ops.length === 1
+      ? ops[0]
+      : undefined;
+  if (chosen && !schema.getRootType(chosen.operation)) {
+    return new RequestRejection(400, 'BAD_REQUEST', `This graph has no ${chosen.operation}s.`);
+  }
+  const message = operationName
+    ? `No operation named "${operationName.slice(0, 100)}" in the document.`
+    : 'The document holds several operations: name the one to run (`operationName`).';
+  return new RequestRejection(400, 'OPERATION_RESOLUTION_FAILURE', message);
+}
