@@ -1,5 +1,6 @@
 import {
   Kind,
+  print,
   getNamedType,
   isAbstractType,
   isCompositeType,
@@ -91,6 +92,10 @@ export function authorizeOperation(
   ): WalkResult => {
     const out: WalkResult = { selections: [], propagate: false, targets: [] };
     const onType = isAbstractType(parent) ? undefined : parent.name;
+    // The same fragment spread twice in one selection set (same directives) selects the same
+    // fields: inlined once. Otherwise `...F ...F` nested ten deep inlines into 1,024 copies,
+    // which validation gives up on ("Validation aborted.") though the document sent was valid.
+    const spreads = new Set<string>();
     for (const sel of set.selections) {
       if (sel.kind === Kind.FRAGMENT_SPREAD || sel.kind === Kind.INLINE_FRAGMENT) {
         let inner: SelectionSetNode;
@@ -101,6 +106,12 @@ export function authorizeOperation(
             out.selections.push(sel); // validation reports unknown or cyclic fragments
             continue;
           }
+          const spread = print(sel);
+          if (spreads.has(spread)) {
+            changed = true;
+            continue;
+          }
+          spreads.add(spread);
           inner = frag.selectionSet;
           typeName = frag.typeCondition.name.value;
           changed = true; // inlined

@@ -1,4 +1,4 @@
-import { parse } from 'graphql';
+import { parse, print, validate } from 'graphql';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../auth/auth.js';
@@ -43,6 +43,21 @@ describe('authorization stage', () => {
     expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect(body.errors[0].path).toEqual(['updateFacilityOpeningHours']);
     expect(op.audit.errorCodes).toEqual(['FORBIDDEN']);
+  });
+
+  it('removes a denied field from a document that spreads fragments twice, ten deep', () => {
+    let fragments = 'fragment F0 on Mutation { __typename }\n';
+    for (let i = 1; i <= 10; i++) {
+      fragments += `fragment F${i} on Mutation { ...F${i - 1} ...F${i - 1} }\n`;
+    }
+    const query = `mutation { ...F10 ${write.slice('mutation W {'.length, -1)} }\n${fragments}`;
+    const op = state(query, { identity: { ...partner, scopes: ['culture:write'] } });
+    expect(authorization(op, pipelineDeps())).toBeUndefined();
+    const rewritten = op.prepared!.auth.document!;
+    // What Apollo Server validates again before it runs it: valid, not given up on.
+    expect(validate(served.schema, rewritten).map((e) => e.message)).toEqual([]);
+    expect(print(rewritten).match(/__typename/g)).toHaveLength(1);
+    expect(op.prepared!.auth.denied.map((d) => d.path)).toEqual([['updateFacilityOpeningHours']]);
   });
 
   it('runs a write the caller has the scope for', () => {
