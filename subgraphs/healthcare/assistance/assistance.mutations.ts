@@ -8,7 +8,8 @@ import type { HealthcareContext } from '../context.js';
 import {
   MAX_BOOKINGS_TOTAL,
   largestBookingWindow,
-  rebuildBookingRollups,
+  applyBookingChange,
+  type BookingMonth,
 } from '../rollup/rollup.rebuild.js';
 import {
   MAX_RANGE_MONTHS,
@@ -24,6 +25,14 @@ import { ReportAssistedBookingsInput } from './assistance.inputs.js';
 
 /** Any constant: with a province's code, the lock its booking reports take (below). */
 const BOOKING_ROLLUP_LOCK = 7_106_020;
+
+/** A point-month row as read back (64-bit counts may come as strings on PostgreSQL). */
+interface StoredBookingMonth {
+  doctor_appointments: number | string;
+  test_results: number | string;
+  insurance: number | string;
+  provenance_kind: string;
+}
 
 @Resolver()
 export class AssistanceMutationResolver {
@@ -62,10 +71,16 @@ export class AssistanceMutationResolver {
       // reports in one province at once would both insert them (a duplicate key, a failed write),
       // so the reports of a province take turns. SQLite writes take turns already.
       await takeTurns(trx, BOOKING_ROLLUP_LOCK, Number(point.villageCode.slice(0, 2)));
-      const previous = (await trx('assisted_booking_month')
-        .select(trx.raw('doctor_appointments + test_results + insurance as total'))
+      const row = (await trx('assisted_booking_month')
+        .select('doctor_appointments', 'test_results', 'insurance', 'provenance_kind')
         .where({ point_id: point.id, month })
-        .first()) as { total: number | string } | undefined;
+        .first()) as StoredBookingMonth | undefined;
+      const previous = row && {
+        doctor_appointments: Number(row.doctor_appointments),
+        test_results: Number(row.test_results),
+        insurance: Number(row.insurance),
+        reported: row.provenance_kind !== ProvenanceKind.SYNTHETIC,
+      };
       await trx('assisted_booking_month')
         .insert({
           point_id: point.id,
@@ -79,13 +94,16 @@ export class AssistanceMutationResolver {
         })
         .onConflict(['point_id', 'month'])
         .merge();
-      await rebuildBookingRollups(trx, { villageCode: point.villageCode, month });
+      await applyBookingChange(trx, point.villageCode, month, previous, {
+        ...counts,
+        reported: true,
+      });
       // The rollups are 64-bit; the API answers bookings as GraphQL Int, so a report that
       // raises a total past its range is refused here (rolling back) rather than failing
       // later reads. A report that lowers the figures is always taken.
-      const raised =
-        counts.doctor_appointments + counts.test_results + counts.insurance >
-        Number(previous?.total ?? 0);
+      const total = (m: Omit<BookingMonth, 'reported'>) =>
+        m.doctor_appointments + m.test_results + m.insurance;
+      const raised = total(counts) > (previous ? total(previous) : 0);
       if (
         raised &&
         (await largestBookingWindow(trx, point.villageCode, month)) > MAX_BOOKINGS_TOTAL
