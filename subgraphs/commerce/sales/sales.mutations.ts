@@ -31,11 +31,11 @@ export class SalesMutationResolver {
     return writeOnce(ctx, info, StoreMonthlySales, async (tem, trx) => {
       // Locking the store row serialises reports for one store, so deltas never interleave.
       const storeQuery = trx('online_store')
-        .select('village_code', 'opened_on')
+        .select('village_code', 'opened_on', 'enterprise_id')
         .where('id', input.storeId);
       if (!String(trx.client.config.client).includes('sqlite')) storeQuery.forUpdate();
       const store = (await storeQuery.first()) as
-        { village_code: string; opened_on: string } | undefined;
+        { village_code: string; opened_on: string; enterprise_id: string | null } | undefined;
       if (!store) throw badUserInput('input.storeId is not a known store.', 'input.storeId');
       if (month < store.opened_on.slice(0, 7)) {
         throw badUserInput('input.month is before the store opened.', 'input.month');
@@ -65,6 +65,19 @@ export class SalesMutationResolver {
         input.orders - Number(previous?.orders ?? 0),
         Number(fen - oldFen),
       );
+      // An enterprise's online revenue of a year is the sum of its stores' sales where it was
+      // computed from them (synthetic); a figure a source reported stays as reported.
+      if (store.enterprise_id && fen !== oldFen) {
+        await trx('enterprise_year')
+          .where({
+            enterprise_id: store.enterprise_id,
+            year: Number(month.slice(0, 4)),
+            provenance_kind: ProvenanceKind.SYNTHETIC,
+          })
+          .update({
+            online_revenue_fen: trx.raw('online_revenue_fen + cast(? as bigint)', [(fen - oldFen).toString()]),
+          });
+      }
       // Last, in the same transaction (changes.ts).
       await recordChange(trx, { villageCode: store.village_code, what: 'storeSales' });
       // Read in the transaction, so the stored result is what this write made.

@@ -155,3 +155,46 @@ describe('commerce subgraph writes', () => {
     expect((await region('330203')).stores.total).toBe(after.stores.total);
   });
 });
+
+describe("an enterprise's online revenue follows its stores' reported sales", () => {
+  const YEARS = `query($id: ID!) { enterprise(id: $id) { years { year onlineRevenue { amount }
+    provenance { kind } } } }`;
+  const yearOf = async (id: string, year: number) =>
+    ((await data(YEARS, { id })).enterprise.years as Data[]).find((y) => y.year === year);
+  const REPORT = `mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { month } }`;
+  const knex = () =>
+    (commerce.started.orm.em as unknown as { getKnex(): import('knex').Knex }).getKnex();
+
+  it('adds the difference to a computed year, and leaves a reported year as reported', async () => {
+    const store = (await knex()('online_store as s')
+      .join('enterprise_year as y', 'y.enterprise_id', 's.enterprise_id')
+      .where('y.provenance_kind', 'SYNTHETIC')
+      .andWhere('y.year', 2020)
+      .select('s.id', 's.enterprise_id')
+      .orderBy('s.id')
+      .first()) as { id: string; enterprise_id: string };
+    const [old] = (await knex()('store_monthly_sales')
+      .where({ store_id: store.id, month: '2020-05' })
+      .select('revenue_fen')) as { revenue_fen: number | string }[];
+    const before = await yearOf(store.enterprise_id, 2020);
+    await data(REPORT, {
+      i: { storeId: store.id, month: '2020-05', orders: 1, revenue: '5000000.00' },
+    });
+    const after = await yearOf(store.enterprise_id, 2020);
+    const fen = (amount: string) => Math.round(Number(amount) * 100);
+    expect(fen(after!.onlineRevenue.amount) - fen(before!.onlineRevenue.amount)).toBe(
+      500_000_000 - Number(old?.revenue_fen ?? 0),
+    );
+    expect(after!.provenance.kind).toBe('SYNTHETIC');
+
+    const huang = 'ent-331124-huang-jiefei';
+    const [own] = (await knex()('online_store').where('enterprise_id', huang).select('id')) as {
+      id: string;
+    }[];
+    await data(REPORT, { i: { storeId: own.id, month: '2020-06', orders: 1, revenue: '1.00' } });
+    expect(await yearOf(huang, 2020)).toMatchObject({
+      onlineRevenue: { amount: '160000000.00' },
+      provenance: { kind: 'REPORTED' },
+    });
+  });
+});
