@@ -52,7 +52,8 @@ export async function allVillages(regionCode: string, kind?: VillageKind): Promi
 /**
  * A partner's copy kept in sync (docs/partners.md, "The partner's loop"): `position` is the
  * feed's end taken before the copy was exported (`feedPosition()`); each call lists the
- * villages changed since, to export again by code, and returns the position to call with next.
+ * villages changed since, to export again by code, the regions changed as a whole (export them
+ * again by `regionCode`), and returns the position to call with next.
  */
 export async function feedPosition(): Promise<string> {
   const { villageChanges } = await request(VillageChangesDocument, { since: null });
@@ -61,14 +62,21 @@ export async function feedPosition(): Promise<string> {
 
 export async function changedSince(
   position: string,
-): Promise<{ codes: string[]; position: string }> {
+): Promise<{ codes: string[]; regions: string[]; position: string }> {
   const codes = new Set<string>();
+  // A change to a region only (a township health centre, a county's enterprise) shows in the
+  // profile of every village of it: export the region again.
+  const regions = new Set<string>();
   let since = position;
   for (;;) {
     const { villageChanges } = await request(VillageChangesDocument, { since, first: 1000 });
-    for (const change of villageChanges.nodes)
+    for (const change of villageChanges.nodes) {
       if (change.villageCode) codes.add(change.villageCode);
+      else if (change.regionCode) regions.add(change.regionCode);
+    }
     since = villageChanges.pageInfo.endCursor;
-    if (!villageChanges.pageInfo.hasNextPage) return { codes: [...codes], position: since };
+    if (!villageChanges.pageInfo.hasNextPage) {
+      return { codes: [...codes], regions: [...regions], position: since };
+    }
   }
 }

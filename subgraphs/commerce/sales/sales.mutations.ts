@@ -3,6 +3,7 @@ import { Arg, Ctx, Info, Resolver } from 'type-graphql';
 import { amountFen, count, id, month as monthArgument } from '../../shared/arguments.js';
 import { badUserInput } from '../../shared/errors.js';
 import { recordChange } from '../../shared/changes.js';
+import { recordEnterpriseChange } from '../enterprise/enterprise.changes.js';
 import { WriteMutation, writeOnce } from '../../shared/write-once.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import type { CommerceContext } from '../context.js';
@@ -75,11 +76,16 @@ export class SalesMutationResolver {
             provenance_kind: ProvenanceKind.SYNTHETIC,
           })
           .update({
-            online_revenue_fen: trx.raw('online_revenue_fen + cast(? as bigint)', [(fen - oldFen).toString()]),
+            online_revenue_fen: trx.raw('online_revenue_fen + cast(? as bigint)', [
+              (fen - oldFen).toString(),
+            ]),
           });
       }
       // Last, in the same transaction (changes.ts).
       await recordChange(trx, { villageCode: store.village_code, what: 'storeSales' });
+      if (store.enterprise_id && fen !== oldFen) {
+        await recordEnterpriseChange(trx, store.enterprise_id, store.village_code, 'storeSales');
+      }
       // Read in the transaction, so the stored result is what this write made.
       return tem.findOneOrFail(
         StoreMonthlySales,

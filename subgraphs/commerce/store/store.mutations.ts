@@ -6,6 +6,7 @@ import { calendarDate, count, id, optionalText, text } from '../../shared/argume
 import { villageCode } from '../../shared/division-codes.js';
 import { badUserInput } from '../../shared/errors.js';
 import { recordChange } from '../../shared/changes.js';
+import { recordEnterpriseChange } from '../enterprise/enterprise.changes.js';
 import { WriteMutation, writeOnce } from '../../shared/write-once.js';
 import { villageInLoadedScope } from '../../shared/loaded-scope.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
@@ -78,6 +79,9 @@ export class StoreMutationResolver {
       await addStoreToRollups(trx, input);
       // Last, in the same transaction (changes.ts).
       await recordChange(trx, { villageCode: input.villageCode, what: 'onlineStore' });
+      if (input.enterpriseId) {
+        await recordEnterpriseChange(trx, input.enterpriseId, input.villageCode, 'onlineStore');
+      }
       // Read in the transaction, so the stored result is what this write made.
       return tem.findOneOrFail(OnlineStore, { id });
     });

@@ -198,3 +198,46 @@ describe("an enterprise's online revenue follows its stores' reported sales", ()
     });
   });
 });
+
+describe('the change feed names the village of an enterprise changed through its stores', () => {
+  const knex = () =>
+    (commerce.started.orm.em as unknown as { getKnex(): import('knex').Knex }).getKnex();
+  const outboxAfter = async (id: number) =>
+    (await knex()('village_change').where('id', '>', id).orderBy('id')) as {
+      village_code: string | null;
+      what: string;
+    }[];
+
+  it('records both villages for a store registered, and sales reported, in another village', async () => {
+    const ent = (await knex()('enterprise')
+      .whereNotNull('village_code')
+      .where('village_code', 'like', '331124%')
+      .orderBy('id')
+      .first()) as { id: string; village_code: string };
+    const other = ent.village_code === '331124001201' ? '331124001202' : '331124001201';
+    const [{ last }] = (await knex()('village_change').max({ last: 'id' })) as { last: number }[];
+    const d = await data(
+      `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) { id } }`,
+      {
+        i: {
+          name: 'Feed test store',
+          villageCode: other,
+          platform: 'JD',
+          category: 'TEA',
+          openedOn: '2021-01-01',
+          jobs: 1,
+          enterpriseId: ent.id,
+        },
+      },
+    );
+    await data(`mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { month } }`, {
+      i: { storeId: d.registerOnlineStore.id, month: '2021-03', orders: 2, revenue: '30.00' },
+    });
+    expect((await outboxAfter(last ?? 0)).map((r) => [r.village_code, r.what])).toEqual([
+      [other, 'onlineStore'],
+      [ent.village_code, 'onlineStore'],
+      [other, 'storeSales'],
+      [ent.village_code, 'storeSales'],
+    ]);
+  });
+});

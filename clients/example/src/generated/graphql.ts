@@ -113,7 +113,12 @@ export type VillageChangesQueryVariables = Exact<{
 
 export type VillageChangesQuery = {
   villageChanges: {
-    nodes: Array<{ villageCode: string | null; domains: Array<ChangeDomain>; changedAt: string }>;
+    nodes: Array<{
+      villageCode: string | null;
+      regionCode: string | null;
+      domains: Array<ChangeDomain>;
+      changedAt: string;
+    }>;
     pageInfo: { endCursor: string; hasNextPage: boolean };
   };
 };
@@ -361,6 +366,7 @@ export const VillageChangesDocument = {
                     kind: 'SelectionSet',
                     selections: [
                       { kind: 'Field', name: { kind: 'Name', value: 'villageCode' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'regionCode' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'domains' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'changedAt' } },
                     ],
