@@ -119,6 +119,8 @@ describe('bad write input is refused, naming the field, with nothing written', (
     ['a name of zero-width characters', { name: ZERO_WIDTH }, 'input.name'],
     ['a name with NUL', { name: 'tea\u0000shop' }, 'input.name'],
     ['a name with a lone surrogate', { name: 'tea\ud800shop' }, 'input.name'],
+    ['a name on two lines', { name: 'tea\nshop' }, 'input.name'],
+    ['a name with a C1 control (NEL)', { name: 'tea\u0085shop' }, 'input.name'],
     ['an empty source', { source: '' }, 'input.source'],
   ])('registerOnlineStore: %s', async (_what, over, field) => {
     await refused('commerce', REGISTER, store(over), field);
@@ -153,6 +155,8 @@ describe('bad write input is refused, naming the field, with nothing written', (
     ['30 February', { date: '2020-02-30' }, 'input.date'],
     ['a date in year 1', { date: '0001-03-08' }, 'input.date'],
     ['a title of zero-width characters', { title: ZERO_WIDTH }, 'input.title'],
+    ['a title with a line separator', { title: 'lecture\u2028two' }, 'input.title'],
+    ['a date before the auditorium opened (2015)', { date: '2010-03-08' }, 'input.date'],
     ['an empty source', { source: '' }, 'input.source'],
     ['attendance past the bound', { attendance: 2_000_000_000 }, 'input.attendance'],
   ])('recordAuditoriumEvent: %s', async (_what, over, field) => {
@@ -161,6 +165,7 @@ describe('bad write input is refused, naming the field, with nothing written', (
 
   it.each([
     ['month 0001-01', { month: '0001-01' }, 'input.month'],
+    ['a month before the auditorium opened (2015)', { month: '2010-04' }, 'input.month'],
     ['an empty source', { source: '' }, 'input.source'],
     ['visits past the bound', { visits: 2_000_000_000 }, 'input.visits'],
   ])('reportAuditoriumUsage: %s', async (_what, over, field) => {

@@ -176,7 +176,9 @@ const EDGES = new RegExp(`^${EDGE}|${EDGE}$`, 'gu');
 function hasControl(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f)) {
+      return true;
+    }
   }
   return false;
 }
@@ -199,6 +201,18 @@ export function text(value: string, field: string, max = MAX_TEXT): string {
   }
   if ([...trimmed].length > max) {
     throw badUserInput(`\`${field}\` must be at most ${max} characters.`, field);
+  }
+  return trimmed;
+}
+
+/**
+ * A name or a title: free text (`text`) on one line, without tabs or line breaks (CR, LF, and
+ * Unicode's line and paragraph separators). Free text such as a source may hold them.
+ */
+export function line(value: string, field: string, max = MAX_TEXT): string {
+  const trimmed = text(value, field, max);
+  if (/[\t\n\r\u2028\u2029]/.test(trimmed)) {
+    throw badUserInput(`\`${field}\` must be one line, without tabs or line breaks.`, field);
   }
   return trimmed;
 }

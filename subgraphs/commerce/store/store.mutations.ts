@@ -2,7 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { randomUUID } from 'node:crypto';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Info, Resolver } from 'type-graphql';
-import { calendarDate, count, id, optionalText, text } from '../../shared/arguments.js';
+import { calendarDate, count, id, line, optionalText } from '../../shared/arguments.js';
 import { villageCode } from '../../shared/division-codes.js';
 import { badUserInput } from '../../shared/errors.js';
 import { recordChange } from '../../shared/changes.js';
@@ -30,7 +30,7 @@ export function reportSource(source: string | null | undefined): string {
  * a loaded scope (so places holds it: docs/data.md, "Cross-subgraph references").
  */
 async function registration(input: RegisterOnlineStoreInput, knex: Knex) {
-  const name = text(input.name, 'input.name', 200);
+  const name = line(input.name, 'input.name', 200);
   await villageCode(input.villageCode, 'input.villageCode');
   await villageInLoadedScope(knex, input.villageCode, 'input.villageCode');
   calendarDate(input.openedOn, 'input.openedOn');

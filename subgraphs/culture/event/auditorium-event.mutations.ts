@@ -5,7 +5,7 @@ import { Arg, Ctx, Info, Resolver } from 'type-graphql';
 import { WriteMutation, writeOnce } from '../../shared/write-once.js';
 import { recordChange } from '../../shared/changes.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
-import { calendarDate, count, id, optionalText, text } from '../../shared/arguments.js';
+import { calendarDate, count, id, line, optionalText } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
 import { applyUsageDelta } from '../rollup/rollup.rebuild.js';
 import { ZERO_USAGE_SUMS } from '../rollup/usage-sums.js';
@@ -31,11 +31,14 @@ export class AuditoriumEventMutationResolver {
   ): Promise<AuditoriumEvent> {
     id(input.auditoriumId, 'input.auditoriumId');
     const date = calendarDate(input.date, 'input.date');
-    const title = text(input.title, 'input.title', 200);
+    const title = line(input.title, 'input.title', 200);
     const attendance = count(input.attendance, 'input.attendance', MAX_ATTENDANCE);
     const source = optionalText(input.source, 'input.source', 200) ?? STEWARD_SOURCE;
     return writeOnce(ctx, info, AuditoriumEvent, async (tem) => {
-      const auditorium = await lockAuditorium(tem, input.auditoriumId);
+      const auditorium = await lockAuditorium(tem, input.auditoriumId, {
+        value: date,
+        field: 'input.date',
+      });
       const event = Object.assign(new AuditoriumEvent(), {
         id: `evt-${randomUUID()}`,
         auditoriumId: auditorium.id,

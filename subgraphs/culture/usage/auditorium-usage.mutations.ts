@@ -39,7 +39,10 @@ export class AuditoriumUsageMutationResolver {
   ): Promise<AuditoriumMonthlyUsage> {
     input = validate(input);
     return writeOnce(ctx, info, AuditoriumMonthlyUsage, async (tem) => {
-      const auditorium = await lockAuditorium(tem, input.auditoriumId);
+      const auditorium = await lockAuditorium(tem, input.auditoriumId, {
+        value: input.month,
+        field: 'input.month',
+      });
       const [previous] = (await tem.execute(
         tem
           .getKnex()('auditorium_usage')
