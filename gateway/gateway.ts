@@ -1,6 +1,5 @@
 import { subgraphsDown } from './upstream/readiness.js';
 import { buildASTSchema, Kind, parse, type GraphQLSchema } from 'graphql';
-import { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -27,6 +26,7 @@ import { createQuotas } from './auth/quota.js';
 import { createResponseCache } from './operations/response-cache.js';
 import { subgraphsOf } from './engine/supergraph.js';
 import { createGatewayMetrics } from './observability/metrics.js';
+import { createSharedRedis } from './redis.js';
 import { CSV_OPERATIONS } from './analyst/csv-operations.js';
 import { createCsvExport } from './analyst/csv.js';
 import { EXPORT_OPERATIONS } from './analyst/export-documents.js';
@@ -49,12 +49,12 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     name: s.name,
     url: urlFor(s.name, s.url),
   }));
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
-    : undefined;
+  // Bounded in time and never fatal: each use has its fallback (redis.ts).
+  const shared = config.redisUrl ? createSharedRedis(config.redisUrl, logger) : undefined;
+  const redis = shared?.client;
   const keys: KeyStore =
     config.keys.store === 'redis'
-      ? new RedisKeyStore(redis!, undefined, config.keys.reloadMs)
+      ? new RedisKeyStore(redis!, undefined, config.keys.reloadMs, logger)
       : new FileKeyStore(config.keys.path, config.keys.reloadMs);
   const audit = createAuditLog(config.audit.path, logger);
   const dataSources = new Map<string, SubgraphDataSource>();
@@ -238,8 +238,11 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     ],
     serveMetrics: (res) => metrics.serve(res),
     subgraphsDown: () => subgraphsDown(subgraphs, config.sharedSecret),
+    // Redis down degrades (counts, cache, fresh keys) but does not stop this replica serving.
+    degraded: () => (shared && !shared.ready() ? ['redis'] : []),
     start: async () => {
-      if (redis) await redis.connect();
+      // Waits a moment for Redis, never fails for it: it is picked up when it comes.
+      if (shared) await shared.start();
       await apollo.start();
     },
     stop: async () => {
@@ -247,7 +250,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       for (const source of dataSources.values()) source.close();
       await keys.close();
       audit.close();
-      if (redis) redis.disconnect();
+      shared?.stop();
     },
   });
 

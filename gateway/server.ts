@@ -33,6 +33,8 @@ export interface ServerParts {
   serveMetrics: (res: ServerResponse) => Promise<void>;
   /** The subgraphs that do not answer `{ __typename }` now (readiness). */
   subgraphsDown: () => Promise<string[]>;
+  /** What works less well now but does not stop this replica serving (e.g. `redis`). */
+  degraded?: () => string[];
   /** Before listening (Redis, Apollo Server) and after the listeners close (everything else). */
   start: () => Promise<void>;
   stop: () => Promise<void>;
@@ -89,9 +91,11 @@ export function createGatewayServer(parts: ServerParts) {
       if (path === '/metrics') return await parts.serveMetrics(res);
       if (path === '/readyz') {
         const down = await unavailable();
+        const degraded = parts.degraded?.() ?? [];
         return sendJson(res, down.length ? 503 : 200, {
           status: down.length ? 'unavailable' : 'ready',
           ...(down.length ? { unavailable: down } : {}),
+          ...(degraded.length ? { degraded } : {}),
         });
       }
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });

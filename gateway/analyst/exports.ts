@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AuthError } from '../auth/auth.js';
+import { RequestRejection } from '../operations/limits.js';
 import type { Identity } from '../context.js';
 import {
   codesBatchDocument,
@@ -234,6 +235,9 @@ export function createVillageExports(opts: {
       try {
         identity = await opts.authenticate(req);
       } catch (err) {
+        if (err instanceof RequestRejection) {
+          return sendJson(res, err.status, errorBody(err.message, err.code), err.headers);
+        }
         if (!(err instanceof AuthError)) throw err;
         return sendJson(res, 401, errorBody(err.message, err.code), {
           'www-authenticate': 'Bearer, ApiKey header="x-api-key"',

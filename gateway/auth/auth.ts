@@ -10,7 +10,8 @@ import {
 } from 'jose';
 import type { GatewayConfig } from '../config.js';
 import type { Identity } from '../context.js';
-import type { KeyStore } from './keys.js';
+import { KeyStoreUnavailable, type KeyStore } from './keys.js';
+import { RequestRejection } from '../operations/limits.js';
 import { clientAddress } from './proxy-trust.js';
 
 export { clientAddress };
@@ -52,6 +53,9 @@ function scopesOf(payload: JWTPayload): string[] {
   }
   return [];
 }
+
+/** Retry-After of a 503 KEY_STORE_UNAVAILABLE (the client polls for the key store's return). */
+export const KEY_STORE_RETRY_AFTER_S = 5;
 
 /** Turns the request's credentials into an Identity, or throws AuthError. */
 export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
@@ -109,8 +113,24 @@ export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
     }
   }
 
+  /** Redis down and the key not in the last set loaded: 503, never a false 401. */
+  async function lookup(key: string) {
+    try {
+      return await keys.lookup(key);
+    } catch (err) {
+      if (!(err instanceof KeyStoreUnavailable)) throw err;
+      throw new RequestRejection(
+        503,
+        'KEY_STORE_UNAVAILABLE',
+        'API keys cannot be checked right now; retry shortly.',
+        undefined,
+        { 'retry-after': String(KEY_STORE_RETRY_AFTER_S) },
+      );
+    }
+  }
+
   async function fromKey(key: string): Promise<Identity> {
-    const record = key.length <= 200 ? await keys.lookup(key) : undefined;
+    const record = key.length <= 200 ? await lookup(key) : undefined;
     if (!record) throw new AuthError('INVALID_CREDENTIALS', 'The API key is not valid.');
     if (record.revokedAt) throw new AuthError('CREDENTIALS_REVOKED', 'The API key was revoked.');
     return {

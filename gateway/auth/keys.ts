@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { occasionally } from '../redis.js';
 import { Lru } from '../operations/lru.js';
 
 /**
@@ -144,30 +146,70 @@ export class FileKeyStore implements KeyStore {
   async close() {}
 }
 
+/** The key store cannot say now whether a key is valid (Redis down and the key not loaded). */
+export class KeyStoreUnavailable extends Error {}
+
 /**
- * Keys in one Redis hash (field = key hash), shared by every gateway replica. A looked-up
- * record (or its absence) is kept for `reloadMs`, so a busy key costs one Redis round trip per
- * interval, and a revocation takes effect within that interval, as with the file store.
+ * Keys in one Redis hash (field = key hash), shared by every gateway replica. The whole set is
+ * loaded again once `reloadMs` has passed (one HGETALL shared by the lookups waiting for it), so
+ * a revocation takes effect within that interval on every replica, as with the file store. A key
+ * not in the set loaded (created since, or unknown) is asked for alone and the answer kept for
+ * `reloadMs`. If Redis fails, keys are answered from the last set loaded; a key not in it throws
+ * `KeyStoreUnavailable` (503 KEY_STORE_UNAVAILABLE), never a false "invalid key".
  */
 export class RedisKeyStore implements KeyStore {
-  private readonly cache = new Lru<string, { record: ApiKeyRecord | undefined; until: number }>(
+  private loaded: { raw: Map<string, string>; at: number } | undefined;
+  private loading: Promise<void> | undefined;
+  private readonly recent = new Lru<string, { record: ApiKeyRecord | undefined; until: number }>(
     10_000,
   );
+  private readonly warn: (fields: Record<string, unknown>, message: string) => void;
 
   constructor(
     private readonly redis: Redis,
     private readonly hashName = 'rdsg:api-keys',
     private readonly reloadMs = 1000,
-  ) {}
+    logger?: Logger,
+  ) {
+    this.warn = logger ? occasionally(logger) : () => {};
+  }
+
+  private async refresh(now: number): Promise<void> {
+    if (this.loaded && now - this.loaded.at < this.reloadMs) return;
+    this.loading ??= this.redis
+      .hgetall(this.hashName)
+      .then(
+        (all) => {
+          this.loaded = { raw: new Map(Object.entries(all)), at: Date.now() };
+          this.recent.clear();
+        },
+        (err: unknown) => {
+          this.warn({ err }, 'API keys could not be reloaded; the last set loaded answers');
+        },
+      )
+      .finally(() => {
+        this.loading = undefined;
+      });
+    await this.loading;
+  }
 
   async lookup(key: string) {
     const hash = hashKey(key);
     const now = Date.now();
-    const known = this.cache.get(hash);
+    await this.refresh(now);
+    const inSet = this.loaded?.raw.get(hash);
+    if (inSet !== undefined) return JSON.parse(inSet) as ApiKeyRecord;
+    const known = this.recent.get(hash);
     if (known && known.until > now) return known.record;
-    const raw = await this.redis.hget(this.hashName, hash);
+    let raw: string | null;
+    try {
+      raw = await this.redis.hget(this.hashName, hash);
+    } catch (err) {
+      this.warn({ err }, 'API key lookup failed; key store unavailable');
+      throw new KeyStoreUnavailable('The API key store is unavailable.');
+    }
     const record = raw ? (JSON.parse(raw) as ApiKeyRecord) : undefined;
-    if (this.reloadMs > 0) this.cache.set(hash, { record, until: now + this.reloadMs });
+    if (this.reloadMs > 0) this.recent.set(hash, { record, until: now + this.reloadMs });
     return record;
   }
 
@@ -187,7 +229,8 @@ export class RedisKeyStore implements KeyStore {
     if (!record) return false;
     const revoked = { ...record, revokedAt: record.revokedAt ?? new Date().toISOString() };
     await this.redis.hset(this.hashName, record.hash, JSON.stringify(revoked));
-    this.cache.delete(record.hash);
+    this.recent.delete(record.hash);
+    this.loaded?.raw.set(record.hash, JSON.stringify(revoked));
     return true;
   }
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { occasionally } from '../redis.js';
 import type { Quota } from '../context.js';
 
 export interface QuotaDecision {
@@ -136,6 +137,7 @@ const DAY = 86_400_000;
  */
 export function createQuotas(redis: Redis | undefined, logger: Logger, prefix = 'rdsg:quota') {
   const counter: Counter = redis ? new RedisCounter(redis) : new MemoryCounter();
+  const warn = occasionally(logger); // not a line per request while Redis is down
   return async function consume(callerId: string, quota: Quota, units = 1): Promise<QuotaDecision> {
     const now = Date.now();
     const windows: (Window & { end: number; code: QuotaDecision['code'] })[] = [];
@@ -164,14 +166,14 @@ export function createQuotas(redis: Redis | undefined, logger: Logger, prefix = 
     try {
       refused = await counter.admit(windows, units);
     } catch (err) {
-      logger.warn({ err }, 'quota store unavailable; request allowed');
+      warn({ err }, 'quota store unavailable; request allowed');
       return { allowed: true };
     }
     const w = windows[refused];
     if (!w) {
       const release = () =>
         counter.release(windows, units).catch((err: unknown) => {
-          logger.warn({ err }, 'quota store unavailable; units not given back');
+          warn({ err }, 'quota store unavailable; units not given back');
         });
       return { allowed: true, release };
     }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { getOperationAST, Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { occasionally } from '../redis.js';
 import { IDEMPOTENCY_KEY_TTL_HOURS } from '../../contract/idempotency.js';
 import { readMutationAnswer } from './idempotency.js';
 import { fragmentsOf } from './fragments.js';
@@ -89,6 +90,7 @@ export function createKeyClaims(
   prefix = 'rdsg:idempotency',
 ) {
   const store: ClaimStore = redis ? new RedisClaims(redis) : new MemoryClaims();
+  const warn = occasionally(logger); // not a line per request while Redis is down
   return async function claim(
     callerId: string,
     key: string,
@@ -100,7 +102,7 @@ export function createKeyClaims(
     try {
       held = await store.setIfAbsent(id, value);
     } catch (err) {
-      logger.warn({ err }, 'idempotency key claim failed; the request goes on unclaimed');
+      warn({ err }, 'idempotency key claim failed; the request goes on unclaimed');
       return { kind: 'same' };
     }
     if (held === undefined) {
@@ -108,7 +110,7 @@ export function createKeyClaims(
         kind: 'claimed',
         release: () =>
           store.removeIf(id, value).catch((err: unknown) => {
-            logger.warn({ err }, 'idempotency key claim could not be given back');
+            warn({ err }, 'idempotency key claim could not be given back');
           }),
       };
     }

@@ -23,6 +23,8 @@ export class RequestRejection extends Error {
     readonly code: string,
     message: string,
     readonly errors?: readonly GraphQLError[],
+    /** Headers of the answer (`retry-after`). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

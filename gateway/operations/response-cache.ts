@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import { occasionally } from '../redis.js';
 import type { Identity } from '../context.js';
 import { Lru } from './lru.js';
 import { authorizationKey } from './operation-cache.js';
@@ -147,8 +148,9 @@ export function createResponseCache(opts: {
     opts.mode === 'redis'
       ? new RedisStore(opts.redis!, opts.prefix ?? 'rdsg:response-cache')
       : new MemoryStore(opts.maxBytes);
+  const warn = occasionally(opts.logger); // not a line per request while Redis is down
   const failed = (err: unknown, what: string) =>
-    opts.logger.warn({ err }, `response cache ${what} failed; answering without it`);
+    warn({ err }, `response cache ${what} failed; answering without it`);
 
   const keysOf = (q: ResponseCacheQuery) => {
     const base = [

@@ -43,7 +43,7 @@ export function rejectionReply(err: unknown): Reply | undefined {
           extensions: { code: err.code },
         }))
       : errorBody(err.message, err.code).errors;
-    return json(err.status, { errors });
+    return json(err.status, { errors }, err.headers);
   }
   return undefined;
 }
