@@ -52,4 +52,16 @@ describe('docker-compose.yml', () => {
       ].sort(),
     );
   });
+
+  it('fails when Redis, which holds the API keys, could lose them', () => {
+    const file = compose();
+    file.services.redis.command = ['redis-server', '--save', '', '--appendonly', 'no'];
+    file.services.redis.command.push('--maxmemory-policy', 'allkeys-lru');
+    delete file.services.redis.volumes;
+    expect(checkCompose(file, readComposeContext())).toEqual([
+      'redis keeps API keys but appendonly is not yes',
+      'redis keeps API keys but /data is not on a volume',
+      'redis keeps API keys but maxmemory-policy allkeys-lru may evict them',
+    ]);
+  });
 });

@@ -19,6 +19,7 @@ interface Service {
   healthcheck?: { test?: string[] | string; disable?: boolean };
   depends_on?: Record<string, { condition: string }>;
   ports?: string[];
+  volumes?: string[];
 }
 export interface ComposeFile {
   services: Record<string, Service>;
@@ -148,6 +149,11 @@ export function checkCompose(compose: ComposeFile, ctx: ComposeContext): string[
     dependsOn(name, 'redis', 'service_healthy');
     dependsOn('lb', name, 'service_healthy');
   }
+  // With keys in Redis (KEY_STORE=redis) Redis holds the only copy of every API key: it must
+  // survive a restart and never evict a key without a TTL (counters and cached answers have one).
+  if (gateways.some(([, s]) => s.environment?.KEY_STORE === 'redis')) {
+    problems.push(...redisKeepsKeys(services.redis));
+  }
   if (!services.lb?.ports?.some((p) => p.endsWith(`:${defaultPort}`)))
     problems.push(`lb does not publish port ${defaultPort}`);
 
@@ -158,6 +164,23 @@ export function checkCompose(compose: ComposeFile, ctx: ComposeContext): string[
     if (!source || !existsSync(source))
       problems.push(`${name} runs ${script}, which nothing builds`);
   }
+  return problems;
+}
+
+/** Persistence (AOF) on a volume, and an eviction policy that spares keys without a TTL. */
+function redisKeepsKeys(redis: Service | undefined): string[] {
+  const args = redis?.command ?? [];
+  const flag = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const problems: string[] = [];
+  if (flag('appendonly') !== 'yes') problems.push('redis keeps API keys but appendonly is not yes');
+  if (!redis?.volumes?.some((v) => v.endsWith(':/data')))
+    problems.push('redis keeps API keys but /data is not on a volume');
+  const policy = flag('maxmemory-policy');
+  if (!policy || !['noeviction', 'volatile-lru', 'volatile-lfu', 'volatile-ttl'].includes(policy))
+    problems.push(`redis keeps API keys but maxmemory-policy ${policy ?? '(none)'} may evict them`);
   return problems;
 }
 
