@@ -152,6 +152,16 @@ export function createResponseCache(opts: {
   const failed = (err: unknown, what: string) =>
     warn({ err }, `response cache ${what} failed; answering without it`);
 
+  // Invalidations the store missed (Redis down): made before this replica reads the cache
+  // again, so answers kept from before the write are not served once Redis is back.
+  const pending = new Set<string>();
+  const bumpPending = async () => {
+    if (pending.size === 0) return;
+    const list = [...pending];
+    await store.bump(list);
+    for (const s of list) pending.delete(s);
+  };
+
   const keysOf = (q: ResponseCacheQuery) => {
     const base = [
       q.schemaVersion,
@@ -174,6 +184,7 @@ export function createResponseCache(opts: {
     async lookup(q: ResponseCacheQuery): Promise<{ hit?: CachedResponse; gens?: Gens }> {
       const { shared, own } = keysOf(q);
       try {
+        await bumpPending();
         const { entries, gens } = await store.get(own ? [shared, own] : [shared]);
         const hit = entries.find((e) => e && fresh(e, gens));
         opts.recordCache?.('response', hit !== undefined);
@@ -217,6 +228,7 @@ export function createResponseCache(opts: {
       try {
         await store.bump(list);
       } catch (err) {
+        for (const s of list) pending.add(s);
         failed(err, 'invalidation');
       }
     },

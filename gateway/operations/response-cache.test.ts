@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, expect, it } from 'vitest';
+import { createResponseCache } from './response-cache.js';
+
+// The local Redis the stack's tests use too, under a prefix of this test's own.
+const redis = new Redis('redis://127.0.0.1:6379', {
+  lazyConnect: true,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+});
+afterAll(() => redis.disconnect());
+
+const query = {
+  schemaVersion: 'v1',
+  documentHash: 'h',
+  operationName: 'Provinces',
+  variables: {},
+  identity: {
+    kind: 'anonymous' as const,
+    id: 'anon:x',
+    authenticated: false,
+    scopes: [],
+    quota: { perMinute: 0, perDay: 0 },
+    trustedDocumentsOnly: false,
+  },
+};
+
+it('a mutation whose invalidation Redis missed is made stale before the cache is read again', async () => {
+  await redis.connect();
+  const cache = createResponseCache({
+    mode: 'redis',
+    redis,
+    maxBytes: 1 << 20,
+    logger: pino({ level: 'silent' }),
+    prefix: `rdsg:test:${randomUUID()}`,
+  })!;
+  const first = await cache.lookup(query);
+  await cache.store(query, '{"data":{"n":1}}', 'max-age=600, public', ['places'], first.gens);
+  expect((await cache.lookup(query)).hit?.body).toBe('{"data":{"n":1}}');
+
+  // Redis out of reach while a mutation lands (its data kept: a partition, a hang).
+  const ended = new Promise((r) => redis.once('end', r));
+  redis.disconnect();
+  await ended;
+  await cache.invalidate(['places']);
+  expect(await cache.lookup(query)).toEqual({});
+
+  await redis.connect();
+  expect((await cache.lookup(query)).hit).toBeUndefined();
+});
