@@ -109,6 +109,21 @@ describe('gateway HTTP server', () => {
     }
   });
 
+  it('reports a degraded part (Redis) to the operator while staying ready', async () => {
+    const { running, base } = await serve(
+      { degraded: () => ['redis'] },
+      { NODE_ENV: 'production', GATEWAY_SHARED_SECRET: 's'.repeat(32), OPERATOR_PORT: '0' },
+    );
+    try {
+      const pub = await fetch(`${base}/readyz`);
+      expect([pub.status, await pub.json()]).toEqual([200, { status: 'ready' }]);
+      const op = await fetch(`http://127.0.0.1:${running.operatorPort}/readyz`);
+      expect([op.status, await op.json()]).toEqual([200, { status: 'ready', degraded: ['redis'] }]);
+    } finally {
+      await running.close();
+    }
+  });
+
   it('lets an in-flight request finish on close, then stops accepting', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
