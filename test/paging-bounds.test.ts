@@ -48,6 +48,44 @@ describe('a page of zero items', () => {
   });
 });
 
+describe('a region code sent empty', () => {
+  it('is refused, BAD_USER_INPUT naming the argument, by every list of every subgraph', async () => {
+    // "" was read as "no filter" (villages, auditoriums): the whole dataset answered.
+    const lists: Record<string, [string, string]> = {
+      villages: [
+        'villages(filter: { regionCode: "" }, first: 2) { totalCount }',
+        'filter.regionCode',
+      ],
+      auditoriums: [
+        'auditoriums(filter: { regionCode: "" }, first: 1) { totalCount }',
+        'filter.regionCode',
+      ],
+      facilities: ['facilities(regionCode: "", first: 1) { edges { cursor } }', 'regionCode'],
+      ecommerceParks: [
+        'ecommerceParks(regionCode: "", first: 1) { edges { cursor } }',
+        'regionCode',
+      ],
+      enterprises: ['enterprises(regionCode: "", first: 1) { edges { cursor } }', 'regionCode'],
+      processingWorkshops: [
+        'processingWorkshops(regionCode: "", first: 1) { edges { cursor } }',
+        'regionCode',
+      ],
+      region: ['region(code: "") { code }', 'code'],
+    };
+    for (const [name, [list, field]] of Object.entries(lists)) {
+      const res = await stack.query(`{ ${list} }`);
+      expect(res.body.errors?.map((e) => [e.path?.[0], e.extensions])).toEqual([
+        [name, { code: 'BAD_USER_INPUT', field }],
+      ]);
+    }
+    // Left out or null, a filter still filters nothing.
+    const all = await stack.query<{ villages: { totalCount: number } }>(
+      '{ villages(filter: { regionCode: null }, first: 0) { totalCount } }',
+    );
+    expect(all.body.data?.villages.totalCount).toBeGreaterThan(0);
+  });
+});
+
 describe('an export resumed with a cursor of another list', () => {
   it('is refused, 400 BAD_USER_INPUT at `after` (it answered nothing, or everything, silently)', async () => {
     const { lines } = await exportAll(base, { selection: '{ code }', regionCode: REGION });

@@ -237,6 +237,31 @@ export function id(value: string, field: string, max = 100): string {
   return value;
 }
 
+/**
+ * A region code argument: 2, 4, 6 or 9 digits, or 12 (a village) where `village` allows it.
+ * Codes are matched as prefixes, so an empty string would match every row: it is refused like
+ * any other malformed code.
+ */
+export function regionCode(value: string, field: string, opts: { village?: boolean } = {}): string {
+  const lengths = opts.village ? '2, 4, 6, 9 or 12' : '2, 4, 6 or 9';
+  const pattern = opts.village
+    ? /^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/
+    : /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw badUserInput(`\`${field}\` must be a region code of ${lengths} digits.`, field);
+  }
+  return value;
+}
+
+/** An optional region filter: absent (null/undefined) is no filter; given, even "", a code. */
+export function optionalRegionCode(
+  value: string | null | undefined,
+  field: string,
+  opts: { village?: boolean } = {},
+): string | undefined {
+  return value === null || value === undefined ? undefined : regionCode(value, field, opts);
+}
+
 /** A UTF-16 surrogate without its other half: no Unicode character, and no database stores it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

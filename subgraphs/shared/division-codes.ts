@@ -1,3 +1,4 @@
+import { regionCode as regionCodeFormat } from './arguments.js';
 import { badUserInput } from './errors.js';
 import { readDivisionCodes, type DivisionFile } from './divisions.js';
 
@@ -62,9 +63,7 @@ export async function villageCode(value: string, field: string): Promise<string>
 
 /** A region code (2, 4, 6, 9 or 12 digits) in the official division list. */
 export async function regionCode(value: string, field: string): Promise<string> {
-  if (typeof value !== 'string' || !/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/.test(value)) {
-    throw badUserInput(`\`${field}\` must be a region code of 2, 4, 6, 9 or 12 digits.`, field);
-  }
+  regionCodeFormat(value, field, { village: true });
   if (!(await isKnownDivision(value))) {
     throw badUserInput(`\`${field}\` is not a region in the official division list.`, field);
   }

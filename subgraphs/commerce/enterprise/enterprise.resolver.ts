@@ -3,7 +3,7 @@ import { ConnectionQuery, ConnectionField, PageArgs, pageOf } from '../../shared
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
 import { EcommercePark } from '../park/park.entity.js';
-import { assertRegionCode } from '../park/park.resolver.js';
+import { regionCode as checkRegionCode } from '../../shared/arguments.js';
 import { Platform } from '../store/store.entity.js';
 import { storeConnection } from '../store/store.resolver.js';
 import { Enterprise, EnterpriseYear } from './enterprise.entity.js';
@@ -26,7 +26,7 @@ export class EnterpriseResolver {
     regionCode: string,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<EnterpriseConnection> {
-    assertRegionCode(regionCode, 'regionCode', true);
+    checkRegionCode(regionCode, 'regionCode', { village: true });
     const { limit, cursor, connection } = pageOf(page);
     const column = regionCode.length > 6 ? 'villageCode' : 'countyCode';
     const rows = await ctx.em.find(

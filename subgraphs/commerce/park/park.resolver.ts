@@ -1,18 +1,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { badUserInput } from '../../shared/errors.js';
+import { regionCode as checkRegionCode } from '../../shared/arguments.js';
 import { ConnectionQuery, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { EcommerceParkConnection } from '../enterprise/enterprise.inputs.js';
 import { EcommercePark } from './park.entity.js';
-
-/** Region codes have 2, 4, 6 or 9 digits (12 for a village where allowed). */
-export function assertRegionCode(code: string, field: string, allowVillage = false): void {
-  const lengths = allowVillage ? [2, 4, 6, 9, 12] : [2, 4, 6, 9];
-  if (!/^\d+$/.test(code) || !lengths.includes(code.length)) {
-    throw badUserInput(`${field} must be a division code of ${lengths.join(', ')} digits.`, field);
-  }
-}
 
 @Resolver(() => EcommercePark)
 export class ParkResolver {
@@ -31,7 +23,7 @@ export class ParkResolver {
     regionCode: string,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<EcommerceParkConnection> {
-    assertRegionCode(regionCode, 'regionCode');
+    checkRegionCode(regionCode, 'regionCode');
     const { limit, cursor, connection } = pageOf(page);
     const rows = await ctx.em.find(
       EcommercePark,

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, ID, Resolver } from 'type-graphql';
 import { ConnectionQuery, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
-import { assertRegionCode } from '../park/park.resolver.js';
+import { regionCode as checkRegionCode } from '../../shared/arguments.js';
 import { ProcessingWorkshop, ProcessingWorkshopConnection } from './workshop.entity.js';
 
 @Resolver(() => ProcessingWorkshop)
@@ -16,7 +16,7 @@ export class WorkshopResolver {
     regionCode: string,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<ProcessingWorkshopConnection> {
-    assertRegionCode(regionCode, 'regionCode');
+    checkRegionCode(regionCode, 'regionCode');
     const { limit, cursor, connection } = pageOf(page);
     const rows = await ctx.em.find(
       ProcessingWorkshop,

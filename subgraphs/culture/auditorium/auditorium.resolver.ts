@@ -2,7 +2,7 @@ import { raw, type FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { ConnectionQuery, ConnectionField, PageArgs, pageOf } from '../../shared/pagination.js';
-import { monthRange, MonthArg } from '../../shared/arguments.js';
+import { monthRange, MonthArg, optionalRegionCode } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
 import { DigitalResource } from '../resource/digital-resource.entity.js';
 import { AuditoriumMonthlyUsage } from '../usage/auditorium-usage.entity.js';
@@ -14,19 +14,10 @@ import {
   AuditoriumFilter,
 } from './auditorium.inputs.js';
 
-const CODE = /^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/;
-
 function auditoriumWhere(filter?: AuditoriumFilter): FilterQuery<Auditorium> {
   const and: FilterQuery<Auditorium>[] = [];
-  if (filter?.regionCode) {
-    if (!CODE.test(filter.regionCode)) {
-      throw badUserInput(
-        '`filter.regionCode` must be a code of 2, 4, 6, 9 or 12 digits.',
-        'filter.regionCode',
-      );
-    }
-    and.push({ villageCode: { $like: `${filter.regionCode}%` } });
-  }
+  const region = optionalRegionCode(filter?.regionCode, 'filter.regionCode', { village: true });
+  if (region) and.push({ villageCode: { $like: `${region}%` } });
   // Services are a JSON array; its text form holds each value in quotes on both engines.
   if (filter?.service) {
     const text = raw((alias) => `cast(${alias}.services as text)`);

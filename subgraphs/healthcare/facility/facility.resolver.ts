@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { badUserInput } from '../../shared/errors.js';
+import { regionCode as checkRegionCode } from '../../shared/arguments.js';
 import { ConnectionQuery, Connection, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { TelemedicineLink } from '../telemedicine/telemedicine-link.entity.js';
@@ -7,8 +7,6 @@ import { Facility, FacilityLevel } from './facility.entity.js';
 
 @ObjectType({ description: 'A page of facilities.' })
 export class FacilityConnection extends Connection('Facility', Facility) {}
-
-const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/;
 
 @Resolver(() => Facility)
 export class FacilityResolver {
@@ -31,9 +29,7 @@ export class FacilityResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: HealthcareContext,
   ) {
-    if (!REGION_CODE.test(regionCode)) {
-      throw badUserInput('`regionCode` must be a 2, 4, 6, 9 or 12-digit code.', 'regionCode');
-    }
+    checkRegionCode(regionCode, 'regionCode', { village: true });
     const { limit, cursor, connection } = pageOf(page);
     const rows = await ctx.em.find(
       Facility,

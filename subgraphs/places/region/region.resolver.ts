@@ -1,11 +1,11 @@
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { regionCode } from '../../shared/arguments.js';
 import { ConnectionField, PageArgs, pageOf } from '../../shared/pagination.js';
 import { DIVISION_DATASET } from '../../shared/divisions.js';
 import { Provenance, ProvenanceKind, provenance } from '../../shared/provenance.js';
 import type { PlacesContext } from '../context.js';
 import { VillageKind } from '../village/village.entity.js';
 import { VillageConnection } from '../village/village.inputs.js';
-import { assertRegionCode } from '../village/village.resolver.js';
 import { Region, levelOfCode } from './region.entity.js';
 
 const DIVISION_PROVENANCE = provenance(ProvenanceKind.OFFICIAL, DIVISION_DATASET, '2023');
@@ -20,7 +20,7 @@ export class RegionResolver {
     @Arg('code', () => ID, { description: 'Official code of 2, 4, 6 or 9 digits.' }) code: string,
     @Ctx() ctx: PlacesContext,
   ): Promise<Region | null> {
-    assertRegionCode(code);
+    regionCode(code, 'code');
     return ctx.loaders.regionByCode.load(code);
   }
 

@@ -1,9 +1,10 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { optionalRegionCode } from '../../shared/arguments.js';
 import { badUserInput } from '../../shared/errors.js';
 import { ConnectionQuery, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { PlacesContext } from '../context.js';
-import { Region, levelOfCode } from '../region/region.entity.js';
+import { Region } from '../region/region.entity.js';
 import { Village } from './village.entity.js';
 import { TOTAL_COUNT_DESCRIPTION, VillageConnection, VillageFilter } from './village.inputs.js';
 
@@ -19,12 +20,6 @@ const REGION_PROPERTY = {
 export function assertVillageCode(code: string, argName = 'code'): void {
   if (!VILLAGE_CODE.test(code)) {
     throw badUserInput(`\`${argName}\` must be a 12-digit village code.`, argName);
-  }
-}
-
-export function assertRegionCode(code: string, argName = 'code'): void {
-  if (!levelOfCode(code)) {
-    throw badUserInput(`\`${argName}\` must be a region code of 2, 4, 6 or 9 digits.`, argName);
   }
 }
 
@@ -56,12 +51,9 @@ export class VillageResolver {
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<VillageConnection> {
     const where: Record<string, unknown> = {};
-    if (filter?.regionCode) assertRegionCode(filter.regionCode, 'filter.regionCode');
-    const { limit, cursor: afterCode, connection } = pageOf(page, filter?.regionCode ?? undefined);
-    if (filter?.regionCode) {
-      where[REGION_PROPERTY[filter.regionCode.length as keyof typeof REGION_PROPERTY]] =
-        filter.regionCode;
-    }
+    const region = optionalRegionCode(filter?.regionCode, 'filter.regionCode');
+    const { limit, cursor: afterCode, connection } = pageOf(page, region);
+    if (region) where[REGION_PROPERTY[region.length as keyof typeof REGION_PROPERTY]] = region;
     if (filter?.nameContains) {
       if (filter.nameContains.length > 50)
         throw badUserInput('`filter.nameContains` is too long.', 'filter.nameContains');
