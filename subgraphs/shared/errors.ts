@@ -25,23 +25,69 @@ export function inputsUnavailable(): GraphQLError {
 const RETRYABLE_STATES = new Set(['55P03', '40P01', '40001']);
 
 /**
- * The answer for an error that is such a lost race (on the error or what it wraps), else
- * undefined: SUBGRAPH_UNAVAILABLE, which clients already retry, and a message that says nothing
- * was written. An unexpected error it is not: it is not masked as one, nor logged as one.
+ * The connection to the database was lost: SQLSTATE class 08 (connection exception), a server
+ * shut down or restarting (57P01 admin_shutdown, also pg_terminate_backend; 57P02, 57P03), a
+ * socket that failed, or the pg driver's own words for a connection that ended.
+ */
+const CONNECTION_STATES = new Set(['57P01', '57P02', '57P03']);
+const SOCKET_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+const CONNECTION_ENDED =
+  /Connection terminated|Connection ended unexpectedly|connection error and is not queryable|Client was closed and is not queryable/;
+
+function isConnectionLoss(e: object): boolean {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (/^08[0-9A-Z]{3}$/.test(code) || CONNECTION_STATES.has(code) || SOCKET_ERRORS.has(code)) {
+      return true;
+    }
+  }
+  const message = (e as { message?: unknown }).message;
+  return typeof message === 'string' && CONNECTION_ENDED.test(message);
+}
+
+/** Errors thrown by a COMMIT: if the connection was lost then, the write may have been kept. */
+const duringCommit = new WeakSet<object>();
+
+/** Notes that `error` came from committing a transaction (transaction.ts). */
+export function noteCommitError(error: unknown): void {
+  if (typeof error === 'object' && error) duringCommit.add(error);
+}
+
+const UNAVAILABLE = { code: ErrorCode.SUBGRAPH_UNAVAILABLE };
+const RETRY = 'Try again shortly (with the same Idempotency-Key).';
+
+/**
+ * The answer for an error that is such a lost race or a lost connection (on the error or what
+ * it wraps), else undefined: SUBGRAPH_UNAVAILABLE, which clients already retry, and a message
+ * that says nothing was written — except when the connection was lost during COMMIT, when the
+ * database may have committed before the connection went: then it says so (the retry with the
+ * same Idempotency-Key answers the first result if it was written). An unexpected error it is
+ * not: it is not masked as one, nor logged as one.
  */
 export function retryableDatabaseError(
   formatted: GraphQLFormattedError,
   error: unknown,
 ): GraphQLFormattedError | undefined {
+  let atCommit = false;
   for (let e = error, depth = 0; typeof e === 'object' && e && depth < 4; depth++) {
+    atCommit ||= duringCommit.has(e);
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && RETRYABLE_STATES.has(code)) {
       return {
-        message:
-          'Another write holds the data this one needs; nothing was written. Try again shortly ' +
-          '(with the same Idempotency-Key).',
+        message: `Another write holds the data this one needs; nothing was written. ${RETRY}`,
         path: formatted.path,
-        extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE },
+        extensions: UNAVAILABLE,
+      };
+    }
+    if (isConnectionLoss(e)) {
+      return {
+        message: atCommit
+          ? 'The connection to the database was lost while this write was being committed: it ' +
+            'may or may not have been written. Retry with the same Idempotency-Key, which ' +
+            'answers the first result if it was.'
+          : `The connection to the database was lost; nothing was written. ${RETRY}`,
+        path: formatted.path,
+        extensions: UNAVAILABLE,
       };
     }
     e = (e as { originalError?: unknown }).originalError;

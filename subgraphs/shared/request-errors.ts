@@ -85,7 +85,10 @@ export function requestErrors(logger: Logger) {
       const requestId = requestIdOf(error);
       const busy = retryableDatabaseError(formatted, error);
       if (busy) {
-        logger.warn({ err: error, path: formatted.path, requestId }, 'write lost a lock race');
+        logger.warn(
+          { err: error, path: formatted.path, requestId },
+          'database busy or unreachable',
+        );
         return busy;
       }
       const { error: out, masked: wasMasked } = maskError(formatted, requestId);

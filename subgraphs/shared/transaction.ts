@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import { isSqlite } from './bulk.js';
 import type { EntityManager } from './database.js';
+import { noteCommitError } from './errors.js';
 
 /** Transactions in which a nested call failed: they roll back, whatever the outer work did. */
 const failed = new WeakMap<Knex.Transaction, unknown>();
@@ -60,7 +61,12 @@ export async function inTransaction<T>(
     const out = await work(tem, trx);
     if (hasChanges(tem)) await tem.flush();
     if (failed.has(trx)) throw failed.get(trx); // a nested call failed: nothing is kept
-    await connection.commit(trx);
+    try {
+      await connection.commit(trx);
+    } catch (err) {
+      noteCommitError(err); // a lost connection here leaves the outcome unknown (errors.ts)
+      throw err;
+    }
     return out;
   } catch (err) {
     try {

@@ -1,0 +1,102 @@
+import { Entity, PrimaryKey } from '@mikro-orm/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, ENGINE, type TestDatabase } from '../../test/support/databases.js';
+import { openDatabase, type EntityManager, type Orm } from './database.js';
+import { retryableDatabaseError } from './errors.js';
+import { inTransaction } from './transaction.js';
+
+@Entity({ tableName: 'connection_loss_probe' })
+class ConnectionLossProbe {
+  @PrimaryKey({ type: 'string', length: 20 })
+  code!: string;
+}
+
+const answerTo = (error: unknown) => retryableDatabaseError({ message: 'x', path: ['w'] }, error);
+
+describe('errors of a lost connection, as the driver and the server report them', () => {
+  it('are SUBGRAPH_UNAVAILABLE: class 08, 57P01-03, socket errors, the pg driver messages', () => {
+    const lost = [
+      { code: '08006' },
+      { code: '08003' },
+      { code: '57P01' },
+      { code: '57P02' },
+      { code: '57P03' },
+      { code: 'ECONNRESET' },
+      { code: 'ECONNREFUSED' },
+      new Error('select 1 - Connection terminated unexpectedly'),
+      new Error('Client has encountered a connection error and is not queryable'),
+    ];
+    for (const error of lost) {
+      expect(answerTo({ originalError: error })).toEqual({
+        message: expect.stringMatching(/connection to the database was lost; nothing was written/),
+        path: ['w'],
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+      });
+    }
+    // Other errors stay unexpected (masked and logged by the caller).
+    for (const error of [{ code: '23505' }, { code: '57014' }, new Error('boom')]) {
+      expect(answerTo(error)).toBeUndefined();
+    }
+  });
+});
+
+/**
+ * A transaction's backend terminated before its COMMIT and while it is committed: before, the
+ * transaction rolled back (nothing was written); during, the database may have committed before
+ * the connection went, so the answer may not say nothing was written. PostgreSQL only.
+ */
+describe.runIf(ENGINE === 'postgresql')('a transaction whose connection is lost', () => {
+  let db: TestDatabase;
+  let orm: Orm;
+  beforeAll(async () => {
+    db = await createTestDatabase('connloss');
+    orm = await openDatabase({
+      url: db.url,
+      entities: [ConnectionLossProbe],
+      migrations: { sqlite: [], postgresql: [] },
+    });
+    await orm.getSchemaGenerator().createSchema();
+  });
+  afterAll(async () => {
+    await orm?.close();
+    await db?.drop();
+  });
+
+  const knex = () => (orm.em.fork() as EntityManager).getKnex();
+  const terminate = async (pid: number) => {
+    await knex().raw('select pg_terminate_backend(?)', [pid]);
+    await new Promise((r) => setTimeout(r, 200)); // the client hears of it
+  };
+  const stored = async (code: string) =>
+    Number((await knex()('connection_loss_probe').where({ code }).count({ n: '*' }))[0].n);
+
+  async function failureOf(code: string, killBeforeCommit: boolean): Promise<unknown> {
+    const em = orm.em.fork() as EntityManager;
+    return inTransaction(em, async (_tem, trx) => {
+      await trx('connection_loss_probe').insert({ code });
+      const { rows } = await trx.raw('select pg_backend_pid() as pid');
+      const pid = (rows as { pid: number }[])[0].pid;
+      if (killBeforeCommit) await trx.raw('select pg_terminate_backend(?)', [pid]);
+      else await terminate(pid);
+    }).then(
+      () => expect.fail('the transaction committed'),
+      (err: unknown) => err,
+    );
+  }
+
+  it('before COMMIT: nothing was written, and the answer says so', async () => {
+    const error = await failureOf('before', true);
+    expect(answerTo(error)?.message).toMatch(/lost; nothing was written/);
+    expect(await stored('before')).toBe(0);
+  });
+
+  it('during COMMIT: the answer says the write may have been kept, not that nothing was', async () => {
+    const error = await failureOf('during', false);
+    expect(answerTo(error)).toEqual({
+      message: expect.stringMatching(/while this write was being committed: it may or may not/),
+      path: ['w'],
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+    });
+    expect(answerTo(error)?.message).not.toMatch(/nothing was written/);
+  });
+});
