@@ -1,0 +1,42 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subgraphsDown } from './readiness.js';
+
+/** What a real HTTP server at each path answers the probe's POST. */
+const ANSWERS: Record<string, { status: number; type: string; body: string }> = {
+  '/graphql': { status: 200, type: 'application/json', body: '{"data":{"__typename":"Query"}}' },
+  '/html': { status: 200, type: 'text/html', body: '<html><body>Welcome to nginx</body></html>' },
+  '/null': { status: 200, type: 'application/json', body: '{"data":null}' },
+  '/errors': {
+    status: 200,
+    type: 'application/json',
+    body: '{"errors":[{"message":"x","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}',
+  },
+  '/empty': { status: 200, type: 'application/json', body: '' },
+  '/wrong': { status: 200, type: 'application/json', body: '{"data":{"__typename":42}}' },
+  '/failing': { status: 503, type: 'application/json', body: '{"data":{"__typename":"Query"}}' },
+};
+
+let server: Server;
+let origin: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const answer = ANSWERS[req.url ?? ''];
+      res.writeHead(answer.status, { 'content-type': answer.type }).end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+describe('subgraphsDown', () => {
+  it('counts as up only a JSON answer with data.__typename (HTML or data:null were up)', async () => {
+    const subgraphs = Object.keys(ANSWERS).map((path) => ({ name: path, url: origin + path }));
+    const down = await subgraphsDown(subgraphs, 'secret');
+    expect(down.sort()).toEqual(['/empty', '/errors', '/failing', '/html', '/null', '/wrong']);
+  });
+});
