@@ -13,7 +13,7 @@ export const SONGYANG_JOBS = 7_000;
 
 export const ROLLUP_NOTE =
   'Computed from store records: seeded records are synthetic; stores and sales reported by data stewards are included.';
-export const SONGYANG_NOTE = `Reported (${XINHUA_2021}): about 1,500 online tea stores giving jobs to over 7,000 people (7,000 is the reported lower bound). The underlying store records are synthetic and calibrated to these figures; the values here are computed from them, so stores registered later are added.`;
+export const SONGYANG_NOTE = `Reported (${XINHUA_2021}): about 1,500 online tea stores giving jobs to over 7,000 people (7,000 is the reported lower bound). The reported figures compare with byCategory TEA (its count and jobs); total and the jobs count cover stores of every category. The underlying store records are synthetic and calibrated to the reported figures; the values here are computed from them, so stores registered later, of any category, are added.`;
 
 /** The code one level up, or null for a province. */
 export function parentCode(code: string): string | null {

@@ -154,6 +154,33 @@ describe('commerce subgraph writes', () => {
     });
     expect((await region('330203')).stores.total).toBe(after.stores.total);
   });
+
+  it("keeps Songyang's REPORTED note true once stores of other categories are registered", async () => {
+    const songyang = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region {
+      commerce { stores { total byCategory { category count } provenance { kind note } } } } } }`;
+    const stores = async () =>
+      (await data(songyang, { r: [{ __typename: 'Region', code: '331124' }] }))._entities[0]
+        .commerce.stores;
+    const i = {
+      name: '松阳水果网店',
+      villageCode: '331124001200',
+      platform: 'JD',
+      category: 'FRUIT',
+    };
+    await data(
+      `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) { id } }`,
+      { i: { ...i, openedOn: '2024-05-01', jobs: 2 } },
+    );
+    const after = await stores();
+    const tea = after.byCategory.find((c: Data) => c.category === 'TEA').count;
+    expect(after.total).toBeGreaterThan(tea); // total counts the fruit store too
+    expect(after.provenance.kind).toBe('REPORTED');
+    // The note said "about 1,500 online tea stores" beside a total of every category.
+    expect(after.provenance.note).toMatch(/compare with byCategory TEA/);
+    expect(after.provenance.note).toMatch(
+      /total and the jobs count cover stores of every category/,
+    );
+  });
 });
 
 describe("an enterprise's online revenue follows its stores' reported sales", () => {
