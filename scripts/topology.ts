@@ -4,8 +4,8 @@
  * subgraph), with REDIS_URL passed to every gateway. Runs the compiled code in dist/.
  *
  *   npm run build && node dist/scripts/topology.js [--scope 331124] [--gateways 2]
- *     [--postgres-url postgresql://…/postgres] [--redis-url redis://127.0.0.1:6379]
- *     [--base-port 4100]
+ *     [--postgres-url postgresql://…/postgres] [--database-prefix topology_]
+ *     [--redis-url redis://127.0.0.1:6379] [--base-port 4100]   (--help: all options)
  *
  * Tests import startTopology() (after building) to exercise several gateway processes.
  */
@@ -200,24 +200,75 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
   }
 }
 
-// Run as a script: start, print the endpoints, stop on Ctrl-C / SIGTERM.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+export const TOPOLOGY_USAGE = `Usage: node dist/scripts/topology.js [options]
+
+Starts the four subgraphs and N gateway replicas as separate processes (the docker-compose
+topology without Docker); Ctrl-C stops them all.
+
+Options:
+  --scope <code>             seed scope loaded when the databases are empty (default 331124)
+  --gateways <n>             gateway replicas (default 2)
+  --postgres-url <url>       PostgreSQL server: one database <prefix><subgraph> each (else SQLite
+                             files in data/topology)
+  --database-prefix <name>   prefix of those databases (default topology_), so two topologies
+                             can share one PostgreSQL server; only with --postgres-url
+  --redis-url <url>          REDIS_URL of every gateway (shared rate limits and quotas)
+  --base-port <port>         gateways on it, +1…, subgraphs after them (default 4100; 0: free ports)
+  -h, --help                 this text
+`;
+
+/** The command line as options, `'help'` for --help; throws with a message on a bad one. */
+export function parseTopologyArgs(args: string[]): TopologyOptions | 'help' {
   const { values } = parseArgs({
+    args,
     options: {
+      help: { type: 'boolean', short: 'h' },
       scope: { type: 'string', default: '331124' },
       gateways: { type: 'string', default: '2' },
       'postgres-url': { type: 'string' },
+      'database-prefix': { type: 'string' },
       'redis-url': { type: 'string' },
       'base-port': { type: 'string', default: '4100' },
     },
   });
-  const topology = await startTopology({
+  if (values.help) return 'help';
+  const prefix = values['database-prefix'];
+  if (prefix !== undefined && !values['postgres-url']) {
+    throw new Error('--database-prefix names PostgreSQL databases: give --postgres-url too');
+  }
+  if (prefix !== undefined && !/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) {
+    throw new Error('--database-prefix must be lower-case letters, digits and _ (up to 41)');
+  }
+  const whole = (name: string, value: string, min: number) => {
+    if (!/^\d+$/.test(value) || Number(value) < min) {
+      throw new Error(`--${name} must be a whole number of at least ${min}`);
+    }
+    return Number(value);
+  };
+  return {
     scope: values.scope!,
-    gateways: Number(values.gateways),
+    gateways: whole('gateways', values.gateways!, 1),
     postgresUrl: values['postgres-url'],
+    databasePrefix: prefix,
     redisUrl: values['redis-url'],
-    basePort: Number(values['base-port']),
-  });
+    basePort: whole('base-port', values['base-port']!, 0),
+  };
+}
+
+// Run as a script: start, print the endpoints, stop on Ctrl-C / SIGTERM.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let options: TopologyOptions | 'help';
+  try {
+    options = parseTopologyArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${TOPOLOGY_USAGE}`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    process.stdout.write(TOPOLOGY_USAGE);
+    process.exit(0);
+  }
+  const topology = await startTopology(options);
   for (const g of topology.gateways) console.log(`gateway  ${g.url}`);
   for (const [name, s] of Object.entries(topology.subgraphs))
     console.log(`${name.padEnd(8)} ${s.url}`);
