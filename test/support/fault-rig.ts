@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { expect } from 'vitest';
+import { loadGatewayConfig } from '../../gateway/config.js';
+import { createGateway, type RunningGateway } from '../../gateway/gateway.js';
+import { startTopology, type Topology } from '../../scripts/topology.js';
+import { dropDatabase } from '../../subgraphs/shared/pg-admin.js';
+import { TEST_POSTGRES_URL } from './databases.js';
+import { OPERATIONS, SONGYANG, violations } from './fault-answers.js';
+import { startFaultProxy, type FaultProxy } from './faults.js';
+import { postGraphQL, type GraphQLResponse } from './subgraph.js';
+
+export const DOMAINS = ['culture', 'healthcare', 'commerce'] as const;
+export type Domain = (typeof DOMAINS)[number];
+export type Engine = 'hive-router' | 'apollo';
+type Operation = (typeof OPERATIONS)[number];
+
+/**
+ * The fault tests' set-up: the four subgraphs as real processes (SONGYANG), optionally a
+ * FaultProxy in front of each domain subgraph, two gateways over them — the default engine
+ * and GATEWAY_ENGINE=apollo — and the fault-free answers to OPERATIONS (`baseline`), taken once
+ * the graph answers (new processes on a busy machine may time out at first).
+ */
+export interface FaultRig {
+  topology: Topology;
+  proxies: Partial<Record<Domain, FaultProxy>>;
+  baseline: Map<string, GraphQLResponse>;
+  ask(engine: Engine, op: Operation): Promise<GraphQLResponse>;
+  /** Runs OPERATIONS on both engines; what breaks the contract against the baseline. */
+  judge(): Promise<{ problems: string[]; withErrors: number }>;
+  waitUntilAnswered(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startFaultRig(opts: {
+  name: string;
+  gatewayEnv: Record<string, string>;
+  proxied?: boolean;
+}): Promise<FaultRig> {
+  const dataDir = mkdtempSync(join(tmpdir(), `rdsg-${opts.name}-`));
+  const prefix = `t_${opts.name}_${randomBytes(3).toString('hex')}_`;
+  const topology = await startTopology({
+    scope: SONGYANG,
+    gateways: 0,
+    dataDir,
+    postgresUrl: TEST_POSTGRES_URL,
+    databasePrefix: prefix,
+    stdio: 'ignore',
+    env: { LOG_LEVEL: 'warn' },
+  });
+  const proxies: FaultRig['proxies'] = {};
+  if (opts.proxied) {
+    for (const d of DOMAINS) proxies[d] = await startFaultProxy(topology.subgraphs[d].url);
+  }
+  const urlOf = (name: 'places' | Domain) =>
+    (name !== 'places' && proxies[name]?.url) || topology.subgraphs[name].url;
+  const startGateway = (engine: Engine) =>
+    createGateway(
+      loadGatewayConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        PLACES_URL: urlOf('places'),
+        CULTURE_URL: urlOf('culture'),
+        HEALTHCARE_URL: urlOf('healthcare'),
+        COMMERCE_URL: urlOf('commerce'),
+        ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
+        ANONYMOUS_DAILY_QUOTA: '0',
+        KEYS_PATH: join(dataDir, 'keys.json'),
+        SUPERGRAPH_WATCH: 'false',
+        RESPONSE_CACHE: 'off',
+        GATEWAY_ENGINE: engine,
+        ...opts.gatewayEnv,
+      }),
+      pino({ level: 'silent' }),
+    ).listen();
+  const gateways: Record<Engine, RunningGateway> = {
+    'hive-router': await startGateway('hive-router'),
+    apollo: await startGateway('apollo'),
+  };
+  const engines = Object.keys(gateways) as Engine[];
+  const ask = (engine: Engine, op: Operation) =>
+    postGraphQL(`http://127.0.0.1:${gateways[engine].port}/graphql`, op.query, op.variables);
+  const baseline = new Map<string, GraphQLResponse>();
+
+  const rig: FaultRig = {
+    topology,
+    proxies,
+    baseline,
+    ask,
+    async judge() {
+      const problems: string[] = [];
+      let withErrors = 0;
+      for (const engine of engines) {
+        for (const op of OPERATIONS) {
+          const answer = await ask(engine, op);
+          expect(answer.status, `${engine} ${op.name}`).toBe(200);
+          if (answer.body.errors) withErrors += 1;
+          for (const p of violations(baseline.get(op.name)!.body.data, answer, op.query))
+            problems.push(`${engine} ${op.name}: ${p}`);
+        }
+      }
+      return { problems, withErrors };
+    },
+    async waitUntilAnswered() {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const answers = await Promise.all(
+          engines.flatMap((engine) => OPERATIONS.map((op) => ask(engine, op))),
+        );
+        if (answers.every((a) => !a.body.errors)) return;
+        if (Date.now() > deadline) throw new Error('the graph did not recover within 30 s');
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    },
+    async stop() {
+      await Promise.all(Object.values(gateways).map((g) => g.close()));
+      await Promise.all(Object.values(proxies).map((p) => p.close()));
+      await topology.stop();
+      if (TEST_POSTGRES_URL) {
+        for (const name of ['places', 'culture', 'healthcare', 'commerce'])
+          await dropDatabase(TEST_POSTGRES_URL, `${prefix}${name}`);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  await rig.waitUntilAnswered();
+  for (const op of OPERATIONS) {
+    const [hive, apollo] = await Promise.all([ask('hive-router', op), ask('apollo', op)]);
+    expect(hive.body.errors, op.name).toBeUndefined();
+    expect(apollo.body.data, op.name).toEqual(hive.body.data);
+    baseline.set(op.name, hive);
+  }
+  return rig;
+}
