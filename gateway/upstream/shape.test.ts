@@ -70,6 +70,17 @@ describe('shapeProblem', () => {
     expect(check(q, { places: [{ __typename: 'Shop' }] })).toMatch(/not an object type/);
   });
 
+  it('reads `__typename` as a type only where it is not an alias of another field', () => {
+    const q = `{ region(code: "1") { __typename: code villages { __typename: code count } } }`;
+    const ok = { region: { __typename: '1', villages: [{ __typename: 'v', count: 1 }] } };
+    expect(check(q, ok)).toBeUndefined();
+    expect(check(q, { region: { __typename: 1, villages: [] } })).toMatch(/is not String/);
+    const entities = `query($representations: [_Any!]!) {
+      _entities(representations: $representations) { ... on Village { __typename: code } } }`;
+    const variables = { representations: [{ __typename: 'Village', code: '1' }] };
+    expect(check(entities, { _entities: [{ __typename: '1' }] }, { variables })).toBeUndefined();
+  });
+
   it('wants one `_entities` item per representation', () => {
     const q = `query($representations: [_Any!]!) { _entities(representations: $representations) {
       ... on Village { __typename code } } }`;

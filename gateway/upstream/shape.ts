@@ -110,7 +110,8 @@ export function shapeProblem(
     }
     const obj = value as Record<string, unknown>;
     let concrete: GraphQLObjectType | undefined = isObjectType(parent) ? parent : undefined;
-    const typename = obj.__typename;
+    // `__typename` names the type unless the selection aliased another field to that key.
+    const typename = aliasesTypename(set) ? undefined : obj.__typename;
     if (typename !== undefined) {
       const named = typeof typename === 'string' ? schema.getType(typename) : undefined;
       if (!named || !isObjectType(named)) return `${at}.__typename is not an object type`;
@@ -171,6 +172,19 @@ export function shapeProblem(
     return undefined;
   };
 
+  /** Whether a selection (its fragments included) puts another field under `__typename`. */
+  const aliasesTypename = (set: SelectionSetNode, seen = new Set<string>()): boolean =>
+    set.selections.some((sel) => {
+      if (sel.kind === Kind.FIELD) {
+        return sel.alias?.value === '__typename' && sel.name.value !== '__typename';
+      }
+      if (sel.kind === Kind.INLINE_FRAGMENT) return aliasesTypename(sel.selectionSet, seen);
+      const frag = fragments.get(sel.name.value);
+      if (!frag || seen.has(sel.name.value)) return false;
+      seen.add(sel.name.value);
+      return aliasesTypename(frag.selectionSet, seen);
+    });
+
   const data = result.data as Record<string, unknown>;
   if (typeof data !== 'object' || Array.isArray(data)) return 'data is not an object';
   for (const sel of op.selectionSet.selections) {
@@ -193,9 +207,9 @@ export function shapeProblem(
         if (!hasErrors) return `${key}.${i} is null`;
         continue;
       }
-      const named =
-        item.__typename ?? (sent?.[i] as { __typename?: unknown } | undefined)?.__typename;
-      const type = schema.getType(String(named));
+      const sentType = (sent?.[i] as { __typename?: unknown } | undefined)?.__typename;
+      const own = aliasesTypename(sel.selectionSet!) ? undefined : item.__typename;
+      const type = schema.getType(String(own ?? sentType));
       if (!type || !isObjectType(type)) return `${key}.${i} has no entity __typename`;
       const problem = checkObject(type, sel.selectionSet!, item, `${key}.${i}`);
       if (problem) return problem;
