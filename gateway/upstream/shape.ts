@@ -30,7 +30,7 @@ import {
  * (`@skip`/`@include` applied); null only where the type allows it, or where the answer carries
  * errors (null propagation); lists as arrays; objects as objects, their `__typename` naming an
  * object type the selection can hold; built-in scalars, `SafeInt` and enums by value; `_entities`
- * with one item per representation sent. Custom scalars other than `SafeInt` are not checked.
+ * with one item per representation sent (an item may be null: an entity the subgraph lacks). Custom scalars other than `SafeInt` are not checked.
  */
 export function shapeProblem(
   schema: GraphQLSchema,
@@ -203,10 +203,9 @@ export function shapeProblem(
     }
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as Record<string, unknown> | null;
-      if (item === null) {
-        if (!hasErrors) return `${key}.${i} is null`;
-        continue;
-      }
+      // An entity the subgraph does not hold is null, with or without an error (a reference to
+      // a record that is not there): the gateway answers it as null where it was referenced.
+      if (item === null) continue;
       const sentType = (sent?.[i] as { __typename?: unknown } | undefined)?.__typename;
       const own = aliasesTypename(sel.selectionSet!) ? undefined : item.__typename;
       const type = schema.getType(String(own ?? sentType));
