@@ -11,6 +11,7 @@ import {
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLEnumType,
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
@@ -76,25 +77,33 @@ export function shapeProblem(
     return !!target && isAbstractType(target) && schema.isSubType(target, type);
   };
 
-  const checkValue = (type: GraphQLOutputType, value: unknown, at: string): string | undefined => {
+  // The path of a value is `at` and `key`, joined only when something is wrong: most values
+  // are fine, and building a string for each would cost more than checking it.
+  const checkValue = (
+    type: TypeShape,
+    value: unknown,
+    at: string,
+    key: string | number,
+  ): string | undefined => {
     if (value === null || value === undefined) {
-      if (value === undefined) return `${at} is missing`;
-      return isNonNullType(type) && !hasErrors ? `${at} is null` : undefined;
+      if (value === undefined) return `${at}.${key} is missing`;
+      return type.nonNull && !hasErrors ? `${at}.${key} is null` : undefined;
     }
-    const inner = isNonNullType(type) ? type.ofType : type;
-    if (isListType(inner)) {
-      if (!Array.isArray(value)) return `${at} is not a list`;
+    if (type.list) {
+      if (!Array.isArray(value)) return `${at}.${key} is not a list`;
       for (let i = 0; i < value.length; i++) {
-        const problem = checkValue(inner.ofType, value[i], `${at}.${i}`);
+        const problem = checkValue(type.list, value[i], `${at}.${key}`, i);
         if (problem) return problem;
       }
       return undefined;
     }
-    if (isScalarType(inner)) {
-      return scalarProblem(inner.name, value) ? `${at} is not ${inner.name}` : undefined;
+    if (type.scalar) {
+      return scalarProblem(type.scalar, value) ? `${at}.${key} is not ${type.scalar}` : undefined;
     }
-    if (isEnumType(inner)) {
-      return typeof value === 'string' && inner.getValue(value) ? undefined : `${at} bad enum`;
+    if (type.enumType) {
+      return typeof value === 'string' && type.enumType.getValue(value)
+        ? undefined
+        : `${at}.${key} bad enum`;
     }
     return undefined; // composite values are checked with their selection (checkObject)
   };
@@ -145,24 +154,29 @@ export function shapeProblem(
       }
       const key = sel.alias?.value ?? sel.name.value;
       const value = obj[key];
-      const where = `${at}.${key}`;
       if (sel.name.value === '__typename') {
-        if (typeof value !== 'string') return `${where} is not a string`;
+        if (typeof value !== 'string') return `${at}.${key} is not a string`;
         continue;
       }
       const owner = concrete ?? parent;
       const def = 'getFields' in owner ? owner.getFields()[sel.name.value] : undefined;
       if (!def) {
-        if (value === undefined) return `${where} is missing`;
+        if (value === undefined) return `${at}.${key} is missing`;
         continue; // a field the supergraph does not know (e.g. `_entities`): checked by caller
       }
-      const problem = checkValue(def.type, value, where);
+      const shape = shapeOf(def.type);
+      const problem = checkValue(shape, value, at, key);
       if (problem) return problem;
       if (value === null || !sel.selectionSet) continue;
-      const composite = compositeOf(def.type);
+      const composite = shape.composite;
       if (!composite) continue;
+      const where = `${at}.${key}`;
+      if (!Array.isArray(value)) {
+        const p = checkObject(composite, sel.selectionSet, value, where);
+        if (p) return p;
+        continue;
+      }
       const items = flatten(value);
-      if (!items) return `${where} is not a list`;
       for (let i = 0; i < items.length; i++) {
         if (items[i] === null) continue;
         const p = checkObject(composite, sel.selectionSet, items[i], `${where}.${i}`);
@@ -172,17 +186,28 @@ export function shapeProblem(
     return undefined;
   };
 
-  /** Whether a selection (its fragments included) puts another field under `__typename`. */
-  const aliasesTypename = (set: SelectionSetNode, seen = new Set<string>()): boolean =>
+  /**
+   * Whether a selection (its fragments included) puts another field under `__typename`; kept
+   * per selection set (documents are cached by the engines, so it is worked out once).
+   */
+  const aliasesTypename = (set: SelectionSetNode): boolean => {
+    let known = ALIASES_TYPENAME.get(set);
+    if (known === undefined) {
+      known = findsTypenameAlias(set, new Set());
+      ALIASES_TYPENAME.set(set, known);
+    }
+    return known;
+  };
+  const findsTypenameAlias = (set: SelectionSetNode, seen: Set<string>): boolean =>
     set.selections.some((sel) => {
       if (sel.kind === Kind.FIELD) {
         return sel.alias?.value === '__typename' && sel.name.value !== '__typename';
       }
-      if (sel.kind === Kind.INLINE_FRAGMENT) return aliasesTypename(sel.selectionSet, seen);
+      if (sel.kind === Kind.INLINE_FRAGMENT) return findsTypenameAlias(sel.selectionSet, seen);
       const frag = fragments.get(sel.name.value);
       if (!frag || seen.has(sel.name.value)) return false;
       seen.add(sel.name.value);
-      return aliasesTypename(frag.selectionSet, seen);
+      return findsTypenameAlias(frag.selectionSet, seen);
     });
 
   const data = result.data as Record<string, unknown>;
@@ -217,6 +242,8 @@ export function shapeProblem(
   return checkSet(root, root, withoutEntities(op.selectionSet), data, 'data');
 }
 
+const ALIASES_TYPENAME = new WeakMap<SelectionSetNode, boolean>();
+
 /** The root selections other than `_entities` (checked above against its representations). */
 function withoutEntities(set: SelectionSetNode): SelectionSetNode {
   const rest = set.selections.filter(
@@ -225,18 +252,43 @@ function withoutEntities(set: SelectionSetNode): SelectionSetNode {
   return rest.length === set.selections.length ? set : { ...set, selections: rest };
 }
 
-function compositeOf(type: GraphQLOutputType): GraphQLCompositeType | undefined {
-  let t: GraphQLOutputType = type;
-  while (isNonNullType(t) || isListType(t)) t = t.ofType;
-  return isScalarType(t) || isEnumType(t) ? undefined : t;
+/**
+ * What the check needs of a field's type, worked out once per type: graphql-js's type
+ * predicates (`isNonNullType`, …) are slow when false outside production builds, and each
+ * value of an answer would ask several of them.
+ */
+interface TypeShape {
+  nonNull: boolean;
+  list?: TypeShape;
+  scalar?: string;
+  enumType?: GraphQLEnumType;
+  /** The named composite type at the end of any lists. */
+  composite?: GraphQLCompositeType;
 }
 
-/** A value's objects at any list depth (nulls kept, to be skipped). */
-function flatten(value: unknown): unknown[] | undefined {
-  if (!Array.isArray(value)) return [value];
+const SHAPES = new WeakMap<GraphQLOutputType, TypeShape>();
+
+function shapeOf(type: GraphQLOutputType): TypeShape {
+  let shape = SHAPES.get(type);
+  if (shape) return shape;
+  const nonNull = isNonNullType(type);
+  const inner = nonNull ? type.ofType : type;
+  if (isListType(inner)) {
+    const list = shapeOf(inner.ofType);
+    shape = { nonNull, list, composite: list.composite };
+  } else if (isScalarType(inner)) shape = { nonNull, scalar: inner.name };
+  else if (isEnumType(inner)) shape = { nonNull, enumType: inner };
+  else shape = { nonNull, composite: inner as GraphQLCompositeType };
+  SHAPES.set(type, shape);
+  return shape;
+}
+
+/** A list's objects at any list depth (nulls kept, to be skipped). */
+function flatten(value: unknown[]): unknown[] {
+  if (!value.some(Array.isArray)) return value;
   const out: unknown[] = [];
   for (const v of value) {
-    if (Array.isArray(v)) out.push(...(flatten(v) ?? []));
+    if (Array.isArray(v)) out.push(...flatten(v));
     else out.push(v);
   }
   return out;
