@@ -33,6 +33,17 @@ describe('errors of a lost connection, as the driver and the server report them'
         extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
       });
     }
+    // No connection to be had (knex's pool acquire timeout, SQLite locked): busy, not lost.
+    const busy = Object.assign(new Error('Knex: Timeout acquiring a connection.'), {
+      name: 'KnexTimeoutError',
+    });
+    for (const error of [busy, { code: 'SQLITE_BUSY' }]) {
+      expect(answerTo({ originalError: error })).toEqual({
+        message: expect.stringMatching(/database is busy; nothing was written/),
+        path: ['w'],
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+      });
+    }
     // Other errors stay unexpected (masked and logged by the caller).
     for (const error of [{ code: '23505' }, { code: '57014' }, new Error('boom')]) {
       expect(answerTo(error)).toBeUndefined();

@@ -25,6 +25,19 @@ export function inputsUnavailable(): GraphQLError {
 const RETRYABLE_STATES = new Set(['55P03', '40P01', '40001']);
 
 /**
+ * No connection could be had, so no statement ran: knex's pool gave none within its acquire
+ * timeout (every connection busy), or SQLite's database stayed locked past its busy timeout.
+ */
+function isBusy(e: object): boolean {
+  const { name, code, message } = e as { name?: unknown; code?: unknown; message?: unknown };
+  const noConnection =
+    name === 'KnexTimeoutError' &&
+    typeof message === 'string' &&
+    message.includes('Timeout acquiring a connection');
+  return noConnection || code === 'SQLITE_BUSY';
+}
+
+/**
  * The connection to the database was lost: SQLSTATE class 08 (connection exception), a server
  * shut down or restarting (57P01 admin_shutdown, also pg_terminate_backend; 57P02, 57P03), a
  * socket that failed, or the pg driver's own words for a connection that ended.
@@ -75,6 +88,13 @@ export function retryableDatabaseError(
     if (typeof code === 'string' && RETRYABLE_STATES.has(code)) {
       return {
         message: `Another write holds the data this one needs; nothing was written. ${RETRY}`,
+        path: formatted.path,
+        extensions: UNAVAILABLE,
+      };
+    }
+    if (isBusy(e)) {
+      return {
+        message: `The database is busy; nothing was written. ${RETRY}`,
         path: formatted.path,
         extensions: UNAVAILABLE,
       };
