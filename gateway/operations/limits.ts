@@ -13,6 +13,7 @@ import {
 import type { GatewayConfig } from '../config.js';
 import { costOf, SlicingArgumentError, type CostModel } from './cost.js';
 import { fragmentsOf } from './fragments.js';
+import { ReservedAliasRule } from './reserved-alias.js';
 
 export { costOf, CostModel } from './cost.js';
 
@@ -65,6 +66,9 @@ export function stripSuggestions(message: string): string {
   return message.replace(/\s*Did you mean .*\?$/s, '');
 }
 
+/** The specification's rules, and aliases starting with `__` refused (reserved-alias.ts). */
+const VALIDATION_RULES = [...specifiedRules, ReservedAliasRule];
+
 export function createLimits(limits: Limits) {
   const armor = armorRules(limits);
 
@@ -107,7 +111,7 @@ export function createLimits(limits: Limits) {
       const errors = validate(schema, doc, rules);
       if (errors.length) throw new RequestRejection(400, code, errors[0].message);
     }
-    const errors = validate(schema, doc, specifiedRules, { maxErrors: 20 });
+    const errors = validate(schema, doc, VALIDATION_RULES, { maxErrors: 20 });
     if (errors.length) {
       const shown = errors.map((e) =>
         suggestions ? e : new GraphQLError(stripSuggestions(e.message), { nodes: e.nodes }),

@@ -83,6 +83,22 @@ describe('document stage', () => {
     expect(resolve.heldBytes()).toBeLessThanOrEqual(2 * 1024 * 1024);
   });
 
+  it('refuses an alias starting with __ on another field (both engines misread it)', () => {
+    for (const query of [
+      '{ provinces { __typename: name } }',
+      '{ provinces { code __schema: name } }',
+    ]) {
+      expect(rejection(withBody({ query }), pipelineDeps())).toMatchObject({
+        status: 400,
+        code: 'GRAPHQL_VALIDATION_FAILED',
+        message: expect.stringMatching(/is reserved/),
+      });
+    }
+    const op = withBody({ query: '{ provinces { __typename: __typename t: __typename } }' });
+    document(op, pipelineDeps());
+    expect(op.doc?.kind).toBe('Document');
+  });
+
   it('refuses a syntax error with 400', () => {
     const err = rejection(withBody({ query: '{ provinces { ' }), pipelineDeps());
     expect(err).toMatchObject({ status: 400, code: 'GRAPHQL_PARSE_FAILED' });
