@@ -158,7 +158,8 @@ export class KeyStoreUnavailable extends Error {}
  * `KeyStoreUnavailable` (503 KEY_STORE_UNAVAILABLE), never a false "invalid key".
  */
 export class RedisKeyStore implements KeyStore {
-  private loaded: { raw: Map<string, string>; at: number } | undefined;
+  /** The set loaded last, parsed once (not on every request that presents a key). */
+  private loaded: { records: Map<string, ApiKeyRecord>; at: number } | undefined;
   private loading: Promise<void> | undefined;
   private readonly recent = new Lru<string, { record: ApiKeyRecord | undefined; until: number }>(
     10_000,
@@ -180,7 +181,11 @@ export class RedisKeyStore implements KeyStore {
       .hgetall(this.hashName)
       .then(
         (all) => {
-          this.loaded = { raw: new Map(Object.entries(all)), at: Date.now() };
+          const records = new Map<string, ApiKeyRecord>();
+          for (const [hash, raw] of Object.entries(all)) {
+            records.set(hash, JSON.parse(raw) as ApiKeyRecord);
+          }
+          this.loaded = { records, at: Date.now() };
           this.recent.clear();
         },
         (err: unknown) => {
@@ -197,8 +202,8 @@ export class RedisKeyStore implements KeyStore {
     const hash = hashKey(key);
     const now = Date.now();
     await this.refresh(now);
-    const inSet = this.loaded?.raw.get(hash);
-    if (inSet !== undefined) return JSON.parse(inSet) as ApiKeyRecord;
+    const inSet = this.loaded?.records.get(hash);
+    if (inSet !== undefined) return inSet;
     const known = this.recent.get(hash);
     if (known && known.until > now) return known.record;
     let raw: string | null;
@@ -230,7 +235,7 @@ export class RedisKeyStore implements KeyStore {
     const revoked = { ...record, revokedAt: record.revokedAt ?? new Date().toISOString() };
     await this.redis.hset(this.hashName, record.hash, JSON.stringify(revoked));
     this.recent.delete(record.hash);
-    this.loaded?.raw.set(record.hash, JSON.stringify(revoked));
+    this.loaded?.records.set(record.hash, revoked);
     return true;
   }
 
