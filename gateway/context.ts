@@ -30,4 +30,11 @@ export interface GatewayContext {
   subgraphs?: Set<string>;
   /** The client's validated `Idempotency-Key` of a mutation (idempotency.ts). */
   idempotencyKey?: string;
+  /**
+   * The response cache's generation of each subgraph when this request looked the cache up
+   * (response-cache.ts): a subgraph fetch is shared only between requests that saw the same one,
+   * so one that starts after a write was acknowledged, on any replica sharing the cache, never
+   * joins a fetch that began before it (dedupe.ts).
+   */
+  cacheGenerations?: Readonly<Record<string, number>>;
 }

@@ -75,6 +75,7 @@ export const execute: OperationStage = async (op, deps) => {
     identity: op.identity,
     subgraphs: new Set(),
     idempotencyKey,
+    cacheGenerations: op.cached?.gens,
   };
   const result = await deps.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: httpRequest(op, text),

@@ -115,6 +115,37 @@ describe('subgraph data source (layers composed)', () => {
     s.close();
   });
 
+  it('never shares a fetch that began before a write with a read that starts after it', async () => {
+    const s = source();
+    const context = { requestId: 'r-w', identity: caller };
+    const before = received.length;
+    // A slow read in flight; a write through this gateway is answered; the same read again.
+    answer = { status: 200, body: '{"data":{"a":"old"}}', delayMs: 400 };
+    const slow = s.process(fetchOf('{ a }', context).options);
+    while (received.length === before) await new Promise((r) => setTimeout(r, 5));
+    answer = { status: 200, body: '{"data":{"a":"new"}}' };
+    await s.process(fetchOf('mutation { w }', context).options);
+    expect(await s.process(fetchOf('{ a }', context).options)).toEqual({ data: { a: 'new' } });
+    expect(await slow).toEqual({ data: { a: 'old' } });
+    expect(received.length - before).toBe(3);
+    s.close();
+  });
+
+  it('shares a fetch only between requests that saw the same cache generation', async () => {
+    answer = { status: 200, body: '{"data":{"a":1}}', delayMs: 50 };
+    const s = source();
+    const seen = (culture: number) => ({
+      requestId: 'r-g',
+      identity: caller,
+      cacheGenerations: { culture, places: 7 },
+    });
+    const before = received.length;
+    await Promise.all([1, 1, 2].map((g) => s.process(fetchOf('{ a }', seen(g)).options)));
+    // Generation 2 was bumped by another replica's write: its read is not the older fetch's.
+    expect(received.length - before).toBe(2);
+    s.close();
+  });
+
   it('does not send a fetch over the size limit: 413 at the fields it was to provide', async () => {
     const s = source();
     const before = received.length;

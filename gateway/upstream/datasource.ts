@@ -63,7 +63,7 @@ export interface SubgraphSourceOptions {
  * 2. signing and tracing (signing.ts): request id, signed identity, trace context; a mutation's
  *    `Idempotency-Key` (idempotency.ts);
  * 3. deduplication (dedupe.ts): identical concurrent queries of callers with the same scopes
- *    share one fetch; never mutations;
+ *    share one fetch, unless a write came between them (shareKey); never mutations;
  * 4. breaker and metrics (guard.ts, breaker.ts);
  * 5. timeout and retry (retry.ts): one deadline for the whole fetch, queries retried with
  *    backoff, never mutations;
@@ -83,6 +83,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly http: SubgraphHttpClient;
   private readonly headers: RequestHeaders;
   private readonly inFlight: InFlight<Settled>;
+  /** Mutation fetches of this subgraph settled so far (shareKey). */
+  private writes = 0;
   /** Documents parsed from text when the engine did not hand one over (bounded in bytes). */
   private readonly parsed = new Lru<string, DocumentNode>(
     500,
@@ -151,10 +153,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
           { subgraph, requestId: context?.requestId },
         ),
       );
-    const settled =
-      isMutation || !policy.dedupe
-        ? await fetch()
-        : await this.inFlight.share(`${scopeKey(context?.identity)}\n${body}`, fetch);
+    let settled: Settled;
+    if (isMutation) {
+      try {
+        settled = await fetch();
+      } finally {
+        this.writes++; // reads from now on do not join a fetch that began before this write
+      }
+    } else if (!policy.dedupe) settled = await fetch();
+    else settled = await this.inFlight.share(this.shareKey(context, body), fetch);
     if (!settled.ok) {
       return settled.refused ? refused(options, settled.refused) : unavailable(options);
     }
@@ -170,6 +177,18 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
     restrictCachePolicy(options, settled.res);
     return result;
+  }
+
+  /**
+   * Which in-flight fetch a query may share: the same body, callers of the same authorization,
+   * and no write in between. A fetch that began before a write through this gateway settled
+   * (`writes`), or before the write of another replica bumped the shared response cache's
+   * generation this request saw, may hold data from before it: a read that starts after the
+   * write was acknowledged must not take its answer (nor store it in the cache as fresh).
+   */
+  private shareKey(context: GatewayContext | undefined, body: string): string {
+    const generation = context?.cacheGenerations?.[this.opts.subgraph] ?? '-';
+    return `${this.writes}/${generation}\n${scopeKey(context?.identity)}\n${body}`;
   }
 
   private shapeProblemOf(
