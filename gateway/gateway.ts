@@ -169,6 +169,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       maxBytes: config.responseCache.maxBytes,
       logger,
       recordCache: metrics.recordCache,
+      subgraphs: () => subgraphs.map((s) => s.name),
     }),
     observeCachedAnswer: metrics.observeCachedAnswer,
     sensitiveTypes: new Set(config.audit.sensitiveTypes),

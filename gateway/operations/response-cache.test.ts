@@ -50,3 +50,35 @@ it('a mutation whose invalidation Redis missed is made stale before the cache is
   await redis.connect();
   expect((await cache.lookup(query)).hit).toBeUndefined();
 });
+
+it('after a reconnection every generation is bumped: Redis restored from a snapshot serves nothing stale', async () => {
+  if (redis.status !== 'ready') await redis.connect();
+  const prefix = `rdsg:test:${randomUUID()}`;
+  const cache = createResponseCache({
+    mode: 'redis',
+    redis,
+    maxBytes: 1 << 20,
+    logger: pino({ level: 'silent' }),
+    prefix,
+    subgraphs: () => ['places', 'commerce'],
+  })!;
+  await cache.invalidate(['commerce']); // an earlier write
+  const first = await cache.lookup(query);
+  await cache.store(query, '{"data":{"n":1}}', 'max-age=600, public', ['commerce'], first.gens);
+  expect((await cache.lookup(query)).hit?.body).toBe('{"data":{"n":1}}');
+  const snapshot = await redis.hgetall(`${prefix}:gen`);
+  await cache.invalidate(['commerce']); // a write acknowledged after the snapshot
+  expect((await cache.lookup(query)).hit).toBeUndefined();
+
+  // Redis restarts from the snapshot: the generations roll back under the answer cached then.
+  const ended = new Promise((r) => redis.once('end', r));
+  redis.disconnect();
+  await ended;
+  await redis.connect();
+  await redis.multi().del(`${prefix}:gen`).hset(`${prefix}:gen`, snapshot).exec();
+  expect((await cache.lookup(query)).hit).toBeUndefined();
+  // Answers cached after the reconnection are served again.
+  const again = await cache.lookup(query);
+  await cache.store(query, '{"data":{"n":2}}', 'max-age=600, public', ['commerce'], again.gens);
+  expect((await cache.lookup(query)).hit?.body).toBe('{"data":{"n":2}}');
+});

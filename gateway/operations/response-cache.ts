@@ -95,13 +95,50 @@ class MemoryStore implements Store {
   }
 }
 
+/** Bumps every generation: the hash's own fields and the subgraphs named (ARGV). */
+const BUMP_ALL = `
+local names = {}
+for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do names[f] = true end
+for _, a in ipairs(ARGV) do names[a] = true end
+for f, _ in pairs(names) do redis.call('HINCRBY', KEYS[1], f, 1) end
+return 1`;
+
 class RedisStore implements Store {
+  /**
+   * Connections lost so far, and the count when every generation was last bumped. Redis that
+   * comes back may have come back from a snapshot, an AOF missing its last writes, or a replica
+   * promoted: its generations rolled back together with the answers cached under them, which
+   * would look fresh again though writes were acknowledged since. So after every (re)connection,
+   * before this replica reads the cache, every generation is bumped once: what was cached before
+   * is stale. The price: an empty cache after a gateway start or a Redis blip.
+   */
+  private closes = 0;
+  private bumpedAt = -1;
+  private bumping: Promise<void> | undefined;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+    private readonly subgraphs: () => Iterable<string>,
+  ) {
+    redis.on('close', () => (this.closes += 1));
+  }
+
+  private async bumpAfterReconnect(): Promise<void> {
+    while (this.bumpedAt !== this.closes) {
+      const at = this.closes;
+      this.bumping ??= this.redis
+        .eval(BUMP_ALL, 1, `${this.prefix}:gen`, ...this.subgraphs())
+        .then(() => {
+          this.bumpedAt = Math.max(this.bumpedAt, at);
+        })
+        .finally(() => (this.bumping = undefined));
+      await this.bumping;
+    }
+  }
 
   async get(keys: string[]) {
+    await this.bumpAfterReconnect();
     const multi = this.redis.multi();
     for (const key of keys) multi.get(`${this.prefix}:r:${key}`);
     multi.hgetall(`${this.prefix}:gen`);
@@ -142,11 +179,17 @@ export function createResponseCache(opts: {
   logger: Logger;
   recordCache?: (cache: string, hit: boolean) => void;
   prefix?: string;
+  /** The subgraphs whose generations are bumped after a reconnection (RedisStore). */
+  subgraphs?: () => Iterable<string>;
 }) {
   if (opts.mode === 'off') return undefined;
   const store: Store =
     opts.mode === 'redis'
-      ? new RedisStore(opts.redis!, opts.prefix ?? 'rdsg:response-cache')
+      ? new RedisStore(
+          opts.redis!,
+          opts.prefix ?? 'rdsg:response-cache',
+          opts.subgraphs ?? (() => []),
+        )
       : new MemoryStore(opts.maxBytes);
   const warn = occasionally(opts.logger); // not a line per request while Redis is down
   const failed = (err: unknown, what: string) =>
