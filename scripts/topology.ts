@@ -149,6 +149,8 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
         [`${P}_DATABASE_URL`]: s.databaseUrl,
         DB_MIGRATE: 'false',
         OTEL_SERVICE_NAME: `${name}-subgraph`,
+        // Places reads the domains' change outboxes (the change feed) at these.
+        ...Object.fromEntries(SUBGRAPHS.map((n) => [`${n.toUpperCase()}_URL`, subgraphs[n].url])),
       });
       processes[name] = child;
       return waitReady(s.url.replace('/graphql', '/readyz'), child);

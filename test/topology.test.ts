@@ -52,6 +52,15 @@ afterAll(async () => {
 });
 
 describe('scripts/topology.ts', () => {
+  it('tells places where the domains are: the change feed answers', async () => {
+    const feed = '{ villageChanges { nodes { villageCode } pageInfo { endCursor } } }';
+    const res = await postGraphQL(topology.gateways[0].url, feed);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data).toMatchObject({
+      villageChanges: { nodes: [], pageInfo: { endCursor: expect.any(String) } },
+    });
+  });
+
   it('runs two gateway processes over four subgraph processes that answer alike', async () => {
     expect(topology.gateways).toHaveLength(2);
     expect(new Set(topology.gateways.map((g) => g.port)).size).toBe(2);
