@@ -48,16 +48,24 @@ const OUTBOX_LOCK = 7_106_019;
  */
 export async function recordChange(
   trx: Knex.Transaction,
-  change: { villageCode?: string | null; regionCode?: string | null; what: string },
+  change: Change,
+  ...more: Change[]
 ): Promise<void> {
   await takeTurns(trx, OUTBOX_LOCK);
-  await trx('village_change').insert({
-    village_code: change.villageCode ?? null,
-    region_code: change.regionCode ?? null,
-    what: change.what,
-    changed_at: new Date().toISOString(),
-  });
+  const changedAt = new Date().toISOString();
+  const rows = [change, ...more].map((c) => ({
+    village_code: c.villageCode ?? null,
+    region_code: c.regionCode ?? null,
+    what: c.what,
+    changed_at: changedAt,
+  }));
+  // 4 bound values a row: far below SQLite's and PostgreSQL's limits per statement.
+  for (let i = 0; i < rows.length; i += 500) {
+    await trx('village_change').insert(rows.slice(i, i + 500));
+  }
 }
+
+type Change = { villageCode?: string | null; regionCode?: string | null; what: string };
 
 /** The identity kind of a subgraph reading another's outbox (places, for the change feed). */
 export const SERVICE_IDENTITY_KIND = 'service';

@@ -1,4 +1,4 @@
-import { Embedded, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Provenance } from '../../shared/provenance.js';
 
 /**
@@ -10,18 +10,21 @@ export class VillageAccess {
   @PrimaryKey({ type: 'string', length: 12 })
   villageCode!: string;
 
+  @Index() // a facility's villages (its opening hours change their profiles)
   @Property({ type: 'string', length: 40, nullable: true })
   nearestClinicId!: string | null;
 
   @Property({ type: 'integer', nullable: true })
   clinicMinutes!: number | null;
 
+  @Index() // a facility's villages (its opening hours change their profiles)
   @Property({ type: 'string', length: 40 })
   nearestTownshipCentreId!: string;
 
   @Property({ type: 'integer' })
   townshipCentreMinutes!: number;
 
+  @Index() // a facility's villages (its opening hours change their profiles)
   @Property({ type: 'string', length: 40 })
   nearestCountyHospitalId!: string;
 

@@ -1,3 +1,4 @@
+import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Info, Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
@@ -9,6 +10,26 @@ import { id, text } from '../../shared/arguments.js';
 import { Facility } from './facility.entity.js';
 import { UpdateFacilityOpeningHoursInput } from './facility.inputs.js';
 import { parseOpeningHours } from './opening-hours.js';
+
+/** The villages whose profile shows this facility as their nearest clinic, centre or hospital. */
+async function villagesNearest(trx: Knex.Transaction, facilityId: string): Promise<string[]> {
+  const rows = (await trx('village_access')
+    .select('village_code')
+    .where('nearest_clinic_id', facilityId)
+    .union((q) =>
+      q
+        .select('village_code')
+        .from('village_access')
+        .where('nearest_township_centre_id', facilityId),
+    )
+    .union((q) =>
+      q
+        .select('village_code')
+        .from('village_access')
+        .where('nearest_county_hospital_id', facilityId),
+    )) as { village_code: string }[];
+  return rows.map((r) => r.village_code).sort();
+}
 
 @Resolver()
 export class FacilityMutationResolver {
@@ -45,12 +66,20 @@ export class FacilityMutationResolver {
         { id: input.facilityId },
         { refresh: true },
       );
-      // Last, in the same transaction (changes.ts).
-      await recordChange(trx, {
-        villageCode: facility.villageCode,
-        regionCode: facility.regionCode,
-        what: 'facilityOpeningHours',
-      });
+      // Last, in the same transaction (changes.ts): the facility's own village (or its region,
+      // for a township health centre or a county hospital, whose villages a partner exports
+      // again), and every other village that shows it as its nearest facility of a level.
+      const what = 'facilityOpeningHours';
+      const nearest = await villagesNearest(trx, facility.id);
+      await recordChange(
+        trx,
+        { villageCode: facility.villageCode, regionCode: facility.regionCode, what },
+        ...nearest
+          .filter((v) =>
+            facility.villageCode ? v !== facility.villageCode : !v.startsWith(facility.regionCode),
+          )
+          .map((villageCode) => ({ villageCode, what })),
+      );
       return facility;
     });
   }

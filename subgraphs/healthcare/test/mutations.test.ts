@@ -233,6 +233,29 @@ describe('updateFacilityOpeningHours', () => {
     expect(await snapshot('2022-05')).toEqual(before);
   });
 
+  it('records the change at every village that shows the clinic as its nearest', async () => {
+    const knex = (healthcare.started.orm.em as EntityManager).getKnex();
+    // A clinic that is the nearest of villages other than its own (the seed has such).
+    const [{ id }] = (await knex('village_access')
+      .select('nearest_clinic_id as id')
+      .whereNotNull('nearest_clinic_id')
+      .andWhereRaw(`nearest_clinic_id <> 'clinic-' || village_code`)
+      .limit(1)) as { id: string }[];
+    const nearest = (await knex('village_access')
+      .where('nearest_clinic_id', id)
+      .pluck('village_code')) as string[];
+    const own = id.slice('clinic-'.length);
+    expect(nearest.filter((v) => v !== own).length).toBeGreaterThan(0);
+    const [{ last }] = (await knex('village_change').max({ last: 'id' })) as { last: unknown }[];
+    const res = await update([{ weekday: 'TUESDAY', opens: '08:09', closes: '16:00' }], id);
+    expect(res.body.errors).toBeUndefined();
+    const rows = (await knex('village_change')
+      .where('id', '>', Number(last ?? 0))
+      .select('village_code', 'what')) as { village_code: string; what: string }[];
+    expect(rows.map((r) => r.village_code).sort()).toEqual([...new Set([own, ...nearest])].sort());
+    expect(new Set(rows.map((r) => r.what))).toEqual(new Set(['facilityOpeningHours']));
+  });
+
   it('marks both mutations as needing the healthcare:write scope', async () => {
     const res = await healthcare.query('{ _service { sdl } }');
     const sdl = (res.body.data as { _service: { sdl: string } })._service.sdl;
