@@ -7,7 +7,6 @@ import {
   isInterfaceType,
   isListType,
   isObjectType,
-  valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -51,17 +50,17 @@ function effectiveVariables(
   op: OperationDefinitionNode,
   inputs: Record<string, unknown>,
 ): Record<string, unknown> {
-  const defs = op.variableDefinitions ?? [];
-  const coerced = getVariableValues(schema, defs, inputs, { maxErrors: 1 });
+  const coerced = getVariableValues(schema, op.variableDefinitions ?? [], inputs, {
+    maxErrors: 1,
+  });
   if (coerced.coerced) return coerced.coerced;
-  // Execution will refuse these variables anyway; cost them as sent, defaults filled in.
-  const out: Record<string, unknown> = { ...inputs };
-  for (const d of defs) {
-    const name = d.variable.name.value;
-    if (out[name] === undefined && d.defaultValue) out[name] = valueFromASTUntyped(d.defaultValue);
-  }
-  return out;
+  // Execution would refuse them (400 BAD_USER_INPUT); a cost of values that are not of their
+  // type (`first: 2147483648` for an Int) is no figure to refuse the operation with.
+  throw new VariableValuesError(coerced.errors[0]?.message ?? 'Invalid variable values.');
 }
+
+/** The variables are not of the types the operation declares. */
+export class VariableValuesError extends Error {}
 
 /**
  * Estimated cost of an operation, the demand-control algorithm of Apollo Router and the IBM

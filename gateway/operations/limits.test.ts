@@ -5,7 +5,7 @@ import { SupergraphInfo } from '../../bench/selection.js';
 import { apiSchemaOf, readSupergraph } from '../../scripts/api-schema.js';
 import { loadGatewayConfig } from '../config.js';
 import { CSV_OPERATIONS } from '../analyst/csv-operations.js';
-import { costOf, CostModel, SlicingArgumentError } from './cost.js';
+import { costOf, CostModel, SlicingArgumentError, VariableValuesError } from './cost.js';
 import { EXAMPLE_OPERATIONS } from '../analyst/examples.js';
 import { createLimits, expandedSelections, RequestRejection } from './limits.js';
 import { Lru } from './lru.js';
@@ -90,7 +90,7 @@ describe('cost', () => {
       costs[`example ${e.name}`] = cost(e.document, e.variables);
     }
     for (const [name, op] of Object.entries(CSV_OPERATIONS)) {
-      costs[`csv ${name}`] = cost(op.document, { first: 100 });
+      costs[`csv ${name}`] = cost(op.document, { first: 100, regionCode: '331124', code: '3311' });
     }
     const ctx: WorkloadContext = {
       info: new SupergraphInfo(sdl),
@@ -152,8 +152,10 @@ describe('cost semantics (a small schema of its own)', () => {
     const q = 'query($n: Int = 6) { ...F } fragment F on Query { items(first: $n) { name } }';
     expect(c(q)).toBe(6);
     expect(c(q, { n: 9 })).toBe(9);
-    // A value execution refuses anyway leaves the list at the default size.
-    expect(c('query($n: Int = 6) { items(first: $n) { name } }', { n: 'x' })).toBe(10);
+    // A value execution refuses is refused here too: no cost is made of it.
+    expect(() => c('query($n: Int = 6) { items(first: $n) { name } }', { n: 'x' })).toThrow(
+      VariableValuesError,
+    );
   });
 });
 

@@ -11,7 +11,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { GatewayConfig } from '../config.js';
-import { costOf, SlicingArgumentError, type CostModel } from './cost.js';
+import { costOf, SlicingArgumentError, VariableValuesError, type CostModel } from './cost.js';
 import { fragmentsOf } from './fragments.js';
 import { ReservedAliasRule } from './reserved-alias.js';
 
@@ -136,6 +136,11 @@ export function createLimits(limits: Limits) {
       try {
         cost = costOf(schema, model, doc, operationName, variables ?? {}, limits.defaultListSize);
       } catch (err) {
+        if (err instanceof VariableValuesError) {
+          // As execution words it, cut: graphql-js quotes the whole value in its message.
+          const message = err.message.length > 500 ? `${err.message.slice(0, 500)}…` : err.message;
+          throw new RequestRejection(400, 'BAD_USER_INPUT', message);
+        }
         if (!(err instanceof SlicingArgumentError)) throw err;
         throw new RequestRejection(400, 'SLICING_ARGUMENT_REQUIRED', err.message);
       }

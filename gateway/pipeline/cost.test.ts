@@ -16,6 +16,19 @@ describe('cost stage', () => {
     );
   });
 
+  it('refuses variables not of their type as execution would, not with a cost made of them', () => {
+    const deps = pipelineDeps({}, { MAX_COST: '500' });
+    for (const n of [2_147_483_648, 2 ** 53 + 1, 'ten', 1.5]) {
+      expect(() => cost(state({ n }), deps)).toThrow(
+        expect.objectContaining({
+          status: 400,
+          code: 'BAD_USER_INPUT',
+          message: expect.stringMatching(/^Variable "\$n" got invalid value/),
+        }),
+      );
+    }
+  });
+
   it('needs the document stage first', () => {
     expect(() => cost(operationState({}), pipelineDeps())).toThrow(/served/);
   });
