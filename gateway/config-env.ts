@@ -85,6 +85,8 @@ export const envSchema = z.object({
   BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().positive().default(5),
   BREAKER_RESET_MS: z.coerce.number().int().positive().default(10_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
+  MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
+  MAX_CONNECTIONS_PER_ADDRESS: int(256),
   // Performance
   GATEWAY_ENGINE: z.enum(['hive-router', 'apollo']).default('hive-router'),
   SUBGRAPH_DEDUPE: bool.default(true),

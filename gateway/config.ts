@@ -1,4 +1,5 @@
 import { envSchema } from './config-env.js';
+import { defaultMaxConnections, type ConnectionLimits } from './connections.js';
 import { tracingConfigFrom, type TracingConfig } from './observability/tracing.js';
 import type { EngineKind } from './engine/options.js';
 import type { ProxyTrust } from './auth/proxy-trust.js';
@@ -66,6 +67,8 @@ export interface GatewayConfig {
   retryBackoffMs: number;
   breaker: { failureThreshold: number; resetMs: number };
   shutdownTimeoutMs: number;
+  /** Client connections held by the GraphQL listener, in all and per peer address (connections.ts). */
+  connections: ConnectionLimits;
   /** Share one subgraph fetch between identical concurrent queries of callers with the same scopes. */
   dedupeSubgraphFetches: boolean;
   /** The query planner and executor behind Apollo Server (engine.ts). */
@@ -199,6 +202,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     retryBackoffMs: c.SUBGRAPH_RETRY_BACKOFF_MS,
     breaker: { failureThreshold: c.BREAKER_FAILURE_THRESHOLD, resetMs: c.BREAKER_RESET_MS },
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    connections: {
+      max: c.MAX_CONNECTIONS ?? defaultMaxConnections(),
+      perAddress: c.MAX_CONNECTIONS_PER_ADDRESS,
+    },
     dedupeSubgraphFetches: c.SUBGRAPH_DEDUPE,
     engine: c.GATEWAY_ENGINE,
     documentCacheSize: c.DOCUMENT_CACHE_SIZE,

@@ -213,6 +213,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     config,
     logger,
     graphql: (req, requestId) => runAudited(req, requestId),
+    refusedConnection: metrics.recordRefusedConnection,
     routes: [
       ...(graphiql
         ? [

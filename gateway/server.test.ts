@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from './config.js';
@@ -120,6 +121,41 @@ describe('gateway HTTP server', () => {
       const op = await fetch(`http://127.0.0.1:${running.operatorPort}/readyz`);
       expect([op.status, await op.json()]).toEqual([200, { status: 'ready', degraded: ['redis'] }]);
     } finally {
+      await running.close();
+    }
+  });
+
+  it('holds at most MAX_CONNECTIONS_PER_ADDRESS silent connections of one client; the operator /healthz answers', async () => {
+    const refused: string[] = [];
+    const { running, base } = await serve(
+      { refusedConnection: (reason) => refused.push(reason) },
+      {
+        NODE_ENV: 'production',
+        GATEWAY_SHARED_SECRET: 's'.repeat(32),
+        OPERATOR_PORT: '0',
+        MAX_CONNECTIONS_PER_ADDRESS: '20',
+      },
+    );
+    const sockets: Socket[] = [];
+    try {
+      const closed: boolean[] = [];
+      for (let i = 0; i < 30; i++) {
+        const s = connect(running.port, '127.0.0.1');
+        sockets.push(s);
+        const at = closed.push(false) - 1;
+        s.on('close', () => (closed[at] = true)).on('error', () => {});
+        await new Promise((r) => s.once('connect', r));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      expect(closed.filter(Boolean)).toHaveLength(10);
+      expect(refused).toEqual(Array(10).fill('address'));
+      const op = await fetch(`http://127.0.0.1:${running.operatorPort}/healthz`);
+      expect(op.status).toBe(200);
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      for (const s of sockets) s.destroy();
       await running.close();
     }
   });

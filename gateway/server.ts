@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
+import { limitConnections } from './connections.js';
+import { occasionally } from './redis.js';
 import { applyCors, BodyTooLargeError, encodeBody, errorBody, sendJson } from './http.js';
 import { traceRequests } from './observability/tracing.js';
 import type { Reply } from './pipeline/reply.js';
@@ -33,6 +35,8 @@ export interface ServerParts {
   serveMetrics: (res: ServerResponse) => Promise<void>;
   /** The subgraphs that do not answer `{ __typename }` now (readiness). */
   subgraphsDown: () => Promise<string[]>;
+  /** A client connection closed on arrival: too many in all, or from one address. */
+  refusedConnection?: (reason: 'total' | 'address') => void;
   /** What works less well now but does not stop this replica serving (e.g. `redis`). */
   degraded?: () => string[];
   /** Before listening (Redis, Apollo Server) and after the listeners close (everything else). */
@@ -57,6 +61,7 @@ export function wellFormed(target: string): boolean {
  */
 export function createGatewayServer(parts: ServerParts) {
   const { config, logger } = parts;
+  const refusedWarning = occasionally(logger); // not a line per refused connection
   let started = false;
   let draining = false;
   let inFlight = 0;
@@ -176,6 +181,13 @@ export function createGatewayServer(parts: ServerParts) {
       const server = createServer(traceRequests((req, res) => void handle(req, res)));
       server.keepAliveTimeout = 65_000;
       server.requestTimeout = 60_000;
+      limitConnections(server, config.connections, config.trustProxy, (reason) => {
+        parts.refusedConnection?.(reason);
+        refusedWarning(
+          { reason, limits: config.connections },
+          'client connection refused: too many',
+        );
+      });
       await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
       const port = (server.address() as AddressInfo).port;
       const operatorServer = await listenOperator();

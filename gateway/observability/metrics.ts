@@ -103,6 +103,12 @@ export function createGatewayMetrics(subgraphs: string[], labels: OperationLabel
       'planner; document="new" the first time for a document, "known" after.',
     ['document'],
   );
+  const refusedConnections = counter(
+    'gateway_connections_refused_total',
+    'Client connections closed on arrival: too many in all (MAX_CONNECTIONS) or from one ' +
+      'address (MAX_CONNECTIONS_PER_ADDRESS).',
+    ['reason'],
+  );
   const cacheHits = counter('gateway_cache_hits_total', 'Cache lookups that hit, by cache.', [
     'cache',
   ]);
@@ -168,6 +174,10 @@ export function createGatewayMetrics(subgraphs: string[], labels: OperationLabel
     /** For the engine: an operation answered by the fallback query planner (engine.ts). */
     recordPlannerFallback(first: boolean) {
       plannerFallbacks.inc({ document: first ? 'new' : 'known' });
+    },
+    /** For the listener: a client connection closed on arrival (connections.ts). */
+    recordRefusedConnection(reason: 'total' | 'address') {
+      refusedConnections.inc({ reason });
     },
     /** For any cache in the gateway (responses, query plans, persisted documents…). */
     recordCache(cache: string, hit: boolean) {
