@@ -181,5 +181,7 @@ describe('CSV export against a recording pipeline', () => {
     expect(unknown.status).toBe(400);
     const post = await fetch(`${base}/csv/things`, { method: 'POST' });
     expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET');
+    expect((await post.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 });

@@ -225,7 +225,7 @@ export function createVillageExports(opts: {
     running: () => total,
     async handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
       if (req.method !== 'POST') {
-        return sendJson(res, 405, errorBody('Use POST.', 'METHOD_NOT_ALLOWED'), { allow: 'POST' });
+        return sendJson(res, 405, errorBody('Use POST.', 'BAD_REQUEST'), { allow: 'POST' });
       }
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (type !== 'application/json') {

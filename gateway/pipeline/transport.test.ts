@@ -6,13 +6,16 @@ import { csrfSafe, transport } from './transport.js';
 const deps = pipelineDeps();
 
 describe('transport stage', () => {
-  it('answers 405 with Allow to methods other than GET and POST', () => {
-    const reply = transport(requestState(request({ method: 'PUT' })), deps);
-    expect(reply).toMatchObject({ status: 405, headers: { allow: 'GET, POST' } });
-    expect(JSON.parse((reply as { body: string }).body).errors[0].extensions.code).toBe(
-      'METHOD_NOT_ALLOWED',
-    );
-  });
+  it.each(['PUT', 'DELETE', 'PATCH', 'HEAD'])(
+    'answers 405 BAD_REQUEST (the documented code) with Allow to %s',
+    (method) => {
+      const reply = transport(requestState(request({ method })), deps);
+      expect(reply).toMatchObject({ status: 405, headers: { allow: 'GET, POST' } });
+      expect(JSON.parse((reply as { body: string }).body).errors[0].extensions.code).toBe(
+        'BAD_REQUEST',
+      );
+    },
+  );
 
   it('refuses what a browser sends cross-site without a preflight', () => {
     for (const type of [

@@ -35,7 +35,8 @@ export function csrfSafe(req: IncomingMessage): boolean {
  */
 export const transport: RequestStage = ({ req, method, internal }) => {
   if (method !== 'GET' && method !== 'POST') {
-    return json(405, errorBody('Use GET or POST.', 'METHOD_NOT_ALLOWED'), {
+    // BAD_REQUEST, as every 405 of the gateway (CSV, exports, a mutation over GET): docs/errors.md.
+    return json(405, errorBody('Use GET or POST.', 'BAD_REQUEST'), {
       allow: 'GET, POST',
     });
   }

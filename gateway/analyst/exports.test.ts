@@ -1,0 +1,60 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Identity } from '../context.js';
+import { createVillageExports } from './exports.js';
+
+// The route's HTTP checks on a real listener, before any page: the pipeline is a stand-in that
+// answers one empty region page (the real path: test/exports.test.ts).
+const caller: Identity = {
+  kind: 'api-key',
+  id: 'key:partner',
+  name: 'partner',
+  authenticated: true,
+  scopes: [],
+  quota: { perMinute: 0, perDay: 0 },
+  trustedDocumentsOnly: false,
+};
+
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  const exports = createVillageExports({
+    execute: async () => ({
+      status: 200,
+      headers: {},
+      body: JSON.stringify({
+        data: { villages: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } },
+      }),
+    }),
+    authenticate: async () => caller,
+    trusted: [],
+    settings: {
+      pageSize: 10,
+      maxCodes: 10,
+      maxPerCaller: 2,
+      maxTotal: 4,
+      maxAliases: 30,
+      maxBodyBytes: 10_000,
+      sendTimeoutMs: 1_000,
+    },
+    logger: pino({ level: 'silent' }),
+  });
+  server = createServer((req, res) => void exports.handle(req, res, 'r1'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/exports/villages`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('POST /exports/villages: the HTTP request', () => {
+  it.each(['GET', 'PUT', 'DELETE'])(
+    'answers %s with 405 BAD_REQUEST and Allow: POST',
+    async (m) => {
+      const res = await fetch(base, { method: m });
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('POST');
+      expect((await res.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+    },
+  );
+});
