@@ -56,7 +56,18 @@ describe('the pipeline', () => {
 
   it('bounds batches, counting each operation against the quota', async () => {
     const four = Array.from({ length: 4 }, () => ({ query: '{ provinces { code } }' }));
-    expect((await run(deps, post(four))).status).toBe(400);
+    const over = await run(deps, post(four));
+    expect(over.status).toBe(400);
+    expect(JSON.parse(over.body).errors[0]).toMatchObject({
+      message: 'A batch holds at most 3 operations.',
+      extensions: { code: 'BATCH_TOO_LARGE' },
+    });
+    const empty = await run(deps, post([]));
+    expect(empty.status).toBe(400);
+    expect(JSON.parse(empty.body).errors[0]).toMatchObject({
+      message: 'An empty batch.',
+      extensions: { code: 'BAD_REQUEST' },
+    });
     const off = pipelineDeps({ apollo }, { MAX_BATCH_SIZE: '0' });
     const refused = await run(off, post(four.slice(0, 2)));
     expect(JSON.parse(refused.body).errors[0].extensions.code).toBe('BATCHING_NOT_ALLOWED');

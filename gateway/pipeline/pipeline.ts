@@ -73,7 +73,8 @@ async function runOperation(
 }
 
 /**
- * A batch (a JSON array): MAX_BATCH_SIZE operations at most (0: batching off), each counting
+ * A batch (a JSON array): 1 to MAX_BATCH_SIZE operations (0: batching off; an empty one is
+ * BAD_REQUEST, a longer one BATCH_TOO_LARGE), each counting
  * against the quota, each answered in its place (a rejected one as its errors).
  */
 async function runBatch(
@@ -84,8 +85,9 @@ async function runBatch(
 ): Promise<Reply> {
   const max = deps.config.limits.maxBatchSize;
   if (max === 0) throw new RequestRejection(400, 'BATCHING_NOT_ALLOWED', 'Batching is off.');
-  if (raw.length === 0 || raw.length > max) {
-    throw new RequestRejection(400, 'BATCH_TOO_LARGE', `A batch holds 1 to ${max} operations.`);
+  if (raw.length === 0) throw new RequestRejection(400, 'BAD_REQUEST', 'An empty batch.');
+  if (raw.length > max) {
+    throw new RequestRejection(400, 'BATCH_TOO_LARGE', `A batch holds at most ${max} operations.`);
   }
   // The quota stage counted the first operation; the others are admitted all at once or not at
   // all, and a refused batch gives that first unit back: a 429 counts nowhere.
