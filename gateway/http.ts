@@ -3,6 +3,34 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:z
 
 export class BodyTooLargeError extends Error {}
 
+/**
+ * Why a request body cannot be read from its headers, or undefined: bodies are read as sent
+ * (no Content-Encoding but `identity`: nothing is inflated) and decoded as UTF-8 (a `charset`
+ * parameter other than UTF-8 would be decoded wrongly). Either is answered 415.
+ */
+export function unsupportedBody(req: IncomingMessage): string | undefined {
+  const encoding = req.headers['content-encoding'];
+  const codings = (encoding ?? '').split(',').map((c) => c.trim().toLowerCase());
+  if (codings.some((c) => c !== '' && c !== 'identity')) {
+    return 'Send the body without a Content-Encoding: compressed bodies are not read.';
+  }
+  for (const param of (req.headers['content-type'] ?? '').split(';').slice(1)) {
+    const [name, ...rest] = param.split('=');
+    if (name.trim().toLowerCase() !== 'charset') continue;
+    const charset = rest
+      .join('=')
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .toLowerCase();
+    if (charset !== 'utf-8' && charset !== 'utf8') return 'Send the body in UTF-8 (charset=utf-8).';
+  }
+  return undefined;
+}
+
+/**
+ * The body as text, decoded as UTF-8 up to `limit` bytes (over it: BodyTooLargeError). A byte
+ * order mark before the text is dropped (RFC 8259 lets a JSON parser ignore it).
+ */
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new BodyTooLargeError();
@@ -13,7 +41,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
     if (size > limit) throw new BodyTooLargeError();
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 export function sendJson(

@@ -57,4 +57,28 @@ describe('POST /exports/villages: the HTTP request', () => {
       expect((await res.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
     },
   );
+
+  it.each<Record<string, string>>([
+    { 'content-encoding': 'gzip' },
+    { 'content-encoding': 'x-unknown' },
+    { 'content-type': 'application/json; charset=latin1' },
+  ])('answers a body sent with %j with 415 BAD_REQUEST', async (headers) => {
+    const res = await fetch(base, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ regionCode: '331124', selection: '{ code }' }),
+    });
+    expect(res.status).toBe(415);
+    expect((await res.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('reads a body after a UTF-8 byte order mark', async () => {
+    const res = await fetch(base, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: `\uFEFF${JSON.stringify({ regionCode: '331124', selection: '{ code }' })}`,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('{"done":true,"count":0}\n');
+  });
 });

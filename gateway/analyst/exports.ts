@@ -21,7 +21,7 @@ import {
 
 export type { ExportSettings } from './export-request.js';
 import type { Reply } from '../pipeline/reply.js';
-import { errorBody, readBody, sendJson } from '../http.js';
+import { errorBody, readBody, sendJson, unsupportedBody } from '../http.js';
 import { openExportStream } from './export-stream.js';
 
 /**
@@ -231,6 +231,8 @@ export function createVillageExports(opts: {
       if (type !== 'application/json') {
         return sendJson(res, 415, errorBody('Send a JSON body (application/json).', 'BAD_REQUEST'));
       }
+      const unsupported = unsupportedBody(req);
+      if (unsupported) return sendJson(res, 415, errorBody(unsupported, 'BAD_REQUEST'));
       let identity: Identity;
       try {
         identity = await opts.authenticate(req);

@@ -26,6 +26,36 @@ describe('body stage', () => {
     await expect(big).rejects.toBeInstanceOf(BodyTooLargeError);
   });
 
+  it.each<Record<string, string>>([
+    { 'content-encoding': 'gzip' },
+    { 'content-encoding': 'deflate' },
+    { 'content-encoding': 'BR' },
+    { 'content-encoding': 'x-unknown' },
+    { 'content-encoding': 'identity, gzip' },
+    { 'content-type': 'application/json; charset=latin1' },
+    { 'content-type': 'application/json; charset="ISO-8859-1"' },
+    { 'content-type': 'application/json;charset=utf-16' },
+  ])('refuses a body sent with %j: 415 BAD_REQUEST, nothing read', async (headers) => {
+    const state = requestState(request({ headers, body: '{"query":"{ a }"}' }));
+    await expect(body(state, deps)).rejects.toMatchObject({ status: 415, code: 'BAD_REQUEST' });
+    expect(state.raw).toBeUndefined();
+  });
+
+  it('reads UTF-8 (any spelling), identity, and a body after a byte order mark', async () => {
+    for (const headers of [
+      { 'content-encoding': 'identity' } as Record<string, string>,
+      { 'content-type': 'application/json; charset=UTF-8' },
+      { 'content-type': 'application/json; charset="utf8"' },
+    ]) {
+      const state = requestState(request({ headers, body: '{"query":"{ a }"}' }));
+      await body(state, deps);
+      expect(state.raw).toEqual({ query: '{ a }' });
+    }
+    const bom = requestState(request({ body: '\uFEFF{"query":"{ a }"}' }));
+    await body(bom, deps);
+    expect(bom.raw).toEqual({ query: '{ a }' });
+  });
+
   it('reads a GET from its parameters, refusing variables that are not JSON', async () => {
     const url = '/graphql?query=%7B%20a%20%7D&operationName=A&variables=%7B%22x%22%3A1%7D';
     const get = requestState(request({ method: 'GET', url }));

@@ -1,4 +1,4 @@
-import { readBody } from '../http.js';
+import { readBody, unsupportedBody } from '../http.js';
 import { RequestRejection } from '../operations/limits.js';
 import type { RequestStage } from './types.js';
 
@@ -36,13 +36,17 @@ function parseJsonParam(value: string | null, name: string): unknown {
 }
 
 /**
- * Stage 4: the request's operation(s). A POST body is read up to MAX_BODY_BYTES (over it,
- * `readBody` throws `BodyTooLargeError`: 413) and parsed as JSON; a GET's are its parameters.
+ * Stage 4: the request's operation(s). A POST body with a Content-Encoding other than
+ * `identity` or a charset other than UTF-8 is refused (415); else it is read up to
+ * MAX_BODY_BYTES (over it, `readBody` throws `BodyTooLargeError`: 413) and parsed as JSON; a
+ * GET's are its parameters.
  * Either is refused (400) if it nests deeper than MAX_JSON_DEPTH.
  */
 export const body: RequestStage = async (state, deps) => {
   if (state.internal) state.raw = state.internal.body;
   else if (state.method === 'POST') {
+    const unsupported = unsupportedBody(state.req);
+    if (unsupported) throw new RequestRejection(415, 'BAD_REQUEST', unsupported);
     const text = await readBody(state.req, deps.config.limits.maxBodyBytes);
     try {
       state.raw = JSON.parse(text);
