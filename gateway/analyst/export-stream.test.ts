@@ -66,3 +66,54 @@ describe('an export stream to a client that reads nothing', () => {
     30_000,
   );
 });
+
+/**
+ * A client that reads nothing until told (a line on stdin), then reads all it can: `eof` when
+ * the server closed with a FIN (the data queued for it was still delivered), `reset` when the
+ * connection was reset (the server's kernel dropped it).
+ */
+function drainingClient(port: number) {
+  const script = `
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", ${port}))
+s.sendall(b"GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+sys.stdin.readline()
+try:
+    while s.recv(65536):
+        pass
+    print("eof", flush=True)
+except ConnectionResetError:
+    print("reset", flush=True)
+`;
+  return spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'ignore'] });
+}
+
+describe('a cut export stream', () => {
+  it('resets the connection: nothing it could not send stays queued for the client', async () => {
+    const cut = new Promise<void>((resolve) => {
+      server = createServer((req, res) => {
+        void (async () => {
+          const out = openExportStream(req, res, 300);
+          let ok = true;
+          while (ok) ok = await out.write(`${randomBytes(48 * 1024).toString('base64')}\n`);
+          resolve();
+        })();
+      });
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const client = drainingClient((server!.address() as AddressInfo).port);
+    try {
+      let said = '';
+      client.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+      const exited = new Promise((resolve) => client.on('exit', resolve));
+      await cut;
+      client.stdin.end('read\n');
+      await exited;
+      expect(said.trim()).toBe('reset');
+    } finally {
+      client.kill();
+    }
+  }, 30_000);
+});

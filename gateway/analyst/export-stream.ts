@@ -20,7 +20,8 @@ export interface ExportStream {
  * Starts the 200 NDJSON response (gzip when accepted). A client that stops reading while its
  * buffers are full holds an export slot (EXPORT_MAX_PER_CALLER, EXPORT_MAX_TOTAL) for as long as
  * it likes unless the wait is bounded: as nginx's `send_timeout`, a write the client does not
- * take within `sendTimeoutMs` cuts the response, which frees the slot.
+ * take within `sendTimeoutMs` cuts the response with a TCP reset, which frees the slot and the
+ * data still queued for the client.
  */
 export function openExportStream(
   req: IncomingMessage,
@@ -51,6 +52,9 @@ export function openExportStream(
       if (stopped.signal.aborted) return false;
       const cut = () => {
         stopped.abort();
+        // A reset, not a FIN (nginx's reset_timedout_connection): what the client did not take
+        // is dropped by the kernel at once rather than kept queued for minutes.
+        res.socket?.resetAndDestroy();
         res.destroy();
         return false;
       };
