@@ -17,7 +17,7 @@ import { createEngine } from './engine/engine.js';
 import { createPipeline } from './pipeline/pipeline.js';
 import type { Reply } from './pipeline/reply.js';
 import type { ServedSchema } from './pipeline/types.js';
-import { BodyTooLargeError } from './http.js';
+import { failureOf } from './http.js';
 import { FileKeyStore, RedisKeyStore, type KeyStore } from './auth/keys.js';
 import { createLimits } from './operations/limits.js';
 import { createKeyClaims } from './operations/key-claims.js';
@@ -197,8 +197,9 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
             : 'ok';
       return reply;
     } catch (err) {
-      status = err instanceof BodyTooLargeError ? 413 : 500;
-      entry.result = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL_SERVER_ERROR';
+      const failure = failureOf(err); // a body too large or cut short by the client: 413, 499
+      status = failure.status;
+      entry.result = failure.result;
       throw err;
     } finally {
       audit.write({

@@ -4,6 +4,21 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:z
 export class BodyTooLargeError extends Error {}
 
 /**
+ * The request body did not arrive whole: the client closed the connection in the middle of it,
+ * or Node's `requestTimeout` cut it (Node answers that one 408 itself). The client's doing, not
+ * the gateway's: nothing is answered, nothing ran.
+ */
+export class BodyAbortedError extends Error {}
+
+/** The status and audit result of a request that threw: the client's doing (413, 499) or 500. */
+export function failureOf(err: unknown): { status: number; result: string } {
+  if (err instanceof BodyTooLargeError) return { status: 413, result: 'PAYLOAD_TOO_LARGE' };
+  // 499 as nginx's "client closed request": no response is sent.
+  if (err instanceof BodyAbortedError) return { status: 499, result: 'CLIENT_CLOSED_REQUEST' };
+  return { status: 500, result: 'INTERNAL_SERVER_ERROR' };
+}
+
+/**
  * Why a request body cannot be read from its headers, or undefined: bodies are read as sent
  * (no Content-Encoding but `identity`: nothing is inflated) and decoded as UTF-8 (a `charset`
  * parameter other than UTF-8 would be decoded wrongly). Either is answered 415.
@@ -28,19 +43,27 @@ export function unsupportedBody(req: IncomingMessage): string | undefined {
 }
 
 /**
- * The body as text, decoded as UTF-8 up to `limit` bytes (over it: BodyTooLargeError). A byte
- * order mark before the text is dropped (RFC 8259 lets a JSON parser ignore it).
+ * The body as text, decoded as UTF-8 up to `limit` bytes (over it: BodyTooLargeError; cut
+ * short: BodyAbortedError). A byte order mark before the text is dropped (RFC 8259 lets a JSON
+ * parser ignore it).
  */
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new BodyTooLargeError();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLargeError();
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new BodyTooLargeError();
+      chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) throw err;
+    // Reading the request fails only when its connection is gone ('aborted', ECONNRESET).
+    throw new BodyAbortedError('The request body did not arrive whole.', { cause: err });
   }
+  if (req.complete === false) throw new BodyAbortedError('The request body did not arrive whole.');
   const text = Buffer.concat(chunks).toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

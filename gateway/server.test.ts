@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from './config.js';
+import { readBody } from './http.js';
 import { createGatewayServer, wellFormed, type ServerParts } from './server.js';
 
 /** The HTTP side alone: a real listener on a free port, the pipeline replaced by `graphql`. */
@@ -77,6 +78,49 @@ describe('gateway HTTP server', () => {
       const text = await broken.text();
       expect(text).toContain('INTERNAL_SERVER_ERROR');
       expect(text).not.toContain('secret');
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('takes a body the client cut short as the client’s doing: no error log, nothing sent', async () => {
+    const logged: { level: number; msg: string; err?: unknown }[] = [];
+    const logger = pino(
+      { level: 'debug' },
+      { write: (line: string) => logged.push(JSON.parse(line)) },
+    );
+    let ran = false;
+    const { running } = await serve({
+      logger,
+      graphql: async (req) => {
+        await readBody(req, 1_000_000);
+        ran = true;
+        return { status: 200, headers: {}, body: '{"data":{}}' };
+      },
+    });
+    try {
+      // 100 000 bytes announced, a few sent, then the connection closed.
+      const client = connect(running.port, '127.0.0.1');
+      let received = '';
+      client.on('data', (chunk) => (received += chunk.toString()));
+      client.on('error', () => {});
+      client.write(
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+          'X-Request-Id: cut-body\r\nContent-Length: 100000\r\n\r\n{"query":"mutation',
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      client.end();
+      for (let i = 0; i < 100 && !logged.some((l) => l.msg.includes('cut short')); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const line = logged.find((l) => l.msg.includes('cut short'));
+      expect(line).toMatchObject({ level: 30, requestId: 'cut-body' });
+      expect(line?.err).toBeUndefined();
+      expect(logged.filter((l) => l.level >= 50)).toEqual([]);
+      expect(ran).toBe(false);
+      // Node's own 400 to a half-closed request at most; no answer of the gateway's (they all
+      // carry a request id).
+      expect(received).not.toMatch(/x-request-id|500|INTERNAL/i);
     } finally {
       await running.close();
     }

@@ -5,7 +5,14 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { limitConnections } from './connections.js';
 import { occasionally } from './redis.js';
-import { applyCors, BodyTooLargeError, encodeBody, errorBody, sendJson } from './http.js';
+import {
+  applyCors,
+  BodyAbortedError,
+  BodyTooLargeError,
+  encodeBody,
+  errorBody,
+  sendJson,
+} from './http.js';
 import { traceRequests } from './observability/tracing.js';
 import type { Reply } from './pipeline/reply.js';
 
@@ -146,6 +153,13 @@ export function createGatewayServer(parts: ServerParts) {
       if (err instanceof BodyTooLargeError) {
         res.setHeader('connection', 'close'); // do not read the rest of a huge body
         return sendJson(res, 413, errorBody('Request body too large.', 'PAYLOAD_TOO_LARGE'));
+      }
+      if (err instanceof BodyAbortedError) {
+        // The client closed the request mid-body (or Node's requestTimeout cut it and answered
+        // 408 itself): a client event, not a failure. Nothing ran; nothing is written back.
+        res.statusCode = 499;
+        logger.info({ requestId, path }, 'request body cut short by the client');
+        return void res.destroy();
       }
       logger.error({ err, requestId }, 'request failed');
       if (!res.headersSent)

@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../gateway/auth/keys.js';
@@ -215,6 +216,41 @@ describe('schema exposure', () => {
 });
 
 describe('the audit log', () => {
+  it('audits a body the client cut short as 499, runs nothing and counts no request', async () => {
+    const requests = async () =>
+      [
+        ...(await (await fetch(new URL('/metrics', gw.url))).text()).matchAll(
+          /^gateway_graphql_requests_total\{.*\} (\d+)$/gm,
+        ),
+      ]
+        .map((m) => Number(m[1]))
+        .reduce((a, b) => a + b, 0);
+    await gw.query(ADD, { text: 'counted' }, { 'x-api-key': writer });
+    const before = await requests();
+    expect(before).toBeGreaterThan(0);
+    const body = JSON.stringify({ query: 'mutation { addNote(text: "cut short") { id } }' });
+    // The whole mutation sent, but 100 bytes more announced; then the connection is closed.
+    const client = connect(gw.running.port, '127.0.0.1');
+    client.on('error', () => {});
+    client.write(
+      `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        `X-Api-Key: ${writer}\r\nX-Request-Id: cut-body\r\n` +
+        `Content-Length: ${body.length + 100}\r\n\r\n${body}`,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    client.destroy();
+    let line: string | undefined;
+    for (let i = 0; i < 100 && !line; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      line = readFileSync(auditPath, 'utf8')
+        .split('\n')
+        .find((l) => l.includes('"cut-body"'));
+    }
+    expect(JSON.parse(line!)).toMatchObject({ status: 499, result: 'CLIENT_CLOSED_REQUEST' });
+    expect(notes.notes.map((n) => n.text)).not.toContain('cut short');
+    expect(await requests()).toBe(before);
+  });
+
   it('records who ran what, never variables or keys', async () => {
     const secretText = 'variable-value-that-must-not-be-logged';
     await gw.query(ADD, { text: secretText }, { 'x-api-key': writer });
