@@ -2,7 +2,7 @@ import { Entity, PrimaryKey } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINE, type TestDatabase } from '../../test/support/databases.js';
 import { openDatabase, type EntityManager, type Orm } from './database.js';
-import { retryableDatabaseError } from './errors.js';
+import { noteCommitError, retryableDatabaseError } from './errors.js';
 import { inTransaction } from './transaction.js';
 
 @Entity({ tableName: 'connection_loss_probe' })
@@ -44,6 +44,17 @@ describe('errors of a lost connection, as the driver and the server report them'
         extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
       });
     }
+    // The COMMIT's own error, in the wrapper that reaches formatError: the wrapper repeats the
+    // driver's words, the mark is on what it wraps.
+    const commit = new Error('Connection terminated unexpectedly');
+    noteCommitError(commit);
+    const wrapped = {
+      message: 'COMMIT; - Connection terminated unexpectedly',
+      originalError: commit,
+    };
+    expect(answerTo({ message: wrapped.message, originalError: wrapped })?.message).toMatch(
+      /while this write was being committed: it may or may not/,
+    );
     // Other errors stay unexpected (masked and logged by the caller).
     for (const error of [{ code: '23505' }, { code: '57014' }, new Error('boom')]) {
       expect(answerTo(error)).toBeUndefined();

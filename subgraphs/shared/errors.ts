@@ -81,9 +81,14 @@ export function retryableDatabaseError(
   formatted: GraphQLFormattedError,
   error: unknown,
 ): GraphQLFormattedError | undefined {
+  // Anywhere in the chain: the wrapper a driver or GraphQL puts around the COMMIT's error
+  // repeats its words ("COMMIT; - Connection terminated unexpectedly") without its mark.
   let atCommit = false;
   for (let e = error, depth = 0; typeof e === 'object' && e && depth < 4; depth++) {
     atCommit ||= duringCommit.has(e);
+    e = (e as { originalError?: unknown }).originalError;
+  }
+  for (let e = error, depth = 0; typeof e === 'object' && e && depth < 4; depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && RETRYABLE_STATES.has(code)) {
       return {
