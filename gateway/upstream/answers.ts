@@ -25,7 +25,8 @@ export class SubgraphFailure extends Error {
 
 /**
  * A subgraph's 4xx answer: the request's fault, not the subgraph's. 408 and 429 are not among
- * them (the subgraph is slow or overloaded: those count as failures).
+ * them (the subgraph is slow or overloaded: those count as failures), nor 401 and 403 (the
+ * subgraph refused the gateway itself).
  */
 export class SubgraphRefusal extends Error {
   constructor(readonly res: SubgraphHttpResponse) {
@@ -51,10 +52,21 @@ export const TOO_LARGE_MESSAGE =
 const JSON_TYPE = /^application\/(graphql-response\+)?json/;
 
 /**
- * The parsed answer; throws a SubgraphRefusal for a 4xx (but 408 and 429), a SubgraphFailure
- * unless it is a 2xx GraphQL JSON result.
+ * The parsed answer; throws a SubgraphRefusal for a 4xx (but 401, 403, 408 and 429), a
+ * SubgraphFailure unless it is a 2xx GraphQL JSON result.
  */
 export function checkResponse(res: SubgraphHttpResponse): GatewayGraphQLResponse {
+  if (res.status === 401 || res.status === 403) {
+    // The subgraph refused the gateway's own signed identity (the caller's credentials never
+    // reach it): a secret that differs, or a clock off by minutes. Not the caller's to fix, and
+    // no retry mends it: unavailable, counted by the breaker, and said so in the log.
+    throw new SubgraphFailure(
+      `HTTP ${res.status}: the subgraph refused the gateway's signed identity ` +
+        '(GATEWAY_SHARED_SECRET not the same on both sides, or their clocks minutes apart)',
+      false,
+      res.status,
+    );
+  }
   if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
     throw new SubgraphRefusal(res);
   }

@@ -189,6 +189,24 @@ describe('subgraph data source (layers composed)', () => {
     s.close();
   });
 
+  it('takes a subgraph refusing the gateway’s identity (401, 403) as unavailable, not the caller’s 401', async () => {
+    for (const status of [401, 403]) {
+      answer = {
+        status,
+        body: '{"errors":[{"message":"This service answers its gateway only.","extensions":{"code":"UNAUTHENTICATED"}}]}',
+      };
+      const s = source({ retries: 2 });
+      const before = received.length;
+      for (let i = 0; i < 2; i++) {
+        const result = await s.process(fetchOf('{ a }', { requestId: `r-id${i}` }).options);
+        expect(result.errors?.map((e) => e.extensions)).toEqual([{ code: 'SUBGRAPH_UNAVAILABLE' }]);
+      }
+      expect(received.length - before).toBe(2); // not retried
+      expect(s.breaker.current).toBe('open');
+      s.close();
+    }
+  });
+
   it('passes a subgraph’s 4xx errors and status on, without tripping the breaker', async () => {
     answer = {
       status: 422,

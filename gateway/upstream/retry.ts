@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { BreakerPermit } from './breaker.js';
-import { checkResponse, SubgraphRefusal, type Settled } from './answers.js';
+import { checkResponse, SubgraphFailure, SubgraphRefusal, type Settled } from './answers.js';
 import { SubgraphResponseTooLarge, type SubgraphHttpResponse } from './http.js';
 
 export interface RetryPolicy {
@@ -43,10 +43,11 @@ export async function withRetries(
         permit.release();
         return { ok: false, refused: err.res };
       }
-      // A timeout or an oversized answer would only come again.
+      // A timeout, an oversized answer or the gateway's identity refused would only come again.
       const timedOut =
         (err as Error).name === 'TimeoutError' ||
         err instanceof SubgraphResponseTooLarge ||
+        (err instanceof SubgraphFailure && (err.status === 401 || err.status === 403)) ||
         Date.now() >= deadline;
       const wait = policy.backoffMs * 2 ** attempt * (0.5 + Math.random());
       const retry =
