@@ -7,7 +7,9 @@
  * A process that exits unexpectedly is started again after a backoff (250 ms, doubling with each
  * consecutive crash up to 30 s; the count starts over once a process has run for a minute), with
  * a log line; meanwhile the gateway answers with partial data (SUBGRAPH_UNAVAILABLE where the
- * missing subgraph's fields are). Only Ctrl-C or SIGTERM stops the whole stack.
+ * missing subgraph's fields are). Before a subgraph starts again, its demo data is loaded again
+ * if its SQLite file is gone (deleted meanwhile: the subgraph would make an empty one). Only Ctrl-C or SIGTERM stops the whole
+ * stack; a process that does not stop within 15 s of SIGTERM is killed.
  *
  * The supervisor's own Prometheus metrics — `stack_process_restarts_total{process}` and
  * `stack_process_up{process}` — are served at http://127.0.0.1:$STACK_METRICS_PORT/metrics
@@ -17,6 +19,7 @@
  * pointed at the subgraph ports used here unless PLACES_URL… are set.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +34,8 @@ const FIRST_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 30_000;
 /** A process that ran this long before exiting starts over from the first delay. */
 const STABLE_AFTER_MS = 60_000;
+/** How long a process may take to stop after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 15_000;
 
 const { values } = parseArgs({ options: { scope: { type: 'string', default: 'zhejiang' } } });
 const portOf = (name: SubgraphName) =>
@@ -70,6 +75,8 @@ class Supervised {
   constructor(
     readonly name: string,
     private readonly script: string,
+    /** Before each restart (not the first start): a subgraph's data loaded again if it is gone. */
+    private readonly beforeRestart?: () => Promise<void>,
   ) {
     up.set({ process: name }, 0);
     restarts.inc({ process: name }, 0);
@@ -94,18 +101,32 @@ class Supervised {
           `(crash ${this.crashes} in a row); the rest of the stack keeps serving`,
       );
       restarts.inc({ process: this.name });
-      this.timer = setTimeout(() => this.start(), delay);
+      this.timer = setTimeout(() => void this.restart(), delay);
     });
     child.on('error', (err) => console.error(`${this.name} could not be started: ${err.message}`));
   }
 
-  /** SIGTERM, and resolves once it has exited (at once when it is not running). */
+  private async restart(): Promise<void> {
+    this.timer = undefined;
+    if (this.beforeRestart && !stopping) {
+      await this.beforeRestart().catch((err: Error) =>
+        console.error(`${this.name}: preparing the restart failed: ${err.message}`),
+      );
+    }
+    this.start();
+  }
+
+  /** SIGTERM (SIGKILL after STOP_GRACE_MS), and resolves once it has exited. */
   stop(): Promise<void> {
     clearTimeout(this.timer);
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
-      child.once('exit', () => resolve());
+      const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
       child.kill('SIGTERM');
     });
   }
@@ -113,13 +134,13 @@ class Supervised {
 
 let stopping = false;
 const supervised: Supervised[] = [];
-let seeding: ChildProcess | undefined;
+const seeding = new Set<ChildProcess>();
 let metricsServer: Server | undefined;
 
 async function stop(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  seeding?.kill('SIGTERM');
+  for (const child of seeding) child.kill('SIGTERM');
   await Promise.all(supervised.map((s) => s.stop()));
   metricsServer?.close();
   process.exit(exitCode);
@@ -158,20 +179,34 @@ if (metricsPort !== 'off') {
   metricsServer.listen(Number(metricsPort), '127.0.0.1');
 }
 
-seeding = spawn(
-  process.execPath,
-  [join(dist, 'scripts/seed.js'), '--scope', values.scope!, '--if-empty'],
-  { env, stdio: 'inherit' },
-);
-const seedCode = await new Promise<number | null>((r) => seeding!.once('exit', r));
-seeding = undefined;
+/** Loads the demo data into the databases that hold none (`--only`: those subgraphs'). */
+async function seedIfEmpty(only?: string): Promise<number | null> {
+  const args = [join(dist, 'scripts/seed.js'), '--scope', values.scope!, '--if-empty'];
+  const child = spawn(process.execPath, only ? [...args, '--only', only] : args, {
+    env,
+    stdio: 'inherit',
+  });
+  seeding.add(child);
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  seeding.delete(child);
+  return code;
+}
+
+const seedCode = await seedIfEmpty();
 if (seedCode !== 0 && !stopping) {
   console.error('loading demo data failed');
   await stop(1);
 }
 
 for (const name of SUBGRAPHS) {
-  const s = new Supervised(name, `subgraphs/${name}/main.js`);
+  // A subgraph that crashed may come back to a database file deleted or replaced meanwhile:
+  // it would create an empty one and answer from it as if the region had no data.
+  const s = new Supervised(name, `subgraphs/${name}/main.js`, async () => {
+    const url = env[`${name.toUpperCase()}_DATABASE_URL`] || `sqlite:data/${name}.sqlite`;
+    if (!url.startsWith('sqlite:') || existsSync(url.slice('sqlite:'.length))) return;
+    const code = await seedIfEmpty(name);
+    if (code !== 0) throw new Error(`loading its data exited with ${code}`);
+  });
   supervised.push(s);
   s.start();
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +167,26 @@ describe('npm start supervises its processes', () => {
       expect(metrics).toMatch(new RegExp(`^stack_process_up\\{process="${name}"\\} 1$`, 'm'));
     },
     60_000,
+  );
+
+  it.skipIf(TEST_POSTGRES_URL)(
+    'loads a subgraph’s data again when it comes back to a deleted database file',
+    async () => {
+      for (const f of readdirSync(dataDir)) {
+        if (f.startsWith('culture.sqlite')) rmSync(join(dataDir, f));
+      }
+      process.kill(pidOf('culture'), 'SIGKILL');
+      // Not an empty culture answered as the truth: the auditorium is there again.
+      const back = await until(async () => {
+        const r = await postGraphQL<Answer>(gatewayUrl, QUERY);
+        return r.body.errors === undefined;
+      }, 60_000);
+      expect(back).toBeLessThan(60_000);
+      const res = await postGraphQL<Answer>(gatewayUrl, QUERY);
+      const culture = res.body.data?.village?.culture as { auditorium: { name: string } | null };
+      expect(culture.auditorium?.name).toEqual(expect.any(String));
+    },
+    90_000,
   );
 
   it('stops every process on SIGTERM, and only then', async () => {
