@@ -44,6 +44,15 @@ describe('errors of a lost connection, as the driver and the server report them'
         extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
       });
     }
+    // Out of disk, memory or connections, as the database says it: the statement failed.
+    for (const code of ['53100', '53200', '53300', 'SQLITE_FULL']) {
+      const error = Object.assign(new Error('database or disk is full'), { code });
+      expect(answerTo({ originalError: error })).toEqual({
+        message: expect.stringMatching(/out of room or resources; nothing was written/),
+        path: ['w'],
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+      });
+    }
     // The COMMIT's own error, in the wrapper that reaches formatError: the wrapper repeats the
     // driver's words, the mark is on what it wraps.
     const commit = new Error('Connection terminated unexpectedly');

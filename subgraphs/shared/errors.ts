@@ -38,6 +38,17 @@ function isBusy(e: object): boolean {
 }
 
 /**
+ * The database could not do the work for want of resources, and said so: PostgreSQL's class 53
+ * (disk full, out of memory, too many connections, a configured limit), SQLite's disk or memory
+ * full. The statement failed and its transaction rolled back: nothing of it was written.
+ */
+function isShortOfResources(e: object): boolean {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  return /^53[0-9A-Z]{3}$/.test(code) || code === 'SQLITE_FULL' || code === 'SQLITE_NOMEM';
+}
+
+/**
  * The connection to the database was lost: SQLSTATE class 08 (connection exception), a server
  * shut down or restarting (57P01 admin_shutdown, also pg_terminate_backend; 57P02, 57P03), a
  * socket that failed, or the pg driver's own words for a connection that ended.
@@ -100,6 +111,13 @@ export function retryableDatabaseError(
     if (isBusy(e)) {
       return {
         message: `The database is busy; nothing was written. ${RETRY}`,
+        path: formatted.path,
+        extensions: UNAVAILABLE,
+      };
+    }
+    if (isShortOfResources(e)) {
+      return {
+        message: `The database is out of room or resources; nothing was written. ${RETRY}`,
         path: formatted.path,
         extensions: UNAVAILABLE,
       };
