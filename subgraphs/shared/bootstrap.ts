@@ -134,6 +134,11 @@ export async function runSubgraph<T extends BaseContext>(
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Bounded: a database that hangs must not hold the process (its requests are cut at 10 s).
+    setTimeout(() => {
+      logger.warn('did not stop within 15 s; exiting');
+      process.exit(1);
+    }, 15_000).unref();
     await started.close();
     await tracing.shutdown();
     process.exit(0);

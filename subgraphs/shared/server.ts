@@ -72,6 +72,20 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
+/** `/readyz` answers 503 when the database has not answered within this. */
+export const READY_TIMEOUT_MS = 2_000;
+/** On close, in-flight requests get this long before their connections are cut. */
+export const CLOSE_GRACE_MS = 10_000;
+
+/** The promise, or a rejection after `ms` (a plain timer, cleared when the promise settles). */
+function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * A subgraph's HTTP server: `/graphql` (Apollo Server), `/healthz`, `/readyz`. Unexpected
  * errors are logged with the request id and masked before they leave the process.
@@ -160,7 +174,7 @@ export function createSubgraphServer<TContext extends BaseContext>(
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/readyz') {
         try {
-          await deps.ready();
+          await withinMs(deps.ready(), READY_TIMEOUT_MS);
           return sendJson(res, 200, { status: 'ready' });
         } catch (err) {
           logger.warn({ err }, 'readiness check failed');
@@ -221,12 +235,18 @@ export function createSubgraphServer<TContext extends BaseContext>(
         url,
         port: actual,
         // Idempotent: tests stop a subgraph mid-run to watch the gateway degrade.
+        // A keep-alive connection that goes idle after close() began is closed at once too, and
+        // whatever is still open after CLOSE_GRACE_MS (a request stuck on a hung database) is cut.
         close: () =>
           (closing ??= (async () => {
+            const idle = setInterval(() => server!.closeIdleConnections(), 100);
+            const cut = setTimeout(() => server!.closeAllConnections(), CLOSE_GRACE_MS);
             await new Promise<void>((resolve) => {
               server!.close(() => resolve());
               server!.closeIdleConnections();
             });
+            clearInterval(idle);
+            clearTimeout(cut);
             await apollo.stop();
           })()),
       };
