@@ -3,19 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../context.js';
+import { partner } from '../pipeline/fixtures.js';
 import { createVillageExports } from './exports.js';
 
 // The route's HTTP checks on a real listener, before any page: the pipeline is a stand-in that
 // answers one empty region page (the real path: test/exports.test.ts).
-const caller: Identity = {
-  kind: 'api-key',
-  id: 'key:partner',
-  name: 'partner',
-  authenticated: true,
-  scopes: [],
-  quota: { perMinute: 0, perDay: 0 },
-  trustedDocumentsOnly: false,
-};
+const caller: Identity = partner;
 
 let server: Server;
 let base: string;
