@@ -91,6 +91,22 @@ const RETRY = 'Try again shortly (with the same Idempotency-Key).';
 export function retryableDatabaseError(
   formatted: GraphQLFormattedError,
   error: unknown,
+  saved = false,
+): GraphQLFormattedError | undefined {
+  const answer = retryableAnswer(formatted, error);
+  if (!answer || !saved) return answer;
+  // After its write committed (reading what the mutation returns): it was written.
+  return {
+    ...answer,
+    message:
+      'The write was saved, but reading what it returns failed (the database is busy or ' +
+      'unreachable). Retry with the same Idempotency-Key, which answers the saved result.',
+  };
+}
+
+function retryableAnswer(
+  formatted: GraphQLFormattedError,
+  error: unknown,
 ): GraphQLFormattedError | undefined {
   // Anywhere in the chain: the wrapper a driver or GraphQL puts around the COMMIT's error
   // repeats its words ("COMMIT; - Connection terminated unexpectedly") without its mark.

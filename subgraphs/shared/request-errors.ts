@@ -4,6 +4,20 @@ import { maskError, retryableDatabaseError } from './errors.js';
 import type { Logger } from './logger.js';
 
 const REQUEST_ID = Symbol('requestId');
+const SAVED = Symbol('saved');
+
+/**
+ * Notes that the write of the mutation field `info` belongs to committed (write-once.ts): an
+ * error under that field afterwards (reading what it returns) must not say nothing was written.
+ * The set is shared by the shallow copies Apollo Server makes of the context value.
+ */
+export function noteWriteSaved(context: object, info: { path: { prev?: unknown; key: unknown } }) {
+  const saved = (context as Record<symbol, Set<unknown> | undefined>)[SAVED];
+  if (!saved) return;
+  let path = info.path;
+  while (path.prev) path = path.prev as typeof path;
+  saved.add(path.key);
+}
 
 /**
  * Which request an error came from, for Apollo Server's `formatError` (which is given no
@@ -26,6 +40,8 @@ export const MAX_LOGGED_ERRORS = 10;
 
 export function requestErrors(logger: Logger) {
   const errors = new WeakMap<object, string>();
+  /** Errors under a mutation field whose write had committed (noteWriteSaved). */
+  const afterSave = new WeakSet<object>();
   /** Unexpected errors masked so far, per request id, until the request ends. */
   const masked = new Map<string, number>();
   const note = (list: readonly unknown[] | undefined, requestId: string | undefined) => {
@@ -45,7 +61,12 @@ export function requestErrors(logger: Logger) {
   const idOf = (context: BaseContext) =>
     (context as Record<symbol, string | undefined>)[REQUEST_ID];
   const listener: GraphQLRequestListener<BaseContext> = {
-    didEncounterErrors: async (rc) => note(rc.errors, idOf(rc.contextValue)),
+    didEncounterErrors: async (rc) => {
+      note(rc.errors, idOf(rc.contextValue));
+      const saved = (rc.contextValue as Record<symbol, Set<unknown> | undefined>)[SAVED];
+      if (!saved?.size) return;
+      for (const e of rc.errors) if (e.path && saved.has(e.path[0])) afterSave.add(e);
+    },
     didEncounterSubsequentErrors: async (rc, list) => note(list, idOf(rc.contextValue)),
     willSendResponse: async (rc) => {
       const requestId = idOf(rc.contextValue);
@@ -73,6 +94,7 @@ export function requestErrors(logger: Logger) {
     /** Ties a request's context value to its id; returns the context. */
     bind<T extends object>(context: T, requestId: string): T {
       (context as Record<symbol, string>)[REQUEST_ID] = requestId;
+      (context as Record<symbol, Set<unknown>>)[SAVED] = new Set();
       return context;
     },
     /** Ties an error thrown before the request had a context (building it failed). */
@@ -83,7 +105,8 @@ export function requestErrors(logger: Logger) {
     /** Apollo Server's `formatError`: masks what is not client-safe, and logs what it masked. */
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       const requestId = requestIdOf(error);
-      const busy = retryableDatabaseError(formatted, error);
+      const saved = typeof error === 'object' && error !== null && afterSave.has(error);
+      const busy = retryableDatabaseError(formatted, error, saved);
       if (busy) {
         logger.warn(
           { err: error, path: formatted.path, requestId },

@@ -11,6 +11,7 @@ import type { GatewayIdentity } from '../../contract/identity.js';
 import type { EntityManager } from './database.js';
 import { codecOf, keyedWrite, once, type ResultCodec } from './idempotency.js';
 import { requireWriter } from './identity.js';
+import { noteWriteSaved } from './request-errors.js';
 import { inTransaction } from './transaction.js';
 
 /** What a write needs of a subgraph's request context. */
@@ -59,5 +60,10 @@ export function writeOnce<T extends object>(
 ): Promise<T> {
   const keyed = keyedWrite(ctx, info);
   const codec = typeof result === 'function' ? codecOf(result) : result;
-  return inTransaction(ctx.em, (tem, trx) => once(trx, keyed, codec, () => write(tem, trx)));
+  return inTransaction(ctx.em, (tem, trx) => once(trx, keyed, codec, () => write(tem, trx))).then(
+    (out) => {
+      noteWriteSaved(ctx, info);
+      return out;
+    },
+  );
 }
