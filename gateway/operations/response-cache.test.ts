@@ -82,3 +82,30 @@ it('after a reconnection every generation is bumped: Redis restored from a snaps
   await cache.store(query, '{"data":{"n":2}}', 'max-age=600, public', ['commerce'], again.gens);
   expect((await cache.lookup(query)).hit?.body).toBe('{"data":{"n":2}}');
 });
+
+it('a query begun before Redis lost two writes cannot store its answer as fresh after the reconnection', async () => {
+  if (redis.status !== 'ready') await redis.connect();
+  const prefix = `rdsg:test:${randomUUID()}`;
+  const cache = createResponseCache({
+    mode: 'redis',
+    redis,
+    maxBytes: 1 << 20,
+    logger: pino({ level: 'silent' }),
+    prefix,
+    subgraphs: () => ['commerce'],
+  })!;
+  await cache.lookup(query); // connected: the first bump is behind us
+  await cache.invalidate(['commerce']);
+  const snapshot = await redis.hgetall(`${prefix}:gen`);
+  await cache.invalidate(['commerce']); // W1
+  const q = await cache.lookup(query); // a query begins: it sees W1
+  await cache.invalidate(['commerce']); // W2, acknowledged while the query runs
+  const ended = new Promise((r) => redis.once('end', r));
+  redis.disconnect();
+  await ended;
+  await redis.connect();
+  await redis.multi().del(`${prefix}:gen`).hset(`${prefix}:gen`, snapshot).exec(); // both lost
+  expect((await cache.lookup(query)).hit).toBeUndefined(); // reconnected: bumps first
+  await cache.store(query, '{"data":"before W2"}', 'max-age=600, public', ['commerce'], q.gens);
+  expect((await cache.lookup(query)).hit).toBeUndefined();
+});

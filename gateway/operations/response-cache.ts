@@ -95,13 +95,20 @@ class MemoryStore implements Store {
   }
 }
 
-/** Bumps every generation: the hash's own fields and the subgraphs named (ARGV). */
+/**
+ * Moves every generation (the hash's own fields and the subgraphs named after ARGV[1]) ahead by
+ * ARGV[1], a random step: a generation rolled back by more writes than the replicas bump would,
+ * by 1 each, land on values queries still running have seen.
+ */
 const BUMP_ALL = `
 local names = {}
 for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do names[f] = true end
-for _, a in ipairs(ARGV) do names[a] = true end
-for f, _ in pairs(names) do redis.call('HINCRBY', KEYS[1], f, 1) end
+for i = 2, #ARGV do names[ARGV[i]] = true end
+for f, _ in pairs(names) do redis.call('HINCRBY', KEYS[1], f, ARGV[1]) end
 return 1`;
+
+/** A step of 2^20 to 2^32: 2^21 reconnections before a generation leaves the safe integers. */
+const reconnectStep = () => String(2 ** 20 + Math.floor(Math.random() * (2 ** 32 - 2 ** 20)));
 
 class RedisStore implements Store {
   /**
@@ -109,8 +116,8 @@ class RedisStore implements Store {
    * comes back may have come back from a snapshot, an AOF missing its last writes, or a replica
    * promoted: its generations rolled back together with the answers cached under them, which
    * would look fresh again though writes were acknowledged since. So after every (re)connection,
-   * before this replica reads the cache, every generation is bumped once: what was cached before
-   * is stale. The price: an empty cache after a gateway start or a Redis blip.
+   * before this replica reads the cache, every generation moves ahead by a random step: what was
+   * cached before is stale, and so is what a query that began before stores after. The price: an empty cache after a gateway start or a Redis blip.
    */
   private closes = 0;
   private bumpedAt = -1;
@@ -128,7 +135,7 @@ class RedisStore implements Store {
     while (this.bumpedAt !== this.closes) {
       const at = this.closes;
       this.bumping ??= this.redis
-        .eval(BUMP_ALL, 1, `${this.prefix}:gen`, ...this.subgraphs())
+        .eval(BUMP_ALL, 1, `${this.prefix}:gen`, reconnectStep(), ...this.subgraphs())
         .then(() => {
           this.bumpedAt = Math.max(this.bumpedAt, at);
         })
