@@ -37,7 +37,9 @@ export function unsupportedBody(req: IncomingMessage): string | undefined {
       .trim()
       .replace(/^"(.*)"$/, '$1')
       .toLowerCase();
-    if (charset !== 'utf-8' && charset !== 'utf8') return 'Send the body in UTF-8 (charset=utf-8).';
+    if (!['utf-8', 'utf8', 'us-ascii'].includes(charset)) {
+      return 'Send the body in UTF-8 (charset=utf-8).';
+    }
   }
   return undefined;
 }

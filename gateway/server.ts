@@ -192,7 +192,11 @@ export function createGatewayServer(parts: ServerParts) {
     async listen(): Promise<RunningGateway> {
       await parts.start();
       started = true;
-      const server = createServer(traceRequests((req, res) => void handle(req, res)));
+      // Timeouts checked every 2 s (Node's default, 30 s, let a silent socket live 40 s).
+      const server = createServer(
+        { connectionsCheckingInterval: 2_000 },
+        traceRequests((req, res) => void handle(req, res)),
+      );
       server.keepAliveTimeout = 65_000;
       server.requestTimeout = 60_000;
       limitConnections(server, config.connections, config.trustProxy, (reason) => {

