@@ -85,6 +85,8 @@ export async function startStack(opts: {
           DB_MIGRATE: 'false',
           SQL_STATEMENT_COUNTER: '1',
           GATEWAY_SHARED_SECRET: BENCH_SHARED_SECRET,
+          // The peer gateways (stock, Hive) do not sign the identity our gateway signs.
+          SUBGRAPH_REQUIRE_IDENTITY: 'false',
           LOG_LEVEL: 'warn',
           LOG_FORMAT: 'json',
           APOLLO_TELEMETRY_DISABLED: '1',
