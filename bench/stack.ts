@@ -1,4 +1,3 @@
-import { IDENTITY_HEADER, signIdentity } from '../contract/identity.js';
 import { SUBGRAPH_NAMES } from '../contract/subgraphs.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -112,17 +111,7 @@ export async function startStack(opts: {
       benchSupergraph(Object.fromEntries(subgraphs.map((s) => [s.name, s.url]))),
     );
     const places = subgraphs.find((s) => s.name === 'places')!;
-    // Outside development a subgraph answers only its gateway's signed identity.
-    const identity = signIdentity(
-      { id: 'bench', kind: 'service', scopes: [] },
-      BENCH_SHARED_SECRET,
-    );
-    const res = await postGraphQL(
-      places.url,
-      DATASET_QUERY,
-      { code: PROVINCE },
-      { [IDENTITY_HEADER]: identity },
-    );
+    const res = await postGraphQL(places.url, DATASET_QUERY, { code: PROVINCE });
     if (res.status !== 200) {
       throw new Error(`places answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
     }

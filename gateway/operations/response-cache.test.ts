@@ -51,7 +51,8 @@ it('a mutation whose invalidation Redis missed is made stale before the cache is
   expect((await cache.lookup(query)).hit).toBeUndefined();
 });
 
-it('after a reconnection every generation is bumped: Redis restored from a snapshot serves nothing stale', async () => {
+/** A Redis-backed cache under a prefix of its own, on the shared connection. */
+async function redisCache(subgraphs: string[]) {
   if (redis.status !== 'ready') await redis.connect();
   const prefix = `rdsg:test:${randomUUID()}`;
   const cache = createResponseCache({
@@ -60,22 +61,32 @@ it('after a reconnection every generation is bumped: Redis restored from a snaps
     maxBytes: 1 << 20,
     logger: pino({ level: 'silent' }),
     prefix,
-    subgraphs: () => ['places', 'commerce'],
+    subgraphs: () => subgraphs,
   })!;
-  await cache.invalidate(['commerce']); // an earlier write
-  const first = await cache.lookup(query);
-  await cache.store(query, '{"data":{"n":1}}', 'max-age=600, public', ['commerce'], first.gens);
-  expect((await cache.lookup(query)).hit?.body).toBe('{"data":{"n":1}}');
-  const snapshot = await redis.hgetall(`${prefix}:gen`);
-  await cache.invalidate(['commerce']); // a write acknowledged after the snapshot
-  expect((await cache.lookup(query)).hit).toBeUndefined();
+  return { cache, gens: `${prefix}:gen` };
+}
 
-  // Redis restarts from the snapshot: the generations roll back under the answer cached then.
+/** Redis restarts from a snapshot: the connection drops, the generations roll back to `gens`. */
+async function restartFrom(key: string, gens: Record<string, string>) {
   const ended = new Promise((r) => redis.once('end', r));
   redis.disconnect();
   await ended;
   await redis.connect();
-  await redis.multi().del(`${prefix}:gen`).hset(`${prefix}:gen`, snapshot).exec();
+  await redis.multi().del(key).hset(key, gens).exec();
+}
+
+it('after a reconnection every generation is bumped: Redis restored from a snapshot serves nothing stale', async () => {
+  const { cache, gens } = await redisCache(['places', 'commerce']);
+  await cache.invalidate(['commerce']); // an earlier write
+  const first = await cache.lookup(query);
+  await cache.store(query, '{"data":{"n":1}}', 'max-age=600, public', ['commerce'], first.gens);
+  expect((await cache.lookup(query)).hit?.body).toBe('{"data":{"n":1}}');
+  const snapshot = await redis.hgetall(gens);
+  await cache.invalidate(['commerce']); // a write acknowledged after the snapshot
+  expect((await cache.lookup(query)).hit).toBeUndefined();
+
+  // Redis restarts from the snapshot: the generations roll back under the answer cached then.
+  await restartFrom(gens, snapshot);
   expect((await cache.lookup(query)).hit).toBeUndefined();
   // Answers cached after the reconnection are served again.
   const again = await cache.lookup(query);
@@ -84,27 +95,14 @@ it('after a reconnection every generation is bumped: Redis restored from a snaps
 });
 
 it('a query begun before Redis lost two writes cannot store its answer as fresh after the reconnection', async () => {
-  if (redis.status !== 'ready') await redis.connect();
-  const prefix = `rdsg:test:${randomUUID()}`;
-  const cache = createResponseCache({
-    mode: 'redis',
-    redis,
-    maxBytes: 1 << 20,
-    logger: pino({ level: 'silent' }),
-    prefix,
-    subgraphs: () => ['commerce'],
-  })!;
+  const { cache, gens } = await redisCache(['commerce']);
   await cache.lookup(query); // connected: the first bump is behind us
   await cache.invalidate(['commerce']);
-  const snapshot = await redis.hgetall(`${prefix}:gen`);
+  const snapshot = await redis.hgetall(gens);
   await cache.invalidate(['commerce']); // W1
   const q = await cache.lookup(query); // a query begins: it sees W1
   await cache.invalidate(['commerce']); // W2, acknowledged while the query runs
-  const ended = new Promise((r) => redis.once('end', r));
-  redis.disconnect();
-  await ended;
-  await redis.connect();
-  await redis.multi().del(`${prefix}:gen`).hset(`${prefix}:gen`, snapshot).exec(); // both lost
+  await restartFrom(gens, snapshot); // both lost
   expect((await cache.lookup(query)).hit).toBeUndefined(); // reconnected: bumps first
   await cache.store(query, '{"data":"before W2"}', 'max-age=600, public', ['commerce'], q.gens);
   expect((await cache.lookup(query)).hit).toBeUndefined();
