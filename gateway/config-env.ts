@@ -85,6 +85,7 @@ export const envSchema = z.object({
   BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().positive().default(5),
   BREAKER_RESET_MS: z.coerce.number().int().positive().default(10_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
+  READINESS_WAIT_MS: int(30_000),
   MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
   MAX_CONNECTIONS_PER_ADDRESS: int(256),
   // Performance

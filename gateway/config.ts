@@ -67,6 +67,8 @@ export interface GatewayConfig {
   retryBackoffMs: number;
   breaker: { failureThreshold: number; resetMs: number };
   shutdownTimeoutMs: number;
+  /** How long a new replica's /readyz waits for every subgraph to answer once (upstream/readiness.ts). */
+  readinessWaitMs: number;
   /** Client connections held by the GraphQL listener, in all and per peer address (connections.ts). */
   connections: ConnectionLimits;
   /** Share one subgraph fetch between identical concurrent queries of callers with the same scopes. */
@@ -202,6 +204,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     retryBackoffMs: c.SUBGRAPH_RETRY_BACKOFF_MS,
     breaker: { failureThreshold: c.BREAKER_FAILURE_THRESHOLD, resetMs: c.BREAKER_RESET_MS },
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    readinessWaitMs: c.READINESS_WAIT_MS,
     connections: {
       max: c.MAX_CONNECTIONS ?? defaultMaxConnections(),
       perAddress: c.MAX_CONNECTIONS_PER_ADDRESS,

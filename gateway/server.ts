@@ -14,6 +14,7 @@ import {
   sendJson,
 } from './http.js';
 import { traceRequests } from './observability/tracing.js';
+import { subgraphReadiness } from './upstream/readiness.js';
 import type { Reply } from './pipeline/reply.js';
 
 export interface RunningGateway {
@@ -40,7 +41,7 @@ export interface ServerParts {
   routes: Route[];
   /** Prometheus text at /metrics. */
   serveMetrics: (res: ServerResponse) => Promise<void>;
-  /** The subgraphs that do not answer `{ __typename }` now (readiness). */
+  /** The subgraphs that do not answer `{ __typename }` now (upstream/readiness.ts). */
   subgraphsDown: () => Promise<string[]>;
   /** A client connection closed on arrival: too many in all, or from one address. */
   refusedConnection?: (reason: 'total' | 'address') => void;
@@ -74,16 +75,19 @@ export function createGatewayServer(parts: ServerParts) {
   let inFlight = 0;
   let drained: (() => void) | undefined;
 
-  // One probe of the subgraphs serves every /readyz of the next second: a stranger polling the
-  // public /readyz cannot multiply requests to the subgraphs.
-  let probe: { at: number; down: Promise<string[]> } | undefined;
-  /** Whether the gateway can answer: the names of what is not ready (empty: ready). */
-  async function unavailable(): Promise<string[]> {
-    if (draining) return ['gateway'];
-    if (!started) return ['supergraph'];
-    const now = Date.now();
-    if (!probe || now - probe.at > 1_000) probe = { at: now, down: parts.subgraphsDown() };
-    return probe.down;
+  const subgraphs = subgraphReadiness(parts.subgraphsDown, config.readinessWaitMs);
+  /**
+   * Whether this replica takes traffic: `unavailable` names what stops it (empty: ready),
+   * `degraded` what works less well meanwhile (Redis, a subgraph down once every one was up).
+   */
+  async function readiness(): Promise<{ unavailable: string[]; degraded: string[] }> {
+    const degraded = parts.degraded?.() ?? [];
+    if (draining) return { unavailable: ['gateway'], degraded };
+    if (!started) return { unavailable: ['supergraph'], degraded };
+    const { waiting, down } = await subgraphs.check();
+    return waiting
+      ? { unavailable: down, degraded }
+      : { unavailable: [], degraded: [...degraded, ...down] };
   }
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string) {
@@ -102,8 +106,7 @@ export function createGatewayServer(parts: ServerParts) {
     try {
       if (path === '/metrics') return await parts.serveMetrics(res);
       if (path === '/readyz') {
-        const down = await unavailable();
-        const degraded = parts.degraded?.() ?? [];
+        const { unavailable: down, degraded } = await readiness();
         return sendJson(res, down.length ? 503 : 200, {
           status: down.length ? 'unavailable' : 'ready',
           ...(down.length ? { unavailable: down } : {}),
@@ -139,7 +142,7 @@ export function createGatewayServer(parts: ServerParts) {
         return await handleOperator(req, res);
       }
       if (path === '/readyz') {
-        const ready = (await unavailable()).length === 0;
+        const ready = (await readiness()).unavailable.length === 0;
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
       }
       const route = parts.routes.find((r) => r.matches(req, path));
@@ -192,6 +195,7 @@ export function createGatewayServer(parts: ServerParts) {
     async listen(): Promise<RunningGateway> {
       await parts.start();
       started = true;
+      subgraphs.start();
       // Timeouts checked every 2 s (Node's default, 30 s, let a silent socket live 40 s).
       const server = createServer(
         { connectionsCheckingInterval: 2_000 },

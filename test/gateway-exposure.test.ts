@@ -167,14 +167,35 @@ describe('production mode is closed', () => {
         sdl: 'type Query { "Nothing." ghost: String }',
       },
     ]);
-    const down = await startGateway({ ...PRODUCTION, SUPERGRAPH_PATH: ghost });
+    const down = await startGateway({
+      ...PRODUCTION,
+      SUPERGRAPH_PATH: ghost,
+      READINESS_WAIT_MS: '1500',
+    });
     try {
-      const pub = await fetch(`http://127.0.0.1:${down.running.port}/readyz`);
-      expect(pub.status).toBe(503);
-      expect(await pub.json()).toEqual({ status: 'unavailable' });
-      const op = await fetch(`http://127.0.0.1:${down.running.operatorPort}/readyz`);
-      expect(op.status).toBe(503);
-      expect(await op.json()).toEqual({ status: 'unavailable', unavailable: ['ghost'] });
+      const readyz = async (port?: number) => {
+        const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+        return { status: res.status, body: await res.json() };
+      };
+      // At start it waits for every subgraph: no traffic it cannot serve yet.
+      expect(await readyz(down.running.port)).toEqual({
+        status: 503,
+        body: { status: 'unavailable' },
+      });
+      expect(await readyz(down.running.operatorPort)).toEqual({
+        status: 503,
+        body: { status: 'unavailable', unavailable: ['ghost'] },
+      });
+      // After the wait a subgraph down degrades this replica, as it does every other one: it
+      // stays in the balancer and answers what the other subgraphs can.
+      await new Promise((resolve) => setTimeout(resolve, 2_600));
+      expect(await readyz(down.running.port)).toEqual({ status: 200, body: { status: 'ready' } });
+      expect(await readyz(down.running.operatorPort)).toEqual({
+        status: 200,
+        body: { status: 'ready', degraded: ['ghost'] },
+      });
+      const partial = await post(down, { query: '{ hello }' }, from('203.0.113.50'));
+      expect(partial).toMatchObject({ status: 200, body: { data: { hello: expect.any(String) } } });
     } finally {
       await down.close();
     }

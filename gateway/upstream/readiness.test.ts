@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subgraphsDown } from './readiness.js';
+import { subgraphReadiness, subgraphsDown } from './readiness.js';
 
 /** What a real HTTP server at each path answers the probe's POST. */
 const ANSWERS: Record<string, { status: number; type: string; body: string }> = {
@@ -38,5 +38,50 @@ describe('subgraphsDown', () => {
     const subgraphs = Object.keys(ANSWERS).map((path) => ({ name: path, url: origin + path }));
     const down = await subgraphsDown(subgraphs, 'secret');
     expect(down.sort()).toEqual(['/empty', '/errors', '/failing', '/html', '/null', '/wrong']);
+  });
+});
+
+describe('subgraphReadiness', () => {
+  /** A probe answering `down` as set, counting its calls, on a clock the test moves. */
+  function setup(waitMs: number) {
+    const state = { down: ['culture'], probes: 0, clock: 0 };
+    const probe = async () => {
+      state.probes += 1;
+      return [...state.down];
+    };
+    return { state, readiness: subgraphReadiness(probe, waitMs, () => state.clock) };
+  }
+
+  it('waits for every subgraph at start, then reports one down without leaving the balancer', async () => {
+    const { state, readiness } = setup(30_000);
+    readiness.start();
+    expect(await readiness.check()).toEqual({ waiting: true, down: ['culture'] });
+    state.clock += 1_001;
+    state.down = [];
+    expect(await readiness.check()).toEqual({ waiting: false, down: [] });
+    state.clock += 1_001;
+    state.down = ['culture', 'commerce'];
+    // Every replica sees the same outage: taking them all out would serve nothing at all.
+    expect(await readiness.check()).toEqual({ waiting: false, down: ['culture', 'commerce'] });
+  });
+
+  it('stops waiting after the startup wait even if a subgraph never answered', async () => {
+    const { state, readiness } = setup(5_000);
+    readiness.start();
+    expect((await readiness.check()).waiting).toBe(true);
+    state.clock += 5_000;
+    expect(await readiness.check()).toEqual({ waiting: false, down: ['culture'] });
+  });
+
+  it('probes at most once a second, whoever polls', async () => {
+    const { state, readiness } = setup(5_000);
+    readiness.start();
+    await Promise.all(Array.from({ length: 50 }, () => readiness.check()));
+    state.clock += 999;
+    await readiness.check();
+    expect(state.probes).toBe(1);
+    state.clock += 2;
+    await readiness.check();
+    expect(state.probes).toBe(2);
   });
 });

@@ -36,3 +36,42 @@ export async function subgraphsDown(
   );
   return down;
 }
+
+/** What `/readyz` knows of the subgraphs: whether to take traffic, and which ones are down. */
+export interface SubgraphReadiness {
+  /** True until every subgraph has answered once, for at most the startup wait. */
+  waiting: boolean;
+  down: string[];
+}
+
+/**
+ * The subgraphs' part of this replica's readiness. A new replica waits until every subgraph has
+ * answered once (at most `waitMs` after `start`), so it takes no traffic it cannot serve yet.
+ * After that, a subgraph down is reported, not a reason to leave the balancer: every replica
+ * sees the same subgraph, and taking them all out would turn one domain's outage into the whole
+ * endpoint's (Apollo Router, Cosmo and Hive Gateway do not tie readiness to subgraphs either).
+ * One probe serves every call of the next second: a stranger polling the public /readyz cannot
+ * multiply requests to the subgraphs.
+ */
+export function subgraphReadiness(
+  probe: () => Promise<string[]>,
+  waitMs: number,
+  now: () => number = Date.now,
+) {
+  let startedAt: number | undefined;
+  let seenAllUp = false;
+  let last: { at: number; down: Promise<string[]> } | undefined;
+  return {
+    start() {
+      startedAt = now();
+    },
+    async check(): Promise<SubgraphReadiness> {
+      const at = now();
+      if (!last || at - last.at > 1_000) last = { at, down: probe() };
+      const down = await last.down;
+      if (down.length === 0) seenAllUp = true;
+      const waiting = !seenAllUp && (startedAt === undefined || now() - startedAt < waitMs);
+      return { waiting, down };
+    },
+  };
+}
