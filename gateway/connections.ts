@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { normaliseAddress, type ProxyTrust } from './auth/proxy-trust.js';
+import { addressGroup, normaliseAddress, type ProxyTrust } from './auth/proxy-trust.js';
 
 /**
  * How many client connections the GraphQL listener holds. Idle and slow sockets are already
@@ -35,8 +35,9 @@ export function limitConnections(
   if (limits.perAddress <= 0) return;
   const open = new Map<string, number>();
   server.on('connection', (socket) => {
-    const address = normaliseAddress(socket.remoteAddress ?? '');
-    if (trust.trusts(address)) return;
+    const peer = normaliseAddress(socket.remoteAddress ?? '');
+    if (trust.trusts(peer)) return;
+    const address = addressGroup(peer); // an IPv6 peer counts as its /64
     const count = (open.get(address) ?? 0) + 1;
     if (count > limits.perAddress) {
       refused('address');

@@ -118,6 +118,16 @@ describe('callers counted as themselves behind a trusted proxy', () => {
     expect((await post(gw, hello, from('203.0.113.8, 203.0.113.7'))).status).toBe(429);
     expect((await post(gw, hello, from('203.0.113.8'))).status).toBe(200);
   });
+
+  it('counts an IPv6 caller as its /64: another address of the same network is no escape', async () => {
+    const hello = { query: '{ hello }' };
+    await roomInMinute(10_000);
+    for (let i = 1; i <= 3; i++) {
+      expect((await post(gw, hello, from(`2001:db8:77:1::${i}`))).status).toBe(200);
+    }
+    expect((await post(gw, hello, from('2001:db8:77:1:ffff:1:2:3'))).status).toBe(429);
+    expect((await post(gw, hello, from('2001:db8:77:2::1'))).status).toBe(200);
+  });
 });
 
 describe('production mode is closed', () => {
@@ -158,7 +168,7 @@ describe('production mode is closed', () => {
     expect(await metricsText()).toMatch(/^gateway_graphql_requests_total\{/m);
     expect(gw.running.operatorPort).not.toBe(gw.running.port);
 
-    // A gateway with a subgraph down: the public answer names nothing.
+    // A gateway with a subgraph down waits for it at start; the public answer names nothing.
     const ghost = writeSupergraph([
       { name: 'notes', url: notes.url, sdl: NOTES_SDL },
       {
@@ -172,28 +182,20 @@ describe('production mode is closed', () => {
       SUPERGRAPH_PATH: ghost,
       READINESS_WAIT_MS: '1500',
     });
+    const readyz = async (port?: number) => {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      return [res.status, await res.json()];
+    };
     try {
-      const readyz = async (port?: number) => {
-        const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-        return { status: res.status, body: await res.json() };
-      };
-      // At start it waits for every subgraph: no traffic it cannot serve yet.
-      expect(await readyz(down.running.port)).toEqual({
-        status: 503,
-        body: { status: 'unavailable' },
-      });
-      expect(await readyz(down.running.operatorPort)).toEqual({
-        status: 503,
-        body: { status: 'unavailable', unavailable: ['ghost'] },
-      });
+      expect(await readyz(down.running.port)).toEqual([503, { status: 'unavailable' }]);
+      const op = await readyz(down.running.operatorPort);
+      expect(op).toEqual([503, { status: 'unavailable', unavailable: ['ghost'] }]);
       // After the wait a subgraph down degrades this replica, as it does every other one: it
       // stays in the balancer and answers what the other subgraphs can.
       await new Promise((resolve) => setTimeout(resolve, 2_600));
-      expect(await readyz(down.running.port)).toEqual({ status: 200, body: { status: 'ready' } });
-      expect(await readyz(down.running.operatorPort)).toEqual({
-        status: 200,
-        body: { status: 'ready', degraded: ['ghost'] },
-      });
+      expect(await readyz(down.running.port)).toEqual([200, { status: 'ready' }]);
+      const later = await readyz(down.running.operatorPort);
+      expect(later).toEqual([200, { status: 'ready', degraded: ['ghost'] }]);
       const partial = await post(down, { query: '{ hello }' }, from('203.0.113.50'));
       expect(partial).toMatchObject({ status: 200, body: { data: { hello: expect.any(String) } } });
     } finally {

@@ -12,7 +12,7 @@ import type { GatewayConfig } from '../config.js';
 import type { Identity } from '../context.js';
 import { KeyStoreUnavailable, type KeyStore } from './keys.js';
 import { RequestRejection } from '../operations/limits.js';
-import { clientAddress } from './proxy-trust.js';
+import { addressGroup, clientAddress } from './proxy-trust.js';
 
 export { clientAddress };
 
@@ -162,7 +162,8 @@ export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
     }
     return {
       kind: 'anonymous',
-      id: `anon:${clientAddress(req, config.trustProxy)}`,
+      // An IPv6 caller counts as its /64: picking another address in it is not another caller.
+      id: `anon:${addressGroup(clientAddress(req, config.trustProxy))}`,
       authenticated: false,
       scopes: [],
       quota: config.anonymousQuota,

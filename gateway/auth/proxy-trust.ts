@@ -27,6 +27,28 @@ export function normaliseAddress(address: string): string {
   return m ? m[1] : address;
 }
 
+/**
+ * Whom limits count an address as: an IPv4 address itself; an IPv6 address's /64 network, as
+ * one subscriber is usually given a whole /64 (or more) and can pick any address in it
+ * (`2001:db8:1:2::/64`). Anything else is returned as it is.
+ */
+export function addressGroup(address: string): string {
+  const a = normaliseAddress(address);
+  if (isIP(a) !== 6) return a;
+  const [head, tail = ''] = a.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  // An embedded IPv4 tail (`::1.2.3.4`) takes two groups; only the first four groups matter.
+  const width = right.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
+  const groups = a.includes('::')
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - width)).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (g.includes('.') ? g : Number.parseInt(g, 16).toString(16)))
+    .join(':')}::/64`;
+}
+
 export const NO_PROXY: ProxyTrust = { description: 'none', trusts: () => false };
 
 /**
