@@ -92,7 +92,11 @@ export function createGatewayServer(parts: ServerParts) {
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string) {
     const reply = await parts.graphql(req, requestId);
-    for (const [key, value] of Object.entries(reply.headers)) res.setHeader(key, value);
+    for (const [key, value] of Object.entries(reply.headers)) {
+      if (key === 'vary')
+        res.appendHeader(key, value); // beside CORS's `Origin`
+      else res.setHeader(key, value);
+    }
     res.statusCode = reply.status;
     const out = encodeBody(reply.body, req.headers['accept-encoding'], config.compressionMinBytes);
     if (config.compressionMinBytes > 0) res.appendHeader('vary', 'Accept-Encoding');

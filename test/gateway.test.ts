@@ -86,6 +86,33 @@ describe('the federated village graph through the gateway', () => {
     expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready' });
   });
 
+  it('answers in application/graphql-response+json to a client that prefers it', async () => {
+    const ask = (query: string) =>
+      fetch(`http://127.0.0.1:${stack.gateway.port}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json;q=0.9',
+          origin: 'https://pages.example',
+        },
+        body: JSON.stringify({ query }),
+      });
+    for (const [query, status] of [
+      ['{ village(code: "330203009205") { name } }', 200],
+      ['{ village(code: "330203009205") { nope } }', 400],
+    ] as const) {
+      const res = await ask(query);
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toBe(
+        'application/graphql-response+json; charset=utf-8',
+      );
+      // Shared caches keep one answer per Origin and per Accept.
+      expect(res.headers.get('vary')?.split(/,\s*/)).toEqual(
+        expect.arrayContaining(['Origin', 'Accept']),
+      );
+    }
+  });
+
   it('degrades to the other subgraphs when one is down, without internal details', async () => {
     await stack.subgraphs.culture.started.server.close();
     const res = await stack.query(PROFILE, { code: '330203009205' });

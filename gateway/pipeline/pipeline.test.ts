@@ -119,4 +119,27 @@ describe('the pipeline', () => {
     const trusted = await createPipeline(d)(request(), 'r1', {}, { body, fromTrusted: true });
     expect(JSON.parse(trusted.body).data.provinces).toHaveLength(1);
   });
+
+  it('answers in the media type the caller prefers, refusals included (GraphQL over HTTP)', async () => {
+    const GRAPHQL_RESPONSE = 'application/graphql-response+json; charset=utf-8';
+    const cases: [string | undefined, string][] = [
+      [undefined, 'application/json; charset=utf-8'],
+      ['application/json', 'application/json; charset=utf-8'],
+      ['*/*', 'application/json; charset=utf-8'],
+      ['application/graphql-response+json', GRAPHQL_RESPONSE],
+      ['application/graphql-response+json, application/json;q=0.9', GRAPHQL_RESPONSE],
+      ['application/json;q=0.5, application/graphql-response+json', GRAPHQL_RESPONSE],
+    ];
+    const bodies = [{ query: '{ provinces { code } }' }, { query: '{ nope }' }, { query: 7 }];
+    for (const [accept, type] of cases) {
+      const statuses: number[] = [];
+      for (const body of bodies) {
+        const reply = await run(deps, post(body, accept ? { accept } : {}));
+        expect(reply.headers['content-type'], `${accept} ${JSON.stringify(body)}`).toBe(type);
+        expect(reply.headers.vary).toBe('Accept');
+        statuses.push(reply.status);
+      }
+      expect(statuses).toEqual([200, 400, 400]);
+    }
+  });
 });

@@ -13,7 +13,14 @@ import { document } from './document.js';
 import { execute } from './execute.js';
 import { operation } from './operation.js';
 import { quota, spend } from './quota.js';
-import { json, rejectionReply, withoutSuggestions, type Reply } from './reply.js';
+import {
+  answerMediaType,
+  inMediaType,
+  json,
+  rejectionReply,
+  withoutSuggestions,
+  type Reply,
+} from './reply.js';
 import { responseCache } from './response-cache.js';
 import { transport } from './transport.js';
 import type {
@@ -158,6 +165,7 @@ export function createPipeline(deps: PipelineDeps) {
         suggestions ||= identity.scopes.includes(INTROSPECT_SCOPE);
       },
     });
-    return suggestions ? reply : withoutSuggestions(reply);
+    const shown = suggestions ? reply : withoutSuggestions(reply);
+    return internal ? shown : inMediaType(shown, answerMediaType(req.headers.accept));
   };
 }

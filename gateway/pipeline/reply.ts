@@ -1,3 +1,4 @@
+import Negotiator from 'negotiator';
 import type { Identity } from '../context.js';
 import { AuthError } from '../auth/auth.js';
 import { errorBody } from '../http.js';
@@ -62,4 +63,31 @@ export function withoutSuggestions(reply: Reply): Reply {
       if (typeof e?.message === 'string') e.message = stripSuggestions(e.message);
   }
   return { ...reply, body: JSON.stringify(parsed) };
+}
+
+const JSON_TYPE = 'application/json';
+const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json';
+
+/**
+ * The media type of an answer at /graphql, from the caller's Accept (GraphQL over HTTP):
+ * `application/graphql-response+json` where the caller prefers it, else `application/json`, as
+ * Apollo Server negotiates its own answers; every answer, refusals and cached ones too, is then
+ * sent in it. No Accept, or one naming neither, is `application/json`.
+ */
+export function answerMediaType(accept: string | string[] | undefined): string {
+  if (!accept) return JSON_TYPE;
+  const preferred = new Negotiator({ headers: { accept: String(accept) } }).mediaType([
+    JSON_TYPE,
+    GRAPHQL_RESPONSE_TYPE,
+  ]);
+  return preferred ?? JSON_TYPE;
+}
+
+/** A JSON reply sent as `type`, saying that the type follows Accept. */
+export function inMediaType(reply: Reply, type: string): Reply {
+  const headers = { ...reply.headers, vary: 'Accept' };
+  const current = headers['content-type'] ?? '';
+  if (/^application\/(graphql-response\+)?json\b/.test(current) && !current.startsWith(type))
+    headers['content-type'] = `${type}; charset=utf-8`;
+  return { ...reply, headers };
 }
