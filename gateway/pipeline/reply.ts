@@ -85,7 +85,7 @@ export function answerMediaType(accept: string | string[] | undefined): string {
 
 /** A JSON reply sent as `type`, saying that the type follows Accept. */
 export function inMediaType(reply: Reply, type: string): Reply {
-  const headers = { ...reply.headers, vary: 'Accept' };
+  const headers: Record<string, string> = { ...reply.headers, vary: 'Accept' };
   const current = headers['content-type'] ?? '';
   if (/^application\/(graphql-response\+)?json\b/.test(current) && !current.startsWith(type))
     headers['content-type'] = `${type}; charset=utf-8`;
