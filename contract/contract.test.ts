@@ -71,6 +71,17 @@ describe('identity header', () => {
     expect(verifyGatewayIdentity(forged, DEV_GATEWAY_SHARED_SECRET, now + 10)).toBeUndefined();
   });
 
+  it('tries the current secret, then the previous one, and forgets the previous when it goes', () => {
+    const [current, previous] = ['c'.repeat(32), 'p'.repeat(32)];
+    const header = signIdentity(caller, previous, now);
+    expect(verifyGatewayIdentity(header, [current, previous], now)?.sub).toBe('key:k1');
+    expect(verifyGatewayIdentity(header, [current, undefined], now)).toBeUndefined();
+    expect(verifyGatewayIdentity(header, [], now)).toBeUndefined();
+    expect(verifyGatewayIdentity(signIdentity(caller, current, now), [current], now)?.sub).toBe(
+      'key:k1',
+    );
+  });
+
   it('is HMAC-SHA256 over `v1.<payload>`', () => {
     const header = signIdentity(caller, DEV_GATEWAY_SHARED_SECRET, now);
     const [, payload, mac] = header.split('.');

@@ -60,21 +60,29 @@ export function signIdentity(identity: SignableIdentity, secret: string, now = D
 const verified = new Map<string, { secret: string; identity: GatewayIdentity }>();
 const VERIFIED_MAX = 1024;
 
-/** The verified identity of a request, or undefined (absent, forged, stale or malformed). */
+/**
+ * The verified identity of a request, or undefined (absent, forged, stale or malformed). Several
+ * secrets are tried in turn: the current one and, while it is being rotated, the previous one.
+ */
 export function verifyGatewayIdentity(
   header: string | string[] | undefined,
-  secret: string | undefined,
+  secrets: string | readonly (string | undefined)[] | undefined,
   now = Date.now(),
 ): GatewayIdentity | undefined {
-  if (!secret || typeof header !== 'string') return undefined;
+  const keys = (typeof secrets === 'string' ? [secrets] : (secrets ?? [])).filter(
+    (s): s is string => !!s,
+  );
+  if (keys.length === 0 || typeof header !== 'string') return undefined;
   const known = verified.get(header);
-  let id = known?.secret === secret ? known.identity : undefined;
-  if (!id) {
+  let id = known && keys.includes(known.secret) ? known.identity : undefined;
+  for (const secret of id ? [] : keys) {
     id = verifySignature(header, secret);
-    if (!id) return undefined;
+    if (!id) continue;
     if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
     verified.set(header, { secret, identity: id });
+    break;
   }
+  if (!id) return undefined;
   return Math.abs(now - id.iat) > MAX_IDENTITY_AGE_MS ? undefined : id;
 }
 

@@ -34,6 +34,8 @@ export async function startSubgraph<T extends BaseContext>(
     onQuery?: (sql: string) => void;
     /** Key of the gateway's signed identity header; the development one by default. */
     gatewaySharedSecret?: string;
+    /** The key before it, accepted too while it is being rotated (GATEWAY_SHARED_SECRET_PREVIOUS). */
+    gatewayPreviousSecret?: string;
     /** Answer only requests the gateway signed (server.ts). */
     requireIdentity?: boolean;
     /** Counts SQL statements and GraphQL requests, served at GET /debug/sql-count (benchmarks). */
@@ -80,6 +82,7 @@ export async function startSubgraph<T extends BaseContext>(
       },
       debugRoutes: counts ? { '/debug/sql-count': () => ({ ...counts }) } : undefined,
       gatewaySharedSecret: opts.gatewaySharedSecret ?? DEV_GATEWAY_SHARED_SECRET,
+      gatewayPreviousSecret: opts.gatewayPreviousSecret,
       requireIdentity: opts.requireIdentity,
       maxBodyBytes: opts.maxBodyBytes,
       cacheMaxAge:
@@ -123,6 +126,7 @@ export async function runSubgraph<T extends BaseContext>(
     logger,
     migrate: config.migrate,
     gatewaySharedSecret: config.gatewaySharedSecret,
+    gatewayPreviousSecret: config.gatewayPreviousSecret,
     requireIdentity: config.requireIdentity,
     statementCounter: config.sqlStatementCounter,
     cacheMaxAge: config.cacheMaxAge,

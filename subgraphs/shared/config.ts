@@ -40,6 +40,8 @@ export interface SubgraphConfig {
   prettyLogs: boolean;
   /** Key of the gateway's signed identity header (see identity.ts). */
   gatewaySharedSecret: string;
+  /** Accepted beside it while the secret is rotated (docs/security.md). */
+  gatewayPreviousSecret: string | undefined;
   /** Only requests signed by the gateway are answered (server.ts); default: outside development. */
   requireIdentity: boolean;
   tracing: TracingConfig;
@@ -84,6 +86,10 @@ function envSchema(name: SubgraphName) {
     LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
     NODE_ENV: z.string().default('development'),
     GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    GATEWAY_SHARED_SECRET_PREVIOUS: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().min(32, 'must be at least 32 characters').optional(),
+    ),
     SUBGRAPH_REQUIRE_IDENTITY: boolish.optional(),
     ...tracingEnv,
     SQL_STATEMENT_COUNTER: boolish.default(false),
@@ -145,6 +151,7 @@ export function loadSubgraphConfig(
       c.LOG_FORMAT === 'pretty' || (c.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
     gatewaySharedSecret:
       (c.GATEWAY_SHARED_SECRET as string | undefined) ?? DEV_GATEWAY_SHARED_SECRET,
+    gatewayPreviousSecret: c.GATEWAY_SHARED_SECRET_PREVIOUS as string | undefined,
     requireIdentity: (c.SUBGRAPH_REQUIRE_IDENTITY as boolean | undefined) ?? !development,
     tracing: tracingConfigFrom(c, `${name}-subgraph`),
     sqlStatementCounter: c.SQL_STATEMENT_COUNTER as boolean,

@@ -247,8 +247,8 @@ describe('a subgraph that answers its gateway only (outside development)', () =>
   });
   afterAll(() => guarded?.close());
 
-  const ask = (headers: Record<string, string>) =>
-    fetch(guarded.url, {
+  const ask = (headers: Record<string, string>, url = guarded.url) =>
+    fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query: '{ greeting }' }),
@@ -275,5 +275,24 @@ describe('a subgraph that answers its gateway only (outside development)', () =>
     const res = await ask({ [IDENTITY_HEADER]: signIdentity(caller, secret) });
     expect(await res.json()).toEqual({ data: { greeting: 'hello' } });
     expect((await fetch(new URL('/healthz', guarded.url))).status).toBe(200);
+  });
+
+  it('accepts the previous secret too while it is rotated, and no other', async () => {
+    const previous = 'p'.repeat(40);
+    const rotating = await testServer('rotating', {
+      gatewaySharedSecret: secret,
+      gatewayPreviousSecret: previous,
+      requireIdentity: true,
+    });
+    const status = async (key: string, url = rotating.url) =>
+      (await ask({ [IDENTITY_HEADER]: signIdentity(caller, key) }, url)).status;
+    try {
+      const statuses = [await status(secret), await status(previous), await status('x'.repeat(40))];
+      expect(statuses).toEqual([200, 200, 401]);
+      // Once the rotation is over (no previous secret), the old one is refused.
+      expect(await status(previous, guarded.url)).toBe(401);
+    } finally {
+      await rotating.close();
+    }
   });
 });

@@ -40,6 +40,8 @@ export interface SubgraphServerDeps<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Verifies the gateway's signed identity header; unset = no request has an identity. */
   gatewaySharedSecret?: string;
+  /** The secret before the current one, accepted too while it is being rotated. */
+  gatewayPreviousSecret?: string;
   /**
    * Answer only requests that carry the gateway's signed identity (every fetch of the gateway
    * does): a GraphQL request without it is 401 UNAUTHENTICATED before it is parsed. Outside
@@ -130,7 +132,10 @@ export function createSubgraphServer<TContext extends BaseContext>(
         return;
       }
     }
-    const identity = verifyGatewayIdentity(req.headers[IDENTITY_HEADER], deps.gatewaySharedSecret);
+    const identity = verifyGatewayIdentity(req.headers[IDENTITY_HEADER], [
+      deps.gatewaySharedSecret,
+      deps.gatewayPreviousSecret,
+    ]);
     if (deps.requireIdentity && !identity) {
       sendJson(res, 401, {
         errors: [
