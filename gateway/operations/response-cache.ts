@@ -3,7 +3,13 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { occasionally } from '../redis.js';
 import type { Identity } from '../context.js';
-import { Lru } from './lru.js';
+import {
+  MemoryStore,
+  RedisStore,
+  type CachedResponse,
+  type Gens,
+  type Store,
+} from './response-cache-stores.js';
 import { authorizationKey } from './operation-cache.js';
 import { cacheHintOf } from '../upstream/unavailable.js';
 
@@ -22,13 +28,7 @@ import { cacheHintOf } from '../upstream/unavailable.js';
  *
  * In memory (LRU bounded by bytes) by default, in Redis (shared by replicas) when configured.
  */
-export interface CachedResponse {
-  body: string;
-  /** The response's Cache-Control, as sent the first time. */
-  cacheControl: string;
-  /** Subgraph → generation when the answer was computed. */
-  gens: Record<string, number>;
-}
+export type { CachedResponse };
 
 export interface ResponseCacheQuery {
   schemaVersion: string;
@@ -38,139 +38,7 @@ export interface ResponseCacheQuery {
   identity: Identity;
 }
 
-interface Store {
-  get(keys: string[]): Promise<{ entries: (CachedResponse | undefined)[]; gens: Gens }>;
-  set(key: string, value: CachedResponse, ttlMs: number): Promise<void>;
-  bump(subgraphs: string[]): Promise<void>;
-}
-
-type Gens = Record<string, number>;
-
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-
-class MemoryStore implements Store {
-  private readonly entries: Lru<string, { value: CachedResponse; expires: number; bytes: number }>;
-  private readonly gens: Gens = {};
-  private bytes = 0;
-
-  constructor(private readonly maxBytes: number) {
-    // The byte bound is enforced below; the entry bound only keeps the map itself small.
-    this.entries = new Lru(1_000_000);
-  }
-
-  async get(keys: string[]) {
-    const now = Date.now();
-    const entries = keys.map((key) => {
-      const e = this.entries.get(key);
-      if (!e) return undefined;
-      if (e.expires > now) return e.value;
-      this.remove(key);
-      return undefined;
-    });
-    return { entries, gens: { ...this.gens } };
-  }
-
-  async set(key: string, value: CachedResponse, ttlMs: number) {
-    const bytes = 2 * (value.body.length + key.length) + 200;
-    if (bytes > this.maxBytes / 10) return; // one huge answer must not flush the cache
-    this.remove(key);
-    this.entries.set(key, { value, expires: Date.now() + ttlMs, bytes });
-    this.bytes += bytes;
-    while (this.bytes > this.maxBytes) {
-      const oldest = this.entries.oldestKey();
-      if (oldest === undefined) break;
-      this.remove(oldest);
-    }
-  }
-
-  async bump(subgraphs: string[]) {
-    for (const s of subgraphs) this.gens[s] = (this.gens[s] ?? 0) + 1;
-  }
-
-  private remove(key: string) {
-    const e = this.entries.peek(key);
-    if (!e) return;
-    this.bytes -= e.bytes;
-    this.entries.delete(key);
-  }
-}
-
-/**
- * Moves every generation (the hash's own fields and the subgraphs named after ARGV[1]) ahead by
- * ARGV[1], a random step: a generation rolled back by more writes than the replicas bump would,
- * by 1 each, land on values queries still running have seen.
- */
-const BUMP_ALL = `
-local names = {}
-for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do names[f] = true end
-for i = 2, #ARGV do names[ARGV[i]] = true end
-for f, _ in pairs(names) do redis.call('HINCRBY', KEYS[1], f, ARGV[1]) end
-return 1`;
-
-/** A step of 2^20 to 2^32: 2^21 reconnections before a generation leaves the safe integers. */
-const reconnectStep = () => String(2 ** 20 + Math.floor(Math.random() * (2 ** 32 - 2 ** 20)));
-
-class RedisStore implements Store {
-  /**
-   * Connections lost so far, and the count when every generation was last bumped. Redis that
-   * comes back may have come back from a snapshot, an AOF missing its last writes, or a replica
-   * promoted: its generations rolled back together with the answers cached under them, which
-   * would look fresh again though writes were acknowledged since. So after every (re)connection,
-   * before this replica reads the cache, every generation moves ahead by a random step: what was
-   * cached before is stale, and so is what a query that began before stores after. The price: an empty cache after a gateway start or a Redis blip.
-   */
-  private closes = 0;
-  private bumpedAt = -1;
-  private bumping: Promise<void> | undefined;
-
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    private readonly subgraphs: () => Iterable<string>,
-  ) {
-    redis.on('close', () => (this.closes += 1));
-  }
-
-  private async bumpAfterReconnect(): Promise<void> {
-    while (this.bumpedAt !== this.closes) {
-      const at = this.closes;
-      this.bumping ??= this.redis
-        .eval(BUMP_ALL, 1, `${this.prefix}:gen`, reconnectStep(), ...this.subgraphs())
-        .then(() => {
-          this.bumpedAt = Math.max(this.bumpedAt, at);
-        })
-        .finally(() => (this.bumping = undefined));
-      await this.bumping;
-    }
-  }
-
-  async get(keys: string[]) {
-    await this.bumpAfterReconnect();
-    const multi = this.redis.multi();
-    for (const key of keys) multi.get(`${this.prefix}:r:${key}`);
-    multi.hgetall(`${this.prefix}:gen`);
-    const res = (await multi.exec()) ?? [];
-    const entries = keys.map((_, i) => {
-      const raw = res[i]?.[1];
-      return typeof raw === 'string' ? (JSON.parse(raw) as CachedResponse) : undefined;
-    });
-    const rawGens = (res[keys.length]?.[1] ?? {}) as Record<string, string>;
-    const gens = Object.fromEntries(Object.entries(rawGens).map(([k, v]) => [k, Number(v)]));
-    return { entries, gens };
-  }
-
-  async set(key: string, value: CachedResponse, ttlMs: number) {
-    const text = JSON.stringify(value);
-    if (text.length > 1_000_000) return;
-    await this.redis.set(`${this.prefix}:r:${key}`, text, 'PX', ttlMs);
-  }
-
-  async bump(subgraphs: string[]) {
-    const multi = this.redis.multi();
-    for (const s of subgraphs) multi.hincrby(`${this.prefix}:gen`, s, 1);
-    await multi.exec();
-  }
-}
 
 function fresh(entry: CachedResponse, gens: Gens): boolean {
   for (const [subgraph, gen] of Object.entries(entry.gens)) {
