@@ -69,6 +69,15 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     },
   );
 
+  const responseCache = createResponseCache({
+    mode: config.responseCache.mode,
+    redis,
+    maxBytes: config.responseCache.maxBytes,
+    logger,
+    recordCache: metrics.recordCache,
+    subgraphs: () => subgraphs.map((s) => s.name),
+  });
+
   const gateway = createEngine(config.engine, {
     supergraphPath: config.supergraphPath,
     watch: config.watchSupergraph,
@@ -95,6 +104,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
         observeFetch: metrics.observeFetch,
         onBreakerChange: (state) => metrics.setBreakerState(name, state),
         recordCache: metrics.recordCache,
+        beginWrite: responseCache && ((subgraph) => responseCache.beginWrite(subgraph)),
         supergraph: () => supergraph,
       });
       dataSources.get(name)?.close(); // a reloaded supergraph builds new sources
@@ -163,14 +173,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       apqMaxBytes: config.documentCacheBytes,
     }),
     current: () => served,
-    responseCache: createResponseCache({
-      mode: config.responseCache.mode,
-      redis,
-      maxBytes: config.responseCache.maxBytes,
-      logger,
-      recordCache: metrics.recordCache,
-      subgraphs: () => subgraphs.map((s) => s.name),
-    }),
+    responseCache,
     observeCachedAnswer: metrics.observeCachedAnswer,
     sensitiveTypes: new Set(config.audit.sensitiveTypes),
     claimKey: createKeyClaims(redis, logger),

@@ -14,9 +14,18 @@ export interface CachedResponse {
 }
 
 export interface Store {
-  get(keys: string[]): Promise<{ entries: (CachedResponse | undefined)[]; gens: Gens }>;
+  /** The entries at `keys`, the generations, and the subgraphs a write is in flight to. */
+  get(keys: string[]): Promise<{
+    entries: (CachedResponse | undefined)[];
+    gens: Gens;
+    writing: Set<string>;
+  }>;
   set(key: string, value: CachedResponse, ttlMs: number): Promise<void>;
   bump(subgraphs: string[]): Promise<void>;
+  /** A write to `subgraph` is in flight until `untilMs` (epoch) at the latest. */
+  beginWrite(subgraph: string, id: string, untilMs: number): Promise<void>;
+  /** The write has answered: its subgraph's generation moves, and it is no longer in flight. */
+  endWrite(subgraph: string, id: string): Promise<void>;
 }
 
 export type Gens = Record<string, number>;
@@ -24,6 +33,7 @@ export type Gens = Record<string, number>;
 export class MemoryStore implements Store {
   private readonly entries: Lru<string, { value: CachedResponse; expires: number; bytes: number }>;
   private readonly gens: Gens = {};
+  private readonly writes = new Map<string, { subgraph: string; until: number }>();
   private bytes = 0;
 
   constructor(private readonly maxBytes: number) {
@@ -40,7 +50,12 @@ export class MemoryStore implements Store {
       this.remove(key);
       return undefined;
     });
-    return { entries, gens: { ...this.gens } };
+    const writing = new Set<string>();
+    for (const [id, w] of this.writes) {
+      if (w.until > now) writing.add(w.subgraph);
+      else this.writes.delete(id);
+    }
+    return { entries, gens: { ...this.gens }, writing };
   }
 
   async set(key: string, value: CachedResponse, ttlMs: number) {
@@ -58,6 +73,15 @@ export class MemoryStore implements Store {
 
   async bump(subgraphs: string[]) {
     for (const s of subgraphs) this.gens[s] = (this.gens[s] ?? 0) + 1;
+  }
+
+  async beginWrite(subgraph: string, id: string, untilMs: number) {
+    this.writes.set(id, { subgraph, until: untilMs });
+  }
+
+  async endWrite(subgraph: string, id: string) {
+    await this.bump([subgraph]);
+    this.writes.delete(id);
   }
 
   private remove(key: string) {
@@ -122,6 +146,7 @@ export class RedisStore implements Store {
     const multi = this.redis.multi();
     for (const key of keys) multi.get(`${this.prefix}:r:${key}`);
     multi.hgetall(`${this.prefix}:gen`);
+    multi.zrangebyscore(`${this.prefix}:writing`, Date.now(), '+inf');
     const res = (await multi.exec()) ?? [];
     const entries = keys.map((_, i) => {
       const raw = res[i]?.[1];
@@ -129,7 +154,8 @@ export class RedisStore implements Store {
     });
     const rawGens = (res[keys.length]?.[1] ?? {}) as Record<string, string>;
     const gens = Object.fromEntries(Object.entries(rawGens).map(([k, v]) => [k, Number(v)]));
-    return { entries, gens };
+    const members = (res[keys.length + 1]?.[1] ?? []) as string[];
+    return { entries, gens, writing: new Set(members.map((m) => m.split('\n')[0])) };
   }
 
   async set(key: string, value: CachedResponse, ttlMs: number) {
@@ -142,5 +168,19 @@ export class RedisStore implements Store {
     const multi = this.redis.multi();
     for (const s of subgraphs) multi.hincrby(`${this.prefix}:gen`, s, 1);
     await multi.exec();
+  }
+
+  // One sorted set for every replica's writes: member `<subgraph>\n<id>`, score when it lapses.
+  async beginWrite(subgraph: string, id: string, untilMs: number) {
+    await this.redis.zadd(`${this.prefix}:writing`, untilMs, `${subgraph}\n${id}`);
+  }
+
+  async endWrite(subgraph: string, id: string) {
+    await this.redis
+      .multi()
+      .hincrby(`${this.prefix}:gen`, subgraph, 1)
+      .zrem(`${this.prefix}:writing`, `${subgraph}\n${id}`)
+      .zremrangebyscore(`${this.prefix}:writing`, '-inf', Date.now())
+      .exec();
   }
 }

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, expect, it } from 'vitest';
 import { createResponseCache } from './response-cache.js';
+import { MemoryStore, RedisStore } from './response-cache-stores.js';
 
 // The local Redis the stack's tests use too, under a prefix of this test's own.
 const redis = new Redis('redis://127.0.0.1:6379', {
@@ -106,4 +107,47 @@ it('a query begun before Redis lost two writes cannot store its answer as fresh 
   expect((await cache.lookup(query)).hit).toBeUndefined(); // reconnected: bumps first
   await cache.store(query, '{"data":"before W2"}', 'max-age=600, public', ['commerce'], q.gens);
   expect((await cache.lookup(query)).hit).toBeUndefined();
+});
+
+it('serves no answer of a subgraph while a write to it is in flight, on any replica', async () => {
+  if (redis.status !== 'ready') await redis.connect();
+  const prefix = `rdsg:test:${randomUUID()}`;
+  const replica = () =>
+    createResponseCache({ mode: 'redis', redis, maxBytes: 1 << 20, logger: pino(), prefix })!;
+  const memory = createResponseCache({ mode: 'memory', maxBytes: 1 << 20, logger: pino() })!;
+  for (const [writer, reader] of [
+    [replica(), replica()],
+    [memory, memory],
+  ]) {
+    const other = { ...query, documentHash: 'other' };
+    const at = await reader.lookup(query);
+    await reader.store(query, '{"data":{"n":1}}', 'max-age=600, public', ['commerce'], at.gens);
+    await reader.store(other, '{"data":{"p":1}}', 'max-age=600, public', ['places'], at.gens);
+    expect((await reader.lookup(query)).hit?.body).toBe('{"data":{"n":1}}');
+
+    // The subgraph may commit at any moment from here: what was cached before is not served.
+    const written = await writer.beginWrite('commerce');
+    const during = await reader.lookup(query);
+    expect(during.hit).toBeUndefined();
+    expect((await reader.lookup(other)).hit?.body).toBe('{"data":{"p":1}}');
+    // Read while the write was in flight: stored, but stale once the write has answered.
+    await reader.store(query, '{"data":{"n":1}}', 'max-age=600, public', ['commerce'], during.gens);
+    await written();
+    expect((await reader.lookup(query)).hit).toBeUndefined();
+    const after = await reader.lookup(query);
+    await reader.store(query, '{"data":{"n":2}}', 'max-age=600, public', ['commerce'], after.gens);
+    expect((await reader.lookup(query)).hit?.body).toBe('{"data":{"n":2}}');
+  }
+});
+
+it('forgets a write mark that lapsed: a gateway that died mid-write does not stop the cache', async () => {
+  if (redis.status !== 'ready') await redis.connect();
+  for (const store of [
+    new MemoryStore(1 << 20),
+    new RedisStore(redis, `rdsg:test:${randomUUID()}`, () => []),
+  ]) {
+    await store.beginWrite('commerce', 'died', Date.now() - 1);
+    await store.beginWrite('places', 'running', Date.now() + 60_000);
+    expect([...(await store.get([])).writing]).toEqual(['places']);
+  }
 });

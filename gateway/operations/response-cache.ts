@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { occasionally } from '../redis.js';
 import type { Identity } from '../context.js';
@@ -40,9 +40,13 @@ export interface ResponseCacheQuery {
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
-function fresh(entry: CachedResponse, gens: Gens): boolean {
+/** Longest a write counts as in flight if its gateway never says it answered (it died). */
+export const WRITE_MARK_MS = 60_000;
+
+/** Computed at the generations now, and of no subgraph a write is in flight to. */
+function fresh(entry: CachedResponse, gens: Gens, writing: Set<string>): boolean {
   for (const [subgraph, gen] of Object.entries(entry.gens)) {
-    if ((gens[subgraph] ?? 0) !== gen) return false;
+    if ((gens[subgraph] ?? 0) !== gen || writing.has(subgraph)) return false;
   }
   return true;
 }
@@ -103,8 +107,8 @@ export function createResponseCache(opts: {
       const { shared, own } = keysOf(q);
       try {
         await bumpPending();
-        const { entries, gens } = await store.get(own ? [shared, own] : [shared]);
-        const hit = entries.find((e) => e && fresh(e, gens));
+        const { entries, gens, writing } = await store.get(own ? [shared, own] : [shared]);
+        const hit = entries.find((e) => e && fresh(e, gens, writing));
         opts.recordCache?.('response', hit !== undefined);
         return { hit, gens };
       } catch (err) {
@@ -137,6 +141,30 @@ export function createResponseCache(opts: {
       } catch (err) {
         failed(err, 'store');
       }
+    },
+
+    /**
+     * A mutation fetch to `subgraph` is about to be sent. Until it has answered, no replica
+     * sharing the store serves an answer that used the subgraph: the subgraph may commit at any
+     * moment, and a caller told of the change at once (the change feed lists it on commit) must
+     * not be answered from before it. Returns what to call once the fetch has answered or failed:
+     * the subgraph's generation moves. Never fails the write.
+     */
+    async beginWrite(subgraph: string): Promise<() => Promise<void>> {
+      const id = randomUUID();
+      try {
+        await store.beginWrite(subgraph, id, Date.now() + WRITE_MARK_MS);
+      } catch (err) {
+        failed(err, 'write mark');
+      }
+      return async () => {
+        try {
+          await store.endWrite(subgraph, id);
+        } catch (err) {
+          pending.add(subgraph);
+          failed(err, 'invalidation');
+        }
+      };
     },
 
     /** After a mutation: answers that used these subgraphs' data are stale. */

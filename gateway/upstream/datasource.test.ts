@@ -131,6 +131,34 @@ describe('subgraph data source (layers composed)', () => {
     s.close();
   });
 
+  it('marks a mutation fetch as a write in flight until it has answered, failed or not', async () => {
+    const events: string[] = [];
+    const s = new SubgraphDataSource({
+      subgraph: 'culture',
+      url,
+      policy,
+      log: pino({ level: 'silent' }),
+      beginWrite: async (subgraph) => {
+        events.push(`begin ${subgraph} after ${received.length}`);
+        return async () => void events.push(`end after ${received.length}`);
+      },
+    });
+    const context = { requestId: 'r-m', identity: caller };
+    const n = received.length;
+    answer = { status: 200, body: '{"data":{"w":true}}' };
+    await s.process(fetchOf('{ a }', context).options); // a read is no write
+    await s.process(fetchOf('mutation { w }', context).options);
+    answer = { status: 500, body: 'down' };
+    await s.process(fetchOf('mutation { w }', context).options);
+    expect(events).toEqual([
+      `begin culture after ${n + 1}`,
+      `end after ${n + 2}`,
+      `begin culture after ${n + 2}`,
+      `end after ${n + 3}`,
+    ]);
+    s.close();
+  });
+
   it('shares a fetch only between requests that saw the same cache generation', async () => {
     answer = { status: 200, body: '{"data":{"a":1}}', delayMs: 50 };
     const s = source();

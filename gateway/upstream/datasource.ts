@@ -50,6 +50,11 @@ export interface SubgraphSourceOptions {
   onBreakerChange?: (state: BreakerState) => void;
   recordCache?: (cache: string, hit: boolean) => void;
   /**
+   * Called before a mutation fetch is sent; what it returns, once the fetch has answered or
+   * failed (the response cache: no cached answer of this subgraph is served in between).
+   */
+  beginWrite?: (subgraph: string) => Promise<() => Promise<void>>;
+  /**
    * The whole supergraph's schema (@inaccessible parts included): an answer not of the shape of
    * the operation sent (shape.ts) is treated as no answer. Unset: answers are not checked.
    */
@@ -155,10 +160,12 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       );
     let settled: Settled;
     if (isMutation) {
+      const written = await this.opts.beginWrite?.(subgraph);
       try {
         settled = await fetch();
       } finally {
         this.writes++; // reads from now on do not join a fetch that began before this write
+        await written?.();
       }
     } else if (!policy.dedupe) settled = await fetch();
     else settled = await this.inFlight.share(this.shareKey(context, body), fetch);
