@@ -83,7 +83,8 @@ export class SalesMutationResolver {
       }
       // Last, in the same transaction (changes.ts).
       await recordChange(trx, { villageCode: store.village_code, what: 'storeSales' });
-      if (store.enterprise_id && fen !== oldFen) {
+      // The enterprise's village shows the store's sales too (orders, source), not only revenue.
+      if (store.enterprise_id) {
         await recordEnterpriseChange(trx, store.enterprise_id, store.village_code, 'storeSales');
       }
       // Read in the transaction, so the stored result is what this write made.

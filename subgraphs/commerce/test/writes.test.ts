@@ -260,9 +260,15 @@ describe('the change feed names the village of an enterprise changed through its
     await data(`mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { month } }`, {
       i: { storeId: d.registerOnlineStore.id, month: '2021-03', orders: 2, revenue: '30.00' },
     });
+    // The same month again with other orders and the same revenue: both villages again.
+    await data(`mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { month } }`, {
+      i: { storeId: d.registerOnlineStore.id, month: '2021-03', orders: 5, revenue: '30.00' },
+    });
     expect((await outboxAfter(last ?? 0)).map((r) => [r.village_code, r.what])).toEqual([
       [other, 'onlineStore'],
       [ent.village_code, 'onlineStore'],
+      [other, 'storeSales'],
+      [ent.village_code, 'storeSales'],
       [other, 'storeSales'],
       [ent.village_code, 'storeSales'],
     ]);
