@@ -153,6 +153,27 @@ describe('the hive-router engine answers as @apollo/gateway does', () => {
     }
   });
 
+  it('when places is down: a non-null Village makes its nullable parent null, as the spec says', async () => {
+    const down = 'http://127.0.0.1:9/graphql';
+    const [hiveDown, apolloDown] = await Promise.all([
+      stack.extraGateway({ SUBGRAPH_RETRIES: '0' }, { places: down }),
+      stack.extraGateway({ GATEWAY_ENGINE: 'apollo', SUBGRAPH_RETRIES: '0' }, { places: down }),
+    ]);
+    try {
+      const query = `{ enterprise(id: "ent-331124001218") { id
+        stores(first: 2) { edges { node { id village { name } } } } } }`;
+      const { hive, apollo: theirs } = await both(query, undefined, undefined, [
+        hiveDown.url,
+        apolloDown.url,
+      ]);
+      // OnlineStore.village is Village!: it was null in place with the Rust runtime.
+      expect(hive.data).toEqual({ enterprise: null });
+      expect(hive).toEqual(theirs);
+    } finally {
+      await Promise.all([hiveDown.close(), apolloDown.close()]);
+    }
+  });
+
   it('on writes: the same refusal without the scope, and the same answer with it', async () => {
     const report = `mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { storeId month orders revenue { amount currency } } }`;
     const input = {

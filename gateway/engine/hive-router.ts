@@ -21,6 +21,7 @@ import {
   type DocumentNode,
 } from 'graphql';
 import { ErrorCode } from '../../contract/errors.js';
+import { propagateNulls } from './null-propagation.js';
 import type { GatewayContext } from '../context.js';
 import { CanonicalForms } from './canonical-forms.js';
 import {
@@ -206,6 +207,12 @@ export class HiveRouterEngine implements GatewayInterface {
     // any): each nullable root field null, or null as a whole when a non-null one failed.
     if (result.data === undefined) {
       return { ...result, data: emptyRoot(request, coerced.coerced ?? {}) };
+    }
+    if (result.errors?.length) {
+      const data = result.data as Record<string, unknown> | null;
+      const vars = coerced.coerced ?? {};
+      const op = request.operationName;
+      return { ...result, data: propagateNulls(request.schema, request.document, op, vars, data) };
     }
     return result;
   }
