@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BadExport, parseExportRequest } from './export-request.js';
 
-const settings = { maxBodyBytes: 65_536, maxCodes: 3 };
+const settings = { maxBodyBytes: 65_536, maxCodes: 3, maxAliases: 3 };
 const named = new Map([['Profile', 'query Profile($code: ID!) { village(code: $code) { name } }']]);
 const parse = (raw: unknown) => parseExportRequest(raw, settings, named);
 const refusal = (raw: unknown) => {
@@ -36,6 +36,11 @@ describe('export request', () => {
       { code: 'EXPORT_SELECTION_INVALID' },
     ],
     [{ document: 'Nope', regionCode: '33' }, { code: 'EXPORT_DOCUMENT_UNKNOWN' }],
+    // Three aliases pass /graphql's limit of 3, but a page adds one of its own.
+    [
+      { selection: '{ a: name b: code c: name }', regionCode: '33' },
+      { code: 'EXPORT_SELECTION_INVALID' },
+    ],
     [{ selection: '{ name }' }, { code: 'BAD_USER_INPUT', field: 'regionCode' }],
     [
       { selection: '{ name }', regionCode: '331' },

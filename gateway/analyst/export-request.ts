@@ -45,7 +45,7 @@ const VILLAGE_CODE = /^\d{12}$/;
  */
 export function parseExportRequest(
   raw: unknown,
-  settings: Pick<ExportSettings, 'maxBodyBytes' | 'maxCodes'>,
+  settings: Pick<ExportSettings, 'maxBodyBytes' | 'maxCodes' | 'maxAliases'>,
   named: Map<string, string>,
 ): ExportRequest {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -80,6 +80,13 @@ export function parseExportRequest(
         'That trusted document does not select one village (`village(code: …) { … }`).',
       );
     }
+  }
+  // A page needs one alias of its own (`exportKey`, the village's code whatever is selected).
+  if (sel.aliases >= settings.maxAliases) {
+    throw new BadExport(
+      'EXPORT_SELECTION_INVALID',
+      `\`selection\` may use at most ${settings.maxAliases - 1} aliases in an export (one is the export's own).`,
+    );
   }
   if (
     regionCode !== undefined &&
