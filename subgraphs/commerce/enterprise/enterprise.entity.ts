@@ -1,32 +1,37 @@
-import { BigIntType, Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { ProductCategory } from '../store/store.entity.js';
+import {
+  DivisionCodeColumn,
+  KeyColumn,
+  ProvenanceColumns,
+  TitleColumn,
+} from '../../shared/columns.js';
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'An enterprise selling rural products online.' })
 @Entity({ tableName: 'enterprise' })
 export class Enterprise {
-  @Field(() => ID, { description: 'Stable identifier of the enterprise.' })
-  @PrimaryKey({ type: 'string', length: 40 })
+  @KeyColumn('Stable identifier of the enterprise.')
   id!: string;
 
-  @Field(() => String, { description: 'Name (descriptive when the real name is not public).' })
-  @Property({ type: 'string', length: 200 })
+  @TitleColumn('Name (descriptive when the real name is not public).')
   name!: string;
 
   @Field(() => String, { nullable: true, description: 'Owner, where publicly reported.' })
   @Property({ type: 'string', length: 100, nullable: true })
   ownerName!: string | null;
 
-  @Field(() => ID, { description: 'Code of the county or district the enterprise is in.' })
-  @Index()
-  @Property({ type: 'string', length: 6 })
+  @DivisionCodeColumn('county', {
+    description: 'Code of the county or district the enterprise is in.',
+  })
   countyCode!: string;
 
-  @Field(() => ID, { nullable: true, description: 'Code of its village, where known.' })
-  @Index()
-  @Property({ type: 'string', length: 12, nullable: true })
+  @DivisionCodeColumn('village', {
+    nullable: true,
+    description: 'Code of its village, where known.',
+  })
   villageCode!: string | null;
 
   @Field(() => ProductCategory, { description: 'Main industry (product category).' })
@@ -42,8 +47,7 @@ export class Enterprise {
   @Property({ type: 'string', length: 40, nullable: true })
   parkId!: string | null;
 
-  @Field(() => Provenance, { description: 'Where this record comes from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where this record comes from.')
   provenance!: Provenance;
 }
 
@@ -77,7 +81,6 @@ export class EnterpriseYear {
   @Property({ type: 'integer', nullable: true })
   farmersConnected!: number | null;
 
-  @Field(() => Provenance, { description: "Where this year's figures come from." })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns("Where this year's figures come from.")
   provenance!: Provenance;
 }

@@ -1,28 +1,29 @@
-import { Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, Property } from '@mikro-orm/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import {
+  DivisionCodeColumn,
+  KeyColumn,
+  ProvenanceColumns,
+  TitleColumn,
+} from '../../shared/columns.js';
 
 @ObjectType({ description: 'An e-commerce industrial park hosting online-selling enterprises.' })
 @Entity({ tableName: 'ecommerce_park' })
 export class EcommercePark {
-  @Field(() => ID, { description: 'Stable identifier of the park.' })
-  @PrimaryKey({ type: 'string', length: 40 })
+  @KeyColumn('Stable identifier of the park.')
   id!: string;
 
-  @Field(() => String, { description: 'Name of the park.' })
-  @Property({ type: 'string', length: 200 })
+  @TitleColumn('Name of the park.')
   name!: string;
 
-  @Field(() => ID, { description: 'Code of the county or district of the park.' })
-  @Index()
-  @Property({ type: 'string', length: 6 })
+  @DivisionCodeColumn('county', { description: 'Code of the county or district of the park.' })
   countyCode!: string;
 
   @Field(() => Int, { description: 'Jobs in the park.' })
   @Property({ type: 'integer' })
   jobs!: number;
 
-  @Field(() => Provenance, { description: 'Where this record comes from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where this record comes from.')
   provenance!: Provenance;
 }

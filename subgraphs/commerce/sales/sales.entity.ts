@@ -1,7 +1,8 @@
-import { BigIntType, Embedded, Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { MonthField } from '../../shared/arguments.js';
+import { KeyColumn, ProvenanceColumns } from '../../shared/columns.js';
 
 /**
  * One store's sales in one calendar month. (store_id, month) is the primary key, so a repeated
@@ -10,8 +11,7 @@ import { MonthField } from '../../shared/arguments.js';
 @ObjectType({ description: "A store's online sales in one calendar month." })
 @Entity({ tableName: 'store_monthly_sales' })
 export class StoreMonthlySales {
-  @Field(() => ID, { description: 'Id of the store.' })
-  @PrimaryKey({ type: 'string', length: 40 })
+  @KeyColumn('Id of the store.')
   storeId!: string;
 
   @MonthField('month')
@@ -26,7 +26,6 @@ export class StoreMonthlySales {
   @Property({ type: new BigIntType('string') })
   revenueFen!: string;
 
-  @Field(() => Provenance, { description: 'Where this figure comes from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where this figure comes from.')
   provenance!: Provenance;
 }

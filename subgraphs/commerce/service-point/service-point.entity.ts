@@ -1,7 +1,13 @@
-import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, Enum } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
+import {
+  DivisionCodeColumn,
+  KeyColumn,
+  ProvenanceColumns,
+  TitleColumn,
+} from '../../shared/columns.js';
 
 export const ServicePointKind = describedEnum(
   'ServicePointKind',
@@ -17,24 +23,19 @@ export type ServicePointKind = EnumValue<typeof ServicePointKind>;
 @ObjectType({ description: 'A village e-commerce service point (logistics, pick-up, training).' })
 @Entity({ tableName: 'service_point' })
 export class ServicePoint {
-  @Field(() => ID, { description: 'Stable identifier of the service point.' })
-  @PrimaryKey({ type: 'string', length: 40 })
+  @KeyColumn('Stable identifier of the service point.')
   id!: string;
 
-  @Field(() => String, { description: 'Name of the service point.' })
-  @Property({ type: 'string', length: 200 })
+  @TitleColumn('Name of the service point.')
   name!: string;
 
-  @Field(() => ID, { description: 'Code of the village it serves.' })
-  @Index()
-  @Property({ type: 'string', length: 12 })
+  @DivisionCodeColumn('village', { description: 'Code of the village it serves.' })
   villageCode!: string;
 
   @Field(() => ServicePointKind, { description: 'What it offers.' })
   @Enum({ items: () => ServicePointKind })
   kind!: ServicePointKind;
 
-  @Field(() => Provenance, { description: 'Where this record comes from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where this record comes from.')
   provenance!: Provenance;
 }

@@ -1,8 +1,14 @@
-import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, Property } from '@mikro-orm/core';
 import { LocalDateScalar } from '../../shared/argument-guard.js';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
+import {
+  DivisionCodeColumn,
+  KeyColumn,
+  ProvenanceColumns,
+  TitleColumn,
+} from '../../shared/columns.js';
 
 export const Platform = describedEnum('Platform', 'An e-commerce platform.', {
   PINDUODUO: 'Pinduoduo.',
@@ -39,17 +45,13 @@ export type StoreStatus = EnumValue<typeof StoreStatus>;
 @ObjectType({ description: 'An online store run from a village.' })
 @Entity({ tableName: 'online_store' })
 export class OnlineStore {
-  @Field(() => ID, { description: 'Stable identifier of the store.' })
-  @PrimaryKey({ type: 'string', length: 40 })
+  @KeyColumn('Stable identifier of the store.')
   id!: string;
 
-  @Field(() => String, { description: 'Store name.' })
-  @Property({ type: 'string', length: 200 })
+  @TitleColumn('Store name.')
   name!: string;
 
-  @Field(() => ID, { description: 'Code of the village the store is run from.' })
-  @Index()
-  @Property({ type: 'string', length: 12 })
+  @DivisionCodeColumn('village', { description: 'Code of the village the store is run from.' })
   villageCode!: string;
 
   @Field(() => Platform, { description: 'Platform the store sells on.' })
@@ -78,7 +80,6 @@ export class OnlineStore {
   @Property({ type: 'string', length: 40, nullable: true })
   enterpriseId!: string | null;
 
-  @Field(() => Provenance, { description: 'Where this record comes from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where this record comes from.')
   provenance!: Provenance;
 }

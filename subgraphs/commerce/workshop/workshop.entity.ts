@@ -1,8 +1,14 @@
-import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, Enum } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
 import { Connection } from '../../shared/pagination.js';
 import { Provenance } from '../../shared/provenance.js';
 import { ProductCategory } from '../store/store.entity.js';
+import {
+  DivisionCodeColumn,
+  KeyColumn,
+  ProvenanceColumns,
+  TitleColumn,
+} from '../../shared/columns.js';
 
 /**
  * A workshop processing a farm product (tea leaves) before it is sold, online or not. Recorded
@@ -11,30 +17,23 @@ import { ProductCategory } from '../store/store.entity.js';
 @ObjectType({ description: 'A workshop processing a farm product (e.g. tea leaves) in a village.' })
 @Entity({ tableName: 'processing_workshop' })
 export class ProcessingWorkshop {
-  @Field(() => ID, { description: 'Stable identifier of the workshop.' })
-  @PrimaryKey({ type: 'string', length: 40 })
+  @KeyColumn('Stable identifier of the workshop.')
   id!: string;
 
-  @Field(() => String, { description: 'Name (descriptive: no real names are known).' })
-  @Property({ type: 'string', length: 200 })
+  @TitleColumn('Name (descriptive: no real names are known).')
   name!: string;
 
-  @Field(() => ID, { description: 'Code of the county or district.' })
-  @Index()
-  @Property({ type: 'string', length: 6 })
+  @DivisionCodeColumn('county', { description: 'Code of the county or district.' })
   countyCode!: string;
 
-  @Field(() => ID, { description: 'Code of its village.' })
-  @Index()
-  @Property({ type: 'string', length: 12 })
+  @DivisionCodeColumn('village', { description: 'Code of its village.' })
   villageCode!: string;
 
   @Field(() => ProductCategory, { description: 'The product it processes.' })
   @Enum({ items: () => ProductCategory })
   product!: ProductCategory;
 
-  @Field(() => Provenance, { description: 'Where this record comes from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where this record comes from.')
   provenance!: Provenance;
 }
 

@@ -1,7 +1,13 @@
-import { Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, Property } from '@mikro-orm/core';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
+import {
+  DivisionCodeColumn,
+  KeyColumn,
+  ProvenanceColumns,
+  TitleColumn,
+} from '../../shared/columns.js';
 
 export const AuditoriumService = describedEnum(
   'AuditoriumService',
@@ -37,17 +43,13 @@ export const DIGITAL_HUB_SERVICES: readonly AuditoriumService[] = [
 })
 @Entity({ tableName: 'auditorium' })
 export class Auditorium {
-  @Field(() => ID, { description: 'Stable identifier of the auditorium.' })
-  @PrimaryKey({ type: 'string', length: 40 })
+  @KeyColumn('Stable identifier of the auditorium.')
   id!: string;
 
-  @Field(() => String, { description: 'Name of the auditorium.' })
-  @Property({ type: 'string', length: 200 })
+  @TitleColumn('Name of the auditorium.')
   name!: string;
 
-  @Field(() => ID, { description: 'Code of the village the auditorium serves.' })
-  @Index()
-  @Property({ type: 'string', length: 12 })
+  @DivisionCodeColumn('village', { description: 'Code of the village the auditorium serves.' })
   villageCode!: string;
 
   @Field(() => [AuditoriumService], { description: 'Services offered.' })
@@ -79,7 +81,6 @@ export class Auditorium {
   @Property({ type: 'integer', nullable: true })
   yearOpened?: number | null;
 
-  @Field(() => Provenance, { description: 'Where this record comes from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where this record comes from.')
   provenance!: Provenance;
 }

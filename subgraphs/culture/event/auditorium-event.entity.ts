@@ -1,8 +1,14 @@
-import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, Property } from '@mikro-orm/core';
 import { LocalDateScalar } from '../../shared/argument-guard.js';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
+import {
+  DivisionCodeColumn,
+  KeyColumn,
+  ProvenanceColumns,
+  TitleColumn,
+} from '../../shared/columns.js';
 
 export const AuditoriumEventType = describedEnum(
   'AuditoriumEventType',
@@ -25,8 +31,7 @@ export type AuditoriumEventType = EnumValue<typeof AuditoriumEventType>;
 @Entity({ tableName: 'auditorium_event' })
 @Index({ properties: ['auditoriumId', 'date'] })
 export class AuditoriumEvent {
-  @Field(() => ID, { description: 'Stable identifier of the event.' })
-  @PrimaryKey({ type: 'string', length: 60 })
+  @KeyColumn('Stable identifier of the event.', 60)
   id!: string;
 
   @Field(() => ID, { description: 'The auditorium it was held at.' })
@@ -34,16 +39,14 @@ export class AuditoriumEvent {
   auditoriumId!: string;
 
   /** Village of the auditorium: rollups group events by code prefix without a join. */
-  @Index()
-  @Property({ type: 'string', length: 12 })
+  @DivisionCodeColumn('village')
   villageCode!: string;
 
   @Field(() => LocalDateScalar, { description: 'Day it was held (YYYY-MM-DD).' })
   @Property({ type: 'string', length: 10 })
   date!: string;
 
-  @Field(() => String, { description: 'Title of the event.' })
-  @Property({ type: 'string', length: 200 })
+  @TitleColumn('Title of the event.')
   title!: string;
 
   @Field(() => AuditoriumEventType, { description: 'Kind of event.' })
@@ -54,7 +57,6 @@ export class AuditoriumEvent {
   @Property({ type: 'integer' })
   attendance!: number;
 
-  @Field(() => Provenance, { description: 'Where this record comes from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where this record comes from.')
   provenance!: Provenance;
 }

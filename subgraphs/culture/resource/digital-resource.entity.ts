@@ -1,7 +1,13 @@
-import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
+import {
+  DivisionCodeColumn,
+  KeyColumn,
+  ProvenanceColumns,
+  TitleColumn,
+} from '../../shared/columns.js';
 
 export const ResourceKind = describedEnum('DigitalResourceKind', 'What a digital resource is.', {
   E_BOOK: 'An e-book read on the digital library terminal.',
@@ -73,12 +79,10 @@ export type Dialect = EnumValue<typeof Dialect>;
 })
 @Entity({ tableName: 'digital_resource' })
 export class DigitalResource {
-  @Field(() => ID, { description: 'Stable identifier of the resource.' })
-  @PrimaryKey({ type: 'string', length: 60 })
+  @KeyColumn('Stable identifier of the resource.', 60)
   id!: string;
 
-  @Field(() => String, { description: 'Title of the resource.' })
-  @Property({ type: 'string', length: 200 })
+  @TitleColumn('Title of the resource.')
   title!: string;
 
   @Field(() => ResourceKind, {
@@ -117,8 +121,7 @@ export class DigitalResource {
   @Property({ type: 'integer', nullable: true })
   pages?: number | null;
 
-  @Field(() => Provenance, { description: 'Where this catalogue record comes from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where this catalogue record comes from.')
   provenance!: Provenance;
 }
 
@@ -133,7 +136,6 @@ export class AuditoriumResource {
   resourceId!: string;
 
   /** Village of the auditorium, so a scope's rows can be found by code prefix. */
-  @Index()
-  @Property({ type: 'string', length: 12 })
+  @DivisionCodeColumn('village')
   villageCode!: string;
 }

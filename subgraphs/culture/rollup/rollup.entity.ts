@@ -1,5 +1,6 @@
-import { Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Provenance } from '../../shared/provenance.js';
+import { ProvenanceColumns } from '../../shared/columns.js';
 
 /**
  * Auditorium figures of one region (province, city, county or township), precomputed from the
@@ -25,7 +26,7 @@ export class RegionCultureRollup {
   @Property({ type: 'integer' })
   digitalServiceHubCount!: number;
 
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns()
   provenance!: Provenance;
 }
 

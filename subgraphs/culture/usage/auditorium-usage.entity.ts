@@ -1,8 +1,9 @@
-import { Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { SafeIntResolver } from 'graphql-scalars';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { MonthField } from '../../shared/arguments.js';
+import { DivisionCodeColumn, ProvenanceColumns } from '../../shared/columns.js';
 
 @ObjectType({
   description: 'Sessions in which staff helped residents use an online public service, by kind.',
@@ -49,7 +50,7 @@ export class AuditoriumMonthlyUsage {
   month!: string;
 
   /** Village of the auditorium: rollups group by code prefix without a join. */
-  @Property({ type: 'string', length: 12 })
+  @DivisionCodeColumn('village', { indexed: false })
   villageCode!: string;
 
   @Field(() => Int, { description: 'Visits to the auditorium.' })
@@ -72,8 +73,7 @@ export class AuditoriumMonthlyUsage {
   @Property({ type: 'integer' })
   otherAssistedSessions!: number;
 
-  @Field(() => Provenance, { description: 'Where these figures come from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where these figures come from.')
   provenance!: Provenance;
 
   @Field(() => AssistedSessions, { description: 'Assisted online-service sessions by kind.' })

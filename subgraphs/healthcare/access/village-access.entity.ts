@@ -1,5 +1,6 @@
-import { Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Provenance } from '../../shared/provenance.js';
+import { ProvenanceColumns } from '../../shared/columns.js';
 
 /**
  * Access measures of one rural village: nearest facility of each level and travel minutes to
@@ -34,6 +35,6 @@ export class VillageAccess {
   @Property({ type: 'boolean' })
   familyDoctorCovered!: boolean;
 
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns()
   provenance!: Provenance;
 }

@@ -1,7 +1,8 @@
-import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, Enum, Property } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
+import { DivisionCodeColumn, KeyColumn, ProvenanceColumns } from '../../shared/columns.js';
 
 export const AssistancePointKind = describedEnum(
   'AssistancePointKind',
@@ -33,17 +34,14 @@ export type AssistedBookingKind = EnumValue<typeof AssistedBookingKind>;
 })
 @Entity({ tableName: 'assistance_point' })
 export class AssistancePoint {
-  @Field(() => ID, { description: 'Stable identifier of the assistance point.' })
-  @PrimaryKey({ type: 'string', length: 40 })
+  @KeyColumn('Stable identifier of the assistance point.')
   id!: string;
 
-  @Field(() => ID, {
+  @DivisionCodeColumn('village', {
     description:
       'Code of the village whose residents the point serves: where the help is given, except ' +
       'for an auditorium point of a village without an auditorium (see `auditorium`).',
   })
-  @Index()
-  @Property({ type: 'string', length: 12 })
   villageCode!: string;
 
   @Field(() => AssistancePointKind, { description: 'Where in the village the help is given.' })
@@ -62,7 +60,6 @@ export class AssistancePoint {
   @Property({ type: 'json' })
   helpsWith!: AssistedBookingKind[];
 
-  @Field(() => Provenance, { description: 'Where the fact that help is given here comes from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where the fact that help is given here comes from.')
   provenance!: Provenance;
 }

@@ -1,7 +1,8 @@
-import { Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { MonthField } from '../../shared/arguments.js';
+import { DivisionCodeColumn, KeyColumn, ProvenanceColumns } from '../../shared/columns.js';
 
 /** One month of assisted online bookings at one point: counts only, never who was helped. */
 @ObjectType({
@@ -11,8 +12,7 @@ import { MonthField } from '../../shared/arguments.js';
 })
 @Entity({ tableName: 'assisted_booking_month' })
 export class AssistedBookingMonth {
-  @Field(() => ID, { description: 'The assistance point.' })
-  @PrimaryKey({ type: 'string', length: 40 })
+  @KeyColumn('The assistance point.')
   pointId!: string;
 
   @MonthField('month')
@@ -20,8 +20,7 @@ export class AssistedBookingMonth {
   month!: string;
 
   /** Denormalised village code: region rollups group by its prefixes. */
-  @Index()
-  @Property({ type: 'string', length: 12 })
+  @DivisionCodeColumn('village')
   villageCode!: string;
 
   @Field(() => Int, { description: 'Doctor appointments booked online with help.' })
@@ -36,7 +35,6 @@ export class AssistedBookingMonth {
   @Property({ type: 'integer' })
   insurance!: number;
 
-  @Field(() => Provenance, { description: 'Where these counts come from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where these counts come from.')
   provenance!: Provenance;
 }

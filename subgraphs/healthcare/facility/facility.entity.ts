@@ -1,8 +1,14 @@
-import { Embedded, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, Property } from '@mikro-orm/core';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { FacilityService, OpeningPeriod } from './facility.types.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
+import {
+  DivisionCodeColumn,
+  KeyColumn,
+  ProvenanceColumns,
+  TitleColumn,
+} from '../../shared/columns.js';
 
 export const FacilityLevel = describedEnum(
   'FacilityLevel',
@@ -22,24 +28,20 @@ export type FacilityLevel = EnumValue<typeof FacilityLevel>;
 })
 @Entity({ tableName: 'facility' })
 export class Facility {
-  @Field(() => ID, { description: 'Stable identifier of the facility.' })
-  @PrimaryKey({ type: 'string', length: 40 })
+  @KeyColumn('Stable identifier of the facility.')
   id!: string;
 
-  @Field(() => String, { description: 'Name of the facility.' })
-  @Property({ type: 'string', length: 200 })
+  @TitleColumn('Name of the facility.')
   name!: string;
 
   @Field(() => FacilityLevel, { description: 'Level in the three-tier system.' })
   @Enum({ items: () => FacilityLevel })
   level!: FacilityLevel;
 
-  @Field(() => ID, {
+  @DivisionCodeColumn('village', {
     nullable: true,
     description: 'Code of the village it serves (village clinics).',
   })
-  @Index()
-  @Property({ type: 'string', length: 12, nullable: true })
   villageCode!: string | null;
 
   @Field(() => ID, {
@@ -62,10 +64,10 @@ export class Facility {
   @Property({ type: 'json' })
   openingHours!: OpeningPeriod[];
 
-  @Field(() => Provenance, {
-    description: 'Where the opening hours come from (a data steward may have updated them).',
-  })
-  @Embedded(() => Provenance, { prefix: 'hours_provenance_' })
+  @ProvenanceColumns(
+    'Where the opening hours come from (a data steward may have updated them).',
+    'hours_provenance_',
+  )
   openingHoursProvenance!: Provenance;
 
   @Field(() => Int, { description: 'Number of doctors working at the facility.' })
@@ -86,7 +88,6 @@ export class Facility {
   @Property({ type: 'boolean' })
   offersTelemedicine!: boolean;
 
-  @Field(() => Provenance, { description: 'Where this record and its figures come from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where this record and its figures come from.')
   provenance!: Provenance;
 }

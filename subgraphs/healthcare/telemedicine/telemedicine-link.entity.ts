@@ -1,6 +1,7 @@
-import { Embedded, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
+import { ProvenanceColumns } from '../../shared/columns.js';
 
 /** A facility's remote-consultation arrangement with a higher-level hospital. */
 @ObjectType({
@@ -25,7 +26,6 @@ export class TelemedicineLink {
   @Property({ type: 'integer', nullable: true })
   sinceYear!: number | null;
 
-  @Field(() => Provenance, { description: 'Where this record comes from.' })
-  @Embedded(() => Provenance, { prefix: 'provenance_' })
+  @ProvenanceColumns('Where this record comes from.')
   provenance!: Provenance;
 }

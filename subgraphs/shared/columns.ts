@@ -1,0 +1,71 @@
+import { Embedded, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID } from 'type-graphql';
+import { Provenance } from './provenance.js';
+
+/**
+ * The columns every domain record is built from, each declared as its GraphQL field and its
+ * database column at once: the record's own key, its title, the division it lies in and its
+ * provenance. Each helper applies the same type-graphql and MikroORM decorators a record would
+ * stack by hand, so the schema and the tables are what they were.
+ */
+
+type PropertyDecorator = (target: object, key: string) => void;
+
+/** Several property decorators as one, applied as if stacked in this order (the last first). */
+function stacked(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => {
+    for (const decorate of [...decorators].reverse()) decorate(target, key);
+  };
+}
+
+/** A record's own string key: its `ID` field and its primary-key column. */
+export function KeyColumn(description: string, length = 40): PropertyDecorator {
+  return stacked(
+    Field(() => ID, { description }),
+    PrimaryKey({ type: 'string', length }),
+  );
+}
+
+/** A record's name or title: a required string field and a 200-character column. */
+export function TitleColumn(description: string): PropertyDecorator {
+  return stacked(
+    Field(() => String, { description }),
+    Property({ type: 'string', length: 200 }),
+  );
+}
+
+/** Digits of a division code by level (a county or district, a village). */
+const CODE_LENGTH = { county: 6, village: 12 } as const;
+
+/**
+ * The code of the county or village a record lies in: a plain column holding the other
+ * subgraph's key (never a relation), indexed unless `indexed: false`; with a description it is
+ * also an `ID` field.
+ */
+export function DivisionCodeColumn(
+  level: keyof typeof CODE_LENGTH,
+  opts: { description?: string; nullable?: boolean; indexed?: boolean } = {},
+): PropertyDecorator {
+  const { description, nullable = false, indexed = true } = opts;
+  const nullability = nullable ? { nullable } : {};
+  const decorators: PropertyDecorator[] = [];
+  if (description !== undefined) decorators.push(Field(() => ID, { ...nullability, description }));
+  // Index() is typed for a known entity class; here the property key is all it needs.
+  if (indexed) decorators.push((target, key) => Index()(target, key as never));
+  decorators.push(Property({ type: 'string', length: CODE_LENGTH[level], ...nullability }));
+  return stacked(...decorators);
+}
+
+/**
+ * A record's provenance, stored as embedded columns under `prefix`; with a description it is
+ * also the record's `provenance` field.
+ */
+export function ProvenanceColumns(description?: string, prefix = 'provenance_'): PropertyDecorator {
+  const columns = Embedded(() => Provenance, { prefix });
+  return description === undefined
+    ? columns
+    : stacked(
+        Field(() => Provenance, { description }),
+        columns,
+      );
+}
