@@ -9,6 +9,7 @@ import {
   Query,
   type ClassType,
 } from 'type-graphql';
+import type { EntityManager, EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import { badUserInput } from './errors.js';
 import { CONNECTION_LIST_SIZE } from './schema.js';
 
@@ -176,4 +177,24 @@ function toConnection<T>(
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
   };
+}
+
+/**
+ * The page of `entity` rows matching `where`, ordered by their string `id`: the rows after the
+ * page's cursor, one more than its size to tell whether more follow. `requested` is the page
+ * (pageOf), or its arguments where no other argument is to be checked before them.
+ */
+export async function pageById<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  requested: Page | PageArgs,
+): Promise<ConnectionPage<T>> {
+  const page = 'connection' in requested ? requested : pageOf(requested);
+  const after = page.cursor === null ? where : { $and: [where, { id: { $gt: page.cursor } }] };
+  const rows = await em.find(entity, after as FilterQuery<T>, {
+    orderBy: { id: 'asc' } as QueryOrderMap<T>,
+    limit: page.limit + 1,
+  });
+  return page.connection(rows, (row) => row.id);
 }

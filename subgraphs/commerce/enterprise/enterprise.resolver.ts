@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionQuery, ConnectionField, PageArgs, pageOf } from '../../shared/pagination.js';
+import { ConnectionQuery, ConnectionField, PageArgs, pageById } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
 import { EcommercePark } from '../park/park.entity.js';
@@ -27,14 +27,8 @@ export class EnterpriseResolver {
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<EnterpriseConnection> {
     checkRegionCode(regionCode, 'regionCode', { village: true });
-    const { limit, cursor, connection } = pageOf(page);
     const column = regionCode.length > 6 ? 'villageCode' : 'countyCode';
-    const rows = await ctx.em.find(
-      Enterprise,
-      { [column]: { $like: `${regionCode}%` }, ...(cursor ? { id: { $gt: cursor } } : {}) },
-      { orderBy: { id: 'asc' }, limit: limit + 1 },
-    );
-    return connection(rows, (e) => e.id);
+    return pageById(ctx.em, Enterprise, { [column]: { $like: `${regionCode}%` } }, page);
   }
 
   @FieldResolver(() => [Platform], { description: 'Platforms it sells on.' })

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { regionCode as checkRegionCode } from '../../shared/arguments.js';
-import { ConnectionQuery, PageArgs, pageOf } from '../../shared/pagination.js';
+import { ConnectionQuery, PageArgs, pageById } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { EcommerceParkConnection } from '../enterprise/enterprise.inputs.js';
@@ -24,16 +24,8 @@ export class ParkResolver {
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<EcommerceParkConnection> {
     checkRegionCode(regionCode, 'regionCode');
-    const { limit, cursor, connection } = pageOf(page);
-    const rows = await ctx.em.find(
-      EcommercePark,
-      {
-        countyCode: { $like: `${regionCode.slice(0, 6)}%` },
-        ...(cursor ? { id: { $gt: cursor } } : {}),
-      },
-      { orderBy: { id: 'asc' }, limit: limit + 1 },
-    );
-    return connection(rows, (p) => p.id);
+    const where = { countyCode: { $like: `${regionCode.slice(0, 6)}%` } };
+    return pageById(ctx.em, EcommercePark, where, page);
   }
 
   @FieldResolver(() => [Enterprise], { description: 'Enterprises hosted in the park.' })

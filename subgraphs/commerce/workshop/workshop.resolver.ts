@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, ID, Resolver } from 'type-graphql';
-import { ConnectionQuery, PageArgs, pageOf } from '../../shared/pagination.js';
+import { ConnectionQuery, PageArgs, pageById } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { regionCode as checkRegionCode } from '../../shared/arguments.js';
 import { ProcessingWorkshop, ProcessingWorkshopConnection } from './workshop.entity.js';
@@ -17,15 +17,7 @@ export class WorkshopResolver {
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<ProcessingWorkshopConnection> {
     checkRegionCode(regionCode, 'regionCode');
-    const { limit, cursor, connection } = pageOf(page);
-    const rows = await ctx.em.find(
-      ProcessingWorkshop,
-      {
-        villageCode: { $like: `${regionCode}%` },
-        ...(cursor ? { id: { $gt: cursor } } : {}),
-      },
-      { orderBy: { id: 'asc' }, limit: limit + 1 },
-    );
-    return connection(rows, (w) => w.id);
+    const where = { villageCode: { $like: `${regionCode}%` } };
+    return pageById(ctx.em, ProcessingWorkshop, where, page);
   }
 }

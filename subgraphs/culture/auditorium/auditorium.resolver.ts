@@ -1,7 +1,13 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
-import { ConnectionQuery, ConnectionField, PageArgs, pageOf } from '../../shared/pagination.js';
+import {
+  ConnectionQuery,
+  ConnectionField,
+  PageArgs,
+  pageById,
+  pageOf,
+} from '../../shared/pagination.js';
 import { monthRange, MonthArg, optionalRegionCode } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
 import { DigitalResource } from '../resource/digital-resource.entity.js';
@@ -45,15 +51,9 @@ export class AuditoriumResolver {
     @Arg('filter', () => AuditoriumFilter, { nullable: true }) filter: AuditoriumFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<AuditoriumConnection> {
-    const { limit, cursor: afterId, connection } = pageOf(page);
-    const where = auditoriumWhere(filter);
-    const rows = await ctx.em.find(
-      Auditorium,
-      { $and: [where, afterId ? { id: { $gt: afterId } } : {}] },
-      { orderBy: { id: 'asc' }, limit: limit + 1 },
-    );
+    const requested = pageOf(page);
     return Object.assign(new AuditoriumConnection(), {
-      ...connection(rows, (a) => a.id),
+      ...(await pageById(ctx.em, Auditorium, auditoriumWhere(filter), requested)),
       // A filter of its own: a raw() fragment (the services filter) serves one query only.
       count: () => ctx.em.count(Auditorium, auditoriumWhere(filter)),
     });

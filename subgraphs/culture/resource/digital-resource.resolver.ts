@@ -1,7 +1,13 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
-import { ConnectionQuery, ConnectionField, PageArgs, pageOf } from '../../shared/pagination.js';
+import {
+  ConnectionQuery,
+  ConnectionField,
+  PageArgs,
+  pageById,
+  pageOf,
+} from '../../shared/pagination.js';
 import { AuditoriumConnection } from '../auditorium/auditorium.inputs.js';
 import type { CultureContext } from '../context.js';
 import { AuditoriumResource, DigitalResource } from './digital-resource.entity.js';
@@ -47,17 +53,10 @@ export class DigitalResourceResolver {
     filter: DigitalResourceFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<DigitalResourceConnection> {
-    const { limit, cursor: afterId, connection } = pageOf(page);
+    const requested = pageOf(page);
     const where = await resourceWhere(filter, ctx);
-    const rows = await ctx.em.find(
-      DigitalResource,
-      {
-        $and: [where, afterId ? { id: { $gt: afterId } } : {}],
-      } as FilterQuery<DigitalResource>,
-      { orderBy: { id: 'asc' }, limit: limit + 1 },
-    );
     return Object.assign(new DigitalResourceConnection(), {
-      ...connection(rows, (r) => r.id),
+      ...(await pageById(ctx.em, DigitalResource, where, requested)),
       count: () => ctx.em.count(DigitalResource, where),
     });
   }

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { regionCode as checkRegionCode } from '../../shared/arguments.js';
-import { ConnectionQuery, Connection, PageArgs, pageOf } from '../../shared/pagination.js';
+import { ConnectionQuery, Connection, PageArgs, pageById } from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { TelemedicineLink } from '../telemedicine/telemedicine-link.entity.js';
 import { Facility, FacilityLevel } from './facility.entity.js';
@@ -30,17 +30,8 @@ export class FacilityResolver {
     @Ctx() ctx: HealthcareContext,
   ) {
     checkRegionCode(regionCode, 'regionCode', { village: true });
-    const { limit, cursor, connection } = pageOf(page);
-    const rows = await ctx.em.find(
-      Facility,
-      {
-        locationCode: { $like: `${regionCode}%` },
-        ...(level ? { level } : {}),
-        ...(cursor ? { id: { $gt: cursor } } : {}),
-      },
-      { orderBy: { id: 1 }, limit: limit + 1 },
-    );
-    return connection(rows, (f) => f.id);
+    const where = { locationCode: { $like: `${regionCode}%` }, ...(level ? { level } : {}) };
+    return pageById(ctx.em, Facility, where, page);
   }
 
   @FieldResolver(() => [TelemedicineLink], {
