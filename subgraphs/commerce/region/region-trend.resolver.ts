@@ -4,7 +4,7 @@ import { badUserInput } from '../../shared/errors.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
 import { SalesFigure } from './region-commerce.types.js';
-import { monthsBetween } from '../sales/month.js';
+import { monthsBetween } from '../../shared/months.js';
 import { MonthField } from '../../shared/arguments.js';
 
 /** Longest month-by-month series one figure returns. */

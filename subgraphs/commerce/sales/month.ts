@@ -10,16 +10,3 @@ export const SEED_LAST_MONTH = '2021-12';
 export function monthRange(from: string, to: string): { from: string; to: string } {
   return sharedMonthRange(from, to, { bounded: false });
 }
-
-/** All months from `from` to `to`, inclusive. */
-export function monthsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  let [y, m] = from.split('-').map(Number);
-  for (;;) {
-    const month = `${y}-${String(m).padStart(2, '0')}`;
-    if (month > to) return out;
-    out.push(month);
-    m = m === 12 ? 1 : m + 1;
-    if (m === 1) y++;
-  }
-}

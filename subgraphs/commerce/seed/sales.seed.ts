@@ -1,6 +1,7 @@
 import { ProvenanceKind, SYNTHETIC_SOURCE } from '../../shared/provenance.js';
 import { intBetween, rngFor } from '../../shared/synthetic.js';
-import { SEED_FIRST_MONTH, SEED_LAST_MONTH, monthsBetween } from '../sales/month.js';
+import { monthsBetween } from '../../shared/months.js';
+import { SEED_FIRST_MONTH, SEED_LAST_MONTH } from '../sales/month.js';
 import { ProductCategory, StoreStatus } from '../store/store.entity.js';
 import type { Row } from './stores.seed.js';
 

@@ -5,6 +5,7 @@ import { AssistedSessions, assistedSessions } from '../usage/auditorium-usage.en
 import { RegionUsageTotals } from './region-culture.resolver.js';
 import { ZERO_USAGE_SUMS } from '../rollup/usage-sums.js';
 import { MonthField } from '../../shared/arguments.js';
+import { monthsBetween } from '../../shared/months.js';
 
 @ObjectType({ description: 'Usage of the auditoriums of a region in one month.' })
 export class RegionUsageMonth {
@@ -28,16 +29,6 @@ export class RegionUsageMonth {
 
   @Field(() => SafeIntResolver, { description: 'People attending those events.' })
   eventAttendance!: number;
-}
-
-/** Every month from `from` to `to` inclusive (YYYY-MM strings, already validated). */
-export function monthsBetween(from: string, to: string): string[] {
-  const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5)) - 1;
-  const out: string[] = [];
-  for (let i = index(from); i <= index(to); i++) {
-    out.push(`${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
-  }
-  return out;
 }
 
 @Resolver(() => RegionUsageTotals)

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import { MAX_RANGE_MONTHS, monthIndex } from '../../shared/arguments.js';
+import { monthOf } from '../../shared/months.js';
 
 /** Region levels by code length: province, city, county, township. */
 export const REGION_CODE_LENGTHS = [2, 4, 6, 9] as const;
@@ -147,10 +148,6 @@ export async function applyBookingChange(
 
 /** Largest bookings total a read answers: the GraphQL Int range its fields are answered in. */
 export const MAX_BOOKINGS_TOTAL = 2_147_483_647;
-
-function monthOf(index: number): string {
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
 
 /**
  * The largest total of assisted bookings (all kinds together) of a province over any run of
