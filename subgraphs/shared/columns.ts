@@ -1,12 +1,12 @@
 import { Embedded, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID } from 'type-graphql';
-import { Provenance } from './provenance.js';
+import { Field, ID, Int } from 'type-graphql';
+import { Provenance as ProvenanceRecord } from './provenance.js';
 
 /**
- * The columns every domain record is built from, each declared as its GraphQL field and its
- * database column at once: the record's own key, its title, the division it lies in and its
- * provenance. Each helper applies the same type-graphql and MikroORM decorators a record would
- * stack by hand, so the schema and the tables are what they were.
+ * The columns domain records are built from, each declared as its GraphQL field and its database
+ * column at once: the record's key, its name or title, the division it lies in, its whole-number
+ * figures and its provenance. Each applies the type-graphql and MikroORM decorators a record
+ * would otherwise stack by hand. Imported as a namespace: `@column.Key('…')`.
  */
 
 type PropertyDecorator = (target: object, key: string) => void;
@@ -19,7 +19,7 @@ function stacked(...decorators: PropertyDecorator[]): PropertyDecorator {
 }
 
 /** A record's own string key: its `ID` field and its primary-key column. */
-export function KeyColumn(description: string, length = 40): PropertyDecorator {
+export function Key(description: string, length = 40): PropertyDecorator {
   return stacked(
     Field(() => ID, { description }),
     PrimaryKey({ type: 'string', length }),
@@ -27,7 +27,7 @@ export function KeyColumn(description: string, length = 40): PropertyDecorator {
 }
 
 /** A record's name or title: a required string field and a 200-character column. */
-export function TitleColumn(description: string): PropertyDecorator {
+export function Title(description: string): PropertyDecorator {
   return stacked(
     Field(() => String, { description }),
     Property({ type: 'string', length: 200 }),
@@ -42,7 +42,7 @@ const CODE_LENGTH = { county: 6, village: 12 } as const;
  * subgraph's key (never a relation), indexed unless `indexed: false`; with a description it is
  * also an `ID` field.
  */
-export function DivisionCodeColumn(
+export function DivisionCode(
   level: keyof typeof CODE_LENGTH,
   opts: { description?: string; nullable?: boolean; indexed?: boolean } = {},
 ): PropertyDecorator {
@@ -60,12 +60,21 @@ export function DivisionCodeColumn(
  * A record's provenance, stored as embedded columns under `prefix`; with a description it is
  * also the record's `provenance` field.
  */
-export function ProvenanceColumns(description?: string, prefix = 'provenance_'): PropertyDecorator {
-  const columns = Embedded(() => Provenance, { prefix });
+export function Provenance(description?: string, prefix = 'provenance_'): PropertyDecorator {
+  const columns = Embedded(() => ProvenanceRecord, { prefix });
   return description === undefined
     ? columns
     : stacked(
-        Field(() => Provenance, { description }),
+        Field(() => ProvenanceRecord, { description }),
         columns,
       );
+}
+
+/** A whole-number figure: an `Int` field and an integer column, `nullable` where it may be unknown. */
+export function Integer(description: string, opts: { nullable?: boolean } = {}): PropertyDecorator {
+  const nullability = opts.nullable ? { nullable: true } : {};
+  return stacked(
+    Field(() => Int, { ...nullability, description }),
+    Property({ type: 'integer', ...nullability }),
+  );
 }

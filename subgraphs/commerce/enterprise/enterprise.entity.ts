@@ -2,33 +2,28 @@ import { BigIntType, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-or
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { ProductCategory } from '../store/store.entity.js';
-import {
-  DivisionCodeColumn,
-  KeyColumn,
-  ProvenanceColumns,
-  TitleColumn,
-} from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'An enterprise selling rural products online.' })
 @Entity({ tableName: 'enterprise' })
 export class Enterprise {
-  @KeyColumn('Stable identifier of the enterprise.')
+  @column.Key('Stable identifier of the enterprise.')
   id!: string;
 
-  @TitleColumn('Name (descriptive when the real name is not public).')
+  @column.Title('Name (descriptive when the real name is not public).')
   name!: string;
 
   @Field(() => String, { nullable: true, description: 'Owner, where publicly reported.' })
   @Property({ type: 'string', length: 100, nullable: true })
   ownerName!: string | null;
 
-  @DivisionCodeColumn('county', {
+  @column.DivisionCode('county', {
     description: 'Code of the county or district the enterprise is in.',
   })
   countyCode!: string;
 
-  @DivisionCodeColumn('village', {
+  @column.DivisionCode('village', {
     nullable: true,
     description: 'Code of its village, where known.',
   })
@@ -47,7 +42,7 @@ export class Enterprise {
   @Property({ type: 'string', length: 40, nullable: true })
   parkId!: string | null;
 
-  @ProvenanceColumns('Where this record comes from.')
+  @column.Provenance('Where this record comes from.')
   provenance!: Provenance;
 }
 
@@ -70,17 +65,14 @@ export class EnterpriseYear {
   @Property({ type: new BigIntType('string'), nullable: true })
   offlineRevenueFen!: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Employees, where known.' })
-  @Property({ type: 'integer', nullable: true })
+  @column.Integer('Employees, where known.', { nullable: true })
   employees!: number | null;
 
-  @Field(() => Int, {
+  @column.Integer('Farmers given sales channels (a lower bound when the source says "over").', {
     nullable: true,
-    description: 'Farmers given sales channels (a lower bound when the source says "over").',
   })
-  @Property({ type: 'integer', nullable: true })
   farmersConnected!: number | null;
 
-  @ProvenanceColumns("Where this year's figures come from.")
+  @column.Provenance("Where this year's figures come from.")
   provenance!: Provenance;
 }

@@ -1,29 +1,23 @@
-import { Entity, Property } from '@mikro-orm/core';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Entity } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
-import {
-  DivisionCodeColumn,
-  KeyColumn,
-  ProvenanceColumns,
-  TitleColumn,
-} from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 @ObjectType({ description: 'An e-commerce industrial park hosting online-selling enterprises.' })
 @Entity({ tableName: 'ecommerce_park' })
 export class EcommercePark {
-  @KeyColumn('Stable identifier of the park.')
+  @column.Key('Stable identifier of the park.')
   id!: string;
 
-  @TitleColumn('Name of the park.')
+  @column.Title('Name of the park.')
   name!: string;
 
-  @DivisionCodeColumn('county', { description: 'Code of the county or district of the park.' })
+  @column.DivisionCode('county', { description: 'Code of the county or district of the park.' })
   countyCode!: string;
 
-  @Field(() => Int, { description: 'Jobs in the park.' })
-  @Property({ type: 'integer' })
+  @column.Integer('Jobs in the park.')
   jobs!: number;
 
-  @ProvenanceColumns('Where this record comes from.')
+  @column.Provenance('Where this record comes from.')
   provenance!: Provenance;
 }

@@ -1,7 +1,7 @@
 import { BigIntType, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Provenance } from '../../shared/provenance.js';
 import type { Platform, ProductCategory } from '../store/store.entity.js';
-import { ProvenanceColumns } from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 /**
  * Precomputed per-region figures, one row per region code (2, 4, 6, 9 or 12 digits), rebuilt by
@@ -41,7 +41,7 @@ export class CommerceRegion {
   workshopCount!: number;
 
   /** Provenance of the store count and jobs (REPORTED where calibrated to a publication). */
-  @ProvenanceColumns()
+  @column.Provenance()
   provenance!: Provenance;
 }
 

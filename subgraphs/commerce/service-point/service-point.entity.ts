@@ -2,12 +2,7 @@ import { Entity, Enum } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
-import {
-  DivisionCodeColumn,
-  KeyColumn,
-  ProvenanceColumns,
-  TitleColumn,
-} from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 export const ServicePointKind = describedEnum(
   'ServicePointKind',
@@ -23,19 +18,19 @@ export type ServicePointKind = EnumValue<typeof ServicePointKind>;
 @ObjectType({ description: 'A village e-commerce service point (logistics, pick-up, training).' })
 @Entity({ tableName: 'service_point' })
 export class ServicePoint {
-  @KeyColumn('Stable identifier of the service point.')
+  @column.Key('Stable identifier of the service point.')
   id!: string;
 
-  @TitleColumn('Name of the service point.')
+  @column.Title('Name of the service point.')
   name!: string;
 
-  @DivisionCodeColumn('village', { description: 'Code of the village it serves.' })
+  @column.DivisionCode('village', { description: 'Code of the village it serves.' })
   villageCode!: string;
 
   @Field(() => ServicePointKind, { description: 'What it offers.' })
   @Enum({ items: () => ServicePointKind })
   kind!: ServicePointKind;
 
-  @ProvenanceColumns('Where this record comes from.')
+  @column.Provenance('Where this record comes from.')
   provenance!: Provenance;
 }

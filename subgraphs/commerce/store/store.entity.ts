@@ -3,12 +3,7 @@ import { LocalDateScalar } from '../../shared/argument-guard.js';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
-import {
-  DivisionCodeColumn,
-  KeyColumn,
-  ProvenanceColumns,
-  TitleColumn,
-} from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 export const Platform = describedEnum('Platform', 'An e-commerce platform.', {
   PINDUODUO: 'Pinduoduo.',
@@ -45,13 +40,13 @@ export type StoreStatus = EnumValue<typeof StoreStatus>;
 @ObjectType({ description: 'An online store run from a village.' })
 @Entity({ tableName: 'online_store' })
 export class OnlineStore {
-  @KeyColumn('Stable identifier of the store.')
+  @column.Key('Stable identifier of the store.')
   id!: string;
 
-  @TitleColumn('Store name.')
+  @column.Title('Store name.')
   name!: string;
 
-  @DivisionCodeColumn('village', { description: 'Code of the village the store is run from.' })
+  @column.DivisionCode('village', { description: 'Code of the village the store is run from.' })
   villageCode!: string;
 
   @Field(() => Platform, { description: 'Platform the store sells on.' })
@@ -80,6 +75,6 @@ export class OnlineStore {
   @Property({ type: 'string', length: 40, nullable: true })
   enterpriseId!: string | null;
 
-  @ProvenanceColumns('Where this record comes from.')
+  @column.Provenance('Where this record comes from.')
   provenance!: Provenance;
 }

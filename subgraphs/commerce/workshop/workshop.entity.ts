@@ -3,12 +3,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { Connection } from '../../shared/pagination.js';
 import { Provenance } from '../../shared/provenance.js';
 import { ProductCategory } from '../store/store.entity.js';
-import {
-  DivisionCodeColumn,
-  KeyColumn,
-  ProvenanceColumns,
-  TitleColumn,
-} from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 /**
  * A workshop processing a farm product (tea leaves) before it is sold, online or not. Recorded
@@ -17,23 +12,23 @@ import {
 @ObjectType({ description: 'A workshop processing a farm product (e.g. tea leaves) in a village.' })
 @Entity({ tableName: 'processing_workshop' })
 export class ProcessingWorkshop {
-  @KeyColumn('Stable identifier of the workshop.')
+  @column.Key('Stable identifier of the workshop.')
   id!: string;
 
-  @TitleColumn('Name (descriptive: no real names are known).')
+  @column.Title('Name (descriptive: no real names are known).')
   name!: string;
 
-  @DivisionCodeColumn('county', { description: 'Code of the county or district.' })
+  @column.DivisionCode('county', { description: 'Code of the county or district.' })
   countyCode!: string;
 
-  @DivisionCodeColumn('village', { description: 'Code of its village.' })
+  @column.DivisionCode('village', { description: 'Code of its village.' })
   villageCode!: string;
 
   @Field(() => ProductCategory, { description: 'The product it processes.' })
   @Enum({ items: () => ProductCategory })
   product!: ProductCategory;
 
-  @ProvenanceColumns('Where this record comes from.')
+  @column.Provenance('Where this record comes from.')
   provenance!: Provenance;
 }
 

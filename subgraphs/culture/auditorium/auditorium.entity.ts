@@ -1,13 +1,8 @@
 import { Entity, Property } from '@mikro-orm/core';
-import { Directive, Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
-import {
-  DivisionCodeColumn,
-  KeyColumn,
-  ProvenanceColumns,
-  TitleColumn,
-} from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 export const AuditoriumService = describedEnum(
   'AuditoriumService',
@@ -43,13 +38,13 @@ export const DIGITAL_HUB_SERVICES: readonly AuditoriumService[] = [
 })
 @Entity({ tableName: 'auditorium' })
 export class Auditorium {
-  @KeyColumn('Stable identifier of the auditorium.')
+  @column.Key('Stable identifier of the auditorium.')
   id!: string;
 
-  @TitleColumn('Name of the auditorium.')
+  @column.Title('Name of the auditorium.')
   name!: string;
 
-  @DivisionCodeColumn('village', { description: 'Code of the village the auditorium serves.' })
+  @column.DivisionCode('village', { description: 'Code of the village the auditorium serves.' })
   villageCode!: string;
 
   @Field(() => [AuditoriumService], { description: 'Services offered.' })
@@ -69,18 +64,15 @@ export class Auditorium {
   @Property({ type: 'string', length: 200, nullable: true })
   openingHours?: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Floor area in square metres.' })
-  @Property({ type: 'integer', nullable: true })
+  @column.Integer('Floor area in square metres.', { nullable: true })
   floorArea?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Seats in the main hall.' })
-  @Property({ type: 'integer', nullable: true })
+  @column.Integer('Seats in the main hall.', { nullable: true })
   seats?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Year it opened.' })
-  @Property({ type: 'integer', nullable: true })
+  @column.Integer('Year it opened.', { nullable: true })
   yearOpened?: number | null;
 
-  @ProvenanceColumns('Where this record comes from.')
+  @column.Provenance('Where this record comes from.')
   provenance!: Provenance;
 }

@@ -1,14 +1,9 @@
 import { Entity, Enum, Index, Property } from '@mikro-orm/core';
 import { LocalDateScalar } from '../../shared/argument-guard.js';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
-import {
-  DivisionCodeColumn,
-  KeyColumn,
-  ProvenanceColumns,
-  TitleColumn,
-} from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 export const AuditoriumEventType = describedEnum(
   'AuditoriumEventType',
@@ -31,7 +26,7 @@ export type AuditoriumEventType = EnumValue<typeof AuditoriumEventType>;
 @Entity({ tableName: 'auditorium_event' })
 @Index({ properties: ['auditoriumId', 'date'] })
 export class AuditoriumEvent {
-  @KeyColumn('Stable identifier of the event.', 60)
+  @column.Key('Stable identifier of the event.', 60)
   id!: string;
 
   @Field(() => ID, { description: 'The auditorium it was held at.' })
@@ -39,24 +34,23 @@ export class AuditoriumEvent {
   auditoriumId!: string;
 
   /** Village of the auditorium: rollups group events by code prefix without a join. */
-  @DivisionCodeColumn('village')
+  @column.DivisionCode('village')
   villageCode!: string;
 
   @Field(() => LocalDateScalar, { description: 'Day it was held (YYYY-MM-DD).' })
   @Property({ type: 'string', length: 10 })
   date!: string;
 
-  @TitleColumn('Title of the event.')
+  @column.Title('Title of the event.')
   title!: string;
 
   @Field(() => AuditoriumEventType, { description: 'Kind of event.' })
   @Enum({ items: () => AuditoriumEventType })
   type!: AuditoriumEventType;
 
-  @Field(() => Int, { description: 'Number of people who attended.' })
-  @Property({ type: 'integer' })
+  @column.Integer('Number of people who attended.')
   attendance!: number;
 
-  @ProvenanceColumns('Where this record comes from.')
+  @column.Provenance('Where this record comes from.')
   provenance!: Provenance;
 }

@@ -1,13 +1,8 @@
-import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Entity, Enum, Index, PrimaryKey } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
-import {
-  DivisionCodeColumn,
-  KeyColumn,
-  ProvenanceColumns,
-  TitleColumn,
-} from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 export const ResourceKind = describedEnum('DigitalResourceKind', 'What a digital resource is.', {
   E_BOOK: 'An e-book read on the digital library terminal.',
@@ -79,10 +74,10 @@ export type Dialect = EnumValue<typeof Dialect>;
 })
 @Entity({ tableName: 'digital_resource' })
 export class DigitalResource {
-  @KeyColumn('Stable identifier of the resource.', 60)
+  @column.Key('Stable identifier of the resource.', 60)
   id!: string;
 
-  @TitleColumn('Title of the resource.')
+  @column.Title('Title of the resource.')
   title!: string;
 
   @Field(() => ResourceKind, {
@@ -110,18 +105,15 @@ export class DigitalResource {
   @Enum({ items: () => Dialect, nullable: true })
   dialect?: Dialect | null;
 
-  @Field(() => Int, {
+  @column.Integer('Playing time in minutes (audio and video); null for e-books.', {
     nullable: true,
-    description: 'Playing time in minutes (audio and video); null for e-books.',
   })
-  @Property({ type: 'integer', nullable: true })
   durationMinutes?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Number of pages (e-books).' })
-  @Property({ type: 'integer', nullable: true })
+  @column.Integer('Number of pages (e-books).', { nullable: true })
   pages?: number | null;
 
-  @ProvenanceColumns('Where this catalogue record comes from.')
+  @column.Provenance('Where this catalogue record comes from.')
   provenance!: Provenance;
 }
 
@@ -136,6 +128,6 @@ export class AuditoriumResource {
   resourceId!: string;
 
   /** Village of the auditorium, so a scope's rows can be found by code prefix. */
-  @DivisionCodeColumn('village')
+  @column.DivisionCode('village')
   villageCode!: string;
 }

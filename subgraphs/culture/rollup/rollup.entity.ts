@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Provenance } from '../../shared/provenance.js';
-import { ProvenanceColumns } from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 /**
  * Auditorium figures of one region (province, city, county or township), precomputed from the
@@ -26,7 +26,7 @@ export class RegionCultureRollup {
   @Property({ type: 'integer' })
   digitalServiceHubCount!: number;
 
-  @ProvenanceColumns()
+  @column.Provenance()
   provenance!: Provenance;
 }
 

@@ -1,9 +1,9 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { SafeIntResolver } from 'graphql-scalars';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { MonthField } from '../../shared/arguments.js';
-import { DivisionCodeColumn, ProvenanceColumns } from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 @ObjectType({
   description: 'Sessions in which staff helped residents use an online public service, by kind.',
@@ -50,15 +50,13 @@ export class AuditoriumMonthlyUsage {
   month!: string;
 
   /** Village of the auditorium: rollups group by code prefix without a join. */
-  @DivisionCodeColumn('village', { indexed: false })
+  @column.DivisionCode('village', { indexed: false })
   villageCode!: string;
 
-  @Field(() => Int, { description: 'Visits to the auditorium.' })
-  @Property({ type: 'integer' })
+  @column.Integer('Visits to the auditorium.')
   visits!: number;
 
-  @Field(() => Int, { description: 'Views or plays of digital resources.' })
-  @Property({ type: 'integer' })
+  @column.Integer('Views or plays of digital resources.')
   resourceViews!: number;
 
   @Property({ type: 'integer' })
@@ -73,7 +71,7 @@ export class AuditoriumMonthlyUsage {
   @Property({ type: 'integer' })
   otherAssistedSessions!: number;
 
-  @ProvenanceColumns('Where these figures come from.')
+  @column.Provenance('Where these figures come from.')
   provenance!: Provenance;
 
   @Field(() => AssistedSessions, { description: 'Assisted online-service sessions by kind.' })

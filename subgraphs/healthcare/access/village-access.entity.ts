@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Provenance } from '../../shared/provenance.js';
-import { ProvenanceColumns } from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 /**
  * Access measures of one rural village: nearest facility of each level and travel minutes to
@@ -35,6 +35,6 @@ export class VillageAccess {
   @Property({ type: 'boolean' })
   familyDoctorCovered!: boolean;
 
-  @ProvenanceColumns()
+  @column.Provenance()
   provenance!: Provenance;
 }

@@ -2,7 +2,7 @@ import { Entity, Enum, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
-import { DivisionCodeColumn, KeyColumn, ProvenanceColumns } from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 export const AssistancePointKind = describedEnum(
   'AssistancePointKind',
@@ -34,10 +34,10 @@ export type AssistedBookingKind = EnumValue<typeof AssistedBookingKind>;
 })
 @Entity({ tableName: 'assistance_point' })
 export class AssistancePoint {
-  @KeyColumn('Stable identifier of the assistance point.')
+  @column.Key('Stable identifier of the assistance point.')
   id!: string;
 
-  @DivisionCodeColumn('village', {
+  @column.DivisionCode('village', {
     description:
       'Code of the village whose residents the point serves: where the help is given, except ' +
       'for an auditorium point of a village without an auditorium (see `auditorium`).',
@@ -60,6 +60,6 @@ export class AssistancePoint {
   @Property({ type: 'json' })
   helpsWith!: AssistedBookingKind[];
 
-  @ProvenanceColumns('Where the fact that help is given here comes from.')
+  @column.Provenance('Where the fact that help is given here comes from.')
   provenance!: Provenance;
 }

@@ -1,8 +1,8 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Entity, PrimaryKey } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { MonthField } from '../../shared/arguments.js';
-import { DivisionCodeColumn, KeyColumn, ProvenanceColumns } from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 /** One month of assisted online bookings at one point: counts only, never who was helped. */
 @ObjectType({
@@ -12,7 +12,7 @@ import { DivisionCodeColumn, KeyColumn, ProvenanceColumns } from '../../shared/c
 })
 @Entity({ tableName: 'assisted_booking_month' })
 export class AssistedBookingMonth {
-  @KeyColumn('The assistance point.')
+  @column.Key('The assistance point.')
   pointId!: string;
 
   @MonthField('month')
@@ -20,21 +20,18 @@ export class AssistedBookingMonth {
   month!: string;
 
   /** Denormalised village code: region rollups group by its prefixes. */
-  @DivisionCodeColumn('village')
+  @column.DivisionCode('village')
   villageCode!: string;
 
-  @Field(() => Int, { description: 'Doctor appointments booked online with help.' })
-  @Property({ type: 'integer' })
+  @column.Integer('Doctor appointments booked online with help.')
   doctorAppointments!: number;
 
-  @Field(() => Int, { description: 'Test results looked up online with help.' })
-  @Property({ type: 'integer' })
+  @column.Integer('Test results looked up online with help.')
   testResults!: number;
 
-  @Field(() => Int, { description: 'Medical-insurance services done online with help.' })
-  @Property({ type: 'integer' })
+  @column.Integer('Medical-insurance services done online with help.')
   insurance!: number;
 
-  @ProvenanceColumns('Where these counts come from.')
+  @column.Provenance('Where these counts come from.')
   provenance!: Provenance;
 }

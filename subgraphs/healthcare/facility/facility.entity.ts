@@ -1,14 +1,9 @@
 import { Entity, Enum, Index, Property } from '@mikro-orm/core';
-import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { FacilityService, OpeningPeriod } from './facility.types.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
-import {
-  DivisionCodeColumn,
-  KeyColumn,
-  ProvenanceColumns,
-  TitleColumn,
-} from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 export const FacilityLevel = describedEnum(
   'FacilityLevel',
@@ -28,17 +23,17 @@ export type FacilityLevel = EnumValue<typeof FacilityLevel>;
 })
 @Entity({ tableName: 'facility' })
 export class Facility {
-  @KeyColumn('Stable identifier of the facility.')
+  @column.Key('Stable identifier of the facility.')
   id!: string;
 
-  @TitleColumn('Name of the facility.')
+  @column.Title('Name of the facility.')
   name!: string;
 
   @Field(() => FacilityLevel, { description: 'Level in the three-tier system.' })
   @Enum({ items: () => FacilityLevel })
   level!: FacilityLevel;
 
-  @DivisionCodeColumn('village', {
+  @column.DivisionCode('village', {
     nullable: true,
     description: 'Code of the village it serves (village clinics).',
   })
@@ -64,14 +59,13 @@ export class Facility {
   @Property({ type: 'json' })
   openingHours!: OpeningPeriod[];
 
-  @ProvenanceColumns(
+  @column.Provenance(
     'Where the opening hours come from (a data steward may have updated them).',
     'hours_provenance_',
   )
   openingHoursProvenance!: Provenance;
 
-  @Field(() => Int, { description: 'Number of doctors working at the facility.' })
-  @Property({ type: 'integer' })
+  @column.Integer('Number of doctors working at the facility.')
   doctorCount!: number;
 
   @Field(() => [FacilityService], { description: 'Kinds of care offered.' })
@@ -88,6 +82,6 @@ export class Facility {
   @Property({ type: 'boolean' })
   offersTelemedicine!: boolean;
 
-  @ProvenanceColumns('Where this record and its figures come from.')
+  @column.Provenance('Where this record and its figures come from.')
   provenance!: Provenance;
 }

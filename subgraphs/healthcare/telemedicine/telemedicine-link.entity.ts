@@ -1,7 +1,7 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
-import { ProvenanceColumns } from '../../shared/columns.js';
+import * as column from '../../shared/columns.js';
 
 /** A facility's remote-consultation arrangement with a higher-level hospital. */
 @ObjectType({
@@ -22,10 +22,9 @@ export class TelemedicineLink {
   @Property({ type: 'string', length: 12 })
   locationCode!: string;
 
-  @Field(() => Int, { nullable: true, description: 'Year the arrangement started.' })
-  @Property({ type: 'integer', nullable: true })
+  @column.Integer('Year the arrangement started.', { nullable: true })
   sinceYear!: number | null;
 
-  @ProvenanceColumns('Where this record comes from.')
+  @column.Provenance('Where this record comes from.')
   provenance!: Provenance;
 }
