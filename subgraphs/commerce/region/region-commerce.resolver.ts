@@ -1,7 +1,5 @@
 import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { CommerceContext } from '../context.js';
-import { money } from '../money/money.js';
-import { monthRange } from '../sales/month.js';
 import { Platform, ProductCategory } from '../store/store.entity.js';
 import {
   COMPUTED_PROVENANCE,
@@ -13,6 +11,7 @@ import {
   SalesFigure,
 } from './region-commerce.types.js';
 import { Region } from './region.reference.js';
+import { salesFigure } from './sales-figure.js';
 import { MonthArg } from '../../shared/arguments.js';
 
 function count(value: number, provenance = COMPUTED_PROVENANCE): CommerceCount {
@@ -99,14 +98,6 @@ export class RegionCommerceResolver {
     @MonthArg('from') from: string,
     @MonthArg('to') to: string,
   ) {
-    const range = monthRange(from, to);
-    const total = await ctx.loaders.rollups.regionSales.load({ code: view.code, ...range });
-    return Object.assign(new SalesFigure(), {
-      code: view.code,
-      ...range,
-      orders: Number(total.orders),
-      revenue: money(total.revenueFen),
-      provenance: COMPUTED_PROVENANCE,
-    });
+    return salesFigure(ctx, view.code, from, to);
   }
 }

@@ -3,13 +3,12 @@ import { Provenance } from '../../shared/provenance.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { OnlineStoreConnection } from '../enterprise/enterprise.inputs.js';
-import { money } from '../money/money.js';
 import {
   COMPUTED_PROVENANCE,
   CommerceCount,
   SalesFigure,
 } from '../region/region-commerce.types.js';
-import { monthRange } from '../sales/month.js';
+import { salesFigure } from '../region/sales-figure.js';
 import { ServicePoint } from '../service-point/service-point.entity.js';
 import { storeConnection } from '../store/store.resolver.js';
 import { Village } from './village.reference.js';
@@ -89,14 +88,6 @@ export class VillageCommerceResolver {
     @MonthArg('from') from: string,
     @MonthArg('to') to: string,
   ) {
-    const range = monthRange(from, to);
-    const total = await ctx.loaders.rollups.regionSales.load({ code: view.villageCode, ...range });
-    return Object.assign(new SalesFigure(), {
-      code: view.villageCode,
-      ...range,
-      orders: Number(total.orders),
-      revenue: money(total.revenueFen),
-      provenance: COMPUTED_PROVENANCE,
-    });
+    return salesFigure(ctx, view.villageCode, from, to);
   }
 }
