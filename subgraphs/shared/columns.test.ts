@@ -1,8 +1,8 @@
-import { Embedded, Index, MetadataStorage, PrimaryKey, Property } from '@mikro-orm/core';
+import { Embedded, Enum, Index, MetadataStorage, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, getMetadataStorage, ID, Int } from 'type-graphql';
 import { describe, expect, it } from 'vitest';
 import * as column from './columns.js';
-import { Provenance } from './provenance.js';
+import { Provenance, ProvenanceKind } from './provenance.js';
 
 class ByHand {
   @Field(() => ID, { description: 'Key.' })
@@ -25,6 +25,15 @@ class ByHand {
   @Property({ type: 'integer', nullable: true })
   seats!: number | null;
 
+  @Field(() => ProvenanceKind, { nullable: true, description: 'Kind.' })
+  @Index()
+  @Enum({ items: () => ProvenanceKind, nullable: true })
+  kind!: ProvenanceKind | null;
+
+  @Field(() => ProvenanceKind, { description: 'Usual kind.' })
+  @Enum({ items: () => ProvenanceKind, default: ProvenanceKind.SYNTHETIC })
+  usualKind!: ProvenanceKind;
+
   @Field(() => Provenance, { description: 'Source.' })
   @Embedded(() => Provenance, { prefix: 'provenance_' })
   provenance!: Provenance;
@@ -45,6 +54,12 @@ class ByColumn {
 
   @column.Integer('Seats.', { nullable: true })
   seats!: number | null;
+
+  @column.Enum(() => ProvenanceKind, 'Kind.', { nullable: true, indexed: true })
+  kind!: ProvenanceKind | null;
+
+  @column.Enum(() => ProvenanceKind, 'Usual kind.', { default: ProvenanceKind.SYNTHETIC })
+  usualKind!: ProvenanceKind;
 
   @column.Provenance('Source.')
   provenance!: Provenance;
@@ -83,6 +98,8 @@ describe('column helpers', () => {
       'name',
       'villageCode',
       'seats',
+      'kind',
+      'usualKind',
       'provenance',
     ]);
   });

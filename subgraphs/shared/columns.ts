@@ -1,11 +1,11 @@
-import { Embedded, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Embedded, Enum as EnumProperty, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int } from 'type-graphql';
 import { Provenance as ProvenanceRecord } from './provenance.js';
 
 /**
  * The columns domain records are built from, each declared as its GraphQL field and its database
- * column at once: the record's key, its name or title, the division it lies in, its whole-number
- * figures and its provenance. Each applies the type-graphql and MikroORM decorators a record
+ * column at once: the record's key, its name or title, its enum values, the division it lies in,
+ * its whole-number figures and its provenance. Each applies the type-graphql and MikroORM decorators a record
  * would otherwise stack by hand. Imported as a namespace: `@column.Key('…')`.
  */
 
@@ -17,6 +17,9 @@ function stacked(...decorators: PropertyDecorator[]): PropertyDecorator {
     for (const decorate of [...decorators].reverse()) decorate(target, key);
   };
 }
+
+/** An index on the column (MikroORM's Index() is typed for a known entity; the key is enough). */
+const indexed: PropertyDecorator = (target, key) => Index()(target, key as never);
 
 /** A record's own string key: its `ID` field and its primary-key column. */
 export function Key(description: string, length = 40): PropertyDecorator {
@@ -34,6 +37,23 @@ export function Title(description: string): PropertyDecorator {
   );
 }
 
+/**
+ * A value of a GraphQL enum (`items`, a described enum), stored as text: the enum field and
+ * column, `nullable` where it may be absent, with a `default` for existing rows, indexed where asked.
+ */
+export function Enum<E extends object>(
+  items: () => E,
+  description: string,
+  opts: { nullable?: boolean; indexed?: boolean; default?: string } = {},
+): PropertyDecorator {
+  const nullability = opts.nullable ? { nullable: true } : {};
+  const decorators: PropertyDecorator[] = [Field(items, { ...nullability, description })];
+  if (opts.indexed) decorators.push(indexed);
+  const fallback = opts.default === undefined ? {} : { default: opts.default };
+  decorators.push(EnumProperty({ items, ...nullability, ...fallback }));
+  return stacked(...decorators);
+}
+
 /** Digits of a division code by level (a county or district, a village). */
 const CODE_LENGTH = { county: 6, village: 12 } as const;
 
@@ -46,12 +66,11 @@ export function DivisionCode(
   level: keyof typeof CODE_LENGTH,
   opts: { description?: string; nullable?: boolean; indexed?: boolean } = {},
 ): PropertyDecorator {
-  const { description, nullable = false, indexed = true } = opts;
+  const { description, nullable = false } = opts;
   const nullability = nullable ? { nullable } : {};
   const decorators: PropertyDecorator[] = [];
   if (description !== undefined) decorators.push(Field(() => ID, { ...nullability, description }));
-  // Index() is typed for a known entity class; here the property key is all it needs.
-  if (indexed) decorators.push((target, key) => Index()(target, key as never));
+  if (opts.indexed ?? true) decorators.push(indexed);
   decorators.push(Property({ type: 'string', length: CODE_LENGTH[level], ...nullability }));
   return stacked(...decorators);
 }

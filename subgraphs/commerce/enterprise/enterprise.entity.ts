@@ -1,4 +1,4 @@
-import { BigIntType, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { ProductCategory } from '../store/store.entity.js';
@@ -29,8 +29,7 @@ export class Enterprise {
   })
   villageCode!: string | null;
 
-  @Field(() => ProductCategory, { description: 'Main industry (product category).' })
-  @Enum({ items: () => ProductCategory })
+  @column.Enum(() => ProductCategory, 'Main industry (product category).')
   industry!: ProductCategory;
 
   /** Comma-separated Platform values; exposed as a list. */

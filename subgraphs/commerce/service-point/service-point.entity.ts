@@ -1,5 +1,5 @@
-import { Entity, Enum } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Entity } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
 import * as column from '../../shared/columns.js';
@@ -27,8 +27,7 @@ export class ServicePoint {
   @column.DivisionCode('village', { description: 'Code of the village it serves.' })
   villageCode!: string;
 
-  @Field(() => ServicePointKind, { description: 'What it offers.' })
-  @Enum({ items: () => ServicePointKind })
+  @column.Enum(() => ServicePointKind, 'What it offers.')
   kind!: ServicePointKind;
 
   @column.Provenance('Where this record comes from.')

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, Property } from '@mikro-orm/core';
+import { Entity, Index, Property } from '@mikro-orm/core';
 import { LocalDateScalar } from '../../shared/argument-guard.js';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
@@ -49,20 +49,17 @@ export class OnlineStore {
   @column.DivisionCode('village', { description: 'Code of the village the store is run from.' })
   villageCode!: string;
 
-  @Field(() => Platform, { description: 'Platform the store sells on.' })
-  @Enum({ items: () => Platform })
+  @column.Enum(() => Platform, 'Platform the store sells on.')
   platform!: Platform;
 
-  @Field(() => ProductCategory, { description: 'Main product category.' })
-  @Enum({ items: () => ProductCategory })
+  @column.Enum(() => ProductCategory, 'Main product category.')
   category!: ProductCategory;
 
   @Field(() => LocalDateScalar, { description: 'Date the store opened (YYYY-MM-DD).' })
   @Property({ type: 'string', length: 10, default: '2020-01-01' })
   openedOn!: string;
 
-  @Field(() => StoreStatus, { description: 'Whether the store is trading.' })
-  @Enum({ items: () => StoreStatus, default: StoreStatus.ACTIVE })
+  @column.Enum(() => StoreStatus, 'Whether the store is trading.', { default: StoreStatus.ACTIVE })
   status!: StoreStatus;
 
   @Field(() => Int, { description: 'People the store employs (jobs it provides).' })

@@ -1,5 +1,5 @@
-import { Entity, Enum } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Entity } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
 import { Connection } from '../../shared/pagination.js';
 import { Provenance } from '../../shared/provenance.js';
 import { ProductCategory } from '../store/store.entity.js';
@@ -24,8 +24,7 @@ export class ProcessingWorkshop {
   @column.DivisionCode('village', { description: 'Code of its village.' })
   villageCode!: string;
 
-  @Field(() => ProductCategory, { description: 'The product it processes.' })
-  @Enum({ items: () => ProductCategory })
+  @column.Enum(() => ProductCategory, 'The product it processes.')
   product!: ProductCategory;
 
   @column.Provenance('Where this record comes from.')

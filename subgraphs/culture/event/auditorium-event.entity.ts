@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, Property } from '@mikro-orm/core';
+import { Entity, Index, Property } from '@mikro-orm/core';
 import { LocalDateScalar } from '../../shared/argument-guard.js';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
@@ -44,8 +44,7 @@ export class AuditoriumEvent {
   @column.Title('Title of the event.')
   title!: string;
 
-  @Field(() => AuditoriumEventType, { description: 'Kind of event.' })
-  @Enum({ items: () => AuditoriumEventType })
+  @column.Enum(() => AuditoriumEventType, 'Kind of event.')
   type!: AuditoriumEventType;
 
   @column.Integer('Number of people who attended.')

@@ -1,5 +1,5 @@
-import { Entity, Enum, Index, PrimaryKey } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Entity, Index, PrimaryKey } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
 import * as column from '../../shared/columns.js';
@@ -80,29 +80,24 @@ export class DigitalResource {
   @column.Title('Title of the resource.')
   title!: string;
 
-  @Field(() => ResourceKind, {
-    description: 'E-book, dialect lesson or traditional-culture course.',
+  @column.Enum(() => ResourceKind, 'E-book, dialect lesson or traditional-culture course.', {
+    indexed: true,
   })
-  @Index()
-  @Enum({ items: () => ResourceKind })
   kind!: ResourceKind;
 
-  @Field(() => ResourceTopic, { description: 'Main topic.' })
-  @Index()
-  @Enum({ items: () => ResourceTopic })
+  @column.Enum(() => ResourceTopic, 'Main topic.', { indexed: true })
   topic!: ResourceTopic;
 
-  @Field(() => ResourceFormat, { description: 'Media format.' })
-  @Enum({ items: () => ResourceFormat })
+  @column.Enum(() => ResourceFormat, 'Media format.')
   format!: ResourceFormat;
 
-  @Field(() => ResourceLanguage, { description: 'Language the resource is in.' })
-  @Enum({ items: () => ResourceLanguage })
+  @column.Enum(() => ResourceLanguage, 'Language the resource is in.')
   language!: ResourceLanguage;
 
-  @Field(() => Dialect, { nullable: true, description: 'The dialect, for dialect lessons.' })
-  @Index()
-  @Enum({ items: () => Dialect, nullable: true })
+  @column.Enum(() => Dialect, 'The dialect, for dialect lessons.', {
+    nullable: true,
+    indexed: true,
+  })
   dialect?: Dialect | null;
 
   @column.Integer('Playing time in minutes (audio and video); null for e-books.', {

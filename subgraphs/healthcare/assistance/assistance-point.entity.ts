@@ -1,4 +1,4 @@
-import { Entity, Enum, Property } from '@mikro-orm/core';
+import { Entity, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
@@ -44,8 +44,7 @@ export class AssistancePoint {
   })
   villageCode!: string;
 
-  @Field(() => AssistancePointKind, { description: 'Where in the village the help is given.' })
-  @Enum({ items: () => AssistancePointKind })
+  @column.Enum(() => AssistancePointKind, 'Where in the village the help is given.')
   kind!: AssistancePointKind;
 
   /** Key of the culture subgraph's auditorium (kind CULTURE_AUDITORIUM). */

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, Property } from '@mikro-orm/core';
+import { Entity, Index, Property } from '@mikro-orm/core';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { FacilityService, OpeningPeriod } from './facility.types.js';
@@ -29,8 +29,7 @@ export class Facility {
   @column.Title('Name of the facility.')
   name!: string;
 
-  @Field(() => FacilityLevel, { description: 'Level in the three-tier system.' })
-  @Enum({ items: () => FacilityLevel })
+  @column.Enum(() => FacilityLevel, 'Level in the three-tier system.')
   level!: FacilityLevel;
 
   @column.DivisionCode('village', {
