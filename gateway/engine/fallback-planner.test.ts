@@ -139,6 +139,7 @@ describe("@apollo/gateway's planner in a worker", () => {
     const [slow, next] = [p.plan(SLOW, undefined), p.plan(SKIPPED, undefined, 60_000)];
     await expect(slow).rejects.toBeInstanceOf(PlanTimeoutError);
     await expect(slow).rejects.toThrow('Planning took longer than 1000 ms');
+    await expect(slow).rejects.toMatchObject({ culprit: true }); // its own planning overran
     expect(JSON.parse(JSON.stringify(await next))).toEqual(
       JSON.parse(JSON.stringify(plannedHere(SKIPPED))),
     );
@@ -155,6 +156,7 @@ describe("@apollo/gateway's planner in a worker", () => {
     const started = performance.now();
     const queued = p.plan(SKIPPED, undefined);
     await expect(queued).rejects.toThrow(`No plan within ${WAIT_TIMEOUTS * 300} ms`);
+    await expect(queued).rejects.toMatchObject({ culprit: false }); // it only waited
     expect(performance.now() - started).toBeGreaterThanOrEqual(WAIT_TIMEOUTS * 300 - 5);
     for (const outcome of await Promise.all(slow)) expect(outcome).toBeInstanceOf(PlanTimeoutError);
   });

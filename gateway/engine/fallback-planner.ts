@@ -27,7 +27,15 @@ export const PLANNING_TIMEOUT = 'PLANNING_TIMEOUT';
  * the event loop was held up reads the worker's answers first: a plan that came in time counts.
  */
 
-export class PlanTimeoutError extends Error {}
+export class PlanTimeoutError extends Error {
+  /** True when this operation's own planning overran or stopped the planner (not its wait). */
+  constructor(
+    message: string,
+    readonly culprit = false,
+  ) {
+    super(message);
+  }
+}
 
 /** How long a request may wait for its plan in all, queue included, in units of the timeout. */
 export const WAIT_TIMEOUTS = 5;
@@ -176,7 +184,10 @@ export class FallbackPlanner {
       if (this.ready) {
         return this.replace(
           this.queue[0],
-          new PlanTimeoutError('Planning this operation stopped the planner; try a smaller query.'),
+          new PlanTimeoutError(
+            'Planning this operation stopped the planner; try a smaller query.',
+            true,
+          ),
         );
       }
       const pending = [...this.pending.values()];
@@ -210,6 +221,7 @@ export class FallbackPlanner {
         timed,
         new PlanTimeoutError(
           `Planning took longer than ${this.timeoutMs} ms; try a smaller query.`,
+          true,
         ),
       );
     };

@@ -6,6 +6,7 @@ import type {
 } from '@apollo/server-gateway-interface';
 import type { GatewayContext } from '../context.js';
 import type { FallbackPlanner, QueryPlan } from './fallback-planner.js';
+import type { PlannerAdmission } from './planner-admission.js';
 
 /*
  * @apollo/gateway as the engine's fallback (hive-router.ts): what one supergraph generation of
@@ -38,13 +39,15 @@ interface PlanStore {
 /**
  * Plans `request` in the worker and stores the plan where @apollo/gateway's executor looks first
  * (its query plan store, under the key it derives: the query hash, with the operation name when
- * one is given), so that the executor runs the plan without planning on the event loop. Without
+ * one is given), so that the executor runs the plan without planning on the event loop; through
+ * `admission` (one operation per caller at a time, planner-admission.ts) when given. Without
  * that store (another @apollo/gateway version) the executor plans as before: slower, as correct.
  */
 export async function planInWorker(
   gateway: ApolloGateway,
   planner: FallbackPlanner,
   request: GatewayGraphQLRequestContext<GatewayContext>,
+  admission?: PlannerAdmission,
 ): Promise<void> {
   const store = (gateway as unknown as { queryPlanStore?: PlanStore }).queryPlanStore;
   const { queryHash, source } = request;
@@ -54,5 +57,7 @@ export async function planInWorker(
     ? createHash('sha256').update(queryHash).update(operationName).digest('hex')
     : queryHash;
   if (await store.get(key)) return;
-  await store.set(key, await planner.plan(source, operationName));
+  const plan = () => planner.plan(source, operationName);
+  const caller = request.context?.identity?.id ?? 'unknown';
+  await store.set(key, await (admission ? admission.run(caller, plan) : plan()));
 }

@@ -29,7 +29,9 @@ import {
   PLAN_TIMEOUT_MS,
   PLANNING_TIMEOUT,
   PlanTimeoutError,
+  WAIT_TIMEOUTS,
 } from './fallback-planner.js';
+import { PlannerAdmission } from './planner-admission.js';
 import { type Executor, type Fallback, FALLBACK_RETRY_MS, planInWorker } from './fallback.js';
 import type { EngineOptions } from './options.js';
 import { emptyRoot, introspectionOf } from './operation-shape.js';
@@ -71,9 +73,12 @@ export class HiveRouterEngine implements GatewayInterface {
   private flatten = true;
   /** Documents the Rust planner could not plan. */
   private readonly fallbackDocuments = new WeakSet<DocumentNode>();
+  /** One operation per caller in the fallback planner at once, and a pause after a timeout. */
+  private readonly admission: PlannerAdmission;
   private fallback: Fallback | undefined;
 
   constructor(private readonly opts: EngineOptions) {
+    this.admission = new PlannerAdmission(WAIT_TIMEOUTS * (opts.planTimeoutMs ?? PLAN_TIMEOUT_MS));
     this.canonicalForms = new CanonicalForms(opts.cacheBytes);
   }
 
@@ -269,7 +274,7 @@ export class HiveRouterEngine implements GatewayInterface {
     try {
       executor = await fallback.executor;
       // Planned in the worker, so that @apollo/gateway's executor finds the plan made.
-      await planInWorker(fallback.gateway, fallback.planner, request);
+      await planInWorker(fallback.gateway, fallback.planner, request, this.admission);
     } catch (err) {
       if (err instanceof PlanTimeoutError) {
         return {
