@@ -174,6 +174,20 @@ describe('the hive-router engine answers as @apollo/gateway does', () => {
     }
   });
 
+  it('GATEWAY_ENGINE=apollo plans off the event loop too, bounded by PLAN_TIMEOUT_MS', async () => {
+    const hurried = await stack.extraGateway({ GATEWAY_ENGINE: 'apollo', PLAN_TIMEOUT_MS: '1' });
+    try {
+      const late = await post(
+        hurried.url,
+        `{ village(code: "${VILLAGE}") { name culture { auditorium { name } } healthcare { clinic { name } } } }`,
+      );
+      expect(late.status).toBe(400);
+      expect(late.errors?.map((e) => e.code)).toEqual(['PLANNING_TIMEOUT']);
+    } finally {
+      await hurried.close();
+    }
+  });
+
   it('on writes: the same refusal without the scope, and the same answer with it', async () => {
     const report = `mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { storeId month orders revenue { amount currency } } }`;
     const input = {

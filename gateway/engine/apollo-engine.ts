@@ -1,0 +1,83 @@
+import { ApolloGateway } from '@apollo/gateway';
+import type {
+  GatewayExecutor,
+  GatewayGraphQLRequestContext,
+  GatewayInterface,
+  GatewayLoadResult,
+  GatewaySchemaLoadOrUpdateCallback,
+} from '@apollo/server-gateway-interface';
+import { GraphQLError } from 'graphql';
+import {
+  FallbackPlanner,
+  PLAN_TIMEOUT_MS,
+  PLANNING_TIMEOUT,
+  PlanTimeoutError,
+  WAIT_TIMEOUTS,
+} from './fallback-planner.js';
+import { planInWorker } from './fallback.js';
+import type { GatewayContext } from '../context.js';
+import type { EngineOptions } from './options.js';
+import { PlannerAdmission } from './planner-admission.js';
+import { supergraphFromFile } from './supergraph.js';
+
+/**
+ * `GATEWAY_ENGINE=apollo`: @apollo/gateway, its planner and executor, with its planning moved off
+ * the event loop. Its planner is synchronous and grows faster than the document (a 10 KB document
+ * of 30 aliases four levels deep took 3 s): on the loop, one such document a second held up every
+ * other request and `/healthz`. Each operation is planned first in the same worker thread the
+ * default engine's fallback uses (fallback-planner.ts: a time bound, PLANNING_TIMEOUT past it,
+ * one planner per supergraph version, and planner-admission.ts per caller); the executor then
+ * finds the plan in its store and does not plan again.
+ */
+export class ApolloEngine implements GatewayInterface {
+  private readonly gateway: ApolloGateway;
+  private planner: FallbackPlanner | undefined;
+  private readonly timeoutMs: number;
+  private readonly admission: PlannerAdmission;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.timeoutMs = opts.planTimeoutMs ?? PLAN_TIMEOUT_MS;
+    this.admission = new PlannerAdmission(WAIT_TIMEOUTS * this.timeoutMs);
+    this.gateway = new ApolloGateway({
+      supergraphSdl: supergraphFromFile(opts.supergraphPath, opts.watch, opts.logger),
+      logger: opts.logger,
+      buildService: ({ name, url }) => opts.buildSource({ name, url: url! }),
+    });
+    // A new supergraph gets its own planner; the old one finishes what it was given.
+    this.gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+      this.planner?.retire();
+      this.planner = new FallbackPlanner(coreSupergraphSdl, this.timeoutMs);
+    });
+  }
+
+  async load(options?: Parameters<GatewayInterface['load']>[0]): Promise<GatewayLoadResult> {
+    const { executor } = await this.gateway.load(options);
+    if (!executor) return { executor };
+    const planned: GatewayExecutor = async (request) => {
+      const planner = this.planner;
+      try {
+        const req = request as GatewayGraphQLRequestContext<GatewayContext>;
+        if (planner) await planInWorker(this.gateway, planner, req, this.admission);
+      } catch (err) {
+        if (err instanceof PlanTimeoutError) {
+          return {
+            errors: [new GraphQLError(err.message, { extensions: { code: PLANNING_TIMEOUT } })],
+          };
+        }
+        // The planner's own error (a document it cannot plan): the executor says it, as before.
+        this.opts.logger.debug({ err }, "@apollo/gateway's planner failed in its worker");
+      }
+      return executor(request);
+    };
+    return { executor: planned };
+  }
+
+  onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback): () => void {
+    return this.gateway.onSchemaLoadOrUpdate(callback);
+  }
+
+  async stop(): Promise<void> {
+    await this.planner?.close();
+    await this.gateway.stop();
+  }
+}
