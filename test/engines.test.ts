@@ -188,6 +188,12 @@ describe('the hive-router engine answers as @apollo/gateway does', () => {
     }
   });
 
+  it('GATEWAY_ENGINE=apollo answers a burst of one new document from one caller', async () => {
+    const query = `query Burst${Date.now()} { village(code: "${VILLAGE}") { name } }`;
+    const answers = await Promise.all(Array.from({ length: 12 }, () => post(apollo.url, query)));
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+  });
+
   it('on writes: the same refusal without the scope, and the same answer with it', async () => {
     const report = `mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { storeId month orders revenue { amount currency } } }`;
     const input = {

@@ -57,7 +57,19 @@ export async function planInWorker(
     ? createHash('sha256').update(queryHash).update(operationName).digest('hex')
     : queryHash;
   if (await store.get(key)) return;
+  // Concurrent requests of one new document share its planning (and count once per caller).
+  let planning = inFlight.get(store);
+  if (!planning) inFlight.set(store, (planning = new Map()));
+  const running = planning.get(key);
+  if (running) return running;
   const plan = () => planner.plan(source, operationName);
   const caller = request.context?.identity?.id ?? 'unknown';
-  await store.set(key, await (admission ? admission.run(caller, plan) : plan()));
+  const stored = (async () => {
+    await store.set(key, await (admission ? admission.run(caller, plan) : plan()));
+  })().finally(() => planning.delete(key));
+  planning.set(key, stored);
+  return stored;
 }
+
+/** Plannings under way, by plan store and key. */
+const inFlight = new WeakMap<PlanStore, Map<string, Promise<void>>>();
