@@ -1,3 +1,5 @@
+import { ErrorCode } from './errors.js';
+
 /**
  * The `Idempotency-Key` request header (IETF draft "The Idempotency-Key HTTP Header Field"), as
  * both sides read it: the gateway claims a key per caller across the subgraphs
@@ -12,6 +14,18 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 /** How long a key is kept: at least the draft's "24 hours". */
 export const IDEMPOTENCY_KEY_TTL_HOURS = 48;
+
+/**
+ * The draft's HTTP status of a request refused because of its key, by error code: the key was
+ * used before with another request (422), or the first request with it is still running (409).
+ * The gateway answers a mutation refused as a whole with it (gateway/operations/idempotency.ts),
+ * and passes on a subgraph's 4xx answer only when it is such a refusal with its own status
+ * (gateway/upstream/answers.ts).
+ */
+export const KEY_REFUSAL_STATUS: Readonly<Record<string, number>> = {
+  [ErrorCode.IDEMPOTENCY_KEY_REUSED]: 422,
+  [ErrorCode.IDEMPOTENCY_KEY_IN_USE]: 409,
+};
 
 const QUOTED = /^"([^"\\]+)"$/;
 const VALID_KEY = new RegExp(`^[\\x20-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import {
   IDEMPOTENCY_HEADER,
+  KEY_REFUSAL_STATUS,
   MAX_IDEMPOTENCY_KEY_LENGTH,
   idempotencyKeyFrom,
 } from '../../contract/idempotency.js';
@@ -34,14 +35,6 @@ export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefin
   }
   return key;
 }
-
-/** The draft's statuses for a request refused because of its key. */
-const KEY_REFUSAL_STATUS: Record<string, number> = {
-  // The key was used before with another request.
-  IDEMPOTENCY_KEY_REUSED: 422,
-  // The first request with the key is still running.
-  IDEMPOTENCY_KEY_IN_USE: 409,
-};
 
 /**
  * The HTTP status of a mutation's answer when the subgraph refused it as a whole because of its
