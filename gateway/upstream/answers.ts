@@ -2,6 +2,7 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '../../contract/errors.js';
+import { KEY_REFUSAL_STATUS } from '../../contract/idempotency.js';
 import type { GatewayContext } from '../context.js';
 import type { SubgraphHttpResponse } from './http.js';
 import { cacheHintOf, unavailable } from './unavailable.js';
@@ -12,21 +13,24 @@ export type OperationOptions = Extract<
   { incomingRequestContext: unknown }
 >;
 
-/** A failed exchange; `retryable` when another attempt may succeed. */
+/**
+ * A failed exchange; `retryable` when another attempt may succeed. `excerpt`: the start of an
+ * answer the subgraph should not have given, for the log (never for the caller).
+ */
 export class SubgraphFailure extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
     readonly status?: number,
+    readonly excerpt?: string,
   ) {
     super(message);
   }
 }
 
 /**
- * A subgraph's 4xx answer: the request's fault, not the subgraph's. 408 and 429 are not among
- * them (the subgraph is slow or overloaded: those count as failures), nor 401 and 403 (the
- * subgraph refused the gateway itself).
+ * A subgraph's 4xx answer that is the caller's to see (callerRefusal): 413, or an
+ * Idempotency-Key refusal with the draft's status.
  */
 export class SubgraphRefusal extends Error {
   constructor(readonly res: SubgraphHttpResponse) {
@@ -35,9 +39,10 @@ export class SubgraphRefusal extends Error {
 }
 
 /**
- * A fetch that ended: the subgraph's answer, its refusal (4xx), or unavailable. The parsed
- * result goes to the first consumer; others sharing the fetch parse the text again (the gateway
- * merges response objects into its own result tree, so two requests must never share them).
+ * A fetch that ended: the subgraph's answer, its refusal for the caller, or unavailable. The
+ * parsed result goes to the first consumer; others sharing the fetch parse the text again (the
+ * gateway merges response objects into its own result tree, so two requests must never share
+ * them).
  */
 export type Settled =
   | { ok: true; res: SubgraphHttpResponse; parsed?: GatewayGraphQLResponse }
@@ -49,11 +54,70 @@ export const SUBGRAPH_REQUEST_TOO_LARGE = ErrorCode.SUBGRAPH_REQUEST_TOO_LARGE;
 export const TOO_LARGE_MESSAGE =
   'The request is too large to pass on once expanded for the subgraphs: send shorter values.';
 
+/** The most characters of a refused answer's body written to the log. */
+export const EXCERPT_CHARS = 500;
+
 const JSON_TYPE = /^application\/(graphql-response\+)?json/;
 
+/** The errors of a GraphQL JSON answer, or undefined when it is not one. */
+function errorsOf(res: SubgraphHttpResponse): GraphQLFormattedError[] | undefined {
+  if (!JSON_TYPE.test(String(res.headers['content-type'] ?? ''))) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(res.body);
+  } catch {
+    return undefined;
+  }
+  const errors = (parsed as { errors?: unknown } | null)?.errors;
+  return Array.isArray(errors) && errors.every((e) => !!e && typeof e === 'object')
+    ? (errors as GraphQLFormattedError[])
+    : undefined;
+}
+
 /**
- * The parsed answer; throws a SubgraphRefusal for a 4xx (but 401, 403, 408 and 429), a
- * SubgraphFailure unless it is a 2xx GraphQL JSON result.
+ * Whether a subgraph's 4xx answer is one it gives on purpose for the caller, passed on by
+ * `refused`. Only two are: 413, a fetch over the subgraph's body limit (its body is not read);
+ * and an Idempotency-Key refusal: 422 or 409 with GraphQL JSON errors all of the code the draft
+ * gives that status (KEY_REFUSAL_STATUS: IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_IN_USE).
+ *
+ * Nothing else a subgraph answers with a 4xx can be the caller's fault: the gateway validated
+ * the operation and its variables against the supergraph, and the subgraphs refuse a bad
+ * argument in the resolver (BAD_USER_INPUT naming the field, HTTP 200). A request-level error
+ * (parse, validation or variable coercion of the gateway's own fetch, a malformed body) means
+ * the subgraph is not the one the supergraph describes; a body that is not GraphQL JSON (an
+ * HTML 404 of a proxy) means the fetch never reached it. Their messages name internal
+ * variables, files or tables and are for the operator's log only.
+ */
+export function callerRefusal(res: SubgraphHttpResponse): boolean {
+  if (res.status === 413) return true;
+  const code = Object.entries(KEY_REFUSAL_STATUS).find(([, s]) => s === res.status)?.[0];
+  if (!code) return false;
+  const errors = errorsOf(res);
+  return !!errors && errors.length > 0 && errors.every((e) => e.extensions?.code === code);
+}
+
+/** What a 4xx answer not for the caller was, for the log: its error codes, or not GraphQL. */
+function misfitOf(res: SubgraphHttpResponse): string {
+  const errors = errorsOf(res);
+  if (!errors) return 'an answer that is not GraphQL JSON';
+  const codes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'no code')))];
+  return `GraphQL errors (${codes
+    .slice(0, 5)
+    .map((c) => c.slice(0, 64))
+    .join(', ')})`;
+}
+
+/** The start of a body, at most EXCERPT_CHARS characters, with its full length when cut. */
+export function excerptOf(body: string): string {
+  if (body.length <= EXCERPT_CHARS) return body;
+  return `${body.slice(0, EXCERPT_CHARS)}… (${body.length} characters)`;
+}
+
+/**
+ * The parsed answer. Throws a SubgraphRefusal for a 4xx the caller is to see (callerRefusal);
+ * a SubgraphFailure for any other answer that is not a 2xx GraphQL JSON result. Of those, every
+ * other 4xx but 408 and 429 (slow, overloaded: retried) is final: the gateway's fetch is not
+ * what the subgraph takes, and would be refused again.
  */
 export function checkResponse(res: SubgraphHttpResponse): GatewayGraphQLResponse {
   if (res.status === 401 || res.status === 403) {
@@ -68,10 +132,17 @@ export function checkResponse(res: SubgraphHttpResponse): GatewayGraphQLResponse
     );
   }
   if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-    throw new SubgraphRefusal(res);
+    if (callerRefusal(res)) throw new SubgraphRefusal(res);
+    throw new SubgraphFailure(
+      `HTTP ${res.status}: the subgraph refused the gateway's fetch with ${misfitOf(res)} ` +
+        '(a subgraph not of the supergraph, or an address that does not reach it)',
+      false,
+      res.status,
+      excerptOf(res.body),
+    );
   }
   if (res.status < 200 || res.status >= 300) {
-    throw new SubgraphFailure(`HTTP ${res.status}`, res.status >= 500, res.status);
+    throw new SubgraphFailure(`HTTP ${res.status}`, true, res.status);
   }
   const type = String(res.headers['content-type'] ?? '');
   if (!JSON_TYPE.test(type)) throw new SubgraphFailure('response is not JSON', true);
@@ -88,11 +159,10 @@ export function checkResponse(res: SubgraphHttpResponse): GatewayGraphQLResponse
 }
 
 /**
- * The answer to a request a subgraph refused (4xx): 413 SUBGRAPH_REQUEST_TOO_LARGE at each
- * affected field for a body too large; else the subgraph's own GraphQL errors when it sent some
- * (validation, bad input, a reused idempotency key), or BAD_REQUEST at each affected field. The
- * subgraph's status becomes the answer's status (`extensions.http`, which Apollo Server applies
- * and removes).
+ * The answer to a fetch a subgraph refused for the caller (callerRefusal): 413
+ * SUBGRAPH_REQUEST_TOO_LARGE at each affected field for a body too large; else the subgraph's
+ * Idempotency-Key refusal, its errors with its status (`extensions.http`, which Apollo Server
+ * applies and removes).
  */
 export function refused(
   options: OperationOptions,
@@ -103,23 +173,10 @@ export function refused(
   if (res.status === 413) {
     return refusal(options, 413, SUBGRAPH_REQUEST_TOO_LARGE, TOO_LARGE_MESSAGE);
   }
+  const errors = errorsOf(res);
+  if (!errors?.length) return unavailable(options); // not a refusal for the caller after all
   const http = { status: res.status };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(res.body);
-  } catch {
-    parsed = undefined;
-  }
-  const errors = (parsed as { errors?: unknown } | undefined)?.errors;
-  if (Array.isArray(errors) && errors.length > 0) {
-    return {
-      errors: (errors as GraphQLFormattedError[]).map((e) => ({
-        ...e,
-        extensions: { ...e.extensions, http },
-      })),
-    };
-  }
-  return refusal(options, res.status, 'BAD_REQUEST', 'A part of the graph refused the request.');
+  return { errors: errors.map((e) => ({ ...e, extensions: { ...e.extensions, http } })) };
 }
 
 /** One error per field the fetch was to provide, with this code and HTTP status. */

@@ -78,9 +78,12 @@ export interface SubgraphSourceOptions {
  *    or the wrong number of entities is garbage, not data: unavailable, and logged.
  *
  * Any failure becomes a SUBGRAPH_UNAVAILABLE error at each affected response path, without the
- * subgraph's address (unavailable.ts). A client error is never a subgraph outage: a subgraph's
- * 4xx answer (but 408/429) passes its errors and status on (answers.ts), is not retried and does
- * not count against the breaker.
+ * subgraph's address (unavailable.ts). A client error is never a subgraph outage: the 4xx
+ * answers a subgraph gives for the caller (answers.ts, callerRefusal: 413, an Idempotency-Key
+ * refusal with the draft's 422 or 409) pass on, are not retried and do not count against the
+ * breaker. No other 4xx is the caller's fault (the gateway validated the request): it is a
+ * failure, SUBGRAPH_UNAVAILABLE, not retried, counted, and logged with its status and the start
+ * of its body, and nothing of it reaches the caller.
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   readonly breaker: CircuitBreaker;

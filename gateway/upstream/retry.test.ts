@@ -70,8 +70,12 @@ describe('timeout and retry layer', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('passes a 4xx on as a refusal: not retried, the permit released', async () => {
-    const res = { status: 400, headers: {}, body: '{"errors":[{"message":"bad"}]}' };
+  it('passes a 4xx for the caller on as a refusal: not retried, the permit released', async () => {
+    const res = {
+      status: 422,
+      headers: { 'content-type': 'application/json' },
+      body: '{"errors":[{"message":"reused","extensions":{"code":"IDEMPOTENCY_KEY_REUSED"}}]}',
+    };
     const { send, sent } = scripted(res);
     const { p, calls } = permit();
     expect(await withRetries(send, policy, false, p, quiet, labels)).toEqual({
@@ -80,6 +84,15 @@ describe('timeout and retry layer', () => {
     });
     expect(sent).toHaveLength(1);
     expect(calls).toEqual(['release']);
+  });
+
+  it('takes any other 4xx as a failure of the subgraph: not retried, counted', async () => {
+    const res = { ...ok, status: 400, body: '{"errors":[{"message":"bad"}]}' };
+    const { send, sent } = scripted(res);
+    const { p, calls } = permit();
+    expect(await withRetries(send, policy, false, p, quiet, labels)).toEqual({ ok: false });
+    expect(sent).toHaveLength(1);
+    expect(calls).toEqual(['failure']);
   });
 
   it('treats 408 and 429 as failures of the subgraph, retried', async () => {

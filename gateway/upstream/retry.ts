@@ -18,9 +18,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The timeout and retry layer: attempts a fetch within one deadline, retrying queries (never
- * mutations) with exponential backoff while the next attempt still fits. A 4xx answer is the
- * request's fault: not retried, and the breaker's permit released rather than failed. Reports
- * success or failure to the permit; never throws.
+ * mutations) with exponential backoff while the next attempt still fits. A 4xx answer the
+ * caller is to see (answers.ts, callerRefusal: 413, an Idempotency-Key refusal) is passed on:
+ * not retried, and the breaker's permit released rather than failed. Any other answer that is
+ * not a GraphQL result is a failure, logged with its status and the start of its body; a 4xx
+ * (but 408, 429), a timeout or an oversized answer is not retried, it would only come again.
+ * Reports success or failure to the permit; never throws.
  */
 export async function withRetries(
   send: Send,
@@ -43,16 +46,22 @@ export async function withRetries(
         permit.release();
         return { ok: false, refused: err.res };
       }
-      // A timeout, an oversized answer or the gateway's identity refused would only come again.
-      const timedOut =
+      // A timeout, an oversized answer, the gateway's identity or its fetch refused (a 4xx not
+      // for the caller) would only come again.
+      const final =
         (err as Error).name === 'TimeoutError' ||
         err instanceof SubgraphResponseTooLarge ||
-        (err instanceof SubgraphFailure && (err.status === 401 || err.status === 403)) ||
+        (err instanceof SubgraphFailure && !err.retryable) ||
         Date.now() >= deadline;
       const wait = policy.backoffMs * 2 ** attempt * (0.5 + Math.random());
       const retry =
-        !isMutation && !timedOut && attempt < policy.retries && Date.now() + wait < deadline;
-      log.warn({ err, ...labels, attempt, retry }, 'subgraph fetch failed');
+        !isMutation && !final && attempt < policy.retries && Date.now() + wait < deadline;
+      // An answer it should not have given: its status and excerpt, not a stack of checkResponse.
+      const what =
+        err instanceof SubgraphFailure
+          ? { error: err.message, status: err.status, excerpt: err.excerpt }
+          : { err };
+      log.warn({ ...what, ...labels, attempt, retry }, 'subgraph fetch failed');
       if (retry) {
         await sleep(wait);
         continue;
