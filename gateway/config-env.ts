@@ -64,6 +64,7 @@ export const envSchema = z.object({
   ANONYMOUS_DAILY_QUOTA: int(5_000),
   // Operation limits
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_GATEWAY_MAX_BODY_BYTES),
+  MAX_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().positive().default(64_000_000),
   MAX_DEPTH: int(12),
   MAX_ALIASES: int(30),
   MAX_DIRECTIVES: int(50),

@@ -47,6 +47,8 @@ export interface GatewayConfig {
   anonymousQuota: Quota;
   limits: {
     maxBodyBytes: number;
+    /** Request-body bytes read at once, all requests together (body-budget.ts). */
+    maxBodyBytesInFlight: number;
     maxDepth: number;
     maxAliases: number;
     maxDirectives: number;
@@ -145,6 +147,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   }
   const keyStore = c.KEY_STORE ?? (c.REDIS_URL ? 'redis' : 'file');
   if (keyStore === 'redis' && !c.REDIS_URL) fail(['  REDIS_URL: required when KEY_STORE=redis']);
+  if (c.MAX_BODY_BYTES_IN_FLIGHT < c.MAX_BODY_BYTES) {
+    fail(['  MAX_BODY_BYTES_IN_FLIGHT: must be at least MAX_BODY_BYTES']);
+  }
   if (c.RESPONSE_CACHE === 'redis' && !c.REDIS_URL) {
     fail(['  REDIS_URL: required when RESPONSE_CACHE=redis']);
   }
@@ -185,6 +190,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     },
     limits: {
       maxBodyBytes: c.MAX_BODY_BYTES,
+      maxBodyBytesInFlight: c.MAX_BODY_BYTES_IN_FLIGHT,
       maxDepth: c.MAX_DEPTH,
       maxAliases: c.MAX_ALIASES,
       maxDirectives: c.MAX_DIRECTIVES,

@@ -18,6 +18,7 @@ import { createPipeline } from './pipeline/pipeline.js';
 import type { Reply } from './pipeline/reply.js';
 import type { ServedSchema } from './pipeline/types.js';
 import { failureOf } from './http.js';
+import { BodyBudget } from './body-budget.js';
 import { FileKeyStore, RedisKeyStore, type KeyStore } from './auth/keys.js';
 import { createLimits } from './operations/limits.js';
 import { createKeyClaims } from './operations/key-claims.js';
@@ -140,6 +141,8 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   });
 
   const authenticate = createAuthenticator(config, keys);
+  // One budget for every body read, /graphql's and the exports' (body-budget.ts).
+  const bodies = new BodyBudget(config.limits.maxBodyBytesInFlight, metrics.recordRefusedBody);
   // Partner bulk exports (gateway/analyst/exports.ts): pages through the same pipeline, as CSV does.
   const bulkExports = createVillageExports({
     execute: (req, requestId, body, fromTrusted) =>
@@ -151,6 +154,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       maxAliases: config.limits.maxAliases,
       maxBodyBytes: config.limits.maxBodyBytes,
     },
+    bodies,
     logger,
   });
 
@@ -177,6 +181,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     observeCachedAnswer: metrics.observeCachedAnswer,
     sensitiveTypes: new Set(config.audit.sensitiveTypes),
     claimKey: createKeyClaims(redis, logger),
+    bodies,
   });
 
   /** One run of the pipeline with its audit line. */

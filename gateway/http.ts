@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import { BodiesBusyError, type BodyBudget } from './body-budget.js';
 
 export class BodyTooLargeError extends Error {}
 
@@ -10,9 +11,13 @@ export class BodyTooLargeError extends Error {}
  */
 export class BodyAbortedError extends Error {}
 
-/** The status and audit result of a request that threw: the client's doing (413, 499) or 500. */
+/**
+ * The status and audit result of a request that threw: the client's doing (413, 499), too many
+ * bodies at once (429) or 500.
+ */
 export function failureOf(err: unknown): { status: number; result: string } {
   if (err instanceof BodyTooLargeError) return { status: 413, result: 'PAYLOAD_TOO_LARGE' };
+  if (err instanceof BodiesBusyError) return { status: 429, result: 'BODIES_BUSY' };
   // 499 as nginx's "client closed request": no response is sent.
   if (err instanceof BodyAbortedError) return { status: 499, result: 'CLIENT_CLOSED_REQUEST' };
   return { status: 500, result: 'INTERNAL_SERVER_ERROR' };
@@ -46,24 +51,40 @@ export function unsupportedBody(req: IncomingMessage): string | undefined {
 
 /**
  * The body as text, decoded as UTF-8 up to `limit` bytes (over it: BodyTooLargeError; cut
- * short: BodyAbortedError). A byte order mark before the text is dropped (RFC 8259 lets a JSON
- * parser ignore it).
+ * short: BodyAbortedError). With a `budget`, the body's bytes count against it while it is read:
+ * its declared Content-Length before the first byte, what arrives beyond that as it arrives;
+ * what does not fit throws BodiesBusyError. A byte order mark before the text is dropped
+ * (RFC 8259 lets a JSON parser ignore it).
  */
-export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+export async function readBody(
+  req: IncomingMessage,
+  limit: number,
+  budget?: BodyBudget,
+): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new BodyTooLargeError();
   const chunks: Buffer[] = [];
   let size = 0;
+  let charged = 0; // bytes of `budget` this body holds
+  const charge = (bytes: number) => {
+    if (!budget || !(bytes > charged)) return;
+    if (!budget.charge(bytes - charged)) throw new BodiesBusyError();
+    charged = bytes;
+  };
   try {
+    charge(declared);
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
       if (size > limit) throw new BodyTooLargeError();
+      charge(size);
       chunks.push(chunk as Buffer);
     }
   } catch (err) {
-    if (err instanceof BodyTooLargeError) throw err;
+    if (err instanceof BodyTooLargeError || err instanceof BodiesBusyError) throw err;
     // Reading the request fails only when its connection is gone ('aborted', ECONNRESET).
     throw new BodyAbortedError('The request body did not arrive whole.', { cause: err });
+  } finally {
+    budget?.release(charged);
   }
   if (req.complete === false) throw new BodyAbortedError('The request body did not arrive whole.');
   const text = Buffer.concat(chunks).toString('utf8');

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
+import { BODIES_BUSY_RETRY_AFTER_S, BodiesBusyError } from './body-budget.js';
 import { limitConnections } from './connections.js';
 import { occasionally } from './redis.js';
 import {
@@ -70,6 +71,7 @@ export function wellFormed(target: string): boolean {
 export function createGatewayServer(parts: ServerParts) {
   const { config, logger } = parts;
   const refusedWarning = occasionally(logger); // not a line per refused connection
+  const bodiesWarning = occasionally(logger); // nor per refused body
   let started = false;
   let draining = false;
   let inFlight = 0;
@@ -160,6 +162,16 @@ export function createGatewayServer(parts: ServerParts) {
       if (err instanceof BodyTooLargeError) {
         res.setHeader('connection', 'close'); // do not read the rest of a huge body
         return sendJson(res, 413, errorBody('Request body too large.', 'PAYLOAD_TOO_LARGE'));
+      }
+      if (err instanceof BodiesBusyError) {
+        // MAX_BODY_BYTES_IN_FLIGHT spent: refused unread, and the connection closed (not 503:
+        // the request may be valid, and the gateway answers no valid request with a 5xx).
+        res.setHeader('connection', 'close');
+        bodiesWarning({ path }, 'request body refused: MAX_BODY_BYTES_IN_FLIGHT in use');
+        const message = 'The gateway is reading as many request bodies as it holds; retry shortly.';
+        return sendJson(res, 429, errorBody(message, 'BODIES_BUSY'), {
+          'retry-after': String(BODIES_BUSY_RETRY_AFTER_S),
+        });
       }
       if (err instanceof BodyAbortedError) {
         // The client closed the request mid-body (or Node's requestTimeout cut it and answered

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AuthError } from '../auth/auth.js';
 import { RequestRejection } from '../operations/limits.js';
+import type { BodyBudget } from '../body-budget.js';
 import type { Identity } from '../context.js';
 import {
   codesBatchDocument,
@@ -85,6 +86,8 @@ export function createVillageExports(opts: {
   /** Trusted documents' texts (`document` names one by its operation name). */
   trusted: Iterable<string>;
   settings: ExportSettings;
+  /** Request-body bytes read at once, with /graphql's (body-budget.ts). */
+  bodies?: BodyBudget;
   logger: Logger;
 }) {
   const { settings } = opts;
@@ -249,7 +252,7 @@ export function createVillageExports(opts: {
       try {
         let raw: unknown;
         try {
-          raw = JSON.parse(await readBody(req, settings.maxBodyBytes));
+          raw = JSON.parse(await readBody(req, settings.maxBodyBytes, opts.bodies));
         } catch (err) {
           if (err instanceof SyntaxError)
             throw new BadExport('BAD_REQUEST', 'Malformed JSON body.');

@@ -109,6 +109,12 @@ export function createGatewayMetrics(subgraphs: string[], labels: OperationLabel
       'address (MAX_CONNECTIONS_PER_ADDRESS).',
     ['reason'],
   );
+  const refusedBodies = counter(
+    'gateway_request_bodies_refused_total',
+    'Request bodies refused unread (429 BODIES_BUSY): the bodies being read held ' +
+      'MAX_BODY_BYTES_IN_FLIGHT already.',
+    [],
+  );
   const cacheHits = counter('gateway_cache_hits_total', 'Cache lookups that hit, by cache.', [
     'cache',
   ]);
@@ -178,6 +184,10 @@ export function createGatewayMetrics(subgraphs: string[], labels: OperationLabel
     /** For the listener: a client connection closed on arrival (connections.ts). */
     recordRefusedConnection(reason: 'total' | 'address') {
       refusedConnections.inc({ reason });
+    },
+    /** For the body reader: a request body refused for want of budget (body-budget.ts). */
+    recordRefusedBody() {
+      refusedBodies.inc();
     },
     /** For any cache in the gateway (responses, query plans, persisted documents…). */
     recordCache(cache: string, hit: boolean) {

@@ -38,8 +38,8 @@ function parseJsonParam(value: string | null, name: string): unknown {
 /**
  * Stage 4: the request's operation(s). A POST body with a Content-Encoding other than
  * `identity` or a charset other than UTF-8 is refused (415); else it is read up to
- * MAX_BODY_BYTES (over it, `readBody` throws `BodyTooLargeError`: 413) and parsed as JSON; a
- * GET's are its parameters.
+ * MAX_BODY_BYTES (over it, `readBody` throws `BodyTooLargeError`: 413; beyond the bytes all
+ * bodies may hold at once, `BodiesBusyError`: 429) and parsed as JSON; a GET's are its parameters.
  * Either is refused (400) if it nests deeper than MAX_JSON_DEPTH.
  */
 export const body: RequestStage = async (state, deps) => {
@@ -47,7 +47,7 @@ export const body: RequestStage = async (state, deps) => {
   else if (state.method === 'POST') {
     const unsupported = unsupportedBody(state.req);
     if (unsupported) throw new RequestRejection(415, 'BAD_REQUEST', unsupported);
-    const text = await readBody(state.req, deps.config.limits.maxBodyBytes);
+    const text = await readBody(state.req, deps.config.limits.maxBodyBytes, deps.bodies);
     try {
       state.raw = JSON.parse(text);
     } catch {

@@ -3,6 +3,7 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { AuditEntry } from '../observability/audit.js';
 import type { AuthDirectives } from '../auth/authz.js';
+import type { BodyBudget } from '../body-budget.js';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext, Identity } from '../context.js';
 import type { CostModel } from '../operations/cost.js';
@@ -50,6 +51,8 @@ export interface PipelineDeps {
     authenticated: boolean,
   ) => void;
   sensitiveTypes: ReadonlySet<string>;
+  /** Request-body bytes read at once, all requests together (body-budget.ts); unset: no bound. */
+  bodies?: BodyBudget;
   /** Claims a mutation's Idempotency-Key for its mutation fields (key-claims.ts); unset: none. */
   claimKey?: KeyClaims;
 }
