@@ -32,6 +32,16 @@ describe('the budget of request-body bytes', () => {
     expect(budget.charge(100)).toBe(true);
   });
 
+  it('holds one caller to its share, so a few slow clients of one address cannot spend it all', () => {
+    const budget = new BodyBudget(100, () => {}, 30);
+    expect(budget.charge(30, 'anon:a')).toBe(true);
+    expect(budget.charge(1, 'anon:a')).toBe(false);
+    expect(budget.charge(30, 'anon:b')).toBe(true);
+    budget.release(30, 'anon:a');
+    expect(budget.charge(30, 'anon:a')).toBe(true);
+    expect(budget.held).toBe(60);
+  });
+
   it('is 64 MB unless set, and never less than one body of MAX_BODY_BYTES', () => {
     const env = { NODE_ENV: 'test' };
     expect(loadGatewayConfig(env).limits.maxBodyBytesInFlight).toBe(64_000_000);

@@ -11,12 +11,19 @@
  */
 export class BodyBudget {
   private heldBytes = 0;
+  /** Bytes held by each caller now (only callers holding some). */
+  private readonly byOwner = new Map<string, number>();
 
   constructor(
     /** MAX_BODY_BYTES_IN_FLIGHT. */
     readonly maxBytes: number,
     /** A body refused because the budget was spent. */
     private readonly refused: () => void = () => {},
+    /**
+     * The most one caller (an identity: `anon:<address>`, an API key) may hold: a few slow
+     * clients of one address must not spend the whole budget and refuse everyone else.
+     */
+    readonly perOwnerBytes = maxBytes,
   ) {}
 
   /** Bytes held now. */
@@ -24,20 +31,30 @@ export class BodyBudget {
     return this.heldBytes;
   }
 
-  /** Charges `bytes` if they fit (true), else charges nothing and counts a refusal (false). */
-  charge(bytes: number): boolean {
+  /**
+   * Charges `bytes` to `owner` if they fit in all and in its share (true), else charges nothing
+   * and counts a refusal (false).
+   */
+  charge(bytes: number, owner?: string): boolean {
     if (bytes <= 0) return true;
-    if (this.heldBytes + bytes > this.maxBytes) {
+    const own = owner === undefined ? 0 : (this.byOwner.get(owner) ?? 0);
+    if (this.heldBytes + bytes > this.maxBytes || own + bytes > this.perOwnerBytes) {
       this.refused();
       return false;
     }
     this.heldBytes += bytes;
+    if (owner !== undefined) this.byOwner.set(owner, own + bytes);
     return true;
   }
 
-  /** Gives back `bytes` charged before. */
-  release(bytes: number): void {
-    this.heldBytes = Math.max(0, this.heldBytes - Math.max(0, bytes));
+  /** Gives back `bytes` charged before (to `owner`). */
+  release(bytes: number, owner?: string): void {
+    const n = Math.max(0, bytes);
+    this.heldBytes = Math.max(0, this.heldBytes - n);
+    if (owner === undefined) return;
+    const left = (this.byOwner.get(owner) ?? 0) - n;
+    if (left > 0) this.byOwner.set(owner, left);
+    else this.byOwner.delete(owner);
   }
 }
 

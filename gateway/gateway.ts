@@ -142,7 +142,10 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
 
   const authenticate = createAuthenticator(config, keys);
   // One budget for every body read, /graphql's and the exports' (body-budget.ts).
-  const bodies = new BodyBudget(config.limits.maxBodyBytesInFlight, metrics.recordRefusedBody);
+  // One caller may hold an eighth of it (at least one whole body): see BodyBudget.
+  const inFlight = config.limits.maxBodyBytesInFlight;
+  const perCaller = Math.max(config.limits.maxBodyBytes, Math.floor(inFlight / 8));
+  const bodies = new BodyBudget(inFlight, metrics.recordRefusedBody, perCaller);
   // Partner bulk exports (gateway/analyst/exports.ts): pages through the same pipeline, as CSV does.
   const bulkExports = createVillageExports({
     execute: (req, requestId, body, fromTrusted) =>

@@ -52,7 +52,8 @@ export function unsupportedBody(req: IncomingMessage): string | undefined {
 /**
  * The body as text, decoded as UTF-8 up to `limit` bytes (over it: BodyTooLargeError; cut
  * short: BodyAbortedError). With a `budget`, the body's bytes count against it while it is read:
- * its declared Content-Length before the first byte, what arrives beyond that as it arrives;
+ * its declared Content-Length before the first byte, what arrives beyond that as it arrives,
+ * charged to `owner` (the caller) too;
  * what does not fit throws BodiesBusyError. A byte order mark before the text is dropped
  * (RFC 8259 lets a JSON parser ignore it).
  */
@@ -60,6 +61,7 @@ export async function readBody(
   req: IncomingMessage,
   limit: number,
   budget?: BodyBudget,
+  owner?: string,
 ): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new BodyTooLargeError();
@@ -68,7 +70,7 @@ export async function readBody(
   let charged = 0; // bytes of `budget` this body holds
   const charge = (bytes: number) => {
     if (!budget || !(bytes > charged)) return;
-    if (!budget.charge(bytes - charged)) throw new BodiesBusyError();
+    if (!budget.charge(bytes - charged, owner)) throw new BodiesBusyError();
     charged = bytes;
   };
   try {
@@ -84,7 +86,7 @@ export async function readBody(
     // Reading the request fails only when its connection is gone ('aborted', ECONNRESET).
     throw new BodyAbortedError('The request body did not arrive whole.', { cause: err });
   } finally {
-    budget?.release(charged);
+    budget?.release(charged, owner);
   }
   if (req.complete === false) throw new BodyAbortedError('The request body did not arrive whole.');
   const text = Buffer.concat(chunks).toString('utf8');

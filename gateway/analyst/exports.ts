@@ -252,7 +252,7 @@ export function createVillageExports(opts: {
       try {
         let raw: unknown;
         try {
-          raw = JSON.parse(await readBody(req, settings.maxBodyBytes, opts.bodies));
+          raw = JSON.parse(await readBody(req, settings.maxBodyBytes, opts.bodies, identity.id));
         } catch (err) {
           if (err instanceof SyntaxError)
             throw new BadExport('BAD_REQUEST', 'Malformed JSON body.');

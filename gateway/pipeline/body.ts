@@ -47,7 +47,8 @@ export const body: RequestStage = async (state, deps) => {
   else if (state.method === 'POST') {
     const unsupported = unsupportedBody(state.req);
     if (unsupported) throw new RequestRejection(415, 'BAD_REQUEST', unsupported);
-    const text = await readBody(state.req, deps.config.limits.maxBodyBytes, deps.bodies);
+    const { maxBodyBytes } = deps.config.limits;
+    const text = await readBody(state.req, maxBodyBytes, deps.bodies, state.identity?.id);
     try {
       state.raw = JSON.parse(text);
     } catch {
