@@ -50,8 +50,11 @@ export const MAX_WAITING = 100;
 /**
  * Runs `fn` once this turn of the event loop has read its I/O: a timer that fires late, after
  * the loop was held up, judges only after reading the worker's answers that arrived meanwhile.
+ * Not unref'd: an unref'd immediate does not wake an idle loop, so on a gateway with nothing
+ * else to do the verdict waited for the next I/O, the worker's own late answer included, and a
+ * plan that overran was taken as in time.
  */
-const afterIo = (fn: () => void) => void setImmediate(fn).unref();
+const afterIo = (fn: () => void) => void setImmediate(fn);
 
 interface Pending {
   query: string;
