@@ -6,11 +6,10 @@ import type {
   GatewayLoadResult,
   GatewaySchemaLoadOrUpdateCallback,
 } from '@apollo/server-gateway-interface';
-import { GraphQLError } from 'graphql';
 import {
   FallbackPlanner,
   PLAN_TIMEOUT_MS,
-  PLANNING_TIMEOUT,
+  planningTimeoutAnswer,
   PlanTimeoutError,
   WAIT_TIMEOUTS,
 } from './fallback-planner.js';
@@ -59,11 +58,7 @@ export class ApolloEngine implements GatewayInterface {
         const req = request as GatewayGraphQLRequestContext<GatewayContext>;
         if (planner) await planInWorker(this.gateway, planner, req, this.admission);
       } catch (err) {
-        if (err instanceof PlanTimeoutError) {
-          return {
-            errors: [new GraphQLError(err.message, { extensions: { code: PLANNING_TIMEOUT } })],
-          };
-        }
+        if (err instanceof PlanTimeoutError) return planningTimeoutAnswer(err);
         // The planner's own error (a document it cannot plan): the executor says it, as before.
         this.opts.logger.debug({ err }, "@apollo/gateway's planner failed in its worker");
       }

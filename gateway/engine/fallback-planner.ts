@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { GraphQLError } from 'graphql';
 import type { executeQueryPlan } from '@apollo/gateway';
 import { plannerModules, WORKER_SOURCE, type WorkerMessage } from './fallback-worker.js';
 
@@ -36,6 +37,11 @@ export class PlanTimeoutError extends Error {
     super(message);
   }
 }
+
+/** The answer to an operation refused for its planning time: 400 PLANNING_TIMEOUT, both engines. */
+export const planningTimeoutAnswer = (err: PlanTimeoutError) => ({
+  errors: [new GraphQLError(err.message, { extensions: { code: PLANNING_TIMEOUT } })],
+});
 
 /** How long a request may wait for its plan in all, queue included, in units of the timeout. */
 export const WAIT_TIMEOUTS = 5;

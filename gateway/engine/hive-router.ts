@@ -27,7 +27,7 @@ import { CanonicalForms } from './canonical-forms.js';
 import {
   FallbackPlanner,
   PLAN_TIMEOUT_MS,
-  PLANNING_TIMEOUT,
+  planningTimeoutAnswer,
   PlanTimeoutError,
   WAIT_TIMEOUTS,
 } from './fallback-planner.js';
@@ -276,11 +276,7 @@ export class HiveRouterEngine implements GatewayInterface {
       // Planned in the worker, so that @apollo/gateway's executor finds the plan made.
       await planInWorker(fallback.gateway, fallback.planner, request, this.admission);
     } catch (err) {
-      if (err instanceof PlanTimeoutError) {
-        return {
-          errors: [new GraphQLError(err.message, { extensions: { code: PLANNING_TIMEOUT } })],
-        };
-      }
+      if (err instanceof PlanTimeoutError) return planningTimeoutAnswer(err);
       // Not the caller's fault, and nothing was fetched: an error, never an HTTP 500.
       this.opts.logger.error({ err }, "@apollo/gateway's planner failed");
       return { data: null, errors: [internalError()] };

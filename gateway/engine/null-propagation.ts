@@ -26,7 +26,12 @@ interface Ctx {
   schema: GraphQLSchema;
   fragments: Map<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
+  /** The fields of (type, selection sets), collected once per answer (every list item shares them). */
+  memo: Map<string, Fields>;
+  ids: Map<SelectionSetNode, number>;
 }
+
+const TYPENAME = { type: new GraphQLNonNull(GraphQLString) };
 
 type Fields = Map<string, { type: GraphQLOutputType; sets: SelectionSetNode[] }>;
 
@@ -57,7 +62,13 @@ export function propagateNulls(
   }
   const root = operation && schema.getRootType(operation.operation);
   if (!operation || !root) return data;
-  const out = fix(data, root, [operation.selectionSet], { schema, fragments, variables });
+  const out = fix(data, root, [operation.selectionSet], {
+    schema,
+    fragments,
+    variables,
+    memo: new Map(),
+    ids: new Map(),
+  });
   return out === INVALID ? null : (out as Record<string, unknown> | null);
 }
 
@@ -77,8 +88,7 @@ function fix(value: unknown, type: GraphQLOutputType, sets: SelectionSetNode[], 
     return value;
   }
   if (!isCompositeType(type) || typeof value !== 'object') return value;
-  const fields: Fields = new Map();
-  for (const set of sets) collect(type, set, ctx, fields);
+  const fields = fieldsOf(type, sets, ctx);
   const object = value as Record<string, unknown>;
   for (const [key, field] of fields) {
     if (!(key in object)) continue;
@@ -89,22 +99,51 @@ function fix(value: unknown, type: GraphQLOutputType, sets: SelectionSetNode[], 
   return object;
 }
 
-/** The fields of a selection set by response key, every fragment's included (see below). */
-function collect(parent: GraphQLCompositeType, set: SelectionSetNode, ctx: Ctx, out: Fields) {
+/** The fields of `sets` on `type`, collected once per answer for each distinct pair. */
+function fieldsOf(type: GraphQLCompositeType, sets: SelectionSetNode[], ctx: Ctx): Fields {
+  const idOf = (set: SelectionSetNode) => {
+    let id = ctx.ids.get(set);
+    if (id === undefined) ctx.ids.set(set, (id = ctx.ids.size));
+    return id;
+  };
+  const key = `${type.name}:${sets.map(idOf).join(',')}`;
+  let fields = ctx.memo.get(key);
+  if (!fields) {
+    fields = new Map();
+    const seen = new Set<SelectionSetNode>();
+    for (const set of sets) collect(type, set, ctx, fields, seen);
+    ctx.memo.set(key, fields);
+  }
+  return fields;
+}
+
+/**
+ * The fields of a selection set by response key, every fragment's included (see below). A
+ * fragment spread again (`seen`) adds nothing new: fragments spreading each other twice at each
+ * level are walked once each, not exponentially often.
+ */
+function collect(
+  parent: GraphQLCompositeType,
+  set: SelectionSetNode,
+  ctx: Ctx,
+  out: Fields,
+  seen: Set<SelectionSetNode>,
+) {
   for (const sel of set.selections) {
     if (skipped(sel, ctx.variables)) continue;
     if (sel.kind === Kind.FIELD) {
       const name = sel.name.value;
       const def =
         name === '__typename'
-          ? { type: new GraphQLNonNull(GraphQLString) }
+          ? TYPENAME
           : isObjectType(parent) || isInterfaceType(parent)
             ? parent.getFields()[name]
             : undefined;
       if (!def) continue;
       const key = sel.alias?.value ?? name;
       const entry = out.get(key) ?? { type: def.type, sets: [] };
-      if (sel.selectionSet) entry.sets.push(sel.selectionSet);
+      if (sel.selectionSet && !entry.sets.includes(sel.selectionSet))
+        entry.sets.push(sel.selectionSet);
       out.set(key, entry);
       continue;
     }
@@ -112,12 +151,13 @@ function collect(parent: GraphQLCompositeType, set: SelectionSetNode, ctx: Ctx, 
     // __typename): fields of one response key have one type wherever they stand (validation's
     // "fields can merge"), and only the keys the object holds are looked at.
     const fragment = sel.kind === Kind.FRAGMENT_SPREAD ? ctx.fragments.get(sel.name.value) : sel;
-    if (!fragment) continue;
+    if (!fragment || seen.has(fragment.selectionSet)) continue;
+    seen.add(fragment.selectionSet);
     const condition = fragment.typeCondition
       ? ctx.schema.getType(fragment.typeCondition.name.value)
       : parent;
     const named = condition && getNamedType(condition);
-    if (named && isCompositeType(named)) collect(named, fragment.selectionSet, ctx, out);
+    if (named && isCompositeType(named)) collect(named, fragment.selectionSet, ctx, out, seen);
   }
 }
 
