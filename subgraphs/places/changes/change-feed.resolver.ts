@@ -15,20 +15,24 @@ import {
   registerEnumType,
 } from 'type-graphql';
 import { IDENTITY_HEADER, signIdentity } from '../../../contract/identity.js';
-import { SERVICE_IDENTITY_KIND } from '../../shared/changes.js';
+import { MAX_OUTBOX_ROWS, SERVICE_IDENTITY_KIND } from '../../shared/changes.js';
 import { answerNotCacheable } from '../../shared/cache-policy.js';
 import { badUserInput } from '../../shared/errors.js';
 import type { PlacesContext } from '../context.js';
 import { Village } from '../village/village.entity.js';
 import {
   FEED_DOMAINS,
+  checkStamps,
   checkWithinEnds,
-  decodePositions,
-  encodePositions,
+  decodeCursor,
+  encodeCursor,
   mergePage,
+  rowStamp,
   type FeedDomain,
   type Outbox,
+  type OutboxRow,
   type Positions,
+  type Stamps,
 } from './change-feed.js';
 
 export enum ChangeDomain {
@@ -134,6 +138,35 @@ async function readOutbox(
   }
 }
 
+/** One read of every domain's outbox, at once. */
+async function perDomain(
+  read: (domain: FeedDomain) => Promise<Outbox>,
+): Promise<Record<FeedDomain, Outbox>> {
+  const outboxes = await Promise.all(FEED_DOMAINS.map(read));
+  return Object.fromEntries(FEED_DOMAINS.map((d, i) => [d, outboxes[i]])) as Record<
+    FeedDomain,
+    Outbox
+  >;
+}
+
+/** The cursor of where every outbox ends now: each end, then the row there for its stamp. */
+async function feedEnd(ctx: PlacesContext): Promise<string> {
+  const ends = await perDomain((d) => readOutbox(ctx, d, INT_MAX, 1));
+  const positions = {} as Positions;
+  const stamps = {} as Stamps;
+  const rows = await perDomain((d) =>
+    ends[d].end > 0 ? readOutbox(ctx, d, ends[d].end - 1, 1) : Promise.resolve(ends[d]),
+  );
+  for (const d of FEED_DOMAINS) {
+    positions[d] = ends[d].end;
+    const row = rows[d].rows.find((r) => r.id === positions[d]);
+    // The end row is committed (changes.ts): missing, the outbox is being restored under us.
+    if (positions[d] > 0 && !row) throw unavailable();
+    stamps[d] = row ? rowStamp(row) : '';
+  }
+  return encodeCursor({ positions, stamps });
+}
+
 @Resolver(() => VillageChange)
 export class VillageChangeResolver {
   // Costed by the page it asks for (the gateway's cost limit), 100 without `first`.
@@ -160,27 +193,32 @@ export class VillageChangeResolver {
     if (!Number.isInteger(size) || size < 1 || size > MAX_FIRST) {
       throw badUserInput(`\`first\` must be between 1 and ${MAX_FIRST}.`, 'first');
     }
-    const from: Positions | undefined = since == null ? undefined : decodePositions(since);
-    // Without `since`: where every outbox ends now (read with no rows).
-    const outboxes = Object.fromEntries(
-      await Promise.all(
-        FEED_DOMAINS.map(async (d) => [
-          d,
-          await readOutbox(ctx, d, from ? from[d] : INT_MAX, from ? size : 1),
-        ]),
-      ),
-    ) as Record<FeedDomain, Outbox>;
-    if (!from) {
-      const end = Object.fromEntries(FEED_DOMAINS.map((d) => [d, outboxes[d].end])) as Positions;
-      return { nodes: [], pageInfo: { endCursor: encodePositions(end), hasNextPage: false } };
+    if (since == null)
+      return { nodes: [], pageInfo: { endCursor: await feedEnd(ctx), hasNextPage: false } };
+    const cursor = decodeCursor(since);
+    const from = cursor.positions;
+    // From each position's own row (its id − 1), read again to check it is the same row.
+    const asked = (d: FeedDomain) => (from[d] > 0 ? Math.min(size + 1, MAX_OUTBOX_ROWS) : size);
+    const read = await perDomain((d) => readOutbox(ctx, d, Math.max(0, from[d] - 1), asked(d)));
+    checkWithinEnds(from, read);
+    const atPosition = {} as Record<FeedDomain, OutboxRow | undefined>;
+    const outboxes = {} as Record<FeedDomain, Outbox>;
+    const limits = {} as Record<FeedDomain, number>;
+    for (const d of FEED_DOMAINS) {
+      atPosition[d] = read[d].rows.find((r) => r.id === from[d]);
+      outboxes[d] = { end: read[d].end, rows: read[d].rows.filter((r) => r.id > from[d]) };
+      limits[d] = from[d] > 0 ? asked(d) - 1 : asked(d);
     }
-    checkWithinEnds(from, outboxes);
-    const page = mergePage(from, outboxes, size, size);
+    const stamps = checkStamps(cursor, atPosition);
+    const page = mergePage(from, outboxes, size, limits);
     return {
       nodes: page.changes.map((c) =>
         Object.assign(new VillageChange(), { ...c, domains: c.domains as ChangeDomain[] }),
       ),
-      pageInfo: { endCursor: encodePositions(page.positions), hasNextPage: page.more },
+      pageInfo: {
+        endCursor: encodeCursor({ positions: page.positions, stamps: { ...stamps, ...page.last } }),
+        hasNextPage: page.more,
+      },
     };
   }
 

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkStamps,
   checkWithinEnds,
+  decodeCursor,
   decodePositions,
+  encodeCursor,
   encodePositions,
+  rowStamp,
   mergePage,
   type FeedDomain,
   type Outbox,
@@ -52,6 +56,53 @@ describe('change feed cursor', () => {
     expect(() => checkWithinEnds(from, outboxes(17))).not.toThrow();
     expect(() => checkWithinEnds(from, outboxes(16))).toThrow(/not a cursor/);
     expect(() => checkWithinEnds({ ...from, commerce: 1 }, outboxes(17))).toThrow(/not a cursor/);
+  });
+});
+
+describe('change feed cursor stamps', () => {
+  const r = row(12, 'A', at(1));
+  const positions = { culture: 12, healthcare: 0, commerce: 3 };
+  const stamps = { culture: rowStamp(r), healthcare: '', commerce: rowStamp(row(3, 'B', at(2))) };
+  const v2 = (text: string) => 'v2.' + Buffer.from(text).toString('base64url');
+
+  it('round-trips positions with stamps, and reads a first-version cursor without them', () => {
+    expect(decodeCursor(encodeCursor({ positions, stamps }))).toEqual({ positions, stamps });
+    expect(decodeCursor(encodePositions(positions))).toEqual({ positions });
+    for (const bad of [
+      v2('12.0.3'),
+      v2(`12.0.3~${stamps.culture}..`),
+      v2(`12.0.3~${stamps.culture}.${stamps.culture}.${stamps.commerce}`),
+      v2(`12.0.3~${stamps.culture}.~${stamps.commerce}`),
+      v2(`12.0.3~short..${stamps.commerce}`),
+      'v1.' + Buffer.from(`12.0.3~${stamps.culture}..${stamps.commerce}`).toString('base64url'),
+    ]) {
+      expect(() => decodeCursor(bad), bad).toThrow(/not a cursor/);
+    }
+  });
+
+  it('refuses a position whose row is another change now: the outbox was restored', () => {
+    const cursor = { positions, stamps };
+    const same = { culture: r, healthcare: undefined, commerce: row(3, 'B', at(2)) };
+    expect(checkStamps(cursor, same)).toEqual(stamps);
+    // Id 12 handed out anew after a restore, to another change (another time, another village).
+    for (const other of [row(12, 'A', at(7)), row(12, 'C', at(1)), undefined]) {
+      expect(() => checkStamps(cursor, { ...same, culture: other })).toThrow(/restored/);
+    }
+    // A first-version cursor: only the row's presence is checked; the stamps are answered.
+    expect(checkStamps({ positions }, same)).toEqual(stamps);
+    expect(() => checkStamps({ positions }, { ...same, commerce: undefined })).toThrow(/restored/);
+  });
+
+  it('gives the stamp of the last row taken of each domain that moved', () => {
+    const outboxes = {
+      culture: box([row(13, 'A', at(3)), row(14, 'B', at(4))]),
+      healthcare: empty,
+      commerce: empty,
+    };
+    const page = mergePage(positions, outboxes, 1, { culture: 1, healthcare: 1, commerce: 1 });
+    expect(page.positions.culture).toBe(13);
+    expect(page.last).toEqual({ culture: rowStamp(row(13, 'A', at(3))) });
+    expect(page.more).toBe(true);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { badUserInput } from '../../shared/errors.js';
 
 /**
@@ -9,6 +10,13 @@ import { badUserInput } from '../../shared/errors.js';
  * position" never misses one that commits later, whatever the other domains do: a domain that
  * commits late, or out of step with the others, only appears later in the feed. Positions move
  * forward only by the rows handed out, so a page never skips what it did not return.
+ *
+ * A cursor also carries a stamp of the row at each position (`rowStamp`): a domain database
+ * restored to an earlier state hands the same ids out anew, to other changes, and a position
+ * taken before the restore would then skip them silently. The row at the position is read again
+ * with every page and must be the row the cursor was given; if it is not, the cursor is refused
+ * and the reader starts again (docs/partners.md). Cursors of the first version (`v1.`, no
+ * stamps) are still read, without that check, and answered with a stamped one.
  */
 export const FEED_DOMAINS = ['culture', 'healthcare', 'commerce'] as const;
 export type FeedDomain = (typeof FEED_DOMAINS)[number];
@@ -36,35 +44,82 @@ export interface FeedChange {
   changedAt: string;
 }
 
-const PREFIX = 'v1.';
+/** The stamp of a position per domain: `rowStamp` of the row there, '' at position 0. */
+export type Stamps = Record<FeedDomain, string>;
 
+export interface Cursor {
+  positions: Positions;
+  /** Absent in a first-version cursor. */
+  stamps?: Stamps;
+}
+
+const V1 = 'v1.';
+const V2 = 'v2.';
+const STAMP = /^[A-Za-z0-9_-]{8}$/;
+
+/** 48 bits of a hash of everything the row says: another change at the same id differs. */
+export function rowStamp(row: OutboxRow): string {
+  const text = [row.id, row.villageCode, row.regionCode, row.what, row.changedAt].join('\n');
+  return createHash('sha256').update(text).digest('base64url').slice(0, 8);
+}
+
+/** A first-version cursor: positions only (kept for the tests of reading one). */
 export function encodePositions(p: Positions): string {
-  return PREFIX + Buffer.from(FEED_DOMAINS.map((d) => p[d]).join('.')).toString('base64url');
+  return V1 + Buffer.from(FEED_DOMAINS.map((d) => p[d]).join('.')).toString('base64url');
+}
+
+export function encodeCursor({ positions, stamps }: Required<Cursor>): string {
+  const text =
+    FEED_DOMAINS.map((d) => positions[d]).join('.') +
+    '~' +
+    FEED_DOMAINS.map((d) => stamps[d]).join('.');
+  return V2 + Buffer.from(text).toString('base64url');
 }
 
 const notACursor = (argName: string) =>
   badUserInput(`\`${argName}\` is not a cursor of this feed.`, argName);
 
 /**
- * The positions of a cursor; BAD_USER_INPUT for anything this feed did not hand out: only the
- * exact text `encodePositions` writes is read (no padding, no stray characters, no leading
- * zeros). Positions past the outboxes' ends are refused once those are read (checkWithinEnds).
+ * The positions (and stamps) of a cursor; BAD_USER_INPUT for anything this feed did not hand
+ * out: only the exact text `encodeCursor` (or, before it, `encodePositions`) writes is read (no
+ * padding, no stray characters, no leading zeros, a stamp exactly where the position is not 0).
+ * Positions past the outboxes' ends, or whose rows changed, are refused once those are read
+ * (checkWithinEnds, checkStamps).
  */
-export function decodePositions(cursor: string, argName = 'since'): Positions {
+export function decodeCursor(cursor: string, argName = 'since'): Cursor {
   const bad = () => notACursor(argName);
-  if (cursor.length > 200 || !cursor.startsWith(PREFIX)) throw bad();
-  const parts = Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString('utf8').split('.');
+  const version = cursor.slice(0, V1.length);
+  if (cursor.length > 200 || (version !== V1 && version !== V2)) throw bad();
+  const text = Buffer.from(cursor.slice(version.length), 'base64url').toString('utf8');
+  const [numbers, stampText, ...extra] = text.split('~');
+  const parts = numbers.split('.');
   if (
     parts.length !== FEED_DOMAINS.length ||
-    !parts.every((p) => /^\d{1,10}$/.test(p) && Number(p) <= 2_147_483_647)
+    !parts.every((p) => /^\d{1,10}$/.test(p) && Number(p) <= 2_147_483_647) ||
+    extra.length > 0 ||
+    (version === V2) !== (stampText !== undefined)
   ) {
     throw bad();
   }
   const positions = Object.fromEntries(
     FEED_DOMAINS.map((d, i) => [d, Number(parts[i])]),
   ) as Positions;
-  if (encodePositions(positions) !== cursor) throw bad();
-  return positions;
+  if (version === V1) {
+    if (encodePositions(positions) !== cursor) throw bad();
+    return { positions };
+  }
+  const given = stampText.split('.');
+  const stamps = Object.fromEntries(FEED_DOMAINS.map((d, i) => [d, given[i]])) as Stamps;
+  const wellFormed =
+    given.length === FEED_DOMAINS.length &&
+    FEED_DOMAINS.every((d) => (positions[d] === 0 ? stamps[d] === '' : STAMP.test(stamps[d])));
+  if (!wellFormed || encodeCursor({ positions, stamps }) !== cursor) throw bad();
+  return { positions, stamps };
+}
+
+/** The positions of a cursor (see decodeCursor). */
+export function decodePositions(cursor: string, argName = 'since'): Positions {
+  return decodeCursor(cursor, argName).positions;
 }
 
 /**
@@ -82,17 +137,51 @@ export function checkWithinEnds(
 }
 
 /**
+ * The row at each position, read again with the page (`atPosition`: the first row of a read
+ * from the position's id − 1), must be the row the cursor was given: a domain database restored
+ * to an earlier state hands the same ids out anew to other changes, and a cursor taken before
+ * the restore would skip them. Without stamps (a first-version cursor) only its presence is
+ * checked. Answers the stamps of the positions as they stand.
+ */
+export function checkStamps(
+  cursor: Cursor,
+  atPosition: Record<FeedDomain, OutboxRow | undefined>,
+  argName = 'since',
+): Stamps {
+  const stamps = {} as Stamps;
+  for (const d of FEED_DOMAINS) {
+    const position = cursor.positions[d];
+    if (position === 0) {
+      stamps[d] = '';
+      continue;
+    }
+    const row = atPosition[d];
+    const stamp = row?.id === position ? rowStamp(row) : undefined;
+    if (stamp === undefined || (cursor.stamps && cursor.stamps[d] !== stamp)) {
+      throw badUserInput(
+        `\`${argName}\` no longer matches the changes recorded: a domain's data was restored ` +
+          'to an earlier state. Read from now on (no cursor) and export again.',
+        argName,
+      );
+    }
+    stamps[d] = stamp;
+  }
+  return stamps;
+}
+
+/**
  * One page: the rows after `from` of every domain (each list in id order, as read), merged by
  * time (ties: the domains' order), the first `first` of them, and the positions after them. Rows of
  * one village within the page become one change (its domains and what changed, at its latest
- * time). `more` is whether rows are left after the page (read or not yet read).
+ * time). `more` is whether rows are left after the page (read or not yet read); `last` the
+ * stamp of the last row taken of each domain that moved.
  */
 export function mergePage(
   from: Positions,
   outboxes: Record<FeedDomain, Outbox>,
   first: number,
-  limitPerDomain: number,
-): { changes: FeedChange[]; positions: Positions; more: boolean } {
+  limitPerDomain: number | Record<FeedDomain, number>,
+): { changes: FeedChange[]; positions: Positions; more: boolean; last: Partial<Stamps> } {
   // A merge of the domains' lists by time, taking each list in id order: a domain's position
   // only ever moves over a prefix of its rows, whatever the clocks said.
   const next = Object.fromEntries(FEED_DOMAINS.map((d) => [d, 0])) as Record<FeedDomain, number>;
@@ -108,11 +197,17 @@ export function mergePage(
     taken.push({ domain: pick, row: outboxes[pick].rows[next[pick]++] });
   }
   const positions = { ...from };
+  const last: Partial<Stamps> = {};
   for (const { domain, row } of taken) positions[domain] = row.id;
+  for (const d of FEED_DOMAINS) {
+    if (next[d] > 0) last[d] = rowStamp(outboxes[d].rows[next[d] - 1]);
+  }
+  const limit = (d: FeedDomain) =>
+    typeof limitPerDomain === 'number' ? limitPerDomain : limitPerDomain[d];
   const more = FEED_DOMAINS.some(
     (d) =>
       next[d] < outboxes[d].rows.length ||
-      (outboxes[d].rows.length >= limitPerDomain && outboxes[d].end > positions[d]),
+      (outboxes[d].rows.length >= limit(d) && outboxes[d].end > positions[d]),
   );
   const byPlace = new Map<string, FeedChange>();
   for (const { domain, row } of taken) {
@@ -136,5 +231,5 @@ export function mergePage(
     change.regionCode ??= row.regionCode;
     byPlace.set(key, change);
   }
-  return { changes: [...byPlace.values()], positions, more };
+  return { changes: [...byPlace.values()], positions, more, last };
 }

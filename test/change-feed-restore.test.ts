@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodePositions, type Positions } from '../subgraphs/places/changes/change-feed.js';
+import { FEED, readFeed, type Page } from './support/change-feed.js';
+import { ENGINE } from './support/databases.js';
+import { bootStack, type Stack } from './support/stack.js';
+import { USAGE } from './support/writes.js';
+
+/**
+ * The change feed when a domain's database is restored to an earlier state (docs/partners.md,
+ * "Change feed"): the restored outbox hands the same ids out anew, to other changes. A cursor
+ * taken before the restore's point still reads every change after it; one taken after it is
+ * refused, even once the outbox has grown past it again, where reading it would skip the changes
+ * written since the restore. The restore is done to culture's outbox table as a restore leaves
+ * it: the rows after the backup gone, its id sequence back where the backup had it.
+ */
+const AUDITORIUM = 'aud-331124001200';
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await bootStack({ scopes: ['331124'] });
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function feed(since: string | null, first = 100): Promise<Page> {
+  const res = await stack.query<{ villageChanges: Page }>(FEED, { since, first });
+  expect(res.body.errors).toBeUndefined();
+  return res.body.data!.villageChanges;
+}
+
+async function reportUsage(month: string): Promise<void> {
+  const assistedSessions = { medicalAppointment: 0, socialInsurance: 0, eGovernment: 0, other: 0 };
+  const res = await stack.query(
+    USAGE,
+    { i: { auditoriumId: AUDITORIUM, month, visits: 5, resourceViews: 1, assistedSessions } },
+    stack.steward,
+  );
+  expect(res.body.errors).toBeUndefined();
+}
+
+/** Culture's outbox as a restore of a backup taken when its last id was `end` leaves it. */
+async function restoreCultureOutbox(end: number): Promise<void> {
+  const conn = stack.subgraphs.culture.started.orm.em.fork().getConnection();
+  await conn.execute(`delete from village_change where id > ${end}`);
+  await conn.execute(
+    ENGINE === 'postgresql'
+      ? `select setval(pg_get_serial_sequence('village_change', 'id'), ${Math.max(end, 1)}, ${end > 0})`
+      : `update sqlite_sequence set seq = ${end} where name = 'village_change'`,
+  );
+}
+
+const positionsOf = (cursor: string): Positions => {
+  const [culture, healthcare, commerce] = Buffer.from(cursor.slice(3), 'base64url')
+    .toString()
+    .split('~')[0]
+    .split('.')
+    .map(Number);
+  return { culture, healthcare, commerce };
+};
+
+describe('villageChanges after a domain database is restored', () => {
+  it('refuses cursors from after the restore point, keeps those from before it', async () => {
+    const backup = await feed(null);
+    const backupEnd = positionsOf(backup.pageInfo.endCursor).culture;
+    await reportUsage('2021-05');
+    await reportUsage('2021-06');
+    const afterWrites = await readFeed(feed, backup.pageInfo.endCursor, 1);
+    expect(afterWrites.changes.map((c) => c.domains)).toEqual([['CULTURE'], ['CULTURE']]);
+    const lost = afterWrites.end;
+    expect(positionsOf(lost).culture).toBe(backupEnd + 2);
+
+    await restoreCultureOutbox(backupEnd);
+    // Refused while the restored outbox ends before it (it never handed that position out) …
+    const early = await stack.query(FEED, { since: lost });
+    expect(early.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    // … and once it has grown past it again, with other changes at the same ids.
+    await reportUsage('2021-07');
+    await reportUsage('2021-08');
+    await reportUsage('2021-09');
+    const grown = await stack.query(FEED, { since: lost });
+    expect(grown.status).toBeLessThan(500);
+    expect(grown.body.data ?? null).toBeNull();
+    expect(grown.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(grown.body.errors?.[0].message).toMatch(/restored/);
+
+    // The position from before the restore's point reads the three new changes: none skipped.
+    const fromBackup = await readFeed(feed, backup.pageInfo.endCursor, 1);
+    expect(fromBackup.changes).toHaveLength(3);
+    expect(positionsOf(fromBackup.end).culture).toBe(backupEnd + 3);
+    // So does a first-version cursor (no stamps) of that position; it is answered a stamped one.
+    const v1 = await readFeed(feed, encodePositions(positionsOf(backup.pageInfo.endCursor)), 1);
+    expect(v1.changes).toHaveLength(3);
+    expect(v1.end).toBe(fromBackup.end);
+    expect(v1.end.startsWith('v2.')).toBe(true);
+    expect((await feed(fromBackup.end)).nodes).toEqual([]);
+  });
+});
