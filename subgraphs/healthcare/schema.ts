@@ -6,6 +6,7 @@ import {
   AssistedBookingMonthResolver,
 } from './assistance/assistance.resolver.js';
 import { Auditorium } from './assistance/auditorium.reference.js';
+import { AuditoriumNeighbourResolver } from './assistance/auditorium-neighbours.resolver.js';
 import { FacilityMutationResolver } from './facility/facility.mutations.js';
 import { FacilityResolver, resolveFacilityReference } from './facility/facility.resolver.js';
 import { HEALTHCARE_INDEX_RESOLVERS } from './index-components/healthcare-index.resolver.js';
@@ -28,6 +29,7 @@ export function buildHealthcareSchema() {
     {
       resolvers: [
         OutboxResolver,
+        AuditoriumNeighbourResolver,
         FacilityResolver,
         FacilityMutationResolver,
         TelemedicineLinkResolver,

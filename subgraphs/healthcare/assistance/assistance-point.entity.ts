@@ -1,4 +1,4 @@
-import { Entity, Property } from '@mikro-orm/core';
+import { Entity, Index, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
@@ -47,7 +47,8 @@ export class AssistancePoint {
   @column.Enum(() => AssistancePointKind, 'Where in the village the help is given.')
   kind!: AssistancePointKind;
 
-  /** Key of the culture subgraph's auditorium (kind CULTURE_AUDITORIUM). */
+  /** Key of the culture subgraph's auditorium (kind CULTURE_AUDITORIUM); indexed for the feed. */
+  @Index()
   @Property({ type: 'string', length: 40, nullable: true })
   auditoriumId!: string | null;
 

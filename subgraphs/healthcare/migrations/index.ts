@@ -6,6 +6,7 @@ import { Migration20261203070313_idempotency_keys as sqlite2 } from './sqlite/Mi
 import { Migration20261203072958_loaded_scope as sqlite3 } from './sqlite/Migration20261203072958_loaded_scope.js';
 import { Migration20261203174230_change_outbox as sqlite4 } from './sqlite/Migration20261203174230_change_outbox.js';
 import { Migration20261206053158_village_access_nearest_indexes as sqlite5 } from './sqlite/Migration20261206053158_village_access_nearest_indexes.js';
+import { Migration20261206113252_assistance_point_auditorium_index as sqlite6 } from './sqlite/Migration20261206113252_assistance_point_auditorium_index.js';
 import { Migration20261128192723_init as postgresql0 } from './postgresql/Migration20261128192723_init.js';
 import { Migration20261128193807_access_assistance_rollups as postgresql1 } from './postgresql/Migration20261128193807_access_assistance_rollups.js';
 import { Migration20261203070314_idempotency_keys as postgresql2 } from './postgresql/Migration20261203070314_idempotency_keys.js';
@@ -13,6 +14,7 @@ import { Migration20261203072958_loaded_scope as postgresql3 } from './postgresq
 import { Migration20261203073701_booking_rollup_64bit as postgresql4 } from './postgresql/Migration20261203073701_booking_rollup_64bit.js';
 import { Migration20261203174230_change_outbox as postgresql5 } from './postgresql/Migration20261203174230_change_outbox.js';
 import { Migration20261206053158_village_access_nearest_indexes as postgresql6 } from './postgresql/Migration20261206053158_village_access_nearest_indexes.js';
+import { Migration20261206113252_assistance_point_auditorium_index as postgresql7 } from './postgresql/Migration20261206113252_assistance_point_auditorium_index.js';
 
 export const migrations: MigrationSets = {
   sqlite: [
@@ -22,6 +24,7 @@ export const migrations: MigrationSets = {
     { name: 'Migration20261203072958_loaded_scope', class: sqlite3 },
     { name: 'Migration20261203174230_change_outbox', class: sqlite4 },
     { name: 'Migration20261206053158_village_access_nearest_indexes', class: sqlite5 },
+    { name: 'Migration20261206113252_assistance_point_auditorium_index', class: sqlite6 },
   ],
   postgresql: [
     { name: 'Migration20261128192723_init', class: postgresql0 },
@@ -31,5 +34,6 @@ export const migrations: MigrationSets = {
     { name: 'Migration20261203073701_booking_rollup_64bit', class: postgresql4 },
     { name: 'Migration20261203174230_change_outbox', class: postgresql5 },
     { name: 'Migration20261206053158_village_access_nearest_indexes', class: postgresql6 },
+    { name: 'Migration20261206113252_assistance_point_auditorium_index', class: postgresql7 },
   ],
 };

@@ -102,13 +102,13 @@ const unavailable = () =>
     { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } },
   );
 
-/** One domain's rows after `after`, from its subgraph, signed as the places service. */
-async function readOutbox(
+/** An internal query of a domain subgraph, signed as the places service; its `data`. */
+async function askDomain<T>(
   ctx: PlacesContext,
   domain: FeedDomain,
-  after: number,
-  first: number,
-): Promise<Outbox> {
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<T> {
   const url = ctx.services.peers[domain];
   if (!url) throw unavailable();
   try {
@@ -121,21 +121,59 @@ async function readOutbox(
           ctx.services.sharedSecret,
         ),
       },
-      body: JSON.stringify({
-        query:
-          'query Outbox($after: Int!, $first: Int!) { _outbox(after: $after, first: $first) ' +
-          '{ end rows { id villageCode regionCode what changedAt } } }',
-        variables: { after, first },
-      }),
+      body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(OUTBOX_TIMEOUT_MS),
     });
-    const body = (await res.json()) as { data?: { _outbox?: Outbox }; errors?: unknown[] };
-    if (!res.ok || body.errors?.length || !body.data?._outbox) throw new Error(`${res.status}`);
-    return body.data._outbox;
+    const body = (await res.json()) as { data?: T; errors?: unknown[] };
+    if (!res.ok || body.errors?.length || !body.data) throw new Error(`${res.status}`);
+    return body.data;
   } catch (err) {
-    ctx.log.warn({ err: (err as Error).message, domain }, 'change outbox unreachable');
+    ctx.log.warn({ err: (err as Error).message, domain }, 'change feed: a domain did not answer');
     throw unavailable();
   }
+}
+
+/** One domain's rows after `after`. */
+async function readOutbox(
+  ctx: PlacesContext,
+  domain: FeedDomain,
+  after: number,
+  first: number,
+): Promise<Outbox> {
+  const data = await askDomain<{ _outbox?: Outbox }>(
+    ctx,
+    domain,
+    'query Outbox($after: Int!, $first: Int!) { _outbox(after: $after, first: $first) ' +
+      '{ end rows { id villageCode regionCode what changedAt } } }',
+    { after, first },
+  );
+  if (!data._outbox) throw unavailable();
+  return data._outbox;
+}
+
+/**
+ * The villages helped at the auditoriums of the villages of culture's rows (healthcare's
+ * assistance points), by auditorium village: their profiles show that auditorium, so a culture
+ * change there is theirs too.
+ */
+async function readNeighbours(ctx: PlacesContext, culture: Outbox): Promise<Map<string, string[]>> {
+  const villageCodes = [...new Set(culture.rows.map((r) => r.villageCode).filter((c) => !!c))];
+  const neighbours = new Map<string, string[]>();
+  if (villageCodes.length === 0) return neighbours;
+  const data = await askDomain<{
+    _auditoriumNeighbours?: { auditoriumVillageCode: string; villageCode: string }[];
+  }>(
+    ctx,
+    'healthcare',
+    'query Neighbours($villageCodes: [ID!]!) { _auditoriumNeighbours(villageCodes: $villageCodes) ' +
+      '{ auditoriumVillageCode villageCode } }',
+    { villageCodes },
+  );
+  if (!data._auditoriumNeighbours) throw unavailable();
+  for (const { auditoriumVillageCode: at, villageCode } of data._auditoriumNeighbours) {
+    neighbours.set(at, [...(neighbours.get(at) ?? []), villageCode]);
+  }
+  return neighbours;
 }
 
 /** One read of every domain's outbox, at once. */
@@ -182,7 +220,12 @@ export class VillageChangeResolver {
   })
   async villageChanges(
     @Arg('since', () => String, { nullable: true }) since: string | null,
-    @Arg('first', () => Int, { nullable: true, description: 'Changes per page, 1 to 1000.' })
+    @Arg('first', () => Int, {
+      nullable: true,
+      description:
+        'Changes read per page, 1 to 1000; the villages helped at an auditorium that changed ' +
+        'come with them, so a page can hold more.',
+    })
     first: number | null,
     @Ctx() ctx: PlacesContext,
     @Info() info: GraphQLResolveInfo,
@@ -210,7 +253,8 @@ export class VillageChangeResolver {
       limits[d] = from[d] > 0 ? asked(d) - 1 : asked(d);
     }
     const stamps = checkStamps(cursor, atPosition);
-    const page = mergePage(from, outboxes, size, limits);
+    const neighbours = await readNeighbours(ctx, outboxes.culture);
+    const page = mergePage(from, outboxes, size, limits, neighbours);
     return {
       nodes: page.changes.map((c) =>
         Object.assign(new VillageChange(), { ...c, domains: c.domains as ChangeDomain[] }),

@@ -174,13 +174,16 @@ export function checkStamps(
  * time (ties: the domains' order), the first `first` of them, and the positions after them. Rows of
  * one village within the page become one change (its domains and what changed, at its latest
  * time). `more` is whether rows are left after the page (read or not yet read); `last` the
- * stamp of the last row taken of each domain that moved.
+ * stamp of the last row taken of each domain that moved. `neighbours` maps a village to the other
+ * villages helped at its auditorium (healthcare's assistance points): a culture change there is
+ * listed at them too, so a page can hold more than `first` changes.
  */
 export function mergePage(
   from: Positions,
   outboxes: Record<FeedDomain, Outbox>,
   first: number,
   limitPerDomain: number | Record<FeedDomain, number>,
+  neighbours?: ReadonlyMap<string, readonly string[]>,
 ): { changes: FeedChange[]; positions: Positions; more: boolean; last: Partial<Stamps> } {
   // A merge of the domains' lists by time, taking each list in id order: a domain's position
   // only ever moves over a prefix of its rows, whatever the clocks said.
@@ -210,7 +213,7 @@ export function mergePage(
       (outboxes[d].rows.length >= limit(d) && outboxes[d].end > positions[d]),
   );
   const byPlace = new Map<string, FeedChange>();
-  for (const { domain, row } of taken) {
+  const add = (domain: FeedDomain, row: OutboxRow) => {
     const key = row.villageCode ?? `region:${row.regionCode ?? ''}`;
     const change = byPlace.get(key);
     if (!change) {
@@ -221,7 +224,7 @@ export function mergePage(
         what: [row.what],
         changedAt: row.changedAt,
       });
-      continue;
+      return;
     }
     // Delete and set again: the change moves to its latest time in the page's order.
     byPlace.delete(key);
@@ -230,6 +233,14 @@ export function mergePage(
     change.changedAt = row.changedAt;
     change.regionCode ??= row.regionCode;
     byPlace.set(key, change);
+  };
+  for (const { domain, row } of taken) {
+    add(domain, row);
+    // The villages helped at this village's auditorium show it in their profiles too.
+    if (domain !== 'culture' || !row.villageCode) continue;
+    for (const villageCode of neighbours?.get(row.villageCode) ?? []) {
+      if (villageCode !== row.villageCode) add(domain, { ...row, villageCode, regionCode: null });
+    }
   }
   return { changes: [...byPlace.values()], positions, more, last };
 }

@@ -11,7 +11,9 @@ import { USAGE } from './support/writes.js';
  * taken before the restore's point still reads every change after it; one taken after it is
  * refused, even once the outbox has grown past it again, where reading it would skip the changes
  * written since the restore. The restore is done to culture's outbox table as a restore leaves
- * it: the rows after the backup gone, its id sequence back where the backup had it.
+ * it: the rows after the backup gone, its id sequence back where the backup had it. And a
+ * culture change at an auditorium is listed at the villages helped there (healthcare's
+ * assistance points), whose profiles show it.
  */
 const AUDITORIUM = 'aud-331124001200';
 let stack: Stack;
@@ -30,11 +32,11 @@ async function feed(since: string | null, first = 100): Promise<Page> {
   return res.body.data!.villageChanges;
 }
 
-async function reportUsage(month: string): Promise<void> {
+async function reportUsage(month: string, auditoriumId = AUDITORIUM): Promise<void> {
   const assistedSessions = { medicalAppointment: 0, socialInsurance: 0, eGovernment: 0, other: 0 };
   const res = await stack.query(
     USAGE,
-    { i: { auditoriumId: AUDITORIUM, month, visits: 5, resourceViews: 1, assistedSessions } },
+    { i: { auditoriumId, month, visits: 5, resourceViews: 1, assistedSessions } },
     stack.steward,
   );
   expect(res.body.errors).toBeUndefined();
@@ -95,5 +97,37 @@ describe('villageChanges after a domain database is restored', () => {
     expect(v1.end).toBe(fromBackup.end);
     expect(v1.end.startsWith('v2.')).toBe(true);
     expect((await feed(fromBackup.end)).nodes).toEqual([]);
+  });
+});
+
+describe('villageChanges at an auditorium other villages are helped at', () => {
+  it('lists a culture change there at those villages too', async () => {
+    const conn = stack.subgraphs.healthcare.started.orm.em.fork().getConnection();
+    const [point] = (await conn.execute(
+      `select village_code, auditorium_id from assistance_point
+       where auditorium_id is not null and auditorium_id <> 'aud-' || village_code
+       order by id limit 1`,
+    )) as { village_code: string; auditorium_id: string }[];
+    const auditoriumVillage = point.auditorium_id.slice('aud-'.length);
+    const start = await feed(null);
+    await reportUsage('2021-10', point.auditorium_id);
+    const page = await feed(start.pageInfo.endCursor, 1);
+    const byVillage = new Map(page.nodes.map((n) => [n.villageCode, n]));
+    expect(byVillage.get(auditoriumVillage)?.domains).toEqual(['CULTURE']);
+    // The village helped there sees the auditorium's usage in its profile: listed too.
+    expect(byVillage.get(point.village_code)).toMatchObject({
+      domains: ['CULTURE'],
+      what: ['auditoriumUsage'],
+      village: { code: point.village_code },
+    });
+    expect(page.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('does not answer its neighbours lookup through the gateway, nor to an unsigned caller', async () => {
+    const query = '{ _auditoriumNeighbours(villageCodes: ["331124001200"]) { villageCode } }';
+    const res = await stack.query(query);
+    expect(res.body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const direct = await stack.subgraphs.healthcare.query(query);
+    expect(direct.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });
