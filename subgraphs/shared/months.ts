@@ -1,4 +1,5 @@
-import { monthIndex } from './arguments.js';
+import { ObjectType } from 'type-graphql';
+import { MonthField, monthIndex } from './arguments.js';
 
 /** The month `YYYY-MM` of a month index (see monthIndex). */
 export function monthOf(index: number): string {
@@ -10,4 +11,38 @@ export function monthsBetween(from: string, to: string): string[] {
   const out: string[] = [];
   for (let i = monthIndex(from); i <= monthIndex(to); i++) out.push(monthOf(i));
   return out;
+}
+
+/**
+ * A month-by-month series: one item per month of `months`, in order, each made by `item` from
+ * that month's row of `rows` (matched by `month`), or from none where nothing was reported.
+ */
+export function eachMonth<R extends { month: string }, T>(
+  months: string[],
+  rows: R[],
+  item: (month: string, row: R | undefined) => T,
+): T[] {
+  const byMonth = new Map(rows.map((r) => [r.month, r]));
+  return months.map((month) => item(month, byMonth.get(month)));
+}
+
+/**
+ * The month fields of a domain's figures: `OneMonth` for an item of a month-by-month series,
+ * `MonthSpan` for figures over a month range. A figure type extends one (type-graphql puts the
+ * base's fields first); where a month's and a range's figures are the same, the domain writes
+ * them once as a mixin over either. Never emitted themselves: nothing returns them.
+ */
+@ObjectType()
+export class OneMonth {
+  @MonthField('month')
+  month!: string;
+}
+
+@ObjectType()
+export class MonthSpan {
+  @MonthField('first')
+  from!: string;
+
+  @MonthField('last')
+  to!: string;
 }

@@ -11,7 +11,7 @@ import { ROLLUP_NOTE } from '../rollup/rollup.rebuild.js';
 import { Platform, ProductCategory } from '../store/store.entity.js';
 import { Region } from './region.reference.js';
 import { RankEntry } from '../../shared/ranking.js';
-import { MonthField } from '../../shared/arguments.js';
+import { MonthSpan } from '../../shared/months.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
 /** Provenance of figures that are always computed from (mostly synthetic) records. */
@@ -46,15 +46,9 @@ export class CommerceCount {
 }
 
 @ObjectType({ description: 'Online sales over an inclusive month range.' })
-export class SalesFigure {
+export class SalesFigure extends MonthSpan {
   /** Village or region code, for the month-by-month series. */
   code!: string;
-
-  @MonthField('first')
-  from!: string;
-
-  @MonthField('last')
-  to!: string;
 
   @Field(() => GraphQLSafeInt, { description: 'Orders in the range.' })
   orders!: number;

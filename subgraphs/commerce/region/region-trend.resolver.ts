@@ -4,17 +4,13 @@ import { badUserInput } from '../../shared/errors.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
 import { SalesFigure } from './region-commerce.types.js';
-import { monthsBetween } from '../../shared/months.js';
-import { MonthField } from '../../shared/arguments.js';
+import { eachMonth, monthsBetween, OneMonth } from '../../shared/months.js';
 
 /** Longest month-by-month series one figure returns. */
 const MAX_SERIES_MONTHS = 120;
 
 @ObjectType({ description: 'Online sales in one month.' })
-export class SalesMonth {
-  @MonthField('month')
-  month!: string;
-
+export class SalesMonth extends OneMonth {
   @Field(() => GraphQLSafeInt, { description: 'Orders in the month.' })
   orders!: number;
 
@@ -42,14 +38,12 @@ export class SalesTrendResolver {
       from: figure.from,
       to: figure.to,
     });
-    const byMonth = new Map(rows.map((r) => [r.month, r]));
-    return months.map((month) => {
-      const r = byMonth.get(month);
-      return Object.assign(new SalesMonth(), {
+    return eachMonth(months, rows, (month, r) =>
+      Object.assign(new SalesMonth(), {
         month,
         orders: Number(r?.orders ?? 0n),
         revenue: money(r?.revenueFen ?? 0n),
-      });
-    });
+      }),
+    );
   }
 }

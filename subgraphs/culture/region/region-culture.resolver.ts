@@ -1,4 +1,3 @@
-import { SafeIntResolver } from 'graphql-scalars';
 import {
   Ctx,
   Directive,
@@ -18,40 +17,20 @@ import {
 } from '../../shared/provenance.js';
 import { assertMonthRange } from '../auditorium/auditorium.resolver.js';
 import type { CultureContext } from '../context.js';
-import { AssistedSessions, assistedSessions } from '../usage/auditorium-usage.entity.js';
 import { Region, type ChildCount } from './region.reference.js';
 import { ROLLUP_AS_OF, SYNTHETIC_ROLLUP_NOTE } from '../rollup/rollup.rebuild.js';
-import { MonthArg, MonthField } from '../../shared/arguments.js';
+import { MonthArg } from '../../shared/arguments.js';
+import { MonthSpan } from '../../shared/months.js';
+import { UsageFigures, usageFigures } from './region-usage.figures.js';
 
 const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
 
 @ObjectType({ description: 'Usage totals of the auditoriums of a region over a month range.' })
-export class RegionUsageTotals {
+export class RegionUsageTotals extends UsageFigures(
+  MonthSpan,
+  'Auditorium-months with a usage report.',
+) {
   regionCode!: string;
-
-  @MonthField('first')
-  from!: string;
-
-  @MonthField('last')
-  to!: string;
-
-  @Field(() => SafeIntResolver, { description: 'Auditorium-months with a usage report.' })
-  reports!: number;
-
-  @Field(() => SafeIntResolver, { description: 'Visits to auditoriums.' })
-  visits!: number;
-
-  @Field(() => SafeIntResolver, { description: 'Views or plays of digital resources.' })
-  resourceViews!: number;
-
-  @Field(() => AssistedSessions, { description: 'Assisted online-service sessions by kind.' })
-  assistedSessions!: AssistedSessions;
-
-  @Field(() => SafeIntResolver, { description: 'Events held.' })
-  events!: number;
-
-  @Field(() => SafeIntResolver, { description: 'People attending those events.' })
-  eventAttendance!: number;
 
   @Field(() => Provenance, { description: 'Where these totals come from.' })
   provenance!: Provenance;
@@ -173,17 +152,7 @@ export class RegionCultureResolver {
       regionCode: view.regionCode,
       from,
       to,
-      reports: s.reports,
-      visits: s.visits,
-      resourceViews: s.resourceViews,
-      assistedSessions: assistedSessions({
-        medicalAppointment: s.medicalAppointmentSessions,
-        socialInsurance: s.socialInsuranceSessions,
-        eGovernment: s.eGovernmentSessions,
-        other: s.otherAssistedSessions,
-      }),
-      events: s.events,
-      eventAttendance: s.eventAttendance,
+      ...usageFigures(s),
       provenance: USAGE_PROVENANCE,
     });
   }

@@ -1,35 +1,15 @@
-import { SafeIntResolver } from 'graphql-scalars';
-import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import type { CultureContext } from '../context.js';
-import { AssistedSessions, assistedSessions } from '../usage/auditorium-usage.entity.js';
+import { UsageFigures, usageFigures } from './region-usage.figures.js';
 import { RegionUsageTotals } from './region-culture.resolver.js';
 import { ZERO_USAGE_SUMS } from '../rollup/usage-sums.js';
-import { MonthField } from '../../shared/arguments.js';
-import { monthsBetween } from '../../shared/months.js';
+import { eachMonth, monthsBetween, OneMonth } from '../../shared/months.js';
 
 @ObjectType({ description: 'Usage of the auditoriums of a region in one month.' })
-export class RegionUsageMonth {
-  @MonthField('month')
-  month!: string;
-
-  @Field(() => SafeIntResolver, { description: 'Auditoriums with a usage report that month.' })
-  reports!: number;
-
-  @Field(() => SafeIntResolver, { description: 'Visits to auditoriums.' })
-  visits!: number;
-
-  @Field(() => SafeIntResolver, { description: 'Views or plays of digital resources.' })
-  resourceViews!: number;
-
-  @Field(() => AssistedSessions, { description: 'Assisted online-service sessions by kind.' })
-  assistedSessions!: AssistedSessions;
-
-  @Field(() => SafeIntResolver, { description: 'Events held.' })
-  events!: number;
-
-  @Field(() => SafeIntResolver, { description: 'People attending those events.' })
-  eventAttendance!: number;
-}
+export class RegionUsageMonth extends UsageFigures(
+  OneMonth,
+  'Auditoriums with a usage report that month.',
+) {}
 
 @Resolver(() => RegionUsageTotals)
 export class RegionUsageTrendResolver {
@@ -47,23 +27,8 @@ export class RegionUsageTrendResolver {
       from: totals.from,
       to: totals.to,
     });
-    const byMonth = new Map(rows.map((r) => [r.month, r]));
-    return monthsBetween(totals.from, totals.to).map((month) => {
-      const s = byMonth.get(month) ?? { month, ...ZERO_USAGE_SUMS };
-      return Object.assign(new RegionUsageMonth(), {
-        month,
-        reports: s.reports,
-        visits: s.visits,
-        resourceViews: s.resourceViews,
-        assistedSessions: assistedSessions({
-          medicalAppointment: s.medicalAppointmentSessions,
-          socialInsurance: s.socialInsuranceSessions,
-          eGovernment: s.eGovernmentSessions,
-          other: s.otherAssistedSessions,
-        }),
-        events: s.events,
-        eventAttendance: s.eventAttendance,
-      });
-    });
+    return eachMonth(monthsBetween(totals.from, totals.to), rows, (month, row) =>
+      Object.assign(new RegionUsageMonth(), { month, ...usageFigures(row ?? ZERO_USAGE_SUMS) }),
+    );
   }
 }

@@ -1,6 +1,6 @@
-import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Field, Float, Int, ObjectType, type ClassType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
-import { MonthField } from '../../shared/arguments.js';
+import { MonthSpan, OneMonth } from '../../shared/months.js';
 
 @ObjectType({ description: 'How many rural villages have a clinic within a travel time.' })
 export class ClinicAccessShares {
@@ -95,47 +95,44 @@ export class AssistanceCoverage {
   provenance!: Provenance;
 }
 
+/**
+ * The assisted-booking counts of a region, the same for a month (RegionBookingMonth) and over a
+ * month range (RegionAssistedBookings): written once, after the month fields `Base` gives
+ * (shared/months.ts). Only what `total` counts is said differently.
+ */
+function BookingCounts<B extends ClassType>(Base: B, totalDescription: string) {
+  // Never emitted itself (nothing returns it); the types that extend it are.
+  @ObjectType()
+  class Bookings extends Base {
+    @Field(() => Int, { description: 'Doctor appointments booked online with help.' })
+    doctorAppointments!: number;
+
+    @Field(() => Int, { description: 'Test results looked up online with help.' })
+    testResults!: number;
+
+    @Field(() => Int, { description: 'Medical-insurance services done online with help.' })
+    insurance!: number;
+
+    @Field(() => Int, { description: totalDescription })
+    total!: number;
+  }
+  return Bookings;
+}
+
 @ObjectType({ description: "A region's assisted bookings in one month." })
-export class RegionBookingMonth {
-  @MonthField('month')
-  month!: string;
-
-  @Field(() => Int, { description: 'Doctor appointments booked online with help.' })
-  doctorAppointments!: number;
-
-  @Field(() => Int, { description: 'Test results looked up online with help.' })
-  testResults!: number;
-
-  @Field(() => Int, { description: 'Medical-insurance services done online with help.' })
-  insurance!: number;
-
-  @Field(() => Int, { description: 'All assisted bookings of the month.' })
-  total!: number;
-
+export class RegionBookingMonth extends BookingCounts(
+  OneMonth,
+  'All assisted bookings of the month.',
+) {
   @Field(() => Int, { description: 'Assistance points that contributed a figure this month.' })
   reportingPoints!: number;
 }
 
 @ObjectType({ description: "A region's assisted bookings over a month range (counts only)." })
-export class RegionAssistedBookings {
-  @MonthField('first')
-  from!: string;
-
-  @MonthField('last')
-  to!: string;
-
-  @Field(() => Int, { description: 'Doctor appointments booked online with help.' })
-  doctorAppointments!: number;
-
-  @Field(() => Int, { description: 'Test results looked up online with help.' })
-  testResults!: number;
-
-  @Field(() => Int, { description: 'Medical-insurance services done online with help.' })
-  insurance!: number;
-
-  @Field(() => Int, { description: 'All assisted bookings in the range.' })
-  total!: number;
-
+export class RegionAssistedBookings extends BookingCounts(
+  MonthSpan,
+  'All assisted bookings in the range.',
+) {
   @Field(() => [RegionBookingMonth], {
     description: 'Month by month (months without any figure are left out); at most 120.',
   })
