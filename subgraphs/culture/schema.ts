@@ -1,7 +1,6 @@
 import { OutboxResolver } from '../shared/changes.js';
 import { buildFederatedSchema } from '../shared/schema.js';
 import {
-  AuditoriumConnectionResolver,
   AuditoriumResolver,
   resolveAuditoriumReference,
 } from './auditorium/auditorium.resolver.js';
@@ -15,10 +14,7 @@ import { RegionCultureRankingResolver } from './region/region-ranking.resolver.j
 import { RegionUsageTrendResolver } from './region/region-trend.resolver.js';
 import { RegionCultureFactsResolver } from './region/region-facts.resolver.js';
 import { Region, resolveRegionReference } from './region/region.reference.js';
-import {
-  DigitalResourceConnectionResolver,
-  DigitalResourceResolver,
-} from './resource/digital-resource.resolver.js';
+import { DigitalResourceResolver } from './resource/digital-resource.resolver.js';
 import { AuditoriumUsageMutationResolver } from './usage/auditorium-usage.mutations.js';
 import {
   VillageCultureFieldResolver,
@@ -32,9 +28,7 @@ export function buildCultureSchema() {
       resolvers: [
         OutboxResolver,
         AuditoriumResolver,
-        AuditoriumConnectionResolver,
         DigitalResourceResolver,
-        DigitalResourceConnectionResolver,
         AuditoriumEventMutationResolver,
         AuditoriumUsageMutationResolver,
         VillageCultureFieldResolver,

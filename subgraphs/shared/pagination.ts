@@ -56,6 +56,28 @@ export function Connection<T extends object>(name: string, node: ClassType<T>) {
 }
 
 /**
+ * A connection that also answers `totalCount` (described by `totalCount`): the resolver fills
+ * `count`, which counts every match and runs only when `totalCount` is selected.
+ */
+export function CountedConnection<T extends object>(
+  name: string,
+  node: ClassType<T>,
+  totalCount: string,
+) {
+  // Never emitted itself (nothing returns it); the concrete `<Name>Connection` subclass is.
+  @ObjectType(`${name}CountedConnectionBase`)
+  abstract class Counted extends Connection(name, node) {
+    count!: () => Promise<number>;
+
+    @Field(() => Int, { description: totalCount })
+    totalCount(): Promise<number> {
+      return this.count();
+    }
+  }
+  return Counted;
+}
+
+/**
  * A query (`ConnectionQuery`) or a field (`ConnectionField`) answering a page of a connection,
  * with the demand-control directive every connection carries (CONNECTION_LIST_SIZE: costed by
  * its `first`), so that none can be declared without it.
@@ -197,4 +219,18 @@ export async function pageById<T extends { id: string }>(
     limit: page.limit + 1,
   });
   return page.connection(rows, (row) => row.id);
+}
+
+/** The page of pageById as a counted connection `type`, with the count of all matches. */
+export async function countedPageById<T extends { id: string }, C extends object>(
+  type: new () => C,
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: () => FilterQuery<T>,
+  requested: Page | PageArgs,
+): Promise<C> {
+  return Object.assign(new type(), {
+    ...(await pageById(em, entity, where(), requested)),
+    count: () => em.count(entity, where()),
+  });
 }

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { Connection } from '../../shared/pagination.js';
+import { Connection, CountedConnection } from '../../shared/pagination.js';
 import { AuditoriumEvent } from '../event/auditorium-event.entity.js';
 import { Auditorium, AuditoriumService } from './auditorium.entity.js';
 
@@ -22,10 +22,11 @@ export class AuditoriumFilter {
 }
 
 @ObjectType({ description: 'A page of auditoriums, ordered by id.' })
-export class AuditoriumConnection extends Connection('Auditorium', Auditorium) {
-  /** Counts every match; run only when `totalCount` is selected. */
-  count!: () => Promise<number>;
-}
+export class AuditoriumConnection extends CountedConnection(
+  'Auditorium',
+  Auditorium,
+  'Number of auditoriums matching, over all pages.',
+) {}
 
 @ObjectType({ description: 'A page of events, newest first.' })
 export class AuditoriumEventConnection extends Connection('AuditoriumEvent', AuditoriumEvent) {}

@@ -1,11 +1,11 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import {
   ConnectionQuery,
   ConnectionField,
   PageArgs,
-  pageById,
+  countedPageById,
   pageOf,
 } from '../../shared/pagination.js';
 import { monthRange, MonthArg, optionalRegionCode } from '../../shared/arguments.js';
@@ -51,12 +51,9 @@ export class AuditoriumResolver {
     @Arg('filter', () => AuditoriumFilter, { nullable: true }) filter: AuditoriumFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<AuditoriumConnection> {
-    const requested = pageOf(page);
-    return Object.assign(new AuditoriumConnection(), {
-      ...(await pageById(ctx.em, Auditorium, auditoriumWhere(filter), requested)),
-      // A filter of its own: a raw() fragment (the services filter) serves one query only.
-      count: () => ctx.em.count(Auditorium, auditoriumWhere(filter)),
-    });
+    // A filter for each query: a raw() fragment (the services filter) serves one query only.
+    const where = () => auditoriumWhere(filter);
+    return countedPageById(AuditoriumConnection, ctx.em, Auditorium, where, pageOf(page));
   }
 
   @FieldResolver(() => Village, { description: 'The village the auditorium serves.' })
@@ -109,12 +106,4 @@ export function assertMonthRange(from: string, to: string): void {
 
 export function resolveAuditoriumReference(ref: { id: string }, ctx: CultureContext) {
   return ctx.loaders.auditoriumById.load(ref.id);
-}
-
-@Resolver(() => AuditoriumConnection)
-export class AuditoriumConnectionResolver {
-  @FieldResolver(() => Int, { description: 'Number of auditoriums matching, over all pages.' })
-  totalCount(@Root() conn: AuditoriumConnection): Promise<number> {
-    return conn.count();
-  }
 }

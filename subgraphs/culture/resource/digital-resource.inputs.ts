@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { Connection } from '../../shared/pagination.js';
+import { CountedConnection } from '../../shared/pagination.js';
 import {
   Dialect,
   DigitalResource,
@@ -37,7 +37,8 @@ export class DigitalResourceFilter {
 }
 
 @ObjectType({ description: 'A page of digital resources, ordered by id.' })
-export class DigitalResourceConnection extends Connection('DigitalResource', DigitalResource) {
-  /** Counts every match; run only when `totalCount` is selected. */
-  count!: () => Promise<number>;
-}
+export class DigitalResourceConnection extends CountedConnection(
+  'DigitalResource',
+  DigitalResource,
+  'Number of resources matching the filter.',
+) {}

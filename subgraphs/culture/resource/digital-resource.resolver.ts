@@ -5,7 +5,7 @@ import {
   ConnectionQuery,
   ConnectionField,
   PageArgs,
-  pageById,
+  countedPageById,
   pageOf,
 } from '../../shared/pagination.js';
 import { AuditoriumConnection } from '../auditorium/auditorium.inputs.js';
@@ -55,10 +55,13 @@ export class DigitalResourceResolver {
   ): Promise<DigitalResourceConnection> {
     const requested = pageOf(page);
     const where = await resourceWhere(filter, ctx);
-    return Object.assign(new DigitalResourceConnection(), {
-      ...(await pageById(ctx.em, DigitalResource, where, requested)),
-      count: () => ctx.em.count(DigitalResource, where),
-    });
+    return countedPageById(
+      DigitalResourceConnection,
+      ctx.em,
+      DigitalResource,
+      () => where,
+      requested,
+    );
   }
 
   @FieldResolver(() => Int, { description: 'Number of auditoriums offering this resource.' })
@@ -78,13 +81,5 @@ export class DigitalResourceResolver {
       ...connection(rows, (a) => a.id),
       count: () => ctx.loaders.offeredByCount.load(r.id),
     });
-  }
-}
-
-@Resolver(() => DigitalResourceConnection)
-export class DigitalResourceConnectionResolver {
-  @FieldResolver(() => Int, { description: 'Number of resources matching the filter.' })
-  totalCount(@Root() conn: DigitalResourceConnection): Promise<number> {
-    return conn.count();
   }
 }
