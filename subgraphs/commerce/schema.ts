@@ -11,7 +11,10 @@ import {
   RegionCommerceFieldResolver,
   RegionCommerceResolver,
 } from './region/region-commerce.resolver.js';
-import { RegionCommerceFactsResolver } from './region/region-facts.resolver.js';
+import {
+  RegionCommerceFactsResolver,
+  RegionCommerceReportedFactsResolver,
+} from './region/region-facts.resolver.js';
 import { RegionCommerceRankingResolver } from './region/region-ranking.resolver.js';
 import { Region, resolveRegionReference } from './region/region.reference.js';
 import { SalesTrendResolver } from './region/region-trend.resolver.js';
@@ -48,6 +51,7 @@ export function buildCommerceSchema() {
         RegionCommerceRankingResolver,
         SalesTrendResolver,
         ...COMMERCE_INDEX_RESOLVERS,
+        RegionCommerceReportedFactsResolver,
         RegionCommerceFactsResolver,
         WorkshopResolver,
       ],

@@ -1,4 +1,14 @@
-import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import {
+  Directive,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  ObjectType,
+  Resolver,
+  Root,
+  type ClassType,
+} from 'type-graphql';
 
 /**
  * The reference stubs a domain subgraph declares for the entities places owns: `Village` and
@@ -70,4 +80,27 @@ export function regionStub(opts: { ruralVillageCount?: boolean; children?: boole
     );
   }
   return Region;
+}
+
+/**
+ * The field a domain adds to its `Village` stub (`village`): `field`, the domain's view of the
+ * village (`view`, made with the village's code as its `villageCode`; its own resolvers answer
+ * the rest), nullable. A class of the domain's own, to register
+ * in its schema.
+ */
+export function villageViewResolver<V extends { villageCode: string }>(
+  village: ClassType,
+  view: ClassType<V>,
+  field: { name: string; description: string },
+): ClassType {
+  const { name, description } = field;
+
+  @Resolver(() => village)
+  class VillageView {
+    @FieldResolver(() => view, { name, nullable: true, description })
+    view(@Root() stub: { code: string }): V {
+      return Object.assign(new view(), { villageCode: stub.code });
+    }
+  }
+  return VillageView;
 }

@@ -1,4 +1,12 @@
-import { Directive, Field, ObjectType } from 'type-graphql';
+import {
+  Directive,
+  Field,
+  FieldResolver,
+  ObjectType,
+  Resolver,
+  Root,
+  type ClassType,
+} from 'type-graphql';
 import { Provenance, ProvenanceKind, XINHUA_2021, provenance } from './provenance.js';
 
 /**
@@ -35,4 +43,26 @@ export function xinhuaFact(
     statement,
     provenance: provenance(ProvenanceKind.REPORTED, XINHUA_2021, asOf, note ?? null),
   });
+}
+
+/**
+ * The `reportedFacts` field of a domain's region view (`view`): the statements `facts` holds for
+ * the region's code (`codeOf`), empty when none; `about` says what they are about in the field's
+ * description. A class of the domain's own, to register in its schema.
+ */
+export function reportedFactsResolver<V extends object>(
+  view: ClassType<V>,
+  facts: Record<string, ReportedFact[]>,
+  spec: { codeOf: (view: V) => string; about: string },
+): ClassType {
+  @Resolver(() => view)
+  class ReportedFacts {
+    @FieldResolver(() => [ReportedFact], {
+      description: `Statements a named source reports about ${spec.about} (empty when none).`,
+    })
+    reportedFacts(@Root() region: V): ReportedFact[] {
+      return facts[spec.codeOf(region)] ?? [];
+    }
+  }
+  return ReportedFacts;
 }

@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { ProvenanceKind, SYNTHETIC_SOURCE, provenance } from '../../shared/provenance.js';
-import { ReportedFact, xinhuaFact } from '../../shared/reported-fact.js';
+import { ReportedFact, reportedFactsResolver, xinhuaFact } from '../../shared/reported-fact.js';
 import type { CommerceContext } from '../context.js';
 import { SONGYANG } from '../rollup/rollup.rebuild.js';
 import { JINGNING } from '../seed/workshops.seed.js';
@@ -44,16 +44,13 @@ const WORKSHOP_PROVENANCE = provenance(
     'them (tea-leaf processing in Jingning, 331127); elsewhere 0 means not recorded, not none.',
 );
 
+export const RegionCommerceReportedFactsResolver = reportedFactsResolver(RegionCommerce, FACTS, {
+  codeOf: (view) => view.code,
+  about: 'rural e-commerce in the region',
+});
+
 @Resolver(() => RegionCommerce)
 export class RegionCommerceFactsResolver {
-  @FieldResolver(() => [ReportedFact], {
-    description:
-      'Statements a named source reports about rural e-commerce in the region (empty when none).',
-  })
-  reportedFacts(@Root() view: RegionCommerce): ReportedFact[] {
-    return FACTS[view.code] ?? [];
-  }
-
   @FieldResolver(() => CommerceCount, {
     description: 'Workshops processing farm products (tea leaves), where recorded.',
   })

@@ -12,6 +12,7 @@ import { salesFigure } from '../region/sales-figure.js';
 import { ServicePoint } from '../service-point/service-point.entity.js';
 import { storeConnection } from '../store/store.resolver.js';
 import { Village } from './village.reference.js';
+import { villageViewResolver } from '../../shared/references.js';
 import { ConnectionField, PageArgs } from '../../shared/pagination.js';
 import { MonthArg } from '../../shared/arguments.js';
 
@@ -21,16 +22,10 @@ export class VillageCommerce {
   villageCode!: string;
 }
 
-@Resolver(() => Village)
-export class VillageCommerceFieldResolver {
-  @FieldResolver(() => VillageCommerce, {
-    nullable: true,
-    description: 'Rural e-commerce in the village: stores, enterprises, service points, sales.',
-  })
-  commerce(@Root() village: Village): VillageCommerce {
-    return Object.assign(new VillageCommerce(), { villageCode: village.code });
-  }
-}
+export const VillageCommerceFieldResolver = villageViewResolver(Village, VillageCommerce, {
+  name: 'commerce',
+  description: 'Rural e-commerce in the village: stores, enterprises, service points, sales.',
+});
 
 @Resolver(() => VillageCommerce)
 export class VillageCommerceResolver {

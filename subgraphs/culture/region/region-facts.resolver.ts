@@ -1,5 +1,4 @@
-import { FieldResolver, Resolver, Root } from 'type-graphql';
-import { ReportedFact, xinhuaFact } from '../../shared/reported-fact.js';
+import { ReportedFact, reportedFactsResolver, xinhuaFact } from '../../shared/reported-fact.js';
 import { RegionCulture } from './region-culture.resolver.js';
 import { ROLLUP_AS_OF } from '../rollup/rollup.rebuild.js';
 
@@ -31,13 +30,7 @@ const FACTS: Record<string, ReportedFact[]> = {
   ],
 };
 
-@Resolver(() => RegionCulture)
-export class RegionCultureFactsResolver {
-  @FieldResolver(() => [ReportedFact], {
-    description:
-      "Statements a named source reports about the region's auditoriums (empty when none).",
-  })
-  reportedFacts(@Root() view: RegionCulture): ReportedFact[] {
-    return FACTS[view.regionCode] ?? [];
-  }
-}
+export const RegionCultureFactsResolver = reportedFactsResolver(RegionCulture, FACTS, {
+  codeOf: (view) => view.regionCode,
+  about: "the region's auditoriums",
+});

@@ -2,22 +2,17 @@ import { Ctx, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import { Auditorium } from '../auditorium/auditorium.entity.js';
 import type { CultureContext } from '../context.js';
 import { Village } from './village.reference.js';
+import { villageViewResolver } from '../../shared/references.js';
 
 @ObjectType({ description: "The culture subgraph's view of a village." })
 export class VillageCulture {
   villageCode!: string;
 }
 
-@Resolver(() => Village)
-export class VillageCultureFieldResolver {
-  @FieldResolver(() => VillageCulture, {
-    nullable: true,
-    description: 'Culture services of the village: its culture auditorium and what it offers.',
-  })
-  culture(@Root() village: Village): VillageCulture {
-    return Object.assign(new VillageCulture(), { villageCode: village.code });
-  }
-}
+export const VillageCultureFieldResolver = villageViewResolver(Village, VillageCulture, {
+  name: 'culture',
+  description: 'Culture services of the village: its culture auditorium and what it offers.',
+});
 
 @Resolver(() => VillageCulture)
 export class VillageCultureResolver {
