@@ -5,6 +5,7 @@ import type {
   FilterQuery,
   OrderDefinition,
 } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/knex';
 import DataLoader from 'dataloader';
 import type { EntityManager } from './database.js';
 import { plainRowMapper } from './plain-rows.js';
@@ -37,6 +38,23 @@ export function groupKeys<K>(keys: readonly K[], groupOf: (k: K) => string): K[]
     else groups.set(g, [k]);
   }
   return [...groups.values()];
+}
+
+/**
+ * Narrows a monthly rollup query to the rows of `codes` (in `column`) in the months `from` to
+ * `to`, both inclusive (the table's `month` column, `YYYY-MM`):
+ * `knex(table).select(…).modify(ofCodesInMonths('region_code', codes, range))`.
+ */
+export function ofCodesInMonths(
+  column: string,
+  codes: readonly string[],
+  range: { from: string; to: string },
+) {
+  return (query: Knex.QueryBuilder) =>
+    query
+      .whereIn(column, codes as string[])
+      .andWhere('month', '>=', range.from)
+      .andWhere('month', '<=', range.to);
 }
 
 /** Like rowLoader, for many rows per key: a missing key resolves to `[]`. */

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { groupKeys, rowBy, rowsBy } from '../../shared/loaders.js';
+import { groupKeys, ofCodesInMonths, rowBy, rowsBy } from '../../shared/loaders.js';
 import { mapRow } from '../../shared/plain-rows.js';
 import { CommerceRegion, CommerceRegionStore } from './rollup.entity.js';
 
@@ -52,16 +52,12 @@ export function createRollupLoaders(em: EntityManager) {
         const out = new Map<string, SalesTotal>();
         for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
           const { from, to } = group[0];
+          const codes = group.map((k) => k.code);
           const rows = await em.execute<Record<string, unknown>[]>(
             knex('commerce_region_month')
               .select('region_code')
               .sum({ orders: 'orders', revenue: 'revenue_fen' })
-              .whereIn(
-                'region_code',
-                group.map((k) => k.code),
-              )
-              .andWhere('month', '>=', from)
-              .andWhere('month', '<=', to)
+              .modify(ofCodesInMonths('region_code', codes, { from, to }))
               .groupBy('region_code'),
           );
           for (const r of rows) {
@@ -83,15 +79,11 @@ export function createRollupLoaders(em: EntityManager) {
         const out = new Map<string, (SalesTotal & { month: string })[]>();
         for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
           const { from, to } = group[0];
+          const codes = group.map((k) => k.code);
           const rows = await em.execute<Record<string, unknown>[]>(
             knex('commerce_region_month')
               .select('region_code', 'month', 'orders', 'revenue_fen')
-              .whereIn(
-                'region_code',
-                group.map((k) => k.code),
-              )
-              .andWhere('month', '>=', from)
-              .andWhere('month', '<=', to)
+              .modify(ofCodesInMonths('region_code', codes, { from, to }))
               .orderBy(['region_code', 'month']),
           );
           for (const r of rows) {
@@ -123,9 +115,7 @@ export function createRollupLoaders(em: EntityManager) {
             const sales = knex('commerce_region_month')
               .select('region_code')
               .sum({ s_orders: 'orders', s_revenue: 'revenue_fen' })
-              .whereIn('parent_code', parents)
-              .andWhere('month', '>=', from)
-              .andWhere('month', '<=', to)
+              .modify(ofCodesInMonths('parent_code', parents, { from, to }))
               .groupBy('region_code')
               .as('m');
             query

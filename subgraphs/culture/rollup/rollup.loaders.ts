@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { groupKeys, rowBy } from '../../shared/loaders.js';
+import { groupKeys, ofCodesInMonths, rowBy } from '../../shared/loaders.js';
 import { RegionCultureRollup } from './rollup.entity.js';
 import { USAGE_SUM_COLUMNS, ZERO_USAGE_SUMS, type UsageSums } from './usage-sums.js';
 
@@ -33,18 +33,14 @@ export function createRegionLoaders(em: EntityManager) {
         const sums = new Map<string, UsageSums>();
         for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
           const { from, to } = group[0];
+          const codes = group.map((k) => k.regionCode);
           const rows: Record<string, string | number | null>[] = await em.execute(
             knex('region_usage_rollup')
               .select('region_code')
               .select(
                 USAGE_SUM_COLUMNS.map(([, column]) => knex.raw(`sum(${column}) as ${column}`)),
               )
-              .whereIn(
-                'region_code',
-                group.map((k) => k.regionCode),
-              )
-              .where('month', '>=', from)
-              .where('month', '<=', to)
+              .modify(ofCodesInMonths('region_code', codes, { from, to }))
               .groupBy('region_code'),
           );
           for (const row of rows) sums.set(`${row.region_code}|${from}|${to}`, toSums(row));
@@ -59,15 +55,11 @@ export function createRegionLoaders(em: EntityManager) {
         const months = new Map<string, UsageMonthSums[]>();
         for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
           const { from, to } = group[0];
+          const codes = group.map((k) => k.regionCode);
           const rows: Record<string, string | number | null>[] = await em.execute(
             knex('region_usage_rollup')
               .select('region_code', 'month', ...USAGE_SUM_COLUMNS.map(([, column]) => column))
-              .whereIn(
-                'region_code',
-                group.map((k) => k.regionCode),
-              )
-              .where('month', '>=', from)
-              .where('month', '<=', to)
+              .modify(ofCodesInMonths('region_code', codes, { from, to }))
               .orderBy(['region_code', 'month']),
           );
           for (const row of rows) {
@@ -91,6 +83,7 @@ export function createRegionLoaders(em: EntityManager) {
         const sums = new Map<string, UsageSums>();
         for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
           const { from, to } = group[0];
+          const codes = group.map((k) => k.regionCode);
           const rows: Record<string, string | number | null>[] = await em.execute(
             knex('auditorium_usage')
               .select('village_code')
@@ -100,12 +93,7 @@ export function createRegionLoaders(em: EntityManager) {
                   knex.raw(`sum(${column}) as ${column}`),
                 ),
               )
-              .whereIn(
-                'village_code',
-                group.map((k) => k.regionCode),
-              )
-              .where('month', '>=', from)
-              .where('month', '<=', to)
+              .modify(ofCodesInMonths('village_code', codes, { from, to }))
               .groupBy('village_code'),
           );
           for (const row of rows) sums.set(`${row.village_code}|${from}|${to}`, toSums(row));

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { groupLoader, rowBy, rowsBy } from '../../shared/loaders.js';
+import { groupLoader, ofCodesInMonths, rowBy, rowsBy } from '../../shared/loaders.js';
 import { mapRow } from '../../shared/plain-rows.js';
 import type { MonthRange } from '../assistance/assistance.loaders.js';
 import { RegionBookingRollup, RegionHealthcareRollup } from './rollup.entity.js';
@@ -73,9 +73,7 @@ export function createRegionLoaders(em: EntityManager) {
                   "sum(case when provenance_kind = 'SYNTHETIC' then 0 else 1 end) as reported",
                 ),
               )
-              .whereIn('village_code', [...codes])
-              .andWhere('month', '>=', range.from)
-              .andWhere('month', '<=', range.to)
+              .modify(ofCodesInMonths('village_code', codes, range))
               .groupBy('village_code'),
           );
           const byCode = new Map(
