@@ -57,6 +57,48 @@ export function ofCodesInMonths(
       .andWhere('month', '<=', range.to);
 }
 
+/** A key asking for the figures of one code over a month range (`YYYY-MM`, inclusive). */
+export interface MonthRangeKey {
+  from: string;
+  to: string;
+}
+
+/**
+ * A loader of the figures of many codes over month ranges from a monthly table: one statement
+ * per distinct range for all codes asking for it. `rows` runs it, narrowed by the query modifier
+ * it is given (ofCodesInMonths: the key's `code` in the table's `column`, months in the range);
+ * each key's rows (in the statement's order) become its value by `value` (no rows: `[]`).
+ */
+export function monthRangeLoader<K extends MonthRangeKey, V>(spec: {
+  code: (key: K) => string;
+  column: string;
+  rows: (narrow: (query: Knex.QueryBuilder) => Knex.QueryBuilder) => Promise<PlainRow[]>;
+  value: (rows: PlainRow[]) => V;
+}): DataLoader<K, V, string> {
+  const keyOf = (code: string, range: MonthRangeKey) => `${code}|${range.from}|${range.to}`;
+  const cacheKeyFn = (k: K) => keyOf(spec.code(k), k);
+  return new DataLoader<K, V, string>(
+    async (keys) => {
+      const found = new Map<string, PlainRow[]>();
+      for (const group of groupKeys(keys, (k) => keyOf('', k))) {
+        const range = { from: group[0].from, to: group[0].to };
+        const narrow = ofCodesInMonths(spec.column, group.map(spec.code), range);
+        for (const row of await spec.rows(narrow)) {
+          const key = keyOf(String(row[spec.column]), range);
+          const list = found.get(key);
+          if (list) list.push(row);
+          else found.set(key, [row]);
+        }
+      }
+      return keys.map((k) => spec.value(found.get(cacheKeyFn(k)) ?? []));
+    },
+    { cacheKeyFn },
+  );
+}
+
+/** A row of a plain (Knex) statement, column by column. */
+type PlainRow = Record<string, unknown>;
+
 /** Like rowLoader, for many rows per key: a missing key resolves to `[]`. */
 export function groupLoader<K extends string | number, V>(
   batch: (keys: readonly K[]) => Promise<V[]>,

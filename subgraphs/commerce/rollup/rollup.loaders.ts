@@ -1,6 +1,12 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { groupKeys, ofCodesInMonths, rowBy, rowsBy } from '../../shared/loaders.js';
+import {
+  groupKeys,
+  monthRangeLoader,
+  ofCodesInMonths,
+  rowBy,
+  rowsBy,
+} from '../../shared/loaders.js';
 import { mapRow } from '../../shared/plain-rows.js';
 import { CommerceRegion, CommerceRegionStore } from './rollup.entity.js';
 
@@ -47,57 +53,38 @@ export function createRollupLoaders(em: EntityManager) {
     regionStores: rowsBy(em, CommerceRegionStore, 'regionCode', {
       orderBy: ['platform', 'category'],
     }),
-    regionSales: new DataLoader<RegionSalesKey, SalesTotal, string>(
-      async (keys) => {
-        const out = new Map<string, SalesTotal>();
-        for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
-          const { from, to } = group[0];
-          const codes = group.map((k) => k.code);
-          const rows = await em.execute<Record<string, unknown>[]>(
-            knex('commerce_region_month')
-              .select('region_code')
-              .sum({ orders: 'orders', revenue: 'revenue_fen' })
-              .modify(ofCodesInMonths('region_code', codes, { from, to }))
-              .groupBy('region_code'),
-          );
-          for (const r of rows) {
-            out.set(`${String(r.region_code)}|${from}|${to}`, {
-              orders: big(r.orders),
-              revenueFen: big(r.revenue),
-            });
-          }
-        }
-        return keys.map(
-          (k) => out.get(`${k.code}|${k.from}|${k.to}`) ?? { orders: 0n, revenueFen: 0n },
-        );
-      },
-      { cacheKeyFn: (k) => JSON.stringify(k) },
-    ),
+    regionSales: monthRangeLoader({
+      code: (k: RegionSalesKey) => k.code,
+      column: 'region_code',
+      rows: (narrow) =>
+        em.execute(
+          knex('commerce_region_month')
+            .select('region_code')
+            .sum({ orders: 'orders', revenue: 'revenue_fen' })
+            .modify(narrow)
+            .groupBy('region_code'),
+        ),
+      value: ([r]): SalesTotal =>
+        r ? { orders: big(r.orders), revenueFen: big(r.revenue) } : { orders: 0n, revenueFen: 0n },
+    }),
     /** Orders and revenue month by month for many codes over one range: one query per range. */
-    regionSalesMonths: new DataLoader<RegionSalesKey, (SalesTotal & { month: string })[], string>(
-      async (keys) => {
-        const out = new Map<string, (SalesTotal & { month: string })[]>();
-        for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
-          const { from, to } = group[0];
-          const codes = group.map((k) => k.code);
-          const rows = await em.execute<Record<string, unknown>[]>(
-            knex('commerce_region_month')
-              .select('region_code', 'month', 'orders', 'revenue_fen')
-              .modify(ofCodesInMonths('region_code', codes, { from, to }))
-              .orderBy(['region_code', 'month']),
-          );
-          for (const r of rows) {
-            const key = `${String(r.region_code)}|${from}|${to}`;
-            out.set(key, [
-              ...(out.get(key) ?? []),
-              { month: String(r.month), orders: big(r.orders), revenueFen: big(r.revenue_fen) },
-            ]);
-          }
-        }
-        return keys.map((k) => out.get(`${k.code}|${k.from}|${k.to}`) ?? []);
-      },
-      { cacheKeyFn: (k) => JSON.stringify(k) },
-    ),
+    regionSalesMonths: monthRangeLoader({
+      code: (k: RegionSalesKey) => k.code,
+      column: 'region_code',
+      rows: (narrow) =>
+        em.execute(
+          knex('commerce_region_month')
+            .select('region_code', 'month', 'orders', 'revenue_fen')
+            .modify(narrow)
+            .orderBy(['region_code', 'month']),
+        ),
+      value: (rows): (SalesTotal & { month: string })[] =>
+        rows.map((r) => ({
+          month: String(r.month),
+          orders: big(r.orders),
+          revenueFen: big(r.revenue_fen),
+        })),
+    }),
     /**
      * The child regions of many parents with their figures, in one statement per distinct
      * (period, filter): children are the rollup rows whose parent_code is the parent.

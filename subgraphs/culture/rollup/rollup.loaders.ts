@@ -1,6 +1,5 @@
-import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { groupKeys, ofCodesInMonths, rowBy } from '../../shared/loaders.js';
+import { monthRangeLoader, rowBy } from '../../shared/loaders.js';
 import { RegionCultureRollup } from './rollup.entity.js';
 import { USAGE_SUM_COLUMNS, ZERO_USAGE_SUMS, type UsageSums } from './usage-sums.js';
 
@@ -15,12 +14,10 @@ export interface UsageMonthSums extends UsageSums {
   month: string;
 }
 
-const toSums = (row: Record<string, string | number | null>) =>
+const toSums = (row: Record<string, unknown>) =>
   Object.fromEntries(
     USAGE_SUM_COLUMNS.map(([key, column]) => [key, Number(row[column] ?? 0)]),
   ) as unknown as UsageSums;
-
-const rangeKey = (k: RegionUsageKey) => `${k.regionCode}|${k.from}|${k.to}`;
 
 export function createRegionLoaders(em: EntityManager) {
   const knex = em.getKnex();
@@ -28,79 +25,54 @@ export function createRegionLoaders(em: EntityManager) {
     /** One rollup row per region: one IN query for every region of a request. */
     regionRollup: rowBy(em, RegionCultureRollup, 'regionCode'),
     /** Usage sums of many regions over one month range: one grouped query per range. */
-    regionUsage: new DataLoader<RegionUsageKey, UsageSums, string>(
-      async (keys) => {
-        const sums = new Map<string, UsageSums>();
-        for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
-          const { from, to } = group[0];
-          const codes = group.map((k) => k.regionCode);
-          const rows: Record<string, string | number | null>[] = await em.execute(
-            knex('region_usage_rollup')
-              .select('region_code')
-              .select(
-                USAGE_SUM_COLUMNS.map(([, column]) => knex.raw(`sum(${column}) as ${column}`)),
-              )
-              .modify(ofCodesInMonths('region_code', codes, { from, to }))
-              .groupBy('region_code'),
-          );
-          for (const row of rows) sums.set(`${row.region_code}|${from}|${to}`, toSums(row));
-        }
-        return keys.map((k) => sums.get(rangeKey(k)) ?? ZERO_USAGE_SUMS);
-      },
-      { cacheKeyFn: rangeKey },
-    ),
+    regionUsage: monthRangeLoader({
+      code: (k: RegionUsageKey) => k.regionCode,
+      column: 'region_code',
+      rows: (narrow) =>
+        em.execute(
+          knex('region_usage_rollup')
+            .select('region_code')
+            .select(USAGE_SUM_COLUMNS.map(([, column]) => knex.raw(`sum(${column}) as ${column}`)))
+            .modify(narrow)
+            .groupBy('region_code'),
+        ),
+      value: ([row]) => (row ? toSums(row) : ZERO_USAGE_SUMS),
+    }),
     /** Month-by-month usage of many regions over one range: one grouped query per range. */
-    regionUsageMonths: new DataLoader<RegionUsageKey, UsageMonthSums[], string>(
-      async (keys) => {
-        const months = new Map<string, UsageMonthSums[]>();
-        for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
-          const { from, to } = group[0];
-          const codes = group.map((k) => k.regionCode);
-          const rows: Record<string, string | number | null>[] = await em.execute(
-            knex('region_usage_rollup')
-              .select('region_code', 'month', ...USAGE_SUM_COLUMNS.map(([, column]) => column))
-              .modify(ofCodesInMonths('region_code', codes, { from, to }))
-              .orderBy(['region_code', 'month']),
-          );
-          for (const row of rows) {
-            const key = `${row.region_code}|${from}|${to}`;
-            months.set(key, [
-              ...(months.get(key) ?? []),
-              { month: String(row.month), ...toSums(row) },
-            ]);
-          }
-        }
-        return keys.map((k) => months.get(rangeKey(k)) ?? []);
-      },
-      { cacheKeyFn: rangeKey },
-    ),
+    regionUsageMonths: monthRangeLoader({
+      code: (k: RegionUsageKey) => k.regionCode,
+      column: 'region_code',
+      rows: (narrow) =>
+        em.execute(
+          knex('region_usage_rollup')
+            .select('region_code', 'month', ...USAGE_SUM_COLUMNS.map(([, column]) => column))
+            .modify(narrow)
+            .orderBy(['region_code', 'month']),
+        ),
+      value: (rows): UsageMonthSums[] =>
+        rows.map((row) => ({ month: String(row.month), ...toSums(row) })),
+    }),
     /**
      * Usage sums of many villages over one range, from the auditorium table (village figures
      * are not region rollups): one grouped query per range. `regionCode` is the village code.
      */
-    villageUsage: new DataLoader<RegionUsageKey, UsageSums, string>(
-      async (keys) => {
-        const sums = new Map<string, UsageSums>();
-        for (const group of groupKeys(keys, (k) => `${k.from}|${k.to}`)) {
-          const { from, to } = group[0];
-          const codes = group.map((k) => k.regionCode);
-          const rows: Record<string, string | number | null>[] = await em.execute(
-            knex('auditorium_usage')
-              .select('village_code')
-              .select(knex.raw('count(*) as reports'))
-              .select(
-                USAGE_SUM_COLUMNS.slice(1, 7).map(([, column]) =>
-                  knex.raw(`sum(${column}) as ${column}`),
-                ),
-              )
-              .modify(ofCodesInMonths('village_code', codes, { from, to }))
-              .groupBy('village_code'),
-          );
-          for (const row of rows) sums.set(`${row.village_code}|${from}|${to}`, toSums(row));
-        }
-        return keys.map((k) => sums.get(rangeKey(k)) ?? ZERO_USAGE_SUMS);
-      },
-      { cacheKeyFn: rangeKey },
-    ),
+    villageUsage: monthRangeLoader({
+      code: (k: RegionUsageKey) => k.regionCode,
+      column: 'village_code',
+      rows: (narrow) =>
+        em.execute(
+          knex('auditorium_usage')
+            .select('village_code')
+            .select(knex.raw('count(*) as reports'))
+            .select(
+              USAGE_SUM_COLUMNS.slice(1, 7).map(([, column]) =>
+                knex.raw(`sum(${column}) as ${column}`),
+              ),
+            )
+            .modify(narrow)
+            .groupBy('village_code'),
+        ),
+      value: ([row]) => (row ? toSums(row) : ZERO_USAGE_SUMS),
+    }),
   };
 }
