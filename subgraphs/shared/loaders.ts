@@ -96,6 +96,23 @@ export function monthRangeLoader<K extends MonthRangeKey, V>(spec: {
   );
 }
 
+/**
+ * The request's loader for a month range, made by `make` the first time the range is asked
+ * for: every key of the same range goes into its batches, whoever asks.
+ */
+export function loaderPerRange<L>(make: (range: MonthRangeKey) => L): (range: MonthRangeKey) => L {
+  const loaders = new Map<string, L>();
+  return (range) => {
+    const key = `${range.from}|${range.to}`;
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = make({ from: range.from, to: range.to });
+      loaders.set(key, loader);
+    }
+    return loader;
+  };
+}
+
 /** A row of a plain (Knex) statement, column by column. */
 type PlainRow = Record<string, unknown>;
 

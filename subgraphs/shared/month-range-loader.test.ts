@@ -1,6 +1,6 @@
 import { knex as makeKnex } from '@mikro-orm/knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { monthRangeLoader } from './loaders.js';
+import { loaderPerRange, monthRangeLoader } from './loaders.js';
 
 // A real SQLite table: what the loader's statements select is what the domains' rollups read.
 const knex = makeKnex({ client: 'better-sqlite3', connection: { filename: ':memory:' } });
@@ -50,5 +50,17 @@ describe('monthRangeLoader', () => {
     // The same key again is the cached answer: no statement.
     await loader.load({ code: 'b', from: '2021-01', to: '2021-02' });
     expect(statements).toHaveLength(2);
+  });
+
+  it('makes one loader per range, on first use', () => {
+    const made: string[] = [];
+    const perRange = loaderPerRange((range) => {
+      made.push(`${range.from}..${range.to}`);
+      return { range };
+    });
+    const first = perRange({ from: '2021-01', to: '2021-02' });
+    expect(perRange({ from: '2021-01', to: '2021-02' })).toBe(first);
+    expect(perRange({ from: '2021-01', to: '2021-03' })).not.toBe(first);
+    expect(made).toEqual(['2021-01..2021-02', '2021-01..2021-03']);
   });
 });

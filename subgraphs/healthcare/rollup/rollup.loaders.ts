@@ -1,8 +1,13 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { groupLoader, ofCodesInMonths, rowBy, rowsBy } from '../../shared/loaders.js';
+import {
+  groupLoader,
+  loaderPerRange,
+  ofCodesInMonths,
+  rowBy,
+  rowsBy,
+} from '../../shared/loaders.js';
 import { mapRow } from '../../shared/plain-rows.js';
-import type { MonthRange } from '../assistance/assistance.loaders.js';
 import { RegionBookingRollup, RegionHealthcareRollup } from './rollup.entity.js';
 
 /** Assisted bookings of one village over a month range (all its points, all kinds). */
@@ -14,23 +19,15 @@ export interface VillageBookings {
 
 export function createRegionLoaders(em: EntityManager) {
   const knex = em.getKnex();
-  const byRange = new Map<string, DataLoader<string, RegionBookingRollup[]>>();
-  const villageByRange = new Map<string, DataLoader<string, VillageBookings>>();
   return {
     rollupByRegion: rowBy(em, RegionHealthcareRollup, 'regionCode'),
     /** All regions asking for the same month range share one query. */
-    bookingsByRegion(range: MonthRange): DataLoader<string, RegionBookingRollup[]> {
-      const key = `${range.from}|${range.to}`;
-      let loader = byRange.get(key);
-      if (!loader) {
-        loader = rowsBy(em, RegionBookingRollup, 'regionCode', {
-          between: { prop: 'month', ...range },
-          orderBy: ['regionCode', 'month'],
-        });
-        byRange.set(key, loader);
-      }
-      return loader;
-    },
+    bookingsByRegion: loaderPerRange((range) =>
+      rowsBy(em, RegionBookingRollup, 'regionCode', {
+        between: { prop: 'month', ...range },
+        orderBy: ['regionCode', 'month'],
+      }),
+    ),
     /**
      * The rollup rows of the children (one level down) of many regions: one statement per
      * child code length, i.e. per request in practice. Villages are not in this table.
@@ -58,11 +55,9 @@ export function createRegionLoaders(em: EntityManager) {
       (r) => r.regionCode.slice(0, PARENT_LENGTH[r.regionCode.length]),
     ),
     /** Bookings per village over one range, from the base table: one query per range. */
-    bookingsByVillage(range: MonthRange): DataLoader<string, VillageBookings> {
-      const key = `${range.from}|${range.to}`;
-      let loader = villageByRange.get(key);
-      if (!loader) {
-        loader = new DataLoader<string, VillageBookings>(async (codes) => {
+    bookingsByVillage: loaderPerRange(
+      (range) =>
+        new DataLoader<string, VillageBookings>(async (codes) => {
           const rows: Record<string, unknown>[] = await em.execute(
             knex('assisted_booking_month')
               .select('village_code')
@@ -89,11 +84,8 @@ export function createRegionLoaders(em: EntityManager) {
           return codes.map(
             (c) => byCode.get(c) ?? { total: 0, pointMonths: 0, reportedPointMonths: 0 },
           );
-        });
-        villageByRange.set(key, loader);
-      }
-      return loader;
-    },
+        }),
+    ),
   };
 }
 
