@@ -194,6 +194,18 @@ describe('the hive-router engine answers as @apollo/gateway does', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
   });
 
+  it('GATEWAY_ENGINE=apollo answers a burst of distinct new documents from one caller', async () => {
+    // A page's first load: a dozen documents at once, each new to the planner (it answered all
+    // but the first three or four PLANNING_TIMEOUT, which the default engine never does).
+    const tag = Date.now();
+    const queries = Array.from(
+      { length: 12 },
+      (_, i) => `query Page${tag}_${i} { village(code: "${VILLAGE}") { name county { name } } }`,
+    );
+    const answers = await Promise.all(queries.map((q) => post(apollo.url, q)));
+    expect(answers.map((a) => a.errors?.[0]?.code ?? a.status)).toEqual(Array(12).fill(200));
+  });
+
   it('on writes: the same refusal without the scope, and the same answer with it', async () => {
     const report = `mutation($i: ReportStoreSalesInput!) { reportStoreSales(input: $i) { storeId month orders revenue { amount currency } } }`;
     const input = {

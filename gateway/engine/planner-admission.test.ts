@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PlanTimeoutError } from './fallback-planner.js';
-import { MAX_PLANNING_PER_CALLER, PlannerAdmission } from './planner-admission.js';
+import {
+  MAX_PLANNING_PER_CALLER,
+  MAX_WAITING_PER_CALLER,
+  PlannerAdmission,
+} from './planner-admission.js';
 
 /** A plan that settles when the test says so. */
 function deferred() {
@@ -10,15 +14,38 @@ function deferred() {
 }
 
 describe('PlannerAdmission', () => {
-  it('plans a few operations of a caller at a time; other callers are not held back', async () => {
+  it('plans a few operations of a caller at a time; the rest wait their turn, others do not', async () => {
     const admission = new PlannerAdmission(10_000);
     const held = Array.from({ length: MAX_PLANNING_PER_CALLER }, () => deferred());
     const running = held.map((d) => admission.run('anon:a', () => d.promise));
-    await expect(admission.run('anon:a', async () => 'more')).rejects.toThrow(PlanTimeoutError);
+    let started = false;
+    const more = admission.run('anon:a', async () => ((started = true), 'more'));
     await expect(admission.run('anon:b', async () => 'other')).resolves.toBe('other');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(started).toBe(false); // its caller's places are all taken
     held[0].resolve('first');
     await expect(running[0]).resolves.toBe('first');
+    await expect(more).resolves.toBe('more');
+    held[1].resolve('second');
+    held[2].resolve('third');
+    await Promise.all(running);
     await expect(admission.run('anon:a', async () => 'next')).resolves.toBe('next');
+  });
+
+  it('bounds the line of a caller and the wait in it', async () => {
+    const admission = new PlannerAdmission(10_000, Date.now, 50);
+    const held = deferred();
+    const busy = Array.from({ length: MAX_PLANNING_PER_CALLER }, () =>
+      admission.run('anon:a', () => held.promise),
+    );
+    const line = Array.from({ length: MAX_WAITING_PER_CALLER }, () =>
+      admission.run('anon:a', async () => 'late'),
+    );
+    await expect(admission.run('anon:a', async () => 'x')).rejects.toThrow(/waiting to be planned/);
+    for (const waiting of line) await expect(waiting).rejects.toThrow(/within 50 ms/);
+    held.resolve('done');
+    await Promise.all(busy);
+    await expect(admission.run('anon:a', async () => 'again')).resolves.toBe('again');
   });
 
   it('pauses a caller whose plan timed out, and only for the cool-down', async () => {
