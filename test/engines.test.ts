@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SupergraphInfo } from '../bench/selection.js';
 import { WORKLOADS, type WorkloadContext } from '../bench/workloads.js';
@@ -171,6 +173,47 @@ describe('the hive-router engine answers as @apollo/gateway does', () => {
       expect(hive).toEqual(theirs);
     } finally {
       await Promise.all([hiveDown.close(), apolloDown.close()]);
+    }
+  });
+
+  it("when places does not know a store's village: the store is null, as @apollo/gateway has it", async () => {
+    // A real stand-in before places asks it for a village code it does not know (divisions are
+    // re-coded over the years): places answers that entity null, without an error. The Rust
+    // runtime left it in place, OnlineStore.village: Village! as null, with no error to see.
+    const stale = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks)
+          .toString('utf8')
+          .replaceAll('331124001200', '331124999999');
+        const headers = { ...req.headers } as Record<string, string>;
+        delete headers.host;
+        delete headers['content-length'];
+        void fetch(stack.subgraphs.places.url, { method: 'POST', headers, body })
+          .then(async (a) =>
+            res.writeHead(a.status, { 'content-type': 'application/json' }).end(await a.text()),
+          )
+          .catch(() => res.destroy());
+      });
+    });
+    await new Promise<void>((r) => stale.listen(0, '127.0.0.1', r));
+    const places = `http://127.0.0.1:${(stale.address() as AddressInfo).port}/graphql`;
+    const [hiveStale, apolloStale] = await Promise.all([
+      stack.extraGateway({}, { places }),
+      stack.extraGateway({ GATEWAY_ENGINE: 'apollo' }, { places }),
+    ]);
+    try {
+      const query = '{ onlineStore(id: "store-331124001200-1") { id village { code name } } }';
+      const { hive, apollo: theirs } = await both(query, undefined, undefined, [
+        hiveStale.url,
+        apolloStale.url,
+      ]);
+      expect(theirs.data).toEqual({ onlineStore: null });
+      expect(hive.data).toEqual(theirs.data);
+    } finally {
+      await Promise.all([hiveStale.close(), apolloStale.close()]);
+      stale.close();
     }
   });
 

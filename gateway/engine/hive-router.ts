@@ -213,7 +213,9 @@ export class HiveRouterEngine implements GatewayInterface {
     if (result.data === undefined) {
       return { ...result, data: emptyRoot(request, coerced.coerced ?? {}) };
     }
-    if (result.errors?.length) {
+    // A null in a non-null position comes with an error, or from an entity a subgraph answered
+    // null without one (subgraph-fetch.ts): either way it nulls its nearest nullable parent.
+    if (result.errors?.length || context.nullEntities) {
       const data = result.data as Record<string, unknown> | null;
       const vars = coerced.coerced ?? {};
       const op = request.operationName;

@@ -40,7 +40,8 @@ type Fields = Map<string, { type: GraphQLOutputType; sets: SelectionSetNode[] }>
  * that holds null (its subgraph fetch failed, with an error at its path) makes its nearest
  * nullable parent null, as the spec and `@apollo/gateway` do. The Rust runtime leaves the null
  * in place, which a typed client cannot hold (`OnlineStore.village: Village!` as null). Runs only
- * on answers with errors: without one, no non-null field is null. Changes `data` in place.
+ * on answers with errors, or with an entity a subgraph answered null without one (a key it does
+ * not know); otherwise no non-null field is null. Changes `data` in place.
  */
 export function propagateNulls(
   schema: GraphQLSchema,

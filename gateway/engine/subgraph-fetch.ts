@@ -22,6 +22,12 @@ export interface FetchContext {
   request: GatewayGraphQLRequestContext<GatewayContext>;
   /** Subgraph fetches sent so far for this request. */
   fetches: number;
+  /**
+   * Set when a subgraph answered an entity null without an error (`_entities: [null]`, as a
+   * subgraph answers a key it does not know): the runtime puts that null in place, non-null
+   * field or not, so the answer needs null propagation although it carries no error.
+   */
+  nullEntities?: boolean;
 }
 
 /** A fetch the Rust runtime planned: its document, variables and our context. */
@@ -115,6 +121,8 @@ export class SubgraphFetcher {
             context: fetchContext.gateway,
             document: request.document,
           });
+          const entities = (result.data as { _entities?: unknown } | null | undefined)?._entities;
+          if (Array.isArray(entities) && entities.includes(null)) fetchContext.nullEntities = true;
           if (!result.errors?.length) return result as ExecutionResult;
           span.setStatus({ code: SpanStatusCode.ERROR });
           return {
