@@ -84,4 +84,23 @@ describe('subgraphReadiness', () => {
     await readiness.check();
     expect(state.probes).toBe(2);
   });
+
+  it('answers from the last probe that ended while a new one hangs on a stopped subgraph', async () => {
+    let clock = 0;
+    let hang = false;
+    const probe = () =>
+      hang
+        ? new Promise<string[]>((r) => setTimeout(() => r(['culture']), 2_000))
+        : Promise.resolve([]);
+    const readiness = subgraphReadiness(probe, 0, () => clock);
+    readiness.start();
+    expect(await readiness.check()).toEqual({ waiting: false, down: [] });
+    hang = true; // culture SIGSTOPped: the probe waits its whole 2 s for it
+    clock += 1_001;
+    const t = Date.now();
+    expect(await readiness.check()).toEqual({ waiting: false, down: [] });
+    expect(Date.now() - t).toBeLessThan(1_000);
+    await new Promise((r) => setTimeout(r, 2_100)); // the hung probe ends: culture is down
+    expect(await readiness.check()).toEqual({ waiting: false, down: ['culture'] });
+  });
 });

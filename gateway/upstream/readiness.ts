@@ -51,24 +51,51 @@ export interface SubgraphReadiness {
  * sees the same subgraph, and taking them all out would turn one domain's outage into the whole
  * endpoint's (Apollo Router, Cosmo and Hive Gateway do not tie readiness to subgraphs either).
  * One probe serves every call of the next second: a stranger polling the public /readyz cannot
- * multiply requests to the subgraphs.
+ * multiply requests to the subgraphs. A probe still under way after `freshWaitMs` is not waited
+ * for once one has ended: the last one's answer is given. A subgraph that hangs makes each probe
+ * last its whole 2 s, and a /readyz that answered that late failed probers' shorter timeouts
+ * (Kubernetes waits 1 s): every replica out of the balancer for one domain's outage.
  */
 export function subgraphReadiness(
   probe: () => Promise<string[]>,
   waitMs: number,
   now: () => number = Date.now,
+  freshWaitMs = 250,
 ) {
   let startedAt: number | undefined;
   let seenAllUp = false;
   let last: { at: number; down: Promise<string[]> } | undefined;
+  /** What the newest probe that has ended found, and which probe that was. */
+  let ended: { seq: number; down: string[] } | undefined;
+  let probes = 0;
+  const latest = (down: Promise<string[]>): Promise<string[]> => {
+    const known = ended;
+    if (!known) return down;
+    let timer: NodeJS.Timeout | undefined;
+    const stale = new Promise<string[]>((resolve) => {
+      timer = setTimeout(() => resolve(known.down), freshWaitMs);
+      timer.unref();
+    });
+    return Promise.race([down, stale]).finally(() => clearTimeout(timer));
+  };
   return {
     start() {
       startedAt = now();
     },
     async check(): Promise<SubgraphReadiness> {
       const at = now();
-      if (!last || at - last.at > 1_000) last = { at, down: probe() };
-      const down = await last.down;
+      if (!last || at - last.at > 1_000) {
+        const seq = ++probes;
+        const pending = probe();
+        last = { at, down: pending };
+        pending.then(
+          (down) => {
+            if (!ended || ended.seq < seq) ended = { seq, down };
+          },
+          () => {},
+        );
+      }
+      const down = await latest(last.down);
       if (down.length === 0) seenAllUp = true;
       const waiting = !seenAllUp && (startedAt === undefined || now() - startedAt < waitMs);
       return { waiting, down };
