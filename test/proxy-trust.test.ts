@@ -30,6 +30,21 @@ describe('TRUST_PROXY', () => {
     );
   });
 
+  it('reads a hop written with a port as its address (it was the proxy: one quota for all)', () => {
+    const trust = parseTrustProxy('10.0.0.0/8');
+    for (const [hop, client] of [
+      ['203.0.113.7:50123', '203.0.113.7'],
+      ['[2001:db8:5::1]:443', '2001:db8:5::1'],
+      ['[2001:db8:5::2]', '2001:db8:5::2'],
+      ['[::ffff:203.0.113.8]:80', '203.0.113.8'],
+    ]) {
+      expect(clientAddress(request('10.1.1.1', `6.6.6.6, ${hop}`), trust), hop).toBe(client);
+    }
+    // Still no identity from garbage, port or not.
+    expect(clientAddress(request('10.1.1.1', 'junk:80, 10.2.2.2:80'), trust)).toBe('10.2.2.2');
+    expect(clientAddress(request('10.1.1.1', '1.2.3.4:99999'), trust)).toBe('10.1.1.1');
+  });
+
   it('reads false/empty as no proxy, true as the private ranges, and refuses junk', () => {
     expect(clientAddress(request('127.0.0.1', '1.2.3.4'), parseTrustProxy('false'))).toBe(
       '127.0.0.1',

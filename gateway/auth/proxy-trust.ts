@@ -92,6 +92,20 @@ export function parseTrustProxy(value: string | undefined): ProxyTrust {
 }
 
 /**
+ * A hop of X-Forwarded-For as proxies write it: an address, `[v6]`, or either with a port
+ * (`203.0.113.7:50123`, `[2001:db8::1]:443`, as Azure's gateways write them).
+ */
+function hopAddress(hop: string): string {
+  const text = hop.trim();
+  const m =
+    /^\[([^\]]*)\](?::(\d{1,5}))?$/.exec(text) ??
+    /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
+  // A port out of range is garbage, which ends the walk as any other.
+  if (!m || Number(m[2] ?? 0) > 65_535) return normaliseAddress(text);
+  return normaliseAddress(m[1]);
+}
+
+/**
  * The client's address: the socket peer unless it is a trusted proxy; then, walking
  * X-Forwarded-For from the right, the first hop that is not a trusted proxy. A hop that is not an
  * address stops the walk at the last address reached (a caller cannot mint identities with
@@ -104,7 +118,7 @@ export function clientAddress(req: IncomingMessage, trust: ProxyTrust): string {
   const value = Array.isArray(header) ? header.join(',') : (header ?? '');
   const hops = value.split(',');
   for (let i = hops.length - 1; i >= 0 && trust.trusts(address); i--) {
-    const hop = normaliseAddress(hops[i].trim().replace(/^\[(.*)\]$/, '$1'));
+    const hop = hopAddress(hops[i]);
     if (hop === '') continue;
     if (isIP(hop) === 0) break;
     address = hop;
