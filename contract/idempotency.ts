@@ -27,6 +27,17 @@ export const KEY_REFUSAL_STATUS: Readonly<Record<string, number>> = {
   [ErrorCode.IDEMPOTENCY_KEY_IN_USE]: 409,
 };
 
+/**
+ * What a refusal because of its key says, by error code: the same words from the subgraph that
+ * owns the write and from the gateway, which passes a subgraph's refusal on in these words only.
+ */
+export const KEY_REFUSAL_MESSAGE: Readonly<Record<string, string>> = {
+  [ErrorCode.IDEMPOTENCY_KEY_REUSED]:
+    'This Idempotency-Key was already used for a different request; use a new key.',
+  [ErrorCode.IDEMPOTENCY_KEY_IN_USE]:
+    'A request with this Idempotency-Key is still running; retry later.',
+};
+
 const QUOTED = /^"([^"\\]+)"$/;
 const VALID_KEY = new RegExp(`^[\\x20-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
 

@@ -2,7 +2,7 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '../../contract/errors.js';
-import { KEY_REFUSAL_STATUS } from '../../contract/idempotency.js';
+import { KEY_REFUSAL_MESSAGE, KEY_REFUSAL_STATUS } from '../../contract/idempotency.js';
 import type { GatewayContext } from '../context.js';
 import type { SubgraphHttpResponse } from './http.js';
 import { cacheHintOf, unavailable } from './unavailable.js';
@@ -161,12 +161,15 @@ export function checkResponse(res: SubgraphHttpResponse): GatewayGraphQLResponse
 /**
  * The answer to a fetch a subgraph refused for the caller (callerRefusal): 413
  * SUBGRAPH_REQUEST_TOO_LARGE at each affected field for a body too large; else the subgraph's
- * Idempotency-Key refusal, its errors with its status (`extensions.http`, which Apollo Server
- * applies and removes).
+ * Idempotency-Key refusal with its status (`extensions.http`, which Apollo Server applies and
+ * removes), in the contract's words (KEY_REFUSAL_MESSAGE), not the subgraph's: its message,
+ * locations and other extensions are its own. A key refusal of a fetch that sent no key (a
+ * query, or a write without one) is not the caller's: unavailable.
  */
 export function refused(
   options: OperationOptions,
   res: SubgraphHttpResponse,
+  keySent: boolean,
 ): GatewayGraphQLResponse {
   // A body-size refusal says the same as the gateway's own check (the subgraph's limit is lower
   // than this gateway assumed: MAX_BODY_BYTES differs between them).
@@ -174,9 +177,15 @@ export function refused(
     return refusal(options, 413, SUBGRAPH_REQUEST_TOO_LARGE, TOO_LARGE_MESSAGE);
   }
   const errors = errorsOf(res);
-  if (!errors?.length) return unavailable(options); // not a refusal for the caller after all
+  if (!keySent || !errors?.length) return unavailable(options); // not the caller's after all
   const http = { status: res.status };
-  return { errors: errors.map((e) => ({ ...e, extensions: { ...e.extensions, http } })) };
+  return {
+    errors: errors.map((e) => {
+      const code = String(e.extensions?.code);
+      const message = KEY_REFUSAL_MESSAGE[code];
+      return { message, path: e.path, extensions: { code, field: 'Idempotency-Key', http } };
+    }),
+  };
 }
 
 /** One error per field the fetch was to provide, with this code and HTTP status. */

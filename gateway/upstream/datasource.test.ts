@@ -242,9 +242,11 @@ describe('subgraph data source (layers composed)', () => {
     };
     const s = source();
     for (let i = 0; i < 3; i++) {
-      const result = await s.process(fetchOf('mutation { w }', { requestId: 'r' }).options);
+      const context = { requestId: 'r', idempotencyKey: 'k' };
+      const result = await s.process(fetchOf('mutation { w }', context).options);
       expect(result.errors?.[0].extensions).toEqual({
         code: 'IDEMPOTENCY_KEY_REUSED',
+        field: 'Idempotency-Key',
         http: { status: 422 },
       });
     }

@@ -173,7 +173,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     } else if (!policy.dedupe) settled = await fetch();
     else settled = await this.inFlight.share(this.shareKey(context, body), fetch);
     if (!settled.ok) {
-      return settled.refused ? refused(options, settled.refused) : unavailable(options);
+      const keySent = headers[IDEMPOTENCY_HEADER] !== undefined;
+      return settled.refused ? refused(options, settled.refused, keySent) : unavailable(options);
     }
     const result = settled.parsed ?? parseResult(settled.res);
     settled.parsed = undefined;

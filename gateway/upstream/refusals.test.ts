@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEY_REFUSAL_MESSAGE } from '../../contract/idempotency.js';
 import { EXCERPT_CHARS, type OperationOptions } from './answers.js';
 import { SubgraphDataSource, type SubgraphPolicy } from './datasource.js';
 
@@ -52,11 +53,11 @@ const ENTITIES =
   '{ ... on Auditorium { name seats } } }';
 const reps = { __batch_reps_0: ['a1', 'a2'].map((id) => ({ __typename: 'Auditorium', id })) };
 
-function fetchOf(query: string, variables: Record<string, unknown> = {}) {
+function fetchOf(query: string, variables: Record<string, unknown> = {}, idempotencyKey?: string) {
   return {
     kind: 'incoming operation',
     request: { query, variables },
-    context: { requestId: 'r-4xx' },
+    context: { requestId: 'r-4xx', idempotencyKey },
     incomingRequestContext: {},
   } as unknown as OperationOptions;
 }
@@ -153,18 +154,45 @@ describe("a subgraph's 4xx answers", () => {
   it.each([
     [422, 'IDEMPOTENCY_KEY_REUSED'],
     [409, 'IDEMPOTENCY_KEY_IN_USE'],
-  ])('passes a %i %s refusal on with its status, not counted', async (status, code) => {
-    answer = { status, type: JSON_TYPE, body: graphqlError(`key refused (${code})`, code) };
-    const { s } = source();
-    for (let i = 0; i < 3; i++) {
-      const result = await s.process(fetchOf('mutation { w }'));
-      expect(result.errors).toEqual([
-        { message: `key refused (${code})`, extensions: { code, http: { status } } },
-      ]);
-    }
-    expect(s.breaker.current).toBe('closed');
-    s.close();
-  });
+  ])(
+    'passes a %i %s refusal on with its status, in its own words, not counted',
+    async (status, code) => {
+      // The subgraph's own message, locations and extensions are not passed on.
+      answer = {
+        status,
+        type: JSON_TYPE,
+        body: JSON.stringify({
+          errors: [
+            {
+              message: 'key refused at /srv/commerce/idempotency.ts: SELECT * FROM idempotency_key',
+              locations: [{ line: 1, column: 12 }],
+              path: ['w'],
+              extensions: { code, stacktrace: ['at /srv/commerce/x.ts:1'] },
+            },
+          ],
+        }),
+      };
+      const { s } = source();
+      for (let i = 0; i < 3; i++) {
+        const result = await s.process(fetchOf('mutation { w }', {}, 'key-1'));
+        expect(result.errors).toEqual([
+          {
+            message: KEY_REFUSAL_MESSAGE[code],
+            path: ['w'],
+            extensions: { code, field: 'Idempotency-Key', http: { status } },
+          },
+        ]);
+      }
+      expect(s.breaker.current).toBe('closed');
+      // A key refusal of a fetch that sent no key (a query; a write without one) is not the
+      // caller's: it was passed on, a 409 to a query.
+      for (const query of ['{ a }', 'mutation { w }']) {
+        const result = await s.process(fetchOf(query));
+        expect(result.errors?.map((e) => e.extensions)).toEqual([{ code: 'SUBGRAPH_UNAVAILABLE' }]);
+      }
+      s.close();
+    },
+  );
 
   it('takes a 422 with an Idempotency-Key code beside another as a failure', async () => {
     answer = {

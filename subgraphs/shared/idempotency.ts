@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { ErrorCode } from '../../contract/errors.js';
 import {
   IDEMPOTENCY_KEY_TTL_HOURS,
+  KEY_REFUSAL_MESSAGE,
   MAX_IDEMPOTENCY_KEY_LENGTH,
   idempotencyKeyFrom,
 } from '../../contract/idempotency.js';
@@ -182,15 +183,16 @@ export function codecOf<T extends object>(cls: new () => T): ResultCodec<T> {
 }
 
 function reused(): GraphQLError {
-  return new GraphQLError(
-    'This Idempotency-Key was already used for a different request; use a new key.',
-    { extensions: { code: ErrorCode.IDEMPOTENCY_KEY_REUSED, field: 'Idempotency-Key' } },
-  );
+  const code = ErrorCode.IDEMPOTENCY_KEY_REUSED;
+  return new GraphQLError(KEY_REFUSAL_MESSAGE[code], {
+    extensions: { code, field: 'Idempotency-Key' },
+  });
 }
 
 function inUse(): GraphQLError {
-  return new GraphQLError('A request with this Idempotency-Key is still running; retry later.', {
-    extensions: { code: ErrorCode.IDEMPOTENCY_KEY_IN_USE, field: 'Idempotency-Key' },
+  const code = ErrorCode.IDEMPOTENCY_KEY_IN_USE;
+  return new GraphQLError(KEY_REFUSAL_MESSAGE[code], {
+    extensions: { code, field: 'Idempotency-Key' },
   });
 }
 
