@@ -204,13 +204,19 @@ describe('the hive-router engine answers as @apollo/gateway does', () => {
       stack.extraGateway({ GATEWAY_ENGINE: 'apollo' }, { places }),
     ]);
     try {
-      const query = '{ onlineStore(id: "store-331124001200-1") { id village { code name } } }';
-      const { hive, apollo: theirs } = await both(query, undefined, undefined, [
-        hiveStale.url,
-        apolloStale.url,
-      ]);
-      expect(theirs.data).toEqual({ onlineStore: null });
-      expect(hive.data).toEqual(theirs.data);
+      const store = (id: string) => `onlineStore(id: "${id}") { id village { code name } }`;
+      const urls: [string, string] = [hiveStale.url, apolloStale.url];
+      const one = await both(`{ ${store('store-331124001200-1')} }`, undefined, undefined, urls);
+      expect(one.apollo.data).toEqual({ onlineStore: null });
+      expect(one.hive.data).toEqual(one.apollo.data);
+      // Two stores' villages in one batched fetch (`_e0: _entities(…)`), one of them unknown.
+      const two = `{ a: ${store('store-331124001200-1')} b: ${store('store-331124001218-8')} }`;
+      const batched = await both(two, undefined, undefined, urls);
+      expect(batched.apollo.data).toMatchObject({
+        a: null,
+        b: { village: { code: '331124001218' } },
+      });
+      expect(batched.hive.data).toEqual(batched.apollo.data);
     } finally {
       await Promise.all([hiveStale.close(), apolloStale.close()]);
       stale.close();

@@ -85,6 +85,21 @@ export function downstreamError(error: GraphQLFormattedError, subgraph: string):
 }
 
 /**
+ * Whether an `_entities` answer of `fetch` holds a null entity. The runtime names the field as
+ * it batches (`_e0: _entities(…)`), so the keys are read from the fetch's own selections.
+ */
+export function holdsNullEntity(fetch: DocumentNode, data: unknown): boolean {
+  if (!data || typeof data !== 'object') return false;
+  const operation = fetch.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  for (const sel of operation?.selectionSet.selections ?? []) {
+    if (sel.kind !== Kind.FIELD || sel.name.value !== '_entities') continue;
+    const items = (data as Record<string, unknown>)[sel.alias?.value ?? '_entities'];
+    if (Array.isArray(items) && items.includes(null)) return true;
+  }
+  return false;
+}
+
+/**
  * The runtime's subgraph fetches through our data sources (pooling, breaker, identity): each
  * planned fetch printed and named once, one span per fetch named as @apollo/gateway names its
  * own (a no-op without tracing), errors passed on as @apollo/gateway passes them.
@@ -121,8 +136,7 @@ export class SubgraphFetcher {
             context: fetchContext.gateway,
             document: request.document,
           });
-          const entities = (result.data as { _entities?: unknown } | null | undefined)?._entities;
-          if (Array.isArray(entities) && entities.includes(null)) fetchContext.nullEntities = true;
+          if (holdsNullEntity(request.document, result.data)) fetchContext.nullEntities = true;
           if (!result.errors?.length) return result as ExecutionResult;
           span.setStatus({ code: SpanStatusCode.ERROR });
           return {
