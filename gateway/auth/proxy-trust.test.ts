@@ -5,6 +5,10 @@ describe('addressGroup', () => {
   it('keeps an IPv4 address, mapped or not', () => {
     expect(addressGroup('203.0.113.7')).toBe('203.0.113.7');
     expect(addressGroup('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    // Other spellings of the mapped address were all the one group 0:0:0:0::/64.
+    for (const a of ['::FFFF:cb00:7107', '0:0:0:0:0:ffff:203.0.113.7', '0::ffff:CB00:7107'])
+      expect(addressGroup(a), a).toBe('203.0.113.7');
+    expect(addressGroup('::ffff:cb00:7108')).toBe('203.0.113.8');
   });
 
   it('counts an IPv6 address as its /64, however it is written', () => {

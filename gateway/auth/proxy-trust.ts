@@ -21,10 +21,36 @@ const PRESETS: Record<string, string[]> = {
 };
 PRESETS.private = [...PRESETS.loopback, ...PRESETS.linklocal, ...PRESETS.uniquelocal];
 
-/** `::ffff:10.0.0.1` (an IPv4 peer of a dual-stack socket) is 10.0.0.1. */
+/**
+ * An IPv4-mapped IPv6 address (`::ffff:0:0/96`: an IPv4 peer of a dual-stack socket) is its
+ * IPv4 address, however it is written: `::ffff:10.0.0.1`, `::FFFF:a00:1`,
+ * `0:0:0:0:0:ffff:10.0.0.1` are 10.0.0.1. Counted as IPv6, every such spelling fell in one /64.
+ */
 export function normaliseAddress(address: string): string {
   const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return m ? m[1] : address;
+  if (m) return m[1];
+  if (isIP(address) !== 6) return address;
+  const groups = groupsOf(address);
+  if (groups.length !== 8 || groups.slice(0, 5).some((g) => g !== 0) || groups[5] !== 0xffff)
+    return address;
+  return [groups[6] >> 8, groups[6] & 255, groups[7] >> 8, groups[7] & 255].join('.');
+}
+
+/** The eight 16-bit groups of an IPv6 address (an embedded IPv4 tail as two; zone left out). */
+function groupsOf(address: string): number[] {
+  const [head, tail = ''] = address.toLowerCase().split('%')[0].split('::');
+  const parse = (part: string) =>
+    part
+      ? part.split(':').flatMap((g) => {
+          if (!g.includes('.')) return [Number.parseInt(g, 16)];
+          const [a, b, c, d] = g.split('.').map(Number);
+          return [(a << 8) | b, (c << 8) | d];
+        })
+      : [];
+  const left = parse(head);
+  const right = parse(tail);
+  if (!address.includes('::')) return left;
+  return [...left, ...Array<number>(Math.max(0, 8 - left.length - right.length)).fill(0), ...right];
 }
 
 /**
@@ -35,17 +61,9 @@ export function normaliseAddress(address: string): string {
 export function addressGroup(address: string): string {
   const a = normaliseAddress(address);
   if (isIP(a) !== 6) return a;
-  const [head, tail = ''] = a.toLowerCase().split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  // An embedded IPv4 tail (`::1.2.3.4`) takes two groups; only the first four groups matter.
-  const width = right.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
-  const groups = a.includes('::')
-    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - width)).fill('0'), ...right]
-    : left;
-  return `${groups
+  return `${groupsOf(a)
     .slice(0, 4)
-    .map((g) => (g.includes('.') ? g : Number.parseInt(g, 16).toString(16)))
+    .map((g) => g.toString(16))
     .join(':')}::/64`;
 }
 
