@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BodiesBusyError, BodyBudget } from './body-budget.js';
+import { BodiesBusyError, BodyBudget, SMALL_BODY_BYTES } from './body-budget.js';
 import { loadGatewayConfig } from './config.js';
 import { BodyAbortedError, BodyTooLargeError, readBody } from './http.js';
 import { createGatewayServer } from './server.js';
@@ -30,6 +30,23 @@ describe('the budget of request-body bytes', () => {
     expect(budget.held).toBe(0);
     budget.release(5); // never below nothing
     expect(budget.charge(100)).toBe(true);
+  });
+
+  it('keeps a reserve for small bodies that eight callers stalling large ones cannot take', () => {
+    const MB = 1_000_000;
+    const budget = new BodyBudget(64 * MB, () => {}, 8 * MB);
+    let held = 0;
+    for (const owner of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) {
+      for (let i = 0; i < 8; i++) if (budget.charge(MB, `anon:${owner}`)) held += 1;
+    }
+    // Large bodies fill three quarters; a 60-byte query of anyone else still fits.
+    expect(held).toBe(48);
+    expect(budget.charge(60, 'anon:z')).toBe(true);
+    // A body growing past the small size (chunked) is held to the large bodies' part.
+    expect(budget.charge(SMALL_BODY_BYTES, 'anon:y')).toBe(true);
+    expect(budget.charge(1, 'anon:y', SMALL_BODY_BYTES + 1)).toBe(false);
+    // With a budget of one caller's share, nothing is reserved: a full-size body still fits.
+    expect(new BodyBudget(MB, () => {}, MB).charge(MB, 'anon:a')).toBe(true);
   });
 
   it('holds one caller to its share, so a few slow clients of one address cannot spend it all', () => {

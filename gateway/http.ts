@@ -70,7 +70,7 @@ export async function readBody(
   let charged = 0; // bytes of `budget` this body holds
   const charge = (bytes: number) => {
     if (!budget || !(bytes > charged)) return;
-    if (!budget.charge(bytes - charged, owner)) throw new BodiesBusyError();
+    if (!budget.charge(bytes - charged, owner, bytes)) throw new BodiesBusyError();
     charged = bytes;
   };
   try {
