@@ -5,6 +5,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
 import { guardArguments } from './argument-guard.js';
+import { markSimpleFields } from './simple-fields.js';
 
 /** The Federation 2 features every subgraph may use. */
 const FEDERATION_LINK = `extend schema
@@ -50,12 +51,14 @@ type ReferenceResolvers = Record<string, { __resolveReference: (...args: never[]
 /**
  * type-graphql builds the types; @apollo/subgraph adds `_entities`/`_service` and reads the
  * `@key`s that type-graphql keeps on AST nodes (printSchemaWithDirectives preserves them).
- * Every resolver that takes arguments is guarded by the shared argument rules (argument-guard.ts).
+ * Every resolver that takes arguments is guarded by the shared argument rules (argument-guard.ts);
+ * plain properties are read by graphql-js itself (simple-fields.ts).
  */
 export async function buildFederatedSchema(
   options: Omit<BuildSchemaOptions, 'skipCheck'>,
   references: ReferenceResolvers = {},
 ): Promise<GraphQLSchema> {
+  markSimpleFields(options);
   const schema = await buildSchema({ ...options, skipCheck: true, validate: false });
   const typeDefs = parse(FEDERATION_LINK + printSchemaWithDirectives(schema));
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
