@@ -262,8 +262,8 @@ export function optionalRegionCode(
   return value === null || value === undefined ? undefined : regionCode(value, field, opts);
 }
 
-/** A UTF-16 surrogate without its other half: no Unicode character, and no database stores it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** No lone surrogate: Node's `String.prototype.isWellFormed` (not in this TypeScript lib). */
+const wellFormed = (s: string) => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * Refuses a NUL character or a lone surrogate anywhere in `args` (strings at any depth, object
@@ -278,7 +278,7 @@ export function assertStorableStrings(args: unknown, path: string): void {
     if (args.includes('\u0000')) {
       throw badUserInput(`\`${path}\` must not contain NUL characters.`, path);
     }
-    if (LONE_SURROGATE.test(args)) {
+    if (!wellFormed(args)) {
       throw badUserInput(
         `\`${path}\` must be well-formed Unicode (it holds half of a surrogate pair).`,
         path,

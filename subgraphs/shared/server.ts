@@ -68,6 +68,14 @@ export interface SubgraphServerDeps<TContext extends BaseContext> {
 
 const REQUEST_ID = /^[\w-]{1,64}$/;
 
+/**
+ * The `Accept` of every gateway fetch. Apollo Server answers it exactly as a request without
+ * `Accept` (`application/json; charset=utf-8`, no incremental delivery), but parses it with a new
+ * Negotiator twice per request to find that out; it is not passed on, so Apollo takes its
+ * shortcut for a missing header. Any other `Accept` is passed on as sent.
+ */
+const PLAIN_JSON = 'application/json';
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -117,7 +125,8 @@ export function createSubgraphServer<TContext extends BaseContext>(
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string) {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      if (value === undefined || (key === 'accept' && value === PLAIN_JSON)) continue;
+      headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const url = new URL(req.url ?? '/', 'http://subgraph');
     let body: unknown = undefined;

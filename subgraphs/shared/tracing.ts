@@ -1,11 +1,12 @@
 import {
   context,
   propagation,
+  ProxyTracerProvider,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace,
-  type Span,
+  type Tracer,
 } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -74,7 +75,18 @@ export function startTracing(config: TracingConfig): { shutdown: () => Promise<v
   return { shutdown: () => provider.shutdown() };
 }
 
-const tracer = () => trace.getTracer('subgraph');
+/**
+ * The tracer of the registered tracer provider, or undefined while none is registered (tracing
+ * off, the default): the API is then a no-op, and a request or a statement skips it altogether
+ * rather than extract a context, build a proxy tracer and a non-recording span, and listen for
+ * the response's end, for nothing.
+ */
+function activeTracer(): Tracer | undefined {
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider
+    ? provider.getDelegateTracer('subgraph')
+    : provider.getTracer('subgraph');
+}
 
 /**
  * Runs `fn` inside a SERVER span continuing the trace named by the request's `traceparent`
@@ -84,10 +96,12 @@ export function withServerSpan<T>(
   req: IncomingMessage,
   res: ServerResponse,
   attributes: Record<string, string>,
-  fn: (span: Span) => Promise<T>,
+  fn: () => Promise<T>,
 ): Promise<T> {
+  const tracer = activeTracer();
+  if (!tracer) return fn();
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-  const span = tracer().startSpan(
+  const span = tracer.startSpan(
     `${req.method ?? 'GET'} /graphql`,
     {
       kind: SpanKind.SERVER,
@@ -100,13 +114,17 @@ export function withServerSpan<T>(
     if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
   });
-  return context.with(trace.setSpan(parent, span), () => fn(span));
+  return context.with(trace.setSpan(parent, span), fn);
 }
+
+const noSpan = () => {};
 
 /** A CLIENT span per SQL statement, child of whatever span is active (the request's). */
 export function sqlSpanObserver(system: string): QueryObserver {
   return (sql) => {
-    const span = tracer().startSpan(sql.trimStart().split(/\s/, 1)[0].toUpperCase() || 'SQL', {
+    const tracer = activeTracer();
+    if (!tracer) return noSpan;
+    const span = tracer.startSpan(sql.trimStart().split(/\s/, 1)[0].toUpperCase() || 'SQL', {
       kind: SpanKind.CLIENT,
       // MikroORM passes the statement with placeholders, not the values.
       attributes: { 'db.system': system, 'db.query.text': sql.slice(0, 2000) },
