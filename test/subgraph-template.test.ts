@@ -57,8 +57,12 @@ const SHARED_DECLARATIONS: [RegExp, string, string[]][] = [
   [
     /@Directive\('@inaccessible'\)/,
     "a domain's index inputs: indexFieldResolvers (shared/index-components.ts)",
-    // Places' own input to the index rankings (the villages it ranks), not a domain's.
-    ['places/digital-index/index.resolver.ts'],
+    // Places' own input to the index rankings (the villages it ranks), not a domain's; and
+    // healthcare's internal lookup for the change feed (villages helped at an auditorium).
+    [
+      'places/digital-index/index.resolver.ts',
+      'healthcare/assistance/auditorium-neighbours.resolver.ts',
+    ],
   ],
   [
     /@(Query|FieldResolver)\(\(\) => \w+Connection\b|@Directive\(\s*['`]@listSize\(slicingArguments/,

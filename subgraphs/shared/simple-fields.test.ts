@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { createRequire } from 'node:module';
 import { Field, ObjectType, Query, Resolver, UseMiddleware } from 'type-graphql';
 import { describe, expect, it } from 'vitest';
-import { cultureSubgraph } from '../culture/index.js';
 import { buildFederatedSchema } from './schema.js';
 
 // The schema is built on graphql's CommonJS build (as Apollo Server loads it): executed with it.
@@ -38,13 +37,5 @@ describe('plain fields are read by graphql-js (simple-fields.ts)', () => {
     expect(fields.renamed.resolve).toBeTypeOf('function');
     const answer = await graphqlCjs.graphql({ schema, source: '{ probe { plain loud renamed } }' });
     expect(answer).toEqual({ data: { probe: { plain: 'a', loud: 'b!', renamed: 'c' } } });
-  });
-
-  it("leaves a subgraph's field resolvers in place", async () => {
-    const schema = await cultureSubgraph.buildSchema();
-    const type = (name: string) =>
-      (schema.getType(name) as import('graphql').GraphQLObjectType).getFields();
-    expect(type('Auditorium').name.resolve).toBeUndefined();
-    expect(type('Village').culture.resolve).toBeTypeOf('function');
   });
 });
