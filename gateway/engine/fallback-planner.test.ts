@@ -162,9 +162,11 @@ describe("@apollo/gateway's planner in a worker", () => {
   });
 
   it("times a plan whose wait ended as its own, not as the next request's", async () => {
-    const p = planner(1_500);
+    // wide(100) plans in a few hundred ms, SLOW in seconds (6.5 s at load 5): the head must end
+    // within the timeout even on a loaded machine (wide(300) took 1.8 s there), SLOW overrun it.
+    const p = planner(2_500);
     await warmUp(p); // request 0
-    const head = p.plan(wide(300), undefined); // 1
+    const head = p.plan(wide(100), undefined); // 1
     const abandoned = p.plan(SLOW, undefined).catch((err: unknown) => err); // 2
     const next = p.plan(SKIPPED, undefined, 60_000); // 3: its whole wait is not the point here
     // Request 2's wait ends while the worker still has it queued, as its deadline
