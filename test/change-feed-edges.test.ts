@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodePositions, type Positions } from '../subgraphs/places/changes/change-feed.js';
+import {
+  decodeCursor,
+  encodePositions,
+  type Positions,
+} from '../subgraphs/places/changes/change-feed.js';
 import { FEED, readFeed, type Page } from './support/change-feed.js';
 import { ENGINE } from './support/databases.js';
 import { bootStack, type Stack } from './support/stack.js';
@@ -53,14 +57,7 @@ async function restoreCultureOutbox(end: number): Promise<void> {
   );
 }
 
-const positionsOf = (cursor: string): Positions => {
-  const [culture, healthcare, commerce] = Buffer.from(cursor.slice(3), 'base64url')
-    .toString()
-    .split('~')[0]
-    .split('.')
-    .map(Number);
-  return { culture, healthcare, commerce };
-};
+const positionsOf = (cursor: string): Positions => decodeCursor(cursor).positions;
 
 describe('villageChanges after a domain database is restored', () => {
   it('refuses cursors from after the restore point, keeps those from before it', async () => {

@@ -63,7 +63,7 @@ export function rowStamp(row: OutboxRow): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 8);
 }
 
-/** A first-version cursor: positions only (kept for the tests of reading one). */
+/** A first-version cursor: positions only (still read by decodeCursor; no longer handed out). */
 export function encodePositions(p: Positions): string {
   return V1 + Buffer.from(FEED_DOMAINS.map((d) => p[d]).join('.')).toString('base64url');
 }
@@ -115,11 +115,6 @@ export function decodeCursor(cursor: string, argName = 'since'): Cursor {
     FEED_DOMAINS.every((d) => (positions[d] === 0 ? stamps[d] === '' : STAMP.test(stamps[d])));
   if (!wellFormed || encodeCursor({ positions, stamps }) !== cursor) throw bad();
   return { positions, stamps };
-}
-
-/** The positions of a cursor (see decodeCursor). */
-export function decodePositions(cursor: string, argName = 'since'): Positions {
-  return decodeCursor(cursor, argName).positions;
 }
 
 /**
