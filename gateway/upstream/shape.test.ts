@@ -102,4 +102,29 @@ describe('shapeProblem', () => {
     // An entity the subgraph does not hold is null, without an error.
     expect(check(q, { _entities: [two[0], null] }, { variables })).toBeUndefined();
   });
+
+  it('wants each `_entities` item to be the entity of its representation', () => {
+    const q = `query($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Village { __typename code count } } }`;
+    const representations = [
+      { __typename: 'Village', code: '1' },
+      { __typename: 'Village', code: '2' },
+    ];
+    const item = (code: string, typename = 'Village') => ({
+      ...village,
+      __typename: typename,
+      code,
+    });
+    const answer = (...items: object[]) =>
+      check(q, { _entities: items }, { variables: { representations } });
+    expect(answer(item('1'), item('2'))).toBeUndefined();
+    // Swapped slots: each village would get the other's figures.
+    expect(answer(item('2'), item('1'))).toMatch(/_entities\.0\.code is not the representation's/);
+    expect(answer(item('1'), item('2', 'Region'))).toMatch(/_entities\.1\.__typename/);
+    // A key field not selected back, or another field aliased to its name, is not compared.
+    const aliased = `query($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Village { code: tags } } }`;
+    const rep = { representations: [representations[0]] };
+    expect(check(aliased, { _entities: [{ code: ['x'] }] }, { variables: rep })).toBeUndefined();
+  });
 });

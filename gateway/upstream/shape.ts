@@ -26,7 +26,9 @@ import { flatten, scalarProblem, shapeOf, type TypeShape } from './shape-types.j
  * (`@skip`/`@include` applied); null only where the type allows it, or where the answer carries
  * errors (null propagation); lists as arrays; objects as objects, their `__typename` naming an
  * object type the selection can hold; built-in scalars, `SafeInt` and enums by value; `_entities`
- * with one item per representation sent (an item may be null: an entity the subgraph lacks). Custom scalars other than `SafeInt` are not checked.
+ * with one item per representation sent (an item may be null: an entity the subgraph lacks), of
+ * the representation's type and with the representation's key values where it selects them back.
+ * Custom scalars other than `SafeInt` are not checked.
  */
 export function shapeProblem(
   schema: GraphQLSchema,
@@ -205,6 +207,40 @@ export function shapeProblem(
       return findsTypenameAlias(frag.selectionSet, seen);
     });
 
+  /**
+   * Which key of the representation the item answers otherwise (its type, or a key field it
+   * selected back under its own name): a subgraph answering another entity in this slot, whose
+   * fields would be merged into the wrong village.
+   */
+  const otherEntity = (
+    rep: unknown,
+    type: GraphQLObjectType,
+    item: Record<string, unknown>,
+    set: SelectionSetNode,
+  ): string | undefined => {
+    if (typeof rep !== 'object' || rep === null) return undefined;
+    const repType = schema.getType(String((rep as { __typename?: unknown }).__typename));
+    const sameType =
+      !repType || repType === type || (isAbstractType(repType) && schema.isSubType(repType, type));
+    if (!sameType) return '__typename';
+    for (const [k, v] of Object.entries(rep)) {
+      if (k === '__typename' || typeof v === 'object' || item[k] === undefined) continue;
+      if (item[k] !== v && selectsAs(set, k, new Set())) return k;
+    }
+    return undefined;
+  };
+  /** Whether every selection answered under `key` is the field of that name (none aliased). */
+  const selectsAs = (set: SelectionSetNode, key: string, seen: Set<string>): boolean =>
+    set.selections.every((sel) => {
+      if (sel.kind === Kind.FIELD)
+        return (sel.alias?.value ?? sel.name.value) !== key || sel.name.value === key;
+      if (sel.kind === Kind.INLINE_FRAGMENT) return selectsAs(sel.selectionSet, key, seen);
+      const frag = fragments.get(sel.name.value);
+      if (!frag || seen.has(sel.name.value)) return true;
+      seen.add(sel.name.value);
+      return selectsAs(frag.selectionSet, key, seen);
+    });
+
   const data = result.data as Record<string, unknown>;
   if (typeof data !== 'object' || Array.isArray(data)) return 'data is not an object';
   for (const sel of op.selectionSet.selections) {
@@ -230,6 +266,8 @@ export function shapeProblem(
       const own = aliasesTypename(sel.selectionSet!) ? undefined : item.__typename;
       const type = schema.getType(String(own ?? sentType));
       if (!type || !isObjectType(type)) return `${key}.${i} has no entity __typename`;
+      const moved = sent?.[i] && otherEntity(sent[i], type, item, sel.selectionSet!);
+      if (moved) return `${key}.${i}.${moved} is not the representation's`;
       const problem = checkObject(type, sel.selectionSet!, item, `${key}.${i}`);
       if (problem) return problem;
     }
