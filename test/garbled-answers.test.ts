@@ -4,13 +4,14 @@ import type { Garble } from './support/faults.js';
 
 /**
  * A domain subgraph that answers HTTP 200 with valid JSON of the wrong shape — fields missing,
- * numbers as strings, `data: null` without an error, an entity fewer than asked — through a
+ * numbers as strings, `data: null` without an error, an entity fewer than asked, the entities
+ * of another fetch (in another order: each item another village's) — through a
  * real proxy, on both engines. The gateway checks each answer against the operation it sent
  * (gateway/upstream/shape.ts): every value is the fault-free one or null with
  * SUBGRAPH_UNAVAILABLE, never one computed from what was missing (a digital index from a
  * coverage that was not there was 58.1 instead of 85.6, with no error).
  */
-const GARBLES: Garble[] = ['dropFields', 'stringNumbers', 'dataNull', 'dropEntity'];
+const GARBLES: Garble[] = ['dropFields', 'stringNumbers', 'dataNull', 'dropEntity', 'swapEntities'];
 
 let rig: FaultRig;
 

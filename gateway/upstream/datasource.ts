@@ -16,6 +16,7 @@ import {
 } from './answers.js';
 import { CircuitBreaker } from './breaker.js';
 import { InFlight, scopeKey } from './dedupe.js';
+import { echoKeys, takeEchoes } from './key-echo.js';
 import { guarded } from './guard.js';
 import { createSubgraphHttpClient, type SubgraphHttpClient } from './http.js';
 import { withRetries, type RetryPolicy } from './retry.js';
@@ -75,7 +76,9 @@ export interface SubgraphSourceOptions {
  * 6. pooled keep-alive HTTP (http.ts).
  *
  * 7. shape (shape.ts): an answer that lacks a selected field, holds a value not of its type,
- *    or the wrong number of entities is garbage, not data: unavailable, and logged.
+ *    or the wrong number of entities is garbage, not data: unavailable, and logged; so is one
+ *    whose entities name other keys than their representations (key-echo.ts: every entity
+ *    fetch asks its key fields back).
  *
  * Any failure becomes a SUBGRAPH_UNAVAILABLE error at each affected response path, without the
  * subgraph's address (unavailable.ts). A client error is never a subgraph outage: the 4xx
@@ -130,12 +133,16 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const { subgraph, policy, log } = this.opts;
     const { query, variables, operationName } = options.request;
     if (!query) throw new Error('Missing query');
-    const body = JSON.stringify({ query, variables, operationName });
     // Health checks and schema loading go straight through; only operations are guarded.
     if (!('incomingRequestContext' in options)) {
+      const body = JSON.stringify({ query, variables, operationName });
       const res = await this.http.post(body, this.headers.for(undefined), policy.timeoutMs);
       return parseResult(res);
     }
+    const schema = this.opts.supergraph?.();
+    const echo = schema && echoKeys(schema, query, variables);
+    const sent = echo ? echo.query : query;
+    const body = JSON.stringify({ query: sent, variables, operationName });
     const context = options.context;
     context?.subgraphs?.add(subgraph);
     const isMutation = /^\s*mutation\b/.test(query);
@@ -178,7 +185,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
     const result = settled.parsed ?? parseResult(settled.res);
     settled.parsed = undefined;
-    const problem = this.shapeProblemOf(query, options.document, variables, result);
+    const problem =
+      this.shapeProblemOf(sent, echo ? echo.document : options.document, variables, result) ??
+      (echo && takeEchoes(echo, variables!.representations as unknown[], result));
     if (problem) {
       log.warn(
         { subgraph, requestId: context?.requestId, problem },

@@ -6,9 +6,10 @@ export type FaultMode = 'pass' | 'down' | 'hang' | 'garbage' | 'error500' | Garb
 /**
  * Answers passed on rewritten, HTTP 200 and valid JSON: `dropFields` removes every number and
  * boolean field, `stringNumbers` turns numbers into strings, `dataNull` answers `{"data":null}`,
- * `dropEntity` removes the last of `_entities`' items.
+ * `dropEntity` removes the last of `_entities`' items, `swapEntities` answers them in reverse
+ * order (each entity of the right shape, but another's).
  */
-export type Garble = 'dropFields' | 'stringNumbers' | 'dataNull' | 'dropEntity';
+export type Garble = 'dropFields' | 'stringNumbers' | 'dataNull' | 'dropEntity' | 'swapEntities';
 
 function rewrite(value: unknown, mode: Garble): unknown {
   if (Array.isArray(value)) return value.map((v) => rewrite(v, mode));
@@ -27,9 +28,12 @@ export function garble(body: string, mode: Garble): string {
   const answer = JSON.parse(body) as { data?: Record<string, unknown> | null };
   if (mode === 'dataNull') return JSON.stringify({ data: null });
   if (!answer.data) return body;
-  if (mode === 'dropEntity') {
+  if (mode === 'dropEntity' || mode === 'swapEntities') {
     const items = answer.data._entities;
-    if (Array.isArray(items) && items.length > 0) items.pop();
+    if (Array.isArray(items) && items.length > 0) {
+      if (mode === 'dropEntity') items.pop();
+      else items.reverse();
+    }
     return JSON.stringify(answer);
   }
   return JSON.stringify({ ...answer, data: rewrite(answer.data, mode) });
