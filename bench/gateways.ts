@@ -107,6 +107,7 @@ function ours(name: string, label: string, env: Record<string, string>): Gateway
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
       GATEWAY_SHARED_SECRET: BENCH_SHARED_SECRET,
+      LIVENESS_PORT: '0',
       // Quotas stay on (counted per request) but high enough for one load generator's address.
       ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000000',
       ANONYMOUS_DAILY_QUOTA: '1000000000',

@@ -26,6 +26,8 @@ export const envSchema = z.object({
   HOST: z.string().optional(),
   OPERATOR_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   OPERATOR_HOST: z.string().default('127.0.0.1'),
+  LIVENESS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  LIVENESS_STALL_MS: z.coerce.number().int().positive().default(10_000),
   NODE_ENV: z.string().default('development'),
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
   SUPERGRAPH_WATCH: bool.default(true),

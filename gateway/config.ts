@@ -21,6 +21,11 @@ export interface GatewayConfig {
    * = none (development: both served on the public port).
    */
   operator: { port: number; host: string } | undefined;
+  /**
+   * The liveness listener (observability/liveness.ts: `/healthz` from a worker thread, not
+   * queued behind GraphQL work), on OPERATOR_HOST; undefined = none (development).
+   */
+  liveness: { port: number; host: string; stallMs: number } | undefined;
   development: boolean;
   supergraphPath: string;
   watchSupergraph: boolean;
@@ -164,6 +169,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
         : development
           ? undefined
           : { port: 9090, host: c.OPERATOR_HOST },
+    liveness:
+      c.LIVENESS_PORT !== undefined || !development
+        ? { port: c.LIVENESS_PORT ?? 9091, host: c.OPERATOR_HOST, stallMs: c.LIVENESS_STALL_MS }
+        : undefined,
     development,
     supergraphPath: c.SUPERGRAPH_PATH,
     watchSupergraph: c.SUPERGRAPH_WATCH,

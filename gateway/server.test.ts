@@ -9,7 +9,13 @@ import { createGatewayServer, wellFormed, type ServerParts } from './server.js';
 async function serve(overrides: Partial<ServerParts> = {}, env: Record<string, string> = {}) {
   const events: string[] = [];
   const server = createGatewayServer({
-    config: loadGatewayConfig({ PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', ...env }),
+    config: loadGatewayConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NODE_ENV: 'test',
+      LIVENESS_PORT: '0',
+      ...env,
+    }),
     logger: pino({ level: 'silent' }),
     graphql: async () => ({
       status: 200,
@@ -149,6 +155,10 @@ describe('gateway HTTP server', () => {
       });
       expect(await (await fetch(`${op}/metrics`)).text()).toBe('metrics');
       expect(probes).toBe(1);
+      // Outside development the liveness listener answers too, on a port of its own.
+      expect(running.livenessPort).toBeGreaterThan(0);
+      const live = await fetch(`http://127.0.0.1:${running.livenessPort}/healthz`);
+      expect([live.status, await live.json()]).toEqual([200, { status: 'ok' }]);
     } finally {
       await running.close();
     }

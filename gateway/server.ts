@@ -14,6 +14,7 @@ import {
   errorBody,
   sendJson,
 } from './http.js';
+import { startLiveness } from './observability/liveness.js';
 import { traceRequests } from './observability/tracing.js';
 import { subgraphReadiness } from './upstream/readiness.js';
 import type { Reply } from './pipeline/reply.js';
@@ -23,6 +24,8 @@ export interface RunningGateway {
   port: number;
   /** The operator listener's port (/metrics, /readyz with detail), when it has one. */
   operatorPort?: number;
+  /** The liveness listener's port (observability/liveness.ts), when it has one. */
+  livenessPort?: number;
   /** Stops accepting, lets in-flight requests finish (bounded), then releases everything. */
   close: () => Promise<void>;
 }
@@ -229,10 +232,13 @@ export function createGatewayServer(parts: ServerParts) {
       await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
       const port = (server.address() as AddressInfo).port;
       const operatorServer = await listenOperator();
+      const liveness = config.liveness && (await startLiveness(config.liveness));
+      if (liveness) logger.info({ port: liveness.port }, 'liveness endpoint: /healthz');
       return {
         url: `http://localhost:${port}/graphql`,
         port,
         operatorPort: operatorServer ? (operatorServer.address() as AddressInfo).port : undefined,
+        livenessPort: liveness ? liveness.port : undefined,
         close: async () => {
           draining = true;
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -249,6 +255,7 @@ export function createGatewayServer(parts: ServerParts) {
             operatorServer.closeAllConnections();
             await new Promise<void>((resolve) => operatorServer.close(() => resolve()));
           }
+          await liveness?.close();
           await parts.stop();
         },
       };

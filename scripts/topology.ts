@@ -176,6 +176,7 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
           // Outside development each gateway opens an operator listener (/metrics, /readyz detail);
           // replicas on one host need one port each, as in docker-compose.yml.
           OPERATOR_PORT: new URL(g.operatorUrl).port,
+          LIVENESS_PORT: '0',
           ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
         };
         for (const name of SUBGRAPHS) env[`${name.toUpperCase()}_URL`] = subgraphs[name].url;

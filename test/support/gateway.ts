@@ -28,6 +28,8 @@ export async function startGateway(env: NodeJS.ProcessEnv): Promise<TestGateway>
     SUPERGRAPH_WATCH: 'false',
     // Every request reaches the subgraphs unless a test turns the response cache on.
     RESPONSE_CACHE: 'off',
+    // Gateways of tests run side by side: a production one's liveness port is not 9091.
+    LIVENESS_PORT: '0',
     ...env,
   });
   const logger = pino({ level: process.env.TEST_GATEWAY_LOG ?? 'silent' });

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLiveness, type Liveness } from './liveness.js';
+
+let liveness: Liveness | undefined;
+afterEach(async () => {
+  await liveness?.close();
+  liveness = undefined;
+});
+
+/**
+ * Asks from another process, so that this thread can be busy meanwhile: spawnSync blocks it
+ * for as long as the request takes, as a long synchronous task blocks the gateway's loop.
+ */
+function ask(port: number, path = '/healthz'): { status: number; body: unknown; ms: number } {
+  const started = Date.now();
+  const out = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `fetch('http://127.0.0.1:${port}${path}').then(async (r) => console.log(r.status, await r.text()))`,
+    ],
+    { encoding: 'utf8', timeout: 10_000 },
+  );
+  const [status, ...rest] = out.stdout.trim().split(' ');
+  return { status: Number(status), body: JSON.parse(rest.join(' ')), ms: Date.now() - started };
+}
+
+function busy(ms: number) {
+  const end = Date.now() + ms;
+  while (Date.now() < end); // the event loop held, as by a long synchronous task
+}
+
+describe('liveness listener', () => {
+  it('answers while the main thread is blocked, and 503 once the block outlasts stallMs', async () => {
+    liveness = await startLiveness({ port: 0, host: '127.0.0.1', stallMs: 1500 });
+    // This thread is blocked for the whole request (spawnSync), and still it is answered.
+    expect(ask(liveness.port)).toMatchObject({ status: 200, body: { status: 'ok' } });
+    busy(2000); // no heartbeat for 2 s
+    const stalled = ask(liveness.port);
+    expect(stalled.status).toBe(503);
+    expect(stalled.body).toMatchObject({ status: 'stalled' });
+    // Once the loop turns again, the beat is fresh.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(ask(liveness.port).status).toBe(200);
+    expect(ask(liveness.port, '/metrics').status).toBe(404);
+  }, 30_000);
+
+  it('fails to start, and says so, when its port is taken', async () => {
+    liveness = await startLiveness({ port: 0, host: '127.0.0.1', stallMs: 1000 });
+    await expect(
+      startLiveness({ port: liveness.port, host: '127.0.0.1', stallMs: 1000 }),
+    ).rejects.toThrow(/liveness listener: .*EADDRINUSE/);
+  });
+});
