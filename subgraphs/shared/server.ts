@@ -128,6 +128,25 @@ export function createSubgraphServer<TContext extends BaseContext>(
       if (value === undefined || (key === 'accept' && value === PLAIN_JSON)) continue;
       headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
+    // The identity before the body: a caller without it is refused unread, so it cannot make
+    // this process hold bodies of up to the body limit (connections are not limited here).
+    const identity = verifyGatewayIdentity(req.headers[IDENTITY_HEADER], [
+      deps.gatewaySharedSecret,
+      deps.gatewayPreviousSecret,
+    ]);
+    if (deps.requireIdentity && !identity) {
+      res.setHeader('connection', 'close');
+      req.resume(); // what has arrived is read and dropped, so the answer is not cut by a reset
+      sendJson(res, 401, {
+        errors: [
+          {
+            message: 'This service answers its gateway only.',
+            extensions: { code: 'UNAUTHENTICATED' },
+          },
+        ],
+      });
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://subgraph');
     let body: unknown = undefined;
     if (req.method === 'POST') {
@@ -140,21 +159,6 @@ export function createSubgraphServer<TContext extends BaseContext>(
         });
         return;
       }
-    }
-    const identity = verifyGatewayIdentity(req.headers[IDENTITY_HEADER], [
-      deps.gatewaySharedSecret,
-      deps.gatewayPreviousSecret,
-    ]);
-    if (deps.requireIdentity && !identity) {
-      sendJson(res, 401, {
-        errors: [
-          {
-            message: 'This service answers its gateway only.',
-            extensions: { code: 'UNAUTHENTICATED' },
-          },
-        ],
-      });
-      return;
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
