@@ -12,12 +12,24 @@ import { createSubgraphHttpClient } from '../gateway/upstream/http.js';
 import { summarizeProfile, type CpuProfile, type SelfTime } from './cpuprofile.js';
 import { fixed, markdownTable } from './stats.js';
 
-/** Mean µs of an exchange of the same bytes with a server that does nothing but HTTP and JSON. */
+/** What the floor costs per exchange: wall time, and this process's CPU (server and client). */
+export interface Floor {
+  us: number;
+  cpuUs: number;
+  profile?: { functions: SelfTime[]; packages: SelfTime[] };
+}
+
+/**
+ * An exchange of the same bytes with a server that does nothing but HTTP and JSON: the client
+ * (the gateway's pooled node:http client) and a bare node:http server in this process, each
+ * parsing the other's JSON. `profile`: a CPU profile of `requests` more exchanges.
+ */
 export async function httpFloor(
   bodies: string[],
   answers: string[],
   requests: number,
-): Promise<number> {
+  profile = false,
+): Promise<Floor> {
   const server = createServer((req, res) => {
     let text = '';
     req.setEncoding('utf8');
@@ -40,9 +52,16 @@ export async function httpFloor(
   };
   try {
     for (let i = 0; i < requests; i++) await send(i);
+    const cpu = process.cpuUsage();
     const started = performance.now();
     for (let i = 0; i < requests; i++) await send(i);
-    return ((performance.now() - started) * 1000) / requests;
+    const us = ((performance.now() - started) * 1000) / requests;
+    const used = process.cpuUsage(cpu);
+    return {
+      us,
+      cpuUs: (used.user + used.system) / requests,
+      profile: profile ? await profiled(requests, send) : undefined,
+    };
   } finally {
     http.close();
     server.closeAllConnections();

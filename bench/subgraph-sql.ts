@@ -66,8 +66,12 @@ export interface SubgraphCost {
    * bytes (no GraphQL, no database): what HTTP and JSON alone cost on this machine.
    */
   floorUs: number;
+  /** CPU µs of this process (server and client) per exchange: the whole request, the floor. */
+  requestCpuUs: number;
+  floorCpuUs: number;
   /** With `profile`: where the measured requests spent their CPU (this process: server and client). */
   profile?: { functions: SelfTime[]; packages: SelfTime[] };
+  floorProfile?: { functions: SelfTime[]; packages: SelfTime[] };
 }
 
 interface Captured {
@@ -84,7 +88,7 @@ interface SqliteDatabase {
   prepare(sql: string): PreparedStatement;
 }
 
-const entitiesQuery = (fields: string) =>
+export const entitiesQuery = (fields: string) =>
   `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Village { ${fields} } } }`;
 
 /** `SETS` × `page` rural villages of the scope, in code order. */
@@ -141,12 +145,14 @@ export async function measureSubgraph(
       captured.push(mine);
     }
     for (let i = 0; i < requests; i++) await send(i);
+    const cpuBefore = process.cpuUsage();
     let started = performance.now();
     for (let i = 0; i < requests; i++) await send(i);
     const requestUs = ((performance.now() - started) * 1000) / requests;
+    const cpuUsed = process.cpuUsage(cpuBefore);
     // Profiled apart from the timed run, so that the profiler's overhead is not in the figures.
     const cpu = profile ? await profiled(requests, send) : undefined;
-    const floorUs = await httpFloor(bodies, answers, requests);
+    const floor = await httpFloor(bodies, answers, requests, profile);
 
     const client = knex.client as {
       acquireConnection(): Promise<SqliteDatabase>;
@@ -175,8 +181,11 @@ export async function measureSubgraph(
         sqlUs,
         requestUs,
         ratio: requestUs / sqlUs,
-        floorUs,
+        floorUs: floor.us,
+        requestCpuUs: (cpuUsed.user + cpuUsed.system) / requests,
+        floorCpuUs: floor.cpuUs,
         profile: cpu,
+        floorProfile: floor.profile,
       };
     } finally {
       await client.releaseConnection(db);
@@ -198,6 +207,7 @@ export function costTable(costs: SubgraphCost[]): string {
       'request ÷ SQL',
       'HTTP floor (µs)',
       '(request − floor) ÷ SQL',
+      'CPU request / floor (µs)',
     ],
     costs.map((c) => [
       c.subgraph,
@@ -208,6 +218,7 @@ export function costTable(costs: SubgraphCost[]): string {
       `${fixed(c.ratio, 1)}×`,
       fixed(c.floorUs, 0),
       `${fixed((c.requestUs - c.floorUs) / c.sqlUs, 1)}×`,
+      `${fixed(c.requestCpuUs, 0)} / ${fixed(c.floorCpuUs, 0)}`,
     ]),
   );
 }
@@ -234,9 +245,11 @@ if (invokedDirectly) {
   }
   const loadEnd = loadavg();
   console.log(costTable(costs));
-  for (const c of costs)
-    if (c.profile)
-      console.log(`\n${profileTable(`${c.subgraph} (${c.villages} villages)`, c.profile)}`);
+  for (const c of costs) {
+    const fetch = `${c.subgraph} (${c.villages} villages)`;
+    if (c.profile) console.log(`\n${profileTable(fetch, c.profile)}`);
+    if (c.floorProfile) console.log(`\n${profileTable(`HTTP floor of ${fetch}`, c.floorProfile)}`);
+  }
   console.log(
     `\n${requests} fetches each way per subgraph, sequential, scope ${values.scope}, SQLite; ` +
       `load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} at the start, ` +

@@ -16,6 +16,9 @@ describe.skipIf(process.env.TEST_POSTGRES_URL)('bench:subgraphs', () => {
     expect(cost.requestUs).toBeGreaterThan(cost.sqlUs);
     // The same bytes through a server that does nothing else.
     expect(cost.floorUs).toBeGreaterThan(0);
+    // CPU of this process per exchange (server and client): the request costs more than the floor.
+    expect(cost.floorCpuUs).toBeGreaterThan(0);
+    expect(cost.requestCpuUs).toBeGreaterThan(cost.floorCpuUs);
     expect(costTable([cost])).toContain('| culture ');
     expect(costTable([cost])).toContain('HTTP floor (µs)');
     expect(costTable([cost])).toContain('`_entities` of 20 villages');
