@@ -28,6 +28,17 @@ describe('_entities with representations the gateway never sends', () => {
     ['an unknown type', { __typename: 'Nope', code: VILLAGE }, 'representations[1]'],
     ['no type', { code: VILLAGE }, 'representations[1]'],
     ['not an object', 'Village', 'representations[1]'],
+    // The string check of every argument, which names the field it refuses.
+    [
+      'a NUL in a field',
+      { __typename: 'Village', code: VILLAGE, x: 'a\u0000' },
+      'representations[1].x',
+    ],
+    [
+      'a lone surrogate in a key',
+      { __typename: 'Village', code: VILLAGE, '\ud800': 1 },
+      'representations[1].\ud800',
+    ],
   ])('%s: BAD_USER_INPUT naming it, once', async (_, bad, field) => {
     const r = [{ __typename: 'Village', code: VILLAGE }, ...Array(1000).fill(bad)];
     const res = await culture.query(ENTITIES, { r });

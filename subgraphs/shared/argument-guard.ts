@@ -13,7 +13,8 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { assertStorableStrings, calendarDate } from './arguments.js';
+import { calendarDate } from './arguments.js';
+import { assertStorableStrings } from './storable-strings.js';
 import { badUserInput } from './errors.js';
 
 /**
@@ -41,7 +42,11 @@ function checkValue(type: GraphQLInputType, value: unknown, path: string): void 
   if (value === null || value === undefined) return;
   if (type instanceof GraphQLNonNull) return checkValue(type.ofType, value, path);
   if (type instanceof GraphQLList) {
-    if (Array.isArray(value)) value.forEach((v, i) => checkValue(type.ofType, v, `${path}[${i}]`));
+    // A list of plain scalars (an `_entities` call's representations) is checked whole: the
+    // same test item by item, naming `path[i]` only for a bad one.
+    if (Array.isArray(value) && plainScalar(type.ofType)) assertStorableStrings(value, path);
+    else if (Array.isArray(value))
+      value.forEach((v, i) => checkValue(type.ofType, v, `${path}[${i}]`));
     else checkValue(type.ofType, value, path);
     return;
   }
@@ -60,6 +65,12 @@ function checkValue(type: GraphQLInputType, value: unknown, path: string): void 
   if (type instanceof GraphQLScalarType && type.name === LocalDateScalar.name) {
     calendarDate(value as string, path, { notFuture: false });
   }
+}
+
+/** A scalar (maybe non-null) whose only check is assertStorableStrings: not LocalDate. */
+function plainScalar(type: GraphQLInputType): boolean {
+  const inner = type instanceof GraphQLNonNull ? type.ofType : type;
+  return inner instanceof GraphQLScalarType && inner.name !== LocalDateScalar.name;
 }
 
 /** Checks every argument of a field call; the first bad one is refused. */
