@@ -82,6 +82,12 @@ const SHARED_DECLARATIONS: [RegExp, string, string[]][] = [
     'writes and their scope: WriteMutation (shared/write-once.ts)',
     [],
   ],
+  [/@Arg\('id', \(\) => ID\)/, 'a record by its id: ByIdQuery (shared/by-id.ts)', []],
+  [
+    /@Arg\('input'/,
+    "a mutation's input, context and info: WriteMutation's (input, ctx, info) (shared/write-once.ts)",
+    [],
+  ],
   [
     /(rowLoader|groupLoader)<[^>]*>\(\s*\(\w+\) =>\s*findIn\(/,
     'loaders by one column: rowBy, rowsBy (shared/loaders.ts)',

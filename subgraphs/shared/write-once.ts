@@ -1,7 +1,10 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
 import {
+  Arg,
+  Ctx,
   Directive,
+  Info,
   Mutation,
   UseMiddleware,
   type ClassType,
@@ -24,11 +27,13 @@ export interface WriteContext {
 /**
  * Declares a mutation that writes under `scope`: the schema's `@requiresScopes` (what the gateway
  * and clients read) and the subgraph's own check of the caller (`requireWriter`, run before the
- * resolver) come from the one scope, so they cannot drift apart.
+ * resolver) come from the one scope, so they cannot drift apart. Every mutation takes one
+ * `input` of type `input`; the method is called as `(input, ctx, info)`, wired here once.
  */
 export function WriteMutation(
   returns: () => ClassType,
   scope: string,
+  input: ClassType,
   description: string,
 ): MethodDecorator {
   const callerMayWrite: MiddlewareFn<{ identity?: GatewayIdentity }> = ({ context }, next) => {
@@ -36,6 +41,9 @@ export function WriteMutation(
     return next();
   };
   return (target, key, descriptor) => {
+    Arg('input', () => input)(target, key, 0);
+    Ctx()(target, key, 1);
+    Info()(target, key, 2);
     UseMiddleware(callerMayWrite)(target, key, descriptor);
     // Nullable, as GraphQL advises for mutations: in an operation of several mutation fields, one
     // that fails is null with its error while the others that were written keep their answers.

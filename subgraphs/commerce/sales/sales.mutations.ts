@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Info, Resolver } from 'type-graphql';
+import { Resolver } from 'type-graphql';
 import { amountFen, count, id, month as monthArgument } from '../../shared/arguments.js';
 import { badUserInput } from '../../shared/errors.js';
 import { recordChange } from '../../shared/changes.js';
@@ -17,12 +17,13 @@ export class SalesMutationResolver {
   @WriteMutation(
     () => StoreMonthlySales,
     'commerce:write',
+    ReportStoreSalesInput,
     "Reports a store's sales for one month. A repeated report for the same store and month replaces the earlier one (safe to retry); rollups change by the difference, in the same transaction.",
   )
   async reportStoreSales(
-    @Arg('input', () => ReportStoreSalesInput) input: ReportStoreSalesInput,
-    @Ctx() ctx: CommerceContext,
-    @Info() info: GraphQLResolveInfo,
+    input: ReportStoreSalesInput,
+    ctx: CommerceContext,
+    info: GraphQLResolveInfo,
   ): Promise<StoreMonthlySales> {
     id(input.storeId, 'input.storeId');
     const month = monthArgument(input.month, 'input.month');

@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import { randomUUID } from 'node:crypto';
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Info, Resolver } from 'type-graphql';
+import { Resolver } from 'type-graphql';
 import { calendarDate, count, id, line, optionalText } from '../../shared/arguments.js';
 import { villageCode } from '../../shared/division-codes.js';
 import { badUserInput } from '../../shared/errors.js';
@@ -46,12 +46,13 @@ export class StoreMutationResolver {
   @WriteMutation(
     () => OnlineStore,
     'commerce:write',
+    RegisterOnlineStoreInput,
     'Registers an online store (active from its opening date) and updates the rollups of its village and regions in the same transaction.',
   )
   async registerOnlineStore(
-    @Arg('input', () => RegisterOnlineStoreInput) input: RegisterOnlineStoreInput,
-    @Ctx() ctx: CommerceContext,
-    @Info() info: GraphQLResolveInfo,
+    input: RegisterOnlineStoreInput,
+    ctx: CommerceContext,
+    info: GraphQLResolveInfo,
   ): Promise<OnlineStore> {
     const { name, source } = await registration(input, ctx.em.getKnex());
     const id = `store-${randomUUID().replaceAll('-', '')}`;

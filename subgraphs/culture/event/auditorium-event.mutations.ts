@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { Arg, Ctx, Info, Resolver } from 'type-graphql';
+import { Resolver } from 'type-graphql';
 import { WriteMutation, writeOnce } from '../../shared/write-once.js';
 import { recordChange } from '../../shared/changes.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
@@ -21,13 +21,14 @@ export class AuditoriumEventMutationResolver {
   @WriteMutation(
     () => AuditoriumEvent,
     'culture:write',
+    RecordAuditoriumEventInput,
     'Records an event held at an auditorium; the month rollups of its regions change in the ' +
       'same transaction.',
   )
   async recordAuditoriumEvent(
-    @Arg('input', () => RecordAuditoriumEventInput) input: RecordAuditoriumEventInput,
-    @Ctx() ctx: CultureContext,
-    @Info() info: GraphQLResolveInfo,
+    input: RecordAuditoriumEventInput,
+    ctx: CultureContext,
+    info: GraphQLResolveInfo,
   ): Promise<AuditoriumEvent> {
     id(input.auditoriumId, 'input.auditoriumId');
     const date = calendarDate(input.date, 'input.date');

@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Info, Resolver } from 'type-graphql';
+import { Resolver } from 'type-graphql';
 import { WriteMutation, writeOnce } from '../../shared/write-once.js';
 import { recordChange } from '../../shared/changes.js';
 import { ProvenanceKind, provenance } from '../../shared/provenance.js';
@@ -29,13 +29,14 @@ export class AuditoriumUsageMutationResolver {
   @WriteMutation(
     () => AuditoriumMonthlyUsage,
     'culture:write',
+    ReportAuditoriumUsageInput,
     "Reports an auditorium's usage for a month. A repeated report for the same auditorium " +
       'and month replaces the earlier one; region rollups change in the same transaction.',
   )
   async reportAuditoriumUsage(
-    @Arg('input', () => ReportAuditoriumUsageInput) input: ReportAuditoriumUsageInput,
-    @Ctx() ctx: CultureContext,
-    @Info() info: GraphQLResolveInfo,
+    input: ReportAuditoriumUsageInput,
+    ctx: CultureContext,
+    info: GraphQLResolveInfo,
   ): Promise<AuditoriumMonthlyUsage> {
     input = validate(input);
     return writeOnce(ctx, info, AuditoriumMonthlyUsage, async (tem) => {

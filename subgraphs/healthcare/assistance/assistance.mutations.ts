@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Info, Resolver } from 'type-graphql';
+import { Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { recordChange } from '../../shared/changes.js';
 import { WriteMutation, writeOnce } from '../../shared/write-once.js';
@@ -39,14 +39,15 @@ export class AssistanceMutationResolver {
   @WriteMutation(
     () => AssistedBookingMonth,
     'healthcare:write',
+    ReportAssistedBookingsInput,
     "Records a month's assisted bookings at an assistance point (data stewards). A repeated " +
       'report for the same point and month replaces the earlier one; region rollups are ' +
       'updated in the same transaction.',
   )
   async reportAssistedBookings(
-    @Arg('input', () => ReportAssistedBookingsInput) input: ReportAssistedBookingsInput,
-    @Ctx() ctx: HealthcareContext,
-    @Info() info: GraphQLResolveInfo,
+    input: ReportAssistedBookingsInput,
+    ctx: HealthcareContext,
+    info: GraphQLResolveInfo,
   ): Promise<AssistedBookingMonth> {
     id(input.pointId, 'input.pointId');
     const month = monthArgument(input.month, 'input.month');

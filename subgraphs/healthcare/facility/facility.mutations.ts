@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Info, Resolver } from 'type-graphql';
+import { Resolver } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import { WriteMutation, writeOnce } from '../../shared/write-once.js';
 import { recordChange } from '../../shared/changes.js';
@@ -36,13 +36,14 @@ export class FacilityMutationResolver {
   @WriteMutation(
     () => Facility,
     'healthcare:write',
+    UpdateFacilityOpeningHoursInput,
     "Replaces a facility's opening hours (data stewards). Opening hours do not enter any " +
       'region figure, so no rollup changes.',
   )
   async updateFacilityOpeningHours(
-    @Arg('input', () => UpdateFacilityOpeningHoursInput) input: UpdateFacilityOpeningHoursInput,
-    @Ctx() ctx: HealthcareContext,
-    @Info() info: GraphQLResolveInfo,
+    input: UpdateFacilityOpeningHoursInput,
+    ctx: HealthcareContext,
+    info: GraphQLResolveInfo,
   ): Promise<Facility> {
     const hours = parseOpeningHours(input.openingHours, 'input.openingHours');
     id(input.facilityId, 'input.facilityId');
