@@ -30,7 +30,7 @@ const DECLARED_IN: [RegExp, RegExp, string][] = [
   [/@InputType\(/, /\.inputs\.ts$/, 'input types in .inputs.ts'],
   [/@(Write)?Mutation\(/, /\.mutations\.ts$/, 'mutations in .mutations.ts'],
   [/^@Resolver\(/m, /\.(resolver|mutations)\.ts$/, 'resolvers in .resolver.ts or .mutations.ts'],
-  [/@(Connection)?Query\(/, /\.resolver\.ts$/, 'queries in .resolver.ts'],
+  [/@(Connection|ById)?Query\(/, /\.resolver\.ts$/, 'queries in .resolver.ts'],
 ];
 
 /**

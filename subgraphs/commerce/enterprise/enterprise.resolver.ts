@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { ConnectionQuery, ConnectionField, PageArgs, pageById } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
@@ -8,11 +8,12 @@ import { Platform } from '../store/store.entity.js';
 import { storeConnection } from '../store/store.resolver.js';
 import { Enterprise, EnterpriseYear } from './enterprise.entity.js';
 import { EnterpriseConnection, OnlineStoreConnection } from './enterprise.inputs.js';
+import { ByIdQuery } from '../../shared/by-id.js';
 
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
-  @Query(() => Enterprise, { nullable: true, description: 'An enterprise by id.' })
-  enterprise(@Arg('id', () => ID) id: string, @Ctx() ctx: CommerceContext) {
+  @ByIdQuery(() => Enterprise, 'An enterprise by id.')
+  enterprise(id: string, ctx: CommerceContext) {
     return ctx.loaders.enterprises.enterpriseById.load(id);
   }
 

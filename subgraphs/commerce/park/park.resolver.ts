@@ -1,15 +1,16 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { regionCode as checkRegionCode } from '../../shared/arguments.js';
 import { ConnectionQuery, PageArgs, pageById } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { EcommerceParkConnection } from '../enterprise/enterprise.inputs.js';
 import { EcommercePark } from './park.entity.js';
+import { ByIdQuery } from '../../shared/by-id.js';
 
 @Resolver(() => EcommercePark)
 export class ParkResolver {
-  @Query(() => EcommercePark, { nullable: true, description: 'An e-commerce park by id.' })
-  ecommercePark(@Arg('id', () => ID) id: string, @Ctx() ctx: CommerceContext) {
+  @ByIdQuery(() => EcommercePark, 'An e-commerce park by id.')
+  ecommercePark(id: string, ctx: CommerceContext) {
     return ctx.loaders.enterprises.parkById.load(id);
   }
 

@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { PageArgs, pageOf } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
@@ -11,6 +11,7 @@ import { Village } from '../village/village.reference.js';
 import { OnlineStore } from './store.entity.js';
 import type { StorePage, StorePageKey } from './store.loaders.js';
 import { MonthArg } from '../../shared/arguments.js';
+import { ByIdQuery } from '../../shared/by-id.js';
 
 /** A page of an owner's stores (village or enterprise) through a page loader. */
 export async function storeConnection(
@@ -28,8 +29,8 @@ export async function storeConnection(
 
 @Resolver(() => OnlineStore)
 export class StoreResolver {
-  @Query(() => OnlineStore, { nullable: true, description: 'An online store by id.' })
-  onlineStore(@Arg('id', () => ID) id: string, @Ctx() ctx: CommerceContext) {
+  @ByIdQuery(() => OnlineStore, 'An online store by id.')
+  onlineStore(id: string, ctx: CommerceContext) {
     return ctx.loaders.stores.storeById.load(id);
   }
 

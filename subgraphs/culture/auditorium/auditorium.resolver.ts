@@ -1,5 +1,5 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import {
   ConnectionQuery,
@@ -19,6 +19,7 @@ import {
   AuditoriumEventConnection,
   AuditoriumFilter,
 } from './auditorium.inputs.js';
+import { ByIdQuery } from '../../shared/by-id.js';
 
 function auditoriumWhere(filter?: AuditoriumFilter): FilterQuery<Auditorium> {
   const and: FilterQuery<Auditorium>[] = [];
@@ -37,8 +38,8 @@ function auditoriumWhere(filter?: AuditoriumFilter): FilterQuery<Auditorium> {
 
 @Resolver(() => Auditorium)
 export class AuditoriumResolver {
-  @Query(() => Auditorium, { nullable: true, description: 'A culture auditorium by id.' })
-  auditorium(@Arg('id', () => ID) id: string, @Ctx() ctx: CultureContext) {
+  @ByIdQuery(() => Auditorium, 'A culture auditorium by id.')
+  auditorium(id: string, ctx: CultureContext) {
     return ctx.loaders.auditoriumById.load(id);
   }
 

@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../shared/errors.js';
 import {
   ConnectionQuery,
@@ -12,6 +12,7 @@ import { AuditoriumConnection } from '../auditorium/auditorium.inputs.js';
 import type { CultureContext } from '../context.js';
 import { AuditoriumResource, DigitalResource } from './digital-resource.entity.js';
 import { DigitalResourceConnection, DigitalResourceFilter } from './digital-resource.inputs.js';
+import { ByIdQuery } from '../../shared/by-id.js';
 
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -37,8 +38,8 @@ async function resourceWhere(filter: DigitalResourceFilter | undefined, ctx: Cul
 
 @Resolver(() => DigitalResource)
 export class DigitalResourceResolver {
-  @Query(() => DigitalResource, { nullable: true, description: 'A catalogue item by id.' })
-  digitalResource(@Arg('id', () => ID) id: string, @Ctx() ctx: CultureContext) {
+  @ByIdQuery(() => DigitalResource, 'A catalogue item by id.')
+  digitalResource(id: string, ctx: CultureContext) {
     return ctx.loaders.resourceById.load(id);
   }
 

@@ -1,15 +1,4 @@
-import {
-  Arg,
-  Args,
-  Ctx,
-  FieldResolver,
-  ID,
-  Int,
-  ObjectType,
-  Query,
-  Resolver,
-  Root,
-} from 'type-graphql';
+import { Args, Ctx, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import { ConnectionField, Connection, PageArgs, pageOf } from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { Facility } from '../facility/facility.entity.js';
@@ -17,6 +6,7 @@ import { EARLIEST_MONTH, currentMonth, monthRange, MonthArg } from '../../shared
 import { AssistancePoint, AssistancePointKind } from './assistance-point.entity.js';
 import { AssistedBookingMonth } from './assisted-booking.entity.js';
 import { Auditorium } from './auditorium.reference.js';
+import { ByIdQuery } from '../../shared/by-id.js';
 
 @ObjectType({ description: 'A page of monthly assisted-booking counts, oldest month first.' })
 export class AssistedBookingMonthConnection extends Connection(
@@ -26,8 +16,8 @@ export class AssistedBookingMonthConnection extends Connection(
 
 @Resolver(() => AssistancePoint)
 export class AssistancePointResolver {
-  @Query(() => AssistancePoint, { nullable: true, description: 'An assistance point by id.' })
-  assistancePoint(@Arg('id', () => ID) id: string, @Ctx() ctx: HealthcareContext) {
+  @ByIdQuery(() => AssistancePoint, 'An assistance point by id.')
+  assistancePoint(id: string, ctx: HealthcareContext) {
     return ctx.loaders.pointById.load(id);
   }
 

@@ -1,17 +1,18 @@
-import { Arg, Args, Ctx, FieldResolver, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
 import { regionCode as checkRegionCode } from '../../shared/arguments.js';
 import { ConnectionQuery, Connection, PageArgs, pageById } from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { TelemedicineLink } from '../telemedicine/telemedicine-link.entity.js';
 import { Facility, FacilityLevel } from './facility.entity.js';
+import { ByIdQuery } from '../../shared/by-id.js';
 
 @ObjectType({ description: 'A page of facilities.' })
 export class FacilityConnection extends Connection('Facility', Facility) {}
 
 @Resolver(() => Facility)
 export class FacilityResolver {
-  @Query(() => Facility, { nullable: true, description: 'A health facility by id.' })
-  facility(@Arg('id', () => ID) id: string, @Ctx() ctx: HealthcareContext) {
+  @ByIdQuery(() => Facility, 'A health facility by id.')
+  facility(id: string, ctx: HealthcareContext) {
     return ctx.loaders.facilityById.load(id);
   }
 
