@@ -30,7 +30,7 @@ const DECLARED_IN: [RegExp, RegExp, string][] = [
   [/@InputType\(/, /\.inputs\.ts$/, 'input types in .inputs.ts'],
   [/@(Write)?Mutation\(/, /\.mutations\.ts$/, 'mutations in .mutations.ts'],
   [/^@Resolver\(/m, /\.(resolver|mutations)\.ts$/, 'resolvers in .resolver.ts or .mutations.ts'],
-  [/@(Connection|ById)?Query\(/, /\.resolver\.ts$/, 'queries in .resolver.ts'],
+  [/@(RegionConnection|Connection|ById)?Query\(/, /\.resolver\.ts$/, 'queries in .resolver.ts'],
 ];
 
 /**
@@ -80,6 +80,11 @@ const SHARED_DECLARATIONS: [RegExp, string, string[]][] = [
   [
     /@Mutation\(|requireWriter\(/,
     'writes and their scope: WriteMutation (shared/write-once.ts)',
+    [],
+  ],
+  [
+    /@Arg\('regionCode'/,
+    'a root connection of the records in a region: RegionConnectionQuery (shared/pagination.ts)',
     [],
   ],
   [/@Arg\('id', \(\) => ID\)/, 'a record by its id: ByIdQuery (shared/by-id.ts)', []],

@@ -1,9 +1,12 @@
 import {
   Arg,
+  Args,
   ArgsType,
+  Ctx,
   Directive,
   Field,
   FieldResolver,
+  ID,
   Int,
   ObjectType,
   Query,
@@ -84,6 +87,31 @@ export function CountedConnection<T extends object>(
  */
 export function ConnectionQuery(type: () => ClassType, description: string): MethodDecorator {
   return withListSize(Query(type, { description }));
+}
+
+/**
+ * A root connection of the records standing in a region (`enterprises(regionCode: ID!, first,
+ * after)`): `region` describes the code argument, `filter` an optional extra argument. The method
+ * is called as `(regionCode, page, ctx)`, or `(regionCode, page, ctx, filter)`.
+ */
+export function RegionConnectionQuery(
+  type: () => ClassType,
+  description: string,
+  region: string,
+  filter?: { name: string; type: () => object; description: string },
+): MethodDecorator {
+  return (target, key, descriptor) => {
+    // In the order stacked parameter decorators register them (last first), which is the order
+    // type-graphql prints the arguments in: page, filter, regionCode.
+    Args(() => PageArgs)(target, key, 1);
+    if (filter) {
+      const { name, description: about } = filter;
+      Arg(name, filter.type, { nullable: true, description: about })(target, key, 3);
+    }
+    Arg('regionCode', () => ID, { description: region })(target, key, 0);
+    Ctx()(target, key, 2);
+    ConnectionQuery(type, description)(target, key, descriptor);
+  };
 }
 
 export function ConnectionField(type: () => ClassType, description: string): MethodDecorator {

@@ -1,5 +1,10 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
-import { ConnectionQuery, ConnectionField, PageArgs, pageById } from '../../shared/pagination.js';
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import {
+  RegionConnectionQuery,
+  ConnectionField,
+  PageArgs,
+  pageById,
+} from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
 import { EcommercePark } from '../park/park.entity.js';
@@ -17,15 +22,15 @@ export class EnterpriseResolver {
     return ctx.loaders.enterprises.enterpriseById.load(id);
   }
 
-  @ConnectionQuery(
+  @RegionConnectionQuery(
     () => EnterpriseConnection,
     'Enterprises located in a region (by code prefix), ordered by id.',
+    'Region or village code (2-12 digits).',
   )
   async enterprises(
-    @Ctx() ctx: CommerceContext,
-    @Arg('regionCode', () => ID, { description: 'Region or village code (2-12 digits).' })
     regionCode: string,
-    @Args(() => PageArgs) page: PageArgs,
+    page: PageArgs,
+    ctx: CommerceContext,
   ): Promise<EnterpriseConnection> {
     checkRegionCode(regionCode, 'regionCode', { village: true });
     const column = regionCode.length > 6 ? 'villageCode' : 'countyCode';

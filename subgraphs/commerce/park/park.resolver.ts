@@ -1,6 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { regionCode as checkRegionCode } from '../../shared/arguments.js';
-import { ConnectionQuery, PageArgs, pageById } from '../../shared/pagination.js';
+import { RegionConnectionQuery, PageArgs, pageById } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { EcommerceParkConnection } from '../enterprise/enterprise.inputs.js';
@@ -14,15 +14,15 @@ export class ParkResolver {
     return ctx.loaders.enterprises.parkById.load(id);
   }
 
-  @ConnectionQuery(
+  @RegionConnectionQuery(
     () => EcommerceParkConnection,
     'E-commerce industrial parks in a region (2, 4 or 6 digits), ordered by id.',
+    'Province, city or county code.',
   )
   async ecommerceParks(
-    @Ctx() ctx: CommerceContext,
-    @Arg('regionCode', () => ID, { description: 'Province, city or county code.' })
     regionCode: string,
-    @Args(() => PageArgs) page: PageArgs,
+    page: PageArgs,
+    ctx: CommerceContext,
   ): Promise<EcommerceParkConnection> {
     checkRegionCode(regionCode, 'regionCode');
     const where = { countyCode: { $like: `${regionCode.slice(0, 6)}%` } };

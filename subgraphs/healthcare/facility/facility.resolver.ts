@@ -1,6 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import { regionCode as checkRegionCode } from '../../shared/arguments.js';
-import { ConnectionQuery, Connection, PageArgs, pageById } from '../../shared/pagination.js';
+import { RegionConnectionQuery, Connection, PageArgs, pageById } from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { TelemedicineLink } from '../telemedicine/telemedicine-link.entity.js';
 import { Facility, FacilityLevel } from './facility.entity.js';
@@ -16,19 +16,17 @@ export class FacilityResolver {
     return ctx.loaders.facilityById.load(id);
   }
 
-  @ConnectionQuery(
+  @RegionConnectionQuery(
     () => FacilityConnection,
     'Facilities standing in a region (by division code prefix), ordered by id.',
+    'Province, city, county, township or village code.',
+    { name: 'level', type: () => FacilityLevel, description: 'Only this level.' },
   )
   async facilities(
-    @Arg('regionCode', () => ID, {
-      description: 'Province, city, county, township or village code.',
-    })
     regionCode: string,
-    @Arg('level', () => FacilityLevel, { nullable: true, description: 'Only this level.' })
+    page: PageArgs,
+    ctx: HealthcareContext,
     level: FacilityLevel | null,
-    @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: HealthcareContext,
   ) {
     checkRegionCode(regionCode, 'regionCode', { village: true });
     const where = { locationCode: { $like: `${regionCode}%` }, ...(level ? { level } : {}) };
