@@ -83,6 +83,11 @@ const SHARED_DECLARATIONS: [RegExp, string, string[]][] = [
     [],
   ],
   [
+    /@RankByArg\(|@usageMonthArg\(/,
+    "a ranking's figure and month range: RankingField's (view, ctx, by, from, to) (shared/ranking.ts)",
+    [],
+  ],
+  [
     /@Arg\('regionCode'/,
     'a root connection of the records in a region: RegionConnectionQuery (shared/pagination.ts)',
     [],

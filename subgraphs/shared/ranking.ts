@@ -1,13 +1,15 @@
 import {
   Arg,
+  Ctx,
   Directive,
   Field,
   FieldResolver,
   Int,
   ObjectType,
+  Root,
   type ClassType,
 } from 'type-graphql';
-import { monthRange } from './arguments.js';
+import { MonthArg, monthRange } from './arguments.js';
 import { Provenance } from './provenance.js';
 import { badUserInput } from './errors.js';
 import { RANKING_LIST_SIZE } from './schema.js';
@@ -69,10 +71,25 @@ export function ranked<T extends { code: string; value: number | bigint | null }
 
 /**
  * A `childRanking` field: a list of `entry` costed by its `first` argument (`@listSize`) and
- * weighing 10 a child (each entry is a child region's figures aggregated from the rollups).
+ * weighing 10 a child (each entry is a child region's figures aggregated from the rollups). Its
+ * arguments every domain has are wired here: the method is called as `(view, ctx, by, from, to,
+ * …)`, `by` one of `args.by` (the domain's enum of figures), `from` and `to` the month range of
+ * the figures `args.monthsFor` names; the method declares what follows (`first`, filters).
  */
-export function RankingField(entry: () => ClassType, description: string): MethodDecorator {
+export function RankingField(
+  entry: () => ClassType,
+  description: string,
+  args: { by: object; monthsFor: string },
+): MethodDecorator {
+  const months = { nullable: true, for: args.monthsFor };
   return (target, key, descriptor) => {
+    // Last first, as stacked parameter decorators register them: type-graphql prints the
+    // arguments in that order (the method's own, then to, from, by).
+    MonthArg('to', months)(target, key, 4);
+    MonthArg('from', months)(target, key, 3);
+    RankByArg(args.by)(target, key, 2);
+    Ctx()(target, key, 1);
+    Root()(target, key, 0);
     FieldResolver(() => [entry()], { description })(target, key, descriptor);
     Directive('@cost(weight: 10)')(target, key, descriptor);
     Directive(RANKING_LIST_SIZE)(target, key, descriptor);
@@ -80,7 +97,7 @@ export function RankingField(entry: () => ClassType, description: string): Metho
 }
 
 /** A `childRanking`'s `by` argument: the domain's enum of figures. */
-export function RankByArg(metric: object) {
+function RankByArg(metric: object) {
   return Arg('by', () => metric, { description: 'The figure to rank by.' });
 }
 

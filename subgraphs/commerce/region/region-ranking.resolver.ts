@@ -1,7 +1,7 @@
-import { Arg, Ctx, Resolver, Root } from 'type-graphql';
+import { Arg, Resolver } from 'type-graphql';
 import { pageSize, FirstArg } from '../../shared/pagination.js';
 import { badUserInput } from '../../shared/errors.js';
-import { RankByArg, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
+import { RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import type { CommerceContext } from '../context.js';
 import { money } from '../money/money.js';
 import type { ChildRow } from '../rollup/rollup.loaders.js';
@@ -13,7 +13,6 @@ import {
   RegionCommerce,
 } from './region-commerce.types.js';
 import { regionStub } from './region.reference.js';
-import { MonthArg } from '../../shared/arguments.js';
 
 const SALES_METRICS: CommerceMetric[] = [CommerceMetric.ONLINE_REVENUE, CommerceMetric.ORDERS];
 const FILTERABLE: CommerceMetric[] = [CommerceMetric.STORE_COUNT, CommerceMetric.JOBS];
@@ -24,14 +23,13 @@ export class RegionCommerceRankingResolver {
   @RankingField(
     () => CommerceRankEntry,
     'Child regions (code one level longer) ranked by a figure, highest first. Empty for a township: villages are not regions.',
+    { by: CommerceMetric, monthsFor: 'ONLINE_REVENUE and ORDERS' },
   )
   async childRanking(
-    @Root() view: RegionCommerce,
-    @Ctx() ctx: CommerceContext,
-    @RankByArg(CommerceMetric) by: CommerceMetric,
-    @MonthArg('from', { nullable: true, for: 'ONLINE_REVENUE and ORDERS' })
+    view: RegionCommerce,
+    ctx: CommerceContext,
+    by: CommerceMetric,
     from?: string,
-    @MonthArg('to', { nullable: true, for: 'ONLINE_REVENUE and ORDERS' })
     to?: string,
     @Arg('platform', () => Platform, {
       nullable: true,

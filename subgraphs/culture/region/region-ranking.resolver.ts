@@ -1,7 +1,7 @@
-import { Ctx, Field, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import { Field, Float, Int, ObjectType, Resolver } from 'type-graphql';
 import { loadAll } from '../../shared/loaders.js';
 import { pageSize, FirstArg } from '../../shared/pagination.js';
-import { RankByArg, RankEntry, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
+import { RankEntry, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import type { CultureContext } from '../context.js';
 import {
   EMPTY_PROVENANCE,
@@ -11,7 +11,6 @@ import {
 } from './region-culture.resolver.js';
 import type { UsageSums } from '../rollup/usage-sums.js';
 import { Region } from './region.reference.js';
-import { MonthArg } from '../../shared/arguments.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
 export const CultureMetric = describedEnum(
@@ -44,12 +43,6 @@ const USAGE_METRICS: Partial<Record<CultureMetric, (s: UsageSums) => number>> = 
   EVENT_ATTENDANCE: (s) => s.eventAttendance,
 };
 
-/** A month argument of the ranking, which only the usage metrics read. */
-function usageMonthArg(name: 'from' | 'to') {
-  const metrics = Object.keys(USAGE_METRICS).join(', ');
-  return MonthArg(name, { nullable: true, for: `the usage figures (${metrics})` });
-}
-
 @ObjectType({ description: 'A child region ranked by a culture figure.' })
 export class CultureRankEntry extends RankEntry(Region) {
   @Field(() => Float, {
@@ -76,13 +69,17 @@ export class RegionCultureRankingResolver {
     () => CultureRankEntry,
     'Child regions (one level down) ranked by a culture figure, highest first, from the ' +
       'rollup tables. Empty for a township: villages are not regions.',
+    {
+      by: CultureMetric,
+      monthsFor: `the usage figures (${Object.keys(USAGE_METRICS).join(', ')})`,
+    },
   )
   async childRanking(
-    @Root() view: RegionCulture,
-    @Ctx() ctx: CultureContext,
-    @RankByArg(CultureMetric) by: CultureMetric,
-    @usageMonthArg('from') from?: string,
-    @usageMonthArg('to') to?: string,
+    view: RegionCulture,
+    ctx: CultureContext,
+    by: CultureMetric,
+    from?: string,
+    to?: string,
     @FirstArg('How many')
     first?: number,
   ): Promise<CultureRankEntry[]> {

@@ -1,14 +1,13 @@
-import { Ctx, Field, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import { Field, Float, Int, ObjectType, Resolver } from 'type-graphql';
 import { loadAll } from '../../shared/loaders.js';
 import { pageSize, FirstArg } from '../../shared/pagination.js';
-import { RankByArg, RankEntry, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
+import { RankEntry, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, provenance } from '../../shared/provenance.js';
 import type { HealthcareContext } from '../context.js';
 import { SYNTHETIC_AS_OF } from '../seed/model.js';
 import { RegionHealthcare } from './region-healthcare.resolver.js';
 import type { RegionHealthcareRollup } from '../rollup/rollup.entity.js';
 import { Region } from './region.reference.js';
-import { MonthArg } from '../../shared/arguments.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
 
 export const HealthcareMetric = describedEnum(
@@ -68,14 +67,13 @@ export class RegionHealthcareRankingResolver {
     () => HealthcareRankEntry,
     'Child regions (one level down) ranked by a figure, highest first, from the rollup ' +
       'tables. Empty for a township: villages are not regions.',
+    { by: HealthcareMetric, monthsFor: 'ASSISTED_BOOKINGS' },
   )
   async childRanking(
-    @Root() view: RegionHealthcare,
-    @Ctx() ctx: HealthcareContext,
-    @RankByArg(HealthcareMetric) by: HealthcareMetric,
-    @MonthArg('from', { nullable: true, for: 'ASSISTED_BOOKINGS' })
+    view: RegionHealthcare,
+    ctx: HealthcareContext,
+    by: HealthcareMetric,
     from?: string,
-    @MonthArg('to', { nullable: true, for: 'ASSISTED_BOOKINGS' })
     to?: string,
     @FirstArg('How many')
     first?: number,
