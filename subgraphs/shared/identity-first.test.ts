@@ -1,31 +1,16 @@
 import { request } from 'node:http';
-import { createRequire } from 'node:module';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDENTITY_HEADER, signIdentity } from '../../contract/identity.js';
-import { createSubgraphServer, type RunningServer } from './server.js';
-
-// Apollo Server loads graphql's CommonJS build; a schema from the ESM build would be foreign to it.
-const graphqlCjs = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+import { startGreetingServer } from './fixtures.js';
+import type { RunningServer } from './server.js';
 
 const secret = 's'.repeat(40);
 let server: RunningServer;
 beforeAll(async () => {
-  const schema = new graphqlCjs.GraphQLSchema({
-    query: new graphqlCjs.GraphQLObjectType({
-      name: 'Query',
-      fields: { greeting: { type: graphqlCjs.GraphQLString, resolve: () => 'hello' } },
-    }),
-  });
-  server = await createSubgraphServer({
-    name: 'identity-first',
-    schema,
-    logger: pino({ level: 'silent' }),
-    createContext: () => ({}),
-    ready: async () => {},
+  server = await startGreetingServer('identity-first', {
     gatewaySharedSecret: secret,
     requireIdentity: true,
-  }).listen(0);
+  });
 });
 afterAll(() => server?.close());
 

@@ -1,13 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSubgraphServer, type RunningServer } from './server.js';
+import { startGreetingServer } from './fixtures.js';
+import type { RunningServer } from './server.js';
 import { withServerSpan } from './tracing.js';
-
-// Apollo Server loads graphql's CommonJS build; a schema from the ESM build would be foreign to it.
-const graphqlCjs = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 describe('tracing off', () => {
   it('runs a request without a span or a listener on the response', async () => {
@@ -21,19 +17,7 @@ describe('tracing off', () => {
 describe("the gateway's Accept", () => {
   let server: RunningServer;
   beforeAll(async () => {
-    const schema = new graphqlCjs.GraphQLSchema({
-      query: new graphqlCjs.GraphQLObjectType({
-        name: 'Query',
-        fields: { greeting: { type: graphqlCjs.GraphQLString, resolve: () => 'hello' } },
-      }),
-    });
-    server = await createSubgraphServer({
-      name: 'accept',
-      schema,
-      logger: pino({ level: 'silent' }),
-      createContext: () => ({}),
-      ready: async () => {},
-    }).listen(0);
+    server = await startGreetingServer('accept');
   });
   afterAll(() => server.close());
 
