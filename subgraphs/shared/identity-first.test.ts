@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDENTITY_HEADER, signIdentity } from '../../contract/identity.js';
 import { startGreetingServer } from './fixtures.js';
@@ -77,4 +78,20 @@ describe('a subgraph that answers its gateway only', () => {
     });
     expect(await res.json()).toEqual({ data: { greeting: 'hello' } });
   });
+
+  it('cuts a connection whose headers never finish, in bounded time', async () => {
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => {});
+    const started = Date.now();
+    socket.write('POST /graphql HTTP/1.1\r\nhost: subgraph\r\n'); // and never the rest
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString()));
+      socket.on('close', () => resolve(text));
+      setTimeout(() => resolve('still open after 15 s'), 15_000).unref();
+    });
+    socket.destroy();
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  }, 20_000);
 });

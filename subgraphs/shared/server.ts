@@ -18,6 +18,10 @@ import type { SubgraphMetrics } from './metrics.js';
 import { requestErrors } from './request-errors.js';
 import { withServerSpan } from './tracing.js';
 
+/** Time for a request's headers to arrive, and for the whole request (not its answer). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 60_000;
+
 export interface RequestInfo {
   requestId: string;
   headers: IncomingMessage['headers'];
@@ -242,8 +246,15 @@ export function createSubgraphServer<TContext extends BaseContext>(
     /** Starts Apollo Server and listens; port 0 picks a free port (tests). */
     async listen(port: number, host = '127.0.0.1'): Promise<RunningServer> {
       await apollo.start();
-      server = createServer((req, res) => void handle(req, res));
+      // Timeouts checked every 2 s: a connection whose headers or body never finish is cut in
+      // bounded time (Node's defaults: 60 s for headers, 300 s for the request), as the gateway's.
+      server = createServer(
+        { connectionsCheckingInterval: 2_000 },
+        (req, res) => void handle(req, res),
+      );
       server.keepAliveTimeout = 65_000;
+      server.headersTimeout = HEADERS_TIMEOUT_MS;
+      server.requestTimeout = REQUEST_TIMEOUT_MS;
       await new Promise<void>((resolve) => server!.listen(port, host, resolve));
       const actual = (server.address() as AddressInfo).port;
       const url = `http://${host}:${actual}/graphql`;
