@@ -41,7 +41,9 @@ describe('PlannerAdmission', () => {
     const line = Array.from({ length: MAX_WAITING_PER_CALLER }, () =>
       admission.run('anon:a', async () => 'late'),
     );
-    await expect(admission.run('anon:a', async () => 'x')).rejects.toThrow(/waiting to be planned/);
+    await expect(admission.run('anon:a', async () => 'x')).rejects.toThrow(
+      `${MAX_PLANNING_PER_CALLER + MAX_WAITING_PER_CALLER} operations of yours are being planned or waiting for it;`,
+    );
     for (const waiting of line) await expect(waiting).rejects.toThrow(/within 50 ms/);
     held.resolve('done');
     await Promise.all(busy);

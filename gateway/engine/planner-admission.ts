@@ -72,7 +72,7 @@ export class PlannerAdmission {
       const busy = MAX_PLANNING_PER_CALLER + line.length;
       return Promise.reject(
         new PlanTimeoutError(
-          `${busy} operations of yours are waiting to be planned; wait for them before sending more.`,
+          `${busy} operations of yours are being planned or waiting for it; wait for them before sending more.`,
         ),
       );
     }
