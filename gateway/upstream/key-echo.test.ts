@@ -32,6 +32,15 @@ describe('key echo', () => {
     expect(echoKeys(schema, FETCH, { representations: [{ __typename: 'Nope' }] })).toBeUndefined();
   });
 
+  it('checks, in a batched fetch, only the `_entities` given `$representations`', () => {
+    const batched = `query($r0: [_Any!]!, $representations: [_Any!]!) {
+      _e0: _entities(representations: $r0) { ... on Village { count } }
+      _entities(representations: $representations) { ... on Village { count } } }`;
+    const echo = echoKeys(schema, batched, { r0: [reps[1]], representations: reps })!;
+    expect(echo.at).toBe('_entities');
+    expect(echo.query.match(/__key_code/g)).toHaveLength(1);
+  });
+
   it('takes the echoes out, and names an item that answers another entity', () => {
     const echo = echoKeys(schema, FETCH, { representations: reps })!;
     const answer = (...items: unknown[]) => ({ data: { _entities: items } });

@@ -93,13 +93,26 @@ function keyFieldsOf(type: GraphQLObjectType): Set<string> {
   return fields;
 }
 
+/**
+ * An `_entities` field given `$representations`, the variable whose items are checked: a batched
+ * fetch has one such field per variable (`_e0: _entities(representations: $r0)`).
+ */
+function takesRepresentations(field: FieldNode): boolean {
+  const arg = field.arguments?.find((a) => a.name.value === 'representations')?.value;
+  return (
+    field.name.value === '_entities' &&
+    arg?.kind === Kind.VARIABLE &&
+    arg.name.value === 'representations'
+  );
+}
+
 function rewrite(document: DocumentNode, keys: Map<string, Set<string>>): EchoedFetch | undefined {
   const op = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   );
   if (!op || op.operation !== 'query') return undefined;
   const entities = op.selectionSet.selections.find(
-    (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === '_entities',
+    (s): s is FieldNode => s.kind === Kind.FIELD && takesRepresentations(s),
   );
   if (!entities?.selectionSet) return undefined;
   const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
