@@ -232,7 +232,12 @@ export function createGatewayServer(parts: ServerParts) {
       await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
       const port = (server.address() as AddressInfo).port;
       const operatorServer = await listenOperator();
-      const liveness = config.liveness && (await startLiveness(config.liveness));
+      const liveness =
+        config.liveness &&
+        (await startLiveness({
+          ...config.liveness,
+          onError: (err) => logger.error({ err }, 'liveness listener failed'),
+        }));
       if (liveness) logger.info({ port: liveness.port }, 'liveness endpoint: /healthz');
       return {
         url: `http://localhost:${port}/graphql`,

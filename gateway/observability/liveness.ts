@@ -43,6 +43,8 @@ export async function startLiveness(opts: {
   port: number;
   host: string;
   stallMs: number;
+  /** A failure of the listener after it started (its probes then go unanswered). */
+  onError?: (err: Error) => void;
 }): Promise<Liveness> {
   const shared = new SharedArrayBuffer(8);
   const beat = new BigInt64Array(shared);
@@ -52,7 +54,7 @@ export async function startLiveness(opts: {
   timer.unref();
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { beat: shared, ...opts },
+    workerData: { beat: shared, port: opts.port, host: opts.host, stallMs: opts.stallMs },
     resourceLimits: { maxOldGenerationSizeMb: 32 },
   });
   worker.unref();
@@ -66,6 +68,8 @@ export async function startLiveness(opts: {
     await worker.terminate();
     throw err;
   });
+  // Not the gateway's failure: reported, never thrown into the main thread.
+  worker.on('error', (err) => opts.onError?.(err));
   return {
     port,
     close: async () => {
