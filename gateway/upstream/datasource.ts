@@ -187,7 +187,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     settled.parsed = undefined;
     const problem =
       this.shapeProblemOf(sent, echo ? echo.document : options.document, variables, result) ??
-      (echo && takeEchoes(echo, variables!.representations as unknown[], result));
+      (echo && takeEchoes(echo, variables!, result));
     if (problem) {
       log.warn(
         { subgraph, requestId: context?.requestId, problem },

@@ -32,27 +32,47 @@ describe('key echo', () => {
     expect(echoKeys(schema, FETCH, { representations: [{ __typename: 'Nope' }] })).toBeUndefined();
   });
 
-  it('checks, in a batched fetch, only the `_entities` given `$representations`', () => {
-    const batched = `query($r0: [_Any!]!, $representations: [_Any!]!) {
-      _e0: _entities(representations: $r0) { ... on Village { count } }
-      _entities(representations: $representations) { ... on Village { count } } }`;
-    const echo = echoKeys(schema, batched, { r0: [reps[1]], representations: reps })!;
-    expect(echo.at).toBe('_entities');
-    expect(echo.query.match(/__key_code/g)).toHaveLength(1);
+  it("checks each `_entities` of a batched fetch against its own variable's representations", () => {
+    const batched = `query($__batch_reps_0: [_Any!]!, $__batch_reps_1: [_Any!]!) {
+      _e0: _entities(representations: $__batch_reps_0) { ... on Village { count } }
+      _e1: _entities(representations: $__batch_reps_1) { ... on Village { count } } }`;
+    const variables = { __batch_reps_0: reps, __batch_reps_1: [reps[1]] };
+    const echo = echoKeys(schema, batched, variables)!;
+    expect(echo.fields.map((f) => [f.at, f.variable])).toEqual([
+      ['_e0', '__batch_reps_0'],
+      ['_e1', '__batch_reps_1'],
+    ]);
+    expect(echo.query.match(/__key_code/g)).toHaveLength(2);
+    const right = {
+      data: { _e0: [{ __key_code: '1' }, { __key_code: '2' }], _e1: [{ __key_code: '2' }] },
+    };
+    expect(takeEchoes(echo, variables, right)).toBeUndefined();
+    expect(right.data).toEqual({ _e0: [{}, {}], _e1: [{}] });
+    // The default engine's batched fetch answered in another order: refused.
+    const swapped = {
+      data: { _e0: [{ __key_code: '2' }, { __key_code: '1' }], _e1: [{ __key_code: '2' }] },
+    };
+    expect(takeEchoes(echo, variables, swapped)).toBe('_e0.0 answers code of another entity');
   });
 
   it('takes the echoes out, and names an item that answers another entity', () => {
     const echo = echoKeys(schema, FETCH, { representations: reps })!;
     const answer = (...items: unknown[]) => ({ data: { _entities: items } });
     const right = answer({ count: 1, __key_code: '1' }, null, { count: 2, __key_code: '2' });
-    expect(takeEchoes(echo, [reps[0], reps[0], reps[1]], right)).toBeUndefined();
+    expect(
+      takeEchoes(echo, { representations: [reps[0], reps[0], reps[1]] }, right),
+    ).toBeUndefined();
     expect(right.data._entities).toEqual([{ count: 1 }, null, { count: 2 }]);
 
     const swapped = answer({ count: 2, __key_code: '2' }, { count: 1, __key_code: '1' });
-    expect(takeEchoes(echo, reps, swapped)).toBe('_entities.0 answers code of another entity');
+    expect(takeEchoes(echo, { representations: reps }, swapped)).toBe(
+      '_entities.0 answers code of another entity',
+    );
     // Without its echo an item is refused, unless the answer carries errors (a failed item).
-    expect(takeEchoes(echo, reps, answer({ count: 1 }, null))).toMatch(/code missing/);
+    expect(takeEchoes(echo, { representations: reps }, answer({ count: 1 }, null))).toMatch(
+      /code missing/,
+    );
     const failed = { ...answer({ count: 1, __key_code: '1' }, null), errors: [{ message: 'x' }] };
-    expect(takeEchoes(echo, reps, failed)).toBeUndefined();
+    expect(takeEchoes(echo, { representations: reps }, failed)).toBeUndefined();
   });
 });

@@ -25,33 +25,66 @@ import { Lru } from '../operations/lru.js';
  */
 const PREFIX = '__key_';
 
-/** A fetch with the key fields asked back: its text and document, and what was added. */
-export interface EchoedFetch {
-  query: string;
-  document: DocumentNode;
-  /** The `_entities` field's response key. */
+/** One `_entities` field of a fetch and the key fields asked back of its representations. */
+export interface EchoedField {
+  /** The field's response key (`_entities`, or the planner's alias in a batched fetch: `_e0`). */
   at: string;
+  /** The variable holding its representations (`representations`, `__batch_reps_0`). */
+  variable: string;
   /** Key fields asked back, by entity type. */
   keys: Map<string, string[]>;
 }
 
+/** A fetch with the key fields asked back: its text and document, and what was added. */
+export interface EchoedFetch {
+  query: string;
+  document: DocumentNode;
+  fields: EchoedField[];
+}
+
 type Representation = Record<string, unknown>;
+type KeysByType = Map<string, Set<string>>;
 
 const texts = new Lru<string, EchoedFetch>(500, 8 * 1024 * 1024, (_, k) => 4 * k.length);
 
 /**
  * The fetch with the representations' scalar key fields asked back, or undefined when it has
- * no `_entities` with representations to check (a root query, a mutation).
+ * no `_entities` with representations to check (a root query, a mutation). Every `_entities`
+ * field given its representations in a variable is checked: one fetch of @apollo/gateway
+ * (`$representations`), and each of the default engine's batched ones
+ * (`_e0: _entities(representations: $__batch_reps_0)`).
  */
 export function echoKeys(
   schema: GraphQLSchema,
   query: string,
   variables: Record<string, unknown> | undefined,
 ): EchoedFetch | undefined {
-  const reps = variables?.representations;
-  if (!Array.isArray(reps) || reps.length === 0 || !query.includes('_entities')) return undefined;
-  const keys = new Map<string, Set<string>>();
-  for (const rep of reps as unknown[]) {
+  if (!variables || !query.includes('_entities')) return undefined;
+  const byVariable = new Map<string, KeysByType>();
+  for (const [name, value] of Object.entries(variables)) {
+    if (!Array.isArray(value) || value.length === 0) continue;
+    const keys = keysOf(schema, value);
+    if (keys.size > 0) byVariable.set(name, keys);
+  }
+  if (byVariable.size === 0) return undefined;
+  const signature = [...byVariable]
+    .map(
+      ([v, keys]) =>
+        `${v}=${[...keys].map(([t, f]) => `${t}:${[...f].sort().join(',')}`).join(';')}`,
+    )
+    .join('|');
+  const cacheKey = `${signature}\n${query}`;
+  const known = texts.get(cacheKey);
+  if (known) return known;
+  const echoed = rewrite(parse(query), byVariable);
+  if (echoed) texts.set(cacheKey, echoed);
+  return echoed;
+}
+
+/** The key fields of these representations that are theirs to check (scalars), by type. */
+function keysOf(schema: GraphQLSchema, reps: readonly unknown[]): KeysByType {
+  const keys: KeysByType = new Map();
+  for (const rep of reps) {
     if (typeof rep !== 'object' || rep === null) continue;
     const { __typename: typename, ...rest } = rep as Representation;
     const type = typeof typename === 'string' ? schema.getType(typename) : undefined;
@@ -65,14 +98,7 @@ export function echoKeys(
       keys.set(type.name, set.add(field));
     }
   }
-  if (keys.size === 0) return undefined;
-  const signature = [...keys].map(([t, f]) => `${t}:${[...f].sort().join(',')}`).join(';');
-  const cacheKey = `${signature}\n${query}`;
-  const known = texts.get(cacheKey);
-  if (known) return known;
-  const echoed = rewrite(parse(query), keys);
-  if (echoed) texts.set(cacheKey, echoed);
-  return echoed;
+  return keys;
 }
 
 const KEY_FIELDS = new WeakMap<GraphQLObjectType, Set<string>>();
@@ -93,30 +119,18 @@ function keyFieldsOf(type: GraphQLObjectType): Set<string> {
   return fields;
 }
 
-/**
- * An `_entities` field given `$representations`, the variable whose items are checked: a batched
- * fetch has one such field per variable (`_e0: _entities(representations: $r0)`).
- */
-function takesRepresentations(field: FieldNode): boolean {
+/** The variable an `_entities` field takes its representations from, if it is one. */
+function representationsVariable(field: FieldNode): string | undefined {
+  if (field.name.value !== '_entities') return undefined;
   const arg = field.arguments?.find((a) => a.name.value === 'representations')?.value;
-  return (
-    field.name.value === '_entities' &&
-    arg?.kind === Kind.VARIABLE &&
-    arg.name.value === 'representations'
-  );
+  return arg?.kind === Kind.VARIABLE ? arg.name.value : undefined;
 }
 
-function rewrite(document: DocumentNode, keys: Map<string, Set<string>>): EchoedFetch | undefined {
-  const op = document.definitions.find(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
-  if (!op || op.operation !== 'query') return undefined;
-  const entities = op.selectionSet.selections.find(
-    (s): s is FieldNode => s.kind === Kind.FIELD && takesRepresentations(s),
-  );
-  if (!entities?.selectionSet) return undefined;
-  const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
-  const added: InlineFragmentNode[] = [...keys].map(([type, fields]) => ({
+const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
+
+/** Inline fragments asking back each type's key fields under the reserved aliases. */
+function echoFragments(keys: KeysByType): InlineFragmentNode[] {
+  return [...keys].map(([type, fields]) => ({
     kind: Kind.INLINE_FRAGMENT,
     typeCondition: { kind: Kind.NAMED_TYPE, name: name(type) },
     selectionSet: {
@@ -128,25 +142,40 @@ function rewrite(document: DocumentNode, keys: Map<string, Set<string>>): Echoed
       })),
     },
   }));
-  const field: FieldNode = {
-    ...entities,
-    selectionSet: {
-      ...entities.selectionSet,
-      selections: [...entities.selectionSet.selections, ...added],
-    },
-  };
-  const selections = op.selectionSet.selections.map((s) => (s === entities ? field : s));
+}
+
+function rewrite(
+  document: DocumentNode,
+  byVariable: Map<string, KeysByType>,
+): EchoedFetch | undefined {
+  const op = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  if (!op || op.operation !== 'query') return undefined;
+  const fields: EchoedField[] = [];
+  const selections = op.selectionSet.selections.map((s) => {
+    if (s.kind !== Kind.FIELD || !s.selectionSet) return s;
+    const variable = representationsVariable(s);
+    const keys = variable === undefined ? undefined : byVariable.get(variable);
+    if (!keys) return s;
+    fields.push({
+      at: s.alias?.value ?? s.name.value,
+      variable: variable!,
+      keys: new Map([...keys].map(([t, f]) => [t, [...f]])),
+    });
+    const added = echoFragments(keys);
+    return {
+      ...s,
+      selectionSet: { ...s.selectionSet, selections: [...s.selectionSet.selections, ...added] },
+    };
+  });
+  if (fields.length === 0) return undefined;
   const operation = { ...op, selectionSet: { ...op.selectionSet, selections } };
   const out = {
     ...document,
     definitions: document.definitions.map((d) => (d === op ? operation : d)),
   };
-  return {
-    query: print(out),
-    document: out,
-    at: entities.alias?.value ?? '_entities',
-    keys: new Map([...keys].map(([t, f]) => [t, [...f]])),
-  };
+  return { query: print(out), document: out, fields };
 }
 
 /**
@@ -156,26 +185,29 @@ function rewrite(document: DocumentNode, keys: Map<string, Set<string>>): Echoed
  */
 export function takeEchoes(
   fetch: EchoedFetch,
-  representations: readonly unknown[],
+  variables: Record<string, unknown>,
   result: { data?: unknown; errors?: readonly unknown[] },
 ): string | undefined {
   const data = result.data as Record<string, unknown> | null | undefined;
-  const items = data?.[fetch.at];
-  if (!Array.isArray(items)) return undefined;
   const hasErrors = (result.errors?.length ?? 0) > 0;
   let problem: string | undefined;
-  items.forEach((item: Record<string, unknown> | null, i) => {
-    if (typeof item !== 'object' || item === null) return;
-    const rep = representations[i] as Representation | undefined;
-    for (const field of fetch.keys.get(String(rep?.__typename)) ?? []) {
-      const alias = PREFIX + field;
-      const echoed = item[alias];
-      delete item[alias];
-      const missing = echoed === undefined || echoed === null;
-      if (missing ? !hasErrors : String(echoed) !== String(rep?.[field])) {
-        problem ??= `${fetch.at}.${i} answers ${field} ${missing ? 'missing' : 'of another entity'}`;
+  for (const { at, variable, keys } of fetch.fields) {
+    const items = data?.[at];
+    const representations = variables[variable];
+    if (!Array.isArray(items) || !Array.isArray(representations)) continue;
+    items.forEach((item: Record<string, unknown> | null, i) => {
+      if (typeof item !== 'object' || item === null) return;
+      const rep = representations[i] as Representation | undefined;
+      for (const field of keys.get(String(rep?.__typename)) ?? []) {
+        const alias = PREFIX + field;
+        const echoed = item[alias];
+        delete item[alias];
+        const missing = echoed === undefined || echoed === null;
+        if (missing ? !hasErrors : String(echoed) !== String(rep?.[field])) {
+          problem ??= `${at}.${i} answers ${field} ${missing ? 'missing' : 'of another entity'}`;
+        }
       }
-    }
-  });
+    });
+  }
   return problem;
 }

@@ -39,6 +39,16 @@ export const OPERATIONS: { name: string; query: string; variables: Record<string
     variables: {},
   },
   {
+    // Three villages' culture in one batched fetch of the default engine (`_e0: _entities(…)`).
+    name: 'ThreeVillages',
+    query: `query ThreeVillages {
+      a: village(code: "331124001200") { code culture { auditorium { name } } }
+      b: village(code: "331124001218") { code culture { auditorium { name } } }
+      c: village(code: "${VILLAGE}") { code culture { auditorium { name } } }
+    }`,
+    variables: {},
+  },
+  {
     // Every village of the county (214) in one fetch per domain: more entities than the 100
     // errors a failed fetch used to be given, past which fields came back null without one.
     name: 'EveryVillage',

@@ -7,7 +7,7 @@ export type FaultMode = 'pass' | 'down' | 'hang' | 'garbage' | 'error500' | Garb
  * Answers passed on rewritten, HTTP 200 and valid JSON: `dropFields` removes every number and
  * boolean field, `stringNumbers` turns numbers into strings, `dataNull` answers `{"data":null}`,
  * `dropEntity` removes the last of `_entities`' items, `swapEntities` answers them in reverse
- * order (each entity of the right shape, but another's).
+ * order (each entity of the right shape, but another's); in a batched fetch, of each `_eN`.
  */
 export type Garble = 'dropFields' | 'stringNumbers' | 'dataNull' | 'dropEntity' | 'swapEntities';
 
@@ -29,8 +29,9 @@ export function garble(body: string, mode: Garble): string {
   if (mode === 'dataNull') return JSON.stringify({ data: null });
   if (!answer.data) return body;
   if (mode === 'dropEntity' || mode === 'swapEntities') {
-    const items = answer.data._entities;
-    if (Array.isArray(items) && items.length > 0) {
+    // `_entities`, and each of the default engine's batched fetches (`_e0: _entities(…)`).
+    for (const [key, items] of Object.entries(answer.data)) {
+      if (!/^(_entities|_e\d+)$/.test(key) || !Array.isArray(items) || items.length === 0) continue;
       if (mode === 'dropEntity') items.pop();
       else items.reverse();
     }
