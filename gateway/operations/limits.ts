@@ -13,7 +13,7 @@ import {
 import type { GatewayConfig } from '../config.js';
 import { costOf, SlicingArgumentError, VariableValuesError, type CostModel } from './cost.js';
 import { fragmentsOf } from './fragments.js';
-import { ReservedAliasRule } from './reserved-alias.js';
+import { ReservedAliasRule, ReservedVariableRule } from './reserved-alias.js';
 
 export { costOf, CostModel } from './cost.js';
 
@@ -66,8 +66,11 @@ export function stripSuggestions(message: string): string {
   return message.replace(/\s*Did you mean .*\?$/s, '');
 }
 
-/** The specification's rules, and aliases starting with `__` refused (reserved-alias.ts). */
-const VALIDATION_RULES = [...specifiedRules, ReservedAliasRule];
+/**
+ * The specification's rules, aliases starting with `__` and the variable names of the engines'
+ * entity fetches refused (reserved-alias.ts).
+ */
+const VALIDATION_RULES = [...specifiedRules, ReservedAliasRule, ReservedVariableRule];
 
 export function createLimits(limits: Limits) {
   const armor = armorRules(limits);

@@ -20,3 +20,27 @@ export const ReservedAliasRule: ValidationRule = (context) => ({
     }
   },
 });
+
+/**
+ * Refuses an operation variable named `$representations`: both engines name the representations
+ * of their entity fetches so. A client's variable of that name used in a field of an entity
+ * fetch made @apollo/gateway fail (INTERNAL_SERVER_ERROR), and the default engine send the
+ * subgraph a fetch using a variable it no longer declared: the subgraph refused it (400), five
+ * such documents from one anonymous caller opened the circuit breaker of that subgraph, and
+ * every caller's fields from it were null for BREAKER_RESET_MS. A clear 400 instead.
+ */
+export const RESERVED_VARIABLES: ReadonlySet<string> = new Set(['representations']);
+
+export const ReservedVariableRule: ValidationRule = (context) => ({
+  VariableDefinition(node) {
+    const name = node.variable.name.value;
+    if (RESERVED_VARIABLES.has(name)) {
+      context.reportError(
+        new GraphQLError(
+          `The variable name "$${name}" is reserved for the gateway's own fetches: rename it.`,
+          { nodes: node },
+        ),
+      );
+    }
+  },
+});

@@ -99,6 +99,21 @@ describe('document stage', () => {
     expect(op.doc?.kind).toBe('Document');
   });
 
+  it('refuses a variable named $representations (the engines name their entity fetches so)', () => {
+    const query = 'query($representations: ID!) { village(code: $representations) { name } }';
+    expect(rejection(withBody({ query }), pipelineDeps())).toMatchObject({
+      status: 400,
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      message:
+        'The variable name "$representations" is reserved for the gateway\'s own fetches: rename it.',
+    });
+    const op = withBody({
+      query: 'query($representation: ID!) { village(code: $representation) { name } }',
+    });
+    document(op, pipelineDeps());
+    expect(op.doc?.kind).toBe('Document');
+  });
+
   it('refuses a syntax error with 400', () => {
     const err = rejection(withBody({ query: '{ provinces { ' }), pipelineDeps());
     expect(err).toMatchObject({ status: 400, code: 'GRAPHQL_PARSE_FAILED' });
