@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { tracingEnv } from './observability/tracing.js';
 import { DEFAULT_GATEWAY_MAX_BODY_BYTES } from '../contract/subgraphs.js';
 import { parseTrustProxy } from './auth/proxy-trust.js';
+import { MIN_STALL_MS } from './observability/liveness.js';
 
 /**
  * The gateway's environment variables: each validated, with its safe local default. Read only by
@@ -27,7 +28,11 @@ export const envSchema = z.object({
   OPERATOR_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   OPERATOR_HOST: z.string().default('127.0.0.1'),
   LIVENESS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  LIVENESS_STALL_MS: z.coerce.number().int().positive().default(10_000),
+  LIVENESS_STALL_MS: z.coerce
+    .number()
+    .int()
+    .min(MIN_STALL_MS, `must be at least ${MIN_STALL_MS} ms (the loop's heartbeat is every 250 ms)`)
+    .default(10_000),
   NODE_ENV: z.string().default('development'),
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
   SUPERGRAPH_WATCH: bool.default(true),

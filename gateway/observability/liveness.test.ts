@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLiveness, type Liveness } from './liveness.js';
+import { loadGatewayConfig } from '../config.js';
+import { MIN_STALL_MS, startLiveness, type Liveness } from './liveness.js';
 
 let liveness: Liveness | undefined;
 afterEach(async () => {
@@ -51,5 +52,14 @@ describe('liveness listener', () => {
     await expect(
       startLiveness({ port: liveness.port, host: '127.0.0.1', stallMs: 1000 }),
     ).rejects.toThrow(/liveness listener: .*EADDRINUSE/);
+  });
+
+  it('refuses a stall time shorter than a few heartbeats, which would answer 503 between beats', () => {
+    expect(() => loadGatewayConfig({ LIVENESS_STALL_MS: '200' })).toThrow(/LIVENESS_STALL_MS/);
+    const config = loadGatewayConfig({
+      LIVENESS_STALL_MS: String(MIN_STALL_MS),
+      LIVENESS_PORT: '0',
+    });
+    expect(config.liveness?.stallMs).toBe(MIN_STALL_MS);
   });
 });

@@ -39,6 +39,12 @@ export interface Liveness {
 
 const BEAT_MS = 250;
 
+/**
+ * The shortest `stallMs` (LIVENESS_STALL_MS): four beats. Below one beat the worker answered 503
+ * between beats of a loop that was turning (11 of 60 probes of an idle gateway at 200 ms).
+ */
+export const MIN_STALL_MS = 4 * BEAT_MS;
+
 export async function startLiveness(opts: {
   port: number;
   host: string;
