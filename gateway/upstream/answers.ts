@@ -23,6 +23,11 @@ export class SubgraphFailure extends Error {
     readonly retryable: boolean,
     readonly status?: number,
     readonly excerpt?: string,
+    /**
+     * The subgraph's GraphQL server refused the fetch's document or variables (documentRefusal):
+     * it is up, so its breaker does not count it (retry.ts).
+     */
+    readonly answered = false,
   ) {
     super(message);
   }
@@ -96,6 +101,29 @@ export function callerRefusal(res: SubgraphHttpResponse): boolean {
   return !!errors && errors.length > 0 && errors.every((e) => e.extensions?.code === code);
 }
 
+/** The codes Apollo Server answers 400 with when it refuses a request's document or variables. */
+const DOCUMENT_REFUSAL_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/**
+ * Whether a subgraph's 4xx is its GraphQL server refusing the fetch's document or variables: a
+ * 400 whose errors all carry one of those codes. The subgraph is up and its GraphQL layer works;
+ * the fetch is at fault (a planner's, or a subgraph deployed ahead of the supergraph).
+ */
+function documentRefusal(res: SubgraphHttpResponse): boolean {
+  if (res.status !== 400) return false;
+  const errors = errorsOf(res);
+  return (
+    !!errors &&
+    errors.length > 0 &&
+    errors.every((e) => DOCUMENT_REFUSAL_CODES.has(String(e.extensions?.code)))
+  );
+}
+
 /** What a 4xx answer not for the caller was, for the log: its error codes, or not GraphQL. */
 function misfitOf(res: SubgraphHttpResponse): string {
   const errors = errorsOf(res);
@@ -139,6 +167,7 @@ export function checkResponse(res: SubgraphHttpResponse): GatewayGraphQLResponse
       false,
       res.status,
       excerptOf(res.body),
+      documentRefusal(res),
     );
   }
   if (res.status < 200 || res.status >= 300) {

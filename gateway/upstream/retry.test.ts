@@ -86,13 +86,28 @@ describe('timeout and retry layer', () => {
     expect(calls).toEqual(['release']);
   });
 
-  it('takes any other 4xx as a failure of the subgraph: not retried, counted', async () => {
-    const res = { ...ok, status: 400, body: '{"errors":[{"message":"bad"}]}' };
-    const { send, sent } = scripted(res);
+  it('fails a fetch refused with GraphQL errors, not retried, without counting it', async () => {
+    const error = (code: string) => `{"message":"bad","extensions":{"code":"${code}"}}`;
+    const body = `{"errors":[${error('GRAPHQL_VALIDATION_FAILED')},${error('BAD_USER_INPUT')}]}`;
+    const { send, sent } = scripted({ ...ok, status: 400, body });
     const { p, calls } = permit();
     expect(await withRetries(send, policy, false, p, quiet, labels)).toEqual({ ok: false });
     expect(sent).toHaveLength(1);
-    expect(calls).toEqual(['failure']);
+    expect(calls).toEqual(['release']);
+  });
+
+  it('counts any other 4xx: not GraphQL, another code, another status', async () => {
+    const bodies = ['<html>not found</html>', '{"errors":[]}', '{"errors":[{"message":"bad"}]}'];
+    const refusal = '{"errors":[{"message":"x","extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}';
+    const answers = [...bodies.map((body) => ({ ...ok, status: 400, body }))];
+    answers.push({ ...ok, status: 422, body: refusal });
+    for (const res of answers) {
+      const { send, sent } = scripted(res);
+      const { p, calls } = permit();
+      expect(await withRetries(send, policy, false, p, quiet, labels)).toEqual({ ok: false });
+      expect(sent).toHaveLength(1);
+      expect(calls).toEqual(['failure']);
+    }
   });
 
   it('treats 408 and 429 as failures of the subgraph, retried', async () => {

@@ -23,6 +23,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * not retried, and the breaker's permit released rather than failed. Any other answer that is
  * not a GraphQL result is a failure, logged with its status and the start of its body; a 4xx
  * (but 408, 429), a timeout or an oversized answer is not retried, it would only come again.
+ * A 4xx carrying GraphQL errors fails the fetch but releases the permit: the subgraph is up.
  * Reports success or failure to the permit; never throws.
  */
 export async function withRetries(
@@ -66,7 +67,12 @@ export async function withRetries(
         await sleep(wait);
         continue;
       }
-      permit.failure();
+      // A subgraph that refused the fetch's document with GraphQL errors is up: the breaker,
+      // which sheds load from a subgraph that is down or slow, does not count it. Otherwise a
+      // document any caller can send that makes the gateway build a fetch the subgraph refuses
+      // (a planner's fault) would, five times over, cut the subgraph off for every caller.
+      if (err instanceof SubgraphFailure && err.answered) permit.release();
+      else permit.failure();
       return { ok: false };
     }
   }
