@@ -68,11 +68,24 @@ describe('key echo', () => {
     expect(takeEchoes(echo, { representations: reps }, swapped)).toBe(
       '_entities.0 answers code of another entity',
     );
-    // Without its echo an item is refused, unless the answer carries errors (a failed item).
+    // Without its echo an item is refused, unless an error points into it (its key failed).
     expect(takeEchoes(echo, { representations: reps }, answer({ count: 1 }, null))).toMatch(
       /code missing/,
     );
     const failed = { ...answer({ count: 1, __key_code: '1' }, null), errors: [{ message: 'x' }] };
     expect(takeEchoes(echo, { representations: reps }, failed)).toBeUndefined();
+    const keyFailed = (path: unknown[]) => ({
+      ...answer({ count: 1, __key_code: null }, { count: 2, __key_code: '2' }),
+      errors: [{ message: 'x', path }],
+    });
+    expect(
+      takeEchoes(echo, { representations: reps }, keyFailed(['_entities', 0, '__key_code'])),
+    ).toBeUndefined();
+    // An error elsewhere (another item, no path) does not excuse a missing echo.
+    for (const path of [['_entities', 1, 'count'], []]) {
+      expect(takeEchoes(echo, { representations: reps }, keyFailed(path))).toMatch(
+        /_entities\.0 answers code missing/,
+      );
+    }
   });
 });

@@ -178,10 +178,20 @@ function rewrite(
   return { query: print(out), document: out, fields };
 }
 
+/** `at.i` of every item an error's path points into (`['_e0', 3, 'name']` → `_e0.3`). */
+function failedItems(errors: readonly unknown[] | undefined): Set<string> {
+  const failed = new Set<string>();
+  for (const error of errors ?? []) {
+    const path = (error as { path?: unknown } | null)?.path;
+    if (Array.isArray(path) && path.length >= 2) failed.add(`${path[0]}.${path[1]}`);
+  }
+  return failed;
+}
+
 /**
  * Takes the echoed keys out of the answer (in place) and says which item named another entity
- * than its representation, or undefined. An item without its echo is one only when the answer
- * carries no error (a failed item is null with an error).
+ * than its representation, or undefined. An item without its echo is one unless an error's path
+ * points into that item (its key field failed to resolve: null, with that error).
  */
 export function takeEchoes(
   fetch: EchoedFetch,
@@ -189,7 +199,7 @@ export function takeEchoes(
   result: { data?: unknown; errors?: readonly unknown[] },
 ): string | undefined {
   const data = result.data as Record<string, unknown> | null | undefined;
-  const hasErrors = (result.errors?.length ?? 0) > 0;
+  const failed = failedItems(result.errors);
   let problem: string | undefined;
   for (const { at, variable, keys } of fetch.fields) {
     const items = data?.[at];
@@ -203,7 +213,7 @@ export function takeEchoes(
         const echoed = item[alias];
         delete item[alias];
         const missing = echoed === undefined || echoed === null;
-        if (missing ? !hasErrors : String(echoed) !== String(rep?.[field])) {
+        if (missing ? !failed.has(`${at}.${i}`) : String(echoed) !== String(rep?.[field])) {
           problem ??= `${at}.${i} answers ${field} ${missing ? 'missing' : 'of another entity'}`;
         }
       }
