@@ -3,6 +3,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Directive, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { GatewayIdentity } from '../../contract/identity.js';
+import { replicasOf } from './database.js';
 import { takeTurns } from './transaction.js';
 
 /**
@@ -97,7 +98,10 @@ export class Outbox {
   @Field(() => [OutboxRow])
   rows!: OutboxRow[];
 
-  @Field(() => Int, { description: 'The highest id committed when the rows were read.' })
+  @Field(() => Int, {
+    description:
+      'The highest id committed, and held by every read replica, when the rows were read.',
+  })
   end!: number;
 }
 
@@ -105,8 +109,14 @@ export class Outbox {
 export const MAX_OUTBOX_ROWS = 1_000;
 
 interface OutboxContext {
-  em: { getKnex(): Knex };
+  em: { getKnex(): Knex; getDriver(): unknown };
   identity?: GatewayIdentity;
+}
+
+/** The highest id of the outbox as one database holds it (0 when empty). */
+async function lastId(knex: Knex): Promise<number> {
+  const [{ end }] = (await knex('village_change').max({ end: 'id' })) as { end: unknown }[];
+  return Number(end ?? 0);
 }
 
 /**
@@ -129,16 +139,22 @@ export class OutboxResolver {
     }
     const limit = Math.max(1, Math.min(MAX_OUTBOX_ROWS, first));
     const knex = ctx.em.getKnex();
-    // The end first: rows committed after it are read next time, never skipped.
-    const [{ end }] = (await knex('village_change').max({ end: 'id' })) as { end: unknown }[];
+    // The end first: rows committed after it are read next time, never skipped. No further than
+    // every read replica has replayed: a reader told of a change reads the village again, from
+    // a replica, and must find the change there. A replica replays the primary's commits in
+    // order and the rows commit in id order, so one holding row n holds every write up to it.
+    const ends = await Promise.all(
+      [knex, ...replicasOf(ctx.em).map((c) => c.getKnex())].map(lastId),
+    );
+    const end = Math.min(...ends);
     const rows = (await knex('village_change')
       .select('id', 'village_code', 'region_code', 'what', 'changed_at')
       .where('id', '>', Math.max(0, after))
-      .andWhere('id', '<=', Number(end ?? 0))
+      .andWhere('id', '<=', end)
       .orderBy('id')
       .limit(limit)) as Record<string, unknown>[];
     return {
-      end: Number(end ?? 0),
+      end,
       rows: rows.map((r) => ({
         id: Number(r.id),
         villageCode: (r.village_code as string | null) ?? null,

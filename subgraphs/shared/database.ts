@@ -111,11 +111,16 @@ export function ormOptions(opts: DatabaseOptions): Options {
 
 /** The primary connection and each read replica's, with a label for metrics. */
 export function connectionsOf(orm: Orm): { role: string; connection: AbstractSqlConnection }[] {
-  const driver = orm.em.getDriver() as AbstractSqlDriver & { replicas?: AbstractSqlConnection[] };
+  const driver = orm.em.getDriver() as AbstractSqlDriver;
   return [
     { role: 'primary', connection: driver.getConnection('write') },
-    ...(driver.replicas ?? []).map((connection, i) => ({ role: `replica-${i + 1}`, connection })),
+    ...replicasOf(orm.em).map((connection, i) => ({ role: `replica-${i + 1}`, connection })),
   ];
+}
+
+/** The read replicas' connections of an EntityManager's driver (none without replicas). */
+export function replicasOf(em: { getDriver(): unknown }): AbstractSqlConnection[] {
+  return (em.getDriver() as { replicas?: AbstractSqlConnection[] }).replicas ?? [];
 }
 
 /** Wraps each connection's statement execution so `observe` sees its start and its end. */

@@ -32,7 +32,7 @@ export interface OutboxRow {
 
 export interface Outbox {
   rows: OutboxRow[];
-  /** The highest id committed when the rows were read. */
+  /** The highest id committed, and held by every read replica, when the rows were read. */
   end: number;
 }
 
