@@ -16,7 +16,7 @@ import { createDocumentResolver, loadTrustedDocuments } from './operations/docum
 import { createEngine } from './engine/engine.js';
 import { createPipeline } from './pipeline/pipeline.js';
 import type { Reply } from './pipeline/reply.js';
-import type { ServedSchema } from './pipeline/types.js';
+import type { InternalRequest, ServedSchema } from './pipeline/types.js';
 import { failureOf } from './http.js';
 import { BodyBudget } from './body-budget.js';
 import { FileKeyStore, RedisKeyStore, type KeyStore } from './auth/keys.js';
@@ -148,8 +148,9 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   const bodies = new BodyBudget(inFlight, metrics.recordRefusedBody, perCaller);
   // Partner bulk exports (gateway/analyst/exports.ts): pages through the same pipeline, as CSV does.
   const bulkExports = createVillageExports({
+    // Export pages read the subgraphs, not the response cache (exports.ts).
     execute: (req, requestId, body, fromTrusted) =>
-      runAudited(req, requestId, { body, fromTrusted }),
+      runAudited(req, requestId, { body, fromTrusted, uncached: true }),
     authenticate,
     trusted: trusted.values(),
     settings: {
@@ -191,7 +192,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   async function runAudited(
     req: IncomingMessage,
     requestId: string,
-    internal?: { body: Record<string, unknown>; fromTrusted?: boolean },
+    internal?: InternalRequest,
   ): Promise<Reply> {
     const startedAt = performance.now();
     const entry: Partial<AuditEntry> = { requestId, caller: 'unknown', callerKind: 'unknown' };

@@ -72,6 +72,7 @@ async function runOperation(
     method: state.method,
     identity,
     internal: state.internal !== undefined,
+    uncached: state.internal?.uncached === true,
     raw,
     startedAt: performance.now(),
   };

@@ -9,7 +9,7 @@ import { responseCache } from './response-cache.js';
 import type { PipelineDeps } from './types.js';
 
 const query = 'query Provinces { provinces { code } }';
-async function prepared(deps: PipelineDeps, identity = partner) {
+async function prepared(deps: PipelineDeps, identity = partner, uncached = false) {
   const op = operationState(
     { query },
     {
@@ -19,6 +19,8 @@ async function prepared(deps: PipelineDeps, identity = partner) {
       hash: createHash('sha256').update(query).digest('hex'),
       doc: parse(query),
       identity,
+      internal: uncached,
+      uncached,
     },
   );
   await authorization(op, deps);
@@ -65,5 +67,21 @@ describe('response cache stage', () => {
     });
     expect(hit.audit.errorCodes).toEqual([]);
     expect(observed).toHaveLength(1);
+  });
+
+  it('neither answers nor stores an uncached internal request (an export page)', async () => {
+    const cache = createResponseCache({
+      mode: 'memory',
+      maxBytes: 1 << 20,
+      logger: pino({ level: 'silent' }),
+    })!;
+    const deps = pipelineDeps({ responseCache: cache });
+    const miss = await prepared(deps);
+    await responseCache(miss, deps);
+    await cache.store(miss.cacheQuery!, '{"data":{}}', 'max-age=60', ['places'], miss.cached?.gens);
+    expect(await responseCache(await prepared(deps), deps)).toBeDefined();
+    const page = await prepared(deps, partner, true);
+    expect(await responseCache(page, deps)).toBeUndefined();
+    expect(page.cache).toBeUndefined();
   });
 });

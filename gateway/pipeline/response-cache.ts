@@ -10,7 +10,7 @@ import { need } from './types.js';
 export const responseCache: OperationStage = async (op, deps) => {
   const { auth } = need(op.prepared, 'prepared');
   op.cache =
-    auth.operation === 'query' && auth.denied.length === 0 && !auth.introspection
+    auth.operation === 'query' && auth.denied.length === 0 && !auth.introspection && !op.uncached
       ? deps.responseCache
       : undefined;
   op.cacheQuery = {

@@ -65,6 +65,11 @@ export interface InternalRequest {
   body: Record<string, unknown>;
   /** Built from a trusted document: runs for callers restricted to trusted documents too. */
   fromTrusted?: boolean;
+  /**
+   * Read from the subgraphs, never from the response cache, and kept out of it (an export page:
+   * a partner's copy of the villages the change feed named must hold the change).
+   */
+  uncached?: boolean;
 }
 
 /** One HTTP request as the request stages fill it in. */
@@ -95,6 +100,8 @@ export interface OperationState {
   readonly identity: Identity;
   /** Sent by the gateway itself: executed as JSON whatever the caller's method. */
   readonly internal: boolean;
+  /** Neither answered from the response cache nor stored in it (InternalRequest.uncached). */
+  readonly uncached?: boolean;
   readonly raw: unknown;
   readonly startedAt: number;
   body?: Record<string, unknown>;
