@@ -74,6 +74,8 @@ describe('villageChanges after a domain database is restored', () => {
     // Refused while the restored outbox ends before it (it never handed that position out) …
     const early = await stack.query(FEED, { since: lost });
     expect(early.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    // … saying what to do: a reader that took it for a garbled cursor would not start again.
+    expect(early.body.errors?.[0].message).toMatch(/restored or reloaded.*export again/);
     // … and once it has grown past it again, with other changes at the same ids.
     await reportUsage('2021-07');
     await reportUsage('2021-08');

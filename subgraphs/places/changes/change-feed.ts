@@ -128,7 +128,16 @@ export function checkWithinEnds(
   outboxes: Record<FeedDomain, Outbox>,
   argName = 'since',
 ): void {
-  if (FEED_DOMAINS.some((d) => from[d] > outboxes[d].end)) throw notACursor(argName);
+  if (FEED_DOMAINS.some((d) => from[d] > outboxes[d].end)) {
+    // A cursor the feed did hand out, read after its domain was restored or reloaded (a backup,
+    // a deleted database loaded again): the reader must start again, so say so.
+    throw badUserInput(
+      `\`${argName}\` is past the changes recorded: a domain's data was restored or reloaded ` +
+        'to an earlier state (or this is not a cursor of this feed). Read from now on (no cursor) ' +
+        'and export again.',
+      argName,
+    );
+  }
 }
 
 /**
