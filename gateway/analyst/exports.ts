@@ -270,7 +270,8 @@ export function createVillageExports(opts: {
         const message = mine
           ? `At most ${settings.maxPerCaller} exports run at once for one caller.`
           : 'The gateway runs as many exports as it takes; try again shortly.';
-        return sendJson(res, mine ? 429 : 503, errorBody(message, slot), { 'retry-after': '5' });
+        // 429 either way: load shedding of a valid request is no server error (as BODIES_BUSY).
+        return sendJson(res, 429, errorBody(message, slot), { 'retry-after': '5' });
       }
       try {
         await stream(req, res, requestId, ex);
