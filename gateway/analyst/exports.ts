@@ -23,6 +23,7 @@ import {
 export type { ExportSettings } from './export-request.js';
 import type { Reply } from '../pipeline/reply.js';
 import { errorBody, readBody, sendJson, unsupportedBody } from '../http.js';
+import { createExportSlots } from './export-slots.js';
 import { openExportStream } from './export-stream.js';
 
 /**
@@ -92,8 +93,7 @@ export function createVillageExports(opts: {
 }) {
   const { settings } = opts;
   const named = documentsByName(opts.trusted);
-  const running = new Map<string, number>();
-  let total = 0;
+  const slots = createExportSlots(settings);
   /** One page: its lines and where the next starts, or a PageFailure. */
   async function runPage(
     req: IncomingMessage,
@@ -205,27 +205,10 @@ export function createVillageExports(opts: {
     out.end();
   }
 
-  /** Takes a slot for the caller; undefined when the caller or the gateway is at its bound. */
-  function acquire(caller: string): (() => void) | string {
-    if ((running.get(caller) ?? 0) >= settings.maxPerCaller) return 'EXPORT_CONCURRENCY_LIMITED';
-    if (total >= settings.maxTotal) return 'EXPORTS_BUSY';
-    running.set(caller, (running.get(caller) ?? 0) + 1);
-    total += 1;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      total -= 1;
-      const n = (running.get(caller) ?? 1) - 1;
-      if (n === 0) running.delete(caller);
-      else running.set(caller, n);
-    };
-  }
-
   return {
     matches: (path: string) => path === EXPORTS_PATH,
     /** Exports running now (for tests and metrics). */
-    running: () => total,
+    running: () => slots.total(),
     async handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
       if (req.method !== 'POST') {
         return sendJson(res, 405, errorBody('Use POST.', 'BAD_REQUEST'), { allow: 'POST' });
@@ -264,7 +247,7 @@ export function createVillageExports(opts: {
         const extra = err.field ? { field: err.field } : {};
         return sendJson(res, 400, errorBody(err.message, err.code, extra));
       }
-      const slot = acquire(identity.id);
+      const slot = slots.acquire(identity);
       if (typeof slot === 'string') {
         const mine = slot === 'EXPORT_CONCURRENCY_LIMITED';
         const message = mine
