@@ -47,4 +47,46 @@ describe('POST /exports/villages past EXPORT_MAX_TOTAL', () => {
       await gw.close();
     }
   });
+
+  it('leaves half the slots to callers with credentials: anonymous exports cannot take them all', async () => {
+    const gw = await stack.extraGateway({
+      EXPORT_PAGE_SIZE: '5',
+      EXPORT_MAX_TOTAL: '2',
+      EXPORT_MAX_PER_CALLER: '2',
+    });
+    const origin = originOf(gw);
+    const cut = new AbortController();
+    try {
+      const anonymous = await post(
+        origin,
+        { selection: '{ code name }', regionCode: '331124' },
+        {},
+        cut.signal,
+      );
+      expect(anonymous.status).toBe(200);
+      // A second anonymous export (an address is cheap: another one would do the same) …
+      const second = await post(
+        origin,
+        { selection: '{ code }', regionCode: '331124' },
+        {},
+        cut.signal,
+      );
+      expect(second.status).toBe(429);
+      expect(
+        ((await second.json()) as { errors: { extensions: { code: string } }[] }).errors[0]
+          .extensions.code,
+      ).toBe('EXPORTS_BUSY');
+      // … while a partner's key still gets the slot kept for it.
+      const partner = await exportAll(
+        origin,
+        { selection: '{ code }', codes: ['331124001001'] },
+        stack.steward,
+      );
+      expect(partner.res.status).toBe(200);
+      expect(partner.lines.at(-1)).toEqual({ done: true, count: 1 });
+    } finally {
+      cut.abort();
+      await gw.close();
+    }
+  });
 });

@@ -3,25 +3,33 @@ import type { ExportSettings } from './export-request.js';
 
 /**
  * The exports running at once: at most `maxPerCaller` per caller (EXPORT_CONCURRENCY_LIMITED)
- * and `maxTotal` in the process (EXPORTS_BUSY).
+ * and `maxTotal` in the process (EXPORTS_BUSY). Anonymous callers together take at most half of
+ * them: addresses are cheap, and a few reading slowly (an export holds its slot for as long as
+ * the client takes what is sent within the send timeout) would otherwise hold every slot and
+ * leave none for the partners' keys.
  */
 export function createExportSlots(settings: Pick<ExportSettings, 'maxPerCaller' | 'maxTotal'>) {
   const running = new Map<string, number>();
   let total = 0;
+  let anonymous = 0;
+  const maxAnonymous = Math.max(1, Math.floor(settings.maxTotal / 2));
   return {
     total: () => total,
     /** A slot for the caller (call the answer to free it), or the refusal's code. */
     acquire(identity: Identity): (() => void) | string {
       const caller = identity.id;
+      const anon = !identity.authenticated;
       if ((running.get(caller) ?? 0) >= settings.maxPerCaller) return 'EXPORT_CONCURRENCY_LIMITED';
-      if (total >= settings.maxTotal) return 'EXPORTS_BUSY';
+      if (total >= settings.maxTotal || (anon && anonymous >= maxAnonymous)) return 'EXPORTS_BUSY';
       running.set(caller, (running.get(caller) ?? 0) + 1);
       total += 1;
+      if (anon) anonymous += 1;
       let released = false;
       return () => {
         if (released) return;
         released = true;
         total -= 1;
+        if (anon) anonymous -= 1;
         const n = (running.get(caller) ?? 1) - 1;
         if (n === 0) running.delete(caller);
         else running.set(caller, n);
