@@ -37,4 +37,9 @@ export interface GatewayContext {
    * joins a fetch that began before it (dedupe.ts).
    */
   cacheGenerations?: Readonly<Record<string, number>>;
+  /**
+   * A read of record (an export page): it neither reads the response cache nor joins another
+   * request's fetch in flight, which may have begun before a write the caller was told of.
+   */
+  ownFetches?: boolean;
 }

@@ -76,6 +76,7 @@ export const execute: OperationStage = async (op, deps) => {
     subgraphs: new Set(),
     idempotencyKey,
     cacheGenerations: op.cached?.gens,
+    ownFetches: op.uncached,
   };
   const result = await deps.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: httpRequest(op, text),

@@ -159,6 +159,17 @@ describe('subgraph data source (layers composed)', () => {
     s.close();
   });
 
+  it('never shares a fetch with a read of record (an export page)', async () => {
+    answer = { status: 200, body: '{"data":{"a":1}}', delayMs: 50 };
+    const s = source();
+    const before = received.length;
+    const shared = { requestId: 'r-s', identity: caller };
+    const own = { ...shared, ownFetches: true };
+    await Promise.all([shared, own, own].map((c) => s.process(fetchOf('{ a }', c).options)));
+    expect(received.length - before).toBe(3);
+    s.close();
+  });
+
   it('shares a fetch only between requests that saw the same cache generation', async () => {
     answer = { status: 200, body: '{"data":{"a":1}}', delayMs: 50 };
     const s = source();

@@ -177,7 +177,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         this.writes++; // reads from now on do not join a fetch that began before this write
         await written?.();
       }
-    } else if (!policy.dedupe) settled = await fetch();
+    } else if (!policy.dedupe || context?.ownFetches) settled = await fetch();
     else settled = await this.inFlight.share(this.shareKey(context, body), fetch);
     if (!settled.ok) {
       const keySent = headers[IDEMPOTENCY_HEADER] !== undefined;
