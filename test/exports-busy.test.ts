@@ -7,6 +7,11 @@ import { bootStack, type Stack } from './support/stack.js';
  * caller past it is load shed with 429 and Retry-After, never a 5xx (no valid request is
  * answered 5xx, as for BODIES_BUSY), and the slot is free once the running export is left.
  */
+// A page a village of every subgraph: the running exports last seconds, far longer than the
+// requests made while they run.
+const PROFILE =
+  '{ code name culture { auditorium { name } } healthcare { clinic { name } } commerce { storeCount } }';
+
 let stack: Stack;
 beforeAll(async () => {
   stack = await bootStack({ scopes: ['331124'] });
@@ -15,7 +20,7 @@ afterAll(() => stack?.close());
 
 describe('POST /exports/villages past EXPORT_MAX_TOTAL', () => {
   it('answers another caller 429 EXPORTS_BUSY with Retry-After, then runs it once a slot frees', async () => {
-    const gw = await stack.extraGateway({ EXPORT_PAGE_SIZE: '5', EXPORT_MAX_TOTAL: '1' });
+    const gw = await stack.extraGateway({ EXPORT_PAGE_SIZE: '1', EXPORT_MAX_TOTAL: '1' });
     const origin = originOf(gw);
     // An anonymous caller runs one; the steward's key is another caller.
     const other = stack.steward;
@@ -23,7 +28,7 @@ describe('POST /exports/villages past EXPORT_MAX_TOTAL', () => {
       const cut = new AbortController();
       const running = await post(
         origin,
-        { selection: '{ code name }', regionCode: '331124' },
+        { selection: PROFILE, regionCode: '331124' },
         {},
         cut.signal,
       );
@@ -50,7 +55,7 @@ describe('POST /exports/villages past EXPORT_MAX_TOTAL', () => {
 
   it('leaves half the slots to callers with credentials: anonymous exports cannot take them all', async () => {
     const gw = await stack.extraGateway({
-      EXPORT_PAGE_SIZE: '5',
+      EXPORT_PAGE_SIZE: '1',
       EXPORT_MAX_TOTAL: '2',
       EXPORT_MAX_PER_CALLER: '2',
     });
@@ -59,7 +64,7 @@ describe('POST /exports/villages past EXPORT_MAX_TOTAL', () => {
     try {
       const anonymous = await post(
         origin,
-        { selection: '{ code name }', regionCode: '331124' },
+        { selection: PROFILE, regionCode: '331124' },
         {},
         cut.signal,
       );
