@@ -148,7 +148,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   const bodies = new BodyBudget(inFlight, metrics.recordRefusedBody, perCaller);
   // Partner bulk exports (gateway/analyst/exports.ts): pages through the same pipeline, as CSV does.
   const bulkExports = createVillageExports({
-    // Export pages read the subgraphs, not the response cache (exports.ts).
+    // Export pages read the subgraphs, not the response cache (InternalRequest.uncached).
     execute: (req, requestId, body, fromTrusted) =>
       runAudited(req, requestId, { body, fromTrusted, uncached: true }),
     authenticate,

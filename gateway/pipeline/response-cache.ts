@@ -4,7 +4,8 @@ import { need } from './types.js';
 
 /**
  * Operation stage 6: a whole answer from the response cache (response-cache.ts), for queries
- * with nothing denied and no introspection, as the subgraphs' cache hints allow. A hit ends the
+ * with nothing denied and no introspection, as the subgraphs' cache hints allow; never for an
+ * export page (`uncached`). A hit ends the
  * request; a miss leaves what `execute` needs to store the answer.
  */
 export const responseCache: OperationStage = async (op, deps) => {
