@@ -118,20 +118,28 @@ export async function seedCommerce(orm: Orm, opts: SeedOptions): Promise<SeedRes
   });
 }
 
+/**
+ * A scope's synthetic records of `table` and, first, the synthetic rows of `detail` that hang on
+ * them by `key` (a store's months, an enterprise's years); reported rows of either stay.
+ */
+async function deleteSyntheticWithDetail(
+  trx: Knex.Transaction,
+  prefix: string,
+  table: string,
+  detail: { table: string; key: string },
+): Promise<void> {
+  await trx(detail.table)
+    .whereIn(detail.key, syntheticRowsOf(trx, table, prefix).select('id'))
+    .andWhere('provenance_kind', ProvenanceKind.SYNTHETIC)
+    .delete();
+  await syntheticRowsOf(trx, table, prefix).delete();
+}
+
 async function deleteSyntheticRows(trx: Knex.Transaction, prefix: string): Promise<void> {
-  const synthetic = ProvenanceKind.SYNTHETIC;
-  const stores = syntheticRowsOf(trx, 'online_store', prefix).select('id');
-  await trx('store_monthly_sales')
-    .whereIn('store_id', stores)
-    .andWhere('provenance_kind', synthetic)
-    .delete();
-  await syntheticRowsOf(trx, 'online_store', prefix).delete();
-  const enterprises = syntheticRowsOf(trx, 'enterprise', prefix).select('id');
-  await trx('enterprise_year')
-    .whereIn('enterprise_id', enterprises)
-    .andWhere('provenance_kind', synthetic)
-    .delete();
-  await syntheticRowsOf(trx, 'enterprise', prefix).delete();
+  const sales = { table: 'store_monthly_sales', key: 'store_id' };
+  await deleteSyntheticWithDetail(trx, prefix, 'online_store', sales);
+  const years = { table: 'enterprise_year', key: 'enterprise_id' };
+  await deleteSyntheticWithDetail(trx, prefix, 'enterprise', years);
   // Parks are generated per county, so a township scope regenerates its whole county's parks.
   await syntheticRowsOf(trx, 'ecommerce_park', prefix.slice(0, 6), 'county_code').delete();
   await syntheticRowsOf(trx, 'service_point', prefix).delete();

@@ -1,31 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
-import { bootSubgraph, type BootedSubgraph } from '../../../test/support/subgraph.js';
-import { cultureSubgraph } from '../index.js';
-import { regionRefsOf, scalarOf, zhejiangRuralCounts } from './fixtures.js';
+import { bootCulture } from './fixtures.js';
 import { ZHEJIANG_ROLLUP_NOTE } from '../rollup/rollup.rebuild.js';
 
 // The whole province: the 91.3 % coverage is calibrated over all of Zhejiang's rural villages.
-let culture: BootedSubgraph;
-let rural = new Map<string, number>();
-
-beforeAll(async () => {
-  rural = await zhejiangRuralCounts();
-  culture = await bootSubgraph(cultureSubgraph as never, { scopes: ['zhejiang'] });
-});
-afterAll(() => culture?.close());
-
-const regionRefs = (codes: string[]) => regionRefsOf(rural)(codes);
+const { culture, rural, regionRefs, scalar } = bootCulture(['zhejiang']);
 
 const REGION_CULTURE = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region {
   culture { auditoriumCount ruralVillagesCovered coverage coveragePercent
             provenance { kind source asOf note } } } } }`;
 
-const scalar = scalarOf(() => culture);
-
 describe('culture subgraph', () => {
   it("serves Houcang village's reported auditorium with its digital resources", async () => {
-    const res = await culture.query(
+    const res = await culture().query(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Village { code culture {
           auditorium { id name villageCode digitalServiceHub services
             provenance { kind source asOf }
@@ -58,7 +45,7 @@ describe('culture subgraph', () => {
   });
 
   it("serves Baoshanqiao's reported auditorium, where staff help book doctor appointments", async () => {
-    const res = await culture.query(
+    const res = await culture().query(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Auditorium {
           id villageCode digitalServiceHub services provenance { kind source } } } }`,
       { r: [{ __typename: 'Auditorium', id: 'aud-330603011258' }] },
@@ -75,7 +62,7 @@ describe('culture subgraph', () => {
 
   it('reports over 17,000 auditoriums and 91.3 % coverage for Zhejiang, as published', async () => {
     expect(rural.get('33')).toBe(19_429);
-    const res = await culture.query(REGION_CULTURE, { r: regionRefs(['33', '331124']) });
+    const res = await culture().query(REGION_CULTURE, { r: regionRefs(['33', '331124']) });
     const [zhejiang, songyang] = (
       res.body.data as { _entities: { culture: Record<string, unknown> }[] }
     )._entities.map((e) => e.culture);
@@ -103,14 +90,14 @@ describe('culture subgraph', () => {
     expect(counties.length).toBeGreaterThan(80);
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region {
       culture { coverage usage(from: "2020-01", to: "2020-12") { visits reports } } } } }`;
-    culture.sql.reset();
-    const one = await culture.query(query, {
+    culture().sql.reset();
+    const one = await culture().query(query, {
       r: regionRefs(counties.filter((c) => c.startsWith('3311'))),
     });
-    const perCity = culture.sql.count;
-    culture.sql.reset();
-    const all = await culture.query(query, { r: regionRefs(counties) });
-    expect(culture.sql.count).toBe(perCity);
+    const perCity = culture().sql.count;
+    culture().sql.reset();
+    const all = await culture().query(query, { r: regionRefs(counties) });
+    expect(culture().sql.count).toBe(perCity);
     expect(perCity).toBe(2); // one rollup read, one usage-rollup read
     const rows = (all.body.data as { _entities: { culture: { coverage: number | null } }[] })
       ._entities;
@@ -124,7 +111,7 @@ describe('culture subgraph', () => {
   });
 
   it('counts the auditorium matches of a services filter beside their page', async () => {
-    const res = await culture.query<{
+    const res = await culture().query<{
       auditoriums: { totalCount: number; edges: { node: { services: string[] } }[] };
     }>(`{ auditoriums(filter: { regionCode: "3311", service: BOOK_LENDING }, first: 5) {
           totalCount edges { node { services } } } }`);
@@ -141,7 +128,7 @@ describe('culture subgraph', () => {
 
   it('searches the catalogue by dialect and topic, a page at a time', async () => {
     const page = (after: string | null) =>
-      culture.query<{
+      culture().query<{
         digitalResources: {
           totalCount: number;
           edges: { node: { id: string; dialect: string; format: string } }[];
@@ -166,7 +153,7 @@ describe('culture subgraph', () => {
         language: 'SHE',
       })),
     );
-    const tea = await culture.query(
+    const tea = await culture().query(
       `{ digitalResources(filter: { topic: TEA_CULTURE }) { edges { node { kind topic } } } }`,
     );
     expect(tea.body.data).toEqual({
@@ -178,7 +165,7 @@ describe('culture subgraph', () => {
       },
     });
     // Jingning's auditoriums teach She; the lessons list them.
-    const she = await culture.query(
+    const she = await culture().query(
       `{ digitalResource(id: "res-dialect-she-jingning-1") { offeredByCount
           offeredBy(first: 2) { edges { node { villageCode } } } } }`,
     );

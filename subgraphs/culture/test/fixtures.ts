@@ -1,6 +1,8 @@
-import type { BootedSubgraph } from '../../../test/support/subgraph.js';
+import { afterAll, beforeAll } from 'vitest';
+import { bootSubgraph, type BootedSubgraph } from '../../../test/support/subgraph.js';
 import type { EntityManager } from '../../shared/database.js';
 import { isRuralVillageName, readDivisions } from '../../shared/divisions.js';
+import { cultureSubgraph } from '../index.js';
 
 /** Rural villages per region code (every level) of Zhejiang, as the places subgraph counts them. */
 export async function zhejiangRuralCounts(): Promise<Map<string, number>> {
@@ -25,5 +27,26 @@ export function scalarOf(culture: () => BootedSubgraph) {
     const em = culture().started.orm.em.fork() as EntityManager;
     const [row] = (await em.getConnection().execute(sql)) as Record<string, unknown>[];
     return Number(Object.values(row)[0]);
+  };
+}
+
+/**
+ * The culture subgraph seeded for `scopes`, booted before a test file's tests and closed after
+ * them, with Zhejiang's rural counts (`rural`, filled before the tests), representations built
+ * from them (`regionRefs`) and a reader of its database (`scalar`).
+ */
+export function bootCulture(scopes: string[]) {
+  let culture: BootedSubgraph;
+  const rural = new Map<string, number>();
+  beforeAll(async () => {
+    for (const [code, n] of await zhejiangRuralCounts()) rural.set(code, n);
+    culture = await bootSubgraph(cultureSubgraph as never, { scopes });
+  });
+  afterAll(() => culture?.close());
+  return {
+    culture: () => culture,
+    rural,
+    regionRefs: regionRefsOf(rural),
+    scalar: scalarOf(() => culture),
   };
 }

@@ -1,26 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withoutAsyncContext } from '../../../test/support/async-context.js';
-import {
-  bootSubgraph,
-  type BootedSubgraph,
-  answeredFields,
-} from '../../../test/support/subgraph.js';
-import { cultureSubgraph } from '../index.js';
-import { regionRefsOf, scalarOf, zhejiangRuralCounts } from './fixtures.js';
+import { answeredFields } from '../../../test/support/subgraph.js';
+import { bootCulture } from './fixtures.js';
 
 // Haishu district (Ningbo), where Houcang village reports: writes and the rollups they change.
-let culture: BootedSubgraph;
-let rural = new Map<string, number>();
-
-beforeAll(async () => {
-  rural = await zhejiangRuralCounts();
-  culture = await bootSubgraph(cultureSubgraph as never, { scopes: ['330203'] });
-});
-afterAll(() => culture?.close());
-
-const regionRefs = (codes: string[]) => regionRefsOf(rural)(codes);
-
-const scalar = scalarOf(() => culture);
+const { culture, regionRefs, scalar } = bootCulture(['330203']);
 
 describe('culture subgraph writes', () => {
   const REPORT = `mutation($input: ReportAuditoriumUsageInput!) { reportAuditoriumUsage(input: $input) {
@@ -45,7 +29,7 @@ describe('culture subgraph writes', () => {
   });
 
   async function regionUsage(codes: string[], from: string, to = from) {
-    const res = await culture.query<{
+    const res = await culture().query<{
       _entities: { culture: { usage: Record<string, number | Record<string, number>> } }[];
     }>(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { culture {
@@ -89,7 +73,7 @@ describe('culture subgraph writes', () => {
       [RECORD, eventInput({ auditoriumId: 'aud-nowhere' }), 'input.auditoriumId'],
     ];
     for (const [mutation, input, field] of cases) {
-      const res = await culture.write(mutation, { input });
+      const res = await culture().write(mutation, { input });
       expect(answeredFields(res.body.data)).toEqual([]);
       expect(res.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
     }
@@ -98,9 +82,9 @@ describe('culture subgraph writes', () => {
 
   it('refuses writes without a gateway-signed identity holding culture:write', async () => {
     const before = await tableCounts();
-    const direct = await culture.query(REPORT, { input: usageInput({ month: '2020-02' }) });
+    const direct = await culture().query(REPORT, { input: usageInput({ month: '2020-02' }) });
     expect(direct.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    const wrong = await culture.write(REPORT, { input: usageInput({ month: '2020-02' }) }, [
+    const wrong = await culture().write(REPORT, { input: usageInput({ month: '2020-02' }) }, [
       'commerce:write',
     ]);
     expect(wrong.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -108,7 +92,7 @@ describe('culture subgraph writes', () => {
   });
 
   it('replaces a repeated monthly report instead of adding it, in every rollup level', async () => {
-    const first = await culture.write(REPORT, { input: usageInput() });
+    const first = await culture().write(REPORT, { input: usageInput() });
     expect(first.body).toEqual({
       data: {
         reportAuditoriumUsage: {
@@ -120,7 +104,7 @@ describe('culture subgraph writes', () => {
         },
       },
     });
-    const again = await culture.write(REPORT, {
+    const again = await culture().write(REPORT, {
       input: usageInput({
         visits: 40,
         resourceViews: 10,
@@ -141,7 +125,7 @@ describe('culture subgraph writes', () => {
     expect(await regionUsage(['330203009', '330203', '3302', '33'], '2021-03')).toEqual(
       Array(4).fill(expected),
     );
-    const own = await culture.query(
+    const own = await culture().query(
       `{ auditorium(id: "aud-330203009205") { usage(from: "2021-03", to: "2021-03") {
           month visits provenance { kind source } } } }`,
     );
@@ -162,8 +146,8 @@ describe('culture subgraph writes', () => {
     const old = await scalar(
       "select visits from auditorium_usage where auditorium_id = 'aud-330203009205' and month = '2020-06'",
     );
-    await culture.write(REPORT, { input: usageInput({ month: '2020-06', visits: old + 250 }) });
-    await culture.write(REPORT, { input: usageInput({ month: '2020-06', visits: old + 7 }) });
+    await culture().write(REPORT, { input: usageInput({ month: '2020-06', visits: old + 250 }) });
+    await culture().write(REPORT, { input: usageInput({ month: '2020-06', visits: old + 7 }) });
     const [after] = await regionUsage(['33'], '2020-06');
     expect(after.visits).toBe((before.visits as number) + 7);
     expect(after.reports).toBe(before.reports);
@@ -177,7 +161,7 @@ describe('culture subgraph writes', () => {
 
   it('records an event and counts it in the month rollups', async () => {
     // Writes run no AsyncLocalStorage (subgraphs/shared/transaction.ts): promise hooks stay off.
-    const res = await withoutAsyncContext(() => culture.write(RECORD, { input: eventInput() }));
+    const res = await withoutAsyncContext(() => culture().write(RECORD, { input: eventInput() }));
     expect(res.body).toEqual({
       data: {
         recordAuditoriumEvent: {
@@ -192,7 +176,7 @@ describe('culture subgraph writes', () => {
     });
     const [county] = await regionUsage(['330203'], '2021-01', '2021-12');
     expect(county).toMatchObject({ events: 1, eventAttendance: 85 });
-    const latest = await culture.query(
+    const latest = await culture().query(
       `{ auditorium(id: "aud-330203009205") { events(first: 1) { edges { node { date title } } } } }`,
     );
     expect(latest.body.data).toEqual({
