@@ -115,6 +115,23 @@ describe('commerce subgraph', () => {
     });
   });
 
+  it('answers each of two store pages of one village asked in one request', async () => {
+    const page = 'totalCount edges { node { id } }';
+    const ask = (fields: string) =>
+      data(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Village {
+          commerce { ${fields} } } } }`,
+        { r: [{ __typename: 'Village', code: '331124001200' }] },
+      );
+    const three = (await ask(`stores(first: 3) { ${page} }`))._entities[0].commerce.stores;
+    expect(three.edges).toHaveLength(3);
+    const both = await ask(`one: stores(first: 1) { ${page} } three: stores(first: 3) { ${page} }`);
+    expect(both._entities[0].commerce).toEqual({
+      one: { totalCount: three.totalCount, edges: three.edges.slice(0, 1) },
+      three,
+    });
+  });
+
   it('ranks child regions with a constant number of statements', async () => {
     const rank = (code: string, first: number) =>
       commerce.write(

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
 import { findIn, groupKeys, groupLoader, rowBy } from '../../shared/loaders.js';
 import { mapRow } from '../../shared/plain-rows.js';
+import { pageLoader } from '../../shared/page-loader.js';
 import { AuditoriumEvent } from '../event/auditorium-event.entity.js';
 import { DigitalResource } from '../resource/digital-resource.entity.js';
 import { AuditoriumMonthlyUsage } from '../usage/auditorium-usage.entity.js';
@@ -72,52 +73,44 @@ export function createAuditoriumLoaders(em: EntityManager) {
      * Pages of events for many auditoriums at once: one windowed query per distinct page size
      * and cursor, whatever the auditorium count; limit + 1 rows tell whether a page follows.
      */
-    eventPages: new DataLoader<EventPageKey, AuditoriumEvent[], string>(
-      async (keys) => {
-        const pages = new Map<string, AuditoriumEvent[]>();
-        for (const group of groupKeys(keys, (k) => `${k.limit}|${k.after ?? ''}`)) {
-          const { limit, after } = group[0];
-          const inner = knex('auditorium_event')
-            .select('*')
-            .select(
-              knex.raw(
-                'row_number() over (partition by auditorium_id order by date desc, id desc) as rn',
-              ),
-            )
-            .whereIn(
-              'auditorium_id',
-              group.map((k) => k.auditoriumId),
-            );
-          if (after) {
-            const [date, id] = [after.slice(0, 10), after.slice(11)];
-            inner.where((q) =>
-              q
-                .where('date', '<', date)
-                .orWhere((q2) => q2.where('date', date).where('id', '<', id)),
-            );
-          }
-          const rows: Record<string, unknown>[] = await em.execute(
-            knex
-              .select('*')
-              .from(inner.as('t'))
-              .where('rn', '<=', limit + 1)
-              .orderBy([
-                { column: 'auditorium_id' },
-                { column: 'date', order: 'desc' },
-                { column: 'id', order: 'desc' },
-              ]),
+    eventPages: pageLoader<EventPageKey, AuditoriumEvent>({
+      parent: (k) => k.auditoriumId,
+      rows: async (group) => {
+        const { limit, after } = group[0];
+        const inner = knex('auditorium_event')
+          .select('*')
+          .select(
+            knex.raw(
+              'row_number() over (partition by auditorium_id order by date desc, id desc) as rn',
+            ),
+          )
+          .whereIn(
+            'auditorium_id',
+            group.map((k) => k.auditoriumId),
           );
-          for (const row of rows) {
-            const { rn, ...columns } = row;
-            void rn;
-            const event = mapRow(em, AuditoriumEvent, columns);
-            const key = `${event.auditoriumId}|${limit}|${after ?? ''}`;
-            pages.set(key, [...(pages.get(key) ?? []), event]);
-          }
+        if (after) {
+          const [date, id] = [after.slice(0, 10), after.slice(11)];
+          inner.where((q) =>
+            q.where('date', '<', date).orWhere((q2) => q2.where('date', date).where('id', '<', id)),
+          );
         }
-        return keys.map((k) => pages.get(`${k.auditoriumId}|${k.limit}|${k.after ?? ''}`) ?? []);
+        const rows: Record<string, unknown>[] = await em.execute(
+          knex
+            .select('*')
+            .from(inner.as('t'))
+            .where('rn', '<=', limit + 1)
+            .orderBy([
+              { column: 'auditorium_id' },
+              { column: 'date', order: 'desc' },
+              { column: 'id', order: 'desc' },
+            ]),
+        );
+        return rows.map(({ rn, ...columns }) => {
+          void rn;
+          const event = mapRow(em, AuditoriumEvent, columns);
+          return [event.auditoriumId, event] as const;
+        });
       },
-      { cacheKeyFn: (k) => JSON.stringify(k) },
-    ),
+    }),
   };
 }

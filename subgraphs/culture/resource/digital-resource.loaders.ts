@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { findIn, groupKeys, rowBy } from '../../shared/loaders.js';
+import { findIn, rowBy } from '../../shared/loaders.js';
+import { pageLoader } from '../../shared/page-loader.js';
 import { Auditorium } from '../auditorium/auditorium.entity.js';
 import { DigitalResource } from './digital-resource.entity.js';
 
@@ -28,40 +29,33 @@ export function createResourceLoaders(em: EntityManager) {
       return ids.map((id) => byId.get(id) ?? 0);
     }),
     /** Pages of offering auditoriums for many resources: one windowed query per page shape. */
-    offeredByPages: new DataLoader<OfferedByPageKey, Auditorium[], string>(
-      async (keys) => {
-        const pages = new Map<string, Auditorium[]>();
-        for (const group of groupKeys(keys, (k) => `${k.limit}|${k.after ?? ''}`)) {
-          const { limit, after } = group[0];
-          const inner = knex('auditorium_resource')
-            .select('resource_id', 'auditorium_id')
-            .select(
-              knex.raw('row_number() over (partition by resource_id order by auditorium_id) as rn'),
-            )
-            .whereIn(
-              'resource_id',
-              group.map((k) => k.resourceId),
-            );
-          if (after) inner.where('auditorium_id', '>', after);
-          const links: { resource_id: string; auditorium_id: string }[] = await em.execute(
-            knex
-              .select('resource_id', 'auditorium_id')
-              .from(inner.as('t'))
-              .where('rn', '<=', limit + 1),
+    offeredByPages: pageLoader<OfferedByPageKey, Auditorium>({
+      parent: (k) => k.resourceId,
+      rows: async (group) => {
+        const { limit, after } = group[0];
+        const inner = knex('auditorium_resource')
+          .select('resource_id', 'auditorium_id')
+          .select(
+            knex.raw('row_number() over (partition by resource_id order by auditorium_id) as rn'),
+          )
+          .whereIn(
+            'resource_id',
+            group.map((k) => k.resourceId),
           );
-          const auditoriums = links.length
-            ? await findIn(em, Auditorium, 'id', [...new Set(links.map((l) => l.auditorium_id))])
-            : [];
-          const byId = new Map(auditoriums.map((a) => [a.id, a]));
-          links.sort((a, b) => (a.auditorium_id < b.auditorium_id ? -1 : 1));
-          for (const link of links) {
-            const key = `${link.resource_id}|${limit}|${after ?? ''}`;
-            pages.set(key, [...(pages.get(key) ?? []), byId.get(link.auditorium_id)!]);
-          }
-        }
-        return keys.map((k) => pages.get(`${k.resourceId}|${k.limit}|${k.after ?? ''}`) ?? []);
+        if (after) inner.where('auditorium_id', '>', after);
+        const links: { resource_id: string; auditorium_id: string }[] = await em.execute(
+          knex
+            .select('resource_id', 'auditorium_id')
+            .from(inner.as('t'))
+            .where('rn', '<=', limit + 1),
+        );
+        const auditoriums = links.length
+          ? await findIn(em, Auditorium, 'id', [...new Set(links.map((l) => l.auditorium_id))])
+          : [];
+        const byId = new Map(auditoriums.map((a) => [a.id, a]));
+        links.sort((a, b) => (a.auditorium_id < b.auditorium_id ? -1 : 1));
+        return links.map((l) => [l.resource_id, byId.get(l.auditorium_id)!] as const);
       },
-      { cacheKeyFn: (k) => JSON.stringify(k) },
-    ),
+    }),
   };
 }

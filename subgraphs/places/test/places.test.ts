@@ -225,4 +225,17 @@ describe('places subgraph', () => {
     for (const c of children) expect(c.villages.edges.length).toBe(Math.min(50, c.villageCount));
     expect(small.body.errors).toBeUndefined();
   });
+
+  it('answers each of two village pages of one region asked in one request', async () => {
+    const res = await places.query(`{ region(code: "331124") {
+      one: villages(first: 1) { edges { node { code } } }
+      three: villages(first: 3) { edges { node { code } } }
+      rural: villages(first: 3, kind: RURAL_VILLAGE) { edges { node { code } } } } }`);
+    type Page = { edges: { node: { code: string } }[] };
+    const region = (res.body.data as { region: Record<'one' | 'three' | 'rural', Page> }).region;
+    const codes = (await datasetVillages('331124')).slice(0, 3);
+    expect(region.one.edges.map((e) => e.node.code)).toEqual(codes.slice(0, 1));
+    expect(region.three.edges.map((e) => e.node.code)).toEqual(codes);
+    expect(new Set(region.rural.edges.map((e) => e.node.code)).size).toBe(3);
+  });
 });

@@ -1,6 +1,6 @@
-import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
-import { groupKeys, rowBy } from '../../shared/loaders.js';
+import { rowBy } from '../../shared/loaders.js';
+import { pageLoader } from '../../shared/page-loader.js';
 import { Village, VillageKind } from './village.entity.js';
 
 /** Column holding the enclosing region's code, by the length of that code. */
@@ -55,36 +55,29 @@ export function createVillageLoaders(em: EntityManager) {
      * windowed query per distinct (level, page size, cursor, kind), whatever the region count.
      * Each page holds up to limit + 1 rows so the caller can tell whether a next page exists.
      */
-    villagePages: new DataLoader<VillagePageKey, Village[], string>(
-      async (keys) => {
-        const pages = new Map<string, Village[]>();
-        const groupOf = (key: VillagePageKey) =>
-          `${key.regionCode.length}|${key.limit}|${key.after ?? ''}|${key.kind ?? ''}`;
-        for (const group of groupKeys(keys, groupOf)) {
-          const { limit, after, kind } = group[0];
-          const column = regionColumn(group[0].regionCode);
-          const inner = knex('village')
-            .select('*')
-            .select(knex.raw(`row_number() over (partition by ${column} order by code) as rn`))
-            .whereIn(
-              column,
-              group.map((k) => k.regionCode),
-            );
-          if (after) inner.where('code', '>', after);
-          if (kind) inner.where('kind', kind);
-          const rows: (VillageRow & Record<string, string>)[] = await knex
-            .select('*')
-            .from(inner.as('t'))
-            .where('rn', '<=', limit + 1)
-            .orderBy([column, 'code']);
-          for (const row of rows) {
-            const region = row[column];
-            pages.set(region, [...(pages.get(region) ?? []), toVillage(row)]);
-          }
-        }
-        return keys.map((k) => pages.get(k.regionCode) ?? []);
+    villagePages: pageLoader<VillagePageKey, Village>({
+      parent: (k) => k.regionCode,
+      // The region's level picks the column; a kind, the villages.
+      shape: (k) => `${k.regionCode.length}|${k.kind ?? ''}`,
+      rows: async (group) => {
+        const { limit, after, kind } = group[0];
+        const column = regionColumn(group[0].regionCode);
+        const inner = knex('village')
+          .select('*')
+          .select(knex.raw(`row_number() over (partition by ${column} order by code) as rn`))
+          .whereIn(
+            column,
+            group.map((k) => k.regionCode),
+          );
+        if (after) inner.where('code', '>', after);
+        if (kind) inner.where('kind', kind);
+        const rows: (VillageRow & Record<string, string>)[] = await knex
+          .select('*')
+          .from(inner.as('t'))
+          .where('rn', '<=', limit + 1)
+          .orderBy([column, 'code']);
+        return rows.map((row) => [row[column], toVillage(row)] as const);
       },
-      { cacheKeyFn: (k) => JSON.stringify(k) },
-    ),
+    }),
   };
 }
