@@ -46,6 +46,11 @@ const SHARED_DECLARATIONS: [RegExp, string, string[]][] = [
     ['places/changes/change-feed.resolver.ts'],
   ],
   [/@Arg\('(from|to)'/, 'month arguments: MonthArg (shared/arguments.ts)', []],
+  [
+    /@MonthArg\('(from|to)'\)/,
+    "a field over a month range: MonthRangeField's (root, ctx, from, to) (shared/months.ts)",
+    [],
+  ],
   [/@Field\([^;]*YYYY-MM(?!-)/, 'month fields: MonthField (shared/arguments.ts)', []],
   [/@Arg\('by'/, "a ranking's figure: RankByArg (shared/ranking.ts)", []],
   [

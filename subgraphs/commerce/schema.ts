@@ -10,6 +10,7 @@ import { ParkResolver } from './park/park.resolver.js';
 import {
   RegionCommerceFieldResolver,
   RegionCommerceResolver,
+  RegionSalesResolver,
 } from './region/region-commerce.resolver.js';
 import {
   RegionCommerceFactsResolver,
@@ -28,6 +29,7 @@ import {
 import {
   VillageCommerceFieldResolver,
   VillageCommerceResolver,
+  VillageSalesResolver,
 } from './village/village-commerce.resolver.js';
 import { Village, resolveVillageReference } from './village/village.reference.js';
 import { WorkshopResolver } from './workshop/workshop.resolver.js';
@@ -46,8 +48,10 @@ export function buildCommerceSchema() {
         ParkResolver,
         VillageCommerceFieldResolver,
         VillageCommerceResolver,
+        VillageSalesResolver,
         RegionCommerceFieldResolver,
         RegionCommerceResolver,
+        RegionSalesResolver,
         RegionCommerceRankingResolver,
         SalesTrendResolver,
         ...COMMERCE_INDEX_RESOLVERS,

@@ -1,5 +1,5 @@
-import { ObjectType } from 'type-graphql';
-import { MonthField, monthIndex } from './arguments.js';
+import { Ctx, FieldResolver, ObjectType, Root, type ClassType } from 'type-graphql';
+import { MonthArg, MonthField, monthIndex } from './arguments.js';
 
 /** The month `YYYY-MM` of a month index (see monthIndex). */
 export function monthOf(index: number): string {
@@ -45,4 +45,23 @@ export class MonthSpan {
 
   @MonthField('last')
   to!: string;
+}
+
+/**
+ * A field over a month range (`usage(from, to)`, `onlineSales(from, to)`): its `from` and `to`
+ * are required MonthArgs; the method is called as `(root, ctx, from, to)`, wired here once, and
+ * checks the range by the rule its figures need (at most 120 months, or any length).
+ */
+export function MonthRangeField(
+  type: () => ClassType | [ClassType],
+  description: string,
+): MethodDecorator {
+  return (target, key, descriptor) => {
+    // Last first, as stacked parameter decorators register them: the SDL lists `to`, `from`.
+    MonthArg('to')(target, key, 3);
+    MonthArg('from')(target, key, 2);
+    Ctx()(target, key, 1);
+    Root()(target, key, 0);
+    FieldResolver(type, { description })(target, key, descriptor);
+  };
 }

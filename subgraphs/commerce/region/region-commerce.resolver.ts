@@ -8,11 +8,9 @@ import {
   PlatformStoreCount,
   RegionCommerce,
   RegionStoreCounts,
-  SalesFigure,
 } from './region-commerce.types.js';
 import { Region } from './region.reference.js';
-import { salesFigure } from './sales-figure.js';
-import { MonthArg } from '../../shared/arguments.js';
+import { onlineSalesResolver } from './sales-figure.js';
 
 function count(value: number, provenance = COMPUTED_PROVENANCE): CommerceCount {
   return Object.assign(new CommerceCount(), { count: value, provenance });
@@ -90,14 +88,6 @@ export class RegionCommerceResolver {
   async servicePoints(@Root() view: RegionCommerce, @Ctx() ctx: CommerceContext) {
     return count((await ctx.loaders.rollups.region.load(view.code))!.servicePointCount);
   }
-
-  @FieldResolver(() => SalesFigure, { description: 'Online sales over an inclusive month range.' })
-  async onlineSales(
-    @Root() view: RegionCommerce,
-    @Ctx() ctx: CommerceContext,
-    @MonthArg('from') from: string,
-    @MonthArg('to') to: string,
-  ) {
-    return salesFigure(ctx, view.code, from, to);
-  }
 }
+
+export const RegionSalesResolver = onlineSalesResolver(RegionCommerce, (view) => view.code);

@@ -10,8 +10,8 @@ import { StoreMonthlySales } from '../sales/sales.entity.js';
 import { Village } from '../village/village.reference.js';
 import { OnlineStore } from './store.entity.js';
 import type { StorePage, StorePageKey } from './store.loaders.js';
-import { MonthArg } from '../../shared/arguments.js';
 import { ByIdQuery } from '../../shared/by-id.js';
+import { MonthRangeField } from '../../shared/months.js';
 
 /** A page of an owner's stores (village or enterprise) through a page loader. */
 export async function storeConnection(
@@ -46,16 +46,11 @@ export class StoreResolver {
       : null;
   }
 
-  @FieldResolver(() => [StoreMonthlySales], {
-    description:
-      'Monthly sales in an inclusive month range, by month (months without a report are absent).',
-  })
-  monthlySales(
-    @Root() store: OnlineStore,
-    @Ctx() ctx: CommerceContext,
-    @MonthArg('from') from: string,
-    @MonthArg('to') to: string,
-  ) {
+  @MonthRangeField(
+    () => [StoreMonthlySales],
+    'Monthly sales in an inclusive month range, by month (months without a report are absent).',
+  )
+  monthlySales(store: OnlineStore, ctx: CommerceContext, from: string, to: string) {
     return ctx.loaders.stores.salesByStore.load({ storeId: store.id, ...monthRange(from, to) });
   }
 }

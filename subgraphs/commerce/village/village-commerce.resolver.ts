@@ -3,18 +3,13 @@ import { Provenance } from '../../shared/provenance.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { OnlineStoreConnection } from '../enterprise/enterprise.inputs.js';
-import {
-  COMPUTED_PROVENANCE,
-  CommerceCount,
-  SalesFigure,
-} from '../region/region-commerce.types.js';
-import { salesFigure } from '../region/sales-figure.js';
+import { COMPUTED_PROVENANCE, CommerceCount } from '../region/region-commerce.types.js';
+import { onlineSalesResolver } from '../region/sales-figure.js';
 import { ServicePoint } from '../service-point/service-point.entity.js';
 import { storeConnection } from '../store/store.resolver.js';
 import { Village } from './village.reference.js';
 import { villageViewResolver } from '../../shared/references.js';
 import { ConnectionField, PageArgs } from '../../shared/pagination.js';
-import { MonthArg } from '../../shared/arguments.js';
 
 @ObjectType({ description: "The commerce subgraph's view of a village." })
 export class VillageCommerce {
@@ -75,14 +70,9 @@ export class VillageCommerceResolver {
   servicePoints(@Root() view: VillageCommerce, @Ctx() ctx: CommerceContext) {
     return ctx.loaders.enterprises.servicePointsByVillage.load(view.villageCode);
   }
-
-  @FieldResolver(() => SalesFigure, { description: 'Online sales over an inclusive month range.' })
-  async onlineSales(
-    @Root() view: VillageCommerce,
-    @Ctx() ctx: CommerceContext,
-    @MonthArg('from') from: string,
-    @MonthArg('to') to: string,
-  ) {
-    return salesFigure(ctx, view.villageCode, from, to);
-  }
 }
+
+export const VillageSalesResolver = onlineSalesResolver(
+  VillageCommerce,
+  (view) => view.villageCode,
+);

@@ -8,7 +8,7 @@ import {
   countedPageById,
   pageOf,
 } from '../../shared/pagination.js';
-import { monthRange, MonthArg, optionalRegionCode } from '../../shared/arguments.js';
+import { monthRange, optionalRegionCode } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
 import { DigitalResource } from '../resource/digital-resource.entity.js';
 import { AuditoriumMonthlyUsage } from '../usage/auditorium-usage.entity.js';
@@ -20,6 +20,7 @@ import {
   AuditoriumFilter,
 } from './auditorium.inputs.js';
 import { ByIdQuery } from '../../shared/by-id.js';
+import { MonthRangeField } from '../../shared/months.js';
 
 function auditoriumWhere(filter?: AuditoriumFilter): FilterQuery<Auditorium> {
   const and: FilterQuery<Auditorium>[] = [];
@@ -86,14 +87,15 @@ export class AuditoriumResolver {
     );
   }
 
-  @FieldResolver(() => [AuditoriumMonthlyUsage], {
-    description: 'Monthly usage figures from `from` to `to` (YYYY-MM, at most 120 months).',
-  })
+  @MonthRangeField(
+    () => [AuditoriumMonthlyUsage],
+    'Monthly usage figures from `from` to `to` (YYYY-MM, at most 120 months).',
+  )
   usage(
-    @Root() a: Auditorium,
-    @Ctx() ctx: CultureContext,
-    @MonthArg('from') from: string,
-    @MonthArg('to') to: string,
+    a: Auditorium,
+    ctx: CultureContext,
+    from: string,
+    to: string,
   ): Promise<AuditoriumMonthlyUsage[]> {
     assertMonthRange(from, to);
     return ctx.loaders.usageOfAuditorium.load({ auditoriumId: a.id, from, to });

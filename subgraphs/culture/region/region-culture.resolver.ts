@@ -19,9 +19,9 @@ import { assertMonthRange } from '../auditorium/auditorium.resolver.js';
 import type { CultureContext } from '../context.js';
 import { Region, type ChildCount } from './region.reference.js';
 import { ROLLUP_AS_OF, SYNTHETIC_ROLLUP_NOTE } from '../rollup/rollup.rebuild.js';
-import { MonthArg } from '../../shared/arguments.js';
 import { MonthSpan } from '../../shared/months.js';
 import { UsageFigures, usageFigures } from './region-usage.figures.js';
+import { MonthRangeField } from '../../shared/months.js';
 
 const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
 
@@ -137,14 +137,15 @@ export class RegionCultureFieldResolver {
 
 @Resolver(() => RegionCulture)
 export class RegionCultureResolver {
-  @FieldResolver(() => RegionUsageTotals, {
-    description: 'Usage totals from `from` to `to` (YYYY-MM, at most 120 months).',
-  })
+  @MonthRangeField(
+    () => RegionUsageTotals,
+    'Usage totals from `from` to `to` (YYYY-MM, at most 120 months).',
+  )
   async usage(
-    @Root() view: RegionCulture,
-    @Ctx() ctx: CultureContext,
-    @MonthArg('from') from: string,
-    @MonthArg('to') to: string,
+    view: RegionCulture,
+    ctx: CultureContext,
+    from: string,
+    to: string,
   ): Promise<RegionUsageTotals> {
     assertMonthRange(from, to);
     const s = await ctx.loaders.regionUsage.load({ regionCode: view.regionCode, from, to });

@@ -7,7 +7,7 @@ import {
 } from '../../shared/provenance.js';
 import type { HealthcareContext } from '../context.js';
 import { SYNTHETIC_AS_OF } from '../seed/model.js';
-import { monthRange, MonthArg } from '../../shared/arguments.js';
+import { monthRange } from '../../shared/arguments.js';
 import type { RegionHealthcareRollup } from '../rollup/rollup.entity.js';
 import {
   AssistanceCoverage,
@@ -18,6 +18,7 @@ import {
   VillageShare,
 } from './region-healthcare.types.js';
 import { Region } from './region.reference.js';
+import { MonthRangeField } from '../../shared/months.js';
 
 @ObjectType({
   description:
@@ -140,14 +141,15 @@ export class RegionHealthcareResolver {
     };
   }
 
-  @FieldResolver(() => RegionAssistedBookings, {
-    description: 'Assisted bookings in a month range (at most 120 months), from rollups.',
-  })
+  @MonthRangeField(
+    () => RegionAssistedBookings,
+    'Assisted bookings in a month range (at most 120 months), from rollups.',
+  )
   async assistedBookings(
-    @Root() v: RegionHealthcare,
-    @MonthArg('from') from: string,
-    @MonthArg('to') to: string,
-    @Ctx() ctx: HealthcareContext,
+    v: RegionHealthcare,
+    ctx: HealthcareContext,
+    from: string,
+    to: string,
   ): Promise<RegionAssistedBookings> {
     const range = monthRange(from, to);
     const rows = await ctx.loaders.bookingsByRegion(range).load(v.rollup.regionCode);
