@@ -66,6 +66,27 @@ const E_BOOKS: [string, ResourceTopic][] = [
 ];
 
 /**
+ * The catalogue items with a title of their own, in Standard Chinese: video courses (25 to 90
+ * minutes) and e-books (120 to 480 pages), numbered from 1 after their id prefix.
+ */
+const TITLED = [
+  {
+    titles: COURSES,
+    id: 'res-course',
+    kind: ResourceKind.TRADITIONAL_CULTURE_COURSE,
+    format: ResourceFormat.VIDEO,
+    length: (rng: () => number) => ({ duration_minutes: intBetween(rng, 25, 90), pages: null }),
+  },
+  {
+    titles: E_BOOKS,
+    id: 'res-ebook',
+    kind: ResourceKind.E_BOOK,
+    format: ResourceFormat.TEXT,
+    length: (rng: () => number) => ({ duration_minutes: null, pages: intBetween(rng, 120, 480) }),
+  },
+];
+
+/**
  * The synthetic catalogue: four audio lessons per dialect, video courses and e-books. Titles and
  * ids are fixed; lengths and page counts come from the seed.
  */
@@ -95,39 +116,27 @@ export function catalogueRows(seed: number): Record<string, unknown>[] {
       });
     });
   }
-  COURSES.forEach(([title, topic], i) => {
-    const id = `res-course-${i + 1}`;
-    rows.push({
-      ...base(id),
-      title,
-      kind: ResourceKind.TRADITIONAL_CULTURE_COURSE,
-      topic,
-      format: ResourceFormat.VIDEO,
-      language: ResourceLanguage.STANDARD_CHINESE,
-      dialect: null,
-      duration_minutes: intBetween(rngFor(seed, `resource:${id}`), 25, 90),
-      pages: null,
+  for (const item of TITLED) {
+    item.titles.forEach(([title, topic], i) => {
+      const id = `${item.id}-${i + 1}`;
+      rows.push({
+        ...base(id),
+        title,
+        kind: item.kind,
+        topic,
+        format: item.format,
+        language: ResourceLanguage.STANDARD_CHINESE,
+        dialect: null,
+        ...item.length(rngFor(seed, `resource:${id}`)),
+      });
     });
-  });
-  E_BOOKS.forEach(([title, topic], i) => {
-    const id = `res-ebook-${i + 1}`;
-    rows.push({
-      ...base(id),
-      title,
-      kind: ResourceKind.E_BOOK,
-      topic,
-      format: ResourceFormat.TEXT,
-      language: ResourceLanguage.STANDARD_CHINESE,
-      dialect: null,
-      duration_minutes: null,
-      pages: intBetween(rngFor(seed, `resource:${id}`), 120, 480),
-    });
-  });
+  }
   return rows;
 }
 
-export const COURSE_IDS = COURSES.map((_, i) => `res-course-${i + 1}`);
-export const E_BOOK_IDS = E_BOOKS.map((_, i) => `res-ebook-${i + 1}`);
+export const [COURSE_IDS, E_BOOK_IDS] = TITLED.map((item) =>
+  item.titles.map((_, i) => `${item.id}-${i + 1}`),
+);
 
 export function dialectLessonIds(dialect: Dialect): string[] {
   return DIALECT_UNITS.map(

@@ -103,30 +103,35 @@ async function townshipAccess(
     if (reported || rngFor(seed, `point:aud:${v.code}`)() < AUDITORIUM_POINT_SHARE) {
       const at = await auditoriumVillage(index);
       if (at === null) continue;
-      await addPoint(
-        seed,
-        emit,
-        v.code,
-        `ap-aud-${v.code}`,
-        AssistancePointKind.CULTURE_AUDITORIUM,
-        { auditorium_id: auditoriumIdOf(at) },
-        1,
-        reported,
-      );
+      const kind = AssistancePointKind.CULTURE_AUDITORIUM;
+      await addPoint(seed, emit, v.code, kind, auditoriumIdOf(at), reported);
     }
   }
 }
 
+/**
+ * What a point of each kind is: its id (by its village), the column naming where it stands
+ * (the auditorium, the clinic) and the share of a village's bookings it helps with.
+ */
+const POINT_KINDS: Record<
+  AssistancePointKind,
+  { id: string; at: 'auditorium_id' | 'facility_id'; scale: number }
+> = {
+  CULTURE_AUDITORIUM: { id: 'ap-aud', at: 'auditorium_id', scale: 1 },
+  VILLAGE_CLINIC: { id: 'ap-clinic', at: 'facility_id', scale: 0.5 },
+};
+
+/** An assistance point of `kind` in `village`, standing at `at`, with its months of bookings. */
 export async function addPoint(
   seed: number,
   emit: Emit,
   village: string,
-  id: string,
   kind: AssistancePointKind,
-  ref: { auditorium_id?: string; facility_id?: string },
-  scale: number,
+  at: string,
   reported = false,
 ) {
+  const { scale, ...point } = POINT_KINDS[kind];
+  const id = `${point.id}-${village}`;
   const r = rngFor(seed, `point:${id}`);
   // The reported example names doctor appointments only; generated points vary.
   const helpsWith = reported
@@ -136,8 +141,9 @@ export async function addPoint(
     id,
     village_code: village,
     kind,
-    auditorium_id: ref.auditorium_id ?? null,
-    facility_id: ref.facility_id ?? null,
+    auditorium_id: null,
+    facility_id: null,
+    [point.at]: at,
     helps_with: JSON.stringify(helpsWith),
     ...(reported ? BAOSHANQIAO_PROVENANCE : SYNTHETIC),
   });

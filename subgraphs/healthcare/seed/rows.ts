@@ -130,15 +130,7 @@ export async function generateRows(
       f.acceptsOnlineAppointments &&
       rngFor(seed, `point:clinic:${v.code}`)() < CLINIC_POINT_SHARE
     ) {
-      await addPoint(
-        seed,
-        emit,
-        v.code,
-        `ap-clinic-${v.code}`,
-        AssistancePointKind.VILLAGE_CLINIC,
-        { facility_id: id },
-        0.5,
-      );
+      await addPoint(seed, emit, v.code, AssistancePointKind.VILLAGE_CLINIC, id);
     }
   }
   if (townships.length > 0) await countyAccess(seed, prefix, townships, auditoriums, emit);
