@@ -1,5 +1,6 @@
 import { Embedded, Enum, Index, MetadataStorage, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, getMetadataStorage, ID, Int } from 'type-graphql';
+import { MonthField } from './arguments.js';
 import { describe, expect, it } from 'vitest';
 import * as column from './columns.js';
 import { Provenance, ProvenanceKind } from './provenance.js';
@@ -37,6 +38,19 @@ class ByHand {
   @Field(() => Provenance, { description: 'Source.' })
   @Embedded(() => Provenance, { prefix: 'provenance_' })
   provenance!: Provenance;
+
+  @MonthField('month')
+  @PrimaryKey({ type: 'string', length: 7 })
+  month!: string;
+}
+
+/** A rollup row's key, by hand. */
+class RollupByHand {
+  @PrimaryKey({ type: 'string', length: 9 })
+  regionCode!: string;
+
+  @PrimaryKey({ type: 'string', length: 7 })
+  month!: string;
 }
 
 class ByColumn {
@@ -63,6 +77,17 @@ class ByColumn {
 
   @column.Provenance('Source.')
   provenance!: Provenance;
+
+  @column.Month({ field: true })
+  month!: string;
+}
+
+class RollupByColumn {
+  @column.RegionKey('township')
+  regionCode!: string;
+
+  @column.Month()
+  month!: string;
 }
 
 /** Plain data of metadata: a class as its name, a type thunk (`() => Provenance`) as its class's. */
@@ -93,6 +118,8 @@ describe('column helpers', () => {
   it('declare the same columns and fields as the decorators they stand for', () => {
     expect(ormColumns(ByColumn)).toEqual(ormColumns(ByHand));
     expect(graphqlFields(ByColumn)).toEqual(graphqlFields(ByHand));
+    expect(ormColumns(RollupByColumn)).toEqual(ormColumns(RollupByHand));
+    expect(graphqlFields(RollupByColumn)).toEqual([]);
     expect(graphqlFields(ByColumn).map((f) => (f as { name: string }).name)).toEqual([
       'id',
       'name',
@@ -101,6 +128,7 @@ describe('column helpers', () => {
       'kind',
       'usualKind',
       'provenance',
+      'month',
     ]);
   });
 });

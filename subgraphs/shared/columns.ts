@@ -1,11 +1,13 @@
 import { Embedded, Enum as EnumProperty, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int } from 'type-graphql';
+import { MonthField } from './arguments.js';
 import { Provenance as ProvenanceRecord } from './provenance.js';
 
 /**
  * The columns domain records are built from, each declared as its GraphQL field and its database
  * column at once: the record's key, its name or title, its enum values, the division it lies in,
- * its whole-number figures and its provenance. Each applies the type-graphql and MikroORM decorators a record
+ * its whole-number figures and its provenance; and the keys of monthly records and rollups (the
+ * month, the region). Each applies the type-graphql and MikroORM decorators a record
  * would otherwise stack by hand. Imported as a namespace: `@column.Key('…')`.
  */
 
@@ -54,8 +56,8 @@ export function Enum<E extends object>(
   return stacked(...decorators);
 }
 
-/** Digits of a division code by level (a county or district, a village). */
-const CODE_LENGTH = { county: 6, village: 12 } as const;
+/** Digits of a division code by level (a county or district, a township, a village). */
+const CODE_LENGTH = { county: 6, township: 9, village: 12 } as const;
 
 /**
  * The code of the county or village a record lies in: a plain column holding the other
@@ -96,4 +98,21 @@ export function Integer(description: string, opts: { nullable?: boolean } = {}):
     Field(() => Int, { ...nullability, description }),
     Property({ type: 'integer', ...nullability }),
   );
+}
+
+/**
+ * The code of the region a rollup row is of, its primary key or part of it: codes down to a
+ * township's, or to a village's where the rollup holds villages too.
+ */
+export function RegionKey(level: 'township' | 'village'): PropertyDecorator {
+  return PrimaryKey({ type: 'string', length: CODE_LENGTH[level] });
+}
+
+/**
+ * The month of a monthly record or rollup row, `YYYY-MM`, part of its primary key; with
+ * `field`, also the record's `month` field.
+ */
+export function Month(opts: { field?: boolean } = {}): PropertyDecorator {
+  const key = PrimaryKey({ type: 'string', length: 7 });
+  return opts.field ? stacked(MonthField('month'), key) : key;
 }

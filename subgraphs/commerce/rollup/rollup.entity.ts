@@ -10,7 +10,7 @@ import * as column from '../../shared/columns.js';
  */
 @Entity({ tableName: 'commerce_region' })
 export class CommerceRegion {
-  @PrimaryKey({ type: 'string', length: 12 })
+  @column.RegionKey('village')
   regionCode!: string;
 
   @Index()
@@ -48,7 +48,7 @@ export class CommerceRegion {
 /** Active stores and their jobs per region, platform and category. */
 @Entity({ tableName: 'commerce_region_store' })
 export class CommerceRegionStore {
-  @PrimaryKey({ type: 'string', length: 12 })
+  @column.RegionKey('village')
   regionCode!: string;
 
   @PrimaryKey({ type: 'string', length: 20 })
@@ -69,10 +69,10 @@ export class CommerceRegionStore {
 @Entity({ tableName: 'commerce_region_month' })
 @Index({ properties: ['parentCode', 'month'] })
 export class CommerceRegionMonth {
-  @PrimaryKey({ type: 'string', length: 12 })
+  @column.RegionKey('village')
   regionCode!: string;
 
-  @PrimaryKey({ type: 'string', length: 7 })
+  @column.Month()
   month!: string;
 
   @Property({ type: 'string', length: 12, nullable: true })

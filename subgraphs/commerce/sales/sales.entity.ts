@@ -1,7 +1,6 @@
-import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, Property } from '@mikro-orm/core';
 import { ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
-import { MonthField } from '../../shared/arguments.js';
 import * as column from '../../shared/columns.js';
 
 /**
@@ -14,8 +13,7 @@ export class StoreMonthlySales {
   @column.Key('Id of the store.')
   storeId!: string;
 
-  @MonthField('month')
-  @PrimaryKey({ type: 'string', length: 7 })
+  @column.Month({ field: true })
   month!: string;
 
   @column.Integer('Orders placed in the month.')

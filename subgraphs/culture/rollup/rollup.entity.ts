@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, Property } from '@mikro-orm/core';
 import { Provenance } from '../../shared/provenance.js';
 import * as column from '../../shared/columns.js';
 
@@ -9,7 +9,7 @@ import * as column from '../../shared/columns.js';
 @Entity({ tableName: 'region_culture_rollup' })
 @Index({ properties: ['level', 'regionCode'] })
 export class RegionCultureRollup {
-  @PrimaryKey({ type: 'string', length: 9 })
+  @column.RegionKey('township')
   regionCode!: string;
 
   /** Length of the code: 2, 4, 6 or 9. */
@@ -37,10 +37,10 @@ export class RegionCultureRollup {
 @Entity({ tableName: 'region_usage_rollup' })
 @Index({ properties: ['level', 'month'] })
 export class RegionUsageRollup {
-  @PrimaryKey({ type: 'string', length: 9 })
+  @column.RegionKey('township')
   regionCode!: string;
 
-  @PrimaryKey({ type: 'string', length: 7 })
+  @column.Month()
   month!: string;
 
   @Property({ type: 'smallint' })

@@ -2,7 +2,6 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { SafeIntResolver } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
-import { MonthField } from '../../shared/arguments.js';
 import * as column from '../../shared/columns.js';
 
 @ObjectType({
@@ -45,8 +44,7 @@ export class AuditoriumMonthlyUsage {
   @PrimaryKey({ type: 'string', length: 40 })
   auditoriumId!: string;
 
-  @MonthField('month')
-  @PrimaryKey({ type: 'string', length: 7 })
+  @column.Month({ field: true })
   month!: string;
 
   /** Village of the auditorium: rollups group by code prefix without a join. */

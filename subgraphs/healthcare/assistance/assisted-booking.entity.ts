@@ -1,7 +1,6 @@
-import { Entity, PrimaryKey } from '@mikro-orm/core';
+import { Entity } from '@mikro-orm/core';
 import { ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
-import { MonthField } from '../../shared/arguments.js';
 import * as column from '../../shared/columns.js';
 
 /** One month of assisted online bookings at one point: counts only, never who was helped. */
@@ -15,8 +14,7 @@ export class AssistedBookingMonth {
   @column.Key('The assistance point.')
   pointId!: string;
 
-  @MonthField('month')
-  @PrimaryKey({ type: 'string', length: 7 })
+  @column.Month({ field: true })
   month!: string;
 
   /** Denormalised village code: region rollups group by its prefixes. */

@@ -1,4 +1,5 @@
-import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, Property } from '@mikro-orm/core';
+import * as column from '../../shared/columns.js';
 
 /**
  * Precomputed healthcare figures of one region (province, city, county or township), keyed by
@@ -6,7 +7,7 @@ import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
  */
 @Entity({ tableName: 'region_healthcare_rollup' })
 export class RegionHealthcareRollup {
-  @PrimaryKey({ type: 'string', length: 9 })
+  @column.RegionKey('township')
   regionCode!: string;
 
   /** Rural villages with access measures. */
@@ -54,10 +55,10 @@ export class RegionHealthcareRollup {
 /** Assisted-booking counts of one region in one month. */
 @Entity({ tableName: 'region_booking_rollup' })
 export class RegionBookingRollup {
-  @PrimaryKey({ type: 'string', length: 9 })
+  @column.RegionKey('township')
   regionCode!: string;
 
-  @PrimaryKey({ type: 'string', length: 7 })
+  @column.Month()
   month!: string;
 
   /**
