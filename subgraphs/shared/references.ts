@@ -1,4 +1,5 @@
 import {
+  Ctx,
   Directive,
   Field,
   FieldResolver,
@@ -103,4 +104,33 @@ export function villageViewResolver<V extends { villageCode: string }>(
     }
   }
   return VillageView;
+}
+
+/**
+ * The field a domain adds to its `Region` stub (`region.culture`): `field`, the domain's view of
+ * the region made by `view` from the stub (with what the field `requires` of places, as
+ * `@requires` fields) and the request context, nullable: null where the domain holds nothing
+ * for the region, or when the domain fails, without failing the region. A class of the
+ * domain's own, to register in its schema.
+ */
+export function regionViewResolver<R extends { code: string }, V extends object, C>(
+  region: ClassType<R>,
+  type: ClassType<V>,
+  field: { name: string; description: string; requires?: string },
+  view: (region: R, ctx: C) => Promise<V | null>,
+): ClassType {
+  const { name, description, requires } = field;
+
+  @Resolver(() => region)
+  class RegionView {
+    @FieldResolver(() => type, { name, nullable: true, description })
+    view(@Root() stub: R, @Ctx() ctx: C): Promise<V | null> {
+      return view(stub, ctx);
+    }
+  }
+  if (requires !== undefined) {
+    const method = Object.getOwnPropertyDescriptor(RegionView.prototype, 'view')!;
+    Directive(`@requires(fields: "${requires}")`)(RegionView.prototype, 'view', method);
+  }
+  return RegionView;
 }

@@ -1,4 +1,4 @@
-import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { CommerceContext } from '../context.js';
 import { Platform, ProductCategory } from '../store/store.entity.js';
 import {
@@ -11,29 +11,30 @@ import {
 } from './region-commerce.types.js';
 import { Region } from './region.reference.js';
 import { onlineSalesResolver } from './sales-figure.js';
+import { regionViewResolver } from '../../shared/references.js';
 
 function count(value: number, provenance = COMPUTED_PROVENANCE): CommerceCount {
   return Object.assign(new CommerceCount(), { count: value, provenance });
 }
 
-/** Adds `Region.commerce`; null when no commerce data is loaded for the region. */
-@Resolver(() => Region)
-export class RegionCommerceFieldResolver {
-  @Directive('@requires(fields: "ruralVillageCount")')
-  @FieldResolver(() => RegionCommerce, {
-    nullable: true,
+export const RegionCommerceFieldResolver = regionViewResolver(
+  Region,
+  RegionCommerce,
+  {
+    name: 'commerce',
     description:
       'Rural e-commerce in the region (precomputed rollups); null when no commerce data is loaded for it.',
-  })
-  async commerce(@Root() region: Region, @Ctx() ctx: CommerceContext) {
+    requires: 'ruralVillageCount',
+  },
+  async (region, ctx: CommerceContext) => {
     const row = await ctx.loaders.rollups.region.load(region.code);
     if (!row) return null;
     return Object.assign(new RegionCommerce(), {
       code: region.code,
       ruralVillageCount: region.ruralVillageCount ?? null,
     });
-  }
-}
+  },
+);
 
 @Resolver(() => RegionCommerce)
 export class RegionCommerceResolver {

@@ -7,7 +7,7 @@ import {
 } from '../../shared/index-components.js';
 import { capped } from '../../shared/ranking.js';
 import type { CultureContext } from '../context.js';
-import { RegionCulture, RegionCultureFieldResolver } from '../region/region-culture.resolver.js';
+import { RegionCulture, regionCulture } from '../region/region-culture.resolver.js';
 import { Region } from '../region/region.reference.js';
 import type { UsageSums } from '../rollup/usage-sums.js';
 import { VillageCulture } from '../village/village-culture.resolver.js';
@@ -104,7 +104,7 @@ export const CULTURE_INDEX_RESOLVERS = indexFieldResolvers({
     type: Region,
     requires: 'ruralVillageCount',
     compute: async (region: Region, ctx: CultureContext) => {
-      const view = await new RegionCultureFieldResolver().culture(region, ctx);
+      const view = await regionCulture(region, ctx);
       if (!view) return components(region.code, 0, NO_USAGE, 'no culture data');
       return ofRegionView(view, ctx);
     },

@@ -1,14 +1,4 @@
-import {
-  Ctx,
-  Directive,
-  Field,
-  Float,
-  Int,
-  ObjectType,
-  FieldResolver,
-  Resolver,
-  Root,
-} from 'type-graphql';
+import { Field, Float, Int, ObjectType, Resolver } from 'type-graphql';
 import {
   Provenance,
   ProvenanceKind,
@@ -22,6 +12,7 @@ import { ROLLUP_AS_OF, SYNTHETIC_ROLLUP_NOTE } from '../rollup/rollup.rebuild.js
 import { MonthSpan } from '../../shared/months.js';
 import { UsageFigures, usageFigures } from './region-usage.figures.js';
 import { MonthRangeField } from '../../shared/months.js';
+import { regionViewResolver } from '../../shared/references.js';
 
 const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
 
@@ -106,34 +97,41 @@ export function coveragePercent(coverage: number | null): number | null {
   return coverage === null ? null : Math.round(coverage * 1000) / 10;
 }
 
-@Resolver(() => Region)
-export class RegionCultureFieldResolver {
-  // The children's counts serve `childRanking(by: COVERAGE)`: culture has no division table.
-  @Directive('@requires(fields: "ruralVillageCount children { code ruralVillageCount }")')
-  @FieldResolver(() => RegionCulture, {
-    nullable: true,
+/** Culture's view of a region (`Region.culture`); null for a code that is not a region's. */
+export async function regionCulture(
+  region: Region,
+  ctx: CultureContext,
+): Promise<RegionCulture | null> {
+  if (!REGION_CODE.test(region.code)) return null;
+  const rollup = await ctx.loaders.regionRollup.load(region.code);
+  const covered = rollup?.ruralVillagesCovered ?? 0;
+  const rural = region.ruralVillageCount ?? null;
+  const coverage = coverageShare(covered, rural);
+  return Object.assign(new RegionCulture(), {
+    regionCode: region.code,
+    children: region.children ?? [],
+    auditoriumCount: rollup?.auditoriumCount ?? 0,
+    ruralVillagesCovered: covered,
+    digitalServiceHubCount: rollup?.digitalServiceHubCount ?? 0,
+    ruralVillageCount: rural,
+    coverage,
+    coveragePercent: coveragePercent(coverage),
+    provenance: rollup?.provenance ?? EMPTY_PROVENANCE,
+  });
+}
+
+export const RegionCultureFieldResolver = regionViewResolver(
+  Region,
+  RegionCulture,
+  {
+    name: 'culture',
     description:
       'Village culture auditoriums of the region: count, rural-village coverage and usage.',
-  })
-  async culture(@Root() region: Region, @Ctx() ctx: CultureContext): Promise<RegionCulture | null> {
-    if (!REGION_CODE.test(region.code)) return null;
-    const rollup = await ctx.loaders.regionRollup.load(region.code);
-    const covered = rollup?.ruralVillagesCovered ?? 0;
-    const rural = region.ruralVillageCount ?? null;
-    const coverage = coverageShare(covered, rural);
-    return Object.assign(new RegionCulture(), {
-      regionCode: region.code,
-      children: region.children ?? [],
-      auditoriumCount: rollup?.auditoriumCount ?? 0,
-      ruralVillagesCovered: covered,
-      digitalServiceHubCount: rollup?.digitalServiceHubCount ?? 0,
-      ruralVillageCount: rural,
-      coverage,
-      coveragePercent: coveragePercent(coverage),
-      provenance: rollup?.provenance ?? EMPTY_PROVENANCE,
-    });
-  }
-}
+    // The children's counts serve `childRanking(by: COVERAGE)`: culture has no division table.
+    requires: 'ruralVillageCount children { code ruralVillageCount }',
+  },
+  regionCulture,
+);
 
 @Resolver(() => RegionCulture)
 export class RegionCultureResolver {

@@ -1,4 +1,4 @@
-import { Ctx, FieldResolver, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import { FieldResolver, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import {
   ProvenanceKind,
   SYNTHETIC_SOURCE,
@@ -19,6 +19,7 @@ import {
 } from './region-healthcare.types.js';
 import { Region } from './region.reference.js';
 import { MonthRangeField } from '../../shared/months.js';
+import { regionViewResolver } from '../../shared/references.js';
 
 @ObjectType({
   description:
@@ -39,17 +40,18 @@ const rollupProvenance = (what: string): Provenance =>
     `Precomputed rollup of synthetic ${what}.`,
   );
 
-@Resolver(() => Region)
-export class RegionHealthcareFieldResolver {
-  @FieldResolver(() => RegionHealthcare, {
-    nullable: true,
+export const RegionHealthcareFieldResolver = regionViewResolver(
+  Region,
+  RegionHealthcare,
+  {
+    name: 'healthcare',
     description: 'Access to healthcare in the region; null when no data is loaded for it.',
-  })
-  async healthcare(@Root() region: Region, @Ctx() ctx: HealthcareContext) {
+  },
+  async (region, ctx: HealthcareContext) => {
     const rollup = await ctx.loaders.rollupByRegion.load(region.code);
     return rollup ? Object.assign(new RegionHealthcare(), { rollup }) : null;
-  }
-}
+  },
+);
 
 @Resolver(() => RegionHealthcare)
 export class RegionHealthcareResolver {
