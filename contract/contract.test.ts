@@ -113,7 +113,7 @@ describe('Idempotency-Key', () => {
     expect(idempotencyKeyFrom(' "k" ')).toBe('k');
     expect(idempotencyKeyFrom('a"b')).toBe('a"b');
     expect(idempotencyKeyFrom('"a\\"b"')).toBe('"a\\"b"');
-    expect(idempotencyKeyFrom(['a', 'b'])).toBe('a, b');
+    expect(idempotencyKeyFrom('"a, b"')).toBe('a, b');
     expect(idempotencyKeyFrom('k'.repeat(MAX_IDEMPOTENCY_KEY_LENGTH))).toHaveLength(255);
     expect(idempotencyKeyFrom(`"${'k'.repeat(MAX_IDEMPOTENCY_KEY_LENGTH)}"`)).toHaveLength(255);
   });
@@ -124,7 +124,16 @@ describe('Idempotency-Key', () => {
     ['not ASCII', 'cl\u00e9'],
     ['a control character', 'a\tb'],
     ['NUL', 'a\u0000b'],
+    // A header sent twice arrives joined: not the key the client meant, and not one string.
+    ['a repeated header, joined', 'k, k'],
+    ['a repeated quoted header, joined', '"k", "k"'],
+    ['a bare key with a comma', 'a,b'],
   ])('refuses a key that is %s', (_, key) => {
     expect(idempotencyKeyFrom(key)).toBeNull();
+  });
+
+  it('refuses a header given twice', () => {
+    expect(idempotencyKeyFrom(['k', 'k'])).toBeNull();
+    expect(idempotencyKeyFrom(['"k"', '"k"'])).toBeNull();
   });
 });

@@ -45,10 +45,15 @@ const VALID_KEY = new RegExp(`^[\\x20-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`)
  * The key a header value names, or null when it is malformed. The draft sends the key as a
  * structured-field string (`"8e03978e-40d5"`); a bare token (`8e03978e-40d5`) is taken too, and
  * both spell the same key. A key is 1 to 255 printable ASCII characters (space to tilde).
- * Repeated headers arrive joined by ", " and are read as one value.
+ * A bare key holds no comma: a header sent twice arrives joined by ", " (`k, k`, `"k", "k"`),
+ * and read as one value it would name another key than the one the client meant, so a retry
+ * that repeats the header would write again. Such a value is malformed, as a list is not the
+ * draft's single string.
  */
 export function idempotencyKeyFrom(header: string | string[]): string | null {
   const raw = (Array.isArray(header) ? header.join(', ') : header).trim();
-  const key = QUOTED.exec(raw)?.[1] ?? raw;
+  const quoted = QUOTED.exec(raw)?.[1];
+  if (quoted === undefined && raw.includes(',')) return null;
+  const key = quoted ?? raw;
   return VALID_KEY.test(key) ? key : null;
 }

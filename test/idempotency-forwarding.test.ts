@@ -156,6 +156,8 @@ describe('Idempotency-Key forwarding', () => {
     ['256 characters', 'k'.repeat(256)],
     ['not ASCII', 'cl\u00e9'],
     ['a control character', 'a\tb'],
+    // What the gateway reads of a header sent twice: HTTP joins repeated fields with ", ".
+    ['a header sent twice', 'retry-7, retry-7'],
   ])('refuses a mutation whose key is %s with 400 BAD_REQUEST, sending nothing', async (_, key) => {
     reset();
     const res = await stack.query(REGISTER, store('坏键网店'), {

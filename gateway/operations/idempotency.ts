@@ -30,7 +30,7 @@ export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefin
     throw new RequestRejection(
       400,
       'BAD_REQUEST',
-      `The Idempotency-Key header must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters.`,
+      `The Idempotency-Key header must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters, sent once.`,
     );
   }
   return key;
