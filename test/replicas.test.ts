@@ -97,12 +97,12 @@ describe('read replicas', () => {
           DEV_GATEWAY_SHARED_SECRET,
         ),
       };
-      const outbox = async () =>
+      const outbox = async (after = 0) =>
         (
           await postGraphQL<{ _outbox: { end: number; rows: { id: number }[] } }>(
             url,
-            '{ _outbox(after: 0, first: 10) { end rows { id } } }',
-            {},
+            'query($after: Int!) { _outbox(after: $after, first: 10) { end rows { id } } }',
+            { after },
             service,
           )
         ).body.data?._outbox;
@@ -162,6 +162,16 @@ describe('read replicas', () => {
           await Promise.all([fromPrimary.end(), toReplica.end()]);
         }
         expect(await outbox()).toEqual({ end: 1, rows: [{ id: 1 }] });
+        // A replica behind a position already handed out (added, or restored, behind the
+        // others): nothing new for a reader there, not an end before it (the feed would take
+        // the domain for restored and tell partners to export everything again).
+        const lagging = new pg.Client({ connectionString: replica.url });
+        await lagging.connect();
+        await lagging.query('delete from village_change').finally(() => lagging.end());
+        expect(await outbox(1)).toEqual({ end: 1, rows: [] });
+        expect(await outbox(0)).toEqual({ end: 0, rows: [] });
+        // Past the primary's own end: restored for real, and said so by an end before it.
+        expect(await outbox(5)).toEqual({ end: 1, rows: [] });
       } finally {
         await culture.close();
       }

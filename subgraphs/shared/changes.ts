@@ -143,10 +143,14 @@ export class OutboxResolver {
     // every read replica has replayed: a reader told of a change reads the village again, from
     // a replica, and must find the change there. A replica replays the primary's commits in
     // order and the rows commit in id order, so one holding row n holds every write up to it.
-    const ends = await Promise.all(
+    const [primaryEnd, ...replicaEnds] = await Promise.all(
       [knex, ...replicasOf(ctx.em).map((c) => c.getKnex())].map(lastId),
     );
-    const end = Math.min(...ends);
+    // A reader already past what a replica holds (a replica added, or restored, behind the
+    // others) is told nothing new, not an end before its position, which the feed reads as this
+    // database restored to an earlier state; past the primary's own end it is that.
+    const held = Math.min(primaryEnd, ...replicaEnds);
+    const end = Math.max(held, Math.min(Math.max(0, after), primaryEnd));
     const rows = (await knex('village_change')
       .select('id', 'village_code', 'region_code', 'what', 'changed_at')
       .where('id', '>', Math.max(0, after))
