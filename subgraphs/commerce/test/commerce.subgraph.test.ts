@@ -129,6 +129,45 @@ describe('commerce subgraph', () => {
     expect(both._entities[0].commerce).toEqual({
       one: { totalCount: three.totalCount, edges: three.edges.slice(0, 1) },
       three,
+
+  it('answers two pages of the same owner in one request each as alone', async () => {
+    const villages = ['331124001200', '331124001201'].map((code) => ({
+      __typename: 'Village',
+      code,
+    }));
+    const page = 'totalCount edges { node { id } } pageInfo { hasNextPage endCursor }';
+    const stores = (args: string) => `commerce { stores(${args}) { ${page} } }`;
+    const first = await data(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Village { ${stores('first: 1')} } } }`,
+      { r: villages },
+    );
+    const after = first._entities[0].commerce.stores.pageInfo.endCursor;
+    const pages = { a: 'first: 1', b: 'first: 50', c: `first: 2, after: "${after}"` };
+    const fields = Object.entries(pages)
+      .map(([alias, args]) => `${alias}: commerce { stores(${args}) { ${page} } }`)
+      .join(' ');
+    const entities = (selection: string) =>
+      data(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Village { ${selection} } } }`,
+        {
+          r: villages,
+        },
+      );
+    const together = await entities(fields);
+    for (const [alias, args] of Object.entries(pages)) {
+      const alone = await entities(`${alias}: ${stores(args)}`);
+      expect(together._entities.map((v: Data) => v[alias])).toEqual(
+        alone._entities.map((v: Data) => v[alias]),
+      );
+    }
+    // An enterprise's stores (the same loader by enterprise).
+    const hj = (selection: string) =>
+      data(`{ enterprise(id: "ent-331124-huang-jiefei") { ${selection} } }`);
+    expect(await hj(`a: stores(first: 1) { ${page} } b: stores(first: 2) { ${page} }`)).toEqual({
+      enterprise: {
+        ...(await hj(`a: stores(first: 1) { ${page} }`)).enterprise,
+        ...(await hj(`b: stores(first: 2) { ${page} }`)).enterprise,
+      },
     });
   });
 
