@@ -4,7 +4,7 @@ import type { Logger } from './logger.js';
 import type { RequestInfo } from './server.js';
 
 /** What every domain resolver gets per request: its database, log, caller and loaders. */
-export interface DomainContext<Loaders> {
+export interface DomainContext<Loaders extends object> {
   requestId: string;
   em: EntityManager;
   log: Logger;
@@ -14,19 +14,32 @@ export interface DomainContext<Loaders> {
   idempotencyKey: string | undefined;
   /** Request-scoped DataLoaders (one `IN (...)` query per batch). */
   loaders: Loaders;
+  /**
+   * Fresh `loaders` for what the request reads next: called after each write it commits, so
+   * that a read after it (the answer of the next mutation field of the operation) is not served
+   * what the loaders cached before it.
+   */
+  renewLoaders: () => void;
 }
 
 /**
  * A domain's `createContext`: each request gets its database, log, caller and the loaders
  * `createLoaders` makes fresh for it (so no loader cache outlives a request).
  */
-export function domainContextFactory<Loaders>(createLoaders: (em: EntityManager) => Loaders) {
-  return (em: EntityManager, log: Logger, req: RequestInfo): DomainContext<Loaders> => ({
-    requestId: req.requestId,
-    em,
-    log: log.child({ requestId: req.requestId }),
-    identity: req.identity,
-    idempotencyKey: req.headers[IDEMPOTENCY_HEADER] as string | undefined,
-    loaders: createLoaders(em),
-  });
+export function domainContextFactory<Loaders extends object>(
+  createLoaders: (em: EntityManager) => Loaders,
+) {
+  return (em: EntityManager, log: Logger, req: RequestInfo): DomainContext<Loaders> => {
+    const loaders = createLoaders(em);
+    return {
+      requestId: req.requestId,
+      em,
+      log: log.child({ requestId: req.requestId }),
+      identity: req.identity,
+      idempotencyKey: req.headers[IDEMPOTENCY_HEADER] as string | undefined,
+      loaders,
+      // In place: Apollo Server runs the operation with a shallow copy of this context.
+      renewLoaders: () => void Object.assign(loaders, createLoaders(em)),
+    };
+  };
 }

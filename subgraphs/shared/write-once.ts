@@ -22,6 +22,8 @@ export interface WriteContext {
   em: EntityManager;
   identity?: GatewayIdentity;
   idempotencyKey?: string | string[];
+  /** Drops what the request's loaders cached (request-context.ts): called once a write is in. */
+  renewLoaders: () => void;
 }
 
 /**
@@ -58,7 +60,10 @@ export function WriteMutation(
  * The frame of every mutation, after its caller is checked (`WriteMutation`) and its arguments
  * validated: one transaction, in which `write` runs at most once per Idempotency-Key
  * (idempotency.ts; a repeat answers the stored result rebuilt as `result`). `write` does the
- * rows, the rollups and, last, `recordChange` (changes.ts) on the transaction it is given.
+ * rows, the rollups and, last, `recordChange` (changes.ts) on the transaction it is given. Once
+ * it is in, the request's loaders start afresh: two mutation fields of one operation (`a:
+ * registerOnlineStore(…) { enterprise { stores { totalCount } } } b: registerOnlineStore(…) {…}`)
+ * answered the second from what the first had cached, without the second's store.
  */
 export function writeOnce<T extends object>(
   ctx: WriteContext,
@@ -71,6 +76,8 @@ export function writeOnce<T extends object>(
   return inTransaction(ctx.em, (tem, trx) => once(trx, keyed, codec, () => write(tem, trx))).then(
     (out) => {
       noteWriteSaved(ctx, info);
+      // The answer of this field and of the mutation fields after it read what it wrote.
+      ctx.renewLoaders();
       return out;
     },
   );
