@@ -94,6 +94,13 @@ export function variants(c: AliasCase, schema: GraphQLSchema): Variant[] {
       query: doc(`${call(c, 'a', A, c.select, ' @include(if: false)')} ${call(c, 'b', B)}`),
       alone: [aloneB],
     },
+    // One document, the condition a variable: each value of it is its own form of the document.
+    ...[true, false].map((s) => ({
+      name: `@skip(if: $s) on one alias, $s ${s}`,
+      query: `query($s: Boolean!) ${doc(`${call(c, 'a', A)} ${call(c, 'b', B, c.select, ' @skip(if: $s)')}`)}`,
+      variables: { s },
+      alone: s ? [aloneA] : [aloneA, aloneB],
+    })),
   ];
   if (c.parent('') !== '') {
     // One parent twice under two response keys, the field under one key in both.
