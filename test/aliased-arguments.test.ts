@@ -90,22 +90,25 @@ function seen(res: GraphQLResponse) {
 }
 
 /** The answers of the alone documents as one answer (their aliases never collide). */
-function merged(answers: ReturnType<typeof seen>[]): ReturnType<typeof seen> {
+function merged(answers: ReturnType<typeof seen>[], nullWins = false): ReturnType<typeof seen> {
   const errors = answers.flatMap((a) => a.errors ?? []);
   return {
     status: Math.max(...answers.map((a) => a.status)),
-    data: answers.map((a) => a.data as unknown).reduce(merge) as Data,
+    data: answers.map((a) => a.data as unknown).reduce((x, y) => merge(x, y, nullWins)) as Data,
     errors: errors.length
       ? errors.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))
       : undefined,
   };
 }
 
-function merge(x: unknown, y: unknown): unknown {
-  if (Array.isArray(x) && Array.isArray(y)) return x.map((v, i) => merge(v, y[i]));
+function merge(x: unknown, y: unknown, nullWins: boolean): unknown {
+  if (nullWins && (x === null || y === null)) return null;
+  if (Array.isArray(x) && Array.isArray(y)) return x.map((v, i) => merge(v, y[i], nullWins));
   if (x && y && typeof x === 'object' && typeof y === 'object') {
     const out: Data = { ...(x as Data) };
-    for (const [k, v] of Object.entries(y as Data)) out[k] = k in out ? merge(out[k], v) : v;
+    for (const [k, v] of Object.entries(y as Data)) {
+      out[k] = k in out ? merge(out[k], v, nullWins) : v;
+    }
     return out;
   }
   return x ?? y;
@@ -207,10 +210,9 @@ async function checkCase(field: string) {
   await Promise.all(
     engines().map(async (engine) => {
       // The two argument lists must answer differently, or a mix-up could not be seen.
+      const name = c.field.split('.')[1];
       const [a, b] = await Promise.all(
-        c.args.map((args) =>
-          engine.query(`{ ${c.parent(`x: ${c.field.split('.')[1]}(${args}) ${c.select}`)} }`),
-        ),
+        c.args.map((args) => engine.query(`{ ${c.parent(`x: ${name}(${args}) ${c.select}`)} }`)),
       );
       expect(seen(a).errors, `${c.field} ${engine.name}`).toBeUndefined();
       expect(seen(b).errors, `${c.field} ${engine.name}`).toBeUndefined();
@@ -218,6 +220,13 @@ async function checkCase(field: string) {
       // The variants share their alone documents: each is asked once.
       const asked = new Map<string, Promise<GraphQLResponse>>();
       const alone = (q: string) => asked.get(q) ?? asked.set(q, engine.query(q)).get(q)!;
+      if (c.bad) {
+        const refused = await alone(`{ ${c.parent(`b: ${name}(${c.bad}) ${c.select}`)} }`);
+        expect(
+          seen(refused).errors?.map((e) => e.code),
+          `${c.field} ${engine.name}`,
+        ).toContain('BAD_USER_INPUT');
+      }
       // A page after a cursor (the first page's end) beside the first page, for paged fields.
       const cursor = c.select.includes('endCursor') ? endCursorIn(a.body.data) : undefined;
       const next = cursor && c.args[0].replace(/first: \d+/, `first: 2, after: "${cursor}"`);
@@ -232,7 +241,7 @@ async function checkCase(field: string) {
           ]);
           expect
             .soft(seen(together), `${c.field} on ${engine.name}: ${v.name}\n${v.query}`)
-            .toEqual(merged(answers.map(seen)));
+            .toEqual(merged(answers.map(seen), v.nullWins));
         }),
       );
     }),

@@ -40,6 +40,8 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     field: `Query.${field}`,
     parent: (inner) => inner,
     args: [`${arg}: "${pair[0]}"`, `${arg}: "${pair[1]}"`],
+    // An unknown id is null, not an error; a malformed code is refused.
+    ...(arg === 'code' && { bad: `${arg}: "?"` }),
     select: '{ id }',
     select2: '{ __typename }',
   });
@@ -49,6 +51,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     args,
     select,
     select2: ENDS,
+    bad: `${args[0]}, after: "bm8"`,
     // The first argument list without its `first` (default 20), and with it.
     explicit: [
       `${args[0].replace(/first: \d+/, 'first: 20')}`,
@@ -59,6 +62,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
   return [
     {
       field: 'AssistancePoint.assistedBookings',
+      bad: 'from: "2021-06", to: "2021-01", first: 2',
       explicit: ['from: "2020-01", to: "2021-12", first: 20', 'from: "2020-01", to: "2021-12"'],
       parent: (inner) => villages(`healthcare { assistancePoints { ${inner} } }`),
       args: [
@@ -70,6 +74,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'Auditorium.events',
+      bad: 'first: 1, after: "bm8"',
       explicit: ['first: 20', ''],
       parent: auditoriums,
       args: ['first: 1', 'first: 3'],
@@ -78,6 +83,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'Auditorium.usage',
+      bad: 'from: "2021-06", to: "2021-01"',
       parent: auditoriums,
       args: ['from: "2020-01", to: "2020-03"', 'from: "2020-02", to: "2020-12"'],
       select: '{ month visits resourceViews }',
@@ -85,6 +91,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'DigitalResource.offeredBy',
+      bad: 'first: 1, after: "bm8"',
       explicit: ['first: 20', ''],
       parent: list('digitalResources(first: 6)'),
       args: ['first: 1', 'first: 3'],
@@ -93,6 +100,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'Enterprise.stores',
+      bad: 'first: 1, after: "bm8"',
       explicit: ['first: 20', ''],
       parent: list(`enterprises(${inCounty}, first: 6)`),
       args: ['first: 1', 'first: 3'],
@@ -101,6 +109,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'OnlineStore.monthlySales',
+      bad: 'from: "2021-06", to: "2021-01"',
       parent: stores,
       args: ['from: "2020-01", to: "2020-03"', 'from: "2020-02", to: "2021-12"'],
       select: `{ month orders ${MONEY} }`,
@@ -125,6 +134,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
       ...root('villageChanges', ['first: 1', 'first: 2'], '{ nodes { villageCode } }'),
       // Without a write, every page is empty: this case checks only that the two agree.
       alike: true,
+      bad: 'first: 1, since: "bm8"',
       select2: '{ pageInfo { endCursor } }',
     },
     root(
@@ -146,6 +156,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     { ...byId('village', 'code', ids.villages), select: '{ code name }' },
     {
       field: 'Region.childrenByIndex',
+      bad: 'first: -1',
       explicit: ['first: 20', ''],
       parent: county,
       other: (inner) => `p2: region(code: "${ids.county.slice(0, 4)}") { ${inner} }`,
@@ -155,6 +166,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'Region.villagesByIndex',
+      bad: 'first: -1',
       explicit: ['first: 20', ''],
       parent: county,
       other: township,
@@ -164,6 +176,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'Region.villages',
+      bad: 'first: 1, after: "bm8"',
       explicit: ['first: 20', ''],
       parent: townships,
       other: township,
@@ -173,6 +186,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'RegionCommerce.onlineSales',
+      bad: 'from: "2021-06", to: "2021-01"',
       parent: (inner) => townships(`commerce { ${inner} }`),
       other: (inner) => township(`commerce { ${inner} }`),
       args: ['from: "2020-01", to: "2020-03"', 'from: "2020-02", to: "2021-12"'],
@@ -181,6 +195,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'RegionCommerce.childRanking',
+      bad: 'by: ORDERS',
       explicit: ['by: JOBS, first: 20', 'by: JOBS'],
       parent: (inner) => county(`commerce { ${inner} }`),
       args: ['by: STORE_COUNT, first: 2', 'by: ONLINE_REVENUE, from: "2021-01", to: "2021-03"'],
@@ -189,6 +204,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'RegionCulture.usage',
+      bad: 'from: "2021-06", to: "2021-01"',
       parent: (inner) => townships(`culture { ${inner} }`),
       other: (inner) => township(`culture { ${inner} }`),
       args: ['from: "2020-01", to: "2020-03"', 'from: "2020-02", to: "2021-12"'],
@@ -197,6 +213,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'RegionCulture.childRanking',
+      bad: 'by: VISITS',
       explicit: ['by: COVERAGE, first: 20', 'by: COVERAGE'],
       parent: (inner) => county(`culture { ${inner} }`),
       args: ['by: AUDITORIUM_COUNT, first: 2', 'by: VISITS, from: "2020-01", to: "2020-03"'],
@@ -205,6 +222,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'RegionHealthcare.assistedBookings',
+      bad: 'from: "2021-06", to: "2021-01"',
       parent: (inner) => townships(`healthcare { ${inner} }`),
       other: (inner) => township(`healthcare { ${inner} }`),
       args: ['from: "2020-01", to: "2020-03"', 'from: "2020-02", to: "2021-12"'],
@@ -213,6 +231,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'RegionHealthcare.childRanking',
+      bad: 'by: ASSISTED_BOOKINGS',
       explicit: ['by: DOCTORS, first: 20', 'by: DOCTORS'],
       parent: (inner) => county(`healthcare { ${inner} }`),
       args: ['by: DOCTORS, first: 2', 'by: ASSISTED_BOOKINGS, from: "2020-01", to: "2020-03"'],
@@ -221,6 +240,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'VillageCommerce.stores',
+      bad: 'first: 1, after: "bm8"',
       explicit: ['first: 20', ''],
       parent: (inner) => villages(`commerce { ${inner} }`),
       other: (inner) => otherVillages(`commerce { ${inner} }`),
@@ -230,6 +250,7 @@ export function aliasCases(ids: CaseIds): AliasCase[] {
     },
     {
       field: 'VillageCommerce.onlineSales',
+      bad: 'from: "2021-06", to: "2021-01"',
       parent: (inner) => villages(`commerce { ${inner} }`),
       other: (inner) => otherVillages(`commerce { ${inner} }`),
       args: ['from: "2020-01", to: "2020-03"', 'from: "2020-02", to: "2021-12"'],

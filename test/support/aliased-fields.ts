@@ -34,6 +34,8 @@ export interface AliasCase {
   select2: string;
   /** Arguments with a default value given, and the same without them (e.g. `first: 20`). */
   explicit?: [string, string];
+  /** Arguments the subgraph refuses (BAD_USER_INPUT): its error must land on its alias only. */
+  bad?: string;
   /** The two argument lists answer alike in the seeded data (no mix-up could be seen). */
   alike?: boolean;
 }
@@ -44,6 +46,11 @@ export interface Variant {
   query: string;
   variables?: Record<string, unknown>;
   alone: string[];
+  /**
+   * The alone answers merge with a null winning over a value: an alias refused nulls its nearest
+   * nullable parent, and with it the other alias under that parent.
+   */
+  nullWins?: boolean;
 }
 
 const call = (c: AliasCase, alias: string, args: string, select = c.select, directive = '') =>
@@ -125,6 +132,14 @@ export function variants(c: AliasCase, schema: GraphQLSchema): Variant[] {
     name: 'variables left out, with the values as their defaults',
     alone: [aloneA, aloneB],
   });
+  if (c.bad) {
+    out.push({
+      name: 'one alias refused',
+      query: doc(`${call(c, 'a', A)} ${call(c, 'b', c.bad)}`),
+      alone: [aloneA, doc(call(c, 'b', c.bad))],
+      nullWins: true,
+    });
+  }
   if (c.other) {
     const other = (inner: string) => `{ ${c.other!(inner)} }`;
     out.push({
