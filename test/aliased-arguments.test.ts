@@ -89,12 +89,16 @@ function seen(res: GraphQLResponse) {
   };
 }
 
-/** The answers of the alone documents as one answer (their aliases never collide). */
+/**
+ * The answers of the alone documents as one answer (their aliases never collide). Where one of
+ * them failed, an error's null reaches up to a parent the aliases share: null there together.
+ */
 function merged(answers: ReturnType<typeof seen>[], nullWins = false): ReturnType<typeof seen> {
   const errors = answers.flatMap((a) => a.errors ?? []);
+  const wins = nullWins || errors.length > 0;
   return {
     status: Math.max(...answers.map((a) => a.status)),
-    data: answers.map((a) => a.data as unknown).reduce((x, y) => merge(x, y, nullWins)) as Data,
+    data: answers.map((a) => a.data as unknown).reduce((x, y) => merge(x, y, wins)) as Data,
     errors: errors.length
       ? errors.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))
       : undefined,
@@ -136,16 +140,7 @@ describe('a field asked twice with different arguments answers each alias as alo
     expect(withArgs.filter((f) => !covered.has(f))).toEqual([]);
   });
 
-  /**
-   * Wrong answers whose fix lands separately: `it.fails` until then, and fails once the field
-   * answers right (then take it off this list).
-   */
-  const KNOWN: Record<string, string> = {
-    'Region.villages': "places' village pages keyed by region only (two pages merged)",
-  };
-
-  it.each(FIELDS.filter((f) => !KNOWN[f]))('%s', checkCase);
-  it.fails.each(Object.keys(KNOWN))('%s (known wrong, fixed separately)', checkCase);
+  it.each(FIELDS)('%s', checkCase);
 });
 
 // Last: it writes (stores of the enterprise and village the read cases ask about).

@@ -129,6 +129,8 @@ describe('commerce subgraph', () => {
     expect(both._entities[0].commerce).toEqual({
       one: { totalCount: three.totalCount, edges: three.edges.slice(0, 1) },
       three,
+    });
+  });
 
   it('answers two pages of the same owner in one request each as alone', async () => {
     const villages = ['331124001200', '331124001201'].map((code) => ({
