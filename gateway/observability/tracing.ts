@@ -5,6 +5,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  type TextMapGetter,
 } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -67,15 +68,27 @@ export function startTracing(config: TracingConfig): { shutdown: () => Promise<v
 }
 
 /**
+ * What the gateway reads of a caller's trace headers: `traceparent` and `tracestate`, not
+ * `baggage`. The default propagators would carry a caller's baggage (up to 8 KB of names and
+ * values of its choosing) into the context, and from it onto every subgraph fetch; a public
+ * endpoint passes on to its internal services the trace it joins, nothing more.
+ */
+const callerTraceHeaders: TextMapGetter<IncomingMessage['headers']> = {
+  keys: (headers) => Object.keys(headers).filter((k) => k !== 'baggage'),
+  get: (headers, key) => (key.toLowerCase() === 'baggage' ? undefined : headers[key.toLowerCase()]),
+};
+
+/**
  * Wraps the HTTP handler: each `/graphql` request runs inside a SERVER span (continuing a
- * caller's `traceparent` if any); health and metrics probes are not traced.
+ * caller's `traceparent` if any, without its `baggage`); health and metrics probes are not
+ * traced.
  */
 export function traceRequests(handler: RequestListener): RequestListener {
   const tracer = trace.getTracer('gateway');
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/graphql') return handler(req, res);
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers, callerTraceHeaders);
     const method = req.method ?? 'GET';
     const span = tracer.startSpan(
       `${method} /graphql`,
