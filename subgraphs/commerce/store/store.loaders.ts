@@ -25,13 +25,13 @@ export interface StorePage {
 function storePages(em: EntityManager, column: 'village_code' | 'enterprise_id') {
   const knex = em.getKnex();
   const pageOf = (k: StorePageKey) => `${k.limit}|${k.after ?? ''}`;
+  // By owner and page: an owner asked with two pages in one batch gets each its own.
+  const keyOf = (owner: string, page: StorePageKey) => `${owner}|${pageOf(page)}`;
   return new DataLoader<StorePageKey, StorePage, string>(
     async (keys) => {
-      // By owner and page: an owner asked with two pages in one batch gets each its own.
       const pages = new Map<string, StorePage>();
       for (const group of groupKeys(keys, pageOf)) {
         const { limit, after } = group[0];
-        const keyOf = (owner: string) => `${owner}|${pageOf(group[0])}`;
         // `skipped` counts an owner's stores up to the cursor, so `rn` bounds the page in SQL.
         const inner = knex('online_store')
           .select('*')
@@ -56,7 +56,7 @@ function storePages(em: EntityManager, column: 'village_code' | 'enterprise_id')
             .orderBy([column, 'id']),
         );
         for (const row of rows) {
-          const key = keyOf(row[column] as string);
+          const key = keyOf(row[column] as string, group[0]);
           const page = pages.get(key) ?? { rows: [], total: Number(row.total) };
           page.rows.push(mapRow(em, OnlineStore, row));
           pages.set(key, page);
@@ -69,14 +69,16 @@ function storePages(em: EntityManager, column: 'village_code' | 'enterprise_id')
               .count('* as n')
               .whereIn(
                 column,
-                group.filter((k) => !pages.has(keyOf(k.owner))).map((k) => k.owner),
+                group.filter((k) => !pages.has(keyOf(k.owner, k))).map((k) => k.owner),
               )
               .groupBy(column),
           );
-          for (const c of counts) pages.set(keyOf(c.owner), { rows: [], total: Number(c.n) });
+          for (const c of counts) {
+            pages.set(keyOf(c.owner, group[0]), { rows: [], total: Number(c.n) });
+          }
         }
       }
-      return keys.map((k) => pages.get(`${k.owner}|${pageOf(k)}`) ?? { rows: [], total: 0 });
+      return keys.map((k) => pages.get(keyOf(k.owner, k)) ?? { rows: [], total: 0 });
     },
     { cacheKeyFn: (k) => JSON.stringify(k) },
   );
