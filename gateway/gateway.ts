@@ -56,7 +56,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   const keys: KeyStore =
     config.keys.store === 'redis'
       ? new RedisKeyStore(redis!, undefined, config.keys.reloadMs, logger)
-      : new FileKeyStore(config.keys.path, config.keys.reloadMs);
+      : new FileKeyStore(config.keys.path, config.keys.reloadMs, logger);
   const audit = createAuditLog(config.audit.path, logger);
   const dataSources = new Map<string, SubgraphDataSource>();
   const trusted = loadTrustedDocuments(config.trustedDocumentsPath);

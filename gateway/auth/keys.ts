@@ -68,21 +68,38 @@ interface KeyFile {
   keys: ApiKeyRecord[];
 }
 
+/** The records of a keys file's text; throws when it is not a keys file. */
+function parseKeyFile(text: string): ApiKeyRecord[] {
+  const file = JSON.parse(text) as Partial<KeyFile> | null;
+  const keys = file?.keys;
+  if (!Array.isArray(keys) || keys.some((r) => typeof r?.hash !== 'string')) {
+    throw new Error('not a keys file: `keys` must be a list of records with a `hash`');
+  }
+  return keys;
+}
+
 /**
  * Keys in one JSON file, rewritten atomically (temp file + rename) so a reader never sees half
  * a file. The gateway re-reads it when its mtime changes (checked at most every `reloadMs`), so
- * a key revoked with the CLI stops working without a restart.
+ * a key revoked with the CLI stops working without a restart. A file that does not parse (an
+ * edit by hand gone wrong) leaves the last file read answering, logged; with none read yet,
+ * lookups throw `KeyStoreUnavailable` (503), and the CLI's writes refuse rather than overwrite it.
  */
 export class FileKeyStore implements KeyStore {
   private byHash = new Map<string, ApiKeyRecord>();
   private records: ApiKeyRecord[] = [];
   private version = '';
   private checkedAt = 0;
+  private loadedOnce = false;
+  private readonly warn: (fields: Record<string, unknown>, message: string) => void;
 
   constructor(
     private readonly path: string,
     private readonly reloadMs = 1000,
-  ) {}
+    logger?: Logger,
+  ) {
+    this.warn = logger ? occasionally(logger) : () => {};
+  }
 
   private refresh(force = false): void {
     const now = Date.now();
@@ -96,13 +113,24 @@ export class FileKeyStore implements KeyStore {
       this.records = [];
       this.byHash = new Map();
       this.version = '';
+      this.loadedOnce = true;
       return;
     }
     if (version === this.version && !force) return;
-    const file = JSON.parse(readFileSync(this.path, 'utf8')) as KeyFile;
-    this.records = file.keys ?? [];
-    this.byHash = new Map(this.records.map((r) => [r.hash, r]));
+    let records: ApiKeyRecord[];
+    try {
+      records = parseKeyFile(readFileSync(this.path, 'utf8'));
+    } catch (err) {
+      const message = `the keys file ${this.path} cannot be read: ${(err as Error).message}`;
+      if (force) throw new Error(message, { cause: err });
+      this.warn({ path: this.path }, `${message}; the last keys read answer`);
+      if (!this.loadedOnce) throw new KeyStoreUnavailable('The API key store is unavailable.');
+      return;
+    }
+    this.records = records;
+    this.byHash = new Map(records.map((r) => [r.hash, r]));
     this.version = version;
+    this.loadedOnce = true;
   }
 
   private write(): void {
@@ -146,6 +174,16 @@ export class FileKeyStore implements KeyStore {
   async close() {}
 }
 
+/** A stored record, or undefined when the text is not one (a hand edit gone wrong). */
+function parseRecord(raw: string): ApiKeyRecord | undefined {
+  try {
+    const record = JSON.parse(raw) as ApiKeyRecord | null;
+    return typeof record?.hash === 'string' && typeof record.id === 'string' ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The key store cannot say now whether a key is valid (Redis down and the key not loaded). */
 export class KeyStoreUnavailable extends Error {}
 
@@ -183,7 +221,9 @@ export class RedisKeyStore implements KeyStore {
         (all) => {
           const records = new Map<string, ApiKeyRecord>();
           for (const [hash, raw] of Object.entries(all)) {
-            records.set(hash, JSON.parse(raw) as ApiKeyRecord);
+            const record = parseRecord(raw);
+            if (record) records.set(hash, record);
+            else this.warn({ hash }, 'an API key record does not parse; it is not answered');
           }
           this.loaded = { records, at: Date.now() };
           this.recent.clear();
@@ -213,7 +253,9 @@ export class RedisKeyStore implements KeyStore {
       this.warn({ err }, 'API key lookup failed; key store unavailable');
       throw new KeyStoreUnavailable('The API key store is unavailable.');
     }
-    const record = raw ? (JSON.parse(raw) as ApiKeyRecord) : undefined;
+    const record = raw ? parseRecord(raw) : undefined;
+    // A record there that does not parse: its key can be neither admitted nor called invalid.
+    if (raw && !record) throw new KeyStoreUnavailable('The API key store is unavailable.');
     if (this.reloadMs > 0) this.recent.set(hash, { record, until: now + this.reloadMs });
     return record;
   }
@@ -225,8 +267,9 @@ export class RedisKeyStore implements KeyStore {
   }
 
   async list() {
+    // A broken record is left out: it must not stop the others from being listed or revoked.
     const all = await this.redis.hvals(this.hashName);
-    return all.map((v) => JSON.parse(v) as ApiKeyRecord);
+    return all.map(parseRecord).filter((r): r is ApiKeyRecord => r !== undefined);
   }
 
   async revoke(id: string) {

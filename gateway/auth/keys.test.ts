@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileKeyStore, KeyStoreUnavailable, RedisKeyStore } from './keys.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'keys-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('FileKeyStore with a file an operator broke', () => {
+  it('answers from the last file it read while the file does not parse', async () => {
+    const path = join(dir, 'keys.json');
+    const store = new FileKeyStore(path, 0);
+    const { key, record } = await store.create({ name: 'p', owner: 'o', scopes: [] });
+    expect((await store.lookup(key))?.id).toBe(record.id);
+
+    writeFileSync(path, '{"version": 1, "keys": [ {"id": "half');
+    expect((await store.lookup(key))?.id).toBe(record.id);
+    expect(await store.lookup('rdsg_unknown')).toBeUndefined();
+  });
+
+  it('says the store is unavailable, not that a key is invalid, when it never read the file', async () => {
+    const path = join(dir, 'broken.json');
+    writeFileSync(path, 'not json');
+    const store = new FileKeyStore(path, 0);
+    await expect(store.lookup('rdsg_any')).rejects.toBeInstanceOf(KeyStoreUnavailable);
+  });
+
+  it('takes a repaired file', async () => {
+    const path = join(dir, 'repaired.json');
+    const store = new FileKeyStore(path, 0);
+    const { key, record } = await store.create({ name: 'p', owner: 'o', scopes: [] });
+    writeFileSync(path, '[');
+    expect((await store.lookup(key))?.id).toBe(record.id);
+    writeFileSync(path, JSON.stringify({ version: 1, keys: [{ ...record, revokedAt: 'now' }] }));
+    expect((await store.lookup(key))?.revokedAt).toBe('now');
+  });
+
+  it('refuses to create or revoke over a file it cannot read, and leaves the file as it is', async () => {
+    const path = join(dir, 'kept.json');
+    writeFileSync(path, '{"version": 1, "keys": [');
+    const store = new FileKeyStore(path, 0);
+    await expect(store.create({ name: 'p', owner: 'o', scopes: [] })).rejects.toThrow(
+      /cannot be read/,
+    );
+    await expect(store.revoke('abc')).rejects.toThrow(/cannot be read/);
+    expect(readFileSync(path, 'utf8')).toBe('{"version": 1, "keys": [');
+  });
+});
+
+describe('RedisKeyStore with a record an operator broke', () => {
+  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const hashName = `rdsg:test-keys:${randomUUID()}`;
+  afterAll(async () => {
+    await redis.del(hashName);
+    redis.disconnect();
+  });
+
+  it('answers the other keys, and calls the broken one unavailable, not invalid', async () => {
+    const store = new RedisKeyStore(redis, hashName, 0);
+    const { key, record } = await store.create({ name: 'p', owner: 'o', scopes: [] });
+    const broken = await store.create({ name: 'q', owner: 'o', scopes: [] });
+    await redis.hset(hashName, broken.record.hash, '{"id": "half');
+    expect((await store.lookup(key))?.id).toBe(record.id);
+    await expect(store.lookup(broken.key)).rejects.toBeInstanceOf(KeyStoreUnavailable);
+    expect(await store.lookup('rdsg_unknown')).toBeUndefined();
+    expect(await store.revoke(record.id)).toBe(true);
+    expect((await store.lookup(key))?.revokedAt).toBeTruthy();
+  });
+});
