@@ -11,6 +11,9 @@ export class BodyTooLargeError extends Error {}
  */
 export class BodyAbortedError extends Error {}
 
+/** The request body is not UTF-8: decoding it would replace bytes and change what was sent. */
+export class BodyNotUtf8Error extends Error {}
+
 /**
  * The status and audit result of a request that threw: the client's doing (413, 499), too many
  * bodies at once (429) or 500.
@@ -55,7 +58,7 @@ export function unsupportedBody(req: IncomingMessage): string | undefined {
  * its declared Content-Length before the first byte, what arrives beyond that as it arrives,
  * charged to `owner` (the caller) too;
  * what does not fit throws BodiesBusyError. A byte order mark before the text is dropped
- * (RFC 8259 lets a JSON parser ignore it).
+ * (RFC 8259 lets a JSON parser ignore it); bytes that are not UTF-8 throw BodyNotUtf8Error.
  */
 export async function readBody(
   req: IncomingMessage,
@@ -89,8 +92,13 @@ export async function readBody(
     budget?.release(charged, owner);
   }
   if (req.complete === false) throw new BodyAbortedError('The request body did not arrive whole.');
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    // Fatal: a byte that is not UTF-8 refuses the body (400) rather than reaching a write as
+    // U+FFFD; the decoder also drops a leading byte order mark.
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new BodyNotUtf8Error('The body is not valid UTF-8.');
+  }
 }
 
 export function sendJson(

@@ -74,4 +74,16 @@ describe('POST /exports/villages: the HTTP request', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('{"done":true,"count":0}\n');
   });
+
+  it('answers a body that is not UTF-8 with 400 BAD_REQUEST', async () => {
+    const res = await fetch(base, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from('{"regionCode": "331124", "selection": "{ code \xff }"}', 'latin1'),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      errors: [{ message: 'The body is not valid UTF-8.', extensions: { code: 'BAD_REQUEST' } }],
+    });
+  });
 });

@@ -22,7 +22,7 @@ import {
 
 export type { ExportSettings } from './export-request.js';
 import type { Reply } from '../pipeline/reply.js';
-import { errorBody, readBody, sendJson, unsupportedBody } from '../http.js';
+import { BodyNotUtf8Error, errorBody, readBody, sendJson, unsupportedBody } from '../http.js';
 import { createExportSlots } from './export-slots.js';
 import { openExportStream } from './export-stream.js';
 
@@ -239,6 +239,7 @@ export function createVillageExports(opts: {
         } catch (err) {
           if (err instanceof SyntaxError)
             throw new BadExport('BAD_REQUEST', 'Malformed JSON body.');
+          if (err instanceof BodyNotUtf8Error) throw new BadExport('BAD_REQUEST', err.message);
           throw err;
         }
         ex = parseExportRequest(raw, settings, named);

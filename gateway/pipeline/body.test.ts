@@ -57,6 +57,25 @@ describe('body stage', () => {
     expect(bom.raw).toEqual({ query: '{ a }' });
   });
 
+  it('refuses a body that is not UTF-8 (400), rather than reading its bytes as U+FFFD', async () => {
+    for (const bytes of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80]]) {
+      const raw = Buffer.concat([
+        Buffer.from('{"query":"{ a(name: \\"x'),
+        Buffer.from(bytes),
+        Buffer.from('\\") }"}'),
+      ]);
+      const state = requestState(request({ body: raw }));
+      await expect(body(state, deps)).rejects.toMatchObject({
+        status: 400,
+        code: 'BAD_REQUEST',
+        message: 'The body is not valid UTF-8.',
+      });
+    }
+    const fine = requestState(request({ body: Buffer.from('{"query":"{ a(n: \\"村\\") }"}') }));
+    await body(fine, deps);
+    expect(fine.raw).toEqual({ query: '{ a(n: "村") }' });
+  });
+
   it('reads a GET from its parameters, refusing variables that are not JSON', async () => {
     const url = '/graphql?query=%7B%20a%20%7D&operationName=A&variables=%7B%22x%22%3A1%7D';
     const get = requestState(request({ method: 'GET', url }));

@@ -1,4 +1,4 @@
-import { readBody, unsupportedBody } from '../http.js';
+import { BodyNotUtf8Error, readBody, unsupportedBody } from '../http.js';
 import { RequestRejection } from '../operations/limits.js';
 import type { RequestStage } from './types.js';
 
@@ -39,7 +39,8 @@ function parseJsonParam(value: string | null, name: string): unknown {
  * Stage 4: the request's operation(s). A POST body with a Content-Encoding other than
  * `identity` or a charset other than UTF-8 is refused (415); else it is read up to
  * MAX_BODY_BYTES (over it, `readBody` throws `BodyTooLargeError`: 413; beyond the bytes all
- * bodies may hold at once, `BodiesBusyError`: 429) and parsed as JSON; a GET's are its parameters.
+ * bodies may hold at once, `BodiesBusyError`: 429), refused (400) if it is not UTF-8, and parsed as
+ * JSON; a GET's are its parameters (a URL whose escapes are not UTF-8 is refused too).
  * Either is refused (400) if it nests deeper than MAX_JSON_DEPTH.
  */
 export const body: RequestStage = async (state, deps) => {
@@ -48,7 +49,12 @@ export const body: RequestStage = async (state, deps) => {
     const unsupported = unsupportedBody(state.req);
     if (unsupported) throw new RequestRejection(415, 'BAD_REQUEST', unsupported);
     const { maxBodyBytes } = deps.config.limits;
-    const text = await readBody(state.req, maxBodyBytes, deps.bodies, state.identity?.id);
+    const text = await readBody(state.req, maxBodyBytes, deps.bodies, state.identity?.id).catch(
+      (err: unknown) => {
+        if (!(err instanceof BodyNotUtf8Error)) throw err;
+        throw new RequestRejection(400, 'BAD_REQUEST', err.message);
+      },
+    );
     try {
       state.raw = JSON.parse(text);
     } catch {

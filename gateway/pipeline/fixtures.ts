@@ -48,7 +48,12 @@ export const partner: Identity = {
 
 /** An HTTP request as Node's server hands it over: a readable body with method, URL, headers. */
 export function request(
-  opts: { method?: string; url?: string; headers?: Record<string, string>; body?: string } = {},
+  opts: {
+    method?: string;
+    url?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  } = {},
 ): IncomingMessage {
   const req = Readable.from(opts.body === undefined ? [] : [Buffer.from(opts.body)]);
   return Object.assign(req, {
