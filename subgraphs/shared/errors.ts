@@ -18,6 +18,17 @@ export function inputsUnavailable(): GraphQLError {
 }
 
 /**
+ * A value a field `@requires` of another subgraph, or `inputsUnavailable()`. The gateway sends
+ * it whenever it plans the field; a representation without it comes from a fetch that failed
+ * before, and a figure computed without it (no rural villages, no children) would be a wrong
+ * number with no error.
+ */
+export function requiredInput<T>(value: T | null | undefined): T {
+  if (value === undefined || value === null) throw inputsUnavailable();
+  return value;
+}
+
+/**
  * PostgreSQL's states for a statement that lost a race it may win when tried again: a lock not
  * granted within lock_timeout (database.ts), a deadlock, a serialization failure. The
  * transaction rolled back, so nothing of it was written.

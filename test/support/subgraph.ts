@@ -94,7 +94,7 @@ export async function bootSubgraph(
   const started = await startSubgraph(def, {
     databaseUrl: db.url,
     port: 0,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: process.env.TEST_SUBGRAPH_LOG ?? 'silent' }),
     onQuery: sql.onQuery,
     peers: opts.peers,
   });

@@ -5,6 +5,7 @@ import {
   IndexComponentsType,
   indexFieldResolvers,
 } from '../../shared/index-components.js';
+import { requiredInput } from '../../shared/errors.js';
 import { capped } from '../../shared/ranking.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
@@ -85,7 +86,7 @@ export const COMMERCE_INDEX_RESOLVERS = indexFieldResolvers({
       "Commerce's components of the digital-village index, from the rollup tables (per rural " +
       'village: the count comes from the places subgraph).',
     compute: (view: RegionCommerce, ctx: CommerceContext) =>
-      components(ctx, view.code, view.ruralVillageCount ?? 0),
+      components(ctx, view.code, requiredInput(view.ruralVillageCount)),
   },
   villageView: {
     type: VillageCommerce,
@@ -96,7 +97,7 @@ export const COMMERCE_INDEX_RESOLVERS = indexFieldResolvers({
     type: Region,
     requires: 'ruralVillageCount',
     compute: (region: Region, ctx: CommerceContext) =>
-      components(ctx, region.code, region.ruralVillageCount ?? 0),
+      components(ctx, region.code, requiredInput(region.ruralVillageCount)),
   },
   village: {
     type: Village,

@@ -13,6 +13,7 @@ import { MonthSpan } from '../../shared/months.js';
 import { UsageFigures, usageFigures } from './region-usage.figures.js';
 import { MonthRangeField } from '../../shared/months.js';
 import { regionViewResolver } from '../../shared/references.js';
+import { requiredInput } from '../../shared/errors.js';
 
 const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
 
@@ -33,8 +34,11 @@ export class RegionUsageTotals extends UsageFigures(
 export class RegionCulture {
   regionCode!: string;
 
-  /** The child regions with their rural village counts (from places), for rankings. */
-  children!: ChildCount[];
+  /**
+   * The child regions with their rural village counts (from places), for rankings; null when
+   * they were not sent (a ranking then fails rather than answer an empty list).
+   */
+  children!: ChildCount[] | null;
 
   @Field(() => Int, { description: 'Village culture auditoriums in the region.' })
   auditoriumCount!: number;
@@ -105,11 +109,11 @@ export async function regionCulture(
   if (!REGION_CODE.test(region.code)) return null;
   const rollup = await ctx.loaders.regionRollup.load(region.code);
   const covered = rollup?.ruralVillagesCovered ?? 0;
-  const rural = region.ruralVillageCount ?? null;
+  const rural = requiredInput(region.ruralVillageCount);
   const coverage = coverageShare(covered, rural);
   return Object.assign(new RegionCulture(), {
     regionCode: region.code,
-    children: region.children ?? [],
+    children: region.children ?? null,
     auditoriumCount: rollup?.auditoriumCount ?? 0,
     ruralVillagesCovered: covered,
     digitalServiceHubCount: rollup?.digitalServiceHubCount ?? 0,

@@ -1,4 +1,5 @@
 import { Field, Float, Int, ObjectType, Resolver } from 'type-graphql';
+import { requiredInput } from '../../shared/errors.js';
 import { loadAll } from '../../shared/loaders.js';
 import { pageSize, FirstArg } from '../../shared/pagination.js';
 import { RankEntry, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
@@ -86,7 +87,8 @@ export class RegionCultureRankingResolver {
     const limit = pageSize(first);
     const usageOf = USAGE_METRICS[by];
     rankingRange(by, usageOf !== undefined, from, to);
-    const codes = view.children.map((c) => c.code);
+    const children = requiredInput(view.children);
+    const codes = children.map((c) => c.code);
     // One IN query on each rollup table for every ranking of the request (DataLoaders).
     const [rollups, usage] = await Promise.all([
       loadAll(ctx.loaders.regionRollup, codes),
@@ -97,7 +99,7 @@ export class RegionCultureRankingResolver {
           )
         : Promise.resolve([]),
     ]);
-    const rows = view.children.map((child, i) => {
+    const rows = children.map((child, i) => {
       const r = rollups[i];
       const covered = r?.ruralVillagesCovered ?? 0;
       const coverage = coverageShare(covered, child.ruralVillageCount);
@@ -110,6 +112,7 @@ export class RegionCultureRankingResolver {
       else value = r?.digitalServiceHubCount ?? 0;
       return {
         code: child.code,
+        ruralVillageCount: child.ruralVillageCount,
         value,
         auditoriumCount: r?.auditoriumCount ?? 0,
         coverage,
@@ -119,7 +122,12 @@ export class RegionCultureRankingResolver {
     return ranked(rows, limit, (row, rank) =>
       Object.assign(new CultureRankEntry(), {
         rank,
-        region: Object.assign(new Region(), { code: row.code }),
+        // With the count places sent for it: a planner that asks this subgraph for the ranked
+        // region's (external) ruralVillageCount, to compute what requires it here, gets it right.
+        region: Object.assign(new Region(), {
+          code: row.code,
+          ruralVillageCount: row.ruralVillageCount,
+        }),
         value: row.value,
         auditoriumCount: row.auditoriumCount,
         coverage: row.coverage,
