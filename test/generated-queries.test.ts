@@ -115,6 +115,33 @@ describe('generated valid documents: the default engine answers like @apollo/gat
     }
   });
 
+  it('answers a field whose selections @skip/@include all leave out as {}, on both engines', async () => {
+    // @apollo/gateway answered such a field null when it has a condition of its own, and so
+    // data: null for a non-null one, with no error (generated seed 31337203).
+    const empty = `query ($c: Boolean! = true, $d: Boolean! = false) {
+      a: digitalResources(first: 3) @skip(if: $d) { pageInfo @skip(if: $c) { hasNextPage } }
+      region(code: "331124") { name culture @skip(if: $d) { coverage @include(if: $d) } __typename }
+      b: region(code: "331124") { culture @include(if: true) { t: __typename @skip(if: $c) } } }`;
+    const expected = {
+      data: {
+        a: {},
+        region: { name: expect.any(String), culture: {}, __typename: 'Region' },
+        b: { culture: {} },
+      },
+    };
+    for (const answer of [await stack.query(empty), await apollo.query(empty)]) {
+      expect(answer.body).toEqual(expected);
+    }
+    // Shown, nothing is added: the caller's own fields and __typename, no other.
+    const shown = await apollo.query(empty, { c: false, d: false });
+    expect(shown.body.errors).toBeUndefined();
+    expect(shown.body.data).toEqual({
+      a: { pageInfo: { hasNextPage: expect.any(Boolean) } },
+      region: { name: expect.any(String), culture: {}, __typename: 'Region' },
+      b: { culture: { t: 'RegionCulture' } },
+    });
+  });
+
   it("answers what the Rust planner hands over with @apollo/gateway's planner, planned off the event loop", async () => {
     // Every root field skipped: the Rust planner throws on such a document (runtime 1.4).
     const skipped = `query Skipped($c: Boolean! = true) {

@@ -18,6 +18,7 @@ import type { GatewayContext } from '../context.js';
 import type { EngineOptions } from './options.js';
 import { PlannerAdmission } from './planner-admission.js';
 import { supergraphFromFile } from './supergraph.js';
+import { runFilled } from './empty-selections.js';
 
 /**
  * `GATEWAY_ENGINE=apollo`: @apollo/gateway, its planner and executor, with its planning moved off
@@ -26,7 +27,8 @@ import { supergraphFromFile } from './supergraph.js';
  * other request and `/healthz`. Each operation is planned first in the same worker thread the
  * default engine's fallback uses (fallback-planner.ts: a time bound, PLANNING_TIMEOUT past it,
  * one planner per supergraph version, and planner-admission.ts per caller); the executor then
- * finds the plan in its store and does not plan again.
+ * finds the plan in its store and does not plan again. A selection set that `@skip`/`@include`
+ * leave empty is given `__typename`, dropped from the answer (empty-selections.ts).
  */
 export class ApolloEngine implements GatewayInterface {
   private readonly gateway: ApolloGateway;
@@ -52,18 +54,18 @@ export class ApolloEngine implements GatewayInterface {
   async load(options?: Parameters<GatewayInterface['load']>[0]): Promise<GatewayLoadResult> {
     const { executor } = await this.gateway.load(options);
     if (!executor) return { executor };
-    const planned: GatewayExecutor = async (request) => {
-      const planner = this.planner;
-      try {
-        const req = request as GatewayGraphQLRequestContext<GatewayContext>;
-        if (planner) await planInWorker(this.gateway, planner, req, this.admission);
-      } catch (err) {
-        if (err instanceof PlanTimeoutError) return planningTimeoutAnswer(err);
-        // The planner's own error (a document it cannot plan): the executor says it, as before.
-        this.opts.logger.debug({ err }, "@apollo/gateway's planner failed in its worker");
-      }
-      return executor(request);
-    };
+    const planned: GatewayExecutor = (original) =>
+      runFilled(original as GatewayGraphQLRequestContext<GatewayContext>, async (request) => {
+        const planner = this.planner;
+        try {
+          if (planner) await planInWorker(this.gateway, planner, request, this.admission);
+        } catch (err) {
+          if (err instanceof PlanTimeoutError) return planningTimeoutAnswer(err);
+          // The planner's own error (a document it cannot plan): the executor says it, as before.
+          this.opts.logger.debug({ err }, "@apollo/gateway's planner failed in its worker");
+        }
+        return executor(request);
+      });
     return { executor: planned };
   }
 

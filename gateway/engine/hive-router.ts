@@ -24,6 +24,7 @@ import { ErrorCode } from '../../contract/errors.js';
 import { propagateNulls } from './null-propagation.js';
 import type { GatewayContext } from '../context.js';
 import { CanonicalForms } from './canonical-forms.js';
+import { runFilled } from './empty-selections.js';
 import {
   FallbackPlanner,
   PLAN_TIMEOUT_MS,
@@ -267,23 +268,25 @@ export class HiveRouterEngine implements GatewayInterface {
     return this.runFallback(request);
   }
 
-  /** Runs `request` with @apollo/gateway, planned in the worker. */
-  private async runFallback(
-    request: GatewayGraphQLRequestContext<GatewayContext>,
+  /** Runs `request` with @apollo/gateway, planned in the worker (empty-selections.ts). */
+  private runFallback(
+    original: GatewayGraphQLRequestContext<GatewayContext>,
   ): Promise<GatewayExecutionResult> {
-    const fallback = this.currentFallback();
-    let executor: Executor;
-    try {
-      executor = await fallback.executor;
-      // Planned in the worker, so that @apollo/gateway's executor finds the plan made.
-      await planInWorker(fallback.gateway, fallback.planner, request, this.admission);
-    } catch (err) {
-      if (err instanceof PlanTimeoutError) return planningTimeoutAnswer(err);
-      // Not the caller's fault, and nothing was fetched: an error, never an HTTP 500.
-      this.opts.logger.error({ err }, "@apollo/gateway's planner failed");
-      return { data: null, errors: [internalError()] };
-    }
-    return executor(request);
+    return runFilled(original, async (request) => {
+      const fallback = this.currentFallback();
+      let executor: Executor;
+      try {
+        executor = await fallback.executor;
+        // Planned in the worker, so that @apollo/gateway's executor finds the plan made.
+        await planInWorker(fallback.gateway, fallback.planner, request, this.admission);
+      } catch (err) {
+        if (err instanceof PlanTimeoutError) return planningTimeoutAnswer(err);
+        // Not the caller's fault, and nothing was fetched: an error, never an HTTP 500.
+        this.opts.logger.error({ err }, "@apollo/gateway's planner failed");
+        return { data: null, errors: [internalError()] };
+      }
+      return executor(request);
+    });
   }
 
   private currentFallback(): Fallback {

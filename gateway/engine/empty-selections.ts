@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import {
+  getDirectiveValues,
+  getVariableValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  print,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+} from 'graphql';
+import type {
+  GatewayExecutionResult,
+  GatewayGraphQLRequestContext,
+} from '@apollo/server-gateway-interface';
+import type { GatewayContext } from '../context.js';
+import { fragmentsOf } from '../operations/fragments.js';
+
+/*
+ * @apollo/gateway answers a field whose selections `@skip`/`@include` all leave out — `a:
+ * digitalResources(first: 3) { pageInfo @skip(if: $c) { … } }` with `$c` true — as if no
+ * subgraph had answered it: null, and for a non-null field `data: null` as a whole, with no
+ * error (only an `extensions.valueCompletion` note). GraphQL execution answers `{}`, as the
+ * default engine does. So the operation @apollo/gateway is given selects `__typename` in such a
+ * selection set, and the answer drops every `__typename` the caller did not ask for.
+ */
+
+type Included = (node: SelectionNode) => boolean;
+
+function includedBy(variables: Record<string, unknown>): Included {
+  return (node) =>
+    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+}
+
+const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
+
+/** The document with `__typename` in each selection set nothing of which is included; else undefined. */
+export function fillEmptySelections(
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+): DocumentNode | undefined {
+  const fragments = fragmentsOf(document);
+  const included = includedBy(variables);
+  const anyIncluded = (selections: readonly SelectionNode[]): boolean =>
+    selections.some((s) => {
+      if (!included(s)) return false;
+      if (s.kind === Kind.FIELD) return true;
+      const set =
+        s.kind === Kind.INLINE_FRAGMENT
+          ? s.selectionSet
+          : fragments.get(s.name.value)?.selectionSet;
+      return set !== undefined && anyIncluded(set.selections);
+    });
+  let filled = false;
+  const out = visit(document, {
+    Field: {
+      leave(node) {
+        if (!node.selectionSet || anyIncluded(node.selectionSet.selections)) return undefined;
+        filled = true;
+        const selections = [...node.selectionSet.selections, TYPENAME];
+        return { ...node, selectionSet: { ...node.selectionSet, selections } };
+      },
+    },
+  });
+  return filled ? out : undefined;
+}
+
+type Request = GatewayGraphQLRequestContext<GatewayContext>;
+
+/**
+ * Runs `request` through `run` (@apollo/gateway's planning and execution) with its empty
+ * selection sets filled (source and hash to match), and cleans the answer.
+ */
+export async function runFilled(
+  request: Request,
+  run: (request: Request) => Promise<GatewayExecutionResult>,
+): Promise<GatewayExecutionResult> {
+  const { schema, operation, request: body } = request;
+  const variables = getVariableValues(
+    schema,
+    operation.variableDefinitions ?? [],
+    body.variables ?? {},
+  ).coerced;
+  const document = variables && fillEmptySelections(request.document, variables);
+  if (!variables || !document) return run(request);
+  const source = print(document);
+  const queryHash = createHash('sha256').update(source).digest('hex');
+  const result = await run({ ...request, document, source, queryHash });
+  dropUnaskedTypenames(result.data, request.document, body.operationName, variables);
+  return result;
+}
+
+/** Deletes from `data` each `__typename` the operation does not select where it stands. */
+export function dropUnaskedTypenames(
+  data: unknown,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+): void {
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode =>
+      d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+  );
+  if (!operation) return;
+  const fragments = fragmentsOf(document);
+  const included = includedBy(variables);
+  const collect = (selections: readonly SelectionNode[], into: Map<string, FieldNode[]>) => {
+    for (const s of selections) {
+      if (!included(s)) continue;
+      if (s.kind === Kind.FIELD) {
+        const key = s.alias?.value ?? s.name.value;
+        into.set(key, [...(into.get(key) ?? []), s]);
+        continue;
+      }
+      const fragment: { selectionSet: FragmentDefinitionNode['selectionSet'] } | undefined =
+        s.kind === Kind.INLINE_FRAGMENT ? s : fragments.get(s.name.value);
+      if (fragment) collect(fragment.selectionSet.selections, into);
+    }
+  };
+  const walk = (selections: readonly SelectionNode[], value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) walk(selections, item);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const fields = new Map<string, FieldNode[]>();
+    collect(selections, fields);
+    const object = value as Record<string, unknown>;
+    if (!fields.has('__typename')) delete object.__typename;
+    for (const [key, nodes] of fields) {
+      const sub = nodes.flatMap((n) => n.selectionSet?.selections ?? []);
+      if (sub.length > 0) walk(sub, object[key]);
+    }
+  };
+  walk(operation.selectionSet.selections, data);
+}
