@@ -36,6 +36,16 @@ export function resolveVillageStub<T extends { code: string }>(cls: new () => T)
   return (ref: { code: string }): T => Object.assign(new cls(), { code: ref.code });
 }
 
+/**
+ * What culture's region fields `@requires` of places: the region's rural village count and its
+ * children's. Each of them requires the same, the index input too, though it reads only the
+ * count: @apollo/gateway's planner fetches what two fields of one subgraph require as one set,
+ * and where one of them is under `@skip`/`@include` it fetched the children under that condition
+ * only — the other field's representation then lacked them, was left out of the fetch, and
+ * `digitalIndex` came back null with no error. (Commerce's fields all require the count only.)
+ */
+export const REGION_COUNTS = 'ruralVillageCount children { code ruralVillageCount }';
+
 /** A child region as the gateway sends it for a field that `@requires` the children. */
 export interface ChildCount {
   code: string;

@@ -24,7 +24,7 @@ export const RegionCommerceFieldResolver = regionViewResolver(
     name: 'commerce',
     description:
       'Rural e-commerce in the region (precomputed rollups); null when no commerce data is loaded for it.',
-    requires: 'ruralVillageCount children { code ruralVillageCount }',
+    requires: 'ruralVillageCount',
   },
   async (region, ctx: CommerceContext) => {
     const row = await ctx.loaders.rollups.region.load(region.code);
@@ -32,7 +32,6 @@ export const RegionCommerceFieldResolver = regionViewResolver(
     return Object.assign(new RegionCommerce(), {
       code: region.code,
       ruralVillageCount: region.ruralVillageCount ?? null,
-      children: region.children ?? null,
     });
   },
 );

@@ -10,7 +10,6 @@ import { Money } from '../money/money.js';
 import { ROLLUP_NOTE } from '../rollup/rollup.rebuild.js';
 import { Platform, ProductCategory } from '../store/store.entity.js';
 import { Region } from './region.reference.js';
-import type { ChildCount } from '../../shared/references.js';
 import { RankEntry } from '../../shared/ranking.js';
 import { MonthSpan } from '../../shared/months.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
@@ -119,7 +118,4 @@ export class RegionCommerce {
 
   /** Rural villages of the region (from places), the denominator of the index components. */
   ruralVillageCount!: number | null;
-
-  /** The child regions with their rural village counts (from places), given to the ranked. */
-  children!: ChildCount[] | null;
 }

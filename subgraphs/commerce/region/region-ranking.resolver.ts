@@ -58,15 +58,10 @@ export class RegionCommerceRankingResolver {
       category: category ?? null,
     });
     const valued = children.map((c) => ({ c, code: c.regionCode, value: metricValue(by, c) }));
-    const rural = new Map(view.children?.map((child) => [child.code, child.ruralVillageCount]));
     return ranked(valued, limit, ({ c, value }, rank) =>
       Object.assign(new CommerceRankEntry(), {
         rank,
-        // With the count places sent for it: a planner that asks this subgraph for the ranked
-        // region's (external) ruralVillageCount, to compute what requires it here, gets it right.
-        region: Object.assign(regionStub(c.regionCode), {
-          ruralVillageCount: rural.get(c.regionCode) ?? null,
-        }),
+        region: regionStub(c.regionCode),
         count: by === CommerceMetric.ONLINE_REVENUE ? null : Number(value),
         revenue: by === CommerceMetric.ONLINE_REVENUE ? money(value) : null,
         provenance: FILTERABLE.includes(by) ? c.region.provenance : COMPUTED_PROVENANCE,

@@ -6,6 +6,7 @@ import {
   indexFieldResolvers,
 } from '../../shared/index-components.js';
 import { capped } from '../../shared/ranking.js';
+import { REGION_COUNTS } from '../../shared/references.js';
 import type { CultureContext } from '../context.js';
 import { RegionCulture, regionCulture } from '../region/region-culture.resolver.js';
 import { Region } from '../region/region.reference.js';
@@ -102,7 +103,7 @@ export const CULTURE_INDEX_RESOLVERS = indexFieldResolvers({
   },
   region: {
     type: Region,
-    requires: 'ruralVillageCount',
+    requires: REGION_COUNTS,
     compute: async (region: Region, ctx: CultureContext) => {
       const view = await regionCulture(region, ctx);
       if (!view) return components(region.code, 0, NO_USAGE, 'no culture data');

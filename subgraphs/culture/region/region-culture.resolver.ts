@@ -12,7 +12,7 @@ import { ROLLUP_AS_OF, SYNTHETIC_ROLLUP_NOTE } from '../rollup/rollup.rebuild.js
 import { MonthSpan } from '../../shared/months.js';
 import { UsageFigures, usageFigures } from './region-usage.figures.js';
 import { MonthRangeField } from '../../shared/months.js';
-import { regionViewResolver } from '../../shared/references.js';
+import { REGION_COUNTS, regionViewResolver } from '../../shared/references.js';
 import { requiredInput } from '../../shared/errors.js';
 
 const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
@@ -132,7 +132,7 @@ export const RegionCultureFieldResolver = regionViewResolver(
     description:
       'Village culture auditoriums of the region: count, rural-village coverage and usage.',
     // The children's counts serve `childRanking(by: COVERAGE)`: culture has no division table.
-    requires: 'ruralVillageCount children { code ruralVillageCount }',
+    requires: REGION_COUNTS,
   },
   regionCulture,
 );

@@ -112,7 +112,6 @@ export class RegionCultureRankingResolver {
       else value = r?.digitalServiceHubCount ?? 0;
       return {
         code: child.code,
-        ruralVillageCount: child.ruralVillageCount,
         value,
         auditoriumCount: r?.auditoriumCount ?? 0,
         coverage,
@@ -122,12 +121,7 @@ export class RegionCultureRankingResolver {
     return ranked(rows, limit, (row, rank) =>
       Object.assign(new CultureRankEntry(), {
         rank,
-        // With the count places sent for it: a planner that asks this subgraph for the ranked
-        // region's (external) ruralVillageCount, to compute what requires it here, gets it right.
-        region: Object.assign(new Region(), {
-          code: row.code,
-          ruralVillageCount: row.ruralVillageCount,
-        }),
+        region: Object.assign(new Region(), { code: row.code }),
         value: row.value,
         auditoriumCount: row.auditoriumCount,
         coverage: row.coverage,
