@@ -19,6 +19,7 @@ import {
   idempotencyKeyFrom,
 } from '../../contract/idempotency.js';
 import { badUserInput } from './errors.js';
+import { takeTurns } from './transaction.js';
 import type { GatewayIdentity } from '../../contract/identity.js';
 
 /**
@@ -29,9 +30,10 @@ import type { GatewayIdentity } from '../../contract/identity.js';
  * key. Keys belong to a caller (the identity the gateway signed). A repeat with the same key and
  * the same request answers the stored first result without writing again; the same key with
  * another request is refused with IDEMPOTENCY_KEY_REUSED (the draft's 422). A repeat that
- * arrives while the first is still running waits for it (the key's row is held until the first
- * transaction ends) and then gets its result. Keys are kept IDEMPOTENCY_KEY_TTL_HOURS (contract/),
- * a caller's expired keys removed on its next keyed write.
+ * arrives while the first is still running waits for it (keyTurn: every request with the key
+ * takes turns until the transaction before it ends) and then gets its result, or
+ * IDEMPOTENCY_KEY_IN_USE after the lock timeout. Keys are kept IDEMPOTENCY_KEY_TTL_HOURS
+ * (contract/), a caller's expired keys removed on its next keyed write.
  *
  * An operation may hold several mutation fields: each is a row of its own (by response key), all
  * with the request's fingerprint, so a retried operation replays every field that was written
@@ -212,6 +214,29 @@ function stored<T>(rows: StoredRow[], request: KeyedWrite, codec: ResultCodec<T>
 }
 
 /**
+ * Makes every request with this caller's key wait until the transaction of the one before it
+ * ends, so that it reads that one's rows. The rows alone did not: a request with the same key
+ * and other response keys (`a: recordAuditoriumEvent(…)`, then `b: …`) inserts other rows, so
+ * two such requests at once were both written under the one key (PostgreSQL; SQLite runs one
+ * write transaction at a time). A wait past the lock timeout is IDEMPOTENCY_KEY_IN_USE.
+ */
+async function keyTurn(trx: Knex.Transaction, request: KeyedWrite): Promise<void> {
+  try {
+    await takeTurns(trx, ...keyLockOf(request.caller, request.key));
+  } catch (err) {
+    if ((err as { code?: unknown }).code === LOCK_NOT_AVAILABLE) throw inUse();
+    throw err;
+  }
+}
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** The advisory lock (two 32-bit keys) of a caller's key. */
+export function keyLockOf(caller: string, key: string): [number, number] {
+  const hash = createHash('sha256').update(`${caller}\n${key}`).digest();
+  return [hash.readInt32BE(0), hash.readInt32BE(4)];
+}
+
+/**
  * Runs `write` once per keyed write, inside the caller's transaction `trx`: the first call
  * stores its result with the key in the same transaction; later calls with the same key and
  * request answer that result without running `write`. Without a key, just runs `write`.
@@ -228,14 +253,14 @@ export async function once<T>(
   const ofKey = { caller: request.caller, key: request.key };
   const mine = { ...ofKey, field: request.field };
   const cutoff = new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000).toISOString();
+  await keyTurn(trx, request);
   // Expired keys of this caller go first, so an old key may be used again.
   await table().where('caller', request.caller).andWhere('created_at', '<', cutoff).delete();
   const rowsOfKey = async () =>
     (await table().select('field', 'fingerprint', 'response').where(ofKey)) as StoredRow[];
   const before = stored(await rowsOfKey(), request, codec);
   if (before) return before.result;
-  // Against a concurrent first use of the same key and field, this insert waits for that
-  // transaction to end (PostgreSQL; SQLite runs one write transaction at a time).
+  // keyTurn made a concurrent use of the key wait; the conflict is kept as a second guard.
   const inserted = (await table()
     .insert({
       ...mine,
