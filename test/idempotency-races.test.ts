@@ -3,6 +3,7 @@ import { cultureSubgraph } from '../subgraphs/culture/index.js';
 import type { EntityManager } from '../subgraphs/shared/database.js';
 import { keyLockOf } from '../subgraphs/shared/idempotency.js';
 import { ENGINE } from './support/databases.js';
+import { bootStack, type Stack } from './support/stack.js';
 import {
   bootSubgraph,
   postGraphQL,
@@ -103,5 +104,53 @@ describe.runIf(ENGINE === 'postgresql')('one Idempotency-Key on two requests at 
     // Once the key is free, the retry is written.
     expect((await send('a', '丙', key)).body.errors).toBeUndefined();
     expect(await written(['丙'])).toBe(1);
+  });
+});
+
+/**
+ * Through the gateway, which claims a key per caller for the mutation fields of its first
+ * request (gateway/operations/key-claims.ts) and gives the claim back when that request wrote
+ * nothing. A request refused IDEMPOTENCY_KEY_IN_USE wrote nothing, but another request with its
+ * key (the same fields: others are refused at the claim) is still under way: giving the claim
+ * back let the key then be used for another write, in another subgraph.
+ */
+describe.runIf(ENGINE === 'postgresql')('a key found in use, through the gateway', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await bootStack({ scopes: ['330203'] });
+  }, 180_000);
+  afterAll(() => stack?.close());
+
+  it('stays claimed for its fields: another mutation field with it is refused (422)', async () => {
+    const key = `in-use-${Date.now()}`;
+    const headers = { ...stack.steward, 'Idempotency-Key': key };
+    const knex = (stack.subgraphs.culture.started.orm.em.fork() as EntityManager).getKnex();
+    const holder = await knex.transaction();
+    let first;
+    try {
+      await holder.raw('select pg_advisory_xact_lock(?, ?)', keyLockOf(stack.stewardCaller, key));
+      first = await stack.query(as('recordAuditoriumEvent'), { e: event('丁') }, headers);
+    } finally {
+      await holder.rollback();
+    }
+    expect(first.status).toBe(409);
+    expect(first.body.errors?.map((e) => e.extensions?.code)).toEqual(['IDEMPOTENCY_KEY_IN_USE']);
+    const store = {
+      i: {
+        name: '同键网店',
+        villageCode: '330203009205',
+        platform: 'DOUYIN',
+        category: 'TEA',
+        openedOn: '2024-05-01',
+        jobs: 3,
+      },
+    };
+    const other = await stack.query(
+      'mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) { id } }',
+      store,
+      headers,
+    );
+    expect(other.status).toBe(422);
+    expect(other.body.errors?.map((e) => e.extensions?.code)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
   });
 });

@@ -78,6 +78,8 @@ describe('wroteNothing', () => {
     expect(wroteNothing(answer({ a: { id: 1 } }, 'BAD_USER_INPUT'))).toBe(false);
     // A doubtful outcome: the write may have been applied.
     expect(wroteNothing(answer({ a: null }, 'SUBGRAPH_UNAVAILABLE'))).toBe(false);
+    // Another request with the key is under way: its claim is not given back.
+    expect(wroteNothing(answer({ a: null }, 'IDEMPOTENCY_KEY_IN_USE'))).toBe(false);
     expect(wroteNothing(answer({ a: null }, 'BAD_USER_INPUT', 'INTERNAL_SERVER_ERROR'))).toBe(
       false,
     );

@@ -143,13 +143,17 @@ export function mutationFieldsOf(doc: DocumentNode, operationName: string | unde
   return [...names];
 }
 
-/** Codes of errors after which a mutation field surely wrote nothing (the caller's request). */
+/**
+ * Codes of errors after which a mutation field surely wrote nothing (the caller's request).
+ * Not IDEMPOTENCY_KEY_IN_USE: that request wrote nothing, but another one with its key (the
+ * same fields) is under way and may write; the claim stays, or the key would be free for
+ * another write elsewhere.
+ */
 const NOTHING_WRITTEN = new Set([
   'BAD_USER_INPUT',
   'FORBIDDEN',
   'UNAUTHENTICATED',
   'IDEMPOTENCY_KEY_REUSED',
-  'IDEMPOTENCY_KEY_IN_USE',
 ]);
 
 /** Whether a mutation's answer says that nothing was written: its claim is given back. */

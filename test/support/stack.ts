@@ -27,6 +27,8 @@ export interface Stack {
   ) => Promise<GraphQLResponse<T>>;
   /** Headers of a data steward's API key holding every domain's write scope. */
   steward: Record<string, string>;
+  /** The caller id the gateway signs for the steward's key (`key:<id>`). */
+  stewardCaller: string;
   /**
    * Another gateway over the same subgraphs and keys, with other settings (and, optionally,
    * other subgraph URLs).
@@ -114,6 +116,7 @@ export async function bootStack(opts: {
     subgraphs,
     query: (q, variables, headers) => postGraphQL(gatewayUrl, q, variables, headers),
     steward: { 'x-api-key': steward.key },
+    stewardCaller: `key:${steward.record.id}`,
     extraGateway: async (env, overrides) => {
       const extra = await startGateway({ ...urls, ...overrides }, keysPath, env);
       const extraUrl = `http://127.0.0.1:${extra.port}/graphql`;
