@@ -9,6 +9,16 @@ import { ErrorCode } from './errors.js';
  */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
+/**
+ * Sent by the gateway with the key on each mutation fetch: the SHA-256 (hex) of the client's whole
+ * operation (its mutation fields, their aliases and arguments). The subgraph stores and compares
+ * it as the request's fingerprint: a subgraph sees only the fields of one fetch, and one
+ * operation may send it several (fields of another subgraph between them), each of which must
+ * count as the same request. Without it (a caller of the subgraph itself) the subgraph
+ * fingerprints the fields it was sent.
+ */
+export const IDEMPOTENCY_REQUEST_HEADER = 'x-idempotency-request';
+
 /** The longest key, in characters (after the quotes of the draft's string form are removed). */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 

@@ -30,6 +30,8 @@ export interface GatewayContext {
   subgraphs?: Set<string>;
   /** The client's validated `Idempotency-Key` of a mutation (idempotency.ts). */
   idempotencyKey?: string;
+  /** The fingerprint of the whole operation sent with the key (requestFingerprint). */
+  idempotencyRequest?: string;
   /**
    * The response cache's generation of each subgraph when this request looked the cache up
    * (response-cache.ts): a subgraph fetch is shared only between requests that saw the same one,

@@ -2,6 +2,7 @@ import { HeaderMap } from '@apollo/server';
 import { applyDenials } from '../auth/authz.js';
 import { errorBody } from '../http.js';
 import { idempotencyKeyOf, keyRefusalStatus } from '../operations/idempotency.js';
+import { requestFingerprint } from '../operations/request-fingerprint.js';
 import { mutationFieldsOf, wroteNothing, type ClaimOutcome } from '../operations/key-claims.js';
 import { forCaller, json, type Reply } from './reply.js';
 import type { OperationStage, OperationState, RequestContext } from './types.js';
@@ -75,6 +76,9 @@ export const execute: OperationStage = async (op, deps) => {
     identity: op.identity,
     subgraphs: new Set(),
     idempotencyKey,
+    idempotencyRequest:
+      idempotencyKey &&
+      requestFingerprint(need(op.doc, 'doc'), op.operationName, op.variables ?? undefined),
     cacheGenerations: op.cached?.gens,
     ownFetches: op.uncached,
   };

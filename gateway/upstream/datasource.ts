@@ -3,7 +3,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.js';
-import { IDEMPOTENCY_HEADER } from '../../contract/idempotency.js';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_REQUEST_HEADER } from '../../contract/idempotency.js';
 import type { BreakerState, FetchObserver } from '../observability/metrics.js';
 import {
   parseResult,
@@ -156,7 +156,12 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
     const headers = this.headers.for(context);
     // Only on the mutation fetches: the entity reads that follow a write are not writes.
-    if (isMutation && context?.idempotencyKey) headers[IDEMPOTENCY_HEADER] = context.idempotencyKey;
+    if (isMutation && context?.idempotencyKey) {
+      headers[IDEMPOTENCY_HEADER] = context.idempotencyKey;
+      if (context.idempotencyRequest) {
+        headers[IDEMPOTENCY_REQUEST_HEADER] = context.idempotencyRequest;
+      }
+    }
     const fetch = () =>
       guarded(this.breaker, subgraph, this.opts.observeFetch, (permit) =>
         withRetries(

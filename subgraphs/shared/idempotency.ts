@@ -153,12 +153,18 @@ export function operationFields(
   return out;
 }
 
+const FINGERPRINT = /^[0-9a-f]{64}$/;
+
 /**
  * The keyed write of a mutation resolver call, or undefined when the request has no
  * `Idempotency-Key` header or no signed caller (the write then runs as before, unkeyed).
  */
 export function keyedWrite(
-  ctx: { identity?: GatewayIdentity; idempotencyKey?: string | string[] },
+  ctx: {
+    identity?: GatewayIdentity;
+    idempotencyKey?: string | string[];
+    idempotencyRequest?: string | string[];
+  },
   info: GraphQLResolveInfo,
 ): KeyedWrite | undefined {
   const key = parseIdempotencyKey(ctx.idempotencyKey);
@@ -167,7 +173,10 @@ export function keyedWrite(
     caller: bounded(ctx.identity.sub, 200),
     key,
     field: bounded(String(info.path.key), MAX_NAME_LENGTH),
-    fingerprint: sha256(canonical(operationFields(info))),
+    fingerprint:
+      typeof ctx.idempotencyRequest === 'string' && FINGERPRINT.test(ctx.idempotencyRequest)
+        ? ctx.idempotencyRequest
+        : sha256(canonical(operationFields(info))),
     operation: info.fieldName,
   };
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from './database.js';
-import { IDEMPOTENCY_HEADER } from '../../contract/idempotency.js';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_REQUEST_HEADER } from '../../contract/idempotency.js';
 import type { Logger } from './logger.js';
 import type { RequestInfo } from './server.js';
 
@@ -12,6 +12,8 @@ export interface DomainContext<Loaders extends object> {
   identity: RequestInfo['identity'];
   /** The request's `Idempotency-Key` header as the gateway passed it (see idempotency.ts). */
   idempotencyKey: string | undefined;
+  /** The fingerprint of the client's whole operation the gateway sends with the key. */
+  idempotencyRequest: string | undefined;
   /** Request-scoped DataLoaders (one `IN (...)` query per batch). */
   loaders: Loaders;
   /**
@@ -37,6 +39,7 @@ export function domainContextFactory<Loaders extends object>(
       log: log.child({ requestId: req.requestId }),
       identity: req.identity,
       idempotencyKey: req.headers[IDEMPOTENCY_HEADER] as string | undefined,
+      idempotencyRequest: req.headers[IDEMPOTENCY_REQUEST_HEADER] as string | undefined,
       loaders,
       // In place: Apollo Server runs the operation with a shallow copy of this context.
       renewLoaders: () => void Object.assign(loaders, createLoaders(em)),

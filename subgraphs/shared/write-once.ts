@@ -22,6 +22,7 @@ export interface WriteContext {
   em: EntityManager;
   identity?: GatewayIdentity;
   idempotencyKey?: string | string[];
+  idempotencyRequest?: string | string[];
   /** Drops what the request's loaders cached (request-context.ts): called once a write is in. */
   renewLoaders: () => void;
 }

@@ -1,0 +1,36 @@
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { requestFingerprint } from './request-fingerprint.js';
+
+const fp = (q: string, variables?: Record<string, unknown>, name?: string) =>
+  requestFingerprint(parse(q), name, variables);
+
+describe('requestFingerprint', () => {
+  const base = fp('mutation { a: m(input: { x: 1, y: "k" }) { id } }');
+
+  it('is the same for the same fields and arguments, however spelled or selected', () => {
+    expect(fp('mutation($i: In!) { a: m(input: $i) { id name } }', { i: { y: 'k', x: 1 } })).toBe(
+      base,
+    );
+    expect(
+      fp('mutation { ...F } fragment F on Mutation { a: m(input: { y: "k", x: 1 }) { id } }'),
+    ).toBe(base);
+    expect(fp('mutation { a: m(input: { x: 1, y: "k" }) { id } b: n @skip(if: true) }')).toBe(base);
+  });
+
+  it('differs with another alias, argument, field or order', () => {
+    const others = [
+      fp('mutation { b: m(input: { x: 1, y: "k" }) { id } }'),
+      fp('mutation { a: m(input: { x: 2, y: "k" }) { id } }'),
+      fp('mutation { a: m(input: { x: 1, y: "k" }) { id } b: n }'),
+      fp('mutation { b: n a: m(input: { x: 1, y: "k" }) { id } }'),
+    ];
+    expect(new Set([base, ...others]).size).toBe(5);
+  });
+
+  it('reads the named operation', () => {
+    const doc = 'mutation A { a: m(input: { x: 1, y: "k" }) { id } } mutation B { b: n }';
+    expect(fp(doc, undefined, 'A')).toBe(base);
+    expect(fp(doc, undefined, 'B')).not.toBe(base);
+  });
+});

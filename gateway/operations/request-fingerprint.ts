@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import {
+  getOperationAST,
+  Kind,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { fragmentsOf } from './fragments.js';
+
+/**
+ * What "the same request" means for an `Idempotency-Key` (contract/idempotency.ts,
+ * IDEMPOTENCY_REQUEST_HEADER): the SHA-256 of the operation's root mutation fields in order,
+ * each with its response key, its name and its argument values (variables applied,
+ * `@skip`/`@include` honoured), through fragments. What the fields select is not part of it, as
+ * a subgraph's own fingerprint leaves it out: a retry may ask for more of the answer.
+ */
+export function requestFingerprint(
+  doc: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | undefined,
+): string {
+  const vars = variables ?? {};
+  const fragments = fragmentsOf(doc);
+  const fields: [string, string, Record<string, unknown>][] = [];
+  const seen = new Set<string>();
+  const visit = (set: SelectionSetNode | undefined): void => {
+    for (const s of set?.selections ?? []) {
+      if (!included(s, vars)) continue;
+      if (s.kind === Kind.FIELD) {
+        if (s.name.value.startsWith('__')) continue;
+        const args = (s.arguments ?? []).map((a) => [
+          a.name.value,
+          valueFromASTUntyped(a.value, vars),
+        ]);
+        fields.push([s.alias?.value ?? s.name.value, s.name.value, Object.fromEntries(args)]);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) visit(s.selectionSet);
+      else if (!seen.has(s.name.value)) {
+        seen.add(s.name.value);
+        visit(fragments.get(s.name.value)?.selectionSet);
+      }
+    }
+  };
+  visit(getOperationAST(doc, operationName ?? undefined)?.selectionSet);
+  return createHash('sha256').update(sortedJson(fields)).digest('hex');
+}
+
+function included(node: SelectionNode, vars: Record<string, unknown>): boolean {
+  for (const d of node.directives ?? []) {
+    const arg = d.arguments?.find((a) => a.name.value === 'if');
+    const value = arg ? valueFromASTUntyped(arg.value, vars) : undefined;
+    if (d.name.value === 'skip' && value === true) return false;
+    if (d.name.value === 'include' && value === false) return false;
+  }
+  return true;
+}
+
+/** JSON with object keys sorted and absent or null entries dropped: equal values, equal text. */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>)
+          .filter(([, x]) => x !== undefined && x !== null)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
+    }
+    return v;
+  });
+}
