@@ -51,6 +51,17 @@ type ExecuteQuery = (
 
 export type QueryObserver = (sql: string) => (error?: unknown) => void;
 
+/**
+ * How long a transaction may sit between statements before PostgreSQL ends its session, rolling
+ * it back (idle_in_transaction_session_timeout, ms). A write's statements follow one another; a
+ * transaction idle this long belongs to a process that stopped (SIGSTOP, a frozen VM, a network
+ * cut that leaves the socket open) and that the gateway gave up on (SUBGRAPH_TIMEOUT_MS, 10 s).
+ * Without it, such a process held its locks for as long as it was stopped: the row it wrote and
+ * the outbox lock every write of its domain takes, so every replica's writes to the domain failed
+ * after their lock timeout, for hours.
+ */
+export const IDLE_IN_TRANSACTION_MS = 15_000;
+
 /** How long a PostgreSQL statement waits for a lock before it fails (lock_timeout, ms). */
 export const LOCK_TIMEOUT_MS = 5_000;
 
@@ -97,7 +108,11 @@ export function ormOptions(opts: DatabaseOptions): Options {
       // one held lock took every connection of the pool, so reads waited too. A write refused
       // so rolls back (writeBusy in errors.ts tells the client to retry); bulk loads lift it.
       afterCreate: (conn: PgClient, done: (err: Error | null, conn: PgClient) => void) => {
-        conn.query(`set lock_timeout = ${LOCK_TIMEOUT_MS}`, (err) => done(err, conn));
+        conn.query(
+          `set lock_timeout = ${LOCK_TIMEOUT_MS}; ` +
+            `set idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS}`,
+          (err) => done(err, conn),
+        );
       },
     },
     // MikroORM sends reads outside transactions to a replica, writes and transactions to the

@@ -81,6 +81,7 @@ async function seedTransaction<T>(
         await trx.raw(`set local work_mem = '64MB'`);
         // A load is one long transaction: it may wait for the locks it needs (database.ts).
         await trx.raw(`set local lock_timeout = 0`);
+        await trx.raw(`set local idle_in_transaction_session_timeout = 0`);
       }
       return load(em, trx);
     });
