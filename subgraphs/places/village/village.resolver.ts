@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 't
 import { optionalRegionCode } from '../../shared/arguments.js';
 import { badUserInput } from '../../shared/errors.js';
 import { ConnectionQuery, PageArgs, pageOf } from '../../shared/pagination.js';
+import { containsText } from '../../shared/text-filter.js';
 import type { PlacesContext } from '../context.js';
 import { Region } from '../region/region.entity.js';
 import { Village } from './village.entity.js';
@@ -21,10 +22,6 @@ export function assertVillageCode(code: string, argName = 'code'): void {
   if (!VILLAGE_CODE.test(code)) {
     throw badUserInput(`\`${argName}\` must be a 12-digit village code.`, argName);
   }
-}
-
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 @Resolver(() => Village)
@@ -54,23 +51,20 @@ export class VillageResolver {
     const region = optionalRegionCode(filter?.regionCode, 'filter.regionCode');
     const { limit, cursor: afterCode, connection } = pageOf(page, region);
     if (region) where[REGION_PROPERTY[region.length as keyof typeof REGION_PROPERTY]] = region;
-    if (filter?.nameContains) {
-      if (filter.nameContains.length > 50)
-        throw badUserInput('`filter.nameContains` is too long.', 'filter.nameContains');
-      where.name = { $like: likePattern(filter.nameContains) };
-    }
     if (filter?.kind) where.kind = filter.kind;
+    // The name condition is a raw fragment, which serves one query only: one for each.
+    const named = () => {
+      const name = containsText(ctx.em, 'name', filter?.nameContains, 'filter.nameContains');
+      return (name ? { $and: [where, name] } : where) as FilterQuery<Village>;
+    };
     const rows = await ctx.em.find(
       Village,
-      {
-        ...where,
-        ...(afterCode ? { code: { $gt: afterCode } } : {}),
-      } as FilterQuery<Village>,
+      afterCode ? { $and: [named(), { code: { $gt: afterCode } }] } : named(),
       { orderBy: { code: 'asc' }, limit: limit + 1 },
     );
     return Object.assign(new VillageConnection(), {
       ...connection(rows, (v) => v.code),
-      count: () => ctx.em.count(Village, where as FilterQuery<Village>),
+      count: () => ctx.em.count(Village, named()),
     });
   }
 
