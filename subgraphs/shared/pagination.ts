@@ -15,6 +15,7 @@ import {
 import type { EntityManager, EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import { badUserInput } from './errors.js';
 import { CONNECTION_LIST_SIZE } from './schema.js';
+import { LIST_PREFIX, anotherList, decodeCursor, encodeCursor, listTag } from './cursors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -160,18 +161,37 @@ export interface Page {
 /**
  * `within`: a prefix every sort key of the list has (a region's villages: the region's code). A
  * cursor outside it is another list's, and would silently page from the wrong place (before the
- * list: all of it; after it: nothing), so it is refused like a malformed one.
+ * list: all of it; after it: nothing), so it is refused like a malformed one. A list whose keys
+ * say nothing of the list (ids: one village's stores, one auditorium's events, a region's
+ * facilities) is named instead: see listPage.
  */
 export function pageOf(args: PageArgs, within?: string): Page {
   const limit = pageSize(args.first);
   const cursor = decodeCursor(args.after);
   if (cursor !== null && within !== undefined && !cursor.startsWith(within)) {
-    throw badUserInput('`after` is a cursor of another list.', 'after');
+    throw anotherList();
   }
+  return pageAfter(limit, cursor, encodeCursor);
+}
+
+/**
+ * The page of the list `list` names (the field, its parent, its other arguments: what picks
+ * the rows), whose cursors carry a tag of that name. A cursor of another list, which would page
+ * from wherever its key falls in this one (all of it, or nothing, with `hasNextPage: false`
+ * beside a `totalCount` above zero), is refused, BAD_USER_INPUT at `after`.
+ */
+export function listPage(args: PageArgs, ...list: unknown[]): Page {
+  const limit = pageSize(args.first);
+  const prefix = `${LIST_PREFIX}${listTag(list)}:`;
+  const cursor = decodeCursor(args.after, 'after', prefix);
+  return pageAfter(limit, cursor, (key) => encodeCursor(key, prefix));
+}
+
+function pageAfter(limit: number, cursor: string | null, encode: (key: string) => string): Page {
   return {
     limit,
     cursor,
-    connection: (rows, keyOf) => toConnection(rows, limit, cursor !== null, keyOf),
+    connection: (rows, keyOf) => toConnection(rows, limit, cursor !== null, keyOf, encode),
   };
 }
 
@@ -182,22 +202,6 @@ export function pageSize(first: number | null | undefined, argName = 'first'): n
     throw badUserInput(`\`${argName}\` must be between 0 and ${MAX_PAGE_SIZE}.`, argName);
   }
   return first;
-}
-
-const CURSOR_PREFIX = 'k:';
-
-/** Cursors are opaque to clients; inside they carry the sort key of the last item seen. */
-function encodeCursor(key: string): string {
-  return Buffer.from(CURSOR_PREFIX + key, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | null | undefined, argName = 'after'): string | null {
-  if (cursor === null || cursor === undefined) return null;
-  const raw = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!raw.startsWith(CURSOR_PREFIX) || raw.length === CURSOR_PREFIX.length) {
-    throw badUserInput(`\`${argName}\` is not a cursor returned by this API.`, argName);
-  }
-  return raw.slice(CURSOR_PREFIX.length);
 }
 
 /** A page of a connection as the resolvers answer it. */
@@ -215,9 +219,10 @@ function toConnection<T>(
   limit: number,
   hadCursor: boolean,
   keyOf: (row: T) => string,
+  encode: (key: string) => string,
 ): ConnectionPage<T> {
   const page = rows.slice(0, limit);
-  const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  const edges = page.map((node) => ({ cursor: encode(keyOf(node)), node }));
   return {
     edges,
     pageInfo: {
@@ -231,16 +236,15 @@ function toConnection<T>(
 
 /**
  * The page of `entity` rows matching `where`, ordered by their string `id`: the rows after the
- * page's cursor, one more than its size to tell whether more follow. `requested` is the page
- * (pageOf), or its arguments where no other argument is to be checked before them.
+ * page's cursor, one more than its size to tell whether more follow. `page` is the page of the
+ * list they make (listPage: ids say nothing of the list they are in).
  */
 export async function pageById<T extends { id: string }>(
   em: EntityManager,
   entity: EntityName<T>,
   where: FilterQuery<T>,
-  requested: Page | PageArgs,
+  page: Page,
 ): Promise<ConnectionPage<T>> {
-  const page = 'connection' in requested ? requested : pageOf(requested);
   const after = page.cursor === null ? where : { $and: [where, { id: { $gt: page.cursor } }] };
   const rows = await em.find(entity, after as FilterQuery<T>, {
     orderBy: { id: 'asc' } as QueryOrderMap<T>,
@@ -255,7 +259,7 @@ export async function countedPageById<T extends { id: string }, C extends object
   em: EntityManager,
   entity: EntityName<T>,
   where: () => FilterQuery<T>,
-  requested: Page | PageArgs,
+  requested: Page,
 ): Promise<C> {
   return Object.assign(new type(), {
     ...(await pageById(em, entity, where(), requested)),

@@ -3,6 +3,7 @@ import {
   RegionConnectionQuery,
   ConnectionField,
   PageArgs,
+  listPage,
   pageById,
 } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
@@ -34,7 +35,8 @@ export class EnterpriseResolver {
   ): Promise<EnterpriseConnection> {
     checkRegionCode(regionCode, 'regionCode', { village: true });
     const column = regionCode.length > 6 ? 'villageCode' : 'countyCode';
-    return pageById(ctx.em, Enterprise, { [column]: { $like: `${regionCode}%` } }, page);
+    const where = { [column]: { $like: `${regionCode}%` } };
+    return pageById(ctx.em, Enterprise, where, listPage(page, 'enterprises', regionCode));
   }
 
   @FieldResolver(() => [Platform], { description: 'Platforms it sells on.' })
@@ -54,7 +56,7 @@ export class EnterpriseResolver {
 
   @ConnectionField(() => OnlineStoreConnection, 'Online stores it runs, by id.')
   stores(@Root() e: Enterprise, @Ctx() ctx: CommerceContext, @Args(() => PageArgs) page: PageArgs) {
-    return storeConnection(ctx.loaders.stores.storePagesByEnterprise, e.id, page);
+    return storeConnection(ctx.loaders.stores.storePagesByEnterprise, 'Enterprise', e.id, page);
   }
 }
 

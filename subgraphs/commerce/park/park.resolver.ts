@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { regionCode as checkRegionCode } from '../../shared/arguments.js';
-import { RegionConnectionQuery, PageArgs, pageById } from '../../shared/pagination.js';
+import { RegionConnectionQuery, PageArgs, listPage, pageById } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { EcommerceParkConnection } from '../enterprise/enterprise.inputs.js';
@@ -26,7 +26,7 @@ export class ParkResolver {
   ): Promise<EcommerceParkConnection> {
     checkRegionCode(regionCode, 'regionCode');
     const where = { countyCode: { $like: `${regionCode.slice(0, 6)}%` } };
-    return pageById(ctx.em, EcommercePark, where, page);
+    return pageById(ctx.em, EcommercePark, where, listPage(page, 'ecommerceParks', regionCode));
   }
 
   @FieldResolver(() => [Enterprise], { description: 'Enterprises hosted in the park.' })

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { PageArgs, pageOf } from '../../shared/pagination.js';
+import { PageArgs, listPage } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { OnlineStoreConnection } from '../enterprise/enterprise.inputs.js';
@@ -13,13 +13,14 @@ import type { StorePage, StorePageKey } from './store.loaders.js';
 import { ByIdQuery } from '../../shared/by-id.js';
 import { MonthRangeField } from '../../shared/months.js';
 
-/** A page of an owner's stores (village or enterprise) through a page loader. */
+/** A page of an owner's stores (a village's or an enterprise's) through a page loader. */
 export async function storeConnection(
   loader: DataLoader<StorePageKey, StorePage, string>,
+  ownerType: 'Village' | 'Enterprise',
   owner: string,
   args: PageArgs,
 ): Promise<OnlineStoreConnection> {
-  const { limit, cursor, connection } = pageOf(args);
+  const { limit, cursor, connection } = listPage(args, `${ownerType}.stores`, owner);
   const page = await loader.load({ owner, limit, after: cursor });
   return Object.assign(new OnlineStoreConnection(), {
     ...connection(page.rows, (s) => s.id),

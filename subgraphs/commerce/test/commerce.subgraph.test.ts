@@ -144,23 +144,27 @@ describe('commerce subgraph', () => {
       { r: villages },
     );
     const after = first._entities[0].commerce.stores.pageInfo.endCursor;
-    const pages = { a: 'first: 1', b: 'first: 50', c: `first: 2, after: "${after}"` };
-    const fields = Object.entries(pages)
-      .map(([alias, args]) => `${alias}: commerce { stores(${args}) { ${page} } }`)
-      .join(' ');
-    const entities = (selection: string) =>
+    const pages: Record<string, string> = { a: 'first: 1', b: 'first: 50' };
+    const entities = (selection: string, r: typeof villages) =>
       data(
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Village { ${selection} } } }`,
-        {
-          r: villages,
-        },
+        { r },
       );
-    const together = await entities(fields);
-    for (const [alias, args] of Object.entries(pages)) {
-      const alone = await entities(`${alias}: ${stores(args)}`);
-      expect(together._entities.map((v: Data) => v[alias])).toEqual(
-        alone._entities.map((v: Data) => v[alias]),
-      );
+    // The page after the cursor is asked of the cursor's village only (another's refuses it).
+    for (const [asked, r] of [
+      [pages, villages],
+      [{ ...pages, c: `first: 2, after: "${after}"` }, villages.slice(0, 1)],
+    ] as const) {
+      const fields = Object.entries(asked)
+        .map(([alias, args]) => `${alias}: commerce { stores(${args}) { ${page} } }`)
+        .join(' ');
+      const together = await entities(fields, r);
+      for (const [alias, args] of Object.entries(asked)) {
+        const alone = await entities(`${alias}: ${stores(args)}`, r);
+        expect(together._entities.map((v: Data) => v[alias])).toEqual(
+          alone._entities.map((v: Data) => v[alias]),
+        );
+      }
     }
     // An enterprise's stores (the same loader by enterprise).
     const hj = (selection: string) =>

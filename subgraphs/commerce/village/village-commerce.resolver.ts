@@ -33,7 +33,12 @@ export class VillageCommerceResolver {
     @Ctx() ctx: CommerceContext,
     @Args(() => PageArgs) page: PageArgs,
   ) {
-    return storeConnection(ctx.loaders.stores.storePagesByVillage, view.villageCode, page);
+    return storeConnection(
+      ctx.loaders.stores.storePagesByVillage,
+      'Village',
+      view.villageCode,
+      page,
+    );
   }
 
   @FieldResolver(() => Int, { description: 'Number of active online stores in the village.' })

@@ -1,5 +1,5 @@
 import { Resolver } from 'type-graphql';
-import { RegionConnectionQuery, PageArgs, pageById } from '../../shared/pagination.js';
+import { RegionConnectionQuery, PageArgs, listPage, pageById } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { regionCode as checkRegionCode } from '../../shared/arguments.js';
 import { ProcessingWorkshop, ProcessingWorkshopConnection } from './workshop.entity.js';
@@ -18,6 +18,7 @@ export class WorkshopResolver {
   ): Promise<ProcessingWorkshopConnection> {
     checkRegionCode(regionCode, 'regionCode');
     const where = { villageCode: { $like: `${regionCode}%` } };
-    return pageById(ctx.em, ProcessingWorkshop, where, page);
+    const requested = listPage(page, 'processingWorkshops', regionCode);
+    return pageById(ctx.em, ProcessingWorkshop, where, requested);
   }
 }

@@ -6,7 +6,7 @@ import {
   ConnectionField,
   PageArgs,
   countedPageById,
-  pageOf,
+  listPage,
 } from '../../shared/pagination.js';
 import { monthRange, optionalRegionCode } from '../../shared/arguments.js';
 import type { CultureContext } from '../context.js';
@@ -55,7 +55,8 @@ export class AuditoriumResolver {
   ): Promise<AuditoriumConnection> {
     // A filter for each query: a raw() fragment (the services filter) serves one query only.
     const where = () => auditoriumWhere(filter);
-    return countedPageById(AuditoriumConnection, ctx.em, Auditorium, where, pageOf(page));
+    const requested = listPage(page, 'auditoriums', filter);
+    return countedPageById(AuditoriumConnection, ctx.em, Auditorium, where, requested);
   }
 
   @FieldResolver(() => Village, { description: 'The village the auditorium serves.' })
@@ -76,7 +77,7 @@ export class AuditoriumResolver {
     @Ctx() ctx: CultureContext,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<AuditoriumEventConnection> {
-    const { limit, cursor, connection } = pageOf(page);
+    const { limit, cursor, connection } = listPage(page, 'Auditorium.events', a.id);
     if (cursor !== null && !/^\d{4}-\d{2}-\d{2}\|.+$/.test(cursor)) {
       throw badUserInput('`after` is not a cursor returned by this API.', 'after');
     }

@@ -5,7 +5,7 @@ import {
   ConnectionField,
   PageArgs,
   countedPageById,
-  pageOf,
+  listPage,
 } from '../../shared/pagination.js';
 import { AuditoriumConnection } from '../auditorium/auditorium.inputs.js';
 import type { CultureContext } from '../context.js';
@@ -51,7 +51,7 @@ export class DigitalResourceResolver {
     filter: DigitalResourceFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<DigitalResourceConnection> {
-    const requested = pageOf(page);
+    const requested = listPage(page, 'digitalResources', filter);
     const where = await resourceWhere(filter, ctx);
     return countedPageById(DigitalResourceConnection, ctx.em, DigitalResource, where, requested);
   }
@@ -67,7 +67,11 @@ export class DigitalResourceResolver {
     @Ctx() ctx: CultureContext,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<AuditoriumConnection> {
-    const { limit, cursor: afterId, connection } = pageOf(page);
+    const {
+      limit,
+      cursor: afterId,
+      connection,
+    } = listPage(page, 'DigitalResource.offeredBy', r.id);
     const rows = await ctx.loaders.offeredByPages.load({ resourceId: r.id, limit, after: afterId });
     return Object.assign(new AuditoriumConnection(), {
       ...connection(rows, (a) => a.id),

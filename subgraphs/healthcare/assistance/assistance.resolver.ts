@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
-import { ConnectionField, Connection, PageArgs, pageOf } from '../../shared/pagination.js';
+import { ConnectionField, Connection, PageArgs, listPage } from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { Facility } from '../facility/facility.entity.js';
 import { EARLIEST_MONTH, currentMonth, monthRange, MonthArg } from '../../shared/arguments.js';
@@ -55,7 +55,13 @@ export class AssistancePointResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: HealthcareContext,
   ) {
-    const { cursor, connection } = pageOf(page);
+    const { cursor, connection } = listPage(
+      page,
+      'AssistancePoint.assistedBookings',
+      point.id,
+      from,
+      to,
+    );
     const range = monthRange(from ?? EARLIEST_MONTH, to ?? currentMonth(), { bounded: false });
     // Per point the months are few (one row a month), so the page is cut in memory.
     const months = await ctx.loaders.bookingsByPoint(range).load(point.id);

@@ -1,6 +1,12 @@
 import { Ctx, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import { regionCode as checkRegionCode } from '../../shared/arguments.js';
-import { RegionConnectionQuery, Connection, PageArgs, pageById } from '../../shared/pagination.js';
+import {
+  RegionConnectionQuery,
+  Connection,
+  PageArgs,
+  listPage,
+  pageById,
+} from '../../shared/pagination.js';
 import type { HealthcareContext } from '../context.js';
 import { TelemedicineLink } from '../telemedicine/telemedicine-link.entity.js';
 import { Facility, FacilityLevel } from './facility.entity.js';
@@ -30,7 +36,7 @@ export class FacilityResolver {
   ) {
     checkRegionCode(regionCode, 'regionCode', { village: true });
     const where = { locationCode: { $like: `${regionCode}%` }, ...(level ? { level } : {}) };
-    return pageById(ctx.em, Facility, where, page);
+    return pageById(ctx.em, Facility, where, listPage(page, 'facilities', regionCode, level));
   }
 
   @FieldResolver(() => [TelemedicineLink], {
