@@ -141,6 +141,14 @@ export function createVillageExports(opts: {
     return { lines: page.lines, next: page.next ?? undefined };
   }
 
+  /** A page's failure as such; anything else is logged and becomes INTERNAL_SERVER_ERROR. */
+  function pageFailure(err: unknown, requestId: string): PageFailure {
+    if (err instanceof PageFailure) return err;
+    opts.logger.error({ err, requestId }, 'export page failed');
+    const message = `The export stopped on an internal error (request ${requestId}).`;
+    return new PageFailure(500, errorBody(message, 'INTERNAL_SERVER_ERROR').errors);
+  }
+
   function failureOf(errors: PageError[]): PageFailure {
     const code = String(errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
     return new PageFailure(STATUS_OF_CODE[code] ?? 500, errors.map(withoutLocations));
@@ -172,11 +180,12 @@ export function createVillageExports(opts: {
     try {
       started = await firstPage(req, requestId, ex);
     } catch (err) {
-      // A valid export whose first page failed on the gateway's side (a subgraph down): it
-      // stops at once, as it would later in the stream (200, its last line), not with a 5xx.
-      if (!(err instanceof PageFailure) || err.status < 500) throw err;
+      // A valid export whose first page failed on the gateway's side (a subgraph down, or an
+      // unexpected error): it stops at once, as it would later in the stream (200, its last
+      // line), not with a 5xx.
+      if (err instanceof PageFailure && err.status < 500) throw err;
       const out = openExportStream(req, res, settings.sendTimeoutMs);
-      await out.write(stopLine(err, ex.after, 0));
+      await out.write(stopLine(pageFailure(err, requestId), ex.after, 0));
       return out.end();
     }
     const { size, page: first } = started;
@@ -194,8 +203,9 @@ export function createVillageExports(opts: {
       try {
         page = await runPage(req, requestId, ex, size, page.next);
       } catch (err) {
-        if (!(err instanceof PageFailure)) throw err;
-        await write(stopLine(err, cursor, count));
+        // Past the first line the status is sent: whatever stopped the export, its last line
+        // says so (as a `done` line would), with the cursor to resume from.
+        await write(stopLine(pageFailure(err, requestId), cursor, count));
         out.end();
         return;
       }
