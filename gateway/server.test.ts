@@ -164,6 +164,42 @@ describe('gateway HTTP server', () => {
     }
   });
 
+  it('says on /healthz and /readyz that its liveness worker died, until the restart listens', async () => {
+    const { running, base } = await serve(
+      {},
+      { NODE_ENV: 'production', GATEWAY_SHARED_SECRET: 's'.repeat(32), OPERATOR_PORT: '0' },
+    );
+    const op = `http://127.0.0.1:${running.operatorPort}`;
+    const answer = async (url: string) => {
+      const res = await fetch(url);
+      return [res.status, await res.json()];
+    };
+    try {
+      await running.liveness!.kill(); // the worker thread ends, as a crash ends it
+      expect(await answer(`${base}/healthz`)).toEqual([
+        200,
+        { status: 'ok', liveness: 'restarting' },
+      ]);
+      expect(await answer(`${op}/readyz`)).toEqual([
+        200,
+        { status: 'ready', degraded: ['liveness'] },
+      ]);
+      // Started again on the same port within its backoff (100 ms after a first death).
+      const deadline = Date.now() + 5_000;
+      while (running.liveness!.state() !== 'up' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await answer(`http://127.0.0.1:${running.livenessPort}/healthz`)).toEqual([
+        200,
+        { status: 'ok' },
+      ]);
+      expect(await answer(`${op}/healthz`)).toEqual([200, { status: 'ok' }]);
+      expect(await answer(`${op}/readyz`)).toEqual([200, { status: 'ready' }]);
+    } finally {
+      await running.close();
+    }
+  });
+
   it('reports a degraded part (Redis) to the operator while staying ready', async () => {
     const { running, base } = await serve(
       { degraded: () => ['redis'] },

@@ -14,7 +14,7 @@ import {
   errorBody,
   sendJson,
 } from './http.js';
-import { startLiveness } from './observability/liveness.js';
+import { startLiveness, type Liveness } from './observability/liveness.js';
 import { traceRequests } from './observability/tracing.js';
 import { subgraphReadiness } from './upstream/readiness.js';
 import type { Reply } from './pipeline/reply.js';
@@ -26,6 +26,8 @@ export interface RunningGateway {
   operatorPort?: number;
   /** The liveness listener's port (observability/liveness.ts), when it has one. */
   livenessPort?: number;
+  /** The liveness listener itself (its state; fault tests kill its worker). */
+  liveness?: Liveness;
   /** Stops accepting, lets in-flight requests finish (bounded), then releases everything. */
   close: () => Promise<void>;
 }
@@ -79,6 +81,12 @@ export function createGatewayServer(parts: ServerParts) {
   let draining = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
+  let liveness: Liveness | undefined;
+  /** `/healthz` from the main loop: it turns; and, when not `up`, the liveness listener's state. */
+  const health = () => {
+    const listener = liveness?.state();
+    return { status: 'ok', ...(listener && listener !== 'up' ? { liveness: listener } : {}) };
+  };
 
   const subgraphs = subgraphReadiness(parts.subgraphsDown, config.readinessWaitMs);
   /**
@@ -86,7 +94,8 @@ export function createGatewayServer(parts: ServerParts) {
    * `degraded` what works less well meanwhile (Redis, a subgraph down once every one was up).
    */
   async function readiness(): Promise<{ unavailable: string[]; degraded: string[] }> {
-    const degraded = parts.degraded?.() ?? [];
+    const degraded = [...(parts.degraded?.() ?? [])];
+    if (liveness && liveness.state() !== 'up') degraded.push('liveness');
     if (draining) return { unavailable: ['gateway'], degraded };
     if (!started) return { unavailable: ['supergraph'], degraded };
     const { waiting, down } = await subgraphs.check();
@@ -122,7 +131,7 @@ export function createGatewayServer(parts: ServerParts) {
           ...(degraded.length ? { degraded } : {}),
         });
       }
-      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (path === '/healthz') return sendJson(res, 200, health());
       sendJson(res, 404, errorBody('Not found: /metrics, /readyz, /healthz.', 'NOT_FOUND'));
     } catch (err) {
       logger.error({ err }, 'operator request failed');
@@ -144,7 +153,7 @@ export function createGatewayServer(parts: ServerParts) {
       if (!wellFormed(req.url ?? '/')) {
         return sendJson(res, 400, errorBody('Malformed URL.', 'BAD_REQUEST'));
       }
-      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (path === '/healthz') return sendJson(res, 200, health());
       // In development the operator's endpoints are served here too; otherwise on their own
       // listener, and /readyz here says only whether this replica takes traffic.
       if (!config.operator && (path === '/readyz' || path === '/metrics')) {
@@ -232,18 +241,19 @@ export function createGatewayServer(parts: ServerParts) {
       await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
       const port = (server.address() as AddressInfo).port;
       const operatorServer = await listenOperator();
-      const liveness =
-        config.liveness &&
-        (await startLiveness({
-          ...config.liveness,
-          onError: (err) => logger.error({ err }, 'liveness listener failed'),
-        }));
+      liveness = config.liveness
+        ? await startLiveness({
+            ...config.liveness,
+            onError: (err) => logger.error({ err }, 'liveness listener failed'),
+          })
+        : undefined;
       if (liveness) logger.info({ port: liveness.port }, 'liveness endpoint: /healthz');
       return {
         url: `http://localhost:${port}/graphql`,
         port,
         operatorPort: operatorServer ? (operatorServer.address() as AddressInfo).port : undefined,
         livenessPort: liveness ? liveness.port : undefined,
+        liveness,
         close: async () => {
           draining = true;
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,7 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../config.js';
-import { MIN_STALL_MS, startLiveness, type Liveness } from './liveness.js';
+import {
+  MAX_RESTARTS,
+  MIN_STALL_MS,
+  RESTART_BASE_MS,
+  startLiveness,
+  type Liveness,
+} from './liveness.js';
 
 let liveness: Liveness | undefined;
 afterEach(async () => {
@@ -62,4 +68,67 @@ describe('liveness listener', () => {
     });
     expect(config.liveness?.stallMs).toBe(MIN_STALL_MS);
   });
+
+  it('starts a killed worker again on the same port, with a backoff, and says so meanwhile', async () => {
+    const errors: string[] = [];
+    liveness = await startLiveness({
+      port: 0,
+      host: '127.0.0.1',
+      stallMs: 1500,
+      onError: (err) => errors.push(err.message),
+    });
+    const { port } = liveness;
+    expect(await probe(port)).toBe(200);
+    await liveness.kill(); // the thread ends, as a crash would end it
+    expect(liveness.state()).toBe('restarting');
+    expect(await probe(port)).toBe('refused'); // nothing listens until the restart
+    expect(await until(() => probe(port), 200, 5_000)).toBe(200);
+    expect(liveness.state()).toBe('up');
+    expect(liveness.restarts()).toBe(1);
+    expect(errors).toEqual(['liveness listener exited (1)']);
+    // The new worker reads the same heartbeat: a stalled loop is still reported.
+    busy(2000);
+    expect(ask(port).status).toBe(503);
+  }, 30_000);
+
+  it(`stays down after ${MAX_RESTARTS} restarts in a row: the probe fails, the orchestrator acts`, async () => {
+    liveness = await startLiveness({ port: 0, host: '127.0.0.1', stallMs: 1500 });
+    const { port } = liveness;
+    const started = Date.now();
+    for (let i = 0; i < MAX_RESTARTS; i += 1) {
+      await liveness.kill();
+      expect(await until(() => probe(port), 200, 10_000)).toBe(200);
+    }
+    // Each restart waited twice as long as the one before: 100 + 200 + 400 + 800 + 1600 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(RESTART_BASE_MS * (2 ** MAX_RESTARTS - 1));
+    await liveness.kill();
+    expect(liveness.state()).toBe('down');
+    await new Promise((r) => setTimeout(r, RESTART_BASE_MS * 2 ** MAX_RESTARTS + 500));
+    expect(await probe(port)).toBe('refused');
+    expect(liveness.restarts()).toBe(MAX_RESTARTS);
+  }, 30_000);
 });
+
+/** The status of a probe of `port`, or `refused` when nothing listens there. */
+async function probe(port: number): Promise<number | 'refused'> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 'refused';
+  }
+}
+
+/** Asks `f` every 20 ms until it answers `want` or `ms` pass; the last answer. */
+async function until<T>(f: () => Promise<T>, want: T, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last = await f();
+  while (last !== want && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    last = await f();
+  }
+  return last;
+}
