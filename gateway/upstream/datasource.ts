@@ -1,6 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.js';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_REQUEST_HEADER } from '../../contract/idempotency.js';
@@ -20,7 +20,7 @@ import { echoKeys, takeEchoes } from './key-echo.js';
 import { guarded } from './guard.js';
 import { createSubgraphHttpClient, type SubgraphHttpClient } from './http.js';
 import { withRetries, type RetryPolicy } from './retry.js';
-import { Lru } from '../operations/lru.js';
+import { ParsedFetches } from './parsed-fetches.js';
 import { shapeProblem } from './shape.js';
 import { RequestHeaders } from './signing.js';
 import { unavailable } from './unavailable.js';
@@ -97,11 +97,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   /** Mutation fetches of this subgraph settled so far (shareKey). */
   private writes = 0;
   /** Documents parsed from text when the engine did not hand one over (bounded in bytes). */
-  private readonly parsed = new Lru<string, DocumentNode>(
-    500,
-    8 * 1024 * 1024,
-    (_, q) => 2 * q.length,
-  );
+  private readonly parsed = new ParsedFetches();
 
   constructor(private readonly opts: SubgraphSourceOptions) {
     const { subgraph, policy, log } = opts;
@@ -224,11 +220,6 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   ): string | undefined {
     const schema = this.opts.supergraph?.();
     if (!schema) return undefined;
-    let doc = document ?? this.parsed.get(query);
-    if (!doc) {
-      doc = parse(query);
-      this.parsed.set(query, doc);
-    }
-    return shapeProblem(schema, doc, variables, result);
+    return shapeProblem(schema, document ?? this.parsed.get(query), variables, result);
   }
 }

@@ -12,6 +12,7 @@ import {
   type InlineFragmentNode,
   type OperationDefinitionNode,
 } from 'graphql';
+import { documentBytes } from '../operations/document-bytes.js';
 import { Lru } from '../operations/lru.js';
 
 /**
@@ -45,7 +46,15 @@ export interface EchoedFetch {
 type Representation = Record<string, unknown>;
 type KeysByType = Map<string, Set<string>>;
 
-const texts = new Lru<string, EchoedFetch>(500, 8 * 1024 * 1024, (_, k) => 4 * k.length);
+/**
+ * Weighed by what an entry holds (the key, the rewritten text and its parsed tree: documentBytes),
+ * not by the key's length: a fetch of short tokens parses to 100–300 times its text.
+ */
+const texts = new Lru<string, EchoedFetch>(
+  500,
+  8 * 1024 * 1024,
+  (echoed, key) => 2 * key.length + documentBytes(echoed.document, echoed.query),
+);
 
 /**
  * The fetch with the representations' scalar key fields asked back, or undefined when it has

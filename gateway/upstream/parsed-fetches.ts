@@ -1,0 +1,35 @@
+import { parse, type DocumentNode } from 'graphql';
+import { documentBytes } from '../operations/document-bytes.js';
+import { Lru } from '../operations/lru.js';
+
+/**
+ * Documents parsed from a fetch's text, kept by their text: at most `entries`, and at most
+ * `maxBytes` as documentBytes weighs them (the parsed tree, 100–300 times the text of a fetch
+ * of short tokens), not as the text's length, which let a cache "of 8 MB" hold 50 MB.
+ */
+export class ParsedFetches {
+  private readonly lru: Lru<string, DocumentNode>;
+
+  constructor(entries = 500, maxBytes = 8 * 1024 * 1024) {
+    this.lru = new Lru(entries, maxBytes, (doc, query) => documentBytes(doc, query));
+  }
+
+  /** The parsed document of `query` (parse errors are thrown, not kept). */
+  get(query: string): DocumentNode {
+    let doc = this.lru.get(query);
+    if (!doc) {
+      doc = parse(query);
+      this.lru.set(query, doc);
+    }
+    return doc;
+  }
+
+  /** The sum of the entries' weights. */
+  get weight(): number {
+    return this.lru.weight;
+  }
+
+  get size(): number {
+    return this.lru.size;
+  }
+}
