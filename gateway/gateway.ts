@@ -31,6 +31,7 @@ import { createSharedRedis } from './redis.js';
 import { CSV_OPERATIONS } from './analyst/csv-operations.js';
 import { createCsvExport } from './analyst/csv.js';
 import { EXPORT_OPERATIONS } from './analyst/export-documents.js';
+import { markFeedEnd } from './analyst/export-feed.js';
 import { createVillageExports } from './analyst/exports.js';
 import { readyExamples } from './analyst/examples.js';
 import { createGraphiQL } from './analyst/graphiql.js';
@@ -153,6 +154,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       runAudited(req, requestId, { body, fromTrusted, uncached: true }),
     authenticate,
     trusted: trusted.values(),
+    markFeedEnd: () => markFeedEnd(subgraphs, config.sharedSecret),
     settings: {
       ...config.exports,
       maxAliases: config.limits.maxAliases,

@@ -87,6 +87,8 @@ export function createVillageExports(opts: {
   /** Trusted documents' texts (`document` names one by its operation name). */
   trusted: Iterable<string>;
   settings: ExportSettings;
+  /** Lets the change feed see its end once the pages are read (export-feed.ts). */
+  markFeedEnd?: () => Promise<boolean>;
   /** Request-body bytes read at once, with /graphql's (body-budget.ts). */
   bodies?: BodyBudget;
   logger: Logger;
@@ -210,6 +212,13 @@ export function createVillageExports(opts: {
         return;
       }
       if (out.stopped.aborted) return;
+    }
+    // Not done until places has seen the changes whose data went out (export-feed.ts).
+    if (opts.markFeedEnd && !(await opts.markFeedEnd())) {
+      const message = 'The change feed could not be marked; resume with the cursor.';
+      const failure = new PageFailure(503, errorBody(message, 'SUBGRAPH_UNAVAILABLE').errors);
+      await write(stopLine(failure, cursor, count));
+      return out.end();
     }
     await write(`${JSON.stringify({ done: true, count })}\n`);
     out.end();

@@ -5,11 +5,12 @@ import { Region } from './region/region.entity.js';
 import { buildPlacesSchema } from './schema.js';
 import { seedPlaces } from './seed/places.seed.js';
 import { Village } from './village/village.entity.js';
+import { FeedWatch } from './changes/feed-watch.entity.js';
 
 /** The places subgraph: the administrative hierarchy of China down to each village. */
 export const placesSubgraph: SubgraphDefinition<PlacesContext> = {
   name: 'places',
-  entities: [Region, Village],
+  entities: [Region, Village, FeedWatch],
   migrations,
   buildSchema: buildPlacesSchema,
   createContext: (em, log, req, services) => createPlacesContext(em, log, req.requestId, services),

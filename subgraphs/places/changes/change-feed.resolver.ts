@@ -20,8 +20,10 @@ import { answerNotCacheable } from '../../shared/cache-policy.js';
 import { badUserInput } from '../../shared/errors.js';
 import type { PlacesContext } from '../context.js';
 import { Village } from '../village/village.entity.js';
+import { checkGenerations, loadWatches, noticeRestores, raiseWatches } from './feed-watch.js';
 import {
   FEED_DOMAINS,
+  FIRST_GENERATIONS,
   checkStamps,
   checkWithinEnds,
   decodeCursor,
@@ -187,11 +189,21 @@ async function perDomain(
   >;
 }
 
+/** Each domain's generation, once the rows the feed saw last are read again (feed-watch.ts). */
+async function currentGenerations(ctx: PlacesContext) {
+  const knex = ctx.em.getKnex();
+  return noticeRestores(knex, await loadWatches(knex), (d, after, n) =>
+    readOutbox(ctx, d, after, n),
+  );
+}
+
 /** The cursor of where every outbox ends now: each end, then the row there for its stamp. */
 async function feedEnd(ctx: PlacesContext): Promise<string> {
+  const generations = await currentGenerations(ctx);
   const ends = await perDomain((d) => readOutbox(ctx, d, INT_MAX, 1));
   const positions = {} as Positions;
   const stamps = {} as Stamps;
+  const seen: Partial<Record<FeedDomain, OutboxRow>> = {};
   const rows = await perDomain((d) =>
     ends[d].end > 0 ? readOutbox(ctx, d, ends[d].end - 1, 1) : Promise.resolve(ends[d]),
   );
@@ -201,8 +213,10 @@ async function feedEnd(ctx: PlacesContext): Promise<string> {
     // The end row is committed (changes.ts): missing, the outbox is being restored under us.
     if (positions[d] > 0 && !row) throw unavailable();
     stamps[d] = row ? rowStamp(row) : '';
+    seen[d] = row;
   }
-  return encodeCursor({ positions, stamps });
+  await raiseWatches(ctx.em.getKnex(), generations, seen);
+  return encodeCursor({ positions, stamps, generations });
 }
 
 @Resolver(() => VillageChange)
@@ -239,6 +253,8 @@ export class VillageChangeResolver {
     if (since == null)
       return { nodes: [], pageInfo: { endCursor: await feedEnd(ctx), hasNextPage: false } };
     const cursor = decodeCursor(since);
+    const generations = await currentGenerations(ctx);
+    checkGenerations(cursor.generations ?? FIRST_GENERATIONS, generations);
     const from = cursor.positions;
     // From each position's own row (its id − 1), read again to check it is the same row.
     const asked = (d: FeedDomain) => (from[d] > 0 ? Math.min(size + 1, MAX_OUTBOX_ROWS) : size);
@@ -255,12 +271,18 @@ export class VillageChangeResolver {
     const stamps = checkStamps(cursor, atPosition);
     const neighbours = await readNeighbours(ctx, outboxes.culture);
     const page = mergePage(from, outboxes, size, limits, neighbours);
+    const seen = Object.fromEntries(FEED_DOMAINS.map((d) => [d, read[d].rows.at(-1)]));
+    await raiseWatches(ctx.em.getKnex(), generations, seen);
     return {
       nodes: page.changes.map((c) =>
         Object.assign(new VillageChange(), { ...c, domains: c.domains as ChangeDomain[] }),
       ),
       pageInfo: {
-        endCursor: encodeCursor({ positions: page.positions, stamps: { ...stamps, ...page.last } }),
+        endCursor: encodeCursor({
+          positions: page.positions,
+          stamps: { ...stamps, ...page.last },
+          generations,
+        }),
         hasNextPage: page.more,
       },
     };

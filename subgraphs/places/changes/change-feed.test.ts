@@ -79,6 +79,18 @@ describe('change feed cursor stamps', () => {
     }
   });
 
+  it('carries the generations once a restore was noticed (v3), and refuses a malformed one', () => {
+    const generations = { culture: 'AbCd_-12', healthcare: '', commerce: '' };
+    const v3 = encodeCursor({ positions, stamps, generations });
+    expect(v3.startsWith('v3.')).toBe(true);
+    expect(decodeCursor(v3)).toEqual({ positions, stamps, generations });
+    const text = Buffer.from(v3.slice(3), 'base64url').toString('utf8');
+    for (const gens of ['short..', 'AbCd_-12.', '..', 'AbCd_-12..~x']) {
+      const bad = 'v3.' + Buffer.from(text.replace(/~[^~]*$/, `~${gens}`)).toString('base64url');
+      expect(() => decodeCursor(bad), gens).toThrow(/not a cursor/);
+    }
+  });
+
   it('refuses a position whose row is another change now: the outbox was restored', () => {
     const cursor = { positions, stamps };
     const same = { culture: r, healthcare: undefined, commerce: row(3, 'B', at(2)) };

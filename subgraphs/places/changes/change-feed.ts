@@ -47,15 +47,24 @@ export interface FeedChange {
 /** The stamp of a position per domain: `rowStamp` of the row there, '' at position 0. */
 export type Stamps = Record<FeedDomain, string>;
 
+/** Each domain's generation (feed-watch.ts): '' until a restore of it was noticed. */
+export type Generations = Record<FeedDomain, string>;
+
+export const FIRST_GENERATIONS: Generations = { culture: '', healthcare: '', commerce: '' };
+
 export interface Cursor {
   positions: Positions;
   /** Absent in a first-version cursor. */
   stamps?: Stamps;
+  /** The generations it was handed out in (absent: FIRST_GENERATIONS, as v1 and v2). */
+  generations?: Generations;
 }
 
 const V1 = 'v1.';
 const V2 = 'v2.';
+const V3 = 'v3.';
 const STAMP = /^[A-Za-z0-9_-]{8}$/;
+const GENERATION = /^([A-Za-z0-9_-]{8})?$/;
 
 /** 48 bits of a hash of everything the row says: another change at the same id differs. */
 export function rowStamp(row: OutboxRow): string {
@@ -68,12 +77,18 @@ export function encodePositions(p: Positions): string {
   return V1 + Buffer.from(FEED_DOMAINS.map((d) => p[d]).join('.')).toString('base64url');
 }
 
-export function encodeCursor({ positions, stamps }: Required<Cursor>): string {
-  const text =
-    FEED_DOMAINS.map((d) => positions[d]).join('.') +
-    '~' +
-    FEED_DOMAINS.map((d) => stamps[d]).join('.');
-  return V2 + Buffer.from(text).toString('base64url');
+/** A cursor as handed out: v2 (positions and stamps) in the first generations, else v3. */
+export function encodeCursor(cursor: {
+  positions: Positions;
+  stamps: Stamps;
+  generations?: Generations;
+}): string {
+  const { positions, stamps, generations = FIRST_GENERATIONS } = cursor;
+  const first = FEED_DOMAINS.every((d) => generations[d] === '');
+  const text = [positions, stamps, ...(first ? [] : [generations])]
+    .map((values) => FEED_DOMAINS.map((d) => values[d]).join('.'))
+    .join('~');
+  return (first ? V2 : V3) + Buffer.from(text).toString('base64url');
 }
 
 const notACursor = (argName: string) =>
@@ -89,32 +104,38 @@ const notACursor = (argName: string) =>
 export function decodeCursor(cursor: string, argName = 'since'): Cursor {
   const bad = () => notACursor(argName);
   const version = cursor.slice(0, V1.length);
-  if (cursor.length > 200 || (version !== V1 && version !== V2)) throw bad();
+  if (cursor.length > 200 || ![V1, V2, V3].includes(version)) throw bad();
   const text = Buffer.from(cursor.slice(version.length), 'base64url').toString('utf8');
-  const [numbers, stampText, ...extra] = text.split('~');
+  const [numbers, stampText, generationText, ...extra] = text.split('~');
   const parts = numbers.split('.');
   if (
     parts.length !== FEED_DOMAINS.length ||
     !parts.every((p) => /^\d{1,10}$/.test(p) && Number(p) <= 2_147_483_647) ||
     extra.length > 0 ||
-    (version === V2) !== (stampText !== undefined)
+    (version !== V1) !== (stampText !== undefined) ||
+    (version === V3) !== (generationText !== undefined)
   ) {
     throw bad();
   }
   const positions = Object.fromEntries(
     FEED_DOMAINS.map((d, i) => [d, Number(parts[i])]),
   ) as Positions;
+  const generations = { ...FIRST_GENERATIONS };
   if (version === V1) {
     if (encodePositions(positions) !== cursor) throw bad();
     return { positions };
   }
   const given = stampText.split('.');
   const stamps = Object.fromEntries(FEED_DOMAINS.map((d, i) => [d, given[i]])) as Stamps;
+  const gens = generationText?.split('.') ?? [];
+  if (version === V3) FEED_DOMAINS.forEach((d, i) => (generations[d] = gens[i] ?? '!'));
   const wellFormed =
     given.length === FEED_DOMAINS.length &&
-    FEED_DOMAINS.every((d) => (positions[d] === 0 ? stamps[d] === '' : STAMP.test(stamps[d])));
-  if (!wellFormed || encodeCursor({ positions, stamps }) !== cursor) throw bad();
-  return { positions, stamps };
+    FEED_DOMAINS.every((d) => (positions[d] === 0 ? stamps[d] === '' : STAMP.test(stamps[d]))) &&
+    (version === V2 ||
+      (gens.length === FEED_DOMAINS.length && gens.every((g) => GENERATION.test(g))));
+  if (!wellFormed || encodeCursor({ positions, stamps, generations }) !== cursor) throw bad();
+  return version === V3 ? { positions, stamps, generations } : { positions, stamps };
 }
 
 /**
