@@ -67,3 +67,22 @@ export function idempotencyKeyFrom(header: string | string[]): string | null {
   const key = quoted ?? raw;
   return VALID_KEY.test(key) ? key : null;
 }
+
+/**
+ * The text a request's fingerprint is the SHA-256 of, on both sides (the gateway's of the whole
+ * operation, a subgraph's of the fields it was sent): JSON with object keys sorted and absent or
+ * null entries dropped, big integers as their digits — equal values, equal text.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'bigint') return v.toString();
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>)
+          .filter(([, x]) => x !== undefined && x !== null)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
+    }
+    return v;
+  });
+}

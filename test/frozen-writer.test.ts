@@ -1,14 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cultureSubgraph } from '../subgraphs/culture/index.js';
-import {
-  IDLE_IN_TRANSACTION_MS,
-  openDatabase,
-  type EntityManager,
-  type Orm,
-} from '../subgraphs/shared/database.js';
-import { createTestDatabase, ENGINE, type TestDatabase } from './support/databases.js';
-import { compileDist, freePort } from './support/processes.js';
+import { IDLE_IN_TRANSACTION_MS, type EntityManager } from '../subgraphs/shared/database.js';
+import { startCultureProcess, type CultureProcess } from './support/culture-process.js';
+import { ENGINE } from './support/databases.js';
 import { postGraphQL, stewardHeaders } from './support/subgraph.js';
 
 /**
@@ -27,59 +20,16 @@ const RECORD = `mutation Record($input: RecordAuditoriumEventInput!) {
 const AUDITORIUM = 'aud-330203009205';
 
 describe.runIf(ENGINE === 'postgresql')('a write whose process stops mid-transaction', () => {
-  let db: TestDatabase;
-  let orm: Orm;
-  let culture: ChildProcess;
+  let culture: CultureProcess;
   let url: string;
-  let output = '';
   beforeAll(async () => {
-    await compileDist();
-    db = await createTestDatabase('culture');
-    orm = await openDatabase({
-      url: db.url,
-      entities: cultureSubgraph.entities,
-      migrations: cultureSubgraph.migrations,
-    });
-    await cultureSubgraph.seed(orm, { scope: '330203', seed: 1 });
-    const port = await freePort();
-    culture = spawn(process.execPath, ['dist/subgraphs/culture/main.js'], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        LOG_FORMAT: 'json',
-        CULTURE_HOST: '127.0.0.1',
-        CULTURE_PORT: String(port),
-        CULTURE_DATABASE_URL: db.url,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const collect = (c: Buffer) => (output = (output + c.toString()).slice(-20_000));
-    culture.stdout!.on('data', collect);
-    culture.stderr!.on('data', collect);
-    url = `http://127.0.0.1:${port}/graphql`;
-    for (const deadline = Date.now() + 60_000; ;) {
-      const ready = await fetch(url.replace('/graphql', '/readyz'))
-        .then((r) => r.ok)
-        .catch(() => false);
-      if (ready) break;
-      if (Date.now() > deadline) throw new Error(`culture did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    culture = await startCultureProcess('330203');
+    url = `${culture.base}/graphql`;
   }, 300_000);
-  afterAll(async () => {
-    if (culture && culture.exitCode === null && culture.signalCode === null) {
-      culture.kill('SIGCONT');
-      const exited = new Promise((r) => culture.once('exit', r));
-      culture.kill('SIGTERM');
-      await exited;
-    }
-    await orm?.close();
-    await db?.drop();
-  });
+  afterAll(() => culture?.stop());
 
   it('holds its locks at most IDLE_IN_TRANSACTION_MS; the retry with its key writes once', async () => {
-    const knex = (orm.em.fork() as EntityManager).getKnex();
+    const knex = (culture.orm.em.fork() as EntityManager).getKnex();
     const title = `frozen-${Date.now()}`;
     const input = {
       auditoriumId: AUDITORIUM,
@@ -104,7 +54,7 @@ describe.runIf(ENGINE === 'postgresql')('a write whose process stops mid-transac
       waiting = Number((rows as { n: string }[])[0].n);
     }
     expect(waiting).toBe(1);
-    process.kill(culture.pid!, 'SIGSTOP');
+    process.kill(culture.child.pid!, 'SIGSTOP');
     try {
       await holder.commit();
       const stoppedAt = Date.now();
@@ -124,7 +74,7 @@ describe.runIf(ENGINE === 'postgresql')('a write whose process stops mid-transac
       expect(freedAfter).toBeDefined();
       expect(freedAfter).toBeGreaterThanOrEqual(IDLE_IN_TRANSACTION_MS - 1_000);
     } finally {
-      process.kill(culture.pid!, 'SIGCONT');
+      process.kill(culture.child.pid!, 'SIGCONT');
     }
     // The stopped write was rolled back: its answer says so, and nothing is in the table.
     const answer = await first;

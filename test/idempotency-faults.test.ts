@@ -1,10 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { answeredFields } from './support/subgraph.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileDist, freePort } from './support/processes.js';
-import { cultureSubgraph } from '../subgraphs/culture/index.js';
-import { openDatabase, type EntityManager, type Orm } from '../subgraphs/shared/database.js';
-import { createTestDatabase, type TestDatabase } from './support/databases.js';
+import type { EntityManager } from '../subgraphs/shared/database.js';
+import { startCultureProcess, type CultureProcess } from './support/culture-process.js';
 import { bootStack, type Stack } from './support/stack.js';
 
 /**
@@ -37,69 +34,25 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   return false;
 }
 
-let db: TestDatabase;
-let orm: Orm;
-let culture: ChildProcess;
-let output = '';
+let culture: CultureProcess;
 let stack: Stack;
 
 beforeAll(async () => {
-  // Culture runs the compiled code, as `npm start` does; tsc emits even where others' files
-  // do not type-check (npm run typecheck is where that fails).
-  await compileDist();
-  db = await createTestDatabase('culture');
-  orm = await openDatabase({
-    url: db.url,
-    entities: cultureSubgraph.entities,
-    migrations: cultureSubgraph.migrations,
-  });
-  await cultureSubgraph.seed(orm, { scope: '330203', seed: 1 });
-  const port = await freePort();
-  culture = spawn(process.execPath, ['dist/subgraphs/culture/main.js'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
-      CULTURE_HOST: '127.0.0.1',
-      CULTURE_PORT: String(port),
-      CULTURE_DATABASE_URL: db.url,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const collect = (c: Buffer) => (output = (output + c.toString()).slice(-20_000));
-  culture.stdout!.on('data', collect);
-  culture.stderr!.on('data', collect);
-  const base = `http://127.0.0.1:${port}`;
-  const ready = await until(
-    () =>
-      fetch(`${base}/readyz`)
-        .then((r) => r.ok)
-        .catch(() => false),
-    60_000,
-  );
-  if (!ready) throw new Error(`culture did not start:\n${output}`);
+  culture = await startCultureProcess('330203');
   stack = await bootStack({
     scopes: ['330203'],
     env: { SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS) },
-    subgraphUrl: (name, url) => (name === 'culture' ? `${base}/graphql` : url),
+    subgraphUrl: (name, url) => (name === 'culture' ? `${culture.base}/graphql` : url),
   });
 }, 300_000);
 
 afterAll(async () => {
-  if (culture && culture.exitCode === null && culture.signalCode === null) {
-    culture.kill('SIGCONT');
-    const exited = new Promise((r) => culture.once('exit', r));
-    culture.kill('SIGTERM');
-    await exited;
-  }
   await stack?.close();
-  await orm?.close();
-  await db?.drop();
+  await culture?.stop();
 });
 
 async function count(sql: string): Promise<number> {
-  const em = orm.em.fork() as EntityManager;
+  const em = culture.orm.em.fork() as EntityManager;
   const [row] = (await em.getConnection().execute(sql)) as Record<string, unknown>[];
   return Number(Object.values(row)[0] ?? 0);
 }
@@ -131,7 +84,7 @@ type Answer = { recordAuditoriumEvent: { id: string; title: string } | null };
 
 /** Sends the write while culture is stopped: the gateway gives up after its timeout. */
 async function sendWhileHung(vars: Record<string, unknown>, headers: Record<string, string>) {
-  process.kill(culture.pid!, 'SIGSTOP');
+  process.kill(culture.child.pid!, 'SIGSTOP');
   try {
     const started = performance.now();
     const res = await stack.query<Answer>(RECORD, vars, headers);
@@ -141,7 +94,7 @@ async function sendWhileHung(vars: Record<string, unknown>, headers: Record<stri
     expect(res.body.errors?.map((e) => e.extensions?.code)).toEqual(['SUBGRAPH_UNAVAILABLE']);
     expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS * 0.9);
   } finally {
-    process.kill(culture.pid!, 'SIGCONT');
+    process.kill(culture.child.pid!, 'SIGCONT');
   }
 }
 

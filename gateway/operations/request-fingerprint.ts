@@ -7,6 +7,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { canonicalJson } from '../../contract/idempotency.js';
 import { fragmentsOf } from './fragments.js';
 
 /**
@@ -43,7 +44,7 @@ export function requestFingerprint(
     }
   };
   visit(getOperationAST(doc, operationName ?? undefined)?.selectionSet);
-  return createHash('sha256').update(sortedJson(fields)).digest('hex');
+  return createHash('sha256').update(canonicalJson(fields)).digest('hex');
 }
 
 function included(node: SelectionNode, vars: Record<string, unknown>): boolean {
@@ -54,18 +55,4 @@ function included(node: SelectionNode, vars: Record<string, unknown>): boolean {
     if (d.name.value === 'include' && value === false) return false;
   }
   return true;
-}
-
-/** JSON with object keys sorted and absent or null entries dropped: equal values, equal text. */
-function sortedJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(
-        Object.entries(v as Record<string, unknown>)
-          .filter(([, x]) => x !== undefined && x !== null)
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-      );
-    }
-    return v;
-  });
 }

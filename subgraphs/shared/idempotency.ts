@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { ErrorCode } from '../../contract/errors.js';
 import {
   IDEMPOTENCY_KEY_TTL_HOURS,
+  canonicalJson,
   KEY_REFUSAL_MESSAGE,
   MAX_IDEMPOTENCY_KEY_LENGTH,
   idempotencyKeyFrom,
@@ -79,21 +80,6 @@ export interface KeyedWrite {
   field: string;
   fingerprint: string;
   operation: string;
-}
-
-/** JSON with object keys sorted and absent or null entries dropped: equal inputs, equal text. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'bigint') return v.toString();
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(
-        Object.entries(v as Record<string, unknown>)
-          .filter(([, x]) => x !== undefined && x !== null)
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-      );
-    }
-    return v;
-  });
 }
 
 const noBigInt = (_key: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
@@ -176,7 +162,7 @@ export function keyedWrite(
     fingerprint:
       typeof ctx.idempotencyRequest === 'string' && FINGERPRINT.test(ctx.idempotencyRequest)
         ? ctx.idempotencyRequest
-        : sha256(canonical(operationFields(info))),
+        : sha256(canonicalJson(operationFields(info))),
     operation: info.fieldName,
   };
 }
