@@ -46,15 +46,20 @@ export function fillEmptySelections(
 ): DocumentNode | undefined {
   const fragments = fragmentsOf(document);
   const included = includedBy(variables);
+  // Per fragment once: fragments spread in fragments would otherwise be walked once per path.
+  const fragmentIncludes = new Map<string, boolean>();
   const anyIncluded = (selections: readonly SelectionNode[]): boolean =>
     selections.some((s) => {
       if (!included(s)) return false;
       if (s.kind === Kind.FIELD) return true;
-      const set =
-        s.kind === Kind.INLINE_FRAGMENT
-          ? s.selectionSet
-          : fragments.get(s.name.value)?.selectionSet;
-      return set !== undefined && anyIncluded(set.selections);
+      if (s.kind === Kind.INLINE_FRAGMENT) return anyIncluded(s.selectionSet.selections);
+      let answer = fragmentIncludes.get(s.name.value);
+      if (answer === undefined) {
+        const set = fragments.get(s.name.value)?.selectionSet;
+        answer = set !== undefined && anyIncluded(set.selections);
+        fragmentIncludes.set(s.name.value, answer);
+      }
+      return answer;
     });
   let filled = false;
   const out = visit(document, {
@@ -122,19 +127,22 @@ export function dropUnaskedTypenames(
       if (fragment) collect(fragment.selectionSet.selections, into);
     }
   };
+  // A selection set's fields collected once for all the objects of a list it applies to.
   const walk = (selections: readonly SelectionNode[], value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) walk(selections, item);
-      return;
-    }
-    if (value === null || typeof value !== 'object') return;
+    const objects = (Array.isArray(value) ? value.flat(Infinity) : [value]).filter(
+      (v): v is Record<string, unknown> => v !== null && typeof v === 'object',
+    );
+    if (objects.length === 0) return;
     const fields = new Map<string, FieldNode[]>();
     collect(selections, fields);
-    const object = value as Record<string, unknown>;
-    if (!fields.has('__typename')) delete object.__typename;
+    if (!fields.has('__typename')) for (const object of objects) delete object.__typename;
     for (const [key, nodes] of fields) {
       const sub = nodes.flatMap((n) => n.selectionSet?.selections ?? []);
-      if (sub.length > 0) walk(sub, object[key]);
+      if (sub.length > 0)
+        walk(
+          sub,
+          objects.map((o) => o[key]),
+        );
     }
   };
   walk(operation.selectionSet.selections, data);
