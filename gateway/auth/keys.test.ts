@@ -48,6 +48,19 @@ describe('FileKeyStore with a file an operator broke', () => {
     await expect(store.revoke('abc')).rejects.toThrow(/cannot be read/);
     expect(readFileSync(path, 'utf8')).toBe('{"version": 1, "keys": [');
   });
+
+  it('does not take a record of another shape (scopes as one string, a quota as text)', async () => {
+    const path = join(dir, 'shapes.json');
+    const store = new FileKeyStore(path, 0);
+    const { key, record } = await store.create({ name: 'p', owner: 'o', scopes: ['a'] });
+    for (const edit of [{ scopes: 'culture:write' }, { scopes: 5 }, { dailyQuota: 'many' }]) {
+      writeFileSync(path, JSON.stringify({ version: 1, keys: [{ ...record, ...edit }] }));
+      expect(await store.lookup(key)).toEqual(record);
+    }
+    await expect(store.create({ name: 'q', owner: 'o', scopes: [] })).rejects.toThrow(
+      /key record 1 is not a key record/,
+    );
+  });
 });
 
 describe('RedisKeyStore with a record an operator broke', () => {
@@ -68,5 +81,16 @@ describe('RedisKeyStore with a record an operator broke', () => {
     expect(await store.lookup('rdsg_unknown')).toBeUndefined();
     expect(await store.revoke(record.id)).toBe(true);
     expect((await store.lookup(key))?.revokedAt).toBeTruthy();
+  });
+
+  it('calls a record of another shape unavailable (it was a 500 for its key)', async () => {
+    const store = new RedisKeyStore(redis, hashName, 0);
+    const { key, record } = await store.create({ name: 'r', owner: 'o', scopes: ['a'] });
+    for (const edit of [{ scopes: 5 }, { scopes: 'a b' }, { rateLimitPerMinute: -1 }, { id: 7 }]) {
+      await redis.hset(hashName, record.hash, JSON.stringify({ ...record, ...edit }));
+      await expect(store.lookup(key)).rejects.toBeInstanceOf(KeyStoreUnavailable);
+    }
+    await redis.hset(hashName, record.hash, JSON.stringify({ ...record, dailyQuota: null }));
+    expect((await store.lookup(key))?.scopes).toEqual(['a']);
   });
 });

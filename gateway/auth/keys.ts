@@ -71,11 +71,38 @@ interface KeyFile {
 /** The records of a keys file's text; throws when it is not a keys file. */
 function parseKeyFile(text: string): ApiKeyRecord[] {
   const file = JSON.parse(text) as Partial<KeyFile> | null;
-  const keys = file?.keys;
-  if (!Array.isArray(keys) || keys.some((r) => typeof r?.hash !== 'string')) {
-    throw new Error('not a keys file: `keys` must be a list of records with a `hash`');
-  }
-  return keys;
+  const keys: unknown = file?.keys;
+  if (!Array.isArray(keys)) throw new Error('not a keys file: `keys` must be a list of records');
+  const records = keys.map(checkRecord);
+  const bad = records.findIndex((r) => r === undefined);
+  if (bad >= 0) throw new Error(`key record ${bad + 1} is not a key record (${RECORD_SHAPE})`);
+  return records as ApiKeyRecord[];
+}
+
+const RECORD_SHAPE =
+  'string `id` and `hash`, `scopes` a list of strings, quotas whole numbers ≥ 0, ' +
+  '`trustedDocumentsOnly` true or false, `revokedAt` a string';
+
+const isCount = (v: unknown) => v == null || (Number.isSafeInteger(v) && (v as number) >= 0);
+
+/**
+ * `value` as a key record when every field the gateway reads has its type, else undefined: a
+ * record edited by hand into another shape (scopes as one string, a quota as text) must not
+ * answer with other scopes or quotas than the operator meant, nor fail every request of its key.
+ */
+function checkRecord(value: unknown): ApiKeyRecord | undefined {
+  const r = value as Partial<ApiKeyRecord> | null;
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return undefined;
+  const ok =
+    typeof r.id === 'string' &&
+    typeof r.hash === 'string' &&
+    (r.scopes == null ||
+      (Array.isArray(r.scopes) && r.scopes.every((s) => typeof s === 'string'))) &&
+    isCount(r.rateLimitPerMinute) &&
+    isCount(r.dailyQuota) &&
+    (r.trustedDocumentsOnly == null || typeof r.trustedDocumentsOnly === 'boolean') &&
+    (r.revokedAt == null || typeof r.revokedAt === 'string');
+  return ok ? (r as ApiKeyRecord) : undefined;
 }
 
 /**
@@ -177,8 +204,7 @@ export class FileKeyStore implements KeyStore {
 /** A stored record, or undefined when the text is not one (a hand edit gone wrong). */
 function parseRecord(raw: string): ApiKeyRecord | undefined {
   try {
-    const record = JSON.parse(raw) as ApiKeyRecord | null;
-    return typeof record?.hash === 'string' && typeof record.id === 'string' ? record : undefined;
+    return checkRecord(JSON.parse(raw));
   } catch {
     return undefined;
   }
