@@ -1,6 +1,6 @@
-import { IDENTITY_HEADER, signIdentity } from '../../contract/identity.js';
+import { ownQuery, type OwnIdentity } from '../upstream/own-query.js';
 
-const EXPORT_FEED_MARK = { id: 'gateway:export', kind: 'anonymous', scopes: [] };
+const EXPORT_FEED_MARK: OwnIdentity = { id: 'gateway:export', kind: 'anonymous', scopes: [] };
 
 /**
  * Asks places for the change feed's end once an export has read its last page, so that places
@@ -15,21 +15,12 @@ export async function markFeedEnd(
 ): Promise<boolean> {
   const placesUrl = subgraphs.find((s) => s.name === 'places')?.url;
   if (!placesUrl) return true;
-  try {
-    const res = await fetch(placesUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [IDENTITY_HEADER]: signIdentity(EXPORT_FEED_MARK, sharedSecret),
-      },
-      body: JSON.stringify({ query: '{ villageChanges { pageInfo { endCursor } } }' }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const body = (await res.json()) as {
-      data?: { villageChanges?: { pageInfo?: { endCursor?: unknown } } };
-    };
-    return res.ok && typeof body.data?.villageChanges?.pageInfo?.endCursor === 'string';
-  } catch {
-    return false;
-  }
+  const data = (await ownQuery(
+    placesUrl,
+    EXPORT_FEED_MARK,
+    sharedSecret,
+    '{ villageChanges { pageInfo { endCursor } } }',
+    10_000,
+  )) as { villageChanges?: { pageInfo?: { endCursor?: unknown } } } | undefined;
+  return typeof data?.villageChanges?.pageInfo?.endCursor === 'string';
 }
