@@ -10,17 +10,11 @@ import { createVillageExports } from './exports.js';
 // answers one empty region page (the real path: test/exports.test.ts).
 const caller: Identity = partner;
 
-let server: Server;
-let base: string;
-beforeAll(async () => {
+type Execute = Parameters<typeof createVillageExports>[0]['execute'];
+
+function startExports(execute: Execute) {
   const exports = createVillageExports({
-    execute: async () => ({
-      status: 200,
-      headers: {},
-      body: JSON.stringify({
-        data: { villages: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } },
-      }),
-    }),
+    execute,
     authenticate: async () => caller,
     trusted: [],
     settings: {
@@ -34,9 +28,34 @@ beforeAll(async () => {
     },
     logger: pino({ level: 'silent' }),
   });
-  server = createServer((req, res) => void exports.handle(req, res, 'r1'));
+  const server = createServer((req, res) => void exports.handle(req, res, 'r1'));
+  return { exports, server };
+}
+
+async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/exports/villages`;
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/exports/villages`;
+}
+
+/** A region page answer: the villages of `codes`, each its own cursor. */
+const regionPage = (codes: string[], hasNextPage: boolean) => ({
+  status: 200,
+  headers: {},
+  body: JSON.stringify({
+    data: {
+      villages: {
+        edges: codes.map((code) => ({ cursor: code, exportKey: { code }, node: { code } })),
+        pageInfo: { hasNextPage, endCursor: codes.at(-1) ?? null },
+      },
+    },
+  }),
+});
+
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  server = startExports(async () => regionPage([], false)).server;
+  base = await listen(server);
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -85,5 +104,52 @@ describe('POST /exports/villages: the HTTP request', () => {
     expect(await res.json()).toMatchObject({
       errors: [{ message: 'The body is not valid UTF-8.', extensions: { code: 'BAD_REQUEST' } }],
     });
+  });
+});
+
+describe('an export that fails unexpectedly mid-stream', () => {
+  it('ends with an INTERNAL_SERVER_ERROR line and its cursor, frees the slot, and resumes', async () => {
+    // The second page meets an error no page anticipates (a bug's TypeError, say).
+    let calls = 0;
+    const { exports, server: failing } = startExports(async (_req, _id, body) => {
+      calls += 1;
+      const after = (body.variables as { after: string | null }).after;
+      if (after === null) return regionPage(['331124100001', '331124100002'], true);
+      if (calls === 2) throw new TypeError('rows is not iterable (at exports.ts:1)');
+      return regionPage(['331124100003'], false);
+    });
+    const url = await listen(failing);
+    const send = (after?: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ regionCode: '331124', selection: '{ code }', after }),
+      });
+    try {
+      const res = await send();
+      expect(res.status).toBe(200);
+      const lines = (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines).toEqual([
+        { cursor: '331124100001', code: '331124100001', data: { code: '331124100001' } },
+        { cursor: '331124100002', code: '331124100002', data: { code: '331124100002' } },
+        {
+          error: { code: 'INTERNAL_SERVER_ERROR', message: expect.any(String) },
+          cursor: '331124100002',
+          count: 2,
+        },
+      ]);
+      expect(lines[2].error.message).not.toMatch(/iterable|rows|\.[jt]s|type ?error/i);
+      expect(exports.running()).toBe(0);
+      const rest = await send('331124100002');
+      expect(await rest.text()).toBe(
+        `${JSON.stringify({ cursor: '331124100003', code: '331124100003', data: { code: '331124100003' } })}\n` +
+          '{"done":true,"count":1}\n',
+      );
+    } finally {
+      failing.close();
+    }
   });
 });
