@@ -3,7 +3,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
-import { clientErrorPaths } from './engine/error-paths.js';
+import { clientErrorPaths, variablesOf } from './engine/error-paths.js';
 import { formatGatewayError } from './engine/errors.js';
 import type { createGatewayMetrics } from './observability/metrics.js';
 import { createDocumentStore } from './operations/operation-cache.js';
@@ -41,12 +41,19 @@ export function createApolloServer(
       {
         async requestDidStart() {
           return {
-            async willSendResponse({ response, contextValue, document, operationName }) {
+            async willSendResponse(ctx) {
+              const { response, contextValue, document, operationName } = ctx;
               if (response.body.kind !== 'single') return;
               const result = response.body.singleResult;
               // Only paths of the client's operation (error-paths.ts).
               if (result.errors) {
-                result.errors = clientErrorPaths(result.errors, document, operationName);
+                result.errors = clientErrorPaths(
+                  result.errors,
+                  document,
+                  operationName,
+                  ctx.operation && variablesOf(ctx.schema, ctx.operation, ctx.request.variables),
+                  result.data === null || result.data === undefined,
+                );
               }
               contextValue.errorCodes = (response.body.singleResult.errors ?? []).map((e) =>
                 String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),

@@ -1,9 +1,15 @@
 import {
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
   Kind,
+  getDirectiveValues,
+  getVariableValues,
   type DocumentNode,
+  type GraphQLSchema,
   type FragmentDefinitionNode,
   type GraphQLFormattedError,
   type OperationDefinitionNode,
+  type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { fragmentsOf } from '../operations/fragments.js';
@@ -16,11 +22,19 @@ import { fragmentsOf } from '../operations/fragments.js';
  * longest prefix that is in the operation (the nearest field the client did select); a path
  * whose first key is not a root field of the operation is removed. Errors that become equal
  * (same message, code and path) are reported once.
+ *
+ * With the request's (coerced) `variables`, a path through a field that `@skip`/`@include` leave
+ * out is about nothing the client receives: @apollo/gateway's planner can fetch such a field's
+ * `@requires` inputs under its condition but the field itself without it, and the subgraph's
+ * "input missing" error came back at the skipped field's path (generated seed 6060003). Such an
+ * error is dropped, unless the answer's `data` is null (an answer of no data keeps its errors).
  */
 export function clientErrorPaths(
   errors: readonly GraphQLFormattedError[],
   document: DocumentNode | undefined,
   operationName: string | null | undefined,
+  variables?: Record<string, unknown>,
+  dataIsNull = false,
 ): GraphQLFormattedError[] {
   const operation = document?.definitions.find(
     (d): d is OperationDefinitionNode =>
@@ -28,14 +42,18 @@ export function clientErrorPaths(
   );
   if (!document || !operation) return [...errors];
   const fragments = fragmentsOf(document);
-  const walker = new PathWalker(operation.selectionSet, fragments);
+  const included: Included = variables ? (node) => shownBy(node, variables) : () => true;
+  const walker = new PathWalker(operation.selectionSet, fragments, included);
   const seen = new Set<string>();
   const out: GraphQLFormattedError[] = [];
   for (const error of errors) {
     let path = error.path;
     if (path) {
       const kept = walker.prefix(path);
-      path = kept.length > 0 ? kept : undefined;
+      if (kept === SKIPPED) {
+        if (!dataIsNull) continue;
+        path = undefined;
+      } else path = kept.length > 0 ? kept : undefined;
     }
     const identity = JSON.stringify([error.message, error.extensions?.code, path ?? null]);
     if (seen.has(identity)) continue;
@@ -50,18 +68,57 @@ export function clientErrorPaths(
   return out;
 }
 
+type Included = (node: SelectionNode) => boolean;
+
+/** A path through a field the variables leave out. */
+const SKIPPED = Symbol('skipped');
+
+/** Whether `@skip`/`@include` show `node`; shown when the variables cannot say. */
+function shownBy(node: SelectionNode, variables: Record<string, unknown>): boolean {
+  try {
+    return (
+      getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
+      getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false
+    );
+  } catch {
+    return true;
+  }
+}
+
+/** The request's variables as execution sees them (defaults applied); undefined if invalid. */
+export function variablesOf(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  inputs: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  return getVariableValues(schema, operation.variableDefinitions ?? [], inputs ?? {}).coerced;
+}
+
+/** Where a response key leads: whether a shown field answers it, and the sets under it. */
+interface Step {
+  /** A field answering the key is shown (not left out by `@skip`/`@include`). */
+  shownField: boolean;
+  shown: SelectionSetNode[];
+  /** Sets under fields left out, or inside fragments left out: errors there are about nothing. */
+  hidden: SelectionSetNode[];
+}
+
 /** Walks response paths through an operation's selections, fragments included (memoised). */
 class PathWalker {
-  private readonly children = new Map<string, SelectionSetNode[] | null>();
+  private readonly steps = new Map<string, Step | null>();
 
   constructor(
     private readonly root: SelectionSetNode,
     private readonly fragments: Map<string, FragmentDefinitionNode>,
+    private readonly included: Included,
   ) {}
 
-  /** The longest prefix of `path` whose keys are response keys of the operation. */
-  prefix(path: readonly (string | number)[]): (string | number)[] {
-    let sets: SelectionSetNode[] = [this.root];
+  /**
+   * The longest prefix of `path` whose keys are response keys of the operation, or SKIPPED when
+   * a key of it is answered only by fields that `@skip`/`@include` leave out.
+   */
+  prefix(path: readonly (string | number)[]): (string | number)[] | typeof SKIPPED {
+    let step: Step = { shownField: true, shown: [this.root], hidden: [] };
     let trail = '';
     let kept = 0;
     for (let i = 0; i < path.length; i++) {
@@ -73,39 +130,46 @@ class PathWalker {
         continue;
       }
       trail += `\u0000${segment}`;
-      let next = this.children.get(trail);
+      let next = this.steps.get(trail);
       if (next === undefined) {
-        next = this.select(sets, segment);
-        this.children.set(trail, next);
+        next = this.select(step, segment);
+        this.steps.set(trail, next);
       }
       if (next === null) break;
-      sets = next;
+      if (!next.shownField) return SKIPPED;
+      step = next;
       kept = i + 1;
     }
     return path.slice(0, kept);
   }
 
-  /** The sub-selections of the fields answering `key` in `sets`, or null when none does. */
-  private select(sets: SelectionSetNode[], key: string): SelectionSetNode[] | null {
-    const found: SelectionSetNode[] = [];
+  /** The fields answering `key` under `step`, or null when none does. */
+  private select(step: Step, key: string): Step | null {
+    const next: Step = { shownField: false, shown: [], hidden: [] };
     let matched = false;
     const visited = new Set<string>();
-    const visit = (set: SelectionSetNode) => {
+    const visit = (set: SelectionSetNode, shown: boolean) => {
       for (const s of set.selections) {
+        const here = shown && this.included(s);
         if (s.kind === Kind.FIELD) {
           if ((s.alias?.value ?? s.name.value) !== key) continue;
           matched = true;
-          if (s.selectionSet) found.push(s.selectionSet);
+          if (here) next.shownField = true;
+          if (s.selectionSet) (here ? next.shown : next.hidden).push(s.selectionSet);
         } else if (s.kind === Kind.INLINE_FRAGMENT) {
-          visit(s.selectionSet);
-        } else if (!visited.has(s.name.value)) {
-          visited.add(s.name.value);
+          visit(s.selectionSet, here);
+        } else {
+          // A fragment walked shown is walked once; left out, it may still be shown elsewhere.
+          const id = `${here ? '+' : '-'}${s.name.value}`;
+          if (visited.has(id)) continue;
+          visited.add(id);
           const fragment = this.fragments.get(s.name.value);
-          if (fragment) visit(fragment.selectionSet);
+          if (fragment) visit(fragment.selectionSet, here);
         }
       }
     };
-    for (const set of sets) visit(set);
-    return matched ? found : null;
+    for (const set of step.shown) visit(set, true);
+    for (const set of step.hidden) visit(set, false);
+    return matched ? next : null;
   }
 }
