@@ -4,12 +4,14 @@ import {
   getNamedType,
   getNullableType,
   isCompositeType,
+  isInputObjectType,
   isInterfaceType,
   isListType,
   isObjectType,
   parse,
   type DirectiveNode,
   type GraphQLCompositeType,
+  type GraphQLInputObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -29,13 +31,17 @@ export interface ListSize {
  * carries them (names follow the supergraph's @link import, so a renamed directive counts).
  */
 export class CostModel {
+  /** `@cost` of fields, and of input fields (`VillageFilter.nameContains`), by coordinate. */
   readonly fieldWeights = new Map<string, number>();
+  /** `@cost` of arguments, by coordinate (`Region.villages(kind:)`). */
+  readonly argumentWeights = new Map<string, number>();
   readonly typeWeights = new Map<string, number>();
   readonly listSizes = new Map<string, ListSize>();
   /** `@requires` field sets (from `@join__field(requires:)`), by field coordinate. */
   readonly requires = new Map<string, string>();
   private supergraph: GraphQLSchema | undefined;
   private readonly requirementCosts = new Map<string, number>();
+  private readonly weighedInputs = new Map<string, boolean>();
 
   constructor(private readonly sdl = '') {}
 
@@ -91,6 +97,22 @@ export class CostModel {
     return cost;
   }
 
+  /** Whether a value of this input type can carry a `@cost` (a weighed field, at any depth). */
+  inputWeighs(type: GraphQLInputObjectType): boolean {
+    const known = this.weighedInputs.get(type.name);
+    if (known !== undefined) return known;
+    this.weighedInputs.set(type.name, false); // a type that holds itself adds nothing new
+    const weighs = Object.values(type.getFields()).some((f) => {
+      const named = getNamedType(f.type);
+      return (
+        this.fieldWeights.has(`${type.name}.${f.name}`) ||
+        (isInputObjectType(named) && this.inputWeighs(named))
+      );
+    });
+    this.weighedInputs.set(type.name, weighs);
+    return weighs;
+  }
+
   static fromSupergraph(sdl: string): CostModel {
     const out = new CostModel(sdl);
     const doc = parse(sdl);
@@ -138,6 +160,13 @@ export class CostModel {
         const fc = find(f.directives, cost);
         const fw = fc && int(arg(fc, 'weight'));
         if (fw !== undefined && Number.isFinite(fw)) out.fieldWeights.set(coordinate, fw);
+        for (const a of 'arguments' in f ? (f.arguments ?? []) : []) {
+          const ac = find(a.directives, cost);
+          const aw = ac && int(arg(ac, 'weight'));
+          if (aw !== undefined && Number.isFinite(aw)) {
+            out.argumentWeights.set(`${coordinate}(${a.name.value}:)`, aw);
+          }
+        }
         for (const jf of f.directives?.filter((d) => d.name.value === 'join__field') ?? []) {
           const req = arg(jf, 'requires');
           if (req?.kind === Kind.STRING) out.requires.set(coordinate, req.value);

@@ -4,6 +4,7 @@ import {
   getNullableType,
   getVariableValues,
   isCompositeType,
+  isInputObjectType,
   isInterfaceType,
   isListType,
   isObjectType,
@@ -12,6 +13,7 @@ import {
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
+  type GraphQLInputObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -70,8 +72,9 @@ export class VariableValuesError extends Error {}
  * variables and their defaults applied), else its `assumedSize`, else `defaultListSize`;
  * `sizedFields` moves that size to the named child fields (a connection's `edges`). A field
  * without `@listSize` that takes `first`/`last`/`limit` is sized by them the same way. What a
- * field `@requires` is added once per instance of its parent (`requirementCost`). A mutation
- * adds 10; introspection costs INTROSPECTION_COST.
+ * field `@requires` is added once per instance of its parent (`requirementCost`), and so is the
+ * `@cost` of each argument given and of each input field given inside it (a filter that reads
+ * every village of its region). A mutation adds 10; introspection costs INTROSPECTION_COST.
  *
  * The walk visits every selection once per expansion of the fragments it is in: callers bound
  * it beforehand with `expandedSelections` (limits.ts).
@@ -129,6 +132,44 @@ export function costOf(
     return { size, sizedFields };
   };
 
+  // A given input object's weighed fields (`@cost` on input fields), lists item by item.
+  const inputCost = (type: GraphQLInputObjectType, value: unknown): number => {
+    if (value === null || typeof value !== 'object') return 0;
+    if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + inputCost(type, v), 0);
+    let total = 0;
+    for (const f of Object.values(type.getFields())) {
+      const v = (value as Record<string, unknown>)[f.name];
+      if (v === undefined || v === null) continue;
+      total += model.fieldWeights.get(`${type.name}.${f.name}`) ?? 0;
+      const named = getNamedType(f.type);
+      if (isInputObjectType(named) && model.inputWeighs(named)) total += inputCost(named, v);
+    }
+    return total;
+  };
+
+  // The `@cost` of the arguments given (not null): an argument's own weight and its input
+  // fields'. Added once per instance of the field, as its requirements are.
+  const argumentCost = (
+    coordinate: string,
+    def: GraphQLField<unknown, unknown>,
+    node: FieldNode,
+  ): number => {
+    if (!node.arguments?.length) return 0;
+    let args: Record<string, unknown> | undefined;
+    let total = 0;
+    for (const a of def.args) {
+      const own = model.argumentWeights.get(`${coordinate}(${a.name}:)`);
+      const named = getNamedType(a.type);
+      const deep = isInputObjectType(named) && model.inputWeighs(named);
+      if (own === undefined && !deep) continue;
+      args ??= argumentsOf(def, node);
+      const value = args[a.name];
+      if (value === undefined || value === null) continue;
+      total += (own ?? 0) + (deep ? inputCost(named, value) : 0);
+    }
+    return total;
+  };
+
   const costOfSet = (
     set: SelectionSetNode,
     parent: GraphQLCompositeType,
@@ -174,9 +215,11 @@ export function costOf(
       children = costOfSet(node.selectionSet, named, childSized);
     }
     // What the field @requires is fetched once per instance of its parent (the enclosing lists
-    // multiply it), whatever the field's own list size.
+    // multiply it), whatever the field's own list size; so is the work its arguments ask for.
     return (
-      Math.max(0, factor) * (own + children) + model.requirementCost(coordinate, defaultListSize)
+      Math.max(0, factor) * (own + children) +
+      model.requirementCost(coordinate, defaultListSize) +
+      argumentCost(coordinate, def, node)
     );
   };
 
