@@ -51,7 +51,48 @@ describe('the cost of arguments and input fields', () => {
   });
 });
 
-describe('a name search over the supergraph', () => {
+describe('month-by-month series', () => {
+  const sdl = `
+    type Query {
+      sales(from: String!, to: String!): Figure!
+      series(from: String, to: String): [Month!]!
+      pages(from: String!, to: String!, first: Int): [Month!]!
+    }
+    type Figure { total: Int! months: [Month!]! top(first: Int): [Month!]! all: [Month!]! @listSize(assumedSize: 50) }
+    type Month { month: String! days: [Int!]! }
+  `;
+  const small = buildSchema(sdl.replace(/@(listSize|cost)\([^)]*\)/g, ''));
+  const model = CostModel.fromSupergraph(sdl);
+  const c = (query: string, variables: Record<string, unknown> = {}) =>
+    costOf(small, model, parse(query), undefined, variables, 10);
+
+  it('sizes a series by the months of the range it is asked for, on its field or its parent', () => {
+    const months = (from: string, to: string) =>
+      c(`{ sales(from: "${from}", to: "${to}") { months { month } } }`) - 1;
+    expect(months('2020-01', '2020-12')).toBe(12);
+    expect(months('2015-01', '2024-12')).toBe(120);
+    expect(months('2020-03', '2020-03')).toBe(1);
+    expect(months('2020-05', '2020-01')).toBe(0); // refused by the resolver, nothing to read
+    expect(c('{ series(from: "2019-11", to: "2020-02") { month } }')).toBe(4);
+    // Through variables, and under the series: each month's own lists are not month-sized.
+    expect(
+      c('query($f: String!, $t: String!) { sales(from: $f, to: $t) { all { days } } }', {
+        f: '2011-01',
+        t: '2020-12',
+      }),
+    ).toBe(1 + 120 * (1 + 10 * 0));
+  });
+
+  it('leaves lists with slicing arguments, and series without a readable range, alone', () => {
+    expect(c('{ sales(from: "2015-01", to: "2024-12") { top(first: 3) { month } } }')).toBe(1 + 3);
+    expect(c('{ sales(from: "2015-01", to: "2024-12") { top { month } } }')).toBe(1 + 10);
+    expect(c('{ pages(from: "2015-01", to: "2024-12", first: 2) { month } }')).toBe(2);
+    expect(c('{ series { month } }')).toBe(10);
+    expect(c('{ series(from: "2020", to: "2020-12") { month } }')).toBe(10);
+  });
+});
+
+describe('costly shapes of the supergraph', () => {
   const supergraph = readSupergraph();
   const schema = apiSchemaOf(supergraph);
   const model = CostModel.fromSupergraph(supergraph);
@@ -70,5 +111,18 @@ describe('a name search over the supergraph', () => {
     expect(
       cost('{ villages(filter: { regionCode: "331124", nameContains: "村" }) { totalCount } }'),
     ).toBeLessThan(maxCost / 2);
+  });
+
+  it('prices a sales series by its months: four pages of ten-year series are over MAX_COST', () => {
+    const series = (from: string, to: string) =>
+      Array.from(
+        { length: 4 },
+        (_, i) =>
+          `p${i}: villages(filter: { regionCode: "331124" }, first: 100) { edges { node {
+            commerce { onlineSales(from: "${from}", to: "${to}") { months { month orders } } } } } }`,
+      ).join(' ');
+    // 2.9 MB an answer over Zhejiang, priced as 20 months each (17,604) before.
+    expect(cost(`{ ${series('2015-01', '2024-12')} }`)).toBeGreaterThan(maxCost);
+    expect(cost(`{ ${series('2020-01', '2020-12')} }`)).toBeLessThan(maxCost / 2);
   });
 });

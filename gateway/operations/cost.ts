@@ -29,6 +29,8 @@ export class SlicingArgumentError extends Error {}
 
 /** Arguments that size a list when the field has no `@listSize` of its own. */
 const CONVENTIONAL_SLICING = ['first', 'last', 'limit'];
+/** A month argument (`from`, `to`): `YYYY-MM`. */
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 /** Apollo's demand-control weight of a mutation operation. */
 const MUTATION_COST = 10;
 
@@ -71,7 +73,9 @@ export class VariableValuesError extends Error {}
  * it by its size. A list's size is the largest of its `@listSize` slicing arguments given (with
  * variables and their defaults applied), else its `assumedSize`, else `defaultListSize`;
  * `sizedFields` moves that size to the named child fields (a connection's `edges`). A field
- * without `@listSize` that takes `first`/`last`/`limit` is sized by them the same way. What a
+ * without `@listSize` that takes `first`/`last`/`limit` is sized by them the same way. A list
+ * without slicing arguments that takes a month range `from`/`to` (`YYYY-MM`), or whose parent
+ * field does (`usage(from, to) { months }`), is sized by the months of that range. What a
  * field `@requires` is added once per instance of its parent (`requirementCost`), and so is the
  * `@cost` of each argument given and of each input field given inside it (a filter that reads
  * every village of its region). A mutation adds 10; introspection costs INTROSPECTION_COST.
@@ -110,6 +114,7 @@ export function costOf(
     coordinate: string,
     def: GraphQLField<unknown, unknown>,
     node: FieldNode,
+    months: number | undefined,
   ): { size: number | undefined; sizedFields: string[] } => {
     const declared = model.listSizes.get(coordinate);
     const isList = isListType(getNullableType(def.type));
@@ -126,10 +131,27 @@ export function costOf(
       );
     }
     let size: number | undefined = given.length ? Math.max(0, ...given) : declared?.assumedSize;
+    // A month-by-month series has one item a month of the range it was asked for.
+    if (isList && slicing.length === 0 && months !== undefined) size = months;
     if (size === undefined && (isList || slicing.length > 0)) size = defaultListSize;
     const sizedFields =
       declared?.sizedFields ?? (slicing.length > 0 && !isList ? ['edges', 'nodes'] : []);
     return { size, sizedFields };
+  };
+
+  // The months of a `from`/`to` month range a field is given (both `YYYY-MM`), if any.
+  const monthsAsked = (def: GraphQLField<unknown, unknown>, node: FieldNode) => {
+    if (!def.args.some((a) => a.name === 'from') || !def.args.some((a) => a.name === 'to')) {
+      return undefined;
+    }
+    const args = argumentsOf(def, node);
+    const from = MONTH.exec(String(args.from));
+    const to = MONTH.exec(String(args.to));
+    if (!from || !to) return undefined;
+    return Math.max(
+      0,
+      (Number(to[1]) - Number(from[1])) * 12 + Number(to[2]) - Number(from[2]) + 1,
+    );
   };
 
   // A given input object's weighed fields (`@cost` on input fields), lists item by item.
@@ -174,17 +196,18 @@ export function costOf(
     set: SelectionSetNode,
     parent: GraphQLCompositeType,
     sized: ReadonlyMap<string, number> | undefined,
+    months: number | undefined,
   ): number => {
     let total = 0;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
-        total += costOfField(sel, parent, sized);
+        total += costOfField(sel, parent, sized, months);
         continue;
       }
       const inner = sel.kind === Kind.INLINE_FRAGMENT ? sel : fragments.get(sel.name.value);
       if (!inner) continue;
       const tc = inner.typeCondition ? schema.getType(inner.typeCondition.name.value) : parent;
-      if (tc && isCompositeType(tc)) total += costOfSet(inner.selectionSet, tc, sized);
+      if (tc && isCompositeType(tc)) total += costOfSet(inner.selectionSet, tc, sized, months);
     }
     return total;
   };
@@ -193,6 +216,7 @@ export function costOf(
     node: FieldNode,
     parent: GraphQLCompositeType,
     sized: ReadonlyMap<string, number> | undefined,
+    parentMonths: number | undefined,
   ): number => {
     const name = node.name.value;
     if (name.startsWith('__')) return INTROSPECTION_COST[name] ?? 0;
@@ -205,14 +229,15 @@ export function costOf(
       model.fieldWeights.get(coordinate) ??
       model.typeWeights.get(named.name) ??
       (isCompositeType(named) ? 1 : 0);
-    const { size, sizedFields } = sizeOf(coordinate, def, node);
+    const months = monthsAsked(def, node);
+    const { size, sizedFields } = sizeOf(coordinate, def, node, months ?? parentMonths);
     // A size moved to child fields (`sizedFields`) does not multiply this field itself.
     const moved = sizedFields.length > 0 && size !== undefined;
     const factor = sized?.get(name) ?? (moved ? undefined : size) ?? 1;
     let children = 0;
     if (node.selectionSet && isCompositeType(named)) {
       const childSized = moved ? new Map(sizedFields.map((f) => [f, size])) : undefined;
-      children = costOfSet(node.selectionSet, named, childSized);
+      children = costOfSet(node.selectionSet, named, childSized, months);
     }
     // What the field @requires is fetched once per instance of its parent (the enclosing lists
     // multiply it), whatever the field's own list size; so is the work its arguments ask for.
@@ -224,6 +249,7 @@ export function costOf(
   };
 
   return (
-    (op.operation === 'mutation' ? MUTATION_COST : 0) + costOfSet(op.selectionSet, root, undefined)
+    (op.operation === 'mutation' ? MUTATION_COST : 0) +
+    costOfSet(op.selectionSet, root, undefined, undefined)
   );
 }

@@ -76,3 +76,53 @@ describe('name and kind filters are priced by the villages they read', () => {
     expect(res.body.data!.villages.edges).toEqual(expected.slice(0, 100));
   });
 });
+
+interface SalesPage {
+  villages: {
+    edges: {
+      node: {
+        code: string;
+        commerce: { onlineSales: { orders: number; months: { month: string; orders: number }[] } };
+      };
+    }[];
+  };
+}
+
+/**
+ * A month-by-month series has an item a month of its range (up to 120): priced as a list of
+ * unknown size (20) before, four pages of 100 villages' ten-year sales series cost 17,604 and
+ * answered 2.9 MB (Zhejiang), holding ~60 MB of gateway memory each while in flight.
+ */
+describe('a month-by-month series is priced by the months of its range', () => {
+  const pages = (from: string, to: string, n: number) =>
+    Array.from(
+      { length: n },
+      (_, i) => `p${i}: villages(filter: { regionCode: "${REGION}" }, first: 100) { edges { node {
+        code commerce { onlineSales(from: "${from}", to: "${to}") { orders months { month orders } } } } } }`,
+    ).join('\n');
+
+  it('refuses four pages of ten-year series before a subgraph is asked', async () => {
+    stack.subgraphs.commerce.sql.reset();
+    stack.subgraphs.places.sql.reset();
+    const res = await stack.query(`{ ${pages('2015-01', '2024-12', 4)} }`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('COST_LIMIT_EXCEEDED');
+    expect(stack.subgraphs.places.sql.count + stack.subgraphs.commerce.sql.count).toBe(0);
+  });
+
+  it('answers a page of one-year series: twelve months each, adding up to the year', async () => {
+    const res = await stack.query<SalesPage>(
+      `{ ${pages('2020-01', '2020-12', 1).replace('p0: ', '')} }`,
+    );
+    expect(res.body.errors).toBeUndefined();
+    const edges = res.body.data!.villages.edges;
+    expect(edges.length).toBe(100);
+    expect(edges.some((e) => e.node.commerce.onlineSales.orders > 0)).toBe(true);
+    const months = Array.from({ length: 12 }, (_, i) => `2020-${String(i + 1).padStart(2, '0')}`);
+    for (const { node } of edges) {
+      const sales = node.commerce.onlineSales;
+      expect(sales.months.map((m) => m.month)).toEqual(months);
+      expect(sales.months.reduce((sum, m) => sum + m.orders, 0)).toBe(sales.orders);
+    }
+  });
+});
