@@ -59,4 +59,12 @@ export class Region {
   @Field(() => Int, { description: 'Rural villages (村委会 / 村民委员会) in this region.' })
   @Property({ type: 'integer' })
   ruralVillageCount!: number;
+
+  /**
+   * Urban communities in this region (the other units are the rest of villageCount): counted
+   * with the others when the divisions are loaded, so `villages(kind:) { totalCount }` reads
+   * one row, not every village of the region.
+   */
+  @Property({ type: 'integer', default: 0 })
+  urbanCommunityCount!: number;
 }

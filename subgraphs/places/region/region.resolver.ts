@@ -72,13 +72,16 @@ export class RegionResolver {
       after: afterCode,
       kind: kind ?? null,
     });
-    const total =
-      kind === VillageKind.RURAL_VILLAGE ? r.ruralVillageCount : kind ? null : r.villageCount;
+    // Counted when the divisions were loaded: a count of a province's villages of one kind read
+    // all of them (14 aliased `provinces { villages(kind: OTHER) { totalCount } }`: 3.4 s).
+    const total = {
+      [VillageKind.RURAL_VILLAGE]: r.ruralVillageCount,
+      [VillageKind.URBAN_COMMUNITY]: r.urbanCommunityCount,
+      [VillageKind.OTHER]: r.villageCount - r.ruralVillageCount - r.urbanCommunityCount,
+    };
     return Object.assign(new VillageConnection(), {
       ...connection(rows, (v) => v.code),
-      count: async () =>
-        total ??
-        ctx.em.count('Village', { [`${levelOfCode(r.code)!.toLowerCase()}Code`]: r.code, kind }),
+      count: () => Promise.resolve(kind ? total[kind] : r.villageCount),
     });
   }
 }

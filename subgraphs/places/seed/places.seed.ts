@@ -31,18 +31,25 @@ export function villageKind(name: string): VillageKind {
 /** Village-level units and rural villages per region code, at every level, from the table. */
 async function villageCounts(
   em: EntityManager,
-): Promise<Map<string, { all: number; rural: number }>> {
+): Promise<Map<string, { all: number; rural: number; urban: number }>> {
   const knex = em.getKnex();
-  const counts = new Map<string, { all: number; rural: number }>();
+  const counts = new Map<string, { all: number; rural: number; urban: number }>();
+  const ofKind = (kind: string) => knex.raw('case when kind = ? then 1 else 0 end', [kind]);
   for (const column of ['province_code', 'city_code', 'county_code', 'township_code']) {
-    const rows: { code: string; all: number | string; rural: number | string }[] = await knex(
-      'village',
-    )
+    const rows: {
+      code: string;
+      all: number | string;
+      rural: number | string;
+      urban: number | string;
+    }[] = await knex('village')
       .select({ code: column })
       .count({ all: '*' })
-      .sum({ rural: knex.raw('case when kind = ? then 1 else 0 end', [VillageKind.RURAL_VILLAGE]) })
+      .sum({ rural: ofKind(VillageKind.RURAL_VILLAGE) })
+      .sum({ urban: ofKind(VillageKind.URBAN_COMMUNITY) })
       .groupBy(column);
-    for (const r of rows) counts.set(r.code, { all: Number(r.all), rural: Number(r.rural) });
+    for (const r of rows) {
+      counts.set(r.code, { all: Number(r.all), rural: Number(r.rural), urban: Number(r.urban) });
+    }
   }
   return counts;
 }
@@ -82,7 +89,7 @@ export async function seedPlaces(orm: Orm, opts: SeedOptions): Promise<SeedResul
   for (const [file, level, parentColumn] of REGION_FILES) {
     for await (const r of readDivisions(file)) {
       if (!r.code.startsWith(prefix) && !prefix.startsWith(r.code)) continue;
-      const c = counts.get(r.code) ?? { all: 0, rural: 0 };
+      const c = counts.get(r.code) ?? { all: 0, rural: 0, urban: 0 };
       regions.push({
         code: r.code,
         name: r.name,
@@ -90,6 +97,7 @@ export async function seedPlaces(orm: Orm, opts: SeedOptions): Promise<SeedResul
         parent_code: parentColumn ? r[parentColumn] : null,
         village_count: c.all,
         rural_village_count: c.rural,
+        urban_community_count: c.urban,
       });
     }
   }
