@@ -48,11 +48,48 @@ function toVillage(row: VillageRow): Village {
 
 export function createVillageLoaders(em: EntityManager) {
   const knex = em.getKnex();
+
+  /**
+   * Pages of provinces and cities: each region's page read from the index on (its column,
+   * code), limit + 1 rows a region, in one statement (UNION ALL). The windowed query numbers
+   * every village of every region asked for: a page of one village of each province read all
+   * 620,573 (0.5 s), and 17 aliased ones kept places busy for 3 s (SQLite runs on its thread).
+   */
+  async function pagesOfLargeRegions(group: VillagePageKey[], column: string) {
+    const { limit, after, kind } = group[0];
+    const codes = [...new Set(group.map((k) => k.regionCode))];
+    const rows: VillageRow[] = [];
+    // SQLite allows at most 500 terms in a compound SELECT; there are 34 provinces, ~340 cities.
+    for (let i = 0; i < codes.length; i += 200) {
+      const parts = codes.slice(i, i + 200).map((code) => {
+        const page = knex('village').select('*').where(column, code);
+        if (after) page.where('code', '>', after);
+        if (kind) page.where('kind', kind);
+        return knex.select('*').from(
+          page
+            .orderBy('code')
+            .limit(limit + 1)
+            .as('p'),
+        );
+      });
+      const [first, ...rest] = parts;
+      rows.push(...((await (rest.length ? first.unionAll(rest) : first)) as VillageRow[]));
+    }
+    const regionOf = (row: VillageRow) => (row as unknown as Record<string, string>)[column];
+    rows.sort((a, b) =>
+      regionOf(a) === regionOf(b)
+        ? a.code.localeCompare(b.code)
+        : regionOf(a).localeCompare(regionOf(b)),
+    );
+    return rows.map((row) => [regionOf(row), toVillage(row)] as const);
+  }
+
   return {
     villageByCode: rowBy(em, Village, 'code'),
     /**
      * Pages of villages for many regions at once (e.g. `children { villages(first: 5) }`): one
-     * windowed query per distinct (level, page size, cursor, kind), whatever the region count.
+     * windowed query per distinct (level, page size, cursor, kind), whatever the region count
+     * (provinces and cities: pagesOfLargeRegions).
      * Each page holds up to limit + 1 rows so the caller can tell whether a next page exists.
      */
     villagePages: pageLoader<VillagePageKey, Village>({
@@ -62,6 +99,7 @@ export function createVillageLoaders(em: EntityManager) {
       rows: async (group) => {
         const { limit, after, kind } = group[0];
         const column = regionColumn(group[0].regionCode);
+        if (group[0].regionCode.length <= 4) return pagesOfLargeRegions(group, column);
         const inner = knex('village')
           .select('*')
           .select(knex.raw(`row_number() over (partition by ${column} order by code) as rn`))
