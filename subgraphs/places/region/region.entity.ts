@@ -1,6 +1,7 @@
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
+import { VillageKind } from '../village/village.entity.js';
 
 export const RegionLevel = describedEnum(
   'RegionLevel',
@@ -67,4 +68,17 @@ export class Region {
    */
   @Property({ type: 'integer', default: 0 })
   urbanCommunityCount!: number;
+}
+
+/**
+ * The region's village-level units of a kind (all of them without one), from the counts kept
+ * when the divisions were loaded: a count reads no village.
+ */
+export function villagesOfKind(r: Region, kind: VillageKind | null | undefined): number {
+  if (kind === VillageKind.RURAL_VILLAGE) return r.ruralVillageCount;
+  if (kind === VillageKind.URBAN_COMMUNITY) return r.urbanCommunityCount;
+  if (kind === VillageKind.OTHER) {
+    return r.villageCount - r.ruralVillageCount - r.urbanCommunityCount;
+  }
+  return r.villageCount;
 }

@@ -50,6 +50,17 @@ async function counted(code: string): Promise<Totals> {
   );
 }
 
+/** The same counts through the root list, `villages(filter: { regionCode, kind })`. */
+async function countedAtRoot(code: string): Promise<Totals> {
+  const list = (kind?: string) =>
+    `villages(filter: { regionCode: "${code}"${kind ? `, kind: ${kind}` : ''} }, first: 0) { totalCount }`;
+  const res = await places.query<Record<string, { totalCount: number }>>(
+    `{ all: ${list()} ${KINDS.map((k) => `${k}: ${list(k)}`).join(' ')} }`,
+  );
+  expect(res.body.errors).toBeUndefined();
+  return Object.fromEntries(Object.entries(res.body.data!).map(([k, v]) => [k, v.totalCount]));
+}
+
 /**
  * `Region.villages(kind:) { totalCount }` counted the region's villages of that kind on every
  * request: 14 aliased `provinces { villages(kind: OTHER) { totalCount } }` read the 620,573
@@ -61,6 +72,7 @@ describe('a region counts its villages of each kind without reading them', () =>
       const expected = await paged(code);
       places.sql.reset();
       expect({ code, totals: await counted(code) }).toEqual({ code, totals: expected });
+      expect({ code, totals: await countedAtRoot(code) }).toEqual({ code, totals: expected });
       expect(places.sql.statements.filter((s) => /count\(/i.test(s))).toEqual([]);
     }
     expect((await paged('330903')).OTHER).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { badUserInput } from '../../shared/errors.js';
 import { ConnectionQuery, PageArgs, pageOf } from '../../shared/pagination.js';
 import { containsText } from '../../shared/text-filter.js';
 import type { PlacesContext } from '../context.js';
-import { Region } from '../region/region.entity.js';
+import { Region, villagesOfKind } from '../region/region.entity.js';
 import { Village } from './village.entity.js';
 import { TOTAL_COUNT_DESCRIPTION, VillageConnection, VillageFilter } from './village.inputs.js';
 
@@ -64,7 +64,13 @@ export class VillageResolver {
     );
     return Object.assign(new VillageConnection(), {
       ...connection(rows, (v) => v.code),
-      count: () => ctx.em.count(Village, named()),
+      // A region's count by kind was kept when the divisions were loaded; only a name search
+      // (or no region) has to count rows.
+      count: async () => {
+        if (!region || filter?.nameContains) return ctx.em.count(Village, named());
+        const r = await ctx.loaders.regionByCode.load(region);
+        return r ? villagesOfKind(r, filter?.kind) : 0;
+      },
     });
   }
 
