@@ -24,10 +24,11 @@ const knex = () => (commerce.started.orm.em as unknown as { getKnex(): Knex }).g
 async function profile(village: string): Promise<Data> {
   const d = await data(
     `query($r: [_Any!]!) { _entities(representations: $r) { ... on Village { commerce {
-      stores(first: 50) { edges { node { id enterprise { id
-        years { year onlineRevenue { amount } }
-        stores(first: 50) { edges { node { id villageCode
-          monthlySales(from: "2021-03", to: "2021-03") { orders revenue { amount } } } } } } } } } } } } }`,
+      stores(first: 50) { edges { node { id enterprise { ...E park { id enterprises { ...E } } } } } }
+      enterprises { id park { id enterprises { ...E } } } } } } }
+    fragment E on Enterprise { id years { year onlineRevenue { amount } }
+      stores(first: 50) { edges { node { id villageCode
+        monthlySales(from: "2021-03", to: "2021-03") { orders revenue { amount } } } } } }`,
     { r: [{ __typename: 'Village', code: village }] },
   );
   return d._entities[0];
@@ -93,5 +94,28 @@ describe('an enterprise with stores in several villages', () => {
       // … so the feed names that village.
       expect(await namedAfter(position), what).toContain(second);
     }
+  });
+});
+
+describe('an enterprise of an e-commerce park', () => {
+  it("names the villages of the park's other enterprises when one of its stores changes", async () => {
+    const [store] = (await knex()('online_store as s')
+      .join('enterprise as e', 'e.id', 's.enterprise_id')
+      .whereNotNull('e.park_id')
+      .whereNotNull('e.village_code')
+      .select('s.id', 'e.id as enterprise', 'e.park_id as park', 'e.village_code as village')
+      .orderBy('s.id')) as { id: string; enterprise: string; park: string; village: string }[];
+    // Another enterprise of the park, in another village: its village shows the park.
+    const neighbour = (await knex()('enterprise')
+      .where('park_id', store.park)
+      .whereNot('village_code', store.village)
+      .whereNotNull('village_code')
+      .orderBy('id')
+      .first()) as { village_code: string };
+    const before = await profile(neighbour.village_code);
+    const position = await lastChange();
+    await report(store.id, 13, '5678.00');
+    expect(await profile(neighbour.village_code)).not.toEqual(before);
+    expect(await namedAfter(position)).toContain(neighbour.village_code);
   });
 });
