@@ -16,6 +16,9 @@ interface Placed {
  * the same park: each such village is recorded, and an enterprise placed at a county only by
  * that county's code (its villages are exported again as a region). Nothing is recorded for
  * `storeVillage`, whose own change is recorded already, nor for a village of a county recorded.
+ * Called after that change is recorded: the outbox lock it holds until commit makes a store
+ * registered for one of these enterprises at the same time commit either before the reads here
+ * (its village is named) or after this write (its own change names the villages then).
  */
 export async function recordEnterpriseChange(
   trx: Knex.Transaction,
