@@ -29,6 +29,10 @@ describe('parseSelection', () => {
       '{ code } query Q { name }',
       'fragment F on Village { code }',
       'x'.repeat(101),
+      // A page's own variables ($first, $after, $regionCode, $c0…) are not the selection's.
+      '{ code commerce { stores(first: 2, after: $after) { edges { cursor } } } }',
+      '{ code name @include(if: $x) }',
+      '{ ...F } fragment F on Village { commerce { stores(first: $first) { totalCount } } }',
     ]) {
       expect(() => parseSelection(text, 100), text).toThrow(SelectionError);
     }
@@ -50,6 +54,8 @@ describe('selectionOfDocument', () => {
       'mutation M { village { code } }',
       'query A { village(code: "1") { code } } query B { provinces { code } }',
       'not graphql',
+      'query Card($code: ID!, $n: Int) { village(code: $code) { commerce { stores(first: $n) { totalCount } } } }',
+      'query Card($code: ID!) { village(code: $code) { ...F } } fragment F on Village { township { villages(after: $code) { totalCount } } }',
     ]) {
       expect(selectionOfDocument(text), text).toBeUndefined();
     }

@@ -29,16 +29,30 @@ export interface VillageSelection {
   aliases: number;
 }
 
-function fromParts(set: SelectionSetNode, fragments: readonly FragmentDefinitionNode[]) {
+/**
+ * The selection and its fragments, printed, with their aliases counted; undefined when they use
+ * a variable. A page has variables of its own (`$regionCode`, `$first`, `$after`, `$c0`…), and a
+ * selection naming one took them: `stores(after: $after)` answered the first page and refused
+ * every later one, `stores(first: $first)` varied with the page size.
+ */
+function fromParts(
+  set: SelectionSetNode,
+  fragments: readonly FragmentDefinitionNode[],
+): VillageSelection | undefined {
   let aliases = 0;
+  let variables = 0;
   const count = (node: SelectionSetNode | FragmentDefinitionNode) =>
     visit(node, {
       Field(f) {
         if (f.alias) aliases += 1;
       },
+      Variable() {
+        variables += 1;
+      },
     });
   count(set);
   for (const f of fragments) count(f);
+  if (variables > 0) return undefined;
   return { selection: print(set), fragments: fragments.map((f) => print(f)).join('\n'), aliases };
 }
 
@@ -69,12 +83,19 @@ export function parseSelection(text: string, maxLength: number): VillageSelectio
       '`selection` must be one selection set on Village (`{ code name … }`), optionally followed by fragment definitions.',
     );
   }
-  return fromParts(first.selectionSet, rest as FragmentDefinitionNode[]);
+  const sel = fromParts(first.selectionSet, rest as FragmentDefinitionNode[]);
+  if (!sel) {
+    throw new SelectionError(
+      '`selection` may not use variables: an export has none to give it (write the values in).',
+    );
+  }
+  return sel;
 }
 
 /**
  * The selection of a trusted document usable for exports: an operation whose only root field is
- * `village(code: …)`; what it selects on the village is exported. Undefined when it is not one.
+ * `village(code: …)`; what it selects on the village is exported. Undefined when it is not one,
+ * or when that selection uses a variable (an export gives only the village).
  */
 export function selectionOfDocument(text: string): VillageSelection | undefined {
   let definitions: readonly DefinitionNode[];

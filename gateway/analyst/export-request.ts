@@ -77,7 +77,7 @@ export function parseExportRequest(
     if (!sel) {
       throw new BadExport(
         'EXPORT_SELECTION_INVALID',
-        'That trusted document does not select one village (`village(code: …) { … }`).',
+        'That trusted document does not select one village (`village(code: $code) { … }`, no other variable).',
       );
     }
   }
