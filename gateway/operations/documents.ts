@@ -87,7 +87,16 @@ export function createDocumentResolver(opts: {
     const pq = ext.persistedQuery;
     const byId =
       typeof body.documentId === 'string' ? body.documentId.replace(/^sha256:/, '') : undefined;
-    const requestedHash = byId ?? (typeof pq?.sha256Hash === 'string' ? pq.sha256Hash : undefined);
+    const pqHash = typeof pq?.sha256Hash === 'string' ? pq.sha256Hash : undefined;
+    // Two names of two documents: running either one answers what the client did not ask.
+    if (byId !== undefined && pqHash !== undefined && pqHash !== byId) {
+      throw new RequestRejection(
+        400,
+        'BAD_REQUEST',
+        '`documentId` and `extensions.persistedQuery.sha256Hash` name different documents.',
+      );
+    }
+    const requestedHash = byId ?? pqHash;
     if (body.query !== undefined && typeof body.query !== 'string') {
       throw new RequestRejection(400, 'BAD_REQUEST', '`query` must be a string.');
     }

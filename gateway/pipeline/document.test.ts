@@ -66,6 +66,26 @@ describe('document stage', () => {
     expect(rejection(other, deps).code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
   });
 
+  it('refuses a documentId and a persisted-query hash naming different documents', () => {
+    const one = '{ provinces { code } }';
+    const two = '{ provinces { name } }';
+    const deps = pipelineDeps({
+      resolveDocument: createDocumentResolver({
+        trusted: new Map([one, two].map((d) => [sha256(d), d])),
+        apqCacheSize: 10,
+      }),
+    });
+    const both = (pq: string) =>
+      withBody({
+        documentId: `sha256:${sha256(one)}`,
+        extensions: { persistedQuery: { version: 1, sha256Hash: pq } },
+      });
+    expect(rejection(both(sha256(two)), deps)).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    const same = both(sha256(one));
+    document(same, deps);
+    expect(same.query).toBe(one);
+  });
+
   it('holds no more document text than DOCUMENT_CACHE_MB, whatever texts arrive', () => {
     const resolve = createDocumentResolver({
       trusted: new Map(),
