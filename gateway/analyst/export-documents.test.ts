@@ -1,3 +1,4 @@
+import { Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import {
   codesBatchDocument,
@@ -108,5 +109,17 @@ describe('splitting a page into village lines', () => {
     const doc = codesBatchDocument(parseSelection('{ code }', 100), 2);
     expect(doc).toContain('v1: village(code: $c1) { ...VillageExportSelection }');
     expect(doc.match(/fragment VillageExportSelection/g)).toHaveLength(1);
+  });
+
+  it("names its fragment apart from the caller's, whatever they are called", () => {
+    const sel = parseSelection(
+      '{ ...VillageExportSelection } fragment VillageExportSelection on Village { code name }',
+      1000,
+    );
+    const names = parse(codesBatchDocument(sel, 2)).definitions.flatMap((d) =>
+      d.kind === Kind.FRAGMENT_DEFINITION ? [d.name.value] : [],
+    );
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
   });
 });

@@ -145,15 +145,18 @@ ${sel.fragments}`;
  * each; the selection is written once, as a fragment, so the document grows by a line a village.
  */
 export function codesBatchDocument(sel: VillageSelection, count: number): string {
+  // A name none of the caller's fragments has: the selection a region export takes is taken here.
+  let name = 'VillageExportSelection';
+  while (new RegExp(`^fragment ${name} `, 'm').test(sel.fragments)) name += '_';
   const vars = Array.from({ length: count }, (_, i) => `$c${i}: ID!`).join(', ');
   const fields = Array.from(
     { length: count },
-    (_, i) => `  v${i}: village(code: $c${i}) { ...VillageExportSelection }`,
+    (_, i) => `  v${i}: village(code: $c${i}) { ...${name} }`,
   ).join('\n');
   return `query VillageExportCodes(${vars}) {
 ${fields}
 }
-fragment VillageExportSelection on Village ${sel.selection}
+fragment ${name} on Village ${sel.selection}
 ${sel.fragments}`;
 }
 
