@@ -141,5 +141,7 @@ export function parseExportRequest(
     sel,
     fromTrusted: document !== undefined,
     codes: after ? sorted.filter((c) => c > after) : sorted,
+    // Given back in a line that stops the export before its first village.
+    after,
   };
 }

@@ -153,3 +153,44 @@ describe('an export that fails unexpectedly mid-stream', () => {
     }
   });
 });
+
+describe('POST /exports/villages: a resumed export that stops before its first line', () => {
+  it('gives back the cursor it was sent, a codes export too', async () => {
+    // Places cannot be asked for the feed's end: the export stops instead of its done line.
+    const stopping = createVillageExports({
+      execute: async () => ({ status: 200, headers: {}, body: JSON.stringify({ data: {} }) }),
+      authenticate: async () => caller,
+      trusted: [],
+      settings: {
+        pageSize: 10,
+        maxCodes: 10,
+        maxPerCaller: 2,
+        maxTotal: 4,
+        maxAliases: 30,
+        maxBodyBytes: 10_000,
+        sendTimeoutMs: 1_000,
+      },
+      markFeedEnd: async () => false,
+      logger: pino({ level: 'silent' }),
+    });
+    const own = createServer((req, res) => void stopping.handle(req, res, 'r2'));
+    await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}/exports/villages`;
+      const after = '331124001002';
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ codes: ['331124001001', after], after, selection: '{ code }' }),
+      });
+      expect(res.status).toBe(200);
+      expect(JSON.parse(await res.text())).toMatchObject({
+        error: { code: 'SUBGRAPH_UNAVAILABLE' },
+        cursor: after,
+        count: 0,
+      });
+    } finally {
+      await new Promise<void>((resolve) => own.close(() => resolve()));
+    }
+  });
+});
