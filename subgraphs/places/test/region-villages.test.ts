@@ -229,3 +229,63 @@ describe('a page of a large region reads the page, not the region', () => {
     },
   );
 });
+
+describe('pages of more cities than one statement holds (SQLite: 500 terms a compound SELECT)', () => {
+  it('answers each its own first villages, in code order, with hasNextPage', async () => {
+    const knex = (places.started.orm.em.fork() as EntityManager).getKnex();
+    // 510 cities of made-up provinces 91-96 (codes no division has), 0 to 3 villages each.
+    const cities = Array.from({ length: 510 }, (_, i) => String(9100 + i));
+    const rows = cities.flatMap((city, i) =>
+      Array.from({ length: i % 4 }, (_, j) => ({
+        code: `${city}01001${String(j).padStart(3, '0')}`,
+        name: `村${city}${j}`,
+        kind: j % 2 ? 'URBAN_COMMUNITY' : 'RURAL_VILLAGE',
+        township_code: `${city}01001`,
+        county_code: `${city}01`,
+        city_code: city,
+        province_code: city.slice(0, 2),
+      })),
+    );
+    const region = (code: string, level: string, parent: string | null) => {
+      const own = rows.filter((r) => r.code.startsWith(code));
+      const urban = own.filter((r) => r.kind === 'URBAN_COMMUNITY').length;
+      return {
+        ...{ code, name: `R${code}`, level, parent_code: parent, village_count: own.length },
+        ...{ rural_village_count: own.length - urban, urban_community_count: urban },
+      };
+    };
+    const provinces = [...new Set(cities.map((c) => c.slice(0, 2)))];
+    await knex.batchInsert(
+      'region',
+      [
+        ...provinces.map((p) => region(p, 'PROVINCE', null)),
+        ...cities.map((c) => region(c, 'CITY', c.slice(0, 2))),
+      ],
+      100,
+    );
+    await knex.batchInsert('village', rows, 100);
+    for (const [args, kind] of [
+      ['first: 2', null],
+      ['first: 1, kind: URBAN_COMMUNITY', 'URBAN_COMMUNITY'],
+    ]) {
+      const res = await places.query<Record<string, { villages: VillagePage }>>(
+        `{ ${cities.map((c) => `r${c}: region(code: "${c}") { villages(${args}) { edges { node { code } } pageInfo { hasNextPage } } }`).join(' ')} }`,
+      );
+      expect(res.body.errors).toBeUndefined();
+      const first = Number(/first: (\d)/.exec(args!)![1]);
+      for (const city of cities) {
+        const all = rows.filter((r) => r.city_code === city && (!kind || r.kind === kind));
+        const page = res.body.data![`r${city}`].villages;
+        expect({
+          city,
+          codes: page.edges.map((e) => e.node.code),
+          next: page.pageInfo.hasNextPage,
+        }).toEqual({
+          city,
+          codes: all.slice(0, first).map((r) => r.code),
+          next: all.length > first,
+        });
+      }
+    }
+  });
+});
