@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { occasionally } from '../redis.js';
 import { Lru } from '../operations/lru.js';
+import { hasKeyRecordShape, KEY_RECORD_SHAPE } from './key-record.js';
 
 /**
  * API keys. A key is 32 random bytes shown once at creation; only its SHA-256 is stored (a
@@ -75,34 +76,13 @@ function parseKeyFile(text: string): ApiKeyRecord[] {
   if (!Array.isArray(keys)) throw new Error('not a keys file: `keys` must be a list of records');
   const records = keys.map(checkRecord);
   const bad = records.findIndex((r) => r === undefined);
-  if (bad >= 0) throw new Error(`key record ${bad + 1} is not a key record (${RECORD_SHAPE})`);
+  if (bad >= 0) throw new Error(`key record ${bad + 1} is not a key record (${KEY_RECORD_SHAPE})`);
   return records as ApiKeyRecord[];
 }
 
-const RECORD_SHAPE =
-  'string `id` and `hash`, `scopes` a list of strings, quotas whole numbers ≥ 0, ' +
-  '`trustedDocumentsOnly` true or false, `revokedAt` a string';
-
-const isCount = (v: unknown) => v == null || (Number.isSafeInteger(v) && (v as number) >= 0);
-
-/**
- * `value` as a key record when every field the gateway reads has its type, else undefined: a
- * record edited by hand into another shape (scopes as one string, a quota as text) must not
- * answer with other scopes or quotas than the operator meant, nor fail every request of its key.
- */
+/** `value` as a key record when it has a key record's shape (key-record.ts), else undefined. */
 function checkRecord(value: unknown): ApiKeyRecord | undefined {
-  const r = value as Partial<ApiKeyRecord> | null;
-  if (typeof r !== 'object' || r === null || Array.isArray(r)) return undefined;
-  const ok =
-    typeof r.id === 'string' &&
-    typeof r.hash === 'string' &&
-    (r.scopes == null ||
-      (Array.isArray(r.scopes) && r.scopes.every((s) => typeof s === 'string'))) &&
-    isCount(r.rateLimitPerMinute) &&
-    isCount(r.dailyQuota) &&
-    (r.trustedDocumentsOnly == null || typeof r.trustedDocumentsOnly === 'boolean') &&
-    (r.revokedAt == null || typeof r.revokedAt === 'string');
-  return ok ? (r as ApiKeyRecord) : undefined;
+  return hasKeyRecordShape(value) ? (value as ApiKeyRecord) : undefined;
 }
 
 /**
