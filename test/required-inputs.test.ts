@@ -60,3 +60,19 @@ it("culture's ranking errors without the children places sends, never an empty l
   expect(sent.body.errors).toBeUndefined();
   expect(JSON.stringify(sent.body.data)).toMatch(/"value":[1-9]/);
 });
+
+it.each([
+  ['culture', () => culture, 'culture { childRanking(by: AUDITORIUM_COUNT)'],
+  ['commerce', () => commerce, 'commerce { childRanking(by: STORE_COUNT)'],
+])(
+  "%s: a ranked region's count, asked of the ranking, is SUBGRAPH_UNAVAILABLE (it was an internal error)",
+  async (_, subgraph, ranking) => {
+    // @apollo/gateway's planner asks the ranking's subgraph for this @external field in some
+    // operations (generated seed 11110052); the subgraph has no value for a region it made.
+    const children = [{ code: SONGYANG, ruralVillageCount: 203 }];
+    const rep = { __typename: 'Region', code: '3311', ruralVillageCount: 2000, children };
+    const fields = `${ranking} { region { code ruralVillageCount } } }`;
+    const res = await subgraph().query(entities(fields), { r: [rep] });
+    expect(codes(res.body)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+  },
+);

@@ -8,8 +8,11 @@ import {
   ObjectType,
   Resolver,
   Root,
+  UseMiddleware,
   type ClassType,
+  type MiddlewareFn,
 } from 'type-graphql';
+import { inputsUnavailable } from './errors.js';
 
 /**
  * The reference stubs a domain subgraph declares for the entities places owns: `Village` and
@@ -53,6 +56,19 @@ export interface ChildCount {
 }
 
 /**
+ * An `@external` field answered by this subgraph itself: its value is what the gateway sent in
+ * the representation, and a region made here (a ranking's entry) has none. @apollo/gateway's
+ * planner asks for it all the same in some operations (a ranked region's `childrenByIndex`
+ * beside its other fields): without this, a null for places' `Int!` failed as an internal error;
+ * it is the same SUBGRAPH_UNAVAILABLE as any other missing input.
+ */
+const sentByPlaces: MiddlewareFn = async (_action, next) => {
+  const value: unknown = await next();
+  if (value === undefined || value === null) throw inputsUnavailable();
+  return value;
+};
+
+/**
  * The stub of a region, with what the domain `@requires` of places as `@external`: its
  * `ruralVillageCount` (places' `Int!`: composition rejects a nullable `@external` of a non-null
  * field) and its `children` with theirs.
@@ -72,6 +88,7 @@ export function regionStub(opts: { ruralVillageCount?: boolean; children?: boole
   const external = (field: 'ruralVillageCount' | 'children', decorate: PropertyDecorator) => {
     decorate(Region.prototype, field);
     Directive('@external')(Region.prototype, field);
+    UseMiddleware(sentByPlaces)(Region.prototype, field);
   };
   if (opts.ruralVillageCount) {
     external(
