@@ -75,6 +75,10 @@ describe('clientErrorPaths', () => {
     if (op.kind !== 'OperationDefinition') throw new Error('no operation');
     const variables = variablesOf(schema, op, {});
     const out = clientErrorPaths([error(['region'])], document, undefined, variables, true);
+    // Beside another error (data null for that one), it is dropped (generated seed 11110372).
+    const other = error(['region2'], 'BAD_USER_INPUT');
+    const both = clientErrorPaths([error(['region']), other], document, undefined, variables, true);
+    expect(both).toEqual([{ message: expect.any(String), extensions: { code: 'BAD_USER_INPUT' } }]);
     expect(out).toEqual([
       { message: expect.any(String), extensions: { code: 'SUBGRAPH_UNAVAILABLE' } },
     ]);

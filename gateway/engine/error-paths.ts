@@ -27,7 +27,8 @@ import { fragmentsOf } from '../operations/fragments.js';
  * out is about nothing the client receives: @apollo/gateway's planner can fetch such a field's
  * `@requires` inputs under its condition but the field itself without it, and the subgraph's
  * "input missing" error came back at the skipped field's path (generated seed 6060003). Such an
- * error is dropped, unless the answer's `data` is null (an answer of no data keeps its errors).
+ * error is dropped; were it the only error of an answer whose `data` is null, one is kept
+ * without its path (an answer of no data says why).
  */
 export function clientErrorPaths(
   errors: readonly GraphQLFormattedError[],
@@ -46,14 +47,16 @@ export function clientErrorPaths(
   const walker = new PathWalker(operation.selectionSet, fragments, included);
   const seen = new Set<string>();
   const out: GraphQLFormattedError[] = [];
+  let skipped: GraphQLFormattedError | undefined;
   for (const error of errors) {
     let path = error.path;
     if (path) {
       const kept = walker.prefix(path);
       if (kept === SKIPPED) {
-        if (!dataIsNull) continue;
-        path = undefined;
-      } else path = kept.length > 0 ? kept : undefined;
+        skipped ??= error;
+        continue;
+      }
+      path = kept.length > 0 ? kept : undefined;
     }
     const identity = JSON.stringify([error.message, error.extensions?.code, path ?? null]);
     if (seen.has(identity)) continue;
@@ -64,6 +67,11 @@ export function clientErrorPaths(
       const { path: _dropped, ...rest } = error;
       out.push(path ? { ...rest, path } : rest);
     }
+  }
+  if (out.length === 0 && skipped && dataIsNull) {
+    // No data and no other error: one of them stays, without its path, so the answer says why.
+    const { path: _dropped, ...rest } = skipped;
+    out.push(rest);
   }
   return out;
 }
