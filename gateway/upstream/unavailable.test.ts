@@ -29,6 +29,27 @@ describe('unavailable', () => {
     }
   });
 
+  it("gives each field its error when a type's fields come in several fragments", () => {
+    // @apollo/gateway's fetch for a conditional `@requires` input beside a plain field: only the
+    // last fragment's field had its error, and the index computed from the input came back null
+    // without one.
+    const answer = unavailable(
+      fetchOf(
+        `query($representations: [_Any!]!, $c: Boolean! = true) {
+          _entities(representations: $representations) {
+            ... on Region @include(if: $c) { commerceIndexInput { stores } }
+            ... on Region { commerce { parkJobs { count } } ... { j: jobs { count } } }
+            ... on Village { commerce { storeCount } } } }`,
+        { representations: [{ __typename: 'Region', code: '3311' }] },
+      ),
+    );
+    expect(answer.errors?.map((e) => e.path)).toEqual([
+      ['_entities', 0, 'commerceIndexInput'],
+      ['_entities', 0, 'commerce'],
+      ['_entities', 0, 'j'],
+    ]);
+  });
+
   it('gives a root field its error, and a document it cannot read one error', () => {
     expect(
       unavailable(fetchOf('{ region(code: "33") { name } n: provinces { code } }')).errors,

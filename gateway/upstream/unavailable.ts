@@ -1,6 +1,6 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { Kind, parse, type DocumentNode, type FieldNode } from 'graphql';
+import { Kind, parse, type DocumentNode, type FieldNode, type SelectionNode } from 'graphql';
 
 /** A cache hint as Apollo Server's cache policy takes it. */
 export interface CacheHint {
@@ -54,14 +54,22 @@ export function unavailable(
       errors.push(err([key]));
       continue;
     }
-    const fieldsOf = new Map<string, string[]>();
-    for (const s of root.selectionSet?.selections ?? []) {
-      if (s.kind !== Kind.INLINE_FRAGMENT || !s.typeCondition) continue;
-      const names = s.selectionSet.selections
-        .filter((f): f is FieldNode => f.kind === Kind.FIELD && f.name.value !== '__typename')
-        .map((f) => f.alias?.value ?? f.name.value);
-      fieldsOf.set(s.typeCondition.name.value, names);
-    }
+    // The fields asked of each type, from every fragment on it: a planner may split them over
+    // several (`... on Region @include(if: $c) { commerceIndexInput { … } } ... on Region {
+    // commerce { … } }`), and each field needs its error.
+    const fieldsOf = new Map<string, Set<string>>();
+    const collect = (selections: readonly SelectionNode[], type: string | undefined) => {
+      for (const s of selections) {
+        if (s.kind === Kind.INLINE_FRAGMENT) {
+          collect(s.selectionSet.selections, s.typeCondition?.name.value ?? type);
+        } else if (s.kind === Kind.FIELD && type && s.name.value !== '__typename') {
+          const names = fieldsOf.get(type) ?? new Set<string>();
+          names.add(s.alias?.value ?? s.name.value);
+          fieldsOf.set(type, names);
+        }
+      }
+    };
+    collect(root.selectionSet?.selections ?? [], undefined);
     reps.forEach((rep: { __typename?: string } | null, i: number) => {
       for (const f of fieldsOf.get(rep?.__typename ?? '') ?? []) {
         errors.push(err([key, i, f]));

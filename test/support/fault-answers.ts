@@ -63,13 +63,19 @@ type Path = (string | number)[];
 
 /**
  * Compares an answer under a fault with the fault-free one: the differences that break the
- * contract (a different value, a null without a SUBGRAPH_UNAVAILABLE error on its path).
+ * contract (a different value, a null without an error on its path, an error of another code
+ * than `codes`).
  */
-export function violations(expected: unknown, got: GraphQLResponse, query: string): string[] {
+export function violations(
+  expected: unknown,
+  got: GraphQLResponse,
+  query: string,
+  codes = ['SUBGRAPH_UNAVAILABLE'],
+): string[] {
   const problems: string[] = [];
   const errors = got.body.errors ?? [];
   for (const e of errors) {
-    if (e.extensions?.code !== 'SUBGRAPH_UNAVAILABLE')
+    if (!codes.includes(String(e.extensions?.code)))
       problems.push(`error ${String(e.extensions?.code)} at ${JSON.stringify(e.path)}`);
     for (const key of e.path ?? []) {
       if (typeof key === 'string' && !new RegExp(`\\b${key}\\b`).test(query))

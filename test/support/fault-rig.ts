@@ -16,17 +16,19 @@ import { postGraphQL, type GraphQLResponse } from './subgraph.js';
 export const DOMAINS = ['culture', 'healthcare', 'commerce'] as const;
 export type Domain = (typeof DOMAINS)[number];
 export type Engine = 'hive-router' | 'apollo';
-type Operation = (typeof OPERATIONS)[number];
+/** A document to ask: OPERATIONS' or any other. */
+type Operation = { query: string; variables?: Record<string, unknown> };
 
 /**
  * The fault tests' set-up: the four subgraphs as real processes (SONGYANG), optionally a
- * FaultProxy in front of each domain subgraph, two gateways over them — the default engine
+ * FaultProxy in front of each subgraph, two gateways over them — the default engine
  * and GATEWAY_ENGINE=apollo — and the fault-free answers to OPERATIONS (`baseline`), taken once
  * the graph answers (new processes on a busy machine may time out at first).
  */
 export interface FaultRig {
   topology: Topology;
-  proxies: Partial<Record<Domain, FaultProxy>>;
+  /** With `proxied`: one in front of each subgraph, places included. */
+  proxies: Partial<Record<Domain | 'places', FaultProxy>>;
   baseline: Map<string, GraphQLResponse>;
   ask(engine: Engine, op: Operation): Promise<GraphQLResponse>;
   /** Runs OPERATIONS on both engines; what breaks the contract against the baseline. */
@@ -53,10 +55,10 @@ export async function startFaultRig(opts: {
   });
   const proxies: FaultRig['proxies'] = {};
   if (opts.proxied) {
-    for (const d of DOMAINS) proxies[d] = await startFaultProxy(topology.subgraphs[d].url);
+    for (const d of ['places', ...DOMAINS] as const)
+      proxies[d] = await startFaultProxy(topology.subgraphs[d].url);
   }
-  const urlOf = (name: 'places' | Domain) =>
-    (name !== 'places' && proxies[name]?.url) || topology.subgraphs[name].url;
+  const urlOf = (name: 'places' | Domain) => proxies[name]?.url ?? topology.subgraphs[name].url;
   const startGateway = (engine: Engine) =>
     createGateway(
       loadGatewayConfig({

@@ -1,15 +1,22 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultMode = 'pass' | 'down' | 'hang' | 'garbage' | 'error500' | Garble;
+export type FaultMode =
+  'pass' | 'down' | 'hang' | 'garbage' | 'error500' | 'error400' | 'error404' | 'slow' | Garble;
 
 /**
  * Answers passed on rewritten, HTTP 200 and valid JSON: `dropFields` removes every number and
  * boolean field, `stringNumbers` turns numbers into strings, `dataNull` answers `{"data":null}`,
  * `dropEntity` removes the last of `_entities`' items, `swapEntities` answers them in reverse
- * order (each entity of the right shape, but another's); in a batched fetch, of each `_eN`.
+ * order (each entity of the right shape, but another's); in a batched fetch, of each `_eN`;
+ * `someEntities` answers every other item of them null with an error at its path.
  */
-export type Garble = 'dropFields' | 'stringNumbers' | 'dataNull' | 'dropEntity' | 'swapEntities';
+export type Garble =
+  'dropFields' | 'stringNumbers' | 'dataNull' | 'dropEntity' | 'swapEntities' | 'someEntities';
+
+/** What an `_entities` item's error says in `someEntities`: internal names, never passed on. */
+export const ENTITY_ERROR =
+  'select * from village where id = $1 failed at http://10.0.0.9/_entities';
 
 function rewrite(value: unknown, mode: Garble): unknown {
   if (Array.isArray(value)) return value.map((v) => rewrite(v, mode));
@@ -28,6 +35,19 @@ export function garble(body: string, mode: Garble): string {
   const answer = JSON.parse(body) as { data?: Record<string, unknown> | null };
   if (mode === 'dataNull') return JSON.stringify({ data: null });
   if (!answer.data) return body;
+  if (mode === 'someEntities') {
+    // Every other entity null, with an error at its path: a subgraph failing some items.
+    const errors: unknown[] = [];
+    for (const [key, items] of Object.entries(answer.data)) {
+      if (!/^(_entities|_e\d+)$/.test(key) || !Array.isArray(items)) continue;
+      items.forEach((_, i) => {
+        if (i % 2 === 1) return;
+        items[i] = null;
+        errors.push({ message: ENTITY_ERROR, path: [key, i], extensions: { code: 'INTERNAL' } });
+      });
+    }
+    return JSON.stringify(errors.length ? { ...answer, errors } : answer);
+  }
   if (mode === 'dropEntity' || mode === 'swapEntities') {
     // `_entities`, and each of the default engine's batched fetches (`_e0: _entities(…)`).
     for (const [key, items] of Object.entries(answer.data)) {
@@ -39,6 +59,9 @@ export function garble(body: string, mode: Garble): string {
   }
   return JSON.stringify({ ...answer, data: rewrite(answer.data, mode) });
 }
+
+/** How long `slow` holds each answer: well within the gateways' subgraph timeout. */
+export const SLOW_MS = 400;
 
 export interface FaultProxy {
   url: string;
@@ -52,7 +75,8 @@ export interface FaultProxy {
 /**
  * A real HTTP hop between the gateway and one subgraph that can fail on demand: `down` resets
  * the connection (a dead process), `hang` never answers, `garbage` answers 200 with HTML,
- * `error500` answers 500. It counts what reaches it.
+ * `error500` answers 500, `error400` a GraphQL validation refusal, `error404` an HTML 404,
+ * `slow` passes answers on after SLOW_MS. It counts what reaches it.
  */
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const targetUrl = new URL(target);
@@ -81,41 +105,65 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           res.writeHead(200, { 'content-type': 'text/html' });
           res.end('<html><body>502 Bad Gateway</body></html>');
           return;
+        case 'error400':
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              errors: [
+                {
+                  message: 'Cannot query field "secret" on type "Query". at /srv/app/schema.js',
+                  extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+                },
+              ],
+            }),
+          );
+          return;
+        case 'error404':
+          res.writeHead(404, { 'content-type': 'text/html' });
+          res.end('<html><body>404 Not Found: /srv/app</body></html>');
+          return;
         case 'error500':
           res.writeHead(500, { 'content-type': 'text/plain' });
           res.end('internal error at /srv/app/db.js:12 SELECT * FROM secrets');
           return;
         default: {
-          const upstream = httpRequest(
-            {
-              host: targetUrl.hostname,
-              port: targetUrl.port,
-              path: targetUrl.pathname,
-              method: req.method,
-              headers: { ...req.headers, host: targetUrl.host },
-            },
-            (up) => {
-              if (proxy.mode === 'pass' || isMutation) {
-                res.writeHead(up.statusCode ?? 502, up.headers);
-                up.pipe(res);
-                return;
-              }
-              const mode = proxy.mode as Garble;
-              const parts: Buffer[] = [];
-              up.on('data', (c: Buffer) => parts.push(c));
-              up.on('end', () => {
-                const text = garble(Buffer.concat(parts).toString('utf8'), mode);
-                res.writeHead(up.statusCode ?? 502, {
-                  'content-type': 'application/json; charset=utf-8',
-                  'content-length': Buffer.byteLength(text),
-                });
-                res.end(text);
-              });
-            },
-          );
-          upstream.on('error', () => req.socket.destroy());
-          upstream.end(body);
+          if (proxy.mode === 'slow') {
+            const mode = proxy.mode;
+            setTimeout(() => forward(mode), SLOW_MS);
+            return;
+          }
+          forward(proxy.mode);
         }
+      }
+      function forward(mode: FaultMode) {
+        const upstream = httpRequest(
+          {
+            host: targetUrl.hostname,
+            port: targetUrl.port,
+            path: targetUrl.pathname,
+            method: req.method,
+            headers: { ...req.headers, host: targetUrl.host },
+          },
+          (up) => {
+            if (mode === 'pass' || mode === 'slow' || isMutation) {
+              res.writeHead(up.statusCode ?? 502, up.headers);
+              up.pipe(res);
+              return;
+            }
+            const parts: Buffer[] = [];
+            up.on('data', (c: Buffer) => parts.push(c));
+            up.on('end', () => {
+              const text = garble(Buffer.concat(parts).toString('utf8'), mode as Garble);
+              res.writeHead(up.statusCode ?? 502, {
+                'content-type': 'application/json; charset=utf-8',
+                'content-length': Buffer.byteLength(text),
+              });
+              res.end(text);
+            });
+          },
+        );
+        upstream.on('error', () => req.socket.destroy());
+        upstream.end(body);
       }
     });
   });
