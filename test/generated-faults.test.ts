@@ -17,7 +17,8 @@ import type { GraphQLResponse } from './support/subgraph.js';
  * document: each value is exactly the fault-free one or null with an error on its path (or an
  * ancestor's or descendant's, as null propagation allows); never another value, never a 5xx,
  * never an internal name (`_entities`, a runtime alias `_eN`, a URL, SQL) in an error. A slow
- * subgraph changes nothing.
+ * subgraph is judged alike: within the timeout it changes nothing, but on a loaded machine a
+ * fetch may outlast it, and then its fields are null with SUBGRAPH_UNAVAILABLE.
  *
  * FAULT_GENERATED (documents, default 2), FAULT_SEED, FAULT_MODES and FAULT_SUBGRAPHS (comma
  * lists) widen a run; the fixed regression documents below always run.
@@ -37,6 +38,7 @@ const ALL_MODES: FaultMode[] = [
   'dropEntity',
   'swapEntities',
   'someEntities',
+  'pathlessErrors',
   'slow',
 ];
 const listOf = (v: string | undefined) => v?.split(',').filter(Boolean);
@@ -134,15 +136,10 @@ afterAll(() => rig?.stop(), 60_000);
 /** What breaks the contract in one answer to `doc` with `subgraph` in `mode`. */
 function judge(doc: Doc, mode: FaultMode, answer: GraphQLResponse): string[] {
   if (answer.status !== 200) return [`status ${answer.status}: ${JSON.stringify(answer.body)}`];
-  if (mode === 'slow') {
-    return isDeepStrictEqual(answer.body, doc.baseline.body)
-      ? []
-      : [`not the fault-free answer: ${JSON.stringify(answer.body).slice(0, 400)}`];
-  }
   // A subgraph's own error at an entity is INTERNAL_SERVER_ERROR (its message is not passed on).
   const codes = [
     'SUBGRAPH_UNAVAILABLE',
-    ...(mode === 'someEntities' ? ['INTERNAL_SERVER_ERROR'] : []),
+    ...(/^(someEntities|pathlessErrors)$/.test(mode) ? ['INTERNAL_SERVER_ERROR'] : []),
   ];
   for (const e of doc.baseline.body.errors ?? []) codes.push(String(e.extensions?.code));
   const problems = violations(doc.baseline.body.data, answer, doc.query, codes);
@@ -159,6 +156,35 @@ describe('generated documents under subgraph faults, on both engines', () => {
       `generated-faults: ${docs.length} documents (${unsteady.length} of ${COUNT} generated left out as unsteady)\n${unsteady.join('\n')}\n`,
     );
     expect(docs.length).toBeGreaterThanOrEqual(REGRESSIONS.length + Math.ceil(COUNT / 2));
+  });
+
+  it('answers an entity places answered null without an error, at a non-null field, with an error', async () => {
+    // `Auditorium.village: Village!`, `Village.kind: RuralVillageKind!` and the connection are
+    // non-null: the null went up to `data: null`, with no error on either engine (seed 5156).
+    // An entity answered null may be one the subgraph does not hold, so a nullable field stays
+    // null without an error (why `nullEntities` is not among the modes above).
+    const doc = {
+      query: `query NullVillage { auditoriums(filter: { service: SOCIAL_INSURANCE_HELP }) {
+        edges { node { name village { kind } } } } }`,
+    };
+    const problems: string[] = [];
+    for (const engine of ['hive-router', 'apollo'] as Engine[]) {
+      const baseline = await rig.ask(engine, doc);
+      expect(baseline.body.errors, engine).toBeUndefined();
+      rig.proxies.places!.mode = 'nullEntities';
+      try {
+        const answer = await rig.ask(engine, doc);
+        for (const p of judge(
+          { name: 'NullVillage', variables: {}, baseline, ...doc },
+          'nullEntities',
+          answer,
+        ))
+          problems.push(`${engine}: ${p}`);
+      } finally {
+        rig.proxies.places!.mode = 'pass';
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   for (const subgraph of SUBGRAPHS) {

@@ -19,6 +19,7 @@ import type { EngineOptions } from './options.js';
 import { PlannerAdmission } from './planner-admission.js';
 import { supergraphFromFile } from './supergraph.js';
 import { runFilled } from './empty-selections.js';
+import { withCompletionErrors } from './null-propagation.js';
 
 /**
  * `GATEWAY_ENGINE=apollo`: @apollo/gateway, its planner and executor, with its planning moved off
@@ -64,7 +65,7 @@ export class ApolloEngine implements GatewayInterface {
           // The planner's own error (a document it cannot plan): the executor says it, as before.
           this.opts.logger.debug({ err }, "@apollo/gateway's planner failed in its worker");
         }
-        return executor(request);
+        return withCompletionErrors(await executor(request));
       });
     return { executor: planned };
   }

@@ -21,7 +21,7 @@ import {
   type DocumentNode,
 } from 'graphql';
 import { ErrorCode } from '../../contract/errors.js';
-import { propagateNulls } from './null-propagation.js';
+import { propagatedAnswer, withCompletionErrors } from './null-propagation.js';
 import type { GatewayContext } from '../context.js';
 import { CanonicalForms } from './canonical-forms.js';
 import { runFilled } from './empty-selections.js';
@@ -215,12 +215,10 @@ export class HiveRouterEngine implements GatewayInterface {
       return { ...result, data: emptyRoot(request, coerced.coerced ?? {}) };
     }
     // A null in a non-null position comes with an error, or from an entity a subgraph answered
-    // null without one (subgraph-fetch.ts): either way it nulls its nearest nullable parent.
+    // null without one (subgraph-fetch.ts, then given one): it nulls its nearest nullable parent.
     if (result.errors?.length || context.nullEntities) {
-      const data = result.data as Record<string, unknown> | null;
-      const vars = coerced.coerced ?? {};
-      const op = request.operationName;
-      return { ...result, data: propagateNulls(request.schema, request.document, op, vars, data) };
+      const { schema, document: asked, operationName } = request;
+      return propagatedAnswer(schema, asked, operationName, coerced.coerced ?? {}, result);
     }
     return result;
   }
@@ -285,7 +283,7 @@ export class HiveRouterEngine implements GatewayInterface {
         this.opts.logger.error({ err }, "@apollo/gateway's planner failed");
         return { data: null, errors: [internalError()] };
       }
-      return executor(request);
+      return withCompletionErrors(await executor(request));
     });
   }
 

@@ -1,6 +1,6 @@
-import { buildSchema, parse } from 'graphql';
+import { buildSchema, GraphQLError, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { propagateNulls } from './null-propagation.js';
+import { errorsForNulls, propagateNulls, withCompletionErrors } from './null-propagation.js';
 
 const schema = buildSchema(`
   interface Node { id: ID! }
@@ -55,5 +55,50 @@ describe('propagateNulls', () => {
     expect(run(query, { store: { id: 's', village: null } }, { s: false })).toEqual({
       store: null,
     });
+  });
+});
+
+describe('errorsForNulls', () => {
+  const unavailable = (path: (string | number)[]) => ({
+    path,
+    extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+  });
+
+  it('gives each non-null position that held null without an error one, up to data: null', () => {
+    // An entity answered null without an error (`Store.village: Village!`): GraphQL answers the
+    // null with an error, where the engines gave none, and `data: null` as a whole with none.
+    const nulls: (string | number)[][] = [];
+    const data = { required: [{ village: { name: 'a' } }, { village: null }] };
+    expect(
+      propagateNulls(
+        schema,
+        parse('{ required { village { name } } }'),
+        undefined,
+        {},
+        data,
+        nulls,
+      ),
+    ).toBeNull();
+    expect(nulls).toEqual([['required', 1, 'village']]);
+    expect(errorsForNulls(undefined, nulls)).toMatchObject([
+      unavailable(['required', 1, 'village']),
+    ]);
+  });
+
+  it('adds none where an error is at the null, above it or below it', () => {
+    const at = new GraphQLError('x', { path: ['store', 'village'] });
+    const above = new GraphQLError('y', { path: ['stores', 0] });
+    const below = new GraphQLError('z', { path: ['node', 'village', 'name'] });
+    const nulls = [['store', 'village'], ['stores', 0, 'village'], ['node', 'village'], ['other']];
+    const errors = errorsForNulls([at, above, below], nulls);
+    expect(errors?.slice(0, 3)).toEqual([at, above, below]);
+    expect(errors?.slice(3)).toMatchObject([unavailable(['other'])]);
+  });
+
+  it("turns @apollo/gateway's valueCompletion notes into errors", () => {
+    const note = { message: 'Cannot return null', path: ['a', 0, 'village', 'kind'] };
+    const answer = withCompletionErrors({ data: null, extensions: { valueCompletion: [note] } });
+    expect(answer).toMatchObject({ data: null, errors: [unavailable(note.path)] });
+    expect(answer.extensions).toBeUndefined();
   });
 });

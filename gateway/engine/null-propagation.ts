@@ -16,8 +16,12 @@ import {
   type GraphQLCompositeType,
   type GraphQLOutputType,
   type GraphQLSchema,
+  GraphQLError,
   type SelectionSetNode,
 } from 'graphql';
+import type { GatewayExecutionResult } from '@apollo/server-gateway-interface';
+import { ErrorCode } from '../../contract/errors.js';
+import { UNAVAILABLE_MESSAGE } from '../upstream/unavailable.js';
 
 /** A non-null position that holds null: its nearest nullable ancestor becomes null. */
 const INVALID = Symbol('invalid');
@@ -29,6 +33,10 @@ interface Ctx {
   /** The fields of (type, selection sets), collected once per answer (every list item shares them). */
   memo: Map<string, Fields>;
   ids: Map<SelectionSetNode, number>;
+  /** The response path being walked (keys pushed and popped). */
+  trail: (string | number)[];
+  /** Where a non-null position held null. */
+  nulls: (string | number)[][];
 }
 
 const TYPENAME = { type: new GraphQLNonNull(GraphQLString) };
@@ -41,7 +49,9 @@ type Fields = Map<string, { type: GraphQLOutputType; sets: SelectionSetNode[] }>
  * nullable parent null, as the spec and `@apollo/gateway` do. The Rust runtime leaves the null
  * in place, which a typed client cannot hold (`OnlineStore.village: Village!` as null). Runs only
  * on answers with errors, or with an entity a subgraph answered null without one (a key it does
- * not know); otherwise no non-null field is null. Changes `data` in place.
+ * not know); otherwise no non-null field is null. Changes `data` in place. The paths of the
+ * non-null positions that held null are pushed to `nulls`: GraphQL answers each with an error,
+ * and one that came without any (an entity answered null) must be given one.
  */
 export function propagateNulls(
   schema: GraphQLSchema,
@@ -49,6 +59,7 @@ export function propagateNulls(
   operationName: string | null | undefined,
   variables: Record<string, unknown>,
   data: Record<string, unknown> | null,
+  nulls: (string | number)[][] = [],
 ): Record<string, unknown> | null {
   if (!data) return data;
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -69,20 +80,28 @@ export function propagateNulls(
     variables,
     memo: new Map(),
     ids: new Map(),
+    trail: [],
+    nulls,
   });
   return out === INVALID ? null : (out as Record<string, unknown> | null);
 }
 
 function fix(value: unknown, type: GraphQLOutputType, sets: SelectionSetNode[], ctx: Ctx): unknown {
   if (isNonNullType(type)) {
-    const inner = value == null ? null : fix(value, type.ofType, sets, ctx);
+    if (value == null) {
+      ctx.nulls.push([...ctx.trail]);
+      return INVALID;
+    }
+    const inner = fix(value, type.ofType, sets, ctx);
     return inner === null || inner === INVALID ? INVALID : inner;
   }
   if (value == null) return value;
   if (isListType(type)) {
     if (!Array.isArray(value)) return value;
     for (let i = 0; i < value.length; i++) {
+      ctx.trail.push(i);
       const item = fix(value[i], type.ofType, sets, ctx);
+      ctx.trail.pop();
       if (item === INVALID) return null;
       value[i] = item;
     }
@@ -93,7 +112,9 @@ function fix(value: unknown, type: GraphQLOutputType, sets: SelectionSetNode[], 
   const object = value as Record<string, unknown>;
   for (const [key, field] of fields) {
     if (!(key in object)) continue;
+    ctx.trail.push(key);
     const fixed = fix(object[key], field.type, field.sets, ctx);
+    ctx.trail.pop();
     if (fixed === INVALID) return null;
     object[key] = fixed;
   }
@@ -168,4 +189,75 @@ function skipped(
 ): boolean {
   if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return true;
   return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if === false;
+}
+
+export type Path = (string | number)[];
+
+/**
+ * `errors` with a SUBGRAPH_UNAVAILABLE error at each of `nulls` (non-null positions that held
+ * null) that no error is about: none at it, above it or below it. GraphQL answers every such null
+ * with an error; an entity a subgraph answered null without one (a garbled answer, or a key it
+ * does not know) would otherwise null its parents silently, up to `data: null` with no error.
+ */
+export function errorsForNulls(
+  errors: readonly GraphQLError[] | undefined,
+  nulls: readonly (readonly (string | number)[])[],
+): GraphQLError[] | undefined {
+  if (nulls.length === 0) return errors ? [...errors] : undefined;
+  const key = (path: readonly (string | number)[], n: number) => JSON.stringify(path.slice(0, n));
+  const at = new Set<string>();
+  const above = new Set<string>();
+  for (const e of errors ?? []) {
+    const path = e.path ?? [];
+    if (path.length === 0) continue;
+    at.add(key(path, path.length));
+    for (let n = 1; n < path.length; n++) above.add(key(path, n));
+  }
+  const added: GraphQLError[] = [];
+  for (const path of nulls) {
+    let covered = above.has(key(path, path.length));
+    for (let n = 1; n <= path.length && !covered; n++) covered = at.has(key(path, n));
+    if (covered) continue;
+    at.add(key(path, path.length));
+    added.push(
+      new GraphQLError(UNAVAILABLE_MESSAGE, {
+        path: [...path],
+        extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE },
+      }),
+    );
+  }
+  return added.length || errors ? [...(errors ?? []), ...added] : undefined;
+}
+
+/**
+ * @apollo/gateway notes a null in a non-null position that came without an error (an entity a
+ * subgraph answered null) only in `extensions.valueCompletion`, and nulls its parents up to
+ * `data: null` with no error. Each such null is given an error, as the default engine gives it.
+ */
+export function withCompletionErrors(result: GatewayExecutionResult): GatewayExecutionResult {
+  const notes: unknown = result.extensions?.valueCompletion;
+  if (!Array.isArray(notes)) return result;
+  const paths = notes
+    .map((n: { path?: unknown } | null) => n?.path)
+    .filter((p): p is (string | number)[] => Array.isArray(p));
+  const { valueCompletion: _notes, ...extensions } = result.extensions ?? {};
+  return {
+    ...result,
+    errors: errorsForNulls(result.errors, paths),
+    extensions: Object.keys(extensions).length > 0 ? extensions : undefined,
+  };
+}
+
+/** An engine's answer with propagateNulls applied, and an error for each null it met without one. */
+export function propagatedAnswer(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+  result: GatewayExecutionResult,
+): GatewayExecutionResult {
+  const nulls: (string | number)[][] = [];
+  const data = result.data as Record<string, unknown> | null;
+  const fixed = propagateNulls(schema, document, operationName, variables, data, nulls);
+  return { ...result, data: fixed, errors: errorsForNulls(result.errors, nulls) };
 }

@@ -45,7 +45,11 @@ describe('shapeProblem', () => {
     const q = `{ region(code: "1") { villages { code count } } }`;
     const data = { region: { villages: [{ code: '1', count: null }] } };
     expect(check(q, data)).toMatch(/count is null/);
-    expect(check(q, data, { errors: [{ message: 'failed' }] })).toBeUndefined();
+    const path = ['region', 'villages', 0, 'count'];
+    expect(check(q, data, { errors: [{ message: 'failed', path }] })).toBeUndefined();
+    // Beside data, an error that names no path cannot be placed (an entity answered null
+    // beside it was left null without an error).
+    expect(check(q, data, { errors: [{ message: 'failed' }] })).toMatch(/names no path/);
     expect(check(q, null)).toBe('no data and no error');
     expect(check(q, null, { errors: [{ message: 'failed' }] })).toBeUndefined();
   });

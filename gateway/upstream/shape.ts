@@ -22,9 +22,9 @@ import { flatten, scalarProblem, shapeOf, type TypeShape } from './shape-types.j
  * planned on it would compute from what is missing as if it were zero: a digital index from a
  * coverage that is not there. Returns what is wrong (for the log), or undefined.
  *
- * What it checks: `data` present unless the answer carries errors; each selected field present
- * (`@skip`/`@include` applied); null only where the type allows it, or where the answer carries
- * errors (null propagation); lists as arrays; objects as objects, their `__typename` naming an
+ * What it checks: `data` present unless the answer carries errors; beside `data`, every error
+ * naming a path; each selected field present (`@skip`/`@include` applied); null only where the
+ * type allows it, or where the answer carries errors (null propagation); lists as arrays; objects as objects, their `__typename` naming an
  * object type the selection can hold; built-in scalars, `SafeInt` and enums by value; `_entities`
  * with one item per representation sent (an item may be null: an entity the subgraph lacks), of
  * the representation's type and with the representation's key values where it selects them back.
@@ -41,6 +41,11 @@ export function shapeProblem(
   const hasErrors = (result.errors?.length ?? 0) > 0;
   if (result.data === undefined || result.data === null) {
     return hasErrors ? undefined : 'no data and no error';
+  }
+  // An error beside data that names no field cannot be placed: the engines would leave the
+  // fields it is about (entities answered null beside it) null without an error.
+  if (result.errors?.some((e) => !Array.isArray((e as { path?: unknown }).path))) {
+    return 'an error beside data that names no path';
   }
   const root = schema.getRootType(op.operation);
   if (!root) return `no ${op.operation} type`;

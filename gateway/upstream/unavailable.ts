@@ -8,7 +8,7 @@ export interface CacheHint {
   scope?: 'PUBLIC' | 'PRIVATE';
 }
 
-const MESSAGE = 'A part of the graph is unavailable right now.';
+export const UNAVAILABLE_MESSAGE = 'A part of the graph is unavailable right now.';
 
 /**
  * A GraphQL response carrying one SUBGRAPH_UNAVAILABLE error per field this fetch was to
@@ -22,7 +22,7 @@ export function unavailable(
   options: Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>,
 ): GatewayGraphQLResponse {
   const err = (path?: (string | number)[]) => ({
-    message: MESSAGE,
+    message: UNAVAILABLE_MESSAGE,
     ...(path ? { path } : {}),
     extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
   });

@@ -9,10 +9,18 @@ export type FaultMode =
  * boolean field, `stringNumbers` turns numbers into strings, `dataNull` answers `{"data":null}`,
  * `dropEntity` removes the last of `_entities`' items, `swapEntities` answers them in reverse
  * order (each entity of the right shape, but another's); in a batched fetch, of each `_eN`;
- * `someEntities` answers every other item of them null with an error at its path.
+ * `someEntities` answers every other item of them null with an error at its path,
+ * `pathlessErrors` the same with errors that name no path, `nullEntities` with no error.
  */
 export type Garble =
-  'dropFields' | 'stringNumbers' | 'dataNull' | 'dropEntity' | 'swapEntities' | 'someEntities';
+  | 'dropFields'
+  | 'stringNumbers'
+  | 'dataNull'
+  | 'dropEntity'
+  | 'swapEntities'
+  | 'someEntities'
+  | 'pathlessErrors'
+  | 'nullEntities';
 
 /** What an `_entities` item's error says in `someEntities`: internal names, never passed on. */
 export const ENTITY_ERROR =
@@ -35,15 +43,17 @@ export function garble(body: string, mode: Garble): string {
   const answer = JSON.parse(body) as { data?: Record<string, unknown> | null };
   if (mode === 'dataNull') return JSON.stringify({ data: null });
   if (!answer.data) return body;
-  if (mode === 'someEntities') {
-    // Every other entity null, with an error at its path: a subgraph failing some items.
+  if (mode === 'someEntities' || mode === 'pathlessErrors' || mode === 'nullEntities') {
+    // Every other entity null, with an error at its path (or none): a subgraph failing some.
     const errors: unknown[] = [];
     for (const [key, items] of Object.entries(answer.data)) {
       if (!/^(_entities|_e\d+)$/.test(key) || !Array.isArray(items)) continue;
       items.forEach((_, i) => {
         if (i % 2 === 1) return;
         items[i] = null;
-        errors.push({ message: ENTITY_ERROR, path: [key, i], extensions: { code: 'INTERNAL' } });
+        const path = mode === 'someEntities' ? { path: [key, i] } : {};
+        if (mode !== 'nullEntities')
+          errors.push({ message: ENTITY_ERROR, ...path, extensions: { code: 'INTERNAL' } });
       });
     }
     return JSON.stringify(errors.length ? { ...answer, errors } : answer);
