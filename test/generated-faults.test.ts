@@ -39,6 +39,7 @@ const ALL_MODES: FaultMode[] = [
   'swapEntities',
   'someEntities',
   'pathlessErrors',
+  'requestError',
   'slow',
 ];
 const listOf = (v: string | undefined) => v?.split(',').filter(Boolean);
@@ -91,6 +92,8 @@ beforeAll(async () => {
       BREAKER_FAILURE_THRESHOLD: '1000000',
     },
     proxied: true,
+    // Its own documents are judged: the fixed operations only to know the graph answers.
+    operations: [{ name: 'Provinces', query: '{ provinces { code } }', variables: {} }],
   });
   // Root fields that reach places and every domain (a region's figures, its index, rankings,
   // villages and their profiles), rather than lookups by made-up ids.

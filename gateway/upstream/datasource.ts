@@ -23,7 +23,7 @@ import { withRetries, type RetryPolicy } from './retry.js';
 import { ParsedFetches } from './parsed-fetches.js';
 import { shapeProblem } from './shape.js';
 import { RequestHeaders } from './signing.js';
-import { unavailable } from './unavailable.js';
+import { placeRequestErrors, unavailable } from './unavailable.js';
 
 export interface SubgraphPolicy extends RetryPolicy {
   breaker: { failureThreshold: number; resetMs: number };
@@ -197,7 +197,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       return unavailable(options);
     }
     restrictCachePolicy(options, settled.res);
-    return result;
+    return placeRequestErrors(options, result);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { describe, expect, it } from 'vitest';
-import { cacheHintOf, unavailable } from './unavailable.js';
+import { cacheHintOf, placeRequestErrors, unavailable } from './unavailable.js';
 
 type Options = Parameters<typeof unavailable>[0];
 const fetchOf = (query: string, variables: Record<string, unknown> = {}): Options =>
@@ -57,6 +57,33 @@ describe('unavailable', () => {
     expect(unavailable(fetchOf('{ broken')).errors).toEqual([
       { message: expect.any(String), extensions: { code: 'SUBGRAPH_UNAVAILABLE' } },
     ]);
+  });
+});
+
+describe('placeRequestErrors', () => {
+  it("puts a subgraph's errors that name no field, with no data, at each field of the fetch", () => {
+    // A subgraph with no database connection in time answers so; each field was null with an
+    // error that named none of them.
+    const busy = { message: 'The database is busy.', extensions: { code: 'SUBGRAPH_UNAVAILABLE' } };
+    const fetch = fetchOf(
+      `query($representations: [_Any!]!) { _entities(representations: $representations) {
+        ... on Region { commerce { stores { count } } } } }`,
+      {
+        representations: [
+          { __typename: 'Region', code: '33' },
+          { __typename: 'Region', code: '3311' },
+        ],
+      },
+    );
+    expect(placeRequestErrors(fetch, { errors: [busy] }).errors).toEqual([
+      { ...busy, path: ['_entities', 0, 'commerce'] },
+      { ...busy, path: ['_entities', 1, 'commerce'] },
+    ]);
+    // Errors that name their field, or beside data, are the subgraph's as they are.
+    const placed = { errors: [{ ...busy, path: ['_entities', 0] }] };
+    expect(placeRequestErrors(fetch, placed)).toBe(placed);
+    const withData = { data: { _entities: [null, null] }, errors: [busy] };
+    expect(placeRequestErrors(fetch, withData)).toBe(withData);
   });
 });
 

@@ -80,6 +80,24 @@ export function unavailable(
 }
 
 /**
+ * A subgraph's answer with no data and only errors that name no field (a request it could not
+ * run: no database connection in time, a write refused as a whole) with those errors at the
+ * path of each field the fetch was to provide, as `unavailable` places its own: the engines
+ * would otherwise leave every such field null with no error on its path. Their messages and
+ * codes are the subgraph's (a write's says whether anything was written).
+ */
+export function placeRequestErrors(
+  options: Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>,
+  result: GatewayGraphQLResponse,
+): GatewayGraphQLResponse {
+  const errors = result.errors;
+  if (result.data != null || !errors?.length || errors.some((e) => e.path)) return result;
+  const paths = (unavailable(options).errors ?? []).flatMap((e) => (e.path ? [e.path] : []));
+  if (paths.length === 0) return result;
+  return { ...result, errors: paths.flatMap((path) => errors.map((e) => ({ ...e, path }))) };
+}
+
+/**
  * A subgraph's `Cache-Control` header as a cache hint, read the way @apollo/gateway's own data
  * source reads it: no header or no `max-age` means not cacheable (maxAge 0).
  */

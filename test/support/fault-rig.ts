@@ -41,7 +41,10 @@ export async function startFaultRig(opts: {
   name: string;
   gatewayEnv: Record<string, string>;
   proxied?: boolean;
+  /** The operations judged and waited for (default OPERATIONS). */
+  operations?: typeof OPERATIONS;
 }): Promise<FaultRig> {
+  const operations = opts.operations ?? OPERATIONS;
   const dataDir = mkdtempSync(join(tmpdir(), `rdsg-${opts.name}-`));
   const prefix = `t_${opts.name}_${randomBytes(3).toString('hex')}_`;
   const topology = await startTopology({
@@ -97,7 +100,7 @@ export async function startFaultRig(opts: {
       const problems: string[] = [];
       let withErrors = 0;
       for (const engine of engines) {
-        for (const op of OPERATIONS) {
+        for (const op of operations) {
           const answer = await ask(engine, op);
           expect(answer.status, `${engine} ${op.name}`).toBe(200);
           if (answer.body.errors) withErrors += 1;
@@ -111,7 +114,7 @@ export async function startFaultRig(opts: {
       const deadline = Date.now() + 30_000;
       for (;;) {
         const answers = await Promise.all(
-          engines.flatMap((engine) => OPERATIONS.map((op) => ask(engine, op))),
+          engines.flatMap((engine) => operations.map((op) => ask(engine, op))),
         );
         if (answers.every((a) => !a.body.errors)) return;
         if (Date.now() > deadline) throw new Error('the graph did not recover within 30 s');
@@ -130,7 +133,7 @@ export async function startFaultRig(opts: {
     },
   };
   await rig.waitUntilAnswered();
-  for (const op of OPERATIONS) {
+  for (const op of operations) {
     const [hive, apollo] = await Promise.all([ask('hive-router', op), ask('apollo', op)]);
     expect(hive.body.errors, op.name).toBeUndefined();
     expect(apollo.body.data, op.name).toEqual(hive.body.data);

@@ -10,7 +10,8 @@ export type FaultMode =
  * `dropEntity` removes the last of `_entities`' items, `swapEntities` answers them in reverse
  * order (each entity of the right shape, but another's); in a batched fetch, of each `_eN`;
  * `someEntities` answers every other item of them null with an error at its path,
- * `pathlessErrors` the same with errors that name no path, `nullEntities` with no error.
+ * `pathlessErrors` the same with errors that name no path, `nullEntities` with no error;
+ * `requestError` answers no data and one SUBGRAPH_UNAVAILABLE error that names no path.
  */
 export type Garble =
   | 'dropFields'
@@ -20,7 +21,8 @@ export type Garble =
   | 'swapEntities'
   | 'someEntities'
   | 'pathlessErrors'
-  | 'nullEntities';
+  | 'nullEntities'
+  | 'requestError';
 
 /** What an `_entities` item's error says in `someEntities`: internal names, never passed on. */
 export const ENTITY_ERROR =
@@ -42,6 +44,15 @@ function rewrite(value: unknown, mode: Garble): unknown {
 export function garble(body: string, mode: Garble): string {
   const answer = JSON.parse(body) as { data?: Record<string, unknown> | null };
   if (mode === 'dataNull') return JSON.stringify({ data: null });
+  if (mode === 'requestError') {
+    // No data and an error naming no field, as a subgraph answers when it had no database
+    // connection in time for the request.
+    const error = {
+      message: 'The database is busy.',
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+    };
+    return JSON.stringify({ errors: [error] });
+  }
   if (!answer.data) return body;
   if (mode === 'someEntities' || mode === 'pathlessErrors' || mode === 'nullEntities') {
     // Every other entity null, with an error at its path (or none): a subgraph failing some.
