@@ -12,10 +12,11 @@ import type { GraphQLResponse } from './support/subgraph.js';
  * Seeded random VALID documents (test/support/random-documents.ts) under every fault of every
  * subgraph, places included, on both engines: each subgraph in turn behind a FaultProxy that
  * refuses the connection, hangs, answers 500, 400, 404 or HTML, garbles its JSON (wrong types,
- * an entity dropped or swapped, `data: null`), fails every other `_entities` item, or answers
- * slowly within the timeout. Every answer is compared with the fault-free answer of the same
- * document: each value is exactly the fault-free one or null with an error on its path (or an
- * ancestor's or descendant's, as null propagation allows); never another value, never a 5xx,
+ * an entity dropped or swapped, `data: null`), fails every other `_entities` item (with errors
+ * at their paths or naming none), answers no data and an error naming no field, or answers
+ * slowly. Every answer is compared with the fault-free answer of the same document: each value
+ * is exactly the fault-free one or null with an error on its path (or an ancestor's or
+ * descendant's, as null propagation allows); never another value, never a 5xx,
  * never an internal name (`_entities`, a runtime alias `_eN`, a URL, SQL) in an error. A slow
  * subgraph is judged alike: within the timeout it changes nothing, but on a loaded machine a
  * fetch may outlast it, and then its fields are null with SUBGRAPH_UNAVAILABLE.
