@@ -13,5 +13,9 @@ export default defineConfig({
     setupFiles: ['./test/setup.ts'],
     // Each test file boots its own databases and servers; two workers match the two cores here.
     maxWorkers: 2,
+    // A worker runs its files one after another in one module graph: importing the stack anew
+    // for each of ~170 files cost 420 s of the 870 s a suite took on SQLite. Files keep nothing
+    // between them (each closes what it opened), so they need no fresh realm each.
+    isolate: false,
   },
 });
