@@ -12,8 +12,11 @@ const caller: Identity = partner;
 
 type Execute = Parameters<typeof createVillageExports>[0]['execute'];
 
-function startExports(execute: Execute) {
+type Options = Parameters<typeof createVillageExports>[0];
+
+function startExports(execute: Execute, more: Partial<Options> = {}) {
   const exports = createVillageExports({
+    ...more,
     execute,
     authenticate: async () => caller,
     trusted: [],
@@ -157,26 +160,12 @@ describe('an export that fails unexpectedly mid-stream', () => {
 describe('POST /exports/villages: a resumed export that stops before its first line', () => {
   it('gives back the cursor it was sent, a codes export too', async () => {
     // Places cannot be asked for the feed's end: the export stops instead of its done line.
-    const stopping = createVillageExports({
-      execute: async () => ({ status: 200, headers: {}, body: JSON.stringify({ data: {} }) }),
-      authenticate: async () => caller,
-      trusted: [],
-      settings: {
-        pageSize: 10,
-        maxCodes: 10,
-        maxPerCaller: 2,
-        maxTotal: 4,
-        maxAliases: 30,
-        maxBodyBytes: 10_000,
-        sendTimeoutMs: 1_000,
-      },
-      markFeedEnd: async () => false,
-      logger: pino({ level: 'silent' }),
-    });
-    const own = createServer((req, res) => void stopping.handle(req, res, 'r2'));
-    await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
+    const { server: own } = startExports(
+      async () => ({ status: 200, headers: {}, body: JSON.stringify({ data: {} }) }),
+      { markFeedEnd: async () => false },
+    );
+    const url = await listen(own);
     try {
-      const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}/exports/villages`;
       const after = '331124001002';
       const res = await fetch(url, {
         method: 'POST',
