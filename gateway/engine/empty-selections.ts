@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  getDirectiveValues,
   getVariableValues,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
   Kind,
   print,
   visit,
@@ -18,7 +15,7 @@ import type {
   GatewayGraphQLRequestContext,
 } from '@apollo/server-gateway-interface';
 import type { GatewayContext } from '../context.js';
-import { fragmentsOf } from '../operations/fragments.js';
+import { fragmentsOf, isIncluded } from '../operations/fragments.js';
 
 /*
  * @apollo/gateway answers a field whose selections `@skip`/`@include` all leave out — `a:
@@ -32,9 +29,7 @@ import { fragmentsOf } from '../operations/fragments.js';
 type Included = (node: SelectionNode) => boolean;
 
 function includedBy(variables: Record<string, unknown>): Included {
-  return (node) =>
-    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
-    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  return (node) => isIncluded(node, variables);
 }
 
 const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };

@@ -1,8 +1,5 @@
 import {
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
   Kind,
-  getDirectiveValues,
   getVariableValues,
   type DocumentNode,
   type GraphQLSchema,
@@ -12,7 +9,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { fragmentsOf } from '../operations/fragments.js';
+import { fragmentsOf, isIncluded } from '../operations/fragments.js';
 
 /**
  * Error paths a client can act on: only response keys of its own operation. Engines report some
@@ -84,10 +81,7 @@ const SKIPPED = Symbol('skipped');
 /** Whether `@skip`/`@include` show `node`; shown when the variables cannot say. */
 function shownBy(node: SelectionNode, variables: Record<string, unknown>): boolean {
   try {
-    return (
-      getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
-      getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false
-    );
+    return isIncluded(node, variables);
   } catch {
     return true;
   }

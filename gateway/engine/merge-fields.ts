@@ -1,7 +1,4 @@
 import {
-  getDirectiveValues,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
   Kind,
   visit,
   type DocumentNode,
@@ -9,7 +6,7 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
 } from 'graphql';
-import { fragmentsOf } from '../operations/fragments.js';
+import { fragmentsOf, isIncluded } from '../operations/fragments.js';
 
 /**
  * The operation of a request in the form the Rust runtime answers correctly: what GraphQL's
@@ -41,9 +38,7 @@ export function canonicalOperation(
   );
   if (!operation) return document;
   const fragments = fragmentsOf(document);
-  const included = (node: SelectionNode) =>
-    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
-    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  const included = (node: SelectionNode) => isIncluded(node, variables);
   const conditional = (name: string) => name === 'skip' || name === 'include';
 
   /** The merged fields (and kept fragments) of a list of selections, in order. */

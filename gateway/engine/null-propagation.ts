@@ -1,9 +1,6 @@
 import {
   getNamedType,
-  getDirectiveValues,
-  GraphQLIncludeDirective,
   GraphQLNonNull,
-  GraphQLSkipDirective,
   GraphQLString,
   isCompositeType,
   isListType,
@@ -22,6 +19,7 @@ import {
 import type { GatewayExecutionResult } from '@apollo/server-gateway-interface';
 import { ErrorCode } from '../../contract/errors.js';
 import { UNAVAILABLE_MESSAGE } from '../upstream/unavailable.js';
+import { isIncluded } from '../operations/fragments.js';
 
 /** A non-null position that holds null: its nearest nullable ancestor becomes null. */
 const INVALID = Symbol('invalid');
@@ -152,7 +150,7 @@ function collect(
   seen: Set<SelectionSetNode>,
 ) {
   for (const sel of set.selections) {
-    if (skipped(sel, ctx.variables)) continue;
+    if (!isIncluded(sel, ctx.variables)) continue;
     if (sel.kind === Kind.FIELD) {
       const name = sel.name.value;
       const def =
@@ -182,16 +180,6 @@ function collect(
     if (named && isCompositeType(named)) collect(named, fragment.selectionSet, ctx, out, seen);
   }
 }
-
-function skipped(
-  node: Parameters<typeof getDirectiveValues>[1],
-  variables: Record<string, unknown>,
-): boolean {
-  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return true;
-  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if === false;
-}
-
-export type Path = (string | number)[];
 
 /**
  * `errors` with a SUBGRAPH_UNAVAILABLE error at each of `nulls` (non-null positions that held

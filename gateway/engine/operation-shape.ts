@@ -1,13 +1,6 @@
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import {
-  getDirectiveValues,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
-  isNonNullType,
-  Kind,
-  type DocumentNode,
-  type SelectionNode,
-} from 'graphql';
+import { isNonNullType, Kind, type DocumentNode, type SelectionNode } from 'graphql';
+import { isIncluded } from '../operations/fragments.js';
 
 /**
  * Whether an operation (in canonical form: fragments inlined) selects introspection root fields
@@ -37,9 +30,7 @@ export function emptyRoot(
   const root = request.schema.getRootType(request.operation.operation);
   if (!root) return null;
   const data: Record<string, null> = {};
-  const included = (node: SelectionNode) =>
-    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
-    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  const included = (node: SelectionNode) => isIncluded(node, variables);
   const visit = (selections: readonly SelectionNode[]): boolean => {
     for (const s of selections) {
       if (!included(s)) continue;

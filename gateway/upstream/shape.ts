@@ -24,8 +24,8 @@ import { flatten, scalarProblem, shapeOf, type TypeShape } from './shape-types.j
  *
  * What it checks: `data` present unless the answer carries errors; beside `data`, every error
  * naming a path; each selected field present (`@skip`/`@include` applied); null only where the
- * type allows it, or where the answer carries errors (null propagation); lists as arrays; objects as objects, their `__typename` naming an
- * object type the selection can hold; built-in scalars, `SafeInt` and enums by value; `_entities`
+ * type allows it, or where the answer carries errors (null propagation); lists as arrays;
+ * objects as objects, their `__typename` naming an object type the selection can hold; built-in scalars, `SafeInt` and enums by value; `_entities`
  * with one item per representation sent (an item may be null: an entity the subgraph lacks), of
  * the representation's type and with the representation's key values where it selects them back.
  * Custom scalars other than `SafeInt` are not checked.
