@@ -6,7 +6,7 @@ export const KEY_RECORD_SHAPE =
 const isCount = (v: unknown) => v == null || (Number.isSafeInteger(v) && (v as number) >= 0);
 
 /**
- * Whether every field of a key record the gateway reads has its type: a record edited by hand
+ * Whether every field of a key record the gateway decides by has its type: a record edited by hand
  * into another shape (scopes as one string, a quota as text) must not answer with other scopes
  * or quotas than the operator meant, nor fail every request of its key.
  */
