@@ -3,7 +3,12 @@ import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
-import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
+import {
+  buildSchema,
+  createResolversMap,
+  getMetadataStorage,
+  type BuildSchemaOptions,
+} from 'type-graphql';
 import { guardArguments } from './argument-guard.js';
 import { markSimpleFields } from './simple-fields.js';
 
@@ -59,6 +64,7 @@ export async function buildFederatedSchema(
   references: ReferenceResolvers = {},
 ): Promise<GraphQLSchema> {
   markSimpleFields(options);
+  restoreParameterOrder();
   const schema = await buildSchema({ ...options, skipCheck: true, validate: false });
   const typeDefs = parse(FEDERATION_LINK + printSchemaWithDirectives(schema));
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
@@ -68,6 +74,20 @@ export async function buildFederatedSchema(
   return guardArguments(
     buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }),
   );
+}
+
+/**
+ * type-graphql sorts a field's parameter list in place when it resolves the field (`getParams`),
+ * and a type keeps its fields' lists from their first build: in a process that had answered
+ * queries, a schema built again listed `Region.villages(first, after, kind)` where a fresh build
+ * lists `(kind, first, after)`. The lists go back to the order the decorators registered them
+ * (the last parameter first), so that every build prints the same SDL.
+ */
+function restoreParameterOrder(): void {
+  const storage = getMetadataStorage();
+  for (const type of [...storage.objectTypes, ...storage.interfaceTypes]) {
+    for (const field of type.fields ?? []) field.params?.sort((a, b) => b.index - a.index);
+  }
 }
 
 /** The subgraph SDL as the composition sees it (federation directives kept). */
