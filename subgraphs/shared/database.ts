@@ -6,6 +6,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { collateTextByCodePoint } from './collation.js';
 import {
   bindStringParameters,
   reusePreparedStatements,
@@ -180,6 +181,12 @@ export async function openDatabase(opts: DatabaseOptions & { migrate?: boolean }
     await knex.raw('pragma journal_mode = wal');
     await knex.raw('pragma synchronous = normal');
   }
-  if (opts.migrate !== false) await orm.getMigrator().up();
+  if (opts.migrate !== false) {
+    await orm.getMigrator().up();
+    // Text compares by code point as on SQLite, whatever collation the database was made with.
+    if (dialectOf(opts.url) === 'postgresql') {
+      await collateTextByCodePoint((orm.em as EntityManager).getKnex());
+    }
+  }
   return orm;
 }

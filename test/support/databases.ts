@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropDatabase, ensureDatabase } from '../../subgraphs/shared/pg-admin.js';
+import pg from 'pg';
+import { dropDatabase, ensureDatabase, withDatabase } from '../../subgraphs/shared/pg-admin.js';
 
 /**
  * The engine the suite runs on: PostgreSQL when TEST_POSTGRES_URL is set (CI sets it), SQLite
@@ -16,12 +17,21 @@ export interface TestDatabase {
   drop: () => Promise<void>;
 }
 
-/** A fresh, uniquely named database, so test files can run concurrently. */
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
+/**
+ * A fresh, uniquely named database, so test files can run concurrently. On PostgreSQL, `icuLocale`
+ * creates it with that ICU collation instead of "C" (a server's locale, as an operator's own
+ * database may have); SQLite has no such choice.
+ */
+export async function createTestDatabase(
+  label: string,
+  opts: { icuLocale?: string } = {},
+): Promise<TestDatabase> {
   const suffix = randomBytes(4).toString('hex');
   if (TEST_POSTGRES_URL) {
     const name = `t_${label}_${suffix}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-    const url = await ensureDatabase(TEST_POSTGRES_URL, name);
+    const url = opts.icuLocale
+      ? await createIcuDatabase(TEST_POSTGRES_URL, name, opts.icuLocale)
+      : await ensureDatabase(TEST_POSTGRES_URL, name);
     return { url, drop: () => dropDatabase(TEST_POSTGRES_URL, name) };
   }
   const dir = mkdtempSync(join(tmpdir(), `rdsg-${label}-`));
@@ -29,4 +39,19 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     url: `sqlite:${join(dir, `${label}.sqlite`)}`,
     drop: async () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+async function createIcuDatabase(server: string, name: string, icuLocale: string): Promise<string> {
+  if (!/^[a-zA-Z0-9-]+$/.test(icuLocale)) throw new Error(`unsafe ICU locale: ${icuLocale}`);
+  const client = new pg.Client({ connectionString: withDatabase(server, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(
+      `create database "${name}" template template0 locale_provider icu ` +
+        `icu_locale '${icuLocale}' locale 'C'`,
+    );
+  } finally {
+    await client.end();
+  }
+  return withDatabase(server, name);
 }

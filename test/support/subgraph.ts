@@ -87,9 +87,15 @@ export function stewardHeaders(scopes: string[]): Record<string, string> {
  */
 export async function bootSubgraph(
   def: SubgraphDefinition<BaseContext>,
-  opts: { scopes: string[]; seed?: number; peers?: Partial<Record<string, string>> },
+  opts: {
+    scopes: string[];
+    seed?: number;
+    peers?: Partial<Record<string, string>>;
+    /** PostgreSQL: a database of this ICU collation (createTestDatabase). */
+    icuLocale?: string;
+  },
 ): Promise<BootedSubgraph> {
-  const db: TestDatabase = await createTestDatabase(def.name);
+  const db: TestDatabase = await createTestDatabase(def.name, { icuLocale: opts.icuLocale });
   const sql = new SqlCounter();
   const started = await startSubgraph(def, {
     databaseUrl: db.url,
