@@ -7,6 +7,7 @@ import {
 } from '../../shared/provenance.js';
 import { assertMonthRange } from '../auditorium/auditorium.resolver.js';
 import type { CultureContext } from '../context.js';
+import { shareOf } from '../../shared/ratios.js';
 import { Region, type ChildCount } from './region.reference.js';
 import { ROLLUP_AS_OF, SYNTHETIC_ROLLUP_NOTE } from '../rollup/rollup.rebuild.js';
 import { MonthSpan } from '../../shared/months.js';
@@ -97,8 +98,9 @@ export function coverageShare(covered: number, rural: number | null | undefined)
   return rural ? covered / rural : null;
 }
 
-export function coveragePercent(coverage: number | null): number | null {
-  return coverage === null ? null : Math.round(coverage * 1000) / 10;
+/** The same share as a percentage with one decimal, from the counts (shareOf rounds halves up). */
+export function coveragePercent(covered: number, rural: number | null | undefined): number | null {
+  return shareOf(covered * 100, rural ?? 0, 1);
 }
 
 /** Culture's view of a region (`Region.culture`); null for a code that is not a region's. */
@@ -119,7 +121,7 @@ export async function regionCulture(
     digitalServiceHubCount: rollup?.digitalServiceHubCount ?? 0,
     ruralVillageCount: rural,
     coverage,
-    coveragePercent: coveragePercent(coverage),
+    coveragePercent: coveragePercent(covered, rural),
     provenance: rollup?.provenance ?? EMPTY_PROVENANCE,
   });
 }

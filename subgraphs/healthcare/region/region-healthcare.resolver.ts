@@ -6,6 +6,7 @@ import {
   type Provenance,
 } from '../../shared/provenance.js';
 import type { HealthcareContext } from '../context.js';
+import { shareOf } from '../../shared/ratios.js';
 import { SYNTHETIC_AS_OF } from '../seed/model.js';
 import { monthRange } from '../../shared/arguments.js';
 import type { RegionHealthcareRollup } from '../rollup/rollup.entity.js';
@@ -28,9 +29,6 @@ import { regionViewResolver } from '../../shared/references.js';
 export class RegionHealthcare {
   rollup!: RegionHealthcareRollup;
 }
-
-const share = (part: number, whole: number) =>
-  whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null;
 
 const rollupProvenance = (what: string): Provenance =>
   provenance(
@@ -69,8 +67,8 @@ export class RegionHealthcareResolver {
     return {
       villagesWithin15Minutes: r.villagesClinic15,
       villagesWithin30Minutes: r.villagesClinic30,
-      shareWithin15Minutes: share(r.villagesClinic15, r.villageCount),
-      shareWithin30Minutes: share(r.villagesClinic30, r.villageCount),
+      shareWithin15Minutes: shareOf(r.villagesClinic15, r.villageCount),
+      shareWithin30Minutes: shareOf(r.villagesClinic30, r.villageCount),
       provenance: rollupProvenance('travel times'),
     };
   }
@@ -81,7 +79,7 @@ export class RegionHealthcareResolver {
   familyDoctorCoverage(@Root() { rollup: r }: RegionHealthcare): VillageShare {
     return {
       villages: r.familyDoctorVillages,
-      share: share(r.familyDoctorVillages, r.villageCount),
+      share: shareOf(r.familyDoctorVillages, r.villageCount),
       provenance: rollupProvenance('family-doctor coverage'),
     };
   }
@@ -117,7 +115,7 @@ export class RegionHealthcareResolver {
       facilitiesOffering: r.telemedicineFacilities,
       villages: {
         villages: r.telemedicineVillages,
-        share: share(r.telemedicineVillages, r.villageCount),
+        share: shareOf(r.telemedicineVillages, r.villageCount),
         provenance: p,
       },
       provenance: p,

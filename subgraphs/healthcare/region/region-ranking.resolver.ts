@@ -4,6 +4,7 @@ import { pageSize, FirstArg } from '../../shared/pagination.js';
 import { RankEntry, RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, provenance } from '../../shared/provenance.js';
 import type { HealthcareContext } from '../context.js';
+import { shareOf } from '../../shared/ratios.js';
 import { SYNTHETIC_AS_OF } from '../seed/model.js';
 import { RegionHealthcare } from './region-healthcare.resolver.js';
 import type { RegionHealthcareRollup } from '../rollup/rollup.entity.js';
@@ -24,9 +25,6 @@ export const HealthcareMetric = describedEnum(
   },
 );
 export type HealthcareMetric = EnumValue<typeof HealthcareMetric>;
-
-const shareOf = (part: number, whole: number) =>
-  whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null;
 
 const ROLLUP_VALUE: Record<
   Exclude<HealthcareMetric, 'ASSISTED_BOOKINGS'>,
