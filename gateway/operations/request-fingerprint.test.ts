@@ -34,3 +34,14 @@ describe('requestFingerprint', () => {
     expect(fp(doc, undefined, 'B')).not.toBe(base);
   });
 });
+
+describe('requestFingerprint with variable defaults', () => {
+  it('reads a variable not sent as its default value', () => {
+    const sent = fp('mutation($x: Int) { a: m(input: { x: $x, y: "k" }) { id } }', { x: 1 });
+    expect(fp('mutation($x: Int = 1) { a: m(input: { x: $x, y: "k" }) { id } }')).toBe(sent);
+    expect(fp('mutation($x: Int = 2) { a: m(input: { x: $x, y: "k" }) { id } }')).not.toBe(sent);
+    expect(fp('mutation($x: Int = 2) { a: m(input: { x: $x, y: "k" }) { id } }', { x: 1 })).toBe(
+      sent,
+    );
+  });
+});

@@ -6,6 +6,7 @@ import {
   type DocumentNode,
   type SelectionNode,
   type SelectionSetNode,
+  type VariableDefinitionNode,
 } from 'graphql';
 import { canonicalJson } from '../../contract/idempotency.js';
 import { fragmentsOf } from './fragments.js';
@@ -13,16 +14,18 @@ import { fragmentsOf } from './fragments.js';
 /**
  * What "the same request" means for an `Idempotency-Key` (contract/idempotency.ts,
  * IDEMPOTENCY_REQUEST_HEADER): the SHA-256 of the operation's root mutation fields in order,
- * each with its response key, its name and its argument values (variables applied,
- * `@skip`/`@include` honoured), through fragments. What the fields select is not part of it, as
- * a subgraph's own fingerprint leaves it out: a retry may ask for more of the answer.
+ * each with its response key, its name and its argument values (variables applied, a variable
+ * not sent taking its default, `@skip`/`@include` honoured), through fragments. What the fields
+ * select is not part of it, as a subgraph's own fingerprint leaves it out: a retry may ask for
+ * more of the answer.
  */
 export function requestFingerprint(
   doc: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | undefined,
 ): string {
-  const vars = variables ?? {};
+  const operation = getOperationAST(doc, operationName ?? undefined);
+  const vars = withDefaults(operation?.variableDefinitions ?? [], variables ?? {});
   const fragments = fragmentsOf(doc);
   const fields: [string, string, Record<string, unknown>][] = [];
   const seen = new Set<string>();
@@ -43,8 +46,28 @@ export function requestFingerprint(
       }
     }
   };
-  visit(getOperationAST(doc, operationName ?? undefined)?.selectionSet);
+  visit(operation?.selectionSet);
   return createHash('sha256').update(canonicalJson(fields)).digest('hex');
+}
+
+/**
+ * The variables as the operation runs with them: one not sent takes its default value. Without
+ * this, `mutation($j: Int = 3)` and `mutation($j: Int = 5)` sent with no variables had one
+ * fingerprint (the argument read as absent), and the second, under the first's key, was answered
+ * the first's result (jobs 3) instead of IDEMPOTENCY_KEY_REUSED.
+ */
+function withDefaults(
+  definitions: readonly VariableDefinitionNode[],
+  variables: Record<string, unknown>,
+): Record<string, unknown> {
+  const vars = { ...variables };
+  for (const def of definitions) {
+    const name = def.variable.name.value;
+    if (def.defaultValue && vars[name] === undefined) {
+      vars[name] = valueFromASTUntyped(def.defaultValue);
+    }
+  }
+  return vars;
 }
 
 function included(node: SelectionNode, vars: Record<string, unknown>): boolean {

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityManager } from '../subgraphs/shared/database.js';
+import { bootStack, type Stack } from './support/stack.js';
+
+/**
+ * What one `Idempotency-Key` names, through the gateway to the subgraph that stores it, on the
+ * real databases: "the same request" is the operation as it runs (a variable's default value
+ * counts as sent).
+ */
+const VILLAGE = '331124001200';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await bootStack({ scopes: ['331124'] });
+}, 240_000);
+afterAll(() => stack?.close());
+
+async function storesNamed(name: string): Promise<number> {
+  const knex = (stack.subgraphs.commerce.started.orm.em.fork() as EntityManager).getKnex();
+  return Number((await knex('online_store').where('name', name).count({ n: '*' }))[0].n);
+}
+
+/** A registration whose `jobs` is a variable with a default. */
+const withDefault = (name: string, jobs: number) =>
+  `mutation($j: Int = ${jobs}) { registerOnlineStore(input: { name: "${name}",
+    villageCode: "${VILLAGE}", platform: PINDUODUO, category: TEA, openedOn: "2021-03-01",
+    jobs: $j }) { id jobs } }`;
+
+describe('a variable left to its default value', () => {
+  it('is part of the request: another default under the same key is refused, not replayed', async () => {
+    const name = `默认值网店 ${Date.now()}`;
+    const headers = { ...stack.steward, 'Idempotency-Key': `defaults-${Date.now()}` };
+    const first = await stack.query(withDefault(name, 3), {}, headers);
+    expect(first.body.errors).toBeUndefined();
+    expect(first.body.data).toMatchObject({ registerOnlineStore: { jobs: 3 } });
+    // The same request spelled with the value sent: a retry, answered the first result.
+    const sent = await stack.query(withDefault(name, 9), { j: 3 }, headers);
+    expect(sent.body).toEqual(first.body);
+    // Another default is another write: it was answered the first result (jobs 3) for jobs 5.
+    const other = await stack.query(withDefault(name, 5), {}, headers);
+    expect(other.status).toBe(422);
+    expect(other.body.errors?.map((e) => e.extensions?.code)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    expect(await storesNamed(name)).toBe(1);
+  });
+});
