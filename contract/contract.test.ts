@@ -7,7 +7,11 @@ import {
   signIdentity,
   verifyGatewayIdentity,
 } from './identity.js';
-import { MAX_IDEMPOTENCY_KEY_LENGTH, idempotencyKeyFrom } from './idempotency.js';
+import {
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  idempotencyHeaderOf,
+  idempotencyKeyFrom,
+} from './idempotency.js';
 import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, subgraphBodyLimit } from './subgraphs.js';
 
 const caller = { id: 'key:k1', kind: 'api-key', scopes: ['culture:write'] };
@@ -135,5 +139,14 @@ describe('Idempotency-Key', () => {
   it('refuses a header given twice', () => {
     expect(idempotencyKeyFrom(['k', 'k'])).toBeNull();
     expect(idempotencyKeyFrom(['"k"', '"k"'])).toBeNull();
+  });
+
+  it('passes every key on in a spelling that reads back as that key', () => {
+    for (const header of ['k', '" k"', '"k "', '"a, b"', '" "', 'a"b', '"a\\"b"', '""', '\\']) {
+      const key = idempotencyKeyFrom(header)!;
+      expect(key).not.toBeNull();
+      expect(idempotencyKeyFrom(idempotencyHeaderOf(key))).toBe(key);
+    }
+    expect(idempotencyHeaderOf('order-7')).toBe('order-7');
   });
 });

@@ -69,6 +69,18 @@ export function idempotencyKeyFrom(header: string | string[]): string | null {
 }
 
 /**
+ * The header value that names `key` (one `idempotencyKeyFrom` read) for the next hop: the key
+ * itself where read back it is the same key, else the draft's quoted form. The gateway passed
+ * the key on bare, and a key that only the quoted form can spell changed on the way: `" k"`
+ * arrived as `k` (HTTP trims a value's outer spaces), another key's, so a write under it was
+ * answered that key's result; `"a, b"` arrived as a list, refused by the subgraph. A key that
+ * cannot be quoted (it holds `"` or `\`) came bare, so it reads back bare.
+ */
+export function idempotencyHeaderOf(key: string): string {
+  return idempotencyKeyFrom(key) === key ? key : `"${key}"`;
+}
+
+/**
  * The text a request's fingerprint is the SHA-256 of, on both sides (the gateway's of the whole
  * operation, a subgraph's of the fields it was sent): JSON with object keys sorted and absent or
  * null entries dropped, big integers as their digits — equal values, equal text.

@@ -5,8 +5,9 @@ import { bootStack, type Stack } from './support/stack.js';
 
 /**
  * The gateway's half of exactly-once writes (issue 15): a mutation's `Idempotency-Key` header is
- * validated and passed, unchanged, on the subgraph fetches that are mutations — not on the
- * entity reads that follow them — and the gateway neither retries nor shares a mutation fetch.
+ * validated and passed on (as itself, or quoted where only the quoted form spells it) on the
+ * subgraph fetches that are mutations — not on the entity reads that follow them — and the
+ * gateway neither retries nor shares a mutation fetch.
  * Each subgraph is reached through a real HTTP hop that records what arrives.
  */
 interface Seen {

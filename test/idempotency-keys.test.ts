@@ -43,3 +43,38 @@ describe('a variable left to its default value', () => {
     expect(await storesNamed(name)).toBe(1);
   });
 });
+
+const REGISTER = `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) { id } }`;
+const store = (name: string) => ({
+  i: {
+    name,
+    villageCode: VILLAGE,
+    platform: 'DOUYIN',
+    category: 'TEA',
+    openedOn: '2021-03-01',
+    jobs: 1,
+  },
+});
+
+describe('a key only the quoted form can spell', () => {
+  it('reaches the subgraph as that key: spaces at its ends and commas in it count', async () => {
+    const name = `引号键网店 ${Date.now()}`;
+    const stamp = Date.now();
+    const send = (key: string) =>
+      stack.query<{ registerOnlineStore: { id: string } }>(REGISTER, store(name), {
+        ...stack.steward,
+        'Idempotency-Key': key,
+      });
+    // Three keys, three writes: `" k"` reached the subgraph as `k`, and was answered k's store.
+    const ids: string[] = [];
+    for (const key of [`k${stamp}`, `" k${stamp}"`, `"k${stamp}, 2"`]) {
+      const res = await send(key);
+      expect(res.body.errors).toBeUndefined();
+      ids.push(res.body.data!.registerOnlineStore.id);
+      // A retry with the same spelling is the same key: its result again, nothing written.
+      expect((await send(key)).body).toEqual(res.body);
+    }
+    expect(new Set(ids).size).toBe(3);
+    expect(await storesNamed(name)).toBe(3);
+  });
+});

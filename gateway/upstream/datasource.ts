@@ -3,7 +3,11 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.js';
-import { IDEMPOTENCY_HEADER, IDEMPOTENCY_REQUEST_HEADER } from '../../contract/idempotency.js';
+import {
+  IDEMPOTENCY_HEADER,
+  IDEMPOTENCY_REQUEST_HEADER,
+  idempotencyHeaderOf,
+} from '../../contract/idempotency.js';
 import type { BreakerState, FetchObserver } from '../observability/metrics.js';
 import {
   parseResult,
@@ -153,7 +157,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const headers = this.headers.for(context);
     // Only on the mutation fetches: the entity reads that follow a write are not writes.
     if (isMutation && context?.idempotencyKey) {
-      headers[IDEMPOTENCY_HEADER] = context.idempotencyKey;
+      headers[IDEMPOTENCY_HEADER] = idempotencyHeaderOf(context.idempotencyKey);
       if (context.idempotencyRequest) {
         headers[IDEMPOTENCY_REQUEST_HEADER] = context.idempotencyRequest;
       }
