@@ -78,3 +78,50 @@ describe('a key only the quoted form can spell', () => {
     expect(await storesNamed(name)).toBe(3);
   });
 });
+
+describe('a write whose answer fails below its field', () => {
+  it('keeps its key claimed: the key is not taken for a write in another domain', async () => {
+    const name = `答案失败网店 ${Date.now()}`;
+    const headers = { ...stack.steward, 'Idempotency-Key': `answer-fails-${Date.now()}` };
+    const register = (from: string) =>
+      `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) {
+        id monthlySales(from: "${from}", to: "2021-12") { month } } }`;
+    // The store is written; its `monthlySales` is refused, which nulls the field up to the root.
+    const first = await stack.query(register('2021-13'), store(name), headers);
+    expect(first.body).toMatchObject({
+      data: { registerOnlineStore: null },
+      errors: [
+        {
+          path: ['registerOnlineStore', 'monthlySales'],
+          extensions: { code: 'BAD_USER_INPUT', field: 'from' },
+        },
+      ],
+    });
+    expect(await storesNamed(name)).toBe(1);
+    // Its key names that write: another domain's write under it is refused, nothing written.
+    const title = `答案失败活动 ${Date.now()}`;
+    const event = await stack.query(
+      `mutation($i: RecordAuditoriumEventInput!) { recordAuditoriumEvent(input: $i) { id } }`,
+      {
+        i: {
+          auditoriumId: `aud-${VILLAGE}`,
+          date: '2021-03-08',
+          title,
+          type: 'LECTURE',
+          attendance: 3,
+        },
+      },
+      headers,
+    );
+    expect(event.status).toBe(422);
+    expect(event.body.errors?.map((e) => e.extensions?.code)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    const culture = (stack.subgraphs.culture.started.orm.em.fork() as EntityManager).getKnex();
+    expect(
+      Number((await culture('auditorium_event').where({ title }).count({ n: '*' }))[0].n),
+    ).toBe(0);
+    // The retry with a selection that can be answered gets the store written the first time.
+    const retry = await stack.query(register('2021-01'), store(name), headers);
+    expect(retry.body.errors).toBeUndefined();
+    expect(await storesNamed(name)).toBe(1);
+  });
+});

@@ -50,11 +50,17 @@ export function keyRefusalStatus(operation: string, body: string): number | unde
   return answer.wrote ? undefined : status;
 }
 
-/** A mutation answer's error codes, and whether any field has data; undefined if not JSON. */
-export function readMutationAnswer(body: string): { codes: string[]; wrote: boolean } | undefined {
+/**
+ * A mutation answer's error codes, whether any field has data, and whether an error lies below
+ * a mutation field (`path` longer than the field's own: raised while answering what a write
+ * returned, after it was written); undefined if not JSON.
+ */
+export function readMutationAnswer(
+  body: string,
+): { codes: string[]; wrote: boolean; answering: boolean } | undefined {
   let answer: {
     data?: Record<string, unknown> | null;
-    errors?: { extensions?: { code?: unknown } }[];
+    errors?: { path?: unknown; extensions?: { code?: unknown } }[];
   };
   try {
     answer = JSON.parse(body) as typeof answer;
@@ -64,5 +70,6 @@ export function readMutationAnswer(body: string): { codes: string[]; wrote: bool
   return {
     codes: (answer.errors ?? []).map((e) => String(e.extensions?.code)),
     wrote: !!answer.data && Object.values(answer.data).some((v) => v !== null),
+    answering: (answer.errors ?? []).some((e) => Array.isArray(e.path) && e.path.length > 1),
   };
 }

@@ -85,5 +85,13 @@ describe('wroteNothing', () => {
     );
     expect(wroteNothing(JSON.stringify({ data: { a: { id: 1 } } }))).toBe(false);
     expect(wroteNothing('not json')).toBe(false);
+    // An error below the mutation field came from answering a write that was made.
+    const below = (path: string[]) =>
+      JSON.stringify({
+        data: { a: null },
+        errors: [{ path, extensions: { code: 'BAD_USER_INPUT' } }],
+      });
+    expect(wroteNothing(below(['a']))).toBe(true);
+    expect(wroteNothing(below(['a', 'monthlySales']))).toBe(false);
   });
 });

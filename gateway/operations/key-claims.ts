@@ -156,9 +156,14 @@ const NOTHING_WRITTEN = new Set([
   'IDEMPOTENCY_KEY_REUSED',
 ]);
 
-/** Whether a mutation's answer says that nothing was written: its claim is given back. */
+/**
+ * Whether a mutation's answer says that nothing was written: its claim is given back. Not when
+ * an error lies below a mutation field: `registerOnlineStore(…) { monthlySales(from: "2021-13",
+ * …) }` wrote its store, then its answer failed (BAD_USER_INPUT at `monthlySales`, nulling the
+ * field up to the root); the claim was given back, and the key was taken for a write elsewhere.
+ */
 export function wroteNothing(body: string): boolean {
   const answer = readMutationAnswer(body);
-  if (!answer || answer.wrote || answer.codes.length === 0) return false;
+  if (!answer || answer.wrote || answer.answering || answer.codes.length === 0) return false;
   return answer.codes.every((c) => NOTHING_WRITTEN.has(c));
 }
