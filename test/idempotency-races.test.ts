@@ -153,4 +153,60 @@ describe.runIf(ENGINE === 'postgresql')('a key found in use, through the gateway
     expect(other.status).toBe(422);
     expect(other.body.errors?.map((e) => e.extensions?.code)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
   });
+
+  /**
+   * The claim's first request (A, an auditorium that does not exist: refused in its transaction)
+   * and another with the key and the same field (B, valid) at once: B wrote, A wrote nothing and
+   * gave the claim back, so the key was then taken for a write in another subgraph.
+   */
+  it('stays claimed when the first request wrote nothing but another with its key did', async () => {
+    const key = `shared-${Date.now()}`;
+    const headers = { ...stack.steward, 'Idempotency-Key': key };
+    const knex = (stack.subgraphs.culture.started.orm.em.fork() as EntityManager).getKnex();
+    const waiting = async (n: number) => {
+      for (let i = 0; i < 200; i++) {
+        const [{ c }] = (await knex('pg_locks')
+          .where({ locktype: 'advisory', granted: false })
+          .count({ c: '*' })) as { c: unknown }[];
+        if (Number(c) >= n) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error('the requests did not reach the key');
+    };
+    const title = `戊 ${Date.now()}`;
+    const holder = await knex.transaction();
+    let a, b;
+    try {
+      await holder.raw('select pg_advisory_xact_lock(?, ?)', keyLockOf(stack.stewardCaller, key));
+      const nowhere = { ...event('己'), auditoriumId: 'aud-330203999999' };
+      a = stack.query(as('recordAuditoriumEvent'), { e: nowhere }, headers);
+      await waiting(1);
+      b = stack.query(as('recordAuditoriumEvent'), { e: event(title) }, headers);
+      await waiting(2);
+    } finally {
+      await holder.rollback();
+    }
+    const [first, second] = await Promise.all([a, b]);
+    expect(first.body.data).toEqual({ recordAuditoriumEvent: null });
+    expect(second.body.errors).toBeUndefined();
+    expect(Number((await knex('auditorium_event').where({ title }).count({ n: '*' }))[0].n)).toBe(
+      1,
+    );
+    const other = await stack.query(
+      'mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) { id } }',
+      {
+        i: {
+          name: '共用键网店',
+          villageCode: '330203009205',
+          platform: 'DOUYIN',
+          category: 'TEA',
+          openedOn: '2024-05-01',
+          jobs: 3,
+        },
+      },
+      headers,
+    );
+    expect(other.status).toBe(422);
+    expect(other.body.errors?.map((e) => e.extensions?.code)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+  });
 });

@@ -37,6 +37,15 @@ describe.each([
     await first.release();
     expect((await claim('key:a', 'k3', ['registerOnlineStore'])).kind).toBe('other');
   });
+
+  it('keeps a claim another request with the key used too, even when given back', async () => {
+    const claim = make();
+    const first = await claim('key:a', 'k4', ['recordAuditoriumEvent']);
+    if (first.kind !== 'claimed') throw new Error('not claimed');
+    expect((await claim('key:a', 'k4', ['recordAuditoriumEvent'])).kind).toBe('same');
+    await first.release();
+    expect((await claim('key:a', 'k4', ['registerOnlineStore'])).kind).toBe('other');
+  });
 });
 
 describe('Idempotency-Key claims when Redis fails', () => {

@@ -18,7 +18,8 @@ import { fragmentsOf } from './fragments.js';
  *
  * A claim lasts as long as the subgraphs keep their keys (IDEMPOTENCY_KEY_TTL_HOURS); one whose request wrote
  * nothing is given back, so that the corrected request may use the key (as the subgraphs store no
- * key for a failed write). In memory (one gateway replica: bounded, the oldest claims go first)
+ * key for a failed write), unless another request with the key and its fields came meanwhile
+ * (that one may have written). In memory (one gateway replica: bounded, the oldest claims go first)
  * or in Redis (shared by every replica). If Redis fails, the request goes on unclaimed and the
  * failure is logged: the owning subgraph still refuses a reuse within it.
  */
@@ -37,12 +38,14 @@ export type ClaimOutcome =
 interface ClaimStore {
   /** Sets `key` to `value` unless it holds a value: the value it held, or undefined if set. */
   setIfAbsent(key: string, value: string): Promise<string | undefined>;
-  /** Removes `key` if it still holds `value`. */
+  /** Marks the claim at `key` as used by another request too: it is no longer given back. */
+  share(key: string): Promise<void>;
+  /** Removes `key` if it still holds `value` and no other request used it. */
   removeIf(key: string, value: string): Promise<void>;
 }
 
 class MemoryClaims implements ClaimStore {
-  private readonly claims = new Map<string, { value: string; expires: number }>();
+  private readonly claims = new Map<string, { value: string; expires: number; shared?: boolean }>();
 
   async setIfAbsent(key: string, value: string) {
     const now = Date.now();
@@ -56,13 +59,20 @@ class MemoryClaims implements ClaimStore {
     return undefined;
   }
 
+  async share(key: string) {
+    const held = this.claims.get(key);
+    if (held) held.shared = true;
+  }
+
   async removeIf(key: string, value: string) {
-    if (this.claims.get(key)?.value === value) this.claims.delete(key);
+    const held = this.claims.get(key);
+    if (held?.value === value && !held.shared) this.claims.delete(key);
   }
 }
 
-const REMOVE_IF = `if redis.call('get', KEYS[1]) == ARGV[1] then
-  return redis.call('del', KEYS[1]) else return 0 end`;
+const REMOVE_IF = `if redis.call('exists', KEYS[2]) == 0 and redis.call('get', KEYS[1]) == ARGV[1]
+  then return redis.call('del', KEYS[1]) else return 0 end`;
+const shared = (key: string) => `${key}:shared`;
 
 class RedisClaims implements ClaimStore {
   constructor(private readonly redis: Redis) {}
@@ -70,6 +80,7 @@ class RedisClaims implements ClaimStore {
   async setIfAbsent(key: string, value: string) {
     for (let attempt = 0; attempt < 3; attempt++) {
       if ((await this.redis.set(key, value, 'PX', KEY_CLAIM_TTL_MS, 'NX')) === 'OK') {
+        await this.redis.del(shared(key)); // left by an earlier claim of the key, expired
         return undefined;
       }
       const held = await this.redis.get(key);
@@ -79,8 +90,12 @@ class RedisClaims implements ClaimStore {
     throw new Error('the key claim changed hands three times');
   }
 
+  async share(key: string) {
+    await this.redis.set(shared(key), '1', 'PX', KEY_CLAIM_TTL_MS);
+  }
+
   async removeIf(key: string, value: string) {
-    await this.redis.eval(REMOVE_IF, 1, key, value);
+    await this.redis.eval(REMOVE_IF, 2, key, shared(key), value);
   }
 }
 
@@ -114,7 +129,15 @@ export function createKeyClaims(
           }),
       };
     }
-    return held === value ? { kind: 'same' } : { kind: 'other' };
+    if (held !== value) return { kind: 'other' };
+    // Another request with the key and these fields may write (a retry racing the first, or
+    // one with other arguments): the first's claim must then stay, even if the first wrote
+    // nothing. Given back regardless, the key was free for a write elsewhere while one here
+    // had been made under it.
+    await store.share(id).catch((err: unknown) => {
+      warn({ err }, 'idempotency key claim could not be marked shared');
+    });
+    return { kind: 'same' };
   };
 }
 
