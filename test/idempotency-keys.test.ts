@@ -125,3 +125,26 @@ describe('a write whose answer fails below its field', () => {
     expect(await storesNamed(name)).toBe(1);
   });
 });
+
+describe('the same values spelled otherwise', () => {
+  it('are the same request: an ID written as a number is replayed, not refused', async () => {
+    const name = `拼写网店 ${Date.now()}`;
+    const headers = { ...stack.steward, 'Idempotency-Key': `spelling-${Date.now()}` };
+    const spelled = (code: string) =>
+      `mutation { registerOnlineStore(input: { name: "${name}", villageCode: ${code},
+        platform: DOUYIN, category: TEA, openedOn: "2021-03-01", jobs: 1 }) { id villageCode } }`;
+    const first = await stack.query(spelled(`"${VILLAGE}"`), {}, headers);
+    expect(first.body.errors).toBeUndefined();
+    // The same village code, as GraphQL's ID reads an Int literal: was 422 IDEMPOTENCY_KEY_REUSED.
+    const again = await stack.query(spelled(VILLAGE), {}, headers);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    const variables = await stack.query(
+      `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) { id villageCode } }`,
+      { i: { ...store(name).i, villageCode: VILLAGE, platform: 'DOUYIN' } },
+      headers,
+    );
+    expect(variables.body).toEqual(first.body);
+    expect(await storesNamed(name)).toBe(1);
+  });
+});

@@ -1,4 +1,4 @@
-import { parse } from 'graphql';
+import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { requestFingerprint } from './request-fingerprint.js';
 
@@ -43,5 +43,22 @@ describe('requestFingerprint with variable defaults', () => {
     expect(fp('mutation($x: Int = 2) { a: m(input: { x: $x, y: "k" }) { id } }', { x: 1 })).toBe(
       sent,
     );
+  });
+});
+
+describe('requestFingerprint with the schema', () => {
+  const schema = buildSchema(`type Query { q: Int }
+    type Mutation { m(input: In!): Int }
+    input In { x: Int, y: ID, l: [Int!] }`);
+  const typed = (q: string, variables?: Record<string, unknown>) =>
+    requestFingerprint(parse(q), undefined, variables, schema);
+
+  it('reads the values the field receives: an ID as an Int, one item for a list', () => {
+    const sent = typed('mutation($i: In!) { m(input: $i) }', { i: { y: '7', l: [1] } });
+    expect(typed('mutation { m(input: { y: 7, l: 1 }) }')).toBe(sent);
+    expect(typed('mutation { m(input: { y: "7", l: [1] }) }')).toBe(sent);
+    expect(typed('mutation($l: [Int!] = [1]) { m(input: { y: "7", l: $l }) }')).toBe(sent);
+    expect(typed('mutation { m(input: { y: "8", l: [1] }) }')).not.toBe(sent);
+    expect(typed('mutation { m(input: { y: "7", l: [1, 1] }) }')).not.toBe(sent);
   });
 });

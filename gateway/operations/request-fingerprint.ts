@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
+  getArgumentValues,
   getOperationAST,
+  getVariableValues,
   Kind,
   valueFromASTUntyped,
   type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
   type SelectionNode,
   type SelectionSetNode,
   type VariableDefinitionNode,
@@ -17,15 +21,35 @@ import { fragmentsOf } from './fragments.js';
  * each with its response key, its name and its argument values (variables applied, a variable
  * not sent taking its default, `@skip`/`@include` honoured), through fragments. What the fields
  * select is not part of it, as a subgraph's own fingerprint leaves it out: a retry may ask for
- * more of the answer.
+ * more of the answer. With the served `schema`, the values are those the field receives (coerced
+ * to their types, as the subgraph reads them): `villageCode: 331124001200` and
+ * `villageCode: "331124001200"`, or one item and a list of it, are the same request; read
+ * untyped, they were refused IDEMPOTENCY_KEY_REUSED as another body.
  */
 export function requestFingerprint(
   doc: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | undefined,
+  schema?: GraphQLSchema,
 ): string {
   const operation = getOperationAST(doc, operationName ?? undefined);
-  const vars = withDefaults(operation?.variableDefinitions ?? [], variables ?? {});
+  const definitions = operation?.variableDefinitions ?? [];
+  const typed = schema && getVariableValues(schema, definitions, variables ?? {}).coerced;
+  const vars = typed ?? withDefaults(definitions, variables ?? {});
+  const root = typed ? schema?.getMutationType()?.getFields() : undefined;
+  const argumentsOf = (field: FieldNode): Record<string, unknown> => {
+    const def = root?.[field.name.value];
+    if (def) {
+      try {
+        return getArgumentValues(def, field, vars);
+      } catch {
+        // Not valid for the field: read untyped below (the request is refused when it runs).
+      }
+    }
+    return Object.fromEntries(
+      (field.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, vars)]),
+    );
+  };
   const fragments = fragmentsOf(doc);
   const fields: [string, string, Record<string, unknown>][] = [];
   const seen = new Set<string>();
@@ -34,11 +58,7 @@ export function requestFingerprint(
       if (!included(s, vars)) continue;
       if (s.kind === Kind.FIELD) {
         if (s.name.value.startsWith('__')) continue;
-        const args = (s.arguments ?? []).map((a) => [
-          a.name.value,
-          valueFromASTUntyped(a.value, vars),
-        ]);
-        fields.push([s.alias?.value ?? s.name.value, s.name.value, Object.fromEntries(args)]);
+        fields.push([s.alias?.value ?? s.name.value, s.name.value, argumentsOf(s)]);
       } else if (s.kind === Kind.INLINE_FRAGMENT) visit(s.selectionSet);
       else if (!seen.has(s.name.value)) {
         seen.add(s.name.value);

@@ -78,7 +78,12 @@ export const execute: OperationStage = async (op, deps) => {
     idempotencyKey,
     idempotencyRequest:
       idempotencyKey &&
-      requestFingerprint(need(op.doc, 'doc'), op.operationName, op.variables ?? undefined),
+      requestFingerprint(
+        need(op.doc, 'doc'),
+        op.operationName,
+        op.variables ?? undefined,
+        op.served?.schema,
+      ),
     cacheGenerations: op.cached?.gens,
     ownFetches: op.uncached,
   };
