@@ -14,7 +14,13 @@ import { postGraphQL, type GraphQLResponse } from './support/subgraph.js';
 let stack: Stack;
 let hive: { url: string; close: () => Promise<void> };
 
+// Hive Gateway registers SIGINT and SIGTERM listeners once per process, to dispose its
+// runtimes, and keeps them after `dispose()`: left behind, they would make this worker ignore
+// the SIGTERM vitest stops it with. Those it added are taken off again on close.
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 async function startHive(subgraphUrls: Record<string, string>) {
+  const ours = SIGNALS.map((s) => new Set(process.listeners(s)));
   let supergraph = readFileSync('schema/supergraph.graphql', 'utf8');
   for (const [name, url] of Object.entries(subgraphUrls)) {
     supergraph = supergraph.replace(
@@ -41,6 +47,9 @@ async function startHive(subgraphUrls: Record<string, string>) {
         server.closeAllConnections();
       });
       await runtime.dispose();
+      SIGNALS.forEach((signal, i) => {
+        for (const l of process.listeners(signal)) if (!ours[i].has(l)) process.off(signal, l);
+      });
     },
   };
 }
