@@ -11,6 +11,8 @@ process.env.METADATA_SERVER_DETECTION = 'none';
  * runs before each file and fails the file that changed what is watched here.
  */
 const WATCHED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'uncaughtException', 'unhandledRejection'];
+// Where @opentelemetry/api keeps what a provider registers: tracer provider, context manager, propagator.
+const OPENTELEMETRY = Symbol.for('opentelemetry.js.api.1');
 // MikroORM writes its colour setting into process.env each time an ORM is configured.
 const WRITTEN_BY_LIBRARIES = new Set(['MIKRO_ORM_COLORS']);
 
@@ -23,6 +25,10 @@ function processState() {
     ),
     // A signal listener also turns the default off: the worker would ignore vitest's SIGTERM.
     listeners: Object.fromEntries(WATCHED_EVENTS.map((e) => [e, process.listenerCount(e)])),
+    // A context manager left registered runs an AsyncLocalStorage in every later gateway request.
+    openTelemetry: Object.keys((globalThis as Record<symbol, object>)[OPENTELEMETRY] ?? {})
+      .filter((k) => k !== 'version')
+      .sort(),
   };
 }
 

@@ -1,4 +1,4 @@
-import { SpanKind, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
@@ -22,7 +22,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
   await provider.shutdown();
+  // register() also installed a context manager and a propagator, which shutdown() keeps.
   trace.disable();
+  context.disable();
+  propagation.disable();
 });
 
 const parentOf = (s: ReadableSpan) => s.parentSpanContext?.spanId;

@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { createServer, type Server } from 'node:http';
@@ -29,7 +29,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
   await provider.shutdown();
+  // register() also installed a context manager and a propagator, which shutdown() keeps.
   trace.disable();
+  context.disable();
+  propagation.disable();
 });
 
 describe('trace headers of a caller', () => {
