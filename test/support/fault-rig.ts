@@ -57,87 +57,96 @@ export async function startFaultRig(opts: {
     env: { LOG_LEVEL: 'warn' },
   });
   const proxies: FaultRig['proxies'] = {};
-  if (opts.proxied) {
-    for (const d of ['places', ...DOMAINS] as const)
-      proxies[d] = await startFaultProxy(topology.subgraphs[d].url);
-  }
-  const urlOf = (name: 'places' | Domain) => proxies[name]?.url ?? topology.subgraphs[name].url;
-  const startGateway = (engine: Engine) =>
-    createGateway(
-      loadGatewayConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        PLACES_URL: urlOf('places'),
-        CULTURE_URL: urlOf('culture'),
-        HEALTHCARE_URL: urlOf('healthcare'),
-        COMMERCE_URL: urlOf('commerce'),
-        ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
-        ANONYMOUS_DAILY_QUOTA: '0',
-        KEYS_PATH: join(dataDir, 'keys.json'),
-        SUPERGRAPH_WATCH: 'false',
-        RESPONSE_CACHE: 'off',
-        GATEWAY_ENGINE: engine,
-        ...opts.gatewayEnv,
-      }),
-      pino({ level: 'silent' }),
-    ).listen();
-  const gateways: Record<Engine, RunningGateway> = {
-    'hive-router': await startGateway('hive-router'),
-    apollo: await startGateway('apollo'),
+  const gateways: Partial<Record<Engine, RunningGateway>> = {};
+  const stop = async () => {
+    await Promise.all(Object.values(gateways).map((g) => g.close()));
+    await Promise.all(Object.values(proxies).map((p) => p.close()));
+    await topology.stop();
+    if (TEST_POSTGRES_URL) {
+      for (const name of ['places', 'culture', 'healthcare', 'commerce'])
+        await dropDatabase(TEST_POSTGRES_URL, `${prefix}${name}`);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
   };
-  const engines = Object.keys(gateways) as Engine[];
-  const ask = (engine: Engine, op: Operation) =>
-    postGraphQL(`http://127.0.0.1:${gateways[engine].port}/graphql`, op.query, op.variables);
-  const baseline = new Map<string, GraphQLResponse>();
+  try {
+    return await readyRig();
+  } catch (err) {
+    // The caller gets no rig to stop: its processes and servers must not outlive the test file.
+    await stop();
+    throw err;
+  }
 
-  const rig: FaultRig = {
-    topology,
-    proxies,
-    baseline,
-    ask,
-    async judge() {
-      const problems: string[] = [];
-      let withErrors = 0;
-      for (const engine of engines) {
-        for (const op of operations) {
-          const answer = await ask(engine, op);
-          expect(answer.status, `${engine} ${op.name}`).toBe(200);
-          if (answer.body.errors) withErrors += 1;
-          for (const p of violations(baseline.get(op.name)!.body.data, answer, op.query))
-            problems.push(`${engine} ${op.name}: ${p}`);
+  async function readyRig(): Promise<FaultRig> {
+    if (opts.proxied) {
+      for (const d of ['places', ...DOMAINS] as const)
+        proxies[d] = await startFaultProxy(topology.subgraphs[d].url);
+    }
+    const urlOf = (name: 'places' | Domain) => proxies[name]?.url ?? topology.subgraphs[name].url;
+    const startGateway = (engine: Engine) =>
+      createGateway(
+        loadGatewayConfig({
+          PORT: '0',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'silent',
+          PLACES_URL: urlOf('places'),
+          CULTURE_URL: urlOf('culture'),
+          HEALTHCARE_URL: urlOf('healthcare'),
+          COMMERCE_URL: urlOf('commerce'),
+          ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
+          ANONYMOUS_DAILY_QUOTA: '0',
+          KEYS_PATH: join(dataDir, 'keys.json'),
+          SUPERGRAPH_WATCH: 'false',
+          RESPONSE_CACHE: 'off',
+          GATEWAY_ENGINE: engine,
+          ...opts.gatewayEnv,
+        }),
+        pino({ level: 'silent' }),
+      ).listen();
+    const engines: Engine[] = ['hive-router', 'apollo'];
+    for (const engine of engines) gateways[engine] = await startGateway(engine);
+    const ask = (engine: Engine, op: Operation) =>
+      postGraphQL(`http://127.0.0.1:${gateways[engine]!.port}/graphql`, op.query, op.variables);
+    const baseline = new Map<string, GraphQLResponse>();
+
+    const rig: FaultRig = {
+      topology,
+      proxies,
+      baseline,
+      ask,
+      async judge() {
+        const problems: string[] = [];
+        let withErrors = 0;
+        for (const engine of engines) {
+          for (const op of operations) {
+            const answer = await ask(engine, op);
+            expect(answer.status, `${engine} ${op.name}`).toBe(200);
+            if (answer.body.errors) withErrors += 1;
+            for (const p of violations(baseline.get(op.name)!.body.data, answer, op.query))
+              problems.push(`${engine} ${op.name}: ${p}`);
+          }
         }
-      }
-      return { problems, withErrors };
-    },
-    async waitUntilAnswered() {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const answers = await Promise.all(
-          engines.flatMap((engine) => operations.map((op) => ask(engine, op))),
-        );
-        if (answers.every((a) => !a.body.errors)) return;
-        if (Date.now() > deadline) throw new Error('the graph did not recover within 30 s');
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    },
-    async stop() {
-      await Promise.all(Object.values(gateways).map((g) => g.close()));
-      await Promise.all(Object.values(proxies).map((p) => p.close()));
-      await topology.stop();
-      if (TEST_POSTGRES_URL) {
-        for (const name of ['places', 'culture', 'healthcare', 'commerce'])
-          await dropDatabase(TEST_POSTGRES_URL, `${prefix}${name}`);
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-  await rig.waitUntilAnswered();
-  for (const op of operations) {
-    const [hive, apollo] = await Promise.all([ask('hive-router', op), ask('apollo', op)]);
-    expect(hive.body.errors, op.name).toBeUndefined();
-    expect(apollo.body.data, op.name).toEqual(hive.body.data);
-    baseline.set(op.name, hive);
+        return { problems, withErrors };
+      },
+      async waitUntilAnswered() {
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          const answers = await Promise.all(
+            engines.flatMap((engine) => operations.map((op) => ask(engine, op))),
+          );
+          if (answers.every((a) => !a.body.errors)) return;
+          if (Date.now() > deadline) throw new Error('the graph did not recover within 30 s');
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      },
+      stop,
+    };
+    await rig.waitUntilAnswered();
+    for (const op of operations) {
+      const [hive, apollo] = await Promise.all([ask('hive-router', op), ask('apollo', op)]);
+      expect(hive.body.errors, op.name).toBeUndefined();
+      expect(apollo.body.data, op.name).toEqual(hive.body.data);
+      baseline.set(op.name, hive);
+    }
+    return rig;
   }
-  return rig;
 }

@@ -85,15 +85,39 @@ export async function bootStack(opts: {
   /** Lets a test put something (a fault-injecting proxy) between the gateway and a subgraph. */
   subgraphUrl?: (name: string, url: string) => string | Promise<string>;
 }): Promise<Stack> {
-  // The domains first: places reads their change outboxes (the change feed).
-  const [culture, healthcare, commerce] = await Promise.all(
-    [cultureSubgraph, healthcareSubgraph, commerceSubgraph].map((def) =>
-      bootSubgraph(def as never, { scopes: opts.scopes }),
-    ),
+  // What booted so far: closed again if a later step fails, as the caller gets no handle to it.
+  const booted: { close: () => Promise<void> }[] = [];
+  const closeBooted = () => Promise.all(booted.splice(0).map((b) => b.close()));
+  const boot = async (def: unknown, peers?: Record<string, string>) => {
+    const subgraph = await bootSubgraph(def as never, { scopes: opts.scopes, peers });
+    booted.push(subgraph);
+    return subgraph;
+  };
+  try {
+    return await startStack(opts, boot);
+  } catch (err) {
+    await closeBooted();
+    throw err;
+  }
+}
+
+async function startStack(
+  opts: Parameters<typeof bootStack>[0],
+  boot: (def: unknown, peers?: Record<string, string>) => Promise<BootedSubgraph>,
+): Promise<Stack> {
+  // The domains first: places reads their change outboxes (the change feed). All settled, so
+  // that none is still booting (and then left open) when another's failure is thrown.
+  const domains = await Promise.allSettled(
+    [cultureSubgraph, healthcareSubgraph, commerceSubgraph].map((def) => boot(def)),
   );
-  const places = await bootSubgraph(placesSubgraph as never, {
-    scopes: opts.scopes,
-    peers: { culture: culture.url, healthcare: healthcare.url, commerce: commerce.url },
+  const [culture, healthcare, commerce] = domains.map((d) => {
+    if (d.status === 'rejected') throw d.reason;
+    return d.value;
+  });
+  const places = await boot(placesSubgraph, {
+    culture: culture.url,
+    healthcare: healthcare.url,
+    commerce: commerce.url,
   });
   const subgraphs = { places, culture, healthcare, commerce };
   const keysPath = join(mkdtempSync(join(tmpdir(), 'rdsg-keys-')), 'keys.json');

@@ -97,14 +97,22 @@ export async function bootSubgraph(
 ): Promise<BootedSubgraph> {
   const db: TestDatabase = await createTestDatabase(def.name, { icuLocale: opts.icuLocale });
   const sql = new SqlCounter();
-  const started = await startSubgraph(def, {
-    databaseUrl: db.url,
-    port: 0,
-    logger: pino({ level: process.env.TEST_SUBGRAPH_LOG ?? 'silent' }),
-    onQuery: sql.onQuery,
-    peers: opts.peers,
-  });
-  for (const scope of opts.scopes) await def.seed(started.orm, { scope, seed: opts.seed ?? 1 });
+  let started: StartedSubgraph | undefined;
+  try {
+    started = await startSubgraph(def, {
+      databaseUrl: db.url,
+      port: 0,
+      logger: pino({ level: process.env.TEST_SUBGRAPH_LOG ?? 'silent' }),
+      onQuery: sql.onQuery,
+      peers: opts.peers,
+    });
+    for (const scope of opts.scopes) await def.seed(started.orm, { scope, seed: opts.seed ?? 1 });
+  } catch (err) {
+    // The caller gets no handle to close: what started here must not outlive the test file.
+    await started?.close();
+    await db.drop();
+    throw err;
+  }
   sql.reset();
   return {
     url: started.server.url,
