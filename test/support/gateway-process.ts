@@ -155,6 +155,12 @@ export async function startGatewayProcess(
       .catch(() => false);
     if (ok) break;
     if (Date.now() > deadline || child.exitCode !== null) {
+      // Not ready in time but running: the caller gets nothing to stop, so it is stopped here.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await exited;
+      }
       throw new Error(`the gateway did not start:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
