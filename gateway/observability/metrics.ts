@@ -53,12 +53,28 @@ function outcomeOf(body: { data?: unknown; errors?: readonly unknown[] }): strin
 }
 
 /**
+ * The process's own metrics (CPU, memory, handles, event-loop lag, GC), collected once per
+ * process: collectDefaultMetrics starts an event-loop-delay monitor and a GC observer that
+ * nothing stops, so one per gateway built would pile up in a process that builds several (a
+ * test worker builds hundreds), each reporting the same process-wide figures.
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/**
  * The gateway's Prometheus metrics in a Registry of its own (tests boot several gateways in one
- * process). Other parts of the gateway report through `setBreakerState` and `recordCache`.
+ * process), served with the process's. Other parts of the gateway report through
+ * `setBreakerState` and `recordCache`.
  */
 export function createGatewayMetrics(subgraphs: string[], labels: OperationLabels = {}) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const processMetricsRegistry = processMetrics();
   const labelOperation = operationLabeller(labels);
   const counter = (name: string, help: string, labelNames: string[]) =>
     new Counter({ name, help, labelNames, registers: [registry] });
@@ -194,7 +210,7 @@ export function createGatewayMetrics(subgraphs: string[], labels: OperationLabel
       (hit ? cacheHits : cacheMisses).inc({ cache });
     },
     async serve(res: ServerResponse) {
-      const text = await registry.metrics();
+      const text = (await registry.metrics()) + (await processMetricsRegistry.metrics());
       res.writeHead(200, { 'content-type': registry.contentType });
       res.end(text);
     },

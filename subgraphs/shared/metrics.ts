@@ -45,13 +45,31 @@ export function statementKind(sql: string): string {
 }
 
 /**
+ * The process's own metrics (CPU, memory, handles, event-loop lag, GC), collected once per
+ * process and subgraph name: collectDefaultMetrics starts an event-loop-delay monitor and a GC
+ * observer that nothing stops, so one per server built would pile up in a process that builds
+ * several (a test worker builds hundreds), each reporting the same process-wide figures.
+ */
+const processRegistries = new Map<string, Registry>();
+function processMetrics(subgraph: string): Registry {
+  let registry = processRegistries.get(subgraph);
+  if (!registry) {
+    registry = new Registry();
+    registry.setDefaultLabels({ subgraph });
+    collectDefaultMetrics({ register: registry });
+    processRegistries.set(subgraph, registry);
+  }
+  return registry;
+}
+
+/**
  * One subgraph process's Prometheus metrics, in its own Registry (several servers can run in one
- * process, as the tests do). Served at `/metrics`.
+ * process, as the tests do), served at `/metrics` with the process's.
  */
 export function createSubgraphMetrics(subgraph: string) {
   const registry = new Registry();
   registry.setDefaultLabels({ subgraph });
-  collectDefaultMetrics({ register: registry });
+  const processMetricsRegistry = processMetrics(subgraph);
   const labelOperation = operationLabeller();
 
   const requests = new Counter({
@@ -132,7 +150,7 @@ export function createSubgraphMetrics(subgraph: string) {
       sqlDuration.observe({ statement }, seconds);
     },
     async serve(res: ServerResponse) {
-      const text = await registry.metrics();
+      const text = (await registry.metrics()) + (await processMetricsRegistry.metrics());
       res.writeHead(200, { 'content-type': registry.contentType });
       res.end(text);
     },
