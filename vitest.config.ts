@@ -16,7 +16,8 @@ export default defineConfig({
     // A worker runs its files one after another in one module graph: importing the stack anew
     // for each of ~170 files summed to 422 s of import in a 1,170 s PostgreSQL run, and without
     // it the SQLite suite went from 874 s to 463 s. Files keep nothing between them (each
-    // closes what it opened), so they need no fresh realm each.
+    // closes what it opened; test/setup.ts fails a file that leaves process.env, signal
+    // listeners or OpenTelemetry globals changed), so they need no fresh realm each.
     isolate: false,
   },
 });
