@@ -1,3 +1,9 @@
+import { trace } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { downstreamError, nameFetch, SubgraphFetcher } from './subgraph-fetch.js';
@@ -46,5 +52,34 @@ describe('subgraph fetches of the Rust runtime', () => {
     expect(sent.map((r) => r.operationName)).toEqual(['P__culture__0', 'P__culture__0']);
     expect(context.fetches).toBe(2);
     await expect(fetcher.fetch(sources, 'places', planned)).rejects.toThrow(/Unknown subgraph/);
+  });
+
+  it('traces a fetch with the provider registered now, not one registered before', async () => {
+    const sources = new Map([['culture', { process: async () => ({ data: { a: 1 } }) } as never]]);
+    const incoming = { operationName: 'P', document: parse('query P { a }') };
+    const context = { gateway: { requestId: 'r' }, request: incoming as never, fetches: 0 };
+    const planned = { document: parse('{ a }'), context };
+    const fetcher = new SubgraphFetcher();
+    const register = () => {
+      const exporter = new InMemorySpanExporter();
+      const provider = new BasicTracerProvider({
+        spanProcessors: [new SimpleSpanProcessor(exporter)],
+      });
+      trace.setGlobalTracerProvider(provider);
+      return { exporter, provider };
+    };
+    // Tracing on, off and on again in one process, as test files in one worker do.
+    const first = register();
+    await fetcher.fetch(sources, 'culture', planned);
+    trace.disable();
+    await first.provider.shutdown();
+    const second = register();
+    try {
+      await fetcher.fetch(sources, 'culture', planned);
+      expect(second.exporter.getFinishedSpans().map((s) => s.name)).toEqual(['gateway.fetch']);
+    } finally {
+      trace.disable();
+      await second.provider.shutdown();
+    }
   });
 });

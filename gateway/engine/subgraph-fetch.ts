@@ -38,7 +38,12 @@ export interface PlannedFetch {
   context?: FetchContext;
 }
 
-const tracer = trace.getTracer('gateway.engine');
+/**
+ * Asked of the registered provider at each fetch, not kept at import: a tracer taken before
+ * the provider changes (tracing turned off and on again in one process, as test files do)
+ * would keep answering for the old one, and its spans would go nowhere.
+ */
+const tracer = () => trace.getTracer('gateway.engine');
 
 /**
  * The text of a planned subgraph operation, named as @apollo/gateway names them
@@ -123,7 +128,7 @@ export class SubgraphFetcher {
       this.texts.set(request.document, named);
     }
     const { query, operationName } = named;
-    return tracer.startActiveSpan(
+    return tracer().startActiveSpan(
       'gateway.fetch',
       { kind: SpanKind.CLIENT, attributes: { 'graphql.subgraph': subgraph } },
       async (span) => {
