@@ -24,8 +24,12 @@ export interface Store {
   bump(subgraphs: string[]): Promise<void>;
   /** A write to `subgraph` is in flight until `untilMs` (epoch) at the latest. */
   beginWrite(subgraph: string, id: string, untilMs: number): Promise<void>;
-  /** The write has answered: its subgraph's generation moves, and it is no longer in flight. */
-  endWrite(subgraph: string, id: string): Promise<void>;
+  /**
+   * The write has settled: its subgraph's generation moves, and it is no longer in flight unless
+   * `unknown` (it failed without an answer: the subgraph may yet commit), when its mark stays
+   * until it lapses.
+   */
+  endWrite(subgraph: string, id: string, unknown?: boolean): Promise<void>;
 }
 
 export type Gens = Record<string, number>;
@@ -79,9 +83,9 @@ export class MemoryStore implements Store {
     this.writes.set(id, { subgraph, until: untilMs });
   }
 
-  async endWrite(subgraph: string, id: string) {
+  async endWrite(subgraph: string, id: string, unknown = false) {
     await this.bump([subgraph]);
-    this.writes.delete(id);
+    if (!unknown) this.writes.delete(id);
   }
 
   private remove(key: string) {
@@ -175,12 +179,9 @@ export class RedisStore implements Store {
     await this.redis.zadd(`${this.prefix}:writing`, untilMs, `${subgraph}\n${id}`);
   }
 
-  async endWrite(subgraph: string, id: string) {
-    await this.redis
-      .multi()
-      .hincrby(`${this.prefix}:gen`, subgraph, 1)
-      .zrem(`${this.prefix}:writing`, `${subgraph}\n${id}`)
-      .zremrangebyscore(`${this.prefix}:writing`, '-inf', Date.now())
-      .exec();
+  async endWrite(subgraph: string, id: string, unknown = false) {
+    const multi = this.redis.multi().hincrby(`${this.prefix}:gen`, subgraph, 1);
+    if (!unknown) multi.zrem(`${this.prefix}:writing`, `${subgraph}\n${id}`);
+    await multi.zremrangebyscore(`${this.prefix}:writing`, '-inf', Date.now()).exec();
   }
 }

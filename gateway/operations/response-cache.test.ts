@@ -132,7 +132,7 @@ it('serves no answer of a subgraph while a write to it is in flight, on any repl
     expect((await reader.lookup(other)).hit?.body).toBe('{"data":{"p":1}}');
     // Read while the write was in flight: stored, but stale once the write has answered.
     await reader.store(query, '{"data":{"n":1}}', 'max-age=600, public', ['commerce'], during.gens);
-    await written();
+    await written(true);
     expect((await reader.lookup(query)).hit).toBeUndefined();
     const after = await reader.lookup(query);
     await reader.store(query, '{"data":{"n":2}}', 'max-age=600, public', ['commerce'], after.gens);

@@ -24,6 +24,9 @@ import { cacheHintOf } from '../upstream/unavailable.js';
  * - PRIVATE answers are kept per authenticated caller, never for anonymous ones;
  * - mutations are never cached, and a mutation through this gateway invalidates every cached
  *   answer that used data of a subgraph it wrote to (per-subgraph generations);
+ * - while a write to a subgraph is in flight, or its outcome is unknown (its fetch timed out or
+ *   failed without an answer: the subgraph may commit later), answers that used the subgraph are
+ *   neither served nor kept, until the write's mark lapses (WRITE_MARK_MS);
  * - a new supergraph starts a new key space.
  *
  * In memory (LRU bounded by bytes) by default, in Redis (shared by replicas) when configured.
@@ -103,14 +106,16 @@ export function createResponseCache(opts: {
      * A cached answer for this caller, if any, and the subgraph generations seen now (to pass to
      * `store`: a mutation that lands while the query runs makes the stored answer stale at once).
      */
-    async lookup(q: ResponseCacheQuery): Promise<{ hit?: CachedResponse; gens?: Gens }> {
+    async lookup(
+      q: ResponseCacheQuery,
+    ): Promise<{ hit?: CachedResponse; gens?: Gens; writing?: ReadonlySet<string> }> {
       const { shared, own } = keysOf(q);
       try {
         await bumpPending();
         const { entries, gens, writing } = await store.get(own ? [shared, own] : [shared]);
         const hit = entries.find((e) => e && fresh(e, gens, writing));
         opts.recordCache?.('response', hit !== undefined);
-        return { hit, gens };
+        return { hit, gens, writing };
       } catch (err) {
         failed(err, 'lookup');
         return {};
@@ -119,7 +124,9 @@ export function createResponseCache(opts: {
 
     /**
      * Keeps an answer if its policy allows: `cacheControl` is the response's header, `subgraphs`
-     * the subgraphs it read, `gensAtLookup` what `lookup` returned.
+     * the subgraphs it read, `gensAtLookup` and `writingAtLookup` what `lookup` returned. An
+     * answer that read a subgraph a write was in flight to may hold the state from before it
+     * commits: it is not kept.
      */
     async store(
       q: ResponseCacheQuery,
@@ -127,15 +134,18 @@ export function createResponseCache(opts: {
       cacheControl: string | undefined,
       subgraphs: Iterable<string>,
       gensAtLookup: Gens | undefined,
+      writingAtLookup?: ReadonlySet<string>,
     ): Promise<void> {
       if (!gensAtLookup) return; // the lookup failed: the store is not answering
+      const read = [...subgraphs];
+      if (read.some((s) => writingAtLookup?.has(s))) return;
       const hint = cacheHintOf(cacheControl);
       if (!hint.maxAge || hint.maxAge <= 0) return;
       const { shared, own } = keysOf(q);
       const key = hint.scope === 'PRIVATE' ? own : shared;
       if (!key) return; // private answers of anonymous callers are never kept
       const gens: Gens = {};
-      for (const s of subgraphs) gens[s] = gensAtLookup[s] ?? 0;
+      for (const s of read) gens[s] = gensAtLookup[s] ?? 0;
       try {
         await store.set(key, { body, cacheControl: cacheControl!, gens }, hint.maxAge * 1000);
       } catch (err) {
@@ -148,18 +158,20 @@ export function createResponseCache(opts: {
      * sharing the store serves an answer that used the subgraph: the subgraph may commit at any
      * moment, and a caller told of the change at once (the change feed lists it on commit) must
      * not be answered from before it. Returns what to call once the fetch has answered or failed:
-     * the subgraph's generation moves. Never fails the write.
+     * the subgraph's generation moves. A fetch that failed without the subgraph's answer (a
+     * timeout, a connection lost) has an unknown outcome: the subgraph may still commit, after
+     * the gateway answered, so the mark is kept until it lapses. Never fails the write.
      */
-    async beginWrite(subgraph: string): Promise<() => Promise<void>> {
+    async beginWrite(subgraph: string): Promise<(answered: boolean) => Promise<void>> {
       const id = randomUUID();
       try {
         await store.beginWrite(subgraph, id, Date.now() + WRITE_MARK_MS);
       } catch (err) {
         failed(err, 'write mark');
       }
-      return async () => {
+      return async (answered: boolean) => {
         try {
-          await store.endWrite(subgraph, id);
+          await store.endWrite(subgraph, id, !answered);
         } catch (err) {
           pending.add(subgraph);
           failed(err, 'invalidation');

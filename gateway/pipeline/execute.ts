@@ -114,6 +114,7 @@ export const execute: OperationStage = async (op, deps) => {
       cacheControl,
       context.subgraphs!,
       op.cached?.gens,
+      op.cached?.writing,
     );
   }
   const headers: Record<string, string> = {};

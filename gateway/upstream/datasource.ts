@@ -58,7 +58,7 @@ export interface SubgraphSourceOptions {
    * Called before a mutation fetch is sent; what it returns, once the fetch has answered or
    * failed (the response cache: no cached answer of this subgraph is served in between).
    */
-  beginWrite?: (subgraph: string) => Promise<() => Promise<void>>;
+  beginWrite?: (subgraph: string) => Promise<(answered: boolean) => Promise<void>>;
   /**
    * The whole supergraph's schema (@inaccessible parts included): an answer not of the shape of
    * the operation sent (shape.ts) is treated as no answer. Unset: answers are not checked.
@@ -173,14 +173,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
           { subgraph, requestId: context?.requestId },
         ),
       );
-    let settled: Settled;
+    let settled: Settled | undefined;
     if (isMutation) {
       const written = await this.opts.beginWrite?.(subgraph);
       try {
         settled = await fetch();
       } finally {
         this.writes++; // reads from now on do not join a fetch that began before this write
-        await written?.();
+        // No answer from the subgraph (a timeout, a lost connection): it may commit later.
+        await written?.(settled?.ok === true || settled?.refused !== undefined);
       }
     } else if (!policy.dedupe || context?.ownFetches) settled = await fetch();
     else settled = await this.inFlight.share(this.shareKey(context, body), fetch);

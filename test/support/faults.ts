@@ -2,7 +2,16 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type FaultMode =
-  'pass' | 'down' | 'hang' | 'garbage' | 'error500' | 'error400' | 'error404' | 'slow' | Garble;
+  | 'pass'
+  | 'down'
+  | 'hang'
+  | 'garbage'
+  | 'error500'
+  | 'error400'
+  | 'error404'
+  | 'slow'
+  | 'holdWrites'
+  | Garble;
 
 /**
  * Answers passed on rewritten, HTTP 200 and valid JSON: `dropFields` removes every number and
@@ -90,6 +99,8 @@ export interface FaultProxy {
   mode: FaultMode;
   /** Requests received, by operation kind of their body. */
   requests: { query: number; mutation: number };
+  /** In `holdWrites`: the mutations held, each passed on when called. */
+  held: (() => void)[];
   close: () => Promise<void>;
 }
 
@@ -97,7 +108,9 @@ export interface FaultProxy {
  * A real HTTP hop between the gateway and one subgraph that can fail on demand: `down` resets
  * the connection (a dead process), `hang` never answers, `garbage` answers 200 with HTML,
  * `error500` answers 500, `error400` a GraphQL validation refusal, `error404` an HTML 404,
- * `slow` passes answers on after SLOW_MS. It counts what reaches it.
+ * `slow` passes answers on after SLOW_MS, `holdWrites` passes queries on and holds mutations
+ * until the test lets them go (`held`), as a subgraph that commits after the gateway gave up.
+ * It counts what reaches it.
  */
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const targetUrl = new URL(target);
@@ -106,6 +119,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     url: '',
     mode: 'pass',
     requests: { query: 0, mutation: 0 },
+    held: [],
     close: async () => {},
   };
   const server: Server = createServer((req, res) => {
@@ -148,6 +162,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           res.end('internal error at /srv/app/db.js:12 SELECT * FROM secrets');
           return;
         default: {
+          if (proxy.mode === 'holdWrites' && isMutation) {
+            proxy.held.push(() => forward('pass'));
+            return;
+          }
+          if (proxy.mode === 'holdWrites') {
+            forward('pass');
+            return;
+          }
           if (proxy.mode === 'slow') {
             const mode = proxy.mode;
             setTimeout(() => forward(mode), SLOW_MS);
