@@ -9,6 +9,8 @@ export interface CachedResponse {
   body: string;
   /** The response's Cache-Control, as sent the first time. */
   cacheControl: string;
+  /** When it stops being fresh (epoch ms): a hit is told the max-age left, not the first one. */
+  expiresAt?: number;
   /** Subgraph → generation when the answer was computed. */
   gens: Record<string, number>;
 }

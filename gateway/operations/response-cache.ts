@@ -147,7 +147,9 @@ export function createResponseCache(opts: {
       const gens: Gens = {};
       for (const s of read) gens[s] = gensAtLookup[s] ?? 0;
       try {
-        await store.set(key, { body, cacheControl: cacheControl!, gens }, hint.maxAge * 1000);
+        const ttlMs = hint.maxAge * 1000;
+        const entry = { body, cacheControl: cacheControl!, gens, expiresAt: Date.now() + ttlMs };
+        await store.set(key, entry, ttlMs);
       } catch (err) {
         failed(err, 'store');
       }
@@ -194,3 +196,14 @@ export function createResponseCache(opts: {
 }
 
 export type ResponseCache = NonNullable<ReturnType<typeof createResponseCache>>;
+
+/**
+ * A hit's Cache-Control: its max-age is what is left of it (whole seconds, rounded down). An
+ * answer kept 50 s of its 60 told as `max-age=60` again let a client or a shared HTTP cache keep
+ * it 60 s more, two minutes after the subgraphs computed it.
+ */
+export function cacheControlOfHit(hit: CachedResponse, now = Date.now()): string {
+  if (hit.expiresAt === undefined) return hit.cacheControl;
+  const left = Math.max(0, Math.floor((hit.expiresAt - now) / 1000));
+  return hit.cacheControl.replace(/\bmax-age=\d+/i, `max-age=${left}`);
+}

@@ -1,3 +1,4 @@
+import { cacheControlOfHit } from '../operations/response-cache.js';
 import { forCaller, type Reply } from './reply.js';
 import type { OperationStage } from './types.js';
 import { need } from './types.js';
@@ -35,7 +36,7 @@ export const responseCache: OperationStage = async (op, deps) => {
     status: 200,
     headers: {
       'content-type': 'application/json; charset=utf-8',
-      'cache-control': forCaller(hit.cacheControl, op.identity),
+      'cache-control': forCaller(cacheControlOfHit(hit), op.identity),
     },
     body: hit.body,
   };
