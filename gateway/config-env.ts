@@ -69,6 +69,7 @@ export const envSchema = z.object({
   DAILY_QUOTA: int(100_000),
   ANONYMOUS_RATE_LIMIT_PER_MINUTE: int(60),
   ANONYMOUS_DAILY_QUOTA: int(5_000),
+  MAX_IN_FLIGHT_PER_CALLER: int(32),
   // Operation limits
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_GATEWAY_MAX_BODY_BYTES),
   MAX_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().positive().default(64_000_000),

@@ -50,6 +50,8 @@ export interface GatewayConfig {
   redisUrl: string | undefined;
   quota: Quota;
   anonymousQuota: Quota;
+  /** Requests of one caller (key, token, anonymous address) answered at once; 0: no bound. */
+  maxInFlightPerCaller: number;
   limits: {
     maxBodyBytes: number;
     /** Request-body bytes read at once, all requests together (body-budget.ts). */
@@ -197,6 +199,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       perMinute: c.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
       perDay: c.ANONYMOUS_DAILY_QUOTA,
     },
+    maxInFlightPerCaller: c.MAX_IN_FLIGHT_PER_CALLER,
     limits: {
       maxBodyBytes: c.MAX_BODY_BYTES,
       maxBodyBytesInFlight: c.MAX_BODY_BYTES_IN_FLIGHT,

@@ -23,6 +23,7 @@ describe('the pipeline', () => {
     expect(REQUEST_STAGES.map((s) => s.name)).toEqual([
       'transport',
       'credentials',
+      'slots',
       'quota',
       'body',
     ]);

@@ -1,11 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuditEntry } from '../observability/audit.js';
 import { AuthError, INTROSPECT_SCOPE } from '../auth/auth.js';
+import { CallerSlots } from '../caller-slots.js';
 import type { Identity } from '../context.js';
 import { errorBody } from '../http.js';
 import { RequestRejection } from '../operations/limits.js';
 import { authorization } from './authorization.js';
 import { body } from './body.js';
+import { slots } from './slots.js';
 import { conditions } from './conditions.js';
 import { cost } from './cost.js';
 import { credentials } from './credentials.js';
@@ -33,7 +35,7 @@ import type {
 import { need } from './types.js';
 
 /** The stages every HTTP request passes, in order, before its operation(s) run. */
-export const REQUEST_STAGES: readonly RequestStage[] = [transport, credentials, quota, body];
+export const REQUEST_STAGES: readonly RequestStage[] = [transport, credentials, slots, quota, body];
 
 /** The stages each operation (each one of a batch) passes, in order; `execute` always answers. */
 export const OPERATION_STAGES: readonly OperationStage[] = [
@@ -120,12 +122,17 @@ async function runBatch(
 
 /**
  * The request pipeline in front of Apollo Server: REQUEST_STAGES (method and CSRF 405/400,
- * credentials 401, quota 429, body 413/400), then OPERATION_STAGES for the operation or each
- * one of a batch (shape, document: APQ, trusted documents, parse and validation 400; cost 400;
- * authorization: fields removed with FORBIDDEN at their paths; response cache; execution).
+ * credentials 401, the caller's requests in flight 429, quota 429, body 413/400), then
+ * OPERATION_STAGES for the operation or each one of a batch (shape, document: APQ, trusted
+ * documents, parse and validation 400; cost 400; authorization: fields removed with FORBIDDEN at
+ * their paths; response cache; execution).
  * Rejections become their replies here; only unexpected errors throw.
  */
-export function createPipeline(deps: PipelineDeps) {
+export function createPipeline(given: PipelineDeps) {
+  const deps: PipelineDeps = {
+    ...given,
+    callerSlots: given.callerSlots ?? CallerSlots.of(given.config.maxInFlightPerCaller),
+  };
   async function runUnfiltered(state: RequestState): Promise<Reply> {
     try {
       const early = await runStages(REQUEST_STAGES, state, deps);
@@ -156,7 +163,7 @@ export function createPipeline(deps: PipelineDeps) {
     internal?: InternalRequest,
   ): Promise<Reply> {
     let suggestions = deps.config.fieldSuggestions;
-    const reply = await runUnfiltered({
+    const state: RequestState = {
       req,
       requestId,
       audit,
@@ -165,7 +172,13 @@ export function createPipeline(deps: PipelineDeps) {
       identified: (identity) => {
         suggestions ||= identity.scopes.includes(INTROSPECT_SCOPE);
       },
-    });
+    };
+    let reply: Reply;
+    try {
+      reply = await runUnfiltered(state);
+    } finally {
+      state.releaseSlot?.();
+    }
     const shown = suggestions ? reply : withoutSuggestions(reply);
     return internal ? shown : inMediaType(shown, answerMediaType(req.headers.accept));
   };

@@ -1,3 +1,4 @@
+import type { CallerSlots } from '../caller-slots.js';
 import type { ApolloServer } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { IncomingMessage } from 'node:http';
@@ -55,6 +56,8 @@ export interface PipelineDeps {
   bodies?: BodyBudget;
   /** Claims a mutation's Idempotency-Key for its mutation fields (key-claims.ts); unset: none. */
   claimKey?: KeyClaims;
+  /** Requests of one caller answered at once (../caller-slots.ts); unset: `MAX_IN_FLIGHT_PER_CALLER`'s. */
+  callerSlots?: CallerSlots;
 }
 
 /**
@@ -89,6 +92,8 @@ export interface RequestState {
   raw?: unknown;
   /** Gives back the unit the quota stage counted (a batch refused for the rest of its units). */
   releaseQuota?: () => Promise<void>;
+  /** Gives back the caller's slot held while this request is answered (../caller-slots.ts). */
+  releaseSlot?: () => void;
 }
 
 /** One operation (of a request or of a batch) as the operation stages fill it in. */
