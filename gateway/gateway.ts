@@ -149,9 +149,9 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   const bodies = new BodyBudget(inFlight, metrics.recordRefusedBody, perCaller);
   // Partner bulk exports (gateway/analyst/exports.ts): pages through the same pipeline, as CSV does.
   const bulkExports = createVillageExports({
-    // Export pages read the subgraphs, not the response cache (InternalRequest.uncached).
+    // Export pages read the subgraphs, not the response cache, and hold export slots.
     execute: (req, requestId, body, fromTrusted) =>
-      runAudited(req, requestId, { body, fromTrusted, uncached: true }),
+      runAudited(req, requestId, { body, fromTrusted, uncached: true, ownSlots: true }),
     authenticate,
     trusted: trusted.values(),
     markFeedEnd: () => markFeedEnd(subgraphs, config.sharedSecret),

@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../gateway/auth/keys.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
+import { startHoldingProxy, type HoldingProxy } from './support/holding-proxy.js';
 import {
   NOTES_SDL,
   startNotesSubgraph,
@@ -26,41 +25,12 @@ let notes: NotesSubgraph;
 let gw: TestGateway;
 let first: string;
 let second: string;
-/** Subgraph requests for the notes "hold…", kept unanswered until `releaseHeld`. */
-const held: (() => void)[] = [];
-let proxyClose: () => Promise<void>;
-
-/** A real hop to the notes subgraph that keeps requests for the notes "hold…" waiting. */
-async function startHoldingProxy(target: string): Promise<string> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const pass = async () => {
-        const headers = { ...req.headers } as Record<string, string>;
-        delete headers.host;
-        delete headers['content-length'];
-        const answer = await fetch(target, { method: 'POST', headers, body });
-        res.writeHead(answer.status, { 'content-type': 'application/json' });
-        res.end(Buffer.from(await answer.arrayBuffer()));
-      };
-      if (body.toString('utf8').includes('hold')) held.push(() => void pass());
-      else void pass();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  proxyClose = () => {
-    server.closeAllConnections();
-    return new Promise((r) => server.close(() => r()));
-  };
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-}
+let proxy: HoldingProxy;
 
 beforeAll(async () => {
   notes = await startNotesSubgraph();
-  const proxy = await startHoldingProxy(notes.url);
-  const supergraph = writeSupergraph([{ name: 'notes', url: proxy, sdl: NOTES_SDL }]);
+  proxy = await startHoldingProxy(notes.url, 'hold');
+  const supergraph = writeSupergraph([{ name: 'notes', url: proxy.url, sdl: NOTES_SDL }]);
   const store = new FileKeyStore(keysPath, 0);
   first = (await store.create({ name: 'one', owner: 't', scopes: [] })).key;
   second = (await store.create({ name: 'two', owner: 't', scopes: [] })).key;
@@ -76,9 +46,8 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  for (const go of held.splice(0)) go();
   await gw?.close();
-  await proxyClose?.();
+  await proxy?.close();
   await notes?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -99,7 +68,7 @@ async function until(check: () => boolean, ms = 10_000) {
 describe('MAX_IN_FLIGHT_PER_CALLER', () => {
   it("refuses a caller's request past its slots, answers other callers, frees a slot when done", async () => {
     const running = [1, 2].map((n) => gw.query(hold(n), {}, { 'x-api-key': first }));
-    await until(() => held.length === 2);
+    await until(() => proxy.held.length === 2);
 
     const refused = await gw.post(JSON.stringify({ query: '{ hello }' }), { 'x-api-key': first });
     expect(refused.status).toBe(429);
@@ -113,7 +82,7 @@ describe('MAX_IN_FLIGHT_PER_CALLER', () => {
     const health = await fetch(gw.url.replace('/graphql', '/healthz'));
     expect(health.status).toBe(200);
 
-    for (const go of held.splice(0)) go();
+    proxy.release();
     for (const answer of await Promise.all(running)) {
       expect(answer.body).toEqual({ data: { note: null } });
     }

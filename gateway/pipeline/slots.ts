@@ -5,11 +5,12 @@ import type { RequestStage } from './types.js';
 
 /**
  * Stage 3: the caller has a slot for this request while it is answered, or 429
- * `CONCURRENCY_LIMITED` with Retry-After before anything is counted or read. Operations the
- * gateway runs for a caller (CSV and export pages) are bounded by their own limits.
+ * `CONCURRENCY_LIMITED` with Retry-After before anything is counted or read. A CSV download's
+ * pages take one each, as the requests they are; an export's pages hold export slots instead
+ * (EXPORT_MAX_PER_CALLER), so a running export is never cut for the caller's /graphql traffic.
  */
 export const slots: RequestStage = (state, deps) => {
-  if (!deps.callerSlots || state.internal || !state.identity) return undefined;
+  if (!deps.callerSlots || state.internal?.ownSlots || !state.identity) return undefined;
   const release = deps.callerSlots.take(state.identity.id);
   if (release) {
     state.releaseSlot = release;

@@ -73,6 +73,8 @@ export interface InternalRequest {
    * a partner's copy of the villages the change feed named must hold the change).
    */
   uncached?: boolean;
+  /** Bounded by slots of its own (an export page): takes none of MAX_IN_FLIGHT_PER_CALLER's. */
+  ownSlots?: boolean;
 }
 
 /** One HTTP request as the request stages fill it in. */

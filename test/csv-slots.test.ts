@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHoldingProxy, type HoldingProxy } from './support/holding-proxy.js';
+import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
+
+/**
+ * CSV downloads take the caller's slots (MAX_IN_FLIGHT_PER_CALLER) like /graphql requests:
+ * each runs its pages in process for the caller, so without a slot one key could run any number
+ * of them at once, the bound on its /graphql requests notwithstanding.
+ */
+let stack: Stack;
+let proxy: HoldingProxy;
+let gw: ExtraGateway;
+beforeAll(async () => {
+  stack = await bootStack({ scopes: ['331124'] });
+  // Places' fetches for Lishui's regions (3311…) wait until released.
+  proxy = await startHoldingProxy(stack.subgraphs.places.url, '3311');
+  gw = await stack.extraGateway(
+    { MAX_IN_FLIGHT_PER_CALLER: '2', SUBGRAPH_RETRIES: '0' },
+    { places: proxy.url },
+  );
+}, 240_000);
+afterAll(async () => {
+  await gw?.close();
+  await proxy?.close();
+  await stack?.close();
+});
+
+async function until(check: () => boolean, ms = 20_000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('CSV downloads and MAX_IN_FLIGHT_PER_CALLER', () => {
+  it("refuses a caller's CSV download past its slots and runs it once one is free", async () => {
+    const origin = gw.url.replace('/graphql', '');
+    const csv = (code: string) =>
+      fetch(`${origin}/csv/region-children?code=${code}`, { headers: stack.steward });
+    const running = [csv('331124'), csv('3311')];
+    await until(() => proxy.held.length === 2);
+
+    const refused = await csv('33');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(await refused.text()).toContain('CONCURRENCY_LIMITED');
+    // Another caller is answered meanwhile.
+    expect((await gw.query('{ region(code: "33") { name } }')).body.errors).toBeUndefined();
+
+    proxy.release();
+    for (const res of await Promise.all(running)) expect(res.status).toBe(200);
+    expect((await csv('33')).status).toBe(200);
+  });
+});
