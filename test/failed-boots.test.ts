@@ -28,15 +28,15 @@ describe('a harness that fails to start leaves nothing running', () => {
     await vi.waitFor(() => expect(count('ProcessWrap')).toBe(processes), settled);
   }, 300_000);
 
-  it('startGatewayProcess: a process not answering /healthz within its 60 s is killed', async () => {
+  it('startGatewayProcess: a process not answering /healthz in time is killed', async () => {
     const processes = count('ProcessWrap');
     const url = 'http://127.0.0.1:9/graphql';
     const urls = { places: url, culture: url, healthcare: url, commerce: url };
     // Node runs the `-e` script, which never listens, and takes main.js for an argument.
     const idle = ['-e', 'setInterval(() => {}, 1000)'];
-    await expect(startGatewayProcess(urls, '/nonexistent', 1000, {}, idle)).rejects.toThrow(
+    await expect(startGatewayProcess(urls, '/nonexistent', 1000, {}, idle, 2_000)).rejects.toThrow(
       /did not start/,
     );
     await vi.waitFor(() => expect(count('ProcessWrap')).toBe(processes), settled);
-  }, 120_000);
+  });
 });

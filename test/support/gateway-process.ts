@@ -104,6 +104,7 @@ export interface GatewayProcess {
 /**
  * `node dist/gateway/main.js` (compiled beforehand) over the given subgraphs, closed to
  * strangers' conveniences (no introspection, no suggestions, no quotas), with `env` on top.
+ * A process not answering /healthz within `readyWithinMs` is killed and the call throws.
  */
 export async function startGatewayProcess(
   urls: { places: string; culture: string; healthcare: string; commerce: string },
@@ -111,6 +112,7 @@ export async function startGatewayProcess(
   subgraphTimeoutMs: number,
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
+  readyWithinMs = 60_000,
 ): Promise<GatewayProcess> {
   const { places, culture, healthcare, commerce } = urls;
   const port = await freePort();
@@ -148,7 +150,7 @@ export async function startGatewayProcess(
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + readyWithinMs;
   for (;;) {
     const ok = await fetch(`${base}/healthz`)
       .then((r) => r.ok)
