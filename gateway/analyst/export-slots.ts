@@ -1,3 +1,4 @@
+import { CallerSlots } from '../caller-slots.js';
 import type { Identity } from '../context.js';
 import type { ExportSettings } from './export-request.js';
 
@@ -9,7 +10,7 @@ import type { ExportSettings } from './export-request.js';
  * leave none for the partners' keys.
  */
 export function createExportSlots(settings: Pick<ExportSettings, 'maxPerCaller' | 'maxTotal'>) {
-  const running = new Map<string, number>();
+  const perCaller = new CallerSlots(settings.maxPerCaller);
   let total = 0;
   let anonymous = 0;
   const maxAnonymous = Math.max(1, Math.floor(settings.maxTotal / 2));
@@ -17,11 +18,13 @@ export function createExportSlots(settings: Pick<ExportSettings, 'maxPerCaller' 
     total: () => total,
     /** A slot for the caller (call the answer to free it), or the refusal's code. */
     acquire(identity: Identity): (() => void) | string {
-      const caller = identity.id;
       const anon = !identity.authenticated;
-      if ((running.get(caller) ?? 0) >= settings.maxPerCaller) return 'EXPORT_CONCURRENCY_LIMITED';
-      if (total >= settings.maxTotal || (anon && anonymous >= maxAnonymous)) return 'EXPORTS_BUSY';
-      running.set(caller, (running.get(caller) ?? 0) + 1);
+      const releaseCaller = perCaller.take(identity.id);
+      if (!releaseCaller) return 'EXPORT_CONCURRENCY_LIMITED';
+      if (total >= settings.maxTotal || (anon && anonymous >= maxAnonymous)) {
+        releaseCaller();
+        return 'EXPORTS_BUSY';
+      }
       total += 1;
       if (anon) anonymous += 1;
       let released = false;
@@ -30,9 +33,7 @@ export function createExportSlots(settings: Pick<ExportSettings, 'maxPerCaller' 
         released = true;
         total -= 1;
         if (anon) anonymous -= 1;
-        const n = (running.get(caller) ?? 1) - 1;
-        if (n === 0) running.delete(caller);
-        else running.set(caller, n);
+        releaseCaller();
       };
     },
   };
