@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createKeyClaims } from './operations/key-claims.js';
 import { createQuotas } from './auth/quota.js';
 import { createResponseCache } from './operations/response-cache.js';
-import { createSharedRedis } from './redis.js';
+import { createSharedRedis, REDIS_COMMAND_TIMEOUT_MS } from './redis.js';
 import { ownRedis, type OwnRedis } from '../test/support/redis-server.js';
 
 // A redis-server of this file's own, hung and killed under the client the gateway builds.
@@ -40,6 +40,26 @@ const identity = {
   quota: { perMinute: 1, perDay: 1 },
   trustedDocumentsOnly: false,
 };
+
+it('takes an answer that came in while the event loop was held past the command timeout', async () => {
+  const { logger, warnings } = capture();
+  const shared = createSharedRedis(server.url, logger);
+  await shared.start();
+  const key = `rdsg:test:${process.pid}:${Date.now()}:held`;
+  await shared.client.set(key, 'kept', 'PX', 60_000);
+  await new Promise((resolve) => setImmediate(resolve)); // off the reply's callback
+  const answer = shared.client.get(key);
+  // Redis answers in a millisecond; this thread reads nothing for 3 s, ten times the timeout, as
+  // a long task or a loaded machine holds the gateway's loop. The timer is due when it turns.
+  const until = performance.now() + 10 * REDIS_COMMAND_TIMEOUT_MS;
+  while (performance.now() < until);
+  expect(await answer).toBe('kept');
+  // Not taken for a hung server: the connection (and the response cache's generations) stay.
+  expect(shared.ready()).toBe(true);
+  expect(warnings()).toEqual([]);
+  await shared.client.del(key);
+  shared.stop();
+});
 
 it('every use of Redis degrades at once when it hangs or dies, logging only now and then', async () => {
   const { logger, warnings } = capture();

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
  * allow, the cache misses, keys answer from the last set loaded, claims go on unclaimed), so a
  * command must fail fast rather than wait.
  *
- * - a command waits at most `commandTimeoutMs` for its answer;
+ * - a command waits at most `commandTimeoutMs` for its answer, judged after the event loop has
+ *   read its I/O: an answer that came in while the loop was held counts;
  * - no offline queue: while the connection is down a command fails at once, nothing piles up;
  * - no retry of a command; the connection itself is retried for ever, backing off to 2 s;
  * - a hung server (SIGSTOP, a dead host whose socket stays open) keeps the connection "ready":
@@ -30,9 +31,23 @@ const TIMED_OUT = 'Command timed out';
 
 class GatewayRedis extends Redis {
   onTimeout: () => void = () => {};
+  /** How long a command may wait for its answer (ioredis' own `commandTimeout` is not used). */
+  commandTimeoutMs = REDIS_COMMAND_TIMEOUT_MS;
 
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
     const sent = super.sendCommand(command, stream);
+    // Judged only once this turn of the event loop has read its I/O: ioredis' timer alone, firing
+    // late after the loop was held (a long task, a loaded machine), failed answers that had come
+    // in meanwhile, dropped the connection and, with it, every answer the response cache held.
+    const timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (!command.isSettled) command.reject(new Error(TIMED_OUT));
+        }),
+      this.commandTimeoutMs,
+    );
+    const settled = () => clearTimeout(timer);
+    command.promise.then(settled, settled);
     command.promise.catch((err: unknown) => {
       if (err instanceof Error && err.message === TIMED_OUT) this.onTimeout();
     });
@@ -49,10 +64,10 @@ export function createSharedRedis(
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: opts.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS,
     connectTimeout: 2_000,
     retryStrategy: (times) => Math.min(times * 100, 2_000),
   });
+  client.commandTimeoutMs = opts.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS;
   const warn = occasionally(logger, opts.logEveryMs);
   let troubled = false;
   client.on('error', (err: Error) => {
