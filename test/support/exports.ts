@@ -105,6 +105,23 @@ export async function fetchesSoFar(origin: string): Promise<number> {
 }
 
 /**
+ * The gateway's subgraph fetches once they have held still for `stillMs` (a cut export first
+ * finishes the page it was fetching: 300 ms was not enough for that at load 15). Throws when they
+ * are still growing after `withinMs`.
+ */
+export async function fetchesOnceStill(origin: string, stillMs = 1_000, withinMs = 20_000) {
+  const deadline = Date.now() + withinMs;
+  let last = await fetchesSoFar(origin);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, stillMs));
+    const now = await fetchesSoFar(origin);
+    if (now === last) return now;
+    if (Date.now() > deadline) throw new Error(`subgraph fetches still growing: ${now}`);
+    last = now;
+  }
+}
+
+/**
  * A gateway of `stack` whose trusted documents are `document` alone, and a key restricted to
  * trusted documents.
  */
