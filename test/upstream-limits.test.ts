@@ -58,7 +58,9 @@ beforeAll(async () => {
     },
   });
   const direct = { culture: stack.subgraphs.culture.url };
-  shipped = await stack.extraGateway(RELIABILITY, direct);
+  // 10 s, not 3: in this one thread, culture reading a 6 MB fetch took over 3 s at load 21
+  // (SUBGRAPH_UNAVAILABLE); a socket left out of step would hang past any timeout.
+  shipped = await stack.extraGateway({ ...RELIABILITY, SUBGRAPH_TIMEOUT_MS: '10000' }, direct);
   mismatched = await stack.extraGateway({ ...RELIABILITY, MAX_BODY_BYTES: '3000000' }, direct);
 });
 afterAll(async () => {
@@ -121,6 +123,9 @@ describe('a client error is never a subgraph outage', () => {
   });
 
   it('answers 413 SUBGRAPH_REQUEST_TOO_LARGE when a subgraph refuses a fetch for its size', async () => {
+    // Served once before, untimed: the bound below is for a gateway that is serving, not one
+    // planning its first query (cold, that can take seconds on a loaded machine).
+    await servedInFull(mismatched);
     // ~2.5 MB body (under this gateway's 3,000,000), a ~17.5 MB fetch: culture accepts 16 MiB.
     const literal = '\u007f'.repeat(2_500_000);
     for (let round = 0; round < 5; round++) {
@@ -143,7 +148,15 @@ describe('a client error is never a subgraph outage', () => {
     const aliases = Array.from({ length: 25 }, (_, i) => `a${i}: auditorium(id: "x${i}") { ...E }`);
     const query = `{ ${aliases.join(' ')} }
       fragment E on Auditorium { events(first: 1, after: "${'\u007f'.repeat(110_000)}") { edges { cursor } } }`;
-    const apollo = await stack.extraGateway({ ...RELIABILITY, GATEWAY_ENGINE: 'apollo' });
+    // Sizes are the point here, not time: this gateway's cold worker planning the document
+    // passed the 2 s default at load 15 (400 PLANNING_TIMEOUT), as generated-queries, and its
+    // 0.8 MB fetch took culture over 3 s at load 24 (SUBGRAPH_UNAVAILABLE).
+    const apollo = await stack.extraGateway({
+      ...RELIABILITY,
+      SUBGRAPH_TIMEOUT_MS: '10000',
+      GATEWAY_ENGINE: 'apollo',
+      PLAN_TIMEOUT_MS: '30000',
+    });
     try {
       const before = culture.requests.query;
       // Where the planner keeps the client's fragment once (it reuses fragments of the client's
