@@ -46,15 +46,22 @@ export class ApolloEngine implements GatewayInterface {
       buildService: ({ name, url }) => opts.buildSource({ name, url: url! }),
     });
     // A new supergraph gets its own planner; the old one finishes what it was given.
+    // Its worker starts at once: every operation is planned there, and the seconds a start takes
+    // on a loaded machine counted against the wait of the first ones (PLANNING_TIMEOUT).
     this.gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
       this.planner?.retire();
       this.planner = new FallbackPlanner(coreSupergraphSdl, this.timeoutMs);
+      void this.planner.prepare();
     });
   }
 
   async load(options?: Parameters<GatewayInterface['load']>[0]): Promise<GatewayLoadResult> {
     const { executor } = await this.gateway.load(options);
     if (!executor) return { executor };
+    // Served once its planner is up (or a minute has passed: then the first operations wait).
+    let timer: NodeJS.Timeout | undefined;
+    const minute = new Promise((resolve) => (timer = setTimeout(resolve, 60_000)));
+    await Promise.race([this.planner?.prepare(), minute]).finally(() => clearTimeout(timer));
     const planned: GatewayExecutor = (original) =>
       runFilled(original as GatewayGraphQLRequestContext<GatewayContext>, async (request) => {
         const planner = this.planner;

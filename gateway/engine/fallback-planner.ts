@@ -140,6 +140,24 @@ export class FallbackPlanner {
     this.queue.push(id);
   }
 
+  /**
+   * Starts the worker now if none runs, and resolves once it has built its planner (or ended):
+   * a planner every operation needs starts before the first one, whose wait would count it.
+   */
+  prepare(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const worker = this.worker ?? this.start();
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        worker.off('message', onMessage).off('exit', done);
+        resolve();
+      };
+      const onMessage = (message: WorkerMessage<QueryPlan>) => message.ready && done();
+      worker.on('message', onMessage).on('exit', done);
+    });
+  }
+
   /** Ends the worker; waiting requests fail. */
   async close(): Promise<void> {
     this.closed = true;
