@@ -64,6 +64,19 @@ const planner = (timeoutMs = 10_000) => {
  * a loaded machine, and that counts against the whole wait of the requests sent meanwhile.
  */
 const warmUp = (p: FallbackPlanner) => p.plan(PROFILE, 'Profile', 60_000);
+/**
+ * A planner whose worker is warmed up under the default 10 s bound, then given `timeoutMs`: a
+ * cold worker's first plan took over 1 s at load 26 and would overrun a short bound itself.
+ */
+const warmPlanner = async (timeoutMs: number) => {
+  const p = planner();
+  await warmUp(p);
+  setTimeoutOf(p, timeoutMs);
+  return p;
+};
+/** Sets the bound of the plans timed from now on (a timer already armed keeps its own). */
+const setTimeoutOf = (p: FallbackPlanner, timeoutMs: number) =>
+  void ((p as unknown as { timeoutMs: number }).timeoutMs = timeoutMs);
 afterAll(async () => {
   await Promise.all(planners.map((p) => p.close()));
 });
@@ -145,13 +158,12 @@ describe("@apollo/gateway's planner in a worker", () => {
   });
 
   it('ends a planning that takes too long; the requests behind it get a new worker', async () => {
-    const p = planner(1_000);
-    await warmUp(p);
+    const p = await warmPlanner(1_000);
     const [slow, next] = [p.plan(SLOW, undefined), p.plan(SKIPPED, undefined, 60_000)];
     await slow.catch(() => undefined);
     // The new worker's first plan is cold: up to 3.6 s at load 25-29, over the 1 s that ended
     // SLOW. It is timed from when that worker is ready, seconds from now, under this bound.
-    (p as unknown as { timeoutMs: number }).timeoutMs = 10_000;
+    setTimeoutOf(p, 10_000);
     await expect(slow).rejects.toBeInstanceOf(PlanTimeoutError);
     await expect(slow).rejects.toThrow('Planning took longer than 1000 ms');
     await expect(slow).rejects.toMatchObject({ culprit: true }); // its own planning overran
@@ -180,8 +192,7 @@ describe("@apollo/gateway's planner in a worker", () => {
     // The head only has to be in the worker when request 2's wait ends, so that the timer is
     // armed for what follows once it is answered: a warm PROFILE, milliseconds. (wide(100) took
     // over 2.5 s at load 18 and overran itself.) SLOW takes seconds (6.5 s at load 5).
-    const p = planner(2_500);
-    await warmUp(p); // request 0
+    const p = await warmPlanner(2_500); // request 0 warmed it up
     const head = p.plan(PROFILE, 'Profile'); // 1
     const abandoned = p.plan(SLOW, undefined).catch((err: unknown) => err); // 2
     const next = p.plan(SKIPPED, undefined, 60_000); // 3: its whole wait is not the point here
@@ -191,7 +202,7 @@ describe("@apollo/gateway's planner in a worker", () => {
     expect(await abandoned).toBeInstanceOf(PlanTimeoutError);
     await head; // answered: the next plan (request 2's) is timed now, at 2.5 s
     // The new worker that takes request 3 is cold; its first plan is timed under a long bound.
-    (p as unknown as { timeoutMs: number }).timeoutMs = 10_000;
+    setTimeoutOf(p, 10_000);
     // Its seconds of planning overrun as its own: the worker is ended, and the small request
     // behind it is planned by a new one, not failed as too long.
     expect(JSON.parse(JSON.stringify(await next))).toEqual(
@@ -202,9 +213,7 @@ describe("@apollo/gateway's planner in a worker", () => {
   it('holds a plan that came in while the event loop was held up past its timeout', async () => {
     // Warmed up under a long timeout: a cold worker's first plan outlasts 200 ms on a loaded
     // machine, and that overrun would end it. Only the request below is timed at 200 ms.
-    const p = planner();
-    await warmUp(p);
-    (p as unknown as { timeoutMs: number }).timeoutMs = 200;
+    const p = await warmPlanner(200);
     // Off the worker's message callback, which would read the next answer before any timer.
     await new Promise((resolve) => setImmediate(resolve));
     // A wait of a minute: only the plan's own timer is judged here (a worker starved of CPU on
