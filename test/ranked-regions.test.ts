@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityManager } from '../subgraphs/shared/database.js';
 import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
 import type { GraphQLResponse } from './support/subgraph.js';
 
@@ -106,4 +107,44 @@ it('answers a region field beside another left out by @skip as if asked alone, o
     }
   }
   expect(wrong).toEqual([]);
+});
+
+// Haishu district (330203): 17 townships, of which only 9 hold any commerce record. Commerce
+// ranked its rollup rows, so the 8 others were left out of its rankings (culture and healthcare
+// rank every child): a client saw 9 townships where places lists 17.
+it('ranks every child region places lists, in commerce too, one without stores at zero', async () => {
+  const all = await stack.query<{ region: { children: { code: string }[] } }>(
+    '{ region(code: "330203") { children { code } } }',
+  );
+  const codes = all.body.data!.region.children.map((c) => c.code);
+  const knex = (stack.subgraphs.commerce.started.orm.em as EntityManager).getKnex();
+  const stores = new Map<string, number>();
+  const active = (await knex('online_store')
+    .select('village_code')
+    .where({ status: 'ACTIVE' })) as {
+    village_code: string;
+  }[];
+  for (const { village_code: v } of active) {
+    stores.set(v.slice(0, 9), (stores.get(v.slice(0, 9)) ?? 0) + 1);
+  }
+  const want = codes
+    .map((code) => ({ code, count: stores.get(code) ?? 0 }))
+    .sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1))
+    .map((e, i) => ({ rank: i + 1, region: { code: e.code }, count: e.count }));
+  expect(want.filter((e) => e.count === 0).length).toBeGreaterThan(0); // the case is asked
+  for (const [engine, query] of engines()) {
+    const res = await query<{ region: Record<string, { childRanking: unknown[] }> }>(
+      `{ region(code: "330203") {
+        commerce { childRanking(by: STORE_COUNT, first: 100) { rank region { code } count } }
+        culture { childRanking(by: AUDITORIUM_COUNT, first: 100) { region { code } } }
+        healthcare { childRanking(by: DOCTORS, first: 100) { region { code } } } } }`,
+    );
+    expect(res.body.errors, engine).toBeUndefined();
+    const region = res.body.data!.region;
+    expect(region.commerce.childRanking, engine).toEqual(want);
+    for (const domain of ['culture', 'healthcare']) {
+      const ranked = region[domain].childRanking as { region: { code: string } }[];
+      expect(ranked.map((e) => e.region.code).sort(), `${engine} ${domain}`).toEqual(codes);
+    }
+  }
 });

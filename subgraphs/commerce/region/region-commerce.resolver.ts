@@ -11,7 +11,7 @@ import {
 } from './region-commerce.types.js';
 import { Region } from './region.reference.js';
 import { onlineSalesResolver } from './sales-figure.js';
-import { regionViewResolver } from '../../shared/references.js';
+import { REGION_COUNTS, regionViewResolver } from '../../shared/references.js';
 
 function count(value: number, provenance = COMPUTED_PROVENANCE): CommerceCount {
   return Object.assign(new CommerceCount(), { count: value, provenance });
@@ -24,7 +24,8 @@ export const RegionCommerceFieldResolver = regionViewResolver(
     name: 'commerce',
     description:
       'Rural e-commerce in the region (precomputed rollups); null when no commerce data is loaded for it.',
-    requires: 'ruralVillageCount',
+    // The same set culture's view requires (see REGION_COUNTS): the children rank.
+    requires: REGION_COUNTS,
   },
   async (region, ctx: CommerceContext) => {
     const row = await ctx.loaders.rollups.region.load(region.code);
@@ -32,6 +33,7 @@ export const RegionCommerceFieldResolver = regionViewResolver(
     return Object.assign(new RegionCommerce(), {
       code: region.code,
       ruralVillageCount: region.ruralVillageCount ?? null,
+      children: region.children ?? null,
     });
   },
 );

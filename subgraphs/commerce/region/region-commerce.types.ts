@@ -13,6 +13,7 @@ import { Region } from './region.reference.js';
 import { RankEntry } from '../../shared/ranking.js';
 import { MonthSpan } from '../../shared/months.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
+import type { ChildCount } from '../../shared/references.js';
 
 /** Provenance of figures that are always computed from (mostly synthetic) records. */
 export const COMPUTED_PROVENANCE = provenance(
@@ -118,4 +119,7 @@ export class RegionCommerce {
 
   /** Rural villages of the region (from places), the denominator of the index components. */
   ruralVillageCount!: number | null;
+
+  /** The child regions (from places), every one of which `childRanking` ranks; null if not sent. */
+  children!: ChildCount[] | null;
 }

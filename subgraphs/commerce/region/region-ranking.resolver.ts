@@ -1,6 +1,6 @@
 import { Arg, Resolver } from 'type-graphql';
 import { pageSize, FirstArg } from '../../shared/pagination.js';
-import { badUserInput } from '../../shared/errors.js';
+import { badUserInput, requiredInput } from '../../shared/errors.js';
 import { RankingField, ranked, rankingRange } from '../../shared/ranking.js';
 import type { CommerceContext } from '../context.js';
 import { money } from '../money/money.js';
@@ -50,21 +50,28 @@ export class RegionCommerceRankingResolver {
       throw badUserInput('platform and category filter only STORE_COUNT and JOBS.', 'platform');
     }
     if (view.code.length >= 9) return [];
-    const children = await ctx.loaders.rollups.children.load({
+    // Every child region places lists: one without any commerce record has no rollup row (it
+    // was left out of the ranking, as if the region did not exist) and ranks with zeros.
+    const codes = requiredInput(view.children).map((c) => c.code);
+    const rows = await ctx.loaders.rollups.children.load({
       parent: view.code,
       from: range?.from ?? null,
       to: range?.to ?? null,
       platform: platform ?? null,
       category: category ?? null,
     });
-    const valued = children.map((c) => ({ c, code: c.regionCode, value: metricValue(by, c) }));
-    return ranked(valued, limit, ({ c, value }, rank) =>
+    const byCode = new Map(rows.map((c) => [c.regionCode, c]));
+    const valued = codes.map((code) => {
+      const c = byCode.get(code);
+      return { c, code, value: c ? metricValue(by, c) : 0n };
+    });
+    return ranked(valued, limit, ({ c, code, value }, rank) =>
       Object.assign(new CommerceRankEntry(), {
         rank,
-        region: regionStub(c.regionCode),
+        region: regionStub(code),
         count: by === CommerceMetric.ONLINE_REVENUE ? null : Number(value),
         revenue: by === CommerceMetric.ONLINE_REVENUE ? money(value) : null,
-        provenance: FILTERABLE.includes(by) ? c.region.provenance : COMPUTED_PROVENANCE,
+        provenance: c && FILTERABLE.includes(by) ? c.region.provenance : COMPUTED_PROVENANCE,
       }),
     );
   }

@@ -1,9 +1,11 @@
-import { regionStub as regionStubOf } from '../../shared/references.js';
+import { regionStub as regionStubOf, type ChildCount } from '../../shared/references.js';
 import { CODE_LEVELS } from '../rollup/rollup.rebuild.js';
 
 /** The places subgraph owns regions; commerce contributes fields to them by code. */
-// `ruralVillageCount` is required by `commerce` for per-village figures of the index.
-export const Region = regionStubOf({ ruralVillageCount: true });
+// `ruralVillageCount` is required by `commerce` for per-village figures of the index, and the
+// children's codes for `childRanking`: a child without any commerce record has no rollup row
+// and is ranked with zeros, never left out.
+export const Region = regionStubOf({ ruralVillageCount: true, children: true });
 export type Region = InstanceType<typeof Region>;
 
 export function isRegionCode(code: string): boolean {
@@ -14,11 +16,15 @@ export function regionStub(code: string): Region {
   return Object.assign(new Region(), { code });
 }
 
-/** The gateway sends `{ code, ruralVillageCount }` when `commerce` is selected. */
+/** The gateway sends `{ code, ruralVillageCount, children }` when `commerce` is selected. */
 export function resolveRegionReference(ref: {
   code: string;
   ruralVillageCount?: number | null;
+  children?: ChildCount[] | null;
 }): Region | null {
   if (!isRegionCode(ref.code)) return null;
-  return Object.assign(regionStub(ref.code), { ruralVillageCount: ref.ruralVillageCount ?? null });
+  return Object.assign(regionStub(ref.code), {
+    ruralVillageCount: ref.ruralVillageCount ?? null,
+    children: ref.children ?? null,
+  });
 }

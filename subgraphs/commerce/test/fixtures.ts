@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { BootedSubgraph } from '../../../test/support/subgraph.js';
+import { readDivisions, type DivisionFile } from '../../shared/divisions.js';
 
 /** Songyang county (Lishui) and Haishu district (Ningbo). */
 export const SCOPES = ['331124', '330203'];
@@ -31,4 +32,19 @@ export function regionSalesOf(commerce: () => BootedSubgraph) {
     );
     return d._entities[0].commerce.onlineSales;
   };
+}
+
+/**
+ * A region's representation as the gateway sends it for `commerce` (which `@requires` the
+ * region's children from places): its children's codes from the division data.
+ */
+export async function regionRepresentation(code: string) {
+  const file: DivisionFile = ({ 2: 'cities', 4: 'areas', 6: 'streets' } as const)[code.length]!;
+  const children: { code: string; ruralVillageCount: number }[] = [];
+  if (code.length < 9) {
+    for await (const row of readDivisions(file, code)) {
+      children.push({ code: row.code, ruralVillageCount: 0 });
+    }
+  }
+  return { __typename: 'Region', code, ruralVillageCount: 0, children };
 }

@@ -3,7 +3,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { bootSubgraph, type BootedSubgraph } from '../../../test/support/subgraph.js';
 import { commerceSubgraph } from '../index.js';
 import { rebuildRollups } from '../rollup/rollup.rebuild.js';
-import { dataOf } from './fixtures.js';
+import { dataOf, regionRepresentation } from './fixtures.js';
 
 let commerce: BootedSubgraph;
 const data = dataOf(() => commerce);
@@ -25,7 +25,8 @@ const regionQuery = `query($r: [_Any!]!, $from: String!, $to: String!) {
   } } } }`;
 
 async function regionOf(code: string) {
-  const d = await data(regionQuery, { r: [{ __typename: 'Region', code }], from: FROM, to: TO });
+  const r = [await regionRepresentation(code)];
+  const d = await data(regionQuery, { r, from: FROM, to: TO });
   return d._entities[0].commerce;
 }
 
