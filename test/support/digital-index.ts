@@ -45,11 +45,18 @@ export function documentedWeights(): Components {
   return weights as Components;
 }
 
-/** The documented formula: round(100 × Σ weight × component, 1). */
+/**
+ * The documented formula, round(100 × Σ weight × component, 1), in exact decimals: components
+ * have 4 decimals and weights 2, so the sum in millionths is an integer (a sum of doubles turns
+ * some exact halves, 0.6185, into 0.61849999…).
+ */
 export function byHand(components: Components, weights: Components): number {
   const order = Object.keys(weights) as (keyof Components)[];
-  const sum = order.reduce((acc, k) => acc + weights[k] * components[k], 0);
-  return Math.round(sum * 1000) / 10;
+  const millionths = order.reduce(
+    (acc, k) => acc + Math.round(weights[k] * 100) * Math.round(components[k] * 10_000),
+    0,
+  );
+  return Math.floor((millionths + 500) / 1000) / 10;
 }
 
 export const RANKING = `query Ranking($code: ID!, $first: Int) {

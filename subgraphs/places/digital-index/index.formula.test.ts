@@ -39,6 +39,25 @@ describe('digital-village index formula', () => {
     });
   });
 
+  it('rounds an exact half of a tenth up, as the formula reads with the published values', () => {
+    // Village 330803110219 of the demo data: 0.2 + 0.15 + 0.15 × 0.3139 + 0.15 + 0.15 × 0.4761
+    // = 0.6185, index 61.85 → 61.9; summed as doubles it was 0.6184999… and scored 61.8.
+    const k = ProvenanceKind.SYNTHETIC;
+    const village = digitalIndex('330803110219', {
+      cultureIndexInput: { ...common(k), coverage: 1, usage: 1 },
+      healthcareIndexInput: { ...common(k), clinicAccess: 0, assistedBookings: 0.3139 },
+      commerceIndexInput: { ...common(k), stores: 1, onlineRevenue: 0.4761 },
+    });
+    expect(village.score).toBe(61.9);
+    // Township 330303001: Σ = 0.6115 → 61.2 (it was 61.1).
+    const township = digitalIndex('330303001', {
+      cultureIndexInput: { ...common(k), coverage: 1, usage: 0.5615 },
+      healthcareIndexInput: { ...common(k), clinicAccess: 0.9286, assistedBookings: 0.527 },
+      commerceIndexInput: { ...common(k), stores: 0.25, onlineRevenue: 0.1667 },
+    });
+    expect(township.score).toBe(61.2);
+  });
+
   it('scores 0 to 100 and says when every input is reported', () => {
     const full = (k: ProvenanceKind) => ({
       cultureIndexInput: { ...common(k), coverage: 1, usage: 1 },

@@ -117,7 +117,12 @@ export function digitalIndex(code: string, inputs: IndexInputs): DigitalVillageI
     onlineStores: m?.stores ?? 0,
     onlineRevenue: m?.onlineRevenue ?? 0,
   };
-  const sum = ORDER.reduce((acc, k) => acc + INDEX_WEIGHTS[k] * components[k], 0);
+  // In millionths, an exact integer: components are published with 4 decimals and weights have
+  // 2. The sum of doubles lost exact halves (0.6185 was 0.61849999…: 61.8 where 61.9 is right).
+  const millionths = ORDER.reduce(
+    (acc, k) => acc + Math.round(INDEX_WEIGHTS[k] * 100) * Math.round(components[k] * 10_000),
+    0,
+  );
   const counted = { culture: c, healthcare: h, commerce: m };
   const missing = Object.entries(counted).flatMap(([name, v]) => (v ? [] : [name]));
   const synthetic = Object.entries(counted).flatMap(([name, v]) =>
@@ -132,7 +137,7 @@ export function digitalIndex(code: string, inputs: IndexInputs): DigitalVillageI
   return Object.assign(new DigitalVillageIndex(), {
     code,
     year: INDEX_YEAR,
-    score: Math.round(sum * 1000) / 10,
+    score: Math.round(millionths / 1000) / 10,
     components: Object.assign(new DigitalIndexComponents(), components),
     weights: Object.assign(new DigitalIndexComponents(), INDEX_WEIGHTS),
     provenance: provenance(
