@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHoldingProxy, type HoldingProxy } from './support/holding-proxy.js';
 import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
@@ -51,5 +54,38 @@ describe('CSV downloads and MAX_IN_FLIGHT_PER_CALLER', () => {
     proxy.release();
     for (const res of await Promise.all(running)) expect(res.status).toBe(200);
     expect((await csv('33')).status).toBe(200);
+  });
+});
+
+describe('a CSV download whose client leaves', () => {
+  it('fetches no page after the client has gone', async () => {
+    // Songyang's villages are three pages; every places fetch of them waits here until released.
+    const auditPath = join(mkdtempSync(join(tmpdir(), 'rdsg-csv-gone-')), 'audit.log');
+    const pages = () =>
+      (existsSync(auditPath) ? readFileSync(auditPath, 'utf8') : '')
+        .split('\n')
+        .filter((l) => l.includes('"operationName":"CsvRegionVillages"')).length;
+    const holding = await startHoldingProxy(stack.subgraphs.places.url, '331124');
+    const other = await stack.extraGateway({ AUDIT_LOG_PATH: auditPath }, { places: holding.url });
+    try {
+      const origin = other.url.replace('/graphql', '');
+      const client = new AbortController();
+      const download = fetch(`${origin}/csv/region-villages?regionCode=331124`, {
+        headers: stack.steward,
+        signal: client.signal,
+      }).catch(() => 'left');
+      await until(() => holding.held.length === 1); // the first page
+      client.abort();
+      expect(await download).toBe('left');
+      holding.release();
+      await until(() => pages() === 1);
+      // The second page would follow at once; it used to be fetched, and the third after it.
+      await until(() => holding.held.length > 0, 2_000).catch(() => undefined);
+      expect(holding.held.length).toBe(0);
+      expect(pages()).toBe(1);
+    } finally {
+      await other.close();
+      await holding.close();
+    }
   });
 });

@@ -49,6 +49,9 @@ class CsvFailure extends Error {
   }
 }
 
+/** The client went away during a download: no page after it is fetched, nothing is sent. */
+class CsvAbandoned extends Error {}
+
 function failure(status: number, message: string, code: string, extra: object = {}) {
   return new CsvFailure(status, { errors: [{ message, extensions: { code, ...extra } }] });
 }
@@ -132,10 +135,14 @@ export function createCsvExport(opts: {
     requestId: string,
     shape: Shape,
     variables: Record<string, unknown>,
+    abandoned: () => boolean,
   ): Promise<unknown[]> {
     const rows: unknown[] = [];
     let after: string | null = null;
     for (;;) {
+      // Each page is a request charged to the caller and holds one of its slots: none is
+      // fetched for a client that has gone (it kept fetching up to CSV_MAX_ROWS rows).
+      if (abandoned()) throw new CsvAbandoned();
       const data = await execute(
         req,
         requestId,
@@ -202,7 +209,9 @@ export function createCsvExport(opts: {
           if (!(err instanceof CsvInputError)) throw err;
           throw failure(400, err.message, 'BAD_USER_INPUT', { field: err.field });
         }
-        const csv = toCsv(shape.columns, await rowsOf(req, requestId, shape, variables));
+        const abandoned = () => res.destroyed || req.socket.destroyed;
+        const rows = await rowsOf(req, requestId, shape, variables, abandoned);
+        const csv = toCsv(shape.columns, rows);
         const suffix = Object.values(variables)
           .flat()
           .join('-')
@@ -215,6 +224,7 @@ export function createCsvExport(opts: {
         });
         res.end(csv);
       } catch (err) {
+        if (err instanceof CsvAbandoned) return;
         if (!(err instanceof CsvFailure)) throw err;
         json(
           err.status,
