@@ -89,6 +89,12 @@ describe('GraphiQL page', () => {
       const res = await fetch(url);
       expect(res.status, url).toBe(200);
       expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      if (url.endsWith('.worker.js')) {
+        // A worker is governed by its own response's policy, not by the page's.
+        const csp = res.headers.get('content-security-policy') ?? '';
+        expect(csp, url).toContain("default-src 'none'");
+        expect(csp, url).toContain("connect-src 'self'");
+      }
       if (url.endsWith('.ico')) continue;
       const text = await res.text();
       if (url.endsWith('.css')) {
@@ -205,6 +211,12 @@ describe.skipIf(!hasChromium)('GraphiQL in headless Chromium, outside network bl
       throw err;
     }
     await page.screenshot({ path: 'test-results/graphiql-village-profile.png', fullPage: true });
+    // Each editor worker asked to reach another host: its own policy refuses before any
+    // request is made (without one, the request went out and only the route above stopped it).
+    expect(page.workers().length).toBeGreaterThan(0);
+    for (const worker of page.workers()) {
+      await worker.evaluate(() => fetch('http://203.0.113.7/probe').catch(() => 'refused'));
+    }
     const response = await page.locator('.graphiql-response').textContent();
     expect(response).toContain('330203009205');
     expect(apiKeyHeaders).toEqual(['']);

@@ -40,6 +40,12 @@ export const GRAPHIQL_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The Monaco editor workers' own policy. A worker loaded from a URL is governed by the policy
+ * of its own response, not by the page's: without one, a worker could connect anywhere.
+ */
+export const GRAPHIQL_WORKER_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'";
+
 interface Asset {
   type: string;
   body: Buffer;
@@ -216,7 +222,10 @@ export function createGraphiQL(opts: { examples: ExampleOperation[]; title?: str
         return void res.end('Not found.');
       }
       // The hash in the path changes with the content, so an asset never changes at its URL.
-      send(req, res, asset, { 'cache-control': 'public, max-age=31536000, immutable' });
+      send(req, res, asset, {
+        'cache-control': 'public, max-age=31536000, immutable',
+        ...(name.endsWith('.worker.js') ? { 'content-security-policy': GRAPHIQL_WORKER_CSP } : {}),
+      });
     },
   };
 }
