@@ -99,10 +99,11 @@ function cellValue(row: unknown, column: string): string {
     value = (value as Record<string, unknown>)[key];
   }
   if (value === null || value === undefined) return '';
+  // A spreadsheet reads the cell, not the items: `-1; =2+3` starts with `-` and is no number.
   if (Array.isArray(value))
-    return value
-      .map((v) => (typeof v === 'object' ? JSON.stringify(v) : inert(String(v))))
-      .join('; ');
+    return inert(
+      value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : inert(String(v)))).join('; '),
+    );
   if (typeof value === 'object') return JSON.stringify(value);
   return typeof value === 'string' ? inert(value) : String(value);
 }
@@ -110,7 +111,8 @@ function cellValue(row: unknown, column: string): string {
 /**
  * A text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or
  * a carriage return: names and titles are written by API callers) gets a leading `'`, as OWASP
- * advises for CSV; a plain number (`-12.50`, `-.5`, `-1e3`) is left as it is. In a list, each item.
+ * advises for CSV; a plain number (`-12.50`, `-.5`, `-1e3`) is left as it is. In a list, each item
+ * and the joined cell.
  */
 function inert(text: string): string {
   return /^[=+\-@\t\r]/.test(text) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)

@@ -24,6 +24,7 @@ describe('CSV format', () => {
       { name: ['=A1', 'b'], n: 1, money: 'plain' },
       { name: ['-1', '-x'], n: 5, money: '-.5' },
       { name: '-1e3', n: 6, money: '+86 571 0000' },
+      { name: ['-2', '3+cmd|calc'], n: 7, money: ['1', '2'] },
     ];
     expect(toCsv(['name', 'n', 'money'], rows)).toBe(
       'name,n,money\r\n' +
@@ -31,8 +32,10 @@ describe('CSV format', () => {
         "'@SUM(1),2,+1\r\n" +
         "'-1+2,0,'\t=1\r\n" +
         "'=A1; b,1,plain\r\n" +
-        "-1; '-x,5,-.5\r\n" +
-        "-1e3,6,'+86 571 0000\r\n",
+        // The cell starts with `-` and is no number, whatever its first item is.
+        "'-1; '-x,5,-.5\r\n" +
+        "-1e3,6,'+86 571 0000\r\n" +
+        "'-2; 3+cmd|calc,7,1; 2\r\n",
     );
   });
 
