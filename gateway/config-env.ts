@@ -119,6 +119,7 @@ export const envSchema = z.object({
   // Analyst and frontend routes (gateway/analyst/graphiql.ts, gateway/analyst/csv.ts).
   GRAPHIQL: z.enum(['true', 'false']).default('true'),
   CSV_MAX_ROWS: z.coerce.number().int().positive().default(10_000),
+  CSV_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   // Partner bulk exports at POST /exports/villages (gateway/analyst/exports.ts).
   EXPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(100),
   EXPORT_MAX_CODES: z.coerce.number().int().positive().default(1_000),

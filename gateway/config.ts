@@ -110,6 +110,8 @@ export interface GatewayConfig {
   graphiql: boolean;
   /** Largest CSV download (rows) at GET /csv/<operation>. */
   csvMaxRows: number;
+  /** Longest a CSV download may take, all its pages together. */
+  csvTimeoutMs: number;
   /**
    * POST /exports/villages: villages a page, codes a request, exports at once per caller and in
    * all, and how long a write waits for a client that reads nothing.
@@ -248,6 +250,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     tracing: tracingConfigFrom(c),
     graphiql: c.GRAPHIQL === 'true',
     csvMaxRows: c.CSV_MAX_ROWS,
+    csvTimeoutMs: c.CSV_TIMEOUT_MS,
     exports: {
       pageSize: c.EXPORT_PAGE_SIZE,
       maxCodes: c.EXPORT_MAX_CODES,

@@ -135,10 +135,10 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   const graphiql = config.graphiql ? createGraphiQL({ examples: readyExamples() }) : undefined;
   const csv = createCsvExport({
     operations: CSV_OPERATIONS,
-    // In process, through the same pipeline as /graphql: the caller's credentials, quota,
-    // limits, metrics and audit line (one per page).
+    // In process, as /graphql: the caller's credentials, quota, limits, metrics, audit (a page).
     execute: (req, requestId, body) => runAudited(req, requestId, { body }),
     maxRows: config.csvMaxRows,
+    timeoutMs: config.csvTimeoutMs,
   });
 
   const authenticate = createAuthenticator(config, keys);

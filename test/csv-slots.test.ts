@@ -89,3 +89,27 @@ describe('a CSV download whose client leaves', () => {
     }
   });
 });
+
+describe('a CSV download held up by a subgraph', () => {
+  it('ends with an error at CSV_TIMEOUT_MS, not when the held fetch gives up', async () => {
+    const holding = await startHoldingProxy(stack.subgraphs.places.url, '331124');
+    const slow = await stack.extraGateway(
+      { CSV_TIMEOUT_MS: '3000', SUBGRAPH_TIMEOUT_MS: '120000', SUBGRAPH_RETRIES: '0' },
+      { places: holding.url },
+    );
+    try {
+      const origin = slow.url.replace('/graphql', '');
+      // Songyang's pages wait at the proxy until it closes; the subgraph timeout is 120 s.
+      const res = await fetch(`${origin}/csv/region-villages?regionCode=331124`, {
+        headers: stack.steward,
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
+      expect(body.errors.map((e) => e.extensions.code)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+    } finally {
+      await slow.close();
+      await holding.close();
+    }
+  }, 60_000);
+});

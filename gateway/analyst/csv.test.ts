@@ -97,6 +97,7 @@ describe('CSV export against a recording pipeline', () => {
         };
       },
       maxRows: 5,
+      timeoutMs: 60_000,
     });
     gateway = createServer((req, res) => {
       void csv.handle(req, res, req.url!.split('?')[0], 'req-1');

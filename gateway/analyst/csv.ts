@@ -56,6 +56,30 @@ function failure(status: number, message: string, code: string, extra: object = 
   return new CsvFailure(status, { errors: [{ message, extensions: { code, ...extra } }] });
 }
 
+/** The page's answer, or a 503 once `ms` have passed (the page runs on to its own timeout). */
+async function withinDeadline<T>(page: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          failure(
+            503,
+            'The download took too long; try again later or narrow it down (a smaller region, a kind).',
+            'SUBGRAPH_UNAVAILABLE',
+          ),
+        ),
+      Math.max(0, ms),
+    );
+  });
+  page.catch(() => undefined);
+  try {
+    return await Promise.race([page, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createCsvExport(opts: {
   operations: Record<string, CsvOperation>;
   /** Runs a GraphQL request body for the caller of `req` (the gateway's pipeline). */
@@ -65,6 +89,8 @@ export function createCsvExport(opts: {
     body: Record<string, unknown>,
   ) => Promise<Reply>;
   maxRows: number;
+  /** Longest a download may take, all its pages together (CSV_TIMEOUT_MS). */
+  timeoutMs: number;
 }): CsvExport {
   type Shape = CsvShape & { description: string; text: string; exists?: string[] };
   const shapes = new Map<string, Shape>();
@@ -137,17 +163,18 @@ export function createCsvExport(opts: {
     variables: Record<string, unknown>,
     abandoned: () => boolean,
   ): Promise<unknown[]> {
+    // Each page is bounded by the subgraph timeouts, but up to 100 pages follow one another:
+    // the download as a whole is bounded too, and answers an error rather than wait on.
+    const deadline = performance.now() + opts.timeoutMs;
     const rows: unknown[] = [];
     let after: string | null = null;
     for (;;) {
       // Each page is a request charged to the caller and holds one of its slots: none is
       // fetched for a client that has gone (it kept fetching up to CSV_MAX_ROWS rows).
       if (abandoned()) throw new CsvAbandoned();
-      const data = await execute(
-        req,
-        requestId,
-        shape,
-        shape.paginate ? { ...variables, after } : variables,
+      const data = await withinDeadline(
+        execute(req, requestId, shape, shape.paginate ? { ...variables, after } : variables),
+        deadline - performance.now(),
       );
       const page = collect(data, shape.rows);
       if (!page || (after === null && shape.exists && !collect(data, shape.exists))) {
