@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import {
   Arg,
   Ctx,
@@ -14,12 +14,18 @@ import {
   Root,
   registerEnumType,
 } from 'type-graphql';
-import { IDENTITY_HEADER, signIdentity } from '../../../contract/identity.js';
-import { MAX_OUTBOX_ROWS, SERVICE_IDENTITY_KIND } from '../../shared/changes.js';
+import { MAX_OUTBOX_ROWS } from '../../shared/changes.js';
 import { answerNotCacheable } from '../../shared/cache-policy.js';
 import { badUserInput } from '../../shared/errors.js';
 import type { PlacesContext } from '../context.js';
 import { Village } from '../village/village.entity.js';
+import {
+  perDomain,
+  readFromPosition,
+  readNeighbours,
+  readOutbox,
+  unavailable,
+} from './domain-outboxes.js';
 import { checkGenerations, loadWatches, noticeRestores, raiseWatches } from './feed-watch.js';
 import {
   FEED_DOMAINS,
@@ -92,103 +98,7 @@ export class VillageChangeConnection {
 }
 
 const DEFAULT_FIRST = 100;
-/** GraphQL's largest Int: as `after`, a read that returns only where an outbox ends. */
-const INT_MAX = 2_147_483_647;
 const MAX_FIRST = 1_000;
-/** How long one domain may take to answer a page. */
-const OUTBOX_TIMEOUT_MS = 5_000;
-
-const unavailable = () =>
-  new GraphQLError(
-    'The change feed is unavailable: a domain did not answer. Retry with the same cursor.',
-    { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } },
-  );
-
-/** An internal query of a domain subgraph, signed as the places service; its `data`. */
-async function askDomain<T>(
-  ctx: PlacesContext,
-  domain: FeedDomain,
-  query: string,
-  variables: Record<string, unknown>,
-): Promise<T> {
-  const url = ctx.services.peers[domain];
-  if (!url) throw unavailable();
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [IDENTITY_HEADER]: signIdentity(
-          { id: 'service:places', kind: SERVICE_IDENTITY_KIND, scopes: [] },
-          ctx.services.sharedSecret,
-        ),
-      },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(OUTBOX_TIMEOUT_MS),
-    });
-    const body = (await res.json()) as { data?: T; errors?: unknown[] };
-    if (!res.ok || body.errors?.length || !body.data) throw new Error(`${res.status}`);
-    return body.data;
-  } catch (err) {
-    ctx.log.warn({ err: (err as Error).message, domain }, 'change feed: a domain did not answer');
-    throw unavailable();
-  }
-}
-
-/** One domain's rows after `after`. */
-async function readOutbox(
-  ctx: PlacesContext,
-  domain: FeedDomain,
-  after: number,
-  first: number,
-): Promise<Outbox> {
-  const data = await askDomain<{ _outbox?: Outbox }>(
-    ctx,
-    domain,
-    'query Outbox($after: Int!, $first: Int!) { _outbox(after: $after, first: $first) ' +
-      '{ end rows { id villageCode regionCode what changedAt } } }',
-    { after, first },
-  );
-  if (!data._outbox) throw unavailable();
-  return data._outbox;
-}
-
-/**
- * The villages helped at the auditoriums of the villages of culture's rows (healthcare's
- * assistance points), by auditorium village: their profiles show that auditorium, so a culture
- * change there is theirs too.
- */
-async function readNeighbours(ctx: PlacesContext, culture: Outbox): Promise<Map<string, string[]>> {
-  const villageCodes = [...new Set(culture.rows.map((r) => r.villageCode).filter((c) => !!c))];
-  const neighbours = new Map<string, string[]>();
-  if (villageCodes.length === 0) return neighbours;
-  const data = await askDomain<{
-    _auditoriumNeighbours?: { auditoriumVillageCode: string; villageCode: string }[];
-  }>(
-    ctx,
-    'healthcare',
-    'query Neighbours($villageCodes: [ID!]!) { _auditoriumNeighbours(villageCodes: $villageCodes) ' +
-      '{ auditoriumVillageCode villageCode } }',
-    { villageCodes },
-  );
-  if (!data._auditoriumNeighbours) throw unavailable();
-  for (const { auditoriumVillageCode: at, villageCode } of data._auditoriumNeighbours) {
-    neighbours.set(at, [...(neighbours.get(at) ?? []), villageCode]);
-  }
-  return neighbours;
-}
-
-/** One read of every domain's outbox, at once. */
-async function perDomain(
-  read: (domain: FeedDomain) => Promise<Outbox>,
-): Promise<Record<FeedDomain, Outbox>> {
-  const outboxes = await Promise.all(FEED_DOMAINS.map(read));
-  return Object.fromEntries(FEED_DOMAINS.map((d, i) => [d, outboxes[i]])) as Record<
-    FeedDomain,
-    Outbox
-  >;
-}
-
 /** Each domain's generation, once the rows the feed saw last are read again (feed-watch.ts). */
 async function currentGenerations(ctx: PlacesContext) {
   const knex = ctx.em.getKnex();
@@ -197,10 +107,15 @@ async function currentGenerations(ctx: PlacesContext) {
   );
 }
 
-/** The cursor of where every outbox ends now: each end, then the row there for its stamp. */
+/**
+ * The cursor of where every outbox ends now: each end, then the row there for its stamp. Asked
+ * from 0, an outbox ends at the last row every read replica holds (changes.ts): the partner's
+ * export reads the villages from a replica, so a position past that would skip a change the
+ * export did not see (asked from past the end, it answered the primary's end).
+ */
 async function feedEnd(ctx: PlacesContext): Promise<string> {
   const generations = await currentGenerations(ctx);
-  const ends = await perDomain((d) => readOutbox(ctx, d, INT_MAX, 1));
+  const ends = await perDomain((d) => readOutbox(ctx, d, 0, 1));
   const positions = {} as Positions;
   const stamps = {} as Stamps;
   const seen: Partial<Record<FeedDomain, OutboxRow>> = {};
@@ -258,7 +173,7 @@ export class VillageChangeResolver {
     const from = cursor.positions;
     // From each position's own row (its id − 1), read again to check it is the same row.
     const asked = (d: FeedDomain) => (from[d] > 0 ? Math.min(size + 1, MAX_OUTBOX_ROWS) : size);
-    const read = await perDomain((d) => readOutbox(ctx, d, Math.max(0, from[d] - 1), asked(d)));
+    const read = await perDomain((d) => readFromPosition(ctx, d, from[d], asked(d)));
     checkWithinEnds(from, read);
     const atPosition = {} as Record<FeedDomain, OutboxRow | undefined>;
     const outboxes = {} as Record<FeedDomain, Outbox>;
@@ -268,7 +183,10 @@ export class VillageChangeResolver {
       outboxes[d] = { end: read[d].end, rows: read[d].rows.filter((r) => r.id > from[d]) };
       limits[d] = from[d] > 0 ? asked(d) - 1 : asked(d);
     }
-    const stamps = checkStamps(cursor, atPosition);
+    const behind = new Set(FEED_DOMAINS.filter((d) => read[d].behind));
+    // A first-version cursor has no stamp to keep there: it waits as for a domain down.
+    if (!cursor.stamps && behind.size > 0) throw unavailable();
+    const stamps = checkStamps(cursor, atPosition, behind);
     const neighbours = await readNeighbours(ctx, outboxes.culture);
     const page = mergePage(from, outboxes, size, limits, neighbours);
     const seen = Object.fromEntries(FEED_DOMAINS.map((d) => [d, read[d].rows.at(-1)]));

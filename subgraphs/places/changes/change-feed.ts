@@ -166,11 +166,13 @@ export function checkWithinEnds(
  * from the position's id − 1), must be the row the cursor was given: a domain database restored
  * to an earlier state hands the same ids out anew to other changes, and a cursor taken before
  * the restore would skip them. Without stamps (a first-version cursor) only its presence is
- * checked. Answers the stamps of the positions as they stand.
+ * checked. Answers the stamps of the positions as they stand; those of `unread` (positions a
+ * read replica has not reached yet) as the cursor gives them.
  */
 export function checkStamps(
   cursor: Cursor,
   atPosition: Record<FeedDomain, OutboxRow | undefined>,
+  unread: ReadonlySet<FeedDomain> = new Set(),
   argName = 'since',
 ): Stamps {
   const stamps = {} as Stamps;
@@ -178,6 +180,11 @@ export function checkStamps(
     const position = cursor.positions[d];
     if (position === 0) {
       stamps[d] = '';
+      continue;
+    }
+    // Not read: a read replica is behind the position. Checked once it has caught up.
+    if (unread.has(d) && cursor.stamps) {
+      stamps[d] = cursor.stamps[d];
       continue;
     }
     const row = atPosition[d];
