@@ -65,6 +65,15 @@ describe('export request', () => {
       { selection: '{ name }', regionCode: '3302', codes: ['331124001001'] },
       { code: 'BAD_USER_INPUT', field: 'codes' },
     ],
+    // A code not in the list: another list's cursor, which skipped all of this one (or none).
+    [
+      { selection: '{ name }', codes: ['331124001001', '331124001002'], after: '331124001999' },
+      { code: 'BAD_USER_INPUT', field: 'after' },
+    ],
+    [
+      { selection: '{ name }', codes: ['331124001001', '331124001003'], after: '331124001002' },
+      { code: 'BAD_USER_INPUT', field: 'after' },
+    ],
   ])('refuses %j', (raw, expected) => {
     expect(refusal(raw)).toMatchObject(expected);
   });

@@ -137,6 +137,16 @@ export function parseExportRequest(
     );
   }
   const sorted = [...new Set(codes as string[])].sort();
+  // A cursor of a codes export is one of its codes. Any other code would resume from wherever it
+  // falls among them: another list's cursor (a code past them all) skipped the whole list with
+  // a done line, silently.
+  if (after !== undefined && !sorted.includes(after)) {
+    throw new BadExport(
+      'BAD_USER_INPUT',
+      '`after` is not a cursor of this export: resume a list of `codes` with the code of its last line received, and the same `codes`.',
+      'after',
+    );
+  }
   return {
     sel,
     fromTrusted: document !== undefined,
