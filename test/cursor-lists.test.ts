@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { post } from './support/exports.js';
 import { bootStack, type Stack } from './support/stack.js';
 
 /**
@@ -184,5 +185,51 @@ describe('a cursor used on another list', () => {
       const next = await ask(list(`auditoriums(${filter}ARGS) PAGE`, 'auditoriums'), cursor);
       expect(next.body.errors, filter).toBeUndefined();
     }
+  });
+});
+
+/** A village list's cursor as the API writes it (cursors.ts), around any text. */
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const villageCursor = (text: string) => Buffer.from(`k:${text}`, 'utf8').toString('base64url');
+
+describe("a region's village cursor that places did not hand out", () => {
+  it('is refused, BAD_USER_INPUT at `after`, in the API and by an export it would resume', async () => {
+    const first = await ask(
+      list('villages(filter: { regionCode: "331124" }, ARGS) PAGE', 'villages'),
+      null,
+    );
+    const handed = endCursor(first.body.data, ['villages']);
+    const code = Buffer.from(handed, 'base64url').toString('utf8').slice(2);
+    const forged = [
+      // Within the region but no village: the rest of the region came back empty, "complete".
+      villageCursor('331124999999'),
+      villageCursor('331124zzz'),
+      // A truncated or garbled one, NUL, odd Unicode, a non-canonical spelling of a real one.
+      villageCursor(code.slice(0, 9)),
+      villageCursor(`${code}\u0000`),
+      villageCursor(`${code}\u{1F600}`),
+      `${handed}=`,
+      Buffer.from(`k:${code}`).toString('base64'),
+      // The same bytes with the unused low bit of the last character set.
+      `${handed.slice(0, -1)}${B64[B64.indexOf(handed.at(-1)!) ^ 1]}`,
+    ].filter((c) => c !== handed);
+    const origin = `http://127.0.0.1:${stack.gateway.port}`;
+    for (const after of forged) {
+      const page = await stack.query(
+        'query($after: String) { villages(filter: { regionCode: "331124" }, first: 5, after: $after) { edges { cursor } } }',
+        { after },
+      );
+      expect(
+        page.body.errors?.map((e) => e.extensions),
+        after,
+      ).toEqual([{ code: 'BAD_USER_INPUT', field: 'after' }]);
+      const resumed = await post(origin, { selection: '{ code }', regionCode: '331124', after });
+      expect([after, resumed.status], await resumed.text()).toEqual([after, 400]);
+    }
+    const own = await stack.query(
+      'query($after: String) { villages(filter: { regionCode: "331124" }, first: 5, after: $after) { edges { cursor } } }',
+      { after: handed },
+    );
+    expect(own.body.errors).toBeUndefined();
   });
 });

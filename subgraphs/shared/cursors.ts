@@ -47,6 +47,11 @@ export function decodeCursor(
 ): string | null {
   if (cursor === null || cursor === undefined) return null;
   const raw = Buffer.from(cursor, 'base64url').toString('utf8');
+  // Only the spelling encodeCursor writes: base64url decoding skips stray characters and unused
+  // bits, and invalid UTF-8 decodes to replacement characters, so many texts read as one key.
+  if (encodeCursor(raw, '') !== cursor) {
+    throw badUserInput(`\`${argName}\` is not a cursor returned by this API.`, argName);
+  }
   if (!raw.startsWith(prefix) || raw.length === prefix.length) {
     // Another list's cursor (a village list's, another named list's) is told apart.
     if (/^(k:.|l:[\w-]{11}:.)/s.test(raw)) throw anotherList();

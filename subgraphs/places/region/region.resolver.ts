@@ -1,10 +1,11 @@
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { regionCode } from '../../shared/arguments.js';
-import { ConnectionField, PageArgs, pageOf } from '../../shared/pagination.js';
+import { ConnectionField, PageArgs } from '../../shared/pagination.js';
 import { DIVISION_DATASET } from '../../shared/divisions.js';
 import { Provenance, ProvenanceKind, provenance } from '../../shared/provenance.js';
 import type { PlacesContext } from '../context.js';
 import { VillageKind } from '../village/village.entity.js';
+import { villagePageOf } from '../village/village-page.js';
 import { VillageConnection } from '../village/village.inputs.js';
 import { Region, levelOfCode, villagesOfKind } from './region.entity.js';
 
@@ -65,7 +66,7 @@ export class RegionResolver {
     @Arg('kind', () => VillageKind, { nullable: true, description: 'Only villages of this kind.' })
     kind?: VillageKind,
   ): Promise<VillageConnection> {
-    const { limit, cursor: afterCode, connection } = pageOf(page, r.code);
+    const { limit, cursor: afterCode, connection } = await villagePageOf(ctx, page, r.code);
     const rows = await ctx.loaders.villagePages.load({
       regionCode: r.code,
       limit,

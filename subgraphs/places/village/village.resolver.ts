@@ -2,11 +2,12 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { optionalRegionCode } from '../../shared/arguments.js';
 import { badUserInput } from '../../shared/errors.js';
-import { ConnectionQuery, PageArgs, pageOf } from '../../shared/pagination.js';
+import { ConnectionQuery, PageArgs } from '../../shared/pagination.js';
 import { containsText } from '../../shared/text-filter.js';
 import type { PlacesContext } from '../context.js';
 import { Region, villagesOfKind } from '../region/region.entity.js';
 import { Village } from './village.entity.js';
+import { villagePageOf } from './village-page.js';
 import { TOTAL_COUNT_DESCRIPTION, VillageConnection, VillageFilter } from './village.inputs.js';
 
 const VILLAGE_CODE = /^\d{12}$/;
@@ -49,7 +50,7 @@ export class VillageResolver {
   ): Promise<VillageConnection> {
     const where: Record<string, unknown> = {};
     const region = optionalRegionCode(filter?.regionCode, 'filter.regionCode');
-    const { limit, cursor: afterCode, connection } = pageOf(page, region);
+    const { limit, cursor: afterCode, connection } = await villagePageOf(ctx, page, region);
     if (region) where[REGION_PROPERTY[region.length as keyof typeof REGION_PROPERTY]] = region;
     if (filter?.kind) where.kind = filter.kind;
     // The name condition is a raw fragment, which serves one query only: one for each.
