@@ -9,8 +9,27 @@ import { FEED_DOMAINS, type FeedDomain, type Outbox } from './change-feed.js';
  * the signed identity of the places service (docs/partners.md, "Change feed").
  */
 
-/** How long one domain may take to answer a page. */
-const OUTBOX_TIMEOUT_MS = 5_000;
+/**
+ * How long the reads of one page (or of the feed's end) may take together. A page reads in up to
+ * three rounds (the watched rows, the rows from the cursor, healthcare's neighbours; the end: the
+ * watched rows, the ends, the rows there), and each read had 5 s of its own: a domain answering
+ * in 4.5 s made a page take 13.5 s, past the gateway's 10 s for places, whose breaker then
+ * counted each poll and opened for every village profile. Within this budget places answers
+ * SUBGRAPH_UNAVAILABLE itself, well before the gateway gives up on it.
+ */
+const PAGE_BUDGET_MS = 7_000;
+
+/** Each request's deadline for its outbox reads, from its first one. */
+const deadlines = new WeakMap<PlacesContext, AbortSignal>();
+
+function pageDeadline(ctx: PlacesContext): AbortSignal {
+  let signal = deadlines.get(ctx);
+  if (!signal) {
+    signal = AbortSignal.timeout(PAGE_BUDGET_MS);
+    deadlines.set(ctx, signal);
+  }
+  return signal;
+}
 
 export const unavailable = () =>
   new GraphQLError(
@@ -38,7 +57,7 @@ export async function askDomain<T>(
         ),
       },
       body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(OUTBOX_TIMEOUT_MS),
+      signal: pageDeadline(ctx),
     });
     const body = (await res.json()) as { data?: T; errors?: unknown[] };
     if (!res.ok || body.errors?.length || !body.data) throw new Error(`${res.status}`);
