@@ -7,6 +7,7 @@ import {
   type FragmentDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { sha256 } from '../operations/documents.js';
 
 /**
  * The GraphQL side of `POST /exports/villages` (exports.ts): the caller's selection on
@@ -114,13 +115,21 @@ export function selectionOfDocument(text: string): VillageSelection | undefined 
   return fromParts(root.selectionSet, fragments);
 }
 
-/** The operation name of each trusted document with one (a name run by exports' `document`). */
-export function documentsByName(texts: Iterable<string>): Map<string, string> {
-  const out = new Map<string, string>();
+/**
+ * The trusted documents an export's `document` can name: each by its operation name, and each by
+ * `sha256:<hash>` of its text. A name that several documents hold (versions of one operation
+ * registered side by side) names none of them (null): the export took whichever came last in
+ * the manifest, silently another selection than the partner's; the hash picks one.
+ */
+export function documentsByName(texts: Iterable<string>): Map<string, string | null> {
+  const out = new Map<string, string | null>();
   for (const text of texts) {
+    out.set(`sha256:${sha256(text)}`, text);
     try {
       for (const d of parse(text, { noLocation: true }).definitions) {
-        if (d.kind === Kind.OPERATION_DEFINITION && d.name) out.set(d.name.value, text);
+        if (d.kind !== Kind.OPERATION_DEFINITION || !d.name) continue;
+        const had = out.get(d.name.value);
+        out.set(d.name.value, had === undefined || had === text ? text : null);
       }
     } catch {
       // an unparsable document names nothing

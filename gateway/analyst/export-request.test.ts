@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '../operations/documents.js';
+import { documentsByName } from './export-documents.js';
 import { BadExport, parseExportRequest } from './export-request.js';
 
 const settings = { maxBodyBytes: 65_536, maxCodes: 3, maxAliases: 3 };
@@ -76,5 +78,23 @@ describe('export request', () => {
     ],
   ])('refuses %j', (raw, expected) => {
     expect(refusal(raw)).toMatchObject(expected);
+  });
+
+  it('refuses a name several trusted documents hold, and takes a document by its hash', () => {
+    // Two versions of one operation registered side by side, and another operation.
+    const v1 = 'query VillageCard($code: ID!) { village(code: $code) { name } }';
+    const v2 = 'query VillageCard($code: ID!) { village(code: $code) { name kind } }';
+    const other = 'query Profile($code: ID!) { village(code: $code) { code } }';
+    const byName = documentsByName([v1, v2, other, other]);
+    const from = (document: string) =>
+      parseExportRequest({ document, regionCode: '33' }, settings, byName);
+    expect(() => from('VillageCard')).toThrow(/Several trusted documents are named "VillageCard"/);
+    expect(from(`sha256:${sha256(v1)}`).sel.selection).toBe('{\n  name\n}');
+    expect(from(`sha256:${sha256(v2)}`).sel.selection).toBe('{\n  name\n  kind\n}');
+    // The same text twice is one document.
+    expect(from('Profile').sel.selection).toBe('{\n  code\n}');
+    expect(() => from(`sha256:${sha256('query X { village(code: "1") { name } }')}`)).toThrow(
+      /names no trusted document/,
+    );
   });
 });

@@ -46,7 +46,7 @@ const VILLAGE_CODE = /^\d{12}$/;
 export function parseExportRequest(
   raw: unknown,
   settings: Pick<ExportSettings, 'maxBodyBytes' | 'maxCodes' | 'maxAliases'>,
-  named: Map<string, string>,
+  named: Map<string, string | null>,
 ): ExportRequest {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new BadExport('BAD_REQUEST', 'The body must be a JSON object.');
@@ -70,6 +70,12 @@ export function parseExportRequest(
     }
   } else {
     const text = typeof document === 'string' ? named.get(document) : undefined;
+    if (text === null) {
+      throw new BadExport(
+        'EXPORT_DOCUMENT_UNKNOWN',
+        `Several trusted documents are named ${JSON.stringify(document)}: give \`document\` as "sha256:<hash>" of the one to export.`,
+      );
+    }
     if (text === undefined) {
       throw new BadExport('EXPORT_DOCUMENT_UNKNOWN', '`document` names no trusted document.');
     }
