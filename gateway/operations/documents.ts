@@ -38,6 +38,15 @@ export function loadTrustedDocuments(path: string | undefined): Map<string, stri
   return out;
 }
 
+/**
+ * A SHA-256 in hexadecimal, in the lower case the hashes are kept in: hex digits are one number
+ * in either case, and a client writing them in upper case named a registered operation yet was
+ * told it was not registered (PERSISTED_QUERY_NOT_IN_LIST) or that its hash did not match.
+ */
+function hexCase(hash: string): string {
+  return /^[0-9A-Fa-f]{64}$/.test(hash) ? hash.toLowerCase() : hash;
+}
+
 interface PersistedQueryExtension {
   version?: number;
   sha256Hash?: string;
@@ -86,8 +95,10 @@ export function createDocumentResolver(opts: {
     const ext = (body.extensions ?? {}) as { persistedQuery?: PersistedQueryExtension };
     const pq = ext.persistedQuery;
     const byId =
-      typeof body.documentId === 'string' ? body.documentId.replace(/^sha256:/, '') : undefined;
-    const pqHash = typeof pq?.sha256Hash === 'string' ? pq.sha256Hash : undefined;
+      typeof body.documentId === 'string'
+        ? hexCase(body.documentId.replace(/^sha256:/, ''))
+        : undefined;
+    const pqHash = typeof pq?.sha256Hash === 'string' ? hexCase(pq.sha256Hash) : undefined;
     // Two names of two documents: running either one answers what the client did not ask.
     if (byId !== undefined && pqHash !== undefined && pqHash !== byId) {
       throw new RequestRejection(

@@ -64,6 +64,35 @@ describe('document stage', () => {
     expect(byId.query).toBe(registered);
     const other = withBody({ query: '{ provinces { name } }' }, { identity });
     expect(rejection(other, deps).code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+    // Hex digits in upper case are the same hash, by id or as a persisted query.
+    const upper = sha256(registered).toUpperCase();
+    const spelled = [
+      withBody({ documentId: `sha256:${upper}` }, { identity }),
+      withBody({ extensions: { persistedQuery: { version: 1, sha256Hash: upper } } }, { identity }),
+      withBody({
+        documentId: `sha256:${upper}`,
+        extensions: { persistedQuery: { version: 1, sha256Hash: sha256(registered) } },
+      }),
+    ];
+    for (const op of spelled) {
+      document(op, deps);
+      expect(op.query).toBe(registered);
+    }
+  });
+
+  it('registers and runs an automatic persisted query whose hash is in upper case', () => {
+    const deps = pipelineDeps({
+      resolveDocument: createDocumentResolver({ trusted: new Map(), apqCacheSize: 10 }),
+    });
+    const query = '{ provinces { name } }';
+    const pq = { version: 1, sha256Hash: sha256(query).toUpperCase() };
+    expect(rejection(withBody({ extensions: { persistedQuery: pq } }), deps).code).toBe(
+      'PERSISTED_QUERY_NOT_FOUND',
+    );
+    document(withBody({ query, extensions: { persistedQuery: pq } }), deps);
+    const again = withBody({ extensions: { persistedQuery: pq } });
+    document(again, deps);
+    expect(again.query).toBe(query);
   });
 
   it('refuses a documentId and a persisted-query hash naming different documents', () => {
