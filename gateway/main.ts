@@ -4,6 +4,9 @@ import { createGateway } from './gateway.js';
 import { startTracing } from './observability/tracing.js';
 
 const config = loadGatewayConfig();
+// The Rust runtime's logger (@graphql-hive/logger) reads LOG_LEVEL itself and throws on the
+// levels pino has and it lacks, failing every subgraph fetch: it gets the nearest one it knows.
+if (config.logLevel === 'fatal' || config.logLevel === 'silent') process.env.LOG_LEVEL = 'error';
 // JSON lines to stdout, written in 4 KB chunks unless LOG_SYNC=true: one write(2) per log line
 // (the audit line of every request included) costs more than answering a cached request.
 const destination = config.prettyLogs

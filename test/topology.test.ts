@@ -31,9 +31,10 @@ beforeAll(async () => {
     databasePrefix: prefix,
     dataDir,
     redisUrl: 'redis://127.0.0.1:6379',
-    // Production mode, as deployed: Apollo Server installs its own signal handlers there.
+    // Production mode, as deployed: Apollo Server installs its own signal handlers there. The
+    // quietest log level pino has, which the Rust runtime's own logger does not know.
     env: {
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'fatal',
       NODE_ENV: 'production',
       GATEWAY_SHARED_SECRET: randomBytes(24).toString('hex'),
       INTROSPECTION: 'true',
