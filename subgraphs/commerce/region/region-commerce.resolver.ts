@@ -23,7 +23,7 @@ export const RegionCommerceFieldResolver = regionViewResolver(
   {
     name: 'commerce',
     description:
-      'Rural e-commerce in the region (precomputed rollups); null when no commerce data is loaded for it.',
+      'Rural e-commerce in the region (precomputed rollups); null when commerce holds no record in it (no store, enterprise, park, service point or workshop).',
     // The same set culture's view requires (see REGION_COUNTS): the children rank.
     requires: REGION_COUNTS,
   },
