@@ -62,7 +62,7 @@ export class RegionCulture {
   @Field(() => Float, {
     nullable: true,
     description:
-      'Share of rural villages served by an auditorium (0 to 1); null when the region has none.',
+      'Share of rural villages served by an auditorium (0 to 1, rounded to 4 decimals, an exact half up); null when the region has none.',
   })
   coverage!: number | null;
 
@@ -95,7 +95,7 @@ export const USAGE_PROVENANCE = provenance(
 
 /** Share of rural villages served by an auditorium; null when the region has none. */
 export function coverageShare(covered: number, rural: number | null | undefined): number | null {
-  return rural ? covered / rural : null;
+  return shareOf(covered, rural ?? 0);
 }
 
 /** The same share as a percentage with one decimal, from the counts (shareOf rounds halves up). */

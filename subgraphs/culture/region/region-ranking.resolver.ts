@@ -59,7 +59,8 @@ export class CultureRankEntry extends RankEntry(Region) {
 
   @Field(() => Float, {
     nullable: true,
-    description: 'Its coverage share (0 to 1); null when it has no rural village.',
+    description:
+      'Its coverage share (0 to 1, rounded to 4 decimals, an exact half up); null when it has no rural village.',
   })
   coverage!: number | null;
 }
