@@ -176,17 +176,19 @@ describe('npm start supervises its processes', () => {
         if (f.startsWith('culture.sqlite')) rmSync(join(dataDir, f));
       }
       process.kill(pidOf('culture'), 'SIGKILL');
-      // Not an empty culture answered as the truth: the auditorium is there again.
+      // Not an empty culture answered as the truth: the auditorium is there again. Loading
+      // culture again, then starting it, took 58.6 s of this test alone at load 5 (the load
+      // itself 11-15 s): what is checked is the data, not the time, so it has two minutes.
       const back = await until(async () => {
         const r = await postGraphQL<Answer>(gatewayUrl, QUERY);
         return r.body.errors === undefined;
-      }, 60_000);
-      expect(back).toBeLessThan(60_000);
+      }, 120_000);
+      expect(back).toBeLessThan(120_000);
       const res = await postGraphQL<Answer>(gatewayUrl, QUERY);
       const culture = res.body.data?.village?.culture as { auditorium: { name: string } | null };
       expect(culture.auditorium?.name).toEqual(expect.any(String));
     },
-    90_000,
+    150_000,
   );
 
   it('stops every process on SIGTERM, and only then', async () => {
