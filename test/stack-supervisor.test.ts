@@ -177,8 +177,8 @@ describe('npm start supervises its processes', () => {
       }
       process.kill(pidOf('culture'), 'SIGKILL');
       // Not an empty culture answered as the truth: the auditorium is there again. Loading
-      // culture again, then starting it, took 58.6 s of this test alone at load 5 (the load
-      // itself 11-15 s): what is checked is the data, not the time, so it has two minutes.
+      // culture again, then starting it, took 58.6 s of this test alone at load average 5 (the
+      // data load itself 11-15 s): what is checked is the data, not the time: two minutes.
       const back = await until(async () => {
         const r = await postGraphQL<Answer>(gatewayUrl, QUERY);
         return r.body.errors === undefined;
