@@ -32,6 +32,20 @@ function requestOf(op: Operation) {
   };
 }
 
+type LoadOptions = Parameters<typeof runLoad>[0];
+
+/**
+ * A warm-up run, unmeasured. It ends by closing its connections with requests still being
+ * answered, and the gateway keeps answering them (holding their caller's slots,
+ * MAX_IN_FLIGHT_PER_CALLER): wait for them before the measured run, or its first requests meet
+ * 2 × `connections` in flight (429 `CONCURRENCY_LIMITED` in the run of 2026-12-07 07:50).
+ */
+export async function warmUp(opts: LoadOptions): Promise<void> {
+  const run = await runLoad(opts);
+  const drainMs = Math.min(10_000, Math.max(500, 3 * (run.p99 || 0)));
+  await new Promise((resolve) => setTimeout(resolve, drainMs));
+}
+
 /**
  * Runs one workload against a URL for a fixed duration at a fixed number of connections and
  * checks every response. Latencies are kept whole so percentiles are exact.

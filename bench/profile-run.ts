@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarizeProfile, type CpuProfile } from './cpuprofile.js';
 import type { GatewaySpec } from './gateways.js';
-import { runLoad } from './load.js';
+import { warmUp } from './load.js';
 import type { ProfileSummary } from './report.js';
 import { describe, measure, startGateway, type SessionOptions } from './session.js';
 import type { Workload } from './workloads.js';
@@ -23,7 +23,7 @@ export async function profileRun(
   );
   let window: { fromUs: number; toUs: number };
   try {
-    await runLoad({
+    await warmUp({
       url,
       connections: o.connections,
       durationSec: Math.max(1, o.warmupSec),

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DIRECT, GATEWAYS, packageVersion } from './gateways.js';
-import { runLoad } from './load.js';
+import { runLoad, warmUp } from './load.js';
 import { detectPinning, freePort, pinSelf } from './processes.js';
 import type { Measurement, ProfileSummary, SoakResult } from './report.js';
 import {
@@ -191,7 +191,7 @@ try {
       const sub = stack.subgraphs.find((s) => s.name === w.floor!.subgraph)!;
       const fixedOp = w.floor!.operation(ctx);
       if (warmupSec > 0)
-        await runLoad({
+        await warmUp({
           url: sub.url,
           connections,
           durationSec: warmupSec,

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { GatewaySpec } from './gateways.js';
-import { runLoad, errorCount, type LoadResult } from './load.js';
+import { runLoad, errorCount, warmUp, type LoadResult } from './load.js';
 import { readCpuSeconds, readMemory, RssSampler } from './monitor.js';
 import { postGraphQL, startNode, waitFor, type Child, type Pinning } from './processes.js';
 import { cpuMsPerRequest, type Measurement, type SoakResult } from './report.js';
@@ -124,7 +124,7 @@ export async function measure(
   fixed?: Operation,
 ): Promise<Measurement> {
   if (o.warmupSec > 0)
-    await runLoad({
+    await warmUp({
       url,
       connections: o.connections,
       durationSec: o.warmupSec,
