@@ -15,7 +15,7 @@ import { badUserInput } from './errors.js';
 import { RANKING_LIST_SIZE } from './schema.js';
 
 /**
- * Helpers the domain subgraphs share for rankings and the digital-village index components.
+ * Helpers the domain subgraphs share for rankings (index components: `componentOf` in ratios.ts).
  */
 
 /**
@@ -31,12 +31,6 @@ export function byValueDesc<T extends { code: string; value: number | bigint | n
   if (a.value === null) return 1;
   return a.value > b.value ? -1 : 1;
 }
-
-/** Rounded to 4 decimals, as index components are published. */
-const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
-
-/** An index component: clamped to [0, 1], then rounded to 4 decimals. */
-export const capped = (x: number) => round4(Math.min(1, Math.max(0, x)));
 
 /**
  * The month range a ranking by a monthly figure needs: both `from` and `to`, under the shared

@@ -6,7 +6,7 @@ import {
   indexFieldResolvers,
 } from '../../shared/index-components.js';
 import { requiredInput } from '../../shared/errors.js';
-import { capped } from '../../shared/ranking.js';
+import { componentOf, ratioOf, roundedQuotient } from '../../shared/ratios.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
 import { RegionCommerce } from '../region/region-commerce.types.js';
@@ -54,18 +54,18 @@ async function components(
     ctx.loaders.rollups.region.load(code),
     ctx.loaders.rollups.regionSales.load({ code, ...INDEX_YEAR.months }),
   ]);
-  const stores = villages > 0 ? (row?.storeCount ?? 0) / villages : 0;
-  const revenuePerVillage = villages > 0 ? sales.revenueFen / BigInt(villages) : 0n;
+  const storeCount = row?.storeCount ?? 0;
+  const { storesPerVillageCap, revenueFenPerVillageCap } = COMMERCE_INDEX;
+  // Every figure from the integers (store count, fen, villages), rounded once, an exact half up.
   return CommerceIndexComponents.of(
     {
       code,
-      stores: capped(stores / COMMERCE_INDEX.storesPerVillageCap),
-      // fen / cap (both integers below 2^53 per village) as a ratio; the amount stays exact.
-      onlineRevenue: capped(
-        Number(revenuePerVillage) / Number(COMMERCE_INDEX.revenueFenPerVillageCap),
+      stores: componentOf(storeCount, villages * storesPerVillageCap),
+      onlineRevenue: componentOf(sales.revenueFen, BigInt(villages) * revenueFenPerVillageCap),
+      storesPerVillage: ratioOf(storeCount, villages, 2) ?? 0,
+      revenuePerVillage: money(
+        villages > 0 ? roundedQuotient(sales.revenueFen, BigInt(villages)) : 0n,
       ),
-      storesPerVillage: Math.round(stores * 100) / 100,
-      revenuePerVillage: money(revenuePerVillage),
       // A region has figures where commerce holds a rollup; a village always (0 stores is a count).
       hasFigures: code.length === 12 || row !== null,
     },

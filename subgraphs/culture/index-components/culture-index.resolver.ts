@@ -5,7 +5,7 @@ import {
   IndexComponentsType,
   indexFieldResolvers,
 } from '../../shared/index-components.js';
-import { capped } from '../../shared/ranking.js';
+import { componentOf, ratioOf } from '../../shared/ratios.js';
 import { REGION_COUNTS } from '../../shared/references.js';
 import type { CultureContext } from '../context.js';
 import { RegionCulture, regionCulture } from '../region/region-culture.resolver.js';
@@ -45,16 +45,23 @@ export class CultureIndexComponents extends IndexComponents {
   visitsPerAuditoriumMonth!: number | null;
 }
 
+/** Rural villages covered of all (a village: 1 of 1 with an auditorium, 0 of 1 without). */
+interface Coverage {
+  covered: number;
+  rural: number;
+}
+
 function components(
   code: string,
-  coverage: number,
+  coverage: Coverage,
   usage: Pick<UsageSums, 'reports' | 'visits'>,
   inputs: string,
 ): CultureIndexComponents {
-  const perMonth = usage.reports > 0 ? usage.visits / usage.reports : null;
+  // From the counts, rounded once, an exact half up (not the published share, rounded again).
+  const reference = CULTURE_INDEX.referenceVisitsPerAuditoriumMonth;
   const scores = {
-    coverage: capped(coverage),
-    usage: capped((perMonth ?? 0) / CULTURE_INDEX.referenceVisitsPerAuditoriumMonth),
+    coverage: componentOf(coverage.covered, coverage.rural),
+    usage: componentOf(usage.visits, usage.reports * reference),
   };
   return CultureIndexComponents.of(
     {
@@ -62,7 +69,7 @@ function components(
       ...scores,
       // Culture answers every place; it has figures where it counted coverage or usage.
       hasFigures: scores.coverage > 0 || scores.usage > 0,
-      visitsPerAuditoriumMonth: perMonth === null ? null : Math.round(perMonth * 10) / 10,
+      visitsPerAuditoriumMonth: ratioOf(usage.visits, usage.reports, 1),
     },
     // Usage sums are always labelled synthetic (see README: Provenance of region figures).
     `Computed from ${inputs} and the ${INDEX_YEAR.year} usage reports, which are synthetic.`,
@@ -70,13 +77,19 @@ function components(
 }
 
 const NO_USAGE = { visits: 0, reports: 0 };
+const NO_COVERAGE: Coverage = { covered: 0, rural: 0 };
 
 async function ofRegionView(view: RegionCulture, ctx: CultureContext) {
   const usage = await ctx.loaders.regionUsage.load({
     regionCode: view.regionCode,
     ...INDEX_YEAR.months,
   });
-  return components(view.regionCode, view.coverage ?? 0, usage, 'the region rollups');
+  return components(
+    view.regionCode,
+    { covered: view.ruralVillagesCovered, rural: view.ruralVillageCount ?? 0 },
+    usage,
+    'the region rollups',
+  );
 }
 
 async function ofVillageView(view: VillageCulture, ctx: CultureContext) {
@@ -84,7 +97,12 @@ async function ofVillageView(view: VillageCulture, ctx: CultureContext) {
     ctx.loaders.auditoriumByVillage.load(view.villageCode),
     ctx.loaders.villageUsage.load({ regionCode: view.villageCode, ...INDEX_YEAR.months }),
   ]);
-  return components(view.villageCode, auditorium ? 1 : 0, usage, "the village's auditorium");
+  return components(
+    view.villageCode,
+    { covered: auditorium ? 1 : 0, rural: 1 },
+    usage,
+    "the village's auditorium",
+  );
 }
 
 /** Culture's index fields; the inputs places requires are the views' components, or zeros. */
@@ -106,7 +124,7 @@ export const CULTURE_INDEX_RESOLVERS = indexFieldResolvers({
     requires: REGION_COUNTS,
     compute: async (region: Region, ctx: CultureContext) => {
       const view = await regionCulture(region, ctx);
-      if (!view) return components(region.code, 0, NO_USAGE, 'no culture data');
+      if (!view) return components(region.code, NO_COVERAGE, NO_USAGE, 'no culture data');
       return ofRegionView(view, ctx);
     },
   },

@@ -5,7 +5,7 @@ import {
   IndexComponentsType,
   indexFieldResolvers,
 } from '../../shared/index-components.js';
-import { capped } from '../../shared/ranking.js';
+import { componentOf, ratioOf } from '../../shared/ratios.js';
 import type { HealthcareContext } from '../context.js';
 import { RegionHealthcare } from '../region/region-healthcare.resolver.js';
 import { Region } from '../region/region.reference.js';
@@ -59,7 +59,9 @@ function components(
   bookings: Bookings,
   hasFigures = true,
 ): HealthcareIndexComponents {
-  const perVillageMonth = villages > 0 ? bookings.total / villages / HEALTHCARE_INDEX.months : 0;
+  // From the counts, rounded once, an exact half up.
+  const villageMonths = villages * HEALTHCARE_INDEX.months;
+  const reference = HEALTHCARE_INDEX.referenceBookingsPerVillageMonth;
   const reported =
     bookings.reportedPointMonths > 0
       ? ` ${bookings.reportedPointMonths} of ${bookings.pointMonths} point-months were reported by data stewards.`
@@ -67,9 +69,9 @@ function components(
   return HealthcareIndexComponents.of(
     {
       code,
-      clinicAccess: villages > 0 ? capped(villagesWithAccess / villages) : 0,
-      assistedBookings: capped(perVillageMonth / HEALTHCARE_INDEX.referenceBookingsPerVillageMonth),
-      bookingsPerVillageMonth: Math.round(perVillageMonth * 10) / 10,
+      clinicAccess: componentOf(villagesWithAccess, villages),
+      assistedBookings: componentOf(bookings.total, villageMonths * reference),
+      bookingsPerVillageMonth: ratioOf(bookings.total, villageMonths, 1) ?? 0,
       hasFigures,
     },
     // Travel times are always synthetic, so the components are too.
