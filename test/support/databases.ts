@@ -10,7 +10,8 @@ import { dropDatabase, ensureDatabase, withDatabase } from '../../subgraphs/shar
  * files in a temporary folder otherwise.
  */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL;
-export const ENGINE = TEST_POSTGRES_URL ? 'postgresql' : 'sqlite';
+export type Engine = 'postgresql' | 'sqlite';
+export const ENGINE: Engine = TEST_POSTGRES_URL ? 'postgresql' : 'sqlite';
 
 export interface TestDatabase {
   url: string;
@@ -20,14 +21,15 @@ export interface TestDatabase {
 /**
  * A fresh, uniquely named database, so test files can run concurrently. On PostgreSQL, `icuLocale`
  * creates it with that ICU collation instead of "C" (a server's locale, as an operator's own
- * database may have); SQLite has no such choice.
+ * database may have); SQLite has no such choice. `engine` picks SQLite on a PostgreSQL run (a
+ * test comparing the two).
  */
 export async function createTestDatabase(
   label: string,
-  opts: { icuLocale?: string } = {},
+  opts: { icuLocale?: string; engine?: Engine } = {},
 ): Promise<TestDatabase> {
   const suffix = randomBytes(4).toString('hex');
-  if (TEST_POSTGRES_URL) {
+  if (TEST_POSTGRES_URL && (opts.engine ?? ENGINE) === 'postgresql') {
     const name = `t_${label}_${suffix}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
     const url = opts.icuLocale
       ? await createIcuDatabase(TEST_POSTGRES_URL, name, opts.icuLocale)

@@ -10,6 +10,7 @@ import { cultureSubgraph } from '../../subgraphs/culture/index.js';
 import { healthcareSubgraph } from '../../subgraphs/healthcare/index.js';
 import { placesSubgraph } from '../../subgraphs/places/index.js';
 import type { SubgraphName } from '../../contract/subgraphs.js';
+import type { Engine } from './databases.js';
 import {
   bootSubgraph,
   postGraphQL,
@@ -84,12 +85,18 @@ export async function bootStack(opts: {
   env?: NodeJS.ProcessEnv;
   /** Lets a test put something (a fault-injecting proxy) between the gateway and a subgraph. */
   subgraphUrl?: (name: string, url: string) => string | Promise<string>;
+  /** The subgraphs' database engine, when not the run's own (test/support/databases.ts). */
+  engine?: Engine;
 }): Promise<Stack> {
   // What booted so far: closed again if a later step fails, as the caller gets no handle to it.
   const booted: { close: () => Promise<void> }[] = [];
   const closeBooted = () => Promise.all(booted.splice(0).map((b) => b.close()));
   const boot = async (def: unknown, peers?: Record<string, string>) => {
-    const subgraph = await bootSubgraph(def as never, { scopes: opts.scopes, peers });
+    const subgraph = await bootSubgraph(def as never, {
+      scopes: opts.scopes,
+      peers,
+      engine: opts.engine,
+    });
     booted.push(subgraph);
     return subgraph;
   };

@@ -8,7 +8,7 @@ import {
 } from '../../contract/identity.js';
 import { startSubgraph, type StartedSubgraph } from '../../subgraphs/shared/bootstrap.js';
 import type { SubgraphDefinition } from '../../subgraphs/shared/subgraph.js';
-import { createTestDatabase, type TestDatabase } from './databases.js';
+import { createTestDatabase, type Engine, type TestDatabase } from './databases.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -93,9 +93,14 @@ export async function bootSubgraph(
     peers?: Partial<Record<string, string>>;
     /** PostgreSQL: a database of this ICU collation (createTestDatabase). */
     icuLocale?: string;
+    /** The database engine, when not the run's own (createTestDatabase). */
+    engine?: Engine;
   },
 ): Promise<BootedSubgraph> {
-  const db: TestDatabase = await createTestDatabase(def.name, { icuLocale: opts.icuLocale });
+  const db: TestDatabase = await createTestDatabase(def.name, {
+    icuLocale: opts.icuLocale,
+    engine: opts.engine,
+  });
   const sql = new SqlCounter();
   let started: StartedSubgraph | undefined;
   try {
