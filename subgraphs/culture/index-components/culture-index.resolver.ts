@@ -56,6 +56,7 @@ function components(
   coverage: Coverage,
   usage: Pick<UsageSums, 'reports' | 'visits'>,
   inputs: string,
+  hasFigures: boolean,
 ): CultureIndexComponents {
   // From the counts, rounded once, an exact half up (not the published share, rounded again).
   const reference = CULTURE_INDEX.referenceVisitsPerAuditoriumMonth;
@@ -67,8 +68,9 @@ function components(
     {
       code,
       ...scores,
-      // Culture answers every place; it has figures where it counted coverage or usage.
-      hasFigures: scores.coverage > 0 || scores.usage > 0,
+      // Culture answers every place; it has figures where it holds records there, even if they
+      // round to 0 (one covered village of 30,000), as healthcare and commerce count them.
+      hasFigures,
       visitsPerAuditoriumMonth: ratioOf(usage.visits, usage.reports, 1),
     },
     // Usage sums are always labelled synthetic (see README: Provenance of region figures).
@@ -89,6 +91,7 @@ async function ofRegionView(view: RegionCulture, ctx: CultureContext) {
     { covered: view.ruralVillagesCovered, rural: view.ruralVillageCount ?? 0 },
     usage,
     'the region rollups',
+    true,
   );
 }
 
@@ -102,6 +105,7 @@ async function ofVillageView(view: VillageCulture, ctx: CultureContext) {
     { covered: auditorium ? 1 : 0, rural: 1 },
     usage,
     "the village's auditorium",
+    Boolean(auditorium) || usage.reports > 0,
   );
 }
 
@@ -124,7 +128,7 @@ export const CULTURE_INDEX_RESOLVERS = indexFieldResolvers({
     requires: REGION_COUNTS,
     compute: async (region: Region, ctx: CultureContext) => {
       const view = await regionCulture(region, ctx);
-      if (!view) return components(region.code, NO_COVERAGE, NO_USAGE, 'no culture data');
+      if (!view) return components(region.code, NO_COVERAGE, NO_USAGE, 'no culture data', false);
       return ofRegionView(view, ctx);
     },
   },
