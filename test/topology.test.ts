@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisKeyStore, hashKey } from '../gateway/auth/keys.js';
@@ -11,6 +9,7 @@ import { startTopology, type Topology } from '../scripts/topology.js';
 import { dropDatabase } from '../subgraphs/shared/pg-admin.js';
 import { roomInMinute } from './support/clock.js';
 import { TEST_POSTGRES_URL } from './support/databases.js';
+import { compileDist } from './support/processes.js';
 import { postGraphQL } from './support/subgraph.js';
 
 // The topology runs the compiled processes, as docker-compose.yml does: build them first.
@@ -19,11 +18,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'rdsg-topology-'));
 let topology: Topology;
 
 beforeAll(async () => {
-  await promisify(execFile)(process.execPath, [
-    'node_modules/typescript/bin/tsc',
-    '-p',
-    'tsconfig.json',
-  ]);
+  const complaints = await compileDist();
+  if (complaints) throw new Error(complaints);
   topology = await startTopology({
     scope: '331124',
     gateways: 2,
