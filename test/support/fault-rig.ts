@@ -114,18 +114,26 @@ export async function startFaultRig(opts: {
       baseline,
       ask,
       async judge() {
-        const problems: string[] = [];
-        let withErrors = 0;
-        for (const engine of engines) {
-          for (const op of operations) {
-            const answer = await ask(engine, op);
-            expect(answer.status, `${engine} ${op.name}`).toBe(200);
-            if (answer.body.errors) withErrors += 1;
-            for (const p of violations(baseline.get(op.name)!.body.data, answer, op.query))
-              problems.push(`${engine} ${op.name}: ${p}`);
-          }
-        }
-        return { problems, withErrors };
+        // The engines are two gateways with a breaker each: asked side by side, each still
+        // meets the operations in the same order, and a hung subgraph's timeouts overlap.
+        const judged = await Promise.all(
+          engines.map(async (engine) => {
+            const problems: string[] = [];
+            let withErrors = 0;
+            for (const op of operations) {
+              const answer = await ask(engine, op);
+              expect(answer.status, `${engine} ${op.name}`).toBe(200);
+              if (answer.body.errors) withErrors += 1;
+              for (const p of violations(baseline.get(op.name)!.body.data, answer, op.query))
+                problems.push(`${engine} ${op.name}: ${p}`);
+            }
+            return { problems, withErrors };
+          }),
+        );
+        return {
+          problems: judged.flatMap((j) => j.problems),
+          withErrors: judged.reduce((sum, j) => sum + j.withErrors, 0),
+        };
       },
       async waitUntilAnswered() {
         const deadline = Date.now() + 30_000;
