@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     setupFiles: ['./test/setup.ts'],
+    // Names the seeded databases the workers copy from, and removes them at the end of the run.
+    globalSetup: ['./test/global-setup.ts'],
     // Each test file boots its own databases and servers; two workers match the two cores here.
     maxWorkers: 2,
     // A worker runs its files one after another in one module graph: importing the stack anew

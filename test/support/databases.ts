@@ -28,12 +28,9 @@ export async function createTestDatabase(
   label: string,
   opts: { icuLocale?: string; engine?: Engine } = {},
 ): Promise<TestDatabase> {
-  const suffix = randomBytes(4).toString('hex');
   if (TEST_POSTGRES_URL && (opts.engine ?? ENGINE) === 'postgresql') {
-    const name = `t_${label}_${suffix}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-    const url = opts.icuLocale
-      ? await createIcuDatabase(TEST_POSTGRES_URL, name, opts.icuLocale)
-      : await ensureDatabase(TEST_POSTGRES_URL, name);
+    const name = uniqueName(label);
+    const url = await createPostgresDatabase(TEST_POSTGRES_URL, name, opts.icuLocale);
     return { url, drop: () => dropDatabase(TEST_POSTGRES_URL, name) };
   }
   const dir = mkdtempSync(join(tmpdir(), `rdsg-${label}-`));
@@ -41,6 +38,34 @@ export async function createTestDatabase(
     url: `sqlite:${join(dir, `${label}.sqlite`)}`,
     drop: async () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+const uniqueName = (label: string) =>
+  `t_${label}_${randomBytes(4).toString('hex')}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+
+/** Database `name` on `server`, of collation "C" or, given `icuLocale`, of that ICU collation. */
+export async function createPostgresDatabase(
+  server: string,
+  name: string,
+  icuLocale?: string,
+): Promise<string> {
+  return icuLocale
+    ? await createIcuDatabase(server, name, icuLocale)
+    : await ensureDatabase(server, name);
+}
+
+/** PostgreSQL: a fresh, uniquely named copy of `template`, a database no one is connected to. */
+export async function copyTestDatabase(label: string, template: string): Promise<TestDatabase> {
+  const server = TEST_POSTGRES_URL!;
+  const name = uniqueName(label);
+  const client = new pg.Client({ connectionString: withDatabase(server, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(`create database "${name}" template "${template}"`);
+  } finally {
+    await client.end();
+  }
+  return { url: withDatabase(server, name), drop: () => dropDatabase(server, name) };
 }
 
 async function createIcuDatabase(server: string, name: string, icuLocale: string): Promise<string> {

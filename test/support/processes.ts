@@ -20,8 +20,8 @@ export async function freePort(): Promise<number> {
 const SOURCE_DIRS = ['contract', 'gateway', 'subgraphs', 'scripts', 'test', 'bench'];
 const SOURCE_FILES = ['tsconfig.json', 'package.json', 'vitest.config.ts'];
 
-/** The newest modification time of the compiled sources: a change to any means compile again. */
-function sourcesStamp(): number {
+/** The newest modification time under `paths`: a change to any means what was built is stale. */
+export function sourcesStamp(paths = [...SOURCE_DIRS, ...SOURCE_FILES]): number {
   let newest = 0;
   const visit = (path: string) => {
     const stat = statSync(path, { throwIfNoEntry: false });
@@ -29,7 +29,7 @@ function sourcesStamp(): number {
     newest = Math.max(newest, stat.mtimeMs);
     if (stat.isDirectory()) for (const entry of readdirSync(path)) visit(join(path, entry));
   };
-  for (const p of [...SOURCE_DIRS, ...SOURCE_FILES]) visit(p);
+  for (const p of paths) visit(p);
   return newest;
 }
 

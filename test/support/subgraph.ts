@@ -9,6 +9,7 @@ import {
 import { startSubgraph, type StartedSubgraph } from '../../subgraphs/shared/bootstrap.js';
 import type { SubgraphDefinition } from '../../subgraphs/shared/subgraph.js';
 import { createTestDatabase, type Engine, type TestDatabase } from './databases.js';
+import { seededDatabase } from './seeded-templates.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -83,7 +84,8 @@ export function stewardHeaders(scopes: string[]): Record<string, string> {
 
 /**
  * One subgraph on its own fresh database (SQLite or PostgreSQL), migrated, seeded with the given
- * scopes of the real division data, listening on a free port.
+ * scopes of the real division data (a copy of this worker's seeded template: seeded-templates.ts),
+ * listening on a free port.
  */
 export async function bootSubgraph(
   def: SubgraphDefinition<BaseContext>,
@@ -97,10 +99,11 @@ export async function bootSubgraph(
     engine?: Engine;
   },
 ): Promise<BootedSubgraph> {
-  const db: TestDatabase = await createTestDatabase(def.name, {
-    icuLocale: opts.icuLocale,
-    engine: opts.engine,
-  });
+  const seed = opts.seed ?? 1;
+  const { icuLocale, engine } = opts;
+  const db: TestDatabase = opts.scopes.length
+    ? await seededDatabase(def, { scopes: opts.scopes, seed, icuLocale, engine })
+    : await createTestDatabase(def.name, { icuLocale, engine });
   const sql = new SqlCounter();
   let started: StartedSubgraph | undefined;
   try {
@@ -111,7 +114,6 @@ export async function bootSubgraph(
       onQuery: sql.onQuery,
       peers: opts.peers,
     });
-    for (const scope of opts.scopes) await def.seed(started.orm, { scope, seed: opts.seed ?? 1 });
   } catch (err) {
     // The caller gets no handle to close: what started here must not outlive the test file.
     await started?.close();
