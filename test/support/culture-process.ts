@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cultureSubgraph } from '../../subgraphs/culture/index.js';
 import { openDatabase, type Orm } from '../../subgraphs/shared/database.js';
-import { createTestDatabase, type TestDatabase } from './databases.js';
+import type { TestDatabase } from './databases.js';
 import { compileDist, freePort } from './processes.js';
+import { seededDatabase } from './seeded-templates.js';
 
 /** Culture as a process of its own, on a database of its own; `stop` ends both. */
 export interface CultureProcess {
@@ -23,13 +24,12 @@ export interface CultureProcess {
  */
 export async function startCultureProcess(scope: string): Promise<CultureProcess> {
   await compileDist();
-  const db = await createTestDatabase('culture');
+  const db = await seededDatabase(cultureSubgraph as never, { scopes: [scope], seed: 1 });
   const orm = await openDatabase({
     url: db.url,
     entities: cultureSubgraph.entities,
     migrations: cultureSubgraph.migrations,
   });
-  await cultureSubgraph.seed(orm, { scope, seed: 1 });
   const port = await freePort();
   const child = spawn(process.execPath, ['dist/subgraphs/culture/main.js'], {
     env: {
