@@ -68,8 +68,8 @@ function components(
     {
       code,
       ...scores,
-      // Culture answers every place; it has figures where it holds records there, even if they
-      // round to 0 (one covered village of 30,000), as healthcare and commerce count them.
+      // Culture answers every place; it has figures where it holds auditoriums or usage reports
+      // there, even if they round to 0 (one covered village of 30,000).
       hasFigures,
       visitsPerAuditoriumMonth: ratioOf(usage.visits, usage.reports, 1),
     },
@@ -91,7 +91,7 @@ async function ofRegionView(view: RegionCulture, ctx: CultureContext) {
     { covered: view.ruralVillagesCovered, rural: view.ruralVillageCount ?? 0 },
     usage,
     'the region rollups',
-    true,
+    view.auditoriumCount > 0 || usage.reports > 0,
   );
 }
 
