@@ -101,7 +101,10 @@ export async function bootSubgraph(
 ): Promise<BootedSubgraph> {
   const seed = opts.seed ?? 1;
   const { icuLocale, engine } = opts;
-  const db: TestDatabase = opts.scopes.length
+  // Seeded templates belong to a vitest run (test/global-setup.ts); the bench's tools boot
+  // subgraphs under plain node and seed their database after it starts.
+  const templated = opts.scopes.length > 0 && Boolean(process.env.VITEST);
+  const db: TestDatabase = templated
     ? await seededDatabase(def, { scopes: opts.scopes, seed, icuLocale, engine })
     : await createTestDatabase(def.name, { icuLocale, engine });
   const sql = new SqlCounter();
@@ -114,6 +117,7 @@ export async function bootSubgraph(
       onQuery: sql.onQuery,
       peers: opts.peers,
     });
+    if (!templated) for (const scope of opts.scopes) await def.seed(started.orm, { scope, seed });
   } catch (err) {
     // The caller gets no handle to close: what started here must not outlive the test file.
     await started?.close();
