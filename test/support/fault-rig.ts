@@ -18,6 +18,7 @@ export type Domain = (typeof DOMAINS)[number];
 export type Engine = 'hive-router' | 'apollo';
 /** A document to ask: OPERATIONS' or any other. */
 type Operation = { query: string; variables?: Record<string, unknown> };
+type Judged = { problems: string[]; withErrors: number };
 
 /**
  * The fault tests' set-up: the four subgraphs as real processes (SONGYANG), optionally a
@@ -32,7 +33,7 @@ export interface FaultRig {
   baseline: Map<string, GraphQLResponse>;
   ask(engine: Engine, op: Operation): Promise<GraphQLResponse>;
   /** Runs OPERATIONS on both engines; what breaks the contract against the baseline. */
-  judge(): Promise<{ problems: string[]; withErrors: number }>;
+  judge(): Promise<Judged>;
   waitUntilAnswered(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -115,8 +116,9 @@ export async function startFaultRig(opts: {
       ask,
       async judge() {
         // The engines are two gateways with a breaker each: asked side by side, each still
-        // meets the operations in the same order, and a hung subgraph's timeouts overlap.
-        const judged = await Promise.all(
+        // meets the operations in the same order, and a hung subgraph's timeouts overlap. Both
+        // end before a failure is thrown, so no request of this check reaches the next one's.
+        const settled = await Promise.allSettled(
           engines.map(async (engine) => {
             const problems: string[] = [];
             let withErrors = 0;
@@ -130,6 +132,9 @@ export async function startFaultRig(opts: {
             return { problems, withErrors };
           }),
         );
+        const failed = settled.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        const judged = settled.map((r) => (r as PromiseFulfilledResult<Judged>).value);
         return {
           problems: judged.flatMap((j) => j.problems),
           withErrors: judged.reduce((sum, j) => sum + j.withErrors, 0),
