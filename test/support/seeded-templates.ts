@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BaseContext } from '@apollo/server';
@@ -114,15 +114,49 @@ async function buildTemplate(
 }
 
 /** Drops this run's PostgreSQL templates (the SQLite ones go with their folder). */
-export async function dropTemplates(server: string, run: string): Promise<void> {
+export function dropTemplates(server: string, run: string): Promise<void> {
+  const prefix = templatePlace(run).prefix;
+  return dropTemplateDatabases(server, (name) => name.startsWith(prefix));
+}
+
+/**
+ * A run's name begins with the time it started (ms, base 36): a run killed before its end leaves
+ * its templates behind, and a later run can tell how old they are.
+ */
+export const newTemplateRun = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+
+/** Whether `run` names a run begun before `before` (epoch ms); names of another form are kept. */
+function begunBefore(run: string, before: number): boolean {
+  return /^[0-9a-z]{8,}[0-9a-f]{6}$/.test(run) && parseInt(run.slice(0, -6), 36) < before;
+}
+
+/**
+ * Removes the templates of runs begun more than `ageMs` ago, SQLite folders and PostgreSQL
+ * databases alike; a run still going on (another checkout's, at the same time) is younger.
+ */
+export async function dropAbandonedTemplates(server: string | undefined, ageMs: number) {
+  const before = Date.now() - ageMs;
+  for (const entry of readdirSync(tmpdir())) {
+    const run = /^rdsg-templates-(.+)$/.exec(entry)?.[1];
+    if (run && begunBefore(run, before)) {
+      rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+    }
+  }
+  if (!server) return;
+  await dropTemplateDatabases(server, (name) => {
+    const run = /^t_tpl_([0-9a-z]+)_/.exec(name)?.[1];
+    return run !== undefined && begunBefore(run, before);
+  });
+}
+
+async function dropTemplateDatabases(server: string, which: (name: string) => boolean) {
   const client = new pg.Client({ connectionString: withDatabase(server, 'postgres') });
   await client.connect();
   try {
     const { rows } = await client.query<{ datname: string }>(
-      'select datname from pg_database where datname like $1',
-      [`${templatePlace(run).prefix}%`],
+      "select datname from pg_database where datname like 't\\_tpl\\_%'",
     );
-    for (const { datname } of rows)
+    for (const { datname } of rows.filter((r) => which(r.datname)))
       await client.query(`drop database if exists "${datname}" with (force)`);
   } finally {
     await client.end();
