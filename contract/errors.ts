@@ -15,6 +15,8 @@ export const ErrorCode = {
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** The first request with this Idempotency-Key has not finished (the draft's 409). */
   IDEMPOTENCY_KEY_IN_USE: 'IDEMPOTENCY_KEY_IN_USE',
+  /** A field @apollo/gateway's planner cannot fetch beside the rest (gateway/engine/unplannable.ts). */
+  PLANNING_UNSUPPORTED: 'PLANNING_UNSUPPORTED',
 } as const;
 
 /**
@@ -34,6 +36,7 @@ export const CLIENT_SAFE_CODES: ReadonlySet<string> = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
   // The gateway's fallback planner took longer than PLAN_TIMEOUT_MS (gateway/engine/fallback-planner.ts).
   'PLANNING_TIMEOUT',
+  ErrorCode.PLANNING_UNSUPPORTED,
   ErrorCode.SUBGRAPH_UNAVAILABLE,
   ErrorCode.SUBGRAPH_REQUEST_TOO_LARGE,
   // Exactly-once writes (subgraphs/shared/idempotency.ts).

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '../subgraphs/shared/database.js';
 import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
 import type { GraphQLResponse } from './support/subgraph.js';
+import { UNSUPPORTED_MESSAGE } from '../gateway/engine/unplannable.js';
 
 /**
  * The regions of a domain's `childRanking`, asked for fields of every subgraph — the digital
@@ -75,6 +76,28 @@ describe.each(RANKINGS)('the regions of %s.childRanking', (domain, ranking) => {
     }
   });
 });
+
+// A ranked region's digital index alone: the default engine answers it in full. @apollo/gateway's
+// planner asks culture's and commerce's rankings for the region's @external count instead of
+// places (gateway/engine/unplannable.ts): null, with an error that says so, not that a subgraph
+// is down (it was SUBGRAPH_UNAVAILABLE, which clients retry in vain).
+it.each(RANKINGS)(
+  "answers %s's ranked regions' digital index as the default engine, or says why not",
+  async (domain, ranking) => {
+    const fields = 'code digitalIndex { score }';
+    const hive = await ranked(stack.query, domain, ranking, fields);
+    expect(hive.errors).toEqual([]);
+    expect(hive.entries!.map((e) => e.region.code).sort()).toEqual(['3302', '3311']);
+    const theirs = await ranked(apollo.query, domain, ranking, fields);
+    if (theirs.errors.length === 0) expect(theirs.entries).toEqual(hive.entries);
+    else {
+      expect(theirs.entries).toBeNull();
+      expect(theirs.errors.map((e) => [e.extensions?.code, e.message])).toEqual(
+        theirs.errors.map(() => ['PLANNING_UNSUPPORTED', UNSUPPORTED_MESSAGE]),
+      );
+    }
+  },
+);
 
 // Each of a region's fields computed from places' data, beside another under @skip: the
 // answer must be the other's as if asked alone. @apollo/gateway fetched the children culture's

@@ -13,13 +13,12 @@ import {
   PlanTimeoutError,
   WAIT_TIMEOUTS,
 } from './fallback-planner.js';
-import { planInWorker } from './fallback.js';
+import { planInWorker, plannedAnswer, type Position } from './fallback.js';
 import type { GatewayContext } from '../context.js';
 import type { EngineOptions } from './options.js';
 import { PlannerAdmission } from './planner-admission.js';
 import { supergraphFromFile } from './supergraph.js';
 import { runFilled } from './empty-selections.js';
-import { withCompletionErrors } from './null-propagation.js';
 
 /**
  * `GATEWAY_ENGINE=apollo`: @apollo/gateway, its planner and executor, with its planning moved off
@@ -65,14 +64,17 @@ export class ApolloEngine implements GatewayInterface {
     const planned: GatewayExecutor = (original) =>
       runFilled(original as GatewayGraphQLRequestContext<GatewayContext>, async (request) => {
         const planner = this.planner;
+        let unplannable: Position[] = [];
         try {
-          if (planner) await planInWorker(this.gateway, planner, request, this.admission);
+          if (planner) {
+            unplannable = await planInWorker(this.gateway, planner, request, this.admission);
+          }
         } catch (err) {
           if (err instanceof PlanTimeoutError) return planningTimeoutAnswer(err);
           // The planner's own error (a document it cannot plan): the executor says it, as before.
           this.opts.logger.debug({ err }, "@apollo/gateway's planner failed in its worker");
         }
-        return withCompletionErrors(await executor(request));
+        return plannedAnswer(await executor(request), unplannable);
       });
     return { executor: planned };
   }

@@ -95,7 +95,7 @@ export class FallbackPlanner {
   skipped = 0;
 
   constructor(
-    private readonly sdl: string,
+    readonly sdl: string,
     private readonly timeoutMs: number,
   ) {}
 

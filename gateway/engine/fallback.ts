@@ -7,6 +7,10 @@ import type {
 import type { GatewayContext } from '../context.js';
 import type { FallbackPlanner, QueryPlan } from './fallback-planner.js';
 import type { PlannerAdmission } from './planner-admission.js';
+import { withCompletionErrors } from './null-propagation.js';
+import { unplannablePositions, withUnplannableErrors, type Position } from './unplannable.js';
+
+export type { Position };
 
 /*
  * @apollo/gateway as the engine's fallback (hive-router.ts): what one supergraph generation of
@@ -42,21 +46,23 @@ interface PlanStore {
  * one is given), so that the executor runs the plan without planning on the event loop; through
  * `admission` (one operation per caller at a time, planner-admission.ts) when given. Without
  * that store (another @apollo/gateway version) the executor plans as before: slower, as correct.
+ * Answers where the plan cannot be right (unplannable.ts).
  */
 export async function planInWorker(
   gateway: ApolloGateway,
   planner: FallbackPlanner,
   request: GatewayGraphQLRequestContext<GatewayContext>,
   admission?: PlannerAdmission,
-): Promise<void> {
+): Promise<Position[]> {
   const store = (gateway as unknown as { queryPlanStore?: PlanStore }).queryPlanStore;
   const { queryHash, source } = request;
-  if (!store || !queryHash || source === undefined) return;
+  if (!store || !queryHash || source === undefined) return [];
   const operationName = request.request.operationName ?? undefined;
   const key = operationName
     ? createHash('sha256').update(queryHash).update(operationName).digest('hex')
     : queryHash;
-  if (await store.get(key)) return;
+  const known = await store.get(key);
+  if (known) return unplannablePositions(known, planner.sdl);
   // Concurrent requests of one new document share its planning (and count once per caller).
   let planning = inFlight.get(store);
   if (!planning) inFlight.set(store, (planning = new Map()));
@@ -65,11 +71,21 @@ export async function planInWorker(
   const plan = () => planner.plan(source, operationName);
   const caller = request.context?.identity?.id ?? 'unknown';
   const stored = (async () => {
-    await store.set(key, await (admission ? admission.run(caller, plan) : plan()));
+    const made = await (admission ? admission.run(caller, plan) : plan());
+    await store.set(key, made);
+    return unplannablePositions(made, planner.sdl);
   })().finally(() => planning.delete(key));
   planning.set(key, stored);
   return stored;
 }
 
 /** Plannings under way, by plan store and key. */
-const inFlight = new WeakMap<PlanStore, Map<string, Promise<void>>>();
+const inFlight = new WeakMap<PlanStore, Map<string, Promise<Position[]>>>();
+
+/** What @apollo/gateway's executor answered, with the errors its answers need (`gaps`: planInWorker). */
+export function plannedAnswer(
+  result: GatewayExecutionResult,
+  gaps: readonly Position[],
+): GatewayExecutionResult {
+  return withUnplannableErrors(withCompletionErrors(result), gaps);
+}

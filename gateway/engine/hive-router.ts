@@ -21,7 +21,7 @@ import {
   type DocumentNode,
 } from 'graphql';
 import { ErrorCode } from '../../contract/errors.js';
-import { propagatedAnswer, withCompletionErrors } from './null-propagation.js';
+import { propagatedAnswer } from './null-propagation.js';
 import type { GatewayContext } from '../context.js';
 import { CanonicalForms } from './canonical-forms.js';
 import { runFilled } from './empty-selections.js';
@@ -34,6 +34,7 @@ import {
 } from './fallback-planner.js';
 import { PlannerAdmission } from './planner-admission.js';
 import { type Executor, type Fallback, FALLBACK_RETRY_MS, planInWorker } from './fallback.js';
+import { plannedAnswer, type Position } from './fallback.js';
 import type { EngineOptions } from './options.js';
 import { emptyRoot, introspectionOf } from './operation-shape.js';
 import { SubgraphFetcher, type FetchContext, type PlannedFetch } from './subgraph-fetch.js';
@@ -273,17 +274,18 @@ export class HiveRouterEngine implements GatewayInterface {
     return runFilled(original, async (request) => {
       const fallback = this.currentFallback();
       let executor: Executor;
+      let gaps: Position[];
       try {
         executor = await fallback.executor;
         // Planned in the worker, so that @apollo/gateway's executor finds the plan made.
-        await planInWorker(fallback.gateway, fallback.planner, request, this.admission);
+        gaps = await planInWorker(fallback.gateway, fallback.planner, request, this.admission);
       } catch (err) {
         if (err instanceof PlanTimeoutError) return planningTimeoutAnswer(err);
         // Not the caller's fault, and nothing was fetched: an error, never an HTTP 500.
         this.opts.logger.error({ err }, "@apollo/gateway's planner failed");
         return { data: null, errors: [internalError()] };
       }
-      return withCompletionErrors(await executor(request));
+      return plannedAnswer(await executor(request), gaps);
     });
   }
 
