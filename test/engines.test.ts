@@ -100,6 +100,18 @@ describe('the hive-router engine answers as @apollo/gateway does', () => {
     }
   });
 
+  it("on a ranked region's digital index under a culture or commerce ranking", async () => {
+    // @apollo/gateway's planner asked the ranking's subgraph for the region's @external count
+    // (gateway/engine/plan-repair.ts): null with SUBGRAPH_UNAVAILABLE, every subgraph up.
+    for (const domain of ['commerce', 'culture']) {
+      const by = domain === 'commerce' ? 'STORE_COUNT' : 'AUDITORIUM_COUNT';
+      const { hive, apollo: theirs } = await both(`{ region(code: "33") { ${domain} {
+        childRanking(by: ${by}) { rank region { code digitalIndex { score } } } } } }`);
+      expect(hive.errors).toBeUndefined();
+      expect(hive).toEqual(theirs);
+    }
+  });
+
   it('on errors: bad input, unknown fields, nulls and an unknown entity', async () => {
     for (const query of [
       '{ village(code: "not-a-code") { code name } }',

@@ -8,6 +8,7 @@ import type { GatewayContext } from '../context.js';
 import type { FallbackPlanner, QueryPlan } from './fallback-planner.js';
 import type { PlannerAdmission } from './planner-admission.js';
 import { withCompletionErrors } from './null-propagation.js';
+import { repairPlan } from './plan-repair.js';
 import { unplannablePositions, withUnplannableErrors, type Position } from './unplannable.js';
 
 export type { Position };
@@ -71,7 +72,7 @@ export async function planInWorker(
   const plan = () => planner.plan(source, operationName);
   const caller = request.context?.identity?.id ?? 'unknown';
   const stored = (async () => {
-    const made = await (admission ? admission.run(caller, plan) : plan());
+    const made = repairPlan(await (admission ? admission.run(caller, plan) : plan()), planner.sdl);
     await store.set(key, made);
     return unplannablePositions(made, planner.sdl);
   })().finally(() => planning.delete(key));

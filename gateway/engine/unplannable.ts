@@ -21,29 +21,45 @@ import type { QueryPlan } from './fallback-planner.js';
 
 /**
  * Where a plan of @apollo/gateway's planner cannot be right: it asks a subgraph for a field that
- * subgraph declares `@external` (it holds no value of it; places does), outside the
- * representations it is sent. The planner does so for a ranked region's `digitalIndex` beside a
- * culture or commerce ranking: it takes the ranking's subgraph for the source of what the
- * region's index input `@requires` (README: "Known differences"). The subgraph then refuses to
- * compute without it, as it does when places is down; here nothing is down, and retrying cannot
- * help: the errors under such a position say so (PLANNING_UNSUPPORTED) instead.
+ * subgraph declares `@external` (it holds no value of it), outside the representations it is
+ * sent. plan-repair.ts repairs the plans it can; in one it cannot, the subgraph refuses to
+ * compute without the value, as it does when its owner is down. Nothing is down there and a
+ * retry cannot help: the errors under such a position say so (PLANNING_UNSUPPORTED) instead.
  */
 
-/** The supergraph's `@external` fields, as `Type.field`, by subgraph name; and its types. */
+/** What the supergraph's join directives say, by subgraph name, with its types. */
 export interface Externals {
   schema: GraphQLSchema;
+  /** The `@external` fields (`Type.field`) of each subgraph. */
   bySubgraph: Map<string, Set<string>>;
+  /** Each subgraph's `@requires` field sets, by `Type.field`. */
+  requires: Map<string, Map<string, string>>;
+  /** The subgraphs that resolve a field themselves (no entry: every subgraph of its type). */
+  owners: Map<string, Set<string>>;
+  /** Each subgraph's first key of a type, by type name. */
+  keys: Map<string, Map<string, string>>;
 }
 
 const externalsOf = new Map<string, Externals>();
 
-/** The supergraph's externals (kept for the last few supergraph texts seen). */
+const entry = <K, V>(map: Map<K, V>, key: K, made: () => V): V => {
+  if (!map.has(key)) map.set(key, made());
+  return map.get(key)!;
+};
+
+/** The supergraph's join directives (kept for the last few supergraph texts seen). */
 export function supergraphExternals(sdl: string): Externals {
   let found = externalsOf.get(sdl);
   if (found) return found;
   const doc = parse(sdl);
   const graphs = new Map<string, string>();
-  const bySubgraph = new Map<string, Set<string>>();
+  found = {
+    schema: buildASTSchema(doc, { assumeValidSDL: true }),
+    bySubgraph: new Map(),
+    requires: new Map(),
+    owners: new Map(),
+    keys: new Map(),
+  };
   for (const def of doc.definitions) {
     if (def.kind === Kind.ENUM_TYPE_DEFINITION && def.name.value === 'join__Graph') {
       for (const v of def.values ?? []) {
@@ -59,17 +75,29 @@ export function supergraphExternals(sdl: string): Externals {
     if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.INTERFACE_TYPE_DEFINITION) {
       continue;
     }
+    const type = def.name.value;
+    for (const d of def.directives ?? []) {
+      const graph = graphs.get(argument(d, 'graph') ?? '');
+      const key = argument(d, 'key');
+      if (d.name.value !== 'join__type' || !graph || !key) continue;
+      const keys = entry(found.keys, graph, () => new Map<string, string>());
+      if (!keys.has(type)) keys.set(type, key);
+    }
     for (const field of def.fields ?? []) {
+      const coordinate = `${type}.${field.name.value}`;
       for (const d of field.directives ?? []) {
-        if (d.name.value !== 'join__field' || argument(d, 'external') !== 'true') continue;
         const graph = graphs.get(argument(d, 'graph') ?? '');
-        if (!graph) continue;
-        if (!bySubgraph.has(graph)) bySubgraph.set(graph, new Set());
-        bySubgraph.get(graph)!.add(`${def.name.value}.${field.name.value}`);
+        if (d.name.value !== 'join__field' || !graph) continue;
+        const requires = argument(d, 'requires');
+        if (argument(d, 'external') === 'true') {
+          entry(found.bySubgraph, graph, () => new Set<string>()).add(coordinate);
+          continue;
+        }
+        if (requires) entry(found.requires, graph, () => new Map()).set(coordinate, requires);
+        entry(found.owners, coordinate, () => new Set<string>()).add(graph);
       }
     }
   }
-  found = { schema: buildASTSchema(doc, { assumeValidSDL: true }), bySubgraph };
   if (externalsOf.size >= 4) externalsOf.delete(externalsOf.keys().next().value!);
   externalsOf.set(sdl, found);
   return found;

@@ -1,0 +1,265 @@
+import {
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  parse,
+  print,
+  visit,
+  type ASTNode,
+  type DocumentNode,
+  type VariableDefinitionNode,
+  type FieldNode,
+  type GraphQLNamedType,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { QueryPlan } from './fallback-planner.js';
+import { supergraphExternals, type Externals } from './unplannable.js';
+
+/**
+ * @apollo/gateway's planner (2.14.4) sometimes asks a subgraph, inside a fetch, for fields it
+ * declares `@external` — to feed a field of its own that `@requires` them — where they should
+ * come from the subgraph that holds them: a ranked region's `ruralVillageCount` and `children`
+ * asked of culture's or commerce's ranking when the region's `digitalIndex` is selected (the
+ * index input it `@requires` of that subgraph `@requires` them in turn). The subgraph has no
+ * value for them and the fields computed from them fail. Such a fetch is repaired as a planner
+ * would have planned it: the external fields and the fields requiring them are cut out of it;
+ * after it, the owner is asked for the external fields by key, then the subgraph for the fields
+ * that require them, given what they require. A fetch that cannot be repaired so (fragments,
+ * a mutation, no single owner) is left as planned, and unplannable.ts says so in the answer.
+ */
+
+type PlanNode = { kind: string } & Record<string, unknown>;
+interface FetchNode extends PlanNode {
+  serviceName: string;
+  operation: string;
+  variableUsages?: string[];
+}
+type PlanSelection =
+  | { kind: 'Field'; name: string; alias?: string; selections?: PlanSelection[] }
+  | { kind: 'InlineFragment'; typeCondition?: string; selections: PlanSelection[] };
+
+/** Fields cut out of a fetch at `path` (its data's, `@` per list), on an entity of `type`. */
+interface Cut {
+  path: (string | number)[];
+  type: string;
+  external: FieldNode[];
+  requirers: FieldNode[];
+}
+
+const repaired = new WeakMap<QueryPlan, QueryPlan>();
+
+/** `plan` with every fetch that asks its subgraph for its own external fields repaired. */
+export function repairPlan(plan: QueryPlan, sdl: string): QueryPlan {
+  const known = repaired.get(plan);
+  if (known) return known;
+  const joins = supergraphExternals(sdl);
+  const map = (node: PlanNode | undefined): PlanNode | undefined => {
+    if (!node) return node;
+    switch (node.kind) {
+      case 'Sequence':
+      case 'Parallel':
+        return { ...node, nodes: (node.nodes as PlanNode[]).map((n) => map(n)!) };
+      case 'Flatten':
+        return { ...node, node: map(node.node as PlanNode) };
+      case 'Condition':
+        return {
+          ...node,
+          ifClause: map(node.ifClause as PlanNode | undefined),
+          elseClause: map(node.elseClause as PlanNode | undefined),
+        };
+      case 'Fetch':
+        return repairFetch(node as FetchNode, joins) ?? node;
+      default:
+        return node; // @defer and subscriptions: as planned
+    }
+  };
+  const out = { ...plan, node: map(plan.node as PlanNode | undefined) } as QueryPlan;
+  repaired.set(plan, out);
+  return out;
+}
+
+function repairFetch(fetch: FetchNode, joins: Externals): PlanNode | undefined {
+  const own = joins.bySubgraph.get(fetch.serviceName);
+  const doc = parse(fetch.operation);
+  const op = doc.definitions[0];
+  if (!own || doc.definitions.length !== 1 || op?.kind !== Kind.OPERATION_DEFINITION) return;
+  if (op.operation !== 'query') return;
+  const cuts: Cut[] = [];
+  const requires = joins.requires.get(fetch.serviceName);
+  const cut = (type: GraphQLNamedType | undefined, set: SelectionSetNode, path: Cut['path']) => {
+    const external: FieldNode[] = [];
+    const kept: SelectionNode[] = [];
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const cond = sel.typeCondition && joins.schema.getType(sel.typeCondition.name.value);
+        kept.push({ ...sel, selectionSet: cut(cond ?? type, sel.selectionSet, path) });
+        continue;
+      }
+      if (sel.kind !== Kind.FIELD) {
+        kept.push(sel);
+        continue;
+      }
+      const name = sel.name.value;
+      const field = isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : null;
+      if (name === '_entities') {
+        kept.push({ ...sel, selectionSet: cut(undefined, sel.selectionSet!, path) });
+      } else if (field && own.has(`${type!.name}.${name}`)) {
+        external.push(sel);
+      } else if (field && sel.selectionSet) {
+        const key = sel.alias?.value ?? name;
+        const inner = [...path, key, ...lists(String(field.type))];
+        kept.push({ ...sel, selectionSet: cut(getNamedType(field.type), sel.selectionSet, inner) });
+      } else kept.push(sel);
+    }
+    if (external.length === 0 || !type) return { ...set, selections: kept };
+    const requirers = kept.filter(
+      (s): s is FieldNode =>
+        s.kind === Kind.FIELD && !!requires?.has(`${type.name}.${s.name.value}`),
+    );
+    cuts.push({ path, type: type.name, external, requirers });
+    const rest = kept.filter((s) => !requirers.includes(s as FieldNode));
+    const keys = [
+      selectionsOf('__typename'),
+      selectionsOf(key(joins, fetch.serviceName, type.name)),
+    ];
+    for (const k of keys.flat()) {
+      const name = (k as FieldNode).name.value;
+      if (!rest.some((s) => s.kind === Kind.FIELD && s.name.value === name && !s.alias))
+        rest.push(k);
+    }
+    return { ...set, selections: rest };
+  };
+  const selectionSet = cut(joins.schema.getQueryType() ?? undefined, op.selectionSet, []);
+  if (cuts.length === 0 || nested(cuts)) return;
+  const after: PlanNode[] = [];
+  for (const c of cuts) {
+    const needs = c.requirers.map((r) => requires!.get(`${c.type}.${r.name.value}`)!);
+    const needed = needs.flatMap((n) => selectionsOf(n));
+    const owner = ownerOf(joins, c.type, [...c.external, ...needed]);
+    if (!owner) return;
+    const steps = [
+      entitiesFetch(
+        owner,
+        c.type,
+        selectionsOf(key(joins, owner, c.type)),
+        [...c.external, ...needed],
+        op,
+      ),
+    ];
+    if (c.requirers.length > 0) {
+      const inputs = [...selectionsOf(key(joins, fetch.serviceName, c.type)), ...needed];
+      steps.push(entitiesFetch(fetch.serviceName, c.type, inputs, c.requirers, op));
+    }
+    for (const s of steps)
+      after.push(c.path.length ? { kind: 'Flatten', path: c.path, node: s } : s);
+  }
+  const used = variablesIn(selectionSet);
+  const document: DocumentNode = {
+    ...doc,
+    definitions: [
+      {
+        ...op,
+        selectionSet,
+        variableDefinitions: op.variableDefinitions?.filter((v) => used.has(v.variable.name.value)),
+      },
+    ],
+  };
+  const cutFetch: FetchNode = {
+    ...fetch,
+    operation: print(document),
+    operationDocumentNode: document,
+    variableUsages: fetch.variableUsages?.filter((v) => used.has(v)),
+  };
+  return { kind: 'Sequence', nodes: [cutFetch, ...after] };
+}
+
+/** A cut inside another's requirers would run before the fields it is in were fetched. */
+const nested = (cuts: Cut[]) =>
+  cuts.some((a) =>
+    cuts.some(
+      (b) => a !== b && b.path.length > a.path.length && a.path.every((p, i) => b.path[i] === p),
+    ),
+  );
+
+function lists(type: string): '@'[] {
+  return Array.from({ length: (type.match(/\[/g) ?? []).length }, () => '@' as const);
+}
+
+const key = (joins: Externals, subgraph: string, type: string) =>
+  joins.keys.get(subgraph)?.get(type) ?? '';
+
+function selectionsOf(fields: string): SelectionNode[] {
+  if (!fields.trim()) return [];
+  const op = parse(`{ ${fields} }`).definitions[0];
+  return op?.kind === Kind.OPERATION_DEFINITION ? [...op.selectionSet.selections] : [];
+}
+
+/** The one subgraph that resolves every top-level field of `selections` itself, if any. */
+function ownerOf(joins: Externals, type: string, selections: SelectionNode[]): string | undefined {
+  let common: string[] | undefined;
+  for (const s of selections) {
+    if (s.kind !== Kind.FIELD) return undefined;
+    const owners = joins.owners.get(`${type}.${s.name.value}`);
+    if (!owners) return undefined;
+    common = (common ?? [...owners]).filter((g) => owners.has(g));
+  }
+  return common?.[0];
+}
+
+function variablesIn(node: ASTNode): Set<string> {
+  const names = new Set<string>();
+  visit(node, { Variable: (v) => void names.add(v.name.value) });
+  return names;
+}
+
+/** A fetch of `selections` of the entities at its position, sent `inputs` for each. */
+function entitiesFetch(
+  service: string,
+  type: string,
+  inputs: SelectionNode[],
+  selections: SelectionNode[],
+  from: { variableDefinitions?: readonly VariableDefinitionNode[] },
+): FetchNode {
+  const used = variablesIn({ kind: Kind.SELECTION_SET, selections });
+  const vars = (from.variableDefinitions ?? []).filter((v) => used.has(v.variable.name.value));
+  const defs = ['$representations: [_Any!]!', ...vars.map((v) => print(v))].join(', ');
+  const operation = `query(${defs}) { _entities(representations: $representations) { ... on ${type} { ${selections.map((s) => print(s)).join(' ')} } } }`;
+  const typename: PlanSelection = { kind: 'Field', name: '__typename' };
+  return {
+    kind: 'Fetch',
+    serviceName: service,
+    requires: [
+      { kind: 'InlineFragment', typeCondition: type, selections: [typename, ...toPlan(inputs)] },
+    ],
+    variableUsages: vars.map((v) => v.variable.name.value),
+    operation,
+    operationName: undefined,
+    operationKind: 'query',
+    operationDocumentNode: parse(operation),
+  };
+}
+
+function toPlan(selections: readonly SelectionNode[]): PlanSelection[] {
+  return selections.flatMap((s): PlanSelection[] => {
+    if (s.kind === Kind.FIELD) {
+      const inner = s.selectionSet && toPlan(s.selectionSet.selections);
+      return [
+        {
+          kind: 'Field',
+          name: s.name.value,
+          ...(s.alias && { alias: s.alias.value }),
+          ...(inner && { selections: inner }),
+        },
+      ];
+    }
+    if (s.kind === Kind.INLINE_FRAGMENT) {
+      const typeCondition = s.typeCondition?.name.value;
+      return [
+        { kind: 'InlineFragment', typeCondition, selections: toPlan(s.selectionSet.selections) },
+      ];
+    }
+    return [];
+  });
+}
