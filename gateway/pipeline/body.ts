@@ -1,3 +1,4 @@
+import { BodiesBusyError } from '../body-budget.js';
 import { BodyNotUtf8Error, readBody, unsupportedBody } from '../http.js';
 import { RequestRejection } from '../operations/limits.js';
 import type { RequestStage } from './types.js';
@@ -50,7 +51,10 @@ export const body: RequestStage = async (state, deps) => {
     if (unsupported) throw new RequestRejection(415, 'BAD_REQUEST', unsupported);
     const { maxBodyBytes } = deps.config.limits;
     const text = await readBody(state.req, maxBodyBytes, deps.bodies, state.identity?.id).catch(
-      (err: unknown) => {
+      async (err: unknown) => {
+        // Refused unread for the bodies others hold: load shedding, as CONCURRENCY_LIMITED, so
+        // the unit the quota stage took is given back (a retry on 429 spends no quota).
+        if (err instanceof BodiesBusyError) await state.releaseQuota?.();
         if (!(err instanceof BodyNotUtf8Error)) throw err;
         throw new RequestRejection(400, 'BAD_REQUEST', err.message);
       },
