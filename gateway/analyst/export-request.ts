@@ -36,6 +36,13 @@ export interface ExportRequest {
   after?: string;
 }
 
+/**
+ * `sha256:<hash>` with its hex digits in the lower case the names are kept in: /graphql takes a
+ * hash in either case, and the same hash in upper case here named no trusted document.
+ */
+const hashCase = (document: string) =>
+  /^sha256:[0-9A-Fa-f]{64}$/.test(document) ? document.toLowerCase() : document;
+
 const REGION_CODE = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
 const VILLAGE_CODE = /^\d{12}$/;
 
@@ -69,7 +76,7 @@ export function parseExportRequest(
       throw err;
     }
   } else {
-    const text = typeof document === 'string' ? named.get(document) : undefined;
+    const text = typeof document === 'string' ? named.get(hashCase(document)) : undefined;
     if (text === null) {
       throw new BadExport(
         'EXPORT_DOCUMENT_UNKNOWN',
