@@ -16,6 +16,8 @@ import {
  * What a partner's quota pays for: only requests the gateway admitted. A 429 the gateway answers
  * for its own load (BODIES_BUSY: other callers' bodies hold MAX_BODY_BYTES_IN_FLIGHT) is load
  * shedding, as CONCURRENCY_LIMITED: a partner retrying it as told must not lose its day's quota.
+ * A batch larger than a whole window of the partner's quota is never admitted: it is refused as
+ * too large, not with a Retry-After that would send it back for ever.
  */
 const dir = mkdtempSync(join(tmpdir(), 'rdsg-quota-refusals-'));
 const keysPath = join(dir, 'keys.json');
@@ -35,6 +37,7 @@ beforeAll(async () => {
     KEYS_RELOAD_MS: '0',
     MAX_BODY_BYTES: '100000',
     MAX_BODY_BYTES_IN_FLIGHT: '400000',
+    MAX_BATCH_SIZE: '10',
   });
 });
 afterAll(async () => {
@@ -90,5 +93,32 @@ describe('a partner refused for the bodies other callers hold', () => {
       codes.push(String(res.body.errors?.[0]?.extensions?.code ?? res.status));
     }
     expect(codes).toEqual(['200', '200', '200', 'QUOTA_EXCEEDED']);
+  });
+});
+
+describe('a partner batching more operations than its rate limit allows in a minute', () => {
+  it('is told the batch is too large (400), not to retry it, and keeps its units', async () => {
+    const { key } = await store.create({
+      name: 'batcher',
+      owner: 'batcher',
+      scopes: [],
+      rateLimitPerMinute: 3,
+      dailyQuota: 0,
+    });
+    const batch = (n: number) =>
+      gw.post(JSON.stringify(Array.from({ length: n }, () => ({ query: '{ hello }' }))), {
+        'x-api-key': key,
+      });
+    const four = await batch(4);
+    const body = (await four.json()) as { errors: { extensions: { code: string } }[] };
+    expect([four.status, four.headers.get('retry-after'), body.errors[0].extensions.code]).toEqual([
+      400,
+      null,
+      'BATCH_TOO_LARGE',
+    ]);
+    // Nothing was counted: the minute's three units run a batch of three.
+    const three = await batch(3);
+    expect(three.status).toBe(200);
+    expect(((await three.json()) as unknown[]).length).toBe(3);
   });
 });

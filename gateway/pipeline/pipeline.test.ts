@@ -77,9 +77,16 @@ describe('the pipeline', () => {
       { apollo, authenticate: async () => limited },
       { MAX_BATCH_SIZE: '3' },
     );
-    expect((await run(quota, post(four.slice(0, 3)))).status).toBe(429);
-    // The refused batch counted nowhere: the minute's two units are still there.
-    expect((await run(quota, post(four.slice(0, 2)))).status).toBe(200);
+    // Three operations never fit in a minute of two: too large, not a 429 to retry for ever.
+    const never = await run(quota, post(four.slice(0, 3)));
+    expect([never.status, JSON.parse(never.body).errors[0].extensions.code]).toEqual([
+      400,
+      'BATCH_TOO_LARGE',
+    ]);
+    expect((await run(quota, post(four.slice(0, 1)))).status).toBe(200);
+    expect((await run(quota, post(four.slice(0, 2)))).status).toBe(429);
+    // The refused batches counted nowhere: the minute's second unit is still there.
+    expect((await run(quota, post(four.slice(0, 1)))).status).toBe(200);
     expect((await run(quota, post(four.slice(0, 1)))).status).toBe(429);
   });
 

@@ -99,6 +99,18 @@ async function runBatch(
   if (raw.length > max) {
     throw new RequestRejection(400, 'BATCH_TOO_LARGE', `A batch holds at most ${max} operations.`);
   }
+  // More operations than a whole window of the caller's holds is never admitted: a 429 would
+  // send it back after Retry-After for ever. Refused as too large, its first unit given back.
+  const windows = [identity.quota.perMinute, identity.quota.perDay].filter((n) => n > 0);
+  const most = Math.min(...windows);
+  if (raw.length > most) {
+    await state.releaseQuota?.();
+    throw new RequestRejection(
+      400,
+      'BATCH_TOO_LARGE',
+      `A batch of these credentials holds at most ${most} operations (its rate limit or quota).`,
+    );
+  }
   // The quota stage counted the first operation; the others are admitted all at once or not at
   // all, and a refused batch gives that first unit back: a 429 counts nowhere.
   if (raw.length > 1) {
