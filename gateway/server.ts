@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { BODIES_BUSY_RETRY_AFTER_S, BodiesBusyError } from './body-budget.js';
 import { limitConnections } from './connections.js';
+import { answerClientErrors } from './client-errors.js';
 import { occasionally } from './redis.js';
 import {
   applyCors,
@@ -210,6 +211,7 @@ export function createGatewayServer(parts: ServerParts) {
     if (!config.operator) return undefined;
     const { port, host } = config.operator;
     const server = createServer((req, res) => void handleOperator(req, res));
+    answerClientErrors(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, resolve);
@@ -229,6 +231,7 @@ export function createGatewayServer(parts: ServerParts) {
         { connectionsCheckingInterval: 2_000 },
         traceRequests((req, res) => void handle(req, res)),
       );
+      answerClientErrors(server);
       server.keepAliveTimeout = 65_000;
       server.requestTimeout = 60_000;
       limitConnections(server, config.connections, config.trustProxy, (reason) => {
