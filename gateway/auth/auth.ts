@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import {
   createLocalJWKSet,
-  createRemoteJWKSet,
   errors as joseErrors,
   jwtVerify,
   type JWTPayload,
@@ -11,6 +10,7 @@ import {
 import type { GatewayConfig } from '../config.js';
 import type { Identity } from '../context.js';
 import { KeyStoreUnavailable, type KeyStore } from './keys.js';
+import { remoteKeys } from './jwks.js';
 import { RequestRejection } from '../operations/limits.js';
 import { addressGroup, clientAddress } from './proxy-trust.js';
 
@@ -57,13 +57,23 @@ function scopesOf(payload: JWTPayload): string[] {
 /** Retry-After of a 503 KEY_STORE_UNAVAILABLE (the client polls for the key store's return). */
 export const KEY_STORE_RETRY_AFTER_S = 5;
 
+/** The key store or the token keys' URL unreachable, and nothing loaded to answer from. */
+const keyStoreUnavailable = () =>
+  new RequestRejection(
+    503,
+    'KEY_STORE_UNAVAILABLE',
+    'Credentials cannot be checked right now; retry shortly.',
+    undefined,
+    { 'retry-after': String(KEY_STORE_RETRY_AFTER_S) },
+  );
+
 /** Turns the request's credentials into an Identity, or throws AuthError. */
 export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
   let jwks: JWTVerifyGetKey | Uint8Array | undefined;
   const jwt = config.jwt;
   if (jwt?.secret) jwks = new TextEncoder().encode(jwt.secret);
   else if (jwt?.jwksPath) jwks = createLocalJWKSet(JSON.parse(readFileSync(jwt.jwksPath, 'utf8')));
-  else if (jwt?.jwksUrl) jwks = createRemoteJWKSet(new URL(jwt.jwksUrl));
+  else if (jwt?.jwksUrl) jwks = remoteKeys(new URL(jwt.jwksUrl));
 
   async function fromJwt(token: string): Promise<Identity> {
     if (!jwt || !jwks)
@@ -103,6 +113,7 @@ export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
       };
     } catch (err) {
       if (err instanceof AuthError) throw err;
+      if (err instanceof KeyStoreUnavailable) throw keyStoreUnavailable();
       if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'exp') {
         throw new AuthError('INVALID_CREDENTIALS', 'The token has no expiry (`exp`).');
       }
@@ -119,13 +130,7 @@ export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
       return await keys.lookup(key);
     } catch (err) {
       if (!(err instanceof KeyStoreUnavailable)) throw err;
-      throw new RequestRejection(
-        503,
-        'KEY_STORE_UNAVAILABLE',
-        'API keys cannot be checked right now; retry shortly.',
-        undefined,
-        { 'retry-after': String(KEY_STORE_RETRY_AFTER_S) },
-      );
+      throw keyStoreUnavailable();
     }
   }
 

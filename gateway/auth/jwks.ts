@@ -1,0 +1,51 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  type JWTVerifyGetKey,
+  type RemoteJWKSetOptions,
+} from 'jose';
+import { KeyStoreUnavailable } from './keys.js';
+
+/** How long after a failed fetch of the key set the last set loaded answers without asking. */
+export const JWKS_RETRY_MS = 30_000;
+
+/** Errors of the token itself (its key is not in the set): the others are the set's URL failing. */
+const ofTheToken = (err: unknown) =>
+  err instanceof errors.JWKSNoMatchingKey ||
+  err instanceof errors.JWKSMultipleMatchingKeys ||
+  err instanceof errors.JOSENotSupported;
+
+/**
+ * The keys of a JWKS URL (JWT_JWKS_URL), kept as the API keys of Redis are. jose keeps a fetched
+ * set for 10 minutes and then fetches it again before it verifies: a fetch that failed (the
+ * identity provider down, hung, answering 5xx) failed every token, and valid ones were answered
+ * 401 INVALID_CREDENTIALS, which a partner takes for a revoked credential. The last set loaded
+ * now answers while the URL fails (asked again every JWKS_RETRY_MS); with none loaded yet the
+ * token cannot be checked: `KeyStoreUnavailable` (503 KEY_STORE_UNAVAILABLE, never a false 401).
+ */
+export function remoteKeys(url: URL, options?: RemoteJWKSetOptions): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(url, options);
+  let failedAt = -Infinity;
+  // The set jose holds, as a local set of its own (jose hands out a copy of it on each call).
+  let last: { text: string; local: JWTVerifyGetKey } | undefined;
+  const lastLoaded = () => {
+    const keys = remote.jwks();
+    if (!keys) return undefined;
+    const text = JSON.stringify(keys);
+    if (last?.text !== text) last = { text, local: createLocalJWKSet(keys) };
+    return last.local;
+  };
+  return async (header, token) => {
+    if (last && Date.now() - failedAt < JWKS_RETRY_MS) return last.local(header, token);
+    try {
+      return await remote(header, token);
+    } catch (err) {
+      if (ofTheToken(err)) throw err;
+      failedAt = Date.now();
+      const stale = lastLoaded();
+      if (!stale) throw new KeyStoreUnavailable('The token signing keys cannot be loaded.');
+      return stale(header, token);
+    }
+  };
+}
