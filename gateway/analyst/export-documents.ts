@@ -141,6 +141,7 @@ export function documentsByName(texts: Iterable<string>): Map<string, string | n
 /** A page of a region's villages, in code order, with the caller's selection on each. */
 export function regionPageDocument(sel: VillageSelection): string {
   return `query VillageExport($regionCode: ID!, $first: Int!, $after: String) {
+  region(code: $regionCode) { code }
   villages(filter: { regionCode: $regionCode }, first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
     edges { cursor exportKey: node { code } node ${sel.selection} }
@@ -203,17 +204,26 @@ function errorsByVillage(
 }
 
 interface RegionPageData {
+  region?: { code: string } | null;
   villages?: {
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
     edges: { cursor: string; exportKey: { code: string }; node: Record<string, unknown> | null }[];
   } | null;
 }
 
-/** A region page's answer as lines, with where the next page starts (null: none). */
+/**
+ * A region page's answer as lines, with where the next page starts (null: none); `missing` when
+ * the region does not exist (`region` null, not for an error): a mistyped code exported nothing
+ * and ended `done`, as a region without villages does, and a partner's copy was emptied by it.
+ */
 export function regionPageLines(body: {
   data?: RegionPageData | null;
   errors?: PageError[];
-}): { lines: VillageLine[]; next: string | null } | undefined {
+}): { lines: VillageLine[]; next: string | null } | { missing: PageError[] } | undefined {
+  if (body.data?.region === null && !body.errors?.some((e) => e.path?.[0] === 'region')) {
+    const message = 'No region has this `regionCode`.';
+    return { missing: [{ message, extensions: { code: 'NOT_FOUND', field: 'regionCode' } }] };
+  }
   const page = body.data?.villages;
   if (!page) return undefined;
   const errors = errorsByVillage(body.errors, page.edges.length, (path) => {

@@ -139,7 +139,7 @@ export function createVillageExports(opts: {
       return { lines, next: ex.codes!.some((c) => c > last) ? last : undefined };
     }
     const page = regionPageLines(parsed as Parameters<typeof regionPageLines>[0]);
-    if (!page) throw failureOf(errors);
+    if (!page || 'missing' in page) throw failureOf(page?.missing ?? errors);
     return { lines: page.lines, next: page.next ?? undefined };
   }
 

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../gateway/operations/documents.js';
-import { exportAll, originOf, trustedDocumentsGateway } from './support/exports.js';
+import { exportAll, originOf, post, trustedDocumentsGateway } from './support/exports.js';
 import { bootStack, type Stack } from './support/stack.js';
 
 /**
- * A partner's export naming its trusted document by hash (docs/partners.md): the hash's hex
- * digits in either case, as /graphql takes them (`documentId`, APQ), name the same document.
+ * A partner's export requests as they go wrong (docs/partners.md). A trusted document named by
+ * hash: its hex digits in either case, as /graphql takes them (`documentId`, APQ), name the same
+ * document. A region code that names no region: 404 NOT_FOUND, not an empty export that ends
+ * `done` as a region without villages does (a partner replacing its copy with it lost it all).
  */
 const DOCUMENT = 'query VillageCard($code: ID!) { village(code: $code) { code name kind } }';
 let stack: Stack;
@@ -33,5 +35,24 @@ describe('an export naming its trusted document by sha256', () => {
     } finally {
       await gw.close();
     }
+  });
+});
+
+describe('an export of a region that does not exist', () => {
+  it('is 404 NOT_FOUND at regionCode before any line; a region of the country is exported', async () => {
+    const base = `http://127.0.0.1:${stack.gateway.port}`;
+    for (const regionCode of ['99', '331199', '331124999']) {
+      const res = await post(base, { regionCode, selection: '{ code }' });
+      const body = (await res.json()) as { errors: { extensions: Record<string, unknown> }[] };
+      expect([regionCode, res.status, body.errors[0].extensions]).toEqual([
+        regionCode,
+        404,
+        { code: 'NOT_FOUND', field: 'regionCode' },
+      ]);
+    }
+    const county = await exportAll(base, { regionCode: '331124', selection: '{ code }' });
+    expect(county.res.status).toBe(200);
+    expect(county.lines.at(-1)).toMatchObject({ done: true });
+    expect(county.lines.length).toBeGreaterThan(1);
   });
 });
