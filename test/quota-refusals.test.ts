@@ -28,6 +28,8 @@ const sockets: Socket[] = [];
 
 // Budget 400 000: a caller may hold 100 000 (MAX_BODY_BYTES), large bodies 300 000 in all.
 const LARGE = 70_000; // above SMALL_BODY_BYTES: it may not use the small bodies' reserve
+// A whole body of LARGE bytes: if it were read after all, it would be answered, not wait.
+const large = `{"query":"{ hello }","pad":"${'x'.repeat(LARGE - 33)}"}`;
 
 beforeAll(async () => {
   notes = await startNotesSubgraph();
@@ -74,13 +76,13 @@ describe('a partner refused for the bodies other callers hold', () => {
     for (let i = 0; i < 3; i++) post((await create(`slow${i}`, 0)).key, 100_000, '{"query":"{');
     let busy = '';
     for (let i = 0; i < 100 && !busy.includes('BODIES_BUSY'); i++) {
-      busy = await post(probe, LARGE, '').answer;
+      busy = await post(probe, large.length, large).answer;
     }
     expect(busy).toMatch(/^HTTP\/1\.1 429 /);
 
     // The partner's large write is refused three times, as many as its day's quota.
     for (let i = 0; i < 3; i++) {
-      const answer = await post(partner, LARGE, '').answer;
+      const answer = await post(partner, large.length, large).answer;
       expect(answer).toMatch(/^HTTP\/1\.1 429 /);
       expect(answer).toContain('"code":"BODIES_BUSY"');
     }
