@@ -15,6 +15,7 @@ import { storeConnection } from '../store/store.resolver.js';
 import { Enterprise, EnterpriseYear } from './enterprise.entity.js';
 import { EnterpriseConnection, OnlineStoreConnection } from './enterprise.inputs.js';
 import { ByIdQuery } from '../../shared/by-id.js';
+import { codesUnder } from '../../shared/code-range.js';
 
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
@@ -35,7 +36,7 @@ export class EnterpriseResolver {
   ): Promise<EnterpriseConnection> {
     checkRegionCode(regionCode, 'regionCode', { village: true });
     const column = regionCode.length > 6 ? 'villageCode' : 'countyCode';
-    const where = { [column]: { $like: `${regionCode}%` } };
+    const where = { [column]: codesUnder(regionCode) };
     return pageById(ctx.em, Enterprise, where, listPage(page, 'enterprises', regionCode));
   }
 

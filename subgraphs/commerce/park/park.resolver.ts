@@ -6,6 +6,7 @@ import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { EcommerceParkConnection } from '../enterprise/enterprise.inputs.js';
 import { EcommercePark } from './park.entity.js';
 import { ByIdQuery } from '../../shared/by-id.js';
+import { codesUnder } from '../../shared/code-range.js';
 
 @Resolver(() => EcommercePark)
 export class ParkResolver {
@@ -25,7 +26,7 @@ export class ParkResolver {
     ctx: CommerceContext,
   ): Promise<EcommerceParkConnection> {
     checkRegionCode(regionCode, 'regionCode');
-    const where = { countyCode: { $like: `${regionCode.slice(0, 6)}%` } };
+    const where = { countyCode: codesUnder(regionCode.slice(0, 6)) };
     return pageById(ctx.em, EcommercePark, where, listPage(page, 'ecommerceParks', regionCode));
   }
 

@@ -2,6 +2,7 @@ import { Resolver } from 'type-graphql';
 import { RegionConnectionQuery, PageArgs, listPage, pageById } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { regionCode as checkRegionCode } from '../../shared/arguments.js';
+import { codesUnder } from '../../shared/code-range.js';
 import { ProcessingWorkshop, ProcessingWorkshopConnection } from './workshop.entity.js';
 
 @Resolver(() => ProcessingWorkshop)
@@ -17,7 +18,7 @@ export class WorkshopResolver {
     ctx: CommerceContext,
   ): Promise<ProcessingWorkshopConnection> {
     checkRegionCode(regionCode, 'regionCode');
-    const where = { villageCode: { $like: `${regionCode}%` } };
+    const where = { villageCode: codesUnder(regionCode) };
     const requested = listPage(page, 'processingWorkshops', regionCode);
     return pageById(ctx.em, ProcessingWorkshop, where, requested);
   }

@@ -20,12 +20,13 @@ import {
   AuditoriumFilter,
 } from './auditorium.inputs.js';
 import { ByIdQuery } from '../../shared/by-id.js';
+import { codesUnder } from '../../shared/code-range.js';
 import { MonthRangeField } from '../../shared/months.js';
 
 function auditoriumWhere(filter?: AuditoriumFilter): FilterQuery<Auditorium> {
   const and: FilterQuery<Auditorium>[] = [];
   const region = optionalRegionCode(filter?.regionCode, 'filter.regionCode', { village: true });
-  if (region) and.push({ villageCode: { $like: `${region}%` } });
+  if (region) and.push({ villageCode: codesUnder(region) });
   // Services are a JSON array; its text form holds each value in quotes on both engines.
   if (filter?.service) {
     const text = raw((alias) => `cast(${alias}.services as text)`);

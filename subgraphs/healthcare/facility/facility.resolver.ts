@@ -11,6 +11,7 @@ import type { HealthcareContext } from '../context.js';
 import { TelemedicineLink } from '../telemedicine/telemedicine-link.entity.js';
 import { Facility, FacilityLevel } from './facility.entity.js';
 import { ByIdQuery } from '../../shared/by-id.js';
+import { codesUnder } from '../../shared/code-range.js';
 
 @ObjectType({ description: 'A page of facilities.' })
 export class FacilityConnection extends Connection('Facility', Facility) {}
@@ -35,7 +36,7 @@ export class FacilityResolver {
     level: FacilityLevel | null,
   ) {
     checkRegionCode(regionCode, 'regionCode', { village: true });
-    const where = { locationCode: { $like: `${regionCode}%` }, ...(level ? { level } : {}) };
+    const where = { locationCode: codesUnder(regionCode), ...(level ? { level } : {}) };
     return pageById(ctx.em, Facility, where, listPage(page, 'facilities', regionCode, level));
   }
 
