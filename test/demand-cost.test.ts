@@ -77,6 +77,49 @@ describe('name and kind filters are priced by the villages they read', () => {
   });
 });
 
+/**
+ * An auditorium's services are a JSON array matched as text, and the hub flag has no index: with
+ * no narrow region both filters read every auditorium (331,086 nationally, ~100 ms a statement
+ * for a service). Thirty aliased national service filters cost about 100 and kept culture busy
+ * for 5.7 s of CPU; they are priced by `@cost` on the filter's fields now.
+ */
+describe('auditorium filters are priced by the auditoriums they read', () => {
+  const services = ['BOOK_LENDING', 'DIALECT_LEARNING', 'PERFORMANCES'];
+  it('refuses thirty aliased service filters before culture reads a row', async () => {
+    const lists = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `a${i}: auditoriums(filter: { service: ${services[i % 3]} }, first: ${1 + (i % 10)}) { totalCount }`,
+    ).join('\n');
+    stack.subgraphs.culture.sql.reset();
+    const res = await stack.query(`{ ${lists} }`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('COST_LIMIT_EXCEEDED');
+    expect(stack.subgraphs.culture.sql.count).toBe(0);
+
+    const hubs = Array.from(
+      { length: 30 },
+      (_, i) => `h${i}: auditoriums(filter: $f, first: ${i + 1}) { totalCount }`,
+    ).join('\n');
+    const viaVariables = await stack.query(`query($f: AuditoriumFilter) { ${hubs} }`, {
+      f: { digitalServiceHub: false },
+    });
+    expect(viaVariables.status).toBe(400);
+    expect(viaVariables.body.errors?.[0]?.extensions?.code).toBe('COST_LIMIT_EXCEEDED');
+    expect(stack.subgraphs.culture.sql.count).toBe(0);
+  });
+
+  it('still answers a service filter in a region', async () => {
+    const res = await stack.query<{ all: { totalCount: number }; some: { totalCount: number } }>(
+      `{ all: auditoriums(filter: { regionCode: "${REGION}" }, first: 1) { totalCount }
+         some: auditoriums(filter: { regionCode: "${REGION}", service: BOOK_LENDING, digitalServiceHub: true }, first: 1) { totalCount } }`,
+    );
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.some.totalCount).toBeGreaterThan(0);
+    expect(res.body.data!.some.totalCount).toBeLessThanOrEqual(res.body.data!.all.totalCount);
+  });
+});
+
 interface SalesPage {
   villages: {
     edges: {

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Connection, CountedConnection } from '../../shared/pagination.js';
 import { AuditoriumEvent } from '../event/auditorium-event.entity.js';
 import { Auditorium, AuditoriumService } from './auditorium.entity.js';
@@ -11,9 +11,15 @@ export class AuditoriumFilter {
   })
   regionCode?: string | null;
 
+  // Demand control: services are a JSON array matched as text, so without a narrow region the
+  // filter reads every auditorium (331,086 nationally, ~100 ms a statement, two with totalCount);
+  // thirty aliased ones cost about 100 and kept culture busy 5.7 s (docs/security.md).
+  @Directive('@cost(weight: 5000)')
   @Field(() => AuditoriumService, { nullable: true, description: 'Only auditoriums offering it.' })
   service?: AuditoriumService | null;
 
+  // The hub flag has no index: without a narrow region it reads every auditorium (~50 ms a count).
+  @Directive('@cost(weight: 2000)')
   @Field(() => Boolean, {
     nullable: true,
     description: 'Only hubs of digital public services (true) or only the others (false).',
