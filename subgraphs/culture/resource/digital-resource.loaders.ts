@@ -28,27 +28,36 @@ export function createResourceLoaders(em: EntityManager) {
       const byId = new Map(rows.map((r) => [r.resource_id, Number(r.n)]));
       return ids.map((id) => byId.get(id) ?? 0);
     }),
-    /** Pages of offering auditoriums for many resources: one windowed query per page shape. */
+    /**
+     * Pages of offering auditoriums for many resources: each resource's page read from the index
+     * on (resource_id, auditorium_id), limit + 1 rows a resource, in one statement (UNION ALL).
+     * A window numbering every link read all of a resource's auditoriums (about 35,000 each in
+     * the national data): one page of every resource kept culture busy 0.8 s, aliased pages more.
+     */
     offeredByPages: pageLoader<OfferedByPageKey, Auditorium>({
       parent: (k) => k.resourceId,
       rows: async (group) => {
         const { limit, after } = group[0];
-        const inner = knex('auditorium_resource')
-          .select('resource_id', 'auditorium_id')
-          .select(
-            knex.raw('row_number() over (partition by resource_id order by auditorium_id) as rn'),
-          )
-          .whereIn(
-            'resource_id',
-            group.map((k) => k.resourceId),
-          );
-        if (after) inner.where('auditorium_id', '>', after);
-        const links: { resource_id: string; auditorium_id: string }[] = await em.execute(
-          knex
-            .select('resource_id', 'auditorium_id')
-            .from(inner.as('t'))
-            .where('rn', '<=', limit + 1),
-        );
+        const ids = [...new Set(group.map((k) => k.resourceId))];
+        const links: { resource_id: string; auditorium_id: string }[] = [];
+        // SQLite allows at most 500 terms in a compound SELECT.
+        for (let i = 0; i < ids.length; i += 200) {
+          const parts = ids.slice(i, i + 200).map((id) => {
+            const page = knex('auditorium_resource')
+              .select('resource_id', 'auditorium_id')
+              .where('resource_id', id);
+            if (after) page.where('auditorium_id', '>', after);
+            return knex.select('*').from(
+              page
+                .orderBy('auditorium_id')
+                .limit(limit + 1)
+                .as('p'),
+            );
+          });
+          const [first, ...rest] = parts;
+          const rows: typeof links = await em.execute(rest.length ? first.unionAll(rest) : first);
+          links.push(...rows);
+        }
         const auditoriums = links.length
           ? await findIn(em, Auditorium, 'id', [...new Set(links.map((l) => l.auditorium_id))])
           : [];
