@@ -139,11 +139,11 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     execute: (req, requestId, body) => runAudited(req, requestId, { body }),
     maxRows: config.csvMaxRows,
     timeoutMs: config.csvTimeoutMs,
+    perMinute: async (req) => (await authenticate(req)).quota.perMinute,
   });
 
   const authenticate = createAuthenticator(config, keys);
-  // One budget for every body read, /graphql's and the exports' (body-budget.ts).
-  // One caller may hold an eighth of it (at least one whole body): see BodyBudget.
+  // One budget for every body read, /graphql's and the exports'; a caller holds an eighth of it.
   const inFlight = config.limits.maxBodyBytesInFlight;
   const perCaller = Math.max(config.limits.maxBodyBytes, Math.floor(inFlight / 8));
   const bodies = new BodyBudget(inFlight, metrics.recordRefusedBody, perCaller);

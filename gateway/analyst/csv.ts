@@ -91,6 +91,8 @@ export function createCsvExport(opts: {
   maxRows: number;
   /** Longest a download may take, all its pages together (CSV_TIMEOUT_MS). */
   timeoutMs: number;
+  /** The requests a minute the caller of `req` may make (0: no limit). */
+  perMinute?: (req: IncomingMessage) => Promise<number>;
 }): CsvExport {
   type Shape = CsvShape & { description: string; text: string; exists?: string[] };
   const shapes = new Map<string, Shape>();
@@ -156,6 +158,19 @@ export function createCsvExport(opts: {
     return body.data;
   }
 
+  // A page is a request of the caller's quota: a download needing more pages than the caller may
+  // fetch in a minute fails every time at the limit, each retry spending the minute again.
+  async function fitsAMinute(req: IncomingMessage, total: number, pageRows: number) {
+    const limit = await opts.perMinute?.(req).catch(() => 0);
+    const pages = Math.ceil(total / Math.max(1, pageRows));
+    if (!limit || pages <= limit) return;
+    throw failure(
+      400,
+      `The download needs ${pages} requests (${pageRows} rows a page) and these credentials may make ${limit} a minute; narrow it down (a smaller region, a kind) or use an API key.`,
+      'BAD_REQUEST',
+    );
+  }
+
   async function rowsOf(
     req: IncomingMessage,
     requestId: string,
@@ -196,6 +211,7 @@ export function createCsvExport(opts: {
         endCursor?: string | null;
       };
       if (!info.hasNextPage || !info.endCursor) return rows;
+      if (after === null && typeof total === 'number') await fitsAMinute(req, total, page.length);
       after = info.endCursor;
     }
   }
