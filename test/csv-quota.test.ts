@@ -4,7 +4,7 @@ import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
 /**
  * A CSV download costs its caller one request of its quota a page. One that needs more pages
  * than the caller may make in a minute can never finish: the anonymous limit is 60 a minute, so a
- * region of 6,001-10,000 villages (Handan, 1302: 6,304, 64 pages) ran 60 pages, answered 429 with
+ * region of 6,001-10,000 villages (Tangshan, 1302: 6,304, 64 pages) ran 60 pages, answered 429 with
  * a Retry-After, and every retry ran the same pages again (from the response cache, at once) and
  * used up the whole minute's quota, the caller's other requests refused with it. Such a download
  * is refused after its first page, which tells the total, with a message saying why.
