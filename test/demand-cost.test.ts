@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadGatewayConfig } from '../gateway/config.js';
+import { CostModel } from '../gateway/operations/cost.js';
+import { readSupergraph } from '../scripts/api-schema.js';
+import { isRuralVillageName, readDivisions } from '../subgraphs/shared/divisions.js';
 import { bootStack, type Stack } from './support/stack.js';
 import type { GraphQLResponse } from './support/subgraph.js';
 
@@ -167,5 +171,51 @@ describe('a month-by-month series is priced by the months of its range', () => {
       expect(sales.months.map((m) => m.month)).toEqual(months);
       expect(sales.months.reduce((sum, m) => sum + m.orders, 0)).toBe(sales.orders);
     }
+  });
+});
+
+/**
+ * A county ranking fetches the index inputs of every rural village of the county before places
+ * ranks them. Priced as 300 villages, while the national data's largest county has over a
+ * thousand: six rankings of such counties in one request took 2.5 s, under the limit.
+ */
+describe('a county ranking is priced as the largest county the seeds load', () => {
+  const limits = loadGatewayConfig({}).limits;
+  const model = CostModel.fromSupergraph(readSupergraph());
+  // One village in the ranking's input: the village, and the inputs a village's index fetches.
+  const perVillage = 1 + model.requirementCost('Village.digitalIndex', limits.defaultListSize);
+  let largest = 0;
+
+  beforeAll(async () => {
+    const counties = new Map<string, number>();
+    for await (const v of readDivisions('villages')) {
+      if (isRuralVillageName(v.name)) counties.set(v.areaCode, (counties.get(v.areaCode) ?? 0) + 1);
+    }
+    largest = Math.max(...counties.values());
+  }, 60_000);
+
+  it('costs the inputs of every rural village of the largest county', () => {
+    expect(largest).toBeGreaterThan(1000);
+    const requires = model.requirementCost('Region.villagesByIndex', limits.defaultListSize);
+    expect(requires).toBeGreaterThanOrEqual(largest * perVillage);
+  });
+
+  it('refuses as many rankings as the limit would not fetch, before a subgraph is asked', async () => {
+    const count = Math.floor(limits.maxCost / (largest * perVillage)) + 1;
+    const rankings = Array.from(
+      { length: count },
+      (_, i) => `r${i}: region(code: "${REGION}") { villagesByIndex(first: ${i + 1}) { rank } }`,
+    ).join('\n');
+    for (const s of Object.values(stack.subgraphs)) s.sql.reset();
+    const res = await stack.query(`{ ${rankings} }`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('COST_LIMIT_EXCEEDED');
+    expect(Object.values(stack.subgraphs).reduce((n, s) => n + s.sql.count, 0)).toBe(0);
+
+    const one = await stack.query<{ region: { villagesByIndex: { rank: number }[] } }>(
+      `{ region(code: "${REGION}") { villagesByIndex(first: 3) { rank } } }`,
+    );
+    expect(one.body.errors).toBeUndefined();
+    expect(one.body.data!.region.villagesByIndex.map((r) => r.rank)).toEqual([1, 2, 3]);
   });
 });

@@ -75,12 +75,13 @@ describe('cost', () => {
 
   it('costs what @requires fetches: a county ranking fetches every village of the county', () => {
     const county = cost('{ region(code: "331124") { villagesByIndex(first: 1) { rank } } }');
-    // 300 assumed villages × (culture, healthcare, commerce: an input and its provenance each).
-    expect(county).toBeGreaterThan(300 * 6);
+    // The largest county's 1,122 villages × (culture, healthcare, commerce: an input and its
+    // provenance each).
+    expect(county).toBeGreaterThan(1122 * 6);
     const province = cost(
       '{ region(code: "33") { children { children { villagesByIndex(first: 1) { rank } } } } }',
     );
-    expect(province).toBeGreaterThan(20 * 20 * 300 * 6);
+    expect(province).toBeGreaterThan(20 * 20 * 1122 * 6);
     expect(province).toBeGreaterThan(defaults.maxCost);
   });
 
