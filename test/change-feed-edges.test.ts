@@ -137,3 +137,52 @@ describe('villageChanges at an auditorium other villages are helped at', () => {
     expect(direct.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });
+
+/** The villages a culture change at each auditorium is listed at: its own and those helped there. */
+async function listedAt(): Promise<Map<string, Set<string>>> {
+  const conn = stack.subgraphs.healthcare.started.orm.em.fork().getConnection();
+  const points = (await conn.execute(
+    'select distinct auditorium_id, village_code from assistance_point where auditorium_id is not null',
+  )) as { auditorium_id: string; village_code: string }[];
+  const at = new Map<string, Set<string>>();
+  for (const { auditorium_id: id, village_code: code } of points) {
+    at.set(id, (at.get(id) ?? new Set([id.slice('aud-'.length)])).add(code));
+  }
+  return at;
+}
+
+describe('villageChanges pages of changes listed at many villages', () => {
+  it('end before their nodes pass `first`, and a walk gives every change exactly once', async () => {
+    const at = await listedAt();
+    const largest = Math.max(...[...at.values()].map((v) => v.size));
+    // The widest auditorium changes whose villages do not overlap: each village is one change's.
+    const chosen: [string, Set<string>][] = [];
+    for (const [id, villages] of [...at].sort((a, b) => b[1].size - a[1].size)) {
+      if (chosen.some(([, v]) => [...villages].some((c) => v.has(c)))) continue;
+      if (chosen.push([id, villages]) === 4) break;
+    }
+    expect(chosen.at(-1)![1].size).toBeGreaterThan(2);
+    const start = await feed(null);
+    for (const [id] of chosen) await reportUsage('2021-12', id);
+    const expected = chosen.flatMap(([, v]) => [...v]).sort();
+
+    for (const first of [1, 2, 5, 100]) {
+      let cursor = start.pageInfo.endCursor;
+      const seen: string[] = [];
+      for (let more = true, pages = 0; more; pages++) {
+        expect(pages).toBeLessThan(50);
+        const page = await feed(cursor, first);
+        const rows = positionsOf(page.pageInfo.endCursor).culture - positionsOf(cursor).culture;
+        // At most `first` nodes, or those of the page's one change: first + largest − 1 at most.
+        expect(page.nodes.length).toBeLessThanOrEqual(Math.max(first, largest));
+        if (page.nodes.length > first) expect(rows).toBe(1);
+        expect(page.nodes.length).toBeLessThanOrEqual(first + largest - 1);
+        seen.push(...page.nodes.map((n) => n.villageCode!));
+        cursor = page.pageInfo.endCursor;
+        more = page.pageInfo.hasNextPage;
+      }
+      expect(seen.sort()).toEqual(expected);
+      expect(positionsOf(cursor).culture - positionsOf(start.pageInfo.endCursor).culture).toBe(4);
+    }
+  });
+});

@@ -136,7 +136,8 @@ async function feedEnd(ctx: PlacesContext): Promise<string> {
 
 @Resolver(() => VillageChange)
 export class VillageChangeResolver {
-  // Costed by the page it asks for (the gateway's cost limit), 100 without `first`.
+  // Costed by the page it asks for (the gateway's cost limit), 100 without `first`: a page
+  // holds `first` nodes at most, but for one change listed at more (mergePage).
   @Directive(
     '@listSize(slicingArguments: ["first"], sizedFields: ["nodes"], assumedSize: 100, requireOneSlicingArgument: false)',
   )
@@ -152,8 +153,10 @@ export class VillageChangeResolver {
     @Arg('first', () => Int, {
       nullable: true,
       description:
-        'Changes read per page, 1 to 1000; the villages helped at an auditorium that changed ' +
-        'come with them, so a page can hold more.',
+        'Nodes per page, 1 to 1000 (default 100): a page ends before its nodes would pass ' +
+        '`first`, but always holds at least one change, whole. A change at an auditorium is ' +
+        'listed at its village and at every village helped there (47 at most in the national ' +
+        "data), so a page holds at most the larger of `first` and that change's villages.",
     })
     first: number | null,
     @Ctx() ctx: PlacesContext,

@@ -182,4 +182,35 @@ describe('change feed page', () => {
     const done = { culture: box([row(1, 'A', at(1))], 1), healthcare: empty, commerce: empty };
     expect(mergePage(start, done, 1, 1).more).toBe(false);
   });
+
+  it('ends before a change listed at the villages helped there would pass `first` nodes', () => {
+    const neighbours = new Map([['A', ['A', 'B', 'C', 'D']]]);
+    const outboxes = {
+      culture: box([row(1, 'E', at(1)), row(2, 'A', at(2))]),
+      healthcare: box([row(1, 'F', at(3))]),
+      commerce: empty,
+    };
+    const codes = (p: ReturnType<typeof mergePage>) => p.changes.map((c) => c.villageCode);
+    const page = mergePage(start, outboxes, 3, 10, neighbours);
+    expect(codes(page)).toEqual(['E']);
+    expect([page.positions, page.more]).toEqual([{ ...start, culture: 1 }, true]);
+    // Alone on its page, the change comes with all its villages: past `first`, never split.
+    const wide = mergePage(
+      page.positions,
+      { ...outboxes, culture: box([row(2, 'A', at(2))]) },
+      3,
+      10,
+      neighbours,
+    );
+    expect(codes(wide)).toEqual(['A', 'B', 'C', 'D']);
+    expect(wide.positions).toEqual({ culture: 2, healthcare: 0, commerce: 0 });
+    expect(codes(mergePage(start, outboxes, 6, 10, neighbours))).toEqual([
+      'E',
+      'A',
+      'B',
+      'C',
+      'D',
+      'F',
+    ]);
+  });
 });

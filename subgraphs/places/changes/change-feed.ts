@@ -201,6 +201,17 @@ export function checkStamps(
   return stamps;
 }
 
+/** The nodes a row is listed at: its village (or region), for culture the villages helped there. */
+function placesOf(
+  domain: FeedDomain,
+  row: OutboxRow,
+  neighbours?: ReadonlyMap<string, readonly string[]>,
+): string[] {
+  const own = row.villageCode ?? `region:${row.regionCode ?? ''}`;
+  if (domain !== 'culture' || !row.villageCode) return [own];
+  return [own, ...(neighbours?.get(row.villageCode) ?? []).filter((v) => v !== own)];
+}
+
 /**
  * One page: the rows after `from` of every domain (each list in id order, as read), merged by
  * time (ties: the domains' order), the first `first` of them, and the positions after them. Rows of
@@ -208,7 +219,8 @@ export function checkStamps(
  * time). `more` is whether rows are left after the page (read or not yet read); `last` the
  * stamp of the last row taken of each domain that moved. `neighbours` maps a village to the other
  * villages helped at its auditorium (healthcare's assistance points): a culture change there is
- * listed at them too, so a page can hold more than `first` changes.
+ * listed at them too. The page ends before its nodes would pass `first`, so it holds at most
+ * `first` nodes, or those of its one change when that change alone is listed at more.
  */
 export function mergePage(
   from: Positions,
@@ -221,6 +233,7 @@ export function mergePage(
   // only ever moves over a prefix of its rows, whatever the clocks said.
   const next = Object.fromEntries(FEED_DOMAINS.map((d) => [d, 0])) as Record<FeedDomain, number>;
   const taken: { domain: FeedDomain; row: OutboxRow }[] = [];
+  const places = new Set<string>();
   while (taken.length < first) {
     let pick: FeedDomain | undefined;
     for (const d of FEED_DOMAINS) {
@@ -229,7 +242,14 @@ export function mergePage(
       if (!pick || row.changedAt < outboxes[pick].rows[next[pick]].changedAt) pick = d;
     }
     if (!pick) break;
-    taken.push({ domain: pick, row: outboxes[pick].rows[next[pick]++] });
+    const row = outboxes[pick].rows[next[pick]];
+    // The page is priced as `first` nodes: it ends before a change listed at more villages
+    // would pass that (always one change, so its position moves).
+    const added = placesOf(pick, row, neighbours).filter((p) => !places.has(p));
+    if (taken.length > 0 && places.size + added.length > first) break;
+    for (const p of added) places.add(p);
+    taken.push({ domain: pick, row });
+    next[pick]++;
   }
   const positions = { ...from };
   const last: Partial<Stamps> = {};
@@ -269,9 +289,8 @@ export function mergePage(
   for (const { domain, row } of taken) {
     add(domain, row);
     // The villages helped at this village's auditorium show it in their profiles too.
-    if (domain !== 'culture' || !row.villageCode) continue;
-    for (const villageCode of neighbours?.get(row.villageCode) ?? []) {
-      if (villageCode !== row.villageCode) add(domain, { ...row, villageCode, regionCode: null });
+    for (const villageCode of placesOf(domain, row, neighbours).slice(1)) {
+      add(domain, { ...row, villageCode, regionCode: null });
     }
   }
   return { changes: [...byPlace.values()], positions, more, last };
