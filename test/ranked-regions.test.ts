@@ -162,3 +162,29 @@ it('ranks every child region places lists, in commerce too, one without stores a
     }
   }
 });
+
+// A ranking inside a ranked region, digital index at both depths: the steps plan-repair.ts adds
+// after a fetch of the outer regions were Flatten nodes inside that fetch's Flatten, which
+// @apollo/gateway cannot walk past the outer list: 500 INTERNAL_SERVER_ERROR on both engines.
+it('answers a ranking inside a ranked region, digital index at both depths, on both engines', async () => {
+  const inner =
+    'culture { childRanking(by: AUDITORIUM_COUNT) { region { code digitalIndex { score } } } }';
+  for (const [domain, ranking] of RANKINGS) {
+    for (const [engine, query] of engines()) {
+      const res = await query(
+        `{ region(code: "33") { ${domain} { ${ranking} { region { code digitalIndex { score } ${inner} } } } } }`,
+      );
+      expect(res.status, `${engine} ${domain}`).toBe(200);
+      expect(res.body.errors, `${engine} ${domain}`).toBeUndefined();
+      const entries = (res.body.data!.region as Record<string, { childRanking: Ranked[] }>)[domain]
+        .childRanking;
+      expect(entries.map((e) => e.region.code).sort()).toEqual(['3302', '3311']);
+      for (const { region: got } of entries) {
+        const alone = await query(
+          `{ region(code: "${got.code}") { code digitalIndex { score } ${inner} } }`,
+        );
+        expect(got, `${engine} ${domain} ${got.code}`).toEqual(alone.body.data!.region);
+      }
+    }
+  }
+});

@@ -61,16 +61,38 @@ export function repairPlan(plan: QueryPlan, sdl: string): QueryPlan {
       case 'Sequence':
       case 'Parallel':
         return { ...node, nodes: (node.nodes as PlanNode[]).map((n) => map(n)!) };
-      case 'Flatten':
-        return { ...node, node: map(node.node as PlanNode) };
+      case 'Flatten': {
+        // Steps after a fetch of entities hang off the Flatten's own path: @apollo/gateway
+        // cannot move a Flatten nested in another past the entity list the outer one is at.
+        const inner = node.node as PlanNode;
+        const path = node.path as Cut['path'];
+        if (inner.kind !== 'Fetch') return { ...node, node: map(inner) };
+        const fixed = repairFetch(inner as FetchNode, joins);
+        if (!fixed) return node;
+        const [fetch, ...after] = fixed;
+        return {
+          kind: 'Sequence',
+          nodes: [
+            { ...node, node: fetch },
+            ...after.map((a) => ({ kind: 'Flatten', path: [...path, ...a.path], node: a.node })),
+          ],
+        };
+      }
       case 'Condition':
         return {
           ...node,
           ifClause: map(node.ifClause as PlanNode | undefined),
           elseClause: map(node.elseClause as PlanNode | undefined),
         };
-      case 'Fetch':
-        return repairFetch(node as FetchNode, joins) ?? node;
+      case 'Fetch': {
+        const fixed = repairFetch(node as FetchNode, joins);
+        if (!fixed) return node;
+        const [fetch, ...after] = fixed;
+        const steps = after.map((a) =>
+          a.path.length ? { kind: 'Flatten', path: a.path, node: a.node } : a.node,
+        );
+        return { kind: 'Sequence', nodes: [fetch, ...steps] };
+      }
       default:
         return node; // @defer and subscriptions: as planned
     }
@@ -80,7 +102,14 @@ export function repairPlan(plan: QueryPlan, sdl: string): QueryPlan {
   return out;
 }
 
-function repairFetch(fetch: FetchNode, joins: Externals): PlanNode | undefined {
+/** A step after the repaired fetch, at `path` of that fetch's data. */
+interface After {
+  path: Cut['path'];
+  node: FetchNode;
+}
+
+/** The fetch repaired, then the steps after it; nothing if it needs no repair or cannot have one. */
+function repairFetch(fetch: FetchNode, joins: Externals): [FetchNode, ...After[]] | undefined {
   const own = joins.bySubgraph.get(fetch.serviceName);
   const doc = parse(fetch.operation);
   const op = doc.definitions[0];
@@ -133,7 +162,7 @@ function repairFetch(fetch: FetchNode, joins: Externals): PlanNode | undefined {
   };
   const selectionSet = cut(joins.schema.getQueryType() ?? undefined, op.selectionSet, []);
   if (cuts.length === 0 || nested(cuts)) return;
-  const after: PlanNode[] = [];
+  const after: After[] = [];
   for (const c of cuts) {
     const needs = c.requirers.map((r) => requires!.get(`${c.type}.${r.name.value}`)!);
     const needed = needs.flatMap((n) => selectionsOf(n));
@@ -152,8 +181,7 @@ function repairFetch(fetch: FetchNode, joins: Externals): PlanNode | undefined {
       const inputs = [...selectionsOf(key(joins, fetch.serviceName, c.type)), ...needed];
       steps.push(entitiesFetch(fetch.serviceName, c.type, inputs, c.requirers, op));
     }
-    for (const s of steps)
-      after.push(c.path.length ? { kind: 'Flatten', path: c.path, node: s } : s);
+    for (const s of steps) after.push({ path: c.path, node: s });
   }
   const used = variablesIn(selectionSet);
   const document: DocumentNode = {
@@ -172,7 +200,7 @@ function repairFetch(fetch: FetchNode, joins: Externals): PlanNode | undefined {
     operationDocumentNode: document,
     variableUsages: fetch.variableUsages?.filter((v) => used.has(v)),
   };
-  return { kind: 'Sequence', nodes: [cutFetch, ...after] };
+  return [cutFetch, ...after];
 }
 
 /** A cut inside another's requirers would run before the fields it is in were fetched. */
