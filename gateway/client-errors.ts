@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /**
@@ -10,20 +10,42 @@ import type { Socket } from 'node:net';
  * with `BAD_REQUEST`, as every other malformed request. The connection is closed, as Node does.
  */
 export function answerClientErrors(server: Server): void {
+  // Each connection's responses not yet closed, pipelined ones queued behind the first included.
+  const open = new WeakMap<Socket, Set<ServerResponse>>();
+  const idle = new WeakMap<Socket, () => void>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    const responses = open.get(socket) ?? new Set<ServerResponse>();
+    open.set(socket, responses.add(res));
+    res.once('close', () => {
+      responses.delete(res);
+      if (responses.size === 0) idle.get(socket)?.();
+    });
+  });
   server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
-    const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    // A connection reset, or a response already under way: nothing can be answered on it.
-    if (err.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) {
-      socket.destroy();
-      return;
-    }
+    // A connection reset: nothing can be answered on it.
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    if (idle.has(socket)) return; // already to be answered
     const [status, reason, message] = answerTo(err.code);
     const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\n` +
-        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
-    socket.destroySoon();
+    const answer = () => {
+      if (!socket.writable) return void socket.destroy();
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+      socket.destroySoon();
+    };
+    // Requests read in full before the refused one, pipelined, are answered first: written at
+    // once, the refusal was read as the answer to the first of them and theirs were lost. A
+    // request the error (or the timeout) cut is refused at once.
+    const responses = [...(open.get(socket) ?? [])];
+    const cut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || responses.some((r) => !r.req.complete);
+    if (!cut && responses.length > 0) return void idle.set(socket, answer);
+    const pending = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    // A response already under way: nothing can be answered on it.
+    if (pending?.headersSent) return void socket.destroy();
+    answer();
   });
 }
 

@@ -62,3 +62,36 @@ describe('a request Node cannot parse', () => {
     expect(healthz.status).toBe(200);
   });
 });
+
+// A good request and a malformed one pipelined in one write: the refusal was written at once,
+// read by the client as the answer to the good request, whose own answer was lost.
+it('answers requests pipelined before a malformed one first, in order', async () => {
+  const good = post('');
+  const health = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n';
+  for (const [sent, before] of [
+    [good, 1],
+    [good + health + good, 3],
+  ] as const) {
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(gw.running.port, '127.0.0.1');
+      let got = '';
+      socket.on('data', (c) => (got += String(c)));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(got));
+      socket.write(`${sent}HELLO\r\n\r\n`);
+    });
+    const statuses = [...text.matchAll(/^HTTP\/1\.1 (\d+)/gm)].map((m) => Number(m[1]));
+    expect(statuses).toEqual([...Array<number>(before).fill(200), 400]);
+    expect(text.split('{"data":{"hello":"hello"}}').length - 1).toBe(before === 1 ? 1 : 2);
+    expect(text.endsWith('"extensions":{"code":"BAD_REQUEST"}}]}')).toBe(true);
+  }
+});
+
+it('refuses a request whose chunked body is malformed at once', async () => {
+  const head = 'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n';
+  const answer = await send(`${head}Transfer-Encoding: chunked\r\n\r\n5\r\n{"que\r\nZZ\r\n`);
+  expect(answer.status).toBe(400);
+  expect(JSON.parse(answer.body)).toMatchObject({
+    errors: [{ extensions: { code: 'BAD_REQUEST' } }],
+  });
+});
