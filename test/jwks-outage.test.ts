@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remoteKeys } from '../gateway/auth/jwks.js';
+import { KeyStoreUnavailable } from '../gateway/auth/keys.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER } from './support/jwt.js';
 import {
@@ -20,6 +21,7 @@ import {
  */
 let jwksUp = false;
 let jwk: JWK;
+let served: () => JWK[] = () => [jwk];
 let token: string;
 let jwksServer: Server;
 let jwksUrl: URL;
@@ -39,7 +41,9 @@ beforeAll(async () => {
     .sign(privateKey);
   jwksServer = createServer((_, res) => {
     if (!jwksUp) return void res.writeHead(503).end('down for maintenance');
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ keys: served() }));
   });
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   jwksUrl = new URL(`http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks`);
@@ -84,5 +88,35 @@ describe('a token whose JWKS URL fails', () => {
     expect((await verify()).payload.sub).toBe('partner-app');
     jwksUp = false;
     for (let i = 0; i < 3; i++) expect((await verify()).payload.sub).toBe('partner-app');
+  });
+
+  // A key rotated in while the URL fails: the last set lacks its kid. It was 401 (a valid token
+  // taken for a bad one), and once the URL served the new key it stayed 401 for 30 s, the last
+  // set answering without asking.
+  it('a key the last set lacks is 503 while the URL fails, and verified once the URL serves it', async () => {
+    const next = await generateKeyPair('RS256');
+    const rotated = { ...(await exportJWK(next.publicKey)), kid: 'partner-2', alg: 'RS256' };
+    const newToken = await new SignJWT({ scope: 'notes:read' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'partner-2' })
+      .setIssuer(TEST_JWT_ISSUER)
+      .setAudience(TEST_JWT_AUDIENCE)
+      .setSubject('partner-app')
+      .setExpirationTime('10m')
+      .sign(next.privateKey);
+    jwksUp = true;
+    const keys = remoteKeys(jwksUrl, { cacheMaxAge: 0, cooldownDuration: 0 });
+    const verify = (t: string) =>
+      jwtVerify(t, keys, { issuer: TEST_JWT_ISSUER, audience: TEST_JWT_AUDIENCE });
+    try {
+      expect((await verify(token)).payload.sub).toBe('partner-app');
+      jwksUp = false;
+      await expect(verify(newToken)).rejects.toBeInstanceOf(KeyStoreUnavailable);
+      expect((await verify(token)).payload.sub).toBe('partner-app');
+      served = () => [jwk, rotated];
+      jwksUp = true;
+      expect((await verify(newToken)).payload.sub).toBe('partner-app');
+    } finally {
+      served = () => [jwk];
+    }
   });
 });

@@ -36,16 +36,29 @@ export function remoteKeys(url: URL, options?: RemoteJWKSetOptions): JWTVerifyGe
     if (last?.text !== text) last = { text, local: createLocalJWKSet(keys) };
     return last.local;
   };
+  const unavailable = () => new KeyStoreUnavailable('The token signing keys cannot be loaded.');
   return async (header, token) => {
-    if (last && Date.now() - failedAt < JWKS_RETRY_MS) return last.local(header, token);
+    if (last && Date.now() - failedAt < JWKS_RETRY_MS) {
+      try {
+        return await last.local(header, token);
+      } catch (err) {
+        // A key the last set lacks may be a rotated one the URL now serves: it is asked.
+        if (!(err instanceof errors.JWKSNoMatchingKey)) throw err;
+      }
+    }
     try {
       return await remote(header, token);
     } catch (err) {
       if (ofTheToken(err)) throw err;
       failedAt = Date.now();
       const stale = lastLoaded();
-      if (!stale) throw new KeyStoreUnavailable('The token signing keys cannot be loaded.');
-      return stale(header, token);
+      if (!stale) throw unavailable();
+      try {
+        return await stale(header, token);
+      } catch (e) {
+        // Not in the last set, and the URL cannot say whether it holds it now: not a false 401.
+        throw e instanceof errors.JWKSNoMatchingKey ? unavailable() : e;
+      }
     }
   };
 }
