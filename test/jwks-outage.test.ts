@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { remoteKeys } from '../gateway/auth/jwks.js';
+import { MAX_JWKS_BYTES, remoteKeys } from '../gateway/auth/jwks.js';
 import { KeyStoreUnavailable } from '../gateway/auth/keys.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER } from './support/jwt.js';
@@ -22,6 +22,7 @@ import {
 let jwksUp = false;
 let jwk: JWK;
 let served: () => JWK[] = () => [jwk];
+let padding = 0;
 let token: string;
 let jwksServer: Server;
 let jwksUrl: URL;
@@ -43,7 +44,7 @@ beforeAll(async () => {
     if (!jwksUp) return void res.writeHead(503).end('down for maintenance');
     res
       .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ keys: served() }));
+      .end(JSON.stringify({ keys: served() }) + ' '.repeat(padding));
   });
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   jwksUrl = new URL(`http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks`);
@@ -117,6 +118,23 @@ describe('a token whose JWKS URL fails', () => {
       expect((await verify(newToken)).payload.sub).toBe('partner-app');
     } finally {
       served = () => [jwk];
+    }
+  });
+
+  // jose reads a set's body whole, for as long as its 5 s timeout lets it: a URL answering
+  // gigabytes was held in memory. Over MAX_JWKS_BYTES it is a failing URL.
+  it('refuses a key set over the size bound as a failing URL: 503, no key read from it', async () => {
+    jwksUp = true;
+    padding = MAX_JWKS_BYTES * 4;
+    try {
+      const keys = remoteKeys(jwksUrl);
+      const verify = jwtVerify(token, keys, {
+        issuer: TEST_JWT_ISSUER,
+        audience: TEST_JWT_AUDIENCE,
+      });
+      await expect(verify).rejects.toBeInstanceOf(KeyStoreUnavailable);
+    } finally {
+      padding = 0;
     }
   });
 });

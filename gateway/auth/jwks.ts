@@ -1,6 +1,7 @@
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
+  customFetch,
   errors,
   type JWTVerifyGetKey,
   type RemoteJWKSetOptions,
@@ -9,6 +10,27 @@ import { KeyStoreUnavailable } from './keys.js';
 
 /** How long after a failed fetch of the key set the last set loaded answers without asking. */
 export const JWKS_RETRY_MS = 30_000;
+
+/** The largest key set read: a set is a few kB; a URL answering more is failing. */
+export const MAX_JWKS_BYTES = 1 << 20;
+
+/** fetch, with the body read up to MAX_JWKS_BYTES: jose reads it whole, however long. */
+async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
+  const res = await fetch(url, init);
+  if (res.status !== 200 || !res.body) return res;
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > MAX_JWKS_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw new Error(`The key set is over ${MAX_JWKS_BYTES} bytes.`);
+    }
+    chunks.push(read.value);
+  }
+  return new Response(Buffer.concat(chunks), { status: 200, headers: res.headers });
+}
 
 /** Errors of the token itself (its key is not in the set): the others are the set's URL failing. */
 const ofTheToken = (err: unknown) =>
@@ -25,7 +47,7 @@ const ofTheToken = (err: unknown) =>
  * token cannot be checked: `KeyStoreUnavailable` (503 KEY_STORE_UNAVAILABLE, never a false 401).
  */
 export function remoteKeys(url: URL, options?: RemoteJWKSetOptions): JWTVerifyGetKey {
-  const remote = createRemoteJWKSet(url, options);
+  const remote = createRemoteJWKSet(url, { [customFetch]: boundedFetch, ...options });
   let failedAt = -Infinity;
   // The set jose holds, as a local set of its own (jose hands out a copy of it on each call).
   let last: { text: string; local: JWTVerifyGetKey } | undefined;
