@@ -5,10 +5,7 @@ import {
   Kind,
   parse,
   print,
-  visit,
-  type ASTNode,
   type DocumentNode,
-  type VariableDefinitionNode,
   type FieldNode,
   type GraphQLNamedType,
   type SelectionNode,
@@ -16,6 +13,15 @@ import {
 } from 'graphql';
 import type { QueryPlan } from './fallback-planner.js';
 import { supergraphExternals, type Externals } from './unplannable.js';
+import {
+  entitiesFetch,
+  key,
+  lists,
+  selectionsOf,
+  variablesIn,
+  type FetchNode,
+  type PlanNode,
+} from './plan-steps.js';
 
 /**
  * @apollo/gateway's planner (2.14.4) sometimes asks a subgraph, inside a fetch, for fields it
@@ -29,16 +35,6 @@ import { supergraphExternals, type Externals } from './unplannable.js';
  * that require them, given what they require. A fetch that cannot be repaired so (fragments,
  * a mutation, no single owner) is left as planned, and unplannable.ts says so in the answer.
  */
-
-type PlanNode = { kind: string } & Record<string, unknown>;
-interface FetchNode extends PlanNode {
-  serviceName: string;
-  operation: string;
-  variableUsages?: string[];
-}
-type PlanSelection =
-  | { kind: 'Field'; name: string; alias?: string; selections?: PlanSelection[] }
-  | { kind: 'InlineFragment'; typeCondition?: string; selections: PlanSelection[] };
 
 /** Fields cut out of a fetch at `path` (its data's, `@` per list), on an entity of `type`. */
 interface Cut {
@@ -109,7 +105,11 @@ interface After {
 }
 
 /** The fetch repaired, then the steps after it; nothing if it needs no repair or cannot have one. */
-function repairFetch(fetch: FetchNode, joins: Externals): [FetchNode, ...After[]] | undefined {
+function repairFetch(
+  fetch: FetchNode,
+  joins: Externals,
+  depth = 0,
+): [FetchNode, ...After[]] | undefined {
   const own = joins.bySubgraph.get(fetch.serviceName);
   const doc = parse(fetch.operation);
   const op = doc.definitions[0];
@@ -152,11 +152,10 @@ function repairFetch(fetch: FetchNode, joins: Externals): [FetchNode, ...After[]
     const keys = [
       selectionsOf('__typename'),
       selectionsOf(key(joins, fetch.serviceName, type.name)),
+      ...external.map((e) => ownerNeeds(joins, type.name, e)),
     ];
     for (const k of keys.flat()) {
-      const name = (k as FieldNode).name.value;
-      if (!rest.some((s) => s.kind === Kind.FIELD && s.name.value === name && !s.alias))
-        rest.push(k);
+      if (!rest.some((s) => print(s) === print(k))) rest.push(k);
     }
     return { ...set, selections: rest };
   };
@@ -168,20 +167,26 @@ function repairFetch(fetch: FetchNode, joins: Externals): [FetchNode, ...After[]
     const needed = needs.flatMap((n) => selectionsOf(n));
     const owner = ownerOf(joins, c.type, [...c.external, ...needed]);
     if (!owner) return;
-    const steps = [
-      entitiesFetch(
-        owner,
-        c.type,
-        selectionsOf(key(joins, owner, c.type)),
-        [...c.external, ...needed],
-        op,
-      ),
+    const ownerInputs = [
+      ...selectionsOf(key(joins, owner, c.type)),
+      ...c.external.flatMap((e) => ownerNeeds(joins, c.type, e)),
     ];
+    const first = entitiesFetch(owner, c.type, ownerInputs, [...c.external, ...needed], op);
+    // The owner asked in turn for fields nested in the external ones that are not its own
+    // (`children { cultureIndexInput }` of places): that fetch is repaired the same way.
+    const again = depth < 3 ? repairFetch(first, joins, depth + 1) : undefined;
+    after.push({ path: c.path, node: again?.[0] ?? first });
+    for (const a of again?.slice(1) ?? []) {
+      const step = a as After;
+      after.push({ path: [...c.path, ...step.path], node: step.node });
+    }
     if (c.requirers.length > 0) {
       const inputs = [...selectionsOf(key(joins, fetch.serviceName, c.type)), ...needed];
-      steps.push(entitiesFetch(fetch.serviceName, c.type, inputs, c.requirers, op));
+      after.push({
+        path: c.path,
+        node: entitiesFetch(fetch.serviceName, c.type, inputs, c.requirers, op),
+      });
     }
-    for (const s of steps) after.push({ path: c.path, node: s });
   }
   const used = variablesIn(selectionSet);
   const document: DocumentNode = {
@@ -211,17 +216,11 @@ const nested = (cuts: Cut[]) =>
     ),
   );
 
-function lists(type: string): '@'[] {
-  return Array.from({ length: (type.match(/\[/g) ?? []).length }, () => '@' as const);
-}
-
-const key = (joins: Externals, subgraph: string, type: string) =>
-  joins.keys.get(subgraph)?.get(type) ?? '';
-
-function selectionsOf(fields: string): SelectionNode[] {
-  if (!fields.trim()) return [];
-  const op = parse(`{ ${fields} }`).definitions[0];
-  return op?.kind === Kind.OPERATION_DEFINITION ? [...op.selectionSet.selections] : [];
+/** What the owner of external field `e` requires to resolve it (`cultureIndexInput`: counts). */
+function ownerNeeds(joins: Externals, type: string, e: FieldNode): SelectionNode[] {
+  const coordinate = `${type}.${e.name.value}`;
+  const owner = ownerOf(joins, type, [e]);
+  return selectionsOf((owner && joins.requires.get(owner)?.get(coordinate)) ?? '');
 }
 
 /** The one subgraph that resolves every top-level field of `selections` itself, if any. */
@@ -234,60 +233,4 @@ function ownerOf(joins: Externals, type: string, selections: SelectionNode[]): s
     common = (common ?? [...owners]).filter((g) => owners.has(g));
   }
   return common?.[0];
-}
-
-function variablesIn(node: ASTNode): Set<string> {
-  const names = new Set<string>();
-  visit(node, { Variable: (v) => void names.add(v.name.value) });
-  return names;
-}
-
-/** A fetch of `selections` of the entities at its position, sent `inputs` for each. */
-function entitiesFetch(
-  service: string,
-  type: string,
-  inputs: SelectionNode[],
-  selections: SelectionNode[],
-  from: { variableDefinitions?: readonly VariableDefinitionNode[] },
-): FetchNode {
-  const used = variablesIn({ kind: Kind.SELECTION_SET, selections });
-  const vars = (from.variableDefinitions ?? []).filter((v) => used.has(v.variable.name.value));
-  const defs = ['$representations: [_Any!]!', ...vars.map((v) => print(v))].join(', ');
-  const operation = `query(${defs}) { _entities(representations: $representations) { ... on ${type} { ${selections.map((s) => print(s)).join(' ')} } } }`;
-  const typename: PlanSelection = { kind: 'Field', name: '__typename' };
-  return {
-    kind: 'Fetch',
-    serviceName: service,
-    requires: [
-      { kind: 'InlineFragment', typeCondition: type, selections: [typename, ...toPlan(inputs)] },
-    ],
-    variableUsages: vars.map((v) => v.variable.name.value),
-    operation,
-    operationName: undefined,
-    operationKind: 'query',
-    operationDocumentNode: parse(operation),
-  };
-}
-
-function toPlan(selections: readonly SelectionNode[]): PlanSelection[] {
-  return selections.flatMap((s): PlanSelection[] => {
-    if (s.kind === Kind.FIELD) {
-      const inner = s.selectionSet && toPlan(s.selectionSet.selections);
-      return [
-        {
-          kind: 'Field',
-          name: s.name.value,
-          ...(s.alias && { alias: s.alias.value }),
-          ...(inner && { selections: inner }),
-        },
-      ];
-    }
-    if (s.kind === Kind.INLINE_FRAGMENT) {
-      const typeCondition = s.typeCondition?.name.value;
-      return [
-        { kind: 'InlineFragment', typeCondition, selections: toPlan(s.selectionSet.selections) },
-      ];
-    }
-    return [];
-  });
 }
