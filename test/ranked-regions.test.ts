@@ -207,3 +207,25 @@ it('answers a ranked region’s children by index as the region asked alone, on 
     }
   }
 });
+
+// The digital index in a conditional fragment: the planner puts the index input in a fragment
+// under the same condition, which the repair left in the ranking's fetch without the count it
+// requires: the ranking null with SUBGRAPH_UNAVAILABLE, every subgraph up.
+it('answers a ranked region’s digital index under @skip on a fragment, on both engines', async () => {
+  const fields = 'code ... @skip(if: $s) { digitalIndex { score } } culture { coverage }';
+  const alone = await stack.query(
+    '{ region(code: "331124") { code digitalIndex { score } culture { coverage } } }',
+  );
+  for (const [engine, query] of engines()) {
+    const res = await query(
+      `query ($s: Boolean!) { region(code: "3311") { commerce { childRanking(by: STORE_COUNT) { region { ${fields} } } } } }`,
+      { s: false },
+    );
+    expect(res.body.errors, engine).toBeUndefined();
+    const region = res.body.data!.region as { commerce: { childRanking: Ranked[] } };
+    expect(
+      region.commerce.childRanking.map((e) => e.region),
+      engine,
+    ).toEqual([alone.body.data!.region]);
+  }
+});

@@ -42,6 +42,8 @@ interface Cut {
   type: string;
   external: FieldNode[];
   requirers: FieldNode[];
+  /** The requirers as they stood, in the inline fragments (and conditions) they were in. */
+  moved: SelectionNode[];
 }
 
 const repaired = new WeakMap<QueryPlan, QueryPlan>();
@@ -143,12 +145,29 @@ function repairFetch(
       } else kept.push(sel);
     }
     if (external.length === 0 || !type) return { ...set, selections: kept };
-    const requirers = kept.filter(
-      (s): s is FieldNode =>
-        s.kind === Kind.FIELD && !!requires?.has(`${type.name}.${s.name.value}`),
-    );
-    cuts.push({ path, type: type.name, external, requirers });
-    const rest = kept.filter((s) => !requirers.includes(s as FieldNode));
+    const requirers: FieldNode[] = [];
+    // Requirers in an inline fragment on the same type (a condition the planner put there)
+    // need the external fields as much: they move with their fragment's directives.
+    const pull = (sels: readonly SelectionNode[]): [SelectionNode[], SelectionNode[]] => {
+      const [rest, moved]: [SelectionNode[], SelectionNode[]] = [[], []];
+      for (const s of sels) {
+        if (s.kind === Kind.FIELD && requires?.has(`${type.name}.${s.name.value}`)) {
+          requirers.push(s);
+          moved.push(s);
+        } else if (
+          s.kind === Kind.INLINE_FRAGMENT &&
+          (!s.typeCondition || s.typeCondition.name.value === type.name)
+        ) {
+          const [left, taken] = pull(s.selectionSet.selections);
+          const set = (selections: SelectionNode[]) => ({ ...s.selectionSet, selections });
+          if (taken.length) moved.push({ ...s, selectionSet: set(taken) });
+          rest.push({ ...s, selectionSet: set(left.length ? left : selectionsOf('__typename')) });
+        } else rest.push(s);
+      }
+      return [rest, moved];
+    };
+    const [rest, moved] = pull(kept);
+    cuts.push({ path, type: type.name, external, requirers, moved });
     const keys = [
       selectionsOf('__typename'),
       selectionsOf(key(joins, fetch.serviceName, type.name)),
@@ -184,7 +203,7 @@ function repairFetch(
       const inputs = [...selectionsOf(key(joins, fetch.serviceName, c.type)), ...needed];
       after.push({
         path: c.path,
-        node: entitiesFetch(fetch.serviceName, c.type, inputs, c.requirers, op),
+        node: entitiesFetch(fetch.serviceName, c.type, inputs, c.moved, op),
       });
     }
   }
