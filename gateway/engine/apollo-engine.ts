@@ -13,7 +13,7 @@ import {
   PlanTimeoutError,
   WAIT_TIMEOUTS,
 } from './fallback-planner.js';
-import { planInWorker, plannedAnswer, type Position } from './fallback.js';
+import { executePlanned, planInWorker, type Position } from './fallback.js';
 import type { GatewayContext } from '../context.js';
 import type { EngineOptions } from './options.js';
 import { PlannerAdmission } from './planner-admission.js';
@@ -74,7 +74,7 @@ export class ApolloEngine implements GatewayInterface {
           // The planner's own error (a document it cannot plan): the executor says it, as before.
           this.opts.logger.debug({ err }, "@apollo/gateway's planner failed in its worker");
         }
-        return plannedAnswer(await executor(request), unplannable);
+        return executePlanned(executor, request, unplannable, this.opts.logger);
       });
     return { executor: planned };
   }

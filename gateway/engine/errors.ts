@@ -1,5 +1,11 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { CLIENT_SAFE_CODES, ErrorCode } from '../../contract/errors.js';
+
+/** An engine fault as the caller sees it (the cause is logged): an error, not an HTTP 500. */
+export const internalError = () =>
+  new GraphQLError('Internal server error', {
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  });
 
 /** Extension keys a client may see besides `code`. */
 const SAFE_EXTENSIONS = ['field', 'requestId'];

@@ -4,7 +4,9 @@ import type {
   GatewayExecutionResult,
   GatewayGraphQLRequestContext,
 } from '@apollo/server-gateway-interface';
+import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.js';
+import { internalError } from './errors.js';
 import type { FallbackPlanner, QueryPlan } from './fallback-planner.js';
 import type { PlannerAdmission } from './planner-admission.js';
 import { withCompletionErrors } from './null-propagation.js';
@@ -83,10 +85,23 @@ export async function planInWorker(
 /** Plannings under way, by plan store and key. */
 const inFlight = new WeakMap<PlanStore, Map<string, Promise<Position[]>>>();
 
-/** What @apollo/gateway's executor answered, with the errors its answers need (`gaps`: planInWorker). */
-export function plannedAnswer(
-  result: GatewayExecutionResult,
+/**
+ * What @apollo/gateway's executor answers, with the errors its answers need (`gaps`:
+ * planInWorker). An executor that throws (a plan it cannot walk: "Unexpected array in result"
+ * from a repaired plan once) answers an error, logged, never an HTTP 500.
+ */
+export async function executePlanned(
+  executor: Executor,
+  request: GatewayGraphQLRequestContext<GatewayContext>,
   gaps: readonly Position[],
-): GatewayExecutionResult {
+  logger: Logger,
+): Promise<GatewayExecutionResult> {
+  let result: GatewayExecutionResult;
+  try {
+    result = await executor(request);
+  } catch (err) {
+    logger.error({ err }, "@apollo/gateway's executor failed");
+    return { data: null, errors: [internalError()] };
+  }
   return withUnplannableErrors(withCompletionErrors(result), gaps);
 }

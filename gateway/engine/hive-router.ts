@@ -16,11 +16,9 @@ import {
   buildSchema,
   execute,
   getVariableValues,
-  GraphQLError,
   isAbstractType,
   type DocumentNode,
 } from 'graphql';
-import { ErrorCode } from '../../contract/errors.js';
 import { propagatedAnswer } from './null-propagation.js';
 import type { GatewayContext } from '../context.js';
 import { CanonicalForms } from './canonical-forms.js';
@@ -34,19 +32,14 @@ import {
 } from './fallback-planner.js';
 import { PlannerAdmission } from './planner-admission.js';
 import { type Executor, type Fallback, FALLBACK_RETRY_MS, planInWorker } from './fallback.js';
-import { plannedAnswer, type Position } from './fallback.js';
+import { executePlanned, type Position } from './fallback.js';
+import { internalError } from './errors.js';
 import type { EngineOptions } from './options.js';
 import { emptyRoot, introspectionOf } from './operation-shape.js';
 import { SubgraphFetcher, type FetchContext, type PlannedFetch } from './subgraph-fetch.js';
 import { subgraphsOf, supergraphFromFile } from './supergraph.js';
 
 type Handler = Awaited<ReturnType<typeof unifiedGraphHandler>>;
-
-/** An engine fault as the caller sees it (the cause is logged): an error, not an HTTP 500. */
-const internalError = () =>
-  new GraphQLError('Internal server error', {
-    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-  });
 
 /**
  * Apollo Server's gateway interface over @graphql-hive/router-runtime. Plans are cached by the
@@ -286,7 +279,7 @@ export class HiveRouterEngine implements GatewayInterface {
         this.opts.logger.error({ err }, "@apollo/gateway's planner failed");
         return { data: null, errors: [internalError()] };
       }
-      return plannedAnswer(await executor(request), gaps);
+      return executePlanned(executor, request, gaps, this.opts.logger);
     });
   }
 
