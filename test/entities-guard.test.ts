@@ -17,7 +17,7 @@ let culture: BootedSubgraph;
 beforeAll(async () => {
   culture = await bootSubgraph(cultureSubgraph, { scopes: [SONGYANG] });
 });
-afterAll(() => culture?.started.close());
+afterAll(() => culture?.close());
 
 describe('_entities with representations the gateway never sends', () => {
   it.each([

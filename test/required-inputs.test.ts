@@ -19,7 +19,7 @@ beforeAll(async () => {
   ]);
 }, 120_000);
 afterAll(async () => {
-  await Promise.all([commerce?.started.close(), culture?.started.close()]);
+  await Promise.all([commerce?.close(), culture?.close()]);
 });
 
 const entities = (fields: string) =>
