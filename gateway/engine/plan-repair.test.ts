@@ -1,28 +1,7 @@
-import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
-import { parse } from 'graphql';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { readSupergraph } from '../../scripts/api-schema.js';
-import type { QueryPlan } from './fallback-planner.js';
 import { repairPlan } from './plan-repair.js';
-import { asEnforcedSupergraph } from './supergraph.js';
+import { plan, ranked, sdl } from './planner-fixture.js';
 import { unplannablePositions } from './unplannable.js';
-
-// The planner @apollo/gateway runs, loaded as it loads it (fallback-planner.test.ts).
-const gatewayRequire = createRequire(createRequire(import.meta.url).resolve('@apollo/gateway'));
-const { QueryPlanner } = (await import(
-  gatewayRequire.resolve('@apollo/query-planner')
-)) as typeof import('@apollo/query-planner');
-
-const sdl = asEnforcedSupergraph(readSupergraph());
-const supergraph = Supergraph.build(sdl);
-const planner = new QueryPlanner(supergraph);
-const plan = (query: string) =>
-  planner.buildQueryPlan(
-    operationFromDocument(supergraph.apiSchema(), parse(query)),
-  ) as unknown as QueryPlan;
-const ranked = (domain: string, by: string, fields = 'code digitalIndex { score }') =>
-  `{ region(code: "33") { ${domain} { childRanking(by: ${by}) { rank region { ${fields} } } } } }`;
 
 type Node = { kind: string; [k: string]: unknown };
 /** Each fetch of a plan as [position, subgraph, operation], in the order they run. */

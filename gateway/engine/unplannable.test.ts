@@ -1,24 +1,7 @@
-import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
-import { GraphQLError, parse } from 'graphql';
-import { createRequire } from 'node:module';
+import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { readSupergraph } from '../../scripts/api-schema.js';
-import { asEnforcedSupergraph } from './supergraph.js';
+import { plan, ranked, sdl } from './planner-fixture.js';
 import { unplannablePositions, withUnplannableErrors, UNSUPPORTED_MESSAGE } from './unplannable.js';
-
-// The planner @apollo/gateway runs, loaded as it loads it (fallback-planner.test.ts).
-const gatewayRequire = createRequire(createRequire(import.meta.url).resolve('@apollo/gateway'));
-const { QueryPlanner } = (await import(
-  gatewayRequire.resolve('@apollo/query-planner')
-)) as typeof import('@apollo/query-planner');
-
-const sdl = asEnforcedSupergraph(readSupergraph());
-const supergraph = Supergraph.build(sdl);
-const planner = new QueryPlanner(supergraph);
-const plan = (query: string) =>
-  planner.buildQueryPlan(operationFromDocument(supergraph.apiSchema(), parse(query)));
-const ranked = (domain: string, by: string) =>
-  `{ region(code: "33") { ${domain} { childRanking(by: ${by}) { rank region { code digitalIndex { score } } } } } }`;
 
 describe('where a plan asks a subgraph for its own @external fields', () => {
   it("is a ranked region's digital index beside a commerce or culture ranking", () => {
