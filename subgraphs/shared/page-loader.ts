@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { Knex } from '@mikro-orm/knex';
 import { groupKeys } from './loaders.js';
 
 /** A key asking for a page of one parent's items: at most `limit` after the cursor `after`. */
@@ -36,4 +37,31 @@ export function pageLoader<K extends PageKey, V>(spec: {
     },
     { cacheKeyFn: (k) => JSON.stringify(k) },
   );
+}
+
+/** SQLite allows at most 500 terms in a compound SELECT. */
+const PARENTS_A_STATEMENT = 200;
+
+/**
+ * The first `limit` rows of each parent in `orderBy` order, read from an index on (parent,
+ * `orderBy`): one limited subquery a parent (`page`), UNION ALL of 200 at most a statement. A
+ * window numbering every row of every parent asked for reads all of them (all 620,573 villages
+ * for a page of each province, ~35,000 auditoriums a digital resource).
+ */
+export async function firstRowsOfEach<Row>(
+  knex: Knex,
+  parents: readonly string[],
+  page: (parent: string) => Knex.QueryBuilder,
+  orderBy: string,
+  limit: number,
+  run: (statement: Knex.QueryBuilder) => Promise<Row[]>,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (let i = 0; i < parents.length; i += PARENTS_A_STATEMENT) {
+    const [first, ...rest] = parents
+      .slice(i, i + PARENTS_A_STATEMENT)
+      .map((parent) => knex.select('*').from(page(parent).orderBy(orderBy).limit(limit).as('p')));
+    rows.push(...(await run(rest.length ? first.unionAll(rest) : first)));
+  }
+  return rows;
 }

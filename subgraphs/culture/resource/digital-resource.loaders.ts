@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
 import { findIn, rowBy } from '../../shared/loaders.js';
-import { pageLoader } from '../../shared/page-loader.js';
+import { firstRowsOfEach, pageLoader } from '../../shared/page-loader.js';
 import { Auditorium } from '../auditorium/auditorium.entity.js';
 import { DigitalResource } from './digital-resource.entity.js';
 
@@ -38,26 +38,19 @@ export function createResourceLoaders(em: EntityManager) {
       parent: (k) => k.resourceId,
       rows: async (group) => {
         const { limit, after } = group[0];
-        const ids = [...new Set(group.map((k) => k.resourceId))];
-        const links: { resource_id: string; auditorium_id: string }[] = [];
-        // SQLite allows at most 500 terms in a compound SELECT.
-        for (let i = 0; i < ids.length; i += 200) {
-          const parts = ids.slice(i, i + 200).map((id) => {
+        const links = await firstRowsOfEach<{ resource_id: string; auditorium_id: string }>(
+          knex,
+          [...new Set(group.map((k) => k.resourceId))],
+          (id) => {
             const page = knex('auditorium_resource')
               .select('resource_id', 'auditorium_id')
               .where('resource_id', id);
-            if (after) page.where('auditorium_id', '>', after);
-            return knex.select('*').from(
-              page
-                .orderBy('auditorium_id')
-                .limit(limit + 1)
-                .as('p'),
-            );
-          });
-          const [first, ...rest] = parts;
-          const rows: typeof links = await em.execute(rest.length ? first.unionAll(rest) : first);
-          links.push(...rows);
-        }
+            return after ? page.where('auditorium_id', '>', after) : page;
+          },
+          'auditorium_id',
+          limit + 1,
+          (statement) => em.execute(statement),
+        );
         const auditoriums = links.length
           ? await findIn(em, Auditorium, 'id', [...new Set(links.map((l) => l.auditorium_id))])
           : [];

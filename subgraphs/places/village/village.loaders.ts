@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../shared/database.js';
 import { rowBy } from '../../shared/loaders.js';
-import { pageLoader } from '../../shared/page-loader.js';
+import { firstRowsOfEach, pageLoader } from '../../shared/page-loader.js';
 import { Village, VillageKind } from './village.entity.js';
 
 /** Column holding the enclosing region's code, by the length of that code. */
@@ -58,23 +58,19 @@ export function createVillageLoaders(em: EntityManager) {
   async function pagesOfLargeRegions(group: VillagePageKey[], column: string) {
     const { limit, after, kind } = group[0];
     const codes = [...new Set(group.map((k) => k.regionCode))];
-    const rows: VillageRow[] = [];
-    // SQLite allows at most 500 terms in a compound SELECT; there are 34 provinces, ~340 cities.
-    for (let i = 0; i < codes.length; i += 200) {
-      const parts = codes.slice(i, i + 200).map((code) => {
+    const rows = await firstRowsOfEach(
+      knex,
+      codes,
+      (code) => {
         const page = knex('village').select('*').where(column, code);
         if (after) page.where('code', '>', after);
         if (kind) page.where('kind', kind);
-        return knex.select('*').from(
-          page
-            .orderBy('code')
-            .limit(limit + 1)
-            .as('p'),
-        );
-      });
-      const [first, ...rest] = parts;
-      rows.push(...((await (rest.length ? first.unionAll(rest) : first)) as VillageRow[]));
-    }
+        return page;
+      },
+      'code',
+      limit + 1,
+      async (statement) => (await statement) as VillageRow[],
+    );
     const regionOf = (row: VillageRow) => (row as unknown as Record<string, string>)[column];
     rows.sort((a, b) =>
       regionOf(a) === regionOf(b)
