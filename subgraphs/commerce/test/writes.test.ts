@@ -155,12 +155,15 @@ describe('commerce subgraph writes', () => {
     expect((await region('330203')).stores.total).toBe(after.stores.total);
   });
 
-  it("keeps Songyang's REPORTED note true once stores of other categories are registered", async () => {
+  it("labels Songyang's totals as computed, not reported, once a store is registered there", async () => {
     const songyang = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region {
-      commerce { stores { total byCategory { category count } provenance { kind note } } } } } }`;
-    const stores = async () =>
+      commerce { stores { total byCategory { category count } provenance { kind source note } }
+        jobs { count provenance { kind } } reportedFacts { id provenance { kind } } } } } }`;
+    const view = async () =>
       (await data(songyang, { r: [{ __typename: 'Region', code: '331124' }] }))._entities[0]
-        .commerce.stores;
+        .commerce;
+    const before = await view();
+    expect(before.stores.provenance.kind).toBe('REPORTED');
     const i = {
       name: '松阳水果网店',
       villageCode: '331124001200',
@@ -171,15 +174,19 @@ describe('commerce subgraph writes', () => {
       `mutation($i: RegisterOnlineStoreInput!) { registerOnlineStore(input: $i) { id } }`,
       { i: { ...i, openedOn: '2024-05-01', jobs: 2 } },
     );
-    const after = await stores();
-    const tea = after.byCategory.find((c: Data) => c.category === 'TEA').count;
-    expect(after.total).toBeGreaterThan(tea); // total counts the fruit store too
-    expect(after.provenance.kind).toBe('REPORTED');
-    // The note said "about 1,500 online tea stores" beside a total of every category.
-    expect(after.provenance.note).toMatch(/compare with byCategory TEA/);
-    expect(after.provenance.note).toMatch(
-      /total and the jobs count cover stores of every category/,
-    );
+    const after = await view();
+    expect(after.stores.total).toBe(before.stores.total + 1);
+    expect(after.jobs.count).toBe(before.jobs.count + 2);
+    // 1,501 stores and 7,002 jobs are no figures the article gave: never labelled as its own.
+    expect(after.stores.provenance).toEqual({
+      kind: 'SYNTHETIC',
+      source: expect.not.stringMatching(/Xinhua/),
+      note: expect.stringMatching(/not the reported figures/),
+    });
+    expect(after.jobs.provenance.kind).toBe('SYNTHETIC');
+    // What the article said stays reported, as its own statements.
+    expect(after.reportedFacts).toEqual(before.reportedFacts);
+    expect(after.reportedFacts.every((f: Data) => f.provenance.kind === 'REPORTED')).toBe(true);
   });
 });
 
