@@ -47,7 +47,10 @@ export class RegionCommerceRankingResolver {
     const limit = pageSize(first);
     const range = rankingRange(by, SALES_METRICS.includes(by), from, to, { bounded: false });
     if ((platform || category) && !FILTERABLE.includes(by)) {
-      throw badUserInput('platform and category filter only STORE_COUNT and JOBS.', 'platform');
+      throw badUserInput(
+        'platform and category filter only STORE_COUNT and JOBS.',
+        platform ? 'platform' : 'category',
+      );
     }
     if (view.code.length >= 9) return [];
     // Every child region places lists: one without any commerce record has no rollup row (it

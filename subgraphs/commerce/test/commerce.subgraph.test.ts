@@ -204,6 +204,16 @@ describe('commerce subgraph', () => {
       { r: [songyang] },
     );
     expect(bad.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'from' });
+    // A filter a sales metric cannot take is named as given (the client sent no `platform`).
+    const filtered = await commerce.write(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { commerce {
+        childRanking(by: ORDERS, from: "2021-01", to: "2021-12", category: TEA) { rank } } } } }`,
+      { r: [songyang] },
+    );
+    expect(filtered.body.errors?.[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'category',
+    });
   });
 
   it('reseeds idempotently, and another seed changes synthetic values only', async () => {
