@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileKeyStore, RedisKeyStore } from '../gateway/auth/keys.js';
+import { FileKeyStore } from '../gateway/auth/keys.js';
+import { RedisKeyStore } from '../gateway/auth/redis-keys.js';
 import { startFaultProxy, type FaultProxy } from './support/faults.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 import {

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RedisKeyStore } from '../gateway/auth/keys.js';
+import { RedisKeyStore } from '../gateway/auth/redis-keys.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 import { ownRedis, type OwnRedis } from './support/redis-server.js';
 

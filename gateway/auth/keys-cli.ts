@@ -12,7 +12,8 @@
 import { Redis } from 'ioredis';
 import { parseArgs } from 'node:util';
 import { loadGatewayConfig } from '../config.js';
-import { FileKeyStore, RedisKeyStore, type KeyStore } from './keys.js';
+import { FileKeyStore, type KeyStore } from './keys.js';
+import { RedisKeyStore } from './redis-keys.js';
 
 const out = (line: string) => process.stdout.write(line + '\n');
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FileKeyStore, KeyStoreUnavailable, RedisKeyStore } from './keys.js';
+import { FileKeyStore, KeyStoreUnavailable } from './keys.js';
+import { RedisKeyStore } from './redis-keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keys-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
