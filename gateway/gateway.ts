@@ -1,5 +1,5 @@
 import { subgraphsDown } from './upstream/readiness.js';
-import { buildASTSchema, Kind, parse, type GraphQLSchema } from 'graphql';
+import { buildASTSchema, parse, type GraphQLSchema } from 'graphql';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,7 +12,11 @@ import { createApolloServer } from './apollo.js';
 import type { GatewayConfig } from './config.js';
 import { createGatewayServer, type RunningGateway } from './server.js';
 import { SubgraphDataSource } from './upstream/datasource.js';
-import { createDocumentResolver, loadTrustedDocuments } from './operations/documents.js';
+import {
+  createDocumentResolver,
+  loadTrustedDocuments,
+  operationNames,
+} from './operations/documents.js';
 import { createEngine } from './engine/engine.js';
 import { createPipeline } from './pipeline/pipeline.js';
 import type { Reply } from './pipeline/reply.js';
@@ -67,10 +71,15 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   const metrics = createGatewayMetrics(
     subgraphs.map((s) => s.name),
     {
-      known: [...operationNames(trusted.values()), ...csvOperationNames(), ...EXPORT_OPERATIONS],
+      known: [
+        ...operationNames(trusted.values()),
+        ...operationNames(Object.values(CSV_OPERATIONS).map((op) => op.document)),
+        ...EXPORT_OPERATIONS,
+      ],
       anyCaller: config.development,
     },
   );
+  if (keys.stale) metrics.watchKeyStore(() => keys.stale?.());
 
   const responseCache = createResponseCache({
     mode: config.responseCache.mode,
@@ -257,7 +266,11 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     serveMetrics: (res) => metrics.serve(res),
     subgraphsDown: () => subgraphsDown(subgraphs, config.sharedSecret),
     // Redis down degrades (counts, cache, fresh keys) but does not stop this replica serving.
-    degraded: () => (shared && !shared.ready() ? ['redis'] : []),
+    // The keys source unreadable (a deleted keys file): the last keys read answer meanwhile.
+    degraded: () => [
+      ...(shared && !shared.ready() ? ['redis'] : []),
+      ...(keys.stale?.() ? ['keys'] : []),
+    ],
     start: async () => {
       // Waits a moment for Redis, never fails for it: it is picked up when it comes.
       if (shared) await shared.start();
@@ -279,23 +292,4 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     metrics,
     listen: () => server.listen(),
   };
-}
-
-/** The operation names of registered documents (labelled in metrics). */
-function operationNames(documents: Iterable<string>): string[] {
-  const names: string[] = [];
-  for (const text of documents) {
-    try {
-      for (const d of parse(text).definitions) {
-        if (d.kind === Kind.OPERATION_DEFINITION && d.name) names.push(d.name.value);
-      }
-    } catch {
-      // an unparsable document is refused when run; it names nothing here
-    }
-  }
-  return names;
-}
-
-function csvOperationNames(): string[] {
-  return operationNames(Object.values(CSV_OPERATIONS).map((op) => op.document));
 }

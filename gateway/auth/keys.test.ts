@@ -22,6 +22,19 @@ describe('FileKeyStore with a file an operator broke', () => {
     expect(await store.lookup('rdsg_unknown')).toBeUndefined();
   });
 
+  it('answers from the last file it read while the file is gone, and says why', async () => {
+    const path = join(dir, 'deleted.json');
+    const store = new FileKeyStore(path, 0);
+    expect(store.stale()).toBeUndefined(); // no file yet: no keys, nothing wrong
+    const { key, record } = await store.create({ name: 'p', owner: 'o', scopes: [] });
+    rmSync(path);
+    expect((await store.lookup(key))?.id).toBe(record.id);
+    expect(store.stale()).toMatch(/missing/);
+    writeFileSync(path, JSON.stringify({ version: 1, keys: [] }));
+    expect(await store.lookup(key)).toBeUndefined();
+    expect(store.stale()).toBeUndefined();
+  });
+
   it('says the store is unavailable, not that a key is invalid, when it never read the file', async () => {
     const path = join(dir, 'broken.json');
     writeFileSync(path, 'not json');

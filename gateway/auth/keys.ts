@@ -59,6 +59,11 @@ export interface KeyStore {
   list(): Promise<ApiKeyRecord[]>;
   /** Revokes by id; false when no such key. */
   revoke(id: string): Promise<boolean>;
+  /**
+   * Why the keys cannot be loaded now, while the last set loaded answers (readiness reports it
+   * as degraded, metrics as `gateway_key_store_stale`); undefined when they are current.
+   */
+  stale?(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -87,8 +92,11 @@ function checkRecord(value: unknown): ApiKeyRecord | undefined {
  * Keys in one JSON file, rewritten atomically (temp file + rename) so a reader never sees half
  * a file. The gateway re-reads it when its mtime changes (checked at most every `reloadMs`), so
  * a key revoked with the CLI stops working without a restart. A file that does not parse (an
- * edit by hand gone wrong) leaves the last file read answering, logged; with none read yet,
- * lookups throw `KeyStoreUnavailable` (503), and the CLI's writes refuse rather than overwrite it.
+ * edit by hand gone wrong, one half written) or is gone (deleted, moved away by a deploy) leaves
+ * the last file read answering, logged and reported by `stale()`, until a valid file is there
+ * again; with none read yet, a file that does not parse makes lookups throw
+ * `KeyStoreUnavailable` (503) and the CLI's writes refuse rather than overwrite it. No file ever
+ * read is no keys (a gateway started without one).
  */
 export class FileKeyStore implements KeyStore {
   private byHash = new Map<string, ApiKeyRecord>();
@@ -96,6 +104,8 @@ export class FileKeyStore implements KeyStore {
   private version = '';
   private checkedAt = 0;
   private loadedOnce = false;
+  /** Why the file could not be read at its last check, while an earlier file answers. */
+  private failure: string | undefined;
   private readonly warn: (fields: Record<string, unknown>, message: string) => void;
 
   constructor(
@@ -114,11 +124,16 @@ export class FileKeyStore implements KeyStore {
     try {
       const st = statSync(this.path);
       version = `${st.mtimeMs}:${st.size}:${st.ino}`;
-    } catch {
-      this.records = [];
-      this.byHash = new Map();
-      this.version = '';
-      this.loadedOnce = true;
+    } catch (err) {
+      if (force || !this.loadedOnce) {
+        this.records = [];
+        this.byHash = new Map();
+        this.version = '';
+        return;
+      }
+      // Gone after it was read: every keyed request would get 401 until it is back.
+      this.failure = `the keys file ${this.path} is missing (${(err as NodeJS.ErrnoException).code})`;
+      this.warn({ path: this.path }, `${this.failure}; the last keys read answer`);
       return;
     }
     if (version === this.version && !force) return;
@@ -128,6 +143,7 @@ export class FileKeyStore implements KeyStore {
     } catch (err) {
       const message = `the keys file ${this.path} cannot be read: ${(err as Error).message}`;
       if (force) throw new Error(message, { cause: err });
+      this.failure = message;
       this.warn({ path: this.path }, `${message}; the last keys read answer`);
       if (!this.loadedOnce) throw new KeyStoreUnavailable('The API key store is unavailable.');
       return;
@@ -136,6 +152,16 @@ export class FileKeyStore implements KeyStore {
     this.byHash = new Map(records.map((r) => [r.hash, r]));
     this.version = version;
     this.loadedOnce = true;
+    this.failure = undefined;
+  }
+
+  stale() {
+    try {
+      this.refresh();
+    } catch {
+      // no file read yet: lookups say so (503); the failure is reported here
+    }
+    return this.failure;
   }
 
   private write(): void {

@@ -205,6 +205,19 @@ export function createGatewayMetrics(subgraphs: string[], labels: OperationLabel
     recordRefusedBody() {
       refusedBodies.inc();
     },
+    /** For the key store: 1 while its source cannot be read and the last keys read answer. */
+    watchKeyStore(stale: () => string | undefined) {
+      new Gauge({
+        name: 'gateway_key_store_stale',
+        help:
+          'Whether the API keys source (KEYS_PATH or the Redis hash) cannot be read now and ' +
+          'the last keys read answer (1) or the keys are current (0).',
+        registers: [registry],
+        collect() {
+          this.set(stale() === undefined ? 0 : 1);
+        },
+      });
+    },
     /** For any cache in the gateway (responses, query plans, persisted documents…). */
     recordCache(cache: string, hit: boolean) {
       (hit ? cacheHits : cacheMisses).inc({ cache });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Kind, parse } from 'graphql';
 import { RequestRejection } from './limits.js';
 import { Lru } from './lru.js';
 
@@ -146,4 +147,19 @@ export function createDocumentResolver(opts: {
   /** Estimated bytes its caches hold (texts by APQ hash, hashes by text). */
   resolve.heldBytes = () => apq.weight + hashes.weight;
   return resolve;
+}
+
+/** The operation names of registered documents (labelled in metrics). */
+export function operationNames(documents: Iterable<string>): string[] {
+  const names: string[] = [];
+  for (const text of documents) {
+    try {
+      for (const d of parse(text).definitions) {
+        if (d.kind === Kind.OPERATION_DEFINITION && d.name) names.push(d.name.value);
+      }
+    } catch {
+      // an unparsable document is refused when run; it names nothing here
+    }
+  }
+  return names;
 }
