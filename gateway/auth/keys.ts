@@ -60,8 +60,9 @@ export interface KeyStore {
   /** Revokes by id; false when no such key. */
   revoke(id: string): Promise<boolean>;
   /**
-   * Why the keys cannot be loaded now, while the last set loaded answers (readiness reports it
-   * as degraded, metrics as `gateway_key_store_stale`); undefined when they are current.
+   * Why the keys file cannot be read now, while the last set read answers (readiness reports
+   * it as degraded, metrics as `gateway_key_store_stale`); undefined when it is current. (Redis
+   * trouble is reported as Redis's.)
    */
   stale?(): string | undefined;
   close(): Promise<void>;

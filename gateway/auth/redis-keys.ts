@@ -34,7 +34,6 @@ export class RedisKeyStore implements KeyStore {
   /** The set loaded last, parsed once (not on every request that presents a key). */
   private loaded: { records: Map<string, ApiKeyRecord>; at: number } | undefined;
   private loading: Promise<void> | undefined;
-  private failure: string | undefined;
   private readonly recent = new Lru<string, { record: ApiKeyRecord | undefined; until: number }>(
     10_000,
   );
@@ -63,10 +62,8 @@ export class RedisKeyStore implements KeyStore {
           }
           this.loaded = { records, at: Date.now() };
           this.recent.clear();
-          this.failure = undefined;
         },
         (err: unknown) => {
-          this.failure = 'the API keys could not be loaded from Redis';
           this.warn({ err }, 'API keys could not be reloaded; the last set loaded answers');
         },
       )
@@ -118,10 +115,6 @@ export class RedisKeyStore implements KeyStore {
     this.recent.delete(record.hash);
     this.loaded?.records.set(record.hash, revoked);
     return true;
-  }
-
-  stale() {
-    return this.failure;
   }
 
   async close() {}

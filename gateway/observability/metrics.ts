@@ -210,8 +210,8 @@ export function createGatewayMetrics(subgraphs: string[], labels: OperationLabel
       new Gauge({
         name: 'gateway_key_store_stale',
         help:
-          'Whether the API keys source (KEYS_PATH or the Redis hash) cannot be read now and ' +
-          'the last keys read answer (1) or the keys are current (0).',
+          'Whether the keys file (KEYS_PATH) cannot be read now and the last keys read ' +
+          'answer (1) or the keys are current (0).',
         registers: [registry],
         collect() {
           this.set(stale() === undefined ? 0 : 1);
