@@ -68,6 +68,7 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(600),
   DAILY_QUOTA: int(100_000),
   ANONYMOUS_RATE_LIMIT_PER_MINUTE: int(60),
+  AUTH_FAILURES_PER_MINUTE: int(60),
   ANONYMOUS_DAILY_QUOTA: int(5_000),
   MAX_IN_FLIGHT_PER_CALLER: int(32),
   // Operation limits

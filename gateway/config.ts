@@ -50,6 +50,8 @@ export interface GatewayConfig {
   redisUrl: string | undefined;
   quota: Quota;
   anonymousQuota: Quota;
+  /** Failed credential checks a client address may make a minute (auth/auth-failures.ts). */
+  authFailuresPerMinute: number;
   /** Requests of one caller (key, token, anonymous address) answered at once; 0: no bound. */
   maxInFlightPerCaller: number;
   limits: {
@@ -201,6 +203,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       perMinute: c.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
       perDay: c.ANONYMOUS_DAILY_QUOTA,
     },
+    authFailuresPerMinute: c.AUTH_FAILURES_PER_MINUTE,
     maxInFlightPerCaller: c.MAX_IN_FLIGHT_PER_CALLER,
     limits: {
       maxBodyBytes: c.MAX_BODY_BYTES,

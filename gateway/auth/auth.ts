@@ -13,6 +13,7 @@ import { KeyStoreUnavailable, type KeyStore } from './keys.js';
 import { remoteKeys } from './jwks.js';
 import { RequestRejection } from '../operations/limits.js';
 import { addressGroup, clientAddress } from './proxy-trust.js';
+import { createAuthFailures, type AuthFailures } from './auth-failures.js';
 
 export { clientAddress };
 
@@ -67,8 +68,25 @@ const keyStoreUnavailable = () =>
     { 'retry-after': String(KEY_STORE_RETRY_AFTER_S) },
   );
 
-/** Turns the request's credentials into an Identity, or throws AuthError. */
-export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
+/** An address over AUTH_FAILURES_PER_MINUTE whose credentials failed again. */
+const tooManyFailures = (retryAfter: number) =>
+  new RequestRejection(
+    429,
+    'AUTHENTICATION_RATE_LIMITED',
+    'Too many requests with credentials that are not valid from this address; check the API key or token, and retry after the given seconds.',
+    undefined,
+    { 'retry-after': String(retryAfter) },
+  );
+
+/**
+ * Turns the request's credentials into an Identity, or throws AuthError (429
+ * AUTHENTICATION_RATE_LIMITED instead once its address failed too often: auth-failures.ts).
+ */
+export function createAuthenticator(
+  config: GatewayConfig,
+  keys: KeyStore,
+  failures: AuthFailures = createAuthFailures(config.authFailuresPerMinute),
+) {
   let jwks: JWTVerifyGetKey | Uint8Array | undefined;
   const jwt = config.jwt;
   if (jwt?.secret) jwks = new TextEncoder().encode(jwt.secret);
@@ -125,17 +143,17 @@ export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
   }
 
   /** Redis down and the key not in the last set loaded: 503, never a false 401. */
-  async function lookup(key: string) {
+  async function lookup(key: string, loadedOnly: boolean) {
     try {
-      return await keys.lookup(key);
+      return await keys.lookup(key, { loadedOnly });
     } catch (err) {
       if (!(err instanceof KeyStoreUnavailable)) throw err;
       throw keyStoreUnavailable();
     }
   }
 
-  async function fromKey(key: string): Promise<Identity> {
-    const record = key.length <= 200 ? await lookup(key) : undefined;
+  async function fromKey(key: string, loadedOnly: boolean): Promise<Identity> {
+    const record = key.length <= 200 ? await lookup(key, loadedOnly) : undefined;
     if (!record) throw new AuthError('INVALID_CREDENTIALS', 'The API key is not valid.');
     if (record.revokedAt) throw new AuthError('CREDENTIALS_REVOKED', 'The API key was revoked.');
     return {
@@ -153,10 +171,10 @@ export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
     };
   }
 
-  return async function authenticate(req: IncomingMessage): Promise<Identity> {
+  async function identify(req: IncomingMessage, limited: boolean): Promise<Identity> {
     const apiKey = req.headers['x-api-key'];
     const authorization = req.headers.authorization;
-    if (typeof apiKey === 'string' && apiKey.length > 0) return fromKey(apiKey);
+    if (typeof apiKey === 'string' && apiKey.length > 0) return fromKey(apiKey, limited);
     if (typeof authorization === 'string' && authorization.length > 0) {
       const m = /^Bearer\s+(\S+)$/i.exec(authorization);
       if (!m) throw new AuthError('INVALID_CREDENTIALS', 'Use `Authorization: Bearer <token>`.');
@@ -174,5 +192,18 @@ export function createAuthenticator(config: GatewayConfig, keys: KeyStore) {
       quota: config.anonymousQuota,
       trustedDocumentsOnly: false,
     };
+  }
+
+  return async function authenticate(req: IncomingMessage): Promise<Identity> {
+    const address = addressGroup(clientAddress(req, config.trustProxy));
+    const limited = failures.limited(address);
+    try {
+      return await identify(req, limited !== undefined);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      if (limited !== undefined) throw tooManyFailures(limited);
+      failures.failed(address);
+      throw err;
+    }
   };
 }

@@ -97,6 +97,20 @@ describe('RedisKeyStore with a record an operator broke', () => {
     expect((await store.lookup(key))?.revokedAt).toBeTruthy();
   });
 
+  it('answers loadedOnly from the keys loaded, without asking Redis for another', async () => {
+    const store = new RedisKeyStore(redis, hashName, 60_000);
+    const { key, record } = await store.create({ name: 's', owner: 'o', scopes: [] });
+    expect((await store.lookup(key))?.id).toBe(record.id); // loads the set
+    const later = await new RedisKeyStore(redis, hashName, 0).create({
+      name: 't',
+      owner: 'o',
+      scopes: [],
+    });
+    expect(await store.lookup(later.key, { loadedOnly: true })).toBeUndefined();
+    expect((await store.lookup(key, { loadedOnly: true }))?.id).toBe(record.id);
+    expect((await store.lookup(later.key))?.id).toBe(later.record.id);
+  });
+
   it('calls a record of another shape unavailable (it was a 500 for its key)', async () => {
     const store = new RedisKeyStore(redis, hashName, 0);
     const { key, record } = await store.create({ name: 'r', owner: 'o', scopes: ['a'] });

@@ -53,8 +53,11 @@ export function newRecord(input: NewKey): { key: string; record: ApiKeyRecord } 
 }
 
 export interface KeyStore {
-  /** The record of a presented key (revoked ones included), or undefined. */
-  lookup(key: string): Promise<ApiKeyRecord | undefined>;
+  /**
+   * The record of a presented key (revoked ones included), or undefined. `loadedOnly`: from the
+   * keys already loaded, not asking the store for a key not among them (an address guessing).
+   */
+  lookup(key: string, opts?: { loadedOnly?: boolean }): Promise<ApiKeyRecord | undefined>;
   create(input: NewKey): Promise<{ key: string; record: ApiKeyRecord }>;
   list(): Promise<ApiKeyRecord[]>;
   /** Revokes by id; false when no such key. */

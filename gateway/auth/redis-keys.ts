@@ -73,7 +73,7 @@ export class RedisKeyStore implements KeyStore {
     await this.loading;
   }
 
-  async lookup(key: string) {
+  async lookup(key: string, opts?: { loadedOnly?: boolean }) {
     const hash = hashKey(key);
     const now = Date.now();
     await this.refresh(now);
@@ -81,6 +81,7 @@ export class RedisKeyStore implements KeyStore {
     if (inSet !== undefined) return inSet;
     const known = this.recent.get(hash);
     if (known && known.until > now) return known.record;
+    if (opts?.loadedOnly) return undefined;
     let raw: string | null;
     try {
       raw = await this.redis.hget(this.hashName, hash);

@@ -95,6 +95,7 @@ export async function startFaultRig(opts: {
           COMMERCE_URL: urlOf('commerce'),
           ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
           ANONYMOUS_DAILY_QUOTA: '0',
+          AUTH_FAILURES_PER_MINUTE: '0',
           KEYS_PATH: join(dataDir, 'keys.json'),
           SUPERGRAPH_WATCH: 'false',
           RESPONSE_CACHE: 'off',

@@ -138,6 +138,7 @@ export async function startGatewayProcess(
       FIELD_SUGGESTIONS: 'false',
       ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
       ANONYMOUS_DAILY_QUOTA: '0',
+      AUTH_FAILURES_PER_MINUTE: '0',
       RATE_LIMIT_PER_MINUTE: '0',
       DAILY_QUOTA: '0',
       SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs),

@@ -26,6 +26,8 @@ export async function startGateway(env: NodeJS.ProcessEnv): Promise<TestGateway>
     LOG_LEVEL: 'silent',
     KEYS_PATH: join(tmpdir(), `rdsg-no-keys-${process.pid}.json`),
     SUPERGRAPH_WATCH: 'false',
+    // Tests share one address: failed credentials are not limited unless a test sets a limit.
+    AUTH_FAILURES_PER_MINUTE: '0',
     // Every request reaches the subgraphs unless a test turns the response cache on.
     RESPONSE_CACHE: 'off',
     // Gateways of tests run side by side: a production one's liveness port is not 9091.

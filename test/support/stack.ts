@@ -64,6 +64,7 @@ async function startGateway(
     // Tests share one address: no anonymous quota unless a test sets one; no key file.
     ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
     ANONYMOUS_DAILY_QUOTA: '0',
+    AUTH_FAILURES_PER_MINUTE: '0',
     KEYS_PATH: keysPath,
     SUPERGRAPH_WATCH: 'false',
     // Every request reaches the subgraphs unless a test turns the response cache on.
