@@ -123,6 +123,16 @@ export function createDocumentResolver(opts: {
             'This key may only run registered operations.',
           );
         }
+        // A `documentId` alone names a registered (trusted) document, not an APQ hash: its
+        // client has no text to send on a miss, so "not found, resend the text" misleads it.
+        // Apollo Router answers an id not in its list the same way.
+        if (pq === undefined || pq === null) {
+          throw new RequestRejection(
+            400,
+            'PERSISTED_QUERY_NOT_IN_LIST',
+            'No registered operation has this `documentId`.',
+          );
+        }
         // APQ protocol: the client retries with the text. 200, as clients expect it.
         throw new RequestRejection(200, 'PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound');
       }

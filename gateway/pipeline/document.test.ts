@@ -95,6 +95,25 @@ describe('document stage', () => {
     expect(again.query).toBe(query);
   });
 
+  it('answers an unknown documentId as not in the list, and an unknown APQ hash as not found', () => {
+    const deps = pipelineDeps();
+    const hash = sha256('{ provinces { name } }');
+    expect(rejection(withBody({ documentId: `sha256:${hash}` }), deps)).toMatchObject({
+      status: 400,
+      code: 'PERSISTED_QUERY_NOT_IN_LIST',
+    });
+    const apq = { persistedQuery: { version: 1, sha256Hash: hash } };
+    expect(rejection(withBody({ extensions: apq }), deps)).toMatchObject({
+      status: 200,
+      code: 'PERSISTED_QUERY_NOT_FOUND',
+    });
+    // An APQ client that also names the hash as documentId speaks APQ.
+    expect(rejection(withBody({ documentId: hash, extensions: apq }), deps)).toMatchObject({
+      status: 200,
+      code: 'PERSISTED_QUERY_NOT_FOUND',
+    });
+  });
+
   it('refuses a documentId and a persisted-query hash naming different documents', () => {
     const one = '{ provinces { code } }';
     const two = '{ provinces { name } }';
