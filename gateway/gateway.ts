@@ -149,7 +149,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     execute: (req, requestId, body) => runAudited(req, requestId, { body }),
     maxRows: config.csvMaxRows,
     timeoutMs: config.csvTimeoutMs,
-    perMinute: async (req) => (await authenticate(req)).quota.perMinute,
+    callerOf: (req) => authenticate(req),
   });
 
   const authenticate = createAuthenticator(config, keys);

@@ -11,15 +11,19 @@ import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
  */
 let stack: Stack;
 let gw: ExtraGateway;
+let daily: ExtraGateway;
 // Songyang has a few hundred village-level units: three pages of 100.
 const REGION = '331124';
 
 beforeAll(async () => {
   stack = await bootStack({ scopes: [REGION] });
   gw = await stack.extraGateway({ ANONYMOUS_RATE_LIMIT_PER_MINUTE: '2' });
+  // Keys may make 2 requests a day here, and many a minute.
+  daily = await stack.extraGateway({ DAILY_QUOTA: '2' });
 }, 240_000);
 afterAll(async () => {
   await gw?.close();
+  await daily?.close();
   await stack?.close();
 });
 
@@ -53,5 +57,25 @@ describe('a CSV download longer than the caller may fetch in a minute', () => {
     expect(res.status).toBe(200);
     const lines = (await res.text()).trim().split('\n');
     expect(lines.length).toBeGreaterThan(201);
+  });
+});
+
+describe('a CSV download longer than the caller may fetch in a day', () => {
+  it('is refused after its first page, not run until the day is spent', async () => {
+    const origin = daily.url.replace('/graphql', '');
+    const res = await fetch(`${origin}/csv/region-villages?regionCode=${REGION}`, {
+      headers: stack.steward,
+    });
+    const body = (await res.json()) as {
+      errors: { message: string; extensions: { code: string } }[];
+    };
+    // It ran two pages, was answered 429 QUOTA_EXCEEDED until tomorrow, and so every day.
+    expect(res.status).toBe(400);
+    expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(body.errors[0].message).toMatch(/may make 2 a day.*POST \/exports\/villages/);
+    expect(body.errors[0].message).not.toMatch(/API key/); // it uses one
+    // One page was spent; the day's other request is still the caller's.
+    const next = await daily.query('{ region(code: "331124") { name } }', {}, stack.steward);
+    expect(next.status).toBe(200);
   });
 });

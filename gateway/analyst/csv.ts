@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { print } from 'graphql';
 import type { CsvOperation } from './csv-operations.js';
 import type { Reply } from '../pipeline/reply.js';
+import type { Quota } from '../context.js';
 import {
   collect,
   csvShape,
@@ -91,8 +92,8 @@ export function createCsvExport(opts: {
   maxRows: number;
   /** Longest a download may take, all its pages together (CSV_TIMEOUT_MS). */
   timeoutMs: number;
-  /** The requests a minute the caller of `req` may make (0: no limit). */
-  perMinute?: (req: IncomingMessage) => Promise<number>;
+  /** The caller of `req`: its requests a minute and a day (0: no limit), and whether keyed. */
+  callerOf?: (req: IncomingMessage) => Promise<{ quota: Quota; authenticated: boolean }>;
 }): CsvExport {
   type Shape = CsvShape & { description: string; text: string; exists?: string[] };
   const shapes = new Map<string, Shape>();
@@ -159,14 +160,20 @@ export function createCsvExport(opts: {
   }
 
   // A page is a request of the caller's quota: a download needing more pages than the caller may
-  // fetch in a minute fails every time at the limit, each retry spending the minute again.
-  async function fitsAMinute(req: IncomingMessage, total: number, pageRows: number) {
-    const limit = await opts.perMinute?.(req).catch(() => 0);
+  // fetch in a minute (or a day) fails every time at the limit, each retry spending it again.
+  async function fitsAWindow(req: IncomingMessage, total: number, pageRows: number) {
+    const caller = await opts.callerOf?.(req).catch(() => undefined);
+    if (!caller) return;
     const pages = Math.ceil(total / Math.max(1, pageRows));
-    if (!limit || pages <= limit) return;
+    const windows = [
+      [caller.quota.perMinute, 'a minute'],
+      [caller.quota.perDay, 'a day'],
+    ] as const;
+    const [limit, per] = windows.find(([n]) => n > 0 && pages > n) ?? [0, ''];
+    if (!limit) return;
     throw failure(
       400,
-      `The download needs ${pages} requests (${pageRows} rows a page) and these credentials may make ${limit} a minute; narrow it down (a smaller region, a kind) or use an API key.`,
+      `The download needs ${pages} requests (${pageRows} rows a page) and these credentials may make ${limit} ${per}; narrow it down (a smaller region, a kind)${caller.authenticated ? '' : ', use an API key'} or export the villages with POST /exports/villages, which can be resumed.`,
       'BAD_REQUEST',
     );
   }
@@ -211,7 +218,7 @@ export function createCsvExport(opts: {
         endCursor?: string | null;
       };
       if (!info.hasNextPage || !info.endCursor) return rows;
-      if (after === null && typeof total === 'number') await fitsAMinute(req, total, page.length);
+      if (after === null && typeof total === 'number') await fitsAWindow(req, total, page.length);
       after = info.endCursor;
     }
   }
