@@ -50,6 +50,7 @@ export const envSchema = z.object({
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
   JWT_MAX_LIFETIME_S: int(86_400),
+  JWT_CLOCK_TOLERANCE_S: int(30),
   ANONYMOUS_ACCESS: z.enum(['read', 'off']).default('read'),
   GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TRUST_PROXY: z

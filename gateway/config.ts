@@ -41,6 +41,8 @@ export interface GatewayConfig {
         audience: string;
         /** Longest accepted `exp - iat` (seconds); 0 = no maximum. */
         maxLifetimeS: number;
+        /** Seconds of clock difference with the issuer allowed on `exp` and `nbf`. */
+        clockToleranceS: number;
       }
     | undefined;
   anonymous: 'read' | 'off';
@@ -192,6 +194,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
           issuer: c.JWT_ISSUER!,
           audience: c.JWT_AUDIENCE!,
           maxLifetimeS: c.JWT_MAX_LIFETIME_S,
+          clockToleranceS: c.JWT_CLOCK_TOLERANCE_S,
         }
       : undefined,
     anonymous: c.ANONYMOUS_ACCESS,

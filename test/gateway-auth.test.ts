@@ -77,6 +77,17 @@ describe('credentials', () => {
     }
   });
 
+  it('allows an issuer a clock a few seconds ahead (`nbf`), not minutes', async () => {
+    const at = (s: number) => Math.floor(Date.now() / 1000) + s;
+    const ask = async (nbf: number) =>
+      (await gw.query('{ hello }', undefined, { authorization: `Bearer ${await jwt({ nbf })}` }))
+        .body;
+    expect(await ask(at(5))).toEqual({ data: { hello: 'hello' } });
+    expect((await ask(at(120))).errors?.map((e) => e.extensions?.code)).toEqual([
+      'INVALID_CREDENTIALS',
+    ]);
+  });
+
   it('lets anonymous callers read public fields but not write', async () => {
     expect((await gw.query('{ hello }')).body).toEqual({ data: { hello: 'hello' } });
     const res = await gw.query(ADD, { text: 'anon' });

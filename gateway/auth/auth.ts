@@ -103,6 +103,8 @@ export function createAuthenticator(
         algorithms: jwt.secret ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'],
         // A token without an expiry would be valid for ever.
         requiredClaims: ['exp'],
+        // An issuer whose clock runs a few seconds ahead mints tokens whose `nbf` is "not yet".
+        clockTolerance: jwt.clockToleranceS,
       };
       const { payload } =
         jwks instanceof Uint8Array
