@@ -152,7 +152,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     callerOf: (req) => authenticate(req),
   });
 
-  const authenticate = createAuthenticator(config, keys);
+  const authenticate = createAuthenticator(config, keys, metrics.recordLimitedAuthFailure);
   // One budget for every body read, /graphql's and the exports'; a caller holds an eighth of it.
   const inFlight = config.limits.maxBodyBytesInFlight;
   const perCaller = Math.max(config.limits.maxBodyBytes, Math.floor(inFlight / 8));

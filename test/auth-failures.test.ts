@@ -88,6 +88,8 @@ describe('failed credentials per address', () => {
       });
       const good = await testJwt(JWT_SECRET, {}, '5m');
       expect((await hello(guesser, { authorization: `Bearer ${good}` })).status).toBe(200);
+      const metrics = await (await fetch(gw.url.replace(/graphql$/, 'metrics'))).text();
+      expect(metrics).toMatch(/^gateway_auth_failures_limited_total [1-9]/m);
       // Another address is not refused for the first one's failures.
       expect(await hello(freshAddress(), { 'x-api-key': 'rdsg_guess5' })).toMatchObject({
         status: 401,

@@ -85,6 +85,7 @@ const tooManyFailures = (retryAfter: number) =>
 export function createAuthenticator(
   config: GatewayConfig,
   keys: KeyStore,
+  onLimited: () => void = () => {},
   failures: AuthFailures = createAuthFailures(config.authFailuresPerMinute),
 ) {
   let jwks: JWTVerifyGetKey | Uint8Array | undefined;
@@ -203,7 +204,10 @@ export function createAuthenticator(
       return await identify(req, limited !== undefined);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
-      if (limited !== undefined) throw tooManyFailures(limited);
+      if (limited !== undefined) {
+        onLimited();
+        throw tooManyFailures(limited);
+      }
       failures.failed(address);
       throw err;
     }

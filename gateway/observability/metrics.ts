@@ -131,6 +131,12 @@ export function createGatewayMetrics(subgraphs: string[], labels: OperationLabel
       'MAX_BODY_BYTES_IN_FLIGHT already.',
     [],
   );
+  const limitedAuthFailures = counter(
+    'gateway_auth_failures_limited_total',
+    'Requests whose credentials failed from a client address past AUTH_FAILURES_PER_MINUTE ' +
+      '(429 AUTHENTICATION_RATE_LIMITED): an address guessing keys, or a client with a bad key.',
+    [],
+  );
   const cacheHits = counter('gateway_cache_hits_total', 'Cache lookups that hit, by cache.', [
     'cache',
   ]);
@@ -204,6 +210,10 @@ export function createGatewayMetrics(subgraphs: string[], labels: OperationLabel
     /** For the body reader: a request body refused for want of budget (body-budget.ts). */
     recordRefusedBody() {
       refusedBodies.inc();
+    },
+    /** For the authenticator: a failing request refused for its address's failures. */
+    recordLimitedAuthFailure() {
+      limitedAuthFailures.inc();
     },
     /** For the key store: 1 while its source cannot be read and the last keys read answer. */
     watchKeyStore(stale: () => string | undefined) {
