@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../gateway/auth/keys.js';
+import { WRITE_UNKNOWN_NO_KEY_MESSAGE } from '../gateway/upstream/unavailable.js';
 import { inOneMinute } from './support/clock.js';
 import { startFaultProxy, type FaultProxy } from './support/faults.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
@@ -173,7 +174,7 @@ describe('retries', () => {
         data: { addNote: null },
         errors: [
           {
-            message: 'A part of the graph is unavailable right now.',
+            message: WRITE_UNKNOWN_NO_KEY_MESSAGE,
             path: ['addNote'],
             extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
           },

@@ -92,6 +92,14 @@ async function sendWhileHung(vars: Record<string, unknown>, headers: Record<stri
     expect(res.status).toBe(200);
     expect(answeredFields(res.body.data)).toEqual([]);
     expect(res.body.errors?.map((e) => e.extensions?.code)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+    // Not "failed": the outcome is unknown, and the answer says how to settle it.
+    const message = res.body.errors?.[0].message ?? '';
+    expect(message).toMatch(/may or may not have been applied/);
+    expect(message).toMatch(
+      headers['Idempotency-Key']
+        ? /Retry with the same Idempotency-Key/
+        : /without an Idempotency-Key/,
+    );
     expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS * 0.9);
   } finally {
     process.kill(culture.child.pid!, 'SIGCONT');

@@ -27,7 +27,12 @@ import { withRetries, type RetryPolicy } from './retry.js';
 import { ParsedFetches } from './parsed-fetches.js';
 import { shapeProblem } from './shape.js';
 import { RequestHeaders } from './signing.js';
-import { placeRequestErrors, unavailable } from './unavailable.js';
+import {
+  placeRequestErrors,
+  unavailable,
+  WRITE_UNKNOWN_MESSAGE,
+  WRITE_UNKNOWN_NO_KEY_MESSAGE,
+} from './unavailable.js';
 
 export interface SubgraphPolicy extends RetryPolicy {
   breaker: { failureThreshold: number; resetMs: number };
@@ -185,9 +190,14 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       }
     } else if (!policy.dedupe || context?.ownFetches) settled = await fetch();
     else settled = await this.inFlight.share(this.shareKey(context, body), fetch);
+    const keySent = headers[IDEMPOTENCY_HEADER] !== undefined;
+    // A write without an answer has an unknown outcome: say so, and how to settle it.
+    const noAnswer = () =>
+      isMutation
+        ? unavailable(options, keySent ? WRITE_UNKNOWN_MESSAGE : WRITE_UNKNOWN_NO_KEY_MESSAGE)
+        : unavailable(options);
     if (!settled.ok) {
-      const keySent = headers[IDEMPOTENCY_HEADER] !== undefined;
-      return settled.refused ? refused(options, settled.refused, keySent) : unavailable(options);
+      return settled.refused ? refused(options, settled.refused, keySent) : noAnswer();
     }
     const result = settled.parsed ?? parseResult(settled.res);
     settled.parsed = undefined;
@@ -199,7 +209,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         { subgraph, requestId: context?.requestId, problem },
         'subgraph answer is not of the shape of its operation: treated as unavailable',
       );
-      return unavailable(options);
+      return noAnswer();
     }
     restrictCachePolicy(options, settled.res);
     return placeRequestErrors(options, result);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_REFUSAL_MESSAGE } from '../../contract/idempotency.js';
 import { EXCERPT_CHARS, type OperationOptions } from './answers.js';
 import { SubgraphDataSource, type SubgraphPolicy } from './datasource.js';
+import { WRITE_UNKNOWN_NO_KEY_MESSAGE } from './unavailable.js';
 
 /**
  * A subgraph's 4xx answers, against a real HTTP server standing in for it: only those it gives
@@ -215,7 +216,7 @@ describe("a subgraph's 4xx answers", () => {
     const { s } = source();
     const result = await s.process(fetchOf('mutation { w }'));
     expect(result.errors?.map((e) => [e.path, e.extensions, e.message])).toEqual([
-      [['w'], { code: 'SUBGRAPH_UNAVAILABLE' }, 'A part of the graph is unavailable right now.'],
+      [['w'], { code: 'SUBGRAPH_UNAVAILABLE' }, WRITE_UNKNOWN_NO_KEY_MESSAGE],
     ]);
     s.close();
   });

@@ -11,6 +11,18 @@ export interface CacheHint {
 export const UNAVAILABLE_MESSAGE = 'A part of the graph is unavailable right now.';
 
 /**
+ * A mutation fetch the subgraph did not answer (a timeout, a lost connection, an answer that is
+ * not one): the subgraph may have committed it, or may still. The caller must not read "failed".
+ */
+export const WRITE_UNKNOWN_MESSAGE =
+  'No usable answer came for this write: it may or may not have been applied. Retry with ' +
+  'the same Idempotency-Key and the same body, which answers the first result if it was.';
+export const WRITE_UNKNOWN_NO_KEY_MESSAGE =
+  'No usable answer came for this write: it may or may not have been applied. It was sent ' +
+  'without an Idempotency-Key, so sending it again may apply it twice: check before writing ' +
+  'again, and send a key with every write.';
+
+/**
  * A GraphQL response carrying one SUBGRAPH_UNAVAILABLE error per field this fetch was to
  * provide: the gateway maps `_entities` indexes and root fields to response paths, so each
  * affected field gets its error and the rest of the response is kept. Every one: a field left
@@ -20,9 +32,10 @@ export const UNAVAILABLE_MESSAGE = 'A part of the graph is unavailable right now
  */
 export function unavailable(
   options: Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>,
+  message = UNAVAILABLE_MESSAGE,
 ): GatewayGraphQLResponse {
   const err = (path?: (string | number)[]) => ({
-    message: UNAVAILABLE_MESSAGE,
+    message,
     ...(path ? { path } : {}),
     extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
   });
