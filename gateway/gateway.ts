@@ -116,7 +116,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
         observeFetch: metrics.observeFetch,
         onBreakerChange: (state) => metrics.setBreakerState(name, state),
         recordCache: metrics.recordCache,
-        beginWrite: responseCache && ((subgraph) => responseCache.beginWrite(subgraph)),
+        beginWrite: responseCache && ((name, ms) => responseCache.beginWrite(name, ms)),
         supergraph: () => supergraph,
       });
       dataSources.get(name)?.close(); // a reloaded supergraph builds new sources

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, expect, it } from 'vitest';
-import { createResponseCache } from './response-cache.js';
+import { afterAll, expect, it, vi } from 'vitest';
+import { createResponseCache, WRITE_MARK_MS } from './response-cache.js';
 import { MemoryStore, RedisStore } from './response-cache-stores.js';
 
 // The local Redis the stack's tests use too, under a prefix of this test's own.
@@ -149,5 +149,31 @@ it('forgets a write mark that lapsed: a gateway that died mid-write does not sto
     await store.beginWrite('commerce', 'died', Date.now() - 1);
     await store.beginWrite('places', 'running', Date.now() + 60_000);
     expect([...(await store.get([])).writing]).toEqual(['places']);
+  }
+});
+
+it('keeps the mark of a write the gateway gave up on for WRITE_MARK_MS after it gave up', async () => {
+  if (redis.status !== 'ready') await redis.connect();
+  const logger = pino({ level: 'silent' });
+  const prefix = `rdsg:test:${randomUUID()}`;
+  const timeoutMs = WRITE_MARK_MS + 30_000; // a SUBGRAPH_TIMEOUT_MS above the mark's length
+  // Only Date moves: the clock the marks are written and read with.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  try {
+    for (const mode of ['memory', 'redis'] as const) {
+      const cache = createResponseCache({ mode, redis, maxBytes: 1 << 20, logger, prefix })!;
+      const sent = Date.now();
+      const written = await cache.beginWrite('commerce', timeoutMs);
+      vi.setSystemTime(sent + timeoutMs); // no answer: the caller is told the outcome is unknown
+      await written(false);
+      // The subgraph may still commit: what the caller reads now must not be kept past that.
+      vi.setSystemTime(sent + timeoutMs + WRITE_MARK_MS - 1_000);
+      expect([...((await cache.lookup(query)).writing ?? [])], mode).toEqual(['commerce']);
+      vi.setSystemTime(sent + timeoutMs + WRITE_MARK_MS + 1_000);
+      expect([...((await cache.lookup(query)).writing ?? [])], mode).toEqual([]);
+      vi.setSystemTime(sent);
+    }
+  } finally {
+    vi.useRealTimers();
   }
 });

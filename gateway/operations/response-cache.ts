@@ -43,7 +43,10 @@ export interface ResponseCacheQuery {
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
-/** Longest a write counts as in flight if its gateway never says it answered (it died). */
+/**
+ * How long a write's mark outlives the fetch's own deadline: the time a subgraph gets to commit
+ * a write after the gateway gave up on it (or died), during which its answers are not cached.
+ */
 export const WRITE_MARK_MS = 60_000;
 
 /** Computed at the generations now, and of no subgraph a write is in flight to. */
@@ -162,12 +165,18 @@ export function createResponseCache(opts: {
      * not be answered from before it. Returns what to call once the fetch has answered or failed:
      * the subgraph's generation moves. A fetch that failed without the subgraph's answer (a
      * timeout, a connection lost) has an unknown outcome: the subgraph may still commit, after
-     * the gateway answered, so the mark is kept until it lapses. Never fails the write.
+     * the gateway answered, so the mark is kept until it lapses: WRITE_MARK_MS after the fetch's
+     * deadline (`answerWithinMs` from now), not after it was sent, so that a subgraph timeout near
+     * or above WRITE_MARK_MS still leaves the mark standing once the caller was told the outcome
+     * is unknown. Never fails the write.
      */
-    async beginWrite(subgraph: string): Promise<(answered: boolean) => Promise<void>> {
+    async beginWrite(
+      subgraph: string,
+      answerWithinMs = 0,
+    ): Promise<(answered: boolean) => Promise<void>> {
       const id = randomUUID();
       try {
-        await store.beginWrite(subgraph, id, Date.now() + WRITE_MARK_MS);
+        await store.beginWrite(subgraph, id, Date.now() + answerWithinMs + WRITE_MARK_MS);
       } catch (err) {
         failed(err, 'write mark');
       }

@@ -63,7 +63,10 @@ export interface SubgraphSourceOptions {
    * Called before a mutation fetch is sent; what it returns, once the fetch has answered or
    * failed (the response cache: no cached answer of this subgraph is served in between).
    */
-  beginWrite?: (subgraph: string) => Promise<(answered: boolean) => Promise<void>>;
+  beginWrite?: (
+    subgraph: string,
+    answerWithinMs: number,
+  ) => Promise<(answered: boolean) => Promise<void>>;
   /**
    * The whole supergraph's schema (@inaccessible parts included): an answer not of the shape of
    * the operation sent (shape.ts) is treated as no answer. Unset: answers are not checked.
@@ -180,7 +183,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       );
     let settled: Settled | undefined;
     if (isMutation) {
-      const written = await this.opts.beginWrite?.(subgraph);
+      const written = await this.opts.beginWrite?.(subgraph, policy.timeoutMs);
       try {
         settled = await fetch();
       } finally {
