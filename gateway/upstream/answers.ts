@@ -51,7 +51,12 @@ export class SubgraphRefusal extends Error {
  */
 export type Settled =
   | { ok: true; res: SubgraphHttpResponse; parsed?: GatewayGraphQLResponse }
-  | { ok: false; refused?: SubgraphHttpResponse };
+  | {
+      ok: false;
+      refused?: SubgraphHttpResponse;
+      /** Certainly never reached the subgraph (no connection, the breaker open): not applied. */
+      unsent?: boolean;
+    };
 
 /** The code of a fetch too large for the subgraphs' body limit (HTTP 413; see config.ts). */
 export const SUBGRAPH_REQUEST_TOO_LARGE = ErrorCode.SUBGRAPH_REQUEST_TOO_LARGE;

@@ -159,6 +159,26 @@ describe('subgraph data source (layers composed)', () => {
     s.close();
   });
 
+  it('tells a write it never sent (nothing listens) from one it got no answer to', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r)); // the port now refuses connections
+    const context = { requestId: 'r-w', identity: caller, idempotencyKey: 'k-w' };
+    const down = new SubgraphDataSource({
+      ...{ subgraph: 'culture', policy, log: pino({ level: 'silent' }) },
+      url: `http://127.0.0.1:${port}/graphql`,
+    });
+    const refused = await down.process(fetchOf('mutation { w }', context).options);
+    expect(refused.errors?.[0].message).toMatch(/not sent, and nothing was written/);
+    down.close();
+    answer = { status: 200, body: '{"data":{"w":true}}', delayMs: 300 };
+    const slow = source({ timeoutMs: 50 });
+    const timedOut = await slow.process(fetchOf('mutation { w }', context).options);
+    expect(timedOut.errors?.[0].message).toMatch(/may or may not have been applied/);
+    slow.close();
+  });
+
   it('never shares a fetch with a read of record (an export page)', async () => {
     answer = { status: 200, body: '{"data":{"a":1}}', delayMs: 50 };
     const s = source();

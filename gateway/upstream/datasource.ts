@@ -30,6 +30,7 @@ import { RequestHeaders } from './signing.js';
 import {
   placeRequestErrors,
   unavailable,
+  WRITE_NOT_SENT_MESSAGE,
   WRITE_UNKNOWN_MESSAGE,
   WRITE_UNKNOWN_NO_KEY_MESSAGE,
 } from './unavailable.js';
@@ -194,13 +195,22 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     } else if (!policy.dedupe || context?.ownFetches) settled = await fetch();
     else settled = await this.inFlight.share(this.shareKey(context, body), fetch);
     const keySent = headers[IDEMPOTENCY_HEADER] !== undefined;
-    // A write without an answer has an unknown outcome: say so, and how to settle it.
-    const noAnswer = () =>
-      isMutation
-        ? unavailable(options, keySent ? WRITE_UNKNOWN_MESSAGE : WRITE_UNKNOWN_NO_KEY_MESSAGE)
-        : unavailable(options);
+    // A write without an answer has an unknown outcome, unless it was never sent: say which.
+    const noAnswer = (unsent = false) =>
+      !isMutation
+        ? unavailable(options)
+        : unavailable(
+            options,
+            unsent
+              ? WRITE_NOT_SENT_MESSAGE
+              : keySent
+                ? WRITE_UNKNOWN_MESSAGE
+                : WRITE_UNKNOWN_NO_KEY_MESSAGE,
+          );
     if (!settled.ok) {
-      return settled.refused ? refused(options, settled.refused, keySent) : noAnswer();
+      return settled.refused
+        ? refused(options, settled.refused, keySent)
+        : noAnswer(settled.unsent);
     }
     const result = settled.parsed ?? parseResult(settled.res);
     settled.parsed = undefined;

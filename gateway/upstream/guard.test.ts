@@ -51,7 +51,7 @@ describe('breaker and metrics layer', () => {
       ran = true;
       return ok;
     });
-    expect(settled).toEqual({ ok: false });
+    expect(settled).toEqual({ ok: false, unsent: true }); // a write refused so was certainly not applied;
     expect(ran).toBe(false);
     now = 1_000;
     expect(await guarded(breaker, 'culture', undefined, async () => ok)).toBe(ok);

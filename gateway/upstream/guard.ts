@@ -14,7 +14,7 @@ export async function guarded(
   run: (permit: BreakerPermit) => Promise<Settled>,
 ): Promise<Settled> {
   const permit = breaker.acquire();
-  if (!permit) return { ok: false };
+  if (!permit) return { ok: false, unsent: true };
   const done = observeFetch?.(subgraph);
   let outcome: FetchOutcome = 'unavailable';
   try {

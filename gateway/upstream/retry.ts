@@ -16,6 +16,9 @@ export type Send = (remainingMs: number) => Promise<SubgraphHttpResponse>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Errors only a connection that was never made raises: nothing of the request was sent. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
 /**
  * The timeout and retry layer: attempts a fetch within one deadline, retrying queries (never
  * mutations) with exponential backoff while the next attempt still fits. A 4xx answer the
@@ -73,7 +76,8 @@ export async function withRetries(
       // (a planner's fault) would, five times over, cut the subgraph off for every caller.
       if (err instanceof SubgraphFailure && err.answered) permit.release();
       else permit.failure();
-      return { ok: false };
+      const unsent = NEVER_CONNECTED.has((err as NodeJS.ErrnoException).code ?? '');
+      return unsent ? { ok: false, unsent } : { ok: false };
     }
   }
 }

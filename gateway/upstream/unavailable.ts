@@ -17,6 +17,10 @@ export const UNAVAILABLE_MESSAGE = 'A part of the graph is unavailable right now
 export const WRITE_UNKNOWN_MESSAGE =
   'No usable answer came for this write: it may or may not have been applied. Retry with ' +
   'the same Idempotency-Key and the same body, which answers the first result if it was.';
+/** A mutation fetch that never reached its subgraph (no connection to it, its breaker open). */
+export const WRITE_NOT_SENT_MESSAGE =
+  'The subgraph could not be reached: this write was not sent, and nothing was written. Send ' +
+  'it again later (with the same Idempotency-Key, if it had one).';
 export const WRITE_UNKNOWN_NO_KEY_MESSAGE =
   'No usable answer came for this write: it may or may not have been applied. It was sent ' +
   'without an Idempotency-Key, so sending it again may apply it twice: check before writing ' +
