@@ -105,6 +105,7 @@ export const envSchema = z.object({
   DOCUMENT_CACHE_SIZE: int(1_000),
   DOCUMENT_CACHE_MB: z.coerce.number().int().positive().default(32),
   PLAN_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+  PLAN_CACHE_MB: z.coerce.number().positive().default(30),
   RESPONSE_CACHE: z.enum(['off', 'memory', 'redis']).optional(),
   RESPONSE_CACHE_MAX_MB: z.coerce.number().int().positive().default(64),
   COMPRESSION_MIN_BYTES: int(1024),

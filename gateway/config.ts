@@ -94,6 +94,8 @@ export interface GatewayConfig {
   documentCacheBytes: number;
   /** How long the fallback planner may plan one operation (engine.ts). */
   planTimeoutMs: number;
+  /** Bytes @apollo/gateway's query plans may hold (plan-store.ts). */
+  planCacheBytes: number;
   /** Whole query answers, as the subgraphs' cache hints allow (response-cache.ts). */
   responseCache: { mode: 'off' | 'memory' | 'redis'; maxBytes: number };
   /** Answers at least this long are gzip/br-compressed when the client accepts it; 0 = never. */
@@ -240,6 +242,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     documentCacheSize: c.DOCUMENT_CACHE_SIZE,
     documentCacheBytes: c.DOCUMENT_CACHE_MB * 1024 * 1024,
     planTimeoutMs: c.PLAN_TIMEOUT_MS,
+    planCacheBytes: Math.ceil(c.PLAN_CACHE_MB * 1024 * 1024),
     compressionMinBytes: c.COMPRESSION_MIN_BYTES,
     responseCache: {
       mode: c.RESPONSE_CACHE ?? (c.REDIS_URL ? 'redis' : 'memory'),

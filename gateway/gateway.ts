@@ -66,8 +66,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   const audit = createAuditLog(config.audit.path, logger);
   const dataSources = new Map<string, SubgraphDataSource>();
   const trusted = loadTrustedDocuments(config.trustedDocumentsPath);
-  // Observability: Prometheus metrics at /metrics (see metrics.ts for what other parts report).
-  // Operation labels: registered operations, then names of authenticated callers (bounded).
+  // Prometheus metrics at /metrics; labels: registered operations, then callers (bounded).
   const metrics = createGatewayMetrics(
     subgraphs.map((s) => s.name),
     {
@@ -97,6 +96,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     onPlannerFallback: (first) => metrics.recordPlannerFallback(first),
     cacheBytes: config.documentCacheBytes,
     planTimeoutMs: config.planTimeoutMs,
+    planCacheBytes: config.planCacheBytes,
     buildSource: ({ name, url }) => {
       const source = new SubgraphDataSource({
         subgraph: name,

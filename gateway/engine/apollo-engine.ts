@@ -42,6 +42,7 @@ export class ApolloEngine implements GatewayInterface {
     this.gateway = new ApolloGateway({
       supergraphSdl: supergraphFromFile(opts.supergraphPath, opts.watch, opts.logger),
       logger: opts.logger,
+      experimental_approximateQueryPlanStoreMiB: (opts.planCacheBytes ?? 30 * 2 ** 20) / 2 ** 20,
       buildService: ({ name, url }) => opts.buildSource({ name, url: url! }),
     });
     // A new supergraph gets its own planner; the old one finishes what it was given.

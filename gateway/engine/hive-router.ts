@@ -226,6 +226,8 @@ export class HiveRouterEngine implements GatewayInterface {
     const gateway = new ApolloGateway({
       supergraphSdl: this.sdl,
       logger: this.opts.logger,
+      experimental_approximateQueryPlanStoreMiB:
+        (this.opts.planCacheBytes ?? 30 * 2 ** 20) / 2 ** 20,
       // The sources the Rust runtime uses (pooling, breaker, identity), looked up per fetch.
       buildService: ({ name }): GraphQLDataSource<GatewayContext> => ({
         process: (options: GraphQLDataSourceProcessOptions<GatewayContext>) => {

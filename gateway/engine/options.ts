@@ -34,4 +34,6 @@ export interface EngineOptions {
    * PLANNING_TIMEOUT.
    */
   planTimeoutMs?: number;
+  /** Bytes @apollo/gateway's plans may hold, as engine or fallback (PLAN_CACHE_MB). */
+  planCacheBytes?: number;
 }
