@@ -13,7 +13,9 @@ import {
   PlanTimeoutError,
   WAIT_TIMEOUTS,
 } from './fallback-planner.js';
-import { executePlanned, planInWorker, type Position } from './fallback.js';
+import { executePlanned, NOT_PLANNED, planInWorker, type Planned } from './fallback.js';
+import { repairPlan } from './plan-repair.js';
+import { DEFAULT_PLAN_CACHE_BYTES, PlanStore } from './plan-store.js';
 import type { GatewayContext } from '../context.js';
 import type { EngineOptions } from './options.js';
 import { PlannerAdmission } from './planner-admission.js';
@@ -35,14 +37,18 @@ export class ApolloEngine implements GatewayInterface {
   private planner: FallbackPlanner | undefined;
   private readonly timeoutMs: number;
   private readonly admission: PlannerAdmission;
+  private readonly plans: PlanStore;
 
   constructor(private readonly opts: EngineOptions) {
     this.timeoutMs = opts.planTimeoutMs ?? PLAN_TIMEOUT_MS;
     this.admission = new PlannerAdmission(WAIT_TIMEOUTS * this.timeoutMs);
+    this.plans = new PlanStore(opts.planCacheBytes ?? DEFAULT_PLAN_CACHE_BYTES, (plan) =>
+      this.planner ? repairPlan(plan, this.planner.sdl) : plan,
+    );
     this.gateway = new ApolloGateway({
       supergraphSdl: supergraphFromFile(opts.supergraphPath, opts.watch, opts.logger),
       logger: opts.logger,
-      experimental_approximateQueryPlanStoreMiB: (opts.planCacheBytes ?? 30 * 2 ** 20) / 2 ** 20,
+      queryPlannerConfig: { cache: this.plans },
       buildService: ({ name, url }) => opts.buildSource({ name, url: url! }),
     });
     // A new supergraph gets its own planner; the old one finishes what it was given.
@@ -65,17 +71,15 @@ export class ApolloEngine implements GatewayInterface {
     const planned: GatewayExecutor = (original) =>
       runFilled(original as GatewayGraphQLRequestContext<GatewayContext>, async (request) => {
         const planner = this.planner;
-        let unplannable: Position[] = [];
+        let planned: Planned = NOT_PLANNED;
         try {
-          if (planner) {
-            unplannable = await planInWorker(this.gateway, planner, request, this.admission);
-          }
+          if (planner) planned = await planInWorker(this.plans, planner, request, this.admission);
         } catch (err) {
           if (err instanceof PlanTimeoutError) return planningTimeoutAnswer(err);
           // The planner's own error (a document it cannot plan): the executor says it, as before.
           this.opts.logger.debug({ err }, "@apollo/gateway's planner failed in its worker");
         }
-        return executePlanned(executor, request, unplannable, this.opts.logger);
+        return executePlanned(executor, request, planned, this.opts.logger);
       });
     return { executor: planned };
   }

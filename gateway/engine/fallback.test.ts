@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { executePlanned, type Executor } from './fallback.js';
+import { executePlanned, NOT_PLANNED, type Executor } from './fallback.js';
 
 type Request = Parameters<Executor>[0];
 
@@ -11,7 +11,7 @@ describe('executePlanned', () => {
     // The error @apollo/gateway threw for a plan it could not walk (a Flatten inside a Flatten).
     const executor: Executor = () =>
       Promise.reject(new Error('Unexpected array in result for path element culture'));
-    const answer = await executePlanned(executor, {} as Request, [], logger);
+    const answer = await executePlanned(executor, {} as Request, NOT_PLANNED, logger);
     expect(answer).toMatchObject({
       data: null,
       errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
@@ -22,7 +22,12 @@ describe('executePlanned', () => {
 
   it('passes an answer through', async () => {
     const executor: Executor = () => Promise.resolve({ data: { hello: 'world' } });
-    const answer = await executePlanned(executor, {} as Request, [], pino({ level: 'silent' }));
+    const answer = await executePlanned(
+      executor,
+      {} as Request,
+      NOT_PLANNED,
+      pino({ level: 'silent' }),
+    );
     expect(answer).toEqual({ data: { hello: 'world' } });
   });
 });

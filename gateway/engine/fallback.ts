@@ -11,6 +11,7 @@ import type { FallbackPlanner, QueryPlan } from './fallback-planner.js';
 import type { PlannerAdmission } from './planner-admission.js';
 import { withCompletionErrors } from './null-propagation.js';
 import { repairPlan } from './plan-repair.js';
+import type { PlanStore } from './plan-store.js';
 import { unplannablePositions, withUnplannableErrors, type Position } from './unplannable.js';
 
 export type { Position };
@@ -30,6 +31,8 @@ export interface Fallback {
   gateway: ApolloGateway;
   executor: Promise<Executor>;
   planner: FallbackPlanner;
+  /** @apollo/gateway's plan store (its executor reads it first). */
+  plans: PlanStore;
   /** Set when the executor failed to load: not rebuilt before then (Date.now() ms). */
   retryAt?: number;
 }
@@ -37,53 +40,58 @@ export interface Fallback {
 /** How long a fallback that failed to load answers errors before it is built again. */
 export const FALLBACK_RETRY_MS = 30_000;
 
-/** @apollo/gateway's plan cache, which its executor reads before planning (not public API). */
-interface PlanStore {
-  get(key: string): Promise<QueryPlan | undefined>;
-  set(key: string, plan: QueryPlan): Promise<void>;
+/** A plan made for a request, held in the store until the request is answered. */
+export interface Planned {
+  gaps: Position[];
+  release: () => void;
 }
 
+/** No plan held: the executor plans on its own (it says the planner's error). */
+export const NOT_PLANNED: Planned = { gaps: [], release: () => undefined };
+
 /**
- * Plans `request` in the worker and stores the plan where @apollo/gateway's executor looks first
- * (its query plan store, under the key it derives: the query hash, with the operation name when
- * one is given), so that the executor runs the plan without planning on the event loop; through
- * `admission` (one operation per caller at a time, planner-admission.ts) when given. Without
- * that store (another @apollo/gateway version) the executor plans as before: slower, as correct.
- * Answers where the plan cannot be right (unplannable.ts).
+ * Plans `request` in the worker, repairs the plan and holds it in `store`, where
+ * @apollo/gateway's executor looks first under the key it derives (the query hash, with the
+ * operation name when one is given), so that the executor runs that plan without planning on
+ * the event loop; through `admission` (one operation per caller at a time,
+ * planner-admission.ts) when given. Answers where the plan cannot be right (unplannable.ts).
  */
 export async function planInWorker(
-  gateway: ApolloGateway,
+  store: PlanStore,
   planner: FallbackPlanner,
   request: GatewayGraphQLRequestContext<GatewayContext>,
   admission?: PlannerAdmission,
-): Promise<Position[]> {
-  const store = (gateway as unknown as { queryPlanStore?: PlanStore }).queryPlanStore;
+): Promise<Planned> {
   const { queryHash, source } = request;
-  if (!store || !queryHash || source === undefined) return [];
+  if (!queryHash || source === undefined) return NOT_PLANNED;
   const operationName = request.request.operationName ?? undefined;
   const key = operationName
     ? createHash('sha256').update(queryHash).update(operationName).digest('hex')
     : queryHash;
+  const held = (plan: QueryPlan): Planned => ({
+    gaps: unplannablePositions(plan, planner.sdl),
+    release: store.hold(key, plan),
+  });
   const known = await store.get(key);
-  if (known) return unplannablePositions(known, planner.sdl);
+  if (known) return held(known);
   // Concurrent requests of one new document share its planning (and count once per caller).
   let planning = inFlight.get(store);
   if (!planning) inFlight.set(store, (planning = new Map()));
-  const running = planning.get(key);
-  if (running) return running;
-  const plan = () => planner.plan(source, operationName);
-  const caller = request.context?.identity?.id ?? 'unknown';
-  const stored = (async () => {
-    const made = repairPlan(await (admission ? admission.run(caller, plan) : plan()), planner.sdl);
-    await store.set(key, made);
-    return unplannablePositions(made, planner.sdl);
-  })().finally(() => planning.delete(key));
-  planning.set(key, stored);
-  return stored;
+  let made = planning.get(key);
+  if (!made) {
+    const plan = () => planner.plan(source, operationName);
+    const caller = request.context?.identity?.id ?? 'unknown';
+    made = (async () =>
+      repairPlan(await (admission ? admission.run(caller, plan) : plan()), planner.sdl))().finally(
+      () => planning.delete(key),
+    );
+    planning.set(key, made);
+  }
+  return held(await made);
 }
 
 /** Plannings under way, by plan store and key. */
-const inFlight = new WeakMap<PlanStore, Map<string, Promise<Position[]>>>();
+const inFlight = new WeakMap<PlanStore, Map<string, Promise<QueryPlan>>>();
 
 /**
  * What @apollo/gateway's executor answers, with the errors its answers need (`gaps`:
@@ -93,7 +101,7 @@ const inFlight = new WeakMap<PlanStore, Map<string, Promise<Position[]>>>();
 export async function executePlanned(
   executor: Executor,
   request: GatewayGraphQLRequestContext<GatewayContext>,
-  gaps: readonly Position[],
+  { gaps, release }: Planned,
   logger: Logger,
 ): Promise<GatewayExecutionResult> {
   let result: GatewayExecutionResult;
@@ -102,6 +110,8 @@ export async function executePlanned(
   } catch (err) {
     logger.error({ err }, "@apollo/gateway's executor failed");
     return { data: null, errors: [internalError()] };
+  } finally {
+    release();
   }
   return withUnplannableErrors(withCompletionErrors(result), gaps);
 }

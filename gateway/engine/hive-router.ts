@@ -32,7 +32,9 @@ import {
 } from './fallback-planner.js';
 import { PlannerAdmission } from './planner-admission.js';
 import { type Executor, type Fallback, FALLBACK_RETRY_MS, planInWorker } from './fallback.js';
-import { executePlanned, type Position } from './fallback.js';
+import { executePlanned, type Planned } from './fallback.js';
+import { repairPlan } from './plan-repair.js';
+import { DEFAULT_PLAN_CACHE_BYTES, PlanStore } from './plan-store.js';
 import { internalError } from './errors.js';
 import type { EngineOptions } from './options.js';
 import { emptyRoot, introspectionOf } from './operation-shape.js';
@@ -223,11 +225,14 @@ export class HiveRouterEngine implements GatewayInterface {
    * at load, before the gateway serves, not in the middle of traffic.
    */
   private prepareFallback(): Fallback {
+    const sdl = this.sdl;
+    const plans = new PlanStore(this.opts.planCacheBytes ?? DEFAULT_PLAN_CACHE_BYTES, (plan) =>
+      repairPlan(plan, sdl),
+    );
     const gateway = new ApolloGateway({
-      supergraphSdl: this.sdl,
+      supergraphSdl: sdl,
       logger: this.opts.logger,
-      experimental_approximateQueryPlanStoreMiB:
-        (this.opts.planCacheBytes ?? 30 * 2 ** 20) / 2 ** 20,
+      queryPlannerConfig: { cache: plans },
       // The sources the Rust runtime uses (pooling, breaker, identity), looked up per fetch.
       buildService: ({ name }): GraphQLDataSource<GatewayContext> => ({
         process: (options: GraphQLDataSourceProcessOptions<GatewayContext>) => {
@@ -240,7 +245,7 @@ export class HiveRouterEngine implements GatewayInterface {
     const executor = gateway.load().then(({ executor }) => executor as Executor);
     const planner = new FallbackPlanner(this.sdl, this.opts.planTimeoutMs ?? PLAN_TIMEOUT_MS);
     void planner.prepare();
-    const fallback: Fallback = { generation: this.generation, gateway, executor, planner };
+    const fallback: Fallback = { generation: this.generation, gateway, executor, planner, plans };
     executor.catch((err: unknown) => {
       // Kept, answering errors, until FALLBACK_RETRY_MS: a build is not repeated per request.
       this.opts.logger.error({ err }, 'the fallback query planner could not load');
@@ -270,18 +275,18 @@ export class HiveRouterEngine implements GatewayInterface {
     return runFilled(original, async (request) => {
       const fallback = this.currentFallback();
       let executor: Executor;
-      let gaps: Position[];
+      let planned: Planned;
       try {
         executor = await fallback.executor;
         // Planned in the worker, so that @apollo/gateway's executor finds the plan made.
-        gaps = await planInWorker(fallback.gateway, fallback.planner, request, this.admission);
+        planned = await planInWorker(fallback.plans, fallback.planner, request, this.admission);
       } catch (err) {
         if (err instanceof PlanTimeoutError) return planningTimeoutAnswer(err);
         // Not the caller's fault, and nothing was fetched: an error, never an HTTP 500.
         this.opts.logger.error({ err }, "@apollo/gateway's planner failed");
         return { data: null, errors: [internalError()] };
       }
-      return executePlanned(executor, request, gaps, this.opts.logger);
+      return executePlanned(executor, request, planned, this.opts.logger);
     });
   }
 
