@@ -6,8 +6,6 @@ import {
   visit,
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
   type SelectionNode,
 } from 'graphql';
 import type {
@@ -16,6 +14,7 @@ import type {
 } from '@apollo/server-gateway-interface';
 import type { GatewayContext } from '../context.js';
 import { fragmentsOf, isIncluded } from '../operations/fragments.js';
+import { orderAsSelected, walkAnswer } from './response-order.js';
 
 /*
  * @apollo/gateway answers a field whose selections `@skip`/`@include` all leave out — `a:
@@ -74,7 +73,8 @@ type Request = GatewayGraphQLRequestContext<GatewayContext>;
 
 /**
  * Runs `request` through `run` (@apollo/gateway's planning and execution) with its empty
- * selection sets filled (source and hash to match), and cleans the answer.
+ * selection sets filled (source and hash to match), and cleans the answer: unasked
+ * `__typename`s dropped, keys in the order selected (response-order.ts).
  */
 export async function runFilled(
   request: Request,
@@ -87,11 +87,16 @@ export async function runFilled(
     body.variables ?? {},
   ).coerced;
   const document = variables && fillEmptySelections(request.document, variables);
-  if (!variables || !document) return run(request);
+  if (!variables || !document) {
+    const result = await run(request);
+    if (variables) orderAsSelected(result.data, request.document, body.operationName, variables);
+    return result;
+  }
   const source = print(document);
   const queryHash = createHash('sha256').update(source).digest('hex');
   const result = await run({ ...request, document, source, queryHash });
   dropUnaskedTypenames(result.data, request.document, body.operationName, variables);
+  orderAsSelected(result.data, request.document, body.operationName, variables);
   return result;
 }
 
@@ -102,43 +107,7 @@ export function dropUnaskedTypenames(
   operationName: string | null | undefined,
   variables: Record<string, unknown>,
 ): void {
-  const operation = document.definitions.find(
-    (d): d is OperationDefinitionNode =>
-      d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
-  );
-  if (!operation) return;
-  const fragments = fragmentsOf(document);
-  const included = includedBy(variables);
-  const collect = (selections: readonly SelectionNode[], into: Map<string, FieldNode[]>) => {
-    for (const s of selections) {
-      if (!included(s)) continue;
-      if (s.kind === Kind.FIELD) {
-        const key = s.alias?.value ?? s.name.value;
-        into.set(key, [...(into.get(key) ?? []), s]);
-        continue;
-      }
-      const fragment: { selectionSet: FragmentDefinitionNode['selectionSet'] } | undefined =
-        s.kind === Kind.INLINE_FRAGMENT ? s : fragments.get(s.name.value);
-      if (fragment) collect(fragment.selectionSet.selections, into);
-    }
-  };
-  // A selection set's fields collected once for all the objects of a list it applies to.
-  const walk = (selections: readonly SelectionNode[], value: unknown): void => {
-    const objects = (Array.isArray(value) ? value.flat(Infinity) : [value]).filter(
-      (v): v is Record<string, unknown> => v !== null && typeof v === 'object',
-    );
-    if (objects.length === 0) return;
-    const fields = new Map<string, FieldNode[]>();
-    collect(selections, fields);
+  walkAnswer(data, document, operationName, variables, (objects, fields) => {
     if (!fields.has('__typename')) for (const object of objects) delete object.__typename;
-    for (const [key, nodes] of fields) {
-      const sub = nodes.flatMap((n) => n.selectionSet?.selections ?? []);
-      if (sub.length > 0)
-        walk(
-          sub,
-          objects.map((o) => o[key]),
-        );
-    }
-  };
-  walk(operation.selectionSet.selections, data);
+  });
 }
