@@ -2,8 +2,10 @@ import Database from 'better-sqlite3';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '../subgraphs/shared/database.js';
+import { compareByCodePoint } from '../subgraphs/shared/collation.js';
 import { ENGINE } from './support/databases.js';
 import { bootStack, type Stack } from './support/stack.js';
+import type { GraphQLResponse } from './support/subgraph.js';
 
 // A page of the auditoriums offering a resource (`DigitalResource.offeredBy`) must read that
 // page's rows, not every auditorium offering the resource: a window function numbering every
@@ -101,7 +103,7 @@ describe(`pages of the auditoriums offering a resource on ${ENGINE}`, () => {
       const ids = links
         .filter((l) => l.resource_id === r.id)
         .map((l) => l.auditorium_id)
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        .sort(compareByCodePoint);
       if (ids.length > first) offered += 1;
       expect(r.offeredBy.edges.map((e) => e.node.id)).toEqual(ids.slice(0, first));
     }
@@ -114,5 +116,63 @@ describe(`pages of the auditoriums offering a resource on ${ENGINE}`, () => {
     for (const st of pages) read += await linksRead(st);
     // limit + 1 rows a resource (the extra one tells hasNextPage).
     expect(read).toBeLessThanOrEqual(resources.length * (first + 1));
+  });
+});
+
+type OfferedPage = {
+  digitalResource: {
+    offeredBy: {
+      edges: { node: { id: string } }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  };
+};
+
+describe(`pages of offeredBy across ids that code points and UTF-16 order differently, on ${ENGINE}`, () => {
+  it('hand on each auditorium once, in the database order, with first: 1', async () => {
+    // U+FF21 sorts before U+20000 by code point (SQLite, PostgreSQL "C") but after it by UTF-16
+    // code unit (JavaScript's <): sorted in JS, page 1 ended at 𠀀 and `> 𠀀` skipped Ａ.
+    const tag = `${Date.now().toString(36)}`;
+    const ids = ['Ａ', '𠀀', '𠀁', 'b', 'Ｂ'].map((c) => `aud-${tag}-${c}`);
+    const resource = `res-${tag}`;
+    const k = knex();
+    // A row copied as read: PostgreSQL hands json columns back parsed, to be written as text.
+    const copy = async (table: string) =>
+      Object.fromEntries(
+        Object.entries((await k(table).first()) as Record<string, unknown>).map(([c, v]) => [
+          c,
+          v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v,
+        ]),
+      );
+    const sample = await copy('auditorium');
+    await k('auditorium').insert(ids.map((id) => ({ ...sample, id })));
+    const sampleResource = await copy('digital_resource');
+    await k('digital_resource').insert({ ...sampleResource, id: resource });
+    const link = await copy('auditorium_resource');
+    await k('auditorium_resource').insert(
+      ids.map((id) => ({ ...link, resource_id: resource, auditorium_id: id })),
+    );
+    const inDatabase = (
+      (await k('auditorium_resource')
+        .select('auditorium_id')
+        .where('resource_id', resource)
+        .orderBy('auditorium_id')) as { auditorium_id: string }[]
+    ).map((r) => r.auditorium_id);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < ids.length + 2; page++) {
+      const res: GraphQLResponse<OfferedPage> = await stack.query<OfferedPage>(
+        `query($id: ID!, $after: String) { digitalResource(id: $id) {
+          offeredBy(first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`,
+        { id: resource, after },
+      );
+      expect(res.body.errors).toBeUndefined();
+      const { edges, pageInfo } = res.body.data!.digitalResource.offeredBy;
+      seen.push(...edges.map((e) => e.node.id));
+      if (!pageInfo.hasNextPage) break;
+      after = pageInfo.endCursor;
+    }
+    expect(seen).toEqual(inDatabase);
+    expect([...seen].sort()).toEqual([...ids].sort());
   });
 });

@@ -49,3 +49,13 @@ export async function collateTextByCodePoint(knex: Knex): Promise<number> {
   });
   return rows.length;
 }
+
+/**
+ * Orders text as the databases do (SQLite's BINARY, PostgreSQL's "C"): by code point, which is
+ * UTF-8 byte order. JavaScript's `<` compares UTF-16 code units and puts U+10000 and above (CJK
+ * extension B, 𠀀) before U+E000–U+FFFF (full-width Ａ): rows re-sorted with it and paged with
+ * the database's `>` skipped or repeated rows.
+ */
+export function compareByCodePoint(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}

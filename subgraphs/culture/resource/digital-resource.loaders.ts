@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '../../shared/database.js';
+import { compareByCodePoint } from '../../shared/collation.js';
 import { findIn, rowBy } from '../../shared/loaders.js';
 import { firstRowsOfEach, pageLoader } from '../../shared/page-loader.js';
 import { Auditorium } from '../auditorium/auditorium.entity.js';
@@ -55,7 +56,8 @@ export function createResourceLoaders(em: EntityManager) {
           ? await findIn(em, Auditorium, 'id', [...new Set(links.map((l) => l.auditorium_id))])
           : [];
         const byId = new Map(auditoriums.map((a) => [a.id, a]));
-        links.sort((a, b) => (a.auditorium_id < b.auditorium_id ? -1 : 1));
+        // In the order the next page's `>` continues from (UNION ALL keeps no order of its own).
+        links.sort((a, b) => compareByCodePoint(a.auditorium_id, b.auditorium_id));
         return links.map((l) => [l.resource_id, byId.get(l.auditorium_id)!] as const);
       },
     }),
