@@ -11,6 +11,13 @@ import { Region, levelOfCode, villagesOfKind } from './region.entity.js';
 
 const DIVISION_PROVENANCE = provenance(ProvenanceKind.OFFICIAL, DIVISION_DATASET, '2023');
 
+/**
+ * The most children of one region in the division data the seeds load: county 500101 (Wanzhou,
+ * Chongqing) has 52 townships; a city has at most 26 counties, a province 21 cities. Demand
+ * control prices every `children` list as this many, whatever the level (a static schema).
+ */
+export const MAX_REGION_CHILDREN = 52;
+
 @Resolver(() => Region)
 export class RegionResolver {
   @Query(() => Region, {
@@ -42,8 +49,8 @@ export class RegionResolver {
     return r.parentCode ? ctx.loaders.regionByCode.load(r.parentCode) : null;
   }
 
-  // Demand control: a Zhejiang city has up to ~15 counties, a county ~20 townships.
-  @Directive('@listSize(assumedSize: 20)')
+  // Demand control: the gateway prices each `children` list as the largest one.
+  @Directive(`@listSize(assumedSize: ${MAX_REGION_CHILDREN})`)
   @FieldResolver(() => [Region], {
     description: 'The regions one level down, by code (empty for a township).',
   })
