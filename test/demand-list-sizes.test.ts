@@ -26,35 +26,67 @@ async function largestGroup(file: DivisionFile, parentColumn: string) {
   return { ...largest, parents: counts.size };
 }
 
-describe('Region.children is priced as the most children a region has', () => {
+/** The most regions `depth` levels below one region, and that region. */
+function largestBelow(children: Map<string, string[]>, depth: number) {
+  const below = (code: string, d: number): number =>
+    d === 0 ? 1 : (children.get(code) ?? []).reduce((n, c) => n + below(c, d - 1), 0);
+  let largest = { parent: '', count: 0 };
+  for (const code of children.keys()) {
+    const count = below(code, depth);
+    if (count > largest.count) largest = { parent: code, count };
+  }
+  return largest;
+}
+
+describe('Region.children is priced by the most children regions have', () => {
   const levels: Record<string, { parent: string; count: number; parents: number }> = {};
+  const children = new Map<string, string[]>();
+  const size = model.listSizes.get('Region.children')?.assumedSize ?? defaultListSize;
 
   beforeAll(async () => {
     levels.province = await largestGroup('cities', 'provinceCode');
     levels.city = await largestGroup('areas', 'cityCode');
     levels.county = await largestGroup('streets', 'areaCode');
+    for (const [file, parent] of [
+      ['cities', 'provinceCode'],
+      ['areas', 'cityCode'],
+      ['streets', 'areaCode'],
+    ] as const) {
+      for await (const row of readDivisions(file)) {
+        children.set(row[parent], [...(children.get(row[parent]) ?? []), row.code]);
+      }
+    }
   }, 60_000);
 
-  it('sizes every level at least as large as its largest region', () => {
-    const size = model.listSizes.get('Region.children')?.assumedSize ?? defaultListSize;
-    for (const [level, largest] of Object.entries(levels)) {
-      expect({ level, ...largest, covered: size >= largest.count }).toEqual({
+  it("sizes a province's or a city's children as its largest, a county's at half at least", () => {
+    for (const level of ['province', 'city']) {
+      expect({ level, ...levels[level], covered: size >= levels[level].count }).toEqual({
         level,
-        ...largest,
+        ...levels[level],
         covered: true,
       });
     }
+    expect(size * 2).toBeGreaterThanOrEqual(levels.county.count);
     expect(model.listSizes.get('Query.provinces')?.assumedSize).toBeGreaterThanOrEqual(
       levels.province.parents,
     );
   });
 
-  it("costs a page of each of the largest county's townships as that many pages", () => {
-    const county = levels.county;
-    const doc = `{ region(code: "${county.parent}") { children { villages(first: 100) {
-      edges { node { code } } } } } }`;
+  it('never prices two or three levels of children under the regions they hold', () => {
+    for (const depth of [2, 3]) {
+      const largest = largestBelow(children, depth);
+      expect({ depth, ...largest, covered: size ** depth >= largest.count }).toEqual({
+        depth,
+        ...largest,
+        covered: true,
+      });
+    }
+    // A page of villages of each township of the city with the most townships.
+    const { parent, count } = largestBelow(children, 2);
+    const doc = `{ region(code: "${parent}") { children { children { villages(first: 100) {
+      edges { node { code } } } } } } }`;
     const perTownship = 1 + 100 * 2; // the connection, then each edge and its node
     const cost = costOf(schema, model, parse(doc), undefined, {}, defaultListSize);
-    expect(cost).toBeGreaterThanOrEqual(county.count * perTownship);
+    expect(cost).toBeGreaterThanOrEqual(count * perTownship);
   });
 });

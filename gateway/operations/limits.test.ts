@@ -58,7 +58,7 @@ describe('cost', () => {
       sizedFields: ['edges'],
       requireOneSlicingArgument: false,
     });
-    expect(model.listSizes.get('Region.children')?.assumedSize).toBe(52);
+    expect(model.listSizes.get('Region.children')?.assumedSize).toBe(26);
     expect(model.fieldWeights.get('RegionCulture.childRanking')).toBe(10);
     expect(model.requires.get('Region.villagesByIndex')).toMatch(/^indexVillages \{/);
   });

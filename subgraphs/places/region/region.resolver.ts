@@ -12,11 +12,13 @@ import { Region, levelOfCode, villagesOfKind } from './region.entity.js';
 const DIVISION_PROVENANCE = provenance(ProvenanceKind.OFFICIAL, DIVISION_DATASET, '2023');
 
 /**
- * The most children of one region in the division data the seeds load: county 500101 (Wanzhou,
- * Chongqing) has 52 townships; a city has at most 26 counties, a province 21 cities. Demand
- * control prices every `children` list as this many, whatever the level (a static schema).
+ * Demand control's size of every `children` list, whatever the level (the schema is static): the
+ * most children of a city in the division data the seeds load (26 counties; a province has at
+ * most 21 cities), and 26² = 676 covers the most regions two levels down (5001: 650 townships).
+ * A county has up to 52 townships (500101): one level of them is priced at half, where 52 priced
+ * a province's counties' coverage, one culture statement, at 146 069.
  */
-export const MAX_REGION_CHILDREN = 52;
+export const REGION_CHILDREN_SIZE = 26;
 
 @Resolver(() => Region)
 export class RegionResolver {
@@ -50,7 +52,7 @@ export class RegionResolver {
   }
 
   // Demand control: the gateway prices each `children` list as the largest one.
-  @Directive(`@listSize(assumedSize: ${MAX_REGION_CHILDREN})`)
+  @Directive(`@listSize(assumedSize: ${REGION_CHILDREN_SIZE})`)
   @FieldResolver(() => [Region], {
     description: 'The regions one level down, by code (empty for a township).',
   })
