@@ -57,6 +57,7 @@ export class CostModel {
     const key = `${coordinate}\n${defaultListSize}`;
     const known = this.requirementCosts.get(key);
     if (known !== undefined) return known;
+    this.requirementCosts.set(key, 0); // a field set that leads back here adds nothing more
     this.supergraph ??= buildASTSchema(parse(this.sdl), { assumeValidSDL: true });
     const parent = this.supergraph.getType(coordinate.split('.')[0]);
     let cost = 0;
@@ -82,7 +83,9 @@ export class CostModel {
             (isListType(getNullableType(def.type)) ? defaultListSize : 1);
           const children =
             sel.selectionSet && isCompositeType(named) ? walk(sel.selectionSet, named) : 0;
-          total += size * (own + children);
+          // A required field may itself @require (cultureIndexInput: the region's children):
+          // the gateway fetches that too, for each instance.
+          total += size * (own + children + this.requirementCost(at, defaultListSize));
         }
         return total;
       };
