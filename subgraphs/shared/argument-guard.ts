@@ -38,23 +38,23 @@ export const LocalDateScalar = new GraphQLScalarType({
 });
 
 /** Checks one argument value against its declared type, naming `path` in a refusal. */
-function checkValue(type: GraphQLInputType, value: unknown, path: string): void {
+function checkValue(type: GraphQLInputType, value: unknown, path: string, write = false): void {
   if (value === null || value === undefined) return;
-  if (type instanceof GraphQLNonNull) return checkValue(type.ofType, value, path);
+  if (type instanceof GraphQLNonNull) return checkValue(type.ofType, value, path, write);
   if (type instanceof GraphQLList) {
     // A list of plain scalars (an `_entities` call's representations) is checked whole: the
     // same test item by item, naming `path[i]` only for a bad one.
     if (Array.isArray(value) && plainScalar(type.ofType)) assertStorableStrings(value, path);
     else if (Array.isArray(value))
-      value.forEach((v, i) => checkValue(type.ofType, v, `${path}[${i}]`));
-    else checkValue(type.ofType, value, path);
+      value.forEach((v, i) => checkValue(type.ofType, v, `${path}[${i}]`, write));
+    else checkValue(type.ofType, value, path, write);
     return;
   }
   if (type instanceof GraphQLInputObjectType) {
     const fields = type.getFields();
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
       const field = fields[key];
-      if (field) checkValue(field.type, v, `${path}.${key}`);
+      if (field) checkValue(field.type, v, `${path}.${key}`, write);
       else assertStorableStrings(v, `${path}.${key}`);
     }
     return;
@@ -63,7 +63,8 @@ function checkValue(type: GraphQLInputType, value: unknown, path: string): void 
   // surrogate.
   assertStorableStrings(value, path);
   if (type instanceof GraphQLScalarType && type.name === LocalDateScalar.name) {
-    calendarDate(value as string, path, { notFuture: false });
+    // A write's dates end today: a refusal names the range the write itself accepts.
+    calendarDate(value as string, path, { notFuture: write });
   }
 }
 
@@ -74,8 +75,12 @@ function plainScalar(type: GraphQLInputType): boolean {
 }
 
 /** Checks every argument of a field call; the first bad one is refused. */
-function checkArguments(args: readonly GraphQLArgument[], values: Record<string, unknown>): void {
-  for (const arg of args) checkValue(arg.type, values[arg.name], arg.name);
+function checkArguments(
+  args: readonly GraphQLArgument[],
+  values: Record<string, unknown>,
+  write: boolean,
+): void {
+  for (const arg of args) checkValue(arg.type, values[arg.name], arg.name, write);
 }
 
 /**
@@ -126,8 +131,9 @@ export function guardArguments(schema: GraphQLSchema): GraphQLSchema {
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
       const args = field.args;
       const isEntities = type === schema.getQueryType() && field.name === '_entities';
+      const write = type === schema.getMutationType();
       field.resolve = (source, values, context, info) => {
-        checkArguments(args, values);
+        checkArguments(args, values, write);
         if (isEntities) checkRepresentations(entities, values);
         return resolve(source, values, context, info);
       };
