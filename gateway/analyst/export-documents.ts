@@ -138,10 +138,14 @@ export function documentsByName(texts: Iterable<string>): Map<string, string | n
   return out;
 }
 
-/** A page of a region's villages, in code order, with the caller's selection on each. */
+/**
+ * A page of a region's villages, in code order, with the caller's selection on each. The region
+ * is asked for on the first page of a request only (`$withRegion`): it tells an unknown code
+ * (404), which a later page cannot change.
+ */
 export function regionPageDocument(sel: VillageSelection): string {
-  return `query VillageExport($regionCode: ID!, $first: Int!, $after: String) {
-  region(code: $regionCode) { code }
+  return `query VillageExport($regionCode: ID!, $first: Int!, $after: String, $withRegion: Boolean!) {
+  region(code: $regionCode) @include(if: $withRegion) { code }
   villages(filter: { regionCode: $regionCode }, first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
     edges { cursor exportKey: node { code } node ${sel.selection} }

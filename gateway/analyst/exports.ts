@@ -47,10 +47,7 @@ const STATUS_OF_CODE: Record<string, number> = {
   SUBGRAPH_UNAVAILABLE: 503,
 };
 
-/**
- * A page that gave no villages: at the start, a 4xx is the response; a 5xx (the gateway's side)
- * and any failure later are the export's last line.
- */
+/** A page with no villages: at the start a 4xx is the response; else the export's last line. */
 class PageFailure extends Error {
   constructor(
     readonly status: number,
@@ -103,6 +100,7 @@ export function createVillageExports(opts: {
     ex: ExportRequest,
     size: number,
     after: string | undefined,
+    later = false,
   ): Promise<{ lines: VillageLine[]; next: string | undefined }> {
     const batch = ex.codes?.filter((c) => after === undefined || c > after).slice(0, size);
     if (batch?.length === 0) return { lines: [], next: undefined }; // resumed after the last code
@@ -115,7 +113,12 @@ export function createVillageExports(opts: {
       : {
           query: regionPageDocument(ex.sel),
           operationName: 'VillageExport',
-          variables: { regionCode: ex.regionCode, first: size, after: after ?? null },
+          variables: {
+            regionCode: ex.regionCode,
+            first: size,
+            after: after ?? null,
+            withRegion: !later,
+          },
         };
     const reply = await opts.execute(req, requestId, body, ex.fromTrusted);
     let parsed: { data?: unknown; errors?: PageError[] };
@@ -182,9 +185,8 @@ export function createVillageExports(opts: {
     try {
       started = await firstPage(req, requestId, ex);
     } catch (err) {
-      // A valid export whose first page failed on the gateway's side (a subgraph down, or an
-      // unexpected error): it stops at once, as it would later in the stream (200, its last
-      // line), not with a 5xx.
+      // A valid export whose first page failed on the gateway's side (a subgraph down, an
+      // unexpected error) stops as it would later in the stream (200, its last line), not 5xx.
       if (err instanceof PageFailure && err.status < 500) throw err;
       const out = openExportStream(req, res, settings.sendTimeoutMs);
       await out.write(stopLine(pageFailure(err, requestId), ex.after, 0));
@@ -203,7 +205,7 @@ export function createVillageExports(opts: {
       if (!(await write(text))) return;
       if (page.next === undefined) break;
       try {
-        page = await runPage(req, requestId, ex, size, page.next);
+        page = await runPage(req, requestId, ex, size, page.next, true);
       } catch (err) {
         // Past the first line the status is sent: whatever stopped the export, its last line
         // says so (as a `done` line would), with the cursor to resume from.
