@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOMAINS, startFaultRig, type FaultRig } from './support/fault-rig.js';
+import { DOMAINS, startFaultRig, type Engine, type FaultRig } from './support/fault-rig.js';
 import type { Garble } from './support/faults.js';
 
 /**
@@ -45,4 +45,47 @@ describe('a subgraph answering valid JSON of the wrong shape, on both engines', 
       expect(problems).toEqual([]);
     }, 180_000);
   }
+
+  it('an index whose domain answered its entity null without an error: null with SUBGRAPH_UNAVAILABLE', async () => {
+    // @apollo/gateway left out of the index's fetch each place missing a `@requires` input, and
+    // answered `digitalIndex: null` with no error: read as a place without figures. The third
+    // document (introspection beside data) is handed to the default engine's fallback.
+    const region = '{ region(code: "3311") { digitalIndex { score } } }';
+    const asked = [
+      { query: region, at: 'region' },
+      { query: '{ village(code: "331124001201") { digitalIndex { score } } }', at: 'village' },
+      { query: region.replace('{', '{ t: __type(name: "Region") { name }'), at: 'region' },
+    ].map((a, i) => ({ ...a, beside: i === 2 ? { t: { name: 'Region' } } : {} }));
+    const proxy = rig.proxies.culture!;
+    for (const engine of ['hive-router', 'apollo'] as Engine[]) {
+      for (const { query, at, beside } of asked) {
+        const fine = await rig.ask(engine, { query });
+        expect(fine.body, `${engine} ${query}`).toEqual({
+          data: { ...beside, [at]: { digitalIndex: { score: expect.any(Number) } } },
+        });
+        proxy.mode = 'nullEntities';
+        let answer: Awaited<ReturnType<FaultRig['ask']>>;
+        try {
+          answer = await rig.ask(engine, { query });
+        } finally {
+          proxy.mode = 'pass';
+        }
+        expect({ engine, query, status: answer.status, body: answer.body }).toEqual({
+          engine,
+          query,
+          status: 200,
+          body: {
+            data: { ...beside, [at]: { digitalIndex: null } },
+            errors: [
+              {
+                message: 'A part of the graph is unavailable right now.',
+                path: [at, 'digitalIndex'],
+                extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+              },
+            ],
+          },
+        });
+      }
+    }
+  });
 });

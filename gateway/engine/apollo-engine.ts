@@ -14,7 +14,7 @@ import {
   WAIT_TIMEOUTS,
 } from './fallback-planner.js';
 import { executePlanned, NOT_PLANNED, planInWorker, type Planned } from './fallback.js';
-import { repairPlan } from './plan-repair.js';
+import { executablePlan } from './partial-representations.js';
 import { DEFAULT_PLAN_CACHE_BYTES, PlanStore } from './plan-store.js';
 import type { GatewayContext } from '../context.js';
 import type { EngineOptions } from './options.js';
@@ -43,7 +43,7 @@ export class ApolloEngine implements GatewayInterface {
     this.timeoutMs = opts.planTimeoutMs ?? PLAN_TIMEOUT_MS;
     this.admission = new PlannerAdmission(WAIT_TIMEOUTS * this.timeoutMs);
     this.plans = new PlanStore(opts.planCacheBytes ?? DEFAULT_PLAN_CACHE_BYTES, (plan) =>
-      this.planner ? repairPlan(plan, this.planner.sdl) : plan,
+      this.planner ? executablePlan(plan, this.planner.sdl) : plan,
     );
     this.gateway = new ApolloGateway({
       supergraphSdl: supergraphFromFile(opts.supergraphPath, opts.watch, opts.logger),

@@ -10,7 +10,7 @@ import { internalError } from './errors.js';
 import type { FallbackPlanner, QueryPlan } from './fallback-planner.js';
 import type { PlannerAdmission } from './planner-admission.js';
 import { withCompletionErrors } from './null-propagation.js';
-import { repairPlan } from './plan-repair.js';
+import { executablePlan } from './partial-representations.js';
 import type { PlanStore } from './plan-store.js';
 import { unplannablePositions, withUnplannableErrors, type Position } from './unplannable.js';
 
@@ -82,9 +82,10 @@ export async function planInWorker(
     const plan = () => planner.plan(source, operationName);
     const caller = request.context?.identity?.id ?? 'unknown';
     made = (async () =>
-      repairPlan(await (admission ? admission.run(caller, plan) : plan()), planner.sdl))().finally(
-      () => planning.delete(key),
-    );
+      executablePlan(
+        await (admission ? admission.run(caller, plan) : plan()),
+        planner.sdl,
+      ))().finally(() => planning.delete(key));
     planning.set(key, made);
   }
   return held(await made);

@@ -33,7 +33,7 @@ import {
 import { PlannerAdmission } from './planner-admission.js';
 import { type Executor, type Fallback, FALLBACK_RETRY_MS, planInWorker } from './fallback.js';
 import { executePlanned, type Planned } from './fallback.js';
-import { repairPlan } from './plan-repair.js';
+import { executablePlan } from './partial-representations.js';
 import { DEFAULT_PLAN_CACHE_BYTES, PlanStore } from './plan-store.js';
 import { internalError } from './errors.js';
 import type { EngineOptions } from './options.js';
@@ -227,7 +227,7 @@ export class HiveRouterEngine implements GatewayInterface {
   private prepareFallback(): Fallback {
     const sdl = this.sdl;
     const plans = new PlanStore(this.opts.planCacheBytes ?? DEFAULT_PLAN_CACHE_BYTES, (plan) =>
-      repairPlan(plan, sdl),
+      executablePlan(plan, sdl),
     );
     const gateway = new ApolloGateway({
       supergraphSdl: sdl,
