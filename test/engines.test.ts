@@ -154,6 +154,8 @@ describe('the hive-router engine answers as @apollo/gateway does', () => {
         `{ village(code: "${VILLAGE}") { name culture { auditorium { name } } healthcare { clinic { name } } } }`,
         '{ villages(filter: { regionCode: "331124" }, first: 3) { edges { node { code culture { auditorium { name } } } } } }',
         '{ region(code: "331124") { name culture { auditoriumCount } commerce { stores { total } } } }',
+        // The root __typename went with culture's fetch: it was an error, and data null.
+        '{ auditorium(id: "a-1") { name } __typename ... { t: __typename } }',
       ]) {
         const { hive, apollo: theirs } = await both(query, undefined, undefined, [
           hiveDown.url,

@@ -14,6 +14,7 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
   GraphQLError,
+  type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { GatewayExecutionResult } from '@apollo/server-gateway-interface';
@@ -72,6 +73,7 @@ export function propagateNulls(
   }
   const root = operation && schema.getRootType(operation.operation);
   if (!operation || !root) return data;
+  fillRootTypenames(operation.selectionSet.selections, fragments, variables, data, root.name);
   const out = fix(data, root, [operation.selectionSet], {
     schema,
     fragments,
@@ -248,4 +250,29 @@ export function propagatedAnswer(
   const data = result.data as Record<string, unknown> | null;
   const fixed = propagateNulls(schema, document, operationName, variables, data, nulls);
   return { ...result, data: fixed, errors: errorsForNulls(result.errors, nulls) };
+}
+
+/**
+ * Sets the root `__typename`s the engine left null: the Rust planner asks a subgraph for them
+ * with that subgraph's root fields, and when that fetch failed they came back null (and the
+ * whole answer null by propagation, `__typename` being non-null). Their value is the root
+ * type's name whatever a subgraph answers, as @apollo/gateway answers them.
+ */
+function fillRootTypenames(
+  selections: readonly SelectionNode[],
+  fragments: Map<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+  data: Record<string, unknown>,
+  name: string,
+): void {
+  for (const s of selections) {
+    if (!isIncluded(s, variables)) continue;
+    if (s.kind === Kind.FIELD) {
+      const key = s.alias?.value ?? s.name.value;
+      if (s.name.value === '__typename' && data[key] == null) data[key] = name;
+    } else {
+      const set = s.kind === Kind.INLINE_FRAGMENT ? s : fragments.get(s.name.value);
+      if (set) fillRootTypenames(set.selectionSet.selections, fragments, variables, data, name);
+    }
+  }
 }

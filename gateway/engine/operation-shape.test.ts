@@ -27,9 +27,16 @@ describe('emptyRoot', () => {
     expect(emptyRoot(r, { s: false })).toEqual({ x: null, c: null, a: null });
   });
 
-  it('is null as a whole when a non-null root field (or __typename) was not fetched', () => {
+  it('answers a root __typename with the root type, whichever fetch failed (as GraphQL does)', () => {
+    expect(emptyRoot(request('{ a __typename ... { t: __typename } }'), {})).toEqual({
+      a: null,
+      __typename: 'Query',
+      t: 'Query',
+    });
+  });
+
+  it('is null as a whole when a non-null root field was not fetched', () => {
     expect(emptyRoot(request('{ a b }'), {})).toBeNull();
-    expect(emptyRoot(request('{ a __typename }'), {})).toBeNull();
     expect(emptyRoot(request('{ a ... on Query { b } }'), {})).toBeNull();
   });
 });

@@ -21,21 +21,25 @@ export function introspectionOf(document: DocumentNode): 'none' | 'only' | 'mixe
 
 /**
  * `data` for an operation none of whose root fields was fetched: as GraphQL execution nulls it.
- * Root fields left out by `@skip`/`@include` are not in it.
+ * Root fields left out by `@skip`/`@include` are not in it; a root `__typename` is the root type's name.
  */
 export function emptyRoot(
   request: Pick<GatewayGraphQLRequestContext, 'schema' | 'operation' | 'document'>,
   variables: Record<string, unknown>,
-): Record<string, null> | null {
+): Record<string, string | null> | null {
   const root = request.schema.getRootType(request.operation.operation);
   if (!root) return null;
-  const data: Record<string, null> = {};
+  const data: Record<string, string | null> = {};
   const included = (node: SelectionNode) => isIncluded(node, variables);
   const visit = (selections: readonly SelectionNode[]): boolean => {
     for (const s of selections) {
       if (!included(s)) continue;
       if (s.kind === Kind.FIELD) {
-        if (s.name.value === '__typename') return false;
+        // The root type's name, whichever subgraph's failed fetch carried it.
+        if (s.name.value === '__typename') {
+          data[s.alias?.value ?? s.name.value] = root.name;
+          continue;
+        }
         const field = root.getFields()[s.name.value];
         if (!field || isNonNullType(field.type)) return false;
         data[s.alias?.value ?? s.name.value] = null;

@@ -57,6 +57,8 @@ export function unavailable(
   const variables = options.request.variables ?? {};
   for (const root of roots) {
     const key = root.alias?.value ?? root.name.value;
+    // A root `__typename` is the root type's name, whichever subgraph was asked for it: no error.
+    if (root.name.value === '__typename') continue;
     // An entity fetch: one error per entity and field, at `[<root key>, index, field]`, which
     // both engines map to the entity's response path. The Rust runtime batches several entity
     // fetches into one request as aliased roots (`_e0: _entities(representations: $r0)`).
