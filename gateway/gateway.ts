@@ -8,6 +8,7 @@ import { createAuditLog, type AuditEntry } from './observability/audit.js';
 import { createAuthenticator } from './auth/auth.js';
 import { AuthDirectives } from './auth/authz.js';
 import { CostModel } from './operations/cost.js';
+import { registerJoinFields } from './operations/join-fields.js';
 import { createApolloServer } from './apollo.js';
 import type { GatewayConfig } from './config.js';
 import { createGatewayServer, type RunningGateway } from './server.js';
@@ -130,6 +131,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   let supergraph: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     supergraph = buildASTSchema(parse(coreSupergraphSdl), { assumeValidSDL: true });
+    registerJoinFields(apiSchema, coreSupergraphSdl);
     served = {
       schema: apiSchema,
       directives: AuthDirectives.fromSupergraph(coreSupergraphSdl),

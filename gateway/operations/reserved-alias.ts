@@ -1,4 +1,5 @@
 import { GraphQLError, type ValidationRule } from 'graphql';
+import { joinFieldsFor } from './join-fields.js';
 
 /**
  * Refuses an alias that starts with `__` on any field but the meta field of that name
@@ -17,6 +18,22 @@ export const ReservedAliasRule: ValidationRule = (context) => ({
           { nodes: node },
         ),
       );
+      return;
+    }
+    // Both planners merge the fields they add to join subgraphs (keys, @requires) by response
+    // name: `{ region { code: name healthcare { … } } }` fetched `code` for the alias (apollo:
+    // "331124" as the name) or sent the name as the key (default: healthcare null, an error),
+    // and `children: name` beside `culture` left culture's input out (region null).
+    const parent = context.getParentType();
+    if (alias && alias !== node.name.value && parent) {
+      if (joinFieldsFor(context.getSchema())?.get(parent.name)?.has(alias)) {
+        context.reportError(
+          new GraphQLError(
+            `The alias "${alias}" is the name of a field of ${parent.name} the gateway fetches to join its subgraphs: use another alias.`,
+            { nodes: node },
+          ),
+        );
+      }
     }
   },
 });

@@ -167,6 +167,22 @@ describe('document stage', () => {
     expect(op.doc?.kind).toBe('Document');
   });
 
+  it('refuses an alias naming a key or required field of the type (both planners merge them)', () => {
+    for (const query of [
+      '{ region(code: "331124") { code: name healthcare { __typename } } }',
+      '{ region(code: "331124") { children: name culture { __typename } } }',
+    ]) {
+      expect(rejection(withBody({ query }), pipelineDeps())).toMatchObject({
+        status: 400,
+        code: 'GRAPHQL_VALIDATION_FAILED',
+        message: expect.stringMatching(/fetches to join its subgraphs/),
+      });
+    }
+    const op = withBody({ query: '{ region(code: "331124") { name: code c: code code } }' });
+    document(op, pipelineDeps());
+    expect(op.doc?.kind).toBe('Document');
+  });
+
   it('refuses a variable named $representations (the engines name their entity fetches so)', () => {
     const query = 'query($representations: ID!) { village(code: $representations) { name } }';
     expect(rejection(withBody({ query }), pipelineDeps())).toMatchObject({

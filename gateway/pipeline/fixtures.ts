@@ -13,6 +13,7 @@ import { loadGatewayConfig } from '../config.js';
 import type { Identity } from '../context.js';
 import { CostModel } from '../operations/cost.js';
 import { createDocumentResolver } from '../operations/documents.js';
+import { registerJoinFields } from '../operations/join-fields.js';
 import { createLimits } from '../operations/limits.js';
 import { createOperationCache } from '../operations/operation-cache.js';
 import { createQuotas } from '../auth/quota.js';
@@ -20,6 +21,7 @@ import type { OperationState, PipelineDeps, RequestContext, RequestState } from 
 
 const sdl = readSupergraph();
 const schema = apiSchemaOf(sdl);
+registerJoinFields(schema, sdl);
 export const served = {
   schema,
   directives: AuthDirectives.fromSupergraph(sdl),

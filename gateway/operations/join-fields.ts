@@ -1,0 +1,78 @@
+import {
+  buildASTSchema,
+  getNamedType,
+  isObjectType,
+  Kind,
+  parse,
+  type DirectiveNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+
+/**
+ * By type name, the fields the engines add to subgraph fetches on their own to join subgraphs:
+ * entity keys (`@join__type(key:)`) and what `@requires` names (`@join__field(requires:)`),
+ * nested selections under their own types.
+ */
+export type JoinFields = ReadonlyMap<string, ReadonlySet<string>>;
+
+const registered = new WeakMap<GraphQLSchema, JoinFields>();
+
+/** Records the join fields of `sdl` for the API schema served from it (reserved-alias.ts). */
+export function registerJoinFields(apiSchema: GraphQLSchema, sdl: string): void {
+  registered.set(apiSchema, joinFieldsOf(sdl));
+}
+
+export function joinFieldsFor(apiSchema: GraphQLSchema): JoinFields | undefined {
+  return registered.get(apiSchema);
+}
+
+export function joinFieldsOf(sdl: string): JoinFields {
+  const doc = parse(sdl);
+  const supergraph = buildASTSchema(doc, { assumeValidSDL: true });
+  const out = new Map<string, Set<string>>();
+  const add = (typeName: string, set: SelectionSetNode) => {
+    const type = supergraph.getType(typeName);
+    const names = out.get(typeName) ?? new Set<string>();
+    out.set(typeName, names);
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        add(sel.typeCondition?.name.value ?? typeName, sel.selectionSet);
+        continue;
+      }
+      if (sel.kind !== Kind.FIELD) continue;
+      names.add(sel.name.value);
+      const field = isObjectType(type) ? type.getFields()[sel.name.value] : undefined;
+      // Under an @inaccessible field (`cultureIndexInput { code … }`) no caller selects anything.
+      const hidden = field?.astNode?.directives?.some((d) => d.name.value === 'inaccessible');
+      if (sel.selectionSet && field && !hidden)
+        add(getNamedType(field.type).name, sel.selectionSet);
+    }
+  };
+  const fieldSet = (directive: DirectiveNode, argument: string) => {
+    const value = directive.arguments?.find((a) => a.name.value === argument)?.value;
+    if (value?.kind !== Kind.STRING) return undefined;
+    try {
+      return (parse(`{ ${value.value} }`).definitions[0] as { selectionSet: SelectionSetNode })
+        .selectionSet;
+    } catch {
+      return undefined; // composition checked it; nothing to add
+    }
+  };
+  for (const def of doc.definitions) {
+    if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION)
+      continue;
+    const typeName = def.name.value;
+    for (const d of def.directives ?? []) {
+      const key = d.name.value === 'join__type' ? fieldSet(d, 'key') : undefined;
+      if (key) add(typeName, key);
+    }
+    for (const f of def.fields ?? []) {
+      for (const d of f.directives ?? []) {
+        const requires = d.name.value === 'join__field' ? fieldSet(d, 'requires') : undefined;
+        if (requires) add(typeName, requires);
+      }
+    }
+  }
+  return out;
+}
