@@ -111,6 +111,21 @@ describe('RedisKeyStore with a record an operator broke', () => {
     expect((await store.lookup(later.key))?.id).toBe(later.record.id);
   });
 
+  it('calls a key not loaded unavailable for loadedOnly while Redis refuses (it was invalid)', async () => {
+    // A port nothing listens on: the set cannot be loaded.
+    const down = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    down.on('error', () => undefined); // the refusal is the point
+    const store = new RedisKeyStore(down, hashName, 1000);
+    await expect(store.lookup('rdsg_unknown', { loadedOnly: true })).rejects.toBeInstanceOf(
+      KeyStoreUnavailable,
+    );
+    down.disconnect();
+  });
+
   it('calls a record of another shape unavailable (it was a 500 for its key)', async () => {
     const store = new RedisKeyStore(redis, hashName, 0);
     const { key, record } = await store.create({ name: 'r', owner: 'o', scopes: ['a'] });

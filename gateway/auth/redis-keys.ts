@@ -34,6 +34,8 @@ export class RedisKeyStore implements KeyStore {
   /** The set loaded last, parsed once (not on every request that presents a key). */
   private loaded: { records: Map<string, ApiKeyRecord>; at: number } | undefined;
   private loading: Promise<void> | undefined;
+  /** The last reload failed: the set loaded may lack keys created since. */
+  private reloadFailed = false;
   private readonly recent = new Lru<string, { record: ApiKeyRecord | undefined; until: number }>(
     10_000,
   );
@@ -61,9 +63,11 @@ export class RedisKeyStore implements KeyStore {
             else this.warn({ hash }, 'an API key record does not parse; it is not answered');
           }
           this.loaded = { records, at: Date.now() };
+          this.reloadFailed = false;
           this.recent.clear();
         },
         (err: unknown) => {
+          this.reloadFailed = true;
           this.warn({ err }, 'API keys could not be reloaded; the last set loaded answers');
         },
       )
@@ -81,7 +85,12 @@ export class RedisKeyStore implements KeyStore {
     if (inSet !== undefined) return inSet;
     const known = this.recent.get(hash);
     if (known && known.until > now) return known.record;
-    if (opts?.loadedOnly) return undefined;
+    if (opts?.loadedOnly) {
+      // Redis down: a key not in the set may still be valid (503, as for any other caller).
+      if (this.reloadFailed || !this.loaded)
+        throw new KeyStoreUnavailable('The API key store is unavailable.');
+      return undefined;
+    }
     let raw: string | null;
     try {
       raw = await this.redis.hget(this.hashName, hash);
