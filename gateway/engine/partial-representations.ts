@@ -15,15 +15,6 @@ type Selection = { kind: string; typeCondition?: string; name?: string; selectio
  * which the executor leaves out when missing instead of dropping the entity: both engines send
  * the same representation and answer the same error at the same path.
  */
-/**
- * Every plan @apollo/gateway's executor runs, whoever made it (the worker, or the executor
- * itself after the plan store evicted it): repaired (plan-repair.ts), then sending partial
- * representations.
- */
-export function executablePlan(plan: QueryPlan, sdl: string): QueryPlan {
-  return sendingPartialRepresentations(repairPlan(plan, sdl));
-}
-
 export function sendingPartialRepresentations(plan: QueryPlan): QueryPlan {
   const known = done.get(plan);
   if (known) return known;
@@ -33,6 +24,15 @@ export function sendingPartialRepresentations(plan: QueryPlan): QueryPlan {
 }
 
 const done = new WeakMap<QueryPlan, QueryPlan>();
+
+/**
+ * Every plan @apollo/gateway's executor runs, whoever made it (the worker, or the executor
+ * itself after the plan store evicted it): repaired (plan-repair.ts), then sending partial
+ * representations.
+ */
+export function executablePlan(plan: QueryPlan, sdl: string): QueryPlan {
+  return sendingPartialRepresentations(repairPlan(plan, sdl));
+}
 
 function mapNode(node: PlanNode | undefined): PlanNode | undefined {
   if (!node) return node;
