@@ -41,6 +41,9 @@ export class CostModel {
   readonly requires = new Map<string, string>();
   private supergraph: GraphQLSchema | undefined;
   private readonly requirementCosts = new Map<string, number>();
+  /** Field sets being priced, and how many times one led back to another being priced. */
+  private readonly pricing = new Set<string>();
+  private cyclesMet = 0;
   private readonly weighedInputs = new Map<string, boolean>();
 
   constructor(private readonly sdl = '') {}
@@ -57,8 +60,13 @@ export class CostModel {
     const key = `${coordinate}\n${defaultListSize}`;
     const known = this.requirementCosts.get(key);
     if (known !== undefined) return known;
-    this.requirementCosts.set(key, 0); // a field set that leads back here adds nothing more
+    if (this.pricing.has(key)) {
+      this.cyclesMet++; // a field set that leads back here adds nothing more
+      return 0;
+    }
     this.supergraph ??= buildASTSchema(parse(this.sdl), { assumeValidSDL: true });
+    this.pricing.add(key);
+    const cyclesBefore = this.cyclesMet;
     const parent = this.supergraph.getType(coordinate.split('.')[0]);
     let cost = 0;
     if (parent && isCompositeType(parent)) {
@@ -96,7 +104,10 @@ export class CostModel {
         cost = 0; // composition validated the field set; nothing to add if it cannot be read
       }
     }
-    this.requirementCosts.set(key, cost);
+    this.pricing.delete(key);
+    // Kept only when no cycle was met: a price inside a cycle depends on where pricing began,
+    // and kept, the order of the questions would decide it (none in today's supergraph).
+    if (this.cyclesMet === cyclesBefore) this.requirementCosts.set(key, cost);
     return cost;
   }
 
