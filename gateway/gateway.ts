@@ -131,7 +131,7 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
   let supergraph: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     supergraph = buildASTSchema(parse(coreSupergraphSdl), { assumeValidSDL: true });
-    registerJoinFields(apiSchema, coreSupergraphSdl);
+    registerJoinFields(apiSchema, supergraph);
     served = {
       schema: apiSchema,
       directives: AuthDirectives.fromSupergraph(coreSupergraphSdl),

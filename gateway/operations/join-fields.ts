@@ -1,11 +1,12 @@
 import {
-  buildASTSchema,
   getNamedType,
   isObjectType,
   Kind,
   parse,
   type DirectiveNode,
   type GraphQLSchema,
+  type ObjectTypeDefinitionNode,
+  type ObjectTypeExtensionNode,
   type SelectionSetNode,
 } from 'graphql';
 
@@ -18,18 +19,19 @@ export type JoinFields = ReadonlyMap<string, ReadonlySet<string>>;
 
 const registered = new WeakMap<GraphQLSchema, JoinFields>();
 
-/** Records the join fields of `sdl` for the API schema served from it (reserved-alias.ts). */
-export function registerJoinFields(apiSchema: GraphQLSchema, sdl: string): void {
-  registered.set(apiSchema, joinFieldsOf(sdl));
+/**
+ * Records the join fields of `supergraph` (the whole supergraph schema, built once by the caller)
+ * for the API schema served from it (reserved-alias.ts).
+ */
+export function registerJoinFields(apiSchema: GraphQLSchema, supergraph: GraphQLSchema): void {
+  registered.set(apiSchema, joinFieldsOf(supergraph));
 }
 
 export function joinFieldsFor(apiSchema: GraphQLSchema): JoinFields | undefined {
   return registered.get(apiSchema);
 }
 
-export function joinFieldsOf(sdl: string): JoinFields {
-  const doc = parse(sdl);
-  const supergraph = buildASTSchema(doc, { assumeValidSDL: true });
+export function joinFieldsOf(supergraph: GraphQLSchema): JoinFields {
   const out = new Map<string, Set<string>>();
   const add = (typeName: string, set: SelectionSetNode) => {
     const type = supergraph.getType(typeName);
@@ -59,10 +61,10 @@ export function joinFieldsOf(sdl: string): JoinFields {
       return undefined; // composition checked it; nothing to add
     }
   };
-  for (const def of doc.definitions) {
-    if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION)
-      continue;
-    const typeName = def.name.value;
+  const addJoinFields = (
+    typeName: string,
+    def: ObjectTypeDefinitionNode | ObjectTypeExtensionNode,
+  ) => {
     for (const d of def.directives ?? []) {
       const key = d.name.value === 'join__type' ? fieldSet(d, 'key') : undefined;
       if (key) add(typeName, key);
@@ -73,6 +75,11 @@ export function joinFieldsOf(sdl: string): JoinFields {
         if (requires) add(typeName, requires);
       }
     }
+  };
+  for (const type of Object.values(supergraph.getTypeMap())) {
+    if (!isObjectType(type)) continue;
+    for (const def of [type.astNode, ...type.extensionASTNodes])
+      if (def) addJoinFields(type.name, def);
   }
   return out;
 }

@@ -4,6 +4,7 @@
  * quotas), no subgraph and no socket. Not imported by the gateway itself.
  */
 import { ApolloServer } from '@apollo/server';
+import { buildASTSchema, parse } from 'graphql';
 import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { pino } from 'pino';
@@ -21,7 +22,7 @@ import type { OperationState, PipelineDeps, RequestContext, RequestState } from 
 
 const sdl = readSupergraph();
 const schema = apiSchemaOf(sdl);
-registerJoinFields(schema, sdl);
+registerJoinFields(schema, buildASTSchema(parse(sdl), { assumeValidSDL: true }));
 export const served = {
   schema,
   directives: AuthDirectives.fromSupergraph(sdl),
