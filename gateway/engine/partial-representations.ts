@@ -1,6 +1,6 @@
 import type { QueryPlan } from './fallback-planner.js';
 import { repairPlan } from './plan-repair.js';
-import type { PlanNode } from './plan-steps.js';
+import { rewritePlan, type PlanNode } from './plan-steps.js';
 
 type Selection = { kind: string; typeCondition?: string; name?: string; selections?: Selection[] };
 
@@ -18,7 +18,10 @@ type Selection = { kind: string; typeCondition?: string; name?: string; selectio
 export function sendingPartialRepresentations(plan: QueryPlan): QueryPlan {
   const known = done.get(plan);
   if (known) return known;
-  const out = { ...plan, node: mapNode(plan.node as PlanNode | undefined) } as QueryPlan;
+  const out = {
+    ...plan,
+    node: rewritePlan(plan.node as PlanNode | undefined, partialFetch),
+  } as QueryPlan;
   done.set(plan, out);
   return out;
 }
@@ -34,27 +37,11 @@ export function executablePlan(plan: QueryPlan, sdl: string): QueryPlan {
   return sendingPartialRepresentations(repairPlan(plan, sdl));
 }
 
-function mapNode(node: PlanNode | undefined): PlanNode | undefined {
-  if (!node) return node;
-  switch (node.kind) {
-    case 'Sequence':
-    case 'Parallel':
-      return { ...node, nodes: (node.nodes as PlanNode[]).map((n) => mapNode(n)!) };
-    case 'Flatten':
-      return { ...node, node: mapNode(node.node as PlanNode) };
-    case 'Condition':
-      return {
-        ...node,
-        ifClause: mapNode(node.ifClause as PlanNode | undefined),
-        elseClause: mapNode(node.elseClause as PlanNode | undefined),
-      };
-    case 'Fetch': {
-      const requires = node.requires as Selection[] | undefined;
-      return requires ? { ...node, requires: requires.map(eachFieldOptional) } : node;
-    }
-    default:
-      return node; // @defer and subscriptions: as planned
-  }
+/** A fetch sending representations, with each field of them optional. */
+function partialFetch(node: PlanNode): PlanNode | undefined {
+  if (node.kind !== 'Fetch') return undefined;
+  const requires = node.requires as Selection[] | undefined;
+  return requires ? { ...node, requires: requires.map(eachFieldOptional) } : node;
 }
 
 /** `... on T { __typename a b }` as `... on T { __typename ... on T { a } ... on T { b } }`. */

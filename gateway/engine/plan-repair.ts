@@ -18,6 +18,7 @@ import {
   key,
   lists,
   selectionsOf,
+  rewritePlan,
   variablesIn,
   type FetchNode,
   type PlanNode,
@@ -53,49 +54,35 @@ export function repairPlan(plan: QueryPlan, sdl: string): QueryPlan {
   const known = repaired.get(plan);
   if (known) return known;
   const joins = supergraphExternals(sdl);
-  const map = (node: PlanNode | undefined): PlanNode | undefined => {
-    if (!node) return node;
-    switch (node.kind) {
-      case 'Sequence':
-      case 'Parallel':
-        return { ...node, nodes: (node.nodes as PlanNode[]).map((n) => map(n)!) };
-      case 'Flatten': {
-        // Steps after a fetch of entities hang off the Flatten's own path: @apollo/gateway
-        // cannot move a Flatten nested in another past the entity list the outer one is at.
-        const inner = node.node as PlanNode;
-        const path = node.path as Cut['path'];
-        if (inner.kind !== 'Fetch') return { ...node, node: map(inner) };
-        const fixed = repairFetch(inner as FetchNode, joins);
-        if (!fixed) return node;
-        const [fetch, ...after] = fixed;
-        return {
-          kind: 'Sequence',
-          nodes: [
-            { ...node, node: fetch },
-            ...after.map((a) => ({ kind: 'Flatten', path: [...path, ...a.path], node: a.node })),
-          ],
-        };
-      }
-      case 'Condition':
-        return {
-          ...node,
-          ifClause: map(node.ifClause as PlanNode | undefined),
-          elseClause: map(node.elseClause as PlanNode | undefined),
-        };
-      case 'Fetch': {
-        const fixed = repairFetch(node as FetchNode, joins);
-        if (!fixed) return node;
-        const [fetch, ...after] = fixed;
-        const steps = after.map((a) =>
-          a.path.length ? { kind: 'Flatten', path: a.path, node: a.node } : a.node,
-        );
-        return { kind: 'Sequence', nodes: [fetch, ...steps] };
-      }
-      default:
-        return node; // @defer and subscriptions: as planned
+  const repair = (node: PlanNode): PlanNode | undefined => {
+    if (node.kind === 'Flatten' && (node.node as PlanNode).kind === 'Fetch') {
+      // Steps after a fetch of entities hang off the Flatten's own path: @apollo/gateway
+      // cannot move a Flatten nested in another past the entity list the outer one is at.
+      const path = node.path as Cut['path'];
+      const fixed = repairFetch(node.node as FetchNode, joins);
+      if (!fixed) return node;
+      const [fetch, ...after] = fixed;
+      return {
+        kind: 'Sequence',
+        nodes: [
+          { ...node, node: fetch },
+          ...after.map((a) => ({ kind: 'Flatten', path: [...path, ...a.path], node: a.node })),
+        ],
+      };
     }
+    if (node.kind !== 'Fetch') return undefined;
+    const fixed = repairFetch(node as FetchNode, joins);
+    if (!fixed) return node;
+    const [fetch, ...after] = fixed;
+    const steps = after.map((a) =>
+      a.path.length ? { kind: 'Flatten', path: a.path, node: a.node } : a.node,
+    );
+    return { kind: 'Sequence', nodes: [fetch, ...steps] };
   };
-  const out = { ...plan, node: map(plan.node as PlanNode | undefined) } as QueryPlan;
+  const out = {
+    ...plan,
+    node: rewritePlan(plan.node as PlanNode | undefined, repair),
+  } as QueryPlan;
   repaired.set(plan, out);
   return out;
 }

@@ -16,6 +16,33 @@ export interface FetchNode extends PlanNode {
   operation: string;
   variableUsages?: string[];
 }
+
+/**
+ * `node` with every node `rewrite` answers for replaced by that answer (not walked further), and
+ * Sequence, Parallel, Flatten and Condition nodes rebuilt around their rewritten children;
+ * @defer and subscription nodes stay as planned.
+ */
+export function rewritePlan(
+  node: PlanNode | undefined,
+  rewrite: (node: PlanNode) => PlanNode | undefined,
+): PlanNode | undefined {
+  if (!node) return node;
+  const own = rewrite(node);
+  if (own) return own;
+  const walk = (n: unknown) => rewritePlan(n as PlanNode | undefined, rewrite);
+  switch (node.kind) {
+    case 'Sequence':
+    case 'Parallel':
+      return { ...node, nodes: (node.nodes as PlanNode[]).map(walk) };
+    case 'Flatten':
+      return { ...node, node: walk(node.node) };
+    case 'Condition':
+      return { ...node, ifClause: walk(node.ifClause), elseClause: walk(node.elseClause) };
+    default:
+      return node;
+  }
+}
+
 type PlanSelection =
   | { kind: 'Field'; name: string; alias?: string; selections?: PlanSelection[] }
   | { kind: 'InlineFragment'; typeCondition?: string; selections: PlanSelection[] };
