@@ -115,8 +115,8 @@ describe('Idempotency-Key', () => {
     expect(idempotencyKeyFrom('8e03978e-40d5')).toBe('8e03978e-40d5');
     expect(idempotencyKeyFrom('"8e03978e-40d5"')).toBe('8e03978e-40d5');
     expect(idempotencyKeyFrom(' "k" ')).toBe('k');
-    expect(idempotencyKeyFrom('a"b')).toBe('a"b');
-    expect(idempotencyKeyFrom('"a\\"b"')).toBe('"a\\"b"');
+    expect(idempotencyKeyFrom('"a\\"b"')).toBe('a"b');
+    expect(idempotencyKeyFrom('"a\\\\b"')).toBe('a\\b');
     expect(idempotencyKeyFrom('"a, b"')).toBe('a, b');
     expect(idempotencyKeyFrom('k'.repeat(MAX_IDEMPOTENCY_KEY_LENGTH))).toHaveLength(255);
     expect(idempotencyKeyFrom(`"${'k'.repeat(MAX_IDEMPOTENCY_KEY_LENGTH)}"`)).toHaveLength(255);
@@ -132,6 +132,15 @@ describe('Idempotency-Key', () => {
     ['a repeated header, joined', 'k, k'],
     ['a repeated quoted header, joined', '"k", "k"'],
     ['a bare key with a comma', 'a,b'],
+    // Not a Structured Field sf-string (RFC 8941 4.2.5), nor a bare token.
+    ['an unterminated sf-string', '"abc'],
+    ['an sf-string with text after it', '"a"b"'],
+    ['an sf-string with an unknown escape', '"a\\x"'],
+    ['an sf-string ending in an escaped quote', '"abc\\"'],
+    ['an empty sf-string', '""'],
+    ['a bare key with a quote', 'a"b'],
+    ['a bare key ending in a quote', 'abc"'],
+    ['a bare key with a backslash', '\\'],
   ])('refuses a key that is %s', (_, key) => {
     expect(idempotencyKeyFrom(key)).toBeNull();
   });
@@ -142,7 +151,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('passes every key on in a spelling that reads back as that key', () => {
-    for (const header of ['k', '" k"', '"k "', '"a, b"', '" "', 'a"b', '"a\\"b"', '""', '\\']) {
+    for (const header of ['k', '" k"', '"k "', '"a, b"', '" "', '"a\\"b"', '"\\\\"', '"a,\\\\"']) {
       const key = idempotencyKeyFrom(header)!;
       expect(key).not.toBeNull();
       expect(idempotencyKeyFrom(idempotencyHeaderOf(key))).toBe(key);

@@ -48,36 +48,54 @@ export const KEY_REFUSAL_MESSAGE: Readonly<Record<string, string>> = {
     'A request with this Idempotency-Key is still running; retry later.',
 };
 
-const QUOTED = /^"([^"\\]+)"$/;
 const VALID_KEY = new RegExp(`^[\\x20-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
+/** A bare key: printable ASCII without the characters only the quoted form gives a meaning. */
+const BARE_KEY = /^[^",\\]*$/;
+
+/**
+ * The text of a Structured Field sf-string (RFC 8941 4.2.5: `"`, printable ASCII with `\"` and
+ * `\\` escaped, `"`, nothing after), or null when `raw` is not exactly one.
+ */
+function sfString(raw: string): string | null {
+  let text = '';
+  for (let i = 1; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '"') return i === raw.length - 1 ? text : null;
+    if (c === '\\') {
+      const escaped = raw[++i];
+      if (escaped !== '"' && escaped !== '\\') return null;
+      text += escaped;
+    } else if (c < ' ' || c > '~') return null;
+    else text += c;
+  }
+  return null;
+}
 
 /**
  * The key a header value names, or null when it is malformed. The draft sends the key as a
- * structured-field string (`"8e03978e-40d5"`); a bare token (`8e03978e-40d5`) is taken too, and
- * both spell the same key. A key is 1 to 255 printable ASCII characters (space to tilde).
- * A bare key holds no comma: a header sent twice arrives joined by ", " (`k, k`, `"k", "k"`),
- * and read as one value it would name another key than the one the client meant, so a retry
- * that repeats the header would write again. Such a value is malformed, as a list is not the
- * draft's single string.
+ * Structured Field sf-string (`"8e03978e-40d5"`, `\"` and `\\` escaped within); a value that
+ * starts with `"` must be exactly one (`"abc` unterminated, `"a"b"`, `"a\x"` are malformed: read
+ * as bare text they would name a key the client never meant). A bare token (`8e03978e-40d5`) is
+ * taken too, and both spell the same key; a bare key holds no `"` or `\` (quote such a key)
+ * and no comma: a header sent twice arrives joined by ", " (`k, k`, `"k", "k"`), and read as one
+ * value it would name another key than the one the client meant, so a retry that repeats the
+ * header would write again. A key is 1 to 255 printable ASCII characters (space to tilde).
  */
 export function idempotencyKeyFrom(header: string | string[]): string | null {
   const raw = (Array.isArray(header) ? header.join(', ') : header).trim();
-  const quoted = QUOTED.exec(raw)?.[1];
-  if (quoted === undefined && raw.includes(',')) return null;
-  const key = quoted ?? raw;
-  return VALID_KEY.test(key) ? key : null;
+  const key = raw.startsWith('"') ? sfString(raw) : BARE_KEY.test(raw) ? raw : null;
+  return key !== null && VALID_KEY.test(key) ? key : null;
 }
 
 /**
  * The header value that names `key` (one `idempotencyKeyFrom` read) for the next hop: the key
- * itself where read back it is the same key, else the draft's quoted form. The gateway passed
+ * itself where read back it is the same key, else the draft's sf-string. The gateway passed
  * the key on bare, and a key that only the quoted form can spell changed on the way: `" k"`
  * arrived as `k` (HTTP trims a value's outer spaces), another key's, so a write under it was
- * answered that key's result; `"a, b"` arrived as a list, refused by the subgraph. A key that
- * cannot be quoted (it holds `"` or `\`) came bare, so it reads back bare.
+ * answered that key's result; `"a, b"` arrived as a list, refused by the subgraph.
  */
 export function idempotencyHeaderOf(key: string): string {
-  return idempotencyKeyFrom(key) === key ? key : `"${key}"`;
+  return idempotencyKeyFrom(key) === key ? key : `"${key.replace(/["\\]/g, '\\$&')}"`;
 }
 
 /**

@@ -159,6 +159,9 @@ describe('Idempotency-Key forwarding', () => {
     ['a control character', 'a\tb'],
     // What the gateway reads of a header sent twice: HTTP joins repeated fields with ", ".
     ['a header sent twice', 'retry-7, retry-7'],
+    // The draft's Structured Field string, unterminated or with text after it.
+    ['an unterminated sf-string', '"abc'],
+    ['an sf-string with text after it', '"a"b"'],
   ])('refuses a mutation whose key is %s with 400 BAD_REQUEST, sending nothing', async (_, key) => {
     reset();
     const res = await stack.query(REGISTER, store('坏键网店'), {

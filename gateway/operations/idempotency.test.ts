@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyRefusalStatus } from './idempotency.js';
+import { idempotencyKeyOf, keyRefusalStatus } from './idempotency.js';
 
 const answer = (data: unknown, ...codes: string[]) =>
   JSON.stringify({
@@ -30,5 +30,22 @@ describe('keyRefusalStatus', () => {
     expect(keyRefusalStatus('mutation', answer(null, 'BAD_USER_INPUT'))).toBeUndefined();
     expect(keyRefusalStatus('mutation', answer({ a: { id: 1 } }))).toBeUndefined();
     expect(keyRefusalStatus('query', answer(null, 'IDEMPOTENCY_KEY_REUSED'))).toBeUndefined();
+  });
+});
+
+describe('idempotencyKeyOf', () => {
+  it('refuses a value that is neither an sf-string nor a bare key: 400 BAD_REQUEST', () => {
+    for (const value of ['"abc', '"a"b"', '"a\\x"', 'abc"', '""']) {
+      expect(() => idempotencyKeyOf({ 'idempotency-key': value }), value).toThrow(
+        expect.objectContaining({ status: 400, code: 'BAD_REQUEST' }),
+      );
+    }
+  });
+
+  it('reads a well-formed sf-string, escapes included, and a bare key', () => {
+    expect(idempotencyKeyOf({ 'idempotency-key': '"abc"' })).toBe('abc');
+    expect(idempotencyKeyOf({ 'idempotency-key': '"a\\"b\\\\c"' })).toBe('a"b\\c');
+    expect(idempotencyKeyOf({ 'idempotency-key': 'abc' })).toBe('abc');
+    expect(idempotencyKeyOf({})).toBeUndefined();
   });
 });

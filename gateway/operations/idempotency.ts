@@ -20,7 +20,8 @@ import { RequestRejection } from './limits.js';
 /**
  * The validated key of a request (contract/idempotency.ts: its quoted and bare spellings are one
  * key), or undefined when it sends none. A malformed key (empty, longer than 255 characters, not
- * printable ASCII) is refused with 400 BAD_REQUEST before anything runs.
+ * printable ASCII, a quoted value that is not one sf-string, a bare one with `"`, `\` or `,`) is
+ * refused with 400 BAD_REQUEST before anything runs.
  */
 export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefined {
   const raw = headers[IDEMPOTENCY_HEADER];
@@ -30,7 +31,7 @@ export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefin
     throw new RequestRejection(
       400,
       'BAD_REQUEST',
-      `The Idempotency-Key header must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters, sent once.`,
+      `The Idempotency-Key header must be one Structured Field string ("…", with \\" and \\\\ escaped) or a bare key without '"', '\\' or ',': 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters, sent once.`,
     );
   }
   return key;

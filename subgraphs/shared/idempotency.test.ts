@@ -9,7 +9,7 @@ describe('parseIdempotencyKey', () => {
       'order-2024-05-01/1 ~ printable ASCII',
     );
     expect(parseIdempotencyKey('"8e03978e-40d5-43e8"')).toBe('8e03978e-40d5-43e8');
-    expect(parseIdempotencyKey('a"b')).toBe('a"b');
+    expect(parseIdempotencyKey('"a\\"b"')).toBe('a"b');
     expect(parseIdempotencyKey('k'.repeat(255))).toHaveLength(255);
   });
 
@@ -17,6 +17,7 @@ describe('parseIdempotencyKey', () => {
     ['empty', ''],
     ['256 characters', 'k'.repeat(256)],
     ['not ASCII', 'clé'],
+    ['an unterminated sf-string', '"abc'],
   ])('refuses a key that is %s with BAD_USER_INPUT', (_, key) => {
     expect(() => parseIdempotencyKey(key)).toThrow(
       expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'Idempotency-Key' } }),

@@ -96,7 +96,7 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
   const key = idempotencyKeyFrom(header);
   if (key === null) {
     throw badUserInput(
-      `\`Idempotency-Key\` must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters.`,
+      `\`Idempotency-Key\` must be one Structured Field string or a bare key of 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters.`,
       'Idempotency-Key',
     );
   }
