@@ -28,9 +28,9 @@ interface Counter {
    * all, nothing is counted and its index is returned (the last such window: the daily quota
    * before the minute's limit); otherwise each window counts them and -1 is returned. A refused
    * request counts nowhere, so a client that retries on 429 does not spend its daily quota on
-   * refusals.
+   * refusals. With `count` false it only answers whether they would be admitted.
    */
-  admit(windows: Window[], units: number): Promise<number>;
+  admit(windows: Window[], units: number, count?: boolean): Promise<number>;
   /** Takes `units` back from each window that still exists. */
   release(windows: Window[], units: number): Promise<void>;
 }
@@ -40,7 +40,7 @@ class MemoryCounter implements Counter {
   private readonly counts = new Map<string, { n: number; expires: number }>();
   private sweepAt = 0;
 
-  async admit(windows: Window[], units: number) {
+  async admit(windows: Window[], units: number, count = true) {
     const now = Date.now();
     if (now > this.sweepAt) {
       for (const [k, v] of this.counts) if (v.expires <= now) this.counts.delete(k);
@@ -57,7 +57,7 @@ class MemoryCounter implements Counter {
     for (let i = windows.length - 1; i >= 0; i--) {
       if (live[i].n + units > windows[i].limit) return i;
     }
-    for (const c of live) c.n += units;
+    if (count) for (const c of live) c.n += units;
     return -1;
   }
 
@@ -72,7 +72,8 @@ class MemoryCounter implements Counter {
 /**
  * The same in Redis, so every replica shares the counts: one script, which Redis runs alone, so
  * two replicas cannot both take the last unit. KEYS are the windows; ARGV their limits, their
- * lifetimes (ms), then the units. A counter starts its lifetime when first counted.
+ * lifetimes (ms), then the units and whether to count them (1) or only check (0). A counter
+ * starts its lifetime when first counted.
  */
 const ADMIT_SCRIPT = `
 local n = #KEYS
@@ -80,6 +81,7 @@ local units = tonumber(ARGV[2 * n + 1])
 for i = n, 1, -1 do
   if tonumber(redis.call('GET', KEYS[i]) or '0') + units > tonumber(ARGV[i]) then return i - 1 end
 end
+if ARGV[2 * n + 2] == '0' then return -1 end
 for i = 1, n do
   if redis.call('INCRBY', KEYS[i], units) == units then redis.call('PEXPIRE', KEYS[i], ARGV[n + i]) end
 end
@@ -111,13 +113,14 @@ class RedisCounter implements Counter {
     this.giveBack = commands.rdsgQuotaRelease.bind(redis);
   }
 
-  async admit(windows: Window[], units: number) {
+  async admit(windows: Window[], units: number, count = true) {
     const result = await this.run(
       windows.length,
       ...windows.map((w) => w.key),
       ...windows.map((w) => w.limit),
       ...windows.map((w) => w.ttlMs),
       units,
+      count ? 1 : 0,
     );
     return Number(result);
   }
@@ -134,11 +137,17 @@ const DAY = 86_400_000;
  * Per-caller rate limit (requests per minute) and daily quota (per UTC day). Windows are fixed
  * and aligned to the clock, so `Retry-After` is the time to the window's end. If Redis fails,
  * requests are let through and the failure is logged: availability over exact counting.
+ * `{ check: true }` counts nothing: it answers whether `units` would be admitted now.
  */
 export function createQuotas(redis: Redis | undefined, logger: Logger, prefix = 'rdsg:quota') {
   const counter: Counter = redis ? new RedisCounter(redis) : new MemoryCounter();
   const warn = occasionally(logger); // not a line per request while Redis is down
-  return async function consume(callerId: string, quota: Quota, units = 1): Promise<QuotaDecision> {
+  return async function consume(
+    callerId: string,
+    quota: Quota,
+    units = 1,
+    opts: { check?: boolean } = {},
+  ): Promise<QuotaDecision> {
     const now = Date.now();
     const windows: (Window & { end: number; code: QuotaDecision['code'] })[] = [];
     if (quota.perMinute > 0) {
@@ -164,12 +173,13 @@ export function createQuotas(redis: Redis | undefined, logger: Logger, prefix = 
     if (windows.length === 0) return { allowed: true };
     let refused: number;
     try {
-      refused = await counter.admit(windows, units);
+      refused = await counter.admit(windows, units, !opts.check);
     } catch (err) {
       warn({ err }, 'quota store unavailable; request allowed');
       return { allowed: true };
     }
     const w = windows[refused];
+    if (!w && opts.check) return { allowed: true };
     if (!w) {
       const release = () =>
         counter.release(windows, units).catch((err: unknown) => {

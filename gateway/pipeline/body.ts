@@ -1,6 +1,7 @@
 import { BodiesBusyError } from '../body-budget.js';
 import { BodyNotUtf8Error, readBody, unsupportedBody } from '../http.js';
 import { RequestRejection } from '../operations/limits.js';
+import { spend } from './quota.js';
 import type { RequestStage } from './types.js';
 
 /**
@@ -37,7 +38,7 @@ function parseJsonParam(value: string | null, name: string): unknown {
 }
 
 /**
- * Stage 4: the request's operation(s). A POST body with a Content-Encoding other than
+ * The request's operation(s). A POST body with a Content-Encoding other than
  * `identity` or a charset other than UTF-8 is refused (415); else it is read up to
  * MAX_BODY_BYTES (over it, `readBody` throws `BodyTooLargeError`: 413; beyond the bytes all
  * bodies may hold at once, `BodiesBusyError`: 429), refused (400) if it is not UTF-8, and parsed as
@@ -45,16 +46,25 @@ function parseJsonParam(value: string | null, name: string): unknown {
  * Either is refused (400) if it nests deeper than MAX_JSON_DEPTH.
  */
 export const body: RequestStage = async (state, deps) => {
+  try {
+    return await readRequest(state, deps);
+  } catch (err) {
+    // A request refused for its body counts one unit (admit counts the others once read); one
+    // refused unread for the bodies others hold is load shedding, as CONCURRENCY_LIMITED: a
+    // retry on that 429 spends no quota.
+    if (!(err instanceof BodiesBusyError) && state.identity) await spend(deps, state.identity);
+    throw err;
+  }
+};
+
+const readRequest: RequestStage = async (state, deps) => {
   if (state.internal) state.raw = state.internal.body;
   else if (state.method === 'POST') {
     const unsupported = unsupportedBody(state.req);
     if (unsupported) throw new RequestRejection(415, 'BAD_REQUEST', unsupported);
     const { maxBodyBytes } = deps.config.limits;
     const text = await readBody(state.req, maxBodyBytes, deps.bodies, state.identity?.id).catch(
-      async (err: unknown) => {
-        // Refused unread for the bodies others hold: load shedding, as CONCURRENCY_LIMITED, so
-        // the unit the quota stage took is given back (a retry on 429 spends no quota).
-        if (err instanceof BodiesBusyError) await state.releaseQuota?.();
+      (err: unknown) => {
         if (!(err instanceof BodyNotUtf8Error)) throw err;
         throw new RequestRejection(400, 'BAD_REQUEST', err.message);
       },

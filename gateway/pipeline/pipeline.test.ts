@@ -26,6 +26,7 @@ describe('the pipeline', () => {
       'slots',
       'quota',
       'body',
+      'admit',
     ]);
     expect(OPERATION_STAGES.map((s) => s.name)).toEqual([
       'operation',

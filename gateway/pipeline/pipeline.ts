@@ -14,7 +14,7 @@ import { credentials } from './credentials.js';
 import { document } from './document.js';
 import { execute } from './execute.js';
 import { operation } from './operation.js';
-import { quota, spend } from './quota.js';
+import { admit, quota } from './quota.js';
 import {
   answerMediaType,
   inMediaType,
@@ -35,7 +35,14 @@ import type {
 import { need } from './types.js';
 
 /** The stages every HTTP request passes, in order, before its operation(s) run. */
-export const REQUEST_STAGES: readonly RequestStage[] = [transport, credentials, slots, quota, body];
+export const REQUEST_STAGES: readonly RequestStage[] = [
+  transport,
+  credentials,
+  slots,
+  quota,
+  body,
+  admit,
+];
 
 /** The stages each operation (each one of a batch) passes, in order; `execute` always answers. */
 export const OPERATION_STAGES: readonly OperationStage[] = [
@@ -83,9 +90,8 @@ async function runOperation(
 }
 
 /**
- * A batch (a JSON array): 1 to MAX_BATCH_SIZE operations (0: batching off; an empty one is
- * BAD_REQUEST, a longer one BATCH_TOO_LARGE), each counting
- * against the quota, each answered in its place (a rejected one as its errors).
+ * A batch (a JSON array), bounded and counted against the quota by the admit stage (quota.ts):
+ * each operation answered in its place (a rejected one as its errors).
  */
 async function runBatch(
   state: RequestState,
@@ -93,33 +99,6 @@ async function runBatch(
   raw: unknown[],
   deps: PipelineDeps,
 ): Promise<Reply> {
-  const max = deps.config.limits.maxBatchSize;
-  if (max === 0) throw new RequestRejection(400, 'BATCHING_NOT_ALLOWED', 'Batching is off.');
-  if (raw.length === 0) throw new RequestRejection(400, 'BAD_REQUEST', 'An empty batch.');
-  if (raw.length > max) {
-    throw new RequestRejection(400, 'BATCH_TOO_LARGE', `A batch holds at most ${max} operations.`);
-  }
-  // More operations than a whole window of the caller's holds is never admitted: a 429 would
-  // send it back after Retry-After for ever. Refused as too large, its first unit given back.
-  const windows = [identity.quota.perMinute, identity.quota.perDay].filter((n) => n > 0);
-  const most = Math.min(...windows);
-  if (raw.length > most) {
-    await state.releaseQuota?.();
-    throw new RequestRejection(
-      400,
-      'BATCH_TOO_LARGE',
-      `A batch of these credentials holds at most ${most} operations (its rate limit or quota).`,
-    );
-  }
-  // The quota stage counted the first operation; the others are admitted all at once or not at
-  // all, and a refused batch gives that first unit back: a 429 counts nowhere.
-  if (raw.length > 1) {
-    const refused = await spend(deps, identity, raw.length - 1);
-    if (refused) {
-      await state.releaseQuota?.();
-      return refused;
-    }
-  }
   const replies: unknown[] = [];
   for (const one of raw) {
     try {
@@ -134,7 +113,8 @@ async function runBatch(
 
 /**
  * The request pipeline in front of Apollo Server: REQUEST_STAGES (method and CSRF 405/400,
- * credentials 401, the caller's requests in flight 429, quota 429, body 413/400), then
+ * credentials 401, the caller's requests in flight 429, quota 429, body 413/400, the request's
+ * operations counted against the quota 429, a batch bounded 400), then
  * OPERATION_STAGES for the operation or each one of a batch (shape, document: APQ, trusted
  * documents, parse and validation 400; cost 400; authorization: fields removed with FORBIDDEN at
  * their paths; response cache; execution).

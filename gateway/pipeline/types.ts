@@ -92,8 +92,6 @@ export interface RequestState {
   identity?: Identity;
   /** The decoded body (or GET parameters): one operation or a batch. Set by the body stage. */
   raw?: unknown;
-  /** Gives back the unit the quota stage counted (a batch refused for the rest of its units). */
-  releaseQuota?: () => Promise<void>;
   /** Gives back the caller's slot held while this request is answered (../caller-slots.ts). */
   releaseSlot?: () => void;
 }
