@@ -1,9 +1,28 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isListType,
+  isObjectType,
+  parse,
+} from 'graphql';
 import { loadGatewayConfig } from '../gateway/config.js';
 import { costOf, CostModel } from '../gateway/operations/cost.js';
 import { apiSchemaOf, readSupergraph } from '../scripts/api-schema.js';
-import { readDivisions, type DivisionFile } from '../subgraphs/shared/divisions.js';
+import {
+  assignPark,
+  countyParks,
+  villageEnterprise,
+} from '../subgraphs/commerce/seed/enterprises.seed.js';
+import { songyangStores, villageStores } from '../subgraphs/commerce/seed/stores.seed.js';
+import { SONGYANG } from '../subgraphs/commerce/rollup/rollup.rebuild.js';
+import { MAX_PERIODS } from '../subgraphs/healthcare/facility/opening-hours.js';
+import {
+  isRuralVillageName,
+  readDivisions,
+  type DivisionFile,
+} from '../subgraphs/shared/divisions.js';
 
 /**
  * A list the schema sizes with `assumedSize` is priced as that many items whatever it holds:
@@ -90,3 +109,85 @@ describe('Region.children is priced by the most children regions have', () => {
     expect(cost).toBeGreaterThanOrEqual(count * perTownship);
   });
 });
+
+/** The enterprises of each park as the commerce seeder makes them (`npm run seed`, seed 1). */
+async function largestPark(seed = 1) {
+  const songyang: string[] = [];
+  for await (const v of readDivisions('villages', SONGYANG))
+    if (isRuralVillageName(v.name)) songyang.push(v.code);
+  const teaStores = new Map<string, ReturnType<typeof songyangStores>>();
+  for (const s of songyangStores(seed, songyang)) {
+    const code = s.village_code as string;
+    teaStores.set(code, [...(teaStores.get(code) ?? []), s]);
+  }
+  const parksOf = new Map<string, ReturnType<typeof countyParks>>();
+  const counts = new Map<string, number>();
+  for await (const d of readDivisions('villages', '')) {
+    if (!isRuralVillageName(d.name)) continue;
+    const v = { code: d.code, name: d.name, areaCode: d.areaCode };
+    if (!parksOf.has(v.areaCode)) parksOf.set(v.areaCode, countyParks(seed, v.areaCode));
+    const stores = v.areaCode === SONGYANG ? (teaStores.get(v.code) ?? []) : villageStores(seed, v);
+    const enterprise = villageEnterprise(seed, v, stores);
+    if (!enterprise) continue;
+    assignPark(seed, enterprise, parksOf.get(v.areaCode)!);
+    const park = enterprise.park_id as string | null;
+    if (park) counts.set(park, (counts.get(park) ?? 0) + 1);
+  }
+  return [...counts].reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0]);
+}
+
+describe('lists without pages are priced by the most they hold', () => {
+  it("sizes a park's enterprises as the largest park of the seeded data", async () => {
+    const [park, count] = await largestPark();
+    const size = model.listSizes.get('EcommercePark.enterprises')?.assumedSize ?? defaultListSize;
+    expect({ park, count, covered: size >= count }).toEqual({ park, count, covered: true });
+    expect(count).toBeGreaterThan(defaultListSize);
+  }, 60_000);
+
+  it("sizes a facility's opening hours as the most periods a steward may write", () => {
+    expect(model.listSizes.get('Facility.openingHours')?.assumedSize).toBe(MAX_PERIODS);
+    expect(MAX_PERIODS).toBeGreaterThan(defaultListSize);
+  });
+
+  it('sizes every other list, or knows why the default size covers it', () => {
+    const unsized: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        const coordinate = `${type.name}.${field.name}`;
+        const item = getNamedType(field.type);
+        if (!isListType(getNullableType(field.type)) || model.listSizes.has(coordinate)) continue;
+        // A connection's page, sized by its field's `first`; a list of enum values.
+        if (/Connection$/.test(type.name)) continue;
+        if (isEnumType(item) && item.getValues().length <= defaultListSize) continue;
+        unsized.push(coordinate);
+      }
+    }
+    expect(unsized.sort()).toEqual(Object.keys(WITHIN_DEFAULT).sort());
+  });
+});
+
+/**
+ * Lists the default size (20) covers, each with the most it holds. Month series are sized by
+ * their range (cost.ts), not by a number here.
+ */
+const WITHIN_DEFAULT: Record<string, string> = {
+  'Auditorium.resources': '10: an e-book, 3 more with a terminal, 2 courses, 2 + 2 dialect lessons',
+  'Auditorium.usage': 'a month series',
+  'Enterprise.years': '2: 2020 and 2021',
+  'Facility.telemedicine': '1: a facility has one partner hospital',
+  'OnlineStore.monthlySales': 'a month series',
+  'RegionAssistedBookings.months': 'a month series',
+  'RegionCommerce.reportedFacts': 'the few statements of the source about one region',
+  'RegionCulture.reportedFacts': 'the few statements of the source about one region',
+  'RegionStoreCounts.byCategory': 'one per ProductCategory (6)',
+  'RegionStoreCounts.byPlatform': 'one per Platform (6)',
+  'RegionUsageTotals.months': 'a month series',
+  'SalesFigure.months': 'a month series',
+  'VillageChange.what': '6: the kinds of write the outboxes name',
+  'VillageCommerce.enterprises': "1: the village's own",
+  'VillageCommerce.servicePoints': '2: one of each kind',
+  'VillageHealthcare.assistancePoints': '2: one of each kind',
+  'VillageHealthcare.facilities': '3: nearest clinic, centre and hospital',
+  'VillageHealthcare.telemedicine': "3: one link of each of the village's facilities",
+};

@@ -2,6 +2,7 @@ import { Entity, Index, Property } from '@mikro-orm/core';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import { FacilityService, OpeningPeriod } from './facility.types.js';
+import { MAX_PERIODS } from './opening-hours.js';
 import { describedEnum, type EnumValue } from '../../shared/enums.js';
 import * as column from '../../shared/columns.js';
 
@@ -52,6 +53,8 @@ export class Facility {
   @Property({ type: 'string', length: 12 })
   locationCode!: string;
 
+  // Priced as the most a steward may write (updateFacilityOpeningHours), not the default 20.
+  @Directive(`@listSize(assumedSize: ${MAX_PERIODS})`)
   @Field(() => [OpeningPeriod], {
     description: 'Regular opening periods, by weekday; empty when closed all week.',
   })
