@@ -1,4 +1,15 @@
-import { Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import {
+  Args,
+  Ctx,
+  Directive,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  ObjectType,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { Provenance } from '../../shared/provenance.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
@@ -64,6 +75,8 @@ export class VillageCommerceResolver {
     });
   }
 
+  // One at most: the seeder makes a village's own (`ent-<code>`), and no write adds one.
+  @Directive('@listSize(assumedSize: 1)')
   @FieldResolver(() => [Enterprise], { description: 'Enterprises located in the village.' })
   enterprises(@Root() view: VillageCommerce, @Ctx() ctx: CommerceContext) {
     return ctx.loaders.enterprises.enterprisesByVillage.load(view.villageCode);
