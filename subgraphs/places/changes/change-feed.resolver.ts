@@ -31,6 +31,7 @@ import {
   FEED_DOMAINS,
   FIRST_GENERATIONS,
   checkStamps,
+  checkWithin,
   checkWithinEnds,
   decodeCursor,
   encodeCursor,
@@ -137,7 +138,7 @@ async function feedEnd(ctx: PlacesContext): Promise<string> {
 @Resolver(() => VillageChange)
 export class VillageChangeResolver {
   // Costed by the page it asks for (the gateway's cost limit), 100 without `first`: a page
-  // holds `first` nodes at most, but for one change listed at more (mergePage).
+  // holds `first` nodes at most, ending within a change listed at more (mergePage).
   @Directive(
     '@listSize(slicingArguments: ["first"], sizedFields: ["nodes"], assumedSize: 100, requireOneSlicingArgument: false)',
   )
@@ -153,10 +154,10 @@ export class VillageChangeResolver {
     @Arg('first', () => Int, {
       nullable: true,
       description:
-        'Nodes per page, 1 to 1000 (default 100): a page ends before its nodes would pass ' +
-        '`first`, but always holds at least one change, whole. A change at an auditorium is ' +
-        'listed at its village and at every village helped there (47 at most in the national ' +
-        "data), so a page holds at most the larger of `first` and that change's villages.",
+        'Nodes per page, 1 to 1000 (default 100): a page holds at most `first` nodes. A ' +
+        'change at an auditorium is listed at its village and at every village helped there ' +
+        '(47 at most in the national data); a page may end within those villages, and the ' +
+        'next page goes on after the last one given.',
     })
     first: number | null,
     @Ctx() ctx: PlacesContext,
@@ -190,8 +191,9 @@ export class VillageChangeResolver {
     // A first-version cursor has no stamp to keep there: it waits as for a domain down.
     if (!cursor.stamps && behind.size > 0) throw unavailable();
     const stamps = checkStamps(cursor, atPosition, behind);
+    checkWithin(cursor.within, outboxes.culture.rows[0], behind.has('culture'));
     const neighbours = await readNeighbours(ctx, outboxes.culture);
-    const page = mergePage(from, outboxes, size, limits, neighbours);
+    const page = mergePage(from, outboxes, size, limits, neighbours, cursor.within);
     const seen = Object.fromEntries(FEED_DOMAINS.map((d) => [d, read[d].rows.at(-1)]));
     await raiseWatches(ctx.em.getKnex(), generations, seen);
     return {
@@ -203,6 +205,7 @@ export class VillageChangeResolver {
           positions: page.positions,
           stamps: { ...stamps, ...page.last },
           generations,
+          within: page.within,
         }),
         hasNextPage: page.more,
       },

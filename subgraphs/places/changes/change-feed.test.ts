@@ -183,8 +183,8 @@ describe('change feed page', () => {
     expect(mergePage(start, done, 1, 1).more).toBe(false);
   });
 
-  it('ends before a change listed at the villages helped there would pass `first` nodes', () => {
-    const neighbours = new Map([['A', ['A', 'B', 'C', 'D']]]);
+  it('holds at most `first` nodes, ending within a change listed at more villages', () => {
+    const neighbours = new Map([['A', ['D', 'B', 'A', 'C']]]);
     const outboxes = {
       culture: box([row(1, 'E', at(1)), row(2, 'A', at(2))]),
       healthcare: box([row(1, 'F', at(3))]),
@@ -192,25 +192,56 @@ describe('change feed page', () => {
     };
     const codes = (p: ReturnType<typeof mergePage>) => p.changes.map((c) => c.villageCode);
     const page = mergePage(start, outboxes, 3, 10, neighbours);
-    expect(codes(page)).toEqual(['E']);
-    expect([page.positions, page.more]).toEqual([{ ...start, culture: 1 }, true]);
-    // Alone on its page, the change comes with all its villages: past `first`, never split.
-    const wide = mergePage(
-      page.positions,
-      { ...outboxes, culture: box([row(2, 'A', at(2))]) },
-      3,
-      10,
-      neighbours,
-    );
-    expect(codes(wide)).toEqual(['A', 'B', 'C', 'D']);
-    expect(wide.positions).toEqual({ culture: 2, healthcare: 0, commerce: 0 });
-    expect(codes(mergePage(start, outboxes, 6, 10, neighbours))).toEqual([
-      'E',
-      'A',
-      'B',
-      'C',
-      'D',
-      'F',
+    // Its village first, then those helped there in code order: the rest on the next page.
+    expect(codes(page)).toEqual(['E', 'A', 'B']);
+    const within = { stamp: rowStamp(row(2, 'A', at(2))), after: 'B' };
+    expect([page.positions, page.within, page.more]).toEqual([
+      { ...start, culture: 1 },
+      within,
+      true,
     ]);
+    const rest = { ...outboxes, culture: box([row(2, 'A', at(2))]) };
+    const next = mergePage(page.positions, rest, 3, 10, neighbours, page.within);
+    expect(codes(next)).toEqual(['C', 'D', 'F']);
+    expect([next.positions, next.within, next.more]).toEqual([
+      { culture: 2, healthcare: 1, commerce: 0 },
+      undefined,
+      false,
+    ]);
+    expect(next.changes[0]).toMatchObject({ domains: ['culture'], regionCode: null });
+  });
+
+  it('gives each village of a change once, one a page with `first: 1`', () => {
+    const neighbours = new Map([['A', ['B', 'C']]]);
+    const seen: (string | null)[] = [];
+    let from = start;
+    let within: ReturnType<typeof mergePage>['within'];
+    for (let pages = 0; pages < 10; pages++) {
+      const rows = [row(1, 'A', at(1)), row(2, 'D', at(2))].filter((r) => r.id > from.culture);
+      const outboxes = { culture: box(rows, 2), healthcare: empty, commerce: empty };
+      const page = mergePage(from, outboxes, 1, 10, neighbours, within);
+      expect(page.changes.length).toBeLessThanOrEqual(1);
+      seen.push(...page.changes.map((c) => c.villageCode));
+      [from, within] = [page.positions, page.within];
+      if (!page.more) break;
+    }
+    expect(seen).toEqual(['A', 'B', 'C', 'D']);
+    expect(from.culture).toBe(2);
+  });
+
+  it('goes on after the last village given, whatever the villages helped there are now', () => {
+    const r = row(2, 'A', at(2));
+    const outboxes = { culture: box([r]), healthcare: empty, commerce: empty };
+    const within = { stamp: rowStamp(r), after: 'C' };
+    // A village helped there now that sorts before the last one given is not given again.
+    const now = new Map([['A', ['B', 'BB', 'C', 'E']]]);
+    const page = mergePage(start, outboxes, 10, 10, now, within);
+    expect(page.changes.map((c) => c.villageCode)).toEqual(['E']);
+    // None left: the change is done, the position moves over it.
+    const done = mergePage(start, outboxes, 10, 10, new Map([['A', ['B']]]), within);
+    expect([done.changes, done.positions.culture, done.within]).toEqual([[], 2, undefined]);
+    // Not read yet (a replica behind): the cursor keeps where it was within the change.
+    const behind = mergePage(start, { ...outboxes, culture: empty }, 10, 10, now, within);
+    expect([behind.changes, behind.positions, behind.within]).toEqual([[], start, within]);
   });
 });

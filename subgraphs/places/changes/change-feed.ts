@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
 import { badUserInput } from '../../shared/errors.js';
+import {
+  FEED_DOMAINS,
+  type Cursor,
+  type FeedDomain,
+  type Positions,
+  type Stamps,
+  type Within,
+} from './feed-cursor.js';
 
 /**
  * The partners' change feed (docs/partners.md, "Change feed"): one feed over the change outboxes
@@ -17,10 +25,25 @@ import { badUserInput } from '../../shared/errors.js';
  * with every page and must be the row the cursor was given; if it is not, the cursor is refused
  * and the reader starts again (docs/partners.md). Cursors of the first version (`v1.`, no
  * stamps) are still read, without that check, and answered with a stamped one.
+ *
+ * A page holds at most `first` nodes, as a Relay connection promises (and demand control
+ * prices it): a culture change listed at more villages than fit is given in part, and the
+ * cursor says after which of its villages (`Within`, stamped as the positions are); the next
+ * page gives the rest of them first. Its culture position stays before that change until then.
  */
-export const FEED_DOMAINS = ['culture', 'healthcare', 'commerce'] as const;
-export type FeedDomain = (typeof FEED_DOMAINS)[number];
-export type Positions = Record<FeedDomain, number>;
+export {
+  FEED_DOMAINS,
+  FIRST_GENERATIONS,
+  decodeCursor,
+  encodeCursor,
+  encodePositions,
+  type Cursor,
+  type FeedDomain,
+  type Generations,
+  type Positions,
+  type Stamps,
+  type Within,
+} from './feed-cursor.js';
 
 export interface OutboxRow {
   id: number;
@@ -44,98 +67,10 @@ export interface FeedChange {
   changedAt: string;
 }
 
-/** The stamp of a position per domain: `rowStamp` of the row there, '' at position 0. */
-export type Stamps = Record<FeedDomain, string>;
-
-/** Each domain's generation (feed-watch.ts): '' until a restore of it was noticed. */
-export type Generations = Record<FeedDomain, string>;
-
-export const FIRST_GENERATIONS: Generations = { culture: '', healthcare: '', commerce: '' };
-
-export interface Cursor {
-  positions: Positions;
-  /** Absent in a first-version cursor. */
-  stamps?: Stamps;
-  /** The generations it was handed out in (absent: FIRST_GENERATIONS, as v1 and v2). */
-  generations?: Generations;
-}
-
-const V1 = 'v1.';
-const V2 = 'v2.';
-const V3 = 'v3.';
-const STAMP = /^[A-Za-z0-9_-]{8}$/;
-const GENERATION = /^([A-Za-z0-9_-]{8})?$/;
-
 /** 48 bits of a hash of everything the row says: another change at the same id differs. */
 export function rowStamp(row: OutboxRow): string {
   const text = [row.id, row.villageCode, row.regionCode, row.what, row.changedAt].join('\n');
   return createHash('sha256').update(text).digest('base64url').slice(0, 8);
-}
-
-/** A first-version cursor: positions only (still read by decodeCursor; no longer handed out). */
-export function encodePositions(p: Positions): string {
-  return V1 + Buffer.from(FEED_DOMAINS.map((d) => p[d]).join('.')).toString('base64url');
-}
-
-/** A cursor as handed out: v2 (positions and stamps) in the first generations, else v3. */
-export function encodeCursor(cursor: {
-  positions: Positions;
-  stamps: Stamps;
-  generations?: Generations;
-}): string {
-  const { positions, stamps, generations = FIRST_GENERATIONS } = cursor;
-  const first = FEED_DOMAINS.every((d) => generations[d] === '');
-  const text = [positions, stamps, ...(first ? [] : [generations])]
-    .map((values) => FEED_DOMAINS.map((d) => values[d]).join('.'))
-    .join('~');
-  return (first ? V2 : V3) + Buffer.from(text).toString('base64url');
-}
-
-const notACursor = (argName: string) =>
-  badUserInput(`\`${argName}\` is not a cursor of this feed.`, argName);
-
-/**
- * The positions (and stamps) of a cursor; BAD_USER_INPUT for anything this feed did not hand
- * out: only the exact text `encodeCursor` (or, before it, `encodePositions`) writes is read (no
- * padding, no stray characters, no leading zeros, a stamp exactly where the position is not 0).
- * Positions past the outboxes' ends, or whose rows changed, are refused once those are read
- * (checkWithinEnds, checkStamps).
- */
-export function decodeCursor(cursor: string, argName = 'since'): Cursor {
-  const bad = () => notACursor(argName);
-  const version = cursor.slice(0, V1.length);
-  if (cursor.length > 200 || ![V1, V2, V3].includes(version)) throw bad();
-  const text = Buffer.from(cursor.slice(version.length), 'base64url').toString('utf8');
-  const [numbers, stampText, generationText, ...extra] = text.split('~');
-  const parts = numbers.split('.');
-  if (
-    parts.length !== FEED_DOMAINS.length ||
-    !parts.every((p) => /^\d{1,10}$/.test(p) && Number(p) <= 2_147_483_647) ||
-    extra.length > 0 ||
-    (version !== V1) !== (stampText !== undefined) ||
-    (version === V3) !== (generationText !== undefined)
-  ) {
-    throw bad();
-  }
-  const positions = Object.fromEntries(
-    FEED_DOMAINS.map((d, i) => [d, Number(parts[i])]),
-  ) as Positions;
-  const generations = { ...FIRST_GENERATIONS };
-  if (version === V1) {
-    if (encodePositions(positions) !== cursor) throw bad();
-    return { positions };
-  }
-  const given = stampText.split('.');
-  const stamps = Object.fromEntries(FEED_DOMAINS.map((d, i) => [d, given[i]])) as Stamps;
-  const gens = generationText?.split('.') ?? [];
-  if (version === V3) FEED_DOMAINS.forEach((d, i) => (generations[d] = gens[i] ?? '!'));
-  const wellFormed =
-    given.length === FEED_DOMAINS.length &&
-    FEED_DOMAINS.every((d) => (positions[d] === 0 ? stamps[d] === '' : STAMP.test(stamps[d]))) &&
-    (version === V2 ||
-      (gens.length === FEED_DOMAINS.length && gens.every((g) => GENERATION.test(g))));
-  if (!wellFormed || encodeCursor({ positions, stamps, generations }) !== cursor) throw bad();
-  return version === V3 ? { positions, stamps, generations } : { positions, stamps };
 }
 
 /**
@@ -190,37 +125,73 @@ export function checkStamps(
     const row = atPosition[d];
     const stamp = row?.id === position ? rowStamp(row) : undefined;
     if (stamp === undefined || (cursor.stamps && cursor.stamps[d] !== stamp)) {
-      throw badUserInput(
-        `\`${argName}\` no longer matches the changes recorded: a domain's data was restored ` +
-          'to an earlier state. Read from now on (no cursor) and export again.',
-        argName,
-      );
+      throw restored(argName);
     }
     stamps[d] = stamp;
   }
   return stamps;
 }
 
-/** The nodes a row is listed at: its village (or region), for culture the villages helped there. */
+const restored = (argName: string) =>
+  badUserInput(
+    `\`${argName}\` no longer matches the changes recorded: a domain's data was restored ` +
+      'to an earlier state. Read from now on (no cursor) and export again.',
+    argName,
+  );
+
+/**
+ * The change a cursor ended within must be the first culture row after its position (`next`),
+ * as it was given; else culture was restored to an earlier state, as for checkStamps. Not read
+ * (a read replica behind the position): the page gives no culture change until it catches up.
+ */
+export function checkWithin(
+  within: Within | undefined,
+  next: OutboxRow | undefined,
+  unread: boolean,
+  argName = 'since',
+): void {
+  if (!within || unread) return;
+  if (!next || rowStamp(next) !== within.stamp) throw restored(argName);
+}
+
+/**
+ * The nodes a row is listed at, in the order a page gives them: its village (or region), then,
+ * for culture, the villages helped there in code order. A page that ends within the change
+ * resumes after the last village given (`Within.after`), so none is given twice or skipped.
+ */
 function placesOf(
   domain: FeedDomain,
   row: OutboxRow,
   neighbours?: ReadonlyMap<string, readonly string[]>,
+  after?: string,
 ): string[] {
   const own = row.villageCode ?? `region:${row.regionCode ?? ''}`;
-  if (domain !== 'culture' || !row.villageCode) return [own];
-  return [own, ...(neighbours?.get(row.villageCode) ?? []).filter((v) => v !== own)];
+  if (domain !== 'culture' || !row.villageCode) return after === undefined ? [own] : [];
+  const helped = [...new Set(neighbours?.get(row.villageCode) ?? [])]
+    .filter((v) => v !== own)
+    .sort();
+  if (after === undefined) return [own, ...helped];
+  return after === own ? helped : helped.filter((v) => v > after);
+}
+
+interface Taken {
+  domain: FeedDomain;
+  row: OutboxRow;
+  /** The places of the row this page gives. */
+  places: string[];
 }
 
 /**
  * One page: the rows after `from` of every domain (each list in id order, as read), merged by
- * time (ties: the domains' order), the first `first` of them, and the positions after them. Rows of
- * one village within the page become one change (its domains and what changed, at its latest
- * time). `more` is whether rows are left after the page (read or not yet read); `last` the
- * stamp of the last row taken of each domain that moved. `neighbours` maps a village to the other
- * villages helped at its auditorium (healthcare's assistance points): a culture change there is
- * listed at them too. The page ends before its nodes would pass `first`, so it holds at most
- * `first` nodes, or those of its one change when that change alone is listed at more.
+ * time (ties: the domains' order), at most `first` of them and `first` nodes, and the positions
+ * after them. Rows of one village within the page become one change (its domains and what
+ * changed, at its latest time). `neighbours` maps a village to the other villages helped at its
+ * auditorium (healthcare's assistance points): a culture change there is listed at them too,
+ * and a page that would pass `first` nodes ends within such a change: `within` says where, and
+ * the culture position stays before it. `within` given: the first culture row was given up to
+ * that village, and the page starts with the rest of it. `more` is whether rows are left after
+ * the page (read or not yet read); `last` the stamp of the last row taken whole of each domain
+ * that moved.
  */
 export function mergePage(
   from: Positions,
@@ -228,42 +199,68 @@ export function mergePage(
   first: number,
   limitPerDomain: number | Record<FeedDomain, number>,
   neighbours?: ReadonlyMap<string, readonly string[]>,
-): { changes: FeedChange[]; positions: Positions; more: boolean; last: Partial<Stamps> } {
+  resume?: Within,
+): {
+  changes: FeedChange[];
+  positions: Positions;
+  more: boolean;
+  last: Partial<Stamps>;
+  within?: Within;
+} {
   // A merge of the domains' lists by time, taking each list in id order: a domain's position
   // only ever moves over a prefix of its rows, whatever the clocks said.
   const next = Object.fromEntries(FEED_DOMAINS.map((d) => [d, 0])) as Record<FeedDomain, number>;
-  const taken: { domain: FeedDomain; row: OutboxRow }[] = [];
+  const taken: Taken[] = [];
   const places = new Set<string>();
-  while (taken.length < first) {
-    let pick: FeedDomain | undefined;
-    for (const d of FEED_DOMAINS) {
+  let within: Within | undefined;
+  let partial = resume !== undefined && outboxes.culture.rows.length > 0;
+  while (taken.length < first && !within) {
+    let pick: FeedDomain | undefined = partial ? 'culture' : undefined;
+    for (const d of partial ? [] : FEED_DOMAINS) {
       const row = outboxes[d].rows[next[d]];
       if (!row) continue;
       if (!pick || row.changedAt < outboxes[pick].rows[next[pick]].changedAt) pick = d;
     }
     if (!pick) break;
     const row = outboxes[pick].rows[next[pick]];
-    // The page is priced as `first` nodes: it ends before a change listed at more villages
-    // would pass that (always one change, so its position moves).
-    const added = placesOf(pick, row, neighbours).filter((p) => !places.has(p));
-    if (taken.length > 0 && places.size + added.length > first) break;
-    for (const p of added) places.add(p);
-    taken.push({ domain: pick, row });
-    next[pick]++;
+    const listed = placesOf(pick, row, neighbours, partial ? resume!.after : undefined);
+    partial = false;
+    // The page is priced as `first` nodes: it gives a row's places while they fit.
+    const given: string[] = [];
+    for (const p of listed) {
+      if (!places.has(p) && places.size >= first) break;
+      places.add(p);
+      given.push(p);
+    }
+    if (given.length === 0 && listed.length > 0) break;
+    taken.push({ domain: pick, row, places: given });
+    if (given.length < listed.length) within = { stamp: rowStamp(row), after: given.at(-1)! };
+    else next[pick]++;
   }
   const positions = { ...from };
   const last: Partial<Stamps> = {};
-  for (const { domain, row } of taken) positions[domain] = row.id;
   for (const d of FEED_DOMAINS) {
-    if (next[d] > 0) last[d] = rowStamp(outboxes[d].rows[next[d] - 1]);
+    if (next[d] === 0) continue;
+    const row = outboxes[d].rows[next[d] - 1];
+    positions[d] = row.id;
+    last[d] = rowStamp(row);
   }
   const limit = (d: FeedDomain) =>
     typeof limitPerDomain === 'number' ? limitPerDomain : limitPerDomain[d];
-  const more = FEED_DOMAINS.some(
-    (d) =>
-      next[d] < outboxes[d].rows.length ||
-      (outboxes[d].rows.length >= limit(d) && outboxes[d].end > positions[d]),
-  );
+  const more =
+    within !== undefined ||
+    FEED_DOMAINS.some(
+      (d) =>
+        next[d] < outboxes[d].rows.length ||
+        (outboxes[d].rows.length >= limit(d) && outboxes[d].end > positions[d]),
+    );
+  // A cursor that ended within a change keeps it until the change is given whole.
+  if (!within && resume && next.culture === 0) within = resume;
+  return { changes: pageChanges(taken), positions, more, last, within };
+}
+
+/** The page's nodes: one per place, with every domain and what changed, at its latest time. */
+function pageChanges(taken: Taken[]): FeedChange[] {
   const byPlace = new Map<string, FeedChange>();
   const add = (domain: FeedDomain, row: OutboxRow) => {
     const key = row.villageCode ?? `region:${row.regionCode ?? ''}`;
@@ -286,12 +283,11 @@ export function mergePage(
     change.regionCode ??= row.regionCode;
     byPlace.set(key, change);
   };
-  for (const { domain, row } of taken) {
-    add(domain, row);
+  for (const { domain, row, places } of taken) {
+    const own = row.villageCode ?? `region:${row.regionCode ?? ''}`;
     // The villages helped at this village's auditorium show it in their profiles too.
-    for (const villageCode of placesOf(domain, row, neighbours).slice(1)) {
-      add(domain, { ...row, villageCode, regionCode: null });
-    }
+    for (const p of places)
+      add(domain, p === own ? row : { ...row, villageCode: p, regionCode: null });
   }
-  return { changes: [...byPlace.values()], positions, more, last };
+  return [...byPlace.values()];
 }
