@@ -278,6 +278,12 @@ export function createVillageExports(opts: {
         // 429 either way: load shedding of a valid request is no server error (as BODIES_BUSY).
         return sendJson(res, 429, errorBody(message, slot), { 'retry-after': '5' });
       }
+      // A client that leaves frees its slot at once, not when the page in flight has ended
+      // (docs/partners.md): that page can take up to the subgraph timeout, and a retry got 429.
+      const left = () => {
+        if (!res.writableFinished) slot();
+      };
+      res.once('close', left);
       try {
         await stream(req, res, requestId, ex);
       } catch (err) {
@@ -285,6 +291,7 @@ export function createVillageExports(opts: {
         if (res.headersSent) return void res.end();
         sendJson(res, err.status, { errors: err.errors }, err.headers);
       } finally {
+        res.off('close', left);
         slot();
         if (!res.writableEnded && res.headersSent) opts.logger.debug({ requestId }, 'export cut');
       }
