@@ -109,6 +109,24 @@ export async function startFaultRig(opts: {
     const ask = (engine: Engine, op: Operation) =>
       postGraphQL(`http://127.0.0.1:${gateways[engine]!.port}/graphql`, op.query, op.variables);
     const baseline = new Map<string, GraphQLResponse>();
+    /**
+     * `op` asked on both engines until both answer it without errors, one operation at a time.
+     * All of them at once on both engines, again until one round had no error, did not end
+     * within 30 s in 2 of 3 runs at load 25: healthy fetches passed the short SUBGRAPH_TIMEOUT_MS
+     * under that burst, and each breaker opened on them.
+     */
+    const answeredByBoth = async (op: Operation & { name: string }) => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const answers = await Promise.all(engines.map((engine) => ask(engine, op)));
+        if (answers.every((a) => !a.body.errors)) return answers;
+        if (Date.now() > deadline) {
+          const codes = answers.flatMap((a) => a.body.errors ?? []).map((e) => e.extensions?.code);
+          throw new Error(`${op.name} still answered with errors after 30 s: ${codes.join()}`);
+        }
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    };
 
     const rig: FaultRig = {
       topology,
@@ -142,22 +160,12 @@ export async function startFaultRig(opts: {
         };
       },
       async waitUntilAnswered() {
-        const deadline = Date.now() + 30_000;
-        for (;;) {
-          const answers = await Promise.all(
-            engines.flatMap((engine) => operations.map((op) => ask(engine, op))),
-          );
-          if (answers.every((a) => !a.body.errors)) return;
-          if (Date.now() > deadline) throw new Error('the graph did not recover within 30 s');
-          await new Promise((r) => setTimeout(r, 300));
-        }
+        for (const op of operations) await answeredByBoth(op);
       },
       stop,
     };
-    await rig.waitUntilAnswered();
     for (const op of operations) {
-      const [hive, apollo] = await Promise.all([ask('hive-router', op), ask('apollo', op)]);
-      expect(hive.body.errors, op.name).toBeUndefined();
+      const [hive, apollo] = await answeredByBoth(op);
       expect(apollo.body.data, op.name).toEqual(hive.body.data);
       baseline.set(op.name, hive);
     }
