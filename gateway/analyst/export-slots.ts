@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { CallerSlots } from '../caller-slots.js';
 import type { Identity } from '../context.js';
 import type { ExportSettings } from './export-request.js';
@@ -37,4 +38,17 @@ export function createExportSlots(settings: Pick<ExportSettings, 'maxPerCaller' 
       };
     },
   };
+}
+
+/**
+ * Frees an export's slot as soon as its client leaves (docs/partners.md), not once the page in
+ * flight has ended: that page can take up to the subgraph timeout, and a retry got 429 meanwhile.
+ * Returns what stops watching.
+ */
+export function freeWhenLeft(res: ServerResponse, release: () => void): () => void {
+  const left = () => {
+    if (!res.writableFinished) release();
+  };
+  res.once('close', left);
+  return () => res.off('close', left);
 }

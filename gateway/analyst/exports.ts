@@ -23,7 +23,7 @@ import {
 export type { ExportSettings } from './export-request.js';
 import type { Reply } from '../pipeline/reply.js';
 import { BodyNotUtf8Error, errorBody, readBody, sendJson, unsupportedBody } from '../http.js';
-import { createExportSlots } from './export-slots.js';
+import { createExportSlots, freeWhenLeft } from './export-slots.js';
 import { openExportStream } from './export-stream.js';
 
 /**
@@ -278,12 +278,7 @@ export function createVillageExports(opts: {
         // 429 either way: load shedding of a valid request is no server error (as BODIES_BUSY).
         return sendJson(res, 429, errorBody(message, slot), { 'retry-after': '5' });
       }
-      // A client that leaves frees its slot at once, not when the page in flight has ended
-      // (docs/partners.md): that page can take up to the subgraph timeout, and a retry got 429.
-      const left = () => {
-        if (!res.writableFinished) slot();
-      };
-      res.once('close', left);
+      const unwatch = freeWhenLeft(res, slot);
       try {
         await stream(req, res, requestId, ex);
       } catch (err) {
@@ -291,7 +286,7 @@ export function createVillageExports(opts: {
         if (res.headersSent) return void res.end();
         sendJson(res, err.status, { errors: err.errors }, err.headers);
       } finally {
-        res.off('close', left);
+        unwatch();
         slot();
         if (!res.writableEnded && res.headersSent) opts.logger.debug({ requestId }, 'export cut');
       }
