@@ -287,7 +287,7 @@ export function createVillageExports(opts: {
         sendJson(res, err.status, { errors: err.errors }, err.headers);
       } finally {
         unwatch();
-        slot();
+        slot.end();
         if (!res.writableEnded && res.headersSent) opts.logger.debug({ requestId }, 'export cut');
       }
     },
