@@ -13,7 +13,7 @@ import type { GraphQLResponse } from './support/subgraph.js';
  * subgraph, places included, on both engines: each subgraph in turn behind a FaultProxy that
  * refuses the connection, hangs, answers 500, 400, 404 or HTML, garbles its JSON (wrong types,
  * an entity dropped or swapped, `data: null`), fails every other `_entities` item (with errors
- * at their paths or naming none), answers no data and an error naming no field, or answers
+ * at their paths, naming none, or none at all), answers no data and an error naming no field, or answers
  * slowly. Every answer is compared with the fault-free answer of the same document: each value
  * is exactly the fault-free one or null with an error on its path (or an ancestor's or
  * descendant's, as null propagation allows); never another value, never a 5xx,
@@ -40,6 +40,7 @@ const ALL_MODES: FaultMode[] = [
   'swapEntities',
   'someEntities',
   'pathlessErrors',
+  'nullEntities',
   'requestError',
   'slow',
 ];
@@ -164,8 +165,6 @@ describe('generated documents under subgraph faults, on both engines', () => {
   it('answers an entity places answered null without an error, at a non-null field, with an error', async () => {
     // `Auditorium.village: Village!`, `Village.kind: RuralVillageKind!` and the connection are
     // non-null: the null went up to `data: null`, with no error on either engine (seed 5156).
-    // An entity answered null may be one the subgraph does not hold, so a nullable field stays
-    // null without an error (why `nullEntities` is not among the modes above).
     const doc = {
       query: `query NullVillage { auditoriums(filter: { service: SOCIAL_INSURANCE_HELP }) {
         edges { node { name village { kind } } } } }`,

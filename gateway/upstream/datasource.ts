@@ -30,6 +30,7 @@ import { RequestHeaders } from './signing.js';
 import {
   placeRequestErrors,
   unavailable,
+  withNullEntityErrors,
   WRITE_NOT_SENT_MESSAGE,
   WRITE_UNKNOWN_MESSAGE,
   WRITE_UNKNOWN_NO_KEY_MESSAGE,
@@ -91,7 +92,8 @@ export interface SubgraphSourceOptions {
  * 7. shape (shape.ts): an answer that lacks a selected field, holds a value not of its type,
  *    or the wrong number of entities is garbage, not data: unavailable, and logged; so is one
  *    whose entities name other keys than their representations (key-echo.ts: every entity
- *    fetch asks its key fields back).
+ *    fetch asks its key fields back). An entity answered null without an error gets one at
+ *    each of its fields (unavailable.ts, withNullEntityErrors).
  *
  * Any failure becomes a SUBGRAPH_UNAVAILABLE error at each affected response path, without the
  * subgraph's address (unavailable.ts). A client error is never a subgraph outage: the 4xx
@@ -225,7 +227,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       return noAnswer();
     }
     restrictCachePolicy(options, settled.res);
-    return placeRequestErrors(options, result);
+    return withNullEntityErrors(options, placeRequestErrors(options, result));
   }
 
   /**

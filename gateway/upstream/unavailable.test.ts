@@ -1,6 +1,11 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { describe, expect, it } from 'vitest';
-import { cacheHintOf, placeRequestErrors, unavailable } from './unavailable.js';
+import {
+  cacheHintOf,
+  placeRequestErrors,
+  unavailable,
+  withNullEntityErrors,
+} from './unavailable.js';
 
 type Options = Parameters<typeof unavailable>[0];
 const fetchOf = (query: string, variables: Record<string, unknown> = {}): Options =>
@@ -93,5 +98,42 @@ describe('cacheHintOf', () => {
     expect(cacheHintOf(['max-age=5', 'private'])).toEqual({ maxAge: 5, scope: 'PRIVATE' });
     expect(cacheHintOf('no-store')).toEqual({ maxAge: 0 });
     expect(cacheHintOf(undefined)).toEqual({ maxAge: 0 });
+  });
+});
+
+describe('withNullEntityErrors', () => {
+  const fetch = fetchOf(
+    `query($r0: [_Any!]!) { _e0: _entities(representations: $r0) {
+      ... on Region { digitalIndex { score } childrenByIndex { rank } } } }`,
+    { r0: ['33', '3311', '331124'].map((code) => ({ __typename: 'Region', code })) },
+  );
+  const error = (path: (string | number)[]) => ({
+    message: 'A part of the graph is unavailable right now.',
+    path,
+    extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+  });
+
+  it('gives each field of an entity answered null without an error its error', () => {
+    // Places answering `[null]` for a region left its index null with no error on both engines.
+    const answer = withNullEntityErrors(fetch, {
+      data: { _e0: [{ digitalIndex: null, childrenByIndex: [] }, null, null] },
+      errors: [
+        { message: 'failed', path: ['_e0', 2], extensions: { code: 'INTERNAL' } },
+        // An error below one field of an entity answered null: the other field needs its own.
+        { message: 'refused', path: ['_e0', 1, 'digitalIndex', 'score'] },
+      ],
+    });
+    expect(answer.errors).toEqual([
+      { message: 'failed', path: ['_e0', 2], extensions: { code: 'INTERNAL' } },
+      { message: 'refused', path: ['_e0', 1, 'digitalIndex', 'score'] },
+      error(['_e0', 1, 'childrenByIndex']),
+    ]);
+  });
+
+  it('leaves an answer without null entities, or with an error for the whole fetch, as it is', () => {
+    const whole = { data: { _e0: [null, null, null] }, errors: [{ message: 'x', path: ['_e0'] }] };
+    expect(withNullEntityErrors(fetch, whole)).toBe(whole);
+    const fine = { data: { _e0: [{ digitalIndex: null }, {}, {}] } };
+    expect(withNullEntityErrors(fetch, fine)).toBe(fine);
   });
 });

@@ -99,6 +99,44 @@ export function unavailable(
 }
 
 /**
+ * A subgraph's answer with a SUBGRAPH_UNAVAILABLE error for each field of each entity it
+ * answered null without an error on it (`_entities: [null]`). Both engines leave such fields
+ * null with no error: a `digitalIndex` or ranking places was to compute from the domains'
+ * components read as "no figures". Every entity of a fetch was resolved by a subgraph before
+ * (its key comes from an answer), so a null one is a subgraph that failed it, or one that does
+ * not hold what another holds (scopes loaded differently): never data to pass on as such.
+ */
+export function withNullEntityErrors(
+  options: Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>,
+  result: GatewayGraphQLResponse,
+): GatewayGraphQLResponse {
+  const data = result.data as Record<string, unknown> | null | undefined;
+  if (!data || typeof data !== 'object') return result;
+  const nulls = new Set<string>();
+  for (const [key, items] of Object.entries(data)) {
+    if (!Array.isArray(items) || !/^(_entities|_e\d+)$/.test(key)) continue;
+    items.forEach((item, i) => item === null && nulls.add(JSON.stringify([key, i])));
+  }
+  if (nulls.size === 0) return result;
+  // An error above an entity (the whole fetch) or at it covers all its fields; one at or below
+  // a field, that field only (an error the subgraph gave beside data it then lost).
+  const covered = new Set<string>();
+  for (const e of result.errors ?? []) {
+    const path = e.path ?? [];
+    if (path.length < 2) return result;
+    if (path.length === 2) nulls.delete(JSON.stringify(path));
+    else covered.add(JSON.stringify(path.slice(0, 3)));
+  }
+  const added = (unavailable(options).errors ?? []).filter(
+    (e) =>
+      e.path?.length === 3 &&
+      nulls.has(JSON.stringify(e.path.slice(0, 2))) &&
+      !covered.has(JSON.stringify(e.path)),
+  );
+  return added.length ? { ...result, errors: [...(result.errors ?? []), ...added] } : result;
+}
+
+/**
  * A subgraph's answer with no data and only errors that name no field (a request it could not
  * run: no database connection in time, a write refused as a whole) with those errors at the
  * path of each field the fetch was to provide, as `unavailable` places its own: the engines
