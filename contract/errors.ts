@@ -17,6 +17,11 @@ export const ErrorCode = {
   IDEMPOTENCY_KEY_IN_USE: 'IDEMPOTENCY_KEY_IN_USE',
   /** A field @apollo/gateway's planner cannot fetch beside the rest (gateway/engine/unplannable.ts). */
   PLANNING_UNSUPPORTED: 'PLANNING_UNSUPPORTED',
+  /**
+   * A domain holds no data for a place (or only part of a region's): its loaded scope does not
+   * cover it, though places holds it (docs/data.md, "Scopes must agree").
+   */
+  NOT_LOADED: 'NOT_LOADED',
 } as const;
 
 /**
@@ -37,6 +42,7 @@ export const CLIENT_SAFE_CODES: ReadonlySet<string> = new Set<string>([
   // The gateway's fallback planner took longer than PLAN_TIMEOUT_MS (gateway/engine/fallback-planner.ts).
   'PLANNING_TIMEOUT',
   ErrorCode.PLANNING_UNSUPPORTED,
+  ErrorCode.NOT_LOADED,
   ErrorCode.SUBGRAPH_UNAVAILABLE,
   ErrorCode.SUBGRAPH_REQUEST_TOO_LARGE,
   // Exactly-once writes (subgraphs/shared/idempotency.ts).

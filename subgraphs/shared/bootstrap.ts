@@ -8,10 +8,11 @@ import {
   type QueryObserver,
 } from './database.js';
 import { createLogger, type Logger } from './logger.js';
+import { HeldScope, heldScopes, LoadedScope, loadedPrefixes } from './loaded-scope.js';
 import { DEV_GATEWAY_SHARED_SECRET } from '../../contract/identity.js';
 import { createSubgraphMetrics, type SubgraphMetrics } from './metrics.js';
 import { createSubgraphServer, type RunningServer } from './server.js';
-import type { SubgraphDefinition } from './subgraph.js';
+import type { SubgraphDefinition, SubgraphServices } from './subgraph.js';
 import { sqlSpanObserver, startTracing } from './tracing.js';
 
 export interface StartedSubgraph {
@@ -50,7 +51,7 @@ export async function startSubgraph<T extends BaseContext>(
 ): Promise<StartedSubgraph> {
   const counts = opts.statementCounter ? { statements: 0, requests: 0 } : undefined;
   const metrics = createSubgraphMetrics(def.name);
-  const services = {
+  const services: SubgraphServices = {
     peers: opts.peers ?? {},
     sharedSecret: opts.gatewaySharedSecret ?? DEV_GATEWAY_SHARED_SECRET,
   };
@@ -70,6 +71,13 @@ export async function startSubgraph<T extends BaseContext>(
   });
   metrics.watchPool(orm);
   try {
+    // A domain answers only for the places its loaded scopes cover (loaded-scope.ts).
+    if (def.entities.includes(LoadedScope)) {
+      const held = new HeldScope(() => loadedPrefixes((orm.em.fork() as EntityManager).getKnex()));
+      await held.refresh();
+      heldScopes.set(orm, held);
+      services.heldScope = held;
+    }
     const schema = await def.buildSchema();
     const http = createSubgraphServer<T>({
       name: def.name,

@@ -7,6 +7,18 @@ export function badUserInput(message: string, field: string): GraphQLError {
 }
 
 /**
+ * A domain's view of a place its loaded scope does not cover (loaded-scope.ts, `HeldScope`):
+ * null with this error, never the zeros of a place without any record.
+ */
+export function notLoaded(): GraphQLError {
+  return new GraphQLError(
+    'No figures of this kind are loaded for this place: the data behind them was loaded for ' +
+      'fewer regions than the list of places. Null, not zero.',
+    { extensions: { code: ErrorCode.NOT_LOADED } },
+  );
+}
+
+/**
  * A field computed from another subgraph's data (`@requires`) whose data did not arrive: the
  * field is null with this error, never computed from what is left. Same code and message as
  * the gateway's own outage errors.

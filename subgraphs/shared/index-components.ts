@@ -1,3 +1,4 @@
+import { assertHeld } from './loaded-scope.js';
 import {
   Ctx,
   Directive,
@@ -118,7 +119,9 @@ export function indexFieldResolvers<
   class RegionIndexInput {
     @Directive('@inaccessible')
     @FieldResolver(components, { ...input, description })
-    input(@Root() region: R, @Ctx() ctx: Context): Promise<C> {
+    async input(@Root() region: R, @Ctx() ctx: Context): Promise<C> {
+      const { code, children } = region as { code: string; children?: { code: string }[] | null };
+      await assertHeld(ctx, code, children);
       return spec.region.compute(region, ctx);
     }
   }
@@ -135,7 +138,8 @@ export function indexFieldResolvers<
   class VillageIndexInput {
     @Directive('@inaccessible')
     @FieldResolver(components, { ...input, description })
-    input(@Root() village: V, @Ctx() ctx: Context): Promise<C> {
+    async input(@Root() village: V, @Ctx() ctx: Context): Promise<C> {
+      await assertHeld(ctx, (village as { code: string }).code);
       return spec.village.compute(village, ctx);
     }
   }

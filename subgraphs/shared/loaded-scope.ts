@@ -1,7 +1,7 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import { scopePrefix } from './divisions.js';
-import { badUserInput } from './errors.js';
+import { badUserInput, notLoaded } from './errors.js';
 
 /**
  * The scopes the seed command loaded, recorded in each domain subgraph's own database, so that
@@ -58,4 +58,88 @@ export async function villageInLoadedScope(
     );
   }
   return code;
+}
+
+/**
+ * How loaded scopes hold a division code: `all` of it (it lies inside a scope), `part` (a
+ * region above a scope: the domain holds its villages in the scopes only), `none`; undefined
+ * when no scope is recorded (a database loaded before `loaded_scope` existed): not known.
+ */
+export type Holding = 'all' | 'part' | 'none';
+
+export function holdingOf(prefixes: readonly string[], code: string): Holding | undefined {
+  if (prefixes.length === 0) return undefined;
+  if (prefixes.some((p) => code.startsWith(p))) return 'all';
+  return prefixes.some((p) => p.startsWith(code)) ? 'part' : 'none';
+}
+
+/** How long a read of the loaded scopes is trusted before refusing a place outside them. */
+const RECHECK_MS = 1_000;
+
+/**
+ * A domain subgraph's loaded scopes, read when it starts, after a load in the same process,
+ * and again (at most once a second) before it refuses a place: answering a place it holds
+ * costs no statement, and a scope loaded by another process is seen within a second (unless
+ * none was recorded at start: then only after a restart).
+ */
+export class HeldScope {
+  private prefixes: string[] = [];
+  private readAt = 0;
+  private reading: Promise<void> | undefined;
+
+  constructor(private readonly read: () => Promise<string[]>) {}
+
+  refresh(): Promise<void> {
+    this.reading ??= this.read()
+      .then((prefixes) => {
+        this.prefixes = prefixes;
+        this.readAt = Date.now();
+      })
+      .finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  /**
+   * Whether the domain's figures for `code` are whole: false when it holds none of the place,
+   * or holds part of a region of which places sent a child (`children`) it holds none of —
+   * places then counts villages the domain has no record of. Above the loaded scopes, with
+   * every child held (places loaded alike), the figures are those of the villages loaded.
+   */
+  async covers(code: string, children?: readonly string[]): Promise<boolean> {
+    if (this.whole(code, children)) return true;
+    if (Date.now() - this.readAt < RECHECK_MS) return false;
+    await this.refresh();
+    return this.whole(code, children);
+  }
+
+  private whole(code: string, children: readonly string[] | undefined): boolean {
+    const held = holdingOf(this.prefixes, code);
+    if (held === undefined || held === 'all') return true;
+    if (held === 'none') return false;
+    return !children?.some((c) => holdingOf(this.prefixes, c) === 'none');
+  }
+}
+
+/** The HeldScope of each open database (bootstrap.ts), refreshed by a load in the same process. */
+export const heldScopes = new WeakMap<object, HeldScope>();
+
+/**
+ * Throws NOT_LOADED unless the domain of `ctx` holds the place's data whole (`covers`): a
+ * domain's view of a place it was not loaded with would answer the zeros of a place without
+ * any record (coverage 0, no auditorium) as if they were its figures.
+ */
+export async function assertHeld(
+  ctx: unknown,
+  code: string,
+  children?: readonly { code: string }[] | null,
+): Promise<void> {
+  const held = (ctx as { heldScope?: HeldScope } | undefined)?.heldScope;
+  if (
+    held &&
+    !(await held.covers(
+      code,
+      children?.map((c) => c.code),
+    ))
+  )
+    throw notLoaded();
 }

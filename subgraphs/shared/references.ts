@@ -13,6 +13,7 @@ import {
   type MiddlewareFn,
 } from 'type-graphql';
 import { inputsUnavailable } from './errors.js';
+import { assertHeld } from './loaded-scope.js';
 
 /**
  * The reference stubs a domain subgraph declares for the entities places owns: `Village` and
@@ -126,7 +127,8 @@ export function villageViewResolver<V extends { villageCode: string }>(
   @Resolver(() => village)
   class VillageView {
     @FieldResolver(() => view, { name, nullable: true, description })
-    view(@Root() stub: { code: string }): V {
+    async view(@Root() stub: { code: string }, @Ctx() ctx: unknown): Promise<V> {
+      await assertHeld(ctx, stub.code);
       return Object.assign(new view(), { villageCode: stub.code });
     }
   }
@@ -151,7 +153,8 @@ export function regionViewResolver<R extends { code: string }, V extends object,
   @Resolver(() => region)
   class RegionView {
     @FieldResolver(() => type, { name, nullable: true, description })
-    view(@Root() stub: R, @Ctx() ctx: C): Promise<V | null> {
+    async view(@Root() stub: R, @Ctx() ctx: C): Promise<V | null> {
+      await assertHeld(ctx, stub.code, (stub as { children?: ChildCount[] | null }).children);
       return view(stub, ctx);
     }
   }

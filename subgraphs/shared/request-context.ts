@@ -2,6 +2,8 @@ import type { EntityManager } from './database.js';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_REQUEST_HEADER } from '../../contract/idempotency.js';
 import type { Logger } from './logger.js';
 import type { RequestInfo } from './server.js';
+import type { HeldScope } from './loaded-scope.js';
+import type { SubgraphServices } from './subgraph.js';
 
 /** What every domain resolver gets per request: its database, log, caller and loaders. */
 export interface DomainContext<Loaders extends object> {
@@ -22,6 +24,8 @@ export interface DomainContext<Loaders extends object> {
    * what the loaders cached before it.
    */
   renewLoaders: () => void;
+  /** The places the domain holds data for (loaded-scope.ts); unset: not known. */
+  heldScope?: HeldScope;
 }
 
 /**
@@ -31,7 +35,12 @@ export interface DomainContext<Loaders extends object> {
 export function domainContextFactory<Loaders extends object>(
   createLoaders: (em: EntityManager) => Loaders,
 ) {
-  return (em: EntityManager, log: Logger, req: RequestInfo): DomainContext<Loaders> => {
+  return (
+    em: EntityManager,
+    log: Logger,
+    req: RequestInfo,
+    services?: SubgraphServices,
+  ): DomainContext<Loaders> => {
     const loaders = createLoaders(em);
     return {
       requestId: req.requestId,
@@ -43,6 +52,7 @@ export function domainContextFactory<Loaders extends object>(
       loaders,
       // In place: Apollo Server runs the operation with a shallow copy of this context.
       renewLoaders: () => void Object.assign(loaders, createLoaders(em)),
+      heldScope: services?.heldScope,
     };
   };
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { BatchWriter, isSqlite, withDeferredIndexes } from './bulk.js';
 import type { EntityManager, Orm } from './database.js';
 import { countVillages, scopePrefix } from './divisions.js';
-import { recordLoadedScope } from './loaded-scope.js';
+import { heldScopes, recordLoadedScope } from './loaded-scope.js';
 import { inTransaction } from './transaction.js';
 import { ProvenanceKind } from './provenance.js';
 import type { SeedOptions, SeedResult } from './subgraph.js';
@@ -51,6 +51,8 @@ export async function loadScope<Kept>(
     return written;
   });
   clock.lap('commit');
+  // A subgraph serving from this database answers for the new scope from now on.
+  await heldScopes.get(orm)?.refresh();
   return { rows, seconds: clock.seconds };
 }
 

@@ -1,3 +1,4 @@
+import type { HeldScope } from './loaded-scope.js';
 import type { BaseContext } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { EntityManager, MigrationSets, Orm } from './database.js';
@@ -25,6 +26,8 @@ export interface SubgraphServices {
   peers: Partial<Record<string, string>>;
   /** Key of the signed identity header (contract/identity.ts). */
   sharedSecret: string;
+  /** A domain's loaded scopes (loaded-scope.ts); places has none. */
+  heldScope?: HeldScope;
 }
 
 /** Everything the shared bootstrap, the schema tools and the seeder need from one subgraph. */

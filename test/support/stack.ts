@@ -88,13 +88,16 @@ export async function bootStack(opts: {
   subgraphUrl?: (name: string, url: string) => string | Promise<string>;
   /** The subgraphs' database engine, when not the run's own (test/support/databases.ts). */
   engine?: Engine;
+  /** Places' scopes, when not `scopes` (a deployment whose places was loaded wider). */
+  placesScopes?: string[];
 }): Promise<Stack> {
   // What booted so far: closed again if a later step fails, as the caller gets no handle to it.
   const booted: { close: () => Promise<void> }[] = [];
   const closeBooted = () => Promise.all(booted.splice(0).map((b) => b.close()));
   const boot = async (def: unknown, peers?: Record<string, string>) => {
+    const places = def === placesSubgraph && opts.placesScopes;
     const subgraph = await bootSubgraph(def as never, {
-      scopes: opts.scopes,
+      scopes: places || opts.scopes,
       peers,
       engine: opts.engine,
     });

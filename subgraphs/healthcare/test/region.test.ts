@@ -103,8 +103,16 @@ describe('region figures', () => {
     expect(JSON.stringify(township.healthcare).match(/"kind":"(\w+)"/g)).toEqual(
       Array(6).fill('"kind":"SYNTHETIC"'),
     );
-    const none = await regions(['11', '339999999']);
-    expect(none.map((r) => r.healthcare)).toEqual([null, null]);
+    // Places outside the loaded scope: null, and said so (not "no figures": no data loaded).
+    const none = await healthcare.query<{ _entities: Figures[] }>(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { ${FIGURES} } } }`,
+      { r: ['11', '339999999'].map((code) => ({ __typename: 'Region', code })) },
+    );
+    expect(none.body.data!._entities.map((r) => r.healthcare)).toEqual([null, null]);
+    expect(none.body.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['_entities', 0, 'healthcare'], 'NOT_LOADED'],
+      [['_entities', 1, 'healthcare'], 'NOT_LOADED'],
+    ]);
   });
 
   it('pages the facilities of a township and rejects a malformed region code', async () => {

@@ -1,3 +1,4 @@
+import { assertHeld } from '../../shared/loaded-scope.js';
 import { Ctx, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import { loadAll } from '../../shared/loaders.js';
 import { Provenance } from '../../shared/provenance.js';
@@ -36,6 +37,7 @@ export class VillageHealthcareFieldResolver {
       'no data loaded.',
   })
   async healthcare(@Root() village: Village, @Ctx() ctx: HealthcareContext) {
+    await assertHeld(ctx, village.code);
     const access = await ctx.loaders.accessByVillage.load(village.code);
     if (!access) return null;
     return Object.assign(new VillageHealthcare(), { villageCode: village.code, access });
