@@ -37,6 +37,11 @@ const REGION = `query ($code: ID!) { region(code: $code) { code name ruralVillag
   commerce { stores { total } indexComponents { stores storesPerVillage } }
   digitalIndex { score components { cultureCoverage onlineStores } } } }`;
 
+// A ranked region's own healthcare view: it now requires places' children too.
+const RANKED = `query ($code: ID!) { region(code: $code) { healthcare {
+  childRanking(by: DOCTORS, first: 3) { rank value region { code name
+    healthcare { clinicAccess { shareWithin30Minutes } } } } } } }`;
+
 const VILLAGE = `query ($code: ID!) { village(code: $code) { code name kind
   culture { auditorium { name } indexComponents { coverage } }
   healthcare { clinic { name } }
@@ -57,6 +62,7 @@ describe('places loaded wider than the domains', () => {
       [REGION, SONGYANG],
       [VILLAGE, SONGYANG_VILLAGE],
       [RANKINGS, SONGYANG],
+      [RANKED, SONGYANG],
     ] as const) {
       const [got, want] = await Promise.all([
         wide.query(query, { code }),
@@ -126,9 +132,15 @@ describe('places loaded wider than the domains', () => {
     const res = await wide.query(REGION, { code: '3311' });
     const region = res.body.data?.region as Record<string, unknown>;
     expect(region.ruralVillageCount).toBeGreaterThan(1_000);
-    expect(region).toMatchObject({ culture: null, commerce: null, digitalIndex: null });
+    expect(region).toMatchObject({
+      culture: null,
+      healthcare: null,
+      commerce: null,
+      digitalIndex: null,
+    });
     expect(codesAt(res.body.errors)).toMatchObject({
       'region.culture': 'NOT_LOADED',
+      'region.healthcare': 'NOT_LOADED',
       'region.commerce': 'NOT_LOADED',
       'region.digitalIndex': 'SUBGRAPH_UNAVAILABLE',
     });

@@ -20,7 +20,7 @@ import {
 } from './region-healthcare.types.js';
 import { Region } from './region.reference.js';
 import { MonthRangeField } from '../../shared/months.js';
-import { regionViewResolver } from '../../shared/references.js';
+import { REGION_COUNTS, regionViewResolver } from '../../shared/references.js';
 
 @ObjectType({
   description:
@@ -44,6 +44,7 @@ export const RegionHealthcareFieldResolver = regionViewResolver(
   {
     name: 'healthcare',
     description: 'Access to healthcare in the region; null when no data is loaded for it.',
+    requires: REGION_COUNTS,
   },
   async (region, ctx: HealthcareContext) => {
     const rollup = await ctx.loaders.rollupByRegion.load(region.code);
