@@ -28,6 +28,8 @@ export async function startSubgraph<T extends BaseContext>(
   opts: {
     databaseUrl: string;
     databaseReplicaUrls?: string[];
+    /** PostgreSQL: longest wait for a pooled connection (DB_ACQUIRE_TIMEOUT_MS). */
+    databaseAcquireTimeoutMs?: number;
     port: number;
     host?: string;
     logger: Logger;
@@ -58,6 +60,7 @@ export async function startSubgraph<T extends BaseContext>(
   const orm = await openDatabase({
     url: opts.databaseUrl,
     replicaUrls: opts.databaseReplicaUrls,
+    acquireTimeoutMs: opts.databaseAcquireTimeoutMs,
     entities: def.entities,
     migrations: def.migrations,
     migrate: opts.migrate,
@@ -129,6 +132,7 @@ export async function runSubgraph<T extends BaseContext>(
   const started = await startSubgraph(def, {
     databaseUrl: config.databaseUrl,
     databaseReplicaUrls: config.databaseReplicaUrls,
+    databaseAcquireTimeoutMs: config.databaseAcquireTimeoutMs,
     port: config.port,
     host: config.host,
     logger,

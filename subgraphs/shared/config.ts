@@ -6,6 +6,7 @@ import {
   subgraphBodyLimit,
   type SubgraphName,
 } from '../../contract/subgraphs.js';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS } from './database.js';
 import { tracingConfigFrom, tracingEnv, type TracingConfig } from './tracing.js';
 
 /**
@@ -35,6 +36,8 @@ export interface SubgraphConfig {
   databaseUrl: string;
   /** PostgreSQL read replicas (reads outside transactions); empty for none. */
   databaseReplicaUrls: string[];
+  /** PostgreSQL: longest wait for a pooled connection or a new one's answer (ms). */
+  databaseAcquireTimeoutMs: number;
   migrate: boolean;
   logLevel: string;
   prettyLogs: boolean;
@@ -80,6 +83,7 @@ function envSchema(name: SubgraphName) {
       )
       .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, 'must be postgresql:// URLs'))),
     DB_MIGRATE: boolish.default(true),
+    DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_ACQUIRE_TIMEOUT_MS),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -145,6 +149,7 @@ export function loadSubgraphConfig(
     port: c[`${P}_PORT`] as number,
     databaseUrl: c[`${P}_DATABASE_URL`] as string,
     databaseReplicaUrls: c[`${P}_DATABASE_REPLICA_URLS`] as string[],
+    databaseAcquireTimeoutMs: c.DB_ACQUIRE_TIMEOUT_MS as number,
     migrate: c.DB_MIGRATE as boolean,
     logLevel: c.LOG_LEVEL as string,
     prettyLogs:

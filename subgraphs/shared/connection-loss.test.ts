@@ -25,6 +25,8 @@ describe('errors of a lost connection, as the driver and the server report them'
       { code: 'ECONNREFUSED' },
       new Error('select 1 - Connection terminated unexpectedly'),
       new Error('Client has encountered a connection error and is not queryable'),
+      // A new connection the server accepted and never answered (hung), given up on by pg.
+      new Error('timeout expired'),
     ];
     for (const error of lost) {
       expect(answerTo({ originalError: error })).toEqual({
@@ -37,7 +39,9 @@ describe('errors of a lost connection, as the driver and the server report them'
     const busy = Object.assign(new Error('Knex: Timeout acquiring a connection.'), {
       name: 'KnexTimeoutError',
     });
-    for (const error of [busy, { code: 'SQLITE_BUSY' }]) {
+    // The same, as MikroORM rethrows it from a statement sent through the EntityManager.
+    const renamed = Object.assign(new Error(busy.message), { name: 'DriverException' });
+    for (const error of [busy, renamed, { code: 'SQLITE_BUSY' }]) {
       expect(answerTo({ originalError: error })).toEqual({
         message: expect.stringMatching(/database is busy; nothing was written/),
         path: ['w'],

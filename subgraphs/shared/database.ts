@@ -42,6 +42,8 @@ export interface DatabaseOptions {
   /** PostgreSQL read replicas: reads outside transactions go to one of them. */
   replicaUrls?: string[];
   poolMax?: number;
+  /** PostgreSQL: how long a statement waits for a pooled connection (ms); DB_ACQUIRE_TIMEOUT_MS. */
+  acquireTimeoutMs?: number;
 }
 
 type ExecuteQuery = (
@@ -65,6 +67,14 @@ export const IDLE_IN_TRANSACTION_MS = 15_000;
 
 /** How long a PostgreSQL statement waits for a lock before it fails (lock_timeout, ms). */
 export const LOCK_TIMEOUT_MS = 5_000;
+
+/**
+ * How long a statement waits for a pooled PostgreSQL connection, and a new connection for the
+ * server's answer, by default (ms). knex's own default, 60 s, outlasted the gateway's
+ * SUBGRAPH_TIMEOUT_MS (10 s) six times: with the database hung, the pool's connections stayed
+ * taken and every later request queued a minute for nothing, then failed unmasked.
+ */
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
 
 interface PgClient {
   query(sql: string, cb: (err: Error | null) => void): void;
@@ -97,10 +107,17 @@ export function ormOptions(opts: DatabaseOptions): Options {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     return { ...common, driver: BetterSqliteDriver, dbName: file };
   }
+  const acquireTimeoutMs = opts.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
   return {
     ...common,
     driver: PostgreSqlDriver,
     clientUrl: opts.url,
+    // A new connection to a server that accepts the socket but never answers (hung, frozen)
+    // is given up on too: pg waits for ever by default, and each try kept a socket open.
+    driverOptions: {
+      acquireConnectionTimeout: acquireTimeoutMs,
+      connection: { connectionTimeoutMillis: acquireTimeoutMs },
+    },
     pool: {
       min: 0,
       max: opts.poolMax ?? 10,

@@ -53,8 +53,10 @@ const RETRYABLE_STATES = new Set(['55P03', '40P01', '40001']);
  */
 function isBusy(e: object): boolean {
   const { name, code, message } = e as { name?: unknown; code?: unknown; message?: unknown };
+  // MikroORM rethrows knex's timeout as a DriverException with the same words: under that
+  // name it was masked as INTERNAL_SERVER_ERROR (statements sent through the EntityManager).
   const noConnection =
-    name === 'KnexTimeoutError' &&
+    (name === 'KnexTimeoutError' || name === 'DriverException') &&
     typeof message === 'string' &&
     message.includes('Timeout acquiring a connection');
   return noConnection || code === 'SQLITE_BUSY';
@@ -74,12 +76,14 @@ function isShortOfResources(e: object): boolean {
 /**
  * The connection to the database was lost: SQLSTATE class 08 (connection exception), a server
  * shut down or restarting (57P01 admin_shutdown, also pg_terminate_backend; 57P02, 57P03), a
- * socket that failed, or the pg driver's own words for a connection that ended.
+ * socket that failed, or the pg driver's own words for a connection that ended or never began.
  */
 const CONNECTION_STATES = new Set(['57P01', '57P02', '57P03']);
 const SOCKET_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+// "timeout expired": pg gave up on a new connection the server accepted but never answered
+// (hung), after DB_ACQUIRE_TIMEOUT_MS (database.ts).
 const CONNECTION_ENDED =
-  /Connection terminated|Connection ended unexpectedly|connection error and is not queryable|Client was closed and is not queryable/;
+  /Connection terminated|Connection ended unexpectedly|connection error and is not queryable|Client was closed and is not queryable|^timeout expired$/;
 
 function isConnectionLoss(e: object): boolean {
   const code = (e as { code?: unknown }).code;

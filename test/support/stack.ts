@@ -90,6 +90,8 @@ export async function bootStack(opts: {
   engine?: Engine;
   /** Places' scopes, when not `scopes` (a deployment whose places was loaded wider). */
   placesScopes?: string[];
+  /** Subgraphs whose database is on a PostgreSQL server of the test's own (private-postgres.ts). */
+  servers?: Partial<Record<SubgraphName, string>>;
 }): Promise<Stack> {
   // What booted so far: closed again if a later step fails, as the caller gets no handle to it.
   const booted: { close: () => Promise<void> }[] = [];
@@ -100,6 +102,7 @@ export async function bootStack(opts: {
       scopes: places || opts.scopes,
       peers,
       engine: opts.engine,
+      server: opts.servers?.[(def as { name: SubgraphName }).name],
     });
     booted.push(subgraph);
     return subgraph;

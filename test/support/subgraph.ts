@@ -8,6 +8,8 @@ import {
 } from '../../contract/identity.js';
 import { startSubgraph, type StartedSubgraph } from '../../subgraphs/shared/bootstrap.js';
 import type { SubgraphDefinition } from '../../subgraphs/shared/subgraph.js';
+import { randomBytes } from 'node:crypto';
+import { dropDatabase, ensureDatabase } from '../../subgraphs/shared/pg-admin.js';
 import { createTestDatabase, type Engine, type TestDatabase } from './databases.js';
 import { seededDatabase } from './seeded-templates.js';
 
@@ -97,16 +99,20 @@ export async function bootSubgraph(
     icuLocale?: string;
     /** The database engine, when not the run's own (createTestDatabase). */
     engine?: Engine;
+    /** A PostgreSQL server of the test's own (private-postgres.ts): a fresh database there. */
+    server?: string;
   },
 ): Promise<BootedSubgraph> {
   const seed = opts.seed ?? 1;
   const { icuLocale, engine } = opts;
   // Seeded templates belong to a vitest run (test/global-setup.ts); the bench's tools boot
   // subgraphs under plain node and seed their database after it starts.
-  const templated = opts.scopes.length > 0 && Boolean(process.env.VITEST);
-  const db: TestDatabase = templated
-    ? await seededDatabase(def, { scopes: opts.scopes, seed, icuLocale, engine })
-    : await createTestDatabase(def.name, { icuLocale, engine });
+  const templated = opts.scopes.length > 0 && Boolean(process.env.VITEST) && !opts.server;
+  const db: TestDatabase = opts.server
+    ? await databaseOn(opts.server, def.name)
+    : templated
+      ? await seededDatabase(def, { scopes: opts.scopes, seed, icuLocale, engine })
+      : await createTestDatabase(def.name, { icuLocale, engine });
   const sql = new SqlCounter();
   let started: StartedSubgraph | undefined;
   try {
@@ -137,6 +143,11 @@ export async function bootSubgraph(
       await db.drop();
     },
   };
+}
+
+async function databaseOn(server: string, label: string): Promise<TestDatabase> {
+  const name = `t_${label}_${randomBytes(4).toString('hex')}`;
+  return { url: await ensureDatabase(server, name), drop: () => dropDatabase(server, name) };
 }
 
 /**
