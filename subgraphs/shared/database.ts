@@ -76,6 +76,16 @@ export const LOCK_TIMEOUT_MS = 5_000;
  */
 export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
 
+/**
+ * SQLite: how long one statement waits for a lock another process holds (busy_timeout, ms).
+ * better-sqlite3 waits synchronously: with its default, 5 s, each write queued behind a
+ * process holding the write lock stopped the subgraph's event loop 5 s, its /healthz and its
+ * reads (which WAL lets through) with it. A write transaction instead tries again, pausing
+ * between tries, for up to SQLITE_LOCK_WAIT_MS (transaction.ts).
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 10;
+export const SQLITE_LOCK_WAIT_MS = 5_000;
+
 interface PgClient {
   query(sql: string, cb: (err: Error | null) => void): void;
 }
@@ -197,6 +207,7 @@ export async function openDatabase(opts: DatabaseOptions & { migrate?: boolean }
     const knex = (orm.em as EntityManager).getKnex();
     await knex.raw('pragma journal_mode = wal');
     await knex.raw('pragma synchronous = normal');
+    await knex.raw(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   }
   if (opts.migrate !== false) {
     await orm.getMigrator().up();

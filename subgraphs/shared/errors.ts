@@ -59,7 +59,8 @@ function isBusy(e: object): boolean {
     (name === 'KnexTimeoutError' || name === 'DriverException') &&
     typeof message === 'string' &&
     message.includes('Timeout acquiring a connection');
-  return noConnection || code === 'SQLITE_BUSY';
+  // SQLITE_BUSY_SNAPSHOT: in WAL mode, a write after a read of an older snapshot.
+  return noConnection || (typeof code === 'string' && code.startsWith('SQLITE_BUSY'));
 }
 
 /**

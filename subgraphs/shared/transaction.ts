@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import { isSqlite } from './bulk.js';
-import type { EntityManager } from './database.js';
+import { SQLITE_LOCK_WAIT_MS, type EntityManager } from './database.js';
 import { noteCommitError } from './errors.js';
 
 /** Transactions in which a nested call failed: they roll back, whatever the outer work did. */
@@ -25,6 +25,35 @@ const opened = new WeakMap<EntityManager, Knex.Transaction>();
  * connection forever, or commit apart from the outer work on PostgreSQL.
  */
 export async function inTransaction<T>(
+  em: EntityManager,
+  work: (tem: EntityManager, trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
+  if (em.getTransactionContext() || !isSqlite(em.getKnex())) return transaction(em, work);
+  // SQLite: another process holds the write lock (a seed load, a shell's BEGIN IMMEDIATE).
+  // A statement waits for it only SQLITE_BUSY_TIMEOUT_MS, as that wait blocks the event loop;
+  // the transaction, rolled back, is tried again after a pause in which other requests run.
+  const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
+  for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
+    try {
+      return await transaction(em, work);
+    } catch (err) {
+      if (!lockedBySomeoneElse(err) || Date.now() + pause > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+/** SQLITE_BUSY (or its extended codes) on the error or what it wraps. */
+function lockedBySomeoneElse(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return true;
+    e = (e as { originalError?: unknown }).originalError;
+  }
+  return false;
+}
+
+async function transaction<T>(
   em: EntityManager,
   work: (tem: EntityManager, trx: Knex.Transaction) => Promise<T>,
 ): Promise<T> {
