@@ -3,6 +3,7 @@ import { DEFAULT_CACHE_MAX_AGE, type SubgraphConfig } from './config.js';
 import {
   dialectOf,
   openDatabase,
+  sameDatabaseFile,
   type EntityManager,
   type Orm,
   type QueryObserver,
@@ -81,6 +82,7 @@ export async function startSubgraph<T extends BaseContext>(
       heldScopes.set(orm, held);
       services.heldScope = held;
     }
+    const sameFile = sameDatabaseFile(opts.databaseUrl);
     const schema = await def.buildSchema();
     const http = createSubgraphServer<T>({
       name: def.name,
@@ -100,6 +102,7 @@ export async function startSubgraph<T extends BaseContext>(
         opts.cacheMaxAge ?? DEFAULT_CACHE_MAX_AGE[def.name as keyof typeof DEFAULT_CACHE_MAX_AGE],
       ready: async () => {
         await (orm.em.fork() as EntityManager).getConnection().execute('select 1');
+        sameFile();
       },
     });
     const server = await http.listen(opts.port, opts.host);

@@ -4,7 +4,7 @@ import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { collateTextByCodePoint } from './collation.js';
 import {
@@ -217,4 +217,22 @@ export async function openDatabase(opts: DatabaseOptions & { migrate?: boolean }
     }
   }
   return orm;
+}
+
+/**
+ * For /readyz: a check that throws once the SQLite file the ORM has open is no longer at its
+ * path (deleted, or replaced by another file). SQLite goes on reading and writing the open
+ * file, deleted or not, and answered `select 1` as ever; what was written after the delete was
+ * lost at the next start, which began on an empty database. No check for PostgreSQL or memory.
+ */
+export function sameDatabaseFile(url: string): () => void {
+  const file = dialectOf(url) === 'sqlite' ? url.slice('sqlite:'.length) : ':memory:';
+  if (file === ':memory:') return () => undefined;
+  const opened = statSync(file);
+  return () => {
+    const now = statSync(file, { throwIfNoEntry: false });
+    if (now?.ino !== opened.ino || now.dev !== opened.dev) {
+      throw new Error('the database file was deleted or replaced since it was opened');
+    }
+  };
 }
