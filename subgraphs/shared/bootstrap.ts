@@ -83,6 +83,8 @@ export async function startSubgraph<T extends BaseContext>(
       services.heldScope = held;
     }
     const sameFile = sameDatabaseFile(opts.databaseUrl);
+    const readiness =
+      dialectOf(opts.databaseUrl) === 'sqlite' ? 'select count(*) from sqlite_master' : 'select 1';
     const schema = await def.buildSchema();
     const http = createSubgraphServer<T>({
       name: def.name,
@@ -101,7 +103,8 @@ export async function startSubgraph<T extends BaseContext>(
       cacheMaxAge:
         opts.cacheMaxAge ?? DEFAULT_CACHE_MAX_AGE[def.name as keyof typeof DEFAULT_CACHE_MAX_AGE],
       ready: async () => {
-        await (orm.em.fork() as EntityManager).getConnection().execute('select 1');
+        // On SQLite a read of the schema: `select 1` needs no page, and answered on a full disk.
+        await (orm.em.fork() as EntityManager).getConnection().execute(readiness);
         sameFile();
       },
     });

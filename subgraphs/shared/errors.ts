@@ -71,7 +71,14 @@ function isBusy(e: object): boolean {
 function isShortOfResources(e: object): boolean {
   const code = (e as { code?: unknown }).code;
   if (typeof code !== 'string') return false;
-  return /^53[0-9A-Z]{3}$/.test(code) || code === 'SQLITE_FULL' || code === 'SQLITE_NOMEM';
+  // SQLITE_IOERR_SHMSIZE: in WAL mode, the index beside the file (-shm) could not grow on a
+  // full disk; every statement, reads too, then fails with it before touching the data.
+  return (
+    /^53[0-9A-Z]{3}$/.test(code) ||
+    code === 'SQLITE_FULL' ||
+    code === 'SQLITE_NOMEM' ||
+    code === 'SQLITE_IOERR_SHMSIZE'
+  );
 }
 
 /**
