@@ -78,18 +78,19 @@ describe.skipIf(missing)(`culture's PostgreSQL server failing (skipped: ${missin
       return r.body.errors === undefined && (await readyz()) === 200;
     });
 
+  /** Records an event titled `title`, with `title` as its Idempotency-Key. */
+  const record = (title: string) => {
+    const i = { auditoriumId: `aud-${VILLAGE}`, date: '2021-03-01', title, type: 'LECTURE' };
+    return stack.query(
+      RECORD,
+      { i: { ...i, attendance: 3 } },
+      { ...stack.steward, 'Idempotency-Key': title },
+    );
+  };
+
   it('stopped: culture fields null with SUBGRAPH_UNAVAILABLE, no write; back after restart', async () => {
     const title = `outage-${Date.now()}`;
-    const input = { auditoriumId: `aud-${VILLAGE}`, date: '2021-03-01', title, type: 'LECTURE' };
-    const write = () =>
-      stack.query(
-        RECORD,
-        { i: { ...input, attendance: 3 } },
-        {
-          ...stack.steward,
-          'Idempotency-Key': title,
-        },
-      );
+    const write = () => record(title);
     await pg.stop();
     try {
       const read = await profile();
@@ -126,9 +127,19 @@ describe.skipIf(missing)(`culture's PostgreSQL server failing (skipped: ${missin
   }, 30_000);
 
   it('hung: bounded answers, queued requests fail within the acquire timeout; back after', async () => {
+    const title = `hung-${Date.now()}`;
     pg.freeze();
     let held: Promise<{ r: GraphQLResponse; ms: number }>[] | undefined;
     try {
+      // A write the gateway gives up on: applied or not, the answer cannot know which.
+      const lost = await record(title);
+      expect(lost.body.errors?.map((e) => [e.path, e.extensions?.code, e.message])).toEqual([
+        [
+          ['recordAuditoriumEvent'],
+          'SUBGRAPH_UNAVAILABLE',
+          expect.stringMatching(/may or may not/),
+        ],
+      ]);
       const gateway = await timed(profile());
       expect(gateway.ms).toBeLessThan(SUBGRAPH_TIMEOUT_MS + 1_500);
       expect(violations(baseline, gateway.value, PROFILE.query)).toEqual([]);
@@ -159,5 +170,8 @@ describe.skipIf(missing)(`culture's PostgreSQL server failing (skipped: ${missin
       if (r.body.errors) expect(codes(r)).toEqual(['SUBGRAPH_UNAVAILABLE']);
     }
     await answersAgain();
+    // Its retry with the same key: written once, whether the first try was or not.
+    expect((await record(title)).body.errors).toBeUndefined();
+    expect(await written(title)).toBe(1);
   }, 60_000);
 });
