@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { EntityManager } from '../subgraphs/shared/database.js';
 import { OPERATIONS, VILLAGE, violations } from './support/fault-answers.js';
 import {
@@ -31,7 +31,10 @@ describe.skipIf(missing)(`culture's PostgreSQL server failing (skipped: ${missin
   let stack: Stack;
   let culture: string;
   let baseline: unknown;
+  // What the database driver printed outside the log (knex's warnings went to console.log).
+  let printed: MockInstance<typeof console.log>;
   beforeAll(async () => {
+    printed = vi.spyOn(console, 'log');
     pg = await startPrivatePostgres();
     stack = await bootStack({
       scopes: ['331124'],
@@ -46,6 +49,7 @@ describe.skipIf(missing)(`culture's PostgreSQL server failing (skipped: ${missin
     baseline = (await stack.query(PROFILE.query, PROFILE.variables)).body.data;
   }, 120_000);
   afterAll(async () => {
+    printed?.mockRestore();
     await stack?.close();
     await pg?.close();
   });
@@ -174,4 +178,8 @@ describe.skipIf(missing)(`culture's PostgreSQL server failing (skipped: ${missin
     expect((await record(title)).body.errors).toBeUndefined();
     expect(await written(title)).toBe(1);
   }, 60_000);
+
+  it('printed nothing beside the log (the driver warns through the subgraph logger)', () => {
+    expect(printed.mock.calls.flat().map(String)).toEqual([]);
+  });
 });

@@ -62,6 +62,7 @@ export async function startSubgraph<T extends BaseContext>(
     url: opts.databaseUrl,
     replicaUrls: opts.databaseReplicaUrls,
     acquireTimeoutMs: opts.databaseAcquireTimeoutMs,
+    log: (level, message) => opts.logger[level]({ driver: message }, 'database driver'),
     entities: def.entities,
     migrations: def.migrations,
     migrate: opts.migrate,

@@ -42,6 +42,8 @@ export interface DatabaseOptions {
   /** PostgreSQL read replicas: reads outside transactions go to one of them. */
   replicaUrls?: string[];
   poolMax?: number;
+  /** Where the driver's own warnings go (knex wrote them to stdout with console.log). */
+  log?: (level: 'warn' | 'error', message: string) => void;
   /** PostgreSQL: how long a statement waits for a pooled connection (ms); DB_ACQUIRE_TIMEOUT_MS. */
   acquireTimeoutMs?: number;
 }
@@ -98,6 +100,15 @@ export function dialectOf(url: string): DatabaseDialect {
 
 export function ormOptions(opts: DatabaseOptions): Options {
   const dialect = dialectOf(opts.url);
+  // knex's warnings ("Connection Error: …" for each pooled connection a restart or failover
+  // ended) were plain lines on stdout, outside the JSON log.
+  const log = opts.log ?? (() => undefined);
+  const knexLog = {
+    warn: (m: unknown) => log('warn', String(m)),
+    error: (m: unknown) => log('error', String(m)),
+    deprecate: (m: unknown) => log('warn', String(m)),
+    debug: () => undefined,
+  };
   const common: Options = {
     entities: opts.entities,
     extensions: [Migrator],
@@ -115,7 +126,7 @@ export function ormOptions(opts: DatabaseOptions): Options {
   if (dialect === 'sqlite') {
     const file = opts.url.slice('sqlite:'.length);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    return { ...common, driver: BetterSqliteDriver, dbName: file };
+    return { ...common, driver: BetterSqliteDriver, dbName: file, driverOptions: { log: knexLog } };
   }
   const acquireTimeoutMs = opts.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
   return {
@@ -125,6 +136,7 @@ export function ormOptions(opts: DatabaseOptions): Options {
     // A new connection to a server that accepts the socket but never answers (hung, frozen)
     // is given up on too: pg waits for ever by default, and each try kept a socket open.
     driverOptions: {
+      log: knexLog,
       acquireConnectionTimeout: acquireTimeoutMs,
       connection: { connectionTimeoutMillis: acquireTimeoutMs },
     },
