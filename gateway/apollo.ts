@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { clientErrorPaths, variablesOf } from './engine/error-paths.js';
@@ -20,6 +21,7 @@ export function createApolloServer(
   config: GatewayConfig,
   metrics: ReturnType<typeof createGatewayMetrics>,
   logger: Logger,
+  validated?: (key: string) => DocumentNode | undefined,
 ): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     gateway: engine,
@@ -33,7 +35,7 @@ export function createApolloServer(
     csrfPrevention: true,
     persistedQueries: false,
     // Bounded by memory, not by its default (which weighs a 1 MB document as a few bytes).
-    documentStore: createDocumentStore(config.documentCacheBytes),
+    documentStore: createDocumentStore(config.documentCacheBytes, validated),
     allowBatchedHttpRequests: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),

@@ -141,7 +141,15 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     };
   });
 
-  const apollo = createApolloServer(gateway, config, metrics, logger);
+  const limits = createLimits(config.limits);
+  const operations = createOperationCache({
+    size: config.documentCacheSize,
+    maxBytes: config.documentCacheBytes,
+    limits,
+    recordCache: metrics.recordCache,
+  });
+  // Apollo Server takes the documents the pipeline validated from the operation cache.
+  const apollo = createApolloServer(gateway, config, metrics, logger, operations.validated);
 
   // Analyst and frontend routes: GraphiQL (gateway/analyst/graphiql.ts) and CSV downloads (gateway/analyst/csv.ts).
   const graphiql = config.graphiql ? createGraphiQL({ examples: readyExamples() }) : undefined;
@@ -176,19 +184,13 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
     logger,
   });
 
-  const limits = createLimits(config.limits);
   const pipeline = createPipeline({
     config,
     apollo,
     authenticate,
     consumeQuota: createQuotas(redis, logger),
     limits,
-    operations: createOperationCache({
-      size: config.documentCacheSize,
-      maxBytes: config.documentCacheBytes,
-      limits,
-      recordCache: metrics.recordCache,
-    }),
+    operations,
     resolveDocument: createDocumentResolver({
       trusted,
       apqCacheSize: config.apqCacheSize,
