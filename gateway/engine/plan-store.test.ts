@@ -26,4 +26,17 @@ describe('PlanStore', () => {
     release();
     expect(await store.get('k')).toBeUndefined();
   });
+
+  it('weighs a plan once, not on every request that holds it', async () => {
+    const store = new PlanStore(10_000, repaired);
+    let weighed = 0;
+    const counted = {
+      ...plan('counted'),
+      toJSON: () => (weighed++, 'plan'),
+    } as unknown as QueryPlan;
+    for (let i = 0; i < 5; i++) store.hold('k', counted)();
+    // Serialised on the event loop once per request, a 100 KB plan cost every request its JSON.
+    expect(weighed).toBe(1);
+    expect(await store.get('k')).toBe(counted);
+  });
 });

@@ -47,7 +47,9 @@ export class PlanStore {
 
   /** Keeps a (repaired) plan, held until the returned release is called. */
   hold(key: string, plan: QueryPlan): () => void {
-    this.plans.set(key, plan);
+    // A plan already kept is marked as used, not weighed again (its JSON, on the event loop).
+    if (this.plans.peek(key) === plan) this.plans.get(key);
+    else this.plans.set(key, plan);
     const entry = this.held.get(key);
     if (entry && entry.plan === plan) entry.holds++;
     else this.held.set(key, { plan, holds: (entry?.holds ?? 0) + 1 });
