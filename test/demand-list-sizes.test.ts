@@ -116,7 +116,7 @@ describe('Region.children is priced by the most children regions have', () => {
  * The most enterprises of one park and of one village, and years of one enterprise, as the
  * commerce seeder makes them (`npm run seed`, seed 1); no write adds any of them.
  */
-async function commerceLists(seed = 1) {
+async function commerceLists(seed = 1, hosted = new Map<string, number>()) {
   const songyang: string[] = [];
   for await (const v of readDivisions('villages', SONGYANG))
     if (isRuralVillageName(v.name)) songyang.push(v.code);
@@ -139,7 +139,7 @@ async function commerceLists(seed = 1) {
     if (!enterprise) continue;
     villages.set(v.code, (villages.get(v.code) ?? 0) + 1);
     years = Math.max(years, enterpriseYears(seed, enterprise, new Map(), stores).length);
-    assignPark(seed, enterprise, parksOf.get(v.areaCode)!);
+    assignPark(seed, enterprise, parksOf.get(v.areaCode)!, hosted);
     const park = enterprise.park_id as string | null;
     if (park) counts.set(park, (counts.get(park) ?? 0) + 1);
   }
@@ -161,6 +161,20 @@ describe('lists without pages are priced by the most they hold', () => {
       years,
     ]);
   }, 60_000);
+
+  it('hosts no more enterprises in a park than it is priced for, whatever the seed', async () => {
+    // Seed 1's parks are what they were before the seeder capped them (no park was full when
+    // one more enterprise drew it); seed 3 drew up to 31 for one park before.
+    const uncapped = new (class extends Map<string, number> {
+      override get() {
+        return 0;
+      }
+    })();
+    const [capped, before] = await Promise.all([commerceLists(1), commerceLists(1, uncapped)]);
+    expect(capped).toEqual(before);
+    const other = await commerceLists(3);
+    expect(other.park[1]).toBe(model.listSizes.get('EcommercePark.enterprises')?.assumedSize);
+  }, 120_000);
 
   it("sizes a facility's opening hours as the most periods a steward may write", () => {
     expect(model.listSizes.get('Facility.openingHours')?.assumedSize).toBe(MAX_PERIODS);

@@ -4,17 +4,9 @@ import { RegionConnectionQuery, PageArgs, listPage, pageById } from '../../share
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { EcommerceParkConnection } from '../enterprise/enterprise.inputs.js';
-import { EcommercePark } from './park.entity.js';
+import { EcommercePark, PARK_ENTERPRISES_SIZE } from './park.entity.js';
 import { ByIdQuery } from '../../shared/by-id.js';
 import { codesUnder } from '../../shared/code-range.js';
-
-/**
- * Demand control's size of a park's `enterprises` (a list without pages): the most enterprises
- * one park holds in the data the seeds load (park-331081-1, 23 with the default seed 1; parks are
- * filled by the seeder only). Priced at the default 20 before, the largest park did more work
- * than it paid for. test/demand-list-sizes.test.ts checks it against the seeded data.
- */
-export const PARK_ENTERPRISES_SIZE = 23;
 
 @Resolver(() => EcommercePark)
 export class ParkResolver {

@@ -75,6 +75,7 @@ export async function seedCommerce(orm: Orm, opts: SeedOptions): Promise<SeedRes
     clear: deleteSyntheticRows,
     write: async (out, _kept, tick) => {
       const parksByCounty = new Map<string, Row[]>();
+      const hosted = new Map<string, number>();
       for await (const d of readDivisions('villages', prefix)) {
         tick();
         if (!isRuralVillageName(d.name)) continue;
@@ -100,7 +101,7 @@ export async function seedCommerce(orm: Orm, opts: SeedOptions): Promise<SeedRes
         );
         await out.pushAll('store_monthly_sales', sales);
         if (enterprise) {
-          assignPark(opts.seed, enterprise, parks);
+          assignPark(opts.seed, enterprise, parks, hosted);
           await out.push('enterprise', enterprise);
           await out.pushAll(
             'enterprise_year',

@@ -1,6 +1,7 @@
 import { villageShortName } from '../../shared/divisions.js';
 import { ProvenanceKind, SYNTHETIC_SOURCE, XINHUA_2021 } from '../../shared/provenance.js';
 import { intBetween, pick, rngFor } from '../../shared/synthetic.js';
+import { PARK_ENTERPRISES_SIZE } from '../park/park.entity.js';
 import { SONGYANG } from '../rollup/rollup.rebuild.js';
 import { ServicePointKind } from '../service-point/service-point.entity.js';
 import { Platform, ProductCategory } from '../store/store.entity.js';
@@ -152,10 +153,18 @@ export function countyParks(seed: number, county: string): Row[] {
   }));
 }
 
-/** Hosts a synthetic enterprise in one of its county's parks, half of the time. */
-export function assignPark(seed: number, e: Row, parks: Row[]): void {
+/**
+ * Hosts a synthetic enterprise in one of its county's parks, half of the time, unless that park
+ * already hosts PARK_ENTERPRISES_SIZE (`hosted`: enterprises per park id so far in this load).
+ */
+export function assignPark(seed: number, e: Row, parks: Row[], hosted: Map<string, number>): void {
   const random = rngFor(seed, `park-of:${String(e.id)}`);
-  if (parks.length > 0 && random() < 0.5) e.park_id = pick(random, parks).id;
+  if (parks.length === 0 || random() >= 0.5) return;
+  const park = pick(random, parks).id as string;
+  const held = hosted.get(park) ?? 0;
+  if (held >= PARK_ENTERPRISES_SIZE) return;
+  hosted.set(park, held + 1);
+  e.park_id = park;
 }
 
 /** Service points: more in Songyang, where online selling is dense. */
