@@ -8,11 +8,6 @@ export interface QuotaDecision {
   code?: 'RATE_LIMITED' | 'QUOTA_EXCEEDED';
   /** Seconds until the exhausted window ends. */
   retryAfter?: number;
-  /**
-   * Gives back what an admitted request counted, in the very windows it was counted in (a
-   * request refused later for the same quota, e.g. the rest of its batch, counts nowhere).
-   */
-  release?: () => Promise<void>;
 }
 
 /** A fixed window of one caller: its counter's key, lifetime and limit. */
@@ -31,8 +26,6 @@ interface Counter {
    * refusals. With `count` false it only answers whether they would be admitted.
    */
   admit(windows: Window[], units: number, count?: boolean): Promise<number>;
-  /** Takes `units` back from each window that still exists. */
-  release(windows: Window[], units: number): Promise<void>;
 }
 
 /** Fixed windows in this process only (one gateway replica). */
@@ -60,13 +53,6 @@ class MemoryCounter implements Counter {
     if (count) for (const c of live) c.n += units;
     return -1;
   }
-
-  async release(windows: Window[], units: number) {
-    for (const { key } of windows) {
-      const c = this.counts.get(key);
-      if (c) c.n = Math.max(0, c.n - units);
-    }
-  }
 }
 
 /**
@@ -87,30 +73,15 @@ for i = 1, n do
 end
 return -1`;
 
-/** Takes ARGV[1] units back from each window (KEYS) that still exists, never below 0. */
-const RELEASE_SCRIPT = `
-local units = tonumber(ARGV[1])
-for i = 1, #KEYS do
-  local left = tonumber(redis.call('GET', KEYS[i]) or '-1')
-  if left > 0 then redis.call('DECRBY', KEYS[i], math.min(left, units)) end
-end
-return 0`;
-
 /** The script as a command of the client: sent by its SHA (EVALSHA), its text only once. */
 type AdmitCommand = (numKeys: number, ...args: (string | number)[]) => Promise<unknown>;
 
 class RedisCounter implements Counter {
   private readonly run: AdmitCommand;
-  private readonly giveBack: AdmitCommand;
 
   constructor(redis: Redis) {
     redis.defineCommand('rdsgQuotaAdmit', { lua: ADMIT_SCRIPT });
-    redis.defineCommand('rdsgQuotaRelease', { lua: RELEASE_SCRIPT });
-    const commands = redis as unknown as { rdsgQuotaAdmit: AdmitCommand } & {
-      rdsgQuotaRelease: AdmitCommand;
-    };
-    this.run = commands.rdsgQuotaAdmit.bind(redis);
-    this.giveBack = commands.rdsgQuotaRelease.bind(redis);
+    this.run = (redis as unknown as { rdsgQuotaAdmit: AdmitCommand }).rdsgQuotaAdmit.bind(redis);
   }
 
   async admit(windows: Window[], units: number, count = true) {
@@ -123,10 +94,6 @@ class RedisCounter implements Counter {
       count ? 1 : 0,
     );
     return Number(result);
-  }
-
-  async release(windows: Window[], units: number) {
-    await this.giveBack(windows.length, ...windows.map((w) => w.key), units);
   }
 }
 
@@ -179,14 +146,7 @@ export function createQuotas(redis: Redis | undefined, logger: Logger, prefix = 
       return { allowed: true };
     }
     const w = windows[refused];
-    if (!w && opts.check) return { allowed: true };
-    if (!w) {
-      const release = () =>
-        counter.release(windows, units).catch((err: unknown) => {
-          warn({ err }, 'quota store unavailable; units not given back');
-        });
-      return { allowed: true, release };
-    }
+    if (!w) return { allowed: true };
     return {
       allowed: false,
       code: w.code,
