@@ -72,6 +72,9 @@ export class CostModel {
     if (parent && isCompositeType(parent)) {
       const walk = (set: SelectionSetNode, type: GraphQLCompositeType): number => {
         let total = 0;
+        // Fields of one entity requiring the same set (the index inputs: places' children) are
+        // given it by one fetch, as the planners fetch it once: priced once.
+        const required = new Set<string>();
         for (const sel of set.selections) {
           if (sel.kind !== Kind.FIELD) {
             if (sel.kind === Kind.INLINE_FRAGMENT) total += walk(sel.selectionSet, type);
@@ -93,7 +96,11 @@ export class CostModel {
             sel.selectionSet && isCompositeType(named) ? walk(sel.selectionSet, named) : 0;
           // A required field may itself @require (cultureIndexInput: the region's children):
           // the gateway fetches that too, for each instance.
-          total += size * (own + children + this.requirementCost(at, defaultListSize));
+          const set = this.requires.get(at);
+          const needs =
+            set === undefined || required.has(set) ? 0 : this.requirementCost(at, defaultListSize);
+          if (set !== undefined) required.add(set);
+          total += size * (own + children + needs);
         }
         return total;
       };

@@ -90,6 +90,8 @@ export async function bootStack(opts: {
   engine?: Engine;
   /** Places' scopes, when not `scopes` (a deployment whose places was loaded wider). */
   placesScopes?: string[];
+  /** A subgraph's scopes, when not `scopes` nor `placesScopes` (domains loaded unlike). */
+  scopesOf?: Partial<Record<SubgraphName, string[]>>;
   /** Subgraphs whose database is on a PostgreSQL server of the test's own (private-postgres.ts). */
   servers?: Partial<Record<SubgraphName, string>>;
 }): Promise<Stack> {
@@ -98,8 +100,9 @@ export async function bootStack(opts: {
   const closeBooted = () => Promise.all(booted.splice(0).map((b) => b.close()));
   const boot = async (def: unknown, peers?: Record<string, string>) => {
     const places = def === placesSubgraph && opts.placesScopes;
+    const own = opts.scopesOf?.[(def as { name: SubgraphName }).name];
     const subgraph = await bootSubgraph(def as never, {
-      scopes: places || opts.scopes,
+      scopes: own || places || opts.scopes,
       peers,
       engine: opts.engine,
       server: opts.servers?.[(def as { name: SubgraphName }).name],

@@ -7,6 +7,7 @@ import {
 } from '../../shared/index-components.js';
 import { requiredInput } from '../../shared/errors.js';
 import { componentOf, ratioOf, roundedQuotient } from '../../shared/ratios.js';
+import { REGION_COUNTS } from '../../shared/references.js';
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
 import { RegionCommerce } from '../region/region-commerce.types.js';
@@ -95,7 +96,8 @@ export const COMMERCE_INDEX_RESOLVERS = indexFieldResolvers({
   },
   region: {
     type: Region,
-    requires: 'ruralVillageCount',
+    // The children too: a region places holds more of than commerce is refused (loaded-scope.ts).
+    requires: REGION_COUNTS,
     compute: (region: Region, ctx: CommerceContext) =>
       components(ctx, region.code, requiredInput(region.ruralVillageCount)),
   },

@@ -6,6 +6,7 @@ import {
   indexFieldResolvers,
 } from '../../shared/index-components.js';
 import { componentOf, ratioOf } from '../../shared/ratios.js';
+import { REGION_COUNTS } from '../../shared/references.js';
 import type { HealthcareContext } from '../context.js';
 import { RegionHealthcare } from '../region/region-healthcare.resolver.js';
 import { Region } from '../region/region.reference.js';
@@ -119,6 +120,8 @@ export const HEALTHCARE_INDEX_RESOLVERS = indexFieldResolvers({
   },
   region: {
     type: Region,
+    // Only to tell a region it holds whole from one places holds more of (loaded-scope.ts).
+    requires: REGION_COUNTS,
     compute: async (region: Region, ctx: HealthcareContext) => {
       const rollup = await ctx.loaders.rollupByRegion.load(region.code);
       if (!rollup) return components(region.code, 0, 0, NO_BOOKINGS, false);
