@@ -17,6 +17,7 @@ describe('a plan that asks a subgraph for its own @external fields, repaired', (
     for (const [domain, by] of [
       ['commerce', 'STORE_COUNT'],
       ['culture', 'AUDITORIUM_COUNT'],
+      ['healthcare', 'FAMILY_DOCTOR_SHARE'],
     ] as const) {
       const planned = plan(ranked(domain, by));
       expect(unplannablePositions(planned, sdl).length).toBeGreaterThan(0);
@@ -35,7 +36,7 @@ describe('a plan that asks a subgraph for its own @external fields, repaired', (
 
   it('leaves a plan that fetches each field from the subgraph that holds it as it was', () => {
     for (const query of [
-      ranked('healthcare', 'FAMILY_DOCTOR_SHARE'),
+      ranked('healthcare', 'FAMILY_DOCTOR_SHARE', 'code name'),
       '{ region(code: "33") { digitalIndex { score } culture { coverage } } }',
     ]) {
       const planned = plan(query);

@@ -18,7 +18,7 @@ describe('where a plan asks a subgraph for its own @external fields', () => {
 
   it('is nowhere in the plans that fetch each field from the subgraph that holds it', () => {
     for (const query of [
-      ranked('healthcare', 'FAMILY_DOCTOR_SHARE'),
+      ranked('healthcare', 'FAMILY_DOCTOR_SHARE', 'code name'),
       '{ region(code: "33") { digitalIndex { score } culture { coverage } commerce { stores { total } } } }',
       '{ region(code: "33") { childrenByIndex { rank region { code } } } }',
     ]) {
