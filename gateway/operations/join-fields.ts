@@ -83,3 +83,31 @@ export function joinFieldsOf(supergraph: GraphQLSchema): JoinFields {
   }
   return out;
 }
+
+const requiredOf = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
+
+/**
+ * The names of the fields some `@requires` of `supergraph` names at its top (`ruralVillageCount`,
+ * `children`, the index inputs: what a later fetch is computed from), and of the fields that
+ * carry a `@requires` (`digitalIndex`: computed from what the gateway sent).
+ */
+export function requiredFieldsOf(supergraph: GraphQLSchema): ReadonlySet<string> {
+  const known = requiredOf.get(supergraph);
+  if (known) return known;
+  const names = new Set<string>();
+  for (const type of Object.values(supergraph.getTypeMap())) {
+    if (!isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      for (const d of field.astNode?.directives ?? []) {
+        const value = d.arguments?.find((a) => a.name.value === 'requires')?.value;
+        if (d.name.value !== 'join__field' || value?.kind !== Kind.STRING) continue;
+        names.add(field.name);
+        const op = parse(`{ ${value.value} }`).definitions[0] as { selectionSet: SelectionSetNode };
+        for (const sel of op.selectionSet.selections)
+          if (sel.kind === Kind.FIELD) names.add(sel.name.value);
+      }
+    }
+  }
+  requiredOf.set(supergraph, names);
+  return names;
+}

@@ -3,6 +3,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.js';
+import { requiredFieldsOf } from '../operations/join-fields.js';
 import {
   IDEMPOTENCY_HEADER,
   IDEMPOTENCY_REQUEST_HEADER,
@@ -227,7 +228,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       return noAnswer();
     }
     restrictCachePolicy(options, settled.res);
-    return withNullEntityErrors(options, placeRequestErrors(options, result));
+    const whole = this.opts.supergraph?.();
+    const required = whole ? requiredFieldsOf(whole) : new Set<string>();
+    return withNullEntityErrors(options, placeRequestErrors(options, result), required);
   }
 
   /**

@@ -113,16 +113,23 @@ describe('withNullEntityErrors', () => {
     extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
   });
 
-  it('gives each field of an entity answered null without an error its error', () => {
+  // As if a @requires named these two (the real ones are the index inputs, children, …).
+  const required = new Set(['digitalIndex', 'childrenByIndex']);
+
+  it('gives each required field of an entity answered null without an error its error', () => {
     // Places answering `[null]` for a region left its index null with no error on both engines.
-    const answer = withNullEntityErrors(fetch, {
-      data: { _e0: [{ digitalIndex: null, childrenByIndex: [] }, null, null] },
-      errors: [
-        { message: 'failed', path: ['_e0', 2], extensions: { code: 'INTERNAL' } },
-        // An error below one field of an entity answered null: the other field needs its own.
-        { message: 'refused', path: ['_e0', 1, 'digitalIndex', 'score'] },
-      ],
-    });
+    const answer = withNullEntityErrors(
+      fetch,
+      {
+        data: { _e0: [{ digitalIndex: null, childrenByIndex: [] }, null, null] },
+        errors: [
+          { message: 'failed', path: ['_e0', 2], extensions: { code: 'INTERNAL' } },
+          // An error below one field of an entity answered null: the other field needs its own.
+          { message: 'refused', path: ['_e0', 1, 'digitalIndex', 'score'] },
+        ],
+      },
+      required,
+    );
     expect(answer.errors).toEqual([
       { message: 'failed', path: ['_e0', 2], extensions: { code: 'INTERNAL' } },
       { message: 'refused', path: ['_e0', 1, 'digitalIndex', 'score'] },
@@ -132,8 +139,14 @@ describe('withNullEntityErrors', () => {
 
   it('leaves an answer without null entities, or with an error for the whole fetch, as it is', () => {
     const whole = { data: { _e0: [null, null, null] }, errors: [{ message: 'x', path: ['_e0'] }] };
-    expect(withNullEntityErrors(fetch, whole)).toBe(whole);
+    expect(withNullEntityErrors(fetch, whole, required)).toBe(whole);
     const fine = { data: { _e0: [{ digitalIndex: null }, {}, {}] } };
-    expect(withNullEntityErrors(fetch, fine)).toBe(fine);
+    expect(withNullEntityErrors(fetch, fine, required)).toBe(fine);
+  });
+
+  it('leaves a null entity whose fields nothing requires null without an error', () => {
+    // A reference to something its subgraph does not hold is a null to show (check:references).
+    const dangling = { data: { _e0: [{ digitalIndex: null }, null, {}] } };
+    expect(withNullEntityErrors(fetch, dangling, new Set(['children']))).toBe(dangling);
   });
 });

@@ -99,16 +99,18 @@ export function unavailable(
 }
 
 /**
- * A subgraph's answer with a SUBGRAPH_UNAVAILABLE error for each field of each entity it
- * answered null without an error on it (`_entities: [null]`). Both engines leave such fields
- * null with no error: a `digitalIndex` or ranking places was to compute from the domains'
- * components read as "no figures". Every entity of a fetch was resolved by a subgraph before
- * (its key comes from an answer), so a null one is a subgraph that failed it, or one that does
- * not hold what another holds (scopes loaded differently): never data to pass on as such.
+ * A subgraph's answer with a SUBGRAPH_UNAVAILABLE error at each field of an entity it answered
+ * null without an error on it (`_entities: [null]`) that a `@requires` names or that carries one
+ * (`required`: the index inputs, `ruralVillageCount`, `children`, `digitalIndex`, …). Both engines
+ * leave such fields null with no error, and a `digitalIndex` or ranking computed from them then
+ * read as "no figures". Any other field of a null entity stays null without an error, as in Apollo
+ * Router: a reference to something its subgraph does not hold (an assistance point's auditorium
+ * removed from culture) is a null to show, which `npm run check:references` reports.
  */
 export function withNullEntityErrors(
   options: Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>,
   result: GatewayGraphQLResponse,
+  required: ReadonlySet<string>,
 ): GatewayGraphQLResponse {
   const data = result.data as Record<string, unknown> | null | undefined;
   if (!data || typeof data !== 'object') return result;
@@ -130,6 +132,7 @@ export function withNullEntityErrors(
   const added = (unavailable(options).errors ?? []).filter(
     (e) =>
       e.path?.length === 3 &&
+      required.has(String(e.path[2])) &&
       nulls.has(JSON.stringify(e.path.slice(0, 2))) &&
       !covered.has(JSON.stringify(e.path)),
   );
