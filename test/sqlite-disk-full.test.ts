@@ -81,15 +81,20 @@ describe('culture on SQLite, its disk full', () => {
     }
     const refused = await write();
     const read = await postGraphQL(url, READ);
-    for (const [answer, field] of [
-      [refused, 'recordAuditoriumEvent'],
-      [read, 'auditoriums'],
-    ] as const) {
-      expect(answer.body.errors?.map((e) => [e.path, e.extensions?.code, e.message])).toEqual([
-        [[field], 'SUBGRAPH_UNAVAILABLE', expect.stringMatching(/out of room or resources/)],
-      ]);
-    }
-    expect(await readyz()).toBe(503);
+    const unavailable = (field: string) => [
+      [[field], 'SUBGRAPH_UNAVAILABLE', expect.stringMatching(/out of room or resources/)],
+    ];
+    const codes = (answer: typeof read) =>
+      answer.body.errors?.map((e) => [e.path, e.extensions?.code, e.message]);
+    expect(codes(refused)).toEqual(unavailable('recordAuditoriumEvent'));
+    // A read fails as the write does when SQLite must grow its index file (-shm) for it; one
+    // that finds what it needs in place may answer (seen in a full run): never an internal error.
+    // Readiness reads the schema: not ready while reads fail (the -shm could not grow), ready
+    // while they are answered (writes then fail on their own, as above).
+    if (read.body.errors) {
+      expect(codes(read)).toEqual(unavailable('auditoriums'));
+      expect(await readyz()).toBe(503);
+    } else expect(read.body.data).toMatchObject({ auditoriums: { edges: [{ node: {} }] } });
     rmSync(filler);
     expect(await readyz()).toBe(200);
     const knex = (culture.orm.em.fork() as EntityManager).getKnex();
