@@ -112,6 +112,23 @@ export function regionStub(opts: { ruralVillageCount?: boolean; children?: boole
 }
 
 /**
+ * The `__resolveReference` of a domain's Region stub: the gateway sends `{ code,
+ * ruralVillageCount, children }` (those it `@requires`) when the domain's view is selected.
+ */
+export function resolveRegionStub<T extends { code: string }>(cls: new () => T) {
+  return (ref: {
+    code: string;
+    ruralVillageCount?: number | null;
+    children?: ChildCount[] | null;
+  }): T =>
+    Object.assign(new cls(), {
+      code: ref.code,
+      ruralVillageCount: ref.ruralVillageCount ?? null,
+      children: ref.children ?? null,
+    });
+}
+
+/**
  * The field a domain adds to its `Village` stub (`village`): `field`, the domain's view of the
  * village (`view`, made with the village's code as its `villageCode`; its own resolvers answer
  * the rest), nullable. A class of the domain's own, to register

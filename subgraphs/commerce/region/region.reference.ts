@@ -1,4 +1,4 @@
-import { regionStub as regionStubOf, type ChildCount } from '../../shared/references.js';
+import { regionStub as regionStubOf, resolveRegionStub } from '../../shared/references.js';
 import { CODE_LEVELS } from '../rollup/rollup.rebuild.js';
 
 /** The places subgraph owns regions; commerce contributes fields to them by code. */
@@ -17,14 +17,7 @@ export function regionStub(code: string): Region {
 }
 
 /** The gateway sends `{ code, ruralVillageCount, children }` when `commerce` is selected. */
-export function resolveRegionReference(ref: {
-  code: string;
-  ruralVillageCount?: number | null;
-  children?: ChildCount[] | null;
-}): Region | null {
-  if (!isRegionCode(ref.code)) return null;
-  return Object.assign(regionStub(ref.code), {
-    ruralVillageCount: ref.ruralVillageCount ?? null,
-    children: ref.children ?? null,
-  });
+const regionFromRef = resolveRegionStub(Region);
+export function resolveRegionReference(ref: Parameters<typeof regionFromRef>[0]): Region | null {
+  return isRegionCode(ref.code) ? regionFromRef(ref) : null;
 }

@@ -1,4 +1,4 @@
-import { regionStub, type ChildCount } from '../../shared/references.js';
+import { regionStub, resolveRegionStub } from '../../shared/references.js';
 
 export type { ChildCount } from '../../shared/references.js';
 
@@ -11,14 +11,4 @@ export const Region = regionStub({ ruralVillageCount: true, children: true });
 export type Region = InstanceType<typeof Region>;
 
 /** The gateway sends `{ code, ruralVillageCount, children }` when `culture` is selected. */
-export function resolveRegionReference(ref: {
-  code: string;
-  ruralVillageCount?: number | null;
-  children?: ChildCount[] | null;
-}): Region {
-  return Object.assign(new Region(), {
-    code: ref.code,
-    ruralVillageCount: ref.ruralVillageCount ?? null,
-    children: ref.children ?? null,
-  });
-}
+export const resolveRegionReference = resolveRegionStub(Region);

@@ -1,4 +1,4 @@
-import { regionStub, type ChildCount } from '../../shared/references.js';
+import { regionStub, resolveRegionStub } from '../../shared/references.js';
 
 /**
  * The places subgraph owns regions; this subgraph contributes `healthcare` to them by code. Its
@@ -10,14 +10,4 @@ export const Region = regionStub({ ruralVillageCount: true, children: true });
 export type Region = InstanceType<typeof Region>;
 
 /** The gateway sends `{ code, ruralVillageCount, children }` when `healthcare` is selected. */
-export function resolveRegionReference(ref: {
-  code: string;
-  ruralVillageCount?: number | null;
-  children?: ChildCount[] | null;
-}): Region {
-  return Object.assign(new Region(), {
-    code: ref.code,
-    ruralVillageCount: ref.ruralVillageCount ?? null,
-    children: ref.children ?? null,
-  });
-}
+export const resolveRegionReference = resolveRegionStub(Region);
