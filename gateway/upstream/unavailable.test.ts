@@ -144,6 +144,16 @@ describe('withNullEntityErrors', () => {
     expect(withNullEntityErrors(fetch, fine, required)).toBe(fine);
   });
 
+  it('knows a required field by its name under a client alias', () => {
+    const aliased = fetchOf(
+      `query($r0: [_Any!]!) { _e0: _entities(representations: $r0) {
+        ... on Region { a16: childrenByIndex { rank } name } } }`,
+      { r0: [{ __typename: 'Region', code: '33' }] },
+    );
+    const answer = withNullEntityErrors(aliased, { data: { _e0: [null] } }, required);
+    expect(answer.errors).toEqual([error(['_e0', 0, 'a16'])]);
+  });
+
   it('leaves a null entity whose fields nothing requires null without an error', () => {
     // A reference to something its subgraph does not hold is a null to show (check:references).
     const dangling = { data: { _e0: [{ digitalIndex: null }, null, {}] } };

@@ -32,11 +32,13 @@ export const WRITE_UNKNOWN_NO_KEY_MESSAGE =
  * affected field gets its error and the rest of the response is kept. Every one: a field left
  * null without its error would read as "no data" (their number is bounded by the entities the
  * operation's cost allowed; the errors were once capped at 100, and the 101st entity's field
- * came back null with no error).
+ * came back null with no error). `only`: the entities' fields to give one, by field name (not
+ * by response key: a planner keeps a client's alias, `a16: childrenByIndex`).
  */
 export function unavailable(
   options: Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>,
   message = UNAVAILABLE_MESSAGE,
+  only: (fieldName: string) => boolean = () => true,
 ): GatewayGraphQLResponse {
   const err = (path?: (string | number)[]) => ({
     message,
@@ -82,6 +84,7 @@ export function unavailable(
         if (s.kind === Kind.INLINE_FRAGMENT) {
           collect(s.selectionSet.selections, s.typeCondition?.name.value ?? type);
         } else if (s.kind === Kind.FIELD && type && s.name.value !== '__typename') {
+          if (!only(s.name.value)) continue;
           const names = fieldsOf.get(type) ?? new Set<string>();
           names.add(s.alias?.value ?? s.name.value);
           fieldsOf.set(type, names);
@@ -129,10 +132,10 @@ export function withNullEntityErrors(
     if (path.length === 2) nulls.delete(JSON.stringify(path));
     else covered.add(JSON.stringify(path.slice(0, 3)));
   }
-  const added = (unavailable(options).errors ?? []).filter(
+  const fields = unavailable(options, UNAVAILABLE_MESSAGE, (name) => required.has(name));
+  const added = (fields.errors ?? []).filter(
     (e) =>
       e.path?.length === 3 &&
-      required.has(String(e.path[2])) &&
       nulls.has(JSON.stringify(e.path.slice(0, 2))) &&
       !covered.has(JSON.stringify(e.path)),
   );
