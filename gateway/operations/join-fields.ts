@@ -51,16 +51,6 @@ export function joinFieldsOf(supergraph: GraphQLSchema): JoinFields {
         add(getNamedType(field.type).name, sel.selectionSet);
     }
   };
-  const fieldSet = (directive: DirectiveNode, argument: string) => {
-    const value = directive.arguments?.find((a) => a.name.value === argument)?.value;
-    if (value?.kind !== Kind.STRING) return undefined;
-    try {
-      return (parse(`{ ${value.value} }`).definitions[0] as { selectionSet: SelectionSetNode })
-        .selectionSet;
-    } catch {
-      return undefined; // composition checked it; nothing to add
-    }
-  };
   const addJoinFields = (
     typeName: string,
     def: ObjectTypeDefinitionNode | ObjectTypeExtensionNode,
@@ -84,6 +74,18 @@ export function joinFieldsOf(supergraph: GraphQLSchema): JoinFields {
   return out;
 }
 
+/** The field set a join directive's `argument` holds (`key`, `requires`), parsed. */
+function fieldSet(directive: DirectiveNode, argument: string): SelectionSetNode | undefined {
+  const value = directive.arguments?.find((a) => a.name.value === argument)?.value;
+  if (value?.kind !== Kind.STRING) return undefined;
+  try {
+    return (parse(`{ ${value.value} }`).definitions[0] as { selectionSet: SelectionSetNode })
+      .selectionSet;
+  } catch {
+    return undefined; // composition checked it; nothing to add
+  }
+}
+
 const requiredOf = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
 
 /**
@@ -99,11 +101,10 @@ export function requiredFieldsOf(supergraph: GraphQLSchema): ReadonlySet<string>
     if (!isObjectType(type)) continue;
     for (const field of Object.values(type.getFields())) {
       for (const d of field.astNode?.directives ?? []) {
-        const value = d.arguments?.find((a) => a.name.value === 'requires')?.value;
-        if (d.name.value !== 'join__field' || value?.kind !== Kind.STRING) continue;
+        const requires = d.name.value === 'join__field' ? fieldSet(d, 'requires') : undefined;
+        if (!requires) continue;
         names.add(field.name);
-        const op = parse(`{ ${value.value} }`).definitions[0] as { selectionSet: SelectionSetNode };
-        for (const sel of op.selectionSet.selections)
+        for (const sel of requires.selections)
           if (sel.kind === Kind.FIELD) names.add(sel.name.value);
       }
     }
