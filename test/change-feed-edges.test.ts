@@ -199,3 +199,38 @@ describe('villageChanges pages of changes listed at many villages', () => {
     expect(villages.size).toBeGreaterThan(1);
   });
 });
+
+/** `cursor` with the village it ended at within a change set to `code`, all else as given. */
+function endingAt(cursor: string, code: string): string {
+  const version = cursor.slice(0, 3);
+  const sections = Buffer.from(cursor.slice(3), 'base64url').toString('utf8').split('~');
+  sections[3] = `${sections[3].split('.')[0]}.${code}`;
+  return version + Buffer.from(sections.join('~')).toString('base64url');
+}
+
+describe('villageChanges cursors ending within a change', () => {
+  it('are refused once edited, where an edited village would skip the rest of the change', async () => {
+    const [id, villages] = [...(await listedAt())].sort((a, b) => b[1].size - a[1].size)[0];
+    const start = await feed(null);
+    await reportUsage('2021-08', id);
+    const page = await feed(start.pageInfo.endCursor, 1);
+    const cursor = page.pageInfo.endCursor;
+    const given = page.nodes.map((n) => n.villageCode!);
+    const rest = [...villages].filter((v) => !given.includes(v)).sort();
+    expect(rest.length).toBeGreaterThan(1);
+    // A village of the change later in its order, and one not in it: both would skip some.
+    for (const code of [rest.at(-1)!, '331124999999']) {
+      const res = await stack.query<{ villageChanges: Page }>(FEED, {
+        since: endingAt(cursor, code),
+        first: 100,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.data?.villageChanges ?? null).toBeNull();
+      expect(res.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.body.errors?.[0].message).toMatch(/was changed after this feed handed it out/);
+    }
+    // As handed out, it gives the rest of the change.
+    const next = await feed(cursor, 100);
+    expect(next.nodes.map((n) => n.villageCode!).sort()).toEqual(rest);
+  });
+});

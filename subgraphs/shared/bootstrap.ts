@@ -57,6 +57,7 @@ export async function startSubgraph<T extends BaseContext>(
   const services: SubgraphServices = {
     peers: opts.peers ?? {},
     sharedSecret: opts.gatewaySharedSecret ?? DEV_GATEWAY_SHARED_SECRET,
+    previousSecret: opts.gatewayPreviousSecret,
   };
   const orm = await openDatabase({
     url: opts.databaseUrl,

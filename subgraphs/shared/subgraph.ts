@@ -26,6 +26,8 @@ export interface SubgraphServices {
   peers: Partial<Record<string, string>>;
   /** Key of the signed identity header (contract/identity.ts). */
   sharedSecret: string;
+  /** The key before it while it is rotated (GATEWAY_SHARED_SECRET_PREVIOUS), accepted too. */
+  previousSecret?: string;
   /** A domain's loaded scopes (loaded-scope.ts); places has none. */
   heldScope?: HeldScope;
 }

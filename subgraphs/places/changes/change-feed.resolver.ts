@@ -33,6 +33,7 @@ import {
   checkStamps,
   checkWithin,
   checkWithinEnds,
+  cursorKeys,
   decodeCursor,
   encodeCursor,
   mergePage,
@@ -171,7 +172,9 @@ export class VillageChangeResolver {
     }
     if (since == null)
       return { nodes: [], pageInfo: { endCursor: await feedEnd(ctx), hasNextPage: false } };
-    const cursor = decodeCursor(since);
+    // Signs a cursor that ends within a change, and checks one read back (feed-cursor.ts).
+    const keys = cursorKeys([ctx.services.sharedSecret, ctx.services.previousSecret]);
+    const cursor = decodeCursor(since, keys);
     const generations = await currentGenerations(ctx);
     checkGenerations(cursor.generations ?? FIRST_GENERATIONS, generations);
     const from = cursor.positions;
@@ -206,6 +209,7 @@ export class VillageChangeResolver {
           stamps: { ...stamps, ...page.last },
           generations,
           within: page.within,
+          key: keys[0],
         }),
         hasNextPage: page.more,
       },

@@ -28,12 +28,14 @@ import {
  *
  * A page holds at most `first` nodes, as a Relay connection promises (and demand control
  * prices it): a culture change listed at more villages than fit is given in part, and the
- * cursor says after which of its villages (`Within`, stamped as the positions are); the next
- * page gives the rest of them first. Its culture position stays before that change until then.
+ * cursor says after which of its villages (`Within`, stamped as the positions are, and the cursor
+ * signed: an edited village would skip the ones before it); the next page gives the rest of them
+ * first. Its culture position stays before that change until then.
  */
 export {
   FEED_DOMAINS,
   FIRST_GENERATIONS,
+  cursorKeys,
   decodeCursor,
   encodeCursor,
   encodePositions,
