@@ -34,4 +34,5 @@ COPY --from=build --chown=node:node /app/dist dist
 COPY --chown=node:node schema schema
 USER node
 EXPOSE 4000 4001 4002 4003 4004
-CMD ["node", "dist/gateway/main.js"]
+# The gateway with a V8 heap bound (gateway/README.md "Memory"; docker-compose.yml sets it too).
+CMD ["node", "--max-old-space-size=512", "dist/gateway/main.js"]

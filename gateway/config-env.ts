@@ -104,6 +104,7 @@ export const envSchema = z.object({
   SUBGRAPH_DEDUPE: bool.default(true),
   DOCUMENT_CACHE_SIZE: int(1_000),
   DOCUMENT_CACHE_MB: z.coerce.number().int().positive().default(32),
+  FETCH_CACHE_MB: z.coerce.number().positive().default(8),
   PLAN_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
   PLAN_CACHE_MB: z.coerce.number().positive().default(30),
   RESPONSE_CACHE: z.enum(['off', 'memory', 'redis']).optional(),

@@ -92,6 +92,8 @@ export interface GatewayConfig {
   documentCacheSize: number;
   /** Bytes those documents (and the APQ documents) may hold in all. */
   documentCacheBytes: number;
+  /** Bytes each subgraph's parsed fetches, and the key echo's rewritten fetches, may hold. */
+  fetchCacheBytes: number;
   /** How long the fallback planner may plan one operation (engine.ts). */
   planTimeoutMs: number;
   /** Bytes @apollo/gateway's query plans may hold (plan-store.ts). */
@@ -241,6 +243,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     engine: c.GATEWAY_ENGINE,
     documentCacheSize: c.DOCUMENT_CACHE_SIZE,
     documentCacheBytes: c.DOCUMENT_CACHE_MB * 1024 * 1024,
+    fetchCacheBytes: Math.ceil(c.FETCH_CACHE_MB * 1024 * 1024),
     planTimeoutMs: c.PLAN_TIMEOUT_MS,
     planCacheBytes: Math.ceil(c.PLAN_CACHE_MB * 1024 * 1024),
     compressionMinBytes: c.COMPRESSION_MIN_BYTES,

@@ -12,7 +12,7 @@ import { registerJoinFields } from './operations/join-fields.js';
 import { createApolloServer } from './apollo.js';
 import type { GatewayConfig } from './config.js';
 import { createGatewayServer, type RunningGateway } from './server.js';
-import { SubgraphDataSource } from './upstream/datasource.js';
+import { KeyEchoes, SubgraphDataSource } from './upstream/datasource.js';
 import {
   createDocumentResolver,
   loadTrustedDocuments,
@@ -45,9 +45,9 @@ import { createGraphiQL } from './analyst/graphiql.js';
 export type { RunningGateway };
 
 /**
- * The gateway: Apollo Server running the configured engine (engine.ts: @apollo/gateway or the
- * Hive router runtime) over the supergraph file (hot-reloaded),
- * behind the request pipeline of pipeline/, served at `/graphql` with `/healthz` and `/readyz`.
+ * The gateway: Apollo Server running the configured engine (engine.ts: @apollo/gateway or the Hive
+ * router runtime) over the supergraph file (hot-reloaded), behind the request pipeline of
+ * pipeline/, served at `/graphql` with `/healthz` and `/readyz`.
  * No I/O happens until `listen`.
  */
 export function createGateway(config: GatewayConfig, logger: Logger) {
@@ -66,18 +66,17 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
       : new FileKeyStore(config.keys.path, config.keys.reloadMs, logger);
   const audit = createAuditLog(config.audit.path, logger);
   const dataSources = new Map<string, SubgraphDataSource>();
+  const keyEchoes = new KeyEchoes(config.fetchCacheBytes); // shared by the subgraphs' sources
   const trusted = loadTrustedDocuments(config.trustedDocumentsPath);
   // Prometheus metrics at /metrics; labels: registered operations, then callers (bounded).
+  const known = [
+    ...operationNames(trusted.values()),
+    ...operationNames(Object.values(CSV_OPERATIONS).map((op) => op.document)),
+    ...EXPORT_OPERATIONS,
+  ];
   const metrics = createGatewayMetrics(
     subgraphs.map((s) => s.name),
-    {
-      known: [
-        ...operationNames(trusted.values()),
-        ...operationNames(Object.values(CSV_OPERATIONS).map((op) => op.document)),
-        ...EXPORT_OPERATIONS,
-      ],
-      anyCaller: config.development,
-    },
+    { known, anyCaller: config.development },
   );
   if (keys.stale) metrics.watchKeyStore(() => keys.stale?.());
 
@@ -112,7 +111,9 @@ export function createGateway(config: GatewayConfig, logger: Logger) {
           maxSockets: config.subgraphMaxSockets,
           maxRequestBytes: config.subgraphMaxBodyBytes,
           maxResponseBytes: config.subgraphMaxResponseBytes,
+          fetchCacheBytes: config.fetchCacheBytes,
         },
+        keyEchoes,
         log: logger,
         observeFetch: metrics.observeFetch,
         onBreakerChange: (state) => metrics.setBreakerState(name, state),

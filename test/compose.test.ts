@@ -53,6 +53,17 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it('fails when a gateway has no V8 heap bound', () => {
+    const file = compose();
+    expect(file.services['gateway-1'].environment?.NODE_OPTIONS).toMatch(
+      /^--max-old-space-size=\d+$/,
+    );
+    delete file.services['gateway-2'].environment!.NODE_OPTIONS;
+    expect(checkCompose(file, readComposeContext())).toEqual([
+      'gateway-2 has no heap bound (NODE_OPTIONS=--max-old-space-size=…)',
+    ]);
+  });
+
   it('fails when Redis, which holds the API keys, could lose them', () => {
     const file = compose();
     file.services.redis.command = ['redis-server', '--save', '', '--appendonly', 'no'];

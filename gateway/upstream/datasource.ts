@@ -21,7 +21,9 @@ import {
 } from './answers.js';
 import { CircuitBreaker } from './breaker.js';
 import { InFlight, scopeKey } from './dedupe.js';
-import { echoKeys, takeEchoes } from './key-echo.js';
+import { KeyEchoes, echoKeys, takeEchoes } from './key-echo.js';
+
+export { KeyEchoes };
 import { guarded } from './guard.js';
 import { createSubgraphHttpClient, type SubgraphHttpClient } from './http.js';
 import { withRetries, type RetryPolicy } from './retry.js';
@@ -51,6 +53,8 @@ export interface SubgraphPolicy extends RetryPolicy {
   maxRequestBytes: number;
   /** Largest answer read from the subgraph: a longer one is cut, the fetch unavailable. */
   maxResponseBytes?: number;
+  /** Bytes its parsed fetches may hold (FETCH_CACHE_MB); 8 MiB when unset. */
+  fetchCacheBytes?: number;
 }
 
 export interface SubgraphSourceOptions {
@@ -75,6 +79,8 @@ export interface SubgraphSourceOptions {
    * the operation sent (shape.ts) is treated as no answer. Unset: answers are not checked.
    */
   supergraph?: () => GraphQLSchema | undefined;
+  /** The gateway's rewritten entity fetches (key-echo.ts); one of the source's own when unset. */
+  keyEchoes?: KeyEchoes;
 }
 
 /**
@@ -113,10 +119,13 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   /** Mutation fetches of this subgraph settled so far (shareKey). */
   private writes = 0;
   /** Documents parsed from text when the engine did not hand one over (bounded in bytes). */
-  private readonly parsed = new ParsedFetches();
+  readonly parsed: ParsedFetches;
+  private readonly keyEchoes: KeyEchoes;
 
   constructor(private readonly opts: SubgraphSourceOptions) {
     const { subgraph, policy, log } = opts;
+    this.parsed = new ParsedFetches(500, policy.fetchCacheBytes);
+    this.keyEchoes = opts.keyEchoes ?? new KeyEchoes(policy.fetchCacheBytes);
     this.url = opts.url;
     this.http = createSubgraphHttpClient(opts.url, {
       maxSockets: policy.maxSockets,
@@ -152,7 +161,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       return parseResult(res);
     }
     const schema = this.opts.supergraph?.();
-    const echo = schema && echoKeys(schema, query, variables);
+    const echo = schema && echoKeys(schema, query, variables, this.keyEchoes);
     const sent = echo ? echo.query : query;
     const body = JSON.stringify({ query: sent, variables, operationName });
     const context = options.context;

@@ -1,6 +1,6 @@
 import { buildASTSchema, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { echoKeys, takeEchoes } from './key-echo.js';
+import { KeyEchoes, echoKeys, takeEchoes } from './key-echo.js';
 
 // A supergraph's types as the gateway builds them: keys in `@join__type`, other fields not keys.
 const schema = buildASTSchema(
@@ -14,6 +14,7 @@ const schema = buildASTSchema(
   { assumeValidSDL: true },
 );
 
+const echoes = new KeyEchoes();
 const FETCH = `query($representations: [_Any!]!) { _entities(representations: $representations) {
   ... on Village { count } } }`;
 const reps = [
@@ -23,13 +24,15 @@ const reps = [
 
 describe('key echo', () => {
   it("asks each entity fetch for its representations' key fields back, and only those", () => {
-    const echo = echoKeys(schema, FETCH, { representations: reps })!;
+    const echo = echoKeys(schema, FETCH, { representations: reps }, echoes)!;
     // `population` travels in the representation (as a @requires input would) but is no key.
     expect(print(echo.document)).toContain('... on Village {\n      __key_code: code\n    }');
     expect(echo.query).not.toContain('population');
-    expect(echoKeys(schema, FETCH, { representations: reps })).toBe(echo); // worked out once
-    expect(echoKeys(schema, '{ village(code: "1") { count } }', {})).toBeUndefined();
-    expect(echoKeys(schema, FETCH, { representations: [{ __typename: 'Nope' }] })).toBeUndefined();
+    expect(echoKeys(schema, FETCH, { representations: reps }, echoes)).toBe(echo); // worked out once
+    expect(echoKeys(schema, '{ village(code: "1") { count } }', {}, echoes)).toBeUndefined();
+    expect(
+      echoKeys(schema, FETCH, { representations: [{ __typename: 'Nope' }] }, echoes),
+    ).toBeUndefined();
   });
 
   it("checks each `_entities` of a batched fetch against its own variable's representations", () => {
@@ -37,7 +40,7 @@ describe('key echo', () => {
       _e0: _entities(representations: $__batch_reps_0) { ... on Village { count } }
       _e1: _entities(representations: $__batch_reps_1) { ... on Village { count } } }`;
     const variables = { __batch_reps_0: reps, __batch_reps_1: [reps[1]] };
-    const echo = echoKeys(schema, batched, variables)!;
+    const echo = echoKeys(schema, batched, variables, echoes)!;
     expect(echo.fields.map((f) => [f.at, f.variable])).toEqual([
       ['_e0', '__batch_reps_0'],
       ['_e1', '__batch_reps_1'],
@@ -56,7 +59,7 @@ describe('key echo', () => {
   });
 
   it('takes the echoes out, and names an item that answers another entity', () => {
-    const echo = echoKeys(schema, FETCH, { representations: reps })!;
+    const echo = echoKeys(schema, FETCH, { representations: reps }, echoes)!;
     const answer = (...items: unknown[]) => ({ data: { _entities: items } });
     const right = answer({ count: 1, __key_code: '1' }, null, { count: 2, __key_code: '2' });
     expect(

@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import { documentBytes } from '../operations/document-bytes.js';
 import { Lru } from '../operations/lru.js';
+import { DEFAULT_FETCH_CACHE_BYTES } from './parsed-fetches.js';
 
 /**
  * Each `_entities` item says which entity it is. The engines merge item i into the entity of
@@ -47,14 +48,22 @@ type Representation = Record<string, unknown>;
 type KeysByType = Map<string, Set<string>>;
 
 /**
- * Weighed by what an entry holds (the key, the rewritten text and its parsed tree: documentBytes),
- * not by the key's length: a fetch of short tokens parses to 100–300 times its text.
+ * The fetches already rewritten, one cache per gateway shared by its subgraphs, at most
+ * `maxBytes` (FETCH_CACHE_MB, gateway/config.ts). Weighed by what an entry holds (the key, the
+ * rewritten text and its parsed tree: documentBytes), not by the key's length: a fetch of short
+ * tokens parses to 100–300 times its text.
  */
-const texts = new Lru<string, EchoedFetch>(
-  500,
-  8 * 1024 * 1024,
-  (echoed, key) => 2 * key.length + documentBytes(echoed.document, echoed.query),
-);
+export class KeyEchoes {
+  readonly texts: Lru<string, EchoedFetch>;
+
+  constructor(readonly maxBytes = DEFAULT_FETCH_CACHE_BYTES) {
+    this.texts = new Lru<string, EchoedFetch>(
+      500,
+      maxBytes,
+      (echoed, key) => 2 * key.length + documentBytes(echoed.document, echoed.query),
+    );
+  }
+}
 
 /**
  * The fetch with the representations' scalar key fields asked back, or undefined when it has
@@ -67,6 +76,7 @@ export function echoKeys(
   schema: GraphQLSchema,
   query: string,
   variables: Record<string, unknown> | undefined,
+  { texts }: KeyEchoes,
 ): EchoedFetch | undefined {
   if (!variables || !query.includes('_entities')) return undefined;
   const byVariable = new Map<string, KeysByType>();

@@ -2,6 +2,9 @@ import { parse, type DocumentNode } from 'graphql';
 import { documentBytes } from '../operations/document-bytes.js';
 import { Lru } from '../operations/lru.js';
 
+/** FETCH_CACHE_MB's default: what each cache of subgraph fetches may hold. */
+export const DEFAULT_FETCH_CACHE_BYTES = 8 * 1024 * 1024;
+
 /**
  * Documents parsed from a fetch's text, kept by their text: at most `entries`, and at most
  * `maxBytes` as documentBytes weighs them (the parsed tree, 100–300 times the text of a fetch
@@ -10,7 +13,11 @@ import { Lru } from '../operations/lru.js';
 export class ParsedFetches {
   private readonly lru: Lru<string, DocumentNode>;
 
-  constructor(entries = 500, maxBytes = 8 * 1024 * 1024) {
+  /** `maxBytes`: FETCH_CACHE_MB (gateway/config.ts), 8 MiB by default. */
+  constructor(
+    entries = 500,
+    readonly maxBytes = DEFAULT_FETCH_CACHE_BYTES,
+  ) {
     this.lru = new Lru(entries, maxBytes, (doc, query) => documentBytes(doc, query));
   }
 

@@ -10,6 +10,8 @@ import { loadSubgraphConfig, subgraphEnvVars } from '../../subgraphs/shared/conf
 export const APP_IMAGE = 'rural-digital-services-graph:local';
 /** Variables listed for a component whose reader lands in another change (gateway security). */
 export const PENDING_VARIABLES = new Set<string>();
+/** Variables Node reads itself (the gateways' heap bound), listed and set like the others. */
+export const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS']);
 const SUBGRAPHS = SUBGRAPH_NAMES;
 
 interface Service {
@@ -63,7 +65,11 @@ export function checkCompose(compose: ComposeFile, ctx: ComposeContext): string[
   }
 
   // .env.example lists exactly what the config modules read; compose sets only those, and all.
-  const read = new Set([...GATEWAY_ENV_VARS, ...SUBGRAPHS.flatMap(subgraphEnvVars)]);
+  const read = new Set([
+    ...GATEWAY_ENV_VARS,
+    ...SUBGRAPHS.flatMap(subgraphEnvVars),
+    ...RUNTIME_VARIABLES,
+  ]);
   const example = new Set(ctx.envExample);
   for (const v of read) if (!example.has(v)) problems.push(`.env.example lacks ${v}`);
   for (const v of example)
@@ -146,6 +152,8 @@ export function checkCompose(compose: ComposeFile, ctx: ComposeContext): string[
     }
     if (!s.environment?.REDIS_URL?.startsWith('redis://redis:'))
       problems.push(`${name} lacks REDIS_URL`);
+    if (!/--max-old-space-size=\d+/.test(s.environment?.NODE_OPTIONS ?? ''))
+      problems.push(`${name} has no heap bound (NODE_OPTIONS=--max-old-space-size=…)`);
     dependsOn(name, 'redis', 'service_healthy');
     dependsOn('lb', name, 'service_healthy');
   }
