@@ -43,15 +43,21 @@ export async function loadedPrefixes(knex: Knex): Promise<string[]> {
 
 /**
  * Refuses a village code outside every loaded scope: places does not hold it, so a reference
- * to it would dangle. Check the code against the division list first (`villageCode`).
+ * to it would dangle. Check the code against the division list first (`villageCode`). With the
+ * database's HeldScope (every running subgraph has one), a village inside a scope it holds
+ * costs no statement, and a scope another process loaded is seen within a second (`inScope`);
+ * without it, the scopes are read.
  */
 export async function villageInLoadedScope(
-  knex: Knex,
+  scopes: HeldScope | Knex,
   code: string,
   field: string,
 ): Promise<string> {
-  const prefixes = await loadedPrefixes(knex);
-  if (!prefixes.some((p) => code.startsWith(p))) {
+  const inside =
+    scopes instanceof HeldScope
+      ? await scopes.inScope(code)
+      : (await loadedPrefixes(scopes)).some((p) => code.startsWith(p));
+  if (!inside) {
     throw badUserInput(
       `\`${field}\` is not a village of a loaded scope: the places subgraph does not hold it.`,
       field,
@@ -110,6 +116,17 @@ export class HeldScope {
     if (Date.now() - this.readAt < RECHECK_MS) return false;
     await this.refresh();
     return this.whole(code, children);
+  }
+
+  /**
+   * Whether `code` lies inside a loaded scope (none recorded: no), read again before saying no
+   * if the last read is a second old: a write's village (villageInLoadedScope).
+   */
+  async inScope(code: string): Promise<boolean> {
+    const inside = () => this.prefixes.some((p) => code.startsWith(p));
+    if (inside() || Date.now() - this.readAt < RECHECK_MS) return inside();
+    await this.refresh();
+    return inside();
   }
 
   private whole(code: string, children: readonly string[] | undefined): boolean {

@@ -8,7 +8,7 @@ import { badUserInput } from '../../shared/errors.js';
 import { recordChange } from '../../shared/changes.js';
 import { recordEnterpriseChange } from '../enterprise/enterprise.changes.js';
 import { WriteMutation, writeOnce } from '../../shared/write-once.js';
-import { villageInLoadedScope } from '../../shared/loaded-scope.js';
+import { villageInLoadedScope, type HeldScope } from '../../shared/loaded-scope.js';
 import { ProvenanceKind } from '../../shared/provenance.js';
 import type { CommerceContext } from '../context.js';
 import { addStoreToRollups } from '../rollup/rollup.rebuild.js';
@@ -29,10 +29,10 @@ export function reportSource(source: string | null | undefined): string {
  * A registration checked by the shared argument rules, its village in the division list and in
  * a loaded scope (so places holds it: docs/data.md, "Cross-subgraph references").
  */
-async function registration(input: RegisterOnlineStoreInput, knex: Knex) {
+async function registration(input: RegisterOnlineStoreInput, scopes: HeldScope | Knex) {
   const name = line(input.name, 'input.name', 200);
   await villageCode(input.villageCode, 'input.villageCode');
-  await villageInLoadedScope(knex, input.villageCode, 'input.villageCode');
+  await villageInLoadedScope(scopes, input.villageCode, 'input.villageCode');
   calendarDate(input.openedOn, 'input.openedOn');
   count(input.jobs, 'input.jobs', MAX_STORE_JOBS);
   if (input.enterpriseId !== null && input.enterpriseId !== undefined) {
@@ -54,7 +54,7 @@ export class StoreMutationResolver {
     ctx: CommerceContext,
     info: GraphQLResolveInfo,
   ): Promise<OnlineStore> {
-    const { name, source } = await registration(input, ctx.em.getKnex());
+    const { name, source } = await registration(input, ctx.heldScope ?? ctx.em.getKnex());
     const id = `store-${randomUUID().replaceAll('-', '')}`;
     return writeOnce(ctx, info, OnlineStore, async (tem, trx) => {
       if (input.enterpriseId) {
