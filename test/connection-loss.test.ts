@@ -76,6 +76,10 @@ describe.runIf(ENGINE === 'postgresql')('a database connection lost mid-request'
     expect(answer.body.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
       [['auditorium'], 'SUBGRAPH_UNAVAILABLE'],
     ]);
+    // A read's words: it wrote nothing to begin with (it said "nothing was written").
+    expect(answer.body.errors?.[0].message).toBe(
+      'The connection to the database was lost. Try again shortly.',
+    );
     expect((await read()).body).toEqual({ data: { auditorium: { id } } });
   });
 });

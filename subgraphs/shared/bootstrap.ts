@@ -1,6 +1,7 @@
 import type { BaseContext } from '@apollo/server';
 import { DEFAULT_CACHE_MAX_AGE, type SubgraphConfig } from './config.js';
 import {
+  DEFAULT_STATEMENT_TIMEOUT_MS,
   dialectOf,
   openDatabase,
   sameDatabaseFile,
@@ -31,6 +32,8 @@ export async function startSubgraph<T extends BaseContext>(
     databaseReplicaUrls?: string[];
     /** PostgreSQL: longest wait for a pooled connection (DB_ACQUIRE_TIMEOUT_MS). */
     databaseAcquireTimeoutMs?: number;
+    /** PostgreSQL: longest wait for a statement's answer, 0 for none (DB_STATEMENT_TIMEOUT_MS). */
+    databaseStatementTimeoutMs?: number;
     port: number;
     host?: string;
     logger: Logger;
@@ -63,6 +66,7 @@ export async function startSubgraph<T extends BaseContext>(
     url: opts.databaseUrl,
     replicaUrls: opts.databaseReplicaUrls,
     acquireTimeoutMs: opts.databaseAcquireTimeoutMs,
+    statementTimeoutMs: opts.databaseStatementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     log: (level, message) => opts.logger[level]({ driver: message }, 'database driver'),
     entities: def.entities,
     migrations: def.migrations,
@@ -141,6 +145,7 @@ export async function runSubgraph<T extends BaseContext>(
     databaseUrl: config.databaseUrl,
     databaseReplicaUrls: config.databaseReplicaUrls,
     databaseAcquireTimeoutMs: config.databaseAcquireTimeoutMs,
+    databaseStatementTimeoutMs: config.databaseStatementTimeoutMs,
     port: config.port,
     host: config.host,
     logger,

@@ -6,7 +6,7 @@ import {
   subgraphBodyLimit,
   type SubgraphName,
 } from '../../contract/subgraphs.js';
-import { DEFAULT_ACQUIRE_TIMEOUT_MS } from './database.js';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from './database.js';
 import { tracingConfigFrom, tracingEnv, type TracingConfig } from './tracing.js';
 
 /**
@@ -38,6 +38,8 @@ export interface SubgraphConfig {
   databaseReplicaUrls: string[];
   /** PostgreSQL: longest wait for a pooled connection or a new one's answer (ms). */
   databaseAcquireTimeoutMs: number;
+  /** PostgreSQL: longest wait for a statement's answer, 0 for none (DB_STATEMENT_TIMEOUT_MS). */
+  databaseStatementTimeoutMs: number;
   migrate: boolean;
   logLevel: string;
   prettyLogs: boolean;
@@ -84,6 +86,7 @@ function envSchema(name: SubgraphName) {
       .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, 'must be postgresql:// URLs'))),
     DB_MIGRATE: boolish.default(true),
     DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_ACQUIRE_TIMEOUT_MS),
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULT_STATEMENT_TIMEOUT_MS),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -150,6 +153,7 @@ export function loadSubgraphConfig(
     databaseUrl: c[`${P}_DATABASE_URL`] as string,
     databaseReplicaUrls: c[`${P}_DATABASE_REPLICA_URLS`] as string[],
     databaseAcquireTimeoutMs: c.DB_ACQUIRE_TIMEOUT_MS as number,
+    databaseStatementTimeoutMs: c.DB_STATEMENT_TIMEOUT_MS as number,
     migrate: c.DB_MIGRATE as boolean,
     logLevel: c.LOG_LEVEL as string,
     prettyLogs:

@@ -68,9 +68,47 @@ describe('errors of a lost connection, as the driver and the server report them'
     expect(answerTo({ message: wrapped.message, originalError: wrapped })?.message).toMatch(
       /while this write was being committed: it may or may not/,
     );
+    // A statement that got no answer in time: cancelled by the server (statement_timeout), or
+    // given up on by the client (a hung server); at COMMIT, it may have been written.
+    for (const code of ['57014', 'STATEMENT_TIMED_OUT']) {
+      const error = Object.assign(new Error('canceling statement due to statement timeout'), {
+        code,
+      });
+      expect(answerTo({ originalError: error })).toEqual({
+        message: expect.stringMatching(/did not answer in time; nothing was written/),
+        path: ['w'],
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+      });
+      noteCommitError(error);
+      expect(answerTo({ originalError: error })?.message).toMatch(
+        /did not answer in time while this write was being committed: it may or may not/,
+      );
+    }
     // Other errors stay unexpected (masked and logged by the caller).
-    for (const error of [{ code: '23505' }, { code: '57014' }, new Error('boom')]) {
+    for (const error of [{ code: '23505' }, { code: '57P04' }, new Error('boom')]) {
       expect(answerTo(error)).toBeUndefined();
+    }
+  });
+});
+
+describe('the same errors under a read', () => {
+  it('say what failed and nothing of a write', () => {
+    const read = (error: unknown) =>
+      retryableDatabaseError({ message: 'x', path: ['r'] }, { originalError: error }, {});
+    const cases: [object, RegExp][] = [
+      [{ code: '08006' }, /^The connection to the database was lost\. Try again shortly\.$/],
+      [{ code: 'SQLITE_BUSY' }, /^The database is busy\. Try again shortly\.$/],
+      [{ code: '53300' }, /^The database is out of room or resources\. Try again shortly\.$/],
+      [{ code: '57014' }, /^The database did not answer in time\. Try again shortly\.$/],
+      [{ code: '40P01' }, /^Another transaction holds the data this read needs\./],
+    ];
+    for (const [error, message] of cases) {
+      expect(read(error)).toEqual({
+        message: expect.stringMatching(message),
+        path: ['r'],
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+      });
+      expect(read(error)?.message).not.toMatch(/writ|Idempotency/);
     }
   });
 });

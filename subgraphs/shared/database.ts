@@ -7,6 +7,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { collateTextByCodePoint } from './collation.js';
+import { boundStatements, type StatementBound } from './statement-timeout.js';
 import {
   bindStringParameters,
   reusePreparedStatements,
@@ -46,6 +47,11 @@ export interface DatabaseOptions {
   log?: (level: 'warn' | 'error', message: string) => void;
   /** PostgreSQL: how long a statement waits for a pooled connection (ms); DB_ACQUIRE_TIMEOUT_MS. */
   acquireTimeoutMs?: number;
+  /**
+   * PostgreSQL: longest wait for a statement's answer (ms), DB_STATEMENT_TIMEOUT_MS; none when
+   * unset (seed and migration scripts). Not applied to the migrations run at opening.
+   */
+  statementTimeoutMs?: number;
 }
 
 type ExecuteQuery = (
@@ -79,6 +85,17 @@ export const LOCK_TIMEOUT_MS = 5_000;
 export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
 
 /**
+ * How long a subgraph waits for a statement's answer by default (ms; statement-timeout.ts):
+ * above the gateway's SUBGRAPH_TIMEOUT_MS (10 s), past which no answer reaches a client anyway,
+ * so no statement the gateway still waits for is cut; a connection a hung server holds is freed
+ * after it. Seeds and migrations run without it.
+ */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+
+/** The statement bound of each ORM's pools (0 until openDatabase has migrated). */
+const statementBounds = new WeakMap<Options, StatementBound>();
+
+/**
  * SQLite: how long one statement waits for a lock another process holds (busy_timeout, ms).
  * better-sqlite3 waits synchronously: with its default, 5 s, each write queued behind a
  * process holding the write lock stopped the subgraph's event loop 5 s, its /healthz and its
@@ -89,7 +106,7 @@ export const SQLITE_BUSY_TIMEOUT_MS = 10;
 export const SQLITE_LOCK_WAIT_MS = 5_000;
 
 interface PgClient {
-  query(sql: string, cb: (err: Error | null) => void): void;
+  query(...args: unknown[]): unknown;
 }
 
 export function dialectOf(url: string): DatabaseDialect {
@@ -129,7 +146,8 @@ export function ormOptions(opts: DatabaseOptions): Options {
     return { ...common, driver: BetterSqliteDriver, dbName: file, driverOptions: { log: knexLog } };
   }
   const acquireTimeoutMs = opts.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
-  return {
+  const bound: StatementBound = { ms: 0 };
+  const options: Options = {
     ...common,
     driver: PostgreSqlDriver,
     clientUrl: opts.url,
@@ -151,8 +169,9 @@ export function ormOptions(opts: DatabaseOptions): Options {
         conn.query(
           `set lock_timeout = ${LOCK_TIMEOUT_MS}; ` +
             `set idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS}`,
-          (err) => done(err, conn),
+          (err: Error | null) => done(err, conn),
         );
+        boundStatements(conn, bound);
       },
     },
     // MikroORM sends reads outside transactions to a replica, writes and transactions to the
@@ -162,6 +181,8 @@ export function ormOptions(opts: DatabaseOptions): Options {
       clientUrl,
     })),
   };
+  statementBounds.set(options, bound);
+  return options;
 }
 
 /** The primary connection and each read replica's, with a label for metrics. */
@@ -203,7 +224,8 @@ export async function openDatabase(opts: DatabaseOptions & { migrate?: boolean }
   if (opts.replicaUrls?.length && dialectOf(opts.url) !== 'postgresql') {
     throw new Error('Read replicas need a postgresql:// primary.');
   }
-  const orm = await MikroORM.init(ormOptions(opts));
+  const options = ormOptions(opts);
+  const orm = await MikroORM.init(options);
   // Counted at the knex level so that statements a loader sends through knex directly count too.
   if (opts.onQuery) {
     const onQuery = opts.onQuery;
@@ -228,7 +250,14 @@ export async function openDatabase(opts: DatabaseOptions & { migrate?: boolean }
       await collateTextByCodePoint((orm.em as EntityManager).getKnex());
     }
   }
+  boundStatementsFrom(options, opts.statementTimeoutMs);
   return orm;
+}
+
+/** Turns the statement bound on once the schema is up to date (statement-timeout.ts). */
+function boundStatementsFrom(options: Options, ms: number | undefined) {
+  const bound = statementBounds.get(options);
+  if (bound && ms) bound.ms = ms;
 }
 
 /**

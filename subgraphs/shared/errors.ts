@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { CLIENT_SAFE_CODES, ErrorCode } from '../../contract/errors.js';
+import { STATEMENT_TIMED_OUT } from './statement-timeout.js';
 
 /** Invalid argument or input field; `field` names the offending argument path. */
 export function badUserInput(message: string, field: string): GraphQLError {
@@ -104,6 +105,17 @@ function isConnectionLoss(e: object): boolean {
   return typeof message === 'string' && CONNECTION_ENDED.test(message);
 }
 
+/**
+ * A statement whose answer did not come in time (statement-timeout.ts): PostgreSQL cancelled it
+ * (57014, statement_timeout, or an operator's pg_cancel_backend), or the client gave up on a
+ * server that did not even cancel it (hung) and closed the connection. Either way its
+ * transaction was not committed, unless it was the COMMIT itself that got no answer.
+ */
+function isStatementTimeout(e: object): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === '57014' || code === STATEMENT_TIMED_OUT;
+}
+
 /** Errors thrown by a COMMIT: if the connection was lost then, the write may have been kept. */
 const duringCommit = new WeakSet<object>();
 
@@ -114,35 +126,78 @@ export function noteCommitError(error: unknown): void {
 
 const UNAVAILABLE = { code: ErrorCode.SUBGRAPH_UNAVAILABLE };
 const RETRY = 'Try again shortly (with the same Idempotency-Key).';
+const RETRY_READ = 'Try again shortly.';
+
+/** What the caller's request did: a mutation writes; a saved write failed reading its result. */
+export interface RequestKind {
+  /** The error belongs to a mutation (its answer speaks of what was written). */
+  write?: boolean;
+  /** ...after the mutation field's write had committed (noteWriteSaved). */
+  saved?: boolean;
+}
 
 /**
- * The answer for an error that is such a lost race or a lost connection (on the error or what
- * it wraps), else undefined: SUBGRAPH_UNAVAILABLE, which clients already retry, and a message
- * that says nothing was written — except when the connection was lost during COMMIT, when the
- * database may have committed before the connection went: then it says so (the retry with the
- * same Idempotency-Key answers the first result if it was written). An unexpected error it is
- * not: it is not masked as one, nor logged as one.
+ * The answer for an error that is such a lost race, a lost connection or a statement that got
+ * no answer in time (on the error or what it wraps), else undefined: SUBGRAPH_UNAVAILABLE, which
+ * clients already retry. For a write, a message that says nothing was written — except when the
+ * connection was lost (or the answer not had) during COMMIT, when the database may have
+ * committed: then it says so (the retry with the same Idempotency-Key answers the first result
+ * if it was written). A read's message speaks of no write. An unexpected error it is not: it is
+ * not masked as one, nor logged as one.
  */
 export function retryableDatabaseError(
   formatted: GraphQLFormattedError,
   error: unknown,
-  saved = false,
+  kind: RequestKind = { write: true },
 ): GraphQLFormattedError | undefined {
-  const answer = retryableAnswer(formatted, error);
-  if (!answer || !saved) return answer;
-  // After its write committed (reading what the mutation returns): it was written.
-  return {
-    ...answer,
-    message:
-      'The write was saved, but reading what it returns failed (the database is busy or ' +
-      'unreachable). Retry with the same Idempotency-Key, which answers the saved result.',
-  };
+  const found = causeOf(error);
+  if (!found) return undefined;
+  const { cause, atCommit } = found;
+  const answer = { path: formatted.path, extensions: UNAVAILABLE };
+  if (kind.saved) {
+    // After its write committed (reading what the mutation returns): it was written.
+    return {
+      message:
+        'The write was saved, but reading what it returns failed (the database is busy or ' +
+        'unreachable). Retry with the same Idempotency-Key, which answers the saved result.',
+      ...answer,
+    };
+  }
+  if (!kind.write) return { message: `${READ_CAUSES[cause]} ${RETRY_READ}`, ...answer };
+  if (atCommit && (cause === 'lost' || cause === 'timeout')) {
+    const what =
+      cause === 'lost'
+        ? 'The connection to the database was lost'
+        : 'The database did not answer in time';
+    return {
+      message:
+        `${what} while this write was being committed: it may or may not have been written. ` +
+        'Retry with the same Idempotency-Key, which answers the first result if it was.',
+      ...answer,
+    };
+  }
+  return { message: `${WRITE_CAUSES[cause]}; nothing was written. ${RETRY}`, ...answer };
 }
 
-function retryableAnswer(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-): GraphQLFormattedError | undefined {
+type Cause = 'race' | 'busy' | 'resources' | 'lost' | 'timeout';
+
+const WRITE_CAUSES: Record<Cause, string> = {
+  race: 'Another write holds the data this one needs',
+  busy: 'The database is busy',
+  resources: 'The database is out of room or resources',
+  lost: 'The connection to the database was lost',
+  timeout: 'The database did not answer in time',
+};
+
+const READ_CAUSES: Record<Cause, string> = {
+  race: 'Another transaction holds the data this read needs.',
+  busy: 'The database is busy.',
+  resources: 'The database is out of room or resources.',
+  lost: 'The connection to the database was lost.',
+  timeout: 'The database did not answer in time.',
+};
+
+function causeOf(error: unknown): { cause: Cause; atCommit: boolean } | undefined {
   // Anywhere in the chain: the wrapper a driver or GraphQL puts around the COMMIT's error
   // repeats its words ("COMMIT; - Connection terminated unexpectedly") without its mark.
   let atCommit = false;
@@ -152,38 +207,19 @@ function retryableAnswer(
   }
   for (let e = error, depth = 0; typeof e === 'object' && e && depth < 4; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && RETRYABLE_STATES.has(code)) {
-      return {
-        message: `Another write holds the data this one needs; nothing was written. ${RETRY}`,
-        path: formatted.path,
-        extensions: UNAVAILABLE,
-      };
-    }
-    if (isBusy(e)) {
-      return {
-        message: `The database is busy; nothing was written. ${RETRY}`,
-        path: formatted.path,
-        extensions: UNAVAILABLE,
-      };
-    }
-    if (isShortOfResources(e)) {
-      return {
-        message: `The database is out of room or resources; nothing was written. ${RETRY}`,
-        path: formatted.path,
-        extensions: UNAVAILABLE,
-      };
-    }
-    if (isConnectionLoss(e)) {
-      return {
-        message: atCommit
-          ? 'The connection to the database was lost while this write was being committed: it ' +
-            'may or may not have been written. Retry with the same Idempotency-Key, which ' +
-            'answers the first result if it was.'
-          : `The connection to the database was lost; nothing was written. ${RETRY}`,
-        path: formatted.path,
-        extensions: UNAVAILABLE,
-      };
-    }
+    const cause: Cause | undefined =
+      typeof code === 'string' && RETRYABLE_STATES.has(code)
+        ? 'race'
+        : isBusy(e)
+          ? 'busy'
+          : isShortOfResources(e)
+            ? 'resources'
+            : isStatementTimeout(e)
+              ? 'timeout'
+              : isConnectionLoss(e)
+                ? 'lost'
+                : undefined;
+    if (cause) return { cause, atCommit };
     e = (e as { originalError?: unknown }).originalError;
   }
   return undefined;

@@ -24,10 +24,35 @@ describe('a database error under a mutation field', () => {
     )) as GraphQLRequestListener<BaseContext>;
     await listener.didEncounterErrors!({
       contextValue: { ...context }, // Apollo Server hands listeners a shallow copy
+      operation: { kind: 'OperationDefinition', operation: 'mutation' },
       errors: [afterSave, before],
     } as never);
     const message = (e: GraphQLError) => errors.formatError(e.toJSON(), e).message;
     expect(message(afterSave)).toMatch(/^The write was saved, but reading what it returns failed/);
     expect(message(before)).toMatch(/out of room or resources; nothing was written/);
+  });
+});
+
+describe('a database error under a query', () => {
+  it('says what failed, and nothing of a write (it said "nothing was written")', async () => {
+    const errors = requestErrors(pino({ level: 'silent' }));
+    const context = errors.bind({}, 'req-2');
+    const lost = new GraphQLError('Connection terminated unexpectedly', {
+      path: ['auditorium'],
+      originalError: new Error('Connection terminated unexpectedly'),
+    });
+    const listener = (await errors.plugin.requestDidStart!(
+      {} as GraphQLRequestContext<BaseContext>,
+    )) as GraphQLRequestListener<BaseContext>;
+    await listener.didEncounterErrors!({
+      contextValue: { ...context },
+      operation: { kind: 'OperationDefinition', operation: 'query' },
+      errors: [lost],
+    } as never);
+    expect(errors.formatError(lost.toJSON(), lost)).toEqual({
+      message: 'The connection to the database was lost. Try again shortly.',
+      path: ['auditorium'],
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+    });
   });
 });

@@ -42,6 +42,8 @@ export function requestErrors(logger: Logger) {
   const errors = new WeakMap<object, string>();
   /** Errors under a mutation field whose write had committed (noteWriteSaved). */
   const afterSave = new WeakSet<object>();
+  /** Errors of mutations: their database errors speak of what was written, a read's do not. */
+  const ofWrite = new WeakSet<object>();
   /** Unexpected errors masked so far, per request id, until the request ends. */
   const masked = new Map<string, number>();
   const note = (list: readonly unknown[] | undefined, requestId: string | undefined) => {
@@ -63,6 +65,7 @@ export function requestErrors(logger: Logger) {
   const listener: GraphQLRequestListener<BaseContext> = {
     didEncounterErrors: async (rc) => {
       note(rc.errors, idOf(rc.contextValue));
+      if (rc.operation?.operation === 'mutation') for (const e of rc.errors) ofWrite.add(e);
       const saved = (rc.contextValue as Record<symbol, Set<unknown> | undefined>)[SAVED];
       if (!saved?.size) return;
       for (const e of rc.errors) if (e.path && saved.has(e.path[0])) afterSave.add(e);
@@ -105,8 +108,11 @@ export function requestErrors(logger: Logger) {
     /** Apollo Server's `formatError`: masks what is not client-safe, and logs what it masked. */
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       const requestId = requestIdOf(error);
-      const saved = typeof error === 'object' && error !== null && afterSave.has(error);
-      const busy = retryableDatabaseError(formatted, error, saved);
+      const known = typeof error === 'object' && error !== null;
+      const busy = retryableDatabaseError(formatted, error, {
+        write: known && ofWrite.has(error),
+        saved: known && afterSave.has(error),
+      });
       if (busy) {
         logger.warn(
           { err: error, path: formatted.path, requestId },

@@ -84,6 +84,8 @@ async function seedTransaction<T>(
         // A load is one long transaction: it may wait for the locks it needs (database.ts).
         await trx.raw(`set local lock_timeout = 0`);
         await trx.raw(`set local idle_in_transaction_session_timeout = 0`);
+        // Nor is any of its statements bounded (statement-timeout.ts).
+        await trx.raw(`set local statement_timeout = 0`);
       }
       return load(em, trx);
     });

@@ -20,6 +20,8 @@ export interface PrivatePostgres {
   /** SIGSTOP (or SIGCONT) to the postmaster and every backend: a hung database. */
   freeze: () => void;
   thaw: () => void;
+  /** SIGKILL to the postmaster and every backend (a crash of a hung server); start() again. */
+  kill: () => void;
   /** Ends every session of database `name` (a failover drops them); how many it ended. */
   terminate: (name: string) => Promise<number>;
   close: () => Promise<void>;
@@ -88,6 +90,15 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     },
     freeze: () => signal('SIGSTOP'),
     thaw: () => signal('SIGCONT'),
+    kill: () => {
+      signal('SIGKILL');
+      running = false;
+      // The killed postmaster can stay a zombie (nothing here reaps it), and a lock file naming
+      // a pid that still exists stops the next start: an operator removes them after a crash.
+      for (const file of [join(data, 'postmaster.pid'), join(dir, `.s.PGSQL.${port}.lock`)]) {
+        rmSync(file, { force: true });
+      }
+    },
     terminate: async (name) => {
       const { stdout } = await run('psql', [
         '-At',
