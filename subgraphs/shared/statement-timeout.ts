@@ -36,7 +36,7 @@ interface PgClient {
 }
 
 const LIFTED = /^\s*set\s+local\s+statement_timeout\s*(=|to)\s*'?0'?\s*;?\s*$/i;
-const ENDED = /^\s*(commit|rollback)\b/i;
+const ENDED = /^\s*(commit|rollback)\s*;?\s*$/i;
 
 /** Wraps one pg client's `query` so that each statement's answer is awaited at most the bound. */
 export function boundStatements(conn: PgClient, bound: StatementBound): void {
