@@ -166,13 +166,15 @@ export function ormOptions(opts: DatabaseOptions): Options {
       // one held lock took every connection of the pool, so reads waited too. A write refused
       // so rolls back (writeBusy in errors.ts tells the client to retry); bulk loads lift it.
       afterCreate: (conn: PgClient, done: (err: Error | null, conn: PgClient) => void) => {
+        boundStatements(conn, bound);
         conn.query(
           `set lock_timeout = ${LOCK_TIMEOUT_MS}; ` +
             `set idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS}`,
           (err: Error | null) => done(err, conn),
         );
-        boundStatements(conn, bound);
       },
+      // A new connection, its settings included, is given up on as its first answer is.
+      createTimeoutMillis: acquireTimeoutMs,
     },
     // MikroORM sends reads outside transactions to a replica, writes and transactions to the
     // primary; each replica gets a pool of the same size.

@@ -33,6 +33,8 @@ type Callback = (err: Error | null, result?: unknown) => void;
 interface PgClient {
   query(...args: unknown[]): unknown;
   connection?: { stream?: { destroy(error?: Error): void } };
+  /** knex's mark of a connection its pool must not hand out again (its validate checks it). */
+  __knex__disposed?: unknown;
 }
 
 const LIFTED = /^\s*set\s+local\s+statement_timeout\s*(=|to)\s*'?0'?\s*;?\s*$/i;
@@ -63,12 +65,15 @@ export function boundStatements(conn: PgClient, bound: StatementBound): void {
     let answered = false;
     const timer = setTimeout(() => {
       answered = true;
+      // Ends the connection before its request hears of it, so that the pool, which may hand
+      // it to a waiting request at once, never gives it out again (knex marks it so on 'end'
+      // too, a tick later).
+      conn.__knex__disposed = 'the database did not answer a statement in time';
+      conn.connection?.stream?.destroy();
       const error = Object.assign(new Error('the database did not answer the statement in time'), {
         code: STATEMENT_TIMED_OUT,
       });
       callback(error);
-      // Ends the connection: knex marks it disposed and the pool replaces it.
-      conn.connection?.stream?.destroy();
     }, bound.ms + STATEMENT_GRACE_MS);
     rest[at] = (err: Error | null, result?: unknown) => {
       clearTimeout(timer);
