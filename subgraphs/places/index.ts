@@ -6,11 +6,13 @@ import { buildPlacesSchema } from './schema.js';
 import { seedPlaces } from './seed/places.seed.js';
 import { Village } from './village/village.entity.js';
 import { FeedWatch } from './changes/feed-watch.entity.js';
+import { LoadedScope } from '../shared/loaded-scope.js';
 
 /** The places subgraph: the administrative hierarchy of China down to each village. */
 export const placesSubgraph: SubgraphDefinition<PlacesContext> = {
   name: 'places',
-  entities: [Region, Village, FeedWatch],
+  // LoadedScope: the scopes loaded, which the domains compare with theirs (Region.loadedScopes).
+  entities: [Region, Village, FeedWatch, LoadedScope],
   migrations,
   buildSchema: buildPlacesSchema,
   createContext: (em, log, req, services) => createPlacesContext(em, log, req.requestId, services),

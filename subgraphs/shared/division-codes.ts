@@ -44,6 +44,27 @@ function has(sorted: Float64Array, code: number): boolean {
   return false;
 }
 
+/** The first index of `sorted` whose value is at least `value`. */
+function lowerBound(sorted: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Village-level units of the official list whose code starts with `prefix` ('' for all). */
+export async function villagesUnder(prefix: string): Promise<number> {
+  if (!/^\d{0,12}$/.test(prefix)) return 0;
+  const codes = await codesOfLength(12);
+  const scale = 10 ** (12 - prefix.length);
+  const low = Number(prefix || '0') * scale;
+  return lowerBound(codes, low + scale) - lowerBound(codes, low);
+}
+
 /** Whether `code` (2, 4, 6, 9 or 12 digits) is a division in the official list. */
 export async function isKnownDivision(code: string): Promise<boolean> {
   if (!/^\d+$/.test(code) || !(code.length in FILE_OF_LENGTH)) return false;

@@ -1,4 +1,4 @@
-import { assertHeld } from './loaded-scope.js';
+import { assertHeld, type PlacesHolding } from './loaded-scope.js';
 import {
   Ctx,
   Directive,
@@ -120,8 +120,8 @@ export function indexFieldResolvers<
     @Directive('@inaccessible')
     @FieldResolver(components, { ...input, description })
     async input(@Root() region: R, @Ctx() ctx: Context): Promise<C> {
-      const { code, children } = region as { code: string; children?: { code: string }[] | null };
-      await assertHeld(ctx, code, children);
+      const { code } = region as { code: string };
+      await assertHeld(ctx, code, region as PlacesHolding);
       return spec.region.compute(region, ctx);
     }
   }

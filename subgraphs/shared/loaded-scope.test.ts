@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HeldScope, holdingOf } from './loaded-scope.js';
+import { HeldScope, holdingOf, wholeFor } from './loaded-scope.js';
 
 describe('holdingOf', () => {
   it('tells a place inside a scope, a region above one, and a place outside all', () => {
@@ -26,13 +26,50 @@ describe('HeldScope', () => {
     await held.refresh();
     expect(await held.covers('331124001201')).toBe(true);
     // Above the scope: whole unless places sent a child the domain holds nothing of.
-    expect(await held.covers('3311', ['331124'])).toBe(true);
-    expect(await held.covers('3311', ['331124', '331125'])).toBe(false);
+    const children = (...codes: string[]) => ({ children: codes.map((code) => ({ code })) });
+    expect(await held.covers('3311', children('331124'))).toBe(true);
+    expect(await held.covers('3311', children('331124', '331125'))).toBe(false);
+    // Places' scopes, at any depth: Lishui's villages under Zhejiang.
+    expect(await held.covers('33', { loadedScopes: ['3311'], ...children('3311') })).toBe(false);
     expect(await held.covers('331125')).toBe(false);
     expect(reads).toBe(1); // read within the last second: trusted
     loaded = ['3311'];
     await new Promise((r) => setTimeout(r, 1_050));
     expect(await held.covers('331125')).toBe(true); // a scope loaded meanwhile
     expect(reads).toBe(2);
+  });
+});
+
+describe('wholeFor', () => {
+  const songyang = ['331124'];
+
+  it('refuses a region where places holds villages under a scope the domain does not cover', () => {
+    // Places loaded with Lishui: Zhejiang lists one child, Lishui, which the domain holds part of.
+    expect(wholeFor(songyang, '33', { scopes: ['3311'], children: ['3311'] })).toBe(false);
+    expect(wholeFor(songyang, '3311', { scopes: ['3311'], children: ['331124'] })).toBe(false);
+    // Places loaded with Songyang and Yunhe: Yunhe's villages are not the domain's.
+    expect(wholeFor(songyang, '33', { scopes: ['331124', '331125'] })).toBe(false);
+    // Places holds all of China.
+    expect(wholeFor(songyang, '33', { scopes: [''] })).toBe(false);
+    // Places holds a township of Yunhe only: the domain holds none of it, at three levels down.
+    expect(wholeFor(songyang, '33', { scopes: ['331124', '331125001'] })).toBe(false);
+  });
+
+  it('answers where every places scope near the region lies inside a domain scope', () => {
+    expect(wholeFor(songyang, '33', { scopes: ['331124'], children: ['3311'] })).toBe(true);
+    // Places narrower than the domain (a township of Songyang): nothing places holds is missing.
+    expect(wholeFor(songyang, '33', { scopes: ['331124001'] })).toBe(true);
+    // Scopes elsewhere in the country are not this region's.
+    expect(wholeFor(songyang, '33', { scopes: ['331124', '11'] })).toBe(true);
+    expect(wholeFor(['3311', '3302'], '33', { scopes: ['331124', '330203'] })).toBe(true);
+  });
+
+  it('keeps the rest of the decision as before', () => {
+    expect(wholeFor(songyang, '331124001201', { scopes: [''] })).toBe(true); // inside: whole
+    expect(wholeFor(songyang, '331125', { scopes: ['331124'] })).toBe(false); // none held
+    expect(wholeFor([], '33', { scopes: ['3311'] })).toBe(true); // domain scopes not known
+    // Places' scopes not known: its children are compared, one level down.
+    expect(wholeFor(songyang, '3311', { children: ['331124', '331125'] })).toBe(false);
+    expect(wholeFor(songyang, '33', { scopes: null, children: ['3311'] })).toBe(true);
   });
 });

@@ -79,14 +79,47 @@ export function holdingOf(prefixes: readonly string[], code: string): Holding | 
   return prefixes.some((p) => p.startsWith(code)) ? 'part' : 'none';
 }
 
+/**
+ * Whether a domain holding `held` has whole figures for `code`, relative to what places holds:
+ * `placesScopes` are the scopes places was loaded with that lie inside or above the code
+ * (places' `Region.loadedScopes`), `children` the child regions places lists of it. True inside
+ * a held scope; false outside every one; above one (a region the domain holds part of), true
+ * only if every places scope inside or above the code lies inside one the domain holds — at any
+ * depth: Zhejiang over a Songyang load is refused when places holds all of Lishui — and places
+ * lists no child the domain holds nothing of. Without places' scopes (a places database loaded
+ * before it recorded them) the children are all there is to compare, one level down. Without a
+ * recorded scope of its own the domain does not know, and answers (true).
+ */
+export function wholeFor(
+  held: readonly string[],
+  code: string,
+  places: { scopes?: readonly string[] | null; children?: readonly string[] | null } = {},
+): boolean {
+  const holding = holdingOf(held, code);
+  if (holding === undefined || holding === 'all') return true;
+  if (holding === 'none') return false;
+  if (places.children?.some((c) => holdingOf(held, c) === 'none')) return false;
+  const near = (places.scopes ?? []).filter((p) => p.startsWith(code) || code.startsWith(p));
+  return near.every((p) => held.some((d) => p.startsWith(d)));
+}
+
 /** How long a read of the loaded scopes is trusted before refusing a place outside them. */
 const RECHECK_MS = 1_000;
 
+/** What places sent of a region for the check (`@requires`: REGION_COUNTS in references.ts). */
+export interface PlacesHolding {
+  /** Places' `Region.loadedScopes`: its scopes inside or above the region; null: not known. */
+  loadedScopes?: readonly string[] | null;
+  /** Places' child regions of the region. */
+  children?: readonly { code: string }[] | null;
+}
+
 /**
- * A domain subgraph's loaded scopes, read when it starts, after a load in the same process,
- * and again (at most once a second) before it refuses a place: answering a place it holds
- * costs no statement, and a scope loaded by another process is seen within a second (unless
- * none was recorded at start: then only after a restart).
+ * A subgraph's loaded scopes, read when it starts, after a load in the same process, and again
+ * at most once a second: a domain reads them again before it refuses a place (answering a place
+ * it holds costs no statement), places before it tells the domains its scopes
+ * (`Region.loadedScopes`, `current`). A scope loaded by another process is seen within a second
+ * (unless none was recorded at start: then only after a restart).
  */
 export class HeldScope {
   private prefixes: string[] = [];
@@ -105,17 +138,9 @@ export class HeldScope {
     return this.reading;
   }
 
-  /**
-   * Whether the domain's figures for `code` are whole: false when it holds none of the place,
-   * or holds part of a region of which places sent a child (`children`) it holds none of —
-   * places then counts villages the domain has no record of. Above the loaded scopes, with
-   * every child held (places loaded alike), the figures are those of the villages loaded.
-   */
-  async covers(code: string, children?: readonly string[]): Promise<boolean> {
-    if (this.whole(code, children)) return true;
-    if (Date.now() - this.readAt < RECHECK_MS) return false;
-    await this.refresh();
-    return this.whole(code, children);
+  /** The recorded prefixes as last read, without reading. */
+  get known(): readonly string[] {
+    return this.prefixes;
   }
 
   /**
@@ -129,11 +154,28 @@ export class HeldScope {
     return inside();
   }
 
-  private whole(code: string, children: readonly string[] | undefined): boolean {
-    const held = holdingOf(this.prefixes, code);
-    if (held === undefined || held === 'all') return true;
-    if (held === 'none') return false;
-    return !children?.some((c) => holdingOf(this.prefixes, c) === 'none');
+  /** The recorded prefixes, read again if the last read is over a second old. */
+  async current(): Promise<readonly string[]> {
+    if (Date.now() - this.readAt >= RECHECK_MS) await this.refresh();
+    return this.prefixes;
+  }
+
+  /**
+   * Whether the domain's figures for `code` are whole relative to what places holds
+   * (`wholeFor`): places' scopes near the region and its children, when the gateway sent them.
+   */
+  async covers(code: string, places?: PlacesHolding): Promise<boolean> {
+    if (this.whole(code, places)) return true;
+    if (Date.now() - this.readAt < RECHECK_MS) return false;
+    await this.refresh();
+    return this.whole(code, places);
+  }
+
+  private whole(code: string, places: PlacesHolding | undefined): boolean {
+    return wholeFor(this.prefixes, code, {
+      scopes: places?.loadedScopes,
+      children: places?.children?.map((c) => c.code),
+    });
   }
 }
 
@@ -148,15 +190,8 @@ export const heldScopes = new WeakMap<object, HeldScope>();
 export async function assertHeld(
   ctx: unknown,
   code: string,
-  children?: readonly { code: string }[] | null,
+  places?: PlacesHolding,
 ): Promise<void> {
   const held = (ctx as { heldScope?: HeldScope } | undefined)?.heldScope;
-  if (
-    held &&
-    !(await held.covers(
-      code,
-      children?.map((c) => c.code),
-    ))
-  )
-    throw notLoaded();
+  if (held && !(await held.covers(code, places))) throw notLoaded();
 }

@@ -13,7 +13,7 @@ import {
   type MiddlewareFn,
 } from 'type-graphql';
 import { inputsUnavailable } from './errors.js';
-import { assertHeld } from './loaded-scope.js';
+import { assertHeld, type PlacesHolding } from './loaded-scope.js';
 
 /**
  * The reference stubs a domain subgraph declares for the entities places owns: `Village` and
@@ -41,14 +41,16 @@ export function resolveVillageStub<T extends { code: string }>(cls: new () => T)
 }
 
 /**
- * What culture's region fields `@requires` of places: the region's rural village count and its
- * children's. Each of them requires the same, the index input too, though it reads only the
+ * What culture's region fields `@requires` of places: the region's rural village count, the
+ * scopes places was loaded with inside or above it (`loadedScopes`, `@inaccessible`: a domain
+ * refuses a region where places holds villages it does not, loaded-scope.ts) and its children
+ * with their counts. Each of them requires the same, the index input too, though it reads only the
  * count: @apollo/gateway's planner fetches what two fields of one subgraph require as one set,
  * and where one of them is under `@skip`/`@include` it fetched the children under that condition
  * only — the other field's representation then lacked them, was left out of the fetch, and
  * `digitalIndex` came back null with no error. (Commerce's fields all require the count only.)
  */
-export const REGION_COUNTS = 'ruralVillageCount children { code ruralVillageCount }';
+export const REGION_COUNTS = 'ruralVillageCount loadedScopes children { code ruralVillageCount }';
 
 /** A child region as the gateway sends it for a field that `@requires` the children. */
 export interface ChildCount {
@@ -85,6 +87,7 @@ export function regionStub(opts: { ruralVillageCount?: boolean; children?: boole
 
     ruralVillageCount?: number | null;
     children?: ChildCount[] | null;
+    loadedScopes?: string[] | null;
   }
   const external = (field: 'ruralVillageCount' | 'children', decorate: PropertyDecorator) => {
     decorate(Region.prototype, field);
@@ -101,6 +104,12 @@ export function regionStub(opts: { ruralVillageCount?: boolean; children?: boole
     );
   }
   if (opts.children) {
+    // Null when places recorded no scope; a region made here has none either: not known.
+    Field(() => [String], {
+      nullable: true,
+      description: 'Scopes places was loaded with inside or above this region (code prefixes).',
+    })(Region.prototype, 'loadedScopes');
+    Directive('@external')(Region.prototype, 'loadedScopes');
     external(
       'children',
       Field(() => [Region], {
@@ -120,11 +129,13 @@ export function resolveRegionStub<T extends { code: string }>(cls: new () => T) 
     code: string;
     ruralVillageCount?: number | null;
     children?: ChildCount[] | null;
+    loadedScopes?: string[] | null;
   }): T =>
     Object.assign(new cls(), {
       code: ref.code,
       ruralVillageCount: ref.ruralVillageCount ?? null,
       children: ref.children ?? null,
+      loadedScopes: ref.loadedScopes ?? null,
     });
 }
 
@@ -171,7 +182,7 @@ export function regionViewResolver<R extends { code: string }, V extends object,
   class RegionView {
     @FieldResolver(() => type, { name, nullable: true, description })
     async view(@Root() stub: R, @Ctx() ctx: C): Promise<V | null> {
-      await assertHeld(ctx, stub.code, (stub as { children?: ChildCount[] | null }).children);
+      await assertHeld(ctx, stub.code, stub as PlacesHolding);
       return view(stub, ctx);
     }
   }

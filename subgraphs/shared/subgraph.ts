@@ -28,7 +28,7 @@ export interface SubgraphServices {
   sharedSecret: string;
   /** The key before it while it is rotated (GATEWAY_SHARED_SECRET_PREVIOUS), accepted too. */
   previousSecret?: string;
-  /** A domain's loaded scopes (loaded-scope.ts); places has none. */
+  /** The subgraph's loaded scopes (loaded-scope.ts): a domain's, or places' (Region.loadedScopes). */
   heldScope?: HeldScope;
 }
 

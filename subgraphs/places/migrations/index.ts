@@ -3,19 +3,23 @@ import type { MigrationSets } from '../../shared/database.js';
 import { Migration20261128192550_init as sqlite0 } from './sqlite/Migration20261128192550_init.js';
 import { Migration20261206202748_feed_watch as sqlite1 } from './sqlite/Migration20261206202748_feed_watch.js';
 import { Migration20261206232441_region_urban_count as sqlite2 } from './sqlite/Migration20261206232441_region_urban_count.js';
+import { Migration20261207200000_loaded_scope as sqlite3 } from './sqlite/Migration20261207200000_loaded_scope.js';
 import { Migration20261128192550_init as postgresql0 } from './postgresql/Migration20261128192550_init.js';
 import { Migration20261206202748_feed_watch as postgresql1 } from './postgresql/Migration20261206202748_feed_watch.js';
 import { Migration20261206232441_region_urban_count as postgresql2 } from './postgresql/Migration20261206232441_region_urban_count.js';
+import { Migration20261207200000_loaded_scope as postgresql3 } from './postgresql/Migration20261207200000_loaded_scope.js';
 
 export const migrations: MigrationSets = {
   sqlite: [
     { name: 'Migration20261128192550_init', class: sqlite0 },
     { name: 'Migration20261206202748_feed_watch', class: sqlite1 },
     { name: 'Migration20261206232441_region_urban_count', class: sqlite2 },
+    { name: 'Migration20261207200000_loaded_scope', class: sqlite3 },
   ],
   postgresql: [
     { name: 'Migration20261128192550_init', class: postgresql0 },
     { name: 'Migration20261206202748_feed_watch', class: postgresql1 },
     { name: 'Migration20261206232441_region_urban_count', class: postgresql2 },
+    { name: 'Migration20261207200000_loaded_scope', class: postgresql3 },
   ],
 };

@@ -7,6 +7,7 @@ import type { PlacesContext } from '../context.js';
 import { VillageKind } from '../village/village.entity.js';
 import { villagePageOf } from '../village/village-page.js';
 import { VillageConnection } from '../village/village.inputs.js';
+import { loadedScopesOf } from './loaded-scopes.js';
 import { Region, levelOfCode, villagesOfKind } from './region.entity.js';
 
 const DIVISION_PROVENANCE = provenance(ProvenanceKind.OFFICIAL, DIVISION_DATASET, '2023');
@@ -19,6 +20,9 @@ const DIVISION_PROVENANCE = provenance(ProvenanceKind.OFFICIAL, DIVISION_DATASET
  * a province's counties' coverage, one culture statement, at 146 069.
  */
 export const REGION_CHILDREN_SIZE = 26;
+
+/** Demand control's size of `loadedScopes`: a deployment loads a handful of scopes. */
+const LOADED_SCOPES_SIZE = 10;
 
 @Resolver(() => Region)
 export class RegionResolver {
@@ -58,6 +62,22 @@ export class RegionResolver {
   })
   children(@Root() r: Region, @Ctx() ctx: PlacesContext) {
     return ctx.loaders.regionChildren.load(r.code);
+  }
+
+  /**
+   * The scopes places was loaded with that lie inside or above the region, as code prefixes
+   * ('' for national), for the domains (`@requires`, REGION_COUNTS): a domain refuses a region
+   * where places holds villages under a prefix none of its own covers (loaded-scope.ts). Null
+   * when places recorded no scope (a database loaded before it did): not known.
+   */
+  @Directive('@inaccessible')
+  @Directive(`@listSize(assumedSize: ${LOADED_SCOPES_SIZE})`)
+  @FieldResolver(() => [String], {
+    nullable: true,
+    description: 'Scopes places was loaded with inside or above this region (code prefixes).',
+  })
+  loadedScopes(@Root() r: Region, @Ctx() ctx: PlacesContext): Promise<string[] | null> {
+    return loadedScopesOf(r, ctx.services.heldScope);
   }
 
   @FieldResolver(() => Provenance, {

@@ -8,6 +8,7 @@ import {
   scopePrefix,
   type DivisionFile,
 } from '../../shared/divisions.js';
+import { heldScopes, loadedPrefixes, recordLoadedScope } from '../../shared/loaded-scope.js';
 import { SeedClock } from '../../shared/seed-load.js';
 import type { SeedOptions, SeedResult } from '../../shared/subgraph.js';
 import { RegionLevel } from '../region/region.entity.js';
@@ -63,6 +64,7 @@ export async function seedPlaces(orm: Orm, opts: SeedOptions): Promise<SeedResul
   const clock = new SeedClock();
   const prefix = scopePrefix(opts.scope);
   const total = opts.progress ? await countVillages(prefix) : undefined;
+  await recordPlacesScope(em, opts.scope);
   const villages = new BatchWriter(em, 'village', ['code'], VILLAGE_BATCH, (n) =>
     opts.progress?.('village', n, total),
   );
@@ -103,5 +105,21 @@ export async function seedPlaces(orm: Orm, opts: SeedOptions): Promise<SeedResul
   }
   await bulkUpsert(em, 'region', regions, ['code']);
   clock.lap('regions');
+  // A subgraph serving from this database tells the domains of the new scope from now on.
+  await heldScopes.get(orm)?.refresh();
   return { rows: { region: regions.length, village: villages.written }, seconds: clock.seconds };
+}
+
+/**
+ * Records the scope in places' `loaded_scope` (Region.loadedScopes: the domains compare it with
+ * theirs, docs/data.md "Scopes must agree"), before its villages are written: a load that stops
+ * halfway leaves places claiming the scope, and a domain refuses (NOT_LOADED) rather than
+ * answering for part of it. A database that holds villages but no recorded scope (loaded before
+ * the table existed) stays without one: its scopes are not known, and one recorded scope would
+ * tell the domains places holds less than it does.
+ */
+async function recordPlacesScope(em: EntityManager, scope: string): Promise<void> {
+  const knex = em.getKnex();
+  if ((await loadedPrefixes(knex)).length === 0 && (await knex('village').first())) return;
+  await recordLoadedScope(knex, scope);
 }
