@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HeldScope, holdingOf, wholeFor } from './loaded-scope.js';
+import { HeldScope, heldRegionCode, holdingOf, wholeFor } from './loaded-scope.js';
 
 describe('holdingOf', () => {
   it('tells a place inside a scope, a region above one, and a place outside all', () => {
@@ -71,5 +71,29 @@ describe('wholeFor', () => {
     // Places' scopes not known: its children are compared, one level down.
     expect(wholeFor(songyang, '3311', { children: ['331124', '331125'] })).toBe(false);
     expect(wholeFor(songyang, '33', { scopes: null, children: ['3311'] })).toBe(true);
+  });
+});
+
+describe('heldRegionCode', () => {
+  const codeOf = (e: unknown) => (e as { extensions?: { code?: unknown } }).extensions?.code;
+  const refusal = (p: Promise<unknown>) => p.then(() => 'answered', codeOf);
+
+  it('refuses a list of a division the domain holds none of, and answers the others', async () => {
+    const heldScope = new HeldScope(async () => ['331124']);
+    await heldScope.refresh();
+    const ctx = { heldScope };
+    const list = (code: string) =>
+      refusal(heldRegionCode(ctx, code, 'regionCode', { village: true }));
+    expect(await list('331125')).toBe('NOT_LOADED');
+    expect(await list('331125001204')).toBe('NOT_LOADED');
+    expect(await list('11')).toBe('NOT_LOADED');
+    expect(await list('331124')).toBe('answered');
+    expect(await list('331124001201')).toBe('answered');
+    expect(await list('3311')).toBe('answered'); // part: the rows of the scope loaded
+    expect(await list('99')).toBe('answered'); // no division: an empty list, as before
+    expect(await list('3')).toBe('BAD_USER_INPUT');
+    expect(await refusal(heldRegionCode(ctx, '331124001201', 'regionCode'))).toBe('BAD_USER_INPUT');
+    // No recorded scope: not known, answered.
+    expect(await refusal(heldRegionCode({}, '11', 'regionCode'))).toBe('answered');
   });
 });

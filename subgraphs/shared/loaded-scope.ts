@@ -1,5 +1,7 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
+import { regionCode } from './arguments.js';
+import { isKnownDivision } from './division-codes.js';
 import { scopePrefix } from './divisions.js';
 import { badUserInput, notLoaded } from './errors.js';
 
@@ -194,4 +196,24 @@ export async function assertHeld(
 ): Promise<void> {
   const held = (ctx as { heldScope?: HeldScope } | undefined)?.heldScope;
   if (held && !(await held.covers(code, places))) throw notLoaded();
+}
+
+/**
+ * The region code a domain's list is filtered by (`regionCode`, `filter.regionCode`): its form
+ * checked as `regionCode` does (BAD_USER_INPUT), and refused with NOT_LOADED where the domain
+ * holds none of the region — its list would be empty, read as "none there", where the domain
+ * simply has no record of it. A region it holds part of lists the rows of its loaded scopes (a
+ * list cannot tell what places holds; the region's view does); a code that is no division of
+ * the official list lists nothing, as it always did.
+ */
+export async function heldRegionCode(
+  ctx: unknown,
+  value: string,
+  field: string,
+  opts: { village?: boolean } = {},
+): Promise<string> {
+  const code = regionCode(value, field, opts);
+  const held = (ctx as { heldScope?: HeldScope } | undefined)?.heldScope;
+  if (held && !(await held.covers(code)) && (await isKnownDivision(code))) throw notLoaded();
+  return code;
 }

@@ -9,7 +9,7 @@ import {
 import type { CommerceContext } from '../context.js';
 import { Money, money } from '../money/money.js';
 import { EcommercePark } from '../park/park.entity.js';
-import { regionCode as checkRegionCode } from '../../shared/arguments.js';
+import { heldRegionCode } from '../../shared/loaded-scope.js';
 import { Platform } from '../store/store.entity.js';
 import { storeConnection } from '../store/store.resolver.js';
 import { Enterprise, EnterpriseYear } from './enterprise.entity.js';
@@ -34,7 +34,7 @@ export class EnterpriseResolver {
     page: PageArgs,
     ctx: CommerceContext,
   ): Promise<EnterpriseConnection> {
-    checkRegionCode(regionCode, 'regionCode', { village: true });
+    await heldRegionCode(ctx, regionCode, 'regionCode', { village: true });
     const column = regionCode.length > 6 ? 'villageCode' : 'countyCode';
     const where = { [column]: codesUnder(regionCode) };
     return pageById(ctx.em, Enterprise, where, listPage(page, 'enterprises', regionCode));

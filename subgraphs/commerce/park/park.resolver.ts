@@ -1,5 +1,5 @@
 import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
-import { regionCode as checkRegionCode } from '../../shared/arguments.js';
+import { heldRegionCode } from '../../shared/loaded-scope.js';
 import { RegionConnectionQuery, PageArgs, listPage, pageById } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
@@ -25,7 +25,7 @@ export class ParkResolver {
     page: PageArgs,
     ctx: CommerceContext,
   ): Promise<EcommerceParkConnection> {
-    checkRegionCode(regionCode, 'regionCode');
+    await heldRegionCode(ctx, regionCode, 'regionCode');
     const where = { countyCode: codesUnder(regionCode.slice(0, 6)) };
     return pageById(ctx.em, EcommercePark, where, listPage(page, 'ecommerceParks', regionCode));
   }

@@ -1,7 +1,7 @@
 import { Resolver } from 'type-graphql';
 import { RegionConnectionQuery, PageArgs, listPage, pageById } from '../../shared/pagination.js';
 import type { CommerceContext } from '../context.js';
-import { regionCode as checkRegionCode } from '../../shared/arguments.js';
+import { heldRegionCode } from '../../shared/loaded-scope.js';
 import { codesUnder } from '../../shared/code-range.js';
 import { ProcessingWorkshop, ProcessingWorkshopConnection } from './workshop.entity.js';
 
@@ -17,7 +17,7 @@ export class WorkshopResolver {
     page: PageArgs,
     ctx: CommerceContext,
   ): Promise<ProcessingWorkshopConnection> {
-    checkRegionCode(regionCode, 'regionCode');
+    await heldRegionCode(ctx, regionCode, 'regionCode');
     const where = { villageCode: codesUnder(regionCode) };
     const requested = listPage(page, 'processingWorkshops', regionCode);
     return pageById(ctx.em, ProcessingWorkshop, where, requested);

@@ -8,7 +8,8 @@ import {
   countedPageById,
   listPage,
 } from '../../shared/pagination.js';
-import { monthRange, optionalRegionCode } from '../../shared/arguments.js';
+import { monthRange } from '../../shared/arguments.js';
+import { heldRegionCode } from '../../shared/loaded-scope.js';
 import type { CultureContext } from '../context.js';
 import { DigitalResource } from '../resource/digital-resource.entity.js';
 import { AuditoriumMonthlyUsage } from '../usage/auditorium-usage.entity.js';
@@ -23,9 +24,8 @@ import { ByIdQuery } from '../../shared/by-id.js';
 import { codesUnder } from '../../shared/code-range.js';
 import { MonthRangeField } from '../../shared/months.js';
 
-function auditoriumWhere(filter?: AuditoriumFilter): FilterQuery<Auditorium> {
+function auditoriumWhere(filter?: AuditoriumFilter, region?: string): FilterQuery<Auditorium> {
   const and: FilterQuery<Auditorium>[] = [];
-  const region = optionalRegionCode(filter?.regionCode, 'filter.regionCode', { village: true });
   if (region) and.push({ villageCode: codesUnder(region) });
   // Services are a JSON array; its text form holds each value in quotes on both engines.
   if (filter?.service) {
@@ -54,8 +54,13 @@ export class AuditoriumResolver {
     @Arg('filter', () => AuditoriumFilter, { nullable: true }) filter: AuditoriumFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<AuditoriumConnection> {
+    const code = filter?.regionCode;
+    const region =
+      code === null || code === undefined
+        ? undefined
+        : await heldRegionCode(ctx, code, 'filter.regionCode', { village: true });
     // A filter for each query: a raw() fragment (the services filter) serves one query only.
-    const where = () => auditoriumWhere(filter);
+    const where = () => auditoriumWhere(filter, region);
     const requested = listPage(page, 'auditoriums', filter);
     return countedPageById(AuditoriumConnection, ctx.em, Auditorium, where, requested);
   }

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
-import { regionCode as checkRegionCode } from '../../shared/arguments.js';
+import { heldRegionCode } from '../../shared/loaded-scope.js';
 import {
   RegionConnectionQuery,
   Connection,
@@ -35,7 +35,7 @@ export class FacilityResolver {
     ctx: HealthcareContext,
     level: FacilityLevel | null,
   ) {
-    checkRegionCode(regionCode, 'regionCode', { village: true });
+    await heldRegionCode(ctx, regionCode, 'regionCode', { village: true });
     const where = { locationCode: codesUnder(regionCode), ...(level ? { level } : {}) };
     return pageById(ctx.em, Facility, where, listPage(page, 'facilities', regionCode, level));
   }
