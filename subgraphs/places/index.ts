@@ -2,6 +2,7 @@ import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { createPlacesContext, type PlacesContext } from './context.js';
 import { migrations } from './migrations/index.js';
 import { Region } from './region/region.entity.js';
+import { warmVillageCodes } from './region/loaded-scopes.js';
 import { buildPlacesSchema } from './schema.js';
 import { seedPlaces } from './seed/places.seed.js';
 import { Village } from './village/village.entity.js';
@@ -14,7 +15,10 @@ export const placesSubgraph: SubgraphDefinition<PlacesContext> = {
   // LoadedScope: the scopes loaded, which the domains compare with theirs (Region.loadedScopes).
   entities: [Region, Village, FeedWatch, LoadedScope],
   migrations,
-  buildSchema: buildPlacesSchema,
+  buildSchema: () => {
+    warmVillageCodes(); // Region.loadedScopes checks its scopes against them
+    return buildPlacesSchema();
+  },
   createContext: (em, log, req, services) => createPlacesContext(em, log, req.requestId, services),
   seed: seedPlaces,
 };

@@ -39,3 +39,11 @@ export async function loadedScopesOf(
   if (prefixes.length === 0 || (await villagesOf(near, r)) < r.villageCount) return null;
   return near;
 }
+
+/**
+ * Starts reading the official village codes (about 0.7 s, 5 MB) when places starts, so the
+ * first region a domain asks about does not wait for them.
+ */
+export function warmVillageCodes(): void {
+  villagesUnder('').catch(() => undefined);
+}
