@@ -62,10 +62,12 @@ const SHARED_DECLARATIONS: [RegExp, string, string[]][] = [
   [
     /@Directive\('@inaccessible'\)/,
     "a domain's index inputs: indexFieldResolvers (shared/index-components.ts)",
-    // Places' own input to the index rankings (the villages it ranks), not a domain's; and
+    // Places' own input to the index rankings (the villages it ranks) and the scopes it holds
+    // (Region.loadedScopes, for the domains' NOT_LOADED check), not a domain's; and
     // healthcare's internal lookup for the change feed (villages helped at an auditorium).
     [
       'places/digital-index/index.resolver.ts',
+      'places/region/region.resolver.ts',
       'healthcare/assistance/auditorium-neighbours.resolver.ts',
     ],
   ],
