@@ -55,13 +55,28 @@ describe('wholeFor', () => {
     expect(wholeFor(songyang, '33', { scopes: ['331124', '331125001'] })).toBe(false);
   });
 
-  it('answers where every places scope near the region lies inside a domain scope', () => {
+  it('answers where the domain and places hold the same villages of the region', () => {
     expect(wholeFor(songyang, '33', { scopes: ['331124'], children: ['3311'] })).toBe(true);
-    // Places narrower than the domain (a township of Songyang): nothing places holds is missing.
-    expect(wholeFor(songyang, '33', { scopes: ['331124001'] })).toBe(true);
     // Scopes elsewhere in the country are not this region's.
     expect(wholeFor(songyang, '33', { scopes: ['331124', '11'] })).toBe(true);
-    expect(wholeFor(['3311', '3302'], '33', { scopes: ['331124', '330203'] })).toBe(true);
+    expect(wholeFor(['3311', '3302'], '33', { scopes: ['3311', '3302'] })).toBe(true);
+    // A domain scope above the region, cut to it: places holds all of the region too.
+    expect(wholeFor(['33'], '3311', { scopes: ['3311'] })).toBe(true);
+    expect(wholeFor([''], '3311', { scopes: ['33'] })).toBe(true);
+    expect(wholeFor(songyang, '331124001', { scopes: ['331124001'] })).toBe(true);
+  });
+
+  it('refuses a region where the domain holds villages places does not', () => {
+    // Places narrower than the domain (a township of Songyang): the domain's Songyang figures
+    // would be divided by the township's villages.
+    expect(wholeFor(songyang, '33', { scopes: ['331124001'] })).toBe(false);
+    expect(wholeFor(songyang, '331124', { scopes: ['331124001'] })).toBe(false);
+    expect(wholeFor(['3311', '3302'], '33', { scopes: ['331124', '330203'] })).toBe(false);
+    // Domain Lishui, places Songyang (culture's coverage of Lishui was 8.069).
+    expect(wholeFor(['3311'], '3311', { scopes: ['331124'] })).toBe(false);
+    expect(wholeFor([''], '33', { scopes: ['3311'] })).toBe(false);
+    // Places holds nothing near the region.
+    expect(wholeFor(songyang, '331124', { scopes: [] })).toBe(false);
   });
 
   it('keeps the rest of the decision as before', () => {

@@ -81,15 +81,22 @@ export function holdingOf(prefixes: readonly string[], code: string): Holding | 
   return prefixes.some((p) => p.startsWith(code)) ? 'part' : 'none';
 }
 
+/** The prefixes among `prefixes` that lie inside or above `code`. */
+function nearOf(prefixes: readonly string[], code: string): string[] {
+  return prefixes.filter((p) => p.startsWith(code) || code.startsWith(p));
+}
+
 /**
- * Whether a domain holding `held` has whole figures for `code`, relative to what places holds:
+ * Whether a domain holding `held` has figures for `code` that agree with what places holds:
  * `placesScopes` are the scopes places was loaded with that lie inside or above the code
- * (places' `Region.loadedScopes`), `children` the child regions places lists of it. True inside
- * a held scope; false outside every one; above one (a region the domain holds part of), true
- * only if every places scope inside or above the code lies inside one the domain holds — at any
- * depth: Zhejiang over a Songyang load is refused when places holds all of Lishui — and places
- * lists no child the domain holds nothing of. Without places' scopes (a places database loaded
- * before it recorded them) the children are all there is to compare, one level down. Without a
+ * (places' `Region.loadedScopes`), `children` the child regions places lists of it. False
+ * outside every domain scope. Otherwise, both ways, at any depth: every places scope near the
+ * code lies inside one the domain holds (Zhejiang over a Songyang load is refused when places
+ * holds all of Lishui) and places lists no child the domain holds nothing of; and every domain
+ * scope near the code, cut to the code, lies inside one places holds — a domain loaded with
+ * Lishui counted all of Lishui over the villages places holds of Songyang (coverage 8.069).
+ * Without places' scopes (a places database loaded before it recorded them, or a region view
+ * asked without them) the children are all there is to compare, one level down. Without a
  * recorded scope of its own the domain does not know, and answers (true).
  */
 export function wholeFor(
@@ -98,10 +105,19 @@ export function wholeFor(
   places: { scopes?: readonly string[] | null; children?: readonly string[] | null } = {},
 ): boolean {
   const holding = holdingOf(held, code);
-  if (holding === undefined || holding === 'all') return true;
+  if (holding === undefined) return true;
   if (holding === 'none') return false;
+  if (places.scopes) {
+    const placesNear = nearOf(places.scopes, code);
+    const inPlaces = (d: string) => {
+      const cut = d.length > code.length ? d : code;
+      return placesNear.some((p) => cut.startsWith(p));
+    };
+    if (!nearOf(held, code).every(inPlaces)) return false;
+  }
+  if (holding === 'all') return true;
   if (places.children?.some((c) => holdingOf(held, c) === 'none')) return false;
-  const near = (places.scopes ?? []).filter((p) => p.startsWith(code) || code.startsWith(p));
+  const near = nearOf(places.scopes ?? [], code);
   return near.every((p) => held.some((d) => p.startsWith(d)));
 }
 

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
+
+/**
+ * The domains loaded with Lishui (3311), places with Songyang (331124) only: the domains hold
+ * villages places does not. Their views of Lishui and Zhejiang counted all of Lishui over the
+ * villages places holds (Songyang's 203): culture's coverage of Lishui was 8.069, 1,638
+ * auditoriums, its index 89.2 — no error. They now refuse (NOT_LOADED) a region where they hold
+ * villages places does not; the places both hold are answered as before.
+ */
+const SONGYANG = '331124';
+
+let stack: Stack;
+let apollo: ExtraGateway;
+
+beforeAll(async () => {
+  stack = await bootStack({ scopes: ['3311'], placesScopes: [SONGYANG] });
+  apollo = await stack.extraGateway({ GATEWAY_ENGINE: 'apollo' });
+});
+
+afterAll(async () => {
+  await apollo?.close();
+  await stack?.close();
+});
+
+type Errors = { path?: (string | number)[]; extensions?: { code?: unknown } }[] | undefined;
+const engines = () =>
+  [
+    ['the default engine', stack.query],
+    ['apollo', apollo.query],
+  ] as const;
+const codesAt = (errors: Errors) =>
+  Object.fromEntries((errors ?? []).map((e) => [e.path?.join('.'), e.extensions?.code]));
+
+const VIEWS = `culture { coverage auditoriumCount }
+  healthcare { familyDoctorCoverage { share } }
+  commerce { stores { total } }`;
+
+describe('domains loaded wider than places', () => {
+  it('a region where they hold villages places does not is refused, not over-counted', async () => {
+    for (const [engine, query] of engines()) {
+      for (const code of ['3311', '33']) {
+        const res = await query(`{ region(code: "${code}") { ${VIEWS} digitalIndex { score } } }`);
+        expect(res.status, engine).toBe(200);
+        expect(res.body.data?.region, `${engine} ${code}`).toEqual({
+          culture: null,
+          healthcare: null,
+          commerce: null,
+          digitalIndex: null,
+        });
+        expect(codesAt(res.body.errors), `${engine} ${code}`).toMatchObject({
+          'region.culture': 'NOT_LOADED',
+          'region.healthcare': 'NOT_LOADED',
+          'region.commerce': 'NOT_LOADED',
+          'region.digitalIndex': 'SUBGRAPH_UNAVAILABLE',
+        });
+      }
+    }
+  });
+
+  it('the scope both hold is answered', async () => {
+    for (const [engine, query] of engines()) {
+      const res = await query(
+        `{ region(code: "${SONGYANG}") { ${VIEWS} digitalIndex { score } } }`,
+      );
+      expect(res.body.errors, engine).toBeUndefined();
+      const region = res.body.data?.region as { culture: { coverage: number } } & object;
+      expect(region.culture.coverage, engine).toBeLessThanOrEqual(1);
+      for (const view of Object.values(region)) expect(view, engine).not.toBeNull();
+    }
+  });
+});
