@@ -40,52 +40,66 @@ describe('HeldScope', () => {
   });
 });
 
-describe('wholeFor', () => {
+describe('wholeFor', async () => {
   const songyang = ['331124'];
 
-  it('refuses a region where places holds villages under a scope the domain does not cover', () => {
+  it('refuses a region where places holds villages under a scope the domain does not cover', async () => {
     // Places loaded with Lishui: Zhejiang lists one child, Lishui, which the domain holds part of.
-    expect(wholeFor(songyang, '33', { scopes: ['3311'], children: ['3311'] })).toBe(false);
-    expect(wholeFor(songyang, '3311', { scopes: ['3311'], children: ['331124'] })).toBe(false);
+    expect(await wholeFor(songyang, '33', { scopes: ['3311'], children: ['3311'] })).toBe(false);
+    expect(await wholeFor(songyang, '3311', { scopes: ['3311'], children: ['331124'] })).toBe(
+      false,
+    );
     // Places loaded with Songyang and Yunhe: Yunhe's villages are not the domain's.
-    expect(wholeFor(songyang, '33', { scopes: ['331124', '331125'] })).toBe(false);
+    expect(await wholeFor(songyang, '33', { scopes: ['331124', '331125'] })).toBe(false);
     // Places holds all of China.
-    expect(wholeFor(songyang, '33', { scopes: [''] })).toBe(false);
+    expect(await wholeFor(songyang, '33', { scopes: [''] })).toBe(false);
     // Places holds a township of Yunhe only: the domain holds none of it, at three levels down.
-    expect(wholeFor(songyang, '33', { scopes: ['331124', '331125001'] })).toBe(false);
+    expect(await wholeFor(songyang, '33', { scopes: ['331124', '331125001'] })).toBe(false);
   });
 
-  it('answers where the domain and places hold the same villages of the region', () => {
-    expect(wholeFor(songyang, '33', { scopes: ['331124'], children: ['3311'] })).toBe(true);
+  it('answers where the domain and places hold the same villages of the region', async () => {
+    expect(await wholeFor(songyang, '33', { scopes: ['331124'], children: ['3311'] })).toBe(true);
     // Scopes elsewhere in the country are not this region's.
-    expect(wholeFor(songyang, '33', { scopes: ['331124', '11'] })).toBe(true);
-    expect(wholeFor(['3311', '3302'], '33', { scopes: ['3311', '3302'] })).toBe(true);
+    expect(await wholeFor(songyang, '33', { scopes: ['331124', '11'] })).toBe(true);
+    expect(await wholeFor(['3311', '3302'], '33', { scopes: ['3311', '3302'] })).toBe(true);
     // A domain scope above the region, cut to it: places holds all of the region too.
-    expect(wholeFor(['33'], '3311', { scopes: ['3311'] })).toBe(true);
-    expect(wholeFor([''], '3311', { scopes: ['33'] })).toBe(true);
-    expect(wholeFor(songyang, '331124001', { scopes: ['331124001'] })).toBe(true);
+    expect(await wholeFor(['33'], '3311', { scopes: ['3311'] })).toBe(true);
+    expect(await wholeFor([''], '3311', { scopes: ['33'] })).toBe(true);
+    expect(await wholeFor(songyang, '331124001', { scopes: ['331124001'] })).toBe(true);
   });
 
-  it('refuses a region where the domain holds villages places does not', () => {
+  it('refuses a region where the domain holds villages places does not', async () => {
     // Places narrower than the domain (a township of Songyang): the domain's Songyang figures
     // would be divided by the township's villages.
-    expect(wholeFor(songyang, '33', { scopes: ['331124001'] })).toBe(false);
-    expect(wholeFor(songyang, '331124', { scopes: ['331124001'] })).toBe(false);
-    expect(wholeFor(['3311', '3302'], '33', { scopes: ['331124', '330203'] })).toBe(false);
+    expect(await wholeFor(songyang, '33', { scopes: ['331124001'] })).toBe(false);
+    expect(await wholeFor(songyang, '331124', { scopes: ['331124001'] })).toBe(false);
+    expect(await wholeFor(['3311', '3302'], '33', { scopes: ['331124', '330203'] })).toBe(false);
     // Domain Lishui, places Songyang (culture's coverage of Lishui was 8.069).
-    expect(wholeFor(['3311'], '3311', { scopes: ['331124'] })).toBe(false);
-    expect(wholeFor([''], '33', { scopes: ['3311'] })).toBe(false);
+    expect(await wholeFor(['3311'], '3311', { scopes: ['331124'] })).toBe(false);
+    expect(await wholeFor([''], '33', { scopes: ['3311'] })).toBe(false);
     // Places holds nothing near the region.
-    expect(wholeFor(songyang, '331124', { scopes: [] })).toBe(false);
+    expect(await wholeFor(songyang, '331124', { scopes: [] })).toBe(false);
   });
 
-  it('keeps the rest of the decision as before', () => {
-    expect(wholeFor(songyang, '331124001201', { scopes: [''] })).toBe(true); // inside: whole
-    expect(wholeFor(songyang, '331125', { scopes: ['331124'] })).toBe(false); // none held
-    expect(wholeFor([], '33', { scopes: ['3311'] })).toBe(true); // domain scopes not known
+  it('counts the official villages: scopes loaded county by county hold their city', async () => {
+    const zhoushan = ['330902', '330903', '330921', '330922'];
+    // Both ways: the domain or places loaded with Zhoushan's four counties, the other with it whole.
+    expect(await wholeFor(zhoushan, '3309', { scopes: ['3309'] })).toBe(true);
+    expect(await wholeFor(zhoushan, '33', { scopes: ['3309'] })).toBe(true);
+    expect(await wholeFor(['3309'], '3309', { scopes: zhoushan })).toBe(true);
+    expect(await wholeFor(['3309'], '33', { scopes: zhoushan })).toBe(true);
+    // Three of the four are not Zhoushan.
+    expect(await wholeFor(zhoushan.slice(1), '3309', { scopes: ['3309'] })).toBe(false);
+    expect(await wholeFor(['3309'], '3309', { scopes: zhoushan.slice(1) })).toBe(false);
+  });
+
+  it('keeps the rest of the decision as before', async () => {
+    expect(await wholeFor(songyang, '331124001201', { scopes: [''] })).toBe(true); // inside: whole
+    expect(await wholeFor(songyang, '331125', { scopes: ['331124'] })).toBe(false); // none held
+    expect(await wholeFor([], '33', { scopes: ['3311'] })).toBe(true); // domain scopes not known
     // Places' scopes not known: its children are compared, one level down.
-    expect(wholeFor(songyang, '3311', { children: ['331124', '331125'] })).toBe(false);
-    expect(wholeFor(songyang, '33', { scopes: null, children: ['3311'] })).toBe(true);
+    expect(await wholeFor(songyang, '3311', { children: ['331124', '331125'] })).toBe(false);
+    expect(await wholeFor(songyang, '33', { scopes: null, children: ['3311'] })).toBe(true);
   });
 });
 

@@ -1,7 +1,7 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import { regionCode } from './arguments.js';
-import { isKnownDivision } from './division-codes.js';
+import { isKnownDivision, villagesUnder } from './division-codes.js';
 import { scopePrefix } from './divisions.js';
 import { badUserInput, notLoaded } from './errors.js';
 
@@ -86,39 +86,60 @@ function nearOf(prefixes: readonly string[], code: string): string[] {
   return prefixes.filter((p) => p.startsWith(code) || code.startsWith(p));
 }
 
+/** Official villages under a prefix (division-codes.ts), replaceable in unit tests. */
+export type VillageCount = (prefix: string) => Promise<number>;
+
+/**
+ * Whether every village under `prefix` lies under one of `others`: one of them at or above it,
+ * or those inside it holding all of its villages of the official list (Zhoushan's four
+ * counties loaded one by one hold all of Zhoushan).
+ */
+async function within(prefix: string, others: readonly string[], count: VillageCount) {
+  if (others.some((o) => prefix.startsWith(o))) return true;
+  const inside = others.filter((o) => o.startsWith(prefix));
+  const outer = inside.filter((o) => !inside.some((i) => i !== o && o.startsWith(i)));
+  if (outer.length === 0) return false;
+  let held = 0;
+  for (const o of new Set(outer)) held += await count(o);
+  return held === (await count(prefix));
+}
+
 /**
  * Whether a domain holding `held` has figures for `code` that agree with what places holds:
  * `placesScopes` are the scopes places was loaded with that lie inside or above the code
  * (places' `Region.loadedScopes`), `children` the child regions places lists of it. False
  * outside every domain scope. Otherwise, both ways, at any depth: every places scope near the
- * code lies inside one the domain holds (Zhejiang over a Songyang load is refused when places
+ * code lies inside the domain's scopes (Zhejiang over a Songyang load is refused when places
  * holds all of Lishui) and places lists no child the domain holds nothing of; and every domain
- * scope near the code, cut to the code, lies inside one places holds — a domain loaded with
+ * scope near the code, cut to the code, lies inside places' scopes — a domain loaded with
  * Lishui counted all of Lishui over the villages places holds of Songyang (coverage 8.069).
+ * "Inside" counts the official villages: scopes loaded county by county hold their city.
  * Without places' scopes (a places database loaded before it recorded them, or a region view
  * asked without them) the children are all there is to compare, one level down. Without a
  * recorded scope of its own the domain does not know, and answers (true).
  */
-export function wholeFor(
+export async function wholeFor(
   held: readonly string[],
   code: string,
   places: { scopes?: readonly string[] | null; children?: readonly string[] | null } = {},
-): boolean {
+  count: VillageCount = villagesUnder,
+): Promise<boolean> {
   const holding = holdingOf(held, code);
   if (holding === undefined) return true;
   if (holding === 'none') return false;
+  const cut = (p: string) => (p.length > code.length ? p : code);
   if (places.scopes) {
-    const placesNear = nearOf(places.scopes, code);
-    const inPlaces = (d: string) => {
-      const cut = d.length > code.length ? d : code;
-      return placesNear.some((p) => cut.startsWith(p));
-    };
-    if (!nearOf(held, code).every(inPlaces)) return false;
+    const placesNear = nearOf(places.scopes, code).map(cut);
+    for (const d of nearOf(held, code))
+      if (!(await within(cut(d), placesNear, count))) return false;
   }
   if (holding === 'all') return true;
   if (places.children?.some((c) => holdingOf(held, c) === 'none')) return false;
-  const near = nearOf(places.scopes ?? [], code);
-  return near.every((p) => held.some((d) => p.startsWith(d)));
+  const heldNear = nearOf(held, code).map(cut);
+  for (const p of nearOf(places.scopes ?? [], code)) {
+    if (!(await within(cut(p), heldNear, count))) return false;
+  }
+  return true;
 }
 
 /** How long a read of the loaded scopes is trusted before refusing a place outside them. */
@@ -183,13 +204,13 @@ export class HeldScope {
    * (`wholeFor`): places' scopes near the region and its children, when the gateway sent them.
    */
   async covers(code: string, places?: PlacesHolding): Promise<boolean> {
-    if (this.whole(code, places)) return true;
+    if (await this.whole(code, places)) return true;
     if (Date.now() - this.readAt < RECHECK_MS) return false;
     await this.refresh();
     return this.whole(code, places);
   }
 
-  private whole(code: string, places: PlacesHolding | undefined): boolean {
+  private whole(code: string, places: PlacesHolding | undefined): Promise<boolean> {
     return wholeFor(this.prefixes, code, {
       scopes: places?.loadedScopes,
       children: places?.children?.map((c) => c.code),
