@@ -69,4 +69,18 @@ describe('domains loaded wider than places', () => {
       for (const view of Object.values(region)) expect(view, engine).not.toBeNull();
     }
   });
+
+  it('a village of theirs places does not hold is NOT_LOADED, not an unavailable part', async () => {
+    // Yunhe (331125): the domains list its auditoriums; places holds none of its villages.
+    const q = `{ auditoriums(filter: { regionCode: "331125" }, first: 2) {
+      edges { node { id village { name } } } } }`;
+    for (const [engine, query] of engines()) {
+      const res = await query(q);
+      expect(res.status, engine).toBe(200);
+      expect(res.body.data, engine).toBeNull();
+      const errors = (res.body.errors ?? []) as NonNullable<Errors>;
+      expect(errors.length, engine).toBeGreaterThan(0);
+      for (const e of errors) expect(e.extensions?.code, engine).toBe('NOT_LOADED');
+    }
+  });
 });

@@ -11,12 +11,11 @@ export function badUserInput(message: string, field: string): GraphQLError {
  * A domain's view of a place its loaded scope does not cover (loaded-scope.ts, `HeldScope`):
  * null with this error, never the zeros of a place without any record.
  */
-export function notLoaded(): GraphQLError {
-  return new GraphQLError(
-    'No figures of this kind are loaded for this place: the data behind them was loaded for ' +
-      'fewer regions than the list of places. Null, not zero.',
-    { extensions: { code: ErrorCode.NOT_LOADED } },
-  );
+export function notLoaded(
+  message = 'No figures of this kind are loaded for this place: the data behind them was loaded for ' +
+    'fewer regions than the list of places. Null, not zero.',
+): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.NOT_LOADED } });
 }
 
 /**

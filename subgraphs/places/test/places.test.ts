@@ -131,15 +131,18 @@ describe('places subgraph', () => {
         ],
       },
     );
-    expect(res.body).toEqual({
-      data: {
-        _entities: [
-          { code: '330203009205', name: '后仓村村委会' },
-          { code: '331124', name: '松阳县', level: 'COUNTY' },
-          null,
-        ],
-      },
+    expect(res.body.data).toEqual({
+      _entities: [
+        { code: '330203009205', name: '后仓村村委会' },
+        { code: '331124', name: '松阳县', level: 'COUNTY' },
+        null,
+      ],
     });
+    // A village of the official list outside places' scopes: not loaded, not "unavailable".
+    const errors = res.body.errors as { path?: unknown[]; extensions?: { code?: unknown } }[];
+    expect(errors.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['_entities', 2], 'NOT_LOADED'],
+    ]);
   });
 
   it('answers index fields whose inputs are missing, partial or null with SUBGRAPH_UNAVAILABLE, never a crash', async () => {

@@ -1,7 +1,8 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { optionalRegionCode } from '../../shared/arguments.js';
-import { badUserInput } from '../../shared/errors.js';
+import { isKnownDivision } from '../../shared/division-codes.js';
+import { badUserInput, notLoaded } from '../../shared/errors.js';
 import { ConnectionQuery, PageArgs } from '../../shared/pagination.js';
 import { containsText } from '../../shared/text-filter.js';
 import type { PlacesContext } from '../context.js';
@@ -108,10 +109,22 @@ export class VillageConnectionResolver {
 }
 
 /** A village by the code of its representation; null for a code that is not a village's. */
-export function resolveVillageReference(
+export async function resolveVillageReference(
   ref: { code: string },
   ctx: PlacesContext,
-): Promise<Village | null> | null {
+): Promise<Village | null> {
   if (!VILLAGE_CODE.test(ref.code)) return null;
-  return ctx.loaders.villageByCode.load(ref.code);
+  const village = await ctx.loaders.villageByCode.load(ref.code);
+  if (village) return village;
+  // A village of the official list outside every scope places was loaded with: a domain loaded
+  // wider refers to it. Not "unavailable" (as a null entity reads at the gateway): not loaded.
+  const held = ctx.services.heldScope;
+  if (held && !(await held.inScope(ref.code)) && held.known.length > 0) {
+    if (await isKnownDivision(ref.code)) throw notLoaded(VILLAGE_NOT_LOADED);
+  }
+  return null;
 }
+
+const VILLAGE_NOT_LOADED =
+  'This village is not in the list of places: it was loaded for fewer regions than the data ' +
+  'that refers to it.';
