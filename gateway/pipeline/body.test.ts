@@ -85,6 +85,20 @@ describe('body stage', () => {
     await expect(body(broken, deps)).rejects.toBeInstanceOf(RequestRejection);
   });
 
+  it('reads a GET’s documentId as a POST’s, and refuses a parameter given twice', async () => {
+    // Left out, `?documentId=` alone was "no GraphQL document" and `?query=A&documentId=B` ran
+    // A unchecked; a second `query` was dropped unread, where a proxy may have read that one.
+    const byId = requestState(request({ method: 'GET', url: '/graphql?documentId=sha256%3Aab' }));
+    await body(byId, deps);
+    expect(byId.raw).toEqual({ documentId: 'sha256:ab' });
+    for (const name of ['query', 'operationName', 'variables', 'extensions', 'documentId']) {
+      const url = `/graphql?query=%7B%20a%20%7D&${name}=%7B%7D&${name}=%7B%7D`;
+      await expect(body(requestState(request({ method: 'GET', url })), deps)).rejects.toMatchObject(
+        { status: 400, code: 'BAD_REQUEST', message: `Give \`${name}\` once.` },
+      );
+    }
+  });
+
   it('refuses JSON nested deeper than MAX_JSON_DEPTH, in a body or a GET parameter', async () => {
     const wide = pipelineDeps({}, { MAX_BODY_BYTES: '2000000' });
     const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);

@@ -42,7 +42,8 @@ function parseJsonParam(value: string | null, name: string): unknown {
  * `identity` or a charset other than UTF-8 is refused (415); else it is read up to
  * MAX_BODY_BYTES (over it, `readBody` throws `BodyTooLargeError`: 413; beyond the bytes all
  * bodies may hold at once, `BodiesBusyError`: 429), refused (400) if it is not UTF-8, and parsed as
- * JSON; a GET's are its parameters (a URL whose escapes are not UTF-8 is refused too).
+ * JSON; a GET's are its parameters, as a POST's fields, each given at most once (400: which
+ * of two would another reader of the URL take?); a URL whose escapes are not UTF-8 is refused too.
  * Either is refused (400) if it nests deeper than MAX_JSON_DEPTH.
  */
 export const body: RequestStage = async (state, deps) => {
@@ -76,11 +77,18 @@ const readRequest: RequestStage = async (state, deps) => {
     }
   } else {
     const params = new URL(state.req.url ?? '/', 'http://gateway').searchParams;
+    const once = (name: string) => {
+      const values = params.getAll(name);
+      if (values.length > 1)
+        throw new RequestRejection(400, 'BAD_REQUEST', `Give \`${name}\` once.`);
+      return values[0] ?? null;
+    };
     state.raw = {
-      query: params.get('query') ?? undefined,
-      operationName: params.get('operationName') ?? undefined,
-      variables: parseJsonParam(params.get('variables'), 'variables'),
-      extensions: parseJsonParam(params.get('extensions'), 'extensions'),
+      query: once('query') ?? undefined,
+      operationName: once('operationName') ?? undefined,
+      variables: parseJsonParam(once('variables'), 'variables'),
+      extensions: parseJsonParam(once('extensions'), 'extensions'),
+      documentId: once('documentId') ?? undefined,
     };
   }
   if (!state.internal && state.raw !== null && typeof state.raw === 'object') boundDepth(state.raw);
