@@ -28,11 +28,15 @@ export function failureOf(err: unknown): { status: number; result: string } {
 }
 
 /**
- * Why a request body cannot be read from its headers, or undefined: bodies are read as sent
- * (no Content-Encoding but `identity`: nothing is inflated) and decoded as UTF-8 (a `charset`
- * parameter other than UTF-8 would be decoded wrongly). Either is answered 415.
+ * Why a request body cannot be read from its headers, or undefined: bodies are JSON declared as
+ * `application/json` (another type was parsed as JSON all the same on /graphql: an
+ * `application/graphql` document was "Malformed JSON body.", an `application/xml` label was
+ * ignored), read as sent (no Content-Encoding but `identity`: nothing is inflated) and decoded
+ * as UTF-8 (a `charset` parameter other than UTF-8 would be decoded wrongly). Each is answered 415.
  */
 export function unsupportedBody(req: IncomingMessage): string | undefined {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') return 'Send a JSON body (application/json).';
   const encoding = req.headers['content-encoding'];
   const codings = (encoding ?? '').split(',').map((c) => c.trim().toLowerCase());
   if (codings.some((c) => c !== '' && c !== 'identity')) {

@@ -234,10 +234,6 @@ export function createVillageExports(opts: {
       if (req.method !== 'POST') {
         return sendJson(res, 405, errorBody('Use POST.', 'BAD_REQUEST'), { allow: 'POST' });
       }
-      const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-      if (type !== 'application/json') {
-        return sendJson(res, 415, errorBody('Send a JSON body (application/json).', 'BAD_REQUEST'));
-      }
       const unsupported = unsupportedBody(req);
       if (unsupported) return sendJson(res, 415, errorBody(unsupported, 'BAD_REQUEST'));
       let identity: Identity;

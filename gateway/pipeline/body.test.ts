@@ -41,6 +41,28 @@ describe('body stage', () => {
     expect(state.raw).toBeUndefined();
   });
 
+  it.each([
+    'application/xml',
+    'image/png',
+    'application/graphql', // a GraphQL document as the body: "Malformed JSON body." misled
+    'application/x-json',
+    ';;;==',
+    'text/plain', // with a preflight header, past CSRF prevention
+  ])(
+    'refuses a POST body declared as %s: 415, as /exports/villages, nothing read',
+    async (type) => {
+      const state = requestState(
+        request({ headers: { 'content-type': type }, body: '{"query":"{ a }"}' }),
+      );
+      await expect(body(state, deps)).rejects.toMatchObject({
+        status: 415,
+        code: 'BAD_REQUEST',
+        message: 'Send a JSON body (application/json).',
+      });
+      expect(state.raw).toBeUndefined();
+    },
+  );
+
   it('reads UTF-8 (any spelling), identity, and a body after a byte order mark', async () => {
     for (const headers of [
       { 'content-encoding': 'identity' } as Record<string, string>,
