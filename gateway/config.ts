@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { envSchema } from './config-env.js';
 import { defaultMaxConnections, type ConnectionLimits } from './connections.js';
 import { tracingConfigFrom, type TracingConfig } from './observability/tracing.js';
@@ -169,6 +170,20 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   }
   if (c.RESPONSE_CACHE === 'redis' && !c.REDIS_URL) {
     fail(['  REDIS_URL: required when RESPONSE_CACHE=redis']);
+  }
+  // The in-process caches' bounds must fit the V8 heap (NODE_OPTIONS), else the process dies of
+  // its heap before a cache evicts: FETCH_CACHE_MB=1000000 under a 512 MB bound started.
+  const memoryResponses = (c.RESPONSE_CACHE ?? (c.REDIS_URL ? 'redis' : 'memory')) === 'memory';
+  const cachesMb =
+    (SUBGRAPH_NAMES.length + 1) * c.FETCH_CACHE_MB +
+    c.DOCUMENT_CACHE_MB +
+    (memoryResponses ? c.RESPONSE_CACHE_MAX_MB : 0);
+  const heapMb = getHeapStatistics().heap_size_limit / 1024 / 1024;
+  if (cachesMb > heapMb / 2) {
+    fail([
+      `  FETCH_CACHE_MB, DOCUMENT_CACHE_MB, RESPONSE_CACHE_MAX_MB: their caches may hold ` +
+        `${Math.ceil(cachesMb)} MB, more than half the heap bound (${Math.floor(heapMb)} MB)`,
+    ]);
   }
   return {
     port: c.PORT,

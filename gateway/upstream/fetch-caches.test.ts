@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { buildASTSchema, parse } from 'graphql';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -80,5 +81,14 @@ describe('FETCH_CACHE_MB', () => {
     const roomy = new KeyEchoes();
     for (let i = 0; i < 100; i++) echoKeys(schema, entityFetch(i), reps, roomy);
     expect(roomy.texts.size).toBe(100);
+  });
+
+  it('refuses at start cache bounds the V8 heap cannot hold (a clear error, not a death later)', () => {
+    const env = { NODE_ENV: 'test' };
+    const heapMb = getHeapStatistics().heap_size_limit / 1024 / 1024;
+    expect(() => loadGatewayConfig({ ...env, FETCH_CACHE_MB: String(Math.ceil(heapMb)) })).toThrow(
+      /FETCH_CACHE_MB, DOCUMENT_CACHE_MB, RESPONSE_CACHE_MAX_MB: .*more than half the heap bound/,
+    );
+    expect(() => loadGatewayConfig({ ...env, FETCH_CACHE_MB: '1000000' })).toThrow(/heap bound/);
   });
 });
