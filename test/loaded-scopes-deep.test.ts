@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { codesAt, DOMAIN_VIEWS, unlikeScopes } from './support/unlike-scopes.js';
 
 /**
  * Places loaded with Lishui (3311), the domains with Songyang (331124) only. Zhejiang (33) is
@@ -13,36 +13,12 @@ const ZHEJIANG = '33';
 const LISHUI = '3311';
 const SONGYANG = '331124';
 
-let stack: Stack;
-let apollo: ExtraGateway;
-
-beforeAll(async () => {
-  stack = await bootStack({ scopes: [SONGYANG], placesScopes: [LISHUI] });
-  apollo = await stack.extraGateway({ GATEWAY_ENGINE: 'apollo' });
-});
-
-afterAll(async () => {
-  await apollo?.close();
-  await stack?.close();
-});
-
-type Errors = { path?: (string | number)[]; extensions?: { code?: unknown } }[] | undefined;
-const engines = () =>
-  [
-    ['the default engine', stack.query],
-    ['apollo', apollo.query],
-  ] as const;
-const codesAt = (errors: Errors) =>
-  Object.fromEntries((errors ?? []).map((e) => [e.path?.join('.'), e.extensions?.code]));
-
-const VIEWS = `culture { coverage auditoriumCount }
-  healthcare { familyDoctorCoverage { share } }
-  commerce { stores { total } }`;
+const { engines } = unlikeScopes({ scopes: [SONGYANG], placesScopes: [LISHUI] });
 
 describe('places loaded two levels wider than the domains', () => {
   it('a region two levels above their scope is refused, not answered from their part', async () => {
     for (const [engine, query] of engines()) {
-      const res = await query(`{ region(code: "${ZHEJIANG}") { code ${VIEWS} } }`);
+      const res = await query(`{ region(code: "${ZHEJIANG}") { code ${DOMAIN_VIEWS} } }`);
       expect(res.status, engine).toBe(200);
       expect(res.body.data?.region, engine).toEqual({
         code: ZHEJIANG,
@@ -60,7 +36,7 @@ describe('places loaded two levels wider than the domains', () => {
 
   it('so is its index, asked alone or beside the views', async () => {
     for (const [engine, query] of engines()) {
-      for (const asked of ['', VIEWS]) {
+      for (const asked of ['', DOMAIN_VIEWS]) {
         const res = await query(
           `{ region(code: "${ZHEJIANG}") { ${asked} digitalIndex { score } } }`,
         );
@@ -76,7 +52,7 @@ describe('places loaded two levels wider than the domains', () => {
   it('the scope they hold is answered, and Lishui refused as before', async () => {
     for (const [engine, query] of engines()) {
       const own = await query(
-        `{ region(code: "${SONGYANG}") { ${VIEWS} digitalIndex { score } } }`,
+        `{ region(code: "${SONGYANG}") { ${DOMAIN_VIEWS} digitalIndex { score } } }`,
       );
       expect(own.body.errors, engine).toBeUndefined();
       const region = own.body.data?.region as Record<string, unknown>;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { codesAt, unlikeScopes } from './support/unlike-scopes.js';
 
 /**
  * Places loaded with Lishui (3311), the domains with Songyang (331124) only. A domain's list
@@ -13,27 +13,7 @@ const YUNHE = '331125';
 const YUNHE_VILLAGE = '331125001204';
 const SONGYANG = '331124';
 
-let stack: Stack;
-let apollo: ExtraGateway;
-
-beforeAll(async () => {
-  stack = await bootStack({ scopes: [SONGYANG], placesScopes: ['3311'] });
-  apollo = await stack.extraGateway({ GATEWAY_ENGINE: 'apollo' });
-});
-
-afterAll(async () => {
-  await apollo?.close();
-  await stack?.close();
-});
-
-type Errors = { path?: (string | number)[]; extensions?: { code?: unknown } }[] | undefined;
-const engines = () =>
-  [
-    ['the default engine', stack.query],
-    ['apollo', apollo.query],
-  ] as const;
-const codesAt = (errors: Errors) =>
-  Object.fromEntries((errors ?? []).map((e) => [e.path?.join('.'), e.extensions?.code]));
+const { engines } = unlikeScopes({ scopes: [SONGYANG], placesScopes: ['3311'] });
 
 /** Each domain list taking a region code, as a query of the code. */
 const LISTS: Record<string, (code: string) => string> = {

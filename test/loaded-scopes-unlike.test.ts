@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { codesAt, unlikeScopes } from './support/unlike-scopes.js';
 
 /**
  * Places and culture loaded with Lishui (3311), healthcare and commerce with Songyang (331124)
@@ -9,31 +9,11 @@ import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
  */
 const LISHUI = '3311';
 
-let stack: Stack;
-let apollo: ExtraGateway;
-
-beforeAll(async () => {
-  stack = await bootStack({
-    scopes: ['331124'],
-    placesScopes: [LISHUI],
-    scopesOf: { culture: [LISHUI] },
-  });
-  apollo = await stack.extraGateway({ GATEWAY_ENGINE: 'apollo' });
+const { engines } = unlikeScopes({
+  scopes: ['331124'],
+  placesScopes: [LISHUI],
+  scopesOf: { culture: [LISHUI] },
 });
-
-afterAll(async () => {
-  await apollo?.close();
-  await stack?.close();
-});
-
-type Errors = { path?: (string | number)[]; extensions?: { code?: unknown } }[] | undefined;
-const engines = () =>
-  [
-    ['the default engine', stack.query],
-    ['apollo', apollo.query],
-  ] as const;
-const codesAt = (errors: Errors) =>
-  Object.fromEntries((errors ?? []).map((e) => [e.path?.join('.'), e.extensions?.code]));
 
 describe('healthcare and commerce loaded narrower than places and culture', () => {
   it('a region they hold part of has no index, asked alone or beside their views', async () => {

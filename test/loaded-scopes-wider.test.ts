@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { codesAt, DOMAIN_VIEWS, unlikeScopes, type Errors } from './support/unlike-scopes.js';
 
 /**
  * The domains loaded with Lishui (3311), places with Songyang (331124) only: the domains hold
@@ -10,37 +10,15 @@ import { bootStack, type ExtraGateway, type Stack } from './support/stack.js';
  */
 const SONGYANG = '331124';
 
-let stack: Stack;
-let apollo: ExtraGateway;
-
-beforeAll(async () => {
-  stack = await bootStack({ scopes: ['3311'], placesScopes: [SONGYANG] });
-  apollo = await stack.extraGateway({ GATEWAY_ENGINE: 'apollo' });
-});
-
-afterAll(async () => {
-  await apollo?.close();
-  await stack?.close();
-});
-
-type Errors = { path?: (string | number)[]; extensions?: { code?: unknown } }[] | undefined;
-const engines = () =>
-  [
-    ['the default engine', stack.query],
-    ['apollo', apollo.query],
-  ] as const;
-const codesAt = (errors: Errors) =>
-  Object.fromEntries((errors ?? []).map((e) => [e.path?.join('.'), e.extensions?.code]));
-
-const VIEWS = `culture { coverage auditoriumCount }
-  healthcare { familyDoctorCoverage { share } }
-  commerce { stores { total } }`;
+const { engines } = unlikeScopes({ scopes: ['3311'], placesScopes: [SONGYANG] });
 
 describe('domains loaded wider than places', () => {
   it('a region where they hold villages places does not is refused, not over-counted', async () => {
     for (const [engine, query] of engines()) {
       for (const code of ['3311', '33']) {
-        const res = await query(`{ region(code: "${code}") { ${VIEWS} digitalIndex { score } } }`);
+        const res = await query(
+          `{ region(code: "${code}") { ${DOMAIN_VIEWS} digitalIndex { score } } }`,
+        );
         expect(res.status, engine).toBe(200);
         expect(res.body.data?.region, `${engine} ${code}`).toEqual({
           culture: null,
@@ -61,7 +39,7 @@ describe('domains loaded wider than places', () => {
   it('the scope both hold is answered', async () => {
     for (const [engine, query] of engines()) {
       const res = await query(
-        `{ region(code: "${SONGYANG}") { ${VIEWS} digitalIndex { score } } }`,
+        `{ region(code: "${SONGYANG}") { ${DOMAIN_VIEWS} digitalIndex { score } } }`,
       );
       expect(res.body.errors, engine).toBeUndefined();
       const region = res.body.data?.region as { culture: { coverage: number } } & object;
