@@ -5,7 +5,8 @@ import {
   type EntityManager,
 } from '../subgraphs/shared/database.js';
 import { STATEMENT_GRACE_MS } from '../subgraphs/shared/statement-timeout.js';
-import { OPERATIONS, VILLAGE, violations } from './support/fault-answers.js';
+import { INTERNAL, PROFILE, READ, RECORD, SUBGRAPH_TIMEOUT_MS } from './support/database-faults.js';
+import { VILLAGE, violations } from './support/fault-answers.js';
 import {
   privatePostgresMissing,
   startPrivatePostgres,
@@ -24,15 +25,9 @@ import { postGraphQL, stewardHeaders, type GraphQLResponse } from './support/sub
  * its retry with the same Idempotency-Key writes it once.
  */
 const missing = privatePostgresMissing();
-const RECORD = `mutation($i: RecordAuditoriumEventInput!) { recordAuditoriumEvent(input: $i) { id } }`;
-const READ = '{ auditoriums(first: 1) { edges { node { id } } } }';
-const INTERNAL =
-  /127\.0\.0\.1|ECONN|\bselect\b|\binsert\b|postgres|pg_|\/tmp|knex|acquiring|STATEMENT_TIMED/i;
-const SUBGRAPH_TIMEOUT_MS = 3_000;
 /** The longest a request may take with the server hung: a statement, then a wait for the pool. */
 const BOUND =
   DEFAULT_STATEMENT_TIMEOUT_MS + STATEMENT_GRACE_MS + DEFAULT_ACQUIRE_TIMEOUT_MS + 10_000;
-const PROFILE = OPERATIONS.find((o) => o.name === 'VillageProfile')!;
 
 describe.skipIf(missing)(`statements sent to a PostgreSQL that hangs (skipped: ${missing})`, () => {
   let pg: PrivatePostgres;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { EntityManager } from '../subgraphs/shared/database.js';
-import { OPERATIONS, VILLAGE, violations } from './support/fault-answers.js';
+import { INTERNAL, PROFILE, READ, RECORD, SUBGRAPH_TIMEOUT_MS } from './support/database-faults.js';
+import { VILLAGE, violations } from './support/fault-answers.js';
 import {
   privatePostgresMissing,
   startPrivatePostgres,
@@ -19,12 +20,6 @@ import { postGraphQL, type GraphQLResponse } from './support/subgraph.js';
  * (MikroORM's rename of knex's timeout); they now fail within DB_ACQUIRE_TIMEOUT_MS (5 s).
  */
 const missing = privatePostgresMissing();
-const RECORD = `mutation($i: RecordAuditoriumEventInput!) { recordAuditoriumEvent(input: $i) { id } }`;
-const READ = '{ auditoriums(first: 1) { edges { node { id } } } }';
-const INTERNAL =
-  /55432|127\.0\.0\.1|ECONN|\bselect\b|\binsert\b|postgres|pg_|\/tmp|knex|acquiring/i;
-const SUBGRAPH_TIMEOUT_MS = 3_000;
-const PROFILE = OPERATIONS.find((o) => o.name === 'VillageProfile')!;
 
 describe.skipIf(missing)(`culture's PostgreSQL server failing (skipped: ${missing})`, () => {
   let pg: PrivatePostgres;
