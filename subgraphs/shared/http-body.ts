@@ -53,6 +53,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     function onClose() {
       if (!req.complete) finish(new Error('request body cut short'));
     }
+    // Declared beyond what would be drained: refused on the headers, the connection closed
+    // (draining it for DRAIN_MAX_MS could never keep the connection in step).
+    if (Number(req.headers['content-length']) > DRAIN_MAX_BYTES) return finish(tooLarge());
     if (over) startDraining();
     req.on('data', onData);
     req.on('end', onEnd);
