@@ -5,14 +5,20 @@ import {
   type EntityManager,
 } from '../subgraphs/shared/database.js';
 import { STATEMENT_GRACE_MS } from '../subgraphs/shared/statement-timeout.js';
-import { INTERNAL, PROFILE, READ, RECORD, SUBGRAPH_TIMEOUT_MS } from './support/database-faults.js';
+import {
+  cultureOnPrivatePostgres,
+  INTERNAL,
+  PROFILE,
+  READ,
+  RECORD,
+} from './support/database-faults.js';
 import { VILLAGE, violations } from './support/fault-answers.js';
 import {
   privatePostgresMissing,
   startPrivatePostgres,
   type PrivatePostgres,
 } from './support/private-postgres.js';
-import { bootStack, type Stack } from './support/stack.js';
+import type { Stack } from './support/stack.js';
 import { postGraphQL, stewardHeaders, type GraphQLResponse } from './support/subgraph.js';
 
 /**
@@ -36,17 +42,7 @@ describe.skipIf(missing)(`statements sent to a PostgreSQL that hangs (skipped: $
   let baseline: unknown;
   beforeAll(async () => {
     pg = await startPrivatePostgres();
-    stack = await bootStack({
-      scopes: ['331124'],
-      servers: { culture: pg.url },
-      env: {
-        SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS),
-        SUBGRAPH_RETRIES: '0',
-        BREAKER_RESET_MS: '500',
-      },
-    });
-    culture = stack.subgraphs.culture.url;
-    baseline = (await stack.query(PROFILE.query, PROFILE.variables)).body.data;
+    ({ stack, culture, baseline } = await cultureOnPrivatePostgres(pg.url));
   }, 120_000);
   afterAll(async () => {
     await stack?.close();

@@ -1,13 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { EntityManager } from '../subgraphs/shared/database.js';
-import { INTERNAL, PROFILE, READ, RECORD, SUBGRAPH_TIMEOUT_MS } from './support/database-faults.js';
+import {
+  cultureOnPrivatePostgres,
+  INTERNAL,
+  PROFILE,
+  READ,
+  RECORD,
+  SUBGRAPH_TIMEOUT_MS,
+} from './support/database-faults.js';
 import { VILLAGE, violations } from './support/fault-answers.js';
 import {
   privatePostgresMissing,
   startPrivatePostgres,
   type PrivatePostgres,
 } from './support/private-postgres.js';
-import { bootStack, type Stack } from './support/stack.js';
+import type { Stack } from './support/stack.js';
 import { postGraphQL, type GraphQLResponse } from './support/subgraph.js';
 
 /**
@@ -31,17 +38,7 @@ describe.skipIf(missing)(`culture's PostgreSQL server failing (skipped: ${missin
   beforeAll(async () => {
     printed = vi.spyOn(console, 'log');
     pg = await startPrivatePostgres();
-    stack = await bootStack({
-      scopes: ['331124'],
-      servers: { culture: pg.url },
-      env: {
-        SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS),
-        SUBGRAPH_RETRIES: '0',
-        BREAKER_RESET_MS: '500',
-      },
-    });
-    culture = stack.subgraphs.culture.url;
-    baseline = (await stack.query(PROFILE.query, PROFILE.variables)).body.data;
+    ({ stack, culture, baseline } = await cultureOnPrivatePostgres(pg.url));
   }, 120_000);
   afterAll(async () => {
     printed?.mockRestore();
